@@ -1,0 +1,11 @@
+//! The one policy. Every front-end resolves its caller into an [`AccessToken`] and asks
+//! [`check`]; services that change data demand the resulting [`Grant`], so a forgotten
+//! check does not compile.
+
+pub mod matrix;
+mod policy;
+mod token;
+
+pub use matrix::{Granter, Mark};
+pub use policy::*;
+pub use token::{AccessToken, Principal};

@@ -1,0 +1,305 @@
+//! Actions, the decision for each, and the proof of a positive decision.
+
+use schulhof_types::{FunctionRole, GroupId, InstanceId, RightCategory, RightId, UserId};
+
+use crate::matrix::{self, Granter, Mark};
+use crate::token::{AccessToken, Principal};
+
+/// Why an action was refused. `NotFound` hides that the object exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("the right {right} can never be granted to {to}")]
+    NotGrantable { right: RightId, to: &'static str },
+    #[error("the right {0} is granted by default and cannot be granted or revoked")]
+    IsDefault(RightId),
+    #[error("only the Schulleitung grants Safe rights")]
+    SafeRightsBySchulleitung,
+    #[error("you cannot do this to your own login")]
+    OwnLogin,
+}
+
+/// Something a caller wants to do. Each action decides for itself, from the token alone.
+pub trait Action {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied>;
+}
+
+/// Proof that `action` was allowed for the actor. Only [`check`] makes one.
+#[derive(Debug)]
+pub struct Grant<A> {
+    action: A,
+    instance: InstanceId,
+    actor: UserId,
+    principal: Principal,
+}
+
+impl<A> Grant<A> {
+    pub fn action(&self) -> &A {
+        &self.action
+    }
+    pub fn instance(&self) -> InstanceId {
+        self.instance
+    }
+    pub fn actor(&self) -> UserId {
+        self.actor
+    }
+    pub fn principal(&self) -> Principal {
+        self.principal
+    }
+}
+
+/// The one entry point of the policy.
+pub fn check<A: Action>(token: &AccessToken, action: A) -> Result<Grant<A>, Denied> {
+    action.decide(token)?;
+    Ok(Grant {
+        action,
+        instance: token.instance(),
+        actor: token.user(),
+        principal: token.principal(),
+    })
+}
+
+/// What the policy needs to know about a login that is the object of an action.
+#[derive(Clone, Debug)]
+pub struct TargetUser {
+    pub instance: InstanceId,
+    pub id: UserId,
+    pub principal: Principal,
+    pub groups: Vec<GroupId>,
+}
+
+fn same_instance(token: &AccessToken, instance: InstanceId) -> Result<(), Denied> {
+    if token.instance() == instance {
+        Ok(())
+    } else {
+        Err(Denied::NotFound)
+    }
+}
+
+fn require(token: &AccessToken, right: RightId) -> Result<(), Denied> {
+    if token.has(right) {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+macro_rules! own_account_action {
+    ($($(#[$doc:meta])* $name:ident => $right:ident;)+) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+        impl Action for $name {
+            fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+                require(token, RightId::$right)
+            }
+        }
+    )+};
+}
+
+own_account_action! {
+    /// Read the own user card, groups and rights.
+    ReadSelf => AccountReadSelf;
+    /// Change the own password.
+    ChangeOwnPassword => AccountPassword;
+    /// Add, change or delete the own external mail address.
+    EditOwnExternalMail => AccountExternalMail;
+    /// Read the log of administrative actions.
+    ReadAdminLog => AdminAuditLog;
+    /// Put log entries on a documented hold so retention keeps them.
+    HoldLogEntries => AdminAuditLog;
+    /// Create and change groups and their members.
+    ManageGroups => AdminGroups;
+    /// Create new logins.
+    CreateUser => AdminUsers;
+}
+
+/// Which logins a list may show; the store turns this into its WHERE clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserScope {
+    /// Every login of the instance, with the right to change them.
+    AllEditable,
+    /// Every login of the instance, read-only (Schulleitung).
+    AllReadOnly,
+    /// Members of these groups (a teacher's own groups).
+    GroupMembers(Vec<GroupId>),
+}
+
+/// The user list a caller may see, or `Forbidden`.
+pub fn user_scope(token: &AccessToken) -> Result<UserScope, Denied> {
+    if token.has(RightId::AdminUsers) {
+        Ok(UserScope::AllEditable)
+    } else if token.has(RightId::UsersReadOnly) {
+        Ok(UserScope::AllReadOnly)
+    } else if token.has(RightId::GroupsReadOwn) {
+        Ok(UserScope::GroupMembers(token.groups().to_vec()))
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+/// Read one login's user card.
+#[derive(Debug, Clone)]
+pub struct ReadUser(pub TargetUser);
+impl Action for ReadUser {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        same_instance(token, self.0.instance)?;
+        if token.user() == self.0.id && token.has(RightId::AccountReadSelf) {
+            return Ok(());
+        }
+        match user_scope(token).map_err(|_| Denied::NotFound)? {
+            UserScope::AllEditable | UserScope::AllReadOnly => Ok(()),
+            UserScope::GroupMembers(g) if !g.is_empty() && self_shares(&g, &self.0.groups) => {
+                Ok(())
+            }
+            UserScope::GroupMembers(_) => Err(Denied::NotFound),
+        }
+    }
+}
+
+fn self_shares(mine: &[GroupId], theirs: &[GroupId]) -> bool {
+    theirs.iter().any(|g| mine.binary_search(g).is_ok())
+}
+
+/// Change a login's data, deactivate or reactivate it.
+#[derive(Debug, Clone)]
+pub struct EditUser(pub TargetUser);
+impl Action for EditUser {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        same_instance(token, self.0.instance)?;
+        require(token, RightId::AdminUsers)?;
+        if self.0.id == token.user() {
+            Err(Denied::OwnLogin)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Delete a login for good.
+#[derive(Debug, Clone)]
+pub struct DeleteUser(pub TargetUser);
+impl Action for DeleteUser {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        EditUser(self.0.clone()).decide(token)
+    }
+}
+
+/// Set a new password for someone else: the admin for anyone, a teacher (or staff with
+/// the right) for students of their own groups.
+#[derive(Debug, Clone)]
+pub struct ResetPassword(pub TargetUser);
+impl Action for ResetPassword {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        let target = &self.0;
+        same_instance(token, target.instance)?;
+        if target.id == token.user() {
+            return Err(Denied::OwnLogin);
+        }
+        if token.has(RightId::AdminUsers) {
+            return Ok(());
+        }
+        if !token.shares_group_with(&target.groups) {
+            return Err(Denied::NotFound);
+        }
+        let is_student =
+            target.principal == Principal::Person(schulhof_types::AccountType::Schueler);
+        if is_student && token.has(RightId::GroupsResetStudentPassword) {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+}
+
+/// Read a group and its members.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadGroup {
+    pub instance: InstanceId,
+    pub group: GroupId,
+}
+impl Action for ReadGroup {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        same_instance(token, self.instance)?;
+        if token.has(RightId::AdminGroups) || token.has(RightId::UsersReadOnly) {
+            return Ok(());
+        }
+        if token.is_member(self.group) && token.has(RightId::GroupsReadOwn) {
+            Ok(())
+        } else {
+            Err(Denied::NotFound)
+        }
+    }
+}
+
+/// Who receives a granted right.
+#[derive(Debug, Clone)]
+pub enum GrantSubject {
+    User(TargetUser),
+    Group { instance: InstanceId, id: GroupId },
+}
+
+/// Grant or revoke an O-right. The same decision covers both directions.
+#[derive(Debug, Clone)]
+pub struct ChangeRight {
+    pub right: RightId,
+    pub subject: GrantSubject,
+}
+
+impl Action for ChangeRight {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        let instance = match &self.subject {
+            GrantSubject::User(u) => u.instance,
+            GrantSubject::Group { instance, .. } => *instance,
+        };
+        same_instance(token, instance)?;
+        match matrix::granter(self.right) {
+            Granter::Admin => require(token, RightId::AdminRights)?,
+            Granter::Schulleitung => {
+                if !token.principal().is(FunctionRole::Schulleitung) {
+                    return Err(Denied::SafeRightsBySchulleitung);
+                }
+            }
+        }
+        if self.right.category() == RightCategory::Function {
+            return Err(Denied::NotGrantable {
+                right: self.right,
+                to: "persons",
+            });
+        }
+        match &self.subject {
+            GrantSubject::User(u) => match u.principal {
+                Principal::Function(_) => Err(Denied::NotGrantable {
+                    right: self.right,
+                    to: "function accounts",
+                }),
+                Principal::Person(t) => match matrix::mark(self.right, t) {
+                    Mark::Grantable => Ok(()),
+                    Mark::Default => Err(Denied::IsDefault(self.right)),
+                    Mark::Never => Err(Denied::NotGrantable {
+                        right: self.right,
+                        to: t.as_str(),
+                    }),
+                },
+            },
+            // A group may mix account types; the grant works only for members whose type
+            // allows it, so it must be grantable to at least one type.
+            GrantSubject::Group { .. } => {
+                let any = schulhof_types::AccountType::ALL
+                    .iter()
+                    .any(|t| matrix::mark(self.right, *t) == Mark::Grantable);
+                if any {
+                    Ok(())
+                } else {
+                    Err(Denied::NotGrantable {
+                        right: self.right,
+                        to: "any account type",
+                    })
+                }
+            }
+        }
+    }
+}

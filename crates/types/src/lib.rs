@@ -1,0 +1,15 @@
+//! Plain value types shared by every layer: identifiers, validated values,
+//! account types, function roles and the right identifiers of the matrix.
+//! No I/O lives here.
+
+mod account;
+mod ids;
+mod mail;
+mod rights;
+mod values;
+
+pub use account::{AccountType, FunctionRole, GroupKind};
+pub use ids::{GroupId, InstanceId, UserId};
+pub use mail::{MailLocalPart, mail_local_part};
+pub use rights::{RightCategory, RightId};
+pub use values::{Login, SchoolNumber, ValueError};
