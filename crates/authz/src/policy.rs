@@ -124,8 +124,8 @@ pub enum UserScope {
     AllEditable,
     /// Every login of the instance, read-only (Schulleitung).
     AllReadOnly,
-    /// Members of these groups (a teacher's own groups).
-    GroupMembers(Vec<GroupId>),
+    /// Members of the groups this viewer is in (a teacher's own groups).
+    GroupMembersOf(UserId),
 }
 
 /// The user list a caller may see, or `Forbidden`.
@@ -135,7 +135,7 @@ pub fn user_scope(token: &AccessToken) -> Result<UserScope, Denied> {
     } else if token.has(RightId::UsersReadOnly) {
         Ok(UserScope::AllReadOnly)
     } else if token.has(RightId::GroupsReadOwn) {
-        Ok(UserScope::GroupMembers(token.groups().to_vec()))
+        Ok(UserScope::GroupMembersOf(token.user()))
     } else {
         Err(Denied::Forbidden)
     }
@@ -152,16 +152,10 @@ impl Action for ReadUser {
         }
         match user_scope(token).map_err(|_| Denied::NotFound)? {
             UserScope::AllEditable | UserScope::AllReadOnly => Ok(()),
-            UserScope::GroupMembers(g) if !g.is_empty() && self_shares(&g, &self.0.groups) => {
-                Ok(())
-            }
-            UserScope::GroupMembers(_) => Err(Denied::NotFound),
+            UserScope::GroupMembersOf(_) if token.shares_group_with(&self.0.groups) => Ok(()),
+            UserScope::GroupMembersOf(_) => Err(Denied::NotFound),
         }
     }
-}
-
-fn self_shares(mine: &[GroupId], theirs: &[GroupId]) -> bool {
-    theirs.iter().any(|g| mine.binary_search(g).is_ok())
 }
 
 /// Change a login's data, deactivate or reactivate it.

@@ -1,1 +1,39 @@
+//! Persistence. One SQL code base for SQLite and PostgreSQL; every row carries its
+//! instance id and every query is scoped by it.
 
+pub mod audit;
+pub mod consent;
+mod db;
+pub mod grants;
+pub mod groups;
+pub mod instances;
+mod migrate;
+pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod throttle;
+mod time;
+pub mod users;
+
+pub use db::{AsConn, Backend, Conn, Db, Handle, Tx, backend_of};
+pub use migrate::{migrate, migrations_fingerprint, schema_shape};
+pub use time::{from_us, to_us};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("database URL must start with sqlite: or postgres://")]
+    BadUrl,
+    #[error("migration {0} was changed after it had been applied")]
+    MigrationChanged(&'static str),
+    #[error("stored value is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// True when a UNIQUE constraint refused the write.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Sql(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}

@@ -1,0 +1,60 @@
+//! Schools (instances).
+
+use chrono::{DateTime, Utc};
+use schulhof_types::InstanceId;
+use uuid::Uuid;
+
+use crate::{AsConn, StoreError, from_us, on, to_us};
+
+#[derive(Clone, Debug)]
+pub struct InstanceRow {
+    pub id: InstanceId,
+    pub school_number: String,
+    pub name: String,
+    pub mail_domain: String,
+    pub created_at: DateTime<Utc>,
+}
+
+type Raw = (Uuid, String, String, String, i64);
+
+fn row(r: Raw) -> InstanceRow {
+    InstanceRow {
+        id: InstanceId(r.0),
+        school_number: r.1,
+        name: r.2,
+        mail_domain: r.3,
+        created_at: from_us(r.4),
+    }
+}
+
+pub async fn insert(c: &mut impl AsConn, i: &InstanceRow) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "INSERT INTO instances (id, school_number, name, mail_domain, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(i.id.0).bind(&i.school_number).bind(&i.name).bind(&i.mail_domain).bind(to_us(i.created_at))
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn find_by_number(
+    c: &mut impl AsConn,
+    number: &str,
+) -> Result<Option<InstanceRow>, StoreError> {
+    let r: Option<Raw> = on!(c, c => sqlx::query_as(
+        "SELECT id, school_number, name, mail_domain, created_at FROM instances WHERE school_number = $1")
+        .bind(number).fetch_optional(&mut *c).await)?;
+    Ok(r.map(row))
+}
+
+pub async fn get(c: &mut impl AsConn, id: InstanceId) -> Result<Option<InstanceRow>, StoreError> {
+    let r: Option<Raw> = on!(c, c => sqlx::query_as(
+        "SELECT id, school_number, name, mail_domain, created_at FROM instances WHERE id = $1")
+        .bind(id.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(row))
+}
+
+pub async fn list(c: &mut impl AsConn) -> Result<Vec<InstanceRow>, StoreError> {
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(
+        "SELECT id, school_number, name, mail_domain, created_at FROM instances ORDER BY school_number")
+        .fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}

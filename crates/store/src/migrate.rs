@@ -1,0 +1,109 @@
+//! One ordered migration history, written per dialect with identical version numbers.
+//! A test compares the two resulting schemas so they cannot drift.
+
+use sha2::{Digest, Sha256};
+
+use crate::{AsConn, Conn, Db, StoreError, Tx, on};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        }
+    };
+}
+
+const MIGRATIONS: &[Migration] = &[migration!(1, "0001_foundation")];
+
+const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
+    version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+/// Applies every migration not yet applied, each in its own transaction. Refuses to run
+/// when an applied migration was changed afterwards.
+pub async fn migrate(db: &Db, now_us: i64) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    on!(&mut tx, c => sqlx::raw_sql(CREATE_TABLE).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if let Tx::Pg(t) = &mut tx {
+        // Two nodes starting at once must not both migrate.
+        sqlx::query("SELECT pg_advisory_xact_lock(7326001)")
+            .execute(&mut **t)
+            .await?;
+    }
+    let applied: Vec<(i64, String)> = on!(&mut tx, c =>
+        sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut *c).await)?;
+    for m in MIGRATIONS {
+        let sql = match tx {
+            Tx::Sqlite(_) => m.sqlite,
+            Tx::Pg(_) => m.postgres,
+        };
+        let sum = checksum(sql);
+        if let Some((_, stored)) = applied.iter().find(|(v, _)| *v == m.version) {
+            if *stored != sum {
+                return Err(StoreError::MigrationChanged(m.name));
+            }
+            continue;
+        }
+        on!(&mut tx, c => sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        on!(&mut tx, c => sqlx::query(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(m.version).bind(m.name).bind(&sum).bind(now_us).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+    }
+    tx.commit().await
+}
+
+/// A short digest of every migration, e.g. to name a migrated template database.
+pub fn migrations_fingerprint() -> String {
+    let all: String = MIGRATIONS
+        .iter()
+        .flat_map(|m| [m.sqlite, m.postgres])
+        .collect();
+    checksum(&all)[..16].to_owned()
+}
+
+fn checksum(sql: &str) -> String {
+    Sha256::digest(sql.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Tables and their columns as (table, column, nullable), for comparing the two dialects.
+pub async fn schema_shape(c: &mut impl AsConn) -> Result<Vec<(String, String, bool)>, StoreError> {
+    Ok(match c.conn() {
+        Conn::Sqlite(c) => {
+            let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT m.name, p.name, p.\"notnull\" FROM sqlite_master m, pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name",
+            )
+            .fetch_all(c)
+            .await?;
+            rows.into_iter()
+                .map(|(t, col, nn)| (t, col, nn == 0))
+                .collect()
+        }
+        Conn::Pg(c) => {
+            let rows: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT table_name::text, column_name::text, is_nullable::text
+                 FROM information_schema.columns WHERE table_schema = current_schema()
+                 ORDER BY table_name, column_name",
+            )
+            .fetch_all(c)
+            .await?;
+            rows.into_iter()
+                .map(|(t, col, n)| (t, col, n == "YES"))
+                .collect()
+        }
+    })
+}
