@@ -8,4 +8,4 @@ mod token;
 
 pub use matrix::{Granter, Mark};
 pub use policy::*;
-pub use token::{AccessToken, Principal};
+pub use token::{AccessToken, Principal, effective_rights};

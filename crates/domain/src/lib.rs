@@ -1,1 +1,87 @@
+//! The domain services. Each use case runs in one transaction that also writes its audit
+//! row. Front-ends parse, call one service, and map the result.
 
+pub mod account;
+pub mod admin;
+pub mod audit;
+pub mod clock;
+mod error;
+pub mod identity;
+mod mailaddr;
+mod passwords;
+pub mod retention;
+pub mod school;
+mod throttle;
+
+use std::sync::Arc;
+
+pub use error::DomainError;
+pub use passwords::{HashParams, PasswordHasher};
+pub use schulhof_store::Db;
+
+use clock::Clock;
+
+/// Settings the services need; the server fills them from its configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Mail addresses are `vorname.nachname@<schulnummer>.<state_domain>`.
+    pub state_domain: String,
+    /// A session unused this long ends.
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after login, however active.
+    pub session_absolute: chrono::Duration,
+    /// Argon2id parameters for new hashes.
+    pub hash: HashParams,
+    /// Logins waiting for a hashing slot before new ones are asked to come back later.
+    pub max_login_queue: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            state_domain: "nrw.schule".into(),
+            session_idle: chrono::Duration::minutes(30),
+            session_absolute: chrono::Duration::hours(12),
+            hash: HashParams::default(),
+            max_login_queue: 256,
+        }
+    }
+}
+
+/// The services of the platform, shared by every front-end. Cheap to clone.
+#[derive(Clone)]
+pub struct Platform {
+    pub(crate) db: Db,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) config: Arc<Config>,
+    pub(crate) hasher: PasswordHasher,
+}
+
+impl Platform {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
+        let hasher = PasswordHasher::new(config.hash, config.max_login_queue);
+        Self {
+            db,
+            clock,
+            config: Arc::new(config),
+            hasher,
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
+
+/// A school's name: present and printable.
+pub(crate) fn admin_name(name: &str) -> Result<String, DomainError> {
+    admin::check_name_pub("name", name)
+}

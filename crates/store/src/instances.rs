@@ -12,10 +12,12 @@ pub struct InstanceRow {
     pub school_number: String,
     pub name: String,
     pub mail_domain: String,
+    /// The demo school: its passwords are public, so only `--demo` may serve it.
+    pub demo: bool,
     pub created_at: DateTime<Utc>,
 }
 
-type Raw = (Uuid, String, String, String, i64);
+type Raw = (Uuid, String, String, String, bool, i64);
 
 fn row(r: Raw) -> InstanceRow {
     InstanceRow {
@@ -23,14 +25,15 @@ fn row(r: Raw) -> InstanceRow {
         school_number: r.1,
         name: r.2,
         mail_domain: r.3,
-        created_at: from_us(r.4),
+        demo: r.4,
+        created_at: from_us(r.5),
     }
 }
 
 pub async fn insert(c: &mut impl AsConn, i: &InstanceRow) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "INSERT INTO instances (id, school_number, name, mail_domain, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(i.id.0).bind(&i.school_number).bind(&i.name).bind(&i.mail_domain).bind(to_us(i.created_at))
+        "INSERT INTO instances (id, school_number, name, mail_domain, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(i.id.0).bind(&i.school_number).bind(&i.name).bind(&i.mail_domain).bind(i.demo).bind(to_us(i.created_at))
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -40,21 +43,21 @@ pub async fn find_by_number(
     number: &str,
 ) -> Result<Option<InstanceRow>, StoreError> {
     let r: Option<Raw> = on!(c, c => sqlx::query_as(
-        "SELECT id, school_number, name, mail_domain, created_at FROM instances WHERE school_number = $1")
+        "SELECT id, school_number, name, mail_domain, demo, created_at FROM instances WHERE school_number = $1")
         .bind(number).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
 }
 
 pub async fn get(c: &mut impl AsConn, id: InstanceId) -> Result<Option<InstanceRow>, StoreError> {
     let r: Option<Raw> = on!(c, c => sqlx::query_as(
-        "SELECT id, school_number, name, mail_domain, created_at FROM instances WHERE id = $1")
+        "SELECT id, school_number, name, mail_domain, demo, created_at FROM instances WHERE id = $1")
         .bind(id.0).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
 }
 
 pub async fn list(c: &mut impl AsConn) -> Result<Vec<InstanceRow>, StoreError> {
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(
-        "SELECT id, school_number, name, mail_domain, created_at FROM instances ORDER BY school_number")
+        "SELECT id, school_number, name, mail_domain, demo, created_at FROM instances ORDER BY school_number")
         .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }

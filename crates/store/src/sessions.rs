@@ -19,6 +19,9 @@ pub struct SessionRow {
     pub consented_version: Option<i64>,
     /// The school's current consent text version.
     pub current_version: Option<i64>,
+    pub school_number: String,
+    pub school_name: String,
+    pub demo: bool,
 }
 
 pub async fn insert(
@@ -62,6 +65,9 @@ macro_rules! decode_session {
             expires_at: from_us(r.try_get(15)?),
             consented_version: r.try_get(16)?,
             current_version: r.try_get(17)?,
+            school_number: r.try_get(18)?,
+            school_name: r.try_get(19)?,
+            demo: r.try_get(20)?,
         })
     }};
 }
@@ -75,8 +81,10 @@ pub async fn lookup(
         "SELECT ", user_cols!(), ", s.last_seen_at, s.expires_at,
            (SELECT MAX(k.version) FROM consents k
               WHERE k.instance_id = s.instance_id AND k.user_id = s.user_id AND k.revoked_at IS NULL),
-           (SELECT MAX(t.version) FROM consent_texts t WHERE t.instance_id = s.instance_id)
+           (SELECT MAX(t.version) FROM consent_texts t WHERE t.instance_id = s.instance_id),
+           i.school_number, i.name, i.demo
          FROM sessions s JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
+           JOIN instances i ON i.id = s.instance_id
          WHERE s.instance_id = $1 AND s.token_hash = $2");
     let row = on!(c, c => {
         match sqlx::query(SQL).bind(instance.0).bind(token_hash).fetch_optional(&mut *c).await? {
@@ -119,6 +127,19 @@ pub async fn delete_for_user(
 ) -> Result<u64, StoreError> {
     let done = on!(c, c => sqlx::query("DELETE FROM sessions WHERE instance_id = $1 AND user_id = $2")
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(done)
+}
+
+/// Ends every other session of a login (after a password change).
+pub async fn delete_others(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+    keep: &[u8],
+) -> Result<u64, StoreError> {
+    let done = on!(c, c => sqlx::query(
+        "DELETE FROM sessions WHERE instance_id = $1 AND user_id = $2 AND token_hash <> $3")
+        .bind(instance.0).bind(user.0).bind(keep).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(done)
 }
 

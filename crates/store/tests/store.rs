@@ -17,6 +17,7 @@ async fn school(db: &Db, number: &str) -> InstanceId {
             school_number: number.into(),
             name: format!("Schule {number}"),
             mail_domain: format!("{number}.nrw.schule"),
+            demo: false,
             created_at: Utc::now(),
         },
     )

@@ -6,6 +6,7 @@ CREATE TABLE instances (
     school_number TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     mail_domain TEXT NOT NULL,
+    demo INTEGER NOT NULL,
     created_at INTEGER NOT NULL
 ) STRICT;
 

@@ -1,0 +1,460 @@
+//! Creating, editing, deactivating and deleting logins; password resets.
+
+use schulhof_authz::{
+    CreateUser, DeleteUser, EditUser, Principal, ReadUser, ResetPassword, UserScope, check,
+    user_scope,
+};
+use schulhof_store::users::{ListScope, UserRow};
+use schulhof_store::{grants, groups as group_store, sessions, users};
+use schulhof_types::{AccountType, FunctionRole, Login, RightId, UserId};
+use serde::{Deserialize, Serialize};
+
+use super::{check_name, target};
+use crate::audit::admin_action;
+use crate::identity::{Actor, principal_of};
+use crate::passwords::{check_password_rules, generate_initial_password};
+use crate::{DomainError, Platform, account::normalize_external_mail, mailaddr};
+
+/// One line of the user list. No last-login or activity data exists to show.
+#[derive(Clone, Debug, Serialize)]
+pub struct UserSummary {
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub account_type: String,
+    pub function_role: Option<String>,
+    pub mail: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UserList {
+    pub users: Vec<UserSummary>,
+    /// False for the principal's read-only view.
+    pub editable: bool,
+    pub more: bool,
+}
+
+/// A user card for administrators (and for teachers, of their own groups' members).
+#[derive(Clone, Debug, Serialize)]
+pub struct UserCard {
+    #[serde(flatten)]
+    pub summary: UserSummary,
+    pub external_mail: Option<String>,
+    pub holder: Option<String>,
+    pub groups: Vec<String>,
+    /// O-rights granted to this login directly.
+    pub granted: Vec<RightId>,
+    /// Every right in effect, with defaults and group grants.
+    pub rights: Vec<RightId>,
+    pub editable: bool,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct NewUser {
+    pub first_name: String,
+    pub last_name: String,
+    /// For persons: `lehrer`, `personal`, `schueler`, `extern`.
+    pub account_type: Option<String>,
+    /// For function accounts: `admin`, `schulleitung`, `sekretariat`.
+    pub function_role: Option<String>,
+    /// Defaults to `vorname.nachname[N]` for persons; required for function accounts.
+    pub login: Option<String>,
+    /// Defaults to a generated initial password that must be changed at first login.
+    pub password: Option<String>,
+    pub external_mail: Option<String>,
+    /// The person holding a function account.
+    pub holder: Option<String>,
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CreatedUser {
+    pub login: String,
+    pub mail: String,
+    /// Shown once, when the system generated it.
+    pub initial_password: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct UserUpdate {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub account_type: Option<String>,
+    pub external_mail: Option<String>,
+    pub holder: Option<String>,
+}
+
+pub(crate) fn summary(u: &UserRow) -> UserSummary {
+    UserSummary {
+        login: u.login.clone(),
+        first_name: u.first_name.clone(),
+        last_name: u.last_name.clone(),
+        account_type: u.kind.clone(),
+        function_role: u.function_role.clone(),
+        mail: u.mail.clone(),
+        active: u.active,
+    }
+}
+
+fn parse_account_type(s: &str) -> Result<AccountType, DomainError> {
+    AccountType::parse(s.trim()).ok_or_else(|| {
+        DomainError::invalid(
+            "account_type",
+            "must be one of lehrer, personal, schueler, extern",
+        )
+    })
+}
+
+impl Platform {
+    /// The logins the actor may see, filtered by `query` and account type.
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        query: &str,
+        kind: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<UserList, DomainError> {
+        let scope = user_scope(&actor.token)?;
+        let (store_scope, editable) = match scope {
+            UserScope::AllEditable => (ListScope::All, true),
+            UserScope::AllReadOnly => (ListScope::All, false),
+            UserScope::GroupMembersOf(v) => (ListScope::GroupMembersOf(v), false),
+        };
+        let kind = kind.filter(|k| !k.is_empty());
+        let limit = limit.clamp(1, 500);
+        let mut c = self.db.read().await?;
+        let mut rows = users::list(
+            &mut c,
+            actor.token.instance(),
+            store_scope,
+            query,
+            kind,
+            limit + 1,
+            offset.max(0),
+        )
+        .await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        Ok(UserList {
+            users: rows.iter().map(summary).collect(),
+            editable,
+            more,
+        })
+    }
+
+    pub async fn user_card(&self, actor: &Actor, login: &str) -> Result<UserCard, DomainError> {
+        let mut c = self.db.read().await?;
+        let (user, t) = target(&mut c, actor.token.instance(), login).await?;
+        let grant = check(&actor.token, ReadUser(t))?;
+        let instance = grant.instance();
+        let groups = group_store::of_user(&mut c, instance, user.id).await?;
+        let direct = grants::of_subject(&mut c, instance, grants::Subject::User(user.id.0)).await?;
+        let all = grants::for_user(&mut c, instance, user.id).await?;
+        let principal = principal_of(&user)?;
+        let mut rights: Vec<RightId> = schulhof_authz::effective_rights(
+            principal,
+            all.iter().filter_map(|r| RightId::parse(r)),
+        )
+        .into_iter()
+        .collect();
+        rights.sort_by_key(|r| r.as_str());
+        let holder = match user.holder_id {
+            Some(h) => users::get(&mut c, instance, h).await?.map(|u| u.login),
+            None => None,
+        };
+        Ok(UserCard {
+            summary: summary(&user),
+            external_mail: user.external_mail.clone(),
+            holder,
+            groups: groups.into_iter().map(|g| g.name).collect(),
+            granted: direct.iter().filter_map(|r| RightId::parse(r)).collect(),
+            rights,
+            editable: actor.token.has(RightId::AdminUsers),
+        })
+    }
+
+    /// Creates a person or function account with its standard mail address.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        new: NewUser,
+    ) -> Result<CreatedUser, DomainError> {
+        let grant = check(&actor.token, CreateUser)?;
+        let instance = grant.instance();
+        let first = check_name("first_name", &new.first_name)?;
+        let last = check_name("last_name", &new.last_name)?;
+        let principal = match (
+            new.account_type.as_deref().filter(|s| !s.is_empty()),
+            new.function_role.as_deref().filter(|s| !s.is_empty()),
+        ) {
+            (Some(t), None) => Principal::Person(parse_account_type(t)?),
+            (None, Some(r)) => {
+                Principal::Function(FunctionRole::parse(r.trim()).ok_or_else(|| {
+                    DomainError::invalid(
+                        "function_role",
+                        "must be one of admin, schulleitung, sekretariat",
+                    )
+                })?)
+            }
+            (Some(_), Some(_)) => {
+                return Err(DomainError::invalid(
+                    "function_role",
+                    "give either an account type or a function role, not both",
+                ));
+            }
+            (None, None) => return Err(DomainError::invalid("account_type", "is required")),
+        };
+        let external_mail = normalize_external_mail(new.external_mail.as_deref().unwrap_or(""))?;
+        let login = match new
+            .login
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            Some(l) => {
+                Some(Login::parse(l).map_err(|e| DomainError::invalid("login", e.to_string()))?)
+            }
+            None if matches!(principal, Principal::Function(_)) => {
+                return Err(DomainError::invalid(
+                    "login",
+                    "is required for a function account",
+                ));
+            }
+            None => None,
+        };
+        let (initial, password) = match new.password.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) => (None, p.to_owned()),
+            None => {
+                let p = generate_initial_password();
+                (Some(p.clone()), p)
+            }
+        };
+        if let Some(l) = &login {
+            check_password_rules(&password, l.as_str())?;
+        }
+        let hash = self.hasher.hash(&password).await?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let domain = schulhof_store::instances::get(&mut tx, instance)
+            .await?
+            .ok_or(DomainError::NotFound)?
+            .mail_domain;
+        let (login, mail) = match (login, principal) {
+            (Some(l), Principal::Function(_)) => (l.as_str().to_owned(), format!("{l}@{domain}")),
+            (Some(l), Principal::Person(_)) => (
+                l.as_str().to_owned(),
+                mailaddr::allocate(&mut tx, instance, &domain, &first, &last)
+                    .await?
+                    .1,
+            ),
+            (None, _) => mailaddr::allocate(&mut tx, instance, &domain, &first, &last).await?,
+        };
+        if users::login_exists(&mut tx, instance, &login).await? {
+            return Err(DomainError::conflict(
+                "login",
+                format!("{login} is already taken"),
+            ));
+        }
+        let holder = match new
+            .holder
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+        {
+            Some(h) => Some(
+                users::find_by_login(&mut tx, instance, &h.to_lowercase())
+                    .await?
+                    .ok_or_else(|| DomainError::invalid("holder", "no such login"))?
+                    .id,
+            ),
+            None => None,
+        };
+        let row = UserRow {
+            instance_id: instance,
+            id: UserId::new(),
+            login: login.clone(),
+            kind: principal
+                .account_type()
+                .map_or("function", |t| t.as_str())
+                .into(),
+            function_role: principal.function_role().map(|r| r.as_str().into()),
+            holder_id: holder,
+            first_name: first,
+            last_name: last,
+            mail: mail.clone(),
+            external_mail,
+            password_hash: Some(hash),
+            must_change_password: initial.is_some(),
+            active: true,
+            created_at: now,
+        };
+        users::insert(&mut tx, &row, now).await.map_err(|e| {
+            if e.is_unique_violation() {
+                DomainError::conflict("login", "login or mail address is already taken")
+            } else {
+                e.into()
+            }
+        })?;
+        for name in new
+            .groups
+            .iter()
+            .map(|g| g.trim())
+            .filter(|g| !g.is_empty())
+        {
+            let g = group_store::find_by_name(&mut tx, instance, name)
+                .await?
+                .ok_or_else(|| DomainError::invalid("groups", format!("no group named {name}")))?;
+            group_store::add_member(&mut tx, instance, g.id, row.id, now).await?;
+        }
+        let detail = serde_json::json!({ "kind": row.kind, "function_role": row.function_role, "mail": mail });
+        admin_action(&mut tx, actor, now, "user.create", &login, Some(detail)).await?;
+        tx.commit().await?;
+        Ok(CreatedUser {
+            login,
+            mail,
+            initial_password: initial,
+        })
+    }
+
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        login: &str,
+        upd: UserUpdate,
+    ) -> Result<(), DomainError> {
+        let mut tx = self.db.begin().await?;
+        let (mut user, t) = target(&mut tx, actor.token.instance(), login).await?;
+        let grant = check(&actor.token, EditUser(t))?;
+        if let Some(f) = &upd.first_name {
+            user.first_name = check_name("first_name", f)?;
+        }
+        if let Some(l) = &upd.last_name {
+            user.last_name = check_name("last_name", l)?;
+        }
+        if let Some(k) = upd.account_type.as_deref().filter(|k| !k.is_empty()) {
+            if user.kind == "function" {
+                return Err(DomainError::invalid(
+                    "account_type",
+                    "a function account has no account type",
+                ));
+            }
+            user.kind = parse_account_type(k)?.as_str().into();
+        }
+        if let Some(m) = &upd.external_mail {
+            user.external_mail = normalize_external_mail(m)?;
+        }
+        if let Some(h) = &upd.holder {
+            user.holder_id = match h.trim() {
+                "" => None,
+                h => Some(
+                    users::find_by_login(&mut tx, grant.instance(), &h.to_lowercase())
+                        .await?
+                        .ok_or_else(|| DomainError::invalid("holder", "no such login"))?
+                        .id,
+                ),
+            };
+        }
+        let now = self.now();
+        users::update_profile(&mut tx, &user, now).await?;
+        let detail = serde_json::json!({ "first_name": user.first_name, "last_name": user.last_name, "kind": user.kind });
+        admin_action(
+            &mut tx,
+            actor,
+            now,
+            "user.update",
+            &user.login,
+            Some(detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deactivating ends every session of the login at once.
+    pub async fn set_user_active(
+        &self,
+        actor: &Actor,
+        login: &str,
+        active: bool,
+    ) -> Result<(), DomainError> {
+        let mut tx = self.db.begin().await?;
+        let (user, t) = target(&mut tx, actor.token.instance(), login).await?;
+        let grant = check(&actor.token, EditUser(t))?;
+        let now = self.now();
+        users::set_active(&mut tx, grant.instance(), user.id, active, now).await?;
+        if !active {
+            sessions::delete_for_user(&mut tx, grant.instance(), user.id).await?;
+        }
+        let action = if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        };
+        admin_action(&mut tx, actor, now, action, &user.login, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_user(&self, actor: &Actor, login: &str) -> Result<(), DomainError> {
+        let mut tx = self.db.begin().await?;
+        let (user, t) = target(&mut tx, actor.token.instance(), login).await?;
+        let grant = check(&actor.token, DeleteUser(t))?;
+        let now = self.now();
+        users::delete(&mut tx, grant.instance(), user.id).await?;
+        admin_action(
+            &mut tx,
+            actor,
+            now,
+            "user.delete",
+            &user.login,
+            Some(serde_json::json!({ "mail": user.mail })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password for someone else (generated unless given), to be changed at the
+    /// next login. The target's sessions end. Returns the generated password.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        login: &str,
+        password: Option<&str>,
+    ) -> Result<Option<String>, DomainError> {
+        let (user, t) = {
+            let mut c = self.db.read().await?;
+            target(&mut c, actor.token.instance(), login).await?
+        };
+        let grant = check(&actor.token, ResetPassword(t))?;
+        let (generated, password) = match password.filter(|p| !p.is_empty()) {
+            Some(p) => {
+                check_password_rules(p, &user.login)?;
+                (None, p.to_owned())
+            }
+            None => {
+                let p = generate_initial_password();
+                (Some(p.clone()), p)
+            }
+        };
+        let hash = self.hasher.hash(&password).await?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        users::set_password(&mut tx, grant.instance(), user.id, &hash, true, now).await?;
+        sessions::delete_for_user(&mut tx, grant.instance(), user.id).await?;
+        admin_action(
+            &mut tx,
+            actor,
+            now,
+            "user.password_reset",
+            &user.login,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(generated)
+    }
+}

@@ -1,0 +1,336 @@
+//! Logging in and out, and turning a session cookie into the acting login.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use schulhof_authz::{AccessToken, Principal};
+use schulhof_store::groups::{self, GroupRow};
+use schulhof_store::users::UserRow;
+use schulhof_store::{grants, instances, sessions, throttle as counters, users};
+use schulhof_types::{AccountType, FunctionRole, InstanceId, RightId};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, Event};
+use crate::throttle;
+use crate::{DomainError, Platform};
+
+/// The acting login of a request, with what the policy needs.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub token: AccessToken,
+    pub user: UserRow,
+    pub groups: Vec<GroupRow>,
+    pub school_number: String,
+    pub school_name: String,
+    pub demo: bool,
+    pub(crate) token_hash: Vec<u8>,
+}
+
+/// What still stands between a logged-in user and the platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// An initial or reset password must be replaced first.
+    PasswordChange,
+    /// The current terms of use are not accepted yet.
+    Consent,
+}
+
+/// A valid session; `gate` says whether the user may use the platform yet.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub actor: Actor,
+    pub gate: Option<Gate>,
+}
+
+impl Session {
+    /// The actor, if nothing is in the way.
+    pub fn ready(self) -> Result<Actor, DomainError> {
+        match self.gate {
+            None => Ok(self.actor),
+            Some(Gate::PasswordChange) => Err(DomainError::PasswordChangeRequired),
+            Some(Gate::Consent) => Err(DomainError::ConsentRequired),
+        }
+    }
+}
+
+/// A new session: the cookie value to hand to the client, and when it ends at the latest.
+pub struct NewSession {
+    pub cookie: String,
+    pub expires: DateTime<Utc>,
+}
+
+/// The principal a stored login acts as.
+pub fn principal_of(u: &UserRow) -> Result<Principal, DomainError> {
+    let corrupt = || DomainError::Internal(format!("login {} has an unknown kind", u.login));
+    if u.kind == "function" {
+        let role = u
+            .function_role
+            .as_deref()
+            .and_then(FunctionRole::parse)
+            .ok_or_else(corrupt)?;
+        Ok(Principal::Function(role))
+    } else {
+        AccountType::parse(&u.kind)
+            .map(Principal::Person)
+            .ok_or_else(corrupt)
+    }
+}
+
+fn hash_token(raw: &[u8]) -> Vec<u8> {
+    Sha256::digest(raw).to_vec()
+}
+
+/// Splits `<instance>.<secret>` into the instance and the hash of the secret.
+fn parse_cookie(cookie: &str) -> Option<(InstanceId, Vec<u8>)> {
+    let (instance, secret) = cookie.split_once('.')?;
+    let instance = instance.parse().ok()?;
+    let raw = URL_SAFE_NO_PAD
+        .decode(secret)
+        .ok()
+        .filter(|r| r.len() == 32)?;
+    Some((instance, hash_token(&raw)))
+}
+
+impl Platform {
+    /// Checks the password and opens a session. Wrong school, unknown login, inactive
+    /// account and wrong password all give the same answer.
+    pub async fn login(
+        &self,
+        school: &str,
+        login: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<NewSession, DomainError> {
+        let now = self.now();
+        let mut c = self.db.read().await?;
+        let Some(instance) = instances::find_by_number(&mut c, school.trim()).await? else {
+            self.hasher.verify(password, None).await?;
+            return Err(DomainError::BadCredentials);
+        };
+        let name = login.trim().to_lowercase();
+        let (account_key, address_key) = (
+            throttle::account_key(&name),
+            throttle::address_key(client_addr),
+        );
+        let account = counters::get(&mut c, instance.id, &account_key).await?;
+        let address = counters::get(&mut c, instance.id, &address_key).await?;
+        if let Err(e) = throttle::check_account(account, now) {
+            tracing::warn!(school, client_addr, "login refused: account throttled");
+            drop(c);
+            let mut tx = self.db.begin().await?;
+            audit::record(
+                &mut tx,
+                instance.id,
+                now,
+                Event {
+                    kind: "login_throttled",
+                    actor: None,
+                    holder: None,
+                    action: "login",
+                    object: Some(&name),
+                    client_addr: Some(client_addr),
+                    detail: None,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(e);
+        }
+        let user = users::find_by_login_or_mail(&mut c, instance.id, &name).await?;
+        drop(c);
+        let delay = throttle::address_delay(address, now);
+        if !delay.is_zero() {
+            tracing::warn!(
+                client_addr,
+                ?delay,
+                "many failed logins from this address: slowing down"
+            );
+            tokio::time::sleep(delay).await;
+        }
+        let usable = user
+            .as_ref()
+            .filter(|u| u.active && u.password_hash.is_some());
+        let ok = self
+            .hasher
+            .verify(password, usable.and_then(|u| u.password_hash.as_deref()))
+            .await?;
+        let mut tx = self.db.begin().await?;
+        let user = match (ok, usable) {
+            (true, Some(u)) => u,
+            _ => {
+                throttle::record_failure(
+                    &mut tx,
+                    instance.id,
+                    (&account_key, account),
+                    (&address_key, address),
+                    now,
+                )
+                .await?;
+                let actor = user.as_ref().map(|u| u.id);
+                audit::record(
+                    &mut tx,
+                    instance.id,
+                    now,
+                    Event {
+                        kind: "login_failed",
+                        actor,
+                        holder: None,
+                        action: "login",
+                        object: None,
+                        client_addr: Some(client_addr),
+                        detail: None,
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(DomainError::BadCredentials);
+            }
+        };
+        if account.is_some() {
+            counters::clear(&mut tx, instance.id, &account_key).await?;
+        }
+        let mut raw = [0u8; 32];
+        rand::rng().fill_bytes(&mut raw);
+        let expires = now + self.config.session_absolute;
+        sessions::insert(
+            &mut tx,
+            instance.id,
+            &hash_token(&raw),
+            user.id,
+            now,
+            expires,
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            instance.id,
+            now,
+            Event {
+                kind: "login",
+                actor: Some(user.id),
+                holder: user.holder_id,
+                action: "login",
+                object: None,
+                client_addr: Some(client_addr),
+                detail: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(NewSession {
+            cookie: format!("{}.{}", instance.id.0.simple(), URL_SAFE_NO_PAD.encode(raw)),
+            expires,
+        })
+    }
+
+    /// The session behind a cookie value, or `SessionEnded`.
+    pub async fn session(&self, cookie: &str) -> Result<Session, DomainError> {
+        let (instance, hash) = parse_cookie(cookie).ok_or(DomainError::SessionEnded)?;
+        let now = self.now();
+        let mut c = self.db.read().await?;
+        let row = sessions::lookup(&mut c, instance, &hash)
+            .await?
+            .ok_or(DomainError::SessionEnded)?;
+        let idle = now - row.last_seen_at > self.config.session_idle;
+        if idle || row.expires_at <= now || !row.user.active {
+            drop(c);
+            let mut tx = self.db.begin().await?;
+            sessions::delete(&mut tx, instance, &hash).await?;
+            tx.commit().await?;
+            return Err(DomainError::SessionEnded);
+        }
+        let groups = groups::of_user(&mut c, instance, row.user.id).await?;
+        let granted = grants::for_user(&mut c, instance, row.user.id).await?;
+        drop(c);
+        // Activity is written at most once a minute, to spare the database a write per request.
+        if now - row.last_seen_at > Duration::seconds(60) {
+            let mut tx = self.db.begin().await?;
+            sessions::touch(&mut tx, instance, &hash, now).await?;
+            tx.commit().await?;
+        }
+        let principal = principal_of(&row.user)?;
+        let token = AccessToken::resolve(
+            instance,
+            row.user.id,
+            principal,
+            groups.iter().map(|g| g.id).collect(),
+            granted.iter().filter_map(|r| RightId::parse(r)),
+        );
+        let gate = if row.user.must_change_password {
+            Some(Gate::PasswordChange)
+        } else if row
+            .current_version
+            .is_some_and(|v| row.consented_version.is_none_or(|c| c < v))
+        {
+            Some(Gate::Consent)
+        } else {
+            None
+        };
+        let actor = Actor {
+            token,
+            user: row.user,
+            groups,
+            school_number: row.school_number,
+            school_name: row.school_name,
+            demo: row.demo,
+            token_hash: hash,
+        };
+        Ok(Session { actor, gate })
+    }
+
+    /// Ends the session behind the cookie, if there is one.
+    pub async fn logout(&self, cookie: &str, client_addr: &str) -> Result<(), DomainError> {
+        let Some((instance, hash)) = parse_cookie(cookie) else {
+            return Ok(());
+        };
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        if let Some(user) = sessions::delete(&mut tx, instance, &hash).await? {
+            audit::record(
+                &mut tx,
+                instance,
+                now,
+                Event {
+                    kind: "logout",
+                    actor: Some(user),
+                    holder: None,
+                    action: "logout",
+                    object: None,
+                    client_addr: Some(client_addr),
+                    detail: None,
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends every session of the actor's login ("log out everywhere").
+    pub async fn logout_everywhere(
+        &self,
+        actor: &Actor,
+        client_addr: &str,
+    ) -> Result<(), DomainError> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        sessions::delete_for_user(&mut tx, actor.token.instance(), actor.token.user()).await?;
+        audit::record(
+            &mut tx,
+            actor.token.instance(),
+            now,
+            Event {
+                kind: "logout",
+                actor: Some(actor.token.user()),
+                holder: actor.user.holder_id,
+                action: "logout_everywhere",
+                object: None,
+                client_addr: Some(client_addr),
+                detail: None,
+            },
+        )
+        .await?;
+        Ok(tx.commit().await?)
+    }
+}

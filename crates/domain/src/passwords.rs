@@ -1,0 +1,206 @@
+//! Argon2id hashing off the async runtime, with a bounded number of hashes at once.
+//!
+//! At 08:00 a whole school logs in: hashing is the expensive part, so it runs on at most as
+//! many threads as there are cores, and logins beyond a queue limit get "busy, retry"
+//! instead of piling up until everything times out.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
+
+use crate::DomainError;
+
+/// Argon2id cost parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for HashParams {
+    /// OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane): about 25 ms per hash on one
+    /// core here, so two cores verify ~80 logins/s — a 1,100-account storm in ~15 s.
+    fn default() -> Self {
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+impl HashParams {
+    /// Cheap parameters for tests only.
+    pub fn insecure_fast_for_tests() -> Self {
+        Self {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct PasswordHasher {
+    params: HashParams,
+    slots: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
+}
+
+/// Counts a waiting caller for as long as it lives.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl PasswordHasher {
+    pub fn new(params: HashParams, max_waiting: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            params,
+            slots: Arc::new(Semaphore::new(cores)),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            max_waiting,
+        }
+    }
+
+    fn argon(params: HashParams) -> Result<Argon2<'static>, DomainError> {
+        let p = Params::new(
+            params.memory_kib,
+            params.iterations,
+            params.parallelism,
+            None,
+        )
+        .map_err(|e| DomainError::Internal(format!("argon2 params: {e}")))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, p))
+    }
+
+    async fn on_slot<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, DomainError> {
+        if self.waiting.fetch_add(1, Ordering::Relaxed) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(DomainError::Busy {
+                retry_after_secs: 5,
+            });
+        }
+        let _waiting = Waiting(&self.waiting);
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))
+    }
+
+    /// A PHC string for `password`.
+    pub async fn hash(&self, password: &str) -> Result<String, DomainError> {
+        let params = self.params;
+        let password = password.to_owned();
+        self.on_slot(move || {
+            let a = Self::argon(params)?;
+            a.hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| DomainError::Internal(format!("hashing: {e}")))
+        })
+        .await?
+    }
+
+    /// Whether `password` matches `phc`. With `phc = None` the work is done anyway against
+    /// a dummy hash, so an unknown login takes as long as a wrong password.
+    pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<bool, DomainError> {
+        let params = self.params;
+        let password = password.to_owned();
+        let phc = phc.map(str::to_owned);
+        self.on_slot(move || {
+            let a = Self::argon(params)?;
+            match phc {
+                Some(phc) => Ok(a.verify_password(password.as_bytes(), phc.as_str()).is_ok()),
+                None => {
+                    let _ = a.hash_password(password.as_bytes());
+                    Ok(false)
+                }
+            }
+        })
+        .await?
+    }
+}
+
+/// The password rules: long enough, not absurdly long, not the login itself.
+pub fn check_password_rules(password: &str, login: &str) -> Result<(), DomainError> {
+    let len = password.chars().count();
+    if len < 8 {
+        return Err(DomainError::invalid(
+            "password",
+            "must have at least 8 characters",
+        ));
+    }
+    if len > 256 {
+        return Err(DomainError::invalid(
+            "password",
+            "must have at most 256 characters",
+        ));
+    }
+    if password.eq_ignore_ascii_case(login) {
+        return Err(DomainError::invalid(
+            "password",
+            "must not be the login name",
+        ));
+    }
+    Ok(())
+}
+
+/// A random initial password, easy to read on a printed letter (no 0/O, 1/l/I).
+pub fn generate_initial_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_wrong_passwords_fail() {
+        let h = PasswordHasher::new(HashParams::insecure_fast_for_tests(), 10);
+        let phc = h.hash("richtig-lang").await.expect("hash");
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(h.verify("richtig-lang", Some(&phc)).await.expect("verify"));
+        assert!(!h.verify("falsch-lang", Some(&phc)).await.expect("verify"));
+        assert!(!h.verify("richtig-lang", None).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_answers_busy() {
+        let h = PasswordHasher::new(HashParams::insecure_fast_for_tests(), 0);
+        assert!(matches!(
+            h.verify("x", None).await,
+            Err(DomainError::Busy { .. })
+        ));
+    }
+
+    #[test]
+    fn password_rules_name_the_problem() {
+        assert!(check_password_rules("kurz", "anna").is_err());
+        assert!(check_password_rules("Anna.Schmidt", "anna.schmidt").is_err());
+        assert!(check_password_rules("lang-genug-1", "anna").is_ok());
+        let p = generate_initial_password();
+        assert_eq!(p.len(), 12);
+        assert!(!p.contains(['0', 'O', '1', 'l', 'I']));
+    }
+}
