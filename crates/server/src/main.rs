@@ -1,1 +1,247 @@
-fn main() {}
+//! `schulhof`: the platform in one binary.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use schulhof::settings::Storage;
+use schulhof_domain::clock::SystemClock;
+use schulhof_domain::{Config, Db, Platform};
+use schulhof_front::AppState;
+
+#[derive(Parser)]
+#[command(name = "schulhof", version, about = "An open school platform")]
+struct Cli {
+    #[command(flatten)]
+    storage: Storage,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the platform.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SCHULHOF_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Seed and serve the demo school 100000 (public demo passwords).
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure: set when users reach the server over HTTPS.
+        #[arg(long, env = "SCHULHOF_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+        #[arg(long, env = "SCHULHOF_TRUST_FORWARDED")]
+        trust_forwarded: bool,
+    },
+    /// Manage schools.
+    Instance {
+        #[command(subcommand)]
+        command: InstanceCommand,
+    },
+    /// Manage logins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Delete expired log data, sessions and counters now (the server does it hourly).
+    Purge,
+}
+
+#[derive(Subcommand)]
+enum InstanceCommand {
+    /// Create a school with an `admin` function account.
+    Create {
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Set a login's password: read from standard input with --password-stdin, or generated.
+    SetPassword {
+        #[arg(long)]
+        instance: String,
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SCHULHOF_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let platform = open(&cli.storage).await?;
+    match cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            secure_cookies,
+            trust_forwarded,
+        } => {
+            let state = AppState {
+                platform,
+                demo,
+                secure_cookies,
+                trust_forwarded,
+            };
+            serve(state, listen).await
+        }
+        Command::Instance {
+            command: InstanceCommand::Create { number, name },
+        } => {
+            let created = platform
+                .system_create_school(&number, &name)
+                .await
+                .map_err(user_error)?;
+            println!(
+                "Created school {number} \"{}\" (id {}).",
+                name.trim(),
+                created.id
+            );
+            println!("Set the first admin password with:");
+            println!(
+                "  schulhof user set-password --instance {number} --login {} [--password-stdin]",
+                created.admin_login
+            );
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::SetPassword {
+                    instance,
+                    login,
+                    password_stdin,
+                },
+        } => {
+            let given = if password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
+            let generated = platform
+                .system_set_password(&instance, &login, given.as_deref())
+                .await
+                .map_err(user_error)?;
+            match generated {
+                Some(p) => println!("New password for {login}: {p}"),
+                None => println!("Password for {login} set."),
+            }
+            Ok(())
+        }
+        Command::Purge => {
+            let p = platform.system_purge_expired().await.map_err(user_error)?;
+            println!(
+                "Deleted {} log entries, {} sessions, {} login counters.",
+                p.log_entries, p.sessions, p.throttle_counters
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn open(storage: &Storage) -> anyhow::Result<Platform> {
+    let url = storage.database_url()?;
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
+    schulhof_store::migrate(&db, chrono::Utc::now().timestamp_micros())
+        .await
+        .context("cannot migrate the database")?;
+    let config = Config {
+        state_domain: storage.state_domain.clone(),
+        ..Config::default()
+    };
+    Ok(Platform::new(db, Arc::new(SystemClock), config))
+}
+
+async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
+    if state.demo {
+        if state
+            .platform
+            .system_seed_demo()
+            .await
+            .map_err(user_error)?
+        {
+            tracing::info!("seeded the demo school 100000 (password schulhof-demo)");
+        }
+    } else if state
+        .platform
+        .system_has_demo_school()
+        .await
+        .map_err(user_error)?
+    {
+        bail!(
+            "this database holds the demo school, whose passwords are public: start with --demo, or use another --data directory"
+        );
+    }
+    tokio::spawn(retention_loop(state.platform.clone()));
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!("listening on http://{listen}");
+    let app = schulhof::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+/// Deletes expired log data hourly. Several nodes may run it: it only deletes.
+async fn retention_loop(platform: Platform) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(e) = platform.system_purge_expired().await {
+            tracing::error!(error = %e, "retention job failed");
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn user_error(e: schulhof_domain::DomainError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// The URL without its password, for error messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
