@@ -67,7 +67,7 @@ async fn clone_from_template(admin_url: &str) -> Result<String, StoreError> {
         .execute(&mut admin)
         .await?;
     built?;
-    let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let name = format!("schulhof_t_{}", uuid::Uuid::now_v7().simple());
     let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
     let mut tries = 0;
     // Cloning fails while another session is still connected to the template.

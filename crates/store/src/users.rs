@@ -165,7 +165,7 @@ pub async fn login_exists(
     login: &str,
 ) -> Result<bool, StoreError> {
     let r: Option<(i64,)> = on!(c, c => sqlx::query_as(
-        "SELECT 1 FROM users WHERE instance_id = $1 AND login = $2")
+        "SELECT CAST(1 AS BIGINT) FROM users WHERE instance_id = $1 AND login = $2")
         .bind(instance.0).bind(login).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }

@@ -32,15 +32,42 @@ pub struct Reply {
 impl TestApp {
     /// The app on `db` with the demo school seeded.
     pub async fn new(db: Db) -> TestApp {
-        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 7, 55, 0).single().expect("valid time")));
-        let config = Config { hash: HashParams::insecure_fast_for_tests(), ..Config::default() };
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 2, 7, 55, 0)
+                .single()
+                .expect("valid time"),
+        ));
+        let config = Config {
+            hash: HashParams::insecure_fast_for_tests(),
+            ..Config::default()
+        };
         let platform = Platform::new(db, clock.clone(), config);
         platform.system_seed_demo().await.expect("seed demo");
-        let state = AppState { platform: platform.clone(), demo: true, secure_cookies: false, trust_forwarded: true };
-        TestApp { router: schulhof::app(state), platform, clock }
+        let state = AppState {
+            platform: platform.clone(),
+            demo: true,
+            secure_cookies: false,
+            trust_forwarded: true,
+        };
+        TestApp {
+            router: schulhof::app(state),
+            platform,
+            clock,
+        }
     }
 
-    pub async fn send(&self, method: &str, path: &str, cookie: Option<&str>, body: Option<Value>, extra: &[(&str, &str)]) -> Reply {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, format!("schulhof_session={c}"));
@@ -49,7 +76,9 @@ impl TestApp {
             req = req.header(*k, *v);
         }
         let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
             None => req.body(Body::empty()),
         }
         .expect("request");
@@ -58,7 +87,11 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply { status, json, headers }
+        Reply {
+            status,
+            json,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str, cookie: &str) -> Reply {
@@ -72,24 +105,90 @@ impl TestApp {
     /// Logs in from `addr` and returns the reply (cookie in `set-cookie`).
     pub async fn try_login(&self, school: &str, login: &str, password: &str, addr: &str) -> Reply {
         let body = serde_json::json!({ "instance": school, "login": login, "password": password });
-        self.send("POST", "/api/v1/session", None, Some(body), &[("x-forwarded-for", addr)]).await
+        self.send(
+            "POST",
+            "/api/v1/session",
+            None,
+            Some(body),
+            &[("x-forwarded-for", addr)],
+        )
+        .await
     }
 
     /// Logs in and returns the session cookie value; panics if the login fails.
     pub async fn login_as(&self, school: &str, login: &str, password: &str) -> String {
         let r = self.try_login(school, login, password, "10.0.0.1").await;
         assert_eq!(r.status, StatusCode::OK, "login {login}: {}", r.json);
-        let set = r.headers.get(header::SET_COOKIE).expect("cookie").to_str().expect("ascii");
-        let value = set.split(';').next().and_then(|kv| kv.split_once('=')).map(|(_, v)| v.to_owned());
+        let set = r
+            .headers
+            .get(header::SET_COOKIE)
+            .expect("cookie")
+            .to_str()
+            .expect("ascii");
+        let value = set
+            .split(';')
+            .next()
+            .and_then(|kv| kv.split_once('='))
+            .map(|(_, v)| v.to_owned());
         value.expect("cookie value")
     }
 
     /// Logs into the demo school and accepts the terms.
     pub async fn ready(&self, login: &str) -> String {
         let c = self.login_as("100000", login, DEMO_PW).await;
-        let r = self.call("POST", "/api/v1/consent", &c, serde_json::json!({ "terms": true, "privacy": true })).await;
-        assert_eq!(r.status, StatusCode::NO_CONTENT, "consent {login}: {}", r.json);
+        let r = self
+            .call(
+                "POST",
+                "/api/v1/consent",
+                &c,
+                serde_json::json!({ "terms": true, "privacy": true }),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NO_CONTENT,
+            "consent {login}: {}",
+            r.json
+        );
         c
+    }
+
+    /// Logs in with a password that must be changed, changes it and accepts the terms.
+    pub async fn ready_with(&self, login: &str, old: &str, new: &str) -> String {
+        let c = self.login_as("100000", login, old).await;
+        let r = self
+            .call(
+                "POST",
+                "/api/v1/me/password",
+                &c,
+                serde_json::json!({ "old": old, "new": new }),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NO_CONTENT,
+            "password {login}: {}",
+            r.json
+        );
+        let r = self
+            .call(
+                "POST",
+                "/api/v1/consent",
+                &c,
+                serde_json::json!({ "terms": true, "privacy": true }),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NO_CONTENT,
+            "consent {login}: {}",
+            r.json
+        );
+        c
+    }
+
+    pub async fn db_read(&self) -> schulhof_store::Handle {
+        self.platform.db().read().await.expect("read connection")
     }
 
     pub fn advance(&self, by: chrono::Duration) {

@@ -70,7 +70,7 @@ CREATE TABLE right_grants (
 
 CREATE TABLE sessions (
     instance_id UUID NOT NULL REFERENCES instances(id),
-    token_hash UUID NOT NULL,
+    token_hash BYTEA NOT NULL,
     user_id UUID NOT NULL,
     created_at BIGINT NOT NULL,
     last_seen_at BIGINT NOT NULL,

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# All tests: unit, storage and service tests on SQLite and PostgreSQL, API tests, and the
+# browser tests in Debian chromium. Installs or starts what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-test-deps.sh
+export SCHULHOF_TEST_PG_URL=${SCHULHOF_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+
+echo "== Rust tests (SQLite and PostgreSQL)"
+cargo nextest run --workspace --no-fail-fast
+
+if [ -f tests/browser/package.json ]; then
+  echo "== Browser tests (chromium, axe-core)"
+  cargo build -q -p schulhof
+  target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+  export SCHULHOF_BIN="$target_dir/debug/schulhof"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && node --test)
+fi
