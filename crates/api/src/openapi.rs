@@ -5,7 +5,9 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 /// (method, path, summary, request body schema, success status, response schema)
-pub const ENDPOINTS: &[(&str, &str, &str, Option<&str>, u16, Option<&str>)] = &[
+type Endpoint = (&'static str, &'static str, &'static str, Option<&'static str>, u16, Option<&'static str>);
+
+pub const ENDPOINTS: &[Endpoint] = &[
     (
         "post",
         "/api/v1/session",

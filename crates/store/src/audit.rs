@@ -114,11 +114,13 @@ pub async fn insert_hold(
     Ok(())
 }
 
+type HoldRaw = (Uuid, Uuid, Option<Uuid>, i64, i64, String, Uuid);
+
 pub async fn list_holds(
     c: &mut impl AsConn,
     instance: InstanceId,
 ) -> Result<Vec<Hold>, StoreError> {
-    let r: Vec<(Uuid, Uuid, Option<Uuid>, i64, i64, String, Uuid)> = on!(c, c => sqlx::query_as(
+    let r: Vec<HoldRaw> = on!(c, c => sqlx::query_as(
         "SELECT instance_id, id, subject_id, from_at, until_at, reason, created_by FROM audit_holds
          WHERE instance_id = $1 ORDER BY created_at DESC")
         .bind(instance.0).fetch_all(&mut *c).await)?;

@@ -57,8 +57,8 @@ pub enum Tx {
 impl AsConn for Handle {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            Handle::Sqlite(c) => Conn::Sqlite(&mut **c),
-            Handle::Pg(c) => Conn::Pg(&mut **c),
+            Handle::Sqlite(c) => Conn::Sqlite(c),
+            Handle::Pg(c) => Conn::Pg(c),
         }
     }
 }
@@ -66,8 +66,8 @@ impl AsConn for Handle {
 impl AsConn for Tx {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(&mut **t),
-            Tx::Pg(t) => Conn::Pg(&mut **t),
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Pg(t) => Conn::Pg(t),
         }
     }
 }

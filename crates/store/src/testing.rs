@@ -99,7 +99,7 @@ async fn build_template(
     sqlx::raw_sql(sqlx::AssertSqlSafe(create))
         .execute(&mut *admin)
         .await?;
-    let db = Db::connect(&opts.clone().database(&building).to_url_lossy().to_string()).await?;
+    let db = Db::connect(opts.clone().database(&building).to_url_lossy().as_str()).await?;
     migrate(&db, 0).await?;
     db.close().await;
     let rename = format!("ALTER DATABASE {building} RENAME TO {template}");
