@@ -111,6 +111,25 @@ pub async fn revoke_consent(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize)]
+pub struct NewTexts {
+    terms: String,
+    privacy: String,
+}
+
+/// A new version of the terms; every user is asked again at their next request.
+pub async fn publish_consent(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Body(b): Body<NewTexts>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let version = state
+        .platform
+        .publish_consent(&actor, &b.terms, &b.privacy)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "version": version }))))
+}
+
 /// The rights matrix itself, for clients that show it.
 pub async fn matrix() -> Json<Value> {
     let mark_str = |m| match m {

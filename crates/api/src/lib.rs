@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
                 .post(account::give_consent)
                 .delete(account::revoke_consent),
         )
+        .route("/api/v1/consent/texts", post(account::publish_consent))
         .route(
             "/api/v1/users",
             get(admin_users::list).post(admin_users::create),

@@ -5,7 +5,14 @@ use axum::Json;
 use serde_json::{Map, Value, json};
 
 /// (method, path, summary, request body schema, success status, response schema)
-type Endpoint = (&'static str, &'static str, &'static str, Option<&'static str>, u16, Option<&'static str>);
+type Endpoint = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    u16,
+    Option<&'static str>,
+);
 
 pub const ENDPOINTS: &[Endpoint] = &[
     (
@@ -79,6 +86,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "Revoke consent; deactivates the account",
         None,
         204,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/consent/texts",
+        "Publish a new version of the terms (admin)",
+        Some("ConsentTextsInput"),
+        201,
         None,
     ),
     (
@@ -296,6 +311,7 @@ fn schemas() -> Value {
         "ExternalMail": s(&[("external_mail", "string")], &["external_mail"]),
         "Consent": s(&[("terms", "boolean"), ("privacy", "boolean")], &["terms"]),
         "ConsentTexts": s(&[("version", "integer"), ("terms", "string"), ("privacy", "string")], &["version", "terms", "privacy"]),
+        "ConsentTextsInput": s(&[("terms", "string"), ("privacy", "string")], &["terms", "privacy"]),
         "UserList": s(&[("users", "array"), ("editable", "boolean"), ("more", "boolean")], &["users", "editable", "more"]),
         "NewUser": s(&[("first_name", "string"), ("last_name", "string"), ("account_type", "string"), ("function_role", "string"), ("login", "string"), ("password", "string"), ("external_mail", "string"), ("holder", "string"), ("groups", "array")], &["first_name", "last_name"]),
         "CreatedUser": s(&[("login", "string"), ("mail", "string"), ("initial_password", "string")], &["login", "mail"]),

@@ -115,6 +115,8 @@ own_account_action! {
     ManageGroups => AdminGroups;
     /// Create new logins.
     CreateUser => AdminUsers;
+    /// Publish a new version of the school's terms of use and privacy policy.
+    PublishConsentTexts => AdminUsers;
 }
 
 /// Which logins a list may show; the store turns this into its WHERE clause.
@@ -136,6 +138,25 @@ pub fn user_scope(token: &AccessToken) -> Result<UserScope, Denied> {
         Ok(UserScope::AllReadOnly)
     } else if token.has(RightId::GroupsReadOwn) {
         Ok(UserScope::GroupMembersOf(token.user()))
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+/// Which groups a list may show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupScope {
+    All,
+    /// Only the groups this login is a member of.
+    MemberOf(UserId),
+}
+
+/// The group list a caller may see, or `Forbidden`.
+pub fn group_scope(token: &AccessToken) -> Result<GroupScope, Denied> {
+    if token.has(RightId::AdminGroups) || token.has(RightId::UsersReadOnly) {
+        Ok(GroupScope::All)
+    } else if token.has(RightId::GroupsReadOwn) {
+        Ok(GroupScope::MemberOf(token.user()))
     } else {
         Err(Denied::Forbidden)
     }

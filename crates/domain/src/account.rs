@@ -1,6 +1,8 @@
 //! "Mein Konto": the own user card, password, external mail address and consent.
 
-use schulhof_authz::{ChangeOwnPassword, EditOwnExternalMail, ReadSelf, check};
+use schulhof_authz::{
+    ChangeOwnPassword, EditOwnExternalMail, PublishConsentTexts, ReadSelf, check,
+};
 use schulhof_store::{consent, sessions, users};
 use schulhof_types::RightId;
 use serde::Serialize;
@@ -179,6 +181,43 @@ impl Platform {
         } else {
             Err(DomainError::ConsentDeclined)
         }
+    }
+
+    /// Publishes a new version of the school's terms; everyone is asked again.
+    pub async fn publish_consent(
+        &self,
+        actor: &Actor,
+        terms: &str,
+        privacy: &str,
+    ) -> Result<i64, DomainError> {
+        let grant = check(&actor.token, PublishConsentTexts)?;
+        let (terms, privacy) = (terms.trim(), privacy.trim());
+        if terms.len() < 20 {
+            return Err(DomainError::invalid(
+                "terms",
+                "the terms of use need at least 20 characters",
+            ));
+        }
+        if privacy.len() < 20 {
+            return Err(DomainError::invalid(
+                "privacy",
+                "the privacy policy needs at least 20 characters",
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let version = consent::publish_text(&mut tx, grant.instance(), terms, privacy, now).await?;
+        audit::admin_action(
+            &mut tx,
+            actor,
+            now,
+            "consent.publish",
+            "consent",
+            Some(serde_json::json!({ "version": version })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
     }
 
     /// Withdraws consent: the account is deactivated and every session ends.

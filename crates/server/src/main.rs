@@ -46,6 +46,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Terms of use and privacy policy.
+    Consent {
+        #[command(subcommand)]
+        command: ConsentCommand,
+    },
     /// Delete expired log data, sessions and counters now (the server does it hourly).
     Purge,
 }
@@ -58,6 +63,21 @@ enum InstanceCommand {
         number: String,
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsentCommand {
+    /// Publish a new version of a school's texts; everyone is asked again.
+    Publish {
+        #[arg(long)]
+        instance: String,
+        /// A text file with the terms of use.
+        #[arg(long)]
+        terms_file: std::path::PathBuf,
+        /// A text file with the privacy policy.
+        #[arg(long)]
+        privacy_file: std::path::PathBuf,
     },
 }
 
@@ -139,6 +159,24 @@ async fn main() -> anyhow::Result<()> {
                 Some(p) => println!("New password for {login}: {p}"),
                 None => println!("Password for {login} set."),
             }
+            Ok(())
+        }
+        Command::Consent {
+            command:
+                ConsentCommand::Publish {
+                    instance,
+                    terms_file,
+                    privacy_file,
+                },
+        } => {
+            let read = |p: &std::path::Path| {
+                std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
+            };
+            let v = platform
+                .system_publish_consent(&instance, &read(&terms_file)?, &read(&privacy_file)?)
+                .await
+                .map_err(user_error)?;
+            println!("Published version {v} of the terms for school {instance}.");
             Ok(())
         }
         Command::Purge => {

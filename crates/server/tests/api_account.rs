@@ -351,3 +351,42 @@ backend_tests!(
     bad_json_is_answered_with_what_is_wrong,
     cross_site_form_posts_are_refused,
 );
+
+mod publishing {
+    use super::*;
+
+    async fn admins_publish_new_terms_and_others_cannot(db: Db) {
+        let app = TestApp::new(db).await;
+        let admin = app.ready("admin").await;
+        let lehrer = app.ready("lehrer").await;
+        let texts = json!({ "terms": "Neue Nutzungsbedingungen für alle.", "privacy": "Neue Datenschutzhinweise für alle." });
+        assert_eq!(
+            app.call("POST", "/api/v1/consent/texts", &lehrer, texts.clone())
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let short = app
+            .call(
+                "POST",
+                "/api/v1/consent/texts",
+                &admin,
+                json!({ "terms": "kurz", "privacy": "kurz" }),
+            )
+            .await;
+        assert_eq!(short.json["field"], "terms");
+        let r = app
+            .call("POST", "/api/v1/consent/texts", &admin, texts)
+            .await;
+        assert_eq!(
+            (r.status, r.json["version"].as_i64()),
+            (StatusCode::CREATED, Some(2))
+        );
+        assert_eq!(
+            code(&app.get("/api/v1/me", &lehrer).await),
+            "consent_required"
+        );
+    }
+
+    backend_tests!(admins_publish_new_terms_and_others_cannot);
+}

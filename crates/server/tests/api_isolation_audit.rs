@@ -285,6 +285,15 @@ async fn the_api_document_lists_only_routed_endpoints(db: Db) {
     assert_eq!(doc.status, StatusCode::OK);
     assert_eq!(doc.json["openapi"], "3.1.0");
     let paths = doc.json["paths"].as_object().expect("paths");
+    // The check below must be able to fail: an unrouted path reaches the fallback.
+    let unrouted = app
+        .send("POST", "/api/v1/no/such/endpoint", Some(&admin), None, &[])
+        .await;
+    assert_eq!(
+        unrouted.json["message"], "No such endpoint.",
+        "{}",
+        unrouted.json
+    );
     assert!(paths.len() >= 15);
     for (path, ops) in paths {
         for method in ops.as_object().expect("ops").keys() {

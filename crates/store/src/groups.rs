@@ -97,19 +97,23 @@ pub async fn find_by_name(
     Ok(r.map(row))
 }
 
-/// Groups of the school whose name contains `query`, with member counts.
+/// Groups whose name contains `query`, with member counts: all of the school, or only those
+/// `member` belongs to. The visibility is part of the WHERE clause.
 pub async fn list(
     c: &mut impl AsConn,
     instance: InstanceId,
     query: &str,
+    member: Option<UserId>,
 ) -> Result<Vec<GroupSummary>, StoreError> {
     let pattern = format!("%{}%", users::escape_like(&name_key(query)));
     let r: Vec<(Uuid, Uuid, String, String, String, i64)> = on!(c, c => sqlx::query_as(
         "SELECT g.instance_id, g.id, g.name, g.kind, g.description,
                 (SELECT COUNT(*) FROM memberships m WHERE m.instance_id = g.instance_id AND m.group_id = g.id)
          FROM user_groups g WHERE g.instance_id = $1 AND g.name_key LIKE $2 ESCAPE '\\'
+           AND ($3 IS NULL OR EXISTS (SELECT 1 FROM memberships o
+                 WHERE o.instance_id = g.instance_id AND o.group_id = g.id AND o.user_id = $3))
          ORDER BY g.kind, g.name_key")
-        .bind(instance.0).bind(&pattern).fetch_all(&mut *c).await)?;
+        .bind(instance.0).bind(&pattern).bind(member.map(|m| m.0)).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
         .map(|(i, id, n, k, d, m)| GroupSummary {
             group: row((i, id, n, k, d)),

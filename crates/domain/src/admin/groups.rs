@@ -1,6 +1,6 @@
 //! Groups and memberships.
 
-use schulhof_authz::{ManageGroups, ReadGroup, check};
+use schulhof_authz::{GroupScope, ManageGroups, ReadGroup, check, group_scope};
 use schulhof_store::groups::{self as store, GroupRow};
 use schulhof_store::{grants, users};
 use schulhof_types::{GroupId, GroupKind, RightId};
@@ -66,15 +66,14 @@ impl Platform {
         actor: &Actor,
         query: &str,
     ) -> Result<Vec<GroupView>, DomainError> {
-        let all = actor.token.has(RightId::AdminGroups) || actor.token.has(RightId::UsersReadOnly);
+        let member = match group_scope(&actor.token)? {
+            GroupScope::All => None,
+            GroupScope::MemberOf(u) => Some(u),
+        };
         let mut c = self.db.read().await?;
-        let rows = store::list(&mut c, actor.token.instance(), query).await?;
+        let rows = store::list(&mut c, actor.token.instance(), query, member).await?;
         Ok(rows
             .into_iter()
-            .filter(|s| {
-                all || (actor.token.is_member(s.group.id)
-                    && actor.token.has(RightId::GroupsReadOwn))
-            })
             .map(|s| GroupView {
                 id: s.group.id,
                 name: s.group.name,
