@@ -119,6 +119,15 @@ own_account_action! {
     PublishConsentTexts => AdminUsers;
 }
 
+/// Consent and sessions of the own login: every login decides these for itself.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnAccount;
+impl Action for OwnAccount {
+    fn decide(&self, _token: &AccessToken) -> Result<(), Denied> {
+        Ok(())
+    }
+}
+
 /// Which logins a list may show; the store turns this into its WHERE clause.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserScope {

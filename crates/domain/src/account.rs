@@ -1,7 +1,7 @@
 //! "Mein Konto": the own user card, password, external mail address and consent.
 
 use schulhof_authz::{
-    ChangeOwnPassword, EditOwnExternalMail, PublishConsentTexts, ReadSelf, check,
+    ChangeOwnPassword, EditOwnExternalMail, OwnAccount, PublishConsentTexts, ReadSelf, check,
 };
 use schulhof_store::{consent, sessions, users};
 use schulhof_types::RightId;
@@ -128,8 +128,9 @@ impl Platform {
 
     /// The current terms of use and privacy policy of the actor's school.
     pub async fn consent_texts(&self, actor: &Actor) -> Result<Option<ConsentTexts>, DomainError> {
+        let grant = check(&actor.token, OwnAccount)?;
         let mut c = self.db.read().await?;
-        let text = consent::current_text(&mut c, actor.token.instance()).await?;
+        let text = consent::current_text(&mut c, grant.instance()).await?;
         Ok(text.map(|t| ConsentTexts {
             version: t.version,
             terms: t.terms,
@@ -146,7 +147,7 @@ impl Platform {
         privacy: bool,
         client_addr: &str,
     ) -> Result<(), DomainError> {
-        let instance = actor.token.instance();
+        let instance = check(&actor.token, OwnAccount)?.instance();
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let text = consent::current_text(&mut tx, instance).await?;
@@ -226,8 +227,8 @@ impl Platform {
         actor: &Actor,
         client_addr: &str,
     ) -> Result<(), DomainError> {
-        let instance = actor.token.instance();
-        let user = actor.token.user();
+        let grant = check(&actor.token, OwnAccount)?;
+        let (instance, user) = (grant.instance(), grant.actor());
         let now = self.now();
         let mut tx = self.db.begin().await?;
         consent::revoke(&mut tx, instance, user, now).await?;

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
-use schulhof_authz::{AccessToken, Principal};
+use schulhof_authz::{AccessToken, OwnAccount, Principal, check};
 use schulhof_store::groups::{self, GroupRow};
 use schulhof_store::users::UserRow;
 use schulhof_store::{grants, instances, sessions, throttle as counters, users};
@@ -313,6 +313,7 @@ impl Platform {
         actor: &Actor,
         client_addr: &str,
     ) -> Result<(), DomainError> {
+        check(&actor.token, OwnAccount)?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
         sessions::delete_for_user(&mut tx, actor.token.instance(), actor.token.user()).await?;
