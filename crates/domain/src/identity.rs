@@ -7,7 +7,7 @@ use rand::RngCore;
 use schulhof_authz::{AccessToken, OwnAccount, Principal, check};
 use schulhof_store::groups::{self, GroupRow};
 use schulhof_store::users::UserRow;
-use schulhof_store::{grants, instances, sessions, throttle as counters, users};
+use schulhof_store::{instances, sessions, throttle as counters, users};
 use schulhof_types::{AccountType, FunctionRole, InstanceId, RightId};
 use sha2::{Digest, Sha256};
 
@@ -240,8 +240,8 @@ impl Platform {
             tx.commit().await?;
             return Err(DomainError::SessionEnded);
         }
-        let groups = groups::of_user(&mut c, instance, row.user.id).await?;
-        let granted = grants::for_user(&mut c, instance, row.user.id).await?;
+        let (groups, granted) =
+            groups::memberships_and_grants(&mut c, instance, row.user.id).await?;
         drop(c);
         // Activity is written at most once a minute, to spare the database a write per request.
         if now - row.last_seen_at > Duration::seconds(60) {

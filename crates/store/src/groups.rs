@@ -122,6 +122,41 @@ pub async fn list(
         .collect())
 }
 
+/// The groups of a login and every right granted to it directly or through them, in one
+/// round trip: this runs on every authenticated request.
+pub async fn memberships_and_grants(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<(Vec<GroupRow>, Vec<String>), StoreError> {
+    let rows: Vec<(i64, Option<Uuid>, String, String, String)> = on!(c, c => sqlx::query_as(
+        "SELECT CAST(0 AS BIGINT), g.id, g.name, g.kind, g.description FROM user_groups g
+           JOIN memberships m ON m.instance_id = g.instance_id AND m.group_id = g.id
+          WHERE m.instance_id = $1 AND m.user_id = $2
+         UNION ALL
+         SELECT CAST(1 AS BIGINT), NULL, r.right_id, '', '' FROM right_grants r
+          WHERE r.instance_id = $1 AND ((r.subject_kind = 'user' AND r.subject_id = $2)
+             OR (r.subject_kind = 'group' AND r.subject_id IN
+                 (SELECT m2.group_id FROM memberships m2 WHERE m2.instance_id = $1 AND m2.user_id = $2)))")
+        .bind(instance.0).bind(user.0).fetch_all(&mut *c).await)?;
+    let mut groups = Vec::new();
+    let mut rights = Vec::new();
+    for (tag, id, name, kind, description) in rows {
+        match (tag, id) {
+            (0, Some(id)) => groups.push(GroupRow {
+                instance_id: instance,
+                id: GroupId(id),
+                name,
+                kind,
+                description,
+            }),
+            _ => rights.push(name),
+        }
+    }
+    groups.sort_by_key(|g| name_key(&g.name));
+    Ok((groups, rights))
+}
+
 /// The groups a login is a member of, sorted by name.
 pub async fn of_user(
     c: &mut impl AsConn,
