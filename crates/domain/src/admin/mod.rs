@@ -1,11 +1,13 @@
 //! User and group administration, and rights management within the matrix.
 
+mod create;
 mod groups;
 mod rights;
 mod users;
 
+pub use create::{CreatedUser, NewUser};
 pub use groups::{GroupDetail, GroupView, MemberView};
-pub use users::{CreatedUser, NewUser, UserCard, UserList, UserSummary, UserUpdate};
+pub use users::{UserCard, UserList, UserSummary, UserUpdate};
 
 use schulhof_authz::TargetUser;
 use schulhof_store::users::UserRow;

@@ -1,19 +1,16 @@
 //! Creating, editing, deactivating and deleting logins; password resets.
 
-use schulhof_authz::{
-    CreateUser, DeleteUser, EditUser, Principal, ReadUser, ResetPassword, UserScope, check,
-    user_scope,
-};
+use schulhof_authz::{DeleteUser, EditUser, ReadUser, ResetPassword, UserScope, check, user_scope};
 use schulhof_store::users::{ListScope, UserRow};
 use schulhof_store::{grants, groups as group_store, sessions, users};
-use schulhof_types::{AccountType, FunctionRole, Login, RightId, UserId};
+use schulhof_types::{AccountType, RightId};
 use serde::{Deserialize, Serialize};
 
 use super::{check_name, target};
 use crate::audit::admin_action;
 use crate::identity::{Actor, principal_of};
 use crate::passwords::{check_password_rules, generate_initial_password};
-use crate::{DomainError, Platform, account::normalize_external_mail, mailaddr};
+use crate::{DomainError, Platform, account::normalize_external_mail};
 
 /// One line of the user list. No last-login or activity data exists to show.
 #[derive(Clone, Debug, Serialize)]
@@ -51,33 +48,6 @@ pub struct UserCard {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
-pub struct NewUser {
-    pub first_name: String,
-    pub last_name: String,
-    /// For persons: `lehrer`, `personal`, `schueler`, `extern`.
-    pub account_type: Option<String>,
-    /// For function accounts: `admin`, `schulleitung`, `sekretariat`.
-    pub function_role: Option<String>,
-    /// Defaults to `vorname.nachname[N]` for persons; required for function accounts.
-    pub login: Option<String>,
-    /// Defaults to a generated initial password that must be changed at first login.
-    pub password: Option<String>,
-    pub external_mail: Option<String>,
-    /// The person holding a function account.
-    pub holder: Option<String>,
-    #[serde(default)]
-    pub groups: Vec<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct CreatedUser {
-    pub login: String,
-    pub mail: String,
-    /// Shown once, when the system generated it.
-    pub initial_password: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
 pub struct UserUpdate {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -98,7 +68,7 @@ pub(crate) fn summary(u: &UserRow) -> UserSummary {
     }
 }
 
-fn parse_account_type(s: &str) -> Result<AccountType, DomainError> {
+pub(super) fn parse_account_type(s: &str) -> Result<AccountType, DomainError> {
     AccountType::parse(s.trim()).ok_or_else(|| {
         DomainError::invalid(
             "account_type",
@@ -173,149 +143,6 @@ impl Platform {
             granted: direct.iter().filter_map(|r| RightId::parse(r)).collect(),
             rights,
             editable: actor.token.has(RightId::AdminUsers),
-        })
-    }
-
-    /// Creates a person or function account with its standard mail address.
-    pub async fn create_user(
-        &self,
-        actor: &Actor,
-        new: NewUser,
-    ) -> Result<CreatedUser, DomainError> {
-        let grant = check(&actor.token, CreateUser)?;
-        let instance = grant.instance();
-        let first = check_name("first_name", &new.first_name)?;
-        let last = check_name("last_name", &new.last_name)?;
-        let principal = match (
-            new.account_type.as_deref().filter(|s| !s.is_empty()),
-            new.function_role.as_deref().filter(|s| !s.is_empty()),
-        ) {
-            (Some(t), None) => Principal::Person(parse_account_type(t)?),
-            (None, Some(r)) => {
-                Principal::Function(FunctionRole::parse(r.trim()).ok_or_else(|| {
-                    DomainError::invalid(
-                        "function_role",
-                        "must be one of admin, schulleitung, sekretariat",
-                    )
-                })?)
-            }
-            (Some(_), Some(_)) => {
-                return Err(DomainError::invalid(
-                    "function_role",
-                    "give either an account type or a function role, not both",
-                ));
-            }
-            (None, None) => return Err(DomainError::invalid("account_type", "is required")),
-        };
-        let external_mail = normalize_external_mail(new.external_mail.as_deref().unwrap_or(""))?;
-        let login = match new
-            .login
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
-            Some(l) => {
-                Some(Login::parse(l).map_err(|e| DomainError::invalid("login", e.to_string()))?)
-            }
-            None if matches!(principal, Principal::Function(_)) => {
-                return Err(DomainError::invalid(
-                    "login",
-                    "is required for a function account",
-                ));
-            }
-            None => None,
-        };
-        let (initial, password) = match new.password.as_deref().filter(|p| !p.is_empty()) {
-            Some(p) => (None, p.to_owned()),
-            None => {
-                let p = generate_initial_password();
-                (Some(p.clone()), p)
-            }
-        };
-        if let Some(l) = &login {
-            check_password_rules(&password, l.as_str())?;
-        }
-        let hash = self.hasher.hash(&password).await?;
-        let now = self.now();
-        let mut tx = self.db.begin().await?;
-        let domain = schulhof_store::instances::get(&mut tx, instance)
-            .await?
-            .ok_or(DomainError::NotFound)?
-            .mail_domain;
-        let (login, mail) = match (login, principal) {
-            (Some(l), Principal::Function(_)) => (l.as_str().to_owned(), format!("{l}@{domain}")),
-            (Some(l), Principal::Person(_)) => (
-                l.as_str().to_owned(),
-                mailaddr::allocate(&mut tx, instance, &domain, &first, &last)
-                    .await?
-                    .1,
-            ),
-            (None, _) => mailaddr::allocate(&mut tx, instance, &domain, &first, &last).await?,
-        };
-        if users::login_exists(&mut tx, instance, &login).await? {
-            return Err(DomainError::conflict(
-                "login",
-                format!("{login} is already taken"),
-            ));
-        }
-        let holder = match new
-            .holder
-            .as_deref()
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-        {
-            Some(h) => Some(
-                users::find_by_login(&mut tx, instance, &h.to_lowercase())
-                    .await?
-                    .ok_or_else(|| DomainError::invalid("holder", "no such login"))?
-                    .id,
-            ),
-            None => None,
-        };
-        let row = UserRow {
-            instance_id: instance,
-            id: UserId::new(),
-            login: login.clone(),
-            kind: principal
-                .account_type()
-                .map_or("function", |t| t.as_str())
-                .into(),
-            function_role: principal.function_role().map(|r| r.as_str().into()),
-            holder_id: holder,
-            first_name: first,
-            last_name: last,
-            mail: mail.clone(),
-            external_mail,
-            password_hash: Some(hash),
-            must_change_password: initial.is_some(),
-            active: true,
-            created_at: now,
-        };
-        users::insert(&mut tx, &row, now).await.map_err(|e| {
-            if e.is_unique_violation() {
-                DomainError::conflict("login", "login or mail address is already taken")
-            } else {
-                e.into()
-            }
-        })?;
-        for name in new
-            .groups
-            .iter()
-            .map(|g| g.trim())
-            .filter(|g| !g.is_empty())
-        {
-            let g = group_store::find_by_name(&mut tx, instance, name)
-                .await?
-                .ok_or_else(|| DomainError::invalid("groups", format!("no group named {name}")))?;
-            group_store::add_member(&mut tx, instance, g.id, row.id, now).await?;
-        }
-        let detail = serde_json::json!({ "kind": row.kind, "function_role": row.function_role, "mail": mail });
-        admin_action(&mut tx, actor, now, "user.create", &login, Some(detail)).await?;
-        tx.commit().await?;
-        Ok(CreatedUser {
-            login,
-            mail,
-            initial_password: initial,
         })
     }
 
