@@ -445,7 +445,45 @@ async fn groups_and_members_are_managed_by_the_admin(db: Db) {
     );
 }
 
+async fn teachers_list_only_members_of_their_own_groups(db: Db) {
+    let app = TestApp::new(db).await;
+    let lehrer = app.ready("lehrer").await;
+    let list = app.get("/api/v1/users?limit=500", &lehrer).await;
+    assert_eq!(
+        (list.status, list.json["editable"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
+    let logins: Vec<&str> = list.json["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter_map(|u| u["login"].as_str())
+        .collect();
+    assert!(
+        logins.contains(&"schueler") && logins.contains(&"personal"),
+        "{logins:?}"
+    );
+    assert!(
+        !logins.contains(&"extern") && !logins.contains(&"admin"),
+        "{logins:?}"
+    );
+    let only_students = app.get("/api/v1/users?type=schueler", &lehrer).await;
+    assert_eq!(
+        only_students.json["users"].as_array().expect("users").len(),
+        1
+    );
+    assert_eq!(
+        app.get("/api/v1/users/extern", &lehrer).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/users/schueler", &lehrer).await.status,
+        StatusCode::OK
+    );
+}
+
 backend_tests!(
+    teachers_list_only_members_of_their_own_groups,
     schulleitung_reads_the_user_list_but_changes_nothing_and_sees_no_activity,
     students_and_externals_see_no_user_administration,
     admin_creates_edits_deactivates_and_deletes_users,

@@ -251,23 +251,19 @@ pub async fn list(
 ) -> Result<Vec<UserRow>, StoreError> {
     let pattern = format!("%{}%", escape_like(&query.trim().to_lowercase()));
     let kind = kind.unwrap_or("");
-    let r: Vec<Raw> = match scope {
-        ListScope::All => on!(c, c => sqlx::query_as(concat!(
-            "SELECT ", user_cols!(), " FROM users u
-             WHERE u.instance_id = $1 AND u.search_text LIKE $2 ESCAPE '\\' AND ($3 = '' OR u.kind = $3)
-             ORDER BY u.last_name, u.first_name, u.login LIMIT $4 OFFSET $5"))
-            .bind(instance.0).bind(&pattern).bind(kind).bind(limit).bind(offset)
-            .fetch_all(&mut *c).await)?,
-        ListScope::GroupMembersOf(viewer) => on!(c, c => sqlx::query_as(concat!(
-            "SELECT ", user_cols!(), " FROM users u
-             WHERE u.instance_id = $1 AND u.search_text LIKE $2 ESCAPE '\\' AND ($3 = '' OR u.kind = $3)
-               AND EXISTS (SELECT 1 FROM memberships mine JOIN memberships theirs
-                     ON theirs.instance_id = mine.instance_id AND theirs.group_id = mine.group_id
-                   WHERE mine.instance_id = $1 AND mine.user_id = $6 AND theirs.user_id = u.id)
-             ORDER BY u.last_name, u.first_name, u.login LIMIT $4 OFFSET $5"))
-            .bind(instance.0).bind(&pattern).bind(kind).bind(limit).bind(offset).bind(viewer.0)
-            .fetch_all(&mut *c).await)?,
+    let viewer = match scope {
+        ListScope::All => None,
+        ListScope::GroupMembersOf(v) => Some(v.0),
     };
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(
+        "SELECT ", user_cols!(), " FROM users u
+         WHERE u.instance_id = $1 AND u.search_text LIKE $2 ESCAPE '\\' AND ($3 = '' OR u.kind = $3)
+           AND ($6 IS NULL OR EXISTS (SELECT 1 FROM memberships mine JOIN memberships theirs
+                 ON theirs.instance_id = mine.instance_id AND theirs.group_id = mine.group_id
+               WHERE mine.instance_id = $1 AND mine.user_id = $6 AND theirs.user_id = u.id))
+         ORDER BY u.last_name, u.first_name, u.login LIMIT $4 OFFSET $5"))
+        .bind(instance.0).bind(&pattern).bind(kind).bind(limit).bind(offset).bind(viewer)
+        .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }
 

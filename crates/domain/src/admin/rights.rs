@@ -1,7 +1,7 @@
 //! Granting and revoking O-rights to users and groups, within the matrix.
 
-use schulhof_authz::{ChangeRight, GrantSubject, check};
-use schulhof_store::{grants, groups as group_store};
+use schulhof_authz::{ChangeRight, Grant, GrantSubject, check};
+use schulhof_store::{Tx, grants, groups as group_store};
 use schulhof_types::{GroupId, RightId};
 
 use super::target;
@@ -33,35 +33,15 @@ impl Platform {
                 subject: GrantSubject::User(t),
             },
         )?;
-        let now = self.now();
-        let subject = grants::Subject::User(user.id.0);
-        let changed = if on {
-            grants::grant(
-                &mut tx,
-                grant.instance(),
-                subject,
-                right.as_str(),
-                grant.actor(),
-                now,
-            )
-            .await?
-        } else {
-            grants::revoke(&mut tx, grant.instance(), subject, right.as_str()).await?
-        };
-        if changed {
-            let action = if on { "right.grant" } else { "right.revoke" };
-            admin_action(
-                &mut tx,
-                actor,
-                now,
-                action,
-                &user.login,
-                Some(serde_json::json!({ "right": right.as_str() })),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        self.apply(
+            tx,
+            actor,
+            &grant,
+            grants::Subject::User(user.id.0),
+            &user.login,
+            on,
+        )
+        .await
     }
 
     /// Grants or revokes an O-right to a group. It takes effect for those members whose
@@ -74,35 +54,50 @@ impl Platform {
         on: bool,
     ) -> Result<(), DomainError> {
         let right = parse_right(right)?;
-        let instance = actor.token.instance();
-        let grant = check(
-            &actor.token,
-            ChangeRight {
-                right,
-                subject: GrantSubject::Group {
-                    instance,
-                    id: group,
-                },
-            },
-        )?;
-        let now = self.now();
+        let subject = GrantSubject::Group {
+            instance: actor.token.instance(),
+            id: group,
+        };
+        let grant = check(&actor.token, ChangeRight { right, subject })?;
         let mut tx = self.db.begin().await?;
         let g = group_store::get(&mut tx, grant.instance(), group)
             .await?
             .ok_or(DomainError::NotFound)?;
-        let subject = grants::Subject::Group(group.0);
+        self.apply(
+            tx,
+            actor,
+            &grant,
+            grants::Subject::Group(group.0),
+            &format!("group:{}", g.name),
+            on,
+        )
+        .await
+    }
+
+    /// Stores the change the grant allows and logs it, if it changed anything.
+    async fn apply(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        grant: &Grant<ChangeRight>,
+        subject: grants::Subject,
+        label: &str,
+        on: bool,
+    ) -> Result<(), DomainError> {
+        let right = grant.action().right.as_str();
+        let now = self.now();
         let changed = if on {
             grants::grant(
                 &mut tx,
                 grant.instance(),
                 subject,
-                right.as_str(),
+                right,
                 grant.actor(),
                 now,
             )
             .await?
         } else {
-            grants::revoke(&mut tx, grant.instance(), subject, right.as_str()).await?
+            grants::revoke(&mut tx, grant.instance(), subject, right).await?
         };
         if changed {
             let action = if on { "right.grant" } else { "right.revoke" };
@@ -111,8 +106,8 @@ impl Platform {
                 actor,
                 now,
                 action,
-                &format!("group:{}", g.name),
-                Some(serde_json::json!({ "right": right.as_str() })),
+                label,
+                Some(serde_json::json!({ "right": right })),
             )
             .await?;
         }
