@@ -1,8 +1,114 @@
-//! The server-rendered pages.
+//! The server-rendered pages: plain HTML forms, no JavaScript, German by default.
+//!
+//! Every handler parses the request, calls one domain service and renders the result; the
+//! domain decides every right. The session's rights are read here only to choose which
+//! links and forms to show.
+
+mod assets;
+mod auth;
+mod forms;
+mod i18n;
+mod layout;
+mod pages;
+mod render;
+mod schools;
+mod url;
 
 use axum::Router;
+use axum::routing::{get, post};
 use schulhof_front::AppState;
 
+use pages::{
+    account, audit, consent, group_admin, group_detail, home, lang, login, mine, password_change,
+    user_card, user_rights, users,
+};
+
+/// The page routes; the server merges them next to `/api/v1`.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(home::index))
+        .route("/static/app.css", get(assets::css))
+        .route("/sprache", get(lang::switch))
+        .route("/anmelden", post(login::submit))
+        .route("/abmelden", post(login::logout))
+        .route("/zustimmung", get(consent::show).post(consent::answer))
+        .merge(account_routes())
+        .merge(admin_routes())
+        .route("/gruppen", get(mine::show))
+        .route("/gruppen/{id}/passwort/{login}", post(mine::reset_password))
 }
+
+fn account_routes() -> Router<AppState> {
+    Router::new()
+        .route("/konto", get(account::show))
+        .route(
+            "/konto/passwort-setzen",
+            get(password_change::forced_form).post(password_change::forced_submit),
+        )
+        .route("/konto/passwort", post(account::change_password))
+        .route("/konto/externe-mail", post(account::external_mail))
+        .route(
+            "/konto/zustimmung-widerrufen",
+            get(account::revoke_confirm).post(account::revoke),
+        )
+        .route("/konto/ueberall-abmelden", post(account::logout_everywhere))
+}
+
+fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/verwaltung/benutzer", get(users::list))
+        .route(
+            "/verwaltung/benutzer/neu",
+            get(users::new_form).post(users::create),
+        )
+        .route("/verwaltung/benutzer/{login}", get(user_card::show))
+        .route(
+            "/verwaltung/benutzer/{login}/bearbeiten",
+            post(user_card::update),
+        )
+        .route(
+            "/verwaltung/benutzer/{login}/aktiv",
+            post(user_card::set_active),
+        )
+        .route(
+            "/verwaltung/benutzer/{login}/loeschen",
+            get(user_card::delete_confirm).post(user_card::delete),
+        )
+        .route(
+            "/verwaltung/benutzer/{login}/passwort",
+            post(user_card::reset_password),
+        )
+        .route(
+            "/verwaltung/benutzer/{login}/rechte",
+            post(user_rights::set_right),
+        )
+        .route(
+            "/verwaltung/gruppen",
+            get(group_admin::list).post(group_admin::create),
+        )
+        .route("/verwaltung/gruppen/{id}", get(group_detail::show))
+        .route(
+            "/verwaltung/gruppen/{id}/bearbeiten",
+            post(group_detail::update),
+        )
+        .route(
+            "/verwaltung/gruppen/{id}/mitglieder",
+            post(group_detail::membership),
+        )
+        .route(
+            "/verwaltung/gruppen/{id}/rechte",
+            post(group_detail::set_right),
+        )
+        .route(
+            "/verwaltung/gruppen/{id}/loeschen",
+            get(group_admin::delete_confirm).post(group_admin::delete),
+        )
+        .route("/verwaltung/protokoll", get(audit::show))
+        .route("/verwaltung/protokoll/aufbewahren", post(audit::hold))
+}
+
+/// The "page not found" page, for the server to use as its fallback for non-API paths.
+pub use pages::errors::not_found as fallback;
+
+#[cfg(test)]
+mod tests;

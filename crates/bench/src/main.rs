@@ -1,0 +1,167 @@
+//! `schulhof-bench`: load and footprint benchmarks of the Schulhof server, over real TCP on
+//! loopback. Run it in release mode:
+//!
+//! ```text
+//! cargo run --release -p schulhof-bench -- me
+//! cargo run --release -p schulhof-bench -- --database postgres://postgres@127.0.0.1:5432/schulhof_bench storm
+//! ```
+//!
+//! See `docs/benchmarks.md` for what each scenario does and the figures measured.
+
+mod accounts;
+mod client;
+mod pg;
+mod report;
+mod scenario;
+mod server;
+mod stats;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use report::Outcome;
+use scenario::{idle::IdleArgs, login::LoginArgs, me::MeArgs, storm::StormArgs};
+use server::Server;
+
+#[derive(Parser)]
+#[command(name = "schulhof-bench", about = "Benchmarks of the Schulhof server")]
+struct Cli {
+    /// PostgreSQL database to use (dropped and recreated; its name must contain "bench").
+    /// Default: SQLite in a fresh temporary directory.
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// Print the results as JSON instead of a table.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Clone, Subcommand)]
+enum Scenario {
+    /// Concurrent sessions hammering GET /api/v1/me.
+    Me(MeArgs),
+    /// Back-to-back logins (Argon2id verification included).
+    Login(LoginArgs),
+    /// The 08:00 login storm of a whole school.
+    Storm(StormArgs),
+    /// Memory of an idle server with the demo school.
+    Idle(IdleArgs),
+    /// Every scenario, tiny: checks that they still work, measures nothing useful.
+    Smoke,
+}
+
+fn main() -> anyhow::Result<()> {
+    if std::env::var_os("SCHULHOF_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("SCHULHOF_LOG"))
+            .init();
+    }
+    let cli = Cli::parse();
+    let database = cli.database.as_deref();
+    let outcomes = match &cli.scenario {
+        Scenario::Smoke => smoke(database)?,
+        s => vec![run(s, database)?],
+    };
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&outcomes)?);
+    } else {
+        for o in &outcomes {
+            println!("{}", o.table());
+        }
+    }
+    if outcomes
+        .iter()
+        .any(|o| !o.error_free() || !o.counted_something())
+    {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Runs one scenario: the server (unless the real binary is spawned) on its own runtime,
+/// the load on a single-threaded one.
+fn run(scenario: &Scenario, database: Option<&str>) -> anyhow::Result<Outcome> {
+    let spawns_binary = matches!(scenario, Scenario::Idle(a) if !a.in_process);
+    let server = if spawns_binary {
+        None
+    } else {
+        Some(Server::start(database)?)
+    };
+    let load = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot build the client runtime")?;
+    let outcome = load.block_on(async {
+        let up = || server.as_ref().context("no server");
+        match scenario {
+            Scenario::Me(a) => scenario::me::run(up()?, a).await,
+            Scenario::Login(a) => scenario::login::run(up()?, a).await,
+            Scenario::Storm(a) => scenario::storm::run(up()?, a).await,
+            Scenario::Idle(a) => scenario::idle::run(server.as_ref(), database, a).await,
+            Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
+        }
+    });
+    // Both runtimes end here, outside any async context.
+    drop(load);
+    drop(server);
+    outcome
+}
+
+/// Every scenario with tiny counts and durations.
+fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
+    let tiny = [
+        Scenario::Me(MeArgs {
+            accounts: 3,
+            concurrency: 4,
+            warmup: 0.2,
+            duration: 1.0,
+        }),
+        Scenario::Login(LoginArgs {
+            concurrency: 2,
+            warmup: 0.0,
+            duration: 1.0,
+        }),
+        Scenario::Storm(StormArgs {
+            accounts: 6,
+            spread: 0.5,
+            all_at_once: false,
+            deadline: 30.0,
+            create_parallel: 2,
+        }),
+        Scenario::Idle(IdleArgs {
+            settle: 0.1,
+            logins: 2,
+            schulhof_bin: None,
+            in_process: true,
+        }),
+    ];
+    tiny.iter().map(|s| run(s, database)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_smoke(database: Option<&str>) {
+        let outcomes = smoke(database).expect("every scenario runs");
+        assert_eq!(outcomes.len(), 4);
+        for o in &outcomes {
+            assert!(o.error_free(), "{}", o.table());
+            assert!(o.counted_something(), "{}", o.table());
+        }
+    }
+
+    #[test]
+    fn smoke_on_sqlite() {
+        assert_smoke(None);
+    }
+
+    #[test]
+    fn smoke_on_postgres() {
+        let admin = std::env::var("SCHULHOF_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let server = admin.rsplit_once('/').map_or(admin.as_str(), |(s, _)| s);
+        assert_smoke(Some(&format!("{server}/schulhof_bench_smoke")));
+    }
+}

@@ -1,0 +1,64 @@
+//! Recreating the PostgreSQL benchmark database, so every run starts from an empty schema.
+
+use anyhow::{Context, bail};
+use sqlx::Connection;
+
+/// Drops and recreates the database named in `url`. Refuses names without `bench` in
+/// them: a typo in `--database` must never empty a real school's database.
+pub async fn recreate(url: &str) -> anyhow::Result<()> {
+    let (server, name) = split(url)?;
+    if !name.contains("bench") {
+        bail!("refusing to drop database {name:?}: its name must contain \"bench\"");
+    }
+    let maintenance = format!("{server}/postgres");
+    let mut c = sqlx::PgConnection::connect(&maintenance)
+        .await
+        .with_context(|| format!("cannot connect to {maintenance}"))?;
+    // `name` was checked to be [a-z0-9_] only, so quoting it is safe.
+    let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+        .execute(&mut c)
+        .await
+        .with_context(|| format!("cannot drop {name}"))?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut c)
+        .await
+        .with_context(|| format!("cannot create {name}"))?;
+    c.close().await?;
+    Ok(())
+}
+
+/// `postgres://u@h:5432/name?x` → (`postgres://u@h:5432`, `name`).
+fn split(url: &str) -> anyhow::Result<(&str, &str)> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        bail!("--database must be a postgres:// URL (SQLite is the default)");
+    }
+    let base = url.split('?').next().unwrap_or(url);
+    let (server, name) = base
+        .rsplit_once('/')
+        .filter(|(s, _)| s.contains("://") && !s.ends_with('/'))
+        .context("the URL names no database")?;
+    let plain = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if name.is_empty() || !plain {
+        bail!("database name {name:?}: use lowercase letters, digits and _");
+    }
+    Ok((server, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_server_and_name() {
+        let (s, n) = split("postgres://postgres@127.0.0.1:5432/schulhof_bench").expect("split");
+        assert_eq!(
+            (s, n),
+            ("postgres://postgres@127.0.0.1:5432", "schulhof_bench")
+        );
+        assert!(split("postgres://h").is_err());
+        assert!(split("sqlite://x").is_err());
+    }
+}

@@ -1,0 +1,84 @@
+//! `login`: concurrent clients logging in back to back with correct passwords. Each login
+//! verifies an Argon2id hash with the production parameters, writes a session and an
+//! audit row, and resolves the new session once.
+
+use std::time::{Duration, Instant};
+
+use anyhow::ensure;
+use schulhof_domain::{HashParams, PasswordHasher};
+use serde_json::json;
+
+use super::{Probe, Window, rate, run_workers};
+use crate::accounts;
+use crate::client::Client;
+use crate::report::{Outcome, round};
+use crate::server::Server;
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct LoginArgs {
+    /// Concurrent clients, each logging in to its own account.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    #[arg(long, default_value_t = 2.0)]
+    pub warmup: f64,
+    #[arg(long, default_value_t = 20.0)]
+    pub duration: f64,
+}
+
+pub async fn run(server: &Server, a: &LoginArgs) -> anyhow::Result<Outcome> {
+    ensure!(a.concurrency > 0, "need at least one client");
+    let hash_ms = argon2_alone().await?;
+    accounts::create(server.addr, a.concurrency, 2).await?;
+    let window = Window::starting_now(
+        Duration::from_secs_f64(a.warmup),
+        Duration::from_secs_f64(a.duration),
+    );
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..a.concurrency {
+        let probe = Probe {
+            path: "/api/v1/session",
+            body: Some(accounts::login_body(
+                &accounts::login_name(i),
+                accounts::PASSWORD,
+            )),
+            expect: 200,
+        };
+        let client = Client::new(server.addr);
+        set.spawn(async move { run_workers(vec![client], window, &probe).await });
+    }
+    let mut seen = super::Seen::default();
+    while let Some(done) = set.join_next().await {
+        seen.merge(done?);
+    }
+    let settings = json!({ "concurrency": a.concurrency, "warmup_s": a.warmup,
+        "duration_s": a.duration });
+    let mut out = Outcome::new("login", server.backend, settings);
+    let ok = seen.ok.len();
+    out.figure("logins ok", ok, "");
+    out.figure("throughput", rate(ok, &window), "logins/s");
+    out.latency("latency", &seen.ok.summary());
+    out.figure("errors", seen.errors.describe(), "");
+    out.figure("busy (503)", seen.busy, "");
+    out.figure(
+        "argon2id verify alone (1 thread, idle server)",
+        hash_ms,
+        "ms",
+    );
+    out.check("zero errors", seen.errors.total() == 0 && ok > 0);
+    (out.succeeded, out.failed) = (ok as u64, seen.errors.total());
+    Ok(out)
+}
+
+/// One verification with the production parameters, in this process, before the load:
+/// the floor under every login's latency.
+async fn argon2_alone() -> anyhow::Result<f64> {
+    let hasher = PasswordHasher::new(HashParams::default(), 4);
+    let phc = hasher.hash(accounts::PASSWORD).await?;
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        ensure!(hasher.verify(accounts::PASSWORD, Some(&phc)).await?);
+        best = best.min(t.elapsed());
+    }
+    Ok(round(best.as_secs_f64() * 1000.0, 1))
+}

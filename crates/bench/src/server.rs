@@ -1,0 +1,96 @@
+//! The server under test, started in this process on an ephemeral loopback port: the same
+//! `schulhof::app` and `axum::serve` as the binary, with the real clock and the production
+//! Argon2 parameters. It runs on its own multi-threaded runtime, so the load generator
+//! (a separate single-threaded runtime) competes with it only for CPU, as a separate process
+//! on the same machine would.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use schulhof_domain::clock::SystemClock;
+use schulhof_domain::{Config, Db, Platform};
+use schulhof_front::AppState;
+use tokio::runtime::Runtime;
+
+pub struct Server {
+    pub addr: SocketAddr,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    runtime: Option<Runtime>,
+    _data: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// Starts on SQLite in a fresh temporary directory, or on the PostgreSQL database
+    /// `database` (dropped and recreated first, so every run starts empty).
+    pub fn start(database: Option<&str>) -> anyhow::Result<Server> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("server")
+            .build()
+            .context("cannot build the server runtime")?;
+        let (url, data, backend) = match database {
+            Some(url) => {
+                runtime.block_on(crate::pg::recreate(url))?;
+                (url.to_owned(), None, "postgres")
+            }
+            None => {
+                let dir = tempfile::tempdir().context("cannot create a temporary data dir")?;
+                let url = format!("sqlite://{}", dir.path().join("schulhof.db").display());
+                (url, Some(dir), "sqlite")
+            }
+        };
+        let addr = runtime.block_on(serve(&url))?;
+        Ok(Server {
+            addr,
+            backend,
+            runtime: Some(runtime),
+            _data: data,
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(2));
+        }
+    }
+}
+
+/// Opens and migrates the database, seeds the demo school and spawns the listener.
+async fn serve(url: &str) -> anyhow::Result<SocketAddr> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("cannot open {url}"))?;
+    schulhof_store::migrate(&db, chrono::Utc::now().timestamp_micros())
+        .await
+        .context("cannot migrate")?;
+    let platform = Platform::new(db, Arc::new(SystemClock), Config::default());
+    if !platform
+        .system_seed_demo()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot seed the demo school: {e}"))?
+    {
+        bail!("the database already held the demo school");
+    }
+    let state = AppState {
+        platform,
+        demo: true,
+        secure_cookies: false,
+        trust_forwarded: false,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot listen on loopback")?;
+    let addr = listener.local_addr()?;
+    let app = schulhof::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            eprintln!("server stopped: {e}");
+        }
+    });
+    Ok(addr)
+}

@@ -1,0 +1,124 @@
+//! Every text of the pages, German and English, in one table; plus the names of account
+//! types, roles, group kinds and rights, and domain errors in the page's language.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use schulhof_authz::Denied;
+use schulhof_domain::DomainError;
+use schulhof_front::{ErrorInfo, Lang};
+use schulhof_types::RightId;
+
+mod messages;
+mod table;
+
+/// The translator for one request's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tr(pub Lang);
+
+static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+    table::TEXTS
+        .iter()
+        .map(|(k, de, en)| (*k, (*de, *en)))
+        .collect()
+});
+
+impl Tr {
+    /// The text for `key`, if the table has it.
+    pub fn lookup(self, key: &str) -> Option<&'static str> {
+        INDEX.get(key).map(|(de, en)| match self.0 {
+            Lang::De => *de,
+            Lang::En => *en,
+        })
+    }
+
+    /// The text for `key`. A missing key is a bug the tests catch; the page then shows
+    /// the key rather than failing.
+    pub fn t(self, key: &str) -> &'static str {
+        self.lookup(key).unwrap_or_else(|| {
+            tracing::warn!(key, "missing translation");
+            "[?]"
+        })
+    }
+
+    pub fn account_type(self, kind: &str) -> &'static str {
+        self.lookup(&format!("type.{kind}")).unwrap_or("?")
+    }
+
+    pub fn function_role(self, role: &str) -> &'static str {
+        self.lookup(&format!("role.{role}")).unwrap_or("?")
+    }
+
+    pub fn group_kind(self, kind: &str) -> &'static str {
+        self.lookup(&format!("kind.{kind}")).unwrap_or("?")
+    }
+
+    /// "Lehrkraft", or for a function account "Funktionskonto: Admin".
+    pub fn kind_label(self, kind: &str, role: Option<&str>) -> String {
+        match role {
+            Some(r) => format!("{}: {}", self.t("account.function"), self.function_role(r)),
+            None => self.account_type(kind).to_owned(),
+        }
+    }
+
+    /// The description of a right from the rights matrix.
+    pub fn right(self, right: RightId) -> &'static str {
+        let (de, en) = schulhof_authz::matrix::describe(right);
+        match self.0 {
+            Lang::De => de,
+            Lang::En => en,
+        }
+    }
+
+    /// A domain error as a sentence for the user, in this language.
+    pub fn error_text(self, e: &DomainError, info: &ErrorInfo) -> String {
+        match e {
+            DomainError::Denied(d) => self.denied_text(d),
+            DomainError::Invalid { field, message } | DomainError::Conflict { field, message } => {
+                let msg = messages::translate(self.0, message);
+                match self.lookup(&format!("field.{field}")) {
+                    Some(label) => format!("{label}: {msg}"),
+                    None => msg,
+                }
+            }
+            DomainError::Throttled { retry_after_secs } => self
+                .t("error.throttled")
+                .replace("{n}", &retry_after_secs.to_string()),
+            DomainError::Busy { .. } => self.t("error.busy").to_owned(),
+            DomainError::Internal(_) => {
+                // The message carries the id under which the cause was logged.
+                let id = info
+                    .message
+                    .split("error ")
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim_end_matches(").");
+                self.t("error.internal").replace("{id}", id)
+            }
+            _ => self.t(&format!("error.code.{}", info.code)).to_owned(),
+        }
+    }
+
+    fn denied_text(self, d: &Denied) -> String {
+        match d {
+            Denied::NotGrantable { right, to } => {
+                let to = self.lookup(&format!("to.{to}")).unwrap_or(to);
+                self.t("error.not_grantable")
+                    .replace("{right}", self.right(*right))
+                    .replace("{id}", right.as_str())
+                    .replace("{to}", to)
+            }
+            Denied::IsDefault(right) => self
+                .t("error.is_default")
+                .replace("{right}", self.right(*right))
+                .replace("{id}", right.as_str()),
+            Denied::SafeRightsBySchulleitung => self.t("error.safe_rights").to_owned(),
+            Denied::OwnLogin => self.t("error.own_login").to_owned(),
+            Denied::NotFound => self.t("error.code.not_found").to_owned(),
+            Denied::Forbidden => self.t("error.code.forbidden").to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

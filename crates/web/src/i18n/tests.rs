@@ -1,0 +1,107 @@
+use std::collections::HashSet;
+
+use schulhof_types::{AccountType, FunctionRole, GroupKind};
+
+use super::table::TEXTS;
+use super::*;
+
+#[test]
+fn keys_are_unique_and_both_languages_are_filled() {
+    let mut seen = HashSet::new();
+    for (key, de, en) in TEXTS {
+        assert!(seen.insert(*key), "duplicate key {key}");
+        assert!(!de.is_empty() && !en.is_empty(), "empty text for {key}");
+    }
+}
+
+/// Dotted string literals in the sources and templates that look like keys.
+fn used_keys() -> HashSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "src/pages", "templates"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    let mut keys = HashSet::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read file");
+        for (i, part) in text.split('"').enumerate() {
+            let looks_like_key = i % 2 == 1
+                && part.contains('.')
+                && !part.ends_with(".html")
+                && !part.ends_with(".css")
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+            if looks_like_key {
+                keys.insert(part.to_owned());
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_key_used_is_in_the_table() {
+    let used = used_keys();
+    assert!(
+        used.len() > 100,
+        "the scan found too few keys: {}",
+        used.len()
+    );
+    let missing: Vec<String> = used
+        .into_iter()
+        .filter(|k| Tr(Lang::De).lookup(k).is_none())
+        .collect();
+    assert!(missing.is_empty(), "keys missing in the table: {missing:?}");
+}
+
+#[test]
+fn names_of_types_roles_and_kinds_exist() {
+    let tr = Tr(Lang::En);
+    for t in AccountType::ALL {
+        assert!(tr.lookup(&format!("type.{t}")).is_some(), "{t}");
+        assert!(tr.lookup(&format!("to.{t}")).is_some(), "{t}");
+    }
+    for r in FunctionRole::ALL {
+        assert!(tr.lookup(&format!("role.{r}")).is_some(), "{r}");
+    }
+    for k in GroupKind::ALL {
+        assert!(tr.lookup(&format!("kind.{k}")).is_some(), "{k}");
+    }
+    for code in [
+        "not_found",
+        "forbidden",
+        "invalid_credentials",
+        "not_logged_in",
+        "consent_required",
+        "consent_declined",
+        "password_change_required",
+    ] {
+        assert!(tr.lookup(&format!("error.code.{code}")).is_some(), "{code}");
+    }
+}
+
+#[test]
+fn domain_messages_are_translated() {
+    assert_eq!(
+        messages::translate(Lang::De, "must not be empty"),
+        "darf nicht leer sein"
+    );
+    assert_eq!(
+        messages::translate(Lang::De, "anna is already taken"),
+        "anna ist bereits vergeben"
+    );
+    assert_eq!(
+        messages::translate(Lang::En, "must not be empty"),
+        "must not be empty"
+    );
+    assert_eq!(
+        messages::translate(Lang::De, "something new"),
+        "something new"
+    );
+}

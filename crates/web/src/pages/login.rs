@@ -1,0 +1,142 @@
+//! Logging in and out.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use schulhof_domain::DomainError;
+use schulhof_front::{AppState, ClientAddr, SESSION_COOKIE, expire_session_cookie, session_cookie};
+use serde::Deserialize;
+
+use crate::forms::{Failure, Field, FormView};
+use crate::layout::{Chrome, Page};
+use crate::render;
+use crate::schools;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    heading: String,
+    /// The only school's number, sent along unseen.
+    school_hidden: Option<String>,
+    no_school: bool,
+    form: FormView,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    schule: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    passwort: String,
+}
+
+/// The login form, empty.
+pub async fn form_page(state: &AppState, page: &Page) -> Response {
+    render_form(state, page, &LoginForm::default(), None).await
+}
+
+async fn render_form(
+    state: &AppState,
+    page: &Page,
+    input: &LoginForm,
+    failure: Option<&Failure>,
+) -> Response {
+    let tr = page.tr();
+    let schools = schools::list(state).await;
+    let single = match schools.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let heading = single
+        .as_ref()
+        .map_or_else(|| tr.t("login.heading").to_owned(), |s| s.name.clone());
+    let mut fields = Vec::new();
+    if single.is_none() {
+        let prefill = match (input.schule.trim(), state.demo) {
+            ("", true) => schulhof_domain::school::DEMO_SCHOOL.to_owned(),
+            (v, _) => v.to_owned(),
+        };
+        fields.push(
+            Field::new(tr, "schule", "schule", "field.school")
+                .value(prefill)
+                .auto("on")
+                .required()
+                .hint(tr, "login.school_hint"),
+        );
+    }
+    fields.push(
+        Field::new(tr, "login", "login", "field.login_or_mail")
+            .value(input.login.trim())
+            .auto("username")
+            .required(),
+    );
+    fields.push(
+        Field::new(tr, "passwort", "passwort", "field.password")
+            .kind("password")
+            .auto("current-password")
+            .required(),
+    );
+    let status = failure.map_or(StatusCode::OK, |f| f.status);
+    let c = Chrome::new(page, tr.t("login.title"));
+    let view = LoginPage {
+        c,
+        heading,
+        no_school: schools.is_empty(),
+        school_hidden: single.map(|s| s.number),
+        form: FormView::new("login", fields, failure),
+    };
+    render::html(status, &view)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    page: Page,
+    ClientAddr(addr): ClientAddr,
+    jar: CookieJar,
+    Form(input): Form<LoginForm>,
+) -> Response {
+    let result = state
+        .platform
+        .login(&input.schule, &input.login, &input.passwort, &addr)
+        .await;
+    match result {
+        Ok(session) => {
+            let jar = jar.add(session_cookie(session.cookie, state.secure_cookies));
+            (jar, Redirect::to("/")).into_response()
+        }
+        Err(e) => {
+            let failure = Failure::from_domain("login", page.tr(), &e);
+            let mut response = render_form(&state, &page, &input, Some(&failure)).await;
+            // Throttled or busy: say when to come back. The page itself keeps school and
+            // login, and nothing redirects, so a busy server never sees a loop.
+            if let DomainError::Throttled { retry_after_secs }
+            | DomainError::Busy { retry_after_secs } = e
+                && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            response
+        }
+    }
+}
+
+/// Ends this session; works with an ended or gated session too.
+pub async fn logout(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    jar: CookieJar,
+) -> Response {
+    if let Some(cookie) = jar.get(SESSION_COOKIE)
+        && let Err(e) = state.platform.logout(cookie.value(), &addr).await
+    {
+        tracing::error!(error = %e, "logout failed");
+    }
+    let jar = jar.add(expire_session_cookie(state.secure_cookies));
+    (jar, Redirect::to("/?ok=logged_out")).into_response()
+}

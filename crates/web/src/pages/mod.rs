@@ -1,0 +1,17 @@
+//! One module per area of the site.
+
+pub mod account;
+pub mod audit;
+pub mod consent;
+pub mod errors;
+pub mod group_admin;
+pub mod group_detail;
+pub mod home;
+pub mod lang;
+pub mod login;
+pub mod mine;
+pub mod password_change;
+pub mod user_card;
+pub mod user_rights;
+pub mod users;
+pub mod views;

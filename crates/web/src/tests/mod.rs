@@ -1,0 +1,181 @@
+//! The pages against a real (SQLite) database with the demo school, through the router.
+
+mod account;
+mod admin;
+mod groups;
+mod login;
+mod teacher;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use schulhof_domain::clock::SystemClock;
+use schulhof_domain::{Config, HashParams, Platform};
+use schulhof_front::AppState;
+use schulhof_store::testing::TestDb;
+use tower::ServiceExt;
+
+use crate::url;
+
+pub struct App {
+    router: Router,
+    pub platform: Platform,
+    _db: TestDb,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// `name=value` of a `Set-Cookie` header for `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .find(|kv| kv.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+
+    #[track_caller]
+    pub fn assert(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        self
+    }
+
+    #[track_caller]
+    pub fn has(&self, text: &str) -> &Self {
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in:\n{}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn lacks(&self, text: &str) -> &Self {
+        assert!(
+            !self.body.contains(text),
+            "did not expect {text:?} in:\n{}",
+            self.body
+        );
+        self
+    }
+}
+
+pub fn config() -> Config {
+    Config {
+        hash: HashParams::insecure_fast_for_tests(),
+        ..Default::default()
+    }
+}
+
+pub async fn app() -> App {
+    let db = TestDb::sqlite().await;
+    let platform = Platform::new(db.db.clone(), Arc::new(SystemClock), config());
+    platform.system_seed_demo().await.expect("seed demo");
+    App::with_platform(platform, db)
+}
+
+impl App {
+    pub fn with_platform(platform: Platform, db: TestDb) -> App {
+        let state = AppState {
+            platform: platform.clone(),
+            demo: true,
+            secure_cookies: false,
+            trust_forwarded: false,
+        };
+        App {
+            router: crate::router().with_state(state),
+            platform,
+            _db: db,
+        }
+    }
+
+    async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: &str) -> Resp {
+        let req = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request");
+        self.send(req).await
+    }
+
+    pub async fn post(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Resp {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", url::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// Logs in and returns the session cookie (`name=value`), still gated.
+    pub async fn login(&self, login: &str, password: &str) -> String {
+        let r = self
+            .post(
+                "/anmelden",
+                "",
+                &[
+                    ("schule", "100000"),
+                    ("login", login),
+                    ("passwort", password),
+                ],
+            )
+            .await;
+        r.assert(StatusCode::SEE_OTHER);
+        assert_eq!(r.location(), "/");
+        r.cookie(schulhof_front::SESSION_COOKIE)
+            .expect("session cookie")
+    }
+
+    /// Logs a demo login in and accepts the terms: a session ready for the platform.
+    pub async fn ready(&self, login: &str) -> String {
+        let cookie = self.login(login, "schulhof-demo").await;
+        let r = self
+            .post(
+                "/zustimmung",
+                &cookie,
+                &[("antwort", "annehmen"), ("datenschutz", "ja")],
+            )
+            .await;
+        r.assert(StatusCode::SEE_OTHER);
+        cookie
+    }
+}
