@@ -51,6 +51,13 @@ const DEMO_LOGINS: &[(&str, &str, Option<&str>, &str, &str)] = &[
     ),
 ];
 
+/// A school as the public start page shows it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct PublicSchool {
+    pub number: String,
+    pub name: String,
+}
+
 /// What `instance create` reports.
 pub struct CreatedSchool {
     pub id: InstanceId,
@@ -145,6 +152,19 @@ impl Platform {
         }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Every school's number and name: public facts, shown before anyone logs in.
+    pub async fn public_schools(&self) -> Result<Vec<PublicSchool>, DomainError> {
+        let mut c = self.db.read().await?;
+        let rows = instances::list(&mut c).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| PublicSchool {
+                number: r.school_number,
+                name: r.name,
+            })
+            .collect())
     }
 
     /// Whether the database holds the demo school (whose passwords are public).
