@@ -10,6 +10,7 @@
 
 mod accounts;
 mod client;
+mod cpu;
 mod pg;
 mod report;
 mod scenario;
@@ -33,6 +34,9 @@ struct Cli {
     /// Print the results as JSON instead of a table.
     #[arg(long, global = true)]
     json: bool,
+    /// Before starting, wait up to this many seconds for other processes to go quiet.
+    #[arg(long, global = true, default_value_t = 0)]
+    wait_quiet: u64,
     #[command(subcommand)]
     scenario: Scenario,
 }
@@ -59,6 +63,9 @@ fn main() -> anyhow::Result<()> {
     }
     let cli = Cli::parse();
     let database = cli.database.as_deref();
+    if cli.wait_quiet > 0 && !cpu::wait_quiet(std::time::Duration::from_secs(cli.wait_quiet)) {
+        eprintln!("the machine stayed busy: figures will be pessimistic");
+    }
     let outcomes = match &cli.scenario {
         Scenario::Smoke => smoke(database)?,
         s => vec![run(s, database)?],
@@ -116,6 +123,7 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             concurrency: 4,
             warmup: 0.2,
             duration: 1.0,
+            rate: 200.0,
         }),
         Scenario::Login(LoginArgs {
             concurrency: 2,

@@ -67,6 +67,27 @@ impl Outcome {
         }
     }
 
+    /// CPU use of a phase; warns when other processes took a noticeable share.
+    pub fn cpu(&mut self, label: &str, cpu: Option<crate::cpu::CpuUse>) {
+        let Some(u) = cpu else { return };
+        self.figure(
+            &format!("{label}CPU this process"),
+            round(u.own, 2),
+            "cores",
+        );
+        self.figure(
+            &format!("{label}CPU other processes"),
+            round(u.others, 2),
+            "cores",
+        );
+        if u.others > 0.2 {
+            self.note(format!(
+                "{label}other processes used {:.2} cores meanwhile (PostgreSQL counts here)",
+                u.others
+            ));
+        }
+    }
+
     pub fn check(&mut self, target: impl Into<String>, met: bool) {
         self.checks.push(Check {
             target: target.into(),

@@ -70,6 +70,12 @@ impl Tally {
         *self.0.entry(label.into()).or_default() += 1;
     }
 
+    pub fn add_if(&mut self, counts: bool, label: impl Into<String>) {
+        if counts {
+            self.add(label);
+        }
+    }
+
     pub fn merge(&mut self, other: Tally) {
         for (k, v) in other.0 {
             *self.0.entry(k).or_default() += v;

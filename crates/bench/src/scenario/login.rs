@@ -8,7 +8,7 @@ use anyhow::ensure;
 use schulhof_domain::{HashParams, PasswordHasher};
 use serde_json::json;
 
-use super::{Probe, Window, rate, run_workers};
+use super::{Probe, Window, rate, worker};
 use crate::accounts;
 use crate::client::Client;
 use crate::report::{Outcome, round};
@@ -33,6 +33,7 @@ pub async fn run(server: &Server, a: &LoginArgs) -> anyhow::Result<Outcome> {
         Duration::from_secs_f64(a.warmup),
         Duration::from_secs_f64(a.duration),
     );
+    let cpu = tokio::spawn(window.cpu_use());
     let mut set = tokio::task::JoinSet::new();
     for i in 0..a.concurrency {
         let probe = Probe {
@@ -44,7 +45,7 @@ pub async fn run(server: &Server, a: &LoginArgs) -> anyhow::Result<Outcome> {
             expect: 200,
         };
         let client = Client::new(server.addr);
-        set.spawn(async move { run_workers(vec![client], window, &probe).await });
+        set.spawn(worker(client, window, probe, None));
     }
     let mut seen = super::Seen::default();
     while let Some(done) = set.join_next().await {
@@ -59,6 +60,7 @@ pub async fn run(server: &Server, a: &LoginArgs) -> anyhow::Result<Outcome> {
     out.latency("latency", &seen.ok.summary());
     out.figure("errors", seen.errors.describe(), "");
     out.figure("busy (503)", seen.busy, "");
+    out.cpu("", cpu.await.ok().flatten());
     out.figure(
         "argon2id verify alone (1 thread, idle server)",
         hash_ms,

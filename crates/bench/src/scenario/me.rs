@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::ensure;
 use serde_json::json;
 
-use super::{Probe, Window, rate, run_workers};
+use super::{Probe, Seen, Window, rate, run_workers};
+use crate::cpu::CpuUse;
 use crate::report::Outcome;
 use crate::server::Server;
 use crate::{accounts, client::Client};
@@ -23,9 +24,13 @@ pub struct MeArgs {
     /// Seconds of load before measuring.
     #[arg(long, default_value_t = 3.0)]
     pub warmup: f64,
-    /// Seconds measured.
+    /// Seconds measured (per phase).
     #[arg(long, default_value_t = 20.0)]
     pub duration: f64,
+    /// After the closed-loop phase, a second phase offering this many requests/s in total
+    /// (open loop), to read the latency at that load; 0 skips it.
+    #[arg(long, default_value_t = 5000.0)]
+    pub rate: f64,
 }
 
 pub async fn run(server: &Server, a: &MeArgs) -> anyhow::Result<Outcome> {
@@ -36,6 +41,37 @@ pub async fn run(server: &Server, a: &MeArgs) -> anyhow::Result<Outcome> {
     accounts::create(server.addr, a.accounts, 2).await?;
     let sessions = accounts::sessions(server.addr, a.accounts, 2).await?;
     check_answer(&mut sessions[0].sibling()).await?;
+    let settings = json!({ "accounts": a.accounts, "concurrency": a.concurrency,
+        "warmup_s": a.warmup, "duration_s": a.duration, "rate": a.rate });
+    let mut out = Outcome::new("me", server.backend, settings);
+    let flat_out = phase(&sessions, a, None).await;
+    let max_rate = rate(flat_out.0.ok.len(), &flat_out.1);
+    record(&mut out, "closed loop", &flat_out, max_rate);
+    out.check(">= 5,000 req/s (closed loop)", max_rate >= 5000.0);
+    if a.rate > 0.0 {
+        let paced = phase(&sessions, a, Some(a.rate)).await;
+        let achieved = rate(paced.0.ok.len(), &paced.1);
+        let p99 = record(
+            &mut out,
+            &format!("paced {} req/s", a.rate),
+            &paced,
+            achieved,
+        );
+        out.check(format!("p99 < 10 ms at {} req/s", a.rate), p99 < 10.0);
+        out.check(
+            format!("sustains {} req/s", a.rate),
+            achieved >= 0.99 * a.rate,
+        );
+    }
+    out.check("zero errors", out.failed == 0 && out.succeeded > 0);
+    Ok(out)
+}
+
+/// What a phase saw, its window, and the CPU use while measuring.
+type Phase = (Seen, Window, Option<CpuUse>);
+
+/// One load phase over sibling connections of the logged-in sessions.
+async fn phase(sessions: &[Client], a: &MeArgs, paced: Option<f64>) -> Phase {
     let clients: Vec<Client> = (0..a.concurrency)
         .map(|i| sessions[i % sessions.len()].sibling())
         .collect();
@@ -48,23 +84,23 @@ pub async fn run(server: &Server, a: &MeArgs) -> anyhow::Result<Outcome> {
         Duration::from_secs_f64(a.warmup),
         Duration::from_secs_f64(a.duration),
     );
-    let seen = run_workers(clients, window, &probe).await;
-    let settings = json!({ "accounts": a.accounts, "concurrency": a.concurrency,
-        "warmup_s": a.warmup, "duration_s": a.duration });
-    let mut out = Outcome::new("me", server.backend, settings);
+    let cpu = tokio::spawn(window.cpu_use());
+    let seen = run_workers(clients, window, &probe, paced).await;
+    (seen, window, cpu.await.ok().flatten())
+}
+
+/// Adds a phase's figures under `label`; returns its p99.
+fn record(out: &mut Outcome, label: &str, (seen, _, cpu): &Phase, per_sec: f64) -> f64 {
     let ok = seen.ok.len();
-    let per_sec = rate(ok, &window);
-    out.figure("requests ok", ok, "");
-    out.figure("throughput", per_sec, "req/s");
-    let lat = seen.ok.summary();
-    out.latency("latency", &lat);
-    out.figure("errors", seen.errors.describe(), "");
-    out.figure("busy (503)", seen.busy, "");
-    out.check("p99 < 10 ms", lat.p99_ms < 10.0);
-    out.check(">= 5,000 req/s", per_sec >= 5000.0);
-    out.check("zero errors", seen.errors.total() == 0 && ok > 0);
-    (out.succeeded, out.failed) = (ok as u64, seen.errors.total());
-    Ok(out)
+    out.figure(&format!("{label}: requests ok"), ok, "");
+    out.figure(&format!("{label}: throughput"), per_sec, "req/s");
+    let lat = seen.ok.clone().summary();
+    out.latency(&format!("{label}: latency"), &lat);
+    out.figure(&format!("{label}: errors"), seen.errors.describe(), "");
+    out.cpu(&format!("{label}: "), *cpu);
+    out.succeeded += ok as u64;
+    out.failed += seen.errors.total() + seen.busy;
+    lat.p99_ms
 }
 
 /// The probed answer is what it should be: the account's own data, not an error page.

@@ -9,10 +9,10 @@ mod visit;
 use std::time::{Duration, Instant};
 
 use crate::client::{Client, Failure, Reply};
+use crate::cpu::{CpuMeter, CpuUse};
 use crate::stats::{Samples, Tally};
 
-/// Warm-up, then the measured window. Workers run back to back (closed loop): each sends
-/// its next request as soon as the previous answer is complete.
+/// Warm-up, then the measured window.
 #[derive(Clone, Copy)]
 pub struct Window {
     pub measure_from: Instant,
@@ -26,6 +26,14 @@ impl Window {
             measure_from,
             until: measure_from + duration,
         }
+    }
+
+    /// The CPU use over the measured part of the window (waits for its end).
+    pub async fn cpu_use(self) -> Option<CpuUse> {
+        tokio::time::sleep_until(self.measure_from.into()).await;
+        let meter = CpuMeter::start();
+        tokio::time::sleep_until(self.until.into()).await;
+        meter.stop()
     }
 
     pub fn seconds(&self) -> f64 {
@@ -68,22 +76,36 @@ impl Probe {
     }
 }
 
-/// Repeats `probe` on `client` until the window closes; answers to requests sent during
-/// warm-up are not counted.
-pub async fn closed_loop(mut client: Client, window: Window, probe: Probe) -> Seen {
+/// Open-loop pacing of one worker: it sends at `first`, `first + every`, … whether or not
+/// the server keeps up, and latency counts from the scheduled moment, so a stalled server
+/// shows up in the percentiles instead of silently lowering the load.
+#[derive(Clone, Copy)]
+pub struct Pace {
+    pub first: Instant,
+    pub every: Duration,
+}
+
+/// Repeats `probe` on `client` until the window closes, back to back or paced; answers to
+/// requests sent during warm-up are not counted.
+pub async fn worker(mut client: Client, window: Window, probe: Probe, pace: Option<Pace>) -> Seen {
     let mut seen = Seen::default();
+    let mut next = pace.map(|p| p.first);
     loop {
-        let sent = Instant::now();
+        if let Some(at) = next {
+            tokio::time::sleep_until(at.into()).await;
+        }
+        let sent = next.unwrap_or_else(Instant::now);
         if sent >= window.until {
             return seen;
         }
+        next = pace.map(|p| sent + p.every);
         let measured = sent >= window.measure_from;
         let reply = match probe.send(&mut client).await {
             Ok(r) => r,
             Err(f) => {
-                if measured {
-                    seen.errors.add(f.label());
-                }
+                seen.errors.add_if(measured, f.label());
+                // Do not spin on a server that is gone.
+                tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             }
         };
@@ -92,18 +114,32 @@ pub async fn closed_loop(mut client: Client, window: Window, probe: Probe) -> Se
             seen.busy += u64::from(measured);
             tokio::time::sleep(Duration::from_secs(reply.retry_after.unwrap_or(1))).await;
         } else if measured && status == probe.expect {
-            seen.ok.push(reply.latency);
-        } else if measured {
-            seen.errors.add(reply.status.as_str());
+            seen.ok.push(sent.elapsed());
+        } else {
+            seen.errors.add_if(measured, reply.status.as_str());
         }
     }
 }
 
-/// Runs one closed-loop worker per client and merges what they saw.
-pub async fn run_workers(clients: Vec<Client>, window: Window, probe: &Probe) -> Seen {
+/// Runs one worker per client and merges what they saw. With `rate` (requests/s over all
+/// workers) they are paced and staggered; without, each runs back to back (closed loop).
+pub async fn run_workers(
+    clients: Vec<Client>,
+    window: Window,
+    probe: &Probe,
+    rate: Option<f64>,
+) -> Seen {
+    let n = clients.len().max(1) as f64;
     let mut set = tokio::task::JoinSet::new();
-    for c in clients {
-        set.spawn(closed_loop(c, window, probe.clone()));
+    for (i, c) in clients.into_iter().enumerate() {
+        let pace = rate.filter(|r| *r > 0.0).map(|r| {
+            let every = Duration::from_secs_f64(n / r);
+            Pace {
+                first: Instant::now() + every.mul_f64(i as f64 / n),
+                every,
+            }
+        });
+        set.spawn(worker(c, window, probe.clone(), pace));
     }
     let mut all = Seen::default();
     while let Some(done) = set.join_next().await {

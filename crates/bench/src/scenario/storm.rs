@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::visit::{Visit, visit};
 use crate::accounts;
+use crate::cpu::CpuMeter;
 use crate::report::{Outcome, round};
 use crate::server::Server;
 use crate::stats::{Samples, Tally};
@@ -78,15 +79,18 @@ pub async fn run(server: &Server, a: &StormArgs) -> anyhow::Result<Outcome> {
         let arrival = start + Duration::from_secs_f64(offset);
         set.spawn(visit(server.addr, i, start, arrival, deadline));
     }
+    let meter = CpuMeter::start();
     let mut t = Totals::default();
     while let Some(done) = set.join_next().await {
         t.add(done?);
     }
+    let cpu = meter.stop();
     let settings = json!({ "accounts": a.accounts, "spread_s": spread,
         "deadline_s": a.deadline, "all_at_once": a.all_at_once });
     let mut out = Outcome::new("storm", server.backend, settings);
     out.figure("setup: accounts created in", round(setup_s, 1), "s");
     report(&mut out, t, a);
+    out.cpu("", cpu);
     Ok(out)
 }
 

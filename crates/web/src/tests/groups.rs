@@ -63,6 +63,35 @@ async fn the_admin_manages_groups() {
     .await
     .assert(StatusCode::SEE_OTHER);
     app.get(&page, &admin).await.has("Sophie Schüler");
+}
+
+/// A new group's page, created by the admin.
+async fn new_group(app: &App, admin: &str) -> String {
+    let created = app
+        .post(
+            "/verwaltung/gruppen",
+            admin,
+            &[
+                ("name", "Chor"),
+                ("kind", "arbeitsgruppe"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    created.assert(StatusCode::SEE_OTHER);
+    created
+        .location()
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_admin_grants_group_rights_and_deletes_groups() {
+    let app = app().await;
+    let admin = app.ready("admin").await;
+    let page = new_group(&app, &admin).await;
     app.post(
         &format!("{page}/rechte"),
         &admin,

@@ -223,3 +223,24 @@ async fn the_stylesheet_is_served_with_a_long_cache_lifetime() {
         .unwrap_or("");
     assert!(cache.contains("max-age=31536000"), "{cache}");
 }
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_with_429_and_retry_after() {
+    let app = app().await;
+    let form = [
+        ("schule", "100000"),
+        ("login", "schueler"),
+        ("passwort", "falsch-falsch"),
+    ];
+    let mut last = app.post("/anmelden", "", &form).await;
+    for _ in 0..10 {
+        if last.status == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        last = app.post("/anmelden", "", &form).await;
+    }
+    last.assert(StatusCode::TOO_MANY_REQUESTS)
+        .has("Zu viele fehlgeschlagene Anmeldungen")
+        .has(r#"value="schueler""#);
+    assert!(last.headers.get(header::RETRY_AFTER).is_some());
+}

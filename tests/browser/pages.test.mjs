@@ -1,0 +1,237 @@
+// The pages in a real browser: starts the schulhof binary with the demo school, drives
+// Debian's Chromium through the main flows and checks each page with axe-core.
+//
+//   SCHULHOF_BIN=/path/to/schulhof npm test
+//
+// Screenshots land in ./screenshots (not committed) for a look by eye.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import AxeBuilder from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+
+const BIN = process.env.SCHULHOF_BIN ?? '/var/tmp/schulhof-target/debug/schulhof';
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(HERE, 'screenshots');
+
+let server;
+let serverLog = '';
+let browser;
+let base;
+let dataDir;
+
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`schulhof exited with ${server.exitCode}:\n${serverLog}`);
+    }
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`schulhof did not become healthy:\n${serverLog}`);
+}
+
+before(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'schulhof-browser-'));
+  await mkdir(SHOTS, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  await waitHealthy(base);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** No axe-core violations on the page as it is now. */
+async function checkA11y(page, name) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  assert.deepEqual(found, [], `${name}: accessibility violations`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function h1(page) {
+  return (await page.locator('h1').textContent()).trim();
+}
+
+async function login(page, user) {
+  await page.goto(`${base}/`);
+  // With one school the number travels unseen; with several there is a field.
+  if (await page.locator('#schule').count()) await page.fill('#schule', '100000');
+  await page.getByLabel('Benutzername oder E-Mail-Adresse').fill(user);
+  await page.getByLabel('Passwort').fill('schulhof-demo');
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+}
+
+async function acceptConsent(page) {
+  await page.waitForURL('**/zustimmung');
+  await page.getByLabel('Datenschutzhinweise zur Kenntnis genommen').check();
+  await page.getByRole('button', { name: 'Nutzungsbedingungen annehmen' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+}
+
+function mainNav(page) {
+  return page.getByRole('navigation', { name: 'Hauptnavigation' });
+}
+
+test('teacher: login, consent, home, Mein Konto, language switch, logout', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'de');
+  await checkA11y(page, 'login page');
+  await shot(page, 'login');
+
+  // A wrong password: the form comes back with the message and still passes.
+  await page.getByLabel('Benutzername oder E-Mail-Adresse').fill('lehrer');
+  await page.getByLabel('Passwort').fill('falsch-falsch');
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await page.waitForURL('**/anmelden');
+  assert.match(await page.getByRole('alert').textContent(), /Passwort stimmen nicht/);
+  await checkA11y(page, 'login page with an error');
+
+  await login(page, 'lehrer');
+  await page.waitForURL('**/zustimmung');
+  assert.equal(await h1(page), 'Nutzungsbedingungen und Datenschutz');
+  await checkA11y(page, 'consent page');
+  await shot(page, 'consent');
+  await acceptConsent(page);
+
+  assert.equal(await h1(page), 'Willkommen, Lena Lehmann');
+  assert.match(await page.getByRole('status').textContent(), /zugestimmt/);
+  await checkA11y(page, 'home');
+  await shot(page, 'home');
+
+  await mainNav(page).getByRole('link', { name: 'Mein Konto' }).click();
+  await page.waitForURL('**/konto');
+  assert.equal(await h1(page), 'Mein Konto');
+  const groups = await page
+    .locator('section', { has: page.getByRole('heading', { name: 'Meine Gruppen' }) })
+    .textContent();
+  assert.match(groups, /5a/);
+  await checkA11y(page, 'Mein Konto');
+  await shot(page, 'konto');
+
+  await mainNav(page).getByRole('link', { name: 'Meine Gruppen' }).click();
+  await page.waitForURL('**/gruppen');
+  assert.equal(await h1(page), 'Meine Gruppen');
+  await checkA11y(page, 'Meine Gruppen');
+  await page.getByRole('button', { name: 'Passwort zurücksetzen: Sophie Schüler' }).click();
+  assert.equal(await h1(page), 'Passwort zurückgesetzt');
+  await checkA11y(page, 'password shown once');
+  await page.goto(`${base}/konto`);
+
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.waitForURL('**/konto');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await h1(page), 'My account');
+  await checkA11y(page, 'Mein Konto in English');
+
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  assert.match(await page.getByRole('status').textContent(), /You are logged out/);
+  await context.close();
+});
+
+test('admin: login, consent, user list and search', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, 'admin');
+  await acceptConsent(page);
+  await mainNav(page).getByRole('link', { name: 'Benutzerverwaltung' }).click();
+  await page.waitForURL('**/verwaltung/benutzer');
+  assert.equal(await h1(page), 'Benutzerverwaltung');
+  await checkA11y(page, 'user list');
+  await shot(page, 'users');
+
+  await page.getByLabel('Suche (Name, Benutzername, E-Mail)').fill('lehm');
+  await page.getByRole('button', { name: 'Suchen' }).click();
+  await page.waitForURL('**/verwaltung/benutzer?q=lehm*');
+  const rows = page.locator('tbody tr');
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().textContent(), /Lena Lehmann/);
+  await checkA11y(page, 'user list after search');
+
+  await page.getByRole('link', { name: 'Lena Lehmann' }).click();
+  await page.waitForURL('**/verwaltung/benutzer/lehrer');
+  await checkA11y(page, 'user card');
+  await shot(page, 'user-card');
+
+  for (const [link, heading] of [['Gruppen', 'Gruppen'], ['Protokoll', 'Protokoll']]) {
+    await mainNav(page).getByRole('link', { name: link, exact: true }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/verwaltung/'));
+    assert.equal(await h1(page), heading);
+    await checkA11y(page, heading);
+  }
+  await context.close();
+});
+
+test('narrow screens: the pages fit 360 px without sideways scrolling', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok((await overflow()) <= 360, `login page is ${await overflow()} px wide`);
+  await shot(page, 'login-360');
+  await login(page, 'schulleitung');
+  await acceptConsent(page);
+  assert.ok((await overflow()) <= 360, `home is ${await overflow()} px wide`);
+  await page.goto(`${base}/verwaltung/benutzer`);
+  assert.ok((await overflow()) <= 360, `user list is ${await overflow()} px wide`);
+  await checkA11y(page, 'user list at 360 px');
+  await shot(page, 'users-360');
+  await context.close();
+});
