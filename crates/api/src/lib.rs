@@ -10,7 +10,7 @@ mod openapi;
 mod session;
 
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{any, get, post, put};
 use schulhof_front::AppState;
 
 pub use error::ApiError;
@@ -89,5 +89,6 @@ pub fn router() -> Router<AppState> {
             "/api/v1/audit/holds",
             get(audit::holds).post(audit::place_hold),
         )
-        .fallback(error::not_found)
+        // Unknown API paths answer in JSON; everything else falls to the pages' 404.
+        .route("/api/{*rest}", any(error::not_found))
 }

@@ -316,3 +316,35 @@ backend_tests!(
     log_data_is_deleted_after_seven_days_unless_on_hold,
     the_api_document_lists_only_routed_endpoints,
 );
+
+mod not_found {
+    use super::*;
+
+    async fn unknown_paths_answer_404_as_json_under_api_and_as_a_page_elsewhere(db: Db) {
+        let app = TestApp::new(db).await;
+        let api = app
+            .send("GET", "/api/v1/gibt-es-nicht", None, None, &[])
+            .await;
+        assert_eq!(
+            (api.status, code(&api)),
+            (StatusCode::NOT_FOUND, "not_found")
+        );
+        let page = app.send("GET", "/gibt-es-nicht", None, None, &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(
+            page.headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.starts_with("text/html"))
+        );
+        // A known path with the wrong method is not a missing page.
+        assert_eq!(
+            app.send("GET", "/api/v1/session", None, None, &[])
+                .await
+                .status,
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+    }
+
+    backend_tests!(unknown_paths_answer_404_as_json_under_api_and_as_a_page_elsewhere);
+}

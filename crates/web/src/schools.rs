@@ -1,7 +1,4 @@
 //! The schools of this installation, for the public start page.
-//!
-//! Stop-gap: the domain has no public call listing schools yet, so this reads the store
-//! directly. Only the number and name are used, which every school shows publicly anyway.
 
 use schulhof_front::AppState;
 
@@ -11,19 +8,14 @@ pub struct School {
     pub name: String,
 }
 
-/// Every school, by number; empty (and logged) if the database cannot be read.
+/// Every school, by number; empty (and logged) if they cannot be read.
 pub async fn list(state: &AppState) -> Vec<School> {
-    let result = async {
-        let mut c = state.platform.db().read().await?;
-        schulhof_store::instances::list(&mut c).await
-    }
-    .await;
-    match result {
-        Ok(rows) => rows
+    match state.platform.public_schools().await {
+        Ok(schools) => schools
             .into_iter()
-            .map(|r| School {
-                number: r.school_number,
-                name: r.name,
+            .map(|s| School {
+                number: s.number,
+                name: s.name,
             })
             .collect(),
         Err(e) => {
