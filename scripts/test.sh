@@ -15,5 +15,5 @@ if [ -f tests/browser/package.json ]; then
   cargo build -q -p schulhof
   target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
   export SCHULHOF_BIN="$target_dir/debug/schulhof"
-  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && node --test)
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && npm test)
 fi
