@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::ensure;
 use serde_json::json;
 
-use super::{Probe, Seen, Window, rate, run_workers};
+use super::{Probe, Seen, Window, run_workers};
 use crate::cpu::CpuUse;
 use crate::report::Outcome;
 use crate::server::Server;
@@ -45,12 +45,12 @@ pub async fn run(server: &Server, a: &MeArgs) -> anyhow::Result<Outcome> {
         "warmup_s": a.warmup, "duration_s": a.duration, "rate": a.rate });
     let mut out = Outcome::new("me", server.backend, settings);
     let flat_out = phase(&sessions, a, None).await;
-    let max_rate = rate(flat_out.0.ok.len(), &flat_out.1);
+    let max_rate = flat_out.0.rate(&flat_out.1);
     record(&mut out, "closed loop", &flat_out, max_rate);
     out.check(">= 5,000 req/s (closed loop)", max_rate >= 5000.0);
     if a.rate > 0.0 {
         let paced = phase(&sessions, a, Some(a.rate)).await;
-        let achieved = rate(paced.0.ok.len(), &paced.1);
+        let achieved = paced.0.rate(&paced.1);
         let p99 = record(
             &mut out,
             &format!("paced {} req/s", a.rate),

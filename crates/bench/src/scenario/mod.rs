@@ -35,10 +35,6 @@ impl Window {
         tokio::time::sleep_until(self.until.into()).await;
         meter.stop()
     }
-
-    pub fn seconds(&self) -> f64 {
-        (self.until - self.measure_from).as_secs_f64()
-    }
 }
 
 /// What one worker saw inside the measured window.
@@ -48,6 +44,8 @@ pub struct Seen {
     pub errors: Tally,
     /// 503 answers (honoured by waiting Retry-After); not errors.
     pub busy: u64,
+    /// When the last counted answer arrived (after the window when the server lagged).
+    pub last_done: Option<Instant>,
 }
 
 impl Seen {
@@ -55,6 +53,15 @@ impl Seen {
         self.ok.extend(other.ok);
         self.errors.merge(other.errors);
         self.busy += other.busy;
+        self.last_done = self.last_done.max(other.last_done);
+    }
+
+    /// Answers per second: over the window, or until the last answer if the server lagged
+    /// behind (a paced phase then shows the rate actually served, not the rate offered).
+    pub fn rate(&self, window: &Window) -> f64 {
+        let end = self.last_done.map_or(window.until, |t| t.max(window.until));
+        let secs = (end - window.measure_from).as_secs_f64();
+        crate::report::round(self.ok.len() as f64 / secs.max(1e-9), 1)
     }
 }
 
@@ -115,6 +122,7 @@ pub async fn worker(mut client: Client, window: Window, probe: Probe, pace: Opti
             tokio::time::sleep(Duration::from_secs(reply.retry_after.unwrap_or(1))).await;
         } else if measured && status == probe.expect {
             seen.ok.push(sent.elapsed());
+            seen.last_done = Some(Instant::now());
         } else {
             seen.errors.add_if(measured, reply.status.as_str());
         }
@@ -149,9 +157,4 @@ pub async fn run_workers(
         }
     }
     all
-}
-
-/// Requests per second from a count over the window.
-pub fn rate(count: usize, window: &Window) -> f64 {
-    crate::report::round(count as f64 / window.seconds(), 1)
 }
