@@ -23,6 +23,11 @@ pub fn login_name(i: usize) -> String {
     format!("bench{i:05}")
 }
 
+/// The last name of the `i`-th benchmark account (pages greet users by name).
+pub fn last_name(i: usize) -> String {
+    format!("Nutzer{i:05}")
+}
+
 fn expect_status(r: &Reply, want: u16, what: &str) -> anyhow::Result<()> {
     ensure!(
         r.status.as_u16() == want,
@@ -67,7 +72,7 @@ pub async fn create(addr: SocketAddr, count: usize, parallel: usize) -> anyhow::
             for i in (lane..count).step_by(parallel.max(1)) {
                 let body = json!({
                     "first_name": "Bench",
-                    "last_name": format!("Nutzer{i:05}"),
+                    "last_name": last_name(i),
                     "account_type": "schueler",
                     "login": login_name(i),
                     "password": PASSWORD,

@@ -22,7 +22,7 @@ use clap::{Parser, Subcommand};
 
 use report::Outcome;
 use scenario::{idle::IdleArgs, login::LoginArgs, me::MeArgs, storm::StormArgs};
-use server::Server;
+use server::{Server, Tuning};
 
 #[derive(Parser)]
 #[command(name = "schulhof-bench", about = "Benchmarks of the Schulhof server")]
@@ -37,6 +37,9 @@ struct Cli {
     /// Before starting, wait up to this many seconds for other processes to go quiet.
     #[arg(long, global = true, default_value_t = 0)]
     wait_quiet: u64,
+    /// Overrides the login queue length (`Config::max_login_queue`, production: 256).
+    #[arg(long, global = true)]
+    login_queue: Option<usize>,
     #[command(subcommand)]
     scenario: Scenario,
 }
@@ -63,12 +66,15 @@ fn main() -> anyhow::Result<()> {
     }
     let cli = Cli::parse();
     let database = cli.database.as_deref();
+    let tuning = Tuning {
+        login_queue: cli.login_queue,
+    };
     if cli.wait_quiet > 0 && !cpu::wait_quiet(std::time::Duration::from_secs(cli.wait_quiet)) {
         eprintln!("the machine stayed busy: figures will be pessimistic");
     }
     let outcomes = match &cli.scenario {
         Scenario::Smoke => smoke(database)?,
-        s => vec![run(s, database)?],
+        s => vec![run(s, database, tuning)?],
     };
     if cli.json {
         println!("{}", serde_json::to_string_pretty(&outcomes)?);
@@ -88,12 +94,12 @@ fn main() -> anyhow::Result<()> {
 
 /// Runs one scenario: the server (unless the real binary is spawned) on its own runtime,
 /// the load on a single-threaded one.
-fn run(scenario: &Scenario, database: Option<&str>) -> anyhow::Result<Outcome> {
+fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::Result<Outcome> {
     let spawns_binary = matches!(scenario, Scenario::Idle(a) if !a.in_process);
     let server = if spawns_binary {
         None
     } else {
-        Some(Server::start(database)?)
+        Some(Server::start(database, tuning)?)
     };
     let load = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -112,7 +118,11 @@ fn run(scenario: &Scenario, database: Option<&str>) -> anyhow::Result<Outcome> {
     // Both runtimes end here, outside any async context.
     drop(load);
     drop(server);
-    outcome
+    let mut outcome = outcome?;
+    if let Some(q) = tuning.login_queue {
+        outcome.note(format!("not production: login queue set to {q}"));
+    }
+    Ok(outcome)
 }
 
 /// Every scenario with tiny counts and durations.
@@ -124,6 +134,7 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             warmup: 0.2,
             duration: 1.0,
             rate: 200.0,
+            path: "/api/v1/me".into(),
         }),
         Scenario::Login(LoginArgs {
             concurrency: 2,
@@ -144,7 +155,9 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             in_process: true,
         }),
     ];
-    tiny.iter().map(|s| run(s, database)).collect()
+    tiny.iter()
+        .map(|s| run(s, database, Tuning::default()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -14,6 +14,13 @@ use schulhof_domain::{Config, Db, Platform};
 use schulhof_front::AppState;
 use tokio::runtime::Runtime;
 
+/// Deviations from the production configuration, for "what if" runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tuning {
+    /// Overrides `Config::max_login_queue`.
+    pub login_queue: Option<usize>,
+}
+
 pub struct Server {
     pub addr: SocketAddr,
     /// `sqlite` or `postgres`.
@@ -25,7 +32,7 @@ pub struct Server {
 impl Server {
     /// Starts on SQLite in a fresh temporary directory, or on the PostgreSQL database
     /// `database` (dropped and recreated first, so every run starts empty).
-    pub fn start(database: Option<&str>) -> anyhow::Result<Server> {
+    pub fn start(database: Option<&str>, tuning: Tuning) -> anyhow::Result<Server> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .thread_name("server")
@@ -42,7 +49,7 @@ impl Server {
                 (url, Some(dir), "sqlite")
             }
         };
-        let addr = runtime.block_on(serve(&url))?;
+        let addr = runtime.block_on(serve(&url, tuning))?;
         Ok(Server {
             addr,
             backend,
@@ -61,14 +68,18 @@ impl Drop for Server {
 }
 
 /// Opens and migrates the database, seeds the demo school and spawns the listener.
-async fn serve(url: &str) -> anyhow::Result<SocketAddr> {
+async fn serve(url: &str, tuning: Tuning) -> anyhow::Result<SocketAddr> {
     let db = Db::connect(url)
         .await
         .with_context(|| format!("cannot open {url}"))?;
     schulhof_store::migrate(&db, chrono::Utc::now().timestamp_micros())
         .await
         .context("cannot migrate")?;
-    let platform = Platform::new(db, Arc::new(SystemClock), Config::default());
+    let mut config = Config::default();
+    if let Some(q) = tuning.login_queue {
+        config.max_login_queue = q;
+    }
+    let platform = Platform::new(db, Arc::new(SystemClock), config);
     if !platform
         .system_seed_demo()
         .await

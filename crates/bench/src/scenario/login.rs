@@ -37,7 +37,7 @@ pub async fn run(server: &Server, a: &LoginArgs) -> anyhow::Result<Outcome> {
     let mut set = tokio::task::JoinSet::new();
     for i in 0..a.concurrency {
         let probe = Probe {
-            path: "/api/v1/session",
+            path: "/api/v1/session".into(),
             body: Some(accounts::login_body(
                 &accounts::login_name(i),
                 accounts::PASSWORD,

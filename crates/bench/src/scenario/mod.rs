@@ -68,7 +68,7 @@ impl Seen {
 /// One request a closed-loop worker repeats, and the status that counts as success.
 #[derive(Clone)]
 pub struct Probe {
-    pub path: &'static str,
+    pub path: String,
     /// POSTed as JSON when present, else a GET.
     pub body: Option<serde_json::Value>,
     pub expect: u16,
@@ -77,8 +77,8 @@ pub struct Probe {
 impl Probe {
     async fn send(&self, client: &mut Client) -> Result<Reply, Failure> {
         match &self.body {
-            Some(b) => client.post_json(self.path, b).await,
-            None => client.get(self.path).await,
+            Some(b) => client.post_json(&self.path, b).await,
+            None => client.get(&self.path).await,
         }
     }
 }

@@ -58,7 +58,7 @@ async fn steps(
     v.login_until_in.push(arrival.elapsed());
     let consent = json!({ "terms": true, "privacy": true });
     expect(c.post_json("/api/v1/consent", &consent).await, 204)?;
-    let page = home_page(c).await?;
+    let page = home_page(c, &accounts::last_name(i)).await?;
     v.page.push(page.0);
     v.page_bytes = page.1;
     let me = expect(c.get("/api/v1/me").await, 200)?;
@@ -90,15 +90,17 @@ async fn log_in(c: &mut Client, v: &mut Visit, i: usize, deadline: Instant) -> R
 }
 
 /// `GET /`, following same-site redirects; the latency of the whole chain and the size of
-/// the page finally shown.
-async fn home_page(c: &mut Client) -> Result<(Duration, usize), String> {
+/// the page finally shown, which must greet the user by `name` (the login form for
+/// visitors also answers 200, and must not count as success).
+async fn home_page(c: &mut Client, name: &str) -> Result<(Duration, usize), String> {
     let mut path = "/".to_owned();
     let mut total = Duration::ZERO;
     for _ in 0..=MAX_REDIRECTS {
         let r = c.get(&path).await.map_err(label)?;
         total += r.latency;
         match (r.status.as_u16(), r.location) {
-            (200, _) => return Ok((total, r.body.len())),
+            (200, _) if contains(&r.body, name) => return Ok((total, r.body.len())),
+            (200, _) => return Err("page-not-signed-in".into()),
             (301..=303 | 307 | 308, Some(next)) => path = same_site_path(&next)?,
             (s, _) => return Err(format!("page-{s}")),
         }
@@ -117,6 +119,10 @@ fn same_site_path(location: &str) -> Result<String, String> {
     Ok(rest
         .find('/')
         .map_or("/".into(), |at| rest[at..].to_owned()))
+}
+
+fn contains(body: &[u8], text: &str) -> bool {
+    body.windows(text.len()).any(|w| w == text.as_bytes())
 }
 
 fn expect(r: Result<Reply, Failure>, status: u16) -> Result<Reply, String> {
