@@ -183,6 +183,12 @@ mod tests {
         let admin = std::env::var("SCHULHOF_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
         let server = admin.rsplit_once('/').map_or(admin.as_str(), |(s, _)| s);
-        assert_smoke(Some(&format!("{server}/schulhof_bench_smoke")));
+        // One database per test process, so parallel CI runs on one server do not collide.
+        let url = format!("{server}/schulhof_bench_smoke_{}", std::process::id());
+        assert_smoke(Some(&url));
+        tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(pg::drop_database(&url))
+            .expect("drop the smoke database");
     }
 }

@@ -6,25 +6,45 @@ use sqlx::Connection;
 /// Drops and recreates the database named in `url`. Refuses names without `bench` in
 /// them: a typo in `--database` must never empty a real school's database.
 pub async fn recreate(url: &str) -> anyhow::Result<()> {
-    let (server, name) = split(url)?;
-    if !name.contains("bench") {
-        bail!("refusing to drop database {name:?}: its name must contain \"bench\"");
-    }
-    let maintenance = format!("{server}/postgres");
-    let mut c = sqlx::PgConnection::connect(&maintenance)
-        .await
-        .with_context(|| format!("cannot connect to {maintenance}"))?;
-    // `name` was checked to be [a-z0-9_] only, so quoting it is safe.
-    let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
-        .execute(&mut c)
-        .await
-        .with_context(|| format!("cannot drop {name}"))?;
+    let (mut c, name) = maintenance(url).await?;
+    drop_named(&mut c, name).await?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut c)
         .await
         .with_context(|| format!("cannot create {name}"))?;
     c.close().await?;
+    Ok(())
+}
+
+/// Drops the database named in `url` (same safety rule as [`recreate`]).
+#[cfg(test)]
+pub async fn drop_database(url: &str) -> anyhow::Result<()> {
+    let (mut c, name) = maintenance(url).await?;
+    drop_named(&mut c, name).await?;
+    c.close().await?;
+    Ok(())
+}
+
+/// A connection to the server's `postgres` database, and the checked benchmark database name.
+async fn maintenance(url: &str) -> anyhow::Result<(sqlx::PgConnection, &str)> {
+    let (server, name) = split(url)?;
+    if !name.contains("bench") {
+        bail!("refusing to drop database {name:?}: its name must contain \"bench\"");
+    }
+    let maintenance = format!("{server}/postgres");
+    let c = sqlx::PgConnection::connect(&maintenance)
+        .await
+        .with_context(|| format!("cannot connect to {maintenance}"))?;
+    Ok((c, name))
+}
+
+async fn drop_named(c: &mut sqlx::PgConnection, name: &str) -> anyhow::Result<()> {
+    // `name` was checked to be [a-z0-9_] only, so quoting it is safe.
+    let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+        .execute(c)
+        .await
+        .with_context(|| format!("cannot drop {name}"))?;
     Ok(())
 }
 
