@@ -37,7 +37,7 @@ struct Cli {
     /// Before starting, wait up to this many seconds for other processes to go quiet.
     #[arg(long, global = true, default_value_t = 0)]
     wait_quiet: u64,
-    /// Overrides the login queue length (`Config::max_login_queue`, production: 256).
+    /// Overrides the login queue length (`Config::max_login_queue`, production: 2048).
     #[arg(long, global = true)]
     login_queue: Option<usize>,
     #[command(subcommand)]

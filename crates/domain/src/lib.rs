@@ -43,7 +43,7 @@ impl Default for Config {
             session_idle: chrono::Duration::minutes(30),
             session_absolute: chrono::Duration::hours(12),
             hash: HashParams::default(),
-            max_login_queue: 256,
+            max_login_queue: 2048,
         }
     }
 }

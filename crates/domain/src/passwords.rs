@@ -5,7 +5,7 @@
 //! instead of piling up until everything times out.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -50,6 +50,10 @@ pub struct PasswordHasher {
     slots: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     max_waiting: usize,
+    cores: usize,
+    /// Running average of one hash in microseconds, to tell a turned-away login when its
+    /// turn will come.
+    avg_hash_us: Arc<AtomicU64>,
 }
 
 /// Counts a waiting caller for as long as it lives.
@@ -69,7 +73,26 @@ impl PasswordHasher {
             slots: Arc::new(Semaphore::new(cores)),
             waiting: Arc::new(AtomicUsize::new(0)),
             max_waiting,
+            cores,
+            avg_hash_us: Arc::new(AtomicU64::new(30_000)),
         }
+    }
+
+    /// Seconds until the current queue has drained, plus up to two seconds of jitter so the
+    /// turned-away logins do not all come back in the same instant.
+    fn retry_after_secs(&self, waiting: usize) -> u64 {
+        use rand::Rng;
+        let per_hash = self.avg_hash_us.load(Ordering::Relaxed);
+        let drain_us = waiting as u64 * per_hash / self.cores.max(1) as u64;
+        let jitter = rand::rng().random_range(0..=2);
+        (drain_us.div_ceil(1_000_000) + jitter).clamp(1, 120)
+    }
+
+    fn record_duration(&self, took: std::time::Duration) {
+        let sample = took.as_micros().min(u128::from(u64::MAX)) as u64;
+        let old = self.avg_hash_us.load(Ordering::Relaxed);
+        self.avg_hash_us
+            .store(old - old / 8 + sample / 8, Ordering::Relaxed);
     }
 
     fn argon(params: HashParams) -> Result<Argon2<'static>, DomainError> {
@@ -87,10 +110,11 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, DomainError> {
-        if self.waiting.fetch_add(1, Ordering::Relaxed) >= self.max_waiting {
+        let ahead = self.waiting.fetch_add(1, Ordering::Relaxed);
+        if ahead >= self.max_waiting {
             self.waiting.fetch_sub(1, Ordering::Relaxed);
             return Err(DomainError::Busy {
-                retry_after_secs: 5,
+                retry_after_secs: self.retry_after_secs(ahead),
             });
         }
         let _waiting = Waiting(&self.waiting);
@@ -99,9 +123,12 @@ impl PasswordHasher {
             .acquire()
             .await
             .map_err(|e| DomainError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(work)
+        let started = std::time::Instant::now();
+        let result = tokio::task::spawn_blocking(work)
             .await
-            .map_err(|e| DomainError::Internal(e.to_string()))
+            .map_err(|e| DomainError::Internal(e.to_string()));
+        self.record_duration(started.elapsed());
+        result
     }
 
     /// A PHC string for `password`.
@@ -183,6 +210,18 @@ mod tests {
         assert!(h.verify("richtig-lang", Some(&phc)).await.expect("verify"));
         assert!(!h.verify("falsch-lang", Some(&phc)).await.expect("verify"));
         assert!(!h.verify("richtig-lang", None).await.expect("verify"));
+    }
+
+    #[test]
+    fn retry_after_grows_with_the_queue() {
+        let h = PasswordHasher::new(HashParams::insecure_fast_for_tests(), 10);
+        let cores = h.cores as u64;
+        let short = h.retry_after_secs(0);
+        assert!((1..=3).contains(&short), "{short}");
+        // 30 ms a hash: 10,000 waiting logins take 300 s of one core.
+        let long = h.retry_after_secs(10_000);
+        let drain = 300 / cores;
+        assert!((drain..=drain + 2).contains(&long) || long == 120, "{long}");
     }
 
     #[tokio::test]
