@@ -210,6 +210,16 @@ test('admin: login, consent, user list and search', async () => {
   await checkA11y(page, 'user card');
   await shot(page, 'user-card');
 
+  // Granting an O-right works; a right the matrix never allows is refused with the reason.
+  await page.goto(`${base}/verwaltung/benutzer/schueler`);
+  await page.getByRole('button', { name: 'Erteilen: Neuigkeiten schreiben' }).click();
+  await page.waitForURL('**/verwaltung/benutzer/schueler?ok=right_granted*');
+  await page.getByLabel('Kennung des Rechts').fill('files.staff.read');
+  await page.getByRole('button', { name: 'Erteilen', exact: true }).click();
+  const refusal = page.getByRole('alert');
+  assert.match(await refusal.textContent(), /nie erteilbar/);
+  await checkA11y(page, 'user card with a refused right');
+
   for (const [link, heading] of [['Gruppen', 'Gruppen'], ['Protokoll', 'Protokoll']]) {
     await mainNav(page).getByRole('link', { name: link, exact: true }).click();
     await page.waitForURL((u) => u.pathname.startsWith('/verwaltung/'));

@@ -223,7 +223,8 @@ async fn only_grantable_rights_are_offered_and_others_are_refused_clearly() {
     app.get("/verwaltung/benutzer/schueler", &admin)
         .await
         .has("Direkt erteilt")
-        .has("Entziehen");
+        .has("Entziehen")
+        .has(r#"id="right-by-id""#);
     let never = app
         .post(
             "/verwaltung/benutzer/schueler/rechte",
