@@ -21,7 +21,10 @@ if ! pg_ready; then
     sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
   fi
   log "starting PostgreSQL"
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  version=$(ls /etc/postgresql | head -n1)
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  # The package may have started the cluster itself, before the trust lines were added.
+  pg_ctlcluster --skip-systemctl-redirect "$version" main reload || true
   for _ in $(seq 1 30); do pg_ready && break; sleep 1; done
 fi
 pg_ready || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
