@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod clock;
 mod error;
+mod hash_memory;
 pub mod identity;
 mod mailaddr;
 mod passwords;

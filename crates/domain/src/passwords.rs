@@ -7,9 +7,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::password_hash::PasswordHasher as _;
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
+
+use crate::hash_memory::Buffers;
 
 use crate::DomainError;
 
@@ -51,6 +53,9 @@ pub struct PasswordHasher {
     waiting: Arc<AtomicUsize>,
     max_waiting: usize,
     cores: usize,
+    buffers: Arc<Buffers>,
+    /// A hash with the configured parameters, verified against for unknown logins.
+    dummy: Arc<tokio::sync::OnceCell<String>>,
     /// Running average of one hash in microseconds, to tell a turned-away login when its
     /// turn will come.
     avg_hash_us: Arc<AtomicU64>,
@@ -74,6 +79,8 @@ impl PasswordHasher {
             waiting: Arc::new(AtomicUsize::new(0)),
             max_waiting,
             cores,
+            buffers: Arc::new(Buffers::default()),
+            dummy: Arc::new(tokio::sync::OnceCell::new()),
             avg_hash_us: Arc::new(AtomicU64::new(30_000)),
         }
     }
@@ -144,23 +151,29 @@ impl PasswordHasher {
         .await?
     }
 
+    async fn dummy_hash(&self) -> Result<String, DomainError> {
+        let made = self
+            .dummy
+            .get_or_try_init(|| self.hash("unknown-login-dummy-password"))
+            .await?;
+        Ok(made.clone())
+    }
+
     /// Whether `password` matches `phc`. With `phc = None` the work is done anyway against
     /// a dummy hash, so an unknown login takes as long as a wrong password.
     pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<bool, DomainError> {
-        let params = self.params;
+        let known = phc.is_some();
+        let phc = match phc {
+            Some(p) => p.to_owned(),
+            // An unknown login costs as much as a wrong password.
+            None => self.dummy_hash().await?,
+        };
         let password = password.to_owned();
-        let phc = phc.map(str::to_owned);
-        self.on_slot(move || {
-            let a = Self::argon(params)?;
-            match phc {
-                Some(phc) => Ok(a.verify_password(password.as_bytes(), phc.as_str()).is_ok()),
-                None => {
-                    let _ = a.hash_password(password.as_bytes());
-                    Ok(false)
-                }
-            }
-        })
-        .await?
+        let buffers = self.buffers.clone();
+        let matched = self
+            .on_slot(move || buffers.verify(password.as_bytes(), &phc))
+            .await?;
+        Ok(known && matched)
     }
 }
 
