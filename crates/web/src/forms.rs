@@ -177,3 +177,13 @@ impl FormView {
         }
     }
 }
+
+/// A grant or revoke of one right, from the user card or a group page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RightForm {
+    #[serde(default)]
+    pub right: String,
+    /// `ja` grants, anything else revokes.
+    #[serde(default)]
+    pub on: String,
+}

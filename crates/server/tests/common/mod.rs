@@ -133,23 +133,21 @@ impl TestApp {
         value.expect("cookie value")
     }
 
-    /// Logs into the demo school and accepts the terms.
-    pub async fn ready(&self, login: &str) -> String {
-        let c = self.login_as("100000", login, DEMO_PW).await;
-        let r = self
-            .call(
-                "POST",
-                "/api/v1/consent",
-                &c,
-                serde_json::json!({ "terms": true, "privacy": true }),
-            )
-            .await;
+    async fn accept_terms(&self, cookie: &str, login: &str) {
+        let body = serde_json::json!({ "terms": true, "privacy": true });
+        let r = self.call("POST", "/api/v1/consent", cookie, body).await;
         assert_eq!(
             r.status,
             StatusCode::NO_CONTENT,
             "consent {login}: {}",
             r.json
         );
+    }
+
+    /// Logs into the demo school and accepts the terms.
+    pub async fn ready(&self, login: &str) -> String {
+        let c = self.login_as("100000", login, DEMO_PW).await;
+        self.accept_terms(&c, login).await;
         c
     }
 
@@ -170,20 +168,7 @@ impl TestApp {
             "password {login}: {}",
             r.json
         );
-        let r = self
-            .call(
-                "POST",
-                "/api/v1/consent",
-                &c,
-                serde_json::json!({ "terms": true, "privacy": true }),
-            )
-            .await;
-        assert_eq!(
-            r.status,
-            StatusCode::NO_CONTENT,
-            "consent {login}: {}",
-            r.json
-        );
+        self.accept_terms(&c, login).await;
         c
     }
 

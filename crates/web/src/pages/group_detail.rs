@@ -15,7 +15,7 @@ use schulhof_types::{AccountType, GroupId, RightId};
 use serde::Deserialize;
 
 use crate::auth::Ready;
-use crate::forms::{Failure, Field, FormView};
+use crate::forms::{Failure, Field, FormView, RightForm};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::group_admin::{GroupForm, group_fields, parse_id};
@@ -217,14 +217,6 @@ pub async fn membership(
             .await
         }
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct RightForm {
-    #[serde(default)]
-    right: String,
-    #[serde(default)]
-    on: String,
 }
 
 pub async fn set_right(

@@ -10,10 +10,9 @@ use schulhof_domain::admin::UserCard;
 use schulhof_domain::identity::Actor;
 use schulhof_front::AppState;
 use schulhof_types::{AccountType, FunctionRole, RightId};
-use serde::Deserialize;
 
 use crate::auth::Ready;
-use crate::forms::Failure;
+use crate::forms::{Failure, RightForm};
 use crate::i18n::Tr;
 use crate::pages::user_card::{CardFailure, render_card};
 use crate::url;
@@ -91,14 +90,6 @@ pub fn grant_section(
             .filter(|f| f.form == "rights")
             .map(|f| f.message.clone()),
     })
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct RightForm {
-    #[serde(default)]
-    right: String,
-    #[serde(default)]
-    on: String,
 }
 
 pub async fn set_right(
