@@ -117,6 +117,12 @@ own_account_action! {
     CreateUser => AdminUsers;
     /// Publish a new version of the school's terms of use and privacy policy.
     PublishConsentTexts => AdminUsers;
+    /// Import persons, groups and memberships from a file, and read the import protocol.
+    ImportUsers => AdminUsers;
+    /// Archive a school year's classes and courses and start the next year.
+    ChangeSchoolYear => AdminUsers;
+    /// See and set the deletion periods; confirm deletions an import proposed.
+    ManageDeletion => AdminUsers;
 }
 
 /// Consent and sessions of the own login: every login decides these for itself.

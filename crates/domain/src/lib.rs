@@ -5,15 +5,19 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod clock;
+pub mod deletion;
 mod error;
 mod hash_memory;
 pub mod identity;
+pub mod import;
 mod mailaddr;
 mod passwords;
 pub mod retention;
 pub mod school;
+pub mod school_year;
 mod throttle;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use error::DomainError;
@@ -56,6 +60,8 @@ pub struct Platform {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: Arc<Config>,
     pub(crate) hasher: PasswordHasher,
+    /// Imports running in the background on this node, for their progress pages.
+    pub(crate) running: Arc<std::sync::Mutex<HashMap<uuid::Uuid, Arc<import::ImportProgress>>>>,
 }
 
 impl Platform {
@@ -66,6 +72,7 @@ impl Platform {
             clock,
             config: Arc::new(config),
             hasher,
+            running: Arc::default(),
         }
     }
 

@@ -168,6 +168,15 @@ impl PasswordHasher {
             // An unknown login costs as much as a wrong password.
             None => self.dummy_hash().await?,
         };
+        if let Some(matched) = verify_initial(password, &phc) {
+            // Same cost as any other login, so the timing tells nothing about the account.
+            let dummy = self.dummy_hash().await?;
+            let buffers = self.buffers.clone();
+            let pw = password.to_owned();
+            self.on_slot(move || buffers.verify(pw.as_bytes(), &dummy))
+                .await?;
+            return Ok(known && matched);
+        }
         let password = password.to_owned();
         let buffers = self.buffers.clone();
         let matched = self
@@ -201,6 +210,52 @@ pub fn check_password_rules(password: &str, login: &str) -> Result<(), DomainErr
     Ok(())
 }
 
+const INITIAL_PREFIX: &str = "$schulhof-initial$";
+
+/// Stores a *generated* initial password as salted SHA-256. Argon2 protects passwords
+/// people choose; a generated one has 12 characters from 55, about 69 bits of entropy, which
+/// no offline search gets through, and it must be replaced at first login. A slow hash
+/// here would make importing 2,000 persons take half a minute of CPU.
+pub fn hash_initial(password: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let salt: [u8; 16] = rand::random();
+    let digest = Sha256::new()
+        .chain_update(salt)
+        .chain_update(password.as_bytes())
+        .finalize();
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD;
+    format!(
+        "{INITIAL_PREFIX}{}${}",
+        b64.encode(salt),
+        b64.encode(digest)
+    )
+}
+
+/// `Some(matches)` for a hash made by [`hash_initial`], `None` for any other.
+fn verify_initial(password: &str, stored: &str) -> Option<bool> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let rest = stored.strip_prefix(INITIAL_PREFIX)?;
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let (salt, digest) = rest.split_once('$')?;
+    let (Ok(salt), Ok(expected)) = (b64.decode(salt), b64.decode(digest)) else {
+        return Some(false);
+    };
+    let actual = Sha256::new()
+        .chain_update(&salt)
+        .chain_update(password.as_bytes())
+        .finalize();
+    // Constant-time comparison: no early exit on the first differing byte.
+    let diff = actual
+        .iter()
+        .zip(expected.iter())
+        .fold(expected.len() ^ actual.len(), |acc, (a, b)| {
+            acc | usize::from(a ^ b)
+        });
+    Some(diff == 0)
+}
+
 /// A random initial password, easy to read on a printed letter (no 0/O, 1/l/I).
 pub fn generate_initial_password() -> String {
     use rand::Rng;
@@ -223,6 +278,25 @@ mod tests {
         assert!(h.verify("richtig-lang", Some(&phc)).await.expect("verify"));
         assert!(!h.verify("falsch-lang", Some(&phc)).await.expect("verify"));
         assert!(!h.verify("richtig-lang", None).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn initial_passwords_verify_only_themselves() {
+        let h = PasswordHasher::new(HashParams::insecure_fast_for_tests(), 10);
+        let p = generate_initial_password();
+        let stored = hash_initial(&p);
+        assert_ne!(stored, hash_initial(&p), "salted");
+        assert!(h.verify(&p, Some(&stored)).await.expect("verify"));
+        assert!(
+            !h.verify("Falsch123456", Some(&stored))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !h.verify(&p, Some("$schulhof-initial$x$y"))
+                .await
+                .expect("verify")
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ use schulhof_domain::clock::SystemClock;
 use schulhof_domain::{Config, Db, Platform};
 use schulhof_front::AppState;
 
+mod import_cli;
+
 #[derive(Parser)]
 #[command(name = "schulhof", version, about = "An open school platform")]
 struct Cli {
@@ -51,8 +53,13 @@ enum Command {
         #[command(subcommand)]
         command: ConsentCommand,
     },
-    /// Delete expired log data, sessions and counters now (the server does it hourly).
+    /// Delete expired log data, sessions and counters, and accounts whose deletion period
+    /// has ended, now (the server does it hourly and daily).
     Purge,
+    /// Import persons, groups and memberships: Schild-NRW XML, a table, or SVWS JSON.
+    Import(import_cli::ImportArgs),
+    /// Change the school year: archive classes and courses, move leavers out.
+    SchoolYear(import_cli::SchoolYearArgs),
 }
 
 #[derive(Subcommand)]
@@ -185,7 +192,27 @@ async fn main() -> anyhow::Result<()> {
                 "Deleted {} log entries, {} sessions, {} login counters.",
                 p.log_entries, p.sessions, p.throttle_counters
             );
+            for (school, d) in platform
+                .system_apply_deletion_periods()
+                .await
+                .map_err(user_error)?
+            {
+                println!(
+                    "School {school}: deleted {} student and {} staff accounts, {} archived groups.",
+                    d.students, d.staff, d.groups
+                );
+            }
             Ok(())
+        }
+        Command::Import(args) => {
+            let code = import_cli::import(&platform, args).await;
+            platform.db().close().await;
+            std::process::exit(code)
+        }
+        Command::SchoolYear(args) => {
+            let code = import_cli::school_year(&platform, args).await;
+            platform.db().close().await;
+            std::process::exit(code)
         }
     }
 }
@@ -237,14 +264,22 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes expired log data hourly. Several nodes may run it: it only deletes.
+/// Deletes expired log data hourly, and once a day what the deletion periods release.
+/// Several nodes may run it: it only deletes what is due.
 async fn retention_loop(platform: Platform) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    let mut hours = 0u32;
     loop {
         every.tick().await;
         if let Err(e) = platform.system_purge_expired().await {
             tracing::error!(error = %e, "retention job failed");
         }
+        if hours % 24 == 0
+            && let Err(e) = platform.system_apply_deletion_periods().await
+        {
+            tracing::error!(error = %e, "deletion job failed");
+        }
+        hours = hours.wrapping_add(1);
     }
 }
 

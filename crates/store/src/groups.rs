@@ -132,12 +132,14 @@ pub async fn memberships_and_grants(
     let rows: Vec<(i64, Option<Uuid>, String, String, String)> = on!(c, c => sqlx::query_as(
         "SELECT CAST(0 AS BIGINT), g.id, g.name, g.kind, g.description FROM user_groups g
            JOIN memberships m ON m.instance_id = g.instance_id AND m.group_id = g.id
-          WHERE m.instance_id = $1 AND m.user_id = $2
+          WHERE m.instance_id = $1 AND m.user_id = $2 AND g.archived_at IS NULL
          UNION ALL
          SELECT CAST(1 AS BIGINT), NULL, r.right_id, '', '' FROM right_grants r
           WHERE r.instance_id = $1 AND ((r.subject_kind = 'user' AND r.subject_id = $2)
              OR (r.subject_kind = 'group' AND r.subject_id IN
-                 (SELECT m2.group_id FROM memberships m2 WHERE m2.instance_id = $1 AND m2.user_id = $2)))")
+                 (SELECT m2.group_id FROM memberships m2 JOIN user_groups g2
+                    ON g2.instance_id = m2.instance_id AND g2.id = m2.group_id
+                   WHERE m2.instance_id = $1 AND m2.user_id = $2 AND g2.archived_at IS NULL)))")
         .bind(instance.0).bind(user.0).fetch_all(&mut *c).await)?;
     let mut groups = Vec::new();
     let mut rights = Vec::new();
@@ -166,7 +168,7 @@ pub async fn of_user(
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(
         "SELECT g.instance_id, g.id, g.name, g.kind, g.description FROM user_groups g
          JOIN memberships m ON m.instance_id = g.instance_id AND m.group_id = g.id
-         WHERE m.instance_id = $1 AND m.user_id = $2 ORDER BY g.name_key")
+         WHERE m.instance_id = $1 AND m.user_id = $2 AND g.archived_at IS NULL ORDER BY g.name_key")
         .bind(instance.0).bind(user.0).fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }
@@ -209,4 +211,16 @@ pub async fn remove_member(
         "DELETE FROM memberships WHERE instance_id = $1 AND group_id = $2 AND user_id = $3")
         .bind(instance.0).bind(group.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(done > 0)
+}
+
+/// True when the group belongs to an archived school year (read-only).
+pub async fn is_archived(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: GroupId,
+) -> Result<bool, StoreError> {
+    let r: Option<(Option<i64>,)> = on!(c, c => sqlx::query_as(
+        "SELECT archived_at FROM user_groups WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id.0).fetch_optional(&mut *c).await)?;
+    Ok(matches!(r, Some((Some(_),))))
 }

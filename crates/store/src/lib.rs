@@ -6,7 +6,10 @@ pub mod consent;
 mod db;
 pub mod grants;
 pub mod groups;
+pub mod import_runs;
+pub mod imports;
 pub mod instances;
+pub mod lifecycle;
 mod migrate;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -72,7 +72,7 @@ macro_rules! user_cols {
     };
 }
 
-fn search_text(u: &UserRow) -> String {
+pub(crate) fn search_text(u: &UserRow) -> String {
     format!("{} {} {} {}", u.login, u.first_name, u.last_name, u.mail).to_lowercase()
 }
 

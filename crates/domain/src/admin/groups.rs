@@ -185,6 +185,7 @@ impl Platform {
         let mut g = store::get(&mut tx, grant.instance(), id)
             .await?
             .ok_or(DomainError::NotFound)?;
+        refuse_archived(&mut tx, grant.instance(), id).await?;
         if let Some(other) = store::find_by_name(&mut tx, grant.instance(), &name).await?
             && other.id != id
         {
@@ -229,6 +230,7 @@ impl Platform {
         let g = store::get(&mut tx, grant.instance(), id)
             .await?
             .ok_or(DomainError::NotFound)?;
+        refuse_archived(&mut tx, grant.instance(), id).await?;
         let user = users::find_by_login(&mut tx, grant.instance(), &login.trim().to_lowercase())
             .await?
             .ok_or_else(|| DomainError::invalid("login", "no such login in this school"))?;
@@ -269,4 +271,19 @@ impl Platform {
         let groups = store::of_user(&mut c, actor.token.instance(), t.id).await?;
         Ok(groups.into_iter().map(|g| g.name).collect())
     }
+}
+
+/// Archived classes and courses are the record of a past school year: read-only.
+async fn refuse_archived(
+    c: &mut impl schulhof_store::AsConn,
+    instance: schulhof_types::InstanceId,
+    id: GroupId,
+) -> Result<(), DomainError> {
+    if store::is_archived(c, instance, id).await? {
+        return Err(DomainError::conflict(
+            "group",
+            "the group belongs to a past school year and is read-only",
+        ));
+    }
+    Ok(())
 }

@@ -1,0 +1,463 @@
+//! The plan: what applying a file would change, computed from the file and the stored state
+//! alone. The preview shows it; apply executes exactly it.
+
+use std::collections::{HashMap, HashSet};
+
+use schulhof_import::{Conflict, ImportData, Person, Source};
+use schulhof_store::imports::{GroupRef, SourcePerson};
+use schulhof_store::{AsConn, imports};
+use schulhof_types::{AccountType, GroupId, InstanceId, UserId, mail_local_part};
+use serde::Serialize;
+
+use super::Summary;
+use crate::DomainError;
+use crate::account::normalize_external_mail;
+
+/// What the database holds that an import of one source looks at.
+pub(crate) struct State {
+    pub persons: Vec<SourcePerson>,
+    pub groups: Vec<GroupRef>,
+    pub group_names: HashSet<String>,
+    pub memberships: Vec<(GroupId, UserId)>,
+    pub logins: HashSet<String>,
+    pub mails: HashSet<String>,
+    /// Everyone of the school marked for deletion before this run.
+    pub marked_total: u64,
+}
+
+impl State {
+    pub async fn load(
+        c: &mut impl AsConn,
+        instance: InstanceId,
+        source: Source,
+    ) -> Result<State, DomainError> {
+        let src = source.as_str();
+        let (logins, mails) = imports::taken_logins_and_mails(c, instance).await?;
+        let marked_total = schulhof_store::lifecycle::marked(c, instance).await?.len() as u64;
+        Ok(State {
+            persons: imports::source_persons(c, instance, src).await?,
+            groups: imports::current_groups(c, instance).await?,
+            group_names: imports::group_name_keys(c, instance).await?,
+            memberships: imports::source_memberships(c, instance, src).await?,
+            logins,
+            mails,
+            marked_total,
+        })
+    }
+}
+
+/// Which persons of the source this run speaks for: only they can be marked for deletion.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scope {
+    All,
+    AllButStudents,
+    Only(AccountType),
+}
+
+impl Scope {
+    fn covers(self, kind: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::AllButStudents => kind != AccountType::Schueler.as_str(),
+            Scope::Only(t) => kind == t.as_str(),
+        }
+    }
+}
+
+/// A field an update changes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+/// A person of the file and what happens to it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlannedPerson {
+    /// Index into the file's persons.
+    #[serde(skip)]
+    pub index: usize,
+    pub id: UserId,
+    pub source_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub account_type: AccountType,
+    pub class: Option<String>,
+    pub login: String,
+    pub mail: String,
+    pub changes: Vec<Change>,
+}
+
+/// A group of the file and what happens to it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlannedGroup {
+    pub id: GroupId,
+    pub source_id: String,
+    pub name: String,
+    pub kind: String,
+    /// For existing groups: the name in the file differs and the group is renamed.
+    pub renamed_from: Option<String>,
+    /// New groups the admin unticked are not created.
+    pub skipped: bool,
+    /// Memberships follow the file only in groups of the import's own source.
+    pub own_source: bool,
+}
+
+/// Everything an apply would do.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Plan {
+    pub create: Vec<PlannedPerson>,
+    pub update: Vec<PlannedPerson>,
+    pub unchanged: Vec<PlannedPerson>,
+    /// Stored persons this run marks for deletion, as (id, login, name).
+    pub mark: Vec<(UserId, String, String)>,
+    pub unmark: Vec<UserId>,
+    pub new_groups: Vec<PlannedGroup>,
+    pub existing_groups: Vec<PlannedGroup>,
+    /// Groups of this source the file no longer has: left as they are until the
+    /// school-year change archives them.
+    pub expired_groups: Vec<PlannedGroup>,
+    pub add: Vec<(GroupId, UserId)>,
+    pub remove: Vec<(GroupId, UserId)>,
+    pub conflicts: Vec<Conflict>,
+    /// Things the admin should know that change nothing (an account type that differs).
+    pub notices: Vec<String>,
+    pub skipped_left: u64,
+    #[serde(skip)]
+    pub awaiting_before: u64,
+}
+
+impl Plan {
+    pub fn summary(&self) -> Summary {
+        let n = |v: usize| v as u64;
+        Summary {
+            created: n(self.create.len()),
+            updated: n(self.update.len()),
+            unchanged: n(self.unchanged.len()),
+            marked_for_deletion: n(self.mark.len()),
+            unmarked: n(self.unmark.len()),
+            awaiting_deletion: (self.awaiting_before + n(self.mark.len()))
+                .saturating_sub(n(self.unmark.len())),
+            skipped_left: self.skipped_left,
+            conflicts: n(self.conflicts.len()),
+            groups_created: n(self.new_groups.iter().filter(|g| !g.skipped).count()),
+            groups_existing: n(self.existing_groups.len()),
+            groups_expired: n(self.expired_groups.len()),
+            groups_skipped: n(self.new_groups.iter().filter(|g| g.skipped).count()),
+            memberships_added: n(self.add.len()),
+            memberships_removed: n(self.remove.len()),
+        }
+    }
+}
+
+/// Plans the groups: own-source match by id; table imports also reuse any current group of
+/// the same name; new groups get a free name.
+fn plan_groups(
+    data: &ImportData,
+    state: &State,
+    skip: &HashSet<&str>,
+    plan: &mut Plan,
+) -> HashMap<String, (GroupId, bool, bool)> {
+    let src = data.source.as_str();
+    let own: HashMap<&str, &GroupRef> = state
+        .groups
+        .iter()
+        .filter(|g| g.source.as_deref() == Some(src))
+        .filter_map(|g| g.source_id.as_deref().map(|id| (id, g)))
+        .collect();
+    let by_name: HashMap<String, &GroupRef> = state
+        .groups
+        .iter()
+        .map(|g| (schulhof_store::groups::name_key(&g.name), g))
+        .collect();
+    let mut names = state.group_names.clone();
+    let mut resolved = HashMap::new();
+    for g in &data.groups {
+        let kind = g.kind.as_str().to_owned();
+        let existing = own.get(g.source_id.as_str()).copied().or_else(|| {
+            (data.source == Source::Csv)
+                .then(|| {
+                    by_name
+                        .get(&schulhof_store::groups::name_key(&g.name))
+                        .copied()
+                })
+                .flatten()
+        });
+        if let Some(e) = existing {
+            let own_source = e.source.as_deref() == Some(src);
+            let renamed = own_source && e.name != g.name && !names.contains(&key(&g.name));
+            if renamed {
+                names.insert(key(&g.name));
+            }
+            resolved.insert(g.source_id.clone(), (e.id, own_source, true));
+            plan.existing_groups.push(PlannedGroup {
+                id: e.id,
+                source_id: g.source_id.clone(),
+                name: g.name.clone(),
+                kind: e.kind.clone(),
+                renamed_from: renamed.then(|| e.name.clone()),
+                skipped: false,
+                own_source,
+            });
+            continue;
+        }
+        let skipped = skip.contains(g.source_id.as_str());
+        let name = free_name(&g.name, &mut names);
+        let id = GroupId::new();
+        resolved.insert(g.source_id.clone(), (id, true, !skipped));
+        plan.new_groups.push(PlannedGroup {
+            id,
+            source_id: g.source_id.clone(),
+            name,
+            kind,
+            renamed_from: None,
+            skipped,
+            own_source: true,
+        });
+    }
+    let in_file: HashSet<&str> = data.groups.iter().map(|g| g.source_id.as_str()).collect();
+    for (sid, g) in own {
+        if !in_file.contains(sid) {
+            plan.expired_groups.push(PlannedGroup {
+                id: g.id,
+                source_id: sid.to_owned(),
+                name: g.name.clone(),
+                kind: g.kind.clone(),
+                renamed_from: None,
+                skipped: false,
+                own_source: true,
+            });
+        }
+    }
+    plan.expired_groups.sort_by(|a, b| a.name.cmp(&b.name));
+    resolved
+}
+
+fn key(name: &str) -> String {
+    schulhof_store::groups::name_key(name)
+}
+
+/// `name`, or `name (2)`, `name (3)` … when a group of another source has it already.
+fn free_name(name: &str, taken: &mut HashSet<String>) -> String {
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while taken.contains(&key(&candidate)) {
+        candidate = format!("{name} ({n})");
+        n += 1;
+    }
+    taken.insert(key(&candidate));
+    candidate
+}
+
+/// The first free `vorname.nachname[N]` and its address, reserved in the sets.
+fn allocate(
+    p: &Person,
+    domain: &str,
+    logins: &mut HashSet<String>,
+    mails: &mut HashSet<String>,
+) -> Option<(String, String)> {
+    let local = mail_local_part(&p.first_name, &p.last_name)?;
+    let mut n = 1;
+    loop {
+        let login = local.with_counter(n);
+        let mail = format!("{login}@{domain}");
+        if !logins.contains(&login) && !mails.contains(&mail) {
+            logins.insert(login.clone());
+            mails.insert(mail.clone());
+            return Some((login, mail));
+        }
+        n += 1;
+    }
+}
+
+fn changes(p: &Person, s: &SourcePerson) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut diff = |field, old: Option<&str>, new: Option<&str>| {
+        if old != new {
+            out.push(Change {
+                field,
+                old: old.unwrap_or_default().to_owned(),
+                new: new.unwrap_or_default().to_owned(),
+            });
+        }
+    };
+    diff("first_name", Some(&s.first_name), Some(&p.first_name));
+    diff("last_name", Some(&s.last_name), Some(&p.last_name));
+    let bday = p.birthday.map(|d| d.format("%Y-%m-%d").to_string());
+    diff("birthday", s.birthday.as_deref(), bday.as_deref());
+    diff("class", s.class_label.as_deref(), p.class.as_deref());
+    out
+}
+
+/// Computes the plan. `domain` is the school's mail domain.
+pub(crate) fn plan(
+    data: &ImportData,
+    state: State,
+    domain: &str,
+    scope: Scope,
+    skip_groups: &[String],
+) -> Plan {
+    let mut plan = Plan {
+        conflicts: data.conflicts.clone(),
+        awaiting_before: state.marked_total,
+        ..Plan::default()
+    };
+    let skip: HashSet<&str> = skip_groups.iter().map(String::as_str).collect();
+    let groups = plan_groups(data, &state, &skip, &mut plan);
+    let stored: HashMap<&str, &SourcePerson> = state
+        .persons
+        .iter()
+        .map(|p| (p.source_id.as_str(), p))
+        .collect();
+    let (mut logins, mut mails) = (state.logins.clone(), state.mails.clone());
+    let mut seen: HashSet<&str> = data
+        .conflicts
+        .iter()
+        .filter_map(|c| c.source_id.as_deref())
+        .collect();
+    let mut wanted: HashSet<(GroupId, UserId)> = HashSet::new();
+    for (index, p) in data.persons.iter().enumerate() {
+        seen.insert(p.source_id.as_str());
+        let existing = stored.get(p.source_id.as_str()).copied();
+        if p.left {
+            match existing {
+                Some(s) if !s.marked_for_deletion => plan.mark.push(marked(s)),
+                Some(_) => {}
+                None => plan.skipped_left += 1,
+            }
+            continue;
+        }
+        let planned = match existing {
+            Some(s) => {
+                if s.marked_for_deletion {
+                    plan.unmark.push(s.id);
+                }
+                if s.kind != p.account_type.as_str() {
+                    plan.notices.push(format!(
+                        "{}: the file says {}, the account is {}; account types are changed by hand",
+                        p.source_id, p.account_type, s.kind
+                    ));
+                }
+                let ch = changes(p, s);
+                let pp = person(index, p, s.id, s.login.clone(), s.mail.clone(), ch);
+                if pp.changes.is_empty() {
+                    plan.unchanged.push(pp);
+                } else {
+                    plan.update.push(pp);
+                }
+                s.id
+            }
+            None => {
+                let Some((login, mail)) = allocate(p, domain, &mut logins, &mut mails) else {
+                    plan.conflicts.push(Conflict {
+                        position: p.position.clone(),
+                        source_id: Some(p.source_id.clone()),
+                        kind: schulhof_import::ConflictKind::MissingName,
+                        message: "the name has no letters to build a login from".into(),
+                    });
+                    continue;
+                };
+                let id = UserId::new();
+                plan.create
+                    .push(person(index, p, id, login, mail, Vec::new()));
+                id
+            }
+        };
+        for g in &p.groups {
+            if let Some(&(gid, _, usable)) = groups.get(g)
+                && usable
+            {
+                wanted.insert((gid, planned));
+            }
+        }
+    }
+    for s in &state.persons {
+        if !seen.contains(s.source_id.as_str()) && scope.covers(&s.kind) && !s.marked_for_deletion {
+            plan.mark.push(marked(s));
+        }
+    }
+    plan_memberships(&state, &groups, wanted, &mut plan);
+    plan
+}
+
+fn marked(s: &SourcePerson) -> (UserId, String, String) {
+    (
+        s.id,
+        s.login.clone(),
+        format!("{} {}", s.first_name, s.last_name),
+    )
+}
+
+fn person(
+    index: usize,
+    p: &Person,
+    id: UserId,
+    login: String,
+    mail: String,
+    changes: Vec<Change>,
+) -> PlannedPerson {
+    PlannedPerson {
+        index,
+        id,
+        source_id: p.source_id.clone(),
+        first_name: p.first_name.clone(),
+        last_name: p.last_name.clone(),
+        account_type: p.account_type,
+        class: p.class.clone(),
+        login,
+        mail,
+        changes,
+    }
+}
+
+/// Memberships of the persons in the file follow the file in own-source groups; elsewhere
+/// the import only adds.
+fn plan_memberships(
+    state: &State,
+    groups: &HashMap<String, (GroupId, bool, bool)>,
+    wanted: HashSet<(GroupId, UserId)>,
+    plan: &mut Plan,
+) {
+    let own_groups: HashSet<GroupId> = state
+        .groups
+        .iter()
+        .filter(|g| {
+            g.source_id
+                .as_deref()
+                .is_some_and(|sid| groups.get(sid).is_some_and(|r| r.1))
+        })
+        .map(|g| g.id)
+        .collect();
+    // Only persons the file really lists: one skipped for a conflict keeps its groups.
+    let in_file: HashSet<UserId> = plan
+        .update
+        .iter()
+        .chain(&plan.unchanged)
+        .map(|p| p.id)
+        .collect();
+    let current: HashSet<(GroupId, UserId)> = state.memberships.iter().copied().collect();
+    let left: HashSet<UserId> = plan.mark.iter().map(|m| m.0).collect();
+    let mut add: Vec<_> = wanted.difference(&current).copied().collect();
+    let mut remove: Vec<_> = current
+        .iter()
+        .filter(|(g, u)| {
+            own_groups.contains(g)
+                && in_file.contains(u)
+                && !left.contains(u)
+                && !wanted.contains(&(*g, *u))
+        })
+        .copied()
+        .collect();
+    add.sort();
+    remove.sort();
+    plan.add = add;
+    plan.remove = remove;
+}
+
+/// The external mail address of a new person, if the file holds a usable one.
+pub(crate) fn external_mail(p: &Person) -> Option<String> {
+    p.mail
+        .as_deref()
+        .and_then(|m| normalize_external_mail(m).ok().flatten())
+}

@@ -1,0 +1,622 @@
+//! The import use cases: upload and read, preview, apply (in the background for the web,
+//! in the foreground for the CLI), protocol and letters.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Utc};
+use schulhof_authz::{ImportUsers, check};
+use schulhof_import::protocol::ProtocolRow;
+use schulhof_import::{ColumnMap, Format, ImportData, ReadOptions, Source};
+use schulhof_store::import_runs::{self, RunRow};
+use schulhof_store::{Tx, instances, lifecycle};
+use schulhof_types::{AccountType, InstanceId, UserId};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::plan::{Plan, Scope, State, plan};
+use super::protocol::{LetterClass, archive, check_protocol_password, open_letters};
+use super::{Columns, ImportProgress, RunOptions, Summary, apply};
+use crate::audit::{Event, admin_action, record};
+use crate::identity::Actor;
+use crate::{DomainError, Platform};
+
+/// A file to read.
+#[derive(Clone, Debug)]
+pub struct UploadInput {
+    pub format: Format,
+    pub file_name: String,
+    pub path: PathBuf,
+    /// Used to open the file now; never stored.
+    pub zip_password: Option<String>,
+    pub with_students: bool,
+    pub account_type: Option<AccountType>,
+    pub columns: Columns,
+}
+
+/// The admin's go-ahead for a previewed run.
+#[derive(Clone, Debug, Default)]
+pub struct ApplyInput {
+    pub skip_groups: Vec<String>,
+    pub accept_fixes: bool,
+    /// Encrypts the protocol with the initial passwords.
+    pub protocol_password: String,
+    /// The counts the admin saw; a different plan now means the data changed meanwhile.
+    pub expected: Option<Summary>,
+}
+
+/// An import run as the admin sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunView {
+    pub id: Uuid,
+    pub source: String,
+    pub file_name: String,
+    pub status: String,
+    pub summary: Option<Summary>,
+    pub error: Option<String>,
+    pub has_protocol: bool,
+    pub options: RunOptions,
+    pub created_at: DateTime<Utc>,
+    pub applied_at: Option<DateTime<Utc>>,
+    /// Table imports only: the file's column headers, for the mapping step.
+    pub headers: Vec<String>,
+}
+
+/// What the CLI asks for.
+#[derive(Clone, Debug)]
+pub struct SystemImport {
+    pub upload: UploadInput,
+    pub dry_run: bool,
+    pub accept_fixes: bool,
+}
+
+/// What a CLI import found and did.
+#[derive(Debug)]
+pub struct ImportOutcome {
+    pub summary: Summary,
+    pub plan: Plan,
+    pub protocol: Vec<ProtocolRow>,
+    pub applied: bool,
+}
+
+fn source_of(format: Format) -> Source {
+    match format {
+        Format::Schild => Source::Schild,
+        Format::Table => Source::Csv,
+        Format::Svws => Source::Svws,
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Schild => "schild",
+        Format::Table => "csv",
+        Format::Svws => "svws",
+    }
+}
+
+fn format_of(name: &str) -> Result<Format, DomainError> {
+    match name {
+        "schild" => Ok(Format::Schild),
+        "csv" => Ok(Format::Table),
+        "svws" => Ok(Format::Svws),
+        _ => Err(DomainError::invalid(
+            "format",
+            "must be schild, csv or svws",
+        )),
+    }
+}
+
+fn column_map(c: &Columns) -> ColumnMap {
+    ColumnMap {
+        quell_id: c.quell_id.clone(),
+        nachname: c.nachname.clone(),
+        vorname: c.vorname.clone(),
+        klasse: c.klasse.clone(),
+        gruppen: c.gruppen.clone(),
+        email: c.email.clone(),
+        geburtsdatum: c.geburtsdatum.clone(),
+    }
+}
+
+pub(crate) fn options_of(u: &UploadInput) -> RunOptions {
+    RunOptions {
+        format: format_name(u.format).into(),
+        with_students: u.with_students,
+        account_type: u.account_type.map(|t| t.as_str().into()),
+        columns: u.columns.clone(),
+        skip_groups: Vec::new(),
+    }
+}
+
+/// Reads the file off the async runtime. A file that cannot be read names where and why.
+pub(crate) async fn read(u: &UploadInput) -> Result<ImportData, DomainError> {
+    if u.format == Format::Table && u.account_type.is_none() {
+        return Err(DomainError::invalid(
+            "account_type",
+            "choose the account type of the persons in the table",
+        ));
+    }
+    let opts = ReadOptions {
+        zip_password: u.zip_password.clone(),
+        with_students: u.with_students,
+        account_type: u.account_type,
+        columns: column_map(&u.columns),
+    };
+    let (path, format) = (u.path.clone(), u.format);
+    tokio::task::spawn_blocking(move || schulhof_import::read_file(&path, format, &opts))
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))?
+        .map_err(|e| DomainError::invalid("file", e.to_string()))
+}
+
+/// The school year a date falls in: it starts on 1 August.
+pub(crate) fn school_year_at(now: DateTime<Utc>) -> String {
+    let start = if now.month() >= 8 {
+        now.year()
+    } else {
+        now.year() - 1
+    };
+    format!("{start}/{:02}", (start + 1) % 100)
+}
+
+fn scope(opts: &RunOptions) -> Result<Scope, DomainError> {
+    Ok(
+        match (format_of(&opts.format)?, opts.account_type.as_deref()) {
+            (Format::Table, Some(t)) => Scope::Only(
+                AccountType::parse(t)
+                    .ok_or_else(|| DomainError::invalid("account_type", "unknown"))?,
+            ),
+            (Format::Table, None) => {
+                return Err(DomainError::invalid("account_type", "is required"));
+            }
+            _ if opts.with_students => Scope::All,
+            _ => Scope::AllButStudents,
+        },
+    )
+}
+
+/// Plans `data` against the school as it is inside `tx`.
+pub(crate) async fn plan_in(
+    tx: &mut Tx,
+    instance: InstanceId,
+    data: &ImportData,
+    opts: &RunOptions,
+) -> Result<Plan, DomainError> {
+    let school = instances::get(tx, instance)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    if let Some(n) = data.school_number.as_deref()
+        && n != school.school_number
+    {
+        return Err(DomainError::invalid(
+            "file",
+            format!(
+                "the file is for school {n}, this school is {}",
+                school.school_number
+            ),
+        ));
+    }
+    let state = State::load(tx, instance, data.source).await?;
+    Ok(plan(
+        data,
+        state,
+        &school.mail_domain,
+        scope(opts)?,
+        &opts.skip_groups,
+    ))
+}
+
+/// The year new groups belong to: the school's, else the file's, else today's.
+async fn year_for(
+    tx: &mut Tx,
+    instance: InstanceId,
+    data: &ImportData,
+    now: DateTime<Utc>,
+) -> Result<String, DomainError> {
+    let (current, _) = lifecycle::settings(tx, instance).await?;
+    Ok(current
+        .or_else(|| data.school_year.clone())
+        .unwrap_or_else(|| school_year_at(now)))
+}
+
+fn parse_run(r: RunRow, headers: Vec<String>) -> RunView {
+    RunView {
+        id: r.id,
+        source: r.source,
+        file_name: r.file_name,
+        status: r.status,
+        summary: r.summary.and_then(|s| serde_json::from_str(&s).ok()),
+        error: r.error,
+        has_protocol: r.has_protocol,
+        options: serde_json::from_str(&r.options).unwrap_or_default(),
+        created_at: r.created_at,
+        applied_at: r.applied_at,
+        headers,
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String, DomainError> {
+    serde_json::to_string(v).map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+impl Platform {
+    /// Reads an uploaded file and stores what it holds as a new run, ready for preview.
+    pub async fn import_upload(&self, actor: &Actor, u: UploadInput) -> Result<Uuid, DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        let data = read(&u).await?;
+        // Tables are kept so the admin can map the columns again; other files are not.
+        let upload = if u.format == Format::Table {
+            tokio::fs::read(&u.path)
+                .await
+                .map_err(|e| DomainError::Internal(e.to_string()))?
+        } else {
+            Vec::new()
+        };
+        let opts = options_of(&u);
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        let run = RunRow {
+            instance_id: grant.instance(),
+            id,
+            source: source_of(u.format).as_str().into(),
+            file_name: u.file_name.clone(),
+            options: json(&opts)?,
+            status: "uploaded".into(),
+            summary: None,
+            error: None,
+            has_protocol: false,
+            created_by: Some(grant.actor()),
+            created_at: self.now(),
+            applied_at: None,
+        };
+        import_runs::insert(&mut tx, &run, &upload).await?;
+        let plan = plan_in(&mut tx, grant.instance(), &data, &opts).await?;
+        import_runs::set_read(
+            &mut tx,
+            grant.instance(),
+            id,
+            &run.options,
+            &json(&data)?,
+            &json(&plan.summary())?,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn run_data(
+        &self,
+        instance: InstanceId,
+        id: Uuid,
+    ) -> Result<(RunView, ImportData), DomainError> {
+        let mut h = self.db.read().await?;
+        let run = import_runs::get(&mut h, instance, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let data = import_runs::data(&mut h, instance, id)
+            .await?
+            .ok_or_else(|| DomainError::invalid("run", "this upload has expired; upload again"))?;
+        let data: ImportData =
+            serde_json::from_str(&data).map_err(|e| DomainError::Internal(e.to_string()))?;
+        Ok((parse_run(run, Vec::new()), data))
+    }
+
+    /// The run and what applying it now would do, with the groups the admin unticked.
+    pub async fn import_preview(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        skip_groups: &[String],
+    ) -> Result<(RunView, Plan), DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        let (mut run, data) = self.run_data(grant.instance(), id).await?;
+        run.options.skip_groups = skip_groups.to_vec();
+        if run.options.format == "csv" {
+            run.headers = self.run_headers(grant.instance(), id).await?;
+        }
+        // Planning reads only; the transaction is rolled back.
+        let mut tx = self.db.begin().await?;
+        let plan = plan_in(&mut tx, grant.instance(), &data, &run.options).await?;
+        drop(tx);
+        Ok((run, plan))
+    }
+
+    async fn run_headers(
+        &self,
+        instance: InstanceId,
+        id: Uuid,
+    ) -> Result<Vec<String>, DomainError> {
+        let mut h = self.db.read().await?;
+        let Some(bytes) = import_runs::upload(&mut h, instance, id).await? else {
+            return Ok(Vec::new());
+        };
+        tokio::task::spawn_blocking(move || {
+            let file = tempfile::NamedTempFile::new()?;
+            std::fs::write(file.path(), &bytes)?;
+            Ok::<_, std::io::Error>(
+                schulhof_import::table_headers(file.path(), None).unwrap_or_default(),
+            )
+        })
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))?
+        .map_err(|e| DomainError::Internal(e.to_string()))
+    }
+
+    /// Reads a table run again with the columns the admin mapped.
+    pub async fn import_remap(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        columns: Columns,
+    ) -> Result<(), DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        let instance = grant.instance();
+        let mut h = self.db.read().await?;
+        let run = import_runs::get(&mut h, instance, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let bytes = import_runs::upload(&mut h, instance, id)
+            .await?
+            .filter(|b| !b.is_empty())
+            .ok_or_else(|| DomainError::invalid("run", "only table uploads can be mapped again"))?;
+        drop(h);
+        let mut opts: RunOptions = serde_json::from_str(&run.options).unwrap_or_default();
+        if !matches!(run.status.as_str(), "previewed" | "failed") {
+            return Err(DomainError::conflict("run", "this import has already run"));
+        }
+        opts.columns = columns;
+        let file =
+            tempfile::NamedTempFile::new().map_err(|e| DomainError::Internal(e.to_string()))?;
+        std::fs::write(file.path(), &bytes).map_err(|e| DomainError::Internal(e.to_string()))?;
+        let u = UploadInput {
+            format: Format::Table,
+            file_name: run.file_name.clone(),
+            path: file.path().to_owned(),
+            zip_password: None,
+            with_students: opts.with_students,
+            account_type: opts.account_type.as_deref().and_then(AccountType::parse),
+            columns: opts.columns.clone(),
+        };
+        let data = read(&u).await?;
+        let mut tx = self.db.begin().await?;
+        let plan = plan_in(&mut tx, instance, &data, &opts).await?;
+        import_runs::set_read(
+            &mut tx,
+            instance,
+            id,
+            &json(&opts)?,
+            &json(&data)?,
+            &json(&plan.summary())?,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Checks the go-ahead, marks the run as running and applies it in the background;
+    /// `progress` shows how far it got. The outcome lands in the run.
+    pub async fn import_start_apply(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: ApplyInput,
+    ) -> Result<(), DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        check_protocol_password(&input.protocol_password)?;
+        let (run, _) = self.run_data(grant.instance(), id).await?;
+        if !matches!(run.status.as_str(), "previewed" | "failed") {
+            return Err(DomainError::conflict("run", "this import has already run"));
+        }
+        let mut h = self.db.begin().await?;
+        import_runs::set_status(&mut h, grant.instance(), id, "running", None).await?;
+        h.commit().await?;
+        let progress = Arc::new(ImportProgress::new());
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(id, progress.clone());
+        }
+        let (platform, actor) = (self.clone(), actor.clone());
+        tokio::spawn(async move {
+            let instance = actor.token.instance();
+            let result = platform.import_apply(&actor, id, input, &progress).await;
+            if let Ok(mut running) = platform.running.lock() {
+                running.remove(&id);
+            }
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "import failed");
+                let msg = e.to_string();
+                if let Ok(mut tx) = platform.db.begin().await {
+                    let _ =
+                        import_runs::set_status(&mut tx, instance, id, "failed", Some(&msg)).await;
+                    let _ = tx.commit().await;
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Applies a previewed run in one transaction with its audit entry.
+    pub async fn import_apply(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: ApplyInput,
+        progress: &ImportProgress,
+    ) -> Result<Summary, DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        check_protocol_password(&input.protocol_password)?;
+        let instance = grant.instance();
+        let (mut run, data) = self.run_data(instance, id).await?;
+        run.options.skip_groups = input.skip_groups.clone();
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let plan = plan_in(&mut tx, instance, &data, &run.options).await?;
+        let summary = plan.summary();
+        gate(&plan, &input, summary)?;
+        let year = year_for(&mut tx, instance, &data, now).await?;
+        let rows =
+            apply::apply(&mut tx, instance, &data, &plan, Some(&year), progress, now).await?;
+        let archive = archive(&rows, &input.protocol_password)?;
+        import_runs::set_applied(&mut tx, instance, id, &json(&summary)?, Some(&archive), now)
+            .await?;
+        let detail = serde_json::to_value(summary).ok();
+        admin_action(&mut tx, actor, now, "import.apply", &run.file_name, detail).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// How far a run applying in the background on this node got: (done, total, phase).
+    pub fn import_progress(&self, id: Uuid) -> Option<(u64, u64, &'static str)> {
+        let running = self.running.lock().ok()?;
+        running.get(&id).map(|p| p.snapshot())
+    }
+
+    /// The run's state, for the progress and result page.
+    pub async fn import_run(&self, actor: &Actor, id: Uuid) -> Result<RunView, DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        let mut h = self.db.read().await?;
+        let run = import_runs::get(&mut h, grant.instance(), id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        Ok(parse_run(run, Vec::new()))
+    }
+
+    /// The latest runs of the school.
+    pub async fn import_runs(&self, actor: &Actor) -> Result<Vec<RunView>, DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        let mut h = self.db.read().await?;
+        let runs = import_runs::list(&mut h, grant.instance(), 20).await?;
+        Ok(runs.into_iter().map(|r| parse_run(r, Vec::new())).collect())
+    }
+
+    /// The encrypted protocol archive (ZIP, AES-256) of an applied run.
+    pub async fn import_protocol(&self, actor: &Actor, id: Uuid) -> Result<Vec<u8>, DomainError> {
+        let grant = check(&actor.token, ImportUsers)?;
+        let mut h = self.db.read().await?;
+        import_runs::protocol(&mut h, grant.instance(), id)
+            .await?
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// The initial-password letters of an applied run, opened with the protocol password.
+    pub async fn import_letters(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        password: &str,
+    ) -> Result<Vec<LetterClass>, DomainError> {
+        let archive = self.import_protocol(actor, id).await?;
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || open_letters(&archive, &password))
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))?
+    }
+
+    /// The CLI's import: read, plan, and unless `dry_run` apply, all for the school with
+    /// `school_number`. Conflicts stop it unless the fixes are accepted.
+    pub async fn system_import(
+        &self,
+        school_number: &str,
+        input: SystemImport,
+        progress: &ImportProgress,
+    ) -> Result<ImportOutcome, DomainError> {
+        let instance = self.system_school(school_number).await?;
+        progress.phase("reading");
+        let data = read(&input.upload).await?;
+        let opts = options_of(&input.upload);
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let plan = plan_in(&mut tx, instance, &data, &opts).await?;
+        let summary = plan.summary();
+        if input.dry_run {
+            return Ok(ImportOutcome {
+                summary,
+                plan,
+                protocol: Vec::new(),
+                applied: false,
+            });
+        }
+        let go = ApplyInput {
+            accept_fixes: input.accept_fixes,
+            ..ApplyInput::default()
+        };
+        gate(&plan, &go, summary)?;
+        let year = year_for(&mut tx, instance, &data, now).await?;
+        let protocol =
+            apply::apply(&mut tx, instance, &data, &plan, Some(&year), progress, now).await?;
+        system_audit(
+            &mut tx,
+            instance,
+            now,
+            "import.apply",
+            &input.upload.file_name,
+            &summary,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ImportOutcome {
+            summary,
+            plan,
+            protocol,
+            applied: true,
+        })
+    }
+
+    /// The id of the school with `number`, for system (CLI) use cases.
+    pub(crate) async fn system_school(&self, number: &str) -> Result<InstanceId, DomainError> {
+        let mut h = self.db.read().await?;
+        instances::find_by_number(&mut h, number.trim())
+            .await?
+            .map(|i| i.id)
+            .ok_or_else(|| DomainError::invalid("instance", format!("no school {number}")))
+    }
+}
+
+/// Conflicts need the admin's consent to their fixes; a plan that changed since the
+/// preview needs a new look.
+fn gate(plan: &Plan, input: &ApplyInput, summary: Summary) -> Result<(), DomainError> {
+    if !plan.conflicts.is_empty() && !input.accept_fixes {
+        return Err(DomainError::invalid(
+            "accept_fixes",
+            format!(
+                "the file has {} conflict(s); accept the proposed fixes to import",
+                plan.conflicts.len()
+            ),
+        ));
+    }
+    if let Some(expected) = input.expected
+        && expected != summary
+    {
+        return Err(DomainError::conflict(
+            "preview",
+            "the data changed since the preview; check the new preview",
+        ));
+    }
+    Ok(())
+}
+
+/// An audit entry for something the operator did through the CLI.
+pub(crate) async fn system_audit(
+    tx: &mut Tx,
+    instance: InstanceId,
+    now: DateTime<Utc>,
+    action: &str,
+    object: &str,
+    summary: &impl Serialize,
+) -> Result<(), DomainError> {
+    record(
+        tx,
+        instance,
+        now,
+        Event {
+            kind: "admin",
+            actor: None::<UserId>,
+            holder: None,
+            action,
+            object: Some(object),
+            client_addr: None,
+            detail: serde_json::to_value(summary).ok(),
+        },
+    )
+    .await
+}

@@ -1,0 +1,169 @@
+//! The school-year change: in one transaction, archive the old year's classes and courses
+//! (read-only, with their year), optionally apply the new year's import, move the leavers
+//! out (deactivate those marked for deletion; their deletion period starts) and switch the
+//! school to the new year.
+
+use chrono::{DateTime, Utc};
+use schulhof_authz::{ChangeSchoolYear, check};
+use schulhof_store::{Tx, lifecycle};
+use schulhof_types::InstanceId;
+use serde::Serialize;
+
+use crate::identity::Actor;
+use crate::import::service_api::{plan_in, read_upload, run_options, school_year_at, system_audit};
+use crate::import::{ImportProgress, Summary, SystemImport};
+use crate::{DomainError, Platform, audit::admin_action};
+
+/// What a school-year change does (dry run) or did.
+#[derive(Clone, Debug, Serialize)]
+pub struct YearChange {
+    pub from: String,
+    pub to: String,
+    pub archived_groups: Vec<String>,
+    /// (login, name) of the persons moved out.
+    pub leavers: Vec<(String, String)>,
+    pub import: Option<Summary>,
+    pub applied: bool,
+}
+
+/// `2025/26` → 2025, if well-formed.
+fn start_year(y: &str) -> Option<i32> {
+    let (a, b) = y.trim().split_once('/')?;
+    let a: i32 = a.parse().ok().filter(|_| a.len() == 4)?;
+    let b: i32 = b.parse().ok().filter(|_| b.len() == 2)?;
+    (b == (a + 1) % 100).then_some(a)
+}
+
+fn check_years(from: &str, to: &str) -> Result<(), DomainError> {
+    let f =
+        start_year(from).ok_or_else(|| DomainError::invalid("from", "must look like 2025/26"))?;
+    let t = start_year(to).ok_or_else(|| DomainError::invalid("to", "must look like 2026/27"))?;
+    if t != f + 1 {
+        return Err(DomainError::invalid(
+            "to",
+            format!("must be the year after {from}"),
+        ));
+    }
+    Ok(())
+}
+
+impl Platform {
+    /// The school's current school year (the stored one, else today's).
+    pub async fn current_school_year(&self, instance: InstanceId) -> Result<String, DomainError> {
+        let mut h = self.db.read().await?;
+        let (year, _) = lifecycle::settings(&mut h, instance).await?;
+        Ok(year.unwrap_or_else(|| school_year_at(self.now())))
+    }
+
+    /// The admin's school-year change (without a file; the new year's import follows).
+    pub async fn change_school_year(
+        &self,
+        actor: &Actor,
+        from: &str,
+        to: &str,
+        dry_run: bool,
+    ) -> Result<YearChange, DomainError> {
+        let grant = check(&actor.token, ChangeSchoolYear)?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let change = year_change(&mut tx, grant.instance(), from, to, None, now).await?;
+        if dry_run {
+            return Ok(change);
+        }
+        let detail = serde_json::to_value(&change).ok();
+        admin_action(&mut tx, actor, now, "school_year.change", to, detail).await?;
+        tx.commit().await?;
+        Ok(YearChange {
+            applied: true,
+            ..change
+        })
+    }
+
+    /// The CLI's school-year change, with the new year's import if one is given.
+    pub async fn system_school_year(
+        &self,
+        school_number: &str,
+        from: &str,
+        to: &str,
+        import: Option<SystemImport>,
+        dry_run: bool,
+    ) -> Result<YearChange, DomainError> {
+        let instance = self.system_school(school_number).await?;
+        let now = self.now();
+        let file = match &import {
+            Some(i) => Some((read_upload(&i.upload).await?, i)),
+            None => None,
+        };
+        let mut tx = self.db.begin().await?;
+        let change = year_change(&mut tx, instance, from, to, file, now).await?;
+        if dry_run {
+            return Ok(change);
+        }
+        system_audit(&mut tx, instance, now, "school_year.change", to, &change).await?;
+        tx.commit().await?;
+        Ok(YearChange {
+            applied: true,
+            ..change
+        })
+    }
+}
+
+async fn year_change(
+    tx: &mut Tx,
+    instance: InstanceId,
+    from: &str,
+    to: &str,
+    file: Option<(schulhof_import::ImportData, &SystemImport)>,
+    now: DateTime<Utc>,
+) -> Result<YearChange, DomainError> {
+    check_years(from, to)?;
+    let (stored, _) = lifecycle::settings(tx, instance).await?;
+    let current = stored.unwrap_or_else(|| school_year_at(now));
+    if current != from.trim() {
+        return Err(DomainError::invalid(
+            "from",
+            format!("the school's current school year is {current}"),
+        ));
+    }
+    let archived: Vec<String> = lifecycle::groups_of_year(tx, instance, from)
+        .await?
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    lifecycle::archive_groups_of_year(tx, instance, from, now).await?;
+    let import = match file {
+        Some((data, input)) => {
+            let opts = run_options(&input.upload);
+            let plan = plan_in(tx, instance, &data, &opts).await?;
+            if !plan.conflicts.is_empty() && !input.accept_fixes {
+                return Err(DomainError::invalid(
+                    "accept_fixes",
+                    format!(
+                        "the file has {} conflict(s); accept the proposed fixes to import",
+                        plan.conflicts.len()
+                    ),
+                ));
+            }
+            crate::import::apply_plan(tx, instance, &data, &plan, to, &ImportProgress::new(), now)
+                .await?;
+            Some(plan.summary())
+        }
+        None => None,
+    };
+    let marked = lifecycle::marked(tx, instance).await?;
+    let leaving: Vec<_> = marked.iter().filter(|m| m.active).collect();
+    let ids: Vec<_> = leaving.iter().map(|m| m.id).collect();
+    lifecycle::deactivate_marked(tx, instance, &ids, now).await?;
+    lifecycle::set_school_year(tx, instance, to.trim()).await?;
+    Ok(YearChange {
+        from: from.trim().into(),
+        to: to.trim().into(),
+        archived_groups: archived,
+        leavers: leaving
+            .iter()
+            .map(|m| (m.login.clone(), format!("{} {}", m.first_name, m.last_name)))
+            .collect(),
+        import,
+        applied: false,
+    })
+}
