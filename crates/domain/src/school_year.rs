@@ -4,14 +4,19 @@
 //! school to the new year.
 
 use chrono::{DateTime, Utc};
-use schulhof_authz::{ChangeSchoolYear, check};
-use schulhof_store::{Tx, lifecycle};
+use schulhof_authz::{ChangeSchoolYear, ImportUsers, check};
+use schulhof_store::{Tx, import_runs, lifecycle};
 use schulhof_types::InstanceId;
+use schulhof_import::protocol::ProtocolRow;
 use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
 
 use crate::identity::Actor;
-use crate::import::service_api::{plan_in, read_upload, run_options, school_year_at, system_audit};
-use crate::import::{ImportProgress, Summary, SystemImport};
+use crate::import::service_api::{
+    check_protocol_password, plan_in, read_upload, run_options, school_year_at, system_audit,
+};
+use crate::import::{ApplyInput, ImportProgress, Summary, SystemImport, protocol_zip};
 use crate::{DomainError, Platform, audit::admin_action};
 
 /// What a school-year change does (dry run) or did.
@@ -66,10 +71,57 @@ impl Platform {
         let grant = check(&actor.token, ChangeSchoolYear)?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let change = year_change(&mut tx, grant.instance(), from, to, None, now).await?;
+        let (change, _) = year_change(&mut tx, grant.instance(), from, to, None, now).await?;
         if dry_run {
             return Ok(change);
         }
+        let detail = serde_json::to_value(&change).ok();
+        admin_action(&mut tx, actor, now, "school_year.change", to, detail).await?;
+        tx.commit().await?;
+        Ok(YearChange {
+            applied: true,
+            ..change
+        })
+    }
+
+    /// The admin's school-year change with the new year's import in the same step: `run`
+    /// is an uploaded (previewed) import; its protocol is stored with it, encrypted with
+    /// `go.protocol_password`. A dry run changes nothing.
+    pub async fn change_school_year_with_import(
+        &self,
+        actor: &Actor,
+        from: &str,
+        to: &str,
+        run: Uuid,
+        go: ApplyInput,
+        dry_run: bool,
+    ) -> Result<YearChange, DomainError> {
+        let grant = check(&actor.token, ChangeSchoolYear)?;
+        check(&actor.token, ImportUsers)?;
+        let instance = grant.instance();
+        if !dry_run {
+            check_protocol_password(&go.protocol_password)?;
+        }
+        let (view, data) = self.run_data(instance, run).await?;
+        if !matches!(view.status.as_str(), "previewed" | "failed") {
+            return Err(DomainError::conflict("run", "this import has already run"));
+        }
+        let mut options = view.options.clone();
+        options.skip_groups = go.skip_groups.clone();
+        let file = NewYearFile {
+            data,
+            options,
+            accept_fixes: go.accept_fixes,
+        };
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let (change, rows) = year_change(&mut tx, instance, from, to, Some(file), now).await?;
+        if dry_run {
+            return Ok(change);
+        }
+        let summary = json!(change.import.unwrap_or_default()).to_string();
+        let protocol = protocol_zip(&rows, &go.protocol_password)?;
+        import_runs::set_applied(&mut tx, instance, run, &summary, Some(&protocol), now).await?;
         let detail = serde_json::to_value(&change).ok();
         admin_action(&mut tx, actor, now, "school_year.change", to, detail).await?;
         tx.commit().await?;
@@ -91,11 +143,15 @@ impl Platform {
         let instance = self.system_school(school_number).await?;
         let now = self.now();
         let file = match &import {
-            Some(i) => Some((read_upload(&i.upload).await?, i)),
+            Some(i) => Some(NewYearFile {
+                data: read_upload(&i.upload).await?,
+                options: run_options(&i.upload),
+                accept_fixes: i.accept_fixes,
+            }),
             None => None,
         };
         let mut tx = self.db.begin().await?;
-        let change = year_change(&mut tx, instance, from, to, file, now).await?;
+        let (change, _) = year_change(&mut tx, instance, from, to, file, now).await?;
         if dry_run {
             return Ok(change);
         }
@@ -108,14 +164,21 @@ impl Platform {
     }
 }
 
+/// The new year's file, read, with how to apply it.
+struct NewYearFile {
+    data: schulhof_import::ImportData,
+    options: crate::import::RunOptions,
+    accept_fixes: bool,
+}
+
 async fn year_change(
     tx: &mut Tx,
     instance: InstanceId,
     from: &str,
     to: &str,
-    file: Option<(schulhof_import::ImportData, &SystemImport)>,
+    file: Option<NewYearFile>,
     now: DateTime<Utc>,
-) -> Result<YearChange, DomainError> {
+) -> Result<(YearChange, Vec<ProtocolRow>), DomainError> {
     check_years(from, to)?;
     let (stored, _) = lifecycle::settings(tx, instance).await?;
     let current = stored.unwrap_or_else(|| school_year_at(now));
@@ -131,11 +194,10 @@ async fn year_change(
         .map(|(_, n)| n)
         .collect();
     lifecycle::archive_groups_of_year(tx, instance, from, now).await?;
-    let import = match file {
-        Some((data, input)) => {
-            let opts = run_options(&input.upload);
-            let plan = plan_in(tx, instance, &data, &opts).await?;
-            if !plan.conflicts.is_empty() && !input.accept_fixes {
+    let (import, protocol) = match file {
+        Some(f) => {
+            let plan = plan_in(tx, instance, &f.data, &f.options).await?;
+            if !plan.conflicts.is_empty() && !f.accept_fixes {
                 return Err(DomainError::invalid(
                     "accept_fixes",
                     format!(
@@ -144,18 +206,19 @@ async fn year_change(
                     ),
                 ));
             }
-            crate::import::apply_plan(tx, instance, &data, &plan, to, &ImportProgress::new(), now)
-                .await?;
-            Some(plan.summary())
+            let progress = ImportProgress::new();
+            let rows =
+                crate::import::apply_plan(tx, instance, &f.data, &plan, to, &progress, now).await?;
+            (Some(plan.summary()), rows)
         }
-        None => None,
+        None => (None, Vec::new()),
     };
     let marked = lifecycle::marked(tx, instance).await?;
     let leaving: Vec<_> = marked.iter().filter(|m| m.active).collect();
     let ids: Vec<_> = leaving.iter().map(|m| m.id).collect();
     lifecycle::deactivate_marked(tx, instance, &ids, now).await?;
     lifecycle::set_school_year(tx, instance, to.trim()).await?;
-    Ok(YearChange {
+    let change = YearChange {
         from: from.trim().into(),
         to: to.trim().into(),
         archived_groups: archived,
@@ -165,5 +228,6 @@ async fn year_change(
             .collect(),
         import,
         applied: false,
-    })
+    };
+    Ok((change, protocol))
 }

@@ -648,6 +648,49 @@ async fn school_year_change_archives_classes_and_moves_leavers_out(db: Db) {
     );
 }
 
+async fn school_year_change_applies_the_new_years_file_in_one_step(db: Db) {
+    let e = env(db).await;
+    let (mut persons, groups) = school_file();
+    e.schild(&persons, &groups).await;
+    let admin = e.admin().await;
+    persons.retain(|p| p.id != "S4");
+    persons.push(p("S6", "Ida", "Neumann", "Student", &["K5A"]));
+    let path = e.file("next.xml", &schild(&persons, &groups));
+    let upload = UploadInput {
+        format: Format::Schild,
+        file_name: "next.xml".into(),
+        path,
+        zip_password: None,
+        with_students: true,
+        account_type: None,
+        columns: Columns::default(),
+    };
+    let run = e.platform.import_upload(&admin, upload).await.expect("upload");
+    let go = || schulhof_domain::import::ApplyInput {
+        protocol_password: "protokoll-geheim".into(),
+        ..Default::default()
+    };
+    let dry = e
+        .platform
+        .change_school_year_with_import(&admin, "2026/27", "2027/28", run, go(), true)
+        .await
+        .expect("dry run");
+    assert_eq!(dry.import.expect("import").groups_created, 4, "old classes and courses are archived first");
+    assert_eq!(dry.leavers.len(), 1, "{:?}", dry.leavers);
+    let done = e
+        .platform
+        .change_school_year_with_import(&admin, "2026/27", "2027/28", run, go(), false)
+        .await
+        .expect("change");
+    assert!(done.applied);
+    assert_eq!(e.platform.import_run(&admin, run).await.expect("run").status, "applied");
+    let letters = e.platform.import_letters(&admin, run, "protokoll-geheim").await.expect("letters");
+    assert_eq!(letters.iter().map(|c| c.letters.len()).sum::<usize>(), 1);
+    let wrong = e.platform.import_letters(&admin, run, "falsch-falsch").await;
+    assert!(matches!(wrong, Err(DomainError::Invalid { field: "protocol_password", .. })));
+    assert_eq!(e.platform.current_school_year(admin.token.instance()).await.expect("y"), "2027/28");
+}
+
 async fn deletion_periods_delete_deactivated_accounts_after_the_calendar_year(db: Db) {
     let e = env(db).await;
     let (mut persons, groups) = school_file();
@@ -747,5 +790,6 @@ backend_tests!(
     conflicts_stop_the_import_unless_the_fixes_are_accepted,
     import_a_then_b_equals_b_alone,
     school_year_change_archives_classes_and_moves_leavers_out,
+    school_year_change_applies_the_new_years_file_in_one_step,
     deletion_periods_delete_deactivated_accounts_after_the_calendar_year,
 );

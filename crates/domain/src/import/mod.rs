@@ -25,6 +25,7 @@ pub(crate) mod service_api {
     pub(crate) use super::service::{
         options_of as run_options, plan_in, read as read_upload, school_year_at, system_audit,
     };
+    pub(crate) use super::protocol::check_protocol_password;
 }
 
 /// Applies a plan inside `tx`, creating groups in `year`.
@@ -36,9 +37,8 @@ pub(crate) async fn apply_plan(
     year: &str,
     progress: &ImportProgress,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), crate::DomainError> {
-    apply::apply(tx, instance, data, plan, Some(year), progress, now).await?;
-    Ok(())
+) -> Result<Vec<schulhof_import::protocol::ProtocolRow>, crate::DomainError> {
+    apply::apply(tx, instance, data, plan, Some(year), progress, now).await
 }
 
 /// What an import does (preview) or did (apply), in counts.

@@ -285,7 +285,7 @@ impl Platform {
         Ok(id)
     }
 
-    async fn run_data(
+    pub(crate) async fn run_data(
         &self,
         instance: InstanceId,
         id: Uuid,
