@@ -191,3 +191,17 @@ pub async fn system_clear_personal_data(
         .bind(to_us(cutoff)).execute(&mut *c).await.map(|r| r.rows_affected()))
     .map_err(Into::into)
 }
+
+/// Moves a run from `previewed` or `failed` to `running`; false when another request got
+/// there first (or the run has already been applied).
+pub async fn claim_for_apply(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE import_runs SET status = 'running', error = NULL
+         WHERE instance_id = $1 AND id = $2 AND status IN ('previewed', 'failed')")
+        .bind(instance.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

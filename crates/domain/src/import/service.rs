@@ -404,13 +404,14 @@ impl Platform {
     ) -> Result<(), DomainError> {
         let grant = check(&actor.token, ImportUsers)?;
         check_protocol_password(&input.protocol_password)?;
-        let (run, _) = self.run_data(grant.instance(), id).await?;
-        if !matches!(run.status.as_str(), "previewed" | "failed") {
-            return Err(DomainError::conflict("run", "this import has already run"));
+        let mut tx = self.db.begin().await?;
+        if import_runs::get(&mut tx, grant.instance(), id).await?.is_none() {
+            return Err(DomainError::NotFound);
         }
-        let mut h = self.db.begin().await?;
-        import_runs::set_status(&mut h, grant.instance(), id, "running", None).await?;
-        h.commit().await?;
+        if !import_runs::claim_for_apply(&mut tx, grant.instance(), id).await? {
+            return Err(DomainError::conflict("run", "this import is running or has already run"));
+        }
+        tx.commit().await?;
         let progress = Arc::new(ImportProgress::new());
         if let Ok(mut running) = self.running.lock() {
             running.insert(id, progress.clone());
@@ -436,7 +437,7 @@ impl Platform {
     }
 
     /// Applies a previewed run in one transaction with its audit entry.
-    pub async fn import_apply(
+    async fn import_apply(
         &self,
         actor: &Actor,
         id: Uuid,
