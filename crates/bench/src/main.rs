@@ -21,7 +21,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use report::Outcome;
-use scenario::{idle::IdleArgs, login::LoginArgs, me::MeArgs, storm::StormArgs};
+use scenario::{
+    idle::IdleArgs, import::ImportArgs, login::LoginArgs, me::MeArgs, storm::StormArgs,
+};
 use server::{Server, Tuning};
 
 #[derive(Parser)]
@@ -54,6 +56,8 @@ enum Scenario {
     Storm(StormArgs),
     /// Memory of an idle server with the demo school.
     Idle(IdleArgs),
+    /// A whole school's Schild export into an empty school, then a re-import.
+    Import(ImportArgs),
     /// Every scenario, tiny: checks that they still work, measures nothing useful.
     Smoke,
 }
@@ -95,7 +99,8 @@ fn main() -> anyhow::Result<()> {
 /// Runs one scenario: the server (unless the real binary is spawned) on its own runtime,
 /// the load on a single-threaded one.
 fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::Result<Outcome> {
-    let spawns_binary = matches!(scenario, Scenario::Idle(a) if !a.in_process);
+    let spawns_binary = matches!(scenario, Scenario::Idle(a) if !a.in_process)
+        || matches!(scenario, Scenario::Import(_));
     let server = if spawns_binary {
         None
     } else {
@@ -112,6 +117,7 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
             Scenario::Login(a) => scenario::login::run(up()?, a).await,
             Scenario::Storm(a) => scenario::storm::run(up()?, a).await,
             Scenario::Idle(a) => scenario::idle::run(server.as_ref(), database, a).await,
+            Scenario::Import(a) => scenario::import::run(database, a).await,
             Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
         }
     });
@@ -154,6 +160,10 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             schulhof_bin: None,
             in_process: true,
         }),
+        Scenario::Import(ImportArgs {
+            students: 30,
+            changes: 5,
+        }),
     ];
     tiny.iter()
         .map(|s| run(s, database, Tuning::default()))
@@ -166,7 +176,7 @@ mod tests {
 
     fn assert_smoke(database: Option<&str>) {
         let outcomes = smoke(database).expect("every scenario runs");
-        assert_eq!(outcomes.len(), 4);
+        assert_eq!(outcomes.len(), 5);
         for o in &outcomes {
             assert!(o.error_free(), "{}", o.table());
             assert!(o.counted_something(), "{}", o.table());

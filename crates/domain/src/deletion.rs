@@ -6,7 +6,8 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use schulhof_authz::{ManageDeletion, check};
-use schulhof_store::lifecycle::{self, Periods};
+use schulhof_store::lifecycle;
+pub use schulhof_store::lifecycle::Periods;
 use schulhof_store::{groups, import_runs, instances, users};
 use schulhof_types::{AccountType, InstanceId, UserId};
 use serde::Serialize;

@@ -2,7 +2,7 @@
 //! a documented hold; expired sessions and stale throttle counters go too.
 
 use chrono::Duration;
-use schulhof_store::{audit, sessions, throttle};
+use schulhof_store::{audit, import_runs, sessions, throttle};
 
 use crate::{DomainError, Platform};
 
@@ -27,6 +27,8 @@ impl Platform {
             throttle_counters: throttle::system_purge(&mut tx, now - Duration::days(1), now)
                 .await?,
         };
+        // An import takes seconds; one still running after an hour was cut off.
+        import_runs::system_fail_stale(&mut tx, now - Duration::hours(1)).await?;
         tx.commit().await?;
         tracing::info!(?purged, "retention job");
         Ok(purged)

@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use schulhof_authz::{ChangeSchoolYear, ImportUsers, check};
+use schulhof_import::protocol::ProtocolRow;
 use schulhof_store::{Tx, import_runs, lifecycle};
 use schulhof_types::InstanceId;
-use schulhof_import::protocol::ProtocolRow;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -58,6 +58,12 @@ impl Platform {
         let mut h = self.db.read().await?;
         let (year, _) = lifecycle::settings(&mut h, instance).await?;
         Ok(year.unwrap_or_else(|| school_year_at(self.now())))
+    }
+
+    /// The school's current school year, for the admin's school-year page.
+    pub async fn school_year_of(&self, actor: &Actor) -> Result<String, DomainError> {
+        let grant = check(&actor.token, ChangeSchoolYear)?;
+        self.current_school_year(grant.instance()).await
     }
 
     /// The admin's school-year change (without a file; the new year's import follows).

@@ -665,7 +665,11 @@ async fn school_year_change_applies_the_new_years_file_in_one_step(db: Db) {
         account_type: None,
         columns: Columns::default(),
     };
-    let run = e.platform.import_upload(&admin, upload).await.expect("upload");
+    let run = e
+        .platform
+        .import_upload(&admin, upload)
+        .await
+        .expect("upload");
     let go = || schulhof_domain::import::ApplyInput {
         protocol_password: "protokoll-geheim".into(),
         ..Default::default()
@@ -675,7 +679,11 @@ async fn school_year_change_applies_the_new_years_file_in_one_step(db: Db) {
         .change_school_year_with_import(&admin, "2026/27", "2027/28", run, go(), true)
         .await
         .expect("dry run");
-    assert_eq!(dry.import.expect("import").groups_created, 4, "old classes and courses are archived first");
+    assert_eq!(
+        dry.import.expect("import").groups_created,
+        4,
+        "old classes and courses are archived first"
+    );
     assert_eq!(dry.leavers.len(), 1, "{:?}", dry.leavers);
     let done = e
         .platform
@@ -683,12 +691,38 @@ async fn school_year_change_applies_the_new_years_file_in_one_step(db: Db) {
         .await
         .expect("change");
     assert!(done.applied);
-    assert_eq!(e.platform.import_run(&admin, run).await.expect("run").status, "applied");
-    let letters = e.platform.import_letters(&admin, run, "protokoll-geheim").await.expect("letters");
+    assert_eq!(
+        e.platform
+            .import_run(&admin, run)
+            .await
+            .expect("run")
+            .status,
+        "applied"
+    );
+    let letters = e
+        .platform
+        .import_letters(&admin, run, "protokoll-geheim")
+        .await
+        .expect("letters");
     assert_eq!(letters.iter().map(|c| c.letters.len()).sum::<usize>(), 1);
-    let wrong = e.platform.import_letters(&admin, run, "falsch-falsch").await;
-    assert!(matches!(wrong, Err(DomainError::Invalid { field: "protocol_password", .. })));
-    assert_eq!(e.platform.current_school_year(admin.token.instance()).await.expect("y"), "2027/28");
+    let wrong = e
+        .platform
+        .import_letters(&admin, run, "falsch-falsch")
+        .await;
+    assert!(matches!(
+        wrong,
+        Err(DomainError::Invalid {
+            field: "protocol_password",
+            ..
+        })
+    ));
+    assert_eq!(
+        e.platform
+            .current_school_year(admin.token.instance())
+            .await
+            .expect("y"),
+        "2027/28"
+    );
 }
 
 async fn deletion_periods_delete_deactivated_accounts_after_the_calendar_year(db: Db) {

@@ -274,7 +274,7 @@ async fn retention_loop(platform: Platform) {
         if let Err(e) = platform.system_purge_expired().await {
             tracing::error!(error = %e, "retention job failed");
         }
-        if hours % 24 == 0
+        if hours.is_multiple_of(24)
             && let Err(e) = platform.system_apply_deletion_periods().await
         {
             tracing::error!(error = %e, "deletion job failed");

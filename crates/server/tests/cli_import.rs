@@ -55,45 +55,122 @@ fn files(dir: &Path) -> (String, String, String) {
 }
 
 fn import_flow(db: &[&str], dir: &Path) {
-    let created = run(&["instance", "create", "--number", SCHOOL, "--name", "Testschule"], db, None);
+    let created = run(
+        &[
+            "instance",
+            "create",
+            "--number",
+            SCHOOL,
+            "--name",
+            "Testschule",
+        ],
+        db,
+        None,
+    );
     assert!(created.status.success(), "{}", text(&created));
     let (plain, zip, broken) = files(dir);
     // Imports run while the server serves the same database.
     let server = serve(db, &[]);
 
     // Dry run: the preview, nothing changed (a second dry run still plans the same).
-    let dry = import(db, &["schild", "--instance", SCHOOL, &plain, "--dry-run", "--json"]);
+    let dry = import(
+        db,
+        &[
+            "schild",
+            "--instance",
+            SCHOOL,
+            &plain,
+            "--dry-run",
+            "--json",
+        ],
+    );
     assert!(dry.status.success(), "{}", text(&dry));
     let preview = json_of(&dry);
     let persons = count(&preview, "created");
     assert!(persons >= 40, "{preview}");
-    assert_eq!(json_of(&import(db, &["schild", "--instance", SCHOOL, &plain, "--dry-run", "--json"]))["created"], persons);
+    assert_eq!(
+        json_of(&import(
+            db,
+            &[
+                "schild",
+                "--instance",
+                SCHOOL,
+                &plain,
+                "--dry-run",
+                "--json"
+            ]
+        ))["created"],
+        persons
+    );
 
     // A wrong ZIP password and a truncated file: clear errors, nothing imported.
-    let wrong = import(db, &["schild", "--instance", SCHOOL, &zip, "--zip-password", "falsch"]);
-    assert!(!wrong.status.success() && text(&wrong).contains("password"), "{}", text(&wrong));
+    let wrong = import(
+        db,
+        &[
+            "schild",
+            "--instance",
+            SCHOOL,
+            &zip,
+            "--zip-password",
+            "falsch",
+        ],
+    );
+    assert!(
+        !wrong.status.success() && text(&wrong).contains("password"),
+        "{}",
+        text(&wrong)
+    );
     let bad = import(db, &["schild", "--instance", SCHOOL, &broken]);
     assert!(!bad.status.success(), "{}", text(&bad));
-    assert!(text(&bad).contains("line"), "names the position: {}", text(&bad));
+    assert!(
+        text(&bad).contains("line"),
+        "names the position: {}",
+        text(&bad)
+    );
 
     // The real import from the encrypted ZIP, with the protocol.
     let protocol = dir.join("protokoll.csv");
-    let done = import(db, &[
-        "schild", "--instance", SCHOOL, &zip, "--zip-password", "zip-geheim", "--json",
-        "--protocol", protocol.to_str().expect("utf-8"),
-    ]);
+    let done = import(
+        db,
+        &[
+            "schild",
+            "--instance",
+            SCHOOL,
+            &zip,
+            "--zip-password",
+            "zip-geheim",
+            "--json",
+            "--protocol",
+            protocol.to_str().expect("utf-8"),
+        ],
+    );
     assert!(done.status.success(), "{}", text(&done));
     let out = json_of(&done);
     assert_eq!(count(&out, "created"), persons);
     assert!(count(&out, "groups_created") > 0);
     let csv = std::fs::read_to_string(&protocol).expect("protocol");
-    let header = csv.trim_start_matches('\u{feff}').lines().next().expect("header");
-    assert!(header.starts_with("quell_id;login;mail;initial_password"), "{header}");
+    let header = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .expect("header");
+    assert!(
+        header.starts_with("quell_id;login;mail;initial_password"),
+        "{header}"
+    );
 
     // Again: nothing changes.
-    let again = json_of(&import(db, &["schild", "--instance", SCHOOL, &plain, "--json"]));
+    let again = json_of(&import(
+        db,
+        &["schild", "--instance", SCHOOL, &plain, "--json"],
+    ));
     assert_eq!(
-        (count(&again, "created"), count(&again, "updated"), count(&again, "marked_for_deletion"), count(&again, "memberships_added")),
+        (
+            count(&again, "created"),
+            count(&again, "updated"),
+            count(&again, "marked_for_deletion"),
+            count(&again, "memberships_added")
+        ),
         (0, 0, 0, 0),
         "{again}"
     );
@@ -101,11 +178,39 @@ fn import_flow(db: &[&str], dir: &Path) {
     // Tables: a missing mandatory column, duplicate Quell-IDs.
     let no_id = dir.join("ohne-id.csv");
     std::fs::write(&no_id, "Nachname;Vorname\nMeier;Tom\n").expect("write");
-    let r = import(db, &["csv", "--instance", SCHOOL, no_id.to_str().expect("p"), "--account-type", "schueler"]);
-    assert!(!r.status.success() && text(&r).contains("Quell"), "{}", text(&r));
+    let r = import(
+        db,
+        &[
+            "csv",
+            "--instance",
+            SCHOOL,
+            no_id.to_str().expect("p"),
+            "--account-type",
+            "schueler",
+        ],
+    );
+    assert!(
+        !r.status.success() && text(&r).contains("Quell"),
+        "{}",
+        text(&r)
+    );
     let dup = dir.join("doppelt.csv");
-    std::fs::write(&dup, "Quell-ID;Nachname;Vorname\n7;Meier;Tom\n7;Kaya;Elif\n").expect("write");
-    let r = import(db, &["csv", "--instance", SCHOOL, dup.to_str().expect("p"), "--account-type", "schueler"]);
+    std::fs::write(
+        &dup,
+        "Quell-ID;Nachname;Vorname\n7;Meier;Tom\n7;Kaya;Elif\n",
+    )
+    .expect("write");
+    let r = import(
+        db,
+        &[
+            "csv",
+            "--instance",
+            SCHOOL,
+            dup.to_str().expect("p"),
+            "--account-type",
+            "schueler",
+        ],
+    );
     assert_eq!(r.status.code(), Some(3), "{}", text(&r));
     assert!(text(&r).contains("line 3"), "{}", text(&r));
 
@@ -124,17 +229,25 @@ fn first_login(port: u16, protocol: &str) {
         .expect("a created student");
     let (login, password) = (row[1], row[3]);
     let body = format!(r#"{{"instance":"{SCHOOL}","login":"{login}","password":"{password}"}}"#);
-    let (status, response) = http_with(port, "POST", "/api/v1/session", &body, None).expect("login");
+    let (status, response) =
+        http_with(port, "POST", "/api/v1/session", &body, None).expect("login");
     assert_eq!(status, 200, "{response}");
     let cookie = session_cookie(&response).expect("cookie");
     let (status, response) = http_with(port, "GET", "/api/v1/me", "", Some(&cookie)).expect("me");
     assert_eq!(status, 403);
     assert!(response.contains("password_change_required"), "{response}");
     let change = format!(r#"{{"old":"{password}","new":"mein-neues-passwort"}}"#);
-    let (status, response) = http_with(port, "POST", "/api/v1/me/password", &change, Some(&cookie)).expect("pw");
-    assert!(status == 204 || status == 200, "{response}");
     let (status, response) =
-        http_with(port, "POST", "/api/v1/consent", r#"{"terms":true,"privacy":true}"#, Some(&cookie)).expect("consent");
+        http_with(port, "POST", "/api/v1/me/password", &change, Some(&cookie)).expect("pw");
+    assert!(status == 204 || status == 200, "{response}");
+    let (status, response) = http_with(
+        port,
+        "POST",
+        "/api/v1/consent",
+        r#"{"terms":true,"privacy":true}"#,
+        Some(&cookie),
+    )
+    .expect("consent");
     assert_eq!(status, 204, "{response}");
     let (status, response) = http_with(port, "GET", "/api/v1/me", "", Some(&cookie)).expect("me");
     assert_eq!(status, 200, "{response}");
@@ -142,13 +255,58 @@ fn first_login(port: u16, protocol: &str) {
 }
 
 fn school_year(db: &[&str]) {
-    let dry = run(&["school-year", "--instance", SCHOOL, "--from", "2025/26", "--to", "2026/27", "--dry-run", "--json"], db, None);
+    let dry = run(
+        &[
+            "school-year",
+            "--instance",
+            SCHOOL,
+            "--from",
+            "2025/26",
+            "--to",
+            "2026/27",
+            "--dry-run",
+            "--json",
+        ],
+        db,
+        None,
+    );
     assert!(dry.status.success(), "{}", text(&dry));
     let v = json_of(&dry);
-    assert!(!v["archived_groups"].as_array().expect("list").is_empty(), "{v}");
-    let wrong = run(&["school-year", "--instance", SCHOOL, "--from", "2024/25", "--to", "2025/26"], db, None);
-    assert!(!wrong.status.success() && text(&wrong).contains("2025/26"), "{}", text(&wrong));
-    let done = run(&["school-year", "--instance", SCHOOL, "--from", "2025/26", "--to", "2026/27"], db, None);
+    assert!(
+        !v["archived_groups"].as_array().expect("list").is_empty(),
+        "{v}"
+    );
+    let wrong = run(
+        &[
+            "school-year",
+            "--instance",
+            SCHOOL,
+            "--from",
+            "2024/25",
+            "--to",
+            "2025/26",
+        ],
+        db,
+        None,
+    );
+    assert!(
+        !wrong.status.success() && text(&wrong).contains("2025/26"),
+        "{}",
+        text(&wrong)
+    );
+    let done = run(
+        &[
+            "school-year",
+            "--instance",
+            SCHOOL,
+            "--from",
+            "2025/26",
+            "--to",
+            "2026/27",
+        ],
+        db,
+        None,
+    );
     assert!(done.status.success(), "{}", text(&done));
     assert!(text(&done).contains("archived"), "{}", text(&done));
 }

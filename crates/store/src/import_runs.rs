@@ -198,10 +198,24 @@ pub async fn claim_for_apply(
     c: &mut impl AsConn,
     instance: InstanceId,
     id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
-        "UPDATE import_runs SET status = 'running', error = NULL
+        "UPDATE import_runs SET status = 'running', error = NULL, applied_at = $3
          WHERE instance_id = $1 AND id = $2 AND status IN ('previewed', 'failed')")
-        .bind(instance.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(instance.0).bind(id).bind(to_us(now)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// Runs still "running" long after they were claimed were cut off (a node stopped): the
+/// apply's transaction rolled back, so they are marked failed and can be applied again.
+pub async fn system_fail_stale(
+    c: &mut impl AsConn,
+    claimed_before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE import_runs SET status = 'failed', error = 'interrupted; nothing was changed'
+         WHERE status = 'running' AND applied_at < $1")
+        .bind(to_us(claimed_before)).execute(&mut *c).await.map(|r| r.rows_affected()))
+    .map_err(Into::into)
 }

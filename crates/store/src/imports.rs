@@ -97,7 +97,8 @@ pub async fn current_groups(
     c: &mut impl AsConn,
     instance: InstanceId,
 ) -> Result<Vec<GroupRef>, StoreError> {
-    let r: Vec<(Uuid, String, String, Option<String>, Option<String>)> = on!(c, c => sqlx::query_as(
+    type Raw = (Uuid, String, String, Option<String>, Option<String>);
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(
         "SELECT id, name, kind, source, source_id FROM user_groups
          WHERE instance_id = $1 AND archived_at IS NULL")
         .bind(instance.0).fetch_all(&mut *c).await)?;

@@ -106,7 +106,7 @@ pub struct Marked {
 }
 
 pub async fn marked(c: &mut impl AsConn, instance: InstanceId) -> Result<Vec<Marked>, StoreError> {
-    let r: Vec<(
+    type Raw = (
         Uuid,
         String,
         String,
@@ -115,7 +115,8 @@ pub async fn marked(c: &mut impl AsConn, instance: InstanceId) -> Result<Vec<Mar
         Option<String>,
         bool,
         i64,
-    )> = on!(c, c => sqlx::query_as(
+    );
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(
         "SELECT id, login, first_name, last_name, kind, source, active, marked_for_deletion_at
          FROM users WHERE instance_id = $1 AND marked_for_deletion_at IS NOT NULL
          ORDER BY last_name, first_name, login")

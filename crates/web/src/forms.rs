@@ -32,6 +32,8 @@ pub struct Field {
     pub options: Vec<Opt>,
     /// The domain's names for this input, to place its error messages here.
     pub answers_to: Vec<&'static str>,
+    /// More attributes of the input, such as `min`, `max` or `accept`.
+    pub extra: Vec<(&'static str, String)>,
 }
 
 impl Field {
@@ -50,6 +52,7 @@ impl Field {
             error: None,
             options: Vec::new(),
             answers_to: vec![name],
+            extra: Vec::new(),
         }
     }
 
@@ -93,6 +96,17 @@ impl Field {
         self
     }
 
+    /// One more attribute of the input (`min`, `max`, `accept`, …).
+    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Field {
+        self.extra.push((name, value.into()));
+        self
+    }
+
+    /// A ticked checkbox (the value a ticked box sends is `ja`).
+    pub fn checked(self, on: bool) -> Field {
+        self.value(if on { "ja" } else { "" })
+    }
+
     /// Also show domain errors about `names` at this input.
     pub fn answers(mut self, names: &[&'static str]) -> Field {
         self.answers_to.extend_from_slice(names);
@@ -100,6 +114,62 @@ impl Field {
     }
 
     /// The ids of the hint and error, for `aria-describedby`.
+    pub fn describedby(&self) -> String {
+        let mut ids = Vec::new();
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        ids.join(" ")
+    }
+}
+
+/// A group of radio buttons in a fieldset whose legend names the choice.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub legend: &'static str,
+    pub hint: Option<&'static str>,
+    pub options: Vec<Opt>,
+    pub error: Option<String>,
+}
+
+impl Choice {
+    /// Radio buttons for `options` (value, label); the one equal to `current` is checked.
+    pub fn new(
+        tr: Tr,
+        id: &'static str,
+        name: &'static str,
+        legend_key: &str,
+        current: &str,
+        options: impl IntoIterator<Item = (String, String)>,
+    ) -> Choice {
+        Choice {
+            id,
+            name,
+            legend: tr.t(legend_key),
+            hint: None,
+            options: options
+                .into_iter()
+                .map(|(value, label)| Opt {
+                    selected: value == current,
+                    value,
+                    label,
+                })
+                .collect(),
+            error: None,
+        }
+    }
+
+    pub fn hint(mut self, tr: Tr, key: &str) -> Choice {
+        self.hint = Some(tr.t(key));
+        self
+    }
+
+    /// The ids of the hint and error, for the fieldset's `aria-describedby`.
     pub fn describedby(&self) -> String {
         let mut ids = Vec::new();
         if self.hint.is_some() {

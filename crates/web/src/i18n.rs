@@ -70,6 +70,16 @@ impl Tr {
         }
     }
 
+    /// A message of the domain (English) in this language, where it is known.
+    pub fn message(self, text: &str) -> String {
+        messages::translate(self.0, text)
+    }
+
+    /// A place in an import file (`line 3, column 5, /enterprise/person[2]`).
+    pub fn position(self, text: &str) -> String {
+        messages::position(self.0, text)
+    }
+
     /// A domain error as a sentence for the user, in this language.
     pub fn error_text(self, e: &DomainError, info: &ErrorInfo) -> String {
         match e {

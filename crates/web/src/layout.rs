@@ -83,6 +83,12 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     if has(RightId::AdminAuditLog) {
         list.push(("/verwaltung/protokoll", "nav.audit"));
     }
+    // Imports, deletion periods and the school year are the admin's (user administration).
+    if has(RightId::AdminUsers) {
+        list.push(("/verwaltung/import", "nav.import"));
+        list.push(("/verwaltung/loeschfristen", "nav.deletion"));
+        list.push(("/verwaltung/schuljahr", "nav.year"));
+    }
     let path = here.split('?').next().unwrap_or(here);
     list.into_iter()
         .map(|(href, key)| Area {

@@ -12,15 +12,17 @@ mod layout;
 mod pages;
 mod render;
 mod schools;
+mod upload;
 mod url;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use schulhof_front::AppState;
 
 use pages::{
-    account, audit, consent, group_admin, group_detail, home, lang, login, mine, password_change,
-    user_card, user_rights, users,
+    account, audit, consent, deletion, group_admin, group_detail, home, import, import_result,
+    import_run, lang, login, mine, password_change, school_year, user_card, user_rights, users,
 };
 
 /// The page routes; the server merges them next to `/api/v1`.
@@ -34,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/zustimmung", get(consent::show).post(consent::answer))
         .merge(account_routes())
         .merge(admin_routes())
+        .merge(import_routes())
         .route("/gruppen", get(mine::show))
         .route("/gruppen/{id}/passwort/{login}", post(mine::reset_password))
 }
@@ -105,6 +108,42 @@ fn admin_routes() -> Router<AppState> {
         )
         .route("/verwaltung/protokoll", get(audit::show))
         .route("/verwaltung/protokoll/aufbewahren", post(audit::hold))
+}
+
+fn import_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/verwaltung/import",
+            get(import::show)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(upload::MAX_BODY)),
+        )
+        .route("/verwaltung/import/{id}", get(import_run::show))
+        .route("/verwaltung/import/{id}/spalten", post(import_run::remap))
+        .route(
+            "/verwaltung/import/{id}/ausfuehren",
+            post(import_run::apply),
+        )
+        .route(
+            "/verwaltung/import/{id}/protokoll.zip",
+            get(import_result::protocol),
+        )
+        .route(
+            "/verwaltung/import/{id}/briefe",
+            post(import_result::letters),
+        )
+        .route(
+            "/verwaltung/loeschfristen",
+            get(deletion::show).post(deletion::save_periods),
+        )
+        .route(
+            "/verwaltung/loeschfristen/bestaetigen",
+            post(deletion::confirm),
+        )
+        .route(
+            "/verwaltung/schuljahr",
+            get(school_year::show).post(school_year::change),
+        )
 }
 
 /// The "page not found" page, for the server to use as its fallback for non-API paths.

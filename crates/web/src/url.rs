@@ -48,6 +48,28 @@ pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
         .map(|(_, v)| decode(v))
 }
 
+/// Every `name=value` pair of a query string or form body, decoded, in order. Serde's
+/// form decoding takes one value per name; checkbox lists repeat the name.
+pub fn pairs(encoded: &str) -> Vec<(String, String)> {
+    encoded
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// The decoded values of every `name` in a query string or form body.
+pub fn all_values(encoded: Option<&str>, name: &str) -> Vec<String> {
+    pairs(encoded.unwrap_or(""))
+        .into_iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .collect()
+}
+
 /// A path on this site: starts with one `/`, not `//` or `/\` (which browsers treat as
 /// another host), and has no control characters. Anything else becomes `/`.
 pub fn local_path(target: &str) -> &str {
@@ -83,5 +105,10 @@ mod tests {
         );
         assert_eq!(query_param(Some("q="), "q").as_deref(), Some(""));
         assert_eq!(query_param(None, "q"), None);
+        assert_eq!(
+            all_values(Some("skip=a%20b&x=1&skip=c&skip"), "skip"),
+            vec!["a b", "c", ""]
+        );
+        assert_eq!(pairs("a=1&&b")[1], ("b".to_owned(), String::new()));
     }
 }

@@ -33,10 +33,10 @@ pub struct IdleArgs {
 
 /// The memory figures of `/proc/<pid>/status`, in MiB.
 #[derive(Clone, Copy, Debug)]
-struct Memory {
-    rss: f64,
-    peak: f64,
-    threads: u64,
+pub(crate) struct Memory {
+    pub(crate) rss: f64,
+    pub(crate) peak: f64,
+    pub(crate) threads: u64,
 }
 
 /// With `server`, measures this process; without, spawns the real binary on `database`.
@@ -96,7 +96,7 @@ async fn measure(
     Ok((before, memory(pid)?))
 }
 
-fn memory(pid: &str) -> anyhow::Result<Memory> {
+pub(crate) fn memory(pid: &str) -> anyhow::Result<Memory> {
     let path = format!("/proc/{pid}/status");
     let status = std::fs::read_to_string(&path).with_context(|| format!("cannot read {path}"))?;
     let field = |name: &str| -> anyhow::Result<u64> {

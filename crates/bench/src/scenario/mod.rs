@@ -1,6 +1,7 @@
 //! The scenarios, and the closed-loop runner that the steady-state ones share.
 
 pub mod idle;
+pub mod import;
 pub mod login;
 pub mod me;
 pub mod storm;

@@ -22,10 +22,10 @@ use serde::{Deserialize, Serialize};
 
 /// What the school-year change reuses.
 pub(crate) mod service_api {
+    pub(crate) use super::protocol::check_protocol_password;
     pub(crate) use super::service::{
         options_of as run_options, plan_in, read as read_upload, school_year_at, system_audit,
     };
-    pub(crate) use super::protocol::check_protocol_password;
 }
 
 /// Applies a plan inside `tx`, creating groups in `year`.

@@ -44,10 +44,6 @@ impl ImportProgress {
     /// Whole percent done.
     pub fn percent(&self) -> u8 {
         let (done, total, _) = self.snapshot();
-        if total == 0 {
-            0
-        } else {
-            (done.min(total) * 100 / total) as u8
-        }
+        (done.min(total) * 100).checked_div(total).unwrap_or(0) as u8
     }
 }

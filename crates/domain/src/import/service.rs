@@ -314,6 +314,7 @@ impl Platform {
         run.options.skip_groups = skip_groups.to_vec();
         if run.options.format == "csv" {
             run.headers = self.run_headers(grant.instance(), id).await?;
+            fill_guessed(&mut run.options.columns, &run.headers);
         }
         // Planning reads only; the transaction is rolled back.
         let mut tx = self.db.begin().await?;
@@ -404,12 +405,18 @@ impl Platform {
     ) -> Result<(), DomainError> {
         let grant = check(&actor.token, ImportUsers)?;
         check_protocol_password(&input.protocol_password)?;
+        // The go-ahead is checked here, so a stale preview or unaccepted conflicts answer the
+        // form at once; the background task checks again against the data it then sees.
+        let (mut run, data) = self.run_data(grant.instance(), id).await?;
+        run.options.skip_groups = input.skip_groups.clone();
         let mut tx = self.db.begin().await?;
-        if import_runs::get(&mut tx, grant.instance(), id).await?.is_none() {
-            return Err(DomainError::NotFound);
-        }
-        if !import_runs::claim_for_apply(&mut tx, grant.instance(), id).await? {
-            return Err(DomainError::conflict("run", "this import is running or has already run"));
+        let plan = plan_in(&mut tx, grant.instance(), &data, &run.options).await?;
+        gate(&plan, &input, plan.summary())?;
+        if !import_runs::claim_for_apply(&mut tx, grant.instance(), id, self.now()).await? {
+            return Err(DomainError::conflict(
+                "run",
+                "this import is running or has already run",
+            ));
         }
         tx.commit().await?;
         let progress = Arc::new(ImportProgress::new());
@@ -425,7 +432,11 @@ impl Platform {
             }
             if let Err(e) = result {
                 tracing::warn!(error = %e, "import failed");
-                let msg = e.to_string();
+                // Causes inside the server are logged, never shown.
+                let msg = match e {
+                    DomainError::Internal(_) => "internal error; nothing was changed".to_owned(),
+                    e => e.to_string(),
+                };
                 if let Ok(mut tx) = platform.db.begin().await {
                     let _ =
                         import_runs::set_status(&mut tx, instance, id, "failed", Some(&msg)).await;
@@ -570,6 +581,25 @@ impl Platform {
             .await?
             .map(|i| i.id)
             .ok_or_else(|| DomainError::invalid("instance", format!("no school {number}")))
+    }
+}
+
+/// The columns the reader guessed, where the admin chose none: what the mapping form shows.
+fn fill_guessed(c: &mut Columns, headers: &[String]) {
+    let g = schulhof_import::guess_columns(headers);
+    let pairs = [
+        (&mut c.quell_id, g.quell_id),
+        (&mut c.nachname, g.nachname),
+        (&mut c.vorname, g.vorname),
+        (&mut c.klasse, g.klasse),
+        (&mut c.gruppen, g.gruppen),
+        (&mut c.email, g.email),
+        (&mut c.geburtsdatum, g.geburtsdatum),
+    ];
+    for (slot, guess) in pairs {
+        if slot.is_none() {
+            *slot = guess;
+        }
     }
 }
 

@@ -103,7 +103,6 @@ pub fn login(port: u16, school: &str, login: &str, password: &str) -> u16 {
         .0
 }
 
-
 /// A request with an optional session cookie; returns the status and the whole response.
 pub fn http_with(
     port: u16,
@@ -113,7 +112,9 @@ pub fn http_with(
     cookie: Option<&str>,
 ) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    let cookie = cookie.map_or(String::new(), |c| format!("Cookie: schulhof_session={c}\r\n"));
+    let cookie = cookie.map_or(String::new(), |c| {
+        format!("Cookie: schulhof_session={c}\r\n")
+    });
     let req = format!(
         "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{cookie}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()

@@ -89,6 +89,57 @@ const EXACT: &[(&str, &str)] = &[
         "school number must be exactly 6 digits",
         "die Schulnummer hat genau 6 Ziffern",
     ),
+    // Imports
+    (
+        "choose the account type of the persons in the table",
+        "wählen Sie den Kontotyp der Personen in der Tabelle",
+    ),
+    (
+        "a table import needs the account type of its persons: choose one",
+        "für eine Tabelle ist der Kontotyp ihrer Personen anzugeben",
+    ),
+    (
+        "must be schild, csv or svws",
+        "muss Schild, Tabelle oder SVWS sein",
+    ),
+    (
+        "this upload has expired; upload again",
+        "diese Datei ist nicht mehr gespeichert; bitte erneut hochladen",
+    ),
+    (
+        "only table uploads can be mapped again",
+        "nur Tabellen lassen sich neu zuordnen",
+    ),
+    (
+        "this import has already run",
+        "dieser Import ist bereits gelaufen",
+    ),
+    (
+        "the data changed since the preview; check the new preview",
+        "die Daten haben sich seit der Vorschau geändert; bitte prüfen Sie die neue Vorschau",
+    ),
+    (
+        "is not the protocol's password",
+        "ist nicht das Passwort des Protokolls",
+    ),
+    ("the file is empty", "die Datei ist leer"),
+    (
+        "the file contains no XML element",
+        "die Datei enthält kein XML-Element",
+    ),
+    ("skip this person", "Person auslassen"),
+    ("skip this record", "Eintrag auslassen"),
+    (
+        "keep the first record, skip this one",
+        "ersten Eintrag behalten, diesen auslassen",
+    ),
+    ("ignore this membership", "Mitgliedschaft ignorieren"),
+    ("leave the field empty", "Feld leer lassen"),
+    // Deletion periods and the school year
+    ("must be 0 to 5 years", "muss 0 bis 5 Jahre sein"),
+    ("must be 0 to 10 years", "muss 0 bis 10 Jahre sein"),
+    ("must look like 2025/26", "muss die Form 2025/26 haben"),
+    ("must look like 2026/27", "muss die Form 2026/27 haben"),
 ];
 
 /// Messages with a name in them: (English prefix, English suffix, German with `{}`).
@@ -105,7 +156,82 @@ const PATTERNS: &[(&str, &str, &str)] = &[
         " is not a right of the matrix",
         "{} ist kein Recht der Rechtematrix",
     ),
+    (
+        "the file has ",
+        " conflict(s); accept the proposed fixes to import",
+        "die Datei hat {} Konflikt(e); übernehmen Sie die vorgeschlagenen Lösungen, um zu importieren",
+    ),
+    (
+        "must be the year after ",
+        "",
+        "muss das Schuljahr nach {} sein",
+    ),
+    (
+        "the school's current school year is ",
+        "",
+        "das aktuelle Schuljahr der Schule ist {}",
+    ),
+    ("malformed XML: ", "", "fehlerhaftes XML: {}"),
 ];
+
+/// Messages with two values: (English prefix, middle, suffix, German with `{1}`, `{2}`).
+const PATTERNS2: &[(&str, &str, &str, &str)] = &[
+    (
+        "the table has no column for ",
+        " (mandatory); columns found: ",
+        "",
+        "die Tabelle hat keine Spalte für {1} (Pflicht); gefundene Spalten: {2}",
+    ),
+    (
+        "the file is for school ",
+        ", this school is ",
+        "",
+        "die Datei ist für die Schule {1}, diese Schule ist {2}",
+    ),
+];
+
+fn two_values(message: &str) -> Option<String> {
+    PATTERNS2.iter().find_map(|(prefix, middle, suffix, de)| {
+        let (a, b) = message
+            .strip_prefix(prefix)?
+            .strip_suffix(suffix)?
+            .split_once(middle)?;
+        Some(de.replace("{1}", a).replace("{2}", b))
+    })
+}
+
+/// `line 3, column 5, /enterprise/person[2]` (or `file`) in the page's language.
+pub fn position(lang: Lang, text: &str) -> String {
+    if lang == Lang::En {
+        return text.to_owned();
+    }
+    if text == "file" {
+        return "Datei".to_owned();
+    }
+    text.split(", ")
+        .map(|part| {
+            if let Some(n) = part.strip_prefix("line ") {
+                format!("Zeile {n}")
+            } else if let Some(c) = part.strip_prefix("column ") {
+                format!("Spalte {c}")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A read error of an import file, `<position>: <message>`, with both parts translated.
+fn file_error(lang: Lang, message: &str) -> Option<String> {
+    let (at, rest) = message.split_once(": ")?;
+    let looks_like_position = at == "file"
+        || at.starts_with("line ")
+        || at.starts_with("column ")
+        || at.starts_with('/')
+        || at.starts_with('$');
+    looks_like_position.then(|| format!("{}: {}", position(lang, at), translate(lang, rest)))
+}
 
 pub fn translate(lang: Lang, message: &str) -> String {
     if lang == Lang::En {
@@ -113,6 +239,12 @@ pub fn translate(lang: Lang, message: &str) -> String {
     }
     if let Some((_, de)) = EXACT.iter().find(|(en, _)| *en == message) {
         return (*de).to_owned();
+    }
+    if let Some(t) = file_error(lang, message) {
+        return t;
+    }
+    if let Some(t) = two_values(message) {
+        return t;
     }
     for (prefix, suffix, de) in PATTERNS {
         if let Some(name) = message

@@ -105,3 +105,23 @@ fn domain_messages_are_translated() {
         "something new"
     );
 }
+
+#[test]
+fn import_file_errors_name_the_place_in_german() {
+    assert_eq!(
+        messages::translate(
+            Lang::De,
+            "line 4, column 12, /enterprise/person[1]: malformed XML: x"
+        ),
+        "Zeile 4, Spalte 12, /enterprise/person[1]: fehlerhaftes XML: x"
+    );
+    assert_eq!(
+        messages::translate(
+            Lang::De,
+            "line 1: the table has no column for Quell-ID (mandatory); columns found: Vorname"
+        ),
+        "Zeile 1: die Tabelle hat keine Spalte für Quell-ID (Pflicht); gefundene Spalten: Vorname"
+    );
+    assert_eq!(messages::position(Lang::De, "file"), "Datei");
+    assert_eq!(messages::position(Lang::En, "line 2"), "line 2");
+}
