@@ -34,11 +34,15 @@ impl State {
         let src = source.as_str();
         let (logins, mails) = imports::taken_logins_and_mails(c, instance).await?;
         let marked_total = schulhof_store::lifecycle::marked(c, instance).await?.len() as u64;
+        let groups = imports::current_groups(c, instance).await?;
+        let current: HashSet<GroupId> = groups.iter().map(|g| g.id).collect();
+        let mut memberships = imports::source_memberships(c, instance, src).await?;
+        memberships.retain(|(g, _)| current.contains(g));
         Ok(State {
             persons: imports::source_persons(c, instance, src).await?,
-            groups: imports::current_groups(c, instance).await?,
+            groups,
             group_names: imports::group_name_keys(c, instance).await?,
-            memberships: imports::source_memberships(c, instance, src).await?,
+            memberships,
             logins,
             mails,
             marked_total,

@@ -474,6 +474,7 @@ impl Platform {
         let detail = serde_json::to_value(summary).ok();
         admin_action(&mut tx, actor, now, "import.apply", &run.file_name, detail).await?;
         tx.commit().await?;
+        self.refresh_statistics(summary).await;
         Ok(summary)
     }
 
@@ -566,12 +567,28 @@ impl Platform {
         )
         .await?;
         tx.commit().await?;
+        self.refresh_statistics(summary).await;
         Ok(ImportOutcome {
             summary,
             plan,
             protocol,
             applied: true,
         })
+    }
+
+    /// After a large import the planner's statistics are stale; best effort.
+    async fn refresh_statistics(&self, s: Summary) {
+        if s.created + s.memberships_added + s.memberships_removed < 500 {
+            return;
+        }
+        let refreshed = async {
+            let mut tx = self.db.begin().await?;
+            schulhof_store::imports::analyze(&mut tx).await?;
+            tx.commit().await
+        };
+        if let Err(e) = refreshed.await {
+            tracing::warn!(error = %e, "could not refresh statistics after an import");
+        }
     }
 
     /// The id of the school with `number`, for system (CLI) use cases.
