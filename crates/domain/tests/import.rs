@@ -815,7 +815,36 @@ async fn deletion_periods_delete_deactivated_accounts_after_the_calendar_year(db
     assert_eq!(ps.len(), 3, "{ps:?}");
 }
 
+async fn svws_and_generated_schild_exports_import_and_reimport_unchanged(db: Db) {
+    use schulhof_import::generate::{SchildSpec, schild_xml, svws_json};
+    let e = env(db).await;
+    let spec = SchildSpec {
+        school_number: SCHOOL.into(),
+        students: 60,
+        teachers: 8,
+        classes: 3,
+        courses: 5,
+        courses_per_student: 3,
+        left_students: 3,
+        seed: 11,
+    };
+    for (format, name, content) in [
+        (Format::Svws, "svws.json", svws_json(&spec)),
+        (Format::Schild, "schild.xml", schild_xml(&spec)),
+    ] {
+        let path = e.file(name, &content);
+        let first = e.import(format, path.clone(), false).await.expect("import").summary;
+        assert_eq!(first.created, 65, "{name}: 57 active pupils and 8 teachers: {first:?}");
+        assert_eq!(first.skipped_left, 3, "{name}");
+        assert!(first.memberships_added > 150, "{name}: {first:?}");
+        let again = e.import(format, path, false).await.expect("again").summary;
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 65), "{name}");
+        assert_eq!((again.memberships_added, again.memberships_removed), (0, 0), "{name}");
+    }
+}
+
 backend_tests!(
+    svws_and_generated_schild_exports_import_and_reimport_unchanged,
     first_import_creates_everything_and_repeating_it_changes_nothing,
     imported_persons_log_in_with_the_initial_password_and_must_change_it,
     a_changed_file_applies_only_its_differences,
