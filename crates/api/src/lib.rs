@@ -6,10 +6,12 @@ mod admin_users;
 mod audit;
 mod error;
 mod extract;
+mod imports;
 mod openapi;
 mod session;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get, post, put};
 use schulhof_front::AppState;
 
@@ -89,6 +91,19 @@ pub fn router() -> Router<AppState> {
             "/api/v1/audit/holds",
             get(audit::holds).post(audit::place_hold),
         )
+        .route(
+            "/api/v1/imports",
+            get(imports::list)
+                .post(imports::upload)
+                .layer(DefaultBodyLimit::max(schulhof_front::upload::MAX_BODY)),
+        )
+        .route("/api/v1/imports/{id}", get(imports::show))
+        .route("/api/v1/imports/{id}/apply", post(imports::apply))
+        .route("/api/v1/imports/{id}/protocol", get(imports::protocol))
+        .route("/api/v1/deletion", get(imports::deletion))
+        .route("/api/v1/deletion/periods", put(imports::set_periods))
+        .route("/api/v1/deletion/confirm", post(imports::confirm))
+        .route("/api/v1/school-year", post(imports::school_year))
         // Unknown API paths answer in JSON; everything else falls to the pages' 404.
         .route("/api/{*rest}", any(error::not_found))
 }

@@ -17,6 +17,78 @@ type Endpoint = (
 pub const ENDPOINTS: &[Endpoint] = &[
     (
         "post",
+        "/api/v1/imports",
+        "Upload a Schild-NRW XML/ZIP, a table or an SVWS JSON; answers with the preview",
+        Some("ImportUpload"),
+        201,
+        Some("ImportRun"),
+    ),
+    (
+        "get",
+        "/api/v1/imports",
+        "The latest import runs",
+        None,
+        200,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/imports/{id}",
+        "An import run; while it can be applied, with its current plan",
+        None,
+        200,
+        Some("ImportRun"),
+    ),
+    (
+        "post",
+        "/api/v1/imports/{id}/apply",
+        "Apply a previewed import in the background (poll the run for the outcome)",
+        Some("ImportApply"),
+        202,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/imports/{id}/protocol",
+        "The protocol with the initial passwords, as a ZIP encrypted with the protocol password",
+        None,
+        200,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/deletion",
+        "Deletion periods, persons marked for deletion and scheduled deletions",
+        None,
+        200,
+        None,
+    ),
+    (
+        "put",
+        "/api/v1/deletion/periods",
+        "Set the deletion periods (years after the end of the calendar year)",
+        Some("DeletionPeriods"),
+        204,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/deletion/confirm",
+        "Deactivate persons marked for deletion; their deletion period starts",
+        Some("DeletionConfirm"),
+        200,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/school-year",
+        "Change the school year (optionally with a previewed import in the same step)",
+        Some("SchoolYearChange"),
+        200,
+        None,
+    ),
+    (
+        "post",
         "/api/v1/session",
         "Log in; sets the session cookie",
         Some("LoginRequest"),
@@ -308,6 +380,12 @@ fn schemas() -> Value {
             }
         },
         "PasswordChange": s(&[("old", "string"), ("new", "string")], &["old", "new"]),
+        "ImportUpload": s(&[("file", "string"), ("format", "string"), ("with_students", "boolean"), ("account_type", "string"), ("zip_password", "string")], &["file", "format"]),
+        "ImportRun": s(&[("run", "object"), ("summary", "object"), ("plan", "object")], &["run"]),
+        "ImportApply": s(&[("protocol_password", "string"), ("accept_fixes", "boolean"), ("skip_groups", "array"), ("expected", "object")], &["protocol_password"]),
+        "DeletionPeriods": s(&[("students", "integer"), ("staff", "integer"), ("organisation", "integer")], &["students", "staff", "organisation"]),
+        "DeletionConfirm": s(&[("logins", "array"), ("all", "boolean")], &[]),
+        "SchoolYearChange": s(&[("from", "string"), ("to", "string"), ("dry_run", "boolean"), ("import", "string"), ("protocol_password", "string"), ("accept_fixes", "boolean")], &["from", "to"]),
         "ExternalMail": s(&[("external_mail", "string")], &["external_mail"]),
         "Consent": s(&[("terms", "boolean"), ("privacy", "boolean")], &["terms"]),
         "ConsentTexts": s(&[("version", "integer"), ("terms", "string"), ("privacy", "string")], &["version", "terms", "privacy"]),
@@ -349,7 +427,13 @@ fn operation(
         "responses": { status.to_string(): ok, "default": err },
     });
     if let Some(b) = body {
-        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
+        // Files travel as multipart forms, everything else as JSON.
+        let media = if b.ends_with("Upload") {
+            "multipart/form-data"
+        } else {
+            "application/json"
+        };
+        op["requestBody"] = json!({ "required": true, "content": { media: { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
     }
     op
 }

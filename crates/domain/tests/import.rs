@@ -833,13 +833,28 @@ async fn svws_and_generated_schild_exports_import_and_reimport_unchanged(db: Db)
         (Format::Schild, "schild.xml", schild_xml(&spec)),
     ] {
         let path = e.file(name, &content);
-        let first = e.import(format, path.clone(), false).await.expect("import").summary;
-        assert_eq!(first.created, 65, "{name}: 57 active pupils and 8 teachers: {first:?}");
+        let first = e
+            .import(format, path.clone(), false)
+            .await
+            .expect("import")
+            .summary;
+        assert_eq!(
+            first.created, 65,
+            "{name}: 57 active pupils and 8 teachers: {first:?}"
+        );
         assert_eq!(first.skipped_left, 3, "{name}");
         assert!(first.memberships_added > 150, "{name}: {first:?}");
         let again = e.import(format, path, false).await.expect("again").summary;
-        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 65), "{name}");
-        assert_eq!((again.memberships_added, again.memberships_removed), (0, 0), "{name}");
+        assert_eq!(
+            (again.created, again.updated, again.unchanged),
+            (0, 0, 65),
+            "{name}"
+        );
+        assert_eq!(
+            (again.memberships_added, again.memberships_removed),
+            (0, 0),
+            "{name}"
+        );
     }
 }
 

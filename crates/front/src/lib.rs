@@ -4,6 +4,7 @@
 mod errors;
 mod lang;
 mod session;
+pub mod upload;
 
 use std::net::SocketAddr;
 

@@ -12,7 +12,7 @@ mod layout;
 mod pages;
 mod render;
 mod schools;
-mod upload;
+
 mod url;
 
 use axum::Router;
@@ -116,7 +116,7 @@ fn import_routes() -> Router<AppState> {
             "/verwaltung/import",
             get(import::show)
                 .post(import::upload)
-                .layer(DefaultBodyLimit::max(upload::MAX_BODY)),
+                .layer(DefaultBodyLimit::max(schulhof_front::upload::MAX_BODY)),
         )
         .route("/verwaltung/import/{id}", get(import_run::show))
         .route("/verwaltung/import/{id}/spalten", post(import_run::remap))

@@ -17,7 +17,7 @@ use crate::forms::{Choice, Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::render;
-use crate::upload::{self, MAX_FILE, Upload, UploadError};
+use schulhof_front::upload::{self, MAX_FILE, Upload, UploadError};
 
 /// The table fields an admin can assign a column to: (name, input name, label key).
 pub const COLUMNS: &[(&str, &str, &str)] = &[
