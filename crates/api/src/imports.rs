@@ -80,6 +80,8 @@ pub async fn upload(
     Authed(actor): Authed,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    // Refused before a byte of the upload is read.
+    state.platform.may_import(&actor)?;
     let form = form.map_err(|_| upload_error(&UploadError::Broken))?;
     let u = upload::read(form, "file")
         .await

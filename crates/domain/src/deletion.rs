@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use schulhof_authz::{ManageDeletion, check};
 use schulhof_store::lifecycle;
 pub use schulhof_store::lifecycle::Periods;
-use schulhof_store::{groups, import_runs, instances, users};
+use schulhof_store::{groups, import_runs, instances};
 use schulhof_types::{AccountType, InstanceId, UserId};
 use serde::Serialize;
 
@@ -200,12 +200,19 @@ impl Platform {
         let now = self.now();
         let mut report = Vec::new();
         let schools = instances::list(&mut self.db.read().await?).await?;
+        // One school's failure must not stop the others, nor the clearing below.
         for school in schools {
-            let deleted = self.delete_due(school.id, now).await?;
-            if deleted != Deleted::default() {
-                tracing::info!(school = %school.school_number, ?deleted, "deletion periods");
+            match self.delete_due(school.id, now).await {
+                Ok(deleted) => {
+                    if deleted != Deleted::default() {
+                        tracing::info!(school = %school.school_number, ?deleted, "deletion periods");
+                    }
+                    report.push((school.school_number, deleted));
+                }
+                Err(e) => {
+                    tracing::error!(school = %school.school_number, error = %e, "deletion periods failed");
+                }
             }
-            report.push((school.school_number, deleted));
         }
         let mut tx = self.db.begin().await?;
         import_runs::system_clear_personal_data(
@@ -226,8 +233,9 @@ impl Platform {
         let (_, periods) = lifecycle::settings(&mut tx, instance).await?;
         let mut deleted = Deleted::default();
         for (id, kind, at) in lifecycle::deactivated(&mut tx, instance).await? {
-            if due(at, years_for(&kind, periods), now) {
-                users::delete(&mut tx, instance, id).await?;
+            if due(at, years_for(&kind, periods), now)
+                && lifecycle::delete_deactivated(&mut tx, instance, id).await?
+            {
                 if kind == AccountType::Schueler.as_str() {
                     deleted.students += 1;
                 } else {

@@ -31,6 +31,14 @@ pub struct YearChange {
     pub applied: bool,
 }
 
+/// What the log keeps of a change: counts, no names.
+fn audit_detail(c: &YearChange) -> serde_json::Value {
+    json!({
+        "from": c.from, "to": c.to, "archived_groups": c.archived_groups.len(),
+        "leavers": c.leavers.len(), "import": c.import,
+    })
+}
+
 /// `2025/26` → 2025, if well-formed.
 fn start_year(y: &str) -> Option<i32> {
     let (a, b) = y.trim().split_once('/')?;
@@ -81,7 +89,7 @@ impl Platform {
         if dry_run {
             return Ok(change);
         }
-        let detail = serde_json::to_value(&change).ok();
+        let detail = Some(audit_detail(&change));
         admin_action(&mut tx, actor, now, "school_year.change", to, detail).await?;
         tx.commit().await?;
         Ok(YearChange {
@@ -109,9 +117,6 @@ impl Platform {
             check_protocol_password(&go.protocol_password)?;
         }
         let (view, data) = self.run_data(instance, run).await?;
-        if !matches!(view.status.as_str(), "previewed" | "failed") {
-            return Err(DomainError::conflict("run", "this import has already run"));
-        }
         let mut options = view.options.clone();
         options.skip_groups = go.skip_groups.clone();
         let file = NewYearFile {
@@ -121,14 +126,28 @@ impl Platform {
         };
         let now = self.now();
         let mut tx = self.db.begin().await?;
+        // Claimed in this transaction: a second click, or the import page, cannot apply the
+        // same run again; a dry run rolls the claim back.
+        if !import_runs::claim_for_apply(&mut tx, instance, run, now).await? {
+            return Err(DomainError::conflict(
+                "run",
+                "this import is running or has already run",
+            ));
+        }
         let (change, rows) = year_change(&mut tx, instance, from, to, Some(file), now).await?;
         if dry_run {
             return Ok(change);
         }
         let summary = json!(change.import.unwrap_or_default()).to_string();
         let protocol = protocol_zip(&rows, &go.protocol_password)?;
-        import_runs::set_applied(&mut tx, instance, run, &summary, Some(&protocol), now).await?;
-        let detail = serde_json::to_value(&change).ok();
+        if !import_runs::set_applied(&mut tx, instance, run, &summary, Some(&protocol), now).await?
+        {
+            return Err(DomainError::conflict(
+                "run",
+                "this import is running or has already run",
+            ));
+        }
+        let detail = Some(audit_detail(&change));
         admin_action(&mut tx, actor, now, "school_year.change", to, detail).await?;
         tx.commit().await?;
         Ok(YearChange {
@@ -137,7 +156,8 @@ impl Platform {
         })
     }
 
-    /// The CLI's school-year change, with the new year's import if one is given.
+    /// The CLI's school-year change, with the new year's import if one is given; returns
+    /// the import's protocol rows (initial passwords) for the operator to keep.
     pub async fn system_school_year(
         &self,
         school_number: &str,
@@ -145,7 +165,7 @@ impl Platform {
         to: &str,
         import: Option<SystemImport>,
         dry_run: bool,
-    ) -> Result<YearChange, DomainError> {
+    ) -> Result<(YearChange, Vec<ProtocolRow>), DomainError> {
         let instance = self.system_school(school_number).await?;
         let now = self.now();
         let file = match &import {
@@ -157,16 +177,27 @@ impl Platform {
             None => None,
         };
         let mut tx = self.db.begin().await?;
-        let (change, _) = year_change(&mut tx, instance, from, to, file, now).await?;
+        let (change, rows) = year_change(&mut tx, instance, from, to, file, now).await?;
         if dry_run {
-            return Ok(change);
+            return Ok((change, Vec::new()));
         }
-        system_audit(&mut tx, instance, now, "school_year.change", to, &change).await?;
+        system_audit(
+            &mut tx,
+            instance,
+            now,
+            "school_year.change",
+            to,
+            &audit_detail(&change),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(YearChange {
-            applied: true,
-            ..change
-        })
+        Ok((
+            YearChange {
+                applied: true,
+                ..change
+            },
+            rows,
+        ))
     }
 }
 

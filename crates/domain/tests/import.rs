@@ -398,6 +398,7 @@ async fn a_changed_file_applies_only_its_differences(db: Db) {
         .await
         .expect("overview");
     assert_eq!(overview.marked.len(), 1);
+    e.clock.advance(Duration::minutes(5));
     assert_eq!(
         e.platform
             .confirm_deletions(&admin, &[])
@@ -646,6 +647,11 @@ async fn school_year_change_archives_classes_and_moves_leavers_out(db: Db) {
         matches!(refused, Err(DomainError::Conflict { field: "group", .. })),
         "{refused:?}"
     );
+    let refused = e.platform.delete_group(&admin, old.id).await;
+    assert!(
+        matches!(refused, Err(DomainError::Conflict { field: "group", .. })),
+        "kept for its period: {refused:?}"
+    );
 }
 
 async fn school_year_change_applies_the_new_years_file_in_one_step(db: Db) {
@@ -858,7 +864,93 @@ async fn svws_and_generated_schild_exports_import_and_reimport_unchanged(db: Db)
     }
 }
 
+/// Review findings: a table's Quell-ID of another type, memberships in another source's
+/// group of the same id, and an admin's deactivation surviving a re-import.
+async fn imports_respect_types_other_sources_and_the_admins_deactivation(db: Db) {
+    let e = env(db).await;
+    let teachers = "Quell-ID;Nachname;Vorname;Gruppen\n1;Müller;Hans;Mathe\n";
+    let path = e.file("lehrer.csv", teachers);
+    let input = |path: PathBuf, t: AccountType| SystemImport {
+        upload: UploadInput {
+            format: Format::Table,
+            file_name: "t".into(),
+            path,
+            zip_password: None,
+            with_students: true,
+            account_type: Some(t),
+            columns: Columns::default(),
+        },
+        dry_run: false,
+        accept_fixes: true,
+    };
+    let p = ImportProgress::new();
+    e.platform
+        .system_import(SCHOOL, input(path, AccountType::Lehrer), &p)
+        .await
+        .expect("teachers");
+    let students = e.file(
+        "schueler.csv",
+        "Quell-ID;Nachname;Vorname;Klasse\n1;Klein;Anna;5a\n",
+    );
+    let out = e
+        .platform
+        .system_import(SCHOOL, input(students, AccountType::Schueler), &p)
+        .await
+        .expect("students");
+    assert_eq!(
+        (
+            out.summary.created,
+            out.summary.updated,
+            out.summary.conflicts
+        ),
+        (0, 0, 1),
+        "{:?}",
+        out.plan.conflicts
+    );
+    assert!(matches!(
+        out.plan.conflicts[0].kind,
+        schulhof_import::ConflictKind::OtherAccountType { .. }
+    ));
+
+    // A Schild group whose id equals the table group's name leaves the table group alone.
+    let (persons, _) = school_file();
+    let groups = [("Mathe", "Mathe (Schild)")];
+    e.schild(&persons, &groups).await;
+    let admin = e.admin().await;
+    let mathe = e
+        .platform
+        .list_groups(&admin, "mathe")
+        .await
+        .expect("groups");
+    let table_group = mathe
+        .iter()
+        .find(|g| g.name == "Mathe")
+        .expect("table group");
+    e.platform
+        .set_membership(&admin, table_group.id, "renee.weiss", true)
+        .await
+        .expect("add by hand");
+    let again = e.schild(&persons, &groups).await.summary;
+    assert_eq!(again.memberships_removed, 0, "{again:?}");
+
+    // Deactivated by the admin, then gone from the file and back: stays deactivated.
+    e.platform
+        .set_user_active(&admin, "juergen.mueller", false)
+        .await
+        .expect("deactivate");
+    let without: Vec<P> = persons.iter().filter(|p| p.id != "S1").cloned().collect();
+    e.schild(&without, &groups).await;
+    e.schild(&persons, &groups).await;
+    let (ps, _) = e.state(false).await;
+    assert!(
+        ps.iter()
+            .any(|p| p.starts_with("S1|") && p.contains("|false|false|")),
+        "{ps:?}"
+    );
+}
+
 backend_tests!(
+    imports_respect_types_other_sources_and_the_admins_deactivation,
     svws_and_generated_schild_exports_import_and_reimport_unchanged,
     first_import_creates_everything_and_repeating_it_changes_nothing,
     imported_persons_log_in_with_the_initial_password_and_must_change_it,

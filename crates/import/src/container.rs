@@ -82,8 +82,8 @@ pub(crate) fn with_stream<T>(
     let (file, magic) = open(path)?;
     match magic {
         Magic::Plain => parse(Box::new(BufReader::new(file))),
-        Magic::Gzip => parse(Box::new(BufReader::new(GzipReader(MultiGzDecoder::new(
-            BufReader::new(file),
+        Magic::Gzip => parse(Box::new(BufReader::new(Capped::new(GzipReader(
+            MultiGzDecoder::new(BufReader::new(file)),
         ))))),
         Magic::Zip => {
             let mut archive = open_zip(BufReader::new(file))?;
@@ -92,7 +92,7 @@ pub(crate) fn with_stream<T>(
                 verify_entry(&mut archive, index, password)?;
             }
             let entry = open_entry(&mut archive, index, password)?;
-            parse(Box::new(BufReader::new(entry)))
+            parse(Box::new(BufReader::new(Capped::new(entry))))
         }
     }
 }
@@ -257,6 +257,37 @@ impl<R: Read> Read for EntryReader<R> {
             };
             io::Error::other(ContainerError(text))
         })
+    }
+}
+
+/// Packed content may unpack to far more than was uploaded: past this, reading stops.
+pub(crate) const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A reader that fails once more than [`MAX_UNPACKED_BYTES`] came out of it.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R> Capped<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            left: MAX_UNPACKED_BYTES,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            io::Error::other(ContainerError(format!(
+                "the packed file unpacks to more than {} MB",
+                MAX_UNPACKED_BYTES >> 20
+            )))
+        })?;
+        Ok(n)
     }
 }
 

@@ -123,6 +123,9 @@ pub enum ConflictKind {
     /// `institutionroletype` (or the table's type) is not one we know: the person is
     /// skipped; the admin imports it again with the right type.
     UnknownAccountType { value: String },
+    /// A table's Quell-ID belongs to a person of another account type (tables are imported
+    /// one type at a time): the person is skipped and stays as it is.
+    OtherAccountType { stored: String },
     /// A membership names a person or group the file does not contain: ignored.
     UnknownReference,
     /// A value that cannot be read (a birthday that is no date): the field is left empty.
@@ -137,6 +140,7 @@ impl ConflictKind {
             ConflictKind::MissingSourceId => "skip this record",
             ConflictKind::DuplicateSourceId => "keep the first record, skip this one",
             ConflictKind::UnknownAccountType { .. } => "skip this person",
+            ConflictKind::OtherAccountType { .. } => "skip this person",
             ConflictKind::UnknownReference => "ignore this membership",
             ConflictKind::BadValue { .. } => "leave the field empty",
         }

@@ -67,6 +67,7 @@ fn kind(k: &ConflictKind) -> &'static str {
         ConflictKind::MissingSourceId => "source_id",
         ConflictKind::DuplicateSourceId => "duplicate",
         ConflictKind::UnknownAccountType { .. } => "account_type",
+        ConflictKind::OtherAccountType { .. } => "other_account_type",
         ConflictKind::UnknownReference => "reference",
         ConflictKind::BadValue { .. } => "bad_value",
     }

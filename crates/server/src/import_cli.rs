@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use schulhof_domain::import::{
-    Columns, Format, ImportOutcome, ImportProgress, SystemImport, UploadInput, protocol_csv,
-    protocol_zip,
+    Columns, Format, ImportOutcome, ImportProgress, ProtocolRow, SystemImport, UploadInput,
+    check_protocol_password, protocol_csv, protocol_zip,
 };
 use schulhof_domain::{DomainError, Platform};
 use schulhof_types::AccountType;
@@ -80,17 +80,58 @@ pub struct ImportArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
-    /// Write the protocol (with initial passwords) as CSV to this file.
+    #[command(flatten)]
+    out: ProtocolArgs,
+}
+
+/// Where the initial passwords go.
+#[derive(Args, Debug)]
+pub struct ProtocolArgs {
+    /// Write the protocol (with initial passwords) as CSV to this file (mode 0600).
     #[arg(long, value_name = "OUT.csv")]
     protocol: Option<PathBuf>,
     /// Write the protocol as a ZIP encrypted (AES-256) with this password instead.
-    #[arg(
-        long,
-        requires = "protocol",
-        hide_env_values = true,
-        env = "SCHULHOF_PROTOCOL_PASSWORD"
-    )]
+    #[arg(long, hide_env_values = true, env = "SCHULHOF_PROTOCOL_PASSWORD")]
     protocol_password: Option<String>,
+}
+
+impl ProtocolArgs {
+    /// Checks the password and creates the file (readable only by its owner) before
+    /// anything is imported, so the passwords cannot be lost to an unwritable path.
+    fn prepare(&self) -> Result<Option<std::fs::File>, String> {
+        let Some(path) = &self.protocol else {
+            return Ok(None);
+        };
+        if let Some(pw) = &self.protocol_password {
+            check_protocol_password(pw).map_err(|e| format!("--protocol-password: {e}"))?;
+        }
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        open.open(path)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn write(&self, file: Option<std::fs::File>, rows: &[ProtocolRow]) -> Result<(), String> {
+        use std::io::Write as _;
+        let created = rows.iter().filter(|r| r.initial_password.is_some()).count();
+        let Some(mut file) = file else {
+            if created > 0 {
+                eprintln!(
+                    "warning: {created} new person(s) got initial passwords that are in no protocol (no --protocol); reset their passwords to hand out new ones"
+                );
+            }
+            return Ok(());
+        };
+        let bytes = match &self.protocol_password {
+            Some(pw) => protocol_zip(rows, pw),
+            None => protocol_csv(rows),
+        }
+        .map_err(|e| e.to_string())?;
+        file.write_all(&bytes).map_err(|e| e.to_string())
+    }
 }
 
 #[derive(Args, Debug)]
@@ -114,6 +155,8 @@ pub struct SchoolYearArgs {
     read: ReadArgs,
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    out: ProtocolArgs,
 }
 
 fn columns(specs: &[String]) -> Result<Columns, String> {
@@ -215,6 +258,10 @@ pub async fn import(platform: &Platform, a: ImportArgs) -> i32 {
             format!("{}: no such file", a.file.display()),
         );
     }
+    let protocol_file = match if a.dry_run { Ok(None) } else { a.out.prepare() } {
+        Ok(f) => f,
+        Err(e) => return fail(EXIT_BAD_INPUT, e),
+    };
     let progress = Arc::new(ImportProgress::new());
     let ticker = Ticker::start(progress.clone());
     // Conflicts are reported with the preview; without --accept-fixes nothing is applied.
@@ -249,22 +296,13 @@ pub async fn import(platform: &Platform, a: ImportArgs) -> i32 {
         );
         return EXIT_CONFLICTS;
     }
-    if let Some(path) = &a.protocol
-        && outcome.applied
+    if outcome.applied
+        && let Err(e) = a.out.write(protocol_file, &outcome.protocol)
     {
-        let bytes = match &a.protocol_password {
-            Some(pw) => protocol_zip(&outcome.protocol, pw),
-            None => protocol_csv(&outcome.protocol),
-        };
-        let written = bytes
-            .map_err(|e| e.to_string())
-            .and_then(|b| std::fs::write(path, b).map_err(|e| format!("{}: {e}", path.display())));
-        if let Err(e) = written {
-            return fail(
-                1,
-                format!("the import was applied, but the protocol could not be written: {e}"),
-            );
-        }
+        return fail(
+            1,
+            format!("the import was applied, but the protocol could not be written: {e}"),
+        );
     }
     0
 }
@@ -384,13 +422,25 @@ pub async fn school_year(platform: &Platform, a: SchoolYearArgs) -> i32 {
         },
         _ => None,
     };
-    let change = match platform
+    let protocol_file = match if a.dry_run { Ok(None) } else { a.out.prepare() } {
+        Ok(f) => f,
+        Err(e) => return fail(EXIT_BAD_INPUT, e),
+    };
+    let (change, rows) = match platform
         .system_school_year(&a.instance, &a.from, &a.to, import, a.dry_run)
         .await
     {
         Ok(c) => c,
         Err(e) => return fail(domain_exit(&e), e),
     };
+    if change.applied
+        && let Err(e) = a.out.write(protocol_file, &rows)
+    {
+        return fail(
+            1,
+            format!("the school year was changed, but the protocol could not be written: {e}"),
+        );
+    }
     if a.json {
         println!("{}", json!(change));
         return 0;

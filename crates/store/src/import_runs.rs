@@ -151,7 +151,8 @@ pub async fn set_status(
     Ok(())
 }
 
-/// Records a finished apply: the counts and the encrypted protocol.
+/// Records a finished apply: the counts and the encrypted protocol. False when the run was
+/// no longer claimed for this apply (the caller must then roll back).
 pub async fn set_applied(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -159,13 +160,13 @@ pub async fn set_applied(
     summary: &str,
     protocol: Option<&[u8]>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    on!(c, c => sqlx::query(
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
         "UPDATE import_runs SET status = 'applied', summary = $3, protocol = $4, applied_at = $5,
-            error = NULL WHERE instance_id = $1 AND id = $2")
+            error = NULL WHERE instance_id = $1 AND id = $2 AND status = 'running'")
         .bind(instance.0).bind(id).bind(summary).bind(protocol).bind(to_us(now))
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(n == 1)
 }
 
 pub async fn protocol(
@@ -187,7 +188,8 @@ pub async fn system_clear_personal_data(
 ) -> Result<u64, StoreError> {
     on!(c, c => sqlx::query(
         "UPDATE import_runs SET upload = NULL, data = NULL, protocol = NULL
-         WHERE created_at < $1 AND (upload IS NOT NULL OR data IS NOT NULL OR protocol IS NOT NULL)")
+         WHERE created_at < $1 AND (applied_at IS NULL OR applied_at < $1)
+           AND (upload IS NOT NULL OR data IS NOT NULL OR protocol IS NOT NULL)")
         .bind(to_us(cutoff)).execute(&mut *c).await.map(|r| r.rows_affected()))
     .map_err(Into::into)
 }
@@ -201,7 +203,7 @@ pub async fn claim_for_apply(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
-        "UPDATE import_runs SET status = 'running', error = NULL, applied_at = $3
+        "UPDATE import_runs SET status = 'running', error = NULL, started_at = $3
          WHERE instance_id = $1 AND id = $2 AND status IN ('previewed', 'failed')")
         .bind(instance.0).bind(id).bind(to_us(now)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
@@ -215,7 +217,7 @@ pub async fn system_fail_stale(
 ) -> Result<u64, StoreError> {
     on!(c, c => sqlx::query(
         "UPDATE import_runs SET status = 'failed', error = 'interrupted; nothing was changed'
-         WHERE status = 'running' AND applied_at < $1")
+         WHERE status = 'running' AND started_at < $1")
         .bind(to_us(claimed_before)).execute(&mut *c).await.map(|r| r.rows_affected()))
     .map_err(Into::into)
 }

@@ -196,23 +196,38 @@ pub struct PersonUpdate {
     pub search_text: String,
 }
 
-pub async fn update_person(
+/// Updates many persons in multi-row statements: a class promotion changes most of a
+/// school at once.
+pub async fn update_persons(
     c: &mut impl AsConn,
     instance: InstanceId,
-    u: &PersonUpdate,
+    rows: &[PersonUpdate],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    on!(c, c => sqlx::query(
-        "UPDATE users SET first_name = $3, last_name = $4, birthday = $5, class_label = $6,
-            search_text = $7, updated_at = $8 WHERE instance_id = $1 AND id = $2")
-        .bind(instance.0).bind(u.id.0).bind(&u.first_name).bind(&u.last_name).bind(&u.birthday)
-        .bind(&u.class_label).bind(&u.search_text).bind(to_us(now))
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    for chunk in rows.chunks(CHUNK) {
+        on!(c, c => {
+            let mut q = QueryBuilder::new(
+                "WITH v(id, first_name, last_name, birthday, class_label, search_text) AS (");
+            q.push_values(chunk, |mut b, u| {
+                b.push_bind(u.id.0).push_bind(u.first_name.clone()).push_bind(u.last_name.clone())
+                    .push_bind(u.birthday.clone()).push_bind(u.class_label.clone())
+                    .push_bind(u.search_text.clone());
+            });
+            q.push(") UPDATE users SET first_name = v.first_name, last_name = v.last_name, \
+                    birthday = v.birthday, class_label = v.class_label, \
+                    search_text = v.search_text, updated_at = ")
+                .push_bind(to_us(now))
+                .push(" FROM v WHERE users.instance_id = ").push_bind(instance.0)
+                .push(" AND users.id = v.id");
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 
 /// Marks persons for deletion (`Some(now)`) or clears the mark (`None`). Clearing the mark
-/// of an account that was deactivated because of it activates it again.
+/// of an account deactivated since it was marked (the admin confirmed the deletion)
+/// activates it again; one deactivated before the mark stays deactivated.
 pub async fn set_marked(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -228,8 +243,15 @@ pub async fn set_marked(
                     q.push("marked_for_deletion_at = ").push_bind(to_us(at));
                 }
                 None => {
-                    q.push("marked_for_deletion_at = NULL, deactivated_at = NULL, active = ")
-                        .push_bind(true);
+                    q.push(
+                        "active = CASE WHEN deactivated_at > marked_for_deletion_at THEN ",
+                    )
+                    .push_bind(true)
+                    .push(
+                        " ELSE active END, deactivated_at = CASE WHEN deactivated_at > \
+                         marked_for_deletion_at THEN NULL ELSE deactivated_at END, \
+                         marked_for_deletion_at = NULL",
+                    );
                 }
             }
             q.push(", updated_at = ").push_bind(to_us(now));
@@ -321,10 +343,18 @@ pub async fn delete_memberships(
     instance: InstanceId,
     pairs: &[(GroupId, UserId)],
 ) -> Result<(), StoreError> {
-    for (g, u) in pairs {
-        on!(c, c => sqlx::query(
-            "DELETE FROM memberships WHERE instance_id = $1 AND group_id = $2 AND user_id = $3")
-            .bind(instance.0).bind(g.0).bind(u.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    for chunk in pairs.chunks(CHUNK) {
+        on!(c, c => {
+            let mut q = QueryBuilder::new("DELETE FROM memberships WHERE instance_id = ");
+            q.push_bind(instance.0).push(" AND (group_id, user_id) IN (VALUES ");
+            let mut s = q.separated(", ");
+            for (g, u) in chunk {
+                s.push("(").push_bind_unseparated(g.0).push_unseparated(", ")
+                    .push_bind_unseparated(u.0).push_unseparated(")");
+            }
+            q.push(")");
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
     }
     Ok(())
 }

@@ -188,6 +188,28 @@ pub async fn deactivated(
         .collect())
 }
 
+/// Deletes a person whose deletion period ended, if still deactivated (an import may have
+/// brought the person back in the meantime). Returns whether it was deleted.
+pub async fn delete_deactivated(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: UserId,
+) -> Result<bool, StoreError> {
+    // The DELETE itself decides, so no reactivation can slip in between check and delete.
+    let n = on!(c, c => sqlx::query(
+        "DELETE FROM users WHERE instance_id = $1 AND id = $2 AND active = $3")
+        .bind(instance.0).bind(id.0).bind(false).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Ok(false);
+    }
+    on!(c, c => sqlx::query(
+        "DELETE FROM right_grants WHERE instance_id = $1 AND subject_kind = 'user' AND subject_id = $2")
+        .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on!(c, c => sqlx::query("UPDATE users SET holder_id = NULL WHERE instance_id = $1 AND holder_id = $2")
+        .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(true)
+}
+
 /// Archived groups with when they were archived.
 pub async fn archived_groups(
     c: &mut impl AsConn,

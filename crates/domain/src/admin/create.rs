@@ -174,6 +174,12 @@ async fn join_groups(
         let group = group_store::find_by_name(c, instance, name).await?;
         let group = group
             .ok_or_else(|| DomainError::invalid("groups", format!("no group named {name}")))?;
+        if group_store::is_archived(c, instance, group.id).await? {
+            return Err(DomainError::invalid(
+                "groups",
+                format!("{name} belongs to a past school year"),
+            ));
+        }
         group_store::add_member(c, instance, group.id, user, now).await?;
     }
     Ok(())

@@ -210,6 +210,8 @@ impl Platform {
         let g = store::get(&mut tx, grant.instance(), id)
             .await?
             .ok_or(DomainError::NotFound)?;
+        // Archived classes and courses are kept for their deletion period.
+        refuse_archived(&mut tx, grant.instance(), id).await?;
         store::delete(&mut tx, grant.instance(), id).await?;
         admin_action(&mut tx, actor, now, "group.delete", &g.name, None).await?;
         tx.commit().await?;

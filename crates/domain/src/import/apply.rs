@@ -47,11 +47,14 @@ pub(crate) async fn apply(
         imports::insert_persons(tx, &rows, now).await?;
         progress.advance(chunk.len() as u64);
     }
-    for p in &plan.update {
-        imports::update_person(tx, instance, &update_of(data, p), now).await?;
-        let what: Vec<&str> = p.changes.iter().map(|c| c.field).collect();
-        protocol.push(row(p, None, "updated", what.join(", ")));
-        progress.advance(1);
+    for chunk in plan.update.chunks(STEP) {
+        let rows: Vec<_> = chunk.iter().map(|p| update_of(data, p)).collect();
+        imports::update_persons(tx, instance, &rows, now).await?;
+        for p in chunk {
+            let what: Vec<&str> = p.changes.iter().map(|c| c.field).collect();
+            protocol.push(row(p, None, "updated", what.join(", ")));
+        }
+        progress.advance(chunk.len() as u64);
     }
     protocol.extend(
         plan.unchanged

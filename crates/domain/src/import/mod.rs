@@ -14,7 +14,10 @@ mod service;
 
 pub use plan::{Change, Plan, PlannedGroup, PlannedPerson};
 pub use progress::ImportProgress;
-pub use protocol::{Letter, LetterClass, archive as protocol_zip, csv as protocol_csv};
+pub use protocol::{
+    Letter, LetterClass, archive as protocol_zip, check_protocol_password, csv as protocol_csv,
+};
+pub use schulhof_import::protocol::ProtocolRow;
 pub use schulhof_import::{ColumnMap, Format, ImportData};
 pub use service::{ApplyInput, ImportOutcome, RunView, SystemImport, UploadInput};
 

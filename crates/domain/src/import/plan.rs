@@ -190,15 +190,26 @@ fn plan_groups(
         });
         if let Some(e) = existing {
             let own_source = e.source.as_deref() == Some(src);
-            let renamed = own_source && e.name != g.name && !names.contains(&key(&g.name));
+            let wants_rename = own_source && e.name != g.name;
+            let free = key(&g.name) == key(&e.name) || !names.contains(&key(&g.name));
+            let renamed = wants_rename && free;
             if renamed {
                 names.insert(key(&g.name));
+            } else if wants_rename {
+                plan.notices.push(format!(
+                    "group {}: the file's name {} is taken by another group; the group keeps its name",
+                    e.name, g.name
+                ));
             }
             resolved.insert(g.source_id.clone(), (e.id, own_source, true));
             plan.existing_groups.push(PlannedGroup {
                 id: e.id,
                 source_id: g.source_id.clone(),
-                name: g.name.clone(),
+                name: if renamed {
+                    g.name.clone()
+                } else {
+                    e.name.clone()
+                },
                 kind: e.kind.clone(),
                 renamed_from: renamed.then(|| e.name.clone()),
                 skipped: false,
@@ -220,9 +231,11 @@ fn plan_groups(
             own_source: true,
         });
     }
+    // Tables name their groups and are imported one account type at a time: a group
+    // missing from one table is not expired.
     let in_file: HashSet<&str> = data.groups.iter().map(|g| g.source_id.as_str()).collect();
     for (sid, g) in own {
-        if !in_file.contains(sid) {
+        if data.source != Source::Csv && !in_file.contains(sid) {
             plan.expired_groups.push(PlannedGroup {
                 id: g.id,
                 source_id: sid.to_owned(),
@@ -333,6 +346,20 @@ pub(crate) fn plan(
             continue;
         }
         let planned = match existing {
+            Some(s) if data.source == Source::Csv && s.kind != p.account_type.as_str() => {
+                plan.conflicts.push(Conflict {
+                    position: p.position.clone(),
+                    source_id: Some(p.source_id.clone()),
+                    kind: schulhof_import::ConflictKind::OtherAccountType {
+                        stored: s.kind.clone(),
+                    },
+                    message: format!(
+                        "Quell-ID {} belongs to {} ({}); import it with that account type",
+                        p.source_id, s.login, s.kind
+                    ),
+                });
+                continue;
+            }
             Some(s) => {
                 if s.marked_for_deletion {
                     plan.unmark.push(s.id);
@@ -423,15 +450,12 @@ fn plan_memberships(
     wanted: HashSet<(GroupId, UserId)>,
     plan: &mut Plan,
 ) {
-    let own_groups: HashSet<GroupId> = state
-        .groups
-        .iter()
-        .filter(|g| {
-            g.source_id
-                .as_deref()
-                .is_some_and(|sid| groups.get(sid).is_some_and(|r| r.1))
-        })
-        .map(|g| g.id)
+    // The groups of the import's own source that the file names: only there do
+    // memberships follow the file.
+    let own_groups: HashSet<GroupId> = groups
+        .values()
+        .filter(|(_, own, _)| *own)
+        .map(|(id, _, _)| *id)
         .collect();
     // Only persons the file really lists: one skipped for a conflict keeps its groups.
     let in_file: HashSet<UserId> = plan

@@ -28,7 +28,7 @@ pub struct LetterClass {
 }
 
 /// The protocol password must be worth its name.
-pub(crate) fn check_protocol_password(password: &str) -> Result<(), DomainError> {
+pub fn check_protocol_password(password: &str) -> Result<(), DomainError> {
     if password.chars().count() < 8 {
         return Err(DomainError::invalid(
             "protocol_password",

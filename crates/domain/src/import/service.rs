@@ -178,7 +178,7 @@ fn scope(opts: &RunOptions) -> Result<Scope, DomainError> {
 
 /// Plans `data` against the school as it is inside `tx`.
 pub(crate) async fn plan_in(
-    tx: &mut Tx,
+    tx: &mut impl schulhof_store::AsConn,
     instance: InstanceId,
     data: &ImportData,
     opts: &RunOptions,
@@ -241,6 +241,12 @@ fn json<T: Serialize>(v: &T) -> Result<String, DomainError> {
 }
 
 impl Platform {
+    /// Whether `actor` may import: asked before an upload is even read.
+    pub fn may_import(&self, actor: &Actor) -> Result<(), DomainError> {
+        check(&actor.token, ImportUsers)?;
+        Ok(())
+    }
+
     /// Reads an uploaded file and stores what it holds as a new run, ready for preview.
     pub async fn import_upload(&self, actor: &Actor, u: UploadInput) -> Result<Uuid, DomainError> {
         let grant = check(&actor.token, ImportUsers)?;
@@ -316,10 +322,9 @@ impl Platform {
             run.headers = self.run_headers(grant.instance(), id).await?;
             fill_guessed(&mut run.options.columns, &run.headers);
         }
-        // Planning reads only; the transaction is rolled back.
-        let mut tx = self.db.begin().await?;
-        let plan = plan_in(&mut tx, grant.instance(), &data, &run.options).await?;
-        drop(tx);
+        // Planning reads only: a read connection, no write lock.
+        let mut h = self.db.read().await?;
+        let plan = plan_in(&mut h, grant.instance(), &data, &run.options).await?;
         Ok((run, plan))
     }
 
@@ -469,8 +474,14 @@ impl Platform {
         let rows =
             apply::apply(&mut tx, instance, &data, &plan, Some(&year), progress, now).await?;
         let archive = archive(&rows, &input.protocol_password)?;
-        import_runs::set_applied(&mut tx, instance, id, &json(&summary)?, Some(&archive), now)
-            .await?;
+        if !import_runs::set_applied(&mut tx, instance, id, &json(&summary)?, Some(&archive), now)
+            .await?
+        {
+            return Err(DomainError::conflict(
+                "run",
+                "the import was interrupted; apply it again",
+            ));
+        }
         let detail = serde_json::to_value(summary).ok();
         admin_action(&mut tx, actor, now, "import.apply", &run.file_name, detail).await?;
         tx.commit().await?;

@@ -42,6 +42,8 @@ CREATE TABLE import_runs (
     protocol BYTEA,
     created_by UUID,
     created_at BIGINT NOT NULL,
+    -- When an apply claimed the run; a run "running" for long was cut off.
+    started_at BIGINT,
     applied_at BIGINT,
     PRIMARY KEY (instance_id, id)
 );

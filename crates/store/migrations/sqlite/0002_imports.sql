@@ -42,6 +42,8 @@ CREATE TABLE import_runs (
     protocol BLOB,
     created_by BLOB,
     created_at INTEGER NOT NULL,
+    -- When an apply claimed the run; a run "running" for long was cut off.
+    started_at INTEGER,
     applied_at INTEGER,
     PRIMARY KEY (instance_id, id)
 ) STRICT;

@@ -265,6 +265,10 @@ pub async fn upload(
     r: Ready,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    // Refused before a byte of the upload is read.
+    if let Err(e) = state.platform.may_import(&r.actor) {
+        return r.fail(e);
+    }
     let tr = r.page.tr();
     let read = match form {
         Ok(form) => upload::read(form, "datei").await,
