@@ -40,7 +40,7 @@ impl FormatArg {
 }
 
 /// How to read a file; shared by `import` and `school-year`.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Clone)]
 pub struct ReadArgs {
     /// Import students too (the default).
     #[arg(long, overrides_with = "without_students")]
@@ -63,7 +63,7 @@ pub struct ReadArgs {
     accept_fixes: bool,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args)]
 pub struct ImportArgs {
     /// The kind of file.
     format: FormatArg,
@@ -85,7 +85,7 @@ pub struct ImportArgs {
 }
 
 /// Where the initial passwords go.
-#[derive(Args, Debug)]
+#[derive(Args)]
 pub struct ProtocolArgs {
     /// Write the protocol (with initial passwords) as CSV to this file (mode 0600).
     #[arg(long, value_name = "OUT.csv")]
@@ -134,7 +134,7 @@ impl ProtocolArgs {
     }
 }
 
-#[derive(Args, Debug)]
+#[derive(Args)]
 pub struct SchoolYearArgs {
     #[arg(long)]
     instance: String,
