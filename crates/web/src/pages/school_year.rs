@@ -1,6 +1,6 @@
 //! `/verwaltung/schuljahr`: the school-year change. A preview (dry run) lists the classes
-//! and courses to archive and the persons who leave; then the change itself. The new
-//! year's file is imported afterwards on the import page.
+//! and courses to archive, the persons who leave and, when an uploaded import is chosen,
+//! what it will do; then the change itself, with that import in the same step.
 
 use askama::Template;
 use axum::Form;
@@ -8,14 +8,18 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use schulhof_domain::DomainError;
+use schulhof_domain::import::ApplyInput;
 use schulhof_domain::school_year::YearChange;
 use schulhof_front::AppState;
 use serde::Deserialize;
+use uuid::Uuid;
 
 use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
+use crate::pages::import::when;
+use crate::pages::import_summary::{Count, counts};
 use crate::render;
 
 #[derive(Template)]
@@ -28,6 +32,42 @@ struct YearPage {
     preview: Option<YearView>,
     /// The change just made.
     done: Option<YearView>,
+    /// With an import: its protocol password and, for conflicts, the consent to the fixes.
+    apply: Option<FormView>,
+}
+
+fn apply_fields(tr: Tr, conflicts: u64) -> FormView {
+    let mut fields = vec![
+        Field::new(
+            tr,
+            "year-pw",
+            "protocol_password",
+            "import.protocol_password",
+        )
+        .kind("password")
+        .auto("new-password")
+        .required()
+        .attr("minlength", "8")
+        .hint(tr, "import.protocol_password_hint"),
+        Field::new(
+            tr,
+            "year-pw2",
+            "protocol_password2",
+            "import.protocol_password_repeat",
+        )
+        .kind("password")
+        .auto("new-password")
+        .required()
+        .attr("minlength", "8"),
+    ];
+    if conflicts > 0 {
+        fields.push(
+            Field::new(tr, "year-fixes", "accept_fixes", "import.accept_fixes")
+                .kind("checkbox")
+                .required(),
+        );
+    }
+    FormView::new("year-apply", fields, None)
 }
 
 struct YearView {
@@ -35,11 +75,20 @@ struct YearView {
     to: String,
     groups: Vec<String>,
     leavers: Vec<(String, String)>,
+    /// The chosen import run ("" without one) and what it does.
+    run: String,
+    import: Vec<Count>,
 }
 
 impl YearView {
-    fn of(y: YearChange) -> YearView {
+    fn of(tr: Tr, y: YearChange, run: &str) -> YearView {
         YearView {
+            import: y.import.map(|s| counts(tr, &s)).unwrap_or_default(),
+            run: if y.import.is_some() {
+                run.to_owned()
+            } else {
+                String::new()
+            },
             from: y.from,
             to: y.to,
             groups: y.archived_groups,
@@ -48,12 +97,21 @@ impl YearView {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct YearForm {
     #[serde(default)]
     from: String,
     #[serde(default)]
     to: String,
+    /// An uploaded, previewed import run to apply in the same step.
+    #[serde(default)]
+    import: String,
+    #[serde(default)]
+    protocol_password: String,
+    #[serde(default)]
+    protocol_password2: String,
+    #[serde(default)]
+    accept_fixes: String,
 }
 
 /// `2025/26` → `2026/27`; anything else stays empty for the admin to fill in.
@@ -64,7 +122,14 @@ fn next_year(year: &str) -> String {
         .unwrap_or_default()
 }
 
-fn year_fields(tr: Tr, f: &YearForm, failure: Option<&Failure>) -> FormView {
+fn year_fields(
+    tr: Tr,
+    f: &YearForm,
+    runs: Vec<(String, String)>,
+    failure: Option<&Failure>,
+) -> FormView {
+    let mut options = vec![(String::new(), tr.t("year.no_import").to_owned())];
+    options.extend(runs);
     let fields = vec![
         Field::new(tr, "year-from", "from", "year.from")
             .value(f.from.clone())
@@ -73,6 +138,10 @@ fn year_fields(tr: Tr, f: &YearForm, failure: Option<&Failure>) -> FormView {
         Field::new(tr, "year-to", "to", "year.to")
             .value(f.to.clone())
             .required(),
+        Field::new(tr, "year-import", "import", "year.import_field")
+            .value(f.import.clone())
+            .hint(tr, "year.import_hint")
+            .options(options),
     ];
     FormView::new("year", fields, failure)
 }
@@ -96,13 +165,32 @@ async fn render(state: &AppState, r: &Ready, shown: Shown) -> Response {
         form.to = next_year(&current);
         form.from.clone_from(&current);
     }
+    // Uploaded imports not yet applied can go with the change.
+    let runs = match state.platform.import_runs(&r.actor).await {
+        Ok(runs) => runs
+            .into_iter()
+            .filter(|run| matches!(run.status.as_str(), "previewed" | "failed"))
+            .map(|run| {
+                let label = format!("{} ({})", run.file_name, when(tr, run.created_at));
+                (run.id.to_string(), label)
+            })
+            .collect(),
+        Err(e) => return r.fail(e),
+    };
     let failure = shown.failure.as_ref();
+    let run = form.import.clone();
+    let apply = shown
+        .preview
+        .as_ref()
+        .and_then(|p| p.import)
+        .map(|s| apply_fields(tr, s.conflicts));
     let view = YearPage {
+        apply,
         c: Chrome::new(&r.page, tr.t("year.title")).signed_in(&r.page, &r.actor),
         current,
-        form: year_fields(tr, &form, failure),
-        preview: shown.preview.map(YearView::of),
-        done: shown.done.map(YearView::of),
+        form: year_fields(tr, &form, runs, failure),
+        preview: shown.preview.map(|y| YearView::of(tr, y, &run)),
+        done: shown.done.map(|y| YearView::of(tr, y, &run)),
     };
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }
@@ -115,6 +203,40 @@ pub struct YearQuery {
     to: String,
     #[serde(default)]
     vorschau: String,
+    #[serde(default)]
+    import: String,
+}
+
+/// The change, with the chosen import if there is one.
+async fn run_change(
+    state: &AppState,
+    r: &Ready,
+    f: &YearForm,
+    dry_run: bool,
+) -> Result<YearChange, DomainError> {
+    let (from, to) = (f.from.trim(), f.to.trim());
+    if f.import.is_empty() {
+        return state
+            .platform
+            .change_school_year(&r.actor, from, to, dry_run)
+            .await;
+    }
+    let run = Uuid::parse_str(&f.import).map_err(|_| DomainError::NotFound)?;
+    if !dry_run && f.protocol_password != f.protocol_password2 {
+        return Err(DomainError::invalid(
+            "protocol_password2",
+            "the two passwords differ",
+        ));
+    }
+    let go = ApplyInput {
+        protocol_password: f.protocol_password.clone(),
+        accept_fixes: f.accept_fixes == "ja",
+        ..ApplyInput::default()
+    };
+    state
+        .platform
+        .change_school_year_with_import(&r.actor, from, to, run, go, dry_run)
+        .await
 }
 
 /// A mistake in the years is shown at the form; anything else (a refusal) as an error page.
@@ -127,22 +249,20 @@ fn at_the_form(e: &DomainError) -> bool {
 
 /// The form, and with `vorschau` the dry run of the change.
 pub async fn show(State(state): State<AppState>, r: Ready, Query(q): Query<YearQuery>) -> Response {
+    let form = YearForm {
+        from: q.from.trim().to_owned(),
+        to: q.to.trim().to_owned(),
+        import: q.import.trim().to_owned(),
+        ..YearForm::default()
+    };
     let mut shown = Shown {
-        form: YearForm {
-            from: q.from.trim().to_owned(),
-            to: q.to.trim().to_owned(),
-        },
+        form: form.clone(),
         failure: None,
         preview: None,
         done: None,
     };
     if !q.vorschau.is_empty() {
-        let (from, to) = (&shown.form.from, &shown.form.to);
-        match state
-            .platform
-            .change_school_year(&r.actor, from, to, true)
-            .await
-        {
+        match run_change(&state, &r, &form, true).await {
             Ok(y) => shown.preview = Some(y),
             Err(e) if at_the_form(&e) => {
                 shown.failure = Some(Failure::from_domain("year", r.page.tr(), &e));
@@ -154,20 +274,23 @@ pub async fn show(State(state): State<AppState>, r: Ready, Query(q): Query<YearQ
 }
 
 pub async fn change(State(state): State<AppState>, r: Ready, Form(f): Form<YearForm>) -> Response {
-    let result = state
-        .platform
-        .change_school_year(&r.actor, f.from.trim(), f.to.trim(), false)
-        .await;
-    let shown = match result {
+    let shown = match run_change(&state, &r, &f, false).await {
         Ok(y) => Shown {
-            form: YearForm::default(),
+            form: YearForm {
+                import: f.import.clone(),
+                ..YearForm::default()
+            },
             failure: None,
             preview: None,
             done: Some(y),
         },
         Err(e) if at_the_form(&e) => Shown {
             failure: Some(Failure::from_domain("year", r.page.tr(), &e)),
-            form: f,
+            form: YearForm {
+                protocol_password: String::new(),
+                protocol_password2: String::new(),
+                ..f
+            },
             preview: None,
             done: None,
         },

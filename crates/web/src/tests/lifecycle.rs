@@ -174,3 +174,63 @@ async fn the_school_year_preview_lists_the_imported_classes() {
     .await
     .assert(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_school_year_change_applies_an_uploaded_import_in_the_same_step() {
+    let app = app().await;
+    let admin = app.ready("admin").await;
+    let run = upload_schild(&app, &admin, SCHILD_XML).await;
+    let id = run.rsplit('/').next().expect("run id").to_owned();
+    let page = app.get("/verwaltung/schuljahr", &admin).await;
+    page.assert(StatusCode::OK)
+        .has(&format!(r#"<option value="{id}""#));
+    let from = input_value(&page.body, "year-from");
+    let to = input_value(&page.body, "year-to");
+    let query = format!(
+        "/verwaltung/schuljahr?vorschau=1&from={}&to={}&import={id}",
+        url::encode(&from),
+        url::encode(&to)
+    );
+    let preview = app.get(&query, &admin).await;
+    preview
+        .assert(StatusCode::OK)
+        .has("Was der Import tun wird")
+        .has(r#"name="protocol_password""#)
+        .has(&format!(r#"name="import" value="{id}""#));
+    let differ = app
+        .post(
+            "/verwaltung/schuljahr",
+            &admin,
+            &[
+                ("from", &from),
+                ("to", &to),
+                ("import", &id),
+                ("protocol_password", "protokoll-1"),
+                ("protocol_password2", "protokoll-2"),
+            ],
+        )
+        .await;
+    differ.assert(StatusCode::UNPROCESSABLE_ENTITY);
+    let done = app
+        .post(
+            "/verwaltung/schuljahr",
+            &admin,
+            &[
+                ("from", &from),
+                ("to", &to),
+                ("import", &id),
+                ("protocol_password", "protokoll-1"),
+                ("protocol_password2", "protokoll-1"),
+            ],
+        )
+        .await;
+    done.assert(StatusCode::OK)
+        .has("Schuljahr gewechselt")
+        .has("Was der Import getan hat")
+        .has(&format!(r#"href="{run}""#));
+    app.get(&run, &admin)
+        .await
+        .assert(StatusCode::OK)
+        .has("Import ausgeführt")
+        .has(&format!(r#"href="{run}/protokoll.zip""#));
+}
