@@ -255,12 +255,8 @@ pub async fn set_marked(
                 }
             }
             q.push(", updated_at = ").push_bind(to_us(now));
-            q.push(" WHERE instance_id = ").push_bind(instance.0).push(" AND id IN (");
-            let mut s = q.separated(", ");
-            for id in chunk {
-                s.push_bind(id.0);
-            }
-            q.push(")");
+            q.push(" WHERE instance_id = ").push_bind(instance.0).push(" AND id");
+            crate::push_in_list(&mut q, chunk.iter().map(|id| id.0));
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
     }

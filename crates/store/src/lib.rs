@@ -40,3 +40,18 @@ impl StoreError {
         matches!(self, StoreError::Sql(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
 }
+
+/// Appends ` IN ($n, $n+1, …)` with `ids` bound: the list of a bulk statement.
+pub(crate) fn push_in_list<DB: sqlx::Database>(
+    q: &mut sqlx::QueryBuilder<DB>,
+    ids: impl IntoIterator<Item = uuid::Uuid>,
+) where
+    uuid::Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    q.push(" IN (");
+    let mut s = q.separated(", ");
+    for id in ids {
+        s.push_bind(id);
+    }
+    q.push(")");
+}

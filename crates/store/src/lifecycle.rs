@@ -151,22 +151,14 @@ pub async fn deactivate_marked(
                 .push(", updated_at = ").push_bind(to_us(now))
                 .push(" WHERE instance_id = ").push_bind(instance.0)
                 .push(" AND marked_for_deletion_at IS NOT NULL AND active = ").push_bind(true)
-                .push(" AND id IN (");
-            let mut s = q.separated(", ");
-            for id in chunk {
-                s.push_bind(id.0);
-            }
-            q.push(")");
+                .push(" AND id");
+            crate::push_in_list(&mut q, chunk.iter().map(|id| id.0));
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
         on!(c, c => {
             let mut q = QueryBuilder::new("DELETE FROM sessions WHERE instance_id = ");
-            q.push_bind(instance.0).push(" AND user_id IN (");
-            let mut s = q.separated(", ");
-            for id in chunk {
-                s.push_bind(id.0);
-            }
-            q.push(")");
+            q.push_bind(instance.0).push(" AND user_id");
+            crate::push_in_list(&mut q, chunk.iter().map(|id| id.0));
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
     }

@@ -80,14 +80,5 @@ pub struct RunOptions {
     pub skip_groups: Vec<String>,
 }
 
-/// [`ColumnMap`] in a serialisable shape.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Columns {
-    pub quell_id: Option<String>,
-    pub nachname: Option<String>,
-    pub vorname: Option<String>,
-    pub klasse: Option<String>,
-    pub gruppen: Option<String>,
-    pub email: Option<String>,
-    pub geburtsdatum: Option<String>,
-}
+/// Which header holds which field of a table (the reader guesses the ones left `None`).
+pub type Columns = ColumnMap;

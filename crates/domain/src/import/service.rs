@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Utc};
 use schulhof_authz::{ImportUsers, check};
 use schulhof_import::protocol::ProtocolRow;
-use schulhof_import::{ColumnMap, Format, ImportData, ReadOptions, Source};
+use schulhof_import::{Format, ImportData, ReadOptions, Source};
 use schulhof_store::import_runs::{self, RunRow};
 use schulhof_store::{Tx, instances, lifecycle};
 use schulhof_types::{AccountType, InstanceId, UserId};
@@ -131,18 +131,6 @@ fn format_of(name: &str) -> Result<Format, DomainError> {
     }
 }
 
-fn column_map(c: &Columns) -> ColumnMap {
-    ColumnMap {
-        quell_id: c.quell_id.clone(),
-        nachname: c.nachname.clone(),
-        vorname: c.vorname.clone(),
-        klasse: c.klasse.clone(),
-        gruppen: c.gruppen.clone(),
-        email: c.email.clone(),
-        geburtsdatum: c.geburtsdatum.clone(),
-    }
-}
-
 pub(crate) fn options_of(u: &UploadInput) -> RunOptions {
     RunOptions {
         format: format_name(u.format).into(),
@@ -165,7 +153,7 @@ pub(crate) async fn read(u: &UploadInput) -> Result<ImportData, DomainError> {
         zip_password: u.zip_password.clone(),
         with_students: u.with_students,
         account_type: u.account_type,
-        columns: column_map(&u.columns),
+        columns: u.columns.clone(),
     };
     let (path, format) = (u.path.clone(), u.format);
     tokio::task::spawn_blocking(move || schulhof_import::read_file(&path, format, &opts))
