@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use schulhof_domain::deletion::{DeletionOverview, Periods};
 use schulhof_domain::import::{ApplyInput, Columns, Format, Summary, UploadInput};
-use schulhof_domain::school_year::YearChange;
+use schulhof_domain::school_year::{YearChange, YearStep};
 use schulhof_domain::{DomainError, identity::Actor};
 use schulhof_front::AppState;
 use schulhof_front::upload::{self, UploadError};
@@ -236,6 +236,8 @@ pub struct YearBody {
     protocol_password: String,
     #[serde(default)]
     accept_fixes: bool,
+    /// The logins the dry run listed as leavers; without, everyone marked leaves.
+    leavers: Option<Vec<String>>,
 }
 
 pub async fn school_year(
@@ -243,6 +245,12 @@ pub async fn school_year(
     Authed(actor): Authed,
     Body(b): Body<YearBody>,
 ) -> Result<Json<YearChange>, ApiError> {
+    let step = YearStep {
+        from: &b.from,
+        to: &b.to,
+        leavers: b.leavers.as_deref(),
+        dry_run: b.dry_run,
+    };
     let change = match b.import {
         Some(run) => {
             let go = ApplyInput {
@@ -252,15 +260,10 @@ pub async fn school_year(
             };
             state
                 .platform
-                .change_school_year_with_import(&actor, &b.from, &b.to, run, go, b.dry_run)
+                .change_school_year_with_import(&actor, step, run, go)
                 .await?
         }
-        None => {
-            state
-                .platform
-                .change_school_year(&actor, &b.from, &b.to, b.dry_run)
-                .await?
-        }
+        None => state.platform.change_school_year(&actor, step).await?,
     };
     Ok(Json(change))
 }

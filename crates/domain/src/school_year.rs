@@ -19,6 +19,16 @@ use crate::import::service_api::{
 use crate::import::{ApplyInput, ImportProgress, Summary, SystemImport, protocol_zip};
 use crate::{DomainError, Platform, audit::admin_action};
 
+/// What the admin asks for: the years, the leavers the preview listed (`None`: everyone
+/// marked for deletion), and whether only to look.
+#[derive(Clone, Copy, Debug)]
+pub struct YearStep<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub leavers: Option<&'a [String]>,
+    pub dry_run: bool,
+}
+
 /// What a school-year change does (dry run) or did.
 #[derive(Clone, Debug, Serialize)]
 pub struct YearChange {
@@ -75,17 +85,23 @@ impl Platform {
     }
 
     /// The admin's school-year change (without a file; the new year's import follows).
+    /// `leavers`: the logins the preview listed; `None` moves out everyone marked.
     pub async fn change_school_year(
         &self,
         actor: &Actor,
-        from: &str,
-        to: &str,
-        dry_run: bool,
+        step: YearStep<'_>,
     ) -> Result<YearChange, DomainError> {
+        let YearStep {
+            from,
+            to,
+            leavers,
+            dry_run,
+        } = step;
         let grant = check(&actor.token, ChangeSchoolYear)?;
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let (change, _) = year_change(&mut tx, grant.instance(), from, to, None, now).await?;
+        let (change, _) =
+            year_change(&mut tx, grant.instance(), from, to, None, leavers, now).await?;
         if dry_run {
             return Ok(change);
         }
@@ -104,12 +120,16 @@ impl Platform {
     pub async fn change_school_year_with_import(
         &self,
         actor: &Actor,
-        from: &str,
-        to: &str,
+        step: YearStep<'_>,
         run: Uuid,
         go: ApplyInput,
-        dry_run: bool,
     ) -> Result<YearChange, DomainError> {
+        let YearStep {
+            from,
+            to,
+            leavers,
+            dry_run,
+        } = step;
         let grant = check(&actor.token, ChangeSchoolYear)?;
         check(&actor.token, ImportUsers)?;
         let instance = grant.instance();
@@ -134,7 +154,8 @@ impl Platform {
                 "this import is running or has already run",
             ));
         }
-        let (change, rows) = year_change(&mut tx, instance, from, to, Some(file), now).await?;
+        let (change, rows) =
+            year_change(&mut tx, instance, from, to, Some(file), leavers, now).await?;
         if dry_run {
             return Ok(change);
         }
@@ -177,7 +198,7 @@ impl Platform {
             None => None,
         };
         let mut tx = self.db.begin().await?;
-        let (change, rows) = year_change(&mut tx, instance, from, to, file, now).await?;
+        let (change, rows) = year_change(&mut tx, instance, from, to, file, None, now).await?;
         if dry_run {
             return Ok((change, Vec::new()));
         }
@@ -214,6 +235,7 @@ async fn year_change(
     from: &str,
     to: &str,
     file: Option<NewYearFile>,
+    leavers: Option<&[String]>,
     now: DateTime<Utc>,
 ) -> Result<(YearChange, Vec<ProtocolRow>), DomainError> {
     check_years(from, to)?;
@@ -251,7 +273,12 @@ async fn year_change(
         None => (None, Vec::new()),
     };
     let marked = lifecycle::marked(tx, instance).await?;
-    let leaving: Vec<_> = marked.iter().filter(|m| m.active).collect();
+    // Only the leavers the admin saw in the preview, when the caller names them: a mark
+    // made since then waits for the next confirmation.
+    let leaving: Vec<_> = marked
+        .iter()
+        .filter(|m| m.active && leavers.is_none_or(|l| l.contains(&m.login)))
+        .collect();
     let ids: Vec<_> = leaving.iter().map(|m| m.id).collect();
     lifecycle::deactivate_marked(tx, instance, &ids, now).await?;
     lifecycle::set_school_year(tx, instance, to.trim()).await?;

@@ -17,6 +17,19 @@ use schulhof_types::AccountType;
 
 const SCHOOL: &str = "123456";
 
+fn step<'a>(
+    from: &'a str,
+    to: &'a str,
+    dry_run: bool,
+) -> schulhof_domain::school_year::YearStep<'a> {
+    schulhof_domain::school_year::YearStep {
+        from,
+        to,
+        leavers: None,
+        dry_run,
+    }
+}
+
 struct Env {
     school: String,
     platform: Platform,
@@ -602,7 +615,7 @@ async fn school_year_change_archives_classes_and_moves_leavers_out(db: Db) {
     assert_eq!(year, "2026/27");
     let dry = e
         .platform
-        .change_school_year(&admin, "2026/27", "2027/28", true)
+        .change_school_year(&admin, step("2026/27", "2027/28", true))
         .await
         .expect("dry");
     assert!(!dry.applied);
@@ -613,9 +626,21 @@ async fn school_year_change_archives_classes_and_moves_leavers_out(db: Db) {
         dry.archived_groups
     );
     assert_eq!(dry.leavers.len(), 1);
+    // Only the leavers the preview listed move out: none listed, none leave.
+    let none: Vec<String> = Vec::new();
+    let listed = schulhof_domain::school_year::YearStep {
+        leavers: Some(&none),
+        ..step("2026/27", "2027/28", true)
+    };
+    let dry_none = e
+        .platform
+        .change_school_year(&admin, listed)
+        .await
+        .expect("dry");
+    assert!(dry_none.leavers.is_empty());
     let wrong = e
         .platform
-        .change_school_year(&admin, "2025/26", "2026/27", false)
+        .change_school_year(&admin, step("2025/26", "2026/27", false))
         .await;
     assert!(
         matches!(wrong, Err(DomainError::Invalid { field: "from", .. })),
@@ -623,7 +648,7 @@ async fn school_year_change_archives_classes_and_moves_leavers_out(db: Db) {
     );
     let done = e
         .platform
-        .change_school_year(&admin, "2026/27", "2027/28", false)
+        .change_school_year(&admin, step("2026/27", "2027/28", false))
         .await
         .expect("change");
     assert!(done.applied);
@@ -682,7 +707,7 @@ async fn school_year_change_applies_the_new_years_file_in_one_step(db: Db) {
     };
     let dry = e
         .platform
-        .change_school_year_with_import(&admin, "2026/27", "2027/28", run, go(), true)
+        .change_school_year_with_import(&admin, step("2026/27", "2027/28", true), run, go())
         .await
         .expect("dry run");
     assert_eq!(
@@ -693,7 +718,7 @@ async fn school_year_change_applies_the_new_years_file_in_one_step(db: Db) {
     assert_eq!(dry.leavers.len(), 1, "{:?}", dry.leavers);
     let done = e
         .platform
-        .change_school_year_with_import(&admin, "2026/27", "2027/28", run, go(), false)
+        .change_school_year_with_import(&admin, step("2026/27", "2027/28", false), run, go())
         .await
         .expect("change");
     assert!(done.applied);

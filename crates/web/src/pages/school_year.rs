@@ -3,13 +3,13 @@
 //! what it will do; then the change itself, with that import in the same step.
 
 use askama::Template;
-use axum::Form;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use schulhof_domain::DomainError;
 use schulhof_domain::import::ApplyInput;
-use schulhof_domain::school_year::YearChange;
+use schulhof_domain::school_year::{YearChange, YearStep};
 use schulhof_front::AppState;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -20,7 +20,7 @@ use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::import::when;
 use crate::pages::import_summary::{Count, counts};
-use crate::render;
+use crate::{render, url};
 
 #[derive(Template)]
 #[template(path = "school_year.html")]
@@ -112,6 +112,31 @@ pub struct YearForm {
     protocol_password2: String,
     #[serde(default)]
     accept_fixes: String,
+    /// The logins the preview listed as leavers (the POST only).
+    #[serde(skip)]
+    leavers: Option<Vec<String>>,
+}
+
+impl YearForm {
+    /// The POSTed form: its fields, and the repeated `leaver` of the preview.
+    fn from_body(body: &str) -> YearForm {
+        let pairs = url::pairs(body);
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or_else(String::new, |(_, v)| v.clone())
+        };
+        YearForm {
+            from: get("from"),
+            to: get("to"),
+            import: get("import"),
+            protocol_password: get("protocol_password"),
+            protocol_password2: get("protocol_password2"),
+            accept_fixes: get("accept_fixes"),
+            leavers: Some(url::all_values(Some(body), "leaver")),
+        }
+    }
 }
 
 /// `2025/26` → `2026/27`; anything else stays empty for the admin to fill in.
@@ -214,12 +239,14 @@ async fn run_change(
     f: &YearForm,
     dry_run: bool,
 ) -> Result<YearChange, DomainError> {
-    let (from, to) = (f.from.trim(), f.to.trim());
+    let step = YearStep {
+        from: f.from.trim(),
+        to: f.to.trim(),
+        leavers: f.leavers.as_deref(),
+        dry_run,
+    };
     if f.import.is_empty() {
-        return state
-            .platform
-            .change_school_year(&r.actor, from, to, dry_run)
-            .await;
+        return state.platform.change_school_year(&r.actor, step).await;
     }
     let run = Uuid::parse_str(&f.import).map_err(|_| DomainError::NotFound)?;
     if !dry_run && f.protocol_password != f.protocol_password2 {
@@ -235,7 +262,7 @@ async fn run_change(
     };
     state
         .platform
-        .change_school_year_with_import(&r.actor, from, to, run, go, dry_run)
+        .change_school_year_with_import(&r.actor, step, run, go)
         .await
 }
 
@@ -273,7 +300,8 @@ pub async fn show(State(state): State<AppState>, r: Ready, Query(q): Query<YearQ
     render(&state, &r, shown).await
 }
 
-pub async fn change(State(state): State<AppState>, r: Ready, Form(f): Form<YearForm>) -> Response {
+pub async fn change(State(state): State<AppState>, r: Ready, body: Bytes) -> Response {
+    let f = YearForm::from_body(&String::from_utf8_lossy(&body));
     let shown = match run_change(&state, &r, &f, false).await {
         Ok(y) => Shown {
             form: YearForm {
