@@ -18,7 +18,7 @@ pub use protocol::{
     Letter, LetterClass, archive as protocol_zip, check_protocol_password, csv as protocol_csv,
 };
 pub use schulhof_import::protocol::ProtocolRow;
-pub use schulhof_import::{ColumnMap, Format, ImportData};
+pub use schulhof_import::{ColumnMap, Conflict, ConflictKind, Format, ImportData};
 pub use service::{ApplyInput, ImportOutcome, RunView, SystemImport, UploadInput};
 
 use serde::{Deserialize, Serialize};

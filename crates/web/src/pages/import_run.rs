@@ -81,6 +81,24 @@ pub fn base_href(id: Uuid) -> String {
 
 /// The domain's English texts (run errors, notices, fixes) in the page's language where
 /// known.
+/// A conflict in the page's language, built from its kind (the reader's English message
+/// is for logs and the CLI).
+fn conflict_text(tr: Tr, c: &schulhof_domain::import::Conflict) -> String {
+    use schulhof_domain::import::ConflictKind as K;
+    let (key, value) = match &c.kind {
+        K::MissingName => ("missing_name", ""),
+        K::MissingSourceId => ("missing_source_id", ""),
+        K::DuplicateSourceId => ("duplicate_source_id", ""),
+        K::UnknownAccountType { value } => ("unknown_account_type", value.as_str()),
+        K::OtherAccountType { stored } => ("other_account_type", stored.as_str()),
+        K::UnknownReference => ("unknown_reference", ""),
+        K::BadValue { field } => ("bad_value", field.as_str()),
+    };
+    tr.t(&format!("import.conflict.{key}"))
+        .replace("{id}", c.source_id.as_deref().unwrap_or("–"))
+        .replace("{value}", value)
+}
+
 pub fn domain_text(tr: Tr, text: &str) -> String {
     tr.message(text)
 }
@@ -242,7 +260,7 @@ fn preview_page(r: &Ready, run: &RunView, plan: &Plan, input: &PreviewInput) -> 
             .iter()
             .map(|c| ConflictRow {
                 position: tr.position(&c.position.to_string()),
-                message: domain_text(tr, &c.message),
+                message: conflict_text(tr, c),
                 fix: domain_text(tr, c.kind.fix()),
             })
             .collect(),

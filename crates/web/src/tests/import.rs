@@ -399,3 +399,38 @@ async fn only_the_admin_imports() {
         .await
         .assert(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn conflicts_are_shown_in_german_with_their_fix_and_need_consent() {
+    let app = app().await;
+    let admin = app.ready("admin").await;
+    let person = |id: &str, family: &str, role: &str| {
+        format!(
+            r#"<person><sourcedid><id>{id}</id></sourcedid><name><n><family>{family}</family><given>Test</given></n></name><institutionrole institutionroletype="{role}"/></person>"#
+        )
+    };
+    let xml = format!(
+        "<enterprise>{}{}{}</enterprise>",
+        person("A1", "Erste", "Student"),
+        person("A1", "Zweite", "Student"),
+        person("B2", "Dritte", "Hausmeister"),
+    );
+    let run = upload_schild(&app, &admin, &xml).await;
+    let preview = app.get(&run, &admin).await;
+    preview
+        .assert(StatusCode::OK)
+        .has("Die Quell-ID A1 kommt mehrfach vor")
+        .has("Unbekannter Kontotyp „Hausmeister“")
+        .has("Person auslassen")
+        .has(r#"name="accept_fixes""#);
+    let mut form = hidden_fields(&preview.body);
+    form.push(("protocol_password".into(), PROTOCOL_PASSWORD.into()));
+    form.push(("protocol_password2".into(), PROTOCOL_PASSWORD.into()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post(&format!("{run}/ausfuehren"), &admin, &pairs)
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY);
+    apply_and_wait(&app, &admin, &run)
+        .await
+        .has("Import ausgeführt");
+}
