@@ -974,7 +974,56 @@ async fn imports_respect_types_other_sources_and_the_admins_deactivation(db: Db)
     );
 }
 
+/// A table in an encrypted ZIP: its columns can be mapped again without the password.
+async fn a_zipped_table_can_be_mapped_again(db: Db) {
+    let e = env(db).await;
+    let admin = e.admin().await;
+    let csv = "ID;Familienname;Rufname\n7;Meier;Tom\n";
+    let zip =
+        schulhof_import::protocol::encrypted_zip(&[("liste.csv", csv.as_bytes())], "zip-passwort")
+            .expect("zip");
+    let path = e.dir.path().join("liste.zip");
+    std::fs::write(&path, zip).expect("write");
+    let upload = UploadInput {
+        format: Format::Table,
+        file_name: "liste.zip".into(),
+        path,
+        zip_password: Some("zip-passwort".into()),
+        with_students: true,
+        account_type: Some(AccountType::Schueler),
+        columns: Columns::default(),
+    };
+    let run = e
+        .platform
+        .import_upload(&admin, upload)
+        .await
+        .expect("upload");
+    let (view, plan) = e
+        .platform
+        .import_preview(&admin, run, &[])
+        .await
+        .expect("preview");
+    assert_eq!(view.headers, ["ID", "Familienname", "Rufname"]);
+    assert_eq!(plan.create.len(), 1);
+    let columns = Columns {
+        nachname: Some("Rufname".into()),
+        vorname: Some("Familienname".into()),
+        ..Columns::default()
+    };
+    e.platform
+        .import_remap(&admin, run, columns)
+        .await
+        .expect("remap");
+    let (_, plan) = e
+        .platform
+        .import_preview(&admin, run, &[])
+        .await
+        .expect("preview");
+    assert_eq!(plan.create[0].login, "meier.tom");
+}
+
 backend_tests!(
+    a_zipped_table_can_be_mapped_again,
     imports_respect_types_other_sources_and_the_admins_deactivation,
     svws_and_generated_schild_exports_import_and_reimport_unchanged,
     first_import_creates_everything_and_repeating_it_changes_nothing,

@@ -81,6 +81,12 @@ pub fn read_file(path: &Path, format: Format, opts: &ReadOptions) -> Result<Impo
     }
 }
 
+/// The table inside an upload (unpacked from a ZIP or gzip, decrypted), capped in size: what
+/// is kept so the columns can be mapped again without the ZIP password.
+pub fn table_bytes(path: &Path, zip_password: Option<&str>) -> Result<Vec<u8>, ReadError> {
+    container::table_bytes(path, zip_password)
+}
+
 /// The header names of a table upload, for the column-mapping step.
 pub fn table_headers(path: &Path, zip_password: Option<&str>) -> Result<Vec<String>, ReadError> {
     table::headers(&container::table_bytes(path, zip_password)?)

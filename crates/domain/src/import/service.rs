@@ -263,11 +263,14 @@ impl Platform {
     pub async fn import_upload(&self, actor: &Actor, u: UploadInput) -> Result<Uuid, DomainError> {
         let grant = check(&actor.token, ImportUsers)?;
         let data = read(&u).await?;
-        // Tables are kept so the admin can map the columns again; other files are not.
+        // Tables are kept (unpacked, so without the ZIP password) for mapping the columns
+        // again; other files are not.
         let upload = if u.format == Format::Table {
-            tokio::fs::read(&u.path)
+            let (path, pw) = (u.path.clone(), u.zip_password.clone());
+            tokio::task::spawn_blocking(move || schulhof_import::table_bytes(&path, pw.as_deref()))
                 .await
                 .map_err(|e| DomainError::Internal(e.to_string()))?
+                .map_err(|e| DomainError::invalid("file", e.to_string()))?
         } else {
             Vec::new()
         };
