@@ -10,6 +10,6 @@ mod values;
 
 pub use account::{AccountType, FunctionRole, GroupKind};
 pub use ids::{GroupId, InstanceId, UserId};
-pub use mail::{MailLocalPart, mail_local_part};
+pub use mail::{MailLocalPart, mail_local_part, name_sort_key};
 pub use rights::{RightCategory, RightId};
 pub use values::{Login, SchoolNumber, ValueError};

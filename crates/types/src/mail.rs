@@ -94,3 +94,21 @@ mod tests {
         assert_eq!(l.with_counter(2), "anna.schmidt2");
     }
 }
+
+/// A key that sorts names as a German reader expects (Öztürk with the Os, Ärzte with the
+/// As): transliterated and lower-cased.
+pub fn name_sort_key(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase()
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::name_sort_key;
+
+    #[test]
+    fn umlauts_sort_with_their_letter() {
+        let mut names = vec!["Schäfer", "Öztürk", "Zander", "Albers"];
+        names.sort_by_key(|n| name_sort_key(n));
+        assert_eq!(names, ["Albers", "Öztürk", "Schäfer", "Zander"]);
+    }
+}

@@ -3,6 +3,7 @@
 //! letters are printed from the same archive, so the passwords exist nowhere else.
 
 use schulhof_import::protocol::{ProtocolRow, encrypted_zip, read_encrypted_zip, write_csv};
+use schulhof_types::name_sort_key;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
@@ -51,8 +52,12 @@ pub(crate) fn letters(rows: &[ProtocolRow]) -> Vec<LetterClass> {
         .iter()
         .filter(|r| r.initial_password.is_some())
         .collect();
-    created.sort_by(|a, b| {
-        (&a.class, &a.last_name, &a.first_name).cmp(&(&b.class, &b.last_name, &b.first_name))
+    created.sort_by_cached_key(|r| {
+        (
+            r.class.clone(),
+            name_sort_key(&r.last_name),
+            name_sort_key(&r.first_name),
+        )
     });
     let mut out: Vec<LetterClass> = Vec::new();
     for r in created {
