@@ -7,11 +7,16 @@
 //! never deleted by the import.
 
 mod apply;
+mod applying;
+mod inputs;
 mod plan;
+mod plan_groups;
 mod progress;
 mod protocol;
 mod service;
+mod system;
 
+pub use inputs::{ApplyInput, ImportOutcome, RunView, SystemImport, UploadInput};
 pub use plan::{Change, Plan, PlannedGroup, PlannedPerson};
 pub use progress::ImportProgress;
 pub use protocol::{
@@ -19,16 +24,15 @@ pub use protocol::{
 };
 pub use schulhof_import::protocol::ProtocolRow;
 pub use schulhof_import::{ColumnMap, Conflict, ConflictKind, Format, ImportData};
-pub use service::{ApplyInput, ImportOutcome, RunView, SystemImport, UploadInput};
 
 use serde::{Deserialize, Serialize};
 
 /// What the school-year change reuses.
 pub(crate) mod service_api {
+    pub(crate) use super::inputs::{options_of as run_options, read as read_upload};
     pub(crate) use super::protocol::check_protocol_password;
-    pub(crate) use super::service::{
-        options_of as run_options, plan_in, read as read_upload, school_year_at, system_audit,
-    };
+    pub(crate) use super::service::{plan_in, school_year_at};
+    pub(crate) use super::system::system_audit;
 }
 
 /// Applies a plan inside `tx`, creating groups in `year`.

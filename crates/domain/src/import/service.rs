@@ -1,166 +1,20 @@
-//! The import use cases: upload and read, preview, apply (in the background for the web,
-//! in the foreground for the CLI), protocol and letters.
-
-use std::path::PathBuf;
-use std::sync::Arc;
+//! The import use cases before the apply: upload and read, preview, mapping the columns
+//! again, and what the admin reads afterwards (runs, protocol, letters).
 
 use chrono::{DateTime, Datelike, Utc};
 use schulhof_authz::{ImportUsers, check};
-use schulhof_import::protocol::ProtocolRow;
-use schulhof_import::{Format, ImportData, ReadOptions, Source};
+use schulhof_import::{Format, ImportData};
 use schulhof_store::import_runs::{self, RunRow};
 use schulhof_store::{Tx, instances, lifecycle};
-use schulhof_types::{AccountType, InstanceId, UserId};
-use serde::Serialize;
+use schulhof_types::{AccountType, InstanceId};
 use uuid::Uuid;
 
+use super::inputs::{fill_guessed, format_of, json, options_of, parse_run, read, source_of};
 use super::plan::{Plan, Scope, State, plan};
-use super::protocol::{LetterClass, archive, check_protocol_password, open_letters};
-use super::{Columns, ImportProgress, RunOptions, Summary, apply};
-use crate::audit::{Event, admin_action, record};
+use super::protocol::{LetterClass, open_letters};
+use super::{Columns, RunOptions, RunView, UploadInput};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
-
-/// A file to read.
-#[derive(Clone)]
-pub struct UploadInput {
-    pub format: Format,
-    pub file_name: String,
-    pub path: PathBuf,
-    /// Used to open the file now; never stored.
-    pub zip_password: Option<String>,
-    pub with_students: bool,
-    pub account_type: Option<AccountType>,
-    pub columns: Columns,
-}
-
-/// The admin's go-ahead for a previewed run.
-#[derive(Clone, Default)]
-pub struct ApplyInput {
-    pub skip_groups: Vec<String>,
-    pub accept_fixes: bool,
-    /// Encrypts the protocol with the initial passwords.
-    pub protocol_password: String,
-    /// The counts the admin saw; a different plan now means the data changed meanwhile.
-    pub expected: Option<Summary>,
-}
-
-// Written by hand so that passwords never reach a log line.
-impl std::fmt::Debug for UploadInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UploadInput")
-            .field("format", &self.format)
-            .field("file_name", &self.file_name)
-            .field("path", &self.path)
-            .field("zip_password", &self.zip_password.as_ref().map(|_| "…"))
-            .field("with_students", &self.with_students)
-            .field("account_type", &self.account_type)
-            .finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for ApplyInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApplyInput")
-            .field("skip_groups", &self.skip_groups)
-            .field("accept_fixes", &self.accept_fixes)
-            .field("expected", &self.expected)
-            .finish_non_exhaustive()
-    }
-}
-
-/// An import run as the admin sees it.
-#[derive(Clone, Debug, Serialize)]
-pub struct RunView {
-    pub id: Uuid,
-    pub source: String,
-    pub file_name: String,
-    pub status: String,
-    pub summary: Option<Summary>,
-    pub error: Option<String>,
-    pub has_protocol: bool,
-    pub options: RunOptions,
-    pub created_at: DateTime<Utc>,
-    pub applied_at: Option<DateTime<Utc>>,
-    /// Table imports only: the file's column headers, for the mapping step.
-    pub headers: Vec<String>,
-}
-
-/// What the CLI asks for.
-#[derive(Clone, Debug)]
-pub struct SystemImport {
-    pub upload: UploadInput,
-    pub dry_run: bool,
-    pub accept_fixes: bool,
-}
-
-/// What a CLI import found and did.
-#[derive(Debug)]
-pub struct ImportOutcome {
-    pub summary: Summary,
-    pub plan: Plan,
-    pub protocol: Vec<ProtocolRow>,
-    pub applied: bool,
-}
-
-fn source_of(format: Format) -> Source {
-    match format {
-        Format::Schild => Source::Schild,
-        Format::Table => Source::Csv,
-        Format::Svws => Source::Svws,
-    }
-}
-
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Schild => "schild",
-        Format::Table => "csv",
-        Format::Svws => "svws",
-    }
-}
-
-fn format_of(name: &str) -> Result<Format, DomainError> {
-    match name {
-        "schild" => Ok(Format::Schild),
-        "csv" => Ok(Format::Table),
-        "svws" => Ok(Format::Svws),
-        _ => Err(DomainError::invalid(
-            "format",
-            "must be schild, csv or svws",
-        )),
-    }
-}
-
-pub(crate) fn options_of(u: &UploadInput) -> RunOptions {
-    RunOptions {
-        format: format_name(u.format).into(),
-        with_students: u.with_students,
-        account_type: u.account_type.map(|t| t.as_str().into()),
-        columns: u.columns.clone(),
-        skip_groups: Vec::new(),
-    }
-}
-
-/// Reads the file off the async runtime. A file that cannot be read names where and why.
-pub(crate) async fn read(u: &UploadInput) -> Result<ImportData, DomainError> {
-    if u.format == Format::Table && u.account_type.is_none() {
-        return Err(DomainError::invalid(
-            "account_type",
-            "choose the account type of the persons in the table",
-        ));
-    }
-    let opts = ReadOptions {
-        zip_password: u.zip_password.clone(),
-        with_students: u.with_students,
-        account_type: u.account_type,
-        columns: u.columns.clone(),
-    };
-    let (path, format) = (u.path.clone(), u.format);
-    tokio::task::spawn_blocking(move || schulhof_import::read_file(&path, format, &opts))
-        .await
-        .map_err(|e| DomainError::Internal(e.to_string()))?
-        .map_err(|e| DomainError::invalid("file", e.to_string()))
-}
 
 /// The school year a date falls in: it starts on 1 August.
 pub(crate) fn school_year_at(now: DateTime<Utc>) -> String {
@@ -172,7 +26,7 @@ pub(crate) fn school_year_at(now: DateTime<Utc>) -> String {
     format!("{start}/{:02}", (start + 1) % 100)
 }
 
-fn scope(opts: &RunOptions) -> Result<Scope, DomainError> {
+pub(super) fn scope(opts: &RunOptions) -> Result<Scope, DomainError> {
     Ok(
         match (format_of(&opts.format)?, opts.account_type.as_deref()) {
             (Format::Table, Some(t)) => Scope::Only(
@@ -220,7 +74,7 @@ pub(crate) async fn plan_in(
 }
 
 /// The year new groups belong to: the school's, else the file's, else today's.
-async fn year_for(
+pub(super) async fn year_for(
     tx: &mut Tx,
     instance: InstanceId,
     data: &ImportData,
@@ -230,26 +84,6 @@ async fn year_for(
     Ok(current
         .or_else(|| data.school_year.clone())
         .unwrap_or_else(|| school_year_at(now)))
-}
-
-fn parse_run(r: RunRow, headers: Vec<String>) -> RunView {
-    RunView {
-        id: r.id,
-        source: r.source,
-        file_name: r.file_name,
-        status: r.status,
-        summary: r.summary.and_then(|s| serde_json::from_str(&s).ok()),
-        error: r.error,
-        has_protocol: r.has_protocol,
-        options: serde_json::from_str(&r.options).unwrap_or_default(),
-        created_at: r.created_at,
-        applied_at: r.applied_at,
-        headers,
-    }
-}
-
-fn json<T: Serialize>(v: &T) -> Result<String, DomainError> {
-    serde_json::to_string(v).map_err(|e| DomainError::Internal(e.to_string()))
 }
 
 impl Platform {
@@ -415,101 +249,6 @@ impl Platform {
         Ok(())
     }
 
-    /// Checks the go-ahead, marks the run as running and applies it in the background;
-    /// `progress` shows how far it got. The outcome lands in the run.
-    pub async fn import_start_apply(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        input: ApplyInput,
-    ) -> Result<(), DomainError> {
-        let grant = check(&actor.token, ImportUsers)?;
-        check_protocol_password(&input.protocol_password)?;
-        // The go-ahead is checked here, so a stale preview or unaccepted conflicts answer the
-        // form at once; the background task checks again against the data it then sees.
-        let (mut run, data) = self.run_data(grant.instance(), id).await?;
-        run.options.skip_groups = input.skip_groups.clone();
-        let mut tx = self.db.begin().await?;
-        let plan = plan_in(&mut tx, grant.instance(), &data, &run.options).await?;
-        gate(&plan, &input, plan.summary())?;
-        if !import_runs::claim_for_apply(&mut tx, grant.instance(), id, self.now()).await? {
-            return Err(DomainError::conflict(
-                "run",
-                "this import is running or has already run",
-            ));
-        }
-        tx.commit().await?;
-        let progress = Arc::new(ImportProgress::new());
-        if let Ok(mut running) = self.running.lock() {
-            running.insert(id, progress.clone());
-        }
-        let (platform, actor) = (self.clone(), actor.clone());
-        tokio::spawn(async move {
-            let instance = actor.token.instance();
-            let result = platform.import_apply(&actor, id, input, &progress).await;
-            if let Ok(mut running) = platform.running.lock() {
-                running.remove(&id);
-            }
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "import failed");
-                // Causes inside the server are logged, never shown.
-                let msg = match e {
-                    DomainError::Internal(_) => "internal error; nothing was changed".to_owned(),
-                    e => e.to_string(),
-                };
-                if let Ok(mut tx) = platform.db.begin().await {
-                    let _ =
-                        import_runs::set_status(&mut tx, instance, id, "failed", Some(&msg)).await;
-                    let _ = tx.commit().await;
-                }
-            }
-        });
-        Ok(())
-    }
-
-    /// Applies a previewed run in one transaction with its audit entry.
-    async fn import_apply(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        input: ApplyInput,
-        progress: &ImportProgress,
-    ) -> Result<Summary, DomainError> {
-        let grant = check(&actor.token, ImportUsers)?;
-        check_protocol_password(&input.protocol_password)?;
-        let instance = grant.instance();
-        let (mut run, data) = self.run_data(instance, id).await?;
-        run.options.skip_groups = input.skip_groups.clone();
-        let now = self.now();
-        let mut tx = self.db.begin().await?;
-        let plan = plan_in(&mut tx, instance, &data, &run.options).await?;
-        let summary = plan.summary();
-        gate(&plan, &input, summary)?;
-        let year = year_for(&mut tx, instance, &data, now).await?;
-        let rows =
-            apply::apply(&mut tx, instance, &data, &plan, Some(&year), progress, now).await?;
-        let archive = archive(&rows, &input.protocol_password)?;
-        if !import_runs::set_applied(&mut tx, instance, id, &json(&summary)?, Some(&archive), now)
-            .await?
-        {
-            return Err(DomainError::conflict(
-                "run",
-                "the import was interrupted; apply it again",
-            ));
-        }
-        let detail = serde_json::to_value(summary).ok();
-        admin_action(&mut tx, actor, now, "import.apply", &run.file_name, detail).await?;
-        tx.commit().await?;
-        self.refresh_statistics(summary).await;
-        Ok(summary)
-    }
-
-    /// How far a run applying in the background on this node got: (done, total, phase).
-    pub fn import_progress(&self, id: Uuid) -> Option<(u64, u64, &'static str)> {
-        let running = self.running.lock().ok()?;
-        running.get(&id).map(|p| p.snapshot())
-    }
-
     /// The run's state, for the progress and result page.
     pub async fn import_run(&self, actor: &Actor, id: Uuid) -> Result<RunView, DomainError> {
         let grant = check(&actor.token, ImportUsers)?;
@@ -550,147 +289,4 @@ impl Platform {
             .await
             .map_err(|e| DomainError::Internal(e.to_string()))?
     }
-
-    /// The CLI's import: read, plan, and unless `dry_run` apply, all for the school with
-    /// `school_number`. Conflicts stop it unless the fixes are accepted.
-    pub async fn system_import(
-        &self,
-        school_number: &str,
-        input: SystemImport,
-        progress: &ImportProgress,
-    ) -> Result<ImportOutcome, DomainError> {
-        let instance = self.system_school(school_number).await?;
-        progress.phase("reading");
-        let data = read(&input.upload).await?;
-        let opts = options_of(&input.upload);
-        let now = self.now();
-        let mut tx = self.db.begin().await?;
-        let plan = plan_in(&mut tx, instance, &data, &opts).await?;
-        let summary = plan.summary();
-        if input.dry_run {
-            return Ok(ImportOutcome {
-                summary,
-                plan,
-                protocol: Vec::new(),
-                applied: false,
-            });
-        }
-        let go = ApplyInput {
-            accept_fixes: input.accept_fixes,
-            ..ApplyInput::default()
-        };
-        gate(&plan, &go, summary)?;
-        let year = year_for(&mut tx, instance, &data, now).await?;
-        let protocol =
-            apply::apply(&mut tx, instance, &data, &plan, Some(&year), progress, now).await?;
-        system_audit(
-            &mut tx,
-            instance,
-            now,
-            "import.apply",
-            &input.upload.file_name,
-            &summary,
-        )
-        .await?;
-        tx.commit().await?;
-        self.refresh_statistics(summary).await;
-        Ok(ImportOutcome {
-            summary,
-            plan,
-            protocol,
-            applied: true,
-        })
-    }
-
-    /// After a large import the planner's statistics are stale; best effort.
-    async fn refresh_statistics(&self, s: Summary) {
-        if s.created + s.memberships_added + s.memberships_removed < 500 {
-            return;
-        }
-        let refreshed = async {
-            let mut tx = self.db.begin().await?;
-            schulhof_store::imports::analyze(&mut tx).await?;
-            tx.commit().await
-        };
-        if let Err(e) = refreshed.await {
-            tracing::warn!(error = %e, "could not refresh statistics after an import");
-        }
-    }
-
-    /// The id of the school with `number`, for system (CLI) use cases.
-    pub(crate) async fn system_school(&self, number: &str) -> Result<InstanceId, DomainError> {
-        let mut h = self.db.read().await?;
-        instances::find_by_number(&mut h, number.trim())
-            .await?
-            .map(|i| i.id)
-            .ok_or_else(|| DomainError::invalid("instance", format!("no school {number}")))
-    }
-}
-
-/// The columns the reader guessed, where the admin chose none: what the mapping form shows.
-fn fill_guessed(c: &mut Columns, headers: &[String]) {
-    let g = schulhof_import::guess_columns(headers);
-    let pairs = [
-        (&mut c.quell_id, g.quell_id),
-        (&mut c.nachname, g.nachname),
-        (&mut c.vorname, g.vorname),
-        (&mut c.klasse, g.klasse),
-        (&mut c.gruppen, g.gruppen),
-        (&mut c.email, g.email),
-        (&mut c.geburtsdatum, g.geburtsdatum),
-    ];
-    for (slot, guess) in pairs {
-        if slot.is_none() {
-            *slot = guess;
-        }
-    }
-}
-
-/// Conflicts need the admin's consent to their fixes; a plan that changed since the
-/// preview needs a new look.
-fn gate(plan: &Plan, input: &ApplyInput, summary: Summary) -> Result<(), DomainError> {
-    if !plan.conflicts.is_empty() && !input.accept_fixes {
-        return Err(DomainError::invalid(
-            "accept_fixes",
-            format!(
-                "the file has {} conflict(s); accept the proposed fixes to import",
-                plan.conflicts.len()
-            ),
-        ));
-    }
-    if let Some(expected) = input.expected
-        && expected != summary
-    {
-        return Err(DomainError::conflict(
-            "preview",
-            "the data changed since the preview; check the new preview",
-        ));
-    }
-    Ok(())
-}
-
-/// An audit entry for something the operator did through the CLI.
-pub(crate) async fn system_audit(
-    tx: &mut Tx,
-    instance: InstanceId,
-    now: DateTime<Utc>,
-    action: &str,
-    object: &str,
-    summary: &impl Serialize,
-) -> Result<(), DomainError> {
-    record(
-        tx,
-        instance,
-        now,
-        Event {
-            kind: "admin",
-            actor: None::<UserId>,
-            holder: None,
-            action,
-            object: Some(object),
-            client_addr: None,
-            detail: serde_json::to_value(summary).ok(),
-        },
-    )
-    .await
 }
