@@ -1,18 +1,22 @@
 //! `schulhof import` and `schulhof school-year`: the operator's and scripts' way to the same
 //! use cases as the admin pages.
 
+mod protocol;
+mod report;
+mod ticker;
+
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use schulhof_domain::import::{
-    Columns, Format, ImportOutcome, ImportProgress, ProtocolRow, SystemImport, UploadInput,
-    check_protocol_password, protocol_csv, protocol_zip,
-};
+use schulhof_domain::import::{Columns, Format, ImportProgress, SystemImport, UploadInput};
 use schulhof_domain::{DomainError, Platform};
 use schulhof_types::AccountType;
 use serde_json::json;
+
+use protocol::ProtocolArgs;
+use report::report;
+use ticker::Ticker;
 
 /// Exit code for a file that cannot be read or a school that refuses it.
 pub const EXIT_BAD_INPUT: i32 = 2;
@@ -84,56 +88,6 @@ pub struct ImportArgs {
     out: ProtocolArgs,
 }
 
-/// Where the initial passwords go.
-#[derive(Args)]
-pub struct ProtocolArgs {
-    /// Write the protocol (with initial passwords) as CSV to this file (mode 0600).
-    #[arg(long, value_name = "OUT.csv")]
-    protocol: Option<PathBuf>,
-    /// Write the protocol as a ZIP encrypted (AES-256) with this password instead.
-    #[arg(long, hide_env_values = true, env = "SCHULHOF_PROTOCOL_PASSWORD")]
-    protocol_password: Option<String>,
-}
-
-impl ProtocolArgs {
-    /// Checks the password and creates the file (readable only by its owner) before
-    /// anything is imported, so the passwords cannot be lost to an unwritable path.
-    fn prepare(&self) -> Result<Option<std::fs::File>, String> {
-        let Some(path) = &self.protocol else {
-            return Ok(None);
-        };
-        if let Some(pw) = &self.protocol_password {
-            check_protocol_password(pw).map_err(|e| format!("--protocol-password: {e}"))?;
-        }
-        let mut open = std::fs::OpenOptions::new();
-        open.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-        open.open(path)
-            .map(Some)
-            .map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    fn write(&self, file: Option<std::fs::File>, rows: &[ProtocolRow]) -> Result<(), String> {
-        use std::io::Write as _;
-        let created = rows.iter().filter(|r| r.initial_password.is_some()).count();
-        let Some(mut file) = file else {
-            if created > 0 {
-                eprintln!(
-                    "warning: {created} new person(s) got initial passwords that are in no protocol (no --protocol); reset their passwords to hand out new ones"
-                );
-            }
-            return Ok(());
-        };
-        let bytes = match &self.protocol_password {
-            Some(pw) => protocol_zip(rows, pw),
-            None => protocol_csv(rows),
-        }
-        .map_err(|e| e.to_string())?;
-        file.write_all(&bytes).map_err(|e| e.to_string())
-    }
-}
-
 #[derive(Args)]
 pub struct SchoolYearArgs {
     #[arg(long)]
@@ -202,32 +156,6 @@ fn system_import(
         dry_run,
         accept_fixes: r.accept_fixes,
     })
-}
-
-/// Prints progress to standard error every half second until dropped.
-struct Ticker(tokio::task::JoinHandle<()>);
-
-impl Ticker {
-    fn start(progress: Arc<ImportProgress>) -> Self {
-        Ticker(tokio::spawn(async move {
-            let mut last = String::new();
-            loop {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                let (done, total, phase) = progress.snapshot();
-                let line = format!("{phase}: {done}/{total} ({}%)", progress.percent());
-                if line != last {
-                    eprintln!("{line}");
-                    last = line;
-                }
-            }
-        }))
-    }
-}
-
-impl Drop for Ticker {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 fn fail(code: i32, message: impl std::fmt::Display) -> i32 {
@@ -305,112 +233,6 @@ pub async fn import(platform: &Platform, a: ImportArgs) -> i32 {
         );
     }
     0
-}
-
-fn report(o: &ImportOutcome, as_json: bool, dry_run: bool) {
-    let p = &o.plan;
-    if as_json {
-        let mut v = serde_json::to_value(o.summary).unwrap_or_else(|_| json!({}));
-        if let Some(m) = v.as_object_mut() {
-            m.insert("applied".into(), json!(o.applied));
-            m.insert("dry_run".into(), json!(dry_run));
-            m.insert("conflicts_list".into(), conflicts_json(o));
-            m.insert("notices".into(), json!(p.notices));
-            m.insert("create".into(), json!(p.create));
-            m.insert("update".into(), json!(p.update));
-            m.insert(
-                "mark".into(),
-                json!(
-                    p.mark
-                        .iter()
-                        .map(|(_, l, n)| json!({"login": l, "name": n}))
-                        .collect::<Vec<_>>()
-                ),
-            );
-            m.insert("new_groups".into(), json!(p.new_groups));
-            m.insert("expired_groups".into(), json!(p.expired_groups));
-        }
-        println!("{v}");
-        return;
-    }
-    let s = o.summary;
-    println!(
-        "{}: {} created, {} updated, {} unchanged, {} marked for deletion ({} awaiting confirmation), {} back from a mark, {} left persons skipped",
-        if o.applied {
-            "Applied"
-        } else {
-            "Preview (nothing changed)"
-        },
-        s.created,
-        s.updated,
-        s.unchanged,
-        s.marked_for_deletion,
-        s.awaiting_deletion,
-        s.unmarked,
-        s.skipped_left
-    );
-    println!(
-        "Groups: {} new, {} existing, {} expired, {} skipped. Memberships: +{} -{}.",
-        s.groups_created,
-        s.groups_existing,
-        s.groups_expired,
-        s.groups_skipped,
-        s.memberships_added,
-        s.memberships_removed
-    );
-    for c in &p.conflicts {
-        println!("conflict: {}: {} → {}", c.position, c.message, c.kind.fix());
-    }
-    for n in &p.notices {
-        println!("notice: {n}");
-    }
-    for g in &p.new_groups {
-        println!(
-            "new group: {} ({}){}",
-            g.name,
-            g.kind,
-            if g.skipped { " — skipped" } else { "" }
-        );
-    }
-    for g in &p.expired_groups {
-        println!(
-            "expired group (kept until the school-year change): {}",
-            g.name
-        );
-    }
-    for c in &p.create {
-        println!(
-            "create: {} {} {} ({}) login {} mail {}",
-            c.source_id, c.first_name, c.last_name, c.account_type, c.login, c.mail
-        );
-    }
-    for u in &p.update {
-        let what: Vec<String> = u
-            .changes
-            .iter()
-            .map(|c| format!("{} {:?} → {:?}", c.field, c.old, c.new))
-            .collect();
-        println!("update: {} {}: {}", u.source_id, u.login, what.join(", "));
-    }
-    for (_, login, name) in &p.mark {
-        println!("mark for deletion: {login} ({name})");
-    }
-}
-
-fn conflicts_json(o: &ImportOutcome) -> serde_json::Value {
-    json!(
-        o.plan
-            .conflicts
-            .iter()
-            .map(|c| json!({
-                "position": c.position.to_string(),
-                "source_id": c.source_id,
-                "kind": c.kind,
-                "message": c.message,
-                "fix": c.kind.fix(),
-            }))
-            .collect::<Vec<_>>()
-    )
 }
 
 /// Runs `schulhof school-year`; returns the exit code.
