@@ -92,6 +92,14 @@ pub async fn archive_groups_of_year(
     .map_err(Into::into)
 }
 
+/// How many persons of the school are marked for deletion.
+pub async fn marked_count(c: &mut impl AsConn, instance: InstanceId) -> Result<u64, StoreError> {
+    let (n,): (i64,) = on!(c, c => sqlx::query_as(
+        "SELECT COUNT(*) FROM users WHERE instance_id = $1 AND marked_for_deletion_at IS NOT NULL")
+        .bind(instance.0).fetch_one(&mut *c).await)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// A person marked for deletion by an import.
 #[derive(Clone, Debug)]
 pub struct Marked {

@@ -34,7 +34,7 @@ impl State {
     ) -> Result<State, DomainError> {
         let src = source.as_str();
         let (logins, mails) = imports::taken_logins_and_mails(c, instance).await?;
-        let marked_total = schulhof_store::lifecycle::marked(c, instance).await?.len() as u64;
+        let marked_total = schulhof_store::lifecycle::marked_count(c, instance).await?;
         let groups = imports::current_groups(c, instance).await?;
         let current: HashSet<GroupId> = groups.iter().map(|g| g.id).collect();
         let mut memberships = imports::source_memberships(c, instance, src).await?;

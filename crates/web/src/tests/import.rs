@@ -281,19 +281,23 @@ async fn a_malformed_file_names_the_place_of_the_error() {
         .has("Bitte wählen Sie eine Datei aus.");
 }
 
+/// Uploads `csv` as a table of pupils.
+async fn upload_pupils_table(app: &App, cookie: &str, csv: &str) -> Resp {
+    app.post_multipart(
+        "/verwaltung/import",
+        cookie,
+        &[("format", "csv"), ("account_type", "schueler")],
+        ("datei", "liste.csv", csv.as_bytes()),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_table_without_a_mandatory_column_is_refused_with_the_reason() {
     let app = app().await;
     let admin = app.ready("admin").await;
     let csv = "Vorname;Klasse\nAnna;5a\n";
-    let r = app
-        .post_multipart(
-            "/verwaltung/import",
-            &admin,
-            &[("format", "csv"), ("account_type", "schueler")],
-            ("datei", "liste.csv", csv.as_bytes()),
-        )
-        .await;
+    let r = upload_pupils_table(&app, &admin, csv).await;
     r.assert(StatusCode::UNPROCESSABLE_ENTITY)
         .has(r#"id="datei-error""#)
         .has("keine Spalte für")
@@ -322,14 +326,7 @@ async fn a_table_preview_offers_the_column_mapping() {
     let app = app().await;
     let admin = app.ready("admin").await;
     let csv = "Quell-ID;Nachname;Vorname;Klasse\nS1;Muster;Max;7b\n";
-    let r = app
-        .post_multipart(
-            "/verwaltung/import",
-            &admin,
-            &[("format", "csv"), ("account_type", "schueler")],
-            ("datei", "liste.csv", csv.as_bytes()),
-        )
-        .await;
+    let r = upload_pupils_table(&app, &admin, csv).await;
     r.assert(StatusCode::SEE_OTHER);
     let run = r.location().to_owned();
     let preview = app.get(&run, &admin).await;
