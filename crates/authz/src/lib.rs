@@ -2,6 +2,7 @@
 //! [`check`]; services that change data demand the resulting [`Grant`], so a forgotten
 //! check does not compile.
 
+pub mod files;
 pub mod matrix;
 mod policy;
 mod token;

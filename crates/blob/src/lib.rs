@@ -59,52 +59,47 @@ impl LocalBlobs {
             .join(sha256))
     }
 
+    /// Creates the directories of a new store synchronously, for start-up code.
+    pub fn open_sync(root: impl Into<PathBuf>) -> Result<Self, BlobError> {
+        let root = root.into();
+        std::fs::create_dir_all(root.join("tmp"))?;
+        Ok(Self { root })
+    }
+
     /// Stores everything `input` yields, at most `limit` bytes. Memory use is one chunk.
     pub async fn put(
         &self,
         mut input: impl AsyncRead + Unpin,
         limit: u64,
     ) -> Result<BlobRef, BlobError> {
+        let mut w = self.writer(limit).await?;
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = input.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            w.write(&buf[..n]).await?;
+        }
+        w.finish().await
+    }
+
+    /// A writer for content that arrives in pieces (a WebDAV PUT). Dropped unfinished, it
+    /// leaves nothing behind.
+    pub async fn writer(&self, limit: u64) -> Result<BlobWriter, BlobError> {
         let tmp = self
             .root
             .join("tmp")
             .join(uuid::Uuid::now_v7().simple().to_string());
-        let result = async {
-            let mut file = tokio::fs::File::create(&tmp).await?;
-            let mut hasher = Sha256::new();
-            let mut buf = vec![0u8; CHUNK];
-            let mut size = 0u64;
-            loop {
-                let n = input.read(&mut buf).await?;
-                if n == 0 {
-                    break;
-                }
-                size += n as u64;
-                if size > limit {
-                    return Err(BlobError::TooLarge { limit });
-                }
-                hasher.update(&buf[..n]);
-                file.write_all(&buf[..n]).await?;
-            }
-            file.sync_all().await?;
-            let sha256: String = hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            Ok(BlobRef { sha256, size })
-        }
-        .await;
-        match result {
-            Ok(r) => {
-                self.place(&tmp, &r.sha256).await?;
-                Ok(r)
-            }
-            Err(e) => {
-                let _ = tokio::fs::remove_file(&tmp).await;
-                Err(e)
-            }
-        }
+        let file = tokio::fs::File::create(&tmp).await?;
+        Ok(BlobWriter {
+            store: self.clone(),
+            tmp: Some(tmp),
+            file: Some(file),
+            hasher: Sha256::new(),
+            size: 0,
+            limit,
+        })
     }
 
     /// Renames a complete temporary file into its content address (or drops it when the
@@ -136,6 +131,67 @@ impl LocalBlobs {
         match tokio::fs::remove_file(self.path_of(sha256)?).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
+        }
+    }
+}
+
+/// Content being written: hashed on the way, renamed into place by [`BlobWriter::finish`].
+#[derive(Debug)]
+pub struct BlobWriter {
+    store: LocalBlobs,
+    tmp: Option<PathBuf>,
+    file: Option<tokio::fs::File>,
+    hasher: Sha256,
+    size: u64,
+    limit: u64,
+}
+
+impl BlobWriter {
+    pub async fn write(&mut self, bytes: &[u8]) -> Result<(), BlobError> {
+        self.size += bytes.len() as u64;
+        if self.size > self.limit {
+            return Err(BlobError::TooLarge { limit: self.limit });
+        }
+        self.hasher.update(bytes);
+        match self.file.as_mut() {
+            Some(f) => Ok(f.write_all(bytes).await?),
+            None => Err(BlobError::NotFound),
+        }
+    }
+
+    /// Bytes written so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Makes the content durable and visible under its address.
+    pub async fn finish(mut self) -> Result<BlobRef, BlobError> {
+        let mut file = self.file.take().ok_or(BlobError::NotFound)?;
+        file.flush().await?;
+        file.sync_all().await?;
+        drop(file);
+        let sha256: String = std::mem::take(&mut self.hasher)
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let tmp = self.tmp.take().ok_or(BlobError::NotFound)?;
+        if let Err(e) = self.store.place(&tmp, &sha256).await {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok(BlobRef {
+            sha256,
+            size: self.size,
+        })
+    }
+}
+
+impl Drop for BlobWriter {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            // Unfinished: the upload failed or was cancelled.
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }

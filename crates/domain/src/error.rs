@@ -38,6 +38,9 @@ pub enum DomainError {
     ConsentDeclined,
     #[error("a new password must be set first")]
     PasswordChangeRequired,
+    /// The upload would exceed a storage quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -4,9 +4,11 @@
 pub mod account;
 pub mod admin;
 pub mod audit;
+mod basic_auth;
 pub mod clock;
 pub mod deletion;
 mod error;
+pub mod files;
 mod hash_memory;
 pub mod identity;
 pub mod import;
@@ -39,6 +41,9 @@ pub struct Config {
     pub hash: HashParams,
     /// Logins waiting for a hashing slot before new ones are asked to come back later.
     pub max_login_queue: usize,
+    /// Where file contents are stored; `None` makes a fresh temporary directory (tests).
+    pub blob_dir: Option<std::path::PathBuf>,
+    pub file_quotas: files::quota::FileQuotas,
 }
 
 impl Default for Config {
@@ -49,6 +54,8 @@ impl Default for Config {
             session_absolute: chrono::Duration::hours(12),
             hash: HashParams::default(),
             max_login_queue: 2048,
+            blob_dir: None,
+            file_quotas: Default::default(),
         }
     }
 }
@@ -62,17 +69,27 @@ pub struct Platform {
     pub(crate) hasher: PasswordHasher,
     /// Imports running in the background on this node, for their progress pages.
     pub(crate) running: Arc<std::sync::Mutex<HashMap<uuid::Uuid, Arc<import::ImportProgress>>>>,
+    pub(crate) blobs: schulhof_blob::LocalBlobs,
+    pub(crate) basic: basic_auth::BasicCache,
 }
 
 impl Platform {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
         let hasher = PasswordHasher::new(config.hash, config.max_login_queue);
+        let blob_dir = config.blob_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("schulhof-blobs-{}", uuid::Uuid::now_v7().simple()))
+        });
+        // Start-up fails loudly when the content directory cannot be made.
+        #[allow(clippy::expect_used)]
+        let blobs = schulhof_blob::LocalBlobs::open_sync(&blob_dir).expect("content directory");
         Self {
             db,
             clock,
             config: Arc::new(config),
             hasher,
             running: Arc::default(),
+            blobs,
+            basic: Default::default(),
         }
     }
 

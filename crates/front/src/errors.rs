@@ -106,6 +106,11 @@ pub fn error_info(e: &DomainError) -> ErrorInfo {
             "password_change_required",
             "Set a new password first.".into(),
         ),
+        DomainError::QuotaExceeded(m) => info(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "quota_exceeded",
+            m.clone(),
+        ),
         DomainError::Internal(cause) => {
             let id = uuid_like();
             tracing::error!(error_id = %id, %cause, "internal error");

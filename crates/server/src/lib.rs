@@ -15,6 +15,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(schulhof_api::router())
         .merge(schulhof_web::router())
+        .merge(schulhof_dav::router())
         .fallback(schulhof_web::fallback)
         .layer(CsrfLayer::new())
         .layer(headers::security_headers())

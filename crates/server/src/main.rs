@@ -227,6 +227,7 @@ async fn open(storage: &Storage) -> anyhow::Result<Platform> {
         .context("cannot migrate the database")?;
     let config = Config {
         state_domain: storage.state_domain.clone(),
+        blob_dir: Some(storage.data.join("files")),
         ..Config::default()
     };
     Ok(Platform::new(db, Arc::new(SystemClock), config))
@@ -278,6 +279,11 @@ async fn retention_loop(platform: Platform) {
             && let Err(e) = platform.system_apply_deletion_periods().await
         {
             tracing::error!(error = %e, "deletion job failed");
+        }
+        if hours.is_multiple_of(24)
+            && let Err(e) = platform.system_expire_trash().await
+        {
+            tracing::error!(error = %e, "trash job failed");
         }
         hours = hours.wrapping_add(1);
     }

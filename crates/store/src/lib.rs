@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod consent;
 mod db;
+pub mod files;
 pub mod grants;
 pub mod groups;
 pub mod import_runs;

@@ -50,3 +50,7 @@ id_type!(
     /// A group: class, course, working group, staff group.
     GroupId
 );
+id_type!(
+    /// A folder or file of the cloud file manager.
+    NodeId
+);

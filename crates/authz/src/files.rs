@@ -1,0 +1,261 @@
+//! Rights on folders and files: the roles Viewer, Contributor and Coordinator, inherited
+//! down the tree, withdrawn below, capped by what each account type may ever have in an area.
+
+use schulhof_types::{AccountType, FunctionRole, NodeId, RightId, UserId};
+
+use crate::policy::{Action, Denied};
+use crate::token::{AccessToken, Principal};
+
+/// The areas of the file manager.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Area {
+    /// Each login's own area: only they see it, unless they share.
+    Own,
+    /// Informationen der Schule: everyone reads.
+    Info,
+    /// Unterricht: teaching material of teachers and learning groups.
+    Teaching,
+    /// Lehrerbereich: never students.
+    Staff,
+}
+
+impl Area {
+    pub const SHARED: [Area; 3] = [Area::Info, Area::Teaching, Area::Staff];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Own => "own",
+            Area::Info => "info",
+            Area::Teaching => "teaching",
+            Area::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Area> {
+        [Area::Own, Area::Info, Area::Teaching, Area::Staff]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+
+    /// The right that lets a person share inside the school in this area.
+    fn share_right(self) -> Option<RightId> {
+        match self {
+            Area::Own => Some(RightId::FilesOwnShareInternal),
+            Area::Teaching => Some(RightId::FilesTeachingShareInternal),
+            Area::Staff => Some(RightId::FilesStaffShareInternal),
+            Area::Info => None,
+        }
+    }
+}
+
+/// A role on a folder or file; each includes the ones below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileRole {
+    /// Reads folders and documents and downloads.
+    Viewer = 1,
+    /// Also uploads, edits and shares.
+    Contributor = 2,
+    /// Also creates and deletes folders and documents.
+    Coordinator = 3,
+}
+
+impl FileRole {
+    pub fn from_i64(v: i64) -> Option<FileRole> {
+        match v {
+            1 => Some(FileRole::Viewer),
+            2 => Some(FileRole::Contributor),
+            v if v >= 3 => Some(FileRole::Coordinator),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(self) -> i64 {
+        self as i64
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileRole::Viewer => "viewer",
+            FileRole::Contributor => "contributor",
+            FileRole::Coordinator => "coordinator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FileRole> {
+        match s {
+            "viewer" => Some(FileRole::Viewer),
+            "contributor" => Some(FileRole::Contributor),
+            "coordinator" => Some(FileRole::Coordinator),
+            _ => None,
+        }
+    }
+}
+
+/// One node on the way from an area root down to the node in question.
+#[derive(Clone, Debug)]
+pub struct Level {
+    /// Rights set above reach this node.
+    pub inherit: bool,
+    /// A drop folder: its contributors see only what they put in.
+    pub drop_box: bool,
+    /// The highest role granted on this very node to the caller or one of its groups.
+    pub own_role: Option<FileRole>,
+    pub created_by: Option<UserId>,
+}
+
+/// The subject keys the caller matches in grants, as `|key|key|`: the login itself, its
+/// kind of login, and each of its groups.
+pub fn subject_keys(token: &AccessToken) -> String {
+    let kind = match token.principal() {
+        Principal::Person(t) => t.as_str().to_owned(),
+        Principal::Function(r) => format!("fn:{}", r.as_str()),
+    };
+    let mut keys = format!("|u:{}|t:{kind}|", token.user());
+    for g in token.groups() {
+        keys.push_str(&format!("g:{g}|"));
+    }
+    keys
+}
+
+/// The key of a grant to one login, a group, or every login of a kind.
+pub fn user_key(user: UserId) -> String {
+    format!("u:{user}")
+}
+pub fn group_key(group: schulhof_types::GroupId) -> String {
+    format!("g:{group}")
+}
+pub fn kind_key(principal: Principal) -> String {
+    match principal {
+        Principal::Person(t) => format!("t:{}", t.as_str()),
+        Principal::Function(r) => format!("t:fn:{}", r.as_str()),
+    }
+}
+
+/// Whether an account type may have any role in an area at all (the matrix rows
+/// files.*.read); the admin coordinates the shared areas.
+fn area_open(principal: Principal, token: &AccessToken, area: Area) -> bool {
+    if principal.is(FunctionRole::Admin) && area != Area::Own {
+        return true;
+    }
+    match area {
+        Area::Own | Area::Info => true,
+        Area::Teaching => token.has(RightId::FilesTeachingRead),
+        Area::Staff => token.has(RightId::FilesStaffRead),
+    }
+}
+
+/// Whether a login of this kind could ever be given a role in the area (sharing refuses
+/// what could never take effect, e.g. students in the Lehrerbereich).
+pub fn area_possible_for(principal: Principal, area: Area) -> bool {
+    match (principal, area) {
+        (Principal::Person(AccountType::Schueler), Area::Staff) => false,
+        (Principal::Function(r), Area::Info | Area::Teaching | Area::Staff) => {
+            r == FunctionRole::Admin
+        }
+        _ => true,
+    }
+}
+
+/// The caller's role on the last node of `path` (root first), or `None`: it may not see it.
+pub fn role_on(token: &AccessToken, area: Area, path: &[Level]) -> Option<FileRole> {
+    if !area_open(token.principal(), token, area) {
+        return None;
+    }
+    let mut role: Option<FileRole> = None;
+    for (i, level) in path.iter().enumerate() {
+        role = if i == 0 {
+            level.own_role
+        } else {
+            child_role(token, role, path[i - 1].drop_box, level)
+        };
+    }
+    role
+}
+
+/// The role on a node given the role on its parent: inherited unless withdrawn here, not
+/// into others' entries of a drop folder the caller does not coordinate, raised by grants
+/// on the node itself.
+pub fn child_role(
+    token: &AccessToken,
+    parent_role: Option<FileRole>,
+    parent_is_drop_box: bool,
+    level: &Level,
+) -> Option<FileRole> {
+    let mut role = if level.inherit { parent_role } else { None };
+    if parent_is_drop_box
+        && role < Some(FileRole::Coordinator)
+        && level.created_by != Some(token.user())
+    {
+        role = None;
+    }
+    role.max(level.own_role)
+}
+
+/// What a caller wants to do with a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileOp {
+    /// List a folder, read or download a file.
+    Read,
+    /// Upload into a folder, overwrite or rename a file, set its metadata.
+    Write,
+    /// Create, rename or move folders; delete; restore from the trash.
+    Coordinate,
+    /// Give `role` on the node to a subject of kind `target` (None: a group).
+    Share {
+        role: FileRole,
+        target: Option<Principal>,
+    },
+    /// Withdraw inherited rights, make a drop folder, remove others' grants.
+    ManageRights,
+}
+
+/// A decision about one node, from the path to it.
+#[derive(Clone, Debug)]
+pub struct FileAccess {
+    pub node: NodeId,
+    pub area: Area,
+    pub path: Vec<Level>,
+    pub op: FileOp,
+}
+
+impl FileAccess {
+    /// The caller's role that the decision was based on.
+    pub fn role(&self, token: &AccessToken) -> Option<FileRole> {
+        role_on(token, self.area, &self.path)
+    }
+}
+
+fn may_share(token: &AccessToken, area: Area) -> bool {
+    token.principal().is(FunctionRole::Admin) || area.share_right().is_some_and(|r| token.has(r))
+}
+
+impl Action for FileAccess {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        let role = role_on(token, self.area, &self.path).ok_or(Denied::NotFound)?;
+        let allowed = match &self.op {
+            FileOp::Read => true,
+            FileOp::Write => role >= FileRole::Contributor,
+            FileOp::Coordinate => role >= FileRole::Coordinator,
+            FileOp::Share {
+                role: given,
+                target,
+            } => {
+                if let Some(p) = target
+                    && !area_possible_for(*p, self.area)
+                {
+                    return Err(Denied::NotGrantable {
+                        right: RightId::FilesStaffRead,
+                        to: "this account type",
+                    });
+                }
+                role >= FileRole::Contributor && *given <= role && may_share(token, self.area)
+            }
+            FileOp::ManageRights => role >= FileRole::Coordinator && may_share(token, self.area),
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! WebDAV access to the cloud file manager under `/dav/files/`: one collection per area the
+//! caller may see, with exactly the rights of the web pages (the same domain services and
+//! the same policy decide). The Safe is never reachable here.
+
+mod auth;
+mod file;
+mod fs;
+mod locks;
+mod meta;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use dav_server::DavHandler;
+use dav_server::memls::MemLs;
+use schulhof_front::AppState;
+
+pub use fs::area_slug;
+
+/// Where the file areas are served.
+pub const PREFIX: &str = "/dav/files";
+
+/// The routes of the WebDAV front-end.
+pub fn router() -> Router<AppState> {
+    let locks = locks::SharedLocks::new(*MemLs::new());
+    Router::new()
+        .route("/dav", any(not_here))
+        .route("/dav/", any(not_here))
+        .route("/dav/files", any(serve))
+        .route("/dav/files/", any(serve))
+        .route("/dav/files/{*path}", any(serve))
+        .layer(axum::Extension(locks))
+}
+
+/// Outside `/dav/files/` nothing is served (in particular never the Safe).
+async fn not_here() -> Response {
+    (axum::http::StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+async fn serve(
+    State(state): State<AppState>,
+    axum::Extension(locks): axum::Extension<locks::SharedLocks>,
+    schulhof_front::ClientAddr(client): schulhof_front::ClientAddr,
+    req: Request,
+) -> Response {
+    let actor = match auth::actor(&state, req.headers(), &client).await {
+        Ok(a) => a,
+        Err(resp) => return resp,
+    };
+    let scoped = locks.scoped_for(&actor);
+    let handler = DavHandler::builder()
+        .strip_prefix(PREFIX)
+        .filesystem(Box::new(fs::SchulFs::new(state.platform.clone(), actor)))
+        .locksystem(Box::new(scoped))
+        .build_handler();
+    handler.handle(req).await.map(Body::new)
+}

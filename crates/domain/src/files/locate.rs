@@ -1,0 +1,263 @@
+//! Finding nodes with the path to them, so the policy can decide on them.
+
+use schulhof_authz::files::{self, Area, FileAccess, FileOp, FileRole, Level, role_on};
+use schulhof_authz::{Grant, check};
+use schulhof_store::AsConn;
+use schulhof_store::files::{self as store, ChildFilter, NodeRow, SHARED_OWNER};
+use schulhof_types::NodeId;
+use uuid::Uuid;
+
+use super::{FileEntry, level_of};
+use crate::identity::Actor;
+use crate::{DomainError, Platform};
+
+/// A node with the path from its area root, as the policy needs it.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub area: Area,
+    /// Root first, the node itself last.
+    pub rows: Vec<NodeRow>,
+}
+
+impl Located {
+    pub fn node(&self) -> &NodeRow {
+        self.rows.last().expect("a located node has a path")
+    }
+
+    pub(crate) fn levels(&self) -> Vec<Level> {
+        self.rows.iter().map(level_of).collect()
+    }
+
+    pub fn role(&self, actor: &Actor) -> Option<FileRole> {
+        role_on(&actor.token, self.area, &self.levels())
+    }
+
+    /// Asks the policy for `op` on this node.
+    pub(crate) fn check(
+        &self,
+        actor: &Actor,
+        op: FileOp,
+    ) -> Result<Grant<FileAccess>, DomainError> {
+        Ok(check(
+            &actor.token,
+            FileAccess {
+                node: self.node().id,
+                area: self.area,
+                path: self.levels(),
+                op,
+            },
+        )?)
+    }
+
+    pub fn entry(&self, actor: &Actor) -> Option<FileEntry> {
+        let role = self.role(actor)?;
+        Some(FileEntry::from_row(self.node(), self.area, role))
+    }
+}
+
+/// The grants a new area root starts with: the template of minimal rights.
+fn template(area: Area, owner: Uuid) -> Vec<(String, i64)> {
+    let t = |k: &str, r: FileRole| (format!("t:{k}"), r.as_i64());
+    use FileRole::*;
+    match area {
+        Area::Own => vec![(format!("u:{owner}"), Coordinator.as_i64())],
+        Area::Info => vec![
+            t("fn:admin", Coordinator),
+            t("lehrer", Viewer),
+            t("personal", Viewer),
+            t("extern", Viewer),
+            t("schueler", Viewer),
+        ],
+        Area::Teaching => vec![
+            t("fn:admin", Coordinator),
+            t("lehrer", Contributor),
+            t("personal", Viewer),
+            t("extern", Viewer),
+            t("schueler", Viewer),
+        ],
+        // Personal and Extern see it only once the admin grants files.staff.read.
+        Area::Staff => vec![
+            t("fn:admin", Coordinator),
+            t("lehrer", Viewer),
+            t("personal", Viewer),
+            t("extern", Viewer),
+        ],
+    }
+}
+
+fn area_of(row: &NodeRow) -> Result<Area, DomainError> {
+    Area::parse(&row.area)
+        .ok_or_else(|| DomainError::Internal(format!("unknown area {}", row.area)))
+}
+
+impl Platform {
+    /// The root of an area for the caller (the own area is the caller's), created with its
+    /// template on first use.
+    pub(crate) async fn area_root(&self, actor: &Actor, area: Area) -> Result<NodeId, DomainError> {
+        let owner = match area {
+            Area::Own => actor.token.user().0,
+            _ => SHARED_OWNER,
+        };
+        let instance = actor.token.instance();
+        // Roots exist after the first call; reading first spares the write lock.
+        let keys = files::subject_keys(&actor.token);
+        let mut c = self.db.read().await?;
+        if let Some(id) = root_id(&mut c, instance, area, owner, &keys).await? {
+            return Ok(id);
+        }
+        drop(c);
+        let mut tx = self.db.begin().await?;
+        let id = store::ensure_root(
+            &mut tx,
+            instance,
+            area.as_str(),
+            owner,
+            &template(area, owner),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The areas the caller may see, with their roots.
+    pub async fn file_areas(&self, actor: &Actor) -> Result<Vec<FileEntry>, DomainError> {
+        let mut out = Vec::new();
+        for area in [Area::Own, Area::Info, Area::Teaching, Area::Staff] {
+            let root = self.area_root(actor, area).await?;
+            if let Ok(e) = self.file_entry(actor, root).await {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A node the caller may see, with its path.
+    pub async fn locate(&self, actor: &Actor, id: NodeId) -> Result<Located, DomainError> {
+        let mut c = self.db.read().await?;
+        locate_in(&mut c, actor, id).await
+    }
+
+    /// A node the caller may see.
+    pub async fn file_entry(&self, actor: &Actor, id: NodeId) -> Result<FileEntry, DomainError> {
+        self.locate(actor, id)
+            .await?
+            .entry(actor)
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// Follows names from an area root (WebDAV paths). Invisible or missing: `NotFound`.
+    pub async fn locate_path(
+        &self,
+        actor: &Actor,
+        area: Area,
+        names: &[&str],
+    ) -> Result<Located, DomainError> {
+        let root = self.area_root(actor, area).await?;
+        let keys = files::subject_keys(&actor.token);
+        let instance = actor.token.instance();
+        let mut c = self.db.read().await?;
+        let mut rows = vec![
+            store::get(&mut c, instance, root, &keys)
+                .await?
+                .ok_or(DomainError::NotFound)?,
+        ];
+        for name in names {
+            let parent = rows.last().expect("root is there");
+            if !parent.is_dir {
+                return Err(DomainError::NotFound);
+            }
+            let child = store::child_by_name(
+                &mut c,
+                instance,
+                parent.id,
+                &super::names::name_key(name),
+                &keys,
+            )
+            .await?
+            .ok_or(DomainError::NotFound)?;
+            rows.push(child);
+        }
+        let located = Located { area, rows };
+        located.role(actor).ok_or(DomainError::NotFound)?;
+        Ok(located)
+    }
+
+    /// The children of a folder the caller may see, folders first. Invisible rows are
+    /// filtered in the query, not after loading.
+    pub async fn file_list(
+        &self,
+        actor: &Actor,
+        folder: &Located,
+    ) -> Result<Vec<FileEntry>, DomainError> {
+        let role = folder.role(actor).ok_or(DomainError::NotFound)?;
+        let node = folder.node();
+        if !node.is_dir {
+            return Err(DomainError::invalid("folder", "Das ist kein Ordner."));
+        }
+        let filter = ChildFilter {
+            parent_visible: true,
+            only_created_by: (node.drop_box && role < FileRole::Coordinator)
+                .then(|| actor.token.user()),
+        };
+        let keys = files::subject_keys(&actor.token);
+        let mut c = self.db.read().await?;
+        let rows = store::children(&mut c, actor.token.instance(), node.id, &keys, filter).await?;
+        let mut levels = folder.levels();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            levels.push(level_of(&row));
+            if let Some(r) = role_on(&actor.token, folder.area, &levels) {
+                out.push(FileEntry::from_row(&row, folder.area, r));
+            }
+            levels.pop();
+        }
+        Ok(out)
+    }
+
+    /// The way from the area root to a node, for breadcrumbs: (id, name) pairs of the
+    /// ancestors the caller may see.
+    pub fn file_breadcrumbs(&self, actor: &Actor, located: &Located) -> Vec<(NodeId, String)> {
+        let mut levels = Vec::new();
+        let mut out = Vec::new();
+        for row in &located.rows {
+            levels.push(level_of(row));
+            if role_on(&actor.token, located.area, &levels).is_some() {
+                out.push((row.id, super::display_name(row, located.area)));
+            }
+        }
+        out
+    }
+}
+
+async fn root_id(
+    c: &mut impl AsConn,
+    instance: schulhof_types::InstanceId,
+    area: Area,
+    owner: Uuid,
+    _keys: &str,
+) -> Result<Option<NodeId>, DomainError> {
+    Ok(store::root(c, instance, area.as_str(), owner).await?)
+}
+
+/// Loads a node with its path on an open connection.
+pub(crate) async fn locate_in(
+    c: &mut impl AsConn,
+    actor: &Actor,
+    id: NodeId,
+) -> Result<Located, DomainError> {
+    let keys = files::subject_keys(&actor.token);
+    let rows = store::path_to(c, actor.token.instance(), id, &keys).await?;
+    let Some(first) = rows.first() else {
+        return Err(DomainError::NotFound);
+    };
+    if first.parent_id.is_some() || rows.iter().any(|r| r.deleted_at.is_some()) {
+        return Err(DomainError::NotFound);
+    }
+    let located = Located {
+        area: area_of(first)?,
+        rows,
+    };
+    located.role(actor).ok_or(DomainError::NotFound)?;
+    Ok(located)
+}

@@ -1,0 +1,148 @@
+//! The cloud file manager: areas, folders and files, their rights, trash and versions.
+//!
+//! Every operation locates the node together with the path to it and asks the policy
+//! ([`schulhof_authz::files`]) for a grant; invisible nodes answer `NotFound`.
+
+mod locate;
+mod names;
+pub mod quota;
+mod share;
+mod trash;
+mod write;
+
+use chrono::{DateTime, Utc};
+use schulhof_authz::files::{Area, FileRole, Level};
+use schulhof_store::files::NodeRow;
+use schulhof_types::NodeId;
+use serde::Serialize;
+
+pub use locate::Located;
+pub use names::check_name;
+pub use quota::Usage;
+pub use share::{GrantView, Subject, kind_subject};
+pub use trash::TrashEntry;
+pub use write::{PendingUpload, Placement};
+
+/// A folder or file as a front-end shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileEntry {
+    pub id: NodeId,
+    pub parent: Option<NodeId>,
+    pub area: &'static str,
+    pub name: String,
+    pub is_dir: bool,
+    pub size: u64,
+    pub mime: Option<String>,
+    pub modified_at: DateTime<Utc>,
+    /// Changes whenever the content, name or place changes.
+    pub etag: String,
+    /// The caller's role on it.
+    pub role: &'static str,
+    pub drop_box: bool,
+    pub inherits: bool,
+    #[serde(skip)]
+    pub role_value: FileRole,
+    #[serde(skip)]
+    pub area_value: Area,
+    #[serde(skip)]
+    pub blob: Option<String>,
+}
+
+impl FileEntry {
+    pub(crate) fn from_row(row: &NodeRow, area: Area, role: FileRole) -> FileEntry {
+        let etag = format!(
+            "{:x}-{}",
+            row.modified_at.timestamp_micros(),
+            row.blob_sha
+                .as_deref()
+                .map_or("d", |s| &s[..16.min(s.len())])
+        );
+        FileEntry {
+            id: row.id,
+            parent: row.parent_id,
+            area: area.as_str(),
+            name: display_name(row, area),
+            is_dir: row.is_dir,
+            size: row.size.max(0) as u64,
+            mime: row.mime.clone(),
+            modified_at: row.modified_at,
+            etag,
+            role: role.as_str(),
+            drop_box: row.drop_box,
+            inherits: row.inherit,
+            role_value: role,
+            area_value: area,
+            blob: row.blob_sha.clone(),
+        }
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.parent.is_none()
+    }
+}
+
+/// Area roots are named after their area; everything else by its own name.
+fn display_name(row: &NodeRow, area: Area) -> String {
+    if row.parent_id.is_some() {
+        return row.name.clone();
+    }
+    area_title(area).to_owned()
+}
+
+/// The German title of an area (the web front-end translates).
+pub fn area_title(area: Area) -> &'static str {
+    match area {
+        Area::Own => "Eigene Dateien",
+        Area::Info => "Informationen der Schule",
+        Area::Teaching => "Unterricht",
+        Area::Staff => "Lehrerbereich",
+    }
+}
+
+pub(crate) fn level_of(row: &NodeRow) -> Level {
+    Level {
+        inherit: row.inherit,
+        drop_box: row.drop_box,
+        own_role: row.own_role.and_then(FileRole::from_i64),
+        created_by: row.created_by,
+    }
+}
+
+/// A property a WebDAV client stored on a node.
+pub use schulhof_store::files::PropRow as DeadProp;
+
+impl crate::Platform {
+    /// The dead properties of a node the caller may see.
+    pub async fn file_props(
+        &self,
+        actor: &crate::identity::Actor,
+        node: &Located,
+    ) -> Result<Vec<DeadProp>, crate::DomainError> {
+        node.check(actor, schulhof_authz::files::FileOp::Read)?;
+        let mut c = self.db.read().await?;
+        Ok(schulhof_store::files::props(&mut c, actor.token.instance(), node.node().id).await?)
+    }
+
+    /// Sets (`true`) or removes (`false`) dead properties; contributors only.
+    pub async fn file_patch_props(
+        &self,
+        actor: &crate::identity::Actor,
+        node: &Located,
+        patch: &[(bool, DeadProp)],
+    ) -> Result<(), crate::DomainError> {
+        node.check(actor, schulhof_authz::files::FileOp::Write)?;
+        let instance = actor.token.instance();
+        let id = node.node().id;
+        let mut tx = self.db.begin().await?;
+        for (set, p) in patch {
+            if *set {
+                schulhof_store::files::set_prop(&mut tx, instance, id, p).await?;
+            } else {
+                schulhof_store::files::remove_prop(&mut tx, instance, id, &p.namespace, &p.name)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

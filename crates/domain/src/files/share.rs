@@ -1,0 +1,291 @@
+//! Rights on folders and files: sharing with logins, groups or kinds of login, withdrawing
+//! inherited rights, drop folders.
+
+use std::collections::BTreeMap;
+
+use schulhof_authz::Principal;
+use schulhof_authz::files::{self, FileOp, FileRole};
+use schulhof_store::files as store;
+use schulhof_store::{groups, users};
+use schulhof_types::{AccountType, FunctionRole, GroupId, UserId};
+use serde::Serialize;
+
+use super::Located;
+use super::trash::log_file_action;
+use crate::identity::{Actor, principal_of};
+use crate::{DomainError, Platform};
+
+/// Whom a role is given to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    User(UserId),
+    Group(GroupId),
+    /// Every login of a kind (the admin's default rights).
+    Kind(Principal),
+}
+
+/// A grant on a node, for the sharing dialog.
+#[derive(Clone, Debug, Serialize)]
+pub struct GrantView {
+    /// Stable key to remove it again (`u:…`, `g:…`, `t:lehrer`).
+    pub key: String,
+    /// `user`, `group` or `kind`.
+    pub kind: &'static str,
+    pub label: String,
+    pub role: &'static str,
+}
+
+impl Platform {
+    /// The grants set on a node itself (contributors and coordinators see them).
+    pub async fn file_grants(
+        &self,
+        actor: &Actor,
+        node: &Located,
+    ) -> Result<Vec<GrantView>, DomainError> {
+        node.check(actor, FileOp::Write)?;
+        let instance = actor.token.instance();
+        let mut c = self.db.read().await?;
+        let rows = store::grants_of(&mut c, instance, node.node().id).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for g in rows {
+            let role = FileRole::from_i64(g.role).map_or("viewer", FileRole::as_str);
+            let (kind, label) = match g.subject_key.split_at(2) {
+                ("u:", id) => {
+                    let user = match id.parse() {
+                        Ok(u) => users::get(&mut c, instance, UserId(u)).await?,
+                        Err(_) => None,
+                    };
+                    let label = user.map_or_else(
+                        || "(gelöschte Anmeldung)".to_owned(),
+                        |u| format!("{} {} ({})", u.first_name, u.last_name, u.login),
+                    );
+                    ("user", label)
+                }
+                ("g:", id) => {
+                    let group = match id.parse() {
+                        Ok(g) => groups::get(&mut c, instance, GroupId(g)).await?,
+                        Err(_) => None,
+                    };
+                    (
+                        "group",
+                        group.map_or_else(|| "(gelöschte Gruppe)".to_owned(), |g| g.name),
+                    )
+                }
+                _ => ("kind", g.subject_key.trim_start_matches("t:").to_owned()),
+            };
+            out.push(GrantView {
+                key: g.subject_key,
+                kind,
+                label,
+                role,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Gives `role` on a node to a login, a group or a kind of login of the same school.
+    pub async fn file_share(
+        &self,
+        actor: &Actor,
+        node: &Located,
+        subject: Subject,
+        role: FileRole,
+    ) -> Result<(), DomainError> {
+        let instance = actor.token.instance();
+        let mut c = self.db.read().await?;
+        let (key, target) = match subject {
+            Subject::User(u) => {
+                let user = users::get(&mut c, instance, u)
+                    .await?
+                    .ok_or(DomainError::NotFound)?;
+                (files::user_key(u), Some(principal_of(&user)?))
+            }
+            Subject::Group(g) => {
+                groups::get(&mut c, instance, g)
+                    .await?
+                    .ok_or(DomainError::NotFound)?;
+                (files::group_key(g), None)
+            }
+            Subject::Kind(p) => {
+                if !actor.token.principal().is(FunctionRole::Admin) {
+                    return Err(DomainError::Forbidden);
+                }
+                (files::kind_key(p), Some(p))
+            }
+        };
+        drop(c);
+        let grant = node.check(actor, FileOp::Share { role, target })?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        store::set_grant(
+            &mut tx,
+            instance,
+            grant.action().node,
+            &key,
+            role.as_i64(),
+            Some(actor.token.user()),
+            now,
+        )
+        .await?;
+        log_file_action(
+            &mut tx,
+            actor,
+            now,
+            "file_share",
+            node.node().id,
+            &format!("{key} {}", role.as_str()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a grant from a node. The owner's own grant on the own area stays.
+    pub async fn file_unshare(
+        &self,
+        actor: &Actor,
+        node: &Located,
+        key: &str,
+    ) -> Result<(), DomainError> {
+        let row = node.node();
+        if row.parent_id.is_none() && key == format!("u:{}", row.owner_id) {
+            return Err(DomainError::invalid(
+                "subject",
+                "Die eigene Ablage bleibt immer die eigene.",
+            ));
+        }
+        node.check(
+            actor,
+            FileOp::Share {
+                role: FileRole::Viewer,
+                target: None,
+            },
+        )?;
+        if key.starts_with("t:") {
+            node.check(actor, FileOp::ManageRights)?;
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        if !store::remove_grant(&mut tx, actor.token.instance(), row.id, key).await? {
+            return Err(DomainError::NotFound);
+        }
+        log_file_action(&mut tx, actor, now, "file_unshare", row.id, key).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Withdraws the rights inherited from above (`inherit = false`), keeping the grants
+    /// in effect so far as grants of this node, so they can then be taken away one by one;
+    /// or lets inherited rights reach it again.
+    pub async fn file_set_inherit(
+        &self,
+        actor: &Actor,
+        node: &Located,
+        inherit: bool,
+    ) -> Result<(), DomainError> {
+        let row = node.node();
+        if row.parent_id.is_none() {
+            return Err(DomainError::invalid(
+                "node",
+                "Ein Bereich erbt keine Rechte.",
+            ));
+        }
+        node.check(actor, FileOp::ManageRights)?;
+        let instance = actor.token.instance();
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        if !inherit && row.inherit {
+            let mut carried: BTreeMap<String, i64> = BTreeMap::new();
+            for anc in node.rows.iter().rev().skip(1) {
+                for g in store::grants_of(&mut tx, instance, anc.id).await? {
+                    let r = carried.entry(g.subject_key).or_insert(0);
+                    *r = (*r).max(g.role);
+                }
+                if !anc.inherit {
+                    break;
+                }
+            }
+            // The one withdrawing keeps coordinating what they withdrew.
+            let me = files::user_key(actor.token.user());
+            carried.insert(me, FileRole::Coordinator.as_i64());
+            for (key, role) in carried {
+                let existing = store::grants_of(&mut tx, instance, row.id).await?;
+                let keep = existing
+                    .iter()
+                    .find(|g| g.subject_key == key)
+                    .map_or(0, |g| g.role);
+                store::set_grant(
+                    &mut tx,
+                    instance,
+                    row.id,
+                    &key,
+                    role.max(keep),
+                    Some(actor.token.user()),
+                    now,
+                )
+                .await?;
+            }
+        }
+        store::set_flags(&mut tx, instance, row.id, inherit, row.drop_box).await?;
+        log_file_action(
+            &mut tx,
+            actor,
+            now,
+            if inherit {
+                "file_inherit"
+            } else {
+                "file_withdraw"
+            },
+            row.id,
+            &row.name,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes a folder a drop folder (contributors see only their own entries) or a normal one.
+    pub async fn file_set_drop_box(
+        &self,
+        actor: &Actor,
+        node: &Located,
+        drop_box: bool,
+    ) -> Result<(), DomainError> {
+        let row = node.node();
+        if !row.is_dir || row.parent_id.is_none() {
+            return Err(DomainError::invalid(
+                "node",
+                "Nur Unterordner können Abgabeordner sein.",
+            ));
+        }
+        node.check(actor, FileOp::ManageRights)?;
+        let mut tx = self.db.begin().await?;
+        store::set_flags(
+            &mut tx,
+            actor.token.instance(),
+            row.id,
+            row.inherit,
+            drop_box,
+        )
+        .await?;
+        log_file_action(
+            &mut tx,
+            actor,
+            self.now(),
+            "file_drop_box",
+            row.id,
+            &row.name,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Parses a kind-of-login subject (`lehrer`, `fn:admin`).
+pub fn kind_subject(s: &str) -> Option<Principal> {
+    match s.strip_prefix("fn:") {
+        Some(r) => FunctionRole::parse(r).map(Principal::Function),
+        None => AccountType::parse(s).map(Principal::Person),
+    }
+}

@@ -1,0 +1,541 @@
+//! Creating, uploading, renaming, moving and copying folders and files.
+
+use schulhof_authz::files::{self, FileOp, FileRole, child_role};
+use schulhof_blob::{BlobError, BlobWriter};
+use schulhof_store::Tx;
+use schulhof_store::files::{self as store, NewNode};
+use schulhof_types::NodeId;
+use tokio::io::{AsyncRead, AsyncReadExt};
+use uuid::Uuid;
+
+use super::locate::locate_in;
+use super::names::{check_name, name_key};
+use super::{FileEntry, Located, level_of};
+use crate::identity::Actor;
+use crate::{DomainError, Platform};
+
+/// Where a new entry goes: a folder and a name in it.
+#[derive(Clone, Debug)]
+pub struct Placement<'a> {
+    pub folder: &'a Located,
+    pub name: &'a str,
+}
+
+/// An upload under way: content streams into the blob store, and only
+/// [`Platform::finish_upload`] makes it visible.
+#[derive(Debug)]
+pub struct PendingUpload {
+    folder: NodeId,
+    name: String,
+    mime: Option<String>,
+    writer: BlobWriter,
+}
+
+impl PendingUpload {
+    pub async fn write(&mut self, bytes: &[u8]) -> Result<(), DomainError> {
+        self.writer.write(bytes).await.map_err(blob_error)
+    }
+
+    pub fn size(&self) -> u64 {
+        self.writer.size()
+    }
+}
+
+pub(crate) fn blob_error(e: BlobError) -> DomainError {
+    match e {
+        BlobError::TooLarge { .. } => DomainError::QuotaExceeded(
+            "Nicht genug Speicherplatz: das Kontingent ist erschöpft.".into(),
+        ),
+        other => DomainError::Internal(other.to_string()),
+    }
+}
+
+/// The owner whose quota pays for content in an area under `folder`.
+fn owner_of(folder: &Located) -> Uuid {
+    folder.node().owner_id
+}
+
+impl Platform {
+    /// Creates a folder (coordinators only).
+    pub async fn file_mkdir(
+        &self,
+        actor: &Actor,
+        at: Placement<'_>,
+    ) -> Result<FileEntry, DomainError> {
+        check_name(at.name)?;
+        at.folder.check(actor, FileOp::Coordinate)?;
+        let parent = at.folder.node();
+        if !parent.is_dir {
+            return Err(DomainError::invalid("folder", "Das Ziel ist kein Ordner."));
+        }
+        let id = NodeId::new();
+        let mut tx = self.db.begin().await?;
+        insert_named(
+            &mut tx,
+            actor,
+            NewNode {
+                id,
+                parent_id: parent.id,
+                area: at.folder.area.as_str().into(),
+                owner_id: owner_of(at.folder),
+                name: at.name.into(),
+                name_key: name_key(at.name),
+                is_dir: true,
+                blob_sha: None,
+                size: 0,
+                mime: None,
+                by: actor.token.user(),
+            },
+            self.now(),
+        )
+        .await?;
+        let located = locate_in(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        located.entry(actor).ok_or(DomainError::NotFound)
+    }
+
+    /// Starts an upload of `name` into a folder: checks the rights and the name before a
+    /// byte is read, and limits the content to what the quotas leave.
+    pub async fn begin_upload(
+        &self,
+        actor: &Actor,
+        at: Placement<'_>,
+        mime: Option<&str>,
+    ) -> Result<PendingUpload, DomainError> {
+        check_name(at.name)?;
+        let parent = at.folder.node();
+        if !parent.is_dir {
+            return Err(DomainError::invalid("folder", "Das Ziel ist kein Ordner."));
+        }
+        let keys = files::subject_keys(&actor.token);
+        let mut c = self.db.read().await?;
+        let existing = store::child_by_name(
+            &mut c,
+            actor.token.instance(),
+            parent.id,
+            &name_key(at.name),
+            &keys,
+        )
+        .await?;
+        drop(c);
+        match existing {
+            Some(row) if row.is_dir => {
+                return Err(DomainError::conflict(
+                    "name",
+                    "Es gibt hier schon einen Ordner mit diesem Namen.",
+                ));
+            }
+            Some(row) => {
+                let mut rows = at.folder.rows.clone();
+                rows.push(row);
+                let file = Located {
+                    area: at.folder.area,
+                    rows,
+                };
+                // A file one cannot see must not be overwritten; it answers like a name clash.
+                file.check(actor, FileOp::Write).map_err(|e| match e {
+                    DomainError::NotFound => DomainError::conflict(
+                        "name",
+                        "Eine Datei mit diesem Namen gibt es hier schon.",
+                    ),
+                    e => e,
+                })?;
+            }
+            None => {
+                at.folder.check(actor, FileOp::Write)?;
+            }
+        }
+        let left = self.quota_left(actor, owner_of(at.folder)).await?;
+        let writer = self.blobs.writer(left).await.map_err(blob_error)?;
+        Ok(PendingUpload {
+            folder: parent.id,
+            name: at.name.into(),
+            mime: mime.map(str::to_owned),
+            writer,
+        })
+    }
+
+    /// Makes a complete upload visible: a new file, or a new version of the existing one.
+    pub async fn finish_upload(
+        &self,
+        actor: &Actor,
+        upload: PendingUpload,
+    ) -> Result<FileEntry, DomainError> {
+        let blob = upload.writer.finish().await.map_err(blob_error)?;
+        let mut tx = self.db.begin().await?;
+        // The folder could have changed while the content streamed in: decide again.
+        let folder = locate_in(&mut tx, actor, upload.folder).await?;
+        let keys = files::subject_keys(&actor.token);
+        let instance = actor.token.instance();
+        let existing = store::child_by_name(
+            &mut tx,
+            instance,
+            folder.node().id,
+            &name_key(&upload.name),
+            &keys,
+        )
+        .await?;
+        let mime = upload.mime.or_else(|| guess_mime(&upload.name));
+        let size = blob.size as i64;
+        let id = match existing {
+            Some(row) if row.is_dir => {
+                return Err(DomainError::conflict(
+                    "name",
+                    "Es gibt hier schon einen Ordner mit diesem Namen.",
+                ));
+            }
+            Some(row) => {
+                let mut rows = folder.rows.clone();
+                rows.push(row.clone());
+                Located {
+                    area: folder.area,
+                    rows,
+                }
+                .check(actor, FileOp::Write)?;
+                self.check_quota_in(&mut tx, actor, owner_of(&folder), size - row.size)
+                    .await?;
+                store::set_content(
+                    &mut tx,
+                    instance,
+                    row.id,
+                    &blob.sha256,
+                    size,
+                    mime.as_deref(),
+                    actor.token.user(),
+                    self.now(),
+                )
+                .await?;
+                row.id
+            }
+            None => {
+                folder.check(actor, FileOp::Write)?;
+                self.check_quota_in(&mut tx, actor, owner_of(&folder), size)
+                    .await?;
+                let id = NodeId::new();
+                insert_named(
+                    &mut tx,
+                    actor,
+                    NewNode {
+                        id,
+                        parent_id: folder.node().id,
+                        area: folder.area.as_str().into(),
+                        owner_id: owner_of(&folder),
+                        name: upload.name.clone(),
+                        name_key: name_key(&upload.name),
+                        is_dir: false,
+                        blob_sha: Some(blob.sha256.clone()),
+                        size,
+                        mime: mime.clone(),
+                        by: actor.token.user(),
+                    },
+                    self.now(),
+                )
+                .await?;
+                id
+            }
+        };
+        let located = locate_in(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        located.entry(actor).ok_or(DomainError::NotFound)
+    }
+
+    /// Uploads everything `input` yields as `name` into a folder.
+    pub async fn file_upload(
+        &self,
+        actor: &Actor,
+        at: Placement<'_>,
+        mime: Option<&str>,
+        mut input: impl AsyncRead + Unpin,
+    ) -> Result<FileEntry, DomainError> {
+        let mut up = self.begin_upload(actor, at, mime).await?;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = input.read(&mut buf).await.map_err(|e| {
+                DomainError::invalid("file", format!("Die Übertragung brach ab: {e}"))
+            })?;
+            if n == 0 {
+                break;
+            }
+            up.write(&buf[..n]).await?;
+        }
+        self.finish_upload(actor, up).await
+    }
+
+    /// The content of a file, to stream (and seek in for ranges).
+    pub async fn file_open(
+        &self,
+        actor: &Actor,
+        file: &Located,
+    ) -> Result<tokio::fs::File, DomainError> {
+        file.check(actor, FileOp::Read)?;
+        let sha = file.node().blob_sha.as_deref().ok_or_else(|| {
+            DomainError::invalid("file", "Ein Ordner hat keinen Inhalt zum Herunterladen.")
+        })?;
+        self.blobs.open_read(sha).await.map_err(blob_error)
+    }
+
+    /// Renames and/or moves a node into `to.folder` as `to.name`. Folders need the
+    /// coordinator role; files the contributor role. A folder never moves into itself.
+    pub async fn file_move(
+        &self,
+        actor: &Actor,
+        node: &Located,
+        to: Placement<'_>,
+    ) -> Result<FileEntry, DomainError> {
+        check_name(to.name)?;
+        let row = node.node();
+        if row.parent_id.is_none() {
+            return Err(DomainError::invalid(
+                "node",
+                "Ein Bereich kann nicht umbenannt oder verschoben werden.",
+            ));
+        }
+        let same_place = to.folder.node().id == row.parent_id.unwrap_or(row.id);
+        // Taking something out of its folder is like deleting it there: coordinators only.
+        let op = if same_place && !row.is_dir {
+            FileOp::Write
+        } else {
+            FileOp::Coordinate
+        };
+        node.check(actor, op)?;
+        if !same_place {
+            to.folder.check(
+                actor,
+                if row.is_dir {
+                    FileOp::Coordinate
+                } else {
+                    FileOp::Write
+                },
+            )?;
+            if to.folder.rows.iter().any(|r| r.id == row.id) {
+                return Err(DomainError::invalid(
+                    "target",
+                    "Ein Ordner kann nicht in sich selbst verschoben werden.",
+                ));
+            }
+            if !to.folder.node().is_dir {
+                return Err(DomainError::invalid("target", "Das Ziel ist kein Ordner."));
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        let new_owner = owner_of(to.folder);
+        if new_owner != row.owner_id {
+            let size = self.subtree_size(&mut tx, actor, row.id).await?;
+            self.check_quota_in(&mut tx, actor, new_owner, size).await?;
+        }
+        let moved = store::relocate(
+            &mut tx,
+            actor.token.instance(),
+            row.id,
+            to.folder.node().id,
+            to.name,
+            &name_key(to.name),
+            to.folder.area.as_str(),
+            new_owner,
+            actor.token.user(),
+            self.now(),
+        )
+        .await;
+        map_name_clash(moved)?;
+        let located = locate_in(&mut tx, actor, row.id).await?;
+        tx.commit().await?;
+        located.entry(actor).ok_or(DomainError::NotFound)
+    }
+
+    /// Copies a node (a folder with everything in it the caller may see) to `to`. Content
+    /// is shared, not duplicated; the quota counts it again.
+    pub async fn file_copy(
+        &self,
+        actor: &Actor,
+        node: &Located,
+        to: Placement<'_>,
+    ) -> Result<FileEntry, DomainError> {
+        check_name(to.name)?;
+        node.check(actor, FileOp::Read)?;
+        let row = node.node();
+        to.folder.check(
+            actor,
+            if row.is_dir {
+                FileOp::Coordinate
+            } else {
+                FileOp::Write
+            },
+        )?;
+        if to.folder.rows.iter().any(|r| r.id == row.id) {
+            return Err(DomainError::invalid(
+                "target",
+                "Ein Ordner kann nicht in sich selbst kopiert werden.",
+            ));
+        }
+        let instance = actor.token.instance();
+        let keys = files::subject_keys(&actor.token);
+        let mut tx = self.db.begin().await?;
+        let rows = store::subtree(&mut tx, instance, row.id, &keys).await?;
+        // Copy only what the caller can see: the role of each row follows from its parent's.
+        let mut roles: std::collections::HashMap<NodeId, (Option<FileRole>, bool)> =
+            Default::default();
+        let mut ids: std::collections::HashMap<NodeId, NodeId> = Default::default();
+        let mut total = 0i64;
+        let mut plan = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            let role = if i == 0 {
+                node.role(actor)
+            } else {
+                let (pr, pdrop) = r
+                    .parent_id
+                    .and_then(|p| roles.get(&p).copied())
+                    .unwrap_or((None, false));
+                child_role(&actor.token, pr, pdrop, &level_of(r))
+            };
+            roles.insert(r.id, (role, r.drop_box));
+            if role.is_none() {
+                continue;
+            }
+            let new_parent = if i == 0 {
+                Some(to.folder.node().id)
+            } else {
+                r.parent_id.and_then(|p| ids.get(&p).copied())
+            };
+            let Some(new_parent) = new_parent else {
+                continue;
+            };
+            let new_id = NodeId::new();
+            ids.insert(r.id, new_id);
+            total += r.size;
+            plan.push((r.clone(), new_id, new_parent));
+        }
+        self.check_quota_in(&mut tx, actor, owner_of(to.folder), total)
+            .await?;
+        let now = self.now();
+        for (i, (r, new_id, new_parent)) in plan.iter().enumerate() {
+            let name = if i == 0 {
+                to.name.to_owned()
+            } else {
+                r.name.clone()
+            };
+            insert_named(
+                &mut tx,
+                actor,
+                NewNode {
+                    id: *new_id,
+                    parent_id: *new_parent,
+                    area: to.folder.area.as_str().into(),
+                    owner_id: owner_of(to.folder),
+                    name_key: name_key(&name),
+                    name,
+                    is_dir: r.is_dir,
+                    blob_sha: r.blob_sha.clone(),
+                    size: r.size,
+                    mime: r.mime.clone(),
+                    by: actor.token.user(),
+                },
+                now,
+            )
+            .await?;
+            store::copy_props(&mut tx, instance, r.id, *new_id).await?;
+        }
+        let first = plan.first().map(|p| p.1).ok_or(DomainError::NotFound)?;
+        let located = locate_in(&mut tx, actor, first).await?;
+        tx.commit().await?;
+        located.entry(actor).ok_or(DomainError::NotFound)
+    }
+
+    /// Replaces the content of a file with that of another (WebDAV COPY onto an existing file).
+    pub async fn file_copy_content(
+        &self,
+        actor: &Actor,
+        from: &Located,
+        onto: &Located,
+    ) -> Result<(), DomainError> {
+        from.check(actor, FileOp::Read)?;
+        onto.check(actor, FileOp::Write)?;
+        let (src, dst) = (from.node(), onto.node());
+        let Some(sha) = src.blob_sha.as_deref() else {
+            return Err(DomainError::conflict(
+                "name",
+                "Ein Ordner kann keine Datei ersetzen.",
+            ));
+        };
+        if dst.is_dir {
+            return Err(DomainError::conflict(
+                "name",
+                "Eine Datei kann keinen Ordner ersetzen.",
+            ));
+        }
+        let instance = actor.token.instance();
+        let mut tx = self.db.begin().await?;
+        self.check_quota_in(&mut tx, actor, dst.owner_id, src.size - dst.size)
+            .await?;
+        store::set_content(
+            &mut tx,
+            instance,
+            dst.id,
+            sha,
+            src.size,
+            src.mime.as_deref(),
+            actor.token.user(),
+            self.now(),
+        )
+        .await?;
+        store::copy_props(&mut tx, instance, src.id, dst.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn subtree_size(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: NodeId,
+    ) -> Result<i64, DomainError> {
+        let keys = files::subject_keys(&actor.token);
+        let rows = store::subtree(tx, actor.token.instance(), id, &keys).await?;
+        Ok(rows.iter().map(|r| r.size).sum())
+    }
+}
+
+/// Inserts a node; a live sibling of the same name is a clear conflict.
+async fn insert_named(
+    tx: &mut Tx,
+    actor: &Actor,
+    n: NewNode,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DomainError> {
+    map_name_clash(store::insert(tx, actor.token.instance(), &n, now).await)
+}
+
+fn map_name_clash(r: Result<(), schulhof_store::StoreError>) -> Result<(), DomainError> {
+    match r {
+        Err(e) if e.is_unique_violation() => Err(DomainError::conflict(
+            "name",
+            "Ein Eintrag mit diesem Namen existiert hier schon.",
+        )),
+        other => Ok(other?),
+    }
+}
+
+/// A MIME type from the file name, for downloads and the Mediathek.
+pub(crate) fn guess_mime(name: &str) -> Option<String> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    let m = match ext.as_str() {
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        "html" | "htm" => "text/html; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        "zip" => "application/zip",
+        "csv" => "text/csv; charset=utf-8",
+        _ => return None,
+    };
+    Some(m.into())
+}

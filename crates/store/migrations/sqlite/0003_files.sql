@@ -1,0 +1,79 @@
+-- The cloud file manager: folders and files as one tree per area, their rights, earlier
+-- versions, WebDAV dead properties.
+
+-- One node is a folder or a file. Area roots have no parent: one per shared area of a
+-- school (owner_id = the nil id) and one own area per user (owner_id = the user).
+-- A deleted node stays as trash: deleted_at/deleted_by say when and who, trash_root is the
+-- node whose deletion took it along, so restoring that node brings back the whole subtree.
+CREATE TABLE file_nodes (
+    instance_id BLOB NOT NULL REFERENCES instances(id),
+    id BLOB NOT NULL,
+    parent_id BLOB,
+    area TEXT NOT NULL,
+    owner_id BLOB NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    is_dir INTEGER NOT NULL,
+    -- Rights set above reach this node; false once they were withdrawn here.
+    inherit INTEGER NOT NULL,
+    -- A drop folder: contributors see only their own files in it.
+    drop_box INTEGER NOT NULL,
+    blob_sha TEXT,
+    size INTEGER NOT NULL,
+    mime TEXT,
+    created_by BLOB,
+    created_at INTEGER NOT NULL,
+    modified_by BLOB,
+    modified_at INTEGER NOT NULL,
+    deleted_at INTEGER,
+    deleted_by BLOB,
+    trash_root BLOB,
+    PRIMARY KEY (instance_id, id)
+) STRICT;
+CREATE UNIQUE INDEX file_roots ON file_nodes (instance_id, area, owner_id) WHERE parent_id IS NULL;
+CREATE UNIQUE INDEX file_names ON file_nodes (instance_id, parent_id, name_key) WHERE deleted_at IS NULL;
+CREATE INDEX file_children ON file_nodes (instance_id, parent_id);
+CREATE INDEX file_trash ON file_nodes (instance_id, trash_root);
+CREATE INDEX file_usage ON file_nodes (instance_id, owner_id);
+
+-- A role on a node for a user, a group or every login of a kind (`lehrer`, `fn:admin`).
+-- role: 1 viewer, 2 contributor, 3 coordinator.
+CREATE TABLE file_grants (
+    instance_id BLOB NOT NULL,
+    node_id BLOB NOT NULL,
+    subject_kind TEXT NOT NULL,
+    subject_key TEXT NOT NULL,
+    subject_user BLOB,
+    subject_group BLOB,
+    role INTEGER NOT NULL,
+    granted_by BLOB,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (instance_id, node_id, subject_kind, subject_key),
+    FOREIGN KEY (instance_id, node_id) REFERENCES file_nodes(instance_id, id) ON DELETE CASCADE
+) STRICT;
+
+-- Earlier contents of a file, newest last.
+CREATE TABLE file_versions (
+    instance_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    node_id BLOB NOT NULL,
+    blob_sha TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    modified_by BLOB,
+    modified_at INTEGER NOT NULL,
+    PRIMARY KEY (instance_id, id),
+    FOREIGN KEY (instance_id, node_id) REFERENCES file_nodes(instance_id, id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX file_versions_by_node ON file_versions (instance_id, node_id);
+
+-- Properties WebDAV clients set on a node, kept as the XML they sent.
+CREATE TABLE file_props (
+    instance_id BLOB NOT NULL,
+    node_id BLOB NOT NULL,
+    namespace TEXT NOT NULL,
+    name TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    xml BLOB NOT NULL,
+    PRIMARY KEY (instance_id, node_id, namespace, name),
+    FOREIGN KEY (instance_id, node_id) REFERENCES file_nodes(instance_id, id) ON DELETE CASCADE
+) STRICT;
