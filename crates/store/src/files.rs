@@ -663,3 +663,20 @@ pub async fn user_kind(
         "SELECT kind, function_role FROM users WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(user.0).fetch_optional(&mut *c).await)?)
 }
+
+/// Live nodes in other logins' own areas with a grant matching the caller's keys.
+pub async fn shared_with(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    keys: &str,
+    me: Uuid,
+) -> Result<Vec<NodeRow>, StoreError> {
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(
+        "SELECT ", node_cols!(), " FROM file_nodes n
+         WHERE n.instance_id = $1 AND n.area = 'own' AND n.owner_id <> $3 AND n.deleted_at IS NULL
+           AND n.id IN (SELECT g.node_id FROM file_grants g WHERE g.instance_id = $1
+                        AND $2 LIKE '%|' || g.subject_key || '|%')
+         ORDER BY n.modified_at DESC"))
+        .bind(instance.0).bind(keys).bind(me).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}

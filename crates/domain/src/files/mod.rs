@@ -8,6 +8,7 @@ mod names;
 pub mod quota;
 mod share;
 mod trash;
+mod versions;
 mod write;
 
 use chrono::{DateTime, Utc};
@@ -21,6 +22,7 @@ pub use names::check_name;
 pub use quota::Usage;
 pub use share::{GrantView, Subject, kind_subject};
 pub use trash::TrashEntry;
+pub use versions::VersionView;
 pub use write::{PendingUpload, Placement};
 
 /// A folder or file as a front-end shows it.

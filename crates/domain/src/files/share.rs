@@ -289,3 +289,26 @@ pub fn kind_subject(s: &str) -> Option<Principal> {
         None => AccountType::parse(s).map(Principal::Person),
     }
 }
+
+impl Platform {
+    /// Finds whom to share with by a group name or a login of the caller's school.
+    pub async fn file_subject_by_name(
+        &self,
+        actor: &Actor,
+        name: &str,
+    ) -> Result<Subject, DomainError> {
+        let name = name.trim();
+        let instance = actor.token.instance();
+        let mut c = self.db.read().await?;
+        if let Some(g) = groups::find_by_name(&mut c, instance, name).await? {
+            return Ok(Subject::Group(g.id));
+        }
+        if let Some(u) = users::find_by_login(&mut c, instance, &name.to_lowercase()).await? {
+            return Ok(Subject::User(u.id));
+        }
+        Err(DomainError::invalid(
+            "subject",
+            format!("Keine Gruppe und keine Anmeldung „{name}“ an dieser Schule."),
+        ))
+    }
+}
