@@ -2,6 +2,7 @@
 //! session cookie, the client address, the language and the error mapping.
 
 mod errors;
+pub mod files;
 mod lang;
 mod session;
 pub mod upload;
