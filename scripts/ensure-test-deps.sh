@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs or starts what the tests need and this machine lacks: PostgreSQL on
-# 127.0.0.1:5432 with trust auth and a `test` database, Debian chromium, cargo-nextest.
+# 127.0.0.1:5432 with trust auth and a `test` database, Debian chromium, litmus and cadaver,
+# cargo-nextest.
 set -euo pipefail
 
 log() { echo "[deps] $*"; }
@@ -40,6 +41,11 @@ done
 if ! command -v chromium >/dev/null; then
   log "installing chromium"
   apt_install chromium
+fi
+# WebDAV clients the protocol tests drive: the litmus compliance suite and cadaver.
+if ! command -v litmus >/dev/null || ! command -v cadaver >/dev/null; then
+  log "installing litmus and cadaver"
+  apt_install litmus cadaver curl
 fi
 if ! command -v node >/dev/null; then
   log "installing node"
