@@ -13,7 +13,11 @@ use tokio_util::io::ReaderStream;
 /// Streams a file to the client: the whole file, or one `Range: bytes=a-b`; `304` when the
 /// client's `If-None-Match` still matches. Always as a download (`attachment`) and
 /// sandboxed, so an uploaded HTML file can never run in the platform's origin.
-pub async fn download(entry: &FileEntry, mut file: tokio::fs::File, request: &HeaderMap) -> Response {
+pub async fn download(
+    entry: &FileEntry,
+    mut file: tokio::fs::File,
+    request: &HeaderMap,
+) -> Response {
     let etag = format!("\"{}\"", entry.etag);
     if request
         .get(header::IF_NONE_MATCH)
@@ -46,7 +50,10 @@ pub async fn download(entry: &FileEntry, mut file: tokio::fs::File, request: &He
     *r.status_mut() = status;
     let h = r.headers_mut();
     let mime = entry.mime.as_deref().unwrap_or("application/octet-stream");
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if let Ok(v) = HeaderValue::from_str(&etag) {
@@ -60,8 +67,14 @@ pub async fn download(entry: &FileEntry, mut file: tokio::fs::File, request: &He
     if let Ok(v) = HeaderValue::from_str(&content_disposition(&entry.name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     r
 }
 
@@ -87,7 +100,9 @@ fn parse_range(v: &str, size: u64) -> RangeAnswer {
     let parsed = match (a.parse::<u64>(), b.parse::<u64>()) {
         (Ok(a), Ok(b)) if a <= b => Some((a, b.min(size.saturating_sub(1)))),
         (Ok(a), Err(_)) if b.is_empty() => Some((a, size.saturating_sub(1))),
-        (Err(_), Ok(n)) if a.is_empty() && n > 0 => Some((size.saturating_sub(n), size.saturating_sub(1))),
+        (Err(_), Ok(n)) if a.is_empty() && n > 0 => {
+            Some((size.saturating_sub(n), size.saturating_sub(1)))
+        }
         _ => return RangeAnswer::Ignore,
     };
     match parsed {
@@ -100,7 +115,13 @@ fn parse_range(v: &str, size: u64) -> RangeAnswer {
 fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut encoded = String::new();
     for b in name.bytes() {
@@ -115,13 +136,19 @@ fn content_disposition(name: &str) -> String {
 
 /// Streams a multipart field into an upload, chunk by chunk. A broken transfer is an
 /// error and the upload (dropped by the caller) leaves nothing behind.
-pub async fn stream_field(field: &mut Field<'_>, upload: &mut PendingUpload) -> Result<(), DomainError> {
+pub async fn stream_field(
+    field: &mut Field<'_>,
+    upload: &mut PendingUpload,
+) -> Result<(), DomainError> {
     loop {
         match field.chunk().await {
             Ok(Some(bytes)) => upload.write(&bytes).await?,
             Ok(None) => return Ok(()),
             Err(e) => {
-                return Err(DomainError::invalid("file", format!("Die Übertragung brach ab: {e}")));
+                return Err(DomainError::invalid(
+                    "file",
+                    format!("Die Übertragung brach ab: {e}"),
+                ));
             }
         }
     }
@@ -132,7 +159,8 @@ pub async fn stream_body(body: Body, upload: &mut PendingUpload) -> Result<(), D
     use http_body_util::BodyExt;
     let mut body = body;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| DomainError::invalid("file", format!("Die Übertragung brach ab: {e}")))?;
+        let frame = frame
+            .map_err(|e| DomainError::invalid("file", format!("Die Übertragung brach ab: {e}")))?;
         if let Ok(data) = frame.into_data() {
             upload.write(&data).await?;
         }
@@ -146,13 +174,34 @@ mod tests {
 
     #[test]
     fn ranges_are_read_as_rfc_9110_says() {
-        assert!(matches!(parse_range("bytes=0-99", 1000), RangeAnswer::Part(0, 99)));
-        assert!(matches!(parse_range("bytes=900-", 1000), RangeAnswer::Part(900, 999)));
-        assert!(matches!(parse_range("bytes=-100", 1000), RangeAnswer::Part(900, 999)));
-        assert!(matches!(parse_range("bytes=990-2000", 1000), RangeAnswer::Part(990, 999)));
-        assert!(matches!(parse_range("bytes=1000-", 1000), RangeAnswer::Unsatisfiable));
-        assert!(matches!(parse_range("bytes=0-1,5-6", 1000), RangeAnswer::Ignore));
-        assert!(matches!(parse_range("items=0-1", 1000), RangeAnswer::Ignore));
+        assert!(matches!(
+            parse_range("bytes=0-99", 1000),
+            RangeAnswer::Part(0, 99)
+        ));
+        assert!(matches!(
+            parse_range("bytes=900-", 1000),
+            RangeAnswer::Part(900, 999)
+        ));
+        assert!(matches!(
+            parse_range("bytes=-100", 1000),
+            RangeAnswer::Part(900, 999)
+        ));
+        assert!(matches!(
+            parse_range("bytes=990-2000", 1000),
+            RangeAnswer::Part(990, 999)
+        ));
+        assert!(matches!(
+            parse_range("bytes=1000-", 1000),
+            RangeAnswer::Unsatisfiable
+        ));
+        assert!(matches!(
+            parse_range("bytes=0-1,5-6", 1000),
+            RangeAnswer::Ignore
+        ));
+        assert!(matches!(
+            parse_range("items=0-1", 1000),
+            RangeAnswer::Ignore
+        ));
     }
 
     #[test]

@@ -58,9 +58,18 @@ fn litmus_passes_everything(port: u16) {
         .output()
         .expect("litmus is installed (scripts/ensure-test-deps.sh)");
     let text = String::from_utf8_lossy(&out.stdout);
-    for (group, n) in [("basic", 16), ("copymove", 13), ("props", 30), ("locks", 41), ("http", 4)] {
+    for (group, n) in [
+        ("basic", 16),
+        ("copymove", 13),
+        ("props", 30),
+        ("locks", 41),
+        ("http", 4),
+    ] {
         let line = format!("summary for `{group}': of {n} tests run: {n} passed, 0 failed.");
-        assert!(text.contains(&line), "litmus {group}: expected `{line}` in\n{text}");
+        assert!(
+            text.contains(&line),
+            "litmus {group}: expected `{line}` in\n{text}"
+        );
     }
 }
 
@@ -86,10 +95,18 @@ fn cadaver_session(port: u16, home: &std::path::Path) {
         .spawn()
         .expect("cadaver is installed (scripts/ensure-test-deps.sh)");
     use std::io::Write;
-    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("script");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("script");
     let out = child.wait_with_output().expect("cadaver");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("brief.txt"), "cadaver ls shows the file:\n{text}");
+    assert!(
+        text.contains("brief.txt"),
+        "cadaver ls shows the file:\n{text}"
+    );
     assert_eq!(
         std::fs::read_to_string(home.join("back.txt")).expect("downloaded by cadaver"),
         "Liebe Eltern der 5a,\n"
@@ -99,65 +116,183 @@ fn cadaver_session(port: u16, home: &std::path::Path) {
 fn same_rights_as_the_web(port: u16) {
     // No credentials, wrong password: ask for Basic credentials.
     let out = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PROPFIND"])
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-X",
+            "PROPFIND",
+        ])
         .arg(format!("http://127.0.0.1:{port}/dav/files/"))
         .output()
         .expect("curl");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "401");
-    let (s, _) = curl(port, "lehrer", "PROPFIND", "/dav/files/", &["-u", "lehrer@100000:falsch"]);
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "PROPFIND",
+        "/dav/files/",
+        &["-u", "lehrer@100000:falsch"],
+    );
     assert_eq!(s, 401);
 
     // The teacher sees four areas, the student three.
     let (s, body) = propfind(port, "lehrer", "/dav/files/");
     assert_eq!(s, 207, "{body}");
-    for slug in ["eigene-dateien", "informationen", "unterricht", "lehrerbereich"] {
-        assert!(body.contains(&format!("/dav/files/{slug}/")), "teacher sees {slug}: {body}");
+    for slug in [
+        "eigene-dateien",
+        "informationen",
+        "unterricht",
+        "lehrerbereich",
+    ] {
+        assert!(
+            body.contains(&format!("/dav/files/{slug}/")),
+            "teacher sees {slug}: {body}"
+        );
     }
     let (s, body) = propfind(port, "schueler", "/dav/files/");
     assert_eq!(s, 207);
-    assert!(!body.contains("lehrerbereich"), "students never see the Lehrerbereich: {body}");
-    assert_eq!(propfind(port, "schueler", "/dav/files/lehrerbereich/").0, 404);
+    assert!(
+        !body.contains("lehrerbereich"),
+        "students never see the Lehrerbereich: {body}"
+    );
+    assert_eq!(
+        propfind(port, "schueler", "/dav/files/lehrerbereich/").0,
+        404
+    );
 
     // The admin coordinates the shared areas; the teacher contributes in Unterricht.
-    let (s, _) = curl(port, "admin", "MKCOL", "/dav/files/informationen/Elternbriefe/", &[]);
+    let (s, _) = curl(
+        port,
+        "admin",
+        "MKCOL",
+        "/dav/files/informationen/Elternbriefe/",
+        &[],
+    );
     assert_eq!(s, 201);
     let (s, _) = curl(port, "lehrer", "MKCOL", "/dav/files/unterricht/Mathe/", &[]);
-    assert_eq!(s, 403, "teachers contribute at the top of Unterricht, they do not create folders");
-    let (s, _) = curl(port, "lehrer", "PUT", "/dav/files/unterricht/aufgaben.txt", &["--data-binary", "Aufgabe 1"]);
+    assert_eq!(
+        s, 403,
+        "teachers contribute at the top of Unterricht, they do not create folders"
+    );
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "PUT",
+        "/dav/files/unterricht/aufgaben.txt",
+        &["--data-binary", "Aufgabe 1"],
+    );
     assert_eq!(s, 201);
-    let (s, body) = curl(port, "schueler", "GET", "/dav/files/unterricht/aufgaben.txt", &[]);
+    let (s, body) = curl(
+        port,
+        "schueler",
+        "GET",
+        "/dav/files/unterricht/aufgaben.txt",
+        &[],
+    );
     assert_eq!((s, body.as_str()), (200, "Aufgabe 1"));
-    let (s, _) = curl(port, "schueler", "PUT", "/dav/files/unterricht/meins.txt", &["--data-binary", "x"]);
+    let (s, _) = curl(
+        port,
+        "schueler",
+        "PUT",
+        "/dav/files/unterricht/meins.txt",
+        &["--data-binary", "x"],
+    );
     assert_eq!(s, 403, "students only read Unterricht");
-    let (s, _) = curl(port, "schueler", "DELETE", "/dav/files/unterricht/aufgaben.txt", &[]);
+    let (s, _) = curl(
+        port,
+        "schueler",
+        "DELETE",
+        "/dav/files/unterricht/aufgaben.txt",
+        &[],
+    );
     assert_eq!(s, 403);
-    let (s, _) = curl(port, "lehrer", "PUT", "/dav/files/informationen/x.txt", &["--data-binary", "x"]);
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "PUT",
+        "/dav/files/informationen/x.txt",
+        &["--data-binary", "x"],
+    );
     assert_eq!(s, 403, "teachers only read Informationen");
     let (s, body) = propfind(port, "schueler", "/dav/files/unterricht/");
     assert!(s == 207 && body.contains("aufgaben.txt"), "{body}");
     assert!(!body.contains("meins.txt"));
 
     // Own areas are private: the same path is each login's own.
-    let (s, _) = curl(port, "lehrer", "PUT", "/dav/files/eigene-dateien/noten.txt", &["--data-binary", "geheim"]);
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "PUT",
+        "/dav/files/eigene-dateien/noten.txt",
+        &["--data-binary", "geheim"],
+    );
     assert_eq!(s, 201);
-    assert_eq!(curl(port, "schueler", "GET", "/dav/files/eigene-dateien/noten.txt", &[]).0, 404);
+    assert_eq!(
+        curl(
+            port,
+            "schueler",
+            "GET",
+            "/dav/files/eigene-dateien/noten.txt",
+            &[]
+        )
+        .0,
+        404
+    );
 
     // Ranges.
-    let (s, body) = curl(port, "lehrer", "GET", "/dav/files/eigene-dateien/noten.txt", &["-H", "Range: bytes=2-4"]);
+    let (s, body) = curl(
+        port,
+        "lehrer",
+        "GET",
+        "/dav/files/eigene-dateien/noten.txt",
+        &["-H", "Range: bytes=2-4"],
+    );
     assert_eq!((s, body.as_str()), (206, "hei"));
 
     // Bad names and a folder into itself: clear refusals, nothing half done.
-    let (s, _) = curl(port, "lehrer", "MKCOL", "/dav/files/eigene-dateien/a%01b/", &[]);
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "MKCOL",
+        "/dav/files/eigene-dateien/a%01b/",
+        &[],
+    );
     assert_eq!(s, 403);
-    let (s, _) = curl(port, "lehrer", "MKCOL", "/dav/files/eigene-dateien/Ordner/", &[]);
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "MKCOL",
+        "/dav/files/eigene-dateien/Ordner/",
+        &[],
+    );
     assert_eq!(s, 201);
     let dest = format!("http://127.0.0.1:{port}/dav/files/eigene-dateien/Ordner/innen/");
-    let (s, _) = curl(port, "lehrer", "MOVE", "/dav/files/eigene-dateien/Ordner/", &["-H", &format!("Destination: {dest}")]);
-    assert!(s == 403 || s == 409 || s == 502, "moving a folder into itself is refused, got {s}");
-    assert_eq!(propfind(port, "lehrer", "/dav/files/eigene-dateien/Ordner/").0, 207);
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "MOVE",
+        "/dav/files/eigene-dateien/Ordner/",
+        &["-H", &format!("Destination: {dest}")],
+    );
+    assert!(
+        s == 403 || s == 409 || s == 502,
+        "moving a folder into itself is refused, got {s}"
+    );
+    assert_eq!(
+        propfind(port, "lehrer", "/dav/files/eigene-dateien/Ordner/").0,
+        207
+    );
 
     // Nothing else lives under /dav/, in particular not the Safe.
-    for path in ["/dav/", "/dav/safe/", "/dav/files/safe/", "/dav/files/daten-safe/"] {
+    for path in [
+        "/dav/",
+        "/dav/safe/",
+        "/dav/files/safe/",
+        "/dav/files/daten-safe/",
+    ] {
         assert_eq!(propfind(port, "lehrer", path).0, 404, "{path}");
     }
 }

@@ -4,7 +4,7 @@ use schulhof_authz::files::{self, Area, FileAccess, FileOp, FileRole, Level, rol
 use schulhof_authz::{Grant, check};
 use schulhof_store::AsConn;
 use schulhof_store::files::{self as store, ChildFilter, NodeRow, SHARED_OWNER};
-use schulhof_types::NodeId;
+use schulhof_types::{NodeId, UserId};
 use uuid::Uuid;
 
 use super::{FileEntry, level_of};
@@ -17,6 +17,8 @@ pub struct Located {
     pub area: Area,
     /// Root first, the node itself last.
     pub rows: Vec<NodeRow>,
+    /// Whose roles the rows carry: a node located for one login proves nothing for another.
+    pub(crate) viewer: UserId,
 }
 
 impl Located {
@@ -29,6 +31,9 @@ impl Located {
     }
 
     pub fn role(&self, actor: &Actor) -> Option<FileRole> {
+        if actor.token.user() != self.viewer {
+            return None;
+        }
         role_on(&actor.token, self.area, &self.levels())
     }
 
@@ -178,7 +183,11 @@ impl Platform {
             .ok_or(DomainError::NotFound)?;
             rows.push(child);
         }
-        let located = Located { area, rows };
+        let located = Located {
+            area,
+            rows,
+            viewer: actor.token.user(),
+        };
         located.role(actor).ok_or(DomainError::NotFound)?;
         Ok(located)
     }
@@ -220,6 +229,9 @@ impl Platform {
     pub fn file_breadcrumbs(&self, actor: &Actor, located: &Located) -> Vec<(NodeId, String)> {
         let mut levels = Vec::new();
         let mut out = Vec::new();
+        if located.viewer != actor.token.user() {
+            return out;
+        }
         for row in &located.rows {
             levels.push(level_of(row));
             if role_on(&actor.token, located.area, &levels).is_some() {
@@ -257,6 +269,7 @@ pub(crate) async fn locate_in(
     let located = Located {
         area: area_of(first)?,
         rows,
+        viewer: actor.token.user(),
     };
     located.role(actor).ok_or(DomainError::NotFound)?;
     Ok(located)

@@ -131,6 +131,7 @@ impl Platform {
                 let file = Located {
                     area: at.folder.area,
                     rows,
+                    viewer: at.folder.viewer,
                 };
                 // A file one cannot see must not be overwritten; it answers like a name clash.
                 file.check(actor, FileOp::Write).map_err(|e| match e {
@@ -190,6 +191,7 @@ impl Platform {
                 Located {
                     area: folder.area,
                     rows,
+                    viewer: folder.viewer,
                 }
                 .check(actor, FileOp::Write)?;
                 self.check_quota_in(&mut tx, actor, owner_of(&folder), size - row.size)
