@@ -259,3 +259,195 @@ impl Action for FileAccess {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schulhof_types::{GroupId, InstanceId};
+
+    fn token(p: Principal, grants: &[RightId]) -> AccessToken {
+        AccessToken::resolve(
+            InstanceId::new(),
+            UserId::new(),
+            p,
+            vec![GroupId::new()],
+            grants.iter().copied(),
+        )
+    }
+
+    fn level(own: Option<FileRole>) -> Level {
+        Level {
+            inherit: true,
+            drop_box: false,
+            own_role: own,
+            created_by: None,
+        }
+    }
+
+    const PERSONS: [AccountType; 4] = [
+        AccountType::Lehrer,
+        AccountType::Personal,
+        AccountType::Extern,
+        AccountType::Schueler,
+    ];
+
+    #[test]
+    fn roles_inherit_down_until_withdrawn_and_grants_below_add_to_them() {
+        let t = token(Principal::Person(AccountType::Lehrer), &[]);
+        let mut path = vec![
+            level(Some(FileRole::Viewer)),
+            level(None),
+            level(Some(FileRole::Coordinator)),
+        ];
+        assert_eq!(
+            role_on(&t, Area::Teaching, &path[..2]),
+            Some(FileRole::Viewer)
+        );
+        assert_eq!(
+            role_on(&t, Area::Teaching, &path),
+            Some(FileRole::Coordinator)
+        );
+        path[1].inherit = false;
+        assert_eq!(
+            role_on(&t, Area::Teaching, &path[..2]),
+            None,
+            "withdrawn below"
+        );
+        assert_eq!(
+            role_on(&t, Area::Teaching, &path),
+            Some(FileRole::Coordinator),
+            "given again further down"
+        );
+        path[2].own_role = None;
+        assert_eq!(role_on(&t, Area::Teaching, &path), None);
+    }
+
+    #[test]
+    fn drop_folders_hide_others_entries_from_non_coordinators() {
+        let t = token(Principal::Person(AccountType::Schueler), &[]);
+        let mut folder = level(Some(FileRole::Contributor));
+        folder.drop_box = true;
+        let mine = Level {
+            created_by: Some(t.user()),
+            ..level(None)
+        };
+        let theirs = Level {
+            created_by: Some(UserId::new()),
+            ..level(None)
+        };
+        assert_eq!(
+            role_on(&t, Area::Own, &[folder.clone(), mine]),
+            Some(FileRole::Contributor)
+        );
+        assert_eq!(
+            role_on(&t, Area::Own, &[folder.clone(), theirs.clone()]),
+            None
+        );
+        folder.own_role = Some(FileRole::Coordinator);
+        assert_eq!(
+            role_on(&t, Area::Own, &[folder, theirs]),
+            Some(FileRole::Coordinator),
+            "the teacher sees all"
+        );
+    }
+
+    /// files.*.read caps every grant: students never reach the Lehrerbereich, Personal and
+    /// Extern only once the admin grants files.staff.read.
+    #[test]
+    fn account_types_are_capped_by_the_matrix_whatever_is_granted() {
+        let full = [level(Some(FileRole::Coordinator))];
+        for t in PERSONS {
+            let plain = token(Principal::Person(t), &[]);
+            let granted = token(Principal::Person(t), &[RightId::FilesStaffRead]);
+            let staff = (
+                role_on(&plain, Area::Staff, &full).is_some(),
+                role_on(&granted, Area::Staff, &full).is_some(),
+            );
+            let want = match t {
+                AccountType::Lehrer => (true, true),
+                AccountType::Personal | AccountType::Extern => (false, true),
+                AccountType::Schueler => (false, false),
+            };
+            assert_eq!(staff, want, "{t:?} in the Lehrerbereich");
+            for area in [Area::Own, Area::Info, Area::Teaching] {
+                assert!(role_on(&plain, area, &full).is_some(), "{t:?} in {area:?}");
+            }
+        }
+        let admin = token(Principal::Function(FunctionRole::Admin), &[]);
+        for area in Area::SHARED {
+            assert_eq!(role_on(&admin, area, &full), Some(FileRole::Coordinator));
+        }
+        assert_eq!(
+            role_on(&admin, Area::Staff, &[level(None)]),
+            None,
+            "no grant, no role: the admin has no key to private areas"
+        );
+    }
+
+    #[test]
+    fn sharing_needs_the_share_right_and_never_gives_more_than_one_has() {
+        let access = |op, own| FileAccess {
+            node: schulhof_types::NodeId::new(),
+            area: Area::Own,
+            path: vec![level(Some(own))],
+            op,
+        };
+        let share = |role| FileOp::Share { role, target: None };
+        let teacher = token(Principal::Person(AccountType::Lehrer), &[]);
+        let student = token(Principal::Person(AccountType::Schueler), &[]);
+        let student_ok = token(
+            Principal::Person(AccountType::Schueler),
+            &[RightId::FilesOwnShareInternal],
+        );
+        assert!(
+            access(share(FileRole::Viewer), FileRole::Coordinator)
+                .decide(&teacher)
+                .is_ok()
+        );
+        assert_eq!(
+            access(share(FileRole::Viewer), FileRole::Coordinator).decide(&student),
+            Err(Denied::Forbidden),
+            "files.own.share_internal is O for students"
+        );
+        assert!(
+            access(share(FileRole::Viewer), FileRole::Coordinator)
+                .decide(&student_ok)
+                .is_ok()
+        );
+        assert_eq!(
+            access(share(FileRole::Coordinator), FileRole::Contributor).decide(&teacher),
+            Err(Denied::Forbidden),
+            "more than one has"
+        );
+        assert_eq!(
+            access(share(FileRole::Viewer), FileRole::Viewer).decide(&teacher),
+            Err(Denied::Forbidden),
+            "viewers do not share"
+        );
+        let to_student = FileOp::Share {
+            role: FileRole::Viewer,
+            target: Some(Principal::Person(AccountType::Schueler)),
+        };
+        let staff = FileAccess {
+            node: schulhof_types::NodeId::new(),
+            area: Area::Staff,
+            path: vec![level(Some(FileRole::Coordinator))],
+            op: to_student,
+        };
+        assert!(
+            matches!(staff.decide(&teacher), Err(Denied::NotGrantable { .. })),
+            "students never in the Lehrerbereich"
+        );
+        let invisible = FileAccess {
+            node: schulhof_types::NodeId::new(),
+            area: Area::Own,
+            path: vec![level(None)],
+            op: FileOp::Read,
+        };
+        assert_eq!(
+            invisible.decide(&teacher),
+            Err(Denied::NotFound),
+            "what one cannot see does not exist"
+        );
+    }
+}

@@ -26,6 +26,16 @@ impl Located {
         self.rows.last().expect("a located node has a path")
     }
 
+    /// The folder this node is in, with the path to it (none for an area root).
+    pub fn parent(&self) -> Option<Located> {
+        let n = self.rows.len();
+        (n >= 2).then(|| Located {
+            area: self.area,
+            rows: self.rows[..n - 1].to_vec(),
+            viewer: self.viewer,
+        })
+    }
+
     pub(crate) fn levels(&self) -> Vec<Level> {
         self.rows.iter().map(level_of).collect()
     }
