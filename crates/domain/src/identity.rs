@@ -335,3 +335,38 @@ impl Platform {
         Ok(tx.commit().await?)
     }
 }
+
+impl Platform {
+    /// A login as it would act now, without authenticating it: for a share link, which
+    /// acts with its creator's current rights. Inactive or deleted logins give `None`.
+    pub(crate) async fn system_actor_for(
+        &self,
+        c: &mut impl schulhof_store::AsConn,
+        instance: InstanceId,
+        user: schulhof_types::UserId,
+    ) -> Result<Option<Actor>, DomainError> {
+        let Some(row) = users::get(c, instance, user).await?.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        let Some(school) = instances::get(c, instance).await? else {
+            return Ok(None);
+        };
+        let (groups, granted) = groups::memberships_and_grants(c, instance, row.id).await?;
+        let token = AccessToken::resolve(
+            instance,
+            row.id,
+            principal_of(&row)?,
+            groups.iter().map(|g| g.id).collect(),
+            granted.iter().filter_map(|r| RightId::parse(r)),
+        );
+        Ok(Some(Actor {
+            token,
+            user: row,
+            groups,
+            school_number: school.school_number,
+            school_name: school.name,
+            demo: school.demo,
+            token_hash: Vec::new(),
+        }))
+    }
+}

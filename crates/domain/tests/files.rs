@@ -10,7 +10,7 @@ use schulhof_authz::files::{Area, FileRole};
 use schulhof_domain::admin::NewUser;
 use schulhof_domain::clock::ManualClock;
 use schulhof_domain::files::quota::FileQuotas;
-use schulhof_domain::files::{Located, Placement, Subject};
+use schulhof_domain::files::{LinkMode, LinkRefusal, Located, NewLink, Placement, Subject};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
 use schulhof_store::backend_tests;
@@ -20,6 +20,7 @@ const PW: &str = "ein-gutes-passwort";
 
 struct School {
     platform: Platform,
+    clock: Arc<ManualClock>,
     number: &'static str,
     blobs: tempfile::TempDir,
 }
@@ -37,13 +38,14 @@ async fn school(db: Db, number: &'static str, quotas: FileQuotas) -> School {
         file_quotas: quotas,
         ..Config::default()
     };
-    let platform = Platform::new(db, clock, config);
+    let platform = Platform::new(db, clock.clone(), config);
     platform
         .system_create_school(number, "Testschule")
         .await
         .expect("school");
     let s = School {
         platform,
+        clock,
         number,
         blobs,
     };
@@ -659,7 +661,213 @@ async fn names_are_checked_and_folders_never_move_into_themselves(db: Db) {
     );
 }
 
+async fn links_open_exactly_what_their_creator_may_share(db: Db) {
+    let s = school(db, "123456", FileQuotas::default()).await;
+    let t = s.user("lehrer").await;
+    let own = s.area(&t, Area::Own).await;
+    let folder = s.mkdir(&t, &own, "Elternabend").await;
+    s.put(&t, &folder, "einladung.txt", b"Donnerstag 19 Uhr")
+        .await
+        .expect("file");
+    let read = s
+        .platform
+        .link_create(
+            &t,
+            &folder,
+            NewLink {
+                mode: LinkMode::Read,
+                password: Some("eltern5a".into()),
+                expires_at: None,
+            },
+        )
+        .await
+        .expect("link");
+    let open = |pw: Option<&'static str>, unlock: Option<String>| {
+        let token = read.token.clone();
+        let p = s.platform.clone();
+        async move { p.link_open(&token, pw, unlock.as_deref(), "10.0.0.1").await }
+    };
+    assert_eq!(
+        open(None, None).await.err(),
+        Some(LinkRefusal::PasswordNeeded { wrong: false })
+    );
+    assert_eq!(
+        open(Some("falsch"), None).await.err(),
+        Some(LinkRefusal::PasswordNeeded { wrong: true })
+    );
+    let ok = open(Some("eltern5a"), None).await.expect("right password");
+    assert_eq!(ok.entry.name, "Elternabend");
+    let listed = s
+        .platform
+        .file_list(&ok.actor, &ok.node)
+        .await
+        .expect("list");
+    assert_eq!(
+        listed.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+        ["einladung.txt"]
+    );
+    assert!(
+        s.platform.link_locate(&ok, listed[0].id).await.is_ok(),
+        "inside the linked folder"
+    );
+    assert!(
+        s.platform.link_locate(&ok, own.node().id).await.is_err(),
+        "never above it"
+    );
+    assert!(
+        open(None, Some(ok.unlock_key.clone())).await.is_ok(),
+        "the browser keeps the unlock"
+    );
+    assert!(
+        s.platform
+            .link_open("erfunden", None, None, "10.0.0.1")
+            .await
+            .is_err()
+    );
+
+    // Upload-only: new files go in, nothing is seen or replaced.
+    let upload = s
+        .platform
+        .link_create(
+            &t,
+            &folder,
+            NewLink {
+                mode: LinkMode::Upload,
+                password: None,
+                expires_at: Some(s.platform.now() + chrono::Duration::days(7)),
+            },
+        )
+        .await
+        .expect("upload link");
+    let up = s
+        .platform
+        .link_open(&upload.token, None, None, "10.0.0.2")
+        .await
+        .expect("open");
+    assert!(
+        s.platform.link_locate(&up, listed[0].id).await.is_err(),
+        "upload links do not browse"
+    );
+    let mut p = s
+        .platform
+        .begin_upload_new(
+            &up.actor,
+            Placement {
+                folder: &up.node,
+                name: "rueckmeldung.txt",
+            },
+            None,
+        )
+        .await
+        .expect("begin");
+    p.write(b"Wir kommen").await.expect("write");
+    s.platform
+        .finish_upload(&up.actor, p)
+        .await
+        .expect("finish");
+    let clash = s
+        .platform
+        .begin_upload_new(
+            &up.actor,
+            Placement {
+                folder: &up.node,
+                name: "einladung.txt",
+            },
+            None,
+        )
+        .await;
+    assert!(
+        matches!(clash, Err(DomainError::Conflict { .. })),
+        "an upload link never replaces a file"
+    );
+    let folder = s
+        .platform
+        .locate(&t, folder.node().id)
+        .await
+        .expect("folder");
+    assert_eq!(
+        s.names(&t, &folder).await,
+        ["einladung.txt", "rueckmeldung.txt"]
+    );
+
+    // Lists, expiry, revocation, and the creator losing access.
+    assert_eq!(s.platform.link_list(&t, None).await.expect("mine").len(), 2);
+    let admin = s.admin().await;
+    assert_eq!(
+        s.platform.link_list(&admin, None).await.expect("all").len(),
+        2,
+        "the admin sees every link"
+    );
+    s.clock.advance(chrono::Duration::days(8));
+    assert_eq!(
+        s.platform
+            .link_open(&upload.token, None, None, "10.0.0.2")
+            .await
+            .err(),
+        Some(LinkRefusal::Gone),
+        "expired"
+    );
+    s.platform
+        .link_revoke(&admin, read.link.id)
+        .await
+        .expect("admin revokes");
+    assert_eq!(
+        open(Some("eltern5a"), None).await.err(),
+        Some(LinkRefusal::Gone),
+        "revoked"
+    );
+
+    let anna = s.user("anna").await;
+    let a_own = s.area(&anna, Area::Own).await;
+    let refused = s
+        .platform
+        .link_create(
+            &anna,
+            &a_own,
+            NewLink {
+                mode: LinkMode::Read,
+                password: None,
+                expires_at: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(DomainError::Forbidden)),
+        "students may not share by default: {refused:?}"
+    );
+
+    let last = s
+        .platform
+        .link_create(
+            &t,
+            &folder,
+            NewLink {
+                mode: LinkMode::Read,
+                password: None,
+                expires_at: None,
+            },
+        )
+        .await
+        .expect("link");
+    assert!(
+        s.platform
+            .link_open(&last.token, None, None, "10.0.0.3")
+            .await
+            .is_ok()
+    );
+    s.platform.file_delete(&t, &folder).await.expect("delete");
+    assert_eq!(
+        s.platform
+            .link_open(&last.token, None, None, "10.0.0.3")
+            .await
+            .err(),
+        Some(LinkRefusal::Gone),
+        "deleted content is gone for links too"
+    );
+}
+
 backend_tests!(
+    links_open_exactly_what_their_creator_may_share,
     quotas_refuse_uploads_and_leave_nothing_behind,
     versions_and_trash_keep_who_did_what,
     shares_inherit_down_and_can_be_withdrawn,

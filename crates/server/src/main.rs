@@ -285,6 +285,9 @@ async fn retention_loop(platform: Platform) {
         {
             tracing::error!(error = %e, "trash job failed");
         }
+        if let Err(e) = platform.system_expire_links().await {
+            tracing::error!(error = %e, "link expiry job failed");
+        }
         hours = hours.wrapping_add(1);
     }
 }

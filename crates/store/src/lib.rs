@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod consent;
 mod db;
+pub mod file_links;
 pub mod files;
 pub mod grants;
 pub mod groups;

@@ -3,6 +3,7 @@
 //! Every operation locates the node together with the path to it and asks the policy
 //! ([`schulhof_authz::files`]) for a grant; invisible nodes answer `NotFound`.
 
+mod links;
 mod locate;
 mod names;
 pub mod quota;
@@ -17,6 +18,7 @@ use schulhof_store::files::NodeRow;
 use schulhof_types::NodeId;
 use serde::Serialize;
 
+pub use links::{CreatedLink, LinkMode, LinkRefusal, LinkView, NewLink, OpenLink};
 pub use locate::Located;
 pub use names::check_name;
 pub use quota::Usage;

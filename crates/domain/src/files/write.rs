@@ -29,6 +29,8 @@ pub struct PendingUpload {
     name: String,
     mime: Option<String>,
     writer: BlobWriter,
+    /// Never replaces an existing file (uploads through a link).
+    create_only: bool,
 }
 
 impl PendingUpload {
@@ -153,7 +155,39 @@ impl Platform {
             name: at.name.into(),
             mime: mime.map(str::to_owned),
             writer,
+            create_only: false,
         })
+    }
+
+    /// Starts an upload that may only create a new file: a visitor of an upload link
+    /// neither sees nor replaces what is there.
+    pub async fn begin_upload_new(
+        &self,
+        actor: &Actor,
+        at: Placement<'_>,
+        mime: Option<&str>,
+    ) -> Result<PendingUpload, DomainError> {
+        let keys = files::subject_keys(&actor.token);
+        let mut c = self.db.read().await?;
+        let taken = store::child_by_name(
+            &mut c,
+            actor.token.instance(),
+            at.folder.node().id,
+            &name_key(at.name),
+            &keys,
+        )
+        .await?
+        .is_some();
+        drop(c);
+        if taken {
+            return Err(DomainError::conflict(
+                "name",
+                "Eine Datei mit diesem Namen gibt es hier schon.",
+            ));
+        }
+        let mut up = self.begin_upload(actor, at, mime).await?;
+        up.create_only = true;
+        Ok(up)
     }
 
     /// Makes a complete upload visible: a new file, or a new version of the existing one.
@@ -179,6 +213,12 @@ impl Platform {
         let mime = upload.mime.or_else(|| guess_mime(&upload.name));
         let size = blob.size as i64;
         let id = match existing {
+            Some(_) if upload.create_only => {
+                return Err(DomainError::conflict(
+                    "name",
+                    "Eine Datei mit diesem Namen gibt es hier schon.",
+                ));
+            }
             Some(row) if row.is_dir => {
                 return Err(DomainError::conflict(
                     "name",

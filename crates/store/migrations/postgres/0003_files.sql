@@ -77,3 +77,24 @@ CREATE TABLE file_props (
     PRIMARY KEY (instance_id, node_id, namespace, name),
     FOREIGN KEY (instance_id, node_id) REFERENCES file_nodes(instance_id, id) ON DELETE CASCADE
 );
+
+-- Links for people outside the school: a secret token (only its SHA-256 is kept), an
+-- optional password, an optional expiry, read-only or upload-only. A link acts with its
+-- creator's current rights: when those end, the link stops working.
+CREATE TABLE file_links (
+    instance_id UUID NOT NULL,
+    id UUID NOT NULL,
+    token_hash BYTEA NOT NULL,
+    node_id UUID NOT NULL,
+    mode TEXT NOT NULL,
+    password_hash TEXT,
+    -- What the browser keeps after the password was entered (random, per link).
+    unlock_key TEXT NOT NULL,
+    expires_at BIGINT,
+    created_by UUID NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (instance_id, id),
+    FOREIGN KEY (instance_id, node_id) REFERENCES file_nodes(instance_id, id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX file_links_by_token ON file_links (token_hash);
+CREATE INDEX file_links_by_node ON file_links (instance_id, node_id);
