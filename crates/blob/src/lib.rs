@@ -5,6 +5,10 @@
 //! upload is never visible. Equal contents are stored once, so copies and versions cost
 //! nothing. This is the local-directory backend; object storage comes behind the same API.
 
+mod sealed;
+
+pub use sealed::{SealKey, SealingWriter, open_sealed};
+
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -18,6 +22,8 @@ pub enum BlobError {
     NotFound,
     #[error("invalid content id")]
     BadId,
+    #[error("sealed content cannot be opened (wrong key or damaged)")]
+    Sealed,
     #[error("storage: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -44,7 +50,7 @@ impl LocalBlobs {
         Ok(Self { root })
     }
 
-    fn path_of(&self, sha256: &str) -> Result<PathBuf, BlobError> {
+    pub(crate) fn path_of(&self, sha256: &str) -> Result<PathBuf, BlobError> {
         if sha256.len() != 64
             || !sha256
                 .bytes()
