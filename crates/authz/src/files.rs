@@ -17,10 +17,22 @@ pub enum Area {
     Teaching,
     /// Lehrerbereich: never students.
     Staff,
+    /// The Daten-Safe: each teacher's own area, from which nothing is ever shared.
+    SafeOwn,
+    /// The Daten-Safe's common area: the Schulleitung creates folders and gives rights,
+    /// folder by folder, only inside the school.
+    SafeCommon,
 }
 
 impl Area {
     pub const SHARED: [Area; 3] = [Area::Info, Area::Teaching, Area::Staff];
+    /// The areas of the file manager (never the Safe).
+    pub const FILES: [Area; 4] = [Area::Own, Area::Info, Area::Teaching, Area::Staff];
+    pub const SAFE: [Area; 2] = [Area::SafeOwn, Area::SafeCommon];
+
+    pub fn is_safe(self) -> bool {
+        matches!(self, Area::SafeOwn | Area::SafeCommon)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -28,12 +40,15 @@ impl Area {
             Area::Info => "info",
             Area::Teaching => "teaching",
             Area::Staff => "staff",
+            Area::SafeOwn => "safe_own",
+            Area::SafeCommon => "safe_common",
         }
     }
 
     pub fn parse(s: &str) -> Option<Area> {
-        [Area::Own, Area::Info, Area::Teaching, Area::Staff]
+        Area::FILES
             .into_iter()
+            .chain(Area::SAFE)
             .find(|a| a.as_str() == s)
     }
 
@@ -43,7 +58,8 @@ impl Area {
             Area::Own => Some(RightId::FilesOwnShareInternal),
             Area::Teaching => Some(RightId::FilesTeachingShareInternal),
             Area::Staff => Some(RightId::FilesStaffShareInternal),
-            Area::Info => None,
+            // Nothing is ever shared out of the own Safe area (safe.own.share is —).
+            Area::Info | Area::SafeOwn | Area::SafeCommon => None,
         }
     }
 }
@@ -134,13 +150,22 @@ pub fn kind_key(principal: Principal) -> String {
 /// Whether an account type may have any role in an area at all (the matrix rows
 /// files.*.read); the admin coordinates the shared areas.
 fn area_open(principal: Principal, token: &AccessToken, area: Area) -> bool {
-    if principal.is(FunctionRole::Admin) && area != Area::Own {
+    if principal.is(FunctionRole::Admin) && Area::SHARED.contains(&area) {
         return true;
     }
     match area {
         Area::Own | Area::Info => true,
         Area::Teaching => token.has(RightId::FilesTeachingRead),
         Area::Staff => token.has(RightId::FilesStaffRead),
+        // The admin has no key to the Safe; students and externals never enter it.
+        Area::SafeOwn => token.has(RightId::SafeOwnCoordinate),
+        Area::SafeCommon => {
+            principal.is(FunctionRole::Schulleitung)
+                || matches!(
+                    principal,
+                    Principal::Person(AccountType::Lehrer | AccountType::Personal)
+                )
+        }
     }
 }
 
@@ -149,6 +174,9 @@ fn area_open(principal: Principal, token: &AccessToken, area: Area) -> bool {
 pub fn area_possible_for(principal: Principal, area: Area) -> bool {
     match (principal, area) {
         (Principal::Person(AccountType::Schueler), Area::Staff) => false,
+        (_, Area::SafeOwn) => false,
+        (Principal::Person(AccountType::Schueler | AccountType::Extern), Area::SafeCommon) => false,
+        (Principal::Function(r), Area::SafeCommon) => r == FunctionRole::Schulleitung,
         (Principal::Function(r), Area::Info | Area::Teaching | Area::Staff) => {
             r == FunctionRole::Admin
         }
@@ -226,7 +254,16 @@ impl FileAccess {
 }
 
 fn may_share(token: &AccessToken, area: Area) -> bool {
-    token.principal().is(FunctionRole::Admin) || area.share_right().is_some_and(|r| token.has(r))
+    match area {
+        // Nothing is ever shared out of the own Safe area (safe.own.share is —).
+        Area::SafeOwn => false,
+        // The Schulleitung, or whom it made coordinator of a folder (delegation).
+        Area::SafeCommon => true,
+        _ => {
+            token.principal().is(FunctionRole::Admin)
+                || area.share_right().is_some_and(|r| token.has(r))
+        }
+    }
 }
 
 impl Action for FileAccess {
@@ -248,7 +285,13 @@ impl Action for FileAccess {
                         to: "this account type",
                     });
                 }
-                role >= FileRole::Contributor && *given <= role && may_share(token, self.area)
+                // In the Safe only coordinators (the Schulleitung or its delegates) give rights.
+                let needed = if self.area.is_safe() {
+                    FileRole::Coordinator
+                } else {
+                    FileRole::Contributor
+                };
+                role >= needed && *given <= role && may_share(token, self.area)
             }
             FileOp::ManageRights => role >= FileRole::Coordinator && may_share(token, self.area),
         };

@@ -5,6 +5,7 @@
 pub mod files;
 pub mod matrix;
 mod policy;
+pub mod safe;
 mod token;
 
 pub use matrix::{Granter, Mark};

@@ -38,6 +38,9 @@ pub enum DomainError {
     ConsentDeclined,
     #[error("a new password must be set first")]
     PasswordChangeRequired,
+    /// The Safe is locked: its password must be entered (again).
+    #[error("the Safe is locked")]
+    SafeLocked,
     /// The upload would exceed a storage quota.
     #[error("{0}")]
     QuotaExceeded(String),

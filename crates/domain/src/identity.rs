@@ -25,6 +25,9 @@ pub struct Actor {
     pub school_name: String,
     pub demo: bool,
     pub(crate) token_hash: Vec<u8>,
+    /// Set only by the Safe's gate ([`Platform::safe_actor`]): Safe areas are invisible to
+    /// an actor without it, whatever rights it holds.
+    pub(crate) safe: bool,
 }
 
 /// What still stands between a logged-in user and the platform.
@@ -275,6 +278,7 @@ impl Platform {
             school_name: row.school_name,
             demo: row.demo,
             token_hash: hash,
+            safe: false,
         };
         Ok(Session { actor, gate })
     }
@@ -367,6 +371,7 @@ impl Platform {
             school_name: school.name,
             demo: school.demo,
             token_hash: Vec::new(),
+            safe: false,
         }))
     }
 }

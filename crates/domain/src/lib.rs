@@ -15,6 +15,8 @@ pub mod import;
 mod mailaddr;
 mod passwords;
 pub mod retention;
+pub mod safe;
+pub mod safe_docs;
 pub mod school;
 pub mod school_year;
 mod throttle;
@@ -44,6 +46,11 @@ pub struct Config {
     /// Where file contents are stored; `None` makes a fresh temporary directory (tests).
     pub blob_dir: Option<std::path::PathBuf>,
     pub file_quotas: files::quota::FileQuotas,
+    /// The Safe locks after this long without use (shorter than the session).
+    pub safe_idle: chrono::Duration,
+    /// Seals each school's Safe key; `None` makes a random one (tests). Every node of an
+    /// installation needs the same.
+    pub safe_master_key: Option<[u8; 32]>,
 }
 
 impl Default for Config {
@@ -56,6 +63,8 @@ impl Default for Config {
             max_login_queue: 2048,
             blob_dir: None,
             file_quotas: Default::default(),
+            safe_idle: chrono::Duration::minutes(10),
+            safe_master_key: None,
         }
     }
 }
@@ -71,11 +80,13 @@ pub struct Platform {
     pub(crate) running: Arc<std::sync::Mutex<HashMap<uuid::Uuid, Arc<import::ImportProgress>>>>,
     pub(crate) blobs: schulhof_blob::LocalBlobs,
     pub(crate) basic: basic_auth::BasicCache,
+    pub(crate) safe_keys: safe::KeyRing,
 }
 
 impl Platform {
     pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
         let hasher = PasswordHasher::new(config.hash, config.max_login_queue);
+        let config_master = config.safe_master_key;
         let blob_dir = config.blob_dir.clone().unwrap_or_else(|| {
             std::env::temp_dir().join(format!("schulhof-blobs-{}", uuid::Uuid::now_v7().simple()))
         });
@@ -90,6 +101,7 @@ impl Platform {
             running: Arc::default(),
             blobs,
             basic: Default::default(),
+            safe_keys: safe::KeyRing::new(config_master),
         }
     }
 

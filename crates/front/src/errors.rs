@@ -106,6 +106,11 @@ pub fn error_info(e: &DomainError) -> ErrorInfo {
             "password_change_required",
             "Set a new password first.".into(),
         ),
+        DomainError::SafeLocked => info(
+            StatusCode::FORBIDDEN,
+            "safe_locked",
+            "Enter the Safe password first.".into(),
+        ),
         DomainError::QuotaExceeded(m) => info(
             StatusCode::INSUFFICIENT_STORAGE,
             "quota_exceeded",

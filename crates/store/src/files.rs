@@ -680,3 +680,29 @@ pub async fn shared_with(
         .bind(instance.0).bind(keys).bind(me).fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }
+
+/// Who wrote a file's content last, and when.
+pub async fn last_write(c: &mut impl AsConn, instance: InstanceId, id: NodeId) -> Result<Option<(Option<UserId>, DateTime<Utc>)>, StoreError> {
+    let r: Option<(Option<Uuid>, i64)> = on!(c, c => sqlx::query_as(
+        "SELECT modified_by, modified_at FROM file_nodes WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|(by, at)| (by.map(UserId), from_us(at))))
+}
+
+/// Replaces a file's content without keeping the previous one (autosave of the same writer).
+pub async fn replace_content(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: NodeId,
+    sha: &str,
+    size: i64,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE file_nodes SET blob_sha = $3, size = $4, modified_by = $5, modified_at = $6
+         WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id.0).bind(sha).bind(size).bind(by.0).bind(to_us(now))
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

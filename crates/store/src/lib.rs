@@ -13,6 +13,7 @@ pub mod imports;
 pub mod instances;
 pub mod lifecycle;
 mod migrate;
+pub mod safe;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

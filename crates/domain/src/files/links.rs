@@ -119,6 +119,10 @@ impl Platform {
         node: &Located,
         new: NewLink,
     ) -> Result<CreatedLink, DomainError> {
+        if node.area.is_safe() {
+            // No share links out of the Safe, ever.
+            return Err(DomainError::Forbidden);
+        }
         node.check(
             actor,
             FileOp::Share {

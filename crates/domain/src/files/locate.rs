@@ -97,6 +97,14 @@ fn template(area: Area, owner: Uuid) -> Vec<(String, i64)> {
             t("personal", Viewer),
             t("extern", Viewer),
         ],
+        Area::SafeOwn => vec![(format!("u:{owner}"), Coordinator.as_i64())],
+        // Folders below do not inherit (see file_mkdir): the root shows each login only
+        // the folders the Schulleitung gave it.
+        Area::SafeCommon => vec![
+            t("fn:schulleitung", Coordinator),
+            t("lehrer", Viewer),
+            t("personal", Viewer),
+        ],
     }
 }
 
@@ -110,9 +118,12 @@ impl Platform {
     /// template on first use.
     pub(crate) async fn area_root(&self, actor: &Actor, area: Area) -> Result<NodeId, DomainError> {
         let owner = match area {
-            Area::Own => actor.token.user().0,
+            Area::Own | Area::SafeOwn => actor.token.user().0,
             _ => SHARED_OWNER,
         };
+        if area.is_safe() && !actor.safe {
+            return Err(DomainError::SafeLocked);
+        }
         let instance = actor.token.instance();
         // Roots exist after the first call; reading first spares the write lock.
         let keys = files::subject_keys(&actor.token);
@@ -276,8 +287,13 @@ pub(crate) async fn locate_in(
     if first.parent_id.is_some() || rows.iter().any(|r| r.deleted_at.is_some()) {
         return Err(DomainError::NotFound);
     }
+    let area = area_of(first)?;
+    // Safe content exists only for an actor that passed the Safe's gate.
+    if area.is_safe() && !actor.safe {
+        return Err(DomainError::NotFound);
+    }
     let located = Located {
-        area: area_of(first)?,
+        area,
         rows,
         viewer: actor.token.user(),
     };

@@ -25,6 +25,7 @@ pub use quota::Usage;
 pub use share::{GrantView, Subject, kind_subject};
 pub use trash::TrashEntry;
 pub use versions::VersionView;
+pub(crate) use write::blob_error;
 pub use write::{PendingUpload, Placement};
 
 /// A folder or file as a front-end shows it.
@@ -100,6 +101,8 @@ pub fn area_title(area: Area) -> &'static str {
         Area::Info => "Informationen der Schule",
         Area::Teaching => "Unterricht",
         Area::Staff => "Lehrerbereich",
+        Area::SafeOwn => "Mein Safe-Bereich",
+        Area::SafeCommon => "Gemeinsamer Safe-Bereich",
     }
 }
 

@@ -1,7 +1,8 @@
 //! Creating, uploading, renaming, moving and copying folders and files.
 
+use schulhof_authz::files::Area;
 use schulhof_authz::files::{self, FileOp, FileRole, child_role};
-use schulhof_blob::{BlobError, BlobWriter};
+use schulhof_blob::{BlobError, BlobWriter, SealingWriter};
 use schulhof_store::Tx;
 use schulhof_store::files::{self as store, NewNode};
 use schulhof_types::NodeId;
@@ -28,18 +29,42 @@ pub struct PendingUpload {
     folder: NodeId,
     name: String,
     mime: Option<String>,
-    writer: BlobWriter,
+    writer: Sink,
     /// Never replaces an existing file (uploads through a link).
     create_only: bool,
 }
 
+/// Where upload content goes: straight into the store, or sealed first (the Safe).
+#[derive(Debug)]
+enum Sink {
+    Plain(BlobWriter),
+    Sealed(SealingWriter),
+}
+
 impl PendingUpload {
     pub async fn write(&mut self, bytes: &[u8]) -> Result<(), DomainError> {
-        self.writer.write(bytes).await.map_err(blob_error)
+        match &mut self.writer {
+            Sink::Plain(w) => w.write(bytes).await.map_err(blob_error),
+            Sink::Sealed(w) => w.write(bytes).await.map_err(blob_error),
+        }
     }
 
+    /// Content bytes received so far.
     pub fn size(&self) -> u64 {
-        self.writer.size()
+        match &self.writer {
+            Sink::Plain(w) => w.size(),
+            Sink::Sealed(w) => w.size(),
+        }
+    }
+
+    async fn finish(self) -> Result<(schulhof_blob::BlobRef, u64), DomainError> {
+        let size = self.size();
+        let blob = match self.writer {
+            Sink::Plain(w) => w.finish().await,
+            Sink::Sealed(w) => w.finish().await,
+        }
+        .map_err(blob_error)?;
+        Ok((blob, size))
     }
 }
 
@@ -71,6 +96,7 @@ impl Platform {
             return Err(DomainError::invalid("folder", "Das Ziel ist kein Ordner."));
         }
         let id = NodeId::new();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         insert_named(
             &mut tx,
@@ -88,9 +114,29 @@ impl Platform {
                 mime: None,
                 by: actor.token.user(),
             },
-            self.now(),
+            now,
         )
         .await?;
+        if at.folder.area == Area::SafeCommon && parent.parent_id.is_none() {
+            // A folder of the common Safe area opens only to whom the Schulleitung names.
+            let instance = actor.token.instance();
+            store::set_flags(&mut tx, instance, id, false, false).await?;
+            for key in [
+                "t:fn:schulleitung".to_owned(),
+                files::user_key(actor.token.user()),
+            ] {
+                store::set_grant(
+                    &mut tx,
+                    instance,
+                    id,
+                    &key,
+                    FileRole::Coordinator.as_i64(),
+                    Some(actor.token.user()),
+                    now,
+                )
+                .await?;
+            }
+        }
         let located = locate_in(&mut tx, actor, id).await?;
         tx.commit().await?;
         located.entry(actor).ok_or(DomainError::NotFound)
@@ -149,7 +195,18 @@ impl Platform {
             }
         }
         let left = self.quota_left(actor, owner_of(at.folder)).await?;
-        let writer = self.blobs.writer(left).await.map_err(blob_error)?;
+        // Sealing adds 16 bytes per 64 KiB: the plain size is what the quota counts.
+        let raw = self
+            .blobs
+            .writer(left.saturating_add(left / 4096 + 64))
+            .await
+            .map_err(blob_error)?;
+        let writer = if at.folder.area.is_safe() {
+            let key = self.school_key(actor.token.instance()).await?;
+            Sink::Sealed(SealingWriter::new(raw, key).await.map_err(blob_error)?)
+        } else {
+            Sink::Plain(raw)
+        };
         Ok(PendingUpload {
             folder: parent.id,
             name: at.name.into(),
@@ -196,7 +253,19 @@ impl Platform {
         actor: &Actor,
         upload: PendingUpload,
     ) -> Result<FileEntry, DomainError> {
-        let blob = upload.writer.finish().await.map_err(blob_error)?;
+        let (folder_id, name, mime, create_only) = (
+            upload.folder,
+            upload.name.clone(),
+            upload.mime.clone(),
+            upload.create_only,
+        );
+        let (blob, plain_size) = upload.finish().await?;
+        let upload = FinishedUpload {
+            folder: folder_id,
+            name,
+            mime,
+            create_only,
+        };
         let mut tx = self.db.begin().await?;
         // The folder could have changed while the content streamed in: decide again.
         let folder = locate_in(&mut tx, actor, upload.folder).await?;
@@ -211,7 +280,7 @@ impl Platform {
         )
         .await?;
         let mime = upload.mime.or_else(|| guess_mime(&upload.name));
-        let size = blob.size as i64;
+        let size = plain_size as i64;
         let id = match existing {
             Some(_) if upload.create_only => {
                 return Err(DomainError::conflict(
@@ -281,6 +350,34 @@ impl Platform {
         located.entry(actor).ok_or(DomainError::NotFound)
     }
 
+    /// Replaces a file's content with a finished upload without keeping a version.
+    pub(crate) async fn finish_replace(
+        &self,
+        actor: &Actor,
+        file: &Located,
+        upload: PendingUpload,
+    ) -> Result<FileEntry, DomainError> {
+        file.check(actor, FileOp::Write)?;
+        let node = file.node();
+        let (blob, plain) = upload.finish().await?;
+        let mut tx = self.db.begin().await?;
+        self.check_quota_in(&mut tx, actor, node.owner_id, plain as i64 - node.size)
+            .await?;
+        store::replace_content(
+            &mut tx,
+            actor.token.instance(),
+            node.id,
+            &blob.sha256,
+            plain as i64,
+            actor.token.user(),
+            self.now(),
+        )
+        .await?;
+        let located = locate_in(&mut tx, actor, node.id).await?;
+        tx.commit().await?;
+        located.entry(actor).ok_or(DomainError::NotFound)
+    }
+
     /// Uploads everything `input` yields as `name` into a folder.
     pub async fn file_upload(
         &self,
@@ -310,6 +407,12 @@ impl Platform {
         file: &Located,
     ) -> Result<tokio::fs::File, DomainError> {
         file.check(actor, FileOp::Read)?;
+        if file.area.is_safe() {
+            return Err(DomainError::invalid(
+                "file",
+                "Safe-Dokumente werden nur im Safe geöffnet.",
+            ));
+        }
         let sha = file.node().blob_sha.as_deref().ok_or_else(|| {
             DomainError::invalid("file", "Ein Ordner hat keinen Inhalt zum Herunterladen.")
         })?;
@@ -340,6 +443,9 @@ impl Platform {
             FileOp::Coordinate
         };
         node.check(actor, op)?;
+        if node.area.is_safe() != to.folder.area.is_safe() {
+            return Err(DomainError::Forbidden);
+        }
         if !same_place {
             to.folder.check(
                 actor,
@@ -394,6 +500,10 @@ impl Platform {
     ) -> Result<FileEntry, DomainError> {
         check_name(to.name)?;
         node.check(actor, FileOp::Read)?;
+        // Nothing leaves the Safe and nothing unsealed enters it.
+        if node.area.is_safe() != to.folder.area.is_safe() {
+            return Err(DomainError::Forbidden);
+        }
         let row = node.node();
         to.folder.check(
             actor,
@@ -491,6 +601,9 @@ impl Platform {
     ) -> Result<(), DomainError> {
         from.check(actor, FileOp::Read)?;
         onto.check(actor, FileOp::Write)?;
+        if from.area.is_safe() != onto.area.is_safe() {
+            return Err(DomainError::Forbidden);
+        }
         let (src, dst) = (from.node(), onto.node());
         let Some(sha) = src.blob_sha.as_deref() else {
             return Err(DomainError::conflict(
@@ -534,6 +647,14 @@ impl Platform {
         let rows = store::subtree(tx, actor.token.instance(), id, &keys).await?;
         Ok(rows.iter().map(|r| r.size).sum())
     }
+}
+
+/// What is left of an upload once its content is stored.
+struct FinishedUpload {
+    folder: NodeId,
+    name: String,
+    mime: Option<String>,
+    create_only: bool,
 }
 
 /// Inserts a node; a live sibling of the same name is a clear conflict.
