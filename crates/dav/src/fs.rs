@@ -27,13 +27,13 @@ pub fn area_slug(area: Area) -> &'static str {
         Area::Info => "informationen",
         Area::Teaching => "unterricht",
         Area::Staff => "lehrerbereich",
+        // The Safe is never served over WebDAV: no collection name leads there.
+        Area::SafeOwn | Area::SafeCommon => "",
     }
 }
 
 fn area_of_slug(s: &str) -> Option<Area> {
-    [Area::Own, Area::Info, Area::Teaching, Area::Staff]
-        .into_iter()
-        .find(|a| area_slug(*a) == s)
+    Area::FILES.into_iter().find(|a| area_slug(*a) == s)
 }
 
 /// Domain answers as file system errors (and so as DAV status codes).

@@ -228,6 +228,7 @@ async fn open(storage: &Storage) -> anyhow::Result<Platform> {
     let config = Config {
         state_domain: storage.state_domain.clone(),
         blob_dir: Some(storage.data.join("files")),
+        safe_master_key: Some(storage.safe_master_key()?),
         ..Config::default()
     };
     Ok(Platform::new(db, Arc::new(SystemClock), config))

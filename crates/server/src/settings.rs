@@ -25,6 +25,16 @@ pub struct Storage {
         global = true
     )]
     pub state_domain: String,
+    /// The key that seals each school's Safe key: 64 hex digits. Every node of an
+    /// installation needs the same. Default: `safe-master.key` in the data directory,
+    /// created on first start.
+    #[arg(
+        long,
+        env = "SCHULHOF_SAFE_MASTER_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub safe_master_key: Option<String>,
 }
 
 impl Storage {
@@ -41,6 +51,55 @@ impl Storage {
             absolute(&self.data.join("schulhof.db")).display()
         ))
     }
+}
+
+impl Storage {
+    /// The Safe master key: given, or read from (or first written to) the data directory
+    /// with mode 0600.
+    pub fn safe_master_key(&self) -> anyhow::Result<[u8; 32]> {
+        if let Some(hex) = &self.safe_master_key {
+            return parse_key(hex.trim())
+                .ok_or_else(|| anyhow::anyhow!("SCHULHOF_SAFE_MASTER_KEY must be 64 hex digits"));
+        }
+        let path = self.data.join("safe-master.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => parse_key(text.trim())
+                .ok_or_else(|| anyhow::anyhow!("{} does not hold 64 hex digits", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.data)?;
+                let mut key = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+                let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+                write_private(&path, &hex)?;
+                tracing::info!(path = %path.display(), "created the Safe master key: back it up, without it the Safe cannot be opened");
+                Ok(key)
+            }
+            Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+        }
+    }
+}
+
+fn parse_key(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
 }
 
 fn absolute(p: &Path) -> PathBuf {
