@@ -13,6 +13,7 @@ mod hash_memory;
 pub mod identity;
 pub mod import;
 mod mailaddr;
+pub mod media;
 mod passwords;
 pub mod retention;
 pub mod safe;
@@ -51,6 +52,8 @@ pub struct Config {
     /// Seals each school's Safe key; `None` makes a random one (tests). Every node of an
     /// installation needs the same.
     pub safe_master_key: Option<[u8; 32]>,
+    /// Where this node keeps its search index; `None` keeps it in memory (tests).
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -65,6 +68,7 @@ impl Default for Config {
             file_quotas: Default::default(),
             safe_idle: chrono::Duration::minutes(10),
             safe_master_key: None,
+            search_dir: None,
         }
     }
 }
@@ -81,6 +85,7 @@ pub struct Platform {
     pub(crate) blobs: schulhof_blob::LocalBlobs,
     pub(crate) basic: basic_auth::BasicCache,
     pub(crate) safe_keys: safe::KeyRing,
+    pub(crate) media_index: Arc<media::index::SearchIndex>,
 }
 
 impl Platform {
@@ -93,6 +98,10 @@ impl Platform {
         // Start-up fails loudly when the content directory cannot be made.
         #[allow(clippy::expect_used)]
         let blobs = schulhof_blob::LocalBlobs::open_sync(&blob_dir).expect("content directory");
+        #[allow(clippy::expect_used)]
+        let media_index = Arc::new(
+            media::index::SearchIndex::open(config.search_dir.as_deref()).expect("search index"),
+        );
         Self {
             db,
             clock,
@@ -102,6 +111,7 @@ impl Platform {
             blobs,
             basic: Default::default(),
             safe_keys: safe::KeyRing::new(config_master),
+            media_index,
         }
     }
 

@@ -229,6 +229,7 @@ async fn open(storage: &Storage) -> anyhow::Result<Platform> {
         state_domain: storage.state_domain.clone(),
         blob_dir: Some(storage.data.join("files")),
         safe_master_key: Some(storage.safe_master_key()?),
+        search_dir: Some(storage.data.join("search")),
         ..Config::default()
     };
     Ok(Platform::new(db, Arc::new(SystemClock), config))
@@ -255,6 +256,7 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
         );
     }
     tokio::spawn(retention_loop(state.platform.clone()));
+    tokio::spawn(media_loop(state.platform.clone()));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -290,6 +292,26 @@ async fn retention_loop(platform: Platform) {
             tracing::error!(error = %e, "link expiry job failed");
         }
         hours = hours.wrapping_add(1);
+    }
+}
+
+/// Extracts the text of new files and keeps this node's search index current.
+async fn media_loop(platform: Platform) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        // Work through a backlog without waiting between batches.
+        loop {
+            match platform.system_media_step(20).await {
+                Ok(20) => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %e, "search index job failed");
+                    break;
+                }
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod import_runs;
 pub mod imports;
 pub mod instances;
 pub mod lifecycle;
+pub mod media;
 mod migrate;
 pub mod safe;
 pub mod sessions;

@@ -24,6 +24,7 @@ pub use names::check_name;
 pub use quota::Usage;
 pub use share::{GrantView, Subject, kind_subject};
 pub use trash::TrashEntry;
+pub(crate) use trash::log_file_action;
 pub use versions::VersionView;
 pub(crate) use write::blob_error;
 pub use write::{PendingUpload, Placement};

@@ -78,6 +78,10 @@ impl Platform {
             self.now(),
         )
         .await?;
+        if !file.area.is_safe() {
+            schulhof_store::media::queue_text(&mut tx, instance, node.id, &v.blob_sha, self.now())
+                .await?;
+        }
         let located = locate_in(&mut tx, actor, node.id).await?;
         tx.commit().await?;
         located.entry(actor).ok_or(DomainError::NotFound)

@@ -5,6 +5,7 @@ use schulhof_authz::files::{self, FileOp, FileRole, child_role};
 use schulhof_blob::{BlobError, BlobWriter, SealingWriter};
 use schulhof_store::Tx;
 use schulhof_store::files::{self as store, NewNode};
+use schulhof_store::media;
 use schulhof_types::NodeId;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use uuid::Uuid;
@@ -345,6 +346,10 @@ impl Platform {
                 id
             }
         };
+        if !folder.area.is_safe() {
+            // The index job extracts the new content's text (never the Safe's).
+            media::queue_text(&mut tx, instance, id, &blob.sha256, self.now()).await?;
+        }
         let located = locate_in(&mut tx, actor, id).await?;
         tx.commit().await?;
         located.entry(actor).ok_or(DomainError::NotFound)
@@ -485,6 +490,7 @@ impl Platform {
         )
         .await;
         map_name_clash(moved)?;
+        media::touch_text(&mut tx, actor.token.instance(), row.id, self.now()).await?;
         let located = locate_in(&mut tx, actor, row.id).await?;
         tx.commit().await?;
         located.entry(actor).ok_or(DomainError::NotFound)
@@ -585,6 +591,11 @@ impl Platform {
             )
             .await?;
             store::copy_props(&mut tx, instance, r.id, *new_id).await?;
+            if let Some(sha) = r.blob_sha.as_deref()
+                && !to.folder.area.is_safe()
+            {
+                media::queue_text(&mut tx, instance, *new_id, sha, now).await?;
+            }
         }
         let first = plan.first().map(|p| p.1).ok_or(DomainError::NotFound)?;
         let located = locate_in(&mut tx, actor, first).await?;
@@ -633,6 +644,9 @@ impl Platform {
         )
         .await?;
         store::copy_props(&mut tx, instance, src.id, dst.id).await?;
+        if !onto.area.is_safe() {
+            media::queue_text(&mut tx, instance, dst.id, sha, self.now()).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -118,3 +118,47 @@ CREATE TABLE safe_keys (
 ) STRICT;
 -- When the Safe was last used in this session; NULL while it is locked.
 ALTER TABLE sessions ADD COLUMN safe_seen_at INTEGER;
+
+-- Licence and metadata of a file, for the Mediathek. A Creative Commons licence makes the
+-- file findable beyond the school.
+CREATE TABLE file_meta (
+    instance_id BLOB NOT NULL,
+    node_id BLOB NOT NULL,
+    license TEXT,
+    subject TEXT NOT NULL,
+    grade TEXT NOT NULL,
+    keywords TEXT NOT NULL,
+    updated_by BLOB,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (instance_id, node_id),
+    FOREIGN KEY (instance_id, node_id) REFERENCES file_nodes(instance_id, id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX file_meta_licensed ON file_meta (node_id) WHERE license IS NOT NULL;
+
+-- The search index's source: the text of each file, extracted once by a background job
+-- (status pending → working → done / failed / skipped). Every node keeps its own index
+-- and follows this table by updated_at.
+CREATE TABLE file_text (
+    instance_id BLOB NOT NULL,
+    node_id BLOB NOT NULL,
+    blob_sha TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL,
+    claimed_at INTEGER,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (instance_id, node_id),
+    FOREIGN KEY (instance_id, node_id) REFERENCES file_nodes(instance_id, id) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX file_text_pending ON file_text (status, updated_at);
+CREATE INDEX file_text_changes ON file_text (updated_at);
+
+-- Media a login keeps as favourites (possibly of another school, when licensed).
+CREATE TABLE media_favourites (
+    instance_id BLOB NOT NULL,
+    user_id BLOB NOT NULL,
+    node_instance_id BLOB NOT NULL,
+    node_id BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (instance_id, user_id, node_id),
+    FOREIGN KEY (instance_id, user_id) REFERENCES users(instance_id, id) ON DELETE CASCADE
+) STRICT;
