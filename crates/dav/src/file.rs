@@ -53,8 +53,16 @@ impl DavFile for ReadFile {
 pub struct WriteFile {
     pub platform: Platform,
     pub actor: Arc<Actor>,
-    pub upload: Option<PendingUpload>,
+    /// Behind a mutex only to be `Sync` (object-storage uploads are not); accessed through
+    /// `&mut self`, so it never blocks.
+    pub upload: std::sync::Mutex<Option<PendingUpload>>,
     pub meta: Meta,
+}
+
+impl WriteFile {
+    fn upload(&mut self) -> Result<&mut Option<PendingUpload>, FsError> {
+        self.upload.get_mut().map_err(|_| FsError::GeneralFailure)
+    }
 }
 
 impl std::fmt::Debug for WriteFile {
@@ -68,7 +76,7 @@ impl std::fmt::Debug for WriteFile {
 impl DavFile for WriteFile {
     fn metadata(&'_ mut self) -> FsFuture<'_, Box<dyn DavMetaData>> {
         let mut m = self.meta.clone();
-        if let Some(u) = &self.upload {
+        if let Ok(Some(u)) = self.upload() {
             m.len = u.size();
         }
         let m: Box<dyn DavMetaData> = Box::new(m);
@@ -76,7 +84,7 @@ impl DavFile for WriteFile {
     }
     fn write_buf(&'_ mut self, mut buf: Box<dyn Buf + Send>) -> FsFuture<'_, ()> {
         Box::pin(async move {
-            let up = self.upload.as_mut().ok_or(FsError::GeneralFailure)?;
+            let up = self.upload()?.as_mut().ok_or(FsError::GeneralFailure)?;
             while buf.has_remaining() {
                 let chunk = buf.chunk();
                 let n = chunk.len();
@@ -88,7 +96,7 @@ impl DavFile for WriteFile {
     }
     fn write_bytes(&'_ mut self, bytes: Bytes) -> FsFuture<'_, ()> {
         Box::pin(async move {
-            let up = self.upload.as_mut().ok_or(FsError::GeneralFailure)?;
+            let up = self.upload()?.as_mut().ok_or(FsError::GeneralFailure)?;
             up.write(&bytes).await.map_err(|e| fs_error(&e))
         })
     }
@@ -98,7 +106,7 @@ impl DavFile for WriteFile {
     fn seek(&'_ mut self, pos: SeekFrom) -> FsFuture<'_, u64> {
         // Writes only append; partial updates (Content-Range) are not supported.
         Box::pin(async move {
-            let at = self.upload.as_ref().map_or(0, PendingUpload::size);
+            let at = self.upload()?.as_ref().map_or(0, PendingUpload::size);
             match pos {
                 SeekFrom::Start(n) if n == at => Ok(at),
                 SeekFrom::Current(0) | SeekFrom::End(0) => Ok(at),
@@ -108,7 +116,7 @@ impl DavFile for WriteFile {
     }
     fn flush(&'_ mut self) -> FsFuture<'_, ()> {
         Box::pin(async move {
-            if let Some(up) = self.upload.take() {
+            if let Some(up) = self.upload()?.take() {
                 let e = self
                     .platform
                     .finish_upload(&self.actor, up)

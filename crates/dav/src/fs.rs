@@ -143,7 +143,7 @@ impl DavFileSystem for SchulFs {
                 let f: Box<dyn DavFile> = Box::new(WriteFile {
                     platform: self.platform.clone(),
                     actor: self.actor.clone(),
-                    upload: Some(upload),
+                    upload: std::sync::Mutex::new(Some(upload)),
                     meta: Meta {
                         len: 0,
                         modified: std::time::SystemTime::now(),
