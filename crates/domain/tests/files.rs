@@ -866,7 +866,28 @@ async fn links_open_exactly_what_their_creator_may_share(db: Db) {
     );
 }
 
+async fn deleting_a_login_deletes_its_files(db: Db) {
+    let s = school(db, "123456", FileQuotas::default()).await;
+    let carla = s.user("carla").await;
+    let own = s.area(&carla, Area::Own).await;
+    let f = s
+        .put(&carla, &own, "aufsatz.txt", b"Mein Aufsatz")
+        .await
+        .expect("file");
+    let admin = s.admin().await;
+    s.platform
+        .delete_user(&admin, "carla")
+        .await
+        .expect("delete");
+    let mut c = s.platform.db().read().await.expect("db");
+    let left = schulhof_store::files::get(&mut c, carla.token.instance(), f.node().id, "|")
+        .await
+        .expect("query");
+    assert!(left.is_none(), "the own area goes with the login");
+}
+
 backend_tests!(
+    deleting_a_login_deletes_its_files,
     links_open_exactly_what_their_creator_may_share,
     quotas_refuse_uploads_and_leave_nothing_behind,
     versions_and_trash_keep_who_did_what,

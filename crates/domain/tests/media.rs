@@ -212,7 +212,10 @@ async fn search_finds_what_one_may_see_by_stem_and_content(db: Db) {
             .is_err(),
         "what one cannot open is no favourite"
     );
-    assert!(p.file_delete(&t, &lesson).await.is_err(), "teachers contribute in Unterricht, the admin deletes");
+    assert!(
+        p.file_delete(&t, &lesson).await.is_err(),
+        "teachers contribute in Unterricht, the admin deletes"
+    );
     let lesson_for_admin = p.locate(&a, lesson.node().id).await.expect("admin sees it");
     p.file_delete(&a, &lesson_for_admin).await.expect("delete");
     p.system_media_step(50).await.expect("job");

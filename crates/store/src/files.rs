@@ -706,3 +706,15 @@ pub async fn replace_content(
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Removes everything a deleted login owned (own area and own Safe area, trash included)
+/// and every file grant to it. Contents nothing refers to any more are collected later.
+pub async fn delete_owned_by(c: &mut impl AsConn, instance: InstanceId, user: UserId) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query("DELETE FROM file_nodes WHERE instance_id = $1 AND owner_id = $2")
+        .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on!(c, c => sqlx::query("DELETE FROM file_grants WHERE instance_id = $1 AND subject_key = $2")
+        .bind(instance.0).bind(format!("u:{user}")).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on!(c, c => sqlx::query("DELETE FROM file_links WHERE instance_id = $1 AND created_by = $2")
+        .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

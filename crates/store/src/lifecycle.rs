@@ -207,6 +207,7 @@ pub async fn delete_deactivated(
         .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     on!(c, c => sqlx::query("UPDATE users SET holder_id = NULL WHERE instance_id = $1 AND holder_id = $2")
         .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    crate::files::delete_owned_by(c, instance, id).await?;
     Ok(true)
 }
 

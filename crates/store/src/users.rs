@@ -226,6 +226,7 @@ pub async fn delete(
         .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     on!(c, c => sqlx::query("UPDATE users SET holder_id = NULL WHERE instance_id = $1 AND holder_id = $2")
         .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    crate::files::delete_owned_by(c, instance, id).await?;
     on!(c, c => sqlx::query("DELETE FROM users WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
