@@ -13,8 +13,28 @@ use tokio_util::io::ReaderStream;
 /// Streams a file to the client: the whole file, or one `Range: bytes=a-b`; `304` when the
 /// client's `If-None-Match` still matches. Always as a download (`attachment`) and
 /// sandboxed, so an uploaded HTML file can never run in the platform's origin.
-pub async fn download(
-    entry: &FileEntry,
+pub async fn download(entry: &FileEntry, file: tokio::fs::File, request: &HeaderMap) -> Response {
+    let what = Download {
+        name: &entry.name,
+        size: entry.size,
+        mime: entry.mime.as_deref(),
+        etag: &entry.etag,
+    };
+    download_as(&what, file, request).await
+}
+
+/// What a download is called and how it is labelled.
+pub struct Download<'a> {
+    pub name: &'a str,
+    pub size: u64,
+    pub mime: Option<&'a str>,
+    /// Changes with the content (quotes are added here).
+    pub etag: &'a str,
+}
+
+/// [`download`] for content that is not a file-manager entry (Mediathek, share links).
+pub async fn download_as(
+    entry: &Download<'_>,
     mut file: tokio::fs::File,
     request: &HeaderMap,
 ) -> Response {
@@ -49,7 +69,7 @@ pub async fn download(
     let mut r = Response::new(body);
     *r.status_mut() = status;
     let h = r.headers_mut();
-    let mime = entry.mime.as_deref().unwrap_or("application/octet-stream");
+    let mime = entry.mime.unwrap_or("application/octet-stream");
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
@@ -64,7 +84,7 @@ pub async fn download(
     {
         h.insert(header::CONTENT_RANGE, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&entry.name)) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(entry.name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(
