@@ -55,3 +55,9 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   log "installing cargo-nextest"
   cargo install cargo-nextest --locked
 fi
+# The S3 backend of the blob store is tested against s3s-fs (0.14.1: newer ones need a newer
+# rustc). cargo puts it into ~/.cargo/bin, where the tests also look.
+if ! command -v s3s-fs >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/s3s-fs" ]; then
+  log "installing s3s-fs"
+  cargo install s3s-fs@0.14.1 --locked --features binary
+fi
