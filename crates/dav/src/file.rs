@@ -19,7 +19,9 @@ const MAX_READ: usize = 256 * 1024;
 
 #[derive(Debug)]
 pub struct ReadFile {
-    pub file: tokio::fs::File,
+    /// Behind a mutex only to be `Sync` (object-storage readers are not); accessed through
+    /// `&mut self`, so it never blocks.
+    pub file: std::sync::Mutex<schulhof_domain::files::BlobReader>,
     pub meta: Meta,
 }
 
@@ -37,13 +39,17 @@ impl DavFile for ReadFile {
     fn read_bytes(&'_ mut self, count: usize) -> FsFuture<'_, Bytes> {
         Box::pin(async move {
             let mut buf = BytesMut::zeroed(count.min(MAX_READ));
-            let n = self.file.read(&mut buf).await.map_err(io_error)?;
+            let file = self.file.get_mut().map_err(|_| FsError::GeneralFailure)?;
+            let n = file.read(&mut buf).await.map_err(io_error)?;
             buf.truncate(n);
             Ok(buf.freeze())
         })
     }
     fn seek(&'_ mut self, pos: SeekFrom) -> FsFuture<'_, u64> {
-        Box::pin(async move { self.file.seek(pos).await.map_err(io_error) })
+        Box::pin(async move {
+            let file = self.file.get_mut().map_err(|_| FsError::GeneralFailure)?;
+            file.seek(pos).await.map_err(io_error)
+        })
     }
     fn flush(&'_ mut self) -> FsFuture<'_, ()> {
         Box::pin(async { Ok(()) })

@@ -164,7 +164,7 @@ impl DavFileSystem for SchulFs {
                 .await
                 .map_err(|e| self.err(e))?;
             let f: Box<dyn DavFile> = Box::new(ReadFile {
-                file,
+                file: std::sync::Mutex::new(file),
                 meta: Meta::of(&entry),
             });
             Ok(f)

@@ -54,6 +54,8 @@ pub struct Config {
     pub safe_master_key: Option<[u8; 32]>,
     /// Where this node keeps its search index; `None` keeps it in memory (tests).
     pub search_dir: Option<std::path::PathBuf>,
+    /// File contents in S3-compatible object storage instead of `blob_dir`.
+    pub object_store: Option<schulhof_blob::S3Config>,
 }
 
 impl Default for Config {
@@ -69,6 +71,7 @@ impl Default for Config {
             safe_idle: chrono::Duration::minutes(10),
             safe_master_key: None,
             search_dir: None,
+            object_store: None,
         }
     }
 }
@@ -82,7 +85,7 @@ pub struct Platform {
     pub(crate) hasher: PasswordHasher,
     /// Imports running in the background on this node, for their progress pages.
     pub(crate) running: Arc<std::sync::Mutex<HashMap<uuid::Uuid, Arc<import::ImportProgress>>>>,
-    pub(crate) blobs: schulhof_blob::LocalBlobs,
+    pub(crate) blobs: schulhof_blob::Blobs,
     pub(crate) basic: basic_auth::BasicCache,
     pub(crate) safe_keys: safe::KeyRing,
     pub(crate) media_index: Arc<media::index::SearchIndex>,
@@ -97,7 +100,14 @@ impl Platform {
         });
         // Start-up fails loudly when the content directory cannot be made.
         #[allow(clippy::expect_used)]
-        let blobs = schulhof_blob::LocalBlobs::open_sync(&blob_dir).expect("content directory");
+        let blobs = match &config.object_store {
+            Some(s3) => schulhof_blob::Blobs::S3(
+                schulhof_blob::S3Blobs::new(s3.clone()).expect("object storage settings"),
+            ),
+            None => schulhof_blob::Blobs::Local(
+                schulhof_blob::LocalBlobs::open_sync(&blob_dir).expect("content directory"),
+            ),
+        };
         #[allow(clippy::expect_used)]
         let media_index = Arc::new(
             media::index::SearchIndex::open(config.search_dir.as_deref()).expect("search index"),

@@ -6,6 +6,7 @@ use axum::extract::multipart::Field;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use schulhof_domain::DomainError;
+use schulhof_domain::files::BlobReader;
 use schulhof_domain::files::{FileEntry, PendingUpload};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
@@ -13,7 +14,7 @@ use tokio_util::io::ReaderStream;
 /// Streams a file to the client: the whole file, or one `Range: bytes=a-b`; `304` when the
 /// client's `If-None-Match` still matches. Always as a download (`attachment`) and
 /// sandboxed, so an uploaded HTML file can never run in the platform's origin.
-pub async fn download(entry: &FileEntry, file: tokio::fs::File, request: &HeaderMap) -> Response {
+pub async fn download(entry: &FileEntry, file: BlobReader, request: &HeaderMap) -> Response {
     let what = Download {
         name: &entry.name,
         size: entry.size,
@@ -35,7 +36,7 @@ pub struct Download<'a> {
 /// [`download`] for content that is not a file-manager entry (Mediathek, share links).
 pub async fn download_as(
     entry: &Download<'_>,
-    mut file: tokio::fs::File,
+    mut file: BlobReader,
     request: &HeaderMap,
 ) -> Response {
     let etag = format!("\"{}\"", entry.etag);

@@ -225,11 +225,19 @@ async fn open(storage: &Storage) -> anyhow::Result<Platform> {
     schulhof_store::migrate(&db, chrono::Utc::now().timestamp_micros())
         .await
         .context("cannot migrate the database")?;
+    if let Some(s3) = storage.object_store()? {
+        schulhof_blob::S3Blobs::new(s3.clone())
+            .context("object storage settings")?
+            .check()
+            .await
+            .with_context(|| format!("cannot reach the object storage bucket {}", s3.bucket))?;
+    }
     let config = Config {
         state_domain: storage.state_domain.clone(),
         blob_dir: Some(storage.data.join("files")),
         safe_master_key: Some(storage.safe_master_key()?),
         search_dir: Some(storage.data.join("search")),
+        object_store: storage.object_store()?,
         ..Config::default()
     };
     Ok(Platform::new(db, Arc::new(SystemClock), config))

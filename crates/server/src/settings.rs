@@ -35,6 +35,36 @@ pub struct Storage {
         hide_env_values = true
     )]
     pub safe_master_key: Option<String>,
+    /// File contents in S3-compatible object storage (bucket name); default: `<data>/files`.
+    #[arg(long, env = "SCHULHOF_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// The object storage endpoint, e.g. `https://s3.example.org` (default: AWS).
+    #[arg(long, env = "SCHULHOF_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    #[arg(
+        long,
+        env = "SCHULHOF_S3_REGION",
+        global = true,
+        default_value = "us-east-1"
+    )]
+    pub s3_region: String,
+    #[arg(
+        long,
+        env = "SCHULHOF_S3_ACCESS_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_access_key: Option<String>,
+    #[arg(
+        long,
+        env = "SCHULHOF_S3_SECRET_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub s3_secret_key: Option<String>,
+    /// Key prefix inside the bucket (e.g. `schulhof/`).
+    #[arg(long, env = "SCHULHOF_S3_PREFIX", global = true, default_value = "")]
+    pub s3_prefix: String,
 }
 
 impl Storage {
@@ -76,6 +106,27 @@ impl Storage {
             }
             Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
         }
+    }
+}
+
+impl Storage {
+    /// The object storage settings, when a bucket is configured.
+    pub fn object_store(&self) -> anyhow::Result<Option<schulhof_blob::S3Config>> {
+        let Some(bucket) = &self.s3_bucket else {
+            return Ok(None);
+        };
+        let need = |v: &Option<String>, name: &str| {
+            v.clone()
+                .ok_or_else(|| anyhow::anyhow!("{name} is needed with SCHULHOF_S3_BUCKET"))
+        };
+        Ok(Some(schulhof_blob::S3Config {
+            endpoint: self.s3_endpoint.clone(),
+            bucket: bucket.clone(),
+            region: self.s3_region.clone(),
+            access_key: need(&self.s3_access_key, "SCHULHOF_S3_ACCESS_KEY")?,
+            secret_key: need(&self.s3_secret_key, "SCHULHOF_S3_SECRET_KEY")?,
+            prefix: self.s3_prefix.clone(),
+        }))
     }
 }
 

@@ -22,6 +22,7 @@ pub use links::{CreatedLink, LinkMode, LinkRefusal, LinkView, NewLink, OpenLink}
 pub use locate::Located;
 pub use names::check_name;
 pub use quota::Usage;
+pub use schulhof_blob::BlobReader;
 pub use share::{GrantView, Subject, kind_subject};
 pub use trash::TrashEntry;
 pub(crate) use trash::log_file_action;

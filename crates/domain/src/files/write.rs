@@ -410,7 +410,7 @@ impl Platform {
         &self,
         actor: &Actor,
         file: &Located,
-    ) -> Result<tokio::fs::File, DomainError> {
+    ) -> Result<schulhof_blob::BlobReader, DomainError> {
         file.check(actor, FileOp::Read)?;
         if file.area.is_safe() {
             return Err(DomainError::invalid(

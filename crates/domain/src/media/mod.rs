@@ -234,7 +234,7 @@ impl Platform {
         &self,
         actor: &Actor,
         node: NodeId,
-    ) -> Result<(InstanceId, MediaHit, tokio::fs::File), DomainError> {
+    ) -> Result<(InstanceId, MediaHit, schulhof_blob::BlobReader), DomainError> {
         if !actor.token.has(RightId::MediaShared) {
             return Err(DomainError::NotFound);
         }
