@@ -205,6 +205,15 @@ impl LocalBlobs {
         let target = self.path_of(sha256)?;
         if tokio::fs::try_exists(&target).await? {
             tokio::fs::remove_file(tmp).await?;
+            // Reused content counts as new for the garbage collection's age limit.
+            let t = target.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                std::fs::File::options()
+                    .append(true)
+                    .open(&t)
+                    .and_then(|f| f.set_modified(SystemTime::now()))
+            })
+            .await;
             return Ok(());
         }
         if let Some(dir) = target.parent() {

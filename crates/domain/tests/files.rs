@@ -886,7 +886,55 @@ async fn deleting_a_login_deletes_its_files(db: Db) {
     assert!(left.is_none(), "the own area goes with the login");
 }
 
+async fn unreferenced_contents_are_collected(db: Db) {
+    let s = school(db, "123456", FileQuotas::default()).await;
+    let t = s.user("lehrer").await;
+    let own = s.area(&t, Area::Own).await;
+    let keep = s
+        .put(&t, &own, "bleibt.txt", b"bleibt")
+        .await
+        .expect("file");
+    let gone = s
+        .put(&t, &own, "weg.txt", b"kommt weg")
+        .await
+        .expect("file");
+    s.put(&t, &own, "bleibt.txt", b"bleibt, zweite Fassung")
+        .await
+        .expect("version");
+    assert_eq!(s.blob_files().0, 3);
+    s.platform.file_delete(&t, &gone).await.expect("delete");
+    assert_eq!(
+        s.platform
+            .system_collect_blobs(std::time::Duration::ZERO)
+            .await
+            .expect("gc"),
+        0,
+        "the trash still refers to it"
+    );
+    let trash = s.platform.file_trash(&t, Area::Own).await.expect("trash");
+    s.platform.file_purge(&t, trash[0].id).await.expect("purge");
+    assert_eq!(
+        s.platform
+            .system_collect_blobs(std::time::Duration::from_secs(3600))
+            .await
+            .expect("gc"),
+        0,
+        "too young"
+    );
+    assert_eq!(
+        s.platform
+            .system_collect_blobs(std::time::Duration::ZERO)
+            .await
+            .expect("gc"),
+        1
+    );
+    assert_eq!(s.blob_files().0, 2, "the file and its earlier version stay");
+    let keep = s.platform.locate(&t, keep.node().id).await.expect("kept");
+    assert_eq!(s.read(&t, &keep).await, b"bleibt, zweite Fassung");
+}
+
 backend_tests!(
+    unreferenced_contents_are_collected,
     deleting_a_login_deletes_its_files,
     links_open_exactly_what_their_creator_may_share,
     quotas_refuse_uploads_and_leave_nothing_behind,

@@ -296,6 +296,13 @@ async fn retention_loop(platform: Platform) {
         {
             tracing::error!(error = %e, "trash job failed");
         }
+        if hours.is_multiple_of(24)
+            && let Err(e) = platform
+                .system_collect_blobs(schulhof_domain::files::gc::MIN_AGE)
+                .await
+        {
+            tracing::error!(error = %e, "file content collection failed");
+        }
         if let Err(e) = platform.system_expire_links().await {
             tracing::error!(error = %e, "link expiry job failed");
         }

@@ -22,7 +22,18 @@ pub struct LinkRow {
     pub node_name: String,
 }
 
-type Raw = (Uuid, Uuid, Uuid, String, Option<String>, String, Option<i64>, Uuid, i64, String);
+type Raw = (
+    Uuid,
+    Uuid,
+    Uuid,
+    String,
+    Option<String>,
+    String,
+    Option<i64>,
+    Uuid,
+    i64,
+    String,
+);
 
 fn row(r: Raw) -> LinkRow {
     LinkRow {
@@ -59,13 +70,20 @@ pub async fn insert(c: &mut impl AsConn, l: &LinkRow, token_hash: &[u8]) -> Resu
 }
 
 /// The link behind a token, in whichever school (the token is the only key a visitor has).
-pub async fn system_by_token(c: &mut impl AsConn, token_hash: &[u8]) -> Result<Option<LinkRow>, StoreError> {
+pub async fn system_by_token(
+    c: &mut impl AsConn,
+    token_hash: &[u8],
+) -> Result<Option<LinkRow>, StoreError> {
     let r: Option<Raw> = on!(c, c => sqlx::query_as(concat!("SELECT ", link_cols!(), " WHERE l.token_hash = $1"))
         .bind(token_hash).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
 }
 
-pub async fn get(c: &mut impl AsConn, instance: InstanceId, id: Uuid) -> Result<Option<LinkRow>, StoreError> {
+pub async fn get(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<Option<LinkRow>, StoreError> {
     let r: Option<Raw> = on!(c, c => sqlx::query_as(concat!("SELECT ", link_cols!(), " WHERE l.instance_id = $1 AND l.id = $2"))
         .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
@@ -86,14 +104,23 @@ pub async fn list(
 }
 
 /// Revokes a link. Returns whether there was one.
-pub async fn delete(c: &mut impl AsConn, instance: InstanceId, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query("DELETE FROM file_links WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
 }
 
 /// Removes expired links of all schools. Returns how many.
-pub async fn system_delete_expired(c: &mut impl AsConn, now: DateTime<Utc>) -> Result<u64, StoreError> {
-    Ok(on!(c, c => sqlx::query("DELETE FROM file_links WHERE expires_at IS NOT NULL AND expires_at < $1")
-        .bind(to_us(now)).execute(&mut *c).await.map(|r| r.rows_affected()))?)
+pub async fn system_delete_expired(
+    c: &mut impl AsConn,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(
+        on!(c, c => sqlx::query("DELETE FROM file_links WHERE expires_at IS NOT NULL AND expires_at < $1")
+        .bind(to_us(now)).execute(&mut *c).await.map(|r| r.rows_affected()))?,
+    )
 }

@@ -682,7 +682,11 @@ pub async fn shared_with(
 }
 
 /// Who wrote a file's content last, and when.
-pub async fn last_write(c: &mut impl AsConn, instance: InstanceId, id: NodeId) -> Result<Option<(Option<UserId>, DateTime<Utc>)>, StoreError> {
+pub async fn last_write(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: NodeId,
+) -> Result<Option<(Option<UserId>, DateTime<Utc>)>, StoreError> {
     let r: Option<(Option<Uuid>, i64)> = on!(c, c => sqlx::query_as(
         "SELECT modified_by, modified_at FROM file_nodes WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(id.0).fetch_optional(&mut *c).await)?;
@@ -709,7 +713,11 @@ pub async fn replace_content(
 
 /// Removes everything a deleted login owned (own area and own Safe area, trash included)
 /// and every file grant to it. Contents nothing refers to any more are collected later.
-pub async fn delete_owned_by(c: &mut impl AsConn, instance: InstanceId, user: UserId) -> Result<(), StoreError> {
+pub async fn delete_owned_by(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<(), StoreError> {
     on!(c, c => sqlx::query("DELETE FROM file_nodes WHERE instance_id = $1 AND owner_id = $2")
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     on!(c, c => sqlx::query("DELETE FROM file_grants WHERE instance_id = $1 AND subject_key = $2")
@@ -717,4 +725,13 @@ pub async fn delete_owned_by(c: &mut impl AsConn, instance: InstanceId, user: Us
     on!(c, c => sqlx::query("DELETE FROM file_links WHERE instance_id = $1 AND created_by = $2")
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Whether a node or a version of any school still refers to stored content.
+pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bool, StoreError> {
+    let r: Option<(i64,)> = on!(c, c => sqlx::query_as(
+        "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM file_nodes WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM file_versions WHERE blob_sha = $1)")
+        .bind(sha).fetch_optional(&mut *c).await)?;
+    Ok(r.is_some())
 }

@@ -14,11 +14,20 @@ pub struct MetaRow {
     pub keywords: String,
 }
 
-pub async fn meta(c: &mut impl AsConn, instance: InstanceId, node: NodeId) -> Result<Option<MetaRow>, StoreError> {
+pub async fn meta(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    node: NodeId,
+) -> Result<Option<MetaRow>, StoreError> {
     let r: Option<(Option<String>, String, String, String)> = on!(c, c => sqlx::query_as(
         "SELECT license, subject, grade, keywords FROM file_meta WHERE instance_id = $1 AND node_id = $2")
         .bind(instance.0).bind(node.0).fetch_optional(&mut *c).await)?;
-    Ok(r.map(|(license, subject, grade, keywords)| MetaRow { license, subject, grade, keywords }))
+    Ok(r.map(|(license, subject, grade, keywords)| MetaRow {
+        license,
+        subject,
+        grade,
+        keywords,
+    }))
 }
 
 pub async fn set_meta(
@@ -41,7 +50,13 @@ pub async fn set_meta(
 }
 
 /// Asks for the text of a file's (new) content to be extracted.
-pub async fn queue_text(c: &mut impl AsConn, instance: InstanceId, node: NodeId, sha: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn queue_text(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    node: NodeId,
+    sha: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO file_text (instance_id, node_id, blob_sha, status, body, updated_at)
          VALUES ($1, $2, $3, 'pending', '', $4)
@@ -52,7 +67,12 @@ pub async fn queue_text(c: &mut impl AsConn, instance: InstanceId, node: NodeId,
 }
 
 /// Marks a file as changed for the index (metadata, place) without extracting again.
-pub async fn touch_text(c: &mut impl AsConn, instance: InstanceId, node: NodeId, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn touch_text(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    node: NodeId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     on!(c, c => sqlx::query("UPDATE file_text SET updated_at = $3 WHERE instance_id = $1 AND node_id = $2")
         .bind(instance.0).bind(node.0).bind(to_us(now)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -89,7 +109,14 @@ pub async fn system_claim_pending(
             (SELECT n.size FROM file_nodes n WHERE n.instance_id = file_text.instance_id AND n.id = file_text.node_id)")
         .bind(limit).bind(to_us(now)).bind(to_us(stale_before)).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
-        .map(|(i, n, blob_sha, name, mime, size)| PendingText { instance: InstanceId(i), node: NodeId(n), blob_sha, name, mime, size })
+        .map(|(i, n, blob_sha, name, mime, size)| PendingText {
+            instance: InstanceId(i),
+            node: NodeId(n),
+            blob_sha,
+            name,
+            mime,
+            size,
+        })
         .collect())
 }
 
@@ -123,8 +150,23 @@ pub struct IndexRow {
 }
 
 /// Files changed for the index since `cursor` (inclusive), oldest first.
-pub async fn system_changes_since(c: &mut impl AsConn, cursor: DateTime<Utc>, limit: i64) -> Result<Vec<IndexRow>, StoreError> {
-    type Raw = (Uuid, Uuid, String, String, Option<String>, Option<String>, Option<String>, Option<String>, bool, i64);
+pub async fn system_changes_since(
+    c: &mut impl AsConn,
+    cursor: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<IndexRow>, StoreError> {
+    type Raw = (
+        Uuid,
+        Uuid,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+        i64,
+    );
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(
         "SELECT t.instance_id, t.node_id, n.name, t.body, m.license, m.subject, m.grade, m.keywords,
                 (n.deleted_at IS NULL AND n.area NOT IN ('safe_own', 'safe_common')), t.updated_at
@@ -134,33 +176,48 @@ pub async fn system_changes_since(c: &mut impl AsConn, cursor: DateTime<Utc>, li
          ORDER BY t.updated_at LIMIT $2")
         .bind(to_us(cursor)).bind(limit).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
-        .map(|(i, n, name, body, license, subject, grade, keywords, live, at)| IndexRow {
-            instance: InstanceId(i),
-            node: NodeId(n),
-            name,
-            body,
-            meta: MetaRow {
-                license,
-                subject: subject.unwrap_or_default(),
-                grade: grade.unwrap_or_default(),
-                keywords: keywords.unwrap_or_default(),
+        .map(
+            |(i, n, name, body, license, subject, grade, keywords, live, at)| IndexRow {
+                instance: InstanceId(i),
+                node: NodeId(n),
+                name,
+                body,
+                meta: MetaRow {
+                    license,
+                    subject: subject.unwrap_or_default(),
+                    grade: grade.unwrap_or_default(),
+                    keywords: keywords.unwrap_or_default(),
+                },
+                live,
+                updated_at: from_us(at),
             },
-            live,
-            updated_at: from_us(at),
-        })
+        )
         .collect())
 }
 
 /// A licensed, live file outside the Safe, of any school: what the Mediathek may open
 /// beyond the own school.
-pub async fn system_licensed(c: &mut impl AsConn, node: NodeId) -> Result<Option<(InstanceId, MetaRow)>, StoreError> {
+pub async fn system_licensed(
+    c: &mut impl AsConn,
+    node: NodeId,
+) -> Result<Option<(InstanceId, MetaRow)>, StoreError> {
     let r: Option<(Uuid, Option<String>, String, String, String)> = on!(c, c => sqlx::query_as(
         "SELECT m.instance_id, m.license, m.subject, m.grade, m.keywords FROM file_meta m
          JOIN file_nodes n ON n.instance_id = m.instance_id AND n.id = m.node_id
          WHERE m.node_id = $1 AND m.license IS NOT NULL AND n.deleted_at IS NULL
            AND n.area NOT IN ('safe_own', 'safe_common') AND NOT n.is_dir")
         .bind(node.0).fetch_optional(&mut *c).await)?;
-    Ok(r.map(|(i, license, subject, grade, keywords)| (InstanceId(i), MetaRow { license, subject, grade, keywords })))
+    Ok(r.map(|(i, license, subject, grade, keywords)| {
+        (
+            InstanceId(i),
+            MetaRow {
+                license,
+                subject,
+                grade,
+                keywords,
+            },
+        )
+    }))
 }
 
 pub async fn set_favourite(
@@ -185,16 +242,26 @@ pub async fn set_favourite(
     Ok(())
 }
 
-pub async fn favourites(c: &mut impl AsConn, instance: InstanceId, user: UserId) -> Result<Vec<(InstanceId, NodeId)>, StoreError> {
+pub async fn favourites(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<Vec<(InstanceId, NodeId)>, StoreError> {
     let r: Vec<(Uuid, Uuid)> = on!(c, c => sqlx::query_as(
         "SELECT node_instance_id, node_id FROM media_favourites WHERE instance_id = $1 AND user_id = $2
          ORDER BY created_at DESC")
         .bind(instance.0).bind(user.0).fetch_all(&mut *c).await)?;
-    Ok(r.into_iter().map(|(i, n)| (InstanceId(i), NodeId(n))).collect())
+    Ok(r.into_iter()
+        .map(|(i, n)| (InstanceId(i), NodeId(n)))
+        .collect())
 }
 
 /// The live node (any school) with its name, size and content, for licensed media.
-pub async fn system_node_brief(c: &mut impl AsConn, instance: InstanceId, node: NodeId) -> Result<Option<(String, i64, Option<String>, Option<String>, DateTime<Utc>)>, StoreError> {
+pub async fn system_node_brief(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    node: NodeId,
+) -> Result<Option<(String, i64, Option<String>, Option<String>, DateTime<Utc>)>, StoreError> {
     let r: Option<(String, i64, Option<String>, Option<String>, i64)> = on!(c, c => sqlx::query_as(
         "SELECT name, size, mime, blob_sha, modified_at FROM file_nodes WHERE instance_id = $1 AND id = $2 AND deleted_at IS NULL")
         .bind(instance.0).bind(node.0).fetch_optional(&mut *c).await)?;

@@ -6,7 +6,11 @@ use schulhof_types::{InstanceId, UserId};
 
 use crate::{AsConn, StoreError, from_us, on, to_us};
 
-pub async fn password(c: &mut impl AsConn, instance: InstanceId, user: UserId) -> Result<Option<String>, StoreError> {
+pub async fn password(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<Option<String>, StoreError> {
     let r: Option<(String,)> = on!(c, c => sqlx::query_as(
         "SELECT hash FROM safe_passwords WHERE instance_id = $1 AND user_id = $2")
         .bind(instance.0).bind(user.0).fetch_optional(&mut *c).await)?;
@@ -29,14 +33,22 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn sealed_key(c: &mut impl AsConn, instance: InstanceId) -> Result<Option<Vec<u8>>, StoreError> {
+pub async fn sealed_key(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+) -> Result<Option<Vec<u8>>, StoreError> {
     let r: Option<(Vec<u8>,)> = on!(c, c => sqlx::query_as("SELECT sealed_key FROM safe_keys WHERE instance_id = $1")
         .bind(instance.0).fetch_optional(&mut *c).await)?;
     Ok(r.map(|(k,)| k))
 }
 
 /// Stores the school's key unless one exists (two nodes racing keep the first).
-pub async fn insert_key(c: &mut impl AsConn, instance: InstanceId, sealed: &[u8], now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn insert_key(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    sealed: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO safe_keys (instance_id, sealed_key, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (instance_id) DO NOTHING")
@@ -45,7 +57,11 @@ pub async fn insert_key(c: &mut impl AsConn, instance: InstanceId, sealed: &[u8]
 }
 
 /// When the session last used the Safe (None: locked).
-pub async fn seen(c: &mut impl AsConn, instance: InstanceId, token_hash: &[u8]) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn seen(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    token_hash: &[u8],
+) -> Result<Option<DateTime<Utc>>, StoreError> {
     let r: Option<(Option<i64>,)> = on!(c, c => sqlx::query_as(
         "SELECT safe_seen_at FROM sessions WHERE instance_id = $1 AND token_hash = $2")
         .bind(instance.0).bind(token_hash).fetch_optional(&mut *c).await)?;
@@ -65,7 +81,11 @@ pub async fn set_seen(
 }
 
 /// Locks the Safe in every session of a login (after its Safe password changed).
-pub async fn lock_all(c: &mut impl AsConn, instance: InstanceId, user: UserId) -> Result<(), StoreError> {
+pub async fn lock_all(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<(), StoreError> {
     on!(c, c => sqlx::query("UPDATE sessions SET safe_seen_at = NULL WHERE instance_id = $1 AND user_id = $2")
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())

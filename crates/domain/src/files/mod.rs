@@ -3,6 +3,7 @@
 //! Every operation locates the node together with the path to it and asks the policy
 //! ([`schulhof_authz::files`]) for a grant; invisible nodes answer `NotFound`.
 
+pub mod gc;
 mod links;
 mod locate;
 mod names;
