@@ -1,5 +1,6 @@
-//! The one stylesheet, compiled into the binary. Pages link it with a content hash in the
-//! query string, so browsers may cache it for long and still see every change.
+//! The stylesheet and the one small script (uploads with progress in the file manager),
+//! compiled into the binary. Pages link them with a content hash in the query string, so
+//! browsers may cache them for long and still see every change.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -20,6 +21,11 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
 
 pub const APP_CSS_HASH: u64 = fnv1a(APP_CSS.as_bytes());
 
+/// Progressive enhancement of the upload form; every page works without it.
+pub const FILES_JS: &str = include_str!("../static/files.js");
+
+pub const FILES_JS_HASH: u64 = fnv1a(FILES_JS.as_bytes());
+
 pub async fn css() -> impl IntoResponse {
     (
         [
@@ -28,5 +34,15 @@ pub async fn css() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
         APP_CSS,
+    )
+}
+
+pub async fn files_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        FILES_JS,
     )
 }

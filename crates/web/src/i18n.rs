@@ -95,6 +95,12 @@ impl Tr {
                 .t("error.throttled")
                 .replace("{n}", &retry_after_secs.to_string()),
             DomainError::Busy { .. } => self.t("error.busy").to_owned(),
+            // The domain says which quota; the page adds what one can do about it.
+            DomainError::QuotaExceeded(m) => format!(
+                "{} {}",
+                messages::translate(self.0, m),
+                self.t("error.quota_hint")
+            ),
             DomainError::Internal(_) => {
                 // The message carries the id under which the cause was logged.
                 let id = info

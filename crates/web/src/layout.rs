@@ -74,6 +74,8 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     if has(RightId::GroupsReadOwn) {
         list.push(("/gruppen", "nav.mine"));
     }
+    // Everyone has an own area, so everyone gets the file manager.
+    list.push(("/dateien", "nav.files"));
     if has(RightId::AdminUsers) || has(RightId::UsersReadOnly) {
         list.push(("/verwaltung/benutzer", "nav.users"));
     }

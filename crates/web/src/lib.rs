@@ -1,4 +1,5 @@
-//! The server-rendered pages: plain HTML forms, no JavaScript, German by default.
+//! The server-rendered pages: plain HTML forms that work without JavaScript (one small
+//! script only adds upload progress to the file manager), German by default.
 //!
 //! Every handler parses the request, calls one domain service and renders the result; the
 //! domain decides every right. The session's rights are read here only to choose which
@@ -21,8 +22,9 @@ use axum::routing::{get, post};
 use schulhof_front::AppState;
 
 use pages::{
-    account, audit, consent, deletion, group_admin, group_detail, home, import, import_result,
-    import_run, lang, login, mine, password_change, school_year, user_card, user_rights, users,
+    account, audit, consent, deletion, files, files_node, files_share, files_trash, files_write,
+    group_admin, group_detail, home, import, import_result, import_run, lang, login, mine,
+    password_change, school_year, user_card, user_rights, users,
 };
 
 /// The page routes; the server merges them next to `/api/v1`.
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::index))
         .route("/static/app.css", get(assets::css))
+        .route("/static/files.js", get(assets::files_js))
         .route("/sprache", get(lang::switch))
         .route("/anmelden", post(login::submit))
         .route("/abmelden", post(login::logout))
@@ -37,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(account_routes())
         .merge(admin_routes())
         .merge(import_routes())
+        .merge(file_routes())
         .route("/gruppen", get(mine::show))
         .route("/gruppen/{id}/passwort/{login}", post(mine::reset_password))
 }
@@ -108,6 +112,42 @@ fn admin_routes() -> Router<AppState> {
         )
         .route("/verwaltung/protokoll", get(audit::show))
         .route("/verwaltung/protokoll/aufbewahren", post(audit::hold))
+}
+
+fn file_routes() -> Router<AppState> {
+    Router::new()
+        .route("/dateien", get(files::overview))
+        .route("/dateien/papierkorb", get(files_trash::show))
+        .route(
+            "/dateien/papierkorb/{id}/wiederherstellen",
+            post(files_trash::restore),
+        )
+        .route(
+            "/dateien/papierkorb/{id}/endgueltig-loeschen",
+            get(files_trash::purge_confirm).post(files_trash::purge),
+        )
+        .route("/dateien/{id}", get(files_node::show))
+        .route("/dateien/{id}/herunterladen", get(files::download))
+        .route("/dateien/{id}/ordner", post(files_write::mkdir))
+        // Uploads stream into the store and are limited by the quotas, not by a body limit.
+        .route(
+            "/dateien/{id}/hochladen",
+            post(files_write::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/dateien/{id}/umbenennen",
+            get(files_write::rename_form).post(files_write::rename),
+        )
+        .route(
+            "/dateien/{id}/loeschen",
+            get(files_write::delete_confirm).post(files_write::delete),
+        )
+        .route(
+            "/dateien/{id}/versionen/{version}/wiederherstellen",
+            post(files_write::restore_version),
+        )
+        .route("/dateien/{id}/freigaben", post(files_share::share))
+        .route("/dateien/{id}/rechte", post(files_share::rights))
 }
 
 fn import_routes() -> Router<AppState> {

@@ -142,6 +142,115 @@ const EXACT: &[(&str, &str)] = &[
     ("must look like 2026/27", "muss die Form 2026/27 haben"),
 ];
 
+/// The file services speak German (their messages reach WebDAV clients as they are):
+/// (German, English) for the English pages.
+const FILES_DE: &[(&str, &str)] = &[
+    ("Das Ziel ist kein Ordner.", "The target is not a folder."),
+    ("Das ist kein Ordner.", "This is not a folder."),
+    (
+        "Der Name darf nicht leer sein.",
+        "The name must not be empty.",
+    ),
+    (
+        "Der Name darf nicht mit Leerzeichen beginnen oder enden.",
+        "The name must not begin or end with a space.",
+    ),
+    (
+        "Der Name ist zu lang (höchstens 255 Bytes).",
+        "The name is too long (at most 255 bytes).",
+    ),
+    (
+        "Der Speicherplatz der Schule ist erschöpft.",
+        "The school's storage is used up.",
+    ),
+    (
+        "Die Namen „.“ und „..“ sind nicht erlaubt.",
+        "The names “.” and “..” are not allowed.",
+    ),
+    (
+        "Die eigene Ablage bleibt immer die eigene.",
+        "Your own area always stays your own.",
+    ),
+    (
+        "Ein Bereich erbt keine Rechte.",
+        "An area inherits no rights.",
+    ),
+    (
+        "Ein Bereich kann nicht gelöscht werden.",
+        "An area cannot be deleted.",
+    ),
+    (
+        "Ein Bereich kann nicht umbenannt oder verschoben werden.",
+        "An area cannot be renamed or moved.",
+    ),
+    (
+        "Ein Eintrag mit diesem Namen existiert hier schon.",
+        "An entry with this name already exists here.",
+    ),
+    (
+        "Ein Ordner hat keinen Inhalt zum Herunterladen.",
+        "A folder has no content to download.",
+    ),
+    (
+        "Ein Ordner kann nicht in sich selbst verschoben werden.",
+        "A folder cannot be moved into itself.",
+    ),
+    (
+        "Ein Ordner kann nicht in sich selbst kopiert werden.",
+        "A folder cannot be copied into itself.",
+    ),
+    (
+        "Eine Datei mit diesem Namen gibt es hier schon.",
+        "A file with this name already exists here.",
+    ),
+    (
+        "Es gibt hier schon einen Ordner mit diesem Namen.",
+        "There is already a folder with this name here.",
+    ),
+    (
+        "Im Ordner gibt es inzwischen einen Eintrag mit diesem Namen; bitte erst umbenennen.",
+        "The folder now has an entry with this name; please rename that first.",
+    ),
+    (
+        "Nicht genug Speicherplatz: das Kontingent ist erschöpft.",
+        "Not enough storage: the quota is used up.",
+    ),
+    (
+        "Nur Unterordner können Abgabeordner sein.",
+        "Only subfolders can be drop folders.",
+    ),
+];
+
+/// German file messages with a value: (prefix, suffix, English with `{}`).
+const FILES_DE_PATTERNS: &[(&str, &str, &str)] = &[
+    (
+        "Das Zeichen ",
+        " ist in Namen nicht erlaubt.",
+        "The character {} is not allowed in names.",
+    ),
+    (
+        "Keine Gruppe und keine Anmeldung „",
+        "“ an dieser Schule.",
+        "No group and no login “{}” at this school.",
+    ),
+    (
+        "Die Übertragung brach ab: ",
+        "",
+        "The transfer broke off: {}",
+    ),
+];
+
+/// A German message of the file services in English, if it is one.
+fn files_in_english(message: &str) -> Option<String> {
+    if let Some((_, en)) = FILES_DE.iter().find(|(de, _)| *de == message) {
+        return Some((*en).to_owned());
+    }
+    FILES_DE_PATTERNS.iter().find_map(|(prefix, suffix, en)| {
+        let value = message.strip_prefix(prefix)?.strip_suffix(suffix)?;
+        (!value.is_empty()).then(|| en.replace("{}", value))
+    })
+}
+
 /// Messages with a name in them: (English prefix, English suffix, German with `{}`).
 const PATTERNS: &[(&str, &str, &str)] = &[
     ("", " is already taken", "{} ist bereits vergeben"),
@@ -235,7 +344,7 @@ fn file_error(lang: Lang, message: &str) -> Option<String> {
 
 pub fn translate(lang: Lang, message: &str) -> String {
     if lang == Lang::En {
-        return message.to_owned();
+        return files_in_english(message).unwrap_or_else(|| message.to_owned());
     }
     if let Some((_, de)) = EXACT.iter().find(|(en, _)| *en == message) {
         return (*de).to_owned();

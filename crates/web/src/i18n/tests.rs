@@ -81,6 +81,7 @@ fn names_of_types_roles_and_kinds_exist() {
         "consent_required",
         "consent_declined",
         "password_change_required",
+        "quota_exceeded",
     ] {
         assert!(tr.lookup(&format!("error.code.{code}")).is_some(), "{code}");
     }
@@ -124,4 +125,20 @@ fn import_file_errors_name_the_place_in_german() {
     );
     assert_eq!(messages::position(Lang::De, "file"), "Datei");
     assert_eq!(messages::position(Lang::En, "line 2"), "line 2");
+}
+
+#[test]
+fn file_messages_read_in_english() {
+    assert_eq!(
+        messages::translate(Lang::En, "Das Zeichen / ist in Namen nicht erlaubt."),
+        "The character / is not allowed in names."
+    );
+    assert_eq!(
+        messages::translate(Lang::En, "Ein Bereich kann nicht gelöscht werden."),
+        "An area cannot be deleted."
+    );
+    assert_eq!(
+        messages::translate(Lang::De, "Ein Bereich kann nicht gelöscht werden."),
+        "Ein Bereich kann nicht gelöscht werden."
+    );
 }

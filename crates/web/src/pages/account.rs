@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::layout::Chrome;
+use crate::pages::files::usage_text;
 use crate::pages::password_change::{PasswordForm, password_fields};
 use crate::pages::views::{ConfirmPage, MessagePage, RightRow, effective_rows};
 use crate::render;
@@ -29,7 +30,7 @@ struct AccountPage {
     has_external: bool,
 }
 
-fn render_account(
+async fn render_account(
     state: &AppState,
     r: &Ready,
     failure: Option<&Failure>,
@@ -38,6 +39,10 @@ fn render_account(
     let tr = r.page.tr();
     let me = match state.platform.me(&r.actor) {
         Ok(me) => me,
+        Err(e) => return r.fail(e),
+    };
+    let usage = match state.platform.file_usage(&r.actor).await {
+        Ok(u) => u,
         Err(e) => return r.fail(e),
     };
     let role = match &me.function_role {
@@ -60,6 +65,10 @@ fn render_account(
         (
             tr.t("field.external_mail"),
             me.external_mail.clone().unwrap_or_else(|| none.to_owned()),
+        ),
+        (
+            tr.t("files.storage_account"),
+            usage_text(tr, usage.used, usage.quota),
         ),
     ];
     let has = |right| r.actor.token.has(right);
@@ -91,7 +100,7 @@ fn render_account(
 }
 
 pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
-    render_account(&state, &r, None, None)
+    render_account(&state, &r, None, None).await
 }
 
 pub async fn change_password(
@@ -101,7 +110,7 @@ pub async fn change_password(
 ) -> Response {
     let tr = r.page.tr();
     if let Some(failure) = f.mismatch(tr, "password") {
-        return render_account(&state, &r, Some(&failure), None);
+        return render_account(&state, &r, Some(&failure), None).await;
     }
     match state
         .platform
@@ -109,12 +118,15 @@ pub async fn change_password(
         .await
     {
         Ok(()) => Redirect::to("/konto?ok=password_changed").into_response(),
-        Err(e) => render_account(
-            &state,
-            &r,
-            Some(&Failure::from_domain("password", tr, &e)),
-            None,
-        ),
+        Err(e) => {
+            render_account(
+                &state,
+                &r,
+                Some(&Failure::from_domain("password", tr, &e)),
+                None,
+            )
+            .await
+        }
     }
 }
 
@@ -138,7 +150,7 @@ pub async fn external_mail(
         Ok(()) => Redirect::to("/konto?ok=mail_saved").into_response(),
         Err(e) => {
             let failure = Failure::from_domain("mail", r.page.tr(), &e);
-            render_account(&state, &r, Some(&failure), Some(&f.external_mail))
+            render_account(&state, &r, Some(&failure), Some(&f.external_mail)).await
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod files;
 mod groups;
 mod import;
 mod lifecycle;
@@ -89,6 +90,14 @@ pub fn config() -> Config {
 
 pub async fn app() -> App {
     let db = TestDb::sqlite().await;
+    let platform = Platform::new(db.db.clone(), Arc::new(SystemClock), config());
+    platform.system_seed_demo().await.expect("seed demo");
+    App::with_platform(platform, db)
+}
+
+/// The same, on a fresh PostgreSQL database (`SCHULHOF_TEST_PG_URL`).
+pub async fn app_on_postgres() -> App {
+    let db = TestDb::postgres().await;
     let platform = Platform::new(db.db.clone(), Arc::new(SystemClock), config());
     platform.system_seed_demo().await.expect("seed demo");
     App::with_platform(platform, db)

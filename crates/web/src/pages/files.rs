@@ -1,0 +1,253 @@
+//! `/dateien`: the start of the cloud file manager — the areas one may see, what others
+//! shared with one, and the storage used; plus what the other file pages share.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use schulhof_domain::DomainError;
+use schulhof_domain::files::{FileEntry, Located, Usage};
+use schulhof_front::{AppState, Lang};
+use schulhof_types::NodeId;
+
+use crate::auth::Ready;
+use crate::i18n::Tr;
+use crate::layout::Chrome;
+use crate::render;
+use crate::url;
+
+#[derive(Template)]
+#[template(path = "files.html")]
+struct FilesPage {
+    c: Chrome,
+    areas: Vec<AreaRow>,
+    shared: Vec<EntryRow>,
+    usage: String,
+    school_usage: String,
+}
+
+struct AreaRow {
+    href: String,
+    title: &'static str,
+    role: &'static str,
+    trash_href: String,
+}
+
+/// One folder or file in a table.
+pub struct EntryRow {
+    pub name: String,
+    /// The folder's page, or the file's download.
+    pub href: String,
+    /// The file's page with its versions (files only).
+    pub details_href: Option<String>,
+    pub kind: &'static str,
+    pub size: String,
+    pub modified: String,
+    pub modified_iso: String,
+    pub rename_href: Option<String>,
+    pub delete_href: Option<String>,
+}
+
+pub fn parse_node(id: &str) -> Option<NodeId> {
+    id.parse().ok()
+}
+
+pub fn node_href(id: NodeId) -> String {
+    format!("/dateien/{id}")
+}
+
+/// "1,2 MB", "5 GB", "812 B": decimal units, as the quotas are set.
+pub fn size_text(lang: Lang, bytes: u64) -> String {
+    const UNITS: [(u64, &str); 4] = [
+        (1_000_000_000_000, "TB"),
+        (1_000_000_000, "GB"),
+        (1_000_000, "MB"),
+        (1_000, "KB"),
+    ];
+    let Some((unit, name)) = UNITS.iter().find(|(u, _)| bytes >= *u) else {
+        return format!("{bytes} B");
+    };
+    let tenths = (u128::from(bytes) * 10 + u128::from(*unit) / 2) / u128::from(*unit);
+    if tenths < 100 && tenths % 10 != 0 {
+        let sep = match lang {
+            Lang::De => ',',
+            Lang::En => '.',
+        };
+        format!("{}{sep}{} {name}", tenths / 10, tenths % 10)
+    } else {
+        let whole = (u128::from(bytes) + u128::from(*unit) / 2) / u128::from(*unit);
+        format!("{whole} {name}")
+    }
+}
+
+/// "1,2 MB von 5 GB belegt".
+pub fn usage_text(tr: Tr, used: u64, quota: u64) -> String {
+    tr.t("files.usage")
+        .replace("{used}", &size_text(tr.0, used))
+        .replace("{quota}", &size_text(tr.0, quota))
+}
+
+/// The title of an area in the page's language (the domain's German one for an area
+/// this table does not know yet).
+pub fn area_title(tr: Tr, area: &str) -> &'static str {
+    tr.lookup(&format!("files.area.{area}")).unwrap_or_else(|| {
+        schulhof_authz::files::Area::parse(area).map_or("?", schulhof_domain::files::area_title)
+    })
+}
+
+pub fn role_label(tr: Tr, role: &str) -> &'static str {
+    tr.lookup(&format!("files.role.{role}")).unwrap_or("?")
+}
+
+pub fn when(tr: Tr, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format(tr.t("format.datetime")).to_string()
+}
+
+/// The name to show: area roots by their area, in the page's language.
+pub fn display_name(tr: Tr, e: &FileEntry) -> String {
+    if e.is_root() {
+        area_title(tr, e.area).to_owned()
+    } else {
+        e.name.clone()
+    }
+}
+
+/// The row of an entry; rename and delete links only where the role would allow them
+/// (the services decide again).
+pub fn entry_row(tr: Tr, e: &FileEntry, back: &str) -> EntryRow {
+    use schulhof_authz::files::FileRole;
+    let href = node_href(e.id);
+    let may_rename = !e.is_root()
+        && if e.is_dir {
+            e.role_value >= FileRole::Coordinator
+        } else {
+            e.role_value >= FileRole::Contributor
+        };
+    let may_delete = !e.is_root() && e.role_value >= FileRole::Coordinator;
+    let back = url::encode(back);
+    EntryRow {
+        name: display_name(tr, e),
+        href: if e.is_dir {
+            href.clone()
+        } else {
+            format!("{href}/herunterladen")
+        },
+        details_href: (!e.is_dir).then(|| href.clone()),
+        kind: if e.is_dir {
+            tr.t("files.kind.folder")
+        } else {
+            tr.t("files.kind.file")
+        },
+        size: if e.is_dir {
+            "–".to_owned()
+        } else {
+            size_text(tr.0, e.size)
+        },
+        modified: when(tr, e.modified_at),
+        modified_iso: e.modified_at.to_rfc3339(),
+        rename_href: may_rename.then(|| format!("{href}/umbenennen?zurueck={back}")),
+        delete_href: may_delete.then(|| format!("{href}/loeschen")),
+    }
+}
+
+/// The live folder a node is in, as far as the caller may see it (for links back).
+pub fn visible_parent(state: &AppState, r: &Ready, node: &Located) -> Option<NodeId> {
+    let parent = node.node().parent_id?;
+    state
+        .platform
+        .file_breadcrumbs(&r.actor, node)
+        .iter()
+        .any(|(id, _)| *id == parent)
+        .then_some(parent)
+}
+
+/// Finds a node the caller may see, from the id in the path.
+pub async fn locate(
+    state: &AppState,
+    r: &Ready,
+    id: &str,
+) -> Result<(Located, FileEntry), DomainError> {
+    let id = parse_node(id).ok_or(DomainError::NotFound)?;
+    let located = state.platform.locate(&r.actor, id).await?;
+    let entry = located.entry(&r.actor).ok_or(DomainError::NotFound)?;
+    Ok((located, entry))
+}
+
+/// Back to a page of the file manager with a message (`?ok=<key>`).
+pub fn back_to(path: &str, ok: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}ok={ok}")).into_response()
+}
+
+pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
+    let tr = r.page.tr();
+    let p = &state.platform;
+    let (areas, shared, usage) = match overview_data(p, &r).await {
+        Ok(x) => x,
+        Err(e) => return r.fail(e),
+    };
+    let view = FilesPage {
+        c: Chrome::new(&r.page, tr.t("files.title")).signed_in(&r.page, &r.actor),
+        areas: areas
+            .iter()
+            .map(|a| AreaRow {
+                href: node_href(a.id),
+                title: area_title(tr, a.area),
+                role: role_label(tr, a.role),
+                trash_href: format!("/dateien/papierkorb?bereich={}", a.area),
+            })
+            .collect(),
+        shared: shared
+            .iter()
+            .map(|e| entry_row(tr, e, "/dateien"))
+            .collect(),
+        usage: usage_text(tr, usage.used, usage.quota),
+        school_usage: usage_text(tr, usage.school_used, usage.school_quota),
+    };
+    render::ok(&view)
+}
+
+/// The three reads of the overview, one after the other (they are small).
+async fn overview_data(
+    p: &schulhof_domain::Platform,
+    r: &Ready,
+) -> Result<(Vec<FileEntry>, Vec<FileEntry>, Usage), DomainError> {
+    let areas = p.file_areas(&r.actor).await?;
+    let shared = p.file_shared_with_me(&r.actor).await?;
+    let usage = p.file_usage(&r.actor).await?;
+    Ok((areas, shared, usage))
+}
+
+/// `GET /dateien/{id}/herunterladen`: the content, with ranges and `If-None-Match`.
+pub async fn download(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (located, entry) = match locate(&state, &r, &id).await {
+        Ok(x) => x,
+        Err(e) => return r.fail(e),
+    };
+    match state.platform.file_open(&r.actor, &located).await {
+        Ok(file) => schulhof_front::files::download(&entry, file, &headers).await,
+        Err(e) => r.fail(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size_text(Lang::De, 812), "812 B");
+        assert_eq!(size_text(Lang::De, 1_200_000), "1,2 MB");
+        assert_eq!(size_text(Lang::En, 1_249_999), "1.2 MB");
+        assert_eq!(size_text(Lang::De, 5_000_000_000), "5 GB");
+        assert_eq!(size_text(Lang::De, 12_345_678), "12 MB");
+        assert_eq!(size_text(Lang::De, 10_450_000), "10 MB");
+        assert_eq!(size_text(Lang::De, 999_999), "1000 KB");
+        assert_eq!(size_text(Lang::De, 0), "0 B");
+    }
+}
