@@ -22,7 +22,8 @@ use clap::{Parser, Subcommand};
 
 use report::Outcome;
 use scenario::{
-    idle::IdleArgs, import::ImportArgs, login::LoginArgs, me::MeArgs, storm::StormArgs,
+    files::FilesArgs, idle::IdleArgs, import::ImportArgs, login::LoginArgs, me::MeArgs,
+    storm::StormArgs,
 };
 use server::{Server, Tuning};
 
@@ -58,6 +59,8 @@ enum Scenario {
     Idle(IdleArgs),
     /// A whole school's Schild export into an empty school, then a re-import.
     Import(ImportArgs),
+    /// Large files over the API and WebDAV, many WebDAV clients, PROPFIND on 10,000 files.
+    Files(FilesArgs),
     /// Every scenario, tiny: checks that they still work, measures nothing useful.
     Smoke,
 }
@@ -100,7 +103,7 @@ fn main() -> anyhow::Result<()> {
 /// the load on a single-threaded one.
 fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::Result<Outcome> {
     let spawns_binary = matches!(scenario, Scenario::Idle(a) if !a.in_process)
-        || matches!(scenario, Scenario::Import(_));
+        || matches!(scenario, Scenario::Import(_) | Scenario::Files(_));
     let server = if spawns_binary {
         None
     } else {
@@ -118,6 +121,7 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
             Scenario::Storm(a) => scenario::storm::run(up()?, a).await,
             Scenario::Idle(a) => scenario::idle::run(server.as_ref(), database, a).await,
             Scenario::Import(a) => scenario::import::run(database, a).await,
+            Scenario::Files(a) => scenario::files::run(database, a).await,
             Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
         }
     });
@@ -164,10 +168,26 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             students: 30,
             changes: 5,
         }),
+        Scenario::Files(FilesArgs {
+            big_mib: 2,
+            clients: 3,
+            files_per_client: 4,
+            schulhof_bin: server_binary(),
+        }),
     ];
     tiny.iter()
         .map(|s| run(s, database, Tuning::default()))
         .collect()
+}
+
+/// The `schulhof` binary of this build: next to this one, or one directory up (tests run
+/// from `deps/`).
+fn server_binary() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    [dir.join("schulhof"), dir.parent()?.join("schulhof")]
+        .into_iter()
+        .find(|p| p.exists())
 }
 
 #[cfg(test)]
@@ -176,7 +196,7 @@ mod tests {
 
     fn assert_smoke(database: Option<&str>) {
         let outcomes = smoke(database).expect("every scenario runs");
-        assert_eq!(outcomes.len(), 5);
+        assert_eq!(outcomes.len(), 6);
         for o in &outcomes {
             assert!(o.error_free(), "{}", o.table());
             assert!(o.counted_something(), "{}", o.table());

@@ -21,10 +21,13 @@ const REMEMBER: Duration = Duration::from_secs(300);
 /// Remembered credentials at most; the cache is emptied when full.
 const MAX_ENTRIES: usize = 50_000;
 
+/// Credentials digest → (session cookie, when it was verified).
+type Remembered = HashMap<[u8; 32], (String, Instant)>;
+
 #[derive(Clone)]
 pub(crate) struct BasicCache {
     secret: [u8; 32],
-    entries: Arc<Mutex<HashMap<[u8; 32], (String, Instant)>>>,
+    entries: Arc<Mutex<Remembered>>,
 }
 
 impl Default for BasicCache {

@@ -236,6 +236,7 @@ pub async fn insert(
 }
 
 /// Replaces a file's content, keeping the previous content as a version.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_content(
     c: &mut impl AsConn,
     instance: InstanceId,

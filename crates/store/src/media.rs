@@ -256,14 +256,31 @@ pub async fn favourites(
         .collect())
 }
 
+/// A live node of any school, as the Mediathek shows licensed media.
+#[derive(Clone, Debug)]
+pub struct NodeBrief {
+    pub name: String,
+    pub size: i64,
+    pub mime: Option<String>,
+    pub blob_sha: Option<String>,
+    pub modified_at: DateTime<Utc>,
+}
+
 /// The live node (any school) with its name, size and content, for licensed media.
 pub async fn system_node_brief(
     c: &mut impl AsConn,
     instance: InstanceId,
     node: NodeId,
-) -> Result<Option<(String, i64, Option<String>, Option<String>, DateTime<Utc>)>, StoreError> {
-    let r: Option<(String, i64, Option<String>, Option<String>, i64)> = on!(c, c => sqlx::query_as(
+) -> Result<Option<NodeBrief>, StoreError> {
+    type Raw = (String, i64, Option<String>, Option<String>, i64);
+    let r: Option<Raw> = on!(c, c => sqlx::query_as(
         "SELECT name, size, mime, blob_sha, modified_at FROM file_nodes WHERE instance_id = $1 AND id = $2 AND deleted_at IS NULL")
         .bind(instance.0).bind(node.0).fetch_optional(&mut *c).await)?;
-    Ok(r.map(|(n, s, m, b, at)| (n, s, m, b, from_us(at))))
+    Ok(r.map(|(name, size, mime, blob_sha, at)| NodeBrief {
+        name,
+        size,
+        mime,
+        blob_sha,
+        modified_at: from_us(at),
+    }))
 }

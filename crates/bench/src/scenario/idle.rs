@@ -115,15 +115,15 @@ pub(crate) fn memory(pid: &str) -> anyhow::Result<Memory> {
 }
 
 /// The real server binary, running as a child on a free loopback port.
-struct Spawned {
-    process: Child,
-    addr: SocketAddr,
-    backend: &'static str,
-    _data: tempfile::TempDir,
+pub(crate) struct Spawned {
+    pub(crate) process: Child,
+    pub(crate) addr: SocketAddr,
+    pub(crate) backend: &'static str,
+    pub(crate) _data: tempfile::TempDir,
 }
 
 impl Spawned {
-    async fn start(bin: Option<PathBuf>, database: Option<&str>) -> anyhow::Result<Self> {
+    pub(crate) async fn start(bin: Option<PathBuf>, database: Option<&str>) -> anyhow::Result<Self> {
         let bin = match bin {
             Some(b) => b,
             None => std::env::current_exe()?.with_file_name("schulhof"),
@@ -183,7 +183,7 @@ impl Spawned {
     }
 
     /// Ends the child this scenario started (by its handle, never by name).
-    fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }

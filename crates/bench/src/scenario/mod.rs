@@ -1,5 +1,6 @@
 //! The scenarios, and the closed-loop runner that the steady-state ones share.
 
+pub mod files;
 pub mod idle;
 pub mod import;
 pub mod login;

@@ -252,9 +252,10 @@ impl Platform {
         let (instance, _) = store::system_licensed(&mut c, node)
             .await?
             .ok_or(DomainError::NotFound)?;
-        let (_, _, _, sha, _) = store::system_node_brief(&mut c, instance, node)
+        let sha = store::system_node_brief(&mut c, instance, node)
             .await?
-            .ok_or(DomainError::NotFound)?;
+            .ok_or(DomainError::NotFound)?
+            .blob_sha;
         drop(c);
         let hit = self
             .media_hit(actor, instance, node, &[])
@@ -314,11 +315,10 @@ impl Platform {
                 else {
                     return Ok(None);
                 };
-                let Some((name, size, _, _, at)) =
-                    store::system_node_brief(&mut c, instance, node).await?
-                else {
+                let Some(b) = store::system_node_brief(&mut c, instance, node).await? else {
                     return Ok(None);
                 };
+                let (name, size, at) = (b.name, b.size, b.modified_at);
                 let school = instances::get(&mut c, instance).await?.map(|i| i.name);
                 (name, size.max(0) as u64, at, school, from_row(meta))
             };
