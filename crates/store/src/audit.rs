@@ -61,7 +61,8 @@ fn row(r: Raw) -> AuditEntry {
     }
 }
 
-/// Administrative actions only, newest first. Login records are never listed.
+/// Administrative actions and the security-relevant file actions (shares, links, rights,
+/// deletions in shared areas), newest first. Login records are never listed.
 pub async fn list_admin(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -70,7 +71,7 @@ pub async fn list_admin(
 ) -> Result<Vec<AuditEntry>, StoreError> {
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(
         "SELECT instance_id, id, at, kind, actor_id, holder_id, action, object, client_addr, detail
-         FROM audit_log WHERE instance_id = $1 AND kind = 'admin' ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3")
+         FROM audit_log WHERE instance_id = $1 AND kind IN ('admin', 'files') ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3")
         .bind(instance.0).bind(limit).bind(offset).fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }
