@@ -6,13 +6,16 @@ mod admin_users;
 mod audit;
 mod error;
 mod extract;
+mod files;
+mod files_content;
+mod files_rights;
 mod imports;
 mod openapi;
 mod session;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post, put};
+use axum::routing::{MethodRouter, any, delete, get, post, put};
 use schulhof_front::AppState;
 
 pub use error::ApiError;
@@ -104,6 +107,55 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/deletion/periods", put(imports::set_periods))
         .route("/api/v1/deletion/confirm", post(imports::confirm))
         .route("/api/v1/school-year", post(imports::school_year))
+        .merge(files_router())
         // Unknown API paths answer in JSON; everything else falls to the pages' 404.
         .route("/api/{*rest}", any(error::not_found))
+}
+
+/// Uploads stream into the blob store, so their routes lift axum's default 2 MB body limit
+/// (the multipart extractor applies it); the quotas bound them instead.
+fn streamed(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.layer(DefaultBodyLimit::disable())
+}
+
+/// The cloud file manager. Static segments (`trash`) win over node ids.
+fn files_router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/me/storage", get(files::storage))
+        .route("/api/v1/files", get(files::overview))
+        .route("/api/v1/files/trash", get(files::trash))
+        .route("/api/v1/files/trash/{id}", delete(files::purge))
+        .route("/api/v1/files/trash/{id}/restore", post(files::restore))
+        .route(
+            "/api/v1/files/{id}",
+            get(files::show).patch(files::update).delete(files::delete),
+        )
+        .route("/api/v1/files/{id}/folders", post(files::mkdir))
+        .route("/api/v1/files/{id}/copy", post(files::copy))
+        .route(
+            "/api/v1/files/{id}/content",
+            streamed(get(files_content::download).put(files_content::put_content)),
+        )
+        .route(
+            "/api/v1/files/{id}/upload",
+            streamed(post(files_content::upload)),
+        )
+        .route("/api/v1/files/{id}/versions", get(files_content::versions))
+        .route(
+            "/api/v1/files/{id}/versions/{version}/restore",
+            post(files_content::restore_version),
+        )
+        .route(
+            "/api/v1/files/{id}/grants",
+            get(files_rights::list).post(files_rights::grant),
+        )
+        .route(
+            "/api/v1/files/{id}/grants/{key}",
+            delete(files_rights::revoke),
+        )
+        .route("/api/v1/files/{id}/inherit", put(files_rights::set_inherit))
+        .route(
+            "/api/v1/files/{id}/drop-box",
+            put(files_rights::set_drop_box),
+        )
 }

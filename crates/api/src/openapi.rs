@@ -352,17 +352,180 @@ pub const ENDPOINTS: &[Endpoint] = &[
         201,
         None,
     ),
+    (
+        "get",
+        "/api/v1/files",
+        "The file areas the caller sees, what others shared with them, and the storage use",
+        None,
+        200,
+        Some("FileOverview"),
+    ),
+    (
+        "get",
+        "/api/v1/me/storage",
+        "The own storage use and the school's",
+        None,
+        200,
+        Some("Usage"),
+    ),
+    (
+        "get",
+        "/api/v1/files/{id}",
+        "A folder or file with its breadcrumbs; a folder with its children",
+        None,
+        200,
+        Some("FileNode"),
+    ),
+    (
+        "patch",
+        "/api/v1/files/{id}",
+        "Rename (name) and/or move (parent) a folder or file",
+        Some("FileUpdate"),
+        200,
+        Some("FileEntry"),
+    ),
+    (
+        "delete",
+        "/api/v1/files/{id}",
+        "Move a folder or file into the trash",
+        None,
+        204,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/files/{id}/folders",
+        "Create a folder in the folder {id}",
+        Some("FolderInput"),
+        201,
+        Some("FileEntry"),
+    ),
+    (
+        "post",
+        "/api/v1/files/{id}/copy",
+        "Copy a folder or file into another folder",
+        Some("FileCopy"),
+        201,
+        Some("FileEntry"),
+    ),
+    (
+        "get",
+        "/api/v1/files/{id}/content",
+        "Download a file (Range: one byte range answers 206; If-None-Match answers 304)",
+        None,
+        200,
+        None,
+    ),
+    (
+        "put",
+        "/api/v1/files/{id}/content",
+        "Stream the raw body into the folder {id} as a file (query: name); 201 new file, 200 new version; 507 over quota",
+        Some("RawContent"),
+        201,
+        Some("FileEntry"),
+    ),
+    (
+        "post",
+        "/api/v1/files/{id}/upload",
+        "Upload one or more files (multipart, every part with a file name) into the folder {id}; 507 over quota",
+        Some("FileUpload"),
+        201,
+        Some("FileEntryList"),
+    ),
+    (
+        "get",
+        "/api/v1/files/{id}/versions",
+        "Earlier versions of a file, newest first",
+        None,
+        200,
+        Some("VersionList"),
+    ),
+    (
+        "post",
+        "/api/v1/files/{id}/versions/{version}/restore",
+        "Make an earlier version the current content",
+        None,
+        200,
+        Some("FileEntry"),
+    ),
+    (
+        "get",
+        "/api/v1/files/{id}/grants",
+        "The grants set on a folder or file",
+        None,
+        200,
+        Some("GrantList"),
+    ),
+    (
+        "post",
+        "/api/v1/files/{id}/grants",
+        "Give a role to a group or login (subject) or, as admin, to a kind of login (kind)",
+        Some("GrantInput"),
+        201,
+        Some("Grant"),
+    ),
+    (
+        "delete",
+        "/api/v1/files/{id}/grants/{key}",
+        "Remove a grant by its key",
+        None,
+        204,
+        None,
+    ),
+    (
+        "put",
+        "/api/v1/files/{id}/inherit",
+        "Withdraw (false) or restore (true) the rights inherited from above",
+        Some("InheritInput"),
+        204,
+        None,
+    ),
+    (
+        "put",
+        "/api/v1/files/{id}/drop-box",
+        "Make a folder a drop folder (contributors see only their own entries) or a normal one",
+        Some("DropBoxInput"),
+        204,
+        None,
+    ),
+    (
+        "get",
+        "/api/v1/files/trash",
+        "Deletions the caller may restore (query: area = own, info, teaching or staff)",
+        None,
+        200,
+        Some("TrashList"),
+    ),
+    (
+        "post",
+        "/api/v1/files/trash/{id}/restore",
+        "Restore a deletion into its folder",
+        None,
+        200,
+        Some("FileEntry"),
+    ),
+    (
+        "delete",
+        "/api/v1/files/trash/{id}",
+        "Delete a trash entry for good",
+        None,
+        204,
+        None,
+    ),
 ];
 
+/// An object schema from (property, type) pairs and the required properties.
+fn object(props: &[(&str, &str)], required: &[&str]) -> Value {
+    let p: Map<String, Value> = props
+        .iter()
+        .map(|(k, t)| ((*k).into(), json!({ "type": t })))
+        .collect();
+    json!({ "type": "object", "properties": p, "required": required })
+}
+
 fn schemas() -> Value {
-    let s = |props: &[(&str, &str)], required: &[&str]| {
-        let p: Map<String, Value> = props
-            .iter()
-            .map(|(k, t)| ((*k).into(), json!({ "type": t })))
-            .collect();
-        json!({ "type": "object", "properties": p, "required": required })
-    };
-    json!({
+    let s = object;
+    let mut all = json!({
         "Error": s(&[("error", "string"), ("message", "string"), ("field", "string")], &["error", "message"]),
         "LoginRequest": s(&[("instance", "string"), ("login", "string"), ("password", "string")], &["instance", "login", "password"]),
         "LoginResult": s(&[("login", "string"), ("instance", "string"), ("expires", "string"), ("required", "string")], &["login", "instance"]),
@@ -399,6 +562,50 @@ fn schemas() -> Value {
         "PasswordResetResult": s(&[("initial_password", "string"), ("must_change", "boolean")], &["must_change"]),
         "GroupInput": s(&[("name", "string"), ("kind", "string"), ("description", "string")], &["name", "kind"]),
         "HoldInput": s(&[("login", "string"), ("from", "string"), ("until", "string"), ("reason", "string")], &["from", "until", "reason"]),
+    });
+    if let (Some(all), Value::Object(files)) = (all.as_object_mut(), file_schemas()) {
+        all.extend(files);
+    }
+    all
+}
+
+/// The cloud file manager's schemas (a second `json!` keeps the macro's recursion shallow).
+fn file_schemas() -> Value {
+    let s = object;
+    json!({
+        "FileEntry": s(&[("id", "string"), ("parent", "string"), ("area", "string"), ("name", "string"), ("is_dir", "boolean"), ("size", "integer"), ("mime", "string"), ("modified_at", "string"), ("etag", "string"), ("role", "string"), ("drop_box", "boolean"), ("inherits", "boolean")], &["id", "area", "name", "is_dir", "size", "modified_at", "etag", "role", "drop_box", "inherits"]),
+        "FileEntryList": { "type": "array", "items": { "$ref": "#/components/schemas/FileEntry" } },
+        "Usage": s(&[("used", "integer"), ("quota", "integer"), ("school_used", "integer"), ("school_quota", "integer")], &["used", "quota", "school_used", "school_quota"]),
+        "FileOverview": {
+            "type": "object",
+            "required": ["areas", "shared_with_me", "usage"],
+            "properties": {
+                "areas": { "$ref": "#/components/schemas/FileEntryList" },
+                "shared_with_me": { "$ref": "#/components/schemas/FileEntryList" },
+                "usage": { "$ref": "#/components/schemas/Usage" }
+            }
+        },
+        "FileNode": {
+            "type": "object",
+            "required": ["entry", "breadcrumbs"],
+            "properties": {
+                "entry": { "$ref": "#/components/schemas/FileEntry" },
+                "breadcrumbs": { "type": "array", "items": s(&[("id", "string"), ("name", "string")], &["id", "name"]) },
+                "children": { "$ref": "#/components/schemas/FileEntryList" }
+            }
+        },
+        "FolderInput": s(&[("name", "string")], &["name"]),
+        "FileUpdate": s(&[("name", "string"), ("parent", "string")], &[]),
+        "FileCopy": s(&[("parent", "string"), ("name", "string")], &["parent"]),
+        "RawContent": { "type": "string", "format": "binary" },
+        "FileUpload": { "type": "object", "properties": { "file": { "type": "array", "items": { "type": "string", "format": "binary" } } } },
+        "VersionList": { "type": "array", "items": s(&[("id", "string"), ("size", "integer"), ("modified_at", "string"), ("modified_by", "string")], &["id", "size", "modified_at"]) },
+        "Grant": s(&[("key", "string"), ("kind", "string"), ("label", "string"), ("role", "string")], &["key", "kind", "label", "role"]),
+        "GrantList": { "type": "array", "items": { "$ref": "#/components/schemas/Grant" } },
+        "GrantInput": s(&[("subject", "string"), ("kind", "string"), ("role", "string")], &["role"]),
+        "InheritInput": s(&[("inherit", "boolean")], &["inherit"]),
+        "DropBoxInput": s(&[("drop_box", "boolean")], &["drop_box"]),
+        "TrashList": { "type": "array", "items": s(&[("id", "string"), ("name", "string"), ("is_dir", "boolean"), ("size", "integer"), ("deleted_at", "string"), ("deleted_by", "string"), ("folder", "string")], &["id", "name", "is_dir", "size", "deleted_at"]) },
     })
 }
 
@@ -427,9 +634,11 @@ fn operation(
         "responses": { status.to_string(): ok, "default": err },
     });
     if let Some(b) = body {
-        // Files travel as multipart forms, everything else as JSON.
+        // Files travel as multipart forms or raw bodies, everything else as JSON.
         let media = if b.ends_with("Upload") {
             "multipart/form-data"
+        } else if b == "RawContent" {
+            "application/octet-stream"
         } else {
             "application/json"
         };

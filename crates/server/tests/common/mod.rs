@@ -32,6 +32,12 @@ pub struct Reply {
 impl TestApp {
     /// The app on `db` with the demo school seeded.
     pub async fn new(db: Db) -> TestApp {
+        Self::with_config(db, |_| {}).await
+    }
+
+    /// The app on `db` with the demo school seeded and the test configuration changed by
+    /// `adjust` (e.g. small file quotas).
+    pub async fn with_config(db: Db, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter("warn")
@@ -41,10 +47,11 @@ impl TestApp {
                 .single()
                 .expect("valid time"),
         ));
-        let config = Config {
+        let mut config = Config {
             hash: HashParams::insecure_fast_for_tests(),
             ..Config::default()
         };
+        adjust(&mut config);
         let platform = Platform::new(db, clock.clone(), config);
         platform.system_seed_demo().await.expect("seed demo");
         let state = AppState {
