@@ -10,6 +10,8 @@ mod files;
 mod files_content;
 mod files_rights;
 mod imports;
+mod links;
+mod media;
 mod openapi;
 mod session;
 
@@ -154,6 +156,23 @@ fn files_router() -> Router<AppState> {
             delete(files_rights::revoke),
         )
         .route("/api/v1/files/{id}/inherit", put(files_rights::set_inherit))
+        .route(
+            "/api/v1/files/{id}/links",
+            get(links::of_node).post(links::create),
+        )
+        .route("/api/v1/links", get(links::mine))
+        .route("/api/v1/links/{id}", delete(links::revoke))
+        .route(
+            "/api/v1/files/{id}/meta",
+            get(media::meta).put(media::set_meta),
+        )
+        .route("/api/v1/media", get(media::search))
+        .route("/api/v1/media/favourites", get(media::favourites))
+        .route(
+            "/api/v1/media/favourites/{id}",
+            put(media::add_favourite).delete(media::remove_favourite),
+        )
+        .route("/api/v1/media/{id}/content", get(media::content))
         .route(
             "/api/v1/files/{id}/drop-box",
             put(files_rights::set_drop_box),

@@ -78,6 +78,8 @@ fn template(area: Area, owner: Uuid) -> Vec<(String, i64)> {
         Area::Own => vec![(format!("u:{owner}"), Coordinator.as_i64())],
         Area::Info => vec![
             t("fn:admin", Coordinator),
+            t("fn:schulleitung", Viewer),
+            t("fn:sekretariat", Viewer),
             t("lehrer", Viewer),
             t("personal", Viewer),
             t("extern", Viewer),

@@ -167,6 +167,11 @@ impl Platform {
         )
         .await?;
         drop(c);
+        // A new version replaces the old content: its size is credited back.
+        let replaced = existing
+            .as_ref()
+            .filter(|r| !r.is_dir)
+            .map_or(0, |r| r.size.max(0) as u64);
         match existing {
             Some(row) if row.is_dir => {
                 return Err(DomainError::conflict(
@@ -195,7 +200,10 @@ impl Platform {
                 at.folder.check(actor, FileOp::Write)?;
             }
         }
-        let left = self.quota_left(actor, owner_of(at.folder)).await?;
+        let left = self
+            .quota_left(actor, owner_of(at.folder))
+            .await?
+            .saturating_add(replaced);
         // Sealing adds 16 bytes per 64 KiB: the plain size is what the quota counts.
         let raw = self
             .blobs
