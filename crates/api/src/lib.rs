@@ -3,6 +3,7 @@
 mod account;
 mod admin_groups;
 mod admin_users;
+mod app_passwords;
 mod audit;
 mod error;
 mod extract;
@@ -124,6 +125,14 @@ fn streamed(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
 fn files_router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/me/storage", get(files::storage))
+        .route(
+            "/api/v1/me/app-passwords",
+            get(app_passwords::list).post(app_passwords::create),
+        )
+        .route(
+            "/api/v1/me/app-passwords/{id}",
+            delete(app_passwords::revoke),
+        )
         .route("/api/v1/files", get(files::overview))
         .route("/api/v1/files/trash", get(files::trash))
         .route("/api/v1/files/trash/{id}", delete(files::purge))

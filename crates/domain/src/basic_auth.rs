@@ -21,8 +21,8 @@ const REMEMBER: Duration = Duration::from_secs(300);
 /// Remembered credentials at most; the cache is emptied when full.
 const MAX_ENTRIES: usize = 50_000;
 
-/// Credentials digest → (session cookie, when it was verified).
-type Remembered = HashMap<[u8; 32], (String, Instant)>;
+/// Credentials digest → (session cookie, when it was verified, whose it is).
+type Remembered = HashMap<[u8; 32], (String, Instant, schulhof_types::UserId)>;
 
 #[derive(Clone)]
 pub(crate) struct BasicCache {
@@ -54,16 +54,23 @@ impl BasicCache {
     fn get(&self, key: &[u8; 32]) -> Option<String> {
         let map = self.entries.lock().ok()?;
         map.get(key)
-            .filter(|(_, at)| at.elapsed() < REMEMBER)
-            .map(|(cookie, _)| cookie.clone())
+            .filter(|(_, at, _)| at.elapsed() < REMEMBER)
+            .map(|(cookie, _, _)| cookie.clone())
     }
 
-    fn put(&self, key: [u8; 32], cookie: String) {
+    fn put(&self, key: [u8; 32], cookie: String, user: schulhof_types::UserId) {
         if let Ok(mut map) = self.entries.lock() {
             if map.len() >= MAX_ENTRIES {
                 map.clear();
             }
-            map.insert(key, (cookie, Instant::now()));
+            map.insert(key, (cookie, Instant::now(), user));
+        }
+    }
+
+    /// Forgets every remembered credential of a login (an app password was revoked).
+    pub(crate) fn forget_user(&self, user: schulhof_types::UserId) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.retain(|_, (_, _, u)| *u != user);
         }
     }
 
@@ -97,9 +104,17 @@ impl Platform {
                 Err(e) => return Err(e),
             }
         }
-        let new = self.login(school, login, password, client_addr).await?;
+        // App passwords first: they are cheap to check (SHA-256), and a miss falls through
+        // to the account password with its throttling.
+        let new = match self
+            .app_password_session(school, login, password, client_addr)
+            .await?
+        {
+            Some(s) => s,
+            None => self.login(school, login, password, client_addr).await?,
+        };
         let session = self.session(&new.cookie).await?;
-        self.basic.put(key, new.cookie);
+        self.basic.put(key, new.cookie, session.actor.token.user());
         session.ready()
     }
 }

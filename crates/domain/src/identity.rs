@@ -375,3 +375,41 @@ impl Platform {
         }))
     }
 }
+
+impl Platform {
+    /// Opens a session for a login already authenticated another way (an app password).
+    pub(crate) async fn open_session_for(
+        &self,
+        instance: InstanceId,
+        user: &UserRow,
+        client_addr: &str,
+        action: &str,
+    ) -> Result<NewSession, DomainError> {
+        let now = self.now();
+        let mut raw = [0u8; 32];
+        rand::rng().fill_bytes(&mut raw);
+        let expires = now + self.config.session_absolute;
+        let mut tx = self.db.begin().await?;
+        sessions::insert(&mut tx, instance, &hash_token(&raw), user.id, now, expires).await?;
+        audit::record(
+            &mut tx,
+            instance,
+            now,
+            Event {
+                kind: "login",
+                actor: Some(user.id),
+                holder: user.holder_id,
+                action,
+                object: None,
+                client_addr: Some(client_addr),
+                detail: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(NewSession {
+            cookie: format!("{}.{}", instance.0.simple(), URL_SAFE_NO_PAD.encode(raw)),
+            expires,
+        })
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod app_passwords;
 pub mod audit;
 mod basic_auth;
 pub mod clock;

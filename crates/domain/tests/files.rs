@@ -933,7 +933,51 @@ async fn unreferenced_contents_are_collected(db: Db) {
     assert_eq!(s.read(&t, &keep).await, b"bleibt, zweite Fassung");
 }
 
+async fn app_passwords_open_webdav_and_are_revocable(db: Db) {
+    let s = school(db, "123456", FileQuotas::default()).await;
+    let t = s.user("lehrer").await;
+    let _ = s.platform.give_consent(&t, true, true, "127.0.0.1").await;
+    let created = s
+        .platform
+        .app_password_create(&t, "Laptop Finder")
+        .await
+        .expect("create");
+    let dav = s
+        .platform
+        .basic_actor("lehrer@123456", &created.password, "127.0.0.1")
+        .await
+        .expect("app password");
+    assert_eq!(dav.token.user(), t.token.user());
+    s.platform
+        .basic_actor("lehrer@123456", PW, "127.0.0.1")
+        .await
+        .expect("account password too");
+    assert!(
+        s.platform
+            .basic_actor("anna@123456", &created.password, "127.0.0.1")
+            .await
+            .is_err(),
+        "only for its own login"
+    );
+    let listed = s.platform.app_password_list(&t).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used_at.is_some());
+    s.platform
+        .app_password_revoke(&t, created.app_password.id)
+        .await
+        .expect("revoke");
+    assert!(
+        s.platform
+            .basic_actor("lehrer@123456", &created.password, "127.0.0.1")
+            .await
+            .is_err(),
+        "revoked at once"
+    );
+    assert!(s.platform.app_password_create(&t, " ").await.is_err());
+}
+
 backend_tests!(
+    app_passwords_open_webdav_and_are_revocable,
     unreferenced_contents_are_collected,
     deleting_a_login_deletes_its_files,
     links_open_exactly_what_their_creator_may_share,

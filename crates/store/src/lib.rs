@@ -1,6 +1,7 @@
 //! Persistence. One SQL code base for SQLite and PostgreSQL; every row carries its
 //! instance id and every query is scoped by it.
 
+pub mod app_passwords;
 pub mod audit;
 pub mod consent;
 mod db;

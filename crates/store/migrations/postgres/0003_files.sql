@@ -162,3 +162,18 @@ CREATE TABLE media_favourites (
     PRIMARY KEY (instance_id, user_id, node_id),
     FOREIGN KEY (instance_id, user_id) REFERENCES users(instance_id, id) ON DELETE CASCADE
 );
+
+-- App passwords for protocol clients (WebDAV in a file manager): random, shown once, kept
+-- as SHA-256 (they carry 140 bits, so a slow hash adds nothing), revocable one by one.
+CREATE TABLE app_passwords (
+    instance_id UUID NOT NULL,
+    id UUID NOT NULL,
+    user_id UUID NOT NULL,
+    label TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT,
+    PRIMARY KEY (instance_id, id),
+    FOREIGN KEY (instance_id, user_id) REFERENCES users(instance_id, id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX app_passwords_by_hash ON app_passwords (instance_id, user_id, hash);

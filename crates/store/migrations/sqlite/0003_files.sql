@@ -162,3 +162,18 @@ CREATE TABLE media_favourites (
     PRIMARY KEY (instance_id, user_id, node_id),
     FOREIGN KEY (instance_id, user_id) REFERENCES users(instance_id, id) ON DELETE CASCADE
 ) STRICT;
+
+-- App passwords for protocol clients (WebDAV in a file manager): random, shown once, kept
+-- as SHA-256 (they carry 140 bits, so a slow hash adds nothing), revocable one by one.
+CREATE TABLE app_passwords (
+    instance_id BLOB NOT NULL,
+    id BLOB NOT NULL,
+    user_id BLOB NOT NULL,
+    label TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    PRIMARY KEY (instance_id, id),
+    FOREIGN KEY (instance_id, user_id) REFERENCES users(instance_id, id) ON DELETE CASCADE
+) STRICT;
+CREATE UNIQUE INDEX app_passwords_by_hash ON app_passwords (instance_id, user_id, hash);
