@@ -12,7 +12,7 @@ use schulhof_store::testing::TestDb;
 const PW: &str = "schulhof-demo";
 
 /// Logs in over the API and accepts the terms, as a user does once in the browser.
-fn accept_terms(port: u16, login: &str) {
+fn accept_terms(port: u16, login: &str) -> String {
     let body = format!(r#"{{"instance":"100000","login":"{login}","password":"{PW}"}}"#);
     let (status, resp) = http(port, "POST", "/api/v1/session", &body).expect("login");
     assert_eq!(status, 200, "{resp}");
@@ -26,6 +26,7 @@ fn accept_terms(port: u16, login: &str) {
     )
     .expect("consent");
     assert_eq!(status, 204, "{resp}");
+    cookie
 }
 
 /// One request with curl: (status, body).
@@ -297,6 +298,49 @@ fn same_rights_as_the_web(port: u16) {
     }
 }
 
+/// An app password made in Mein Konto opens WebDAV; revoked, it no longer does.
+fn app_password_mounts(port: u16, cookie: &str) {
+    let (status, resp) = http_with(
+        port,
+        "POST",
+        "/api/v1/me/app-passwords",
+        r#"{"label":"Dateimanager"}"#,
+        Some(cookie),
+    )
+    .expect("create");
+    assert_eq!(status, 201, "{resp}");
+    let body = &resp[resp.find("\r\n\r\n").expect("body") + 4..];
+    let v: serde_json::Value = serde_json::from_str(body).expect("json");
+    let pw = v["password"].as_str().expect("password");
+    let id = v["app_password"]["id"].as_str().expect("id");
+    let user = format!("lehrer@100000:{pw}");
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "PROPFIND",
+        "/dav/files/",
+        &["-H", "Depth: 1", "-u", &user],
+    );
+    assert_eq!(s, 207);
+    let (status, _) = http_with(
+        port,
+        "DELETE",
+        &format!("/api/v1/me/app-passwords/{id}"),
+        "",
+        Some(cookie),
+    )
+    .expect("revoke");
+    assert_eq!(status, 204);
+    let (s, _) = curl(
+        port,
+        "lehrer",
+        "PROPFIND",
+        "/dav/files/",
+        &["-H", "Depth: 1", "-u", &user],
+    );
+    assert_eq!(s, 401, "a revoked app password opens nothing");
+}
+
 fn scenario(db: &[&str], data: &std::path::Path) {
     let data_arg = data.to_str().expect("utf-8");
     let mut args = db.to_vec();
@@ -305,9 +349,11 @@ fn scenario(db: &[&str], data: &std::path::Path) {
     }
     let server = serve(&args, &["--demo"]);
     let port = server.1;
-    for login in ["lehrer", "schueler", "admin"] {
+    let teacher = accept_terms(port, "lehrer");
+    for login in ["schueler", "admin"] {
         accept_terms(port, login);
     }
+    app_password_mounts(port, &teacher);
     litmus_passes_everything(port);
     same_rights_as_the_web(port);
     let home = tempfile::tempdir().expect("home");
