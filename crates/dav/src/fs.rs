@@ -1,7 +1,8 @@
 //! The file manager as a WebDAV file system. Each call resolves the path for the caller and
 //! hands over to the domain services, which ask the policy; nothing is decided here.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
 use dav_server::davpath::DavPath;
@@ -73,11 +74,27 @@ fn target(path: &DavPath) -> Result<Target, FsError> {
 pub struct SchulFs {
     platform: Platform,
     actor: Arc<Actor>,
+    /// Dead properties of the entries the last listing returned, by path: a PROPFIND of a
+    /// folder asks for each entry's properties, and one query answers them all. The file
+    /// system lives for one request only.
+    listed_props: Arc<Mutex<HashMap<String, Vec<DeadProp>>>>,
+    /// Used and total space, asked for per entry by some clients: computed once.
+    quota: Arc<Mutex<Option<(u64, Option<u64>)>>>,
 }
 
 impl SchulFs {
     pub fn new(platform: Platform, actor: Arc<Actor>) -> Self {
-        Self { platform, actor }
+        Self {
+            platform,
+            actor,
+            listed_props: Arc::default(),
+            quota: Arc::default(),
+        }
+    }
+
+    fn cached_props(&self, path: &DavPath) -> Option<Vec<DeadProp>> {
+        let key = cache_key(path);
+        self.listed_props.lock().ok()?.get(&key).cloned()
     }
 
     async fn locate(&self, area: Area, names: &[String]) -> Result<Located, FsError> {
@@ -357,6 +374,9 @@ impl DavFileSystem for SchulFs {
             if matches!(target(path)?, Target::Top) {
                 return Ok(Vec::new());
             }
+            if let Some(props) = self.cached_props(path) {
+                return Ok(props.into_iter().map(|p| to_dav(p, do_content)).collect());
+            }
             let node = self.locate_path(path).await?;
             let props = self
                 .platform
@@ -369,12 +389,16 @@ impl DavFileSystem for SchulFs {
 
     fn get_prop<'a>(&'a self, path: &'a DavPath, prop: DavProp) -> FsFuture<'a, Vec<u8>> {
         Box::pin(async move {
-            let node = self.locate_path(path).await?;
-            let props = self
-                .platform
-                .file_props(&self.actor, &node)
-                .await
-                .map_err(|e| self.err(e))?;
+            let props = match self.cached_props(path) {
+                Some(p) => p,
+                None => {
+                    let node = self.locate_path(path).await?;
+                    self.platform
+                        .file_props(&self.actor, &node)
+                        .await
+                        .map_err(|e| self.err(e))?
+                }
+            };
             let ns = prop.namespace.unwrap_or_default();
             props
                 .into_iter()
@@ -386,12 +410,19 @@ impl DavFileSystem for SchulFs {
 
     fn get_quota(&'_ self) -> FsFuture<'_, (u64, Option<u64>)> {
         Box::pin(async move {
+            if let Some(q) = self.quota.lock().ok().and_then(|q| *q) {
+                return Ok(q);
+            }
             let u = self
                 .platform
                 .file_usage(&self.actor)
                 .await
                 .map_err(|e| self.err(e))?;
-            Ok((u.used, Some(u.quota)))
+            let q = (u.used, Some(u.quota));
+            if let Ok(mut cache) = self.quota.lock() {
+                *cache = Some(q);
+            }
+            Ok(q)
         })
     }
 }
@@ -403,4 +434,12 @@ fn to_dav(p: DeadProp, with_content: bool) -> DavProp {
         namespace: (!p.namespace.is_empty()).then_some(p.namespace),
         xml: with_content.then_some(p.xml),
     }
+}
+
+/// A path as the listing cache keys it: decoded, case-folded (names are unique regardless
+/// of case), without a trailing slash.
+fn cache_key(path: &DavPath) -> String {
+    String::from_utf8_lossy(path.as_bytes())
+        .trim_end_matches('/')
+        .to_lowercase()
 }

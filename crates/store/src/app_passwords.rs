@@ -30,31 +30,55 @@ pub async fn insert(
     Ok(())
 }
 
-pub async fn list(c: &mut impl AsConn, instance: InstanceId, user: UserId) -> Result<Vec<AppPasswordRow>, StoreError> {
+pub async fn list(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<Vec<AppPasswordRow>, StoreError> {
     let r: Vec<(Uuid, String, i64, Option<i64>)> = on!(c, c => sqlx::query_as(
         "SELECT id, label, created_at, last_used_at FROM app_passwords WHERE instance_id = $1 AND user_id = $2
          ORDER BY created_at")
         .bind(instance.0).bind(user.0).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
-        .map(|(id, label, at, used)| AppPasswordRow { id, label, created_at: from_us(at), last_used_at: used.map(from_us) })
+        .map(|(id, label, at, used)| AppPasswordRow {
+            id,
+            label,
+            created_at: from_us(at),
+            last_used_at: used.map(from_us),
+        })
         .collect())
 }
 
 /// The app password with this hash, if the login has one.
-pub async fn find(c: &mut impl AsConn, instance: InstanceId, user: UserId, hash: &str) -> Result<Option<Uuid>, StoreError> {
+pub async fn find(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+    hash: &str,
+) -> Result<Option<Uuid>, StoreError> {
     let r: Option<(Uuid,)> = on!(c, c => sqlx::query_as(
         "SELECT id FROM app_passwords WHERE instance_id = $1 AND user_id = $2 AND hash = $3")
         .bind(instance.0).bind(user.0).bind(hash).fetch_optional(&mut *c).await)?;
     Ok(r.map(|(id,)| id))
 }
 
-pub async fn touch(c: &mut impl AsConn, instance: InstanceId, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn touch(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     on!(c, c => sqlx::query("UPDATE app_passwords SET last_used_at = $3 WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(id).bind(to_us(now)).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-pub async fn delete(c: &mut impl AsConn, instance: InstanceId, user: UserId, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+    id: Uuid,
+) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query("DELETE FROM app_passwords WHERE instance_id = $1 AND user_id = $2 AND id = $3")
         .bind(instance.0).bind(user.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)

@@ -736,3 +736,29 @@ pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bo
         .bind(sha).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }
+
+/// The dead properties of every live child of a folder (one query for a whole listing).
+pub async fn props_of_children(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    parent: NodeId,
+) -> Result<Vec<(NodeId, PropRow)>, StoreError> {
+    let r: Vec<(Uuid, String, String, String, Vec<u8>)> = on!(c, c => sqlx::query_as(
+        "SELECT p.node_id, p.namespace, p.name, p.prefix, p.xml FROM file_props p
+         JOIN file_nodes n ON n.instance_id = p.instance_id AND n.id = p.node_id
+         WHERE p.instance_id = $1 AND n.parent_id = $2 AND n.deleted_at IS NULL")
+        .bind(instance.0).bind(parent.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(n, namespace, name, prefix, xml)| {
+            (
+                NodeId(n),
+                PropRow {
+                    namespace,
+                    name,
+                    prefix,
+                    xml,
+                },
+            )
+        })
+        .collect())
+}

@@ -133,6 +133,29 @@ impl crate::Platform {
         Ok(schulhof_store::files::props(&mut c, actor.token.instance(), node.node().id).await?)
     }
 
+    /// The dead properties of all children of a folder the caller may list, by node: one
+    /// query for a whole WebDAV listing. Children the caller cannot see are left out by
+    /// the caller (it only asks for those it listed).
+    pub async fn file_children_props(
+        &self,
+        actor: &crate::identity::Actor,
+        folder: &Located,
+    ) -> Result<std::collections::HashMap<NodeId, Vec<DeadProp>>, crate::DomainError> {
+        folder.check(actor, schulhof_authz::files::FileOp::Read)?;
+        let mut c = self.db.read().await?;
+        let mut out: std::collections::HashMap<NodeId, Vec<DeadProp>> = Default::default();
+        for (node, p) in schulhof_store::files::props_of_children(
+            &mut c,
+            actor.token.instance(),
+            folder.node().id,
+        )
+        .await?
+        {
+            out.entry(node).or_default().push(p);
+        }
+        Ok(out)
+    }
+
     /// Sets (`true`) or removes (`false`) dead properties; contributors only.
     pub async fn file_patch_props(
         &self,
