@@ -1,5 +1,5 @@
-//! The stylesheet and the one small script (uploads with progress in the file manager),
-//! compiled into the binary. Pages link them with a content hash in the query string, so
+//! The stylesheet and the two small scripts (uploads with progress in the file manager, the
+//! Safe's editor), compiled into the binary. Pages link them with a content hash in the query string, so
 //! browsers may cache them for long and still see every change.
 
 use axum::http::header;
@@ -26,6 +26,11 @@ pub const FILES_JS: &str = include_str!("../static/files.js");
 
 pub const FILES_JS_HASH: u64 = fnv1a(FILES_JS.as_bytes());
 
+/// The Safe's editor: toolbar, autosave; without it a plain text form saves.
+pub const SAFE_EDITOR_JS: &str = include_str!("../static/safe_editor.js");
+
+pub const SAFE_EDITOR_JS_HASH: u64 = fnv1a(SAFE_EDITOR_JS.as_bytes());
+
 pub async fn css() -> impl IntoResponse {
     (
         [
@@ -44,5 +49,15 @@ pub async fn files_js() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
         FILES_JS,
+    )
+}
+
+pub async fn safe_editor_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        SAFE_EDITOR_JS,
     )
 }

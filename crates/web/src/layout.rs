@@ -3,6 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use schulhof_authz::safe::EnterSafe;
 use schulhof_domain::identity::Actor;
 use schulhof_front::{AppState, Lang};
 use schulhof_types::RightId;
@@ -76,6 +77,16 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     }
     // Everyone has an own area, so everyone gets the file manager.
     list.push(("/dateien", "nav.files"));
+    if has(RightId::MediaAccess) {
+        list.push(("/mediathek", "nav.media"));
+    }
+    // Who may enter the Safe (teachers, staff, the Schulleitung) gets its door; the admin,
+    // who never enters, only the page to reset Safe passwords.
+    if schulhof_authz::check(&actor.token, EnterSafe).is_ok() {
+        list.push(("/safe", "nav.safe"));
+    } else if has(RightId::AdminSafePasswordReset) {
+        list.push(("/safe/passwoerter", "nav.safe_passwords"));
+    }
     if has(RightId::AdminUsers) || has(RightId::UsersReadOnly) {
         list.push(("/verwaltung/benutzer", "nav.users"));
     }

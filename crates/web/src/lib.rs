@@ -1,5 +1,5 @@
-//! The server-rendered pages: plain HTML forms that work without JavaScript (one small
-//! script only adds upload progress to the file manager), German by default.
+//! The server-rendered pages: plain HTML forms that work without JavaScript (two small
+//! scripts add upload progress to the file manager and the Safe's editor), German by default.
 //!
 //! Every handler parses the request, calls one domain service and renders the result; the
 //! domain decides every right. The session's rights are read here only to choose which
@@ -18,13 +18,15 @@ mod url;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::map_response;
 use axum::routing::{get, post};
 use schulhof_front::AppState;
 
 use pages::{
     account, audit, consent, deletion, files, files_node, files_share, files_trash, files_write,
-    group_admin, group_detail, home, import, import_result, import_run, lang, login, mine,
-    password_change, school_year, user_card, user_rights, users,
+    group_admin, group_detail, home, import, import_result, import_run, lang, link_visit, links,
+    login, media, mine, password_change, safe, safe_editor, safe_node, school_year, user_card,
+    user_rights, users,
 };
 
 /// The page routes; the server merges them next to `/api/v1`.
@@ -33,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::index))
         .route("/static/app.css", get(assets::css))
         .route("/static/files.js", get(assets::files_js))
+        .route("/static/safe_editor.js", get(assets::safe_editor_js))
         .route("/sprache", get(lang::switch))
         .route("/anmelden", post(login::submit))
         .route("/abmelden", post(login::logout))
@@ -41,6 +44,11 @@ pub fn router() -> Router<AppState> {
         .merge(admin_routes())
         .merge(import_routes())
         .merge(file_routes())
+        .merge(link_routes())
+        .merge(safe_routes())
+        .route("/mediathek", get(media::show))
+        .route("/mediathek/{id}/herunterladen", get(media::download))
+        .route("/mediathek/{id}/favorit", post(media::favourite))
         .route("/gruppen", get(mine::show))
         .route("/gruppen/{id}/passwort/{login}", post(mine::reset_password))
 }
@@ -148,6 +156,69 @@ fn file_routes() -> Router<AppState> {
         )
         .route("/dateien/{id}/freigaben", post(files_share::share))
         .route("/dateien/{id}/rechte", post(files_share::rights))
+        .route("/dateien/{id}/links", post(links::create))
+        .route("/dateien/{id}/metadaten", post(media::save_meta))
+}
+
+/// Share links: the owners' list, and what visitors without a login open under `/l/`.
+fn link_routes() -> Router<AppState> {
+    Router::new()
+        .route("/links", get(links::list))
+        .route("/links/{id}/widerrufen", post(links::revoke))
+        .route("/l/{token}", get(link_visit::show).post(link_visit::unlock))
+        .route("/l/{token}/herunterladen", get(link_visit::download))
+        .route(
+            "/l/{token}/hochladen",
+            post(link_visit::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/l/{token}/n/{node}", get(link_visit::show_below))
+        .route(
+            "/l/{token}/n/{node}/herunterladen",
+            get(link_visit::download_below),
+        )
+}
+
+/// The Daten-Safe. Nothing of it may stay in a cache.
+fn safe_routes() -> Router<AppState> {
+    Router::new()
+        .route("/safe", get(safe::start))
+        .route("/safe/oeffnen", post(safe::unlock))
+        .route("/safe/sperren", post(safe::lock))
+        .route(
+            "/safe/passwoerter",
+            get(safe::passwords).post(safe::generate),
+        )
+        .route("/safe/papierkorb", get(safe_node::trash))
+        .route(
+            "/safe/papierkorb/{id}/wiederherstellen",
+            post(safe_node::restore),
+        )
+        .route("/safe/{id}", get(safe_node::show))
+        .route("/safe/{id}/herunterladen", get(safe_node::download))
+        .route("/safe/{id}/ordner", post(safe_node::mkdir))
+        .route("/safe/{id}/dokument", post(safe_node::new_document))
+        .route(
+            "/safe/{id}/hochladen",
+            post(safe_node::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/safe/{id}/loeschen",
+            get(safe_node::delete_confirm).post(safe_node::delete),
+        )
+        .route(
+            "/safe/{id}/versionen/{version}/wiederherstellen",
+            post(safe_node::restore_version),
+        )
+        .route("/safe/{id}/freigaben", post(safe_node::share))
+        .route("/safe/{id}/bearbeiten", get(safe_editor::edit))
+        // The editor's HTML, form-encoded: up to the service's 4 MB limit and then some.
+        .route(
+            "/safe/{id}/speichern",
+            post(safe_editor::save).layer(DefaultBodyLimit::max(
+                3 * schulhof_domain::safe_docs::MAX_DOCUMENT + 64 * 1024,
+            )),
+        )
+        .layer(map_response(safe::no_store))
 }
 
 fn import_routes() -> Router<AppState> {

@@ -219,6 +219,48 @@ const FILES_DE: &[(&str, &str)] = &[
         "Nur Unterordner können Abgabeordner sein.",
         "Only subfolders can be drop folders.",
     ),
+    // Share links, the Safe, the Mediathek
+    (
+        "Das Passwort braucht mindestens 6 Zeichen.",
+        "The password needs at least 6 characters.",
+    ),
+    (
+        "Hochladen geht nur in einen Ordner.",
+        "Uploads only go into a folder.",
+    ),
+    (
+        "Das Ablaufdatum liegt in der Vergangenheit.",
+        "The expiry date is in the past.",
+    ),
+    (
+        "Das Safe-Passwort stimmt nicht.",
+        "The Safe password is wrong.",
+    ),
+    (
+        "Das Safe-Passwort braucht mindestens 10 Zeichen.",
+        "The Safe password needs at least 10 characters.",
+    ),
+    (
+        "Safe-Dokumente werden nur im Safe geöffnet.",
+        "Safe documents open only in the Safe.",
+    ),
+    ("Ein Ordner hat keinen Inhalt.", "A folder has no content."),
+    (
+        "Das Dokument ist zu groß für den Editor.",
+        "The document is too large for the editor.",
+    ),
+    (
+        "Das ist kein Textdokument des Editors.",
+        "This is not a text document of the editor.",
+    ),
+    (
+        "Das Dokument ist zu groß (höchstens 4 MB).",
+        "The document is too large (at most 4 MB).",
+    ),
+    (
+        "Nur Dateien außerhalb des Safes bekommen Lizenz und Metadaten.",
+        "Only files outside the Safe get a licence and metadata.",
+    ),
 ];
 
 /// German file messages with a value: (prefix, suffix, English with `{}`).
@@ -238,6 +280,7 @@ const FILES_DE_PATTERNS: &[(&str, &str, &str)] = &[
         "",
         "The transfer broke off: {}",
     ),
+    ("Unbekannte Lizenz „", "“.", "Unknown licence “{}”."),
 ];
 
 /// A German message of the file services in English, if it is one.

@@ -46,6 +46,8 @@ pub struct EntryRow {
     pub modified_iso: String,
     pub rename_href: Option<String>,
     pub delete_href: Option<String>,
+    /// The Safe's online editor, for its documents.
+    pub edit_href: Option<String>,
 }
 
 pub fn parse_node(id: &str) -> Option<NodeId> {
@@ -115,8 +117,13 @@ pub fn display_name(tr: Tr, e: &FileEntry) -> String {
 /// The row of an entry; rename and delete links only where the role would allow them
 /// (the services decide again).
 pub fn entry_row(tr: Tr, e: &FileEntry, back: &str) -> EntryRow {
+    entry_row_at(tr, e, back, "/dateien")
+}
+
+/// [`entry_row`] for pages under another path (`/safe`).
+pub fn entry_row_at(tr: Tr, e: &FileEntry, back: &str, prefix: &str) -> EntryRow {
     use schulhof_authz::files::FileRole;
-    let href = node_href(e.id);
+    let href = format!("{prefix}/{}", e.id);
     let may_rename = !e.is_root()
         && if e.is_dir {
             e.role_value >= FileRole::Coordinator
@@ -147,6 +154,7 @@ pub fn entry_row(tr: Tr, e: &FileEntry, back: &str) -> EntryRow {
         modified_iso: e.modified_at.to_rfc3339(),
         rename_href: may_rename.then(|| format!("{href}/umbenennen?zurueck={back}")),
         delete_href: may_delete.then(|| format!("{href}/loeschen")),
+        edit_href: None,
     }
 }
 

@@ -7,6 +7,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use schulhof_authz::files::FileRole;
 use schulhof_domain::files::{FileEntry, Located};
+use schulhof_domain::identity::Actor;
+use schulhof_domain::media::MediaMeta;
 use schulhof_front::AppState;
 
 use crate::assets::FILES_JS_HASH;
@@ -17,6 +19,8 @@ use crate::layout::Chrome;
 use crate::pages::files::{
     EntryRow, area_title, display_name, entry_row, locate, node_href, role_label, size_text, when,
 };
+use crate::pages::links::{LinksView, links_view};
+use crate::pages::media::{MetaView, meta_view};
 use crate::render;
 
 #[derive(Template)]
@@ -36,6 +40,7 @@ struct FolderPage {
     delete_href: Option<String>,
     trash_href: String,
     share: Option<ShareView>,
+    links: Option<LinksView>,
     alert: Option<String>,
 }
 
@@ -53,6 +58,8 @@ struct FilePage {
     rename: Option<FormView>,
     delete_href: Option<String>,
     share: Option<ShareView>,
+    links: Option<LinksView>,
+    meta: MetaView,
     alert: Option<String>,
 }
 
@@ -98,16 +105,21 @@ pub struct Typed {
     pub name: String,
     pub subject: String,
     pub role: String,
+    /// The share link form: mode and expiry date.
+    pub link_mode: String,
+    pub link_expiry: String,
+    /// The licence and metadata form.
+    pub meta: Option<MediaMeta>,
 }
 
 /// The failure's message, when the form it belongs to is not on the page: (form, shown).
-fn unplaced(failure: Option<&Failure>, forms: &[(&str, bool)]) -> Option<String> {
+pub fn unplaced(failure: Option<&Failure>, forms: &[(&str, bool)]) -> Option<String> {
     failure
         .filter(|f| !forms.iter().any(|(form, shown)| *shown && *form == f.form))
         .map(|f| f.message.clone())
 }
 
-fn upload_form(tr: Tr, failure: Option<&Failure>) -> FormView {
+pub fn upload_form(tr: Tr, failure: Option<&Failure>) -> FormView {
     let field = Field::new(tr, "upload-files", "dateien", "files.upload.files")
         .kind("file")
         .attr("multiple", "multiple")
@@ -117,7 +129,7 @@ fn upload_form(tr: Tr, failure: Option<&Failure>) -> FormView {
     FormView::new("upload", vec![field], failure)
 }
 
-fn mkdir_form(tr: Tr, typed: &Typed, failure: Option<&Failure>) -> FormView {
+pub fn mkdir_form(tr: Tr, typed: &Typed, failure: Option<&Failure>) -> FormView {
     let field = Field::new(tr, "mkdir-name", "name", "files.mkdir.name")
         .value(typed.name.clone())
         .required()
@@ -134,7 +146,7 @@ pub fn rename_fields(tr: Tr, value: &str, failure: Option<&Failure>) -> FormView
     FormView::new("rename", vec![field], failure)
 }
 
-fn file_facts(tr: Tr, entry: &FileEntry) -> Vec<(&'static str, String)> {
+pub fn file_facts(tr: Tr, entry: &FileEntry) -> Vec<(&'static str, String)> {
     let none = tr.t("account.none");
     vec![
         (tr.t("files.col.size"), size_text(tr.0, entry.size)),
@@ -150,13 +162,23 @@ fn file_facts(tr: Tr, entry: &FileEntry) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn status_of(failure: Option<&Failure>) -> StatusCode {
+pub fn status_of(failure: Option<&Failure>) -> StatusCode {
     failure.map_or(StatusCode::OK, |f| f.status)
 }
 
 pub fn crumbs(state: &AppState, r: &Ready, located: &Located) -> Vec<Crumb> {
-    let tr = r.page.tr();
-    let list = state.platform.file_breadcrumbs(&r.actor, located);
+    crumbs_as(state, r.page.tr(), &r.actor, located, "/dateien")
+}
+
+/// The breadcrumbs as `actor` sees them, linking to pages under `prefix`.
+pub fn crumbs_as(
+    state: &AppState,
+    tr: Tr,
+    actor: &Actor,
+    located: &Located,
+    prefix: &str,
+) -> Vec<Crumb> {
+    let list = state.platform.file_breadcrumbs(actor, located);
     let root = located
         .rows
         .first()
@@ -165,7 +187,7 @@ pub fn crumbs(state: &AppState, r: &Ready, located: &Located) -> Vec<Crumb> {
     list.into_iter()
         .enumerate()
         .map(|(i, (id, name))| Crumb {
-            href: node_href(id),
+            href: format!("{prefix}/{id}"),
             name: if root == Some((id, true)) {
                 area_title(tr, located.area.as_str()).to_owned()
             } else {
@@ -199,8 +221,35 @@ async fn share_view(
     if entry.role_value < FileRole::Contributor {
         return None;
     }
-    let tr = r.page.tr();
-    let grants = state.platform.file_grants(&r.actor, located).await.ok()?;
+    let at = ShareAt {
+        actor: &r.actor,
+        base: node_href(entry.id),
+        switches: true,
+    };
+    share_view_as(state, r.page.tr(), at, located, entry, failure, typed).await
+}
+
+/// Whose sharing section it is and where its forms post.
+pub struct ShareAt<'a> {
+    /// The caller as the services see them (in the Safe: the Safe's actor).
+    pub actor: &'a Actor,
+    /// The node's page, which the forms post below.
+    pub base: String,
+    /// Whether to offer drop folders and withdrawing inherited rights.
+    pub switches: bool,
+}
+
+/// The sharing section of a node, if the caller may see its grants.
+pub async fn share_view_as(
+    state: &AppState,
+    tr: Tr,
+    at: ShareAt<'_>,
+    located: &Located,
+    entry: &FileEntry,
+    failure: Option<&Failure>,
+    typed: &Typed,
+) -> Option<ShareView> {
+    let grants = state.platform.file_grants(at.actor, located).await.ok()?;
     // The owner's grant on the own area is what makes it theirs; it cannot be removed.
     let owner_key = format!("u:{}", located.node().owner_id);
     let roles = ["viewer", "contributor", "coordinator"]
@@ -221,9 +270,9 @@ async fn share_view(
             .value(role)
             .options(roles),
     ];
-    let coordinates = entry.role_value >= FileRole::Coordinator && !entry.is_root();
+    let coordinates = at.switches && entry.role_value >= FileRole::Coordinator && !entry.is_root();
     Some(ShareView {
-        base: node_href(entry.id),
+        base: at.base,
         grants: grants
             .into_iter()
             .map(|g| GrantRow {
@@ -235,7 +284,7 @@ async fn share_view(
             })
             .collect(),
         add: FormView::new("share", fields, failure),
-        groups: r.actor.groups.iter().map(|g| g.name.clone()).collect(),
+        groups: at.actor.groups.iter().map(|g| g.name.clone()).collect(),
         error: failure
             .filter(|f| f.form == "rights")
             .map(|f| f.message.clone()),
@@ -285,11 +334,13 @@ async fn folder_page(
     let upload = (role >= FileRole::Contributor).then(|| upload_form(tr, failure));
     let mkdir = (role >= FileRole::Coordinator).then(|| mkdir_form(tr, typed, failure));
     let share = share_view(state, r, located, entry, failure, typed).await;
+    let links = links_view(state, r, located, entry, failure, typed).await;
     let shown = [
         ("upload", upload.is_some()),
         ("mkdir", mkdir.is_some()),
         ("share", share.is_some()),
         ("rights", share.is_some()),
+        ("link", links.is_some()),
     ];
     let name = display_name(tr, entry);
     let view = FolderPage {
@@ -308,6 +359,7 @@ async fn folder_page(
         upload,
         mkdir,
         share,
+        links,
         name,
         base,
     };
@@ -338,11 +390,15 @@ async fn file_page(
         rename_fields(tr, value, failure)
     });
     let share = share_view(state, r, located, entry, failure, typed).await;
+    let links = links_view(state, r, located, entry, failure, typed).await;
+    let meta = meta_view(state, r, located, entry, failure, typed).await;
     let shown = [
         ("versions", true),
         ("rename", rename.is_some()),
         ("share", share.is_some()),
         ("rights", share.is_some()),
+        ("link", links.is_some()),
+        ("meta", meta.form.is_some()),
     ];
     let view = FilePage {
         c: Chrome::new(&r.page, entry.name.clone()).signed_in(&r.page, &r.actor),
@@ -367,6 +423,8 @@ async fn file_page(
         delete_href: (role >= FileRole::Coordinator).then(|| format!("{base}/loeschen")),
         alert: unplaced(failure, &shown),
         share,
+        links,
+        meta,
         base,
     };
     render::html(status_of(failure), &view)

@@ -37,7 +37,7 @@ on_both_backends!(
 );
 
 /// The href of the link whose text follows it directly, e.g. an area tile or a table row.
-fn href_before(body: &str, text: &str) -> String {
+pub(super) fn href_before(body: &str, text: &str) -> String {
     let at = body
         .find(text)
         .unwrap_or_else(|| panic!("{text:?} not in:\n{body}"));
@@ -47,7 +47,7 @@ fn href_before(body: &str, text: &str) -> String {
 }
 
 /// The page of an area, from the overview's tiles.
-async fn area(app: &App, cookie: &str, title: &str) -> String {
+pub(super) async fn area(app: &App, cookie: &str, title: &str) -> String {
     let overview = app.get("/dateien", cookie).await;
     overview.assert(StatusCode::OK);
     href_before(
@@ -57,13 +57,13 @@ async fn area(app: &App, cookie: &str, title: &str) -> String {
 }
 
 /// The id part (`/dateien/<id>`) of an entry's link in a folder's table.
-fn entry_href(body: &str, name: &str) -> String {
+pub(super) fn entry_href(body: &str, name: &str) -> String {
     let href = href_before(body, &format!(">{name}</a>"));
     href.trim_end_matches("/herunterladen").to_owned()
 }
 
 /// A `multipart/form-data` POST with several files in the field `dateien`.
-async fn upload(app: &App, path: &str, cookie: &str, files: &[(&str, &[u8])]) -> Resp {
+pub(super) async fn upload(app: &App, path: &str, cookie: &str, files: &[(&str, &[u8])]) -> Resp {
     const BOUNDARY: &str = "----schulhof-files-boundary";
     let mut body = Vec::new();
     for (name, bytes) in files {
@@ -97,7 +97,7 @@ async fn get_with(app: &App, path: &str, cookie: &str, name: &str, value: &str) 
     app.send(req).await
 }
 
-async fn mkdir(app: &App, folder: &str, cookie: &str, name: &str) -> String {
+pub(super) async fn mkdir(app: &App, folder: &str, cookie: &str, name: &str) -> String {
     let r = app
         .post(&format!("{folder}/ordner"), cookie, &[("name", name)])
         .await;

@@ -6,7 +6,10 @@ mod files;
 mod groups;
 mod import;
 mod lifecycle;
+mod links;
 mod login;
+mod media;
+mod safe;
 mod teacher;
 
 use std::sync::Arc;

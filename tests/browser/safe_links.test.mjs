@@ -1,0 +1,298 @@
+// Share links and the Daten-Safe in a real browser: a teacher shares a file by a link with
+// a password, and a visitor without a login opens it (wrong password first) and downloads
+// it; the Schulleitung generates a Safe password, the teacher opens the Safe with it,
+// writes a document in the online editor, waits for the autosave and finds the text again
+// after reloading. The link pages, the Safe's door and the editor are checked with axe-core.
+//
+//   SCHULHOF_BIN=/path/to/schulhof npm test
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import AxeBuilder from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+
+const BIN = process.env.SCHULHOF_BIN ?? '/var/tmp/schulhof-target/debug/schulhof';
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(HERE, 'screenshots');
+
+let server;
+let serverLog = '';
+let browser;
+let base;
+let dataDir;
+
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`schulhof exited with ${server.exitCode}:\n${serverLog}`);
+    }
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`schulhof did not become healthy:\n${serverLog}`);
+}
+
+before(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'schulhof-browser-safe-'));
+  await mkdir(SHOTS, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  await waitHealthy(base);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** No axe-core violations on the page as it is now. */
+async function checkA11y(page, name) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  assert.deepEqual(found, [], `${name}: accessibility violations`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function h1(page) {
+  return (await page.locator('h1').textContent()).trim();
+}
+
+/** Logs a demo login in; accepts the terms when they are asked for (the first time). */
+async function login(page, user) {
+  await page.goto(`${base}/`);
+  if (await page.locator('#schule').count()) await page.fill('#schule', '100000');
+  await page.getByLabel('Benutzername oder E-Mail-Adresse').fill(user);
+  await page.getByLabel('Passwort').fill('schulhof-demo');
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  // Signed in (held at the consent gate or not), the logout button is there.
+  await page.getByRole('button', { name: 'Abmelden', exact: true }).waitFor();
+  const consent = page.getByLabel('Datenschutzhinweise zur Kenntnis genommen');
+  if (await consent.count()) {
+    await consent.check();
+    await page.getByRole('button', { name: 'Nutzungsbedingungen annehmen' }).click();
+  }
+  await page.waitForURL((u) => u.pathname === '/');
+}
+
+function mainNav(page) {
+  return page.getByRole('navigation', { name: 'Hauptnavigation' });
+}
+
+/** The message shown after a redirect (`?ok=…`). */
+async function flash(page) {
+  return (await page.locator('.flash').textContent()).trim();
+}
+
+const okIs = (key) => (u) => u.searchParams.get('ok') === key;
+const NODE = /\/dateien\/[0-9a-f-]{36}$/;
+const REQUIRED = (label) => new RegExp(`^${label}( \\(Pflichtfeld\\))?$`);
+
+test('a visitor opens a password link, is refused a wrong password and downloads the file', async () => {
+  const fileName = 'Elternbrief Klassenfahrt.txt';
+  const content = 'Liebe Eltern,\ndie Klassenfahrt beginnt am Montag um 8 Uhr.\n';
+  const file = path.join(dataDir, fileName);
+  await writeFile(file, content);
+  const linkPassword = 'sommer-2031';
+
+  const teacher = await browser.newContext();
+  const page = await teacher.newPage();
+  await login(page, 'lehrer');
+  await mainNav(page).getByRole('link', { name: 'Dateien', exact: true }).click();
+  await page.waitForURL('**/dateien');
+  await page.locator('.tiles').getByRole('link', { name: /Eigene Dateien/ }).click();
+  await page.waitForURL(NODE);
+  await page.getByLabel(REQUIRED('Dateien')).setInputFiles(file);
+  await page.getByRole('button', { name: 'Hochladen', exact: true }).click();
+  await page.waitForURL(okIs('uploaded'));
+  await page.getByRole('link', { name: `Details: ${fileName}` }).click();
+  await page.waitForURL(NODE);
+  assert.equal(await h1(page), fileName);
+  const links = page.locator('section', { has: page.getByRole('heading', { name: 'Links für Externe' }) });
+  assert.match(await links.textContent(), /keine Links/);
+  await checkA11y(page, 'file page with links and metadata');
+
+  await page.getByLabel('Passwort (freiwillig)').fill(linkPassword);
+  await page.getByRole('button', { name: 'Link erstellen', exact: true }).click();
+  await page.waitForURL('**/links');
+  assert.equal(await h1(page), `Link für „${fileName}“ erstellt`);
+  const url = await page.getByLabel('Adresse des Links').inputValue();
+  assert.ok(url.startsWith(`${base}/l/`), url);
+  await checkA11y(page, 'link created');
+  await shot(page, 'link-created');
+  await page.getByRole('link', { name: 'Zurück', exact: true }).click();
+  await page.waitForURL(NODE);
+  assert.match(await page.getByRole('table', { name: 'Links zu diesem Eintrag' }).textContent(), /Lesen.*Ja/s);
+  await teacher.close();
+
+  // A visitor: no login, a fresh browser.
+  const visitor = await browser.newContext({ acceptDownloads: true });
+  const v = await visitor.newPage();
+  await v.goto(url);
+  assert.equal(await h1(v), 'Geschützter Link');
+  assert.doesNotMatch(await v.locator('main').textContent(), /Elternbrief/);
+  assert.equal(await mainNav(v).count(), 0);
+  await checkA11y(v, 'link password form');
+  await v.getByLabel(REQUIRED('Passwort')).fill('falsch-geraten');
+  await v.getByRole('button', { name: 'Öffnen', exact: true }).click();
+  const error = v.locator('.field-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /Das Passwort stimmt nicht\./);
+  assert.equal(await v.getByLabel(REQUIRED('Passwort')).getAttribute('aria-invalid'), 'true');
+  await checkA11y(v, 'link password form with an error');
+  await shot(v, 'link-password-wrong');
+
+  await v.getByLabel(REQUIRED('Passwort')).fill(linkPassword);
+  await v.getByRole('button', { name: 'Öffnen', exact: true }).click();
+  // Back at the same address, now with the file.
+  await v.getByRole('heading', { name: fileName }).waitFor();
+  assert.equal(v.url(), url);
+  assert.match(await v.locator('main').textContent(), /Demo-Gymnasium/);
+  await checkA11y(v, 'link to a file');
+  await shot(v, 'link-file');
+
+  // The browser keeps the key for this link: the download answers 200 with the bytes.
+  const direct = await visitor.request.get(`${url}/herunterladen`);
+  assert.equal(direct.status(), 200);
+  assert.equal(await direct.text(), content);
+  const [download] = await Promise.all([
+    v.waitForEvent('download'),
+    v.getByRole('link', { name: 'Herunterladen', exact: true }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), fileName);
+  assert.equal(await readFile(await download.path(), 'utf8'), content);
+  await visitor.close();
+
+  // Without the password nothing comes out.
+  const stranger = await fetch(`${url}/herunterladen`);
+  assert.equal(stranger.status, 200);
+  assert.match(await stranger.text(), /Geschützter Link/);
+});
+
+test('the Schulleitung gives a Safe password; the teacher writes a document in the Safe', async () => {
+  const head = await browser.newContext();
+  const hp = await head.newPage();
+  await login(hp, 'schulleitung');
+  await mainNav(hp).getByRole('link', { name: 'Safe', exact: true }).click();
+  await hp.waitForURL('**/safe');
+  assert.equal(await h1(hp), 'Daten-Safe');
+  await hp.getByRole('link', { name: 'Safe-Passwörter erzeugen' }).click();
+  await hp.waitForURL('**/safe/passwoerter');
+  await checkA11y(hp, 'Safe passwords');
+  await hp.getByLabel(REQUIRED('Benutzername')).fill('lehrer');
+  await hp.getByRole('button', { name: 'Safe-Passwort erzeugen' }).click();
+  // The answer comes at the same address: wait for its heading.
+  await hp.getByRole('heading', { name: 'Neues Safe-Passwort für lehrer' }).waitFor();
+  const safePassword = (await hp.locator('code.secret').textContent()).trim();
+  assert.equal(safePassword.length, 16);
+  await checkA11y(hp, 'Safe password shown');
+  await head.close();
+
+  const teacher = await browser.newContext();
+  const page = await teacher.newPage();
+  await login(page, 'lehrer');
+  await mainNav(page).getByRole('link', { name: 'Safe', exact: true }).click();
+  await page.waitForURL('**/safe');
+  assert.equal(await h1(page), 'Daten-Safe');
+  assert.ok(await page.getByRole('heading', { name: 'Safe öffnen' }).isVisible());
+  assert.match(await page.locator('main').textContent(), /nach 10 Minuten ohne Nutzung/);
+  await checkA11y(page, 'Safe unlock');
+  await shot(page, 'safe-unlock');
+  await page.getByLabel(REQUIRED('Safe-Passwort')).fill(safePassword);
+  await page.getByRole('button', { name: 'Safe öffnen', exact: true }).click();
+  await page.waitForURL(okIs('safe_opened'));
+  assert.match(await flash(page), /Safe ist geöffnet/);
+
+  await page.locator('.tiles').getByRole('link', { name: 'Mein Safe-Bereich' }).click();
+  await page.waitForURL(/\/safe\/[0-9a-f-]{36}$/);
+  assert.equal(await h1(page), 'Mein Safe-Bereich');
+  await checkA11y(page, 'own Safe area');
+  await page.getByLabel(REQUIRED('Titel')).fill('Förderplan Anna');
+  await page.getByRole('button', { name: 'Dokument anlegen' }).click();
+  await page.waitForURL(/\/bearbeiten\?ok=doc_created$/);
+  assert.equal(await h1(page), 'Förderplan Anna.html');
+
+  const editor = page.getByRole('textbox', { name: 'Text des Dokuments' });
+  await editor.waitFor();
+  const toolbar = page.getByRole('toolbar', { name: 'Formatierung' });
+  assert.equal(await toolbar.getByRole('button').count(), 6);
+  await checkA11y(page, 'Safe editor');
+  await editor.click();
+  await page.keyboard.type('Lesen üben: täglich zehn Minuten.');
+  await toolbar.getByRole('button', { name: 'Fett' }).click();
+  assert.equal(await toolbar.getByRole('button', { name: 'Fett' }).getAttribute('aria-pressed'), 'true');
+  await page.keyboard.type(' Wichtig!');
+  const status = page.getByRole('status').filter({ hasText: /Gespeichert um \d\d:\d\d:\d\d/ });
+  await status.waitFor({ timeout: 15_000 });
+  await checkA11y(page, 'Safe editor after saving');
+  await shot(page, 'safe-editor');
+
+  // Keyboard: one tab stop for the toolbar, arrow keys move inside it.
+  await toolbar.getByRole('button', { name: 'Fett' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(
+    await page.evaluate(() => document.activeElement.textContent.trim()),
+    'Kursiv',
+  );
+
+  await page.reload();
+  await editor.waitFor();
+  const text = await editor.textContent();
+  assert.match(text, /Lesen üben: täglich zehn Minuten\.\sWichtig!/);
+  assert.equal(await editor.locator('b, strong').count(), 1);
+
+  await page.getByRole('button', { name: 'Safe sperren' }).click();
+  await page.waitForURL(okIs('safe_locked'));
+  assert.ok(await page.getByRole('heading', { name: 'Safe öffnen' }).isVisible());
+  await teacher.close();
+});
