@@ -62,8 +62,10 @@ impl Platform {
             ));
         }
         let chunks: Vec<Bytes> = self.safe_read(safe, file).await?.try_collect().await?;
-        String::from_utf8(chunks.concat())
-            .map_err(|_| DomainError::invalid("file", "Das ist kein Textdokument des Editors."))
+        let text = String::from_utf8(chunks.concat())
+            .map_err(|_| DomainError::invalid("file", "Das ist kein Textdokument des Editors."))?;
+        // Uploaded .html files never reach the editor unsanitised.
+        Ok(sanitize(&text))
     }
 
     /// Creates an empty document (`<name>.html`) in a Safe folder.
@@ -77,6 +79,12 @@ impl Platform {
             return Err(DomainError::NotFound);
         }
         let title = title.trim();
+        if title.is_empty() {
+            return Err(DomainError::invalid(
+                "name",
+                "Das Dokument braucht einen Titel.",
+            ));
+        }
         let name = if title.to_lowercase().ends_with(".html") {
             title.to_owned()
         } else {

@@ -478,7 +478,53 @@ async fn the_common_area_shows_each_teacher_only_what_the_schulleitung_gave(db: 
     );
 }
 
+async fn the_own_safe_area_has_its_own_trash_and_sanitises_uploads(db: Db) {
+    let e = env(db).await;
+    let admin = e.admin().await;
+    let (head, _) = e.opened("schulleitung", &admin).await;
+    let (_, safe) = e.opened("lehrer", &head).await;
+    let own = e.area(&safe, Area::SafeOwn).await;
+    let up = e
+        .platform
+        .file_upload(
+            &safe,
+            Placement {
+                folder: &own,
+                name: "import.html",
+            },
+            None,
+            &b"<p>Hallo</p><script>x()</script>"[..],
+        )
+        .await
+        .expect("upload");
+    let doc = e.platform.locate(&safe, up.id).await.expect("doc");
+    assert_eq!(
+        e.platform.safe_doc_load(&safe, &doc).await.expect("load"),
+        "<p>Hallo</p>",
+        "uploaded HTML is sanitised for the editor"
+    );
+    assert!(
+        e.platform.safe_doc_create(&safe, &own, "  ").await.is_err(),
+        "a document needs a title"
+    );
+    e.platform.file_delete(&safe, &doc).await.expect("delete");
+    let trash = e
+        .platform
+        .file_trash(&safe, Area::SafeOwn)
+        .await
+        .expect("trash");
+    assert_eq!(
+        trash.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["import.html"]
+    );
+    e.platform
+        .file_restore(&safe, trash[0].id)
+        .await
+        .expect("restore");
+}
+
 backend_tests!(
+    the_own_safe_area_has_its_own_trash_and_sanitises_uploads,
     the_safe_asks_for_its_own_password_and_locks_when_idle,
     documents_are_sealed_edited_and_never_leave_the_safe,
     the_common_area_shows_each_teacher_only_what_the_schulleitung_gave,

@@ -109,6 +109,8 @@ pub enum LinkRefusal {
     Gone,
     /// The link has a password and none (or a wrong one) was given.
     PasswordNeeded { wrong: bool },
+    /// Too many wrong passwords: try again after this many seconds.
+    Throttled { retry_after_secs: u64 },
 }
 
 impl Platform {
@@ -258,9 +260,14 @@ impl Platform {
     ) -> Result<OpenLink, LinkRefusal> {
         self.link_open_inner(token, password, unlock, client_addr)
             .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "share link refused");
-                Err(LinkRefusal::Gone)
+            .unwrap_or_else(|e| match e {
+                DomainError::Throttled { retry_after_secs } => {
+                    Err(LinkRefusal::Throttled { retry_after_secs })
+                }
+                e => {
+                    tracing::warn!(error = %e, "share link refused");
+                    Err(LinkRefusal::Gone)
+                }
             })
     }
 

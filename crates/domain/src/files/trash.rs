@@ -52,7 +52,7 @@ impl Platform {
             now,
         )
         .await?;
-        if node.area != Area::Own {
+        if logged_area(node.area) {
             log_file_action(&mut tx, actor, now, "file_delete", row.id, &row.name).await?;
         }
         tx.commit().await?;
@@ -67,7 +67,7 @@ impl Platform {
         area: Area,
     ) -> Result<Vec<TrashEntry>, DomainError> {
         let owner = match area {
-            Area::Own => actor.token.user().0,
+            Area::Own | Area::SafeOwn => actor.token.user().0,
             _ => SHARED_OWNER,
         };
         let keys = files::subject_keys(&actor.token);
@@ -119,7 +119,7 @@ impl Platform {
             other => other?,
         }
         let located = locate_in(&mut tx, actor, id).await?;
-        if located.area != Area::Own {
+        if logged_area(located.area) {
             log_file_action(
                 &mut tx,
                 actor,
@@ -140,7 +140,7 @@ impl Platform {
         let folder = trashed_parent(&mut tx, actor, id).await?;
         folder.check(actor, FileOp::Coordinate)?;
         store::purge(&mut tx, actor.token.instance(), id).await?;
-        if folder.area != Area::Own {
+        if logged_area(folder.area) {
             log_file_action(&mut tx, actor, self.now(), "file_purge", id, "").await?;
         }
         tx.commit().await?;
@@ -158,6 +158,12 @@ impl Platform {
         tx.commit().await?;
         Ok(due.len())
     }
+}
+
+/// Deletions are logged in the shared areas and the Safe's common area (without names
+/// there), never in a login's own areas.
+fn logged_area(area: Area) -> bool {
+    !matches!(area, Area::Own | Area::SafeOwn)
 }
 
 /// The live folder a trash entry was deleted from.
@@ -184,6 +190,8 @@ pub(crate) async fn log_file_action(
     node: NodeId,
     name: &str,
 ) -> Result<(), DomainError> {
+    // Nothing of the Safe's content (not even names) goes into a log others may read.
+    let name = if actor.safe { "" } else { name };
     let object = node.to_string();
     audit::record(
         c,

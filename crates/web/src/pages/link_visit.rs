@@ -148,10 +148,39 @@ fn password_page(page: &Page, token: &str, wrong: bool) -> Response {
     render::html(failure.as_ref().map_or(StatusCode::OK, |f| f.status), &view)
 }
 
+/// Too many wrong passwords: the form again, saying how long to wait.
+fn throttled_page(page: &Page, token: &str, secs: u64) -> Response {
+    let tr = page.tr();
+    let failure = Failure {
+        form: "unlock",
+        field: Some("password"),
+        message: tr.t("error.throttled").replace("{n}", &secs.to_string()),
+        status: StatusCode::TOO_MANY_REQUESTS,
+    };
+    let field = Field::new(tr, "link-password", "passwort", "visit.password")
+        .kind("password")
+        .auto("off")
+        .required()
+        .answers(&["password"]);
+    let view = PasswordPage {
+        c: Chrome::new(page, tr.t("visit.password_title")),
+        action: link_base(token),
+        form: FormView::new("unlock", vec![field], Some(&failure)),
+    };
+    let mut r = render::html(failure.status, &view);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    r
+}
+
 fn refused(page: &Page, token: &str, why: LinkRefusal) -> Response {
     match why {
         LinkRefusal::Gone => gone(page),
         LinkRefusal::PasswordNeeded { wrong } => password_page(page, token, wrong),
+        LinkRefusal::Throttled { retry_after_secs } => {
+            throttled_page(page, token, retry_after_secs)
+        }
     }
 }
 
