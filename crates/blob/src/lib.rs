@@ -190,7 +190,10 @@ impl LocalBlobs {
             .root
             .join("tmp")
             .join(uuid::Uuid::now_v7().simple().to_string());
-        let file = tokio::fs::File::create(&tmp).await?;
+        // Network reads arrive in small pieces; each tokio file write is a trip to the
+        // blocking pool, so writes are gathered into 1 MiB.
+        let file =
+            tokio::io::BufWriter::with_capacity(1 << 20, tokio::fs::File::create(&tmp).await?);
         let sink = LocalSink {
             store: self.clone(),
             tmp: Some(tmp),
@@ -422,7 +425,7 @@ fn failed_before() -> BlobError {
 struct LocalSink {
     store: LocalBlobs,
     tmp: Option<PathBuf>,
-    file: Option<tokio::fs::File>,
+    file: Option<tokio::io::BufWriter<tokio::fs::File>>,
 }
 
 impl LocalSink {
@@ -436,7 +439,7 @@ impl LocalSink {
     async fn finish(mut self, sha256: &str) -> Result<(), BlobError> {
         let mut file = self.file.take().ok_or(BlobError::NotFound)?;
         file.flush().await?;
-        file.sync_all().await?;
+        file.get_mut().sync_all().await?;
         drop(file);
         let tmp = self.tmp.take().ok_or(BlobError::NotFound)?;
         if let Err(e) = self.store.place(&tmp, sha256).await {

@@ -216,6 +216,18 @@ impl DavFileSystem for SchulFs {
                         .file_list(&self.actor, &folder)
                         .await
                         .map_err(|e| self.err(e))?;
+                    let mut props = self
+                        .platform
+                        .file_children_props(&self.actor, &folder)
+                        .await
+                        .map_err(|e| self.err(e))?;
+                    if let Ok(mut cache) = self.listed_props.lock() {
+                        let base = cache_key(path);
+                        for e in &list {
+                            let key = format!("{base}/{}", e.name.to_lowercase());
+                            cache.insert(key, props.remove(&e.id).unwrap_or_default());
+                        }
+                    }
                     list.iter()
                         .map(|e| Entry {
                             name: e.name.as_bytes().to_vec(),
