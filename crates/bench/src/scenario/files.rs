@@ -122,9 +122,15 @@ async fn timed(mut cmd: Command, pid: &str) -> anyhow::Result<(f64, f64)> {
     Ok((secs, peak.max(memory(pid)?.rss)))
 }
 
+/// curl quietly, failing on HTTP errors; `args` include `-o FILE` for downloads (uploads
+/// discard the answer).
 fn curl(args: &[&str]) -> Command {
     let mut c = Command::new("curl");
-    c.args(["-s", "-S", "-f", "-o", "/dev/null"]).args(args);
+    c.args(["-s", "-S", "-f"]);
+    if !args.contains(&"-o") {
+        c.args(["-o", "/dev/null"]);
+    }
+    c.args(args);
     c
 }
 
@@ -146,6 +152,17 @@ async fn big_file(
     let (cp_secs, _) = timed(cp, pid).await?;
     std::fs::remove_file(dir.join("copy.bin")).context("removing the copy")?;
     out.figure(&format!("cp of {mib} MiB"), round(mb / cp_secs, 0), "MB/s");
+    // The server makes every upload durable (fsync) before it is visible; cp does not.
+    let mut cp_sync = Command::new("sh");
+    cp_sync.arg("-c").arg(format!(
+        "cp '{}' '{}' && sync '{}'",
+        big.display(),
+        dir.join("copy.bin").display(),
+        dir.join("copy.bin").display()
+    ));
+    let (cp_sync_secs, _) = timed(cp_sync, pid).await?;
+    std::fs::remove_file(dir.join("copy.bin")).context("removing the copy")?;
+    out.figure(&format!("cp + fsync of {mib} MiB"), round(mb / cp_sync_secs, 0), "MB/s");
 
     let base = format!("http://{addr}");
     let session = format!("schulhof_session={cookie}");
@@ -171,6 +188,9 @@ async fn big_file(
         worst_growth = worst_growth.max(peak - rss_before);
         out.figure(label, round(mb / secs, 0), "MB/s");
         out.figure(&format!("{label}: ratio to cp"), round(ratio, 2), "");
+        if label.starts_with("upload") {
+            out.figure(&format!("{label}: ratio to cp + fsync"), round(cp_sync_secs / secs, 2), "");
+        }
         if api_file.is_none() {
             api_file = Some(find_file(addr, cookie, own, "big-api.bin").await?);
         }
