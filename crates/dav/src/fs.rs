@@ -70,6 +70,9 @@ fn target(path: &DavPath) -> Result<Target, FsError> {
     Ok(Target::In(area, parts.map(str::to_owned).collect()))
 }
 
+/// Used and total bytes, as WebDAV reports them.
+type Quota = (u64, Option<u64>);
+
 #[derive(Clone)]
 pub struct SchulFs {
     platform: Platform,
@@ -79,7 +82,7 @@ pub struct SchulFs {
     /// system lives for one request only.
     listed_props: Arc<Mutex<HashMap<String, Vec<DeadProp>>>>,
     /// Used and total space, asked for per entry by some clients: computed once.
-    quota: Arc<Mutex<Option<(u64, Option<u64>)>>>,
+    quota: Arc<Mutex<Option<Quota>>>,
 }
 
 impl SchulFs {

@@ -109,10 +109,16 @@ impl Platform {
                 schulhof_blob::LocalBlobs::open_sync(&blob_dir).expect("content directory"),
             ),
         };
-        #[allow(clippy::expect_used)]
-        let media_index = Arc::new(
-            media::index::SearchIndex::open(config.search_dir.as_deref()).expect("search index"),
-        );
+        // A damaged or unreadable index is only a cache: search from memory until it is fixed.
+        let media_index = match media::index::SearchIndex::open(config.search_dir.as_deref()) {
+            Ok(i) => i,
+            Err(e) => {
+                tracing::error!(error = %e, "search index unusable, using one in memory");
+                #[allow(clippy::expect_used)]
+                media::index::SearchIndex::open(None).expect("in-memory search index")
+            }
+        };
+        let media_index = Arc::new(media_index);
         Self {
             db,
             clock,

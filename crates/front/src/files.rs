@@ -189,6 +189,33 @@ pub async fn stream_body(body: Body, upload: &mut PendingUpload) -> Result<(), D
     Ok(())
 }
 
+/// Streams content that has no random access (the Safe's sealed documents) as a download:
+/// no ranges, never cached.
+pub fn download_stream<S>(name: &str, size: u64, mime: Option<&str>, stream: S) -> Response
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, DomainError>> + Send + 'static,
+{
+    use futures_util::TryStreamExt;
+    let body = Body::from_stream(stream.map_err(|e| std::io::Error::other(e.to_string())));
+    let mut r = Response::new(body);
+    let h = r.headers_mut();
+    let mime = mime.unwrap_or("application/octet-stream");
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,31 +259,4 @@ mod tests {
             "attachment; filename=\"_bung _1_.pdf\"; filename*=UTF-8''%C3%9Cbung%20%221%22.pdf"
         );
     }
-}
-
-/// Streams content that has no random access (the Safe's sealed documents) as a download:
-/// no ranges, never cached.
-pub fn download_stream<S>(name: &str, size: u64, mime: Option<&str>, stream: S) -> Response
-where
-    S: futures_util::Stream<Item = Result<bytes::Bytes, DomainError>> + Send + 'static,
-{
-    use futures_util::TryStreamExt;
-    let body = Body::from_stream(stream.map_err(|e| std::io::Error::other(e.to_string())));
-    let mut r = Response::new(body);
-    let h = r.headers_mut();
-    let mime = mime.unwrap_or("application/octet-stream");
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
 }

@@ -100,7 +100,13 @@ impl Storage {
                 let mut key = [0u8; 32];
                 rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
                 let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-                write_private(&path, &hex)?;
+                if let Err(e) = write_private(&path, &hex) {
+                    // Another process (a second node, a command) made it first: use theirs.
+                    if path.exists() {
+                        return self.safe_master_key();
+                    }
+                    return Err(e);
+                }
                 tracing::info!(path = %path.display(), "created the Safe master key: back it up, without it the Safe cannot be opened");
                 Ok(key)
             }

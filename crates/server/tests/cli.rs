@@ -125,7 +125,10 @@ async fn operator_commands_on_postgres() {
     let t = TestDb::postgres().await;
     t.db.close().await;
     let url = t.url.clone();
-    tokio::task::spawn_blocking(move || operator_flow(&["--database", &url]))
+    // Files, the search index and the Safe key still live in a data directory.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    tokio::task::spawn_blocking(move || operator_flow(&["--database", &url, "--data", &data]))
         .await
         .expect("flow");
 }

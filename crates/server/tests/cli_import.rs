@@ -325,7 +325,11 @@ async fn import_commands_on_postgres() {
     let url = t.url.clone();
     tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().expect("tempdir");
-        import_flow(&["--database", &url], dir.path());
+        let data = dir.path().join("data");
+        import_flow(
+            &["--database", &url, "--data", data.to_str().expect("utf-8")],
+            dir.path(),
+        );
     })
     .await
     .expect("flow");

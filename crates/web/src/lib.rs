@@ -23,10 +23,10 @@ use axum::routing::{get, post};
 use schulhof_front::AppState;
 
 use pages::{
-    account, audit, consent, deletion, files, files_node, files_share, files_trash, files_write,
-    group_admin, group_detail, home, import, import_result, import_run, lang, link_visit, links,
-    login, media, mine, password_change, safe, safe_editor, safe_node, school_year, user_card,
-    user_rights, users,
+    account, app_passwords, audit, consent, deletion, files, files_node, files_share, files_trash,
+    files_write, group_admin, group_detail, home, import, import_result, import_run, lang,
+    link_visit, links, login, media, mine, password_change, safe, safe_editor, safe_node,
+    school_year, user_card, user_rights, users,
 };
 
 /// The page routes; the server merges them next to `/api/v1`.
@@ -67,6 +67,14 @@ fn account_routes() -> Router<AppState> {
             get(account::revoke_confirm).post(account::revoke),
         )
         .route("/konto/ueberall-abmelden", post(account::logout_everywhere))
+        .route(
+            "/konto/app-passwoerter",
+            get(app_passwords::show).post(app_passwords::create),
+        )
+        .route(
+            "/konto/app-passwoerter/{id}/widerrufen",
+            post(app_passwords::revoke),
+        )
 }
 
 fn admin_routes() -> Router<AppState> {

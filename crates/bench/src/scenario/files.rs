@@ -50,7 +50,12 @@ pub async fn run(database: Option<&str>, a: &FilesArgs) -> anyhow::Result<Outcom
     result
 }
 
-async fn measure(addr: SocketAddr, pid: &str, backend: &str, a: &FilesArgs) -> anyhow::Result<Outcome> {
+async fn measure(
+    addr: SocketAddr,
+    pid: &str,
+    backend: &str,
+    a: &FilesArgs,
+) -> anyhow::Result<Outcome> {
     let settings = json!({
         "big_mib": a.big_mib, "clients": a.clients, "files_per_client": a.files_per_client,
         "client": "curl for the large file, hyper for the rest",
@@ -70,7 +75,11 @@ async fn measure(addr: SocketAddr, pid: &str, backend: &str, a: &FilesArgs) -> a
 
 async fn own_root(c: &mut crate::client::Client) -> anyhow::Result<String> {
     let r = c.get("/api/v1/files").await?;
-    ensure!(r.status.as_u16() == 200, "GET /api/v1/files: HTTP {}", r.status);
+    ensure!(
+        r.status.as_u16() == 200,
+        "GET /api/v1/files: HTTP {}",
+        r.status
+    );
     let v: serde_json::Value = serde_json::from_slice(&r.body)?;
     v["areas"]
         .as_array()
@@ -111,7 +120,10 @@ async fn timed(mut cmd: Command, pid: &str) -> anyhow::Result<(f64, f64)> {
         peak = peak.max(memory(pid)?.rss);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let output = task.await.context("join")?.context("cannot run the command")?;
+    let output = task
+        .await
+        .context("join")?
+        .context("cannot run the command")?;
     let secs = started.elapsed().as_secs_f64();
     ensure!(
         output.status.success(),
@@ -162,7 +174,11 @@ async fn big_file(
     ));
     let (cp_sync_secs, _) = timed(cp_sync, pid).await?;
     std::fs::remove_file(dir.join("copy.bin")).context("removing the copy")?;
-    out.figure(&format!("cp + fsync of {mib} MiB"), round(mb / cp_sync_secs, 0), "MB/s");
+    out.figure(
+        &format!("cp + fsync of {mib} MiB"),
+        round(mb / cp_sync_secs, 0),
+        "MB/s",
+    );
 
     let base = format!("http://{addr}");
     let session = format!("schulhof_session={cookie}");
@@ -175,9 +191,36 @@ async fn big_file(
     let mut worst_growth: f64 = 0.0;
     let mut worst_ratio = f64::INFINITY;
     let runs: Vec<(&str, Vec<String>)> = vec![
-        ("upload, JSON API (PUT)", vec!["-b".into(), session.clone(), "-T".into(), big_s.clone(), api_put]),
-        ("upload, WebDAV (PUT)", vec!["-u".into(), auth.clone(), "-T".into(), big_s.clone(), dav_put.clone()]),
-        ("download, WebDAV (GET)", vec!["-u".into(), auth.clone(), "-o".into(), down_s.clone(), dav_put]),
+        (
+            "upload, JSON API (PUT)",
+            vec![
+                "-b".into(),
+                session.clone(),
+                "-T".into(),
+                big_s.clone(),
+                api_put,
+            ],
+        ),
+        (
+            "upload, WebDAV (PUT)",
+            vec![
+                "-u".into(),
+                auth.clone(),
+                "-T".into(),
+                big_s.clone(),
+                dav_put.clone(),
+            ],
+        ),
+        (
+            "download, WebDAV (GET)",
+            vec![
+                "-u".into(),
+                auth.clone(),
+                "-o".into(),
+                down_s.clone(),
+                dav_put,
+            ],
+        ),
     ];
     let mut api_file = None;
     for (label, args) in runs {
@@ -189,7 +232,11 @@ async fn big_file(
         out.figure(label, round(mb / secs, 0), "MB/s");
         out.figure(&format!("{label}: ratio to cp"), round(ratio, 2), "");
         if label.starts_with("upload") {
-            out.figure(&format!("{label}: ratio to cp + fsync"), round(cp_sync_secs / secs, 2), "");
+            out.figure(
+                &format!("{label}: ratio to cp + fsync"),
+                round(cp_sync_secs / secs, 2),
+                "",
+            );
         }
         if api_file.is_none() {
             api_file = Some(find_file(addr, cookie, own, "big-api.bin").await?);
@@ -207,14 +254,26 @@ async fn big_file(
         std::fs::metadata(&down).context("downloaded file")?.len() == mib << 20,
         "the downloaded file has the wrong size"
     );
-    out.figure("server RSS growth during the transfers (max)", round(worst_growth * 1.048_576, 1), "MB");
+    out.figure(
+        "server RSS growth during the transfers (max)",
+        round(worst_growth * 1.048_576, 1),
+        "MB",
+    );
     out.check("every transfer ≥ 0.5 × cp", worst_ratio >= 0.5);
-    out.check("server memory growth < 50 MB", worst_growth * 1.048_576 < 50.0);
+    out.check(
+        "server memory growth < 50 MB",
+        worst_growth * 1.048_576 < 50.0,
+    );
     out.succeeded += 4;
     Ok(())
 }
 
-async fn find_file(addr: SocketAddr, cookie: &str, folder: &str, name: &str) -> anyhow::Result<String> {
+async fn find_file(
+    addr: SocketAddr,
+    cookie: &str,
+    folder: &str,
+    name: &str,
+) -> anyhow::Result<String> {
     let mut c = crate::client::Client::new(addr);
     c.session = Some(cookie.to_owned());
     let r = c.get(&format!("/api/v1/files/{folder}")).await?;
@@ -240,11 +299,22 @@ impl Dav {
         stream.set_nodelay(true)?;
         let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
         tokio::spawn(conn);
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{}", accounts::ADMIN_PASSWORD));
-        Ok(Dav { sender, host: addr.to_string(), auth: format!("Basic {token}") })
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(format!("{USER}:{}", accounts::ADMIN_PASSWORD));
+        Ok(Dav {
+            sender,
+            host: addr.to_string(),
+            auth: format!("Basic {token}"),
+        })
     }
 
-    async fn send(&mut self, method: &str, path: &str, depth: Option<&str>, body: Bytes) -> anyhow::Result<(u16, Bytes)> {
+    async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        depth: Option<&str>,
+        body: Bytes,
+    ) -> anyhow::Result<(u16, Bytes)> {
         let mut req = Request::builder()
             .method(Method::from_bytes(method.as_bytes())?)
             .uri(path)
@@ -262,9 +332,21 @@ impl Dav {
     }
 }
 
-async fn many_small(addr: SocketAddr, clients: usize, per_client: usize, out: &mut Outcome) -> anyhow::Result<usize> {
+async fn many_small(
+    addr: SocketAddr,
+    clients: usize,
+    per_client: usize,
+    out: &mut Outcome,
+) -> anyhow::Result<usize> {
     let mut first = Dav::connect(addr).await?;
-    let (s, _) = first.send("MKCOL", "/dav/files/eigene-dateien/viele/", None, Bytes::new()).await?;
+    let (s, _) = first
+        .send(
+            "MKCOL",
+            "/dav/files/eigene-dateien/viele/",
+            None,
+            Bytes::new(),
+        )
+        .await?;
     ensure!(s == 201, "MKCOL: HTTP {s}");
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
@@ -299,7 +381,11 @@ async fn many_small(addr: SocketAddr, clients: usize, per_client: usize, out: &m
     }
     let secs = started.elapsed().as_secs_f64();
     let stored = lat.len();
-    out.figure(&format!("{clients} WebDAV clients × {per_client} small PUTs"), round(stored as f64 / secs, 0), "files/s");
+    out.figure(
+        &format!("{clients} WebDAV clients × {per_client} small PUTs"),
+        round(stored as f64 / secs, 0),
+        "files/s",
+    );
     out.latency("PUT latency", &lat.summary());
     if errors.total() > 0 {
         out.failed += errors.total();
@@ -309,25 +395,49 @@ async fn many_small(addr: SocketAddr, clients: usize, per_client: usize, out: &m
     Ok(stored)
 }
 
-async fn propfind_timing(addr: SocketAddr, expected: usize, backend: &str, out: &mut Outcome) -> anyhow::Result<()> {
+async fn propfind_timing(
+    addr: SocketAddr,
+    expected: usize,
+    backend: &str,
+    out: &mut Outcome,
+) -> anyhow::Result<()> {
     let mut dav = Dav::connect(addr).await?;
     let mut lat = Samples::default();
     let mut entries = 0;
     for _ in 0..7 {
         let t = Instant::now();
-        let (s, body) = dav.send("PROPFIND", "/dav/files/eigene-dateien/viele/", Some("1"), Bytes::new()).await?;
+        let (s, body) = dav
+            .send(
+                "PROPFIND",
+                "/dav/files/eigene-dateien/viele/",
+                Some("1"),
+                Bytes::new(),
+            )
+            .await?;
         lat.push(t.elapsed());
         if s != 207 {
             bail!("PROPFIND: HTTP {s}");
         }
-        entries = String::from_utf8_lossy(&body).matches("<D:response>").count();
+        entries = String::from_utf8_lossy(&body)
+            .matches("<D:response>")
+            .count();
     }
     let summary = lat.summary();
-    out.figure("PROPFIND depth 1: entries listed", entries.saturating_sub(1), "");
+    out.figure(
+        "PROPFIND depth 1: entries listed",
+        entries.saturating_sub(1),
+        "",
+    );
     out.latency(&format!("PROPFIND depth 1 on {expected} files"), &summary);
-    out.check("no file lost", entries.saturating_sub(1) == expected && expected > 0);
+    out.check(
+        "no file lost",
+        entries.saturating_sub(1) == expected && expected > 0,
+    );
     if backend == "sqlite" {
-        out.check("PROPFIND depth 1 on 10,000 files < 300 ms (median)", summary.p50_ms < 300.0);
+        out.check(
+            "PROPFIND depth 1 on 10,000 files < 300 ms (median)",
+            summary.p50_ms < 300.0,
+        );
     }
     Ok(())
 }

@@ -123,7 +123,10 @@ pub(crate) struct Spawned {
 }
 
 impl Spawned {
-    pub(crate) async fn start(bin: Option<PathBuf>, database: Option<&str>) -> anyhow::Result<Self> {
+    pub(crate) async fn start(
+        bin: Option<PathBuf>,
+        database: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let bin = match bin {
             Some(b) => b,
             None => std::env::current_exe()?.with_file_name("schulhof"),

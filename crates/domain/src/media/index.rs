@@ -34,7 +34,9 @@ struct Fields {
 pub(crate) struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Taken on the first change: command-line runs beside a server only read, and only one
+    /// process may write an index directory.
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     /// The newest `file_text.updated_at` applied.
     pub(crate) cursor: Mutex<DateTime<Utc>>,
@@ -87,7 +89,6 @@ impl SearchIndex {
                 .filter(AsciiFoldingFilter)
                 .build(),
         );
-        let writer = index.writer_with_num_threads(1, 15_000_000).map_err(err)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -96,7 +97,7 @@ impl SearchIndex {
         Ok(SearchIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(None),
             fields,
             cursor: Mutex::new(DateTime::<Utc>::UNIX_EPOCH),
         })
@@ -108,7 +109,17 @@ impl SearchIndex {
             return Ok(());
         }
         let f = &self.fields;
-        let mut w = self.writer.lock().map_err(err)?;
+        let mut guard = self.writer.lock().map_err(err)?;
+        if guard.is_none() {
+            *guard = Some(
+                self.index
+                    .writer_with_num_threads(1, 15_000_000)
+                    .map_err(err)?,
+            );
+        }
+        let Some(w) = guard.as_mut() else {
+            return Err(err("no index writer"));
+        };
         for r in rows {
             let id = r.node.0.simple().to_string();
             w.delete_term(Term::from_field_text(f.node, &id));
@@ -130,7 +141,7 @@ impl SearchIndex {
             w.add_document(d).map_err(err)?;
         }
         w.commit().map_err(err)?;
-        drop(w);
+        drop(guard);
         self.reader.reload().map_err(err)?;
         Ok(())
     }

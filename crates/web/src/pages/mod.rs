@@ -1,6 +1,7 @@
 //! One module per area of the site.
 
 pub mod account;
+pub mod app_passwords;
 pub mod audit;
 pub mod consent;
 pub mod deletion;

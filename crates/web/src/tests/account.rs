@@ -177,3 +177,65 @@ async fn logging_out_everywhere_ends_other_sessions_too() {
     assert_eq!(r.location(), "/?ok=logged_out_everywhere");
     assert_eq!(app.get("/konto", &second).await.location(), "/");
 }
+
+#[tokio::test]
+async fn app_passwords_are_made_shown_once_and_revoked_in_my_account() {
+    let app = app().await;
+    let cookie = app.ready("lehrer").await;
+    app.get("/konto", &cookie)
+        .await
+        .assert(StatusCode::OK)
+        .has(r#"href="/konto/app-passwoerter""#);
+    app.get("/konto/app-passwoerter", &cookie)
+        .await
+        .assert(StatusCode::OK)
+        .has("Noch keine App-Passwörter.")
+        .has("<code>lehrer@100000</code>");
+    let empty = app
+        .post("/konto/app-passwoerter", &cookie, &[("label", " ")])
+        .await;
+    empty.assert(StatusCode::UNPROCESSABLE_ENTITY);
+    let made = app
+        .post(
+            "/konto/app-passwoerter",
+            &cookie,
+            &[("label", "Laptop Finder")],
+        )
+        .await;
+    made.assert(StatusCode::OK)
+        .has("App-Passwort erstellt")
+        .has("Laptop Finder");
+    let start = made
+        .body
+        .find(r#"<code class="secret">"#)
+        .expect("password shown")
+        + 21;
+    let password = &made.body[start..start + made.body[start..].find('<').expect("end")];
+    assert_eq!(
+        password.len(),
+        29,
+        "24 characters in groups of four: {password}"
+    );
+    let list = app.get("/konto/app-passwoerter", &cookie).await;
+    list.assert(StatusCode::OK)
+        .has("Laptop Finder")
+        .has("noch nie")
+        .lacks(password);
+    let id_start = list
+        .body
+        .find("/konto/app-passwoerter/")
+        .expect("revoke form")
+        + 23;
+    let id = &list.body[id_start..id_start + 36];
+    let done = app
+        .post(
+            &format!("/konto/app-passwoerter/{id}/widerrufen"),
+            &cookie,
+            &[],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    app.get("/konto/app-passwoerter", &cookie)
+        .await
+        .has("Noch keine App-Passwörter.");
+}
