@@ -11,17 +11,14 @@ use schulhof_types::RightId;
 
 mod messages;
 mod table;
+mod table_files;
 
 /// The translator for one request's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tr(pub Lang);
 
-static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
-    table::TEXTS
-        .iter()
-        .map(|(k, de, en)| (*k, (*de, *en)))
-        .collect()
-});
+static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| table::all().map(|(k, de, en)| (*k, (*de, *en))).collect());
 
 impl Tr {
     /// The text for `key`, if the table has it.

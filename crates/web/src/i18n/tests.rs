@@ -2,13 +2,13 @@ use std::collections::HashSet;
 
 use schulhof_types::{AccountType, FunctionRole, GroupKind};
 
-use super::table::TEXTS;
+use super::table;
 use super::*;
 
 #[test]
 fn keys_are_unique_and_both_languages_are_filled() {
     let mut seen = HashSet::new();
-    for (key, de, en) in TEXTS {
+    for (key, de, en) in table::all() {
         assert!(seen.insert(*key), "duplicate key {key}");
         assert!(!de.is_empty() && !en.is_empty(), "empty text for {key}");
     }
