@@ -561,7 +561,6 @@ async fn over_quota_is_507_and_stores_nothing(db: Db) {
     assert_eq!(app.names(&admin, &info).await, ["passt.bin"]);
 }
 
-
 backend_tests!(
     uploads_come_back_whole_and_in_ranges,
     a_raw_put_streams_megabytes_and_is_refused_before_the_body,
