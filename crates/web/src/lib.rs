@@ -23,9 +23,9 @@ use axum::routing::{get, post};
 use schulhof_front::AppState;
 
 use pages::{
-    account, app_passwords, audit, consent, deletion, files, files_node, files_share, files_trash,
-    files_write, group_admin, group_detail, home, import, import_result, import_run, lang,
-    link_visit, links, login, media, mine, password_change, safe, safe_editor, safe_node,
+    account, app_passwords, audit, consent, deletion, files, files_move, files_node, files_share,
+    files_trash, files_write, group_admin, group_detail, home, import, import_result, import_run,
+    lang, link_visit, links, login, media, mine, password_change, safe, safe_editor, safe_node,
     school_year, user_card, user_rights, users,
 };
 
@@ -153,6 +153,10 @@ fn file_routes() -> Router<AppState> {
         .route(
             "/dateien/{id}/umbenennen",
             get(files_write::rename_form).post(files_write::rename),
+        )
+        .route(
+            "/dateien/{id}/verschieben",
+            get(files_move::show).post(files_move::apply),
         )
         .route(
             "/dateien/{id}/loeschen",

@@ -59,6 +59,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("ok.folder_created", "Der Ordner ist angelegt.", "The folder has been created."),
     ("ok.uploaded", "Hochgeladen.", "Uploaded."),
     ("ok.renamed", "Umbenannt.", "Renamed."),
+    ("ok.moved", "Verschoben.", "Moved."),
+    ("ok.copied", "Kopiert.", "Copied."),
     ("ok.deleted", "In den Papierkorb gelegt. Von dort lässt es sich wiederherstellen.", "Moved to the trash. It can be restored from there."),
     ("ok.restored", "Wiederhergestellt.", "Restored."),
     ("ok.purged", "Endgültig gelöscht.", "Deleted for good."),

@@ -2,6 +2,31 @@
 //! (key, German, English).
 
 pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
+    ("files.move", "Verschieben/Kopieren", "Move/copy"),
+    (
+        "files.move.title",
+        "„{name}“ verschieben oder kopieren",
+        "Move or copy “{name}”",
+    ),
+    ("files.move.target", "Zielordner", "Target folder"),
+    (
+        "files.move.path",
+        "Pfad des Zielordners",
+        "Path of the target folder",
+    ),
+    (
+        "files.move.no_folders",
+        "Hier gibt es keine Unterordner.",
+        "There are no subfolders here.",
+    ),
+    (
+        "files.move.into",
+        "In einen Unterordner wechseln:",
+        "Go into a subfolder:",
+    ),
+    ("files.move.areas", "Bereiche:", "Areas:"),
+    ("files.move.here", "Hierher verschieben", "Move here"),
+    ("files.copy.here", "Hierher kopieren", "Copy here"),
     ("account.app_passwords", "App-Passwörter", "App passwords"),
     (
         "account.app_passwords_text",

@@ -45,6 +45,8 @@ pub struct EntryRow {
     pub modified: String,
     pub modified_iso: String,
     pub rename_href: Option<String>,
+    /// Move or copy elsewhere (the file manager only, not the Safe).
+    pub move_href: Option<String>,
     pub delete_href: Option<String>,
     /// The Safe's online editor, for its documents.
     pub edit_href: Option<String>,
@@ -153,6 +155,7 @@ pub fn entry_row_at(tr: Tr, e: &FileEntry, back: &str, prefix: &str) -> EntryRow
         modified: when(tr, e.modified_at),
         modified_iso: e.modified_at.to_rfc3339(),
         rename_href: may_rename.then(|| format!("{href}/umbenennen?zurueck={back}")),
+        move_href: (!e.is_root() && prefix == "/dateien").then(|| format!("{href}/verschieben")),
         delete_href: may_delete.then(|| format!("{href}/loeschen")),
         edit_href: None,
     }

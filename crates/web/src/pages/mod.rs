@@ -7,6 +7,7 @@ pub mod consent;
 pub mod deletion;
 pub mod errors;
 pub mod files;
+pub mod files_move;
 pub mod files_node;
 pub mod files_share;
 pub mod files_trash;

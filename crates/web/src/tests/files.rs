@@ -34,6 +34,7 @@ on_both_backends!(
     deleted_entries_go_to_the_trash_and_come_back,
     an_overwrite_keeps_a_version_that_can_be_restored,
     names_with_a_slash_are_refused_clearly,
+    folders_and_files_move_and_copy_by_walking_to_the_target,
 );
 
 /// The href of the link whose text follows it directly, e.g. an area tile or a table row.
@@ -484,4 +485,55 @@ async fn names_with_a_slash_are_refused_clearly(app: App) {
         .has("<h1>Files</h1>")
         .has("My files")
         .has("Shared with me");
+}
+
+async fn folders_and_files_move_and_copy_by_walking_to_the_target(app: App) {
+    let t = app.ready("lehrer").await;
+    let own = area(&app, &t, "Eigene Dateien").await;
+    let target = mkdir(&app, &own, &t, "Ziel").await;
+    upload(&app, &own, &t, &[("blatt.txt", b"Inhalt")])
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    let listing = app.get(&own, &t).await;
+    let file = entry_href(&listing.body, "blatt.txt");
+    let target_id = target.trim_start_matches("/dateien/").to_owned();
+    app.get(&format!("{file}/verschieben"), &t)
+        .await
+        .assert(StatusCode::OK)
+        .has("Hierher verschieben")
+        .has(&format!("ziel={target_id}"));
+    let copied = app
+        .post(
+            &format!("{file}/verschieben"),
+            &t,
+            &[("ziel", &target_id), ("aktion", "kopieren")],
+        )
+        .await;
+    copied.assert(StatusCode::SEE_OTHER);
+    assert_eq!(copied.location(), format!("{target}?ok=copied"));
+    app.get(&target, &t).await.has("blatt.txt");
+    app.get(&own, &t).await.has("blatt.txt");
+    app.post(
+        &format!("{file}/verschieben"),
+        &t,
+        &[("ziel", &target_id), ("aktion", "verschieben")],
+    )
+    .await
+    .assert(StatusCode::UNPROCESSABLE_ENTITY);
+    let into_itself = app
+        .post(
+            &format!("{target}/verschieben"),
+            &t,
+            &[("ziel", &target_id), ("aktion", "verschieben")],
+        )
+        .await;
+    assert_ne!(
+        into_itself.status,
+        StatusCode::SEE_OTHER,
+        "a folder never moves into itself"
+    );
+    let student = app.ready("schueler").await;
+    app.get(&format!("{file}/verschieben"), &student)
+        .await
+        .assert(StatusCode::NOT_FOUND);
 }
