@@ -7,113 +7,27 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import AxeBuilder from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
+import { checkA11y, h1, loginAt, shot, startPlatform } from './harness.mjs';
 
-const BIN = process.env.SCHULHOF_BIN ?? '/var/tmp/schulhof-target/debug/schulhof';
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SHOTS = path.join(HERE, 'screenshots');
-
-let server;
-let serverLog = '';
-let browser;
 let base;
+let browser;
+let platform;
 let dataDir;
 
-/** A port nobody listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new Error(`schulhof exited with ${server.exitCode}:\n${serverLog}`);
-    }
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`schulhof did not become healthy:\n${serverLog}`);
-}
-
 before(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'schulhof-browser-'));
-  await mkdir(SHOTS, { recursive: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await waitHealthy(base);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  platform = await startPlatform('pages');
+  ({ base, browser, dataDir } = platform);
 });
 
 after(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await platform?.stop();
 });
 
-/** No axe-core violations on the page as it is now. */
-async function checkA11y(page, name) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
-  );
-  assert.deepEqual(found, [], `${name}: accessibility violations`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function h1(page) {
-  return (await page.locator('h1').textContent()).trim();
-}
-
 async function login(page, user) {
-  await page.goto(`${base}/`);
-  // With one school the number travels unseen; with several there is a field.
-  if (await page.locator('#schule').count()) await page.fill('#schule', '100000');
-  await page.getByLabel('Benutzername oder E-Mail-Adresse').fill(user);
-  await page.getByLabel('Passwort').fill('schulhof-demo');
-  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await loginAt(base, page, user);
 }
 
 async function acceptConsent(page) {
