@@ -8,11 +8,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
 use schulhof_domain::files::{FileEntry, Located, Placement};
+use schulhof_domain::identity::Actor;
 use schulhof_front::AppState;
 use serde::Deserialize;
 
 use crate::auth::Ready;
 use crate::forms::{Failure, FormView};
+use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::account::Confirmed;
 use crate::pages::files::{back_to, display_name, locate, node_href, visible_parent};
@@ -64,16 +66,60 @@ fn base_name(name: &str) -> &str {
 
 async fn upload_one(
     state: &AppState,
-    r: &Ready,
+    actor: &Actor,
     folder: &Located,
     name: &str,
     mime: Option<&str>,
     part: &mut Part<'_>,
 ) -> Result<FileEntry, DomainError> {
     let at = Placement { folder, name };
-    let mut pending = state.platform.begin_upload(&r.actor, at, mime).await?;
+    let mut pending = state.platform.begin_upload(actor, at, mime).await?;
     schulhof_front::files::stream_field(part, &mut pending).await?;
-    state.platform.finish_upload(&r.actor, pending).await
+    state.platform.finish_upload(actor, pending).await
+}
+
+/// Stores every file of an upload form into `folder`, each streamed as it arrives (the
+/// file manager's and the Safe's pages alike; the actor decides which). Returns how many
+/// were stored, or the failure to show at the upload form.
+pub async fn store_uploads(
+    state: &AppState,
+    actor: &Actor,
+    tr: Tr,
+    folder: &Located,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<usize, Failure> {
+    let broken = || Failure::local("upload", "file", tr.t("files.upload.broken"));
+    let mut form = form.map_err(|_| broken())?;
+    let mut stored = 0;
+    loop {
+        let mut part = match form.next_field().await {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(_) => return Err(broken()),
+        };
+        // Text fields are not ours; an empty file input sends a part without a name.
+        let Some(name) = part.file_name().map(|n| base_name(n).to_owned()) else {
+            continue;
+        };
+        if name.is_empty() {
+            continue;
+        }
+        // Browsers say octet-stream when they do not know; the name tells more then.
+        let mime = part
+            .content_type()
+            .filter(|m| !m.is_empty() && *m != "application/octet-stream")
+            .map(str::to_owned);
+        if let Err(e) = upload_one(state, actor, folder, &name, mime.as_deref(), &mut part).await {
+            let mut failure = Failure::from_domain("upload", tr, &e);
+            failure.message = format!("„{name}“: {}", failure.message);
+            return Err(failure);
+        }
+        stored += 1;
+    }
+    if stored == 0 {
+        return Err(Failure::local("upload", "file", tr.t("files.upload.none")));
+    }
+    Ok(stored)
 }
 
 /// `POST /dateien/{id}/hochladen`: every file of the form, each streamed into the store
@@ -89,42 +135,11 @@ pub async fn upload(
         Ok(x) => x,
         Err(e) => return r.fail(e),
     };
-    let fail = |failure: Failure| {
-        let (state, r, id) = (&state, &r, &id);
-        async move { render_node(state, r, id, Some(&failure), &Typed::default()).await }
-    };
-    let broken = || Failure::local("upload", "file", tr.t("files.upload.broken"));
-    let Ok(mut form) = form else {
-        return fail(broken()).await;
-    };
-    let mut stored = 0;
-    loop {
-        let mut part = match form.next_field().await {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(_) => return fail(broken()).await,
-        };
-        // Text fields are not ours; an empty file input sends a part without a name.
-        let Some(name) = part.file_name().map(|n| base_name(n).to_owned()) else {
-            continue;
-        };
-        if name.is_empty() {
-            continue;
+    match store_uploads(&state, &r.actor, tr, &folder, form).await {
+        Ok(_) => {}
+        Err(failure) => {
+            return render_node(&state, &r, &id, Some(&failure), &Typed::default()).await;
         }
-        // Browsers say octet-stream when they do not know; the name tells more then.
-        let mime = part
-            .content_type()
-            .filter(|m| !m.is_empty() && *m != "application/octet-stream")
-            .map(str::to_owned);
-        if let Err(e) = upload_one(&state, &r, &folder, &name, mime.as_deref(), &mut part).await {
-            let mut failure = Failure::from_domain("upload", tr, &e);
-            failure.message = format!("„{name}“: {}", failure.message);
-            return fail(failure).await;
-        }
-        stored += 1;
-    }
-    if stored == 0 {
-        return fail(Failure::local("upload", "file", tr.t("files.upload.none"))).await;
     }
     back_to(&node_href(folder.node().id), "uploaded")
 }

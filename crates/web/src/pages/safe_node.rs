@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::multipart::{Field as Part, MultipartRejection};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -30,6 +30,7 @@ use crate::pages::files_node::{
     Crumb, ShareAt, ShareView, Typed, VersionRow, crumbs_as, file_facts, mkdir_form, share_view_as,
     status_of, unplaced, upload_form,
 };
+use crate::pages::files_write::store_uploads;
 use crate::pages::safe::{SAFE, locate_safe, open_safe, safe_href};
 use crate::pages::views::ConfirmPage;
 use crate::render;
@@ -359,26 +360,6 @@ pub async fn new_document(
     }
 }
 
-/// The last part of a file name as browsers send it (old ones send a whole path).
-fn base_name(name: &str) -> &str {
-    name.rsplit(['/', '\\']).next().unwrap_or(name)
-}
-
-async fn upload_one(
-    state: &AppState,
-    safe: &Actor,
-    folder: &Located,
-    name: &str,
-    mime: Option<&str>,
-    part: &mut Part<'_>,
-) -> Result<FileEntry, DomainError> {
-    let at = Placement { folder, name };
-    // Sealed by the service: a Safe folder's uploads are encrypted as they stream in.
-    let mut pending = state.platform.begin_upload(safe, at, mime).await?;
-    schulhof_front::files::stream_field(part, &mut pending).await?;
-    state.platform.finish_upload(safe, pending).await
-}
-
 /// `POST /safe/{id}/hochladen`: every file of the form, streamed and sealed.
 pub async fn upload(
     State(state): State<AppState>,
@@ -395,41 +376,8 @@ pub async fn upload(
         Ok(x) => x,
         Err(e) => return r.fail(e),
     };
-    let fail = |failure: Failure| {
-        let (state, r, safe, id) = (&state, &r, &safe, &id);
-        async move { render_safe_node(state, r, safe, id, Some(&failure), &Typed::default()).await }
-    };
-    let broken = || Failure::local("upload", "file", tr.t("files.upload.broken"));
-    let Ok(mut form) = form else {
-        return fail(broken()).await;
-    };
-    let mut stored = 0;
-    loop {
-        let mut part = match form.next_field().await {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(_) => return fail(broken()).await,
-        };
-        let Some(name) = part.file_name().map(|n| base_name(n).to_owned()) else {
-            continue;
-        };
-        if name.is_empty() {
-            continue;
-        }
-        let mime = part
-            .content_type()
-            .filter(|m| !m.is_empty() && *m != "application/octet-stream")
-            .map(str::to_owned);
-        if let Err(e) = upload_one(&state, &safe, &folder, &name, mime.as_deref(), &mut part).await
-        {
-            let mut failure = Failure::from_domain("upload", tr, &e);
-            failure.message = format!("„{name}“: {}", failure.message);
-            return fail(failure).await;
-        }
-        stored += 1;
-    }
-    if stored == 0 {
-        return fail(Failure::local("upload", "file", tr.t("files.upload.none"))).await;
+    if let Err(failure) = store_uploads(&state, &safe, tr, &folder, form).await {
+        return render_safe_node(&state, &r, &safe, &id, Some(&failure), &Typed::default()).await;
     }
     back_to(&safe_href(folder.node().id), "uploaded")
 }

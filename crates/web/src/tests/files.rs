@@ -6,27 +6,6 @@ use axum::http::{StatusCode, header};
 
 use super::*;
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app().await).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app_on_postgres().await).await;
-                }
-            )+
-        }
-    };
-}
-
 on_both_backends!(
     a_teacher_uploads_into_the_own_area_and_downloads_a_range,
     a_student_neither_sees_the_staff_area_nor_uploads_school_information,

@@ -8,27 +8,6 @@ use axum::http::{StatusCode, header};
 use super::files::{area, entry_href, mkdir, upload};
 use super::*;
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app().await).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app_on_postgres().await).await;
-                }
-            )+
-        }
-    };
-}
-
 on_both_backends!(
     a_password_link_opens_without_a_session_and_downloads,
     an_upload_link_takes_files_and_shows_nothing,

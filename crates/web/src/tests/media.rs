@@ -8,27 +8,6 @@ use super::files::{area, entry_href, upload};
 use super::links::between;
 use super::*;
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app().await).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app_on_postgres().await).await;
-                }
-            )+
-        }
-    };
-}
-
 on_both_backends!(
     search_finds_content_the_caller_may_see,
     metadata_is_saved_and_found_but_a_licence_needs_the_right,

@@ -1,5 +1,27 @@
 //! The pages against a real (SQLite) database with the demo school, through the router.
 
+/// Runs each scenario (taking an [`App`]) on SQLite and on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($scenario:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    super::$scenario(super::super::app().await).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    super::$scenario(super::super::app_on_postgres().await).await;
+                }
+            )+
+        }
+    };
+}
+
 mod account;
 mod admin;
 mod files;

@@ -10,27 +10,6 @@ use super::files::{area, href_before, upload};
 use super::links::between;
 use super::*;
 
-macro_rules! on_both_backends {
-    ($($scenario:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app().await).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $scenario() {
-                    super::$scenario(super::super::app_on_postgres().await).await;
-                }
-            )+
-        }
-    };
-}
-
 on_both_backends!(
     only_teachers_staff_and_the_schulleitung_find_the_safe,
     a_teacher_writes_a_document_in_the_safe,
