@@ -15,10 +15,11 @@ mod links;
 mod media;
 mod openapi;
 mod session;
+mod uploads;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, any, delete, get, post, put};
+use axum::routing::{MethodRouter, any, delete, get, head, options, post, put};
 use schulhof_front::AppState;
 
 pub use error::ApiError;
@@ -185,5 +186,17 @@ fn files_router() -> Router<AppState> {
         .route(
             "/api/v1/files/{id}/drop-box",
             put(files_rights::set_drop_box),
+        )
+        .route(
+            "/api/v1/uploads",
+            options(uploads::discover).post(uploads::create),
+        )
+        .route(
+            "/api/v1/uploads/{id}",
+            streamed(
+                head(uploads::status)
+                    .patch(uploads::append)
+                    .delete(uploads::cancel),
+            ),
         )
 }

@@ -624,6 +624,46 @@ pub const ENDPOINTS: &[Endpoint] = &[
         200,
         Some("RawContent"),
     ),
+    (
+        "options",
+        "/api/v1/uploads",
+        "tus 1.0.0 discovery: Tus-Version and Tus-Extension (creation, termination, expiration)",
+        None,
+        204,
+        None,
+    ),
+    (
+        "post",
+        "/api/v1/uploads",
+        "Announce a resumable upload (tus creation): headers Tus-Resumable 1.0.0, Upload-Length, Upload-Metadata with filename, folder (node id) and optionally filetype, base64; answers Location and Upload-Expires; 507 over quota; not into the Safe",
+        None,
+        201,
+        Some("UploadStatus"),
+    ),
+    (
+        "head",
+        "/api/v1/uploads/{id}",
+        "Where a resumable upload stands (Upload-Offset, Upload-Length); only the announcing login sees it",
+        None,
+        200,
+        None,
+    ),
+    (
+        "patch",
+        "/api/v1/uploads/{id}",
+        "Send content from Upload-Offset on (409 if the upload stands elsewhere); what arrives is kept even if the transfer breaks; 204 while incomplete, 200 with the stored file once complete",
+        Some("OffsetContent"),
+        200,
+        Some("FileEntry"),
+    ),
+    (
+        "delete",
+        "/api/v1/uploads/{id}",
+        "Give a resumable upload up (tus termination)",
+        None,
+        204,
+        None,
+    ),
 ];
 
 /// An object schema from (property, type) pairs and the required properties.
@@ -710,6 +750,8 @@ fn file_schemas() -> Value {
         "FileUpdate": s(&[("name", "string"), ("parent", "string")], &[]),
         "FileCopy": s(&[("parent", "string"), ("name", "string")], &["parent"]),
         "RawContent": { "type": "string", "format": "binary" },
+        "OffsetContent": { "type": "string", "format": "binary" },
+        "UploadStatus": s(&[("id", "string"), ("name", "string"), ("offset", "integer"), ("length", "integer"), ("expires_at", "string")], &["id", "name", "offset", "length", "expires_at"]),
         "FileUpload": { "type": "object", "properties": { "file": { "type": "array", "items": { "type": "string", "format": "binary" } } } },
         "VersionList": { "type": "array", "items": s(&[("id", "string"), ("size", "integer"), ("modified_at", "string"), ("modified_by", "string")], &["id", "size", "modified_at"]) },
         "Grant": s(&[("key", "string"), ("kind", "string"), ("label", "string"), ("role", "string")], &["key", "kind", "label", "role"]),
@@ -762,6 +804,8 @@ fn operation(
             "multipart/form-data"
         } else if b == "RawContent" {
             "application/octet-stream"
+        } else if b == "OffsetContent" {
+            "application/offset+octet-stream"
         } else {
             "application/json"
         };

@@ -57,6 +57,9 @@ pub struct Config {
     pub search_dir: Option<std::path::PathBuf>,
     /// File contents in S3-compatible object storage instead of `blob_dir`.
     pub object_store: Option<schulhof_blob::S3Config>,
+    /// Where resumable uploads are staged until complete; `None` makes a fresh temporary
+    /// directory (tests).
+    pub upload_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             safe_master_key: None,
             search_dir: None,
             object_store: None,
+            upload_dir: None,
         }
     }
 }
@@ -90,6 +94,7 @@ pub struct Platform {
     pub(crate) basic: basic_auth::BasicCache,
     pub(crate) safe_keys: safe::KeyRing,
     pub(crate) media_index: Arc<media::index::SearchIndex>,
+    pub(crate) staging: Arc<files::Staging>,
 }
 
 impl Platform {
@@ -119,6 +124,14 @@ impl Platform {
             }
         };
         let media_index = Arc::new(media_index);
+        let upload_dir = config.upload_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!(
+                "schulhof-uploads-{}",
+                uuid::Uuid::now_v7().simple()
+            ))
+        });
+        #[allow(clippy::expect_used)]
+        let staging = files::Staging::open(upload_dir).expect("upload staging directory");
         Self {
             db,
             clock,
@@ -129,6 +142,7 @@ impl Platform {
             basic: Default::default(),
             safe_keys: safe::KeyRing::new(config_master),
             media_index,
+            staging,
         }
     }
 

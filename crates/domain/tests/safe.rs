@@ -497,6 +497,29 @@ async fn the_own_safe_area_has_its_own_trash_and_sanitises_uploads(db: Db) {
         )
         .await
         .expect("upload");
+    // Resumable uploads would rest unsealed on disk until complete: not into the Safe.
+    let refused = e
+        .platform
+        .upload_announce(
+            &safe,
+            Placement {
+                folder: &own,
+                name: "gross.bin",
+            },
+            None,
+            10,
+        )
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(DomainError::Invalid {
+                field: "folder",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
     let doc = e.platform.locate(&safe, up.id).await.expect("doc");
     assert_eq!(
         e.platform.safe_doc_load(&safe, &doc).await.expect("load"),

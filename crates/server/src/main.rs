@@ -237,6 +237,7 @@ async fn open(storage: &Storage) -> anyhow::Result<Platform> {
         blob_dir: Some(storage.data.join("files")),
         safe_master_key: Some(storage.safe_master_key()?),
         search_dir: Some(storage.data.join("search")),
+        upload_dir: Some(storage.data.join("uploads")),
         object_store: storage.object_store()?,
         ..Config::default()
     };
@@ -310,6 +311,9 @@ async fn retention_loop(platform: Platform) {
         }
         if let Err(e) = platform.system_expire_links().await {
             tracing::error!(error = %e, "link expiry job failed");
+        }
+        if let Err(e) = platform.system_expire_uploads().await {
+            tracing::error!(error = %e, "upload expiry job failed");
         }
         hours = hours.wrapping_add(1);
     }

@@ -21,6 +21,7 @@ pub mod sessions;
 pub mod testing;
 pub mod throttle;
 mod time;
+pub mod uploads;
 pub mod users;
 
 pub use db::{AsConn, Backend, Conn, Db, Handle, Tx, backend_of};

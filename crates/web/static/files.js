@@ -89,11 +89,181 @@
     xhr.send(new FormData(form));
   }
 
+  // Resumable uploads (tus 1.0.0 against /api/v1/uploads) for large files: after a broken
+  // connection, or a reload of the page, the upload goes on where the server stopped.
+  var tusUrl = form.getAttribute('data-resumable');
+  var folder = form.getAttribute('data-folder');
+  var RESUMABLE_FROM = 8 * 1024 * 1024;
+  var RETRIES = [1000, 2000, 4000, 8000, 15000, 30000];
+
+  function wantsResumable(files) {
+    if (!tusUrl || !folder || !window.localStorage || !window.btoa || !window.TextEncoder) return false;
+    for (var i = 0; i < files.length; i++) {
+      if (files[i].size >= RESUMABLE_FROM) return true;
+    }
+    return false;
+  }
+
+  function b64(text) {
+    var bytes = new TextEncoder().encode(text);
+    var bin = '';
+    for (var i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+    return btoa(bin);
+  }
+
+  function storeKey(file) {
+    return 'schulhof-upload:' + folder + ':' + file.name + ':' + file.size + ':' + file.lastModified;
+  }
+
+  // One tus request; `done` gets the XHR whatever happened (status 0: no answer).
+  function tus(method, url, headers, body, onProgress, done) {
+    var xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.setRequestHeader('Tus-Resumable', '1.0.0');
+    Object.keys(headers).forEach(function (k) { xhr.setRequestHeader(k, headers[k]); });
+    if (onProgress) xhr.upload.addEventListener('progress', onProgress);
+    xhr.addEventListener('loadend', function () { done(xhr); });
+    xhr.send(body);
+  }
+
+  function apiMessage(xhr) {
+    try {
+      return JSON.parse(xhr.responseText).message || form.getAttribute('data-failed');
+    } catch (e) {
+      return form.getAttribute('data-failed');
+    }
+  }
+
+  // Worth another try: no answer, a busy or moved-on upload, a server hiccup.
+  function transient(status) {
+    return status === 0 || status === 409 || status === 423 || status >= 500 && status !== 507;
+  }
+
+  function uploadOne(file, report, finished, failed) {
+    var key = storeKey(file);
+    var url = localStorage.getItem(key);
+    var tries = 0;
+
+    function retry(next) {
+      if (tries >= RETRIES.length) return failed(form.getAttribute('data-failed'));
+      say(form.getAttribute('data-resuming'));
+      setTimeout(next, RETRIES[tries++]);
+    }
+
+    function create() {
+      var meta = 'filename ' + b64(file.name) + ',folder ' + b64(folder) +
+        (file.type ? ',filetype ' + b64(file.type) : '');
+      tus('POST', tusUrl, { 'Upload-Length': String(file.size), 'Upload-Metadata': meta }, null, null,
+        function (xhr) {
+          if (xhr.status === 201) {
+            url = xhr.getResponseHeader('Location');
+            localStorage.setItem(key, url);
+            return patch(0);
+          }
+          if (transient(xhr.status)) return retry(create);
+          failed(apiMessage(xhr));
+        });
+    }
+
+    function resume() {
+      tus('HEAD', url, {}, null, null, function (xhr) {
+        if (xhr.status === 200) {
+          return patch(parseInt(xhr.getResponseHeader('Upload-Offset'), 10) || 0);
+        }
+        if (transient(xhr.status)) return retry(resume);
+        // Gone (expired, finished or cancelled): start afresh.
+        localStorage.removeItem(key);
+        create();
+      });
+    }
+
+    function patch(offset) {
+      report(offset);
+      tus('PATCH', url, {
+        'Upload-Offset': String(offset),
+        'Content-Type': 'application/offset+octet-stream'
+      }, file.slice(offset), function (e) { report(offset + e.loaded); }, function (xhr) {
+        if (xhr.status === 200) {
+          // The piece that completes the file answers with the stored file.
+          localStorage.removeItem(key);
+          report(file.size);
+          return finished();
+        }
+        if (xhr.status === 204) {
+          // The server kept a part and ended the piece: go on from where it stands.
+          tries = 0;
+          return resume();
+        }
+        if (transient(xhr.status)) return retry(resume);
+        localStorage.removeItem(key);
+        failed(apiMessage(xhr));
+      });
+    }
+
+    if (url) {
+      say(form.getAttribute('data-resumed'));
+      resume();
+    } else {
+      create();
+    }
+  }
+
+  function sendResumable(files) {
+    if (busy) return;
+    busy = true;
+    errors.textContent = '';
+    box.hidden = false;
+    bar.value = 0;
+    button.disabled = true;
+    var total = 0;
+    for (var i = 0; i < files.length; i++) total += files[i].size;
+    var before = 0;
+    var announced = -1;
+    var index = 0;
+
+    function report(sent) {
+      var n = total === 0 ? 100 : Math.floor(((before + sent) * 100) / total);
+      bar.value = n;
+      var quarter = Math.floor(n / 25);
+      if (quarter !== announced) {
+        announced = quarter;
+        say(percent(n));
+      }
+    }
+
+    function next() {
+      if (index >= files.length) {
+        say(form.getAttribute('data-done'));
+        var back = window.location.pathname;
+        window.location.assign(back + '?ok=uploaded');
+        return;
+      }
+      var file = files[index];
+      uploadOne(file, report, function () {
+        before += file.size;
+        index += 1;
+        next();
+      }, function (message) {
+        idle();
+        fail(file.name + ': ' + message);
+      });
+    }
+    next();
+  }
+
+  function start(files) {
+    if (wantsResumable(files)) {
+      sendResumable(Array.prototype.slice.call(files));
+    } else {
+      send();
+    }
+  }
+
   form.addEventListener('submit', function (e) {
     // Without a file the plain form goes, and the server explains what is missing.
     if (!input.files || input.files.length === 0) return;
     e.preventDefault();
-    send();
+    start(input.files);
   });
 
   if (zone && hint) {
@@ -113,7 +283,7 @@
       e.preventDefault();
       if (!e.dataTransfer || e.dataTransfer.files.length === 0) return;
       input.files = e.dataTransfer.files;
-      send();
+      start(input.files);
     });
   }
 })();

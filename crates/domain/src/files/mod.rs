@@ -8,6 +8,7 @@ mod links;
 mod locate;
 mod names;
 pub mod quota;
+mod resumable;
 mod share;
 mod trash;
 mod versions;
@@ -23,6 +24,8 @@ pub use links::{CreatedLink, LinkMode, LinkRefusal, LinkView, NewLink, OpenLink}
 pub use locate::Located;
 pub use names::check_name;
 pub use quota::Usage;
+pub(crate) use resumable::Staging;
+pub use resumable::{Appended, UploadPiece, UploadStatus};
 pub use schulhof_blob::BlobReader;
 pub use share::{GrantView, Subject, kind_subject};
 pub use trash::TrashEntry;

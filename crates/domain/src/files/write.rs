@@ -151,6 +151,35 @@ impl Platform {
         at: Placement<'_>,
         mime: Option<&str>,
     ) -> Result<PendingUpload, DomainError> {
+        let left = self.upload_room(actor, &at).await?;
+        // Sealing adds 16 bytes per 64 KiB: the plain size is what the quota counts.
+        let raw = self
+            .blobs
+            .writer(left.saturating_add(left / 4096 + 64))
+            .await
+            .map_err(blob_error)?;
+        let writer = if at.folder.area.is_safe() {
+            let key = self.school_key(actor.token.instance()).await?;
+            Sink::Sealed(SealingWriter::new(raw, key).await.map_err(blob_error)?)
+        } else {
+            Sink::Plain(raw)
+        };
+        Ok(PendingUpload {
+            folder: at.folder.node().id,
+            name: at.name.into(),
+            mime: mime.map(str::to_owned),
+            writer,
+            create_only: false,
+        })
+    }
+
+    /// Whether `name` may be written into the folder (a new file, or a new version of one
+    /// the caller may write), and how many bytes its content may have.
+    pub(crate) async fn upload_room(
+        &self,
+        actor: &Actor,
+        at: &Placement<'_>,
+    ) -> Result<u64, DomainError> {
         check_name(at.name)?;
         let parent = at.folder.node();
         if !parent.is_dir {
@@ -200,29 +229,10 @@ impl Platform {
                 at.folder.check(actor, FileOp::Write)?;
             }
         }
-        let left = self
+        Ok(self
             .quota_left(actor, owner_of(at.folder))
             .await?
-            .saturating_add(replaced);
-        // Sealing adds 16 bytes per 64 KiB: the plain size is what the quota counts.
-        let raw = self
-            .blobs
-            .writer(left.saturating_add(left / 4096 + 64))
-            .await
-            .map_err(blob_error)?;
-        let writer = if at.folder.area.is_safe() {
-            let key = self.school_key(actor.token.instance()).await?;
-            Sink::Sealed(SealingWriter::new(raw, key).await.map_err(blob_error)?)
-        } else {
-            Sink::Plain(raw)
-        };
-        Ok(PendingUpload {
-            folder: parent.id,
-            name: at.name.into(),
-            mime: mime.map(str::to_owned),
-            writer,
-            create_only: false,
-        })
+            .saturating_add(replaced))
     }
 
     /// Starts an upload that may only create a new file: a visitor of an upload link

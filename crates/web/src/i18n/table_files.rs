@@ -213,6 +213,16 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
         "The upload failed. Please try again.",
     ),
     (
+        "files.upload.resuming",
+        "Verbindung unterbrochen – das Hochladen geht gleich an derselben Stelle weiter …",
+        "Connection interrupted – the upload will continue where it stopped …",
+    ),
+    (
+        "files.upload.resumed",
+        "Ein abgebrochenes Hochladen dieser Datei wird fortgesetzt.",
+        "An interrupted upload of this file is being continued.",
+    ),
+    (
         "files.upload.none",
         "Bitte wählen Sie mindestens eine Datei aus.",
         "Please choose at least one file.",

@@ -31,6 +31,8 @@ struct FolderPage {
     crumbs: Vec<Crumb>,
     name: String,
     base: String,
+    /// The folder's id for resumable uploads.
+    folder_id: String,
     role: &'static str,
     drop_note: bool,
     rows: Vec<EntryRow>,
@@ -362,6 +364,7 @@ async fn folder_page(
         links,
         name,
         base,
+        folder_id: entry.id.to_string(),
     };
     render::html(status_of(failure), &view)
 }

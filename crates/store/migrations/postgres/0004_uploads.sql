@@ -1,0 +1,17 @@
+-- Resumable uploads under way: what arrives is staged on disk; the row says where it
+-- goes and how long it will be. A finished, cancelled or expired upload loses its row.
+CREATE TABLE file_uploads (
+    instance_id UUID NOT NULL,
+    id UUID NOT NULL,
+    user_id UUID NOT NULL,
+    folder_id UUID NOT NULL,
+    name TEXT NOT NULL,
+    mime TEXT,
+    length BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    PRIMARY KEY (instance_id, id),
+    FOREIGN KEY (instance_id, user_id) REFERENCES users(instance_id, id) ON DELETE CASCADE
+);
+CREATE INDEX file_uploads_by_user ON file_uploads (instance_id, user_id);
+CREATE INDEX file_uploads_by_expiry ON file_uploads (expires_at);
