@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use schulhof_authz::files::{FileRole, group_key, kind_key, user_key};
+use schulhof_authz::files::FileRole;
 use schulhof_domain::DomainError;
 use schulhof_domain::files::{GrantView, Subject, kind_subject};
 use schulhof_front::AppState;
@@ -30,14 +30,6 @@ pub struct InheritInput {
 #[derive(Deserialize)]
 pub struct DropBoxInput {
     drop_box: bool,
-}
-
-fn key_of(subject: Subject) -> String {
-    match subject {
-        Subject::User(u) => user_key(u),
-        Subject::Group(g) => group_key(g),
-        Subject::Kind(p) => kind_key(p),
-    }
 }
 
 /// The grants set on the node itself (contributors and coordinators).
@@ -78,7 +70,7 @@ pub async fn grant(
         .platform
         .file_share(&actor, &node, subject, role)
         .await?;
-    let key = key_of(subject);
+    let key = subject.key();
     let view = state
         .platform
         .file_grants(&actor, &node)

@@ -62,6 +62,17 @@ impl Area {
             Area::Info | Area::SafeOwn | Area::SafeCommon => None,
         }
     }
+
+    /// The right that lets a person share with logins of other schools in this area.
+    fn share_cross_right(self) -> Option<RightId> {
+        match self {
+            Area::Own => Some(RightId::FilesOwnShareCross),
+            Area::Teaching => Some(RightId::FilesTeachingShareCross),
+            Area::Staff => Some(RightId::FilesStaffShareCross),
+            // safe.share_cross is —; the Informationen are the school's own.
+            Area::Info | Area::SafeOwn | Area::SafeCommon => None,
+        }
+    }
 }
 
 /// A role on a folder or file; each includes the ones below it.
@@ -133,6 +144,17 @@ pub fn subject_keys(token: &AccessToken) -> String {
     keys
 }
 
+/// The subject key a login of another school matches as a guest: only grants made to it
+/// by name (`x:…`), never its own school's groups or kinds.
+pub fn guest_keys(token: &AccessToken) -> String {
+    format!("|{}|", guest_key(token.user()))
+}
+
+/// The key of a grant to a login of another school.
+pub fn guest_key(user: UserId) -> String {
+    format!("x:{user}")
+}
+
 /// The key of a grant to one login, a group, or every login of a kind.
 pub fn user_key(user: UserId) -> String {
     format!("u:{user}")
@@ -200,6 +222,20 @@ pub fn role_on(token: &AccessToken, area: Area, path: &[Level]) -> Option<FileRo
     role
 }
 
+/// A guest's role (a login of another school) on the last node of `path`: only what was
+/// shared with it by name, never more than Viewer.
+pub fn guest_role(token: &AccessToken, path: &[Level]) -> Option<FileRole> {
+    let mut role: Option<FileRole> = None;
+    for (i, level) in path.iter().enumerate() {
+        role = if i == 0 {
+            level.own_role
+        } else {
+            child_role(token, role, path[i - 1].drop_box, level)
+        };
+    }
+    role.map(|r| r.min(FileRole::Viewer))
+}
+
 /// The role on a node given the role on its parent: inherited unless withdrawn here, not
 /// into others' entries of a drop folder the caller does not coordinate, raised by grants
 /// on the node itself.
@@ -235,6 +271,8 @@ pub enum FileOp {
     },
     /// Withdraw inherited rights, make a drop folder, remove others' grants.
     ManageRights,
+    /// Give `role` on the node to a login of another school, of kind `target`.
+    ShareCross { role: FileRole, target: Principal },
 }
 
 /// A decision about one node, from the path to it.
@@ -244,12 +282,18 @@ pub struct FileAccess {
     pub area: Area,
     pub path: Vec<Level>,
     pub op: FileOp,
+    /// The caller is a login of another school, reaching the node through a share.
+    pub guest: bool,
 }
 
 impl FileAccess {
     /// The caller's role that the decision was based on.
     pub fn role(&self, token: &AccessToken) -> Option<FileRole> {
-        role_on(token, self.area, &self.path)
+        if self.guest {
+            guest_role(token, &self.path)
+        } else {
+            role_on(token, self.area, &self.path)
+        }
     }
 }
 
@@ -268,7 +312,14 @@ fn may_share(token: &AccessToken, area: Area) -> bool {
 
 impl Action for FileAccess {
     fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
-        let role = role_on(token, self.area, &self.path).ok_or(Denied::NotFound)?;
+        let role = self.role(token).ok_or(Denied::NotFound)?;
+        if self.guest {
+            // Guests from other schools read what was shared with them, nothing more.
+            return match self.op {
+                FileOp::Read => Ok(()),
+                _ => Err(Denied::Forbidden),
+            };
+        }
         let allowed = match &self.op {
             FileOp::Read => true,
             FileOp::Write => role >= FileRole::Contributor,
@@ -294,6 +345,22 @@ impl Action for FileAccess {
                 role >= needed && *given <= role && may_share(token, self.area)
             }
             FileOp::ManageRights => role >= FileRole::Coordinator && may_share(token, self.area),
+            // Other schools only ever read; the O-right files.*.share_cross is needed.
+            FileOp::ShareCross {
+                role: given,
+                target,
+            } => {
+                let Some(right) = self.area.share_cross_right() else {
+                    return Err(Denied::Forbidden);
+                };
+                if !area_possible_for(*target, self.area) {
+                    return Err(Denied::NotGrantable {
+                        right: RightId::FilesStaffRead,
+                        to: "this account type",
+                    });
+                }
+                role >= FileRole::Contributor && *given == FileRole::Viewer && token.has(right)
+            }
         };
         if allowed {
             Ok(())
@@ -434,6 +501,7 @@ mod tests {
             area: Area::Own,
             path: vec![level(Some(own))],
             op,
+            guest: false,
         };
         let share = |role| FileOp::Share { role, target: None };
         let teacher = token(Principal::Person(AccountType::Lehrer), &[]);
@@ -476,6 +544,7 @@ mod tests {
             area: Area::Staff,
             path: vec![level(Some(FileRole::Coordinator))],
             op: to_student,
+            guest: false,
         };
         assert!(
             matches!(staff.decide(&teacher), Err(Denied::NotGrantable { .. })),
@@ -486,11 +555,120 @@ mod tests {
             area: Area::Own,
             path: vec![level(None)],
             op: FileOp::Read,
+            guest: false,
         };
         assert_eq!(
             invisible.decide(&teacher),
             Err(Denied::NotFound),
             "what one cannot see does not exist"
         );
+    }
+
+    #[test]
+    fn other_schools_are_shared_with_only_by_right_and_only_read() {
+        let access = |area, op, own, guest| FileAccess {
+            node: schulhof_types::NodeId::new(),
+            area,
+            path: vec![level(own), level(None)],
+            op,
+            guest,
+        };
+        let cross = |role| FileOp::ShareCross {
+            role,
+            target: Principal::Person(AccountType::Lehrer),
+        };
+        let teacher = token(Principal::Person(AccountType::Lehrer), &[]);
+        let allowed = token(
+            Principal::Person(AccountType::Lehrer),
+            &[
+                RightId::FilesOwnShareCross,
+                RightId::FilesTeachingShareCross,
+            ],
+        );
+        let own = Some(FileRole::Coordinator);
+        assert_eq!(
+            access(Area::Own, cross(FileRole::Viewer), own, false).decide(&teacher),
+            Err(Denied::Forbidden),
+            "files.own.share_cross is O for teachers"
+        );
+        assert!(
+            access(Area::Own, cross(FileRole::Viewer), own, false)
+                .decide(&allowed)
+                .is_ok()
+        );
+        assert_eq!(
+            access(Area::Own, cross(FileRole::Contributor), own, false).decide(&allowed),
+            Err(Denied::Forbidden),
+            "other schools only read"
+        );
+        assert_eq!(
+            access(Area::Staff, cross(FileRole::Viewer), own, false).decide(&allowed),
+            Err(Denied::Forbidden),
+            "the right is per area"
+        );
+        let staff_allowed = token(
+            Principal::Person(AccountType::Lehrer),
+            &[RightId::FilesStaffShareCross],
+        );
+        let to_student = FileOp::ShareCross {
+            role: FileRole::Viewer,
+            target: Principal::Person(AccountType::Schueler),
+        };
+        assert!(
+            matches!(
+                access(Area::Staff, to_student, own, false).decide(&staff_allowed),
+                Err(Denied::NotGrantable { .. })
+            ),
+            "no student of any school in a Lehrerbereich"
+        );
+        let head = token(
+            Principal::Function(FunctionRole::Schulleitung),
+            &[RightId::FilesOwnShareCross],
+        );
+        for area in [Area::SafeOwn, Area::SafeCommon, Area::Info] {
+            for who in [&allowed, &head] {
+                assert!(
+                    access(area, cross(FileRole::Viewer), own, false)
+                        .decide(who)
+                        .is_err(),
+                    "{area:?} is never shared across schools"
+                );
+            }
+        }
+
+        // The guest: a grant as coordinator still only reads.
+        let guest = token(Principal::Person(AccountType::Lehrer), &[]);
+        let shared = Some(FileRole::Coordinator);
+        assert!(
+            access(Area::Own, FileOp::Read, shared, true)
+                .decide(&guest)
+                .is_ok()
+        );
+        assert_eq!(
+            access(Area::Own, FileOp::Read, shared, true).role(&guest),
+            Some(FileRole::Viewer)
+        );
+        for op in [
+            FileOp::Write,
+            FileOp::Coordinate,
+            FileOp::ManageRights,
+            FileOp::Share {
+                role: FileRole::Viewer,
+                target: None,
+            },
+            cross(FileRole::Viewer),
+        ] {
+            assert_eq!(
+                access(Area::Own, op.clone(), shared, true).decide(&guest),
+                Err(Denied::Forbidden),
+                "{op:?}"
+            );
+        }
+        assert_eq!(
+            access(Area::Own, FileOp::Read, None, true).decide(&guest),
+            Err(Denied::NotFound),
+            "nothing shared, nothing there"
+        );
+        assert_eq!(guest_keys(&guest), format!("|x:{}|", guest.user()));
     }
 }

@@ -466,7 +466,7 @@ pub async fn set_grant(
     let (kind, _) = key.split_once(':').unwrap_or(("t", key));
     let id = key.get(2..).and_then(|s| Uuid::parse_str(s).ok());
     let (user, group) = match kind {
-        "u" => (id, None),
+        "u" | "x" => (id, None),
         "g" => (None, id),
         _ => (None, None),
     };
@@ -682,6 +682,40 @@ pub async fn shared_with(
     Ok(r.into_iter().map(row).collect())
 }
 
+/// Live nodes of any school shared by name with a login of another school (`x:…`), with
+/// their school; the guest's own role on each is in the row. Never the Safe.
+pub async fn system_guest_shares(
+    c: &mut impl AsConn,
+    guest_keys: &str,
+    guest_key: &str,
+) -> Result<Vec<(InstanceId, NodeRow)>, StoreError> {
+    let ids: Vec<(Uuid, Uuid)> = on!(c, c => sqlx::query_as(
+        "SELECT n.instance_id, n.id FROM file_nodes n
+         WHERE n.deleted_at IS NULL AND n.area IN ('own', 'teaching', 'staff')
+           AND EXISTS (SELECT 1 FROM file_grants g WHERE g.subject_kind = 'x' AND g.subject_key = $1
+                       AND g.instance_id = n.instance_id AND g.node_id = n.id)
+         ORDER BY n.modified_at DESC")
+        .bind(guest_key).fetch_all(&mut *c).await)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for (instance, id) in ids {
+        let instance = InstanceId(instance);
+        if let Some(row) = get(c, instance, NodeId(id), guest_keys).await? {
+            out.push((instance, row));
+        }
+    }
+    Ok(out)
+}
+
+/// The schools that hold a node with this id (ids are unique in practice; the key is per school).
+pub async fn system_schools_of(
+    c: &mut impl AsConn,
+    id: NodeId,
+) -> Result<Vec<InstanceId>, StoreError> {
+    let r: Vec<(Uuid,)> = on!(c, c => sqlx::query_as("SELECT instance_id FROM file_nodes WHERE id = $1")
+        .bind(id.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(|(i,)| InstanceId(i)).collect())
+}
+
 /// Who wrote a file's content last, and when.
 pub async fn last_write(
     c: &mut impl AsConn,
@@ -723,6 +757,9 @@ pub async fn delete_owned_by(
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     on!(c, c => sqlx::query("DELETE FROM file_grants WHERE instance_id = $1 AND subject_key = $2")
         .bind(instance.0).bind(format!("u:{user}")).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    // Shares with the login from other schools go with it.
+    on!(c, c => sqlx::query("DELETE FROM file_grants WHERE subject_kind = 'x' AND subject_key = $1")
+        .bind(format!("x:{user}")).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     on!(c, c => sqlx::query("DELETE FROM file_links WHERE instance_id = $1 AND created_by = $2")
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -232,6 +232,16 @@ pub async fn delete(
     Ok(())
 }
 
+/// The schools with a login of this id (one in practice; the key is per school).
+pub async fn system_schools_of(
+    c: &mut impl AsConn,
+    id: UserId,
+) -> Result<Vec<InstanceId>, StoreError> {
+    let r: Vec<(uuid::Uuid,)> = on!(c, c => sqlx::query_as("SELECT instance_id FROM users WHERE id = $1")
+        .bind(id.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(|(i,)| InstanceId(i)).collect())
+}
+
 /// Which rows a list may contain; the visibility is part of the WHERE clause.
 #[derive(Clone, Copy, Debug)]
 pub enum ListScope {

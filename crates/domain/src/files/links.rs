@@ -360,7 +360,8 @@ impl Platform {
             return Err(DomainError::NotFound);
         }
         let node = self.locate(&open.actor, id).await?;
-        if !node.rows.iter().any(|r| r.id == open.node.node().id) {
+        // A link never passes on what another school shared with its creator.
+        if node.is_guest() || !node.rows.iter().any(|r| r.id == open.node.node().id) {
             return Err(DomainError::NotFound);
         }
         Ok(node)

@@ -1,10 +1,10 @@
 //! Finding nodes with the path to them, so the policy can decide on them.
 
-use schulhof_authz::files::{self, Area, FileAccess, FileOp, FileRole, Level, role_on};
+use schulhof_authz::files::{self, Area, FileAccess, FileOp, FileRole, Level, guest_role, role_on};
 use schulhof_authz::{Grant, check};
 use schulhof_store::AsConn;
 use schulhof_store::files::{self as store, ChildFilter, NodeRow, SHARED_OWNER};
-use schulhof_types::{NodeId, UserId};
+use schulhof_types::{InstanceId, NodeId, UserId};
 use uuid::Uuid;
 
 use super::{FileEntry, level_of};
@@ -19,6 +19,9 @@ pub struct Located {
     pub rows: Vec<NodeRow>,
     /// Whose roles the rows carry: a node located for one login proves nothing for another.
     pub(crate) viewer: UserId,
+    /// Set when the viewer is a guest from another school, reaching this school's node
+    /// through a share: then it only reads.
+    pub(crate) guest: Option<InstanceId>,
 }
 
 impl Located {
@@ -33,7 +36,37 @@ impl Located {
             area: self.area,
             rows: self.rows[..n - 1].to_vec(),
             viewer: self.viewer,
+            guest: self.guest,
         })
+    }
+
+    /// The school the node belongs to (another one than the caller's for a guest).
+    pub(crate) fn school(&self, actor: &Actor) -> InstanceId {
+        self.guest.unwrap_or(actor.token.instance())
+    }
+
+    /// The subject keys the caller matches in this node's school.
+    pub(crate) fn keys(&self, actor: &Actor) -> String {
+        match self.guest {
+            Some(_) => files::guest_keys(&actor.token),
+            None => files::subject_keys(&actor.token),
+        }
+    }
+
+    /// Whether the caller reached the node as a guest from another school.
+    pub fn is_guest(&self) -> bool {
+        self.guest.is_some()
+    }
+
+    /// The role on the last of `levels` (a prefix of this node's path) for the caller.
+    fn role_along(&self, actor: &Actor, levels: &[Level]) -> Option<FileRole> {
+        if actor.token.user() != self.viewer {
+            return None;
+        }
+        match self.guest {
+            Some(_) => guest_role(&actor.token, levels),
+            None => role_on(&actor.token, self.area, levels),
+        }
     }
 
     pub(crate) fn levels(&self) -> Vec<Level> {
@@ -41,10 +74,7 @@ impl Located {
     }
 
     pub fn role(&self, actor: &Actor) -> Option<FileRole> {
-        if actor.token.user() != self.viewer {
-            return None;
-        }
-        role_on(&actor.token, self.area, &self.levels())
+        self.role_along(actor, &self.levels())
     }
 
     /// Asks the policy for `op` on this node.
@@ -60,13 +90,16 @@ impl Located {
                 area: self.area,
                 path: self.levels(),
                 op,
+                guest: self.guest.is_some(),
             },
         )?)
     }
 
     pub fn entry(&self, actor: &Actor) -> Option<FileEntry> {
         let role = self.role(actor)?;
-        Some(FileEntry::from_row(self.node(), self.area, role))
+        let mut e = FileEntry::from_row(self.node(), self.area, role);
+        e.guest = self.guest.is_some();
+        Some(e)
     }
 }
 
@@ -160,10 +193,22 @@ impl Platform {
         Ok(out)
     }
 
-    /// A node the caller may see, with its path.
+    /// A node the caller may see, with its path: in the own school, or shared with the
+    /// caller by another school.
     pub async fn locate(&self, actor: &Actor, id: NodeId) -> Result<Located, DomainError> {
         let mut c = self.db.read().await?;
-        locate_in(&mut c, actor, id).await
+        match locate_in(&mut c, actor, id).await {
+            Err(DomainError::NotFound) => {}
+            found => return found,
+        }
+        for school in store::system_schools_of(&mut c, id).await? {
+            if school != actor.token.instance()
+                && let Ok(found) = locate_guest(&mut c, actor, school, id).await
+            {
+                return Ok(found);
+            }
+        }
+        Err(DomainError::NotFound)
     }
 
     /// A node the caller may see.
@@ -210,6 +255,7 @@ impl Platform {
             area,
             rows,
             viewer: actor.token.user(),
+            guest: None,
         };
         located.role(actor).ok_or(DomainError::NotFound)?;
         Ok(located)
@@ -232,15 +278,17 @@ impl Platform {
             only_created_by: (node.drop_box && role < FileRole::Coordinator)
                 .then(|| actor.token.user()),
         };
-        let keys = files::subject_keys(&actor.token);
+        let keys = folder.keys(actor);
         let mut c = self.db.read().await?;
-        let rows = store::children(&mut c, actor.token.instance(), node.id, &keys, filter).await?;
+        let rows = store::children(&mut c, folder.school(actor), node.id, &keys, filter).await?;
         let mut levels = folder.levels();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             levels.push(level_of(&row));
-            if let Some(r) = role_on(&actor.token, folder.area, &levels) {
-                out.push(FileEntry::from_row(&row, folder.area, r));
+            if let Some(r) = folder.role_along(actor, &levels) {
+                let mut e = FileEntry::from_row(&row, folder.area, r);
+                e.guest = folder.guest.is_some();
+                out.push(e);
             }
             levels.pop();
         }
@@ -252,12 +300,9 @@ impl Platform {
     pub fn file_breadcrumbs(&self, actor: &Actor, located: &Located) -> Vec<(NodeId, String)> {
         let mut levels = Vec::new();
         let mut out = Vec::new();
-        if located.viewer != actor.token.user() {
-            return out;
-        }
         for row in &located.rows {
             levels.push(level_of(row));
-            if role_on(&actor.token, located.area, &levels).is_some() {
+            if located.role_along(actor, &levels).is_some() {
                 out.push((row.id, super::display_name(row, located.area)));
             }
         }
@@ -298,6 +343,37 @@ pub(crate) async fn locate_in(
         area,
         rows,
         viewer: actor.token.user(),
+        guest: None,
+    };
+    located.role(actor).ok_or(DomainError::NotFound)?;
+    Ok(located)
+}
+
+/// Loads a node of another school that was shared with the caller by name. The Safe and
+/// the school's Informationen are never reachable this way.
+pub(crate) async fn locate_guest(
+    c: &mut impl AsConn,
+    actor: &Actor,
+    school: InstanceId,
+    id: NodeId,
+) -> Result<Located, DomainError> {
+    let keys = files::guest_keys(&actor.token);
+    let rows = store::path_to(c, school, id, &keys).await?;
+    let Some(first) = rows.first() else {
+        return Err(DomainError::NotFound);
+    };
+    if first.parent_id.is_some() || rows.iter().any(|r| r.deleted_at.is_some()) {
+        return Err(DomainError::NotFound);
+    }
+    let area = area_of(first)?;
+    if !matches!(area, Area::Own | Area::Teaching | Area::Staff) {
+        return Err(DomainError::NotFound);
+    }
+    let located = Located {
+        area,
+        rows,
+        viewer: actor.token.user(),
+        guest: Some(school),
     };
     located.role(actor).ok_or(DomainError::NotFound)?;
     Ok(located)

@@ -51,6 +51,12 @@ pub struct FileEntry {
     pub role: &'static str,
     pub drop_box: bool,
     pub inherits: bool,
+    /// The school that shared it, when it is another one than the caller's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub school: Option<String>,
+    /// Reached as a guest of another school (it can only be read).
+    #[serde(skip)]
+    pub guest: bool,
     #[serde(skip)]
     pub role_value: FileRole,
     #[serde(skip)]
@@ -81,6 +87,8 @@ impl FileEntry {
             role: role.as_str(),
             drop_box: row.drop_box,
             inherits: row.inherit,
+            school: None,
+            guest: false,
             role_value: role,
             area_value: area,
             blob: row.blob_sha.clone(),

@@ -129,7 +129,7 @@ impl UploadPiece {
 #[derive(Debug)]
 pub enum Appended {
     Partial(UploadStatus),
-    Done(UploadStatus, FileEntry),
+    Done(UploadStatus, Box<FileEntry>),
 }
 
 fn io_error(e: std::io::Error) -> DomainError {
@@ -260,7 +260,7 @@ impl Platform {
         if !matches!(stored, Err(DomainError::Internal(_))) {
             self.upload_drop(actor.token.instance(), row.id).await?;
         }
-        Ok(Appended::Done(status, stored?))
+        Ok(Appended::Done(status, Box::new(stored?)))
     }
 
     /// Gives up an upload: its row and what was staged go.

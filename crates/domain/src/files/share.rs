@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use schulhof_authz::Principal;
 use schulhof_authz::files::{self, FileOp, FileRole};
 use schulhof_store::files as store;
-use schulhof_store::{groups, users};
-use schulhof_types::{AccountType, FunctionRole, GroupId, UserId};
+use schulhof_store::{groups, instances, users};
+use schulhof_types::{AccountType, FunctionRole, GroupId, InstanceId, RightId, UserId};
 use serde::Serialize;
 
 use super::Located;
@@ -22,6 +22,23 @@ pub enum Subject {
     Group(GroupId),
     /// Every login of a kind (the admin's default rights).
     Kind(Principal),
+    /// A login of another school (needs files.*.share_cross; it only ever reads).
+    Guest {
+        user: UserId,
+        school: InstanceId,
+    },
+}
+
+impl Subject {
+    /// The key its grants carry.
+    pub fn key(&self) -> String {
+        match *self {
+            Subject::User(u) => files::user_key(u),
+            Subject::Group(g) => files::group_key(g),
+            Subject::Kind(p) => files::kind_key(p),
+            Subject::Guest { user, .. } => files::guest_key(user),
+        }
+    }
 }
 
 /// A grant on a node, for the sharing dialog.
@@ -29,7 +46,7 @@ pub enum Subject {
 pub struct GrantView {
     /// Stable key to remove it again (`u:…`, `g:…`, `t:lehrer`).
     pub key: String,
-    /// `user`, `group` or `kind`.
+    /// `user`, `group`, `kind` or `guest` (a login of another school).
     pub kind: &'static str,
     pub label: String,
     pub role: &'static str,
@@ -71,6 +88,7 @@ impl Platform {
                         group.map_or_else(|| "(gelöschte Gruppe)".to_owned(), |g| g.name),
                     )
                 }
+                ("x:", id) => ("guest", self.guest_label(&mut c, id).await?),
                 _ => ("kind", g.subject_key.trim_start_matches("t:").to_owned()),
             };
             out.push(GrantView {
@@ -112,16 +130,59 @@ impl Platform {
                 }
                 (files::kind_key(p), Some(p))
             }
+            Subject::Guest { user, school } => {
+                let guest = users::get(&mut c, school, user)
+                    .await?
+                    .ok_or(DomainError::NotFound)?;
+                if school == instance {
+                    return Err(DomainError::invalid(
+                        "subject",
+                        "Das ist die eigene Schule.",
+                    ));
+                }
+                if role != FileRole::Viewer {
+                    return Err(DomainError::invalid(
+                        "role",
+                        "Anmeldungen anderer Schulen können nur lesen.",
+                    ));
+                }
+                let target = principal_of(&guest)?;
+                drop(c);
+                let grant = node.check(actor, FileOp::ShareCross { role, target })?;
+                return self
+                    .record_grant(
+                        actor,
+                        node,
+                        grant.action().node,
+                        &files::guest_key(user),
+                        role,
+                    )
+                    .await;
+            }
         };
         drop(c);
         let grant = node.check(actor, FileOp::Share { role, target })?;
+        self.record_grant(actor, node, grant.action().node, &key, role)
+            .await
+    }
+
+    /// Stores a grant the policy allowed, and logs it.
+    async fn record_grant(
+        &self,
+        actor: &Actor,
+        node: &Located,
+        id: schulhof_types::NodeId,
+        key: &str,
+        role: FileRole,
+    ) -> Result<(), DomainError> {
+        let instance = actor.token.instance();
         let now = self.now();
         let mut tx = self.db.begin().await?;
         store::set_grant(
             &mut tx,
             instance,
-            grant.action().node,
-            &key,
+            id,
+            key,
             role.as_i64(),
             Some(actor.token.user()),
             now,
@@ -131,7 +192,11 @@ impl Platform {
             &mut tx,
             actor,
             now,
-            "file_share",
+            if key.starts_with("x:") {
+                "file_share_cross"
+            } else {
+                "file_share"
+            },
             node.node().id,
             &format!("{key} {}", role.as_str()),
         )
@@ -163,6 +228,15 @@ impl Platform {
         )?;
         if key.starts_with("t:") {
             node.check(actor, FileOp::ManageRights)?;
+        }
+        if key.starts_with("x:") {
+            // Coordinators may always take a share away; others need the cross-school right.
+            let any = FileOp::ShareCross {
+                role: FileRole::Viewer,
+                target: Principal::Person(AccountType::Lehrer),
+            };
+            node.check(actor, FileOp::ManageRights)
+                .or_else(|_| node.check(actor, any))?;
         }
         let now = self.now();
         let mut tx = self.db.begin().await?;
@@ -300,6 +374,18 @@ impl Platform {
         let name = name.trim();
         let instance = actor.token.instance();
         let mut c = self.db.read().await?;
+        if let Some((login, number)) = name.rsplit_once('@')
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+        {
+            let school = instances::find_by_number(&mut c, number).await?;
+            if school.as_ref().is_some_and(|s| s.id != instance) {
+                return self.guest_subject(actor, &mut c, login, school).await;
+            }
+            if let Some(u) = users::find_by_login(&mut c, instance, &login.to_lowercase()).await? {
+                return Ok(Subject::User(u.id));
+            }
+        }
         if let Some(g) = groups::find_by_name(&mut c, instance, name).await? {
             return Ok(Subject::Group(g.id));
         }
@@ -310,5 +396,70 @@ impl Platform {
             "subject",
             format!("Keine Gruppe und keine Anmeldung „{name}“ an dieser Schule."),
         ))
+    }
+
+    /// A login of another school as `login@schulnummer`. Only who may share across schools
+    /// may look logins of other schools up at all.
+    async fn guest_subject(
+        &self,
+        actor: &Actor,
+        c: &mut schulhof_store::Handle,
+        login: &str,
+        school: Option<instances::InstanceRow>,
+    ) -> Result<Subject, DomainError> {
+        let may = [
+            RightId::FilesOwnShareCross,
+            RightId::FilesTeachingShareCross,
+            RightId::FilesStaffShareCross,
+        ]
+        .into_iter()
+        .any(|r| actor.token.has(r));
+        if !may {
+            return Err(DomainError::invalid(
+                "subject",
+                "Mit Anmeldungen anderer Schulen dürfen Sie nicht teilen (Recht „schulübergreifend teilen“).",
+            ));
+        }
+        let school = school.ok_or(DomainError::NotFound)?;
+        let user = users::find_by_login(c, school.id, &login.to_lowercase())
+            .await?
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "subject",
+                    format!(
+                        "Keine Anmeldung „{login}“ an der Schule {}.",
+                        school.school_number
+                    ),
+                )
+            })?;
+        Ok(Subject::Guest {
+            user: user.id,
+            school: school.id,
+        })
+    }
+
+    /// "Name (login@schulnummer, Schule)" of a guest's grant key.
+    async fn guest_label(
+        &self,
+        c: &mut schulhof_store::Handle,
+        id: &str,
+    ) -> Result<String, DomainError> {
+        let gone = || "(gelöschte Anmeldung einer anderen Schule)".to_owned();
+        let Ok(id) = id.parse() else {
+            return Ok(gone());
+        };
+        let user = UserId(id);
+        for school in users::system_schools_of(c, user).await? {
+            if let (Some(u), Some(s)) = (
+                users::get(c, school, user).await?,
+                instances::get(c, school).await?,
+            ) {
+                return Ok(format!(
+                    "{} {} ({}@{}, {})",
+                    u.first_name, u.last_name, u.login, s.school_number, s.name
+                ));
+            }
+        }
+        Ok(gone())
     }
 }

@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 use schulhof_authz::files::{self, FileOp};
 use schulhof_store::files as store;
-use schulhof_store::users;
+use schulhof_store::{instances, users};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::locate::locate_in;
+use super::locate::{locate_guest, locate_in};
 use super::{FileEntry, Located};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
@@ -30,6 +30,10 @@ impl Platform {
         file: &Located,
     ) -> Result<Vec<VersionView>, DomainError> {
         file.check(actor, FileOp::Read)?;
+        if file.is_guest() {
+            // The history (and who wrote it) stays with the sharing school.
+            return Ok(Vec::new());
+        }
         let instance = actor.token.instance();
         let mut c = self.db.read().await?;
         let rows = store::versions(&mut c, instance, file.node().id).await?;
@@ -99,6 +103,19 @@ impl Platform {
             if let Ok(l) = locate_in(&mut c, actor, row.id).await
                 && let Some(e) = l.entry(actor)
             {
+                out.push(e);
+            }
+        }
+        // Shared by name from other schools: read-only, with the school's name.
+        let guest = files::guest_keys(&actor.token);
+        let key = files::guest_key(actor.token.user());
+        for (school, row) in store::system_guest_shares(&mut c, &guest, &key).await? {
+            if let Ok(l) = locate_guest(&mut c, actor, school, row.id).await
+                && let Some(mut e) = l.entry(actor)
+            {
+                e.school = instances::get(&mut c, school)
+                    .await?
+                    .map(|s| format!("{} ({})", s.name, s.school_number));
                 out.push(e);
             }
         }

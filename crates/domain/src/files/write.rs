@@ -215,6 +215,7 @@ impl Platform {
                     area: at.folder.area,
                     rows,
                     viewer: at.folder.viewer,
+                    guest: at.folder.guest,
                 };
                 // A file one cannot see must not be overwritten; it answers like a name clash.
                 file.check(actor, FileOp::Write).map_err(|e| match e {
@@ -320,6 +321,7 @@ impl Platform {
                     area: folder.area,
                     rows,
                     viewer: folder.viewer,
+                    guest: folder.guest,
                 }
                 .check(actor, FileOp::Write)?;
                 self.check_quota_in(&mut tx, actor, owner_of(&folder), size - row.size)
@@ -524,6 +526,12 @@ impl Platform {
     ) -> Result<FileEntry, DomainError> {
         check_name(to.name)?;
         node.check(actor, FileOp::Read)?;
+        if node.is_guest() {
+            return Err(DomainError::invalid(
+                "node",
+                "Was eine andere Schule teilt, wird hier gelesen und heruntergeladen, nicht kopiert.",
+            ));
+        }
         // Nothing leaves the Safe and nothing unsealed enters it.
         if node.area.is_safe() != to.folder.area.is_safe() {
             return Err(DomainError::Forbidden);

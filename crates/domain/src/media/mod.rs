@@ -61,7 +61,7 @@ impl Platform {
     ) -> Result<MediaMeta, DomainError> {
         file.check(actor, FileOp::Read)?;
         let mut c = self.db.read().await?;
-        Ok(store::meta(&mut c, actor.token.instance(), file.node().id)
+        Ok(store::meta(&mut c, file.school(actor), file.node().id)
             .await?
             .map(from_row)
             .unwrap_or_default())

@@ -47,3 +47,28 @@ pub async fn second_student(app: &TestApp, admin: &str) -> String {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
     ready_as(app, "100000", "ben", "ben-passwort-123").await
 }
+
+/// A second school with a teacher; returns the teacher's and the admin's cookies.
+pub async fn second_school(app: &TestApp) -> (String, String) {
+    app.platform
+        .system_create_school("200000", "Goethe-Gymnasium")
+        .await
+        .expect("create school");
+    app.platform
+        .system_set_password("200000", "admin", Some("admin-passwort-b"))
+        .await
+        .expect("set password");
+    let admin = ready_as(app, "200000", "admin", "admin-passwort-b").await;
+    let r = app
+        .call(
+            "POST",
+            "/api/v1/users",
+            &admin,
+            json!({ "first_name": "Lena", "last_name": "Lehmann", "account_type": "lehrer",
+                    "login": "lehrer", "password": "b-passwort-123" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    let teacher = ready_as(app, "200000", "lehrer", "b-passwort-123").await;
+    (teacher, admin)
+}

@@ -15,3 +15,6 @@ CREATE TABLE file_uploads (
 ) STRICT;
 CREATE INDEX file_uploads_by_user ON file_uploads (instance_id, user_id);
 CREATE INDEX file_uploads_by_expiry ON file_uploads (expires_at);
+
+-- Shares with logins of other schools (`x:<login id>`), looked up by the guest.
+CREATE INDEX file_grants_by_guest ON file_grants (subject_key) WHERE subject_kind = 'x';

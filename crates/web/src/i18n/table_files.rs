@@ -270,8 +270,8 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "files.share.subject_hint",
-        "Zum Beispiel eine Klasse wie „5a“ oder einen Benutzernamen wie „lena.lehmann“.",
-        "For example a class such as “5a” or a user name such as “lena.lehmann”.",
+        "Zum Beispiel eine Klasse wie „5a“ oder einen Benutzernamen wie „lena.lehmann“. Personen anderer Schulen (nur lesen, mit dem Recht dazu): Benutzername@Schulnummer, etwa „lena.lehmann@200000“.",
+        "For example a class such as “5a” or a user name such as “lena.lehmann”. People of other schools (read only, with the right to do so): user name@school number, e.g. “lena.lehmann@200000”.",
     ),
     ("files.share.add", "Freigeben", "Share"),
     (
@@ -281,6 +281,12 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("files.grant.user", "Person", "Person"),
     ("files.grant.group", "Gruppe", "Group"),
+    (
+        "files.grant.guest",
+        "Person einer anderen Schule (nur lesen)",
+        "Person of another school (read only)",
+    ),
+    ("files.from_school", "– geteilt von", "– shared by"),
     (
         "files.grant.kind",
         "Alle dieser Art",

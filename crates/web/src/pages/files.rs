@@ -50,6 +50,8 @@ pub struct EntryRow {
     pub delete_href: Option<String>,
     /// The Safe's online editor, for its documents.
     pub edit_href: Option<String>,
+    /// The other school that shared it.
+    pub school: Option<String>,
 }
 
 pub fn parse_node(id: &str) -> Option<NodeId> {
@@ -155,9 +157,11 @@ pub fn entry_row_at(tr: Tr, e: &FileEntry, back: &str, prefix: &str) -> EntryRow
         modified: when(tr, e.modified_at),
         modified_iso: e.modified_at.to_rfc3339(),
         rename_href: may_rename.then(|| format!("{href}/umbenennen?zurueck={back}")),
-        move_href: (!e.is_root() && prefix == "/dateien").then(|| format!("{href}/verschieben")),
+        move_href: (!e.is_root() && prefix == "/dateien" && !e.guest)
+            .then(|| format!("{href}/verschieben")),
         delete_href: may_delete.then(|| format!("{href}/loeschen")),
         edit_href: None,
+        school: e.school.clone(),
     }
 }
 

@@ -25,6 +25,7 @@ macro_rules! on_both_backends {
 mod account;
 mod admin;
 mod files;
+mod files_cross;
 mod groups;
 mod import;
 mod lifecycle;
