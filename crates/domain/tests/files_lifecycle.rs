@@ -325,7 +325,74 @@ async fn app_passwords_open_webdav_and_are_revocable(db: Db) {
     assert!(s.platform.app_password_create(&t, " ").await.is_err());
 }
 
+async fn version_count(s: &School, a: &schulhof_domain::identity::Actor) -> usize {
+    let file = s
+        .platform
+        .locate_path(a, Area::Own, &["a.bin"])
+        .await
+        .expect("file");
+    s.platform
+        .file_versions(a, &file)
+        .await
+        .expect("versions")
+        .len()
+}
+
+/// Versions count toward the quota, so overwriting cannot store more than the quota
+/// allows; the file's oldest versions give way when room is short.
+async fn versions_count_toward_the_quota_and_give_way_when_it_is_short(db: Db) {
+    let quotas = FileQuotas {
+        schueler: 1000,
+        ..FileQuotas::default()
+    };
+    let s = school(db, "123457", quotas).await;
+    let anna = s.user("anna").await;
+    let own = s.area(&anna, Area::Own).await;
+    s.put(&anna, &own, "a.bin", &[1u8; 400])
+        .await
+        .expect("first");
+    s.put(&anna, &own, "a.bin", &[2u8; 400])
+        .await
+        .expect("second");
+    assert_eq!(
+        s.platform.file_usage(&anna).await.expect("usage").used,
+        800,
+        "the version counts"
+    );
+    assert_eq!(version_count(&s, &anna).await, 1);
+    // A third content: the oldest version gives way, the previous one stays.
+    s.put(&anna, &own, "a.bin", &[3u8; 400])
+        .await
+        .expect("third");
+    assert_eq!(s.platform.file_usage(&anna).await.expect("usage").used, 800);
+    assert_eq!(version_count(&s, &anna).await, 1);
+    // Room only without any version: the content is replaced, no version is kept.
+    s.put(&anna, &own, "a.bin", &[4u8; 700])
+        .await
+        .expect("fourth");
+    assert_eq!(s.platform.file_usage(&anna).await.expect("usage").used, 700);
+    assert_eq!(version_count(&s, &anna).await, 0);
+    // Overwriting a hundred times never stores more than the quota.
+    for i in 0..100u8 {
+        s.put(&anna, &own, "a.bin", &[i; 500])
+            .await
+            .expect("overwrite");
+        assert!(s.platform.file_usage(&anna).await.expect("usage").used <= 1000);
+    }
+    let over = s.put(&anna, &own, "a.bin", &[9u8; 1001]).await;
+    assert!(
+        matches!(over, Err(DomainError::QuotaExceeded(_))),
+        "{over:?}"
+    );
+    let other = s.put(&anna, &own, "b.bin", &[9u8; 600]).await;
+    assert!(
+        matches!(other, Err(DomainError::QuotaExceeded(_))),
+        "{other:?}"
+    );
+}
+
 backend_tests!(
+    versions_count_toward_the_quota_and_give_way_when_it_is_short,
     links_open_exactly_what_their_creator_may_share,
     deleting_a_login_deletes_its_files,
     unreferenced_contents_are_collected,

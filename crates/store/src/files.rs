@@ -403,8 +403,8 @@ pub async fn system_expired_trash(
         .collect())
 }
 
-/// Bytes of file content charged to `owner` (own area, trash included), or to the whole
-/// school when `owner` is `None`.
+/// Bytes of file content charged to `owner` (own area, trash and earlier versions
+/// included), or to the whole school when `owner` is `None`.
 pub async fn usage(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -412,13 +412,47 @@ pub async fn usage(
 ) -> Result<i64, StoreError> {
     let (sum,): (Option<i64>,) = match owner {
         Some(o) => on!(c, c => sqlx::query_as(
-            "SELECT CAST(SUM(size) AS BIGINT) FROM file_nodes WHERE instance_id = $1 AND owner_id = $2")
+            "SELECT CAST(SUM(size) AS BIGINT) FROM (
+                SELECT size FROM file_nodes WHERE instance_id = $1 AND owner_id = $2
+                UNION ALL
+                SELECT v.size FROM file_versions v JOIN file_nodes n
+                    ON n.instance_id = v.instance_id AND n.id = v.node_id
+                WHERE v.instance_id = $1 AND n.owner_id = $2) x")
             .bind(instance.0).bind(o).fetch_one(&mut *c).await)?,
         None => on!(c, c => sqlx::query_as(
-            "SELECT CAST(SUM(size) AS BIGINT) FROM file_nodes WHERE instance_id = $1")
+            "SELECT CAST(SUM(size) AS BIGINT) FROM (
+                SELECT size FROM file_nodes WHERE instance_id = $1
+                UNION ALL
+                SELECT size FROM file_versions WHERE instance_id = $1) x")
             .bind(instance.0).fetch_one(&mut *c).await)?,
     };
     Ok(sum.unwrap_or(0))
+}
+
+/// Bytes the earlier versions of a file hold.
+pub async fn versions_size(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    node: NodeId,
+) -> Result<i64, StoreError> {
+    let (sum,): (Option<i64>,) = on!(c, c => sqlx::query_as(
+        "SELECT CAST(SUM(size) AS BIGINT) FROM file_versions WHERE instance_id = $1 AND node_id = $2")
+        .bind(instance.0).bind(node.0).fetch_one(&mut *c).await)?;
+    Ok(sum.unwrap_or(0))
+}
+
+/// Drops the oldest version of a file; false when it has none.
+pub async fn drop_oldest_version(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    node: NodeId,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "DELETE FROM file_versions WHERE instance_id = $1 AND id = (
+            SELECT id FROM file_versions WHERE instance_id = $1 AND node_id = $2
+            ORDER BY modified_at, id LIMIT 1)")
+        .bind(instance.0).bind(node.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }
 
 /// Every blob still referenced by a node or a version, of all schools.

@@ -196,11 +196,16 @@ impl Platform {
         )
         .await?;
         drop(c);
-        // A new version replaces the old content: its size is credited back.
-        let replaced = existing
-            .as_ref()
-            .filter(|r| !r.is_dir)
-            .map_or(0, |r| r.size.max(0) as u64);
+        // A new version may take the place of the old content and its versions (they give
+        // way when the quota is short, see `finish_upload`).
+        let replaced = match existing.as_ref().filter(|r| !r.is_dir) {
+            Some(r) => {
+                let mut c = self.db.read().await?;
+                let versions = store::versions_size(&mut c, actor.token.instance(), r.id).await?;
+                (r.size.max(0) + versions.max(0)) as u64
+            }
+            None => 0,
+        };
         match existing {
             Some(row) if row.is_dir => {
                 return Err(DomainError::conflict(
@@ -324,19 +329,36 @@ impl Platform {
                     guest: folder.guest,
                 }
                 .check(actor, FileOp::Write)?;
-                self.check_quota_in(&mut tx, actor, owner_of(&folder), size - row.size)
+                let owner = owner_of(&folder);
+                if self
+                    .make_room_for_version(&mut tx, actor, owner, &row, size)
+                    .await?
+                {
+                    store::set_content(
+                        &mut tx,
+                        instance,
+                        row.id,
+                        &blob.sha256,
+                        size,
+                        mime.as_deref(),
+                        actor.token.user(),
+                        self.now(),
+                    )
                     .await?;
-                store::set_content(
-                    &mut tx,
-                    instance,
-                    row.id,
-                    &blob.sha256,
-                    size,
-                    mime.as_deref(),
-                    actor.token.user(),
-                    self.now(),
-                )
-                .await?;
+                } else {
+                    self.check_quota_in(&mut tx, actor, owner, size - row.size)
+                        .await?;
+                    store::replace_content(
+                        &mut tx,
+                        instance,
+                        row.id,
+                        &blob.sha256,
+                        size,
+                        actor.token.user(),
+                        self.now(),
+                    )
+                    .await?;
+                }
                 row.id
             }
             None => {
@@ -373,6 +395,30 @@ impl Platform {
         let located = locate_in(&mut tx, actor, id).await?;
         tx.commit().await?;
         located.entry(actor).ok_or(DomainError::NotFound)
+    }
+
+    /// Whether the old content of `row` can stay as a version beside `size` new bytes:
+    /// versions count toward the quota, so the file's oldest ones give way while it is
+    /// short. False when even without any version there is no room for keeping one.
+    async fn make_room_for_version(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        owner: Uuid,
+        row: &store::NodeRow,
+        size: i64,
+    ) -> Result<bool, DomainError> {
+        loop {
+            match self.check_quota_in(tx, actor, owner, size).await {
+                Ok(()) => return Ok(true),
+                Err(DomainError::QuotaExceeded(_)) => {
+                    if !store::drop_oldest_version(tx, actor.token.instance(), row.id).await? {
+                        return Ok(false);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Replaces a file's content with a finished upload without keeping a version.
