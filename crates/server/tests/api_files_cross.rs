@@ -96,7 +96,7 @@ async fn a_teacher_shares_a_folder_with_a_teacher_of_another_school_to_read(db: 
     assert_eq!(shared.len(), 1, "{}", overview.json);
     assert_eq!(shared[0]["name"], "Austausch");
     assert_eq!(shared[0]["role"], "viewer");
-    assert!(str_of(&shared[0], "school").contains("(100000)"));
+    assert!(str_of(&shared[0], "shared_by").contains("(100000)"));
     let listing = app.get(&format!("/api/v1/files/{folder}"), &guest).await;
     assert_eq!(listing.status, StatusCode::OK, "{}", listing.json);
     assert_eq!(listing.json["children"][0]["name"], "plan.txt");

@@ -51,9 +51,9 @@ pub struct FileEntry {
     pub role: &'static str,
     pub drop_box: bool,
     pub inherits: bool,
-    /// The school that shared it, when it is another one than the caller's.
+    /// Who shared it with the caller ("Mit mir geteilt"): the owner, or the other school.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub school: Option<String>,
+    pub shared_by: Option<String>,
     /// Reached as a guest of another school (it can only be read).
     #[serde(skip)]
     pub guest: bool,
@@ -87,7 +87,7 @@ impl FileEntry {
             role: role.as_str(),
             drop_box: row.drop_box,
             inherits: row.inherit,
-            school: None,
+            shared_by: None,
             guest: false,
             role_value: role,
             area_value: area,

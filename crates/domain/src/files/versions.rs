@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use schulhof_authz::files::{self, FileOp};
 use schulhof_store::files as store;
 use schulhof_store::{instances, users};
+use schulhof_types::UserId;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -101,8 +102,11 @@ impl Platform {
         let mut out = Vec::new();
         for row in rows {
             if let Ok(l) = locate_in(&mut c, actor, row.id).await
-                && let Some(e) = l.entry(actor)
+                && let Some(mut e) = l.entry(actor)
             {
+                e.shared_by = users::get(&mut c, actor.token.instance(), UserId(row.owner_id))
+                    .await?
+                    .map(|u| format!("{} {}", u.first_name, u.last_name));
                 out.push(e);
             }
         }
@@ -113,7 +117,7 @@ impl Platform {
             if let Ok(l) = locate_guest(&mut c, actor, school, row.id).await
                 && let Some(mut e) = l.entry(actor)
             {
-                e.school = instances::get(&mut c, school)
+                e.shared_by = instances::get(&mut c, school)
                     .await?
                     .map(|s| format!("{} ({})", s.name, s.school_number));
                 out.push(e);

@@ -286,7 +286,7 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
         "Person einer anderen Schule (nur lesen)",
         "Person of another school (read only)",
     ),
-    ("files.from_school", "– geteilt von", "– shared by"),
+    ("files.shared_by", "– geteilt von", "– shared by"),
     (
         "files.grant.kind",
         "Alle dieser Art",

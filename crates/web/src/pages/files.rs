@@ -50,8 +50,8 @@ pub struct EntryRow {
     pub delete_href: Option<String>,
     /// The Safe's online editor, for its documents.
     pub edit_href: Option<String>,
-    /// The other school that shared it.
-    pub school: Option<String>,
+    /// Who shared it (in "Mit mir geteilt").
+    pub shared_by: Option<String>,
 }
 
 pub fn parse_node(id: &str) -> Option<NodeId> {
@@ -161,7 +161,7 @@ pub fn entry_row_at(tr: Tr, e: &FileEntry, back: &str, prefix: &str) -> EntryRow
             .then(|| format!("{href}/verschieben")),
         delete_href: may_delete.then(|| format!("{href}/loeschen")),
         edit_href: None,
-        school: e.school.clone(),
+        shared_by: e.shared_by.clone(),
     }
 }
 

@@ -259,6 +259,10 @@ async fn a_folder_shared_with_the_class_reaches_the_student_read_only(app: App) 
     let overview = app.get("/dateien", &student).await;
     let shared = &overview.body[overview.body.find("Mit mir geteilt").expect("section")..];
     assert!(shared.contains("Mathe 5a"), "{shared}");
+    assert!(
+        shared.contains("– geteilt von"),
+        "who shared it is named: {shared}"
+    );
     let page = app.get(&folder, &student).await;
     page.assert(StatusCode::OK)
         .has("<h1>Mathe 5a</h1>")
