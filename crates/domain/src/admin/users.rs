@@ -45,6 +45,9 @@ pub struct UserCard {
     /// Every right in effect, with defaults and group grants.
     pub rights: Vec<RightId>,
     pub editable: bool,
+    /// The login's file storage (used, quota) and the school's, for the user administration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage: Option<crate::files::Usage>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -135,6 +138,13 @@ impl Platform {
             Some(h) => users::get(&mut c, instance, h).await?.map(|u| u.login),
             None => None,
         };
+        // How much space a login uses is administration data, not its content.
+        let editable = actor.token.has(RightId::AdminUsers);
+        let storage = if editable {
+            Some(self.usage_in(&mut c, instance, user.id, principal).await?)
+        } else {
+            None
+        };
         Ok(UserCard {
             summary: summary(&user),
             external_mail: user.external_mail.clone(),
@@ -142,7 +152,8 @@ impl Platform {
             groups: groups.into_iter().map(|g| g.name).collect(),
             granted: direct.iter().filter_map(|r| RightId::parse(r)).collect(),
             rights,
-            editable: actor.token.has(RightId::AdminUsers),
+            editable,
+            storage,
         })
     }
 

@@ -90,6 +90,12 @@ fn facts(tr: Tr, card: &UserCard) -> Vec<(&'static str, String)> {
             .to_owned(),
         ),
     ];
+    if let Some(u) = card.storage {
+        v.push((
+            tr.t("files.storage"),
+            super::files::usage_text(tr, u.used, u.quota),
+        ));
+    }
     if s.function_role.is_some() {
         v.push((
             tr.t("field.holder"),

@@ -204,6 +204,8 @@ async fn only_grantable_rights_are_offered_and_others_are_refused_clearly() {
     let admin = app.ready("admin").await;
     let card = app.get("/verwaltung/benutzer/schueler", &admin).await;
     card.assert(StatusCode::OK)
+        .has("<dt>Speicherplatz</dt>")
+        .has("0 B von 1 GB belegt")
         .has(r#"name="right" value="mail.external""#)
         .lacks(r#"value="mail.forward""#)
         .lacks(r#"value="news.read""#);
