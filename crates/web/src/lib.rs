@@ -26,7 +26,7 @@ use pages::{
     account, app_passwords, audit, consent, deletion, files, files_move, files_node, files_share,
     files_trash, files_write, group_admin, group_detail, home, import, import_result, import_run,
     lang, link_visit, links, login, media, mine, password_change, safe, safe_editor, safe_node,
-    school_year, user_card, user_rights, users,
+    safe_password, safe_rename, school_year, user_card, user_rights, users,
 };
 
 /// The page routes; the server merges them next to `/api/v1`.
@@ -200,6 +200,10 @@ fn safe_routes() -> Router<AppState> {
             "/safe/passwoerter",
             get(safe::passwords).post(safe::generate),
         )
+        .route(
+            "/safe/passwort",
+            get(safe_password::show).post(safe_password::change),
+        )
         .route("/safe/papierkorb", get(safe_node::trash))
         .route(
             "/safe/papierkorb/{id}/wiederherstellen",
@@ -220,6 +224,10 @@ fn safe_routes() -> Router<AppState> {
         .route(
             "/safe/{id}/versionen/{version}/wiederherstellen",
             post(safe_node::restore_version),
+        )
+        .route(
+            "/safe/{id}/umbenennen",
+            get(safe_rename::rename_form).post(safe_rename::rename),
         )
         .route("/safe/{id}/freigaben", post(safe_node::share))
         .route("/safe/{id}/bearbeiten", get(safe_editor::edit))

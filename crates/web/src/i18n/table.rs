@@ -601,6 +601,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("ok.favourite_off", "Aus den Favoriten entfernt.", "Removed from the favourites."),
     ("ok.safe_opened", "Der Safe ist geöffnet.", "The Safe is open."),
     ("ok.safe_locked", "Der Safe ist gesperrt.", "The Safe is locked."),
+    ("ok.safe_password_changed", "Ihr Safe-Passwort ist geändert.", "Your Safe password has been changed."),
     ("ok.doc_created", "Das Dokument ist angelegt.", "The document has been created."),
     ("ok.doc_saved", "Das Dokument ist gespeichert.", "The document has been saved."),
     ("error.code.safe_locked", "Bitte öffnen Sie zuerst den Safe mit Ihrem Safe-Passwort.", "Please open the Safe with your Safe password first."),

@@ -685,6 +685,46 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
         "Weiteres Safe-Passwort erzeugen",
         "Generate another Safe password",
     ),
+    (
+        "safe.own_password.link",
+        "Safe-Passwort ändern",
+        "Change the Safe password",
+    ),
+    (
+        "safe.own_password.title",
+        "Safe-Passwort ändern",
+        "Change the Safe password",
+    ),
+    (
+        "safe.own_password.lead",
+        "Legen Sie ein eigenes Safe-Passwort fest. Es ersetzt das bisherige; Ihr Anmeldepasswort bleibt, wie es ist.",
+        "Choose a Safe password of your own. It replaces the current one; your login password stays as it is.",
+    ),
+    (
+        "safe.own_password.new",
+        "Neues Safe-Passwort",
+        "New Safe password",
+    ),
+    (
+        "safe.own_password.repeat",
+        "Neues Safe-Passwort wiederholen",
+        "Repeat the new Safe password",
+    ),
+    (
+        "safe.own_password.rules",
+        "Mindestens 10 Zeichen; am besten ein anderes als Ihr Anmeldepasswort.",
+        "At least 10 characters; best not the same as your login password.",
+    ),
+    (
+        "safe.own_password.mismatch",
+        "Die beiden neuen Safe-Passwörter stimmen nicht überein.",
+        "The two new Safe passwords do not match.",
+    ),
+    (
+        "safe.own_password.button",
+        "Safe-Passwort ändern",
+        "Change the Safe password",
+    ),
     ("safe.doc.new", "Neues Dokument", "New document"),
     ("safe.doc.title", "Titel", "Title"),
     (

@@ -29,6 +29,8 @@ pub mod password_change;
 pub mod safe;
 pub mod safe_editor;
 pub mod safe_node;
+pub mod safe_password;
+pub mod safe_rename;
 pub mod school_year;
 pub mod user_card;
 pub mod user_rights;

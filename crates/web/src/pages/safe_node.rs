@@ -1,7 +1,8 @@
 //! `/safe/{id}`: a folder or file of the opened Safe, with the same forms as the file
 //! manager (upload, new folder, new document, delete, versions, rights in the common area),
-//! all acting as the Safe's actor. Uploads are sealed by the service; downloads unseal as
-//! they stream. The own Safe area shares nothing: the page offers no sharing there.
+//! all acting as the Safe's actor; renaming is in [`super::safe_rename`]. Uploads are sealed
+//! by the service; downloads unseal as they stream. The own Safe area shares nothing: the
+//! page offers no sharing there.
 
 use askama::Template;
 use axum::Form;
@@ -34,6 +35,7 @@ use crate::pages::files_write::store_uploads;
 use crate::pages::safe::{SAFE, locate_safe, open_safe, safe_href};
 use crate::pages::views::ConfirmPage;
 use crate::render;
+use crate::url;
 
 #[derive(Template)]
 #[template(path = "safe_folder.html")]
@@ -52,6 +54,7 @@ struct FolderPage {
     trash_href: String,
     share: Option<ShareView>,
     alert: Option<String>,
+    rename_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -69,6 +72,7 @@ struct FilePage {
     delete_href: Option<String>,
     share: Option<ShareView>,
     alert: Option<String>,
+    rename_href: Option<String>,
 }
 
 /// Whether the editor opens a file: the documents it writes are `.html`.
@@ -167,8 +171,6 @@ async fn folder_page(
         .iter()
         .map(|e| {
             let mut row = entry_row_at(tr, e, &base, SAFE);
-            // Renaming is the file manager's; the Safe keeps to the essentials.
-            row.rename_href = None;
             row.edit_href = is_document(e).then(|| format!("{}/bearbeiten", safe_href(e.id)));
             row
         })
@@ -181,6 +183,8 @@ async fn folder_page(
         rows,
         delete_href: (!entry.is_root() && role >= FileRole::Coordinator)
             .then(|| format!("{base}/loeschen")),
+        rename_href: (!entry.is_root() && role >= FileRole::Coordinator)
+            .then(|| format!("{base}/umbenennen?zurueck={}", url::encode(&base))),
         trash_href: format!("{SAFE}/papierkorb?bereich={}", entry.area),
         alert: unplaced(failure, &shown),
         upload,
@@ -236,6 +240,8 @@ async fn file_page(
             .filter(|f| f.form == "versions")
             .map(|f| f.message.clone()),
         delete_href: (role >= FileRole::Coordinator).then(|| format!("{base}/loeschen")),
+        rename_href: (role >= FileRole::Contributor)
+            .then(|| format!("{base}/umbenennen?zurueck={}", url::encode(&base))),
         alert: unplaced(failure, &shown),
         share,
         base,
@@ -383,7 +389,7 @@ pub async fn upload(
 }
 
 /// The folder above a node the Safe's actor may see, else the Safe's page.
-fn parent_href(state: &AppState, safe: &Actor, node: &Located) -> String {
+pub fn parent_href(state: &AppState, safe: &Actor, node: &Located) -> String {
     let Some(parent) = node.node().parent_id else {
         return SAFE.to_owned();
     };

@@ -33,6 +33,7 @@ mod links;
 mod login;
 mod media;
 mod safe;
+mod safe_pages;
 mod teacher;
 
 use std::sync::Arc;

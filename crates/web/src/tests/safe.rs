@@ -17,7 +17,7 @@ on_both_backends!(
 );
 
 #[track_caller]
-fn no_store(r: &Resp) {
+pub(super) fn no_store(r: &Resp) {
     assert_eq!(
         r.headers
             .get(header::CACHE_CONTROL)
@@ -28,7 +28,7 @@ fn no_store(r: &Resp) {
 }
 
 /// The Schulleitung generates a Safe password for `login`; returns it.
-async fn safe_password(app: &App, head: &str, login: &str) -> String {
+pub(super) async fn safe_password(app: &App, head: &str, login: &str) -> String {
     let r = app
         .post("/safe/passwoerter", head, &[("login", login)])
         .await;
@@ -39,7 +39,7 @@ async fn safe_password(app: &App, head: &str, login: &str) -> String {
 }
 
 /// Opens the Safe of a session with its Safe password.
-async fn unlock(app: &App, cookie: &str, password: &str) {
+pub(super) async fn unlock(app: &App, cookie: &str, password: &str) {
     let r = app
         .post(
             "/safe/oeffnen",
@@ -52,7 +52,7 @@ async fn unlock(app: &App, cookie: &str, password: &str) {
 }
 
 /// The page of a Safe area, from the Safe's tiles.
-async fn safe_area(app: &App, cookie: &str, title: &str) -> String {
+pub(super) async fn safe_area(app: &App, cookie: &str, title: &str) -> String {
     let page = app.get("/safe", cookie).await;
     page.assert(StatusCode::OK);
     href_before(
