@@ -6,6 +6,7 @@
 //! nothing. [`Blobs`] is the store: a local directory ([`LocalBlobs`]) or an S3-compatible
 //! bucket ([`S3Blobs`]), both behind the same API ([`BlobWriter`], [`BlobReader`]).
 
+mod disk;
 mod s3;
 mod sealed;
 
@@ -15,11 +16,13 @@ pub use sealed::{SealKey, SealingWriter, open_sealed};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, SystemTime};
 
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncWriteExt, ReadBuf};
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, ReadBuf};
+
+use disk::{DiskReader, DiskWriter};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -103,7 +106,9 @@ impl Blobs {
             Blobs::Local(b) => {
                 let file = b.open_read(sha256).await?;
                 let size = file.metadata().await?.len();
-                Ok(BlobReader(Reader::Local { file, size }))
+                let file = file.into_std().await;
+                let reader = DiskReader::open(file, b.path_of(sha256)?, size).await;
+                Ok(BlobReader(Reader::Local(reader)))
             }
             Blobs::S3(b) => Ok(BlobReader(Reader::S3(b.open_read(sha256).await?))),
         }
@@ -190,14 +195,11 @@ impl LocalBlobs {
             .root
             .join("tmp")
             .join(uuid::Uuid::now_v7().simple().to_string());
-        // Network reads arrive in small pieces; each tokio file write is a trip to the
-        // blocking pool, so writes are gathered into 1 MiB.
-        let file =
-            tokio::io::BufWriter::with_capacity(1 << 20, tokio::fs::File::create(&tmp).await?);
+        let file = tokio::fs::File::create(&tmp).await?.into_std().await;
         let sink = LocalSink {
             store: self.clone(),
+            file: Some(DiskWriter::new(file, tmp.clone())),
             tmp: Some(tmp),
-            file: Some(file),
         };
         Ok(BlobWriter::new(Sink::Local(sink), limit))
     }
@@ -312,13 +314,12 @@ async fn subdirs(dir: &Path) -> Result<Vec<PathBuf>, BlobError> {
     Ok(out)
 }
 
-/// Content being written: hashed on the way, made visible under its address only by
-/// [`BlobWriter::finish`]. Dropped unfinished, it leaves nothing visible and removes its
-/// temporary data (for S3 in a spawned task; [`BlobWriter::abort`] waits for it).
+/// Content being written: hashed on the way (by its sink), made visible under its address
+/// only by [`BlobWriter::finish`]. Dropped unfinished, it leaves nothing visible and removes
+/// its temporary data (for S3 in a spawned task; [`BlobWriter::abort`] waits for it).
 #[derive(Debug)]
 pub struct BlobWriter {
     sink: Sink,
-    hasher: Sha256,
     size: u64,
     limit: u64,
     /// A write failed: the stored bytes may no longer match the hash, so nothing is finished.
@@ -335,7 +336,6 @@ impl BlobWriter {
     fn new(sink: Sink, limit: u64) -> Self {
         Self {
             sink,
-            hasher: Sha256::new(),
             size: 0,
             limit,
             failed: false,
@@ -352,7 +352,6 @@ impl BlobWriter {
         if self.failed {
             return Err(failed_before());
         }
-        self.hasher.update(bytes);
         let written = match &mut self.sink {
             Sink::Local(s) => s.write(bytes).await,
             Sink::S3(s) => s.write(bytes).await,
@@ -374,16 +373,10 @@ impl BlobWriter {
         if self.failed {
             return Err(failed_before());
         }
-        let sha256: String = self
-            .hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        match self.sink {
-            Sink::Local(s) => s.finish(&sha256).await?,
-            Sink::S3(s) => s.finish(&sha256).await?,
-        }
+        let sha256 = match self.sink {
+            Sink::Local(s) => s.finish().await?,
+            Sink::S3(s) => s.finish().await?,
+        };
         Ok(BlobRef {
             sha256,
             size: self.size,
@@ -414,6 +407,15 @@ impl BlobWriter {
     }
 }
 
+/// A SHA-256 as a content id.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    use std::fmt::Write;
+    digest.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 fn failed_before() -> BlobError {
     BlobError::Io(io::Error::other(
         "an earlier write into this content failed",
@@ -425,28 +427,27 @@ fn failed_before() -> BlobError {
 struct LocalSink {
     store: LocalBlobs,
     tmp: Option<PathBuf>,
-    file: Option<tokio::io::BufWriter<tokio::fs::File>>,
+    file: Option<DiskWriter>,
 }
 
 impl LocalSink {
     async fn write(&mut self, bytes: &[u8]) -> Result<(), BlobError> {
         match self.file.as_mut() {
-            Some(f) => Ok(f.write_all(bytes).await?),
+            Some(f) => Ok(f.write(bytes).await?),
             None => Err(BlobError::NotFound),
         }
     }
 
-    async fn finish(mut self, sha256: &str) -> Result<(), BlobError> {
-        let mut file = self.file.take().ok_or(BlobError::NotFound)?;
-        file.flush().await?;
-        file.get_mut().sync_all().await?;
-        drop(file);
+    /// Makes the file durable and moves it to its address, which it returns.
+    async fn finish(mut self) -> Result<String, BlobError> {
+        let file = self.file.take().ok_or(BlobError::NotFound)?;
+        let sha256 = hex(&file.finish().await?);
         let tmp = self.tmp.take().ok_or(BlobError::NotFound)?;
-        if let Err(e) = self.store.place(&tmp, sha256).await {
+        if let Err(e) = self.store.place(&tmp, &sha256).await {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
-        Ok(())
+        Ok(sha256)
     }
 }
 
@@ -465,7 +466,7 @@ pub struct BlobReader(Reader);
 
 #[derive(Debug)]
 enum Reader {
-    Local { file: tokio::fs::File, size: u64 },
+    Local(DiskReader),
     S3(S3Reader),
 }
 
@@ -473,9 +474,43 @@ impl BlobReader {
     /// Size of the content in bytes.
     pub fn size(&self) -> u64 {
         match &self.0 {
-            Reader::Local { size, .. } => *size,
+            Reader::Local(r) => r.size(),
             Reader::S3(r) => r.size(),
         }
+    }
+}
+
+impl BlobReader {
+    /// Up to `max` bytes from the current position, without copying when they come from
+    /// the local disk; empty at the end.
+    pub async fn chunk(&mut self, max: usize) -> io::Result<Bytes> {
+        match &mut self.0 {
+            Reader::Local(r) => std::future::poll_fn(|cx| r.poll_chunk(cx, max)).await,
+            Reader::S3(r) => {
+                let mut buf = BytesMut::with_capacity(max);
+                r.read_buf(&mut buf).await?;
+                Ok(buf.freeze())
+            }
+        }
+    }
+
+    /// The next `len` bytes (or fewer, at the end) as a stream of chunks, for a response body.
+    pub fn into_stream(mut self, len: u64) -> impl futures_util::Stream<Item = io::Result<Bytes>> {
+        if let Reader::Local(r) = &mut self.0 {
+            r.limit(len);
+        }
+        futures_util::stream::try_unfold((self, len), |(mut reader, left)| async move {
+            if left == 0 {
+                return Ok(None);
+            }
+            let want = usize::try_from(left).unwrap_or(usize::MAX).min(disk::PIECE);
+            let chunk = reader.chunk(want).await?;
+            if chunk.is_empty() {
+                return Ok(None);
+            }
+            let left = left - chunk.len() as u64;
+            Ok(Some((chunk, (reader, left))))
+        })
     }
 }
 
@@ -486,7 +521,11 @@ impl AsyncRead for BlobReader {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         match &mut self.get_mut().0 {
-            Reader::Local { file, .. } => Pin::new(file).poll_read(cx, buf),
+            Reader::Local(r) => {
+                let chunk = ready!(r.poll_chunk(cx, buf.remaining()))?;
+                buf.put_slice(&chunk);
+                Poll::Ready(Ok(()))
+            }
             Reader::S3(r) => Pin::new(r).poll_read(cx, buf),
         }
     }
@@ -495,14 +534,14 @@ impl AsyncRead for BlobReader {
 impl AsyncSeek for BlobReader {
     fn start_seek(self: Pin<&mut Self>, position: io::SeekFrom) -> io::Result<()> {
         match &mut self.get_mut().0 {
-            Reader::Local { file, .. } => Pin::new(file).start_seek(position),
+            Reader::Local(r) => r.start_seek(position),
             Reader::S3(r) => Pin::new(r).start_seek(position),
         }
     }
 
     fn poll_complete(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
         match &mut self.get_mut().0 {
-            Reader::Local { file, .. } => Pin::new(file).poll_complete(cx),
+            Reader::Local(r) => r.poll_seek(cx),
             Reader::S3(r) => Pin::new(r).poll_complete(cx),
         }
     }
@@ -511,6 +550,8 @@ impl AsyncSeek for BlobReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
+    use tokio::io::AsyncSeekExt;
 
     async fn temp_files(b: &LocalBlobs) -> usize {
         let mut n = 0;
@@ -553,6 +594,49 @@ mod tests {
             b.open_read(&r.sha256).await,
             Err(BlobError::NotFound)
         ));
+    }
+
+    /// Large contents go through the pieces, direct I/O and read-ahead: written in odd
+    /// sizes, read back whole, from unaligned positions and as a limited stream.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn large_contents_survive_pieces_and_direct_io() {
+        use futures_util::TryStreamExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let b = Blobs::from(LocalBlobs::open(dir.path()).await.expect("open"));
+        let mut x: u32 = 1;
+        let data: Vec<u8> = (0..(64 << 20) + 3 * disk::PIECE + 4097)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        let mut w = b.writer(u64::MAX).await.expect("writer");
+        for piece in data.chunks(300_007) {
+            w.write(piece).await.expect("write");
+        }
+        let r = w.finish().await.expect("finish");
+        assert_eq!(r.sha256, hex(&Sha256::digest(&data)));
+        let mut back = Vec::new();
+        let mut reader = b.open_read(&r.sha256).await.expect("open");
+        reader.read_to_end(&mut back).await.expect("read");
+        assert!(back == data, "read back whole");
+        for at in [
+            0u64,
+            1,
+            4095,
+            disk::PIECE as u64 + 17,
+            data.len() as u64 - 5,
+        ] {
+            let mut reader = b.open_read(&r.sha256).await.expect("open");
+            reader.seek(io::SeekFrom::Start(at)).await.expect("seek");
+            let len = 3 * disk::PIECE as u64 / 2;
+            let got: Vec<Bytes> = reader.into_stream(len).try_collect().await.expect("stream");
+            let got = got.concat();
+            let end = (at + len).min(data.len() as u64) as usize;
+            assert!(got == data[at as usize..end], "range from {at}");
+        }
     }
 
     #[tokio::test]

@@ -24,6 +24,7 @@ use object_store::{
     ClientOptions, GetOptions, GetRange, GetResult, MultipartUpload, ObjectStore, ObjectStoreExt,
     PutPayload,
 };
+use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 use tokio::task::JoinHandle;
 
@@ -150,6 +151,7 @@ impl S3Blobs {
             upload: None,
             inflight: None,
             done: false,
+            hasher: Sha256::new(),
         };
         Ok(BlobWriter::new(crate::Sink::S3(sink), limit))
     }
@@ -257,10 +259,12 @@ pub(crate) struct S3Sink {
     inflight: Option<JoinHandle<object_store::Result<()>>>,
     /// Finished or cleaned up: nothing left for `Drop`.
     done: bool,
+    hasher: Sha256,
 }
 
 impl S3Sink {
     pub(crate) async fn write(&mut self, mut bytes: &[u8]) -> Result<(), BlobError> {
+        self.hasher.update(bytes);
         while !bytes.is_empty() {
             // A full part is sent only once more follows, so the last part is never empty
             // and content of up to one part is stored with a single PUT.
@@ -299,14 +303,15 @@ impl S3Sink {
         Ok(())
     }
 
-    /// Stores the content under `sha256`.
-    pub(crate) async fn finish(mut self, sha256: &str) -> Result<(), BlobError> {
-        let result = self.place(sha256).await;
+    /// Stores the content under its SHA-256, which it returns.
+    pub(crate) async fn finish(mut self) -> Result<String, BlobError> {
+        let sha256 = crate::hex(&std::mem::take(&mut self.hasher).finalize());
+        let result = self.place(&sha256).await;
         if result.is_err() {
             self.cleanup().await;
         }
         self.done = true;
-        result
+        result.map(|()| sha256)
     }
 
     async fn place(&mut self, sha256: &str) -> Result<(), BlobError> {

@@ -4,18 +4,19 @@
 use std::io::SeekFrom;
 use std::sync::Arc;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Buf, Bytes};
 use dav_server::fs::{DavFile, DavMetaData, FsError, FsFuture};
 use schulhof_domain::Platform;
 use schulhof_domain::files::PendingUpload;
 use schulhof_domain::identity::Actor;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::AsyncSeekExt;
 
 use crate::fs::fs_error;
 use crate::meta::Meta;
 
-/// The most a single read hands to the server at once.
-const MAX_READ: usize = 256 * 1024;
+/// The most a single read hands to the server at once: large, so that a download is few
+/// trips to the disk and few body chunks (local content comes in pieces of this size).
+pub(crate) const MAX_READ: usize = 2 << 20;
 
 #[derive(Debug)]
 pub struct ReadFile {
@@ -38,11 +39,8 @@ impl DavFile for ReadFile {
     }
     fn read_bytes(&'_ mut self, count: usize) -> FsFuture<'_, Bytes> {
         Box::pin(async move {
-            let mut buf = BytesMut::zeroed(count.min(MAX_READ));
             let file = self.file.get_mut().map_err(|_| FsError::GeneralFailure)?;
-            let n = file.read(&mut buf).await.map_err(io_error)?;
-            buf.truncate(n);
-            Ok(buf.freeze())
+            file.chunk(count.min(MAX_READ)).await.map_err(io_error)
         })
     }
     fn seek(&'_ mut self, pos: SeekFrom) -> FsFuture<'_, u64> {

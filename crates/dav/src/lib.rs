@@ -54,6 +54,8 @@ async fn serve(
         .strip_prefix(PREFIX)
         .filesystem(Box::new(fs::SchulFs::new(state.platform.clone(), actor)))
         .locksystem(Box::new(scoped))
+        // dav-server reads 16 KiB at a time unless told otherwise.
+        .read_buf_size(file::MAX_READ)
         .build_handler();
     handler.handle(req).await.map(Body::new)
 }

@@ -8,8 +8,7 @@ use axum::response::{IntoResponse, Response};
 use schulhof_domain::DomainError;
 use schulhof_domain::files::BlobReader;
 use schulhof_domain::files::{FileEntry, PendingUpload};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
-use tokio_util::io::ReaderStream;
+use tokio::io::AsyncSeekExt;
 
 /// Streams a file to the client: the whole file, or one `Range: bytes=a-b`; `304` when the
 /// client's `If-None-Match` still matches. Always as a download (`attachment`) and
@@ -66,7 +65,7 @@ pub async fn download_as(
     if start > 0 && file.seek(std::io::SeekFrom::Start(start)).await.is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    let body = Body::from_stream(ReaderStream::with_capacity(file.take(len), 256 * 1024));
+    let body = Body::from_stream(file.into_stream(len));
     let mut r = Response::new(body);
     *r.status_mut() = status;
     let h = r.headers_mut();
