@@ -1,9 +1,10 @@
 //! Local file I/O in large pieces on the blocking pool, overlapped with the network: while
 //! the connection delivers (or sends) one piece, the previous (or next) one is on its way to
 //! (or from) the disk. Each trip to the blocking pool costs a thread hand-over, so pieces are
-//! large. Large contents bypass the page cache (direct I/O, where the file system has it):
+//! large. Large uploads bypass the page cache (direct I/O, where the file system has it):
 //! copying a gigabyte into the cache costs more CPU than receiving and hashing it, and the
-//! fsync before an upload is acknowledged then has next to nothing left to write.
+//! fsync before an upload is acknowledged then has next to nothing left to write. Reads go
+//! through the page cache: a class downloading the same film at once reads it from memory.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -20,10 +21,6 @@ use tokio::task::JoinHandle;
 pub(crate) const PIECE: usize = 2 << 20;
 /// Memory and file offsets of direct I/O are multiples of this.
 const ALIGN: usize = 4096;
-/// Contents this large are read past the page cache, like they were written: filling the
-/// cache with them costs more than reading from the disk, and would evict smaller, more
-/// often read contents.
-const DIRECT_READ_FROM: u64 = 64 << 20;
 
 fn gone() -> io::Error {
     io::Error::other("an earlier write into this file failed")
@@ -114,7 +111,7 @@ impl Disk {
     /// Returns whether it was written (not where direct I/O is unsupported).
     fn write_direct(&mut self, bytes: &[u8]) -> io::Result<bool> {
         if matches!(self.direct, Direct::Unopened) {
-            self.direct = open_direct(&self.path, true).map_or(Direct::Unsupported, Direct::Open);
+            self.direct = open_direct(&self.path).map_or(Direct::Unsupported, Direct::Open);
         }
         let Direct::Open(direct) = &self.direct else {
             return Ok(false);
@@ -130,19 +127,18 @@ impl Disk {
     }
 }
 
-/// A handle for direct I/O (`O_DIRECT`), for writing or reading.
+/// A handle for writing with direct I/O (`O_DIRECT`).
 #[cfg(target_os = "linux")]
-fn open_direct(path: &std::path::Path, write: bool) -> io::Result<File> {
+fn open_direct(path: &std::path::Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     File::options()
-        .read(!write)
-        .write(write)
+        .write(true)
         .custom_flags(libc::O_DIRECT)
         .open(path)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn open_direct(_: &std::path::Path, _: bool) -> io::Result<File> {
+fn open_direct(_: &std::path::Path) -> io::Result<File> {
     Err(io::ErrorKind::Unsupported.into())
 }
 
@@ -253,34 +249,18 @@ pub(crate) struct DiskReader {
     ready: Bytes,
     /// Where a started seek goes.
     seek_to: Option<u64>,
-    /// `file` bypasses the page cache.
-    direct: bool,
 }
 
 impl DiskReader {
-    /// Reads `file` (at `path`), of `size` bytes; large contents with direct I/O where the
-    /// file system supports it.
-    pub(crate) async fn open(file: File, path: PathBuf, size: u64) -> Self {
-        let direct = if size >= DIRECT_READ_FROM {
-            tokio::task::spawn_blocking(move || open_direct(&path, false))
-                .await
-                .ok()
-                .and_then(Result::ok)
-        } else {
-            None
-        };
-        let reader = |file, direct| Self {
+    /// Reads `file`, of `size` bytes.
+    pub(crate) fn open(file: File, size: u64) -> Self {
+        Self {
             state: ReadState::Idle(file),
             size,
             end: size,
             pos: 0,
             ready: Bytes::new(),
             seek_to: None,
-            direct,
-        };
-        match direct {
-            Some(d) => reader(d, true),
-            None => reader(file, false),
         }
     }
 
@@ -345,21 +325,12 @@ impl DiskReader {
             }
         };
         let len = (self.end - from).min(PIECE as u64);
-        let direct = self.direct;
         // Allocated here rather than on a blocking thread, so that the buffer returns to the
         // allocator arena of the thread that frees it once sent (each thread would keep its
         // own, and the server's memory would grow with them).
-        let buf = if direct {
-            vec![0u8; direct_len(from, len) + ALIGN]
-        } else {
-            Vec::with_capacity(len as usize)
-        };
+        let buf = Vec::with_capacity(len as usize);
         self.state = ReadState::Reading(tokio::task::spawn_blocking(move || {
-            let got = if direct {
-                read_direct(&file, from, len, buf)
-            } else {
-                read_piece(&mut file, from, len, buf)
-            };
+            let got = read_piece(&mut file, from, len, buf);
             (file, got)
         }));
     }
@@ -400,36 +371,4 @@ fn read_piece(file: &mut File, from: u64, len: u64, mut buf: Vec<u8>) -> io::Res
     file.seek(SeekFrom::Start(from))?;
     Read::take(&*file, len).read_to_end(&mut buf)?;
     Ok(Bytes::from(buf))
-}
-
-/// `len` bytes at `from` with direct I/O: whole blocks into aligned memory, from which the
-/// piece is cut (without copying).
-fn read_direct(file: &File, from: u64, len: u64, mut mem: Vec<u8>) -> io::Result<Bytes> {
-    let head = (from % ALIGN as u64) as usize;
-    let total = direct_len(from, len);
-    let off = mem.as_ptr().align_offset(ALIGN);
-    let mut got = 0;
-    while got < total {
-        match file.read_at(
-            &mut mem[off + got..off + total],
-            from - head as u64 + got as u64,
-        ) {
-            Ok(n) => {
-                got += n;
-                // Short of a whole block: the end of the file.
-                if n == 0 || n % ALIGN != 0 {
-                    break;
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let end = off + got.min(head + len as usize);
-    Ok(Bytes::from(mem).slice((off + head).min(end)..end))
-}
-
-/// Whole blocks around `len` bytes at `from`.
-fn direct_len(from: u64, len: u64) -> usize {
-    ((from % ALIGN as u64) as usize + len as usize).next_multiple_of(ALIGN)
 }

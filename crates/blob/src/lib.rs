@@ -107,7 +107,7 @@ impl Blobs {
                 let file = b.open_read(sha256).await?;
                 let size = file.metadata().await?.len();
                 let file = file.into_std().await;
-                let reader = DiskReader::open(file, b.path_of(sha256)?, size).await;
+                let reader = DiskReader::open(file, size);
                 Ok(BlobReader(Reader::Local(reader)))
             }
             Blobs::S3(b) => Ok(BlobReader(Reader::S3(b.open_read(sha256).await?))),
