@@ -14,6 +14,7 @@ mod imports;
 mod links;
 mod media;
 mod openapi;
+mod openapi_files;
 mod session;
 mod uploads;
 

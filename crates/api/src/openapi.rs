@@ -4,8 +4,10 @@
 use axum::Json;
 use serde_json::{Map, Value, json};
 
+use crate::openapi_files;
+
 /// (method, path, summary, request body schema, success status, response schema)
-type Endpoint = (
+pub(crate) type Endpoint = (
     &'static str,
     &'static str,
     &'static str,
@@ -352,322 +354,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
         201,
         None,
     ),
-    (
-        "get",
-        "/api/v1/files",
-        "The file areas the caller sees, what others shared with them, and the storage use",
-        None,
-        200,
-        Some("FileOverview"),
-    ),
-    (
-        "get",
-        "/api/v1/me/storage",
-        "The own storage use and the school's",
-        None,
-        200,
-        Some("Usage"),
-    ),
-    (
-        "get",
-        "/api/v1/files/{id}",
-        "A folder or file with its breadcrumbs; a folder with its children",
-        None,
-        200,
-        Some("FileNode"),
-    ),
-    (
-        "patch",
-        "/api/v1/files/{id}",
-        "Rename (name) and/or move (parent) a folder or file",
-        Some("FileUpdate"),
-        200,
-        Some("FileEntry"),
-    ),
-    (
-        "delete",
-        "/api/v1/files/{id}",
-        "Move a folder or file into the trash",
-        None,
-        204,
-        None,
-    ),
-    (
-        "post",
-        "/api/v1/files/{id}/folders",
-        "Create a folder in the folder {id}",
-        Some("FolderInput"),
-        201,
-        Some("FileEntry"),
-    ),
-    (
-        "post",
-        "/api/v1/files/{id}/copy",
-        "Copy a folder or file into another folder",
-        Some("FileCopy"),
-        201,
-        Some("FileEntry"),
-    ),
-    (
-        "get",
-        "/api/v1/files/{id}/content",
-        "Download a file (Range: one byte range answers 206; If-None-Match answers 304)",
-        None,
-        200,
-        None,
-    ),
-    (
-        "put",
-        "/api/v1/files/{id}/content",
-        "Stream the raw body into the folder {id} as a file (query: name); 201 new file, 200 new version; 507 over quota",
-        Some("RawContent"),
-        201,
-        Some("FileEntry"),
-    ),
-    (
-        "post",
-        "/api/v1/files/{id}/upload",
-        "Upload one or more files (multipart, every part with a file name) into the folder {id}; 507 over quota",
-        Some("FileUpload"),
-        201,
-        Some("FileEntryList"),
-    ),
-    (
-        "get",
-        "/api/v1/files/{id}/versions",
-        "Earlier versions of a file, newest first",
-        None,
-        200,
-        Some("VersionList"),
-    ),
-    (
-        "post",
-        "/api/v1/files/{id}/versions/{version}/restore",
-        "Make an earlier version the current content",
-        None,
-        200,
-        Some("FileEntry"),
-    ),
-    (
-        "get",
-        "/api/v1/files/{id}/grants",
-        "The grants set on a folder or file",
-        None,
-        200,
-        Some("GrantList"),
-    ),
-    (
-        "post",
-        "/api/v1/files/{id}/grants",
-        "Give a role to a group or login (subject) or, as admin, to a kind of login (kind)",
-        Some("GrantInput"),
-        201,
-        Some("Grant"),
-    ),
-    (
-        "delete",
-        "/api/v1/files/{id}/grants/{key}",
-        "Remove a grant by its key",
-        None,
-        204,
-        None,
-    ),
-    (
-        "put",
-        "/api/v1/files/{id}/inherit",
-        "Withdraw (false) or restore (true) the rights inherited from above",
-        Some("InheritInput"),
-        204,
-        None,
-    ),
-    (
-        "put",
-        "/api/v1/files/{id}/drop-box",
-        "Make a folder a drop folder (contributors see only their own entries) or a normal one",
-        Some("DropBoxInput"),
-        204,
-        None,
-    ),
-    (
-        "get",
-        "/api/v1/files/trash",
-        "Deletions the caller may restore (query: area = own, info, teaching or staff)",
-        None,
-        200,
-        Some("TrashList"),
-    ),
-    (
-        "post",
-        "/api/v1/files/trash/{id}/restore",
-        "Restore a deletion into its folder",
-        None,
-        200,
-        Some("FileEntry"),
-    ),
-    (
-        "delete",
-        "/api/v1/files/trash/{id}",
-        "Delete a trash entry for good",
-        None,
-        204,
-        None,
-    ),
-    (
-        "get",
-        "/api/v1/me/app-passwords",
-        "The caller's app passwords (for WebDAV clients), without their secrets",
-        None,
-        200,
-        Some("AppPasswordList"),
-    ),
-    (
-        "post",
-        "/api/v1/me/app-passwords",
-        "Create an app password; the password is shown this once",
-        Some("AppPasswordInput"),
-        201,
-        Some("CreatedAppPassword"),
-    ),
-    (
-        "delete",
-        "/api/v1/me/app-passwords/{id}",
-        "Revoke an app password",
-        None,
-        204,
-        None,
-    ),
-    (
-        "post",
-        "/api/v1/files/{id}/links",
-        "Create a share link (read or upload, optional password and expiry); the token is shown once",
-        Some("LinkInput"),
-        201,
-        Some("CreatedLink"),
-    ),
-    (
-        "get",
-        "/api/v1/files/{id}/links",
-        "The share links of a node",
-        None,
-        200,
-        Some("LinkList"),
-    ),
-    (
-        "get",
-        "/api/v1/links",
-        "The caller's share links (the admin: all of the school)",
-        None,
-        200,
-        Some("LinkList"),
-    ),
-    (
-        "delete",
-        "/api/v1/links/{id}",
-        "Revoke a share link (its creator, a coordinator of the node, or the admin)",
-        None,
-        204,
-        None,
-    ),
-    (
-        "get",
-        "/api/v1/files/{id}/meta",
-        "Licence and metadata of a file",
-        None,
-        200,
-        Some("MediaMeta"),
-    ),
-    (
-        "put",
-        "/api/v1/files/{id}/meta",
-        "Set licence (needs the right to give public licences) and metadata of a file",
-        Some("MediaMeta"),
-        200,
-        Some("MediaMeta"),
-    ),
-    (
-        "get",
-        "/api/v1/media",
-        "Search the Mediathek (query: q, limit): what the caller may see, plus licensed files of other schools",
-        None,
-        200,
-        Some("MediaHitList"),
-    ),
-    (
-        "get",
-        "/api/v1/media/favourites",
-        "The caller's favourites",
-        None,
-        200,
-        Some("MediaHitList"),
-    ),
-    (
-        "put",
-        "/api/v1/media/favourites/{id}",
-        "Keep a medium as a favourite",
-        None,
-        204,
-        None,
-    ),
-    (
-        "delete",
-        "/api/v1/media/favourites/{id}",
-        "Remove a favourite",
-        None,
-        204,
-        None,
-    ),
-    (
-        "get",
-        "/api/v1/media/{id}/content",
-        "Download a medium (own school through the rights, other schools only when licensed)",
-        None,
-        200,
-        Some("RawContent"),
-    ),
-    (
-        "options",
-        "/api/v1/uploads",
-        "tus 1.0.0 discovery: Tus-Version and Tus-Extension (creation, termination, expiration)",
-        None,
-        204,
-        None,
-    ),
-    (
-        "post",
-        "/api/v1/uploads",
-        "Announce a resumable upload (tus creation): headers Tus-Resumable 1.0.0, Upload-Length, Upload-Metadata with filename, folder (node id) and optionally filetype, base64; answers Location and Upload-Expires; 507 over quota; not into the Safe",
-        None,
-        201,
-        Some("UploadStatus"),
-    ),
-    (
-        "head",
-        "/api/v1/uploads/{id}",
-        "Where a resumable upload stands (Upload-Offset, Upload-Length); only the announcing login sees it",
-        None,
-        200,
-        None,
-    ),
-    (
-        "patch",
-        "/api/v1/uploads/{id}",
-        "Send content from Upload-Offset on (409 if the upload stands elsewhere); what arrives is kept even if the transfer breaks; 204 while incomplete, 200 with the stored file once complete",
-        Some("OffsetContent"),
-        200,
-        Some("FileEntry"),
-    ),
-    (
-        "delete",
-        "/api/v1/uploads/{id}",
-        "Give a resumable upload up (tus termination)",
-        None,
-        204,
-        None,
-    ),
 ];
 
 /// An object schema from (property, type) pairs and the required properties.
-fn object(props: &[(&str, &str)], required: &[&str]) -> Value {
+pub(crate) fn object(props: &[(&str, &str)], required: &[&str]) -> Value {
     let p: Map<String, Value> = props
         .iter()
         .map(|(k, t)| ((*k).into(), json!({ "type": t })))
@@ -715,63 +405,11 @@ fn schemas() -> Value {
         "GroupInput": s(&[("name", "string"), ("kind", "string"), ("description", "string")], &["name", "kind"]),
         "HoldInput": s(&[("login", "string"), ("from", "string"), ("until", "string"), ("reason", "string")], &["from", "until", "reason"]),
     });
-    if let (Some(all), Value::Object(files)) = (all.as_object_mut(), file_schemas()) {
+    if let (Some(all), Value::Object(files)) = (all.as_object_mut(), openapi_files::file_schemas())
+    {
         all.extend(files);
     }
     all
-}
-
-/// The cloud file manager's schemas (a second `json!` keeps the macro's recursion shallow).
-fn file_schemas() -> Value {
-    let s = object;
-    json!({
-        "FileEntry": s(&[("id", "string"), ("parent", "string"), ("area", "string"), ("name", "string"), ("is_dir", "boolean"), ("size", "integer"), ("mime", "string"), ("modified_at", "string"), ("etag", "string"), ("role", "string"), ("drop_box", "boolean"), ("inherits", "boolean")], &["id", "area", "name", "is_dir", "size", "modified_at", "etag", "role", "drop_box", "inherits"]),
-        "FileEntryList": { "type": "array", "items": { "$ref": "#/components/schemas/FileEntry" } },
-        "Usage": s(&[("used", "integer"), ("quota", "integer"), ("school_used", "integer"), ("school_quota", "integer")], &["used", "quota", "school_used", "school_quota"]),
-        "FileOverview": {
-            "type": "object",
-            "required": ["areas", "shared_with_me", "usage"],
-            "properties": {
-                "areas": { "$ref": "#/components/schemas/FileEntryList" },
-                "shared_with_me": { "$ref": "#/components/schemas/FileEntryList" },
-                "usage": { "$ref": "#/components/schemas/Usage" }
-            }
-        },
-        "FileNode": {
-            "type": "object",
-            "required": ["entry", "breadcrumbs"],
-            "properties": {
-                "entry": { "$ref": "#/components/schemas/FileEntry" },
-                "breadcrumbs": { "type": "array", "items": s(&[("id", "string"), ("name", "string")], &["id", "name"]) },
-                "children": { "$ref": "#/components/schemas/FileEntryList" }
-            }
-        },
-        "FolderInput": s(&[("name", "string")], &["name"]),
-        "FileUpdate": s(&[("name", "string"), ("parent", "string")], &[]),
-        "FileCopy": s(&[("parent", "string"), ("name", "string")], &["parent"]),
-        "RawContent": { "type": "string", "format": "binary" },
-        "OffsetContent": { "type": "string", "format": "binary" },
-        "UploadStatus": s(&[("id", "string"), ("name", "string"), ("offset", "integer"), ("length", "integer"), ("expires_at", "string")], &["id", "name", "offset", "length", "expires_at"]),
-        "FileUpload": { "type": "object", "properties": { "file": { "type": "array", "items": { "type": "string", "format": "binary" } } } },
-        "VersionList": { "type": "array", "items": s(&[("id", "string"), ("size", "integer"), ("modified_at", "string"), ("modified_by", "string")], &["id", "size", "modified_at"]) },
-        "Grant": s(&[("key", "string"), ("kind", "string"), ("label", "string"), ("role", "string")], &["key", "kind", "label", "role"]),
-        "GrantList": { "type": "array", "items": { "$ref": "#/components/schemas/Grant" } },
-        "GrantInput": s(&[("subject", "string"), ("kind", "string"), ("role", "string")], &["role"]),
-        "InheritInput": s(&[("inherit", "boolean")], &["inherit"]),
-        "DropBoxInput": s(&[("drop_box", "boolean")], &["drop_box"]),
-        "AppPasswordInput": s(&[("label", "string")], &["label"]),
-        "AppPassword": s(&[("id", "string"), ("label", "string"), ("created_at", "string"), ("last_used_at", "string")], &["id", "label", "created_at"]),
-        "AppPasswordList": { "type": "array", "items": { "$ref": "#/components/schemas/AppPassword" } },
-        "CreatedAppPassword": { "type": "object", "required": ["app_password", "password"], "properties": { "app_password": { "$ref": "#/components/schemas/AppPassword" }, "password": { "type": "string" } } },
-        "LinkInput": s(&[("mode", "string"), ("password", "string"), ("expires_at", "string")], &[]),
-        "Link": s(&[("id", "string"), ("node", "string"), ("name", "string"), ("mode", "string"), ("has_password", "boolean"), ("expires_at", "string"), ("created_at", "string"), ("created_by", "string")], &["id", "node", "name", "mode", "has_password", "created_at"]),
-        "LinkList": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
-        "CreatedLink": { "type": "object", "required": ["link", "token"], "properties": { "link": { "$ref": "#/components/schemas/Link" }, "token": { "type": "string" } } },
-        "MediaMeta": s(&[("license", "string"), ("subject", "string"), ("grade", "string"), ("keywords", "string")], &["subject", "grade", "keywords"]),
-        "MediaHit": s(&[("id", "string"), ("name", "string"), ("size", "integer"), ("modified_at", "string"), ("other_school", "string"), ("meta", "object"), ("favourite", "boolean")], &["id", "name", "size", "modified_at", "meta", "favourite"]),
-        "MediaHitList": { "type": "array", "items": { "$ref": "#/components/schemas/MediaHit" } },
-        "TrashList": { "type": "array", "items": s(&[("id", "string"), ("name", "string"), ("is_dir", "boolean"), ("size", "integer"), ("deleted_at", "string"), ("deleted_by", "string"), ("folder", "string")], &["id", "name", "is_dir", "size", "deleted_at"]) },
-    })
 }
 
 fn operation(
@@ -816,7 +454,9 @@ fn operation(
 
 pub fn build() -> Value {
     let mut paths = Map::new();
-    for (method, path, summary, body, status, response) in ENDPOINTS {
+    for (method, path, summary, body, status, response) in
+        ENDPOINTS.iter().chain(openapi_files::FILE_ENDPOINTS)
+    {
         let entry = paths.entry(*path).or_insert_with(|| json!({}));
         entry[*method] = operation(summary, *body, *status, *response, path);
     }

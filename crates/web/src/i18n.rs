@@ -12,6 +12,7 @@ use schulhof_types::RightId;
 mod messages;
 mod table;
 mod table_files;
+mod table_safe;
 
 /// The translator for one request's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

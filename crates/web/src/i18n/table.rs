@@ -617,5 +617,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
 
 /// Every text: the general table and the one of files, Safe, links and the Mediathek.
 pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    TEXTS.iter().chain(super::table_files::FILE_TEXTS.iter())
+    TEXTS
+        .iter()
+        .chain(super::table_files::FILE_TEXTS.iter())
+        .chain(super::table_safe::SAFE_TEXTS.iter())
 }

@@ -1,0 +1,206 @@
+//! Texts of the Daten-Safe: (key, German, English).
+
+pub const SAFE_TEXTS: &[(&str, &str, &str)] = &[
+    ("safe.title", "Daten-Safe", "Data Safe"),
+    (
+        "safe.lead",
+        "Ein getrennter, verschlüsselter Speicher für besonders schützenswerte Daten wie Notenlisten und Förderpläne. Er öffnet sich nur mit dem Safe-Passwort und ist weder über WebDAV noch über Links erreichbar.",
+        "A separate, encrypted store for especially sensitive data such as grade lists and support plans. It opens only with the Safe password and cannot be reached over WebDAV or links.",
+    ),
+    ("safe.back", "Zum Safe", "Back to the Safe"),
+    (
+        "safe.no_password_title",
+        "Noch kein Safe-Passwort:",
+        "No Safe password yet:",
+    ),
+    (
+        "safe.no_password_text",
+        "Die Schulleitung erzeugt Ihr Safe-Passwort. Ein vergessenes Safe-Passwort setzt der Admin zurück.",
+        "The principal (Schulleitung) generates your Safe password. The admin resets a forgotten one.",
+    ),
+    ("safe.unlock_title", "Safe öffnen", "Open the Safe"),
+    (
+        "safe.unlock_text",
+        "Geben Sie Ihr Safe-Passwort ein. Es ist nicht Ihr Anmeldepasswort.",
+        "Enter your Safe password. It is not your login password.",
+    ),
+    ("safe.unlock", "Safe öffnen", "Open the Safe"),
+    ("safe.password", "Safe-Passwort", "Safe password"),
+    (
+        "safe.idle_hint",
+        "Der Safe sperrt sich nach 10 Minuten ohne Nutzung von selbst.",
+        "The Safe locks by itself after 10 minutes without use.",
+    ),
+    ("safe.lock_title", "Safe sperren", "Lock the Safe"),
+    ("safe.lock", "Safe sperren", "Lock the Safe"),
+    ("safe.edit", "Im Editor öffnen", "Open in the editor"),
+    (
+        "safe.passwords.link",
+        "Safe-Passwörter erzeugen",
+        "Generate Safe passwords",
+    ),
+    ("safe.passwords.title", "Safe-Passwörter", "Safe passwords"),
+    (
+        "safe.passwords.lead",
+        "Erzeugen Sie ein Safe-Passwort für eine Lehrkraft, eine Person des Personals oder die Schulleitung. Ein bisheriges Safe-Passwort gilt danach nicht mehr, und ein offener Safe dieser Person wird gesperrt.",
+        "Generate a Safe password for a teacher, a staff member or the principal. A previous Safe password stops working, and an open Safe of that person is locked.",
+    ),
+    (
+        "safe.passwords.login_hint",
+        "Der Benutzername, zum Beispiel „lena.lehmann“.",
+        "The user name, for example “lena.lehmann”.",
+    ),
+    (
+        "safe.passwords.button",
+        "Safe-Passwort erzeugen",
+        "Generate Safe password",
+    ),
+    (
+        "safe.passwords.login_empty",
+        "Bitte geben Sie einen Benutzernamen an.",
+        "Please give a user name.",
+    ),
+    (
+        "safe.passwords.no_login",
+        "Diesen Benutzernamen gibt es an dieser Schule nicht.",
+        "There is no such user name at this school.",
+    ),
+    (
+        "safe.passwords.not_for",
+        "Dieses Konto kann den Safe nicht nutzen: nur Lehrkräfte, Personal und die Schulleitung.",
+        "This account cannot use the Safe: only teachers, staff and the principal.",
+    ),
+    (
+        "safe.passwords.shown",
+        "Neues Safe-Passwort für {login}",
+        "New Safe password for {login}",
+    ),
+    (
+        "safe.passwords.once_text",
+        "Geben Sie das Safe-Passwort sicher weiter. Es wird nirgends gespeichert und lässt sich später nicht mehr anzeigen.",
+        "Pass the Safe password on safely. It is not stored anywhere and cannot be shown again later.",
+    ),
+    (
+        "safe.passwords.back",
+        "Weiteres Safe-Passwort erzeugen",
+        "Generate another Safe password",
+    ),
+    (
+        "safe.own_password.link",
+        "Safe-Passwort ändern",
+        "Change the Safe password",
+    ),
+    (
+        "safe.own_password.title",
+        "Safe-Passwort ändern",
+        "Change the Safe password",
+    ),
+    (
+        "safe.own_password.lead",
+        "Legen Sie ein eigenes Safe-Passwort fest. Es ersetzt das bisherige; Ihr Anmeldepasswort bleibt, wie es ist.",
+        "Choose a Safe password of your own. It replaces the current one; your login password stays as it is.",
+    ),
+    (
+        "safe.own_password.new",
+        "Neues Safe-Passwort",
+        "New Safe password",
+    ),
+    (
+        "safe.own_password.repeat",
+        "Neues Safe-Passwort wiederholen",
+        "Repeat the new Safe password",
+    ),
+    (
+        "safe.own_password.rules",
+        "Mindestens 10 Zeichen; am besten ein anderes als Ihr Anmeldepasswort.",
+        "At least 10 characters; best not the same as your login password.",
+    ),
+    (
+        "safe.own_password.mismatch",
+        "Die beiden neuen Safe-Passwörter stimmen nicht überein.",
+        "The two new Safe passwords do not match.",
+    ),
+    (
+        "safe.own_password.button",
+        "Safe-Passwort ändern",
+        "Change the Safe password",
+    ),
+    ("safe.doc.new", "Neues Dokument", "New document"),
+    ("safe.doc.title", "Titel", "Title"),
+    (
+        "safe.doc.title_hint",
+        "Das Dokument wird als „Titel.html“ gespeichert und im Editor geöffnet.",
+        "The document is stored as “Title.html” and opened in the editor.",
+    ),
+    (
+        "safe.doc.title_empty",
+        "Bitte geben Sie einen Titel an.",
+        "Please give a title.",
+    ),
+    ("safe.doc.create", "Dokument anlegen", "Create document"),
+    ("safe.editor.toolbar", "Formatierung", "Formatting"),
+    ("safe.editor.bold", "Fett", "Bold"),
+    ("safe.editor.italic", "Kursiv", "Italic"),
+    ("safe.editor.underline", "Unterstrichen", "Underline"),
+    ("safe.editor.heading", "Überschrift", "Heading"),
+    ("safe.editor.bullets", "Aufzählung", "Bullet list"),
+    ("safe.editor.numbers", "Nummerierung", "Numbered list"),
+    (
+        "safe.editor.label",
+        "Text des Dokuments",
+        "Text of the document",
+    ),
+    (
+        "safe.editor.hint",
+        "Wird wenige Sekunden nach der letzten Änderung und beim Verlassen des Textfelds gespeichert. Tastenkürzel: Strg+B fett, Strg+I kursiv, Strg+U unterstrichen.",
+        "Saved a few seconds after the last change and when leaving the text. Shortcuts: Ctrl+B bold, Ctrl+I italic, Ctrl+U underline.",
+    ),
+    ("safe.editor.saving", "Wird gespeichert …", "Saving …"),
+    (
+        "safe.editor.saved",
+        "Gespeichert um {time}",
+        "Saved at {time}",
+    ),
+    (
+        "safe.editor.failed",
+        "Nicht gespeichert: {reason}",
+        "Not saved: {reason}",
+    ),
+    (
+        "safe.editor.offline",
+        "Nicht gespeichert: keine Verbindung zum Server. Die Änderungen sind noch in der Seite; bei der nächsten Änderung wird es erneut versucht.",
+        "Not saved: no connection to the server. The changes are still in the page; the next change tries again.",
+    ),
+    (
+        "safe.editor.locked",
+        "Der Safe ist inzwischen gesperrt. Kopieren Sie Ihre letzten Änderungen, laden Sie die Seite neu und öffnen Sie den Safe wieder.",
+        "The Safe has locked meanwhile. Copy your latest changes, reload the page and open the Safe again.",
+    ),
+    (
+        "safe.editor.gone",
+        "Nicht gespeichert: Sie sind nicht mehr angemeldet. Kopieren Sie Ihre letzten Änderungen, melden Sie sich in einem anderen Tab an und laden Sie dann die Seite neu.",
+        "Not saved: you are no longer logged in. Copy your latest changes, log in in another tab and then reload the page.",
+    ),
+    (
+        "safe.editor.plain",
+        "Text des Dokuments (ohne Formatierung)",
+        "Text of the document (without formatting)",
+    ),
+    (
+        "safe.editor.plain_hint",
+        "Ohne JavaScript lässt sich nur reiner Text bearbeiten; Absätze trennen Sie durch eine Leerzeile. Beim Speichern geht vorhandene Formatierung verloren.",
+        "Without JavaScript only plain text can be edited; separate paragraphs by a blank line. Saving drops existing formatting.",
+    ),
+    ("safe.editor.save", "Speichern", "Save"),
+    (
+        "safe.editor.read_only",
+        "Sie dürfen dieses Dokument lesen, aber nicht ändern.",
+        "You may read this document but not change it.",
+    ),
+    ("safe.editor.to_folder", "Zum Ordner", "To the folder"),
+    (
+        "safe.editor.details",
+        "Details und frühere Versionen",
+        "Details and earlier versions",
+    ),
+];
