@@ -150,6 +150,15 @@ pub fn guest_keys(token: &AccessToken) -> String {
     format!("|{}|", guest_key(token.user()))
 }
 
+/// Whether the caller may look up logins of other schools at all (to share with them): only
+/// with one of the O-rights files.*.share_cross.
+pub fn may_share_across_schools(token: &AccessToken) -> bool {
+    [Area::Own, Area::Teaching, Area::Staff]
+        .into_iter()
+        .filter_map(Area::share_cross_right)
+        .any(|r| token.has(r))
+}
+
 /// The key of a grant to a login of another school.
 pub fn guest_key(user: UserId) -> String {
     format!("x:{user}")
@@ -670,5 +679,7 @@ mod tests {
             "nothing shared, nothing there"
         );
         assert_eq!(guest_keys(&guest), format!("|x:{}|", guest.user()));
+        assert!(!may_share_across_schools(&teacher));
+        assert!(may_share_across_schools(&allowed));
     }
 }

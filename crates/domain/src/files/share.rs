@@ -7,7 +7,7 @@ use schulhof_authz::Principal;
 use schulhof_authz::files::{self, FileOp, FileRole};
 use schulhof_store::files as store;
 use schulhof_store::{groups, instances, users};
-use schulhof_types::{AccountType, FunctionRole, GroupId, InstanceId, RightId, UserId};
+use schulhof_types::{AccountType, FunctionRole, GroupId, InstanceId, UserId};
 use serde::Serialize;
 
 use super::Located;
@@ -407,14 +407,7 @@ impl Platform {
         login: &str,
         school: Option<instances::InstanceRow>,
     ) -> Result<Subject, DomainError> {
-        let may = [
-            RightId::FilesOwnShareCross,
-            RightId::FilesTeachingShareCross,
-            RightId::FilesStaffShareCross,
-        ]
-        .into_iter()
-        .any(|r| actor.token.has(r));
-        if !may {
+        if !files::may_share_across_schools(&actor.token) {
             return Err(DomainError::invalid(
                 "subject",
                 "Mit Anmeldungen anderer Schulen dürfen Sie nicht teilen (Recht „schulübergreifend teilen“).",
