@@ -220,7 +220,7 @@ pub async fn rename_form(
 
 /// The folder a node is in: a rename keeps it there. An area root has none; the service
 /// refuses renaming it.
-fn folder_of(node: &Located) -> Located {
+pub(crate) fn folder_of(node: &Located) -> Located {
     node.parent().unwrap_or_else(|| node.clone())
 }
 

@@ -17,6 +17,7 @@ use crate::forms::{Failure, FormView};
 use crate::layout::Chrome;
 use crate::pages::files::{back_to, display_name};
 use crate::pages::files_node::{Crumb, rename_fields};
+use crate::pages::files_write::folder_of;
 use crate::pages::safe::{SAFE, locate_safe, open_safe, safe_href};
 use crate::pages::safe_node::{parent_href, safe_crumbs};
 use crate::render;
@@ -61,12 +62,6 @@ fn back_path(state: &AppState, safe: &Actor, node: &Located, asked: &str) -> Str
         return asked.to_owned();
     }
     parent_href(state, safe, node)
-}
-
-/// The folder a node is in: a rename keeps it there. An area has none; the service
-/// refuses renaming it.
-fn folder_of(node: &Located) -> Located {
-    node.parent().unwrap_or_else(|| node.clone())
 }
 
 struct Shown<'a> {
