@@ -44,7 +44,7 @@ pub fn write_csv(rows: &[ProtocolRow], mut out: impl Write) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(out);
     w.write_record(HEADER)?;
     for r in rows {
-        w.write_record([
+        let cells = [
             &r.quell_id,
             &r.login,
             &r.mail,
@@ -55,9 +55,25 @@ pub fn write_csv(rows: &[ProtocolRow], mut out: impl Write) -> io::Result<()> {
             &r.class,
             &r.status,
             &r.message,
-        ])?;
+        ];
+        w.write_record(cells.map(|c| inert_cell(c).into_owned()))?;
     }
     w.flush()
+}
+
+/// A cell as text that a spreadsheet never evaluates: names and messages come from import
+/// files, and `=HYPERLINK(…)`, `@SUM(…)` or `+cmd|…` would run as a formula when the admin
+/// opens the protocol. A leading apostrophe makes Excel and LibreOffice show it as text.
+pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r', '\n', '|', '%'];
+    // Fullwidth look-alikes are formula starts in some locales of Excel as well.
+    const WIDE_STARTS: &[char] = &['\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}'];
+    match cell.chars().next() {
+        Some(c) if FORMULA_STARTS.contains(&c) || WIDE_STARTS.contains(&c) => {
+            format!("'{cell}").into()
+        }
+        _ => cell.into(),
+    }
 }
 
 /// A ZIP holding `files` (name, content), each deflated and encrypted with AES-256 (WinZip

@@ -94,3 +94,34 @@ fn round_trips_through_an_aes_zip() {
     assert_eq!(data.persons[1].last_name, "Groß");
     assert_eq!(data.persons[0].class.as_deref(), Some("05A"));
 }
+
+#[test]
+fn formulas_from_import_files_stay_text_in_excel() {
+    let mut hostile = rows();
+    hostile[0].last_name = "=1+1".into();
+    hostile[0].first_name = "@SUM(A1)".into();
+    hostile[1].last_name = "+cmd|' /C calc'!A0".into();
+    hostile[1].first_name = "-2+3".into();
+    hostile[1].message = "\u{FF1D}HYPERLINK(\"http://x\")".into();
+    let mut out = Vec::new();
+    write_csv(&hostile, &mut out).expect("writes");
+    let text = String::from_utf8(out).expect("UTF-8");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let cells: Vec<String> = reader
+        .records()
+        .flat_map(|r| r.expect("record").iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    for cell in &cells {
+        let first = cell.chars().next();
+        assert!(
+            !matches!(first, Some('=' | '+' | '-' | '@' | '\u{FF1D}')),
+            "a formula start survived: {cell:?}"
+        );
+    }
+    assert!(cells.contains(&"'=1+1".to_owned()));
+    assert!(cells.contains(&"'+cmd|' /C calc'!A0".to_owned()));
+    // Ordinary values are untouched.
+    assert!(cells.contains(&"lea.yilmaz".to_owned()));
+}
