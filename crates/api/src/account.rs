@@ -30,11 +30,12 @@ pub struct PasswordChange {
 pub async fn change_password(
     State(state): State<AppState>,
     AnySession(s): AnySession,
+    ClientAddr(addr): ClientAddr,
     Body(b): Body<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     state
         .platform
-        .change_own_password(&s.actor, &b.old, &b.new)
+        .change_own_password(&s.actor, &b.old, &b.new, &addr)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use schulhof_authz::files::FileRole;
 use schulhof_domain::DomainError;
-use schulhof_domain::files::{GrantView, Subject, kind_subject};
+use schulhof_domain::files::{GrantView, Shared, Subject, kind_subject};
 use schulhof_front::AppState;
 use serde::Deserialize;
 
@@ -53,11 +53,23 @@ pub async fn grant(
     let role = FileRole::parse(input.role.trim()).ok_or_else(|| {
         DomainError::invalid("role", "must be viewer, contributor or coordinator")
     })?;
-    let subject = match (input.subject.as_deref(), input.kind.as_deref()) {
-        (Some(name), None) => state.platform.file_subject_by_name(&actor, name).await?,
-        (None, Some(kind)) => Subject::Kind(kind_subject(kind.trim()).ok_or_else(|| {
-            DomainError::invalid("kind", "must be a kind of login such as lehrer or fn:admin")
-        })?),
+    let shared = match (input.subject.as_deref(), input.kind.as_deref()) {
+        (Some(name), None) => {
+            state
+                .platform
+                .file_share_named(&actor, &node, name, role)
+                .await?
+        }
+        (None, Some(kind)) => {
+            let subject = Subject::Kind(kind_subject(kind.trim()).ok_or_else(|| {
+                DomainError::invalid("kind", "must be a kind of login such as lehrer or fn:admin")
+            })?);
+            state
+                .platform
+                .file_share(&actor, &node, subject, role)
+                .await?;
+            Shared::Granted { key: subject.key() }
+        }
         _ => {
             return Err(DomainError::invalid(
                 "subject",
@@ -66,11 +78,12 @@ pub async fn grant(
             .into());
         }
     };
-    state
-        .platform
-        .file_share(&actor, &node, subject, role)
-        .await?;
-    let key = subject.key();
+    // An offer to another school is pending until its recipient accepts.
+    let status = match shared {
+        Shared::Granted { .. } => StatusCode::CREATED,
+        Shared::Offered { .. } => StatusCode::ACCEPTED,
+    };
+    let key = shared.key();
     let view = state
         .platform
         .file_grants(&actor, &node)
@@ -78,7 +91,7 @@ pub async fn grant(
         .into_iter()
         .find(|g| g.key == key)
         .ok_or(DomainError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok((status, Json(view)))
 }
 
 pub async fn revoke(
@@ -87,7 +100,7 @@ pub async fn revoke(
     Path((id, key)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let node = located(&state, &actor, &id).await?;
-    state.platform.file_unshare(&actor, &node, &key).await?;
+    state.platform.file_revoke(&actor, &node, &key).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -9,7 +9,9 @@ mod error;
 mod extract;
 mod files;
 mod files_content;
+mod files_offers;
 mod files_rights;
+mod four_eyes;
 mod imports;
 mod links;
 mod media;
@@ -94,6 +96,18 @@ pub fn router() -> Router<AppState> {
             "/api/v1/groups/{id}/rights/{right}",
             put(admin_groups::grant).delete(admin_groups::revoke),
         )
+        .route("/api/v1/me/notifications", get(four_eyes::notifications))
+        .route(
+            "/api/v1/me/notifications/read",
+            post(four_eyes::read_notifications),
+        )
+        .route("/api/v1/requests", get(four_eyes::requests))
+        .route("/api/v1/requests/{id}/confirm", post(four_eyes::confirm))
+        .route("/api/v1/requests/{id}/reject", post(four_eyes::reject))
+        .route(
+            "/api/v1/users/{login}/safe-password-reset",
+            post(four_eyes::request_safe_password),
+        )
         .route("/api/v1/audit", get(audit::log))
         .route(
             "/api/v1/audit/holds",
@@ -137,6 +151,19 @@ fn files_router() -> Router<AppState> {
         )
         .route("/api/v1/files", get(files::overview))
         .route("/api/v1/files/trash", get(files::trash))
+        .route("/api/v1/files/offers", get(files_offers::list))
+        .route(
+            "/api/v1/files/offers/{id}/accept",
+            post(files_offers::accept),
+        )
+        .route(
+            "/api/v1/files/offers/{id}/decline",
+            post(files_offers::decline),
+        )
+        .route(
+            "/api/v1/school/cross-sharing",
+            get(files_offers::setting).put(files_offers::set_setting),
+        )
         .route("/api/v1/files/trash/{id}", delete(files::purge))
         .route("/api/v1/files/trash/{id}/restore", post(files::restore))
         .route(

@@ -296,3 +296,7 @@ impl Metadata {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "uploads_tests.rs"]
+mod tests;

@@ -6,6 +6,9 @@ use schulhof_types::{AccountType, FunctionRole, NodeId, RightId, UserId};
 use crate::policy::{Action, Denied};
 use crate::token::{AccessToken, Principal};
 
+mod grants;
+pub use grants::{ExistingGrant, GrantChange, area_template};
+
 /// The areas of the file manager.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Area {
@@ -145,7 +148,9 @@ pub fn subject_keys(token: &AccessToken) -> String {
 }
 
 /// The subject key a login of another school matches as a guest: only grants made to it
-/// by name (`x:…`), never its own school's groups or kinds.
+/// by name (`x:…`), never its own school's groups or kinds. A share across schools is
+/// first an offer, which is no grant: the `x:` grant exists only once the recipient
+/// accepted ([`may_accept_cross_share`]), so offered or declined shares give no access.
 pub fn guest_keys(token: &AccessToken) -> String {
     format!("|{}|", guest_key(token.user()))
 }
@@ -157,6 +162,42 @@ pub fn may_share_across_schools(token: &AccessToken) -> bool {
         .into_iter()
         .filter_map(Area::share_cross_right)
         .any(|r| token.has(r))
+}
+
+/// Whether a login may ever receive a share of another school: never a function account
+/// (they act for their school, not as persons); a student only when its own school
+/// allows it (off by default).
+pub fn may_receive_cross_share(recipient: Principal, students_allowed: bool) -> bool {
+    match recipient {
+        Principal::Function(_) => false,
+        Principal::Person(AccountType::Schueler) => students_allowed,
+        Principal::Person(_) => true,
+    }
+}
+
+/// Whether the caller may accept a share offered to it by another school (it must be the
+/// offer's recipient; the service checks that). Until then the offer gives no access.
+pub fn may_accept_cross_share(token: &AccessToken, students_allowed: bool) -> Result<(), Denied> {
+    if may_receive_cross_share(token.principal(), students_allowed) {
+        Ok(())
+    } else {
+        Err(Denied::NotFound)
+    }
+}
+
+/// Setting whether the school's students may accept shares of other schools: whoever
+/// administers the school's logins.
+#[derive(Debug, Clone, Copy)]
+pub struct ManageCrossSharing;
+
+impl Action for ManageCrossSharing {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if token.has(RightId::AdminUsers) {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
 }
 
 /// The key of a grant to a login of another school.
@@ -220,6 +261,10 @@ pub fn role_on(token: &AccessToken, area: Area, path: &[Level]) -> Option<FileRo
     if !area_open(token.principal(), token, area) {
         return None;
     }
+    // After a password reset by someone else, nothing in own areas until it is confirmed.
+    if token.private_on_hold() && matches!(area, Area::Own | Area::SafeOwn) {
+        return None;
+    }
     let mut role: Option<FileRole> = None;
     for (i, level) in path.iter().enumerate() {
         role = if i == 0 {
@@ -227,6 +272,9 @@ pub fn role_on(token: &AccessToken, area: Area, path: &[Level]) -> Option<FileRo
         } else {
             child_role(token, role, path[i - 1].drop_box, level)
         };
+    }
+    if area == Area::SafeCommon {
+        return crate::safe::common_role(token, role);
     }
     role
 }
@@ -278,8 +326,10 @@ pub enum FileOp {
         role: FileRole,
         target: Option<Principal>,
     },
-    /// Withdraw inherited rights, make a drop folder, remove others' grants.
+    /// Withdraw inherited rights, make a drop folder.
     ManageRights,
+    /// Give, change or remove one subject's grant (see [`GrantChange`] for the rule).
+    ChangeGrant(GrantChange),
     /// Give `role` on the node to a login of another school, of kind `target`.
     ShareCross { role: FileRole, target: Principal },
 }
@@ -354,6 +404,7 @@ impl Action for FileAccess {
                 role >= needed && *given <= role && may_share(token, self.area)
             }
             FileOp::ManageRights => role >= FileRole::Coordinator && may_share(token, self.area),
+            FileOp::ChangeGrant(change) => return grants::decide_change(token, self, role, change),
             // Other schools only ever read; the O-right files.*.share_cross is needed.
             FileOp::ShareCross {
                 role: given,
@@ -679,6 +730,17 @@ mod tests {
             "nothing shared, nothing there"
         );
         assert_eq!(guest_keys(&guest), format!("|x:{}|", guest.user()));
+        // Offers reach persons only: never function accounts, students only if allowed.
+        let student = Principal::Person(AccountType::Schueler);
+        assert!(!may_receive_cross_share(student, false));
+        assert!(may_receive_cross_share(student, true));
+        assert!(!may_receive_cross_share(
+            Principal::Function(FunctionRole::Admin),
+            true
+        ));
+        assert!(may_accept_cross_share(&guest, false).is_ok());
+        let pupil = token(student, &[]);
+        assert_eq!(may_accept_cross_share(&pupil, false), Err(Denied::NotFound));
         assert!(!may_share_across_schools(&teacher));
         assert!(may_share_across_schools(&allowed));
     }

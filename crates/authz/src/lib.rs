@@ -3,6 +3,7 @@
 //! check does not compile.
 
 pub mod files;
+pub mod four_eyes;
 pub mod matrix;
 mod policy;
 pub mod safe;

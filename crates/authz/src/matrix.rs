@@ -235,3 +235,67 @@ pub fn describe(right: RightId) -> (&'static str, &'static str) {
         FunctionDelegate => ("Funktionsrechte delegieren", "Delegate function rights"),
     }
 }
+
+/// Rights of the matrix that no policy code reads, each with the reason. A test
+/// (`tests/rights_enforced.rs`) fails when a right is neither read by the policy nor listed
+/// here, or listed although the policy reads it.
+pub const NOT_IN_POLICY: &[(RightId, &str)] = {
+    use RightId::*;
+    const NO_MODULE: &str = "its module (news, mail, contacts, calendar, help network) does not exist yet; the matrix row stays so grants are kept for it";
+    const NEVER: &str =
+        "— for every account type: effective_rights never contains it, so nothing can use it";
+    const MEDIA: &str = "checked by the media service (domain/src/media) until media decisions move into the policy";
+    &[
+        (NewsRead, NO_MODULE),
+        (DatesRead, NO_MODULE),
+        (HomepageAdmin, NO_MODULE),
+        (NewsAdmin, NO_MODULE),
+        (NewsAuthor, NO_MODULE),
+        (MailInternal, NO_MODULE),
+        (MailExternal, NO_MODULE),
+        (MailClients, NO_MODULE),
+        (MailGroup, NO_MODULE),
+        (MailDelegate, NO_MODULE),
+        (MailForward, NEVER),
+        (ContactsPersonal, NO_MODULE),
+        (ContactsSchool, NO_MODULE),
+        (CalendarPersonal, NO_MODULE),
+        (CalendarGroup, NO_MODULE),
+        (CalendarSchoolRead, NO_MODULE),
+        (CalendarClients, NO_MODULE),
+        (
+            FilesOwnCoordinate,
+            "X for every account type and never revocable: the own area's root carries a Coordinator grant for its owner",
+        ),
+        (FilesOwnLicense, MEDIA),
+        (FilesTeachingLicense, MEDIA),
+        (MediaAccess, MEDIA),
+        (MediaShared, MEDIA),
+        (MediaFavourites, MEDIA),
+        (
+            SafeOwnShare,
+            "— for every account type; files::may_share refuses any share out of the own Safe area",
+        ),
+        (
+            SafeShareCross,
+            "— for every account type; the Safe areas have no share_cross right, so FileOp::ShareCross refuses",
+        ),
+        (HelpDocs, NO_MODULE),
+        (HelpForumRead, NO_MODULE),
+        (HelpForumPost, NO_MODULE),
+        (HelpBlogRead, NO_MODULE),
+        (HelpBlogPost, NEVER),
+        (HelpTickets, NO_MODULE),
+        (
+            AdminSharedAreas,
+            "the Admin function role itself coordinates the shared areas (files::area_open, files::may_share)",
+        ),
+        (
+            SafeDelegate,
+            "delegating is making someone Coordinator of a common Safe folder, decided by FileOp::Share",
+        ),
+        (SchoolCalendarEdit, NO_MODULE),
+        (NewsPublish, NO_MODULE),
+        (FunctionDelegate, NO_MODULE),
+    ]
+};

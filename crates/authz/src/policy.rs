@@ -20,6 +20,14 @@ pub enum Denied {
     SafeRightsBySchulleitung,
     #[error("you cannot do this to your own login")]
     OwnLogin,
+    /// Someone else set this login's password; a second person has not confirmed it yet.
+    #[error(
+        "your password was reset by someone else: your own files and the Safe stay closed until a second person confirms the reset"
+    )]
+    PrivateAreasOnHold,
+    /// Four eyes: the confirming person must not be the one who asked.
+    #[error("a second person must confirm this, not the one who asked for it")]
+    SamePerson,
 }
 
 /// Something a caller wants to do. Each action decides for itself, from the token alone.
@@ -141,8 +149,9 @@ pub enum UserScope {
     AllEditable,
     /// Every login of the instance, read-only (Schulleitung).
     AllReadOnly,
-    /// Members of the groups this viewer is in (a teacher's own groups).
-    GroupMembersOf(UserId),
+    /// Members of the groups this viewer is in (a teacher's own groups); students only
+    /// with groups.read_students.
+    GroupMembersOf { viewer: UserId, students: bool },
 }
 
 /// The user list a caller may see, or `Forbidden`.
@@ -152,10 +161,22 @@ pub fn user_scope(token: &AccessToken) -> Result<UserScope, Denied> {
     } else if token.has(RightId::UsersReadOnly) {
         Ok(UserScope::AllReadOnly)
     } else if token.has(RightId::GroupsReadOwn) {
-        Ok(UserScope::GroupMembersOf(token.user()))
+        Ok(UserScope::GroupMembersOf {
+            viewer: token.user(),
+            students: token.has(RightId::GroupsReadStudents),
+        })
     } else {
         Err(Denied::Forbidden)
     }
+}
+
+/// Whether a member of a group the caller reads is shown to it: students only to who holds
+/// groups.read_students (or reads every login).
+pub fn may_see_member(token: &AccessToken, member: Principal) -> bool {
+    member != Principal::Person(schulhof_types::AccountType::Schueler)
+        || token.has(RightId::GroupsReadStudents)
+        || token.has(RightId::AdminUsers)
+        || token.has(RightId::UsersReadOnly)
 }
 
 /// Which groups a list may show.
@@ -188,8 +209,15 @@ impl Action for ReadUser {
         }
         match user_scope(token).map_err(|_| Denied::NotFound)? {
             UserScope::AllEditable | UserScope::AllReadOnly => Ok(()),
-            UserScope::GroupMembersOf(_) if token.shares_group_with(&self.0.groups) => Ok(()),
-            UserScope::GroupMembersOf(_) => Err(Denied::NotFound),
+            UserScope::GroupMembersOf { students, .. } => {
+                let student =
+                    self.0.principal == Principal::Person(schulhof_types::AccountType::Schueler);
+                if token.shares_group_with(&self.0.groups) && (students || !student) {
+                    Ok(())
+                } else {
+                    Err(Denied::NotFound)
+                }
+            }
         }
     }
 }
@@ -291,6 +319,9 @@ impl Action for ChangeRight {
             Granter::Schulleitung => {
                 if !token.principal().is(FunctionRole::Schulleitung) {
                     return Err(Denied::SafeRightsBySchulleitung);
+                }
+                if token.private_on_hold() {
+                    return Err(Denied::PrivateAreasOnHold);
                 }
             }
         }

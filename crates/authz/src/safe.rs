@@ -2,34 +2,59 @@
 
 use schulhof_types::{AccountType, FunctionRole, RightId};
 
-use crate::files::Area;
+use crate::files::{Area, FileRole};
 use crate::policy::{Action, Denied};
 use crate::token::{AccessToken, Principal};
 
-/// Entering the Safe at all: whoever may have an own Safe area or may be given folders of
-/// the common area (teachers, staff, the Schulleitung). Others do not learn it exists.
+/// Whether a person may have any role in the common Safe area: only with safe.common.read
+/// or safe.common.contribute, which the Schulleitung grants.
+fn common_open(token: &AccessToken) -> bool {
+    token.principal().is(FunctionRole::Schulleitung)
+        || token.has(RightId::SafeCommonRead)
+        || token.has(RightId::SafeCommonContribute)
+}
+
+/// Entering the Safe at all: whoever has an own Safe area or may be given folders of the
+/// common area. Others do not learn it exists. A login whose password someone else reset
+/// stays out until a second person confirms the reset.
 #[derive(Debug, Clone, Copy)]
 pub struct EnterSafe;
 
 impl Action for EnterSafe {
     fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
-        let p = token.principal();
-        let allowed = token.has(RightId::SafeOwnCoordinate)
-            || p.is(FunctionRole::Schulleitung)
-            || matches!(
-                p,
-                Principal::Person(AccountType::Lehrer | AccountType::Personal)
-            );
-        if allowed {
-            Ok(())
-        } else {
-            Err(Denied::NotFound)
+        if !(token.has(RightId::SafeOwnCoordinate) || common_open(token)) {
+            return Err(Denied::NotFound);
         }
+        if token.private_on_hold() {
+            return Err(Denied::PrivateAreasOnHold);
+        }
+        Ok(())
     }
 }
 
-/// Generating a Safe password for a login: the Schulleitung (safe.admin), or the admin
-/// resetting a forgotten one (admin.safe_password_reset). Only for logins that may enter.
+/// Whether a login of this kind may ever have a Safe password.
+pub fn may_have_safe_password(target: Principal) -> bool {
+    match target {
+        Principal::Person(t) => matches!(t, AccountType::Lehrer | AccountType::Personal),
+        Principal::Function(r) => r == FunctionRole::Schulleitung,
+    }
+}
+
+fn safe_target(target: Principal) -> Result<(), Denied> {
+    if may_have_safe_password(target) {
+        Ok(())
+    } else {
+        Err(Denied::NotGrantable {
+            right: RightId::SafeOwnCoordinate,
+            to: "this account type",
+        })
+    }
+}
+
+/// Generating a Safe password for a login: only the Schulleitung (safe.admin), who hands it
+/// over (and sets its own first one: the Schulleitung account is the owner of its Safe).
+/// The admin never sees one: she asks for a reset ([`RequestSafePasswordReset`]). A
+/// Schulleitung whose login password someone else reset generates none until confirmed.
 #[derive(Debug, Clone, Copy)]
 pub struct SetSafePassword {
     pub target: Principal,
@@ -37,21 +62,56 @@ pub struct SetSafePassword {
 
 impl Action for SetSafePassword {
     fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
-        if !(token.has(RightId::SafeAdmin) || token.has(RightId::AdminSafePasswordReset)) {
+        if !token.has(RightId::SafeAdmin) {
             return Err(Denied::Forbidden);
         }
-        let may_enter = match self.target {
-            Principal::Person(t) => matches!(t, AccountType::Lehrer | AccountType::Personal),
-            Principal::Function(r) => r == FunctionRole::Schulleitung,
-        };
-        if may_enter {
+        if token.private_on_hold() {
+            return Err(Denied::PrivateAreasOnHold);
+        }
+        safe_target(self.target)
+    }
+}
+
+/// Asking for a forgotten Safe password to be reset (admin.safe_password_reset): a request
+/// that a Schulleitung of another person confirms.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestSafePasswordReset {
+    pub target: Principal,
+}
+
+impl Action for RequestSafePasswordReset {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if !token.has(RightId::AdminSafePasswordReset) {
+            return Err(Denied::Forbidden);
+        }
+        safe_target(self.target)
+    }
+}
+
+/// The online editor of Safe documents (safe.editor; the Schulleitung always).
+#[derive(Debug, Clone, Copy)]
+pub struct UseSafeEditor;
+
+impl Action for UseSafeEditor {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if token.has(RightId::SafeEditor) || token.principal().is(FunctionRole::Schulleitung) {
             Ok(())
         } else {
-            Err(Denied::NotGrantable {
-                right: RightId::SafeOwnCoordinate,
-                to: "this account type",
-            })
+            Err(Denied::Forbidden)
         }
+    }
+}
+
+/// The role a caller keeps in the common Safe area: folder grants count only up to what
+/// the Safe rights allow (Viewer with safe.common.read, more with safe.common.contribute).
+pub fn common_role(token: &AccessToken, role: Option<FileRole>) -> Option<FileRole> {
+    if token.principal().is(FunctionRole::Schulleitung) || token.has(RightId::SafeCommonContribute)
+    {
+        role
+    } else if token.has(RightId::SafeCommonRead) {
+        role.map(|r| r.min(FileRole::Viewer))
+    } else {
+        None
     }
 }
 
@@ -61,13 +121,7 @@ pub fn safe_areas(token: &AccessToken) -> Vec<Area> {
     if token.has(RightId::SafeOwnCoordinate) {
         v.push(Area::SafeOwn);
     }
-    let p = token.principal();
-    if p.is(FunctionRole::Schulleitung)
-        || matches!(
-            p,
-            Principal::Person(AccountType::Lehrer | AccountType::Personal)
-        )
-    {
+    if common_open(token) {
         v.push(Area::SafeCommon);
     }
     v
@@ -93,7 +147,7 @@ mod tests {
     fn students_externals_and_the_admin_never_enter_the_safe() {
         for (p, enters) in [
             (Principal::Person(AccountType::Lehrer), true),
-            (Principal::Person(AccountType::Personal), true),
+            (Principal::Person(AccountType::Personal), false),
             (Principal::Person(AccountType::Extern), false),
             (Principal::Person(AccountType::Schueler), false),
             (Principal::Function(FunctionRole::Schulleitung), true),
@@ -104,18 +158,18 @@ mod tests {
         }
         assert_eq!(
             safe_areas(&token(Principal::Person(AccountType::Lehrer))),
-            [Area::SafeOwn, Area::SafeCommon]
+            [Area::SafeOwn],
+            "safe.common.read is O: the Schulleitung grants it"
         );
-        assert_eq!(
-            safe_areas(&token(Principal::Person(AccountType::Personal))),
-            [Area::SafeCommon],
+        assert!(
+            safe_areas(&token(Principal::Person(AccountType::Personal))).is_empty(),
             "safe.own.coordinate is O for staff"
         );
         assert!(safe_areas(&token(Principal::Function(FunctionRole::Admin))).is_empty());
     }
 
     #[test]
-    fn safe_passwords_come_from_the_schulleitung_or_an_admin_reset() {
+    fn safe_passwords_come_from_the_schulleitung_only() {
         let teacher = SetSafePassword {
             target: Principal::Person(AccountType::Lehrer),
         };
@@ -129,7 +183,11 @@ mod tests {
             )
             .is_ok()
         );
-        assert!(check(&token(Principal::Function(FunctionRole::Admin)), teacher).is_ok());
+        assert!(check(&token(Principal::Function(FunctionRole::Admin)), teacher).is_err());
+        let ask = RequestSafePasswordReset {
+            target: Principal::Person(AccountType::Lehrer),
+        };
+        assert!(check(&token(Principal::Function(FunctionRole::Admin)), ask).is_ok());
         assert!(check(&token(Principal::Person(AccountType::Lehrer)), teacher).is_err());
         assert!(
             check(

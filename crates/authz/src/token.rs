@@ -41,6 +41,11 @@ pub struct AccessToken {
     principal: Principal,
     groups: Vec<GroupId>,
     rights: BTreeSet<RightId>,
+    /// The real person acting: the holder of a function account, else the login itself.
+    person: UserId,
+    /// Someone else set this login's password and no second person confirmed it yet: its
+    /// private areas (own files, the Safe) and its Safe powers stay closed.
+    private_hold: bool,
 }
 
 impl AccessToken {
@@ -62,7 +67,31 @@ impl AccessToken {
             principal,
             groups,
             rights: effective_rights(principal, grants),
+            person: user,
+            private_hold: false,
         }
+    }
+
+    /// Names the person holding a function account (four-eyes decisions compare persons).
+    pub fn with_holder(mut self, holder: Option<UserId>) -> Self {
+        if let Some(h) = holder {
+            self.person = h;
+        }
+        self
+    }
+
+    /// Marks the login's private areas as on hold after a password reset by someone else.
+    pub fn with_private_hold(mut self, held: bool) -> Self {
+        self.private_hold = held;
+        self
+    }
+
+    pub fn person(&self) -> UserId {
+        self.person
+    }
+
+    pub fn private_on_hold(&self) -> bool {
+        self.private_hold
     }
 
     pub fn instance(&self) -> InstanceId {

@@ -12,7 +12,7 @@ use dav_server::fs::{
 };
 use futures_util::stream;
 use schulhof_authz::files::Area;
-use schulhof_domain::files::{DeadProp, Located, Placement};
+use schulhof_domain::files::{DeadProp, Located, Placement, fold_name};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::{DomainError, Platform};
 
@@ -227,7 +227,7 @@ impl DavFileSystem for SchulFs {
                     if let Ok(mut cache) = self.listed_props.lock() {
                         let base = cache_key(path);
                         for e in &list {
-                            let key = format!("{base}/{}", e.name.to_lowercase());
+                            let key = format!("{base}/{}", fold_name(&e.name));
                             cache.insert(key, props.remove(&e.id).unwrap_or_default());
                         }
                     }
@@ -451,10 +451,8 @@ fn to_dav(p: DeadProp, with_content: bool) -> DavProp {
     }
 }
 
-/// A path as the listing cache keys it: decoded, case-folded (names are unique regardless
-/// of case), without a trailing slash.
+/// A path as the listing cache keys it: decoded, folded as names are compared (NFC and
+/// case-insensitive), without a trailing slash.
 fn cache_key(path: &DavPath) -> String {
-    String::from_utf8_lossy(path.as_bytes())
-        .trim_end_matches('/')
-        .to_lowercase()
+    fold_name(String::from_utf8_lossy(path.as_bytes()).trim_end_matches('/'))
 }

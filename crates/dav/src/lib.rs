@@ -3,8 +3,10 @@
 //! the same policy decide). The Safe is never reachable here.
 
 mod auth;
+mod content;
 mod file;
 mod fs;
+mod guard;
 mod locks;
 mod meta;
 
@@ -14,7 +16,6 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use dav_server::DavHandler;
-use dav_server::memls::MemLs;
 use schulhof_front::AppState;
 
 pub use fs::area_slug;
@@ -24,14 +25,13 @@ pub const PREFIX: &str = "/dav/files";
 
 /// The routes of the WebDAV front-end.
 pub fn router() -> Router<AppState> {
-    let locks = locks::SharedLocks::new(*MemLs::new());
+    // Locks live in the database (see `locks`), so nothing is kept per node.
     Router::new()
         .route("/dav", any(not_here))
         .route("/dav/", any(not_here))
         .route("/dav/files", any(serve))
         .route("/dav/files/", any(serve))
         .route("/dav/files/{*path}", any(serve))
-        .layer(axum::Extension(locks))
 }
 
 /// Outside `/dav/files/` nothing is served (in particular never the Safe).
@@ -41,21 +41,29 @@ async fn not_here() -> Response {
 
 async fn serve(
     State(state): State<AppState>,
-    axum::Extension(locks): axum::Extension<locks::SharedLocks>,
     schulhof_front::ClientAddr(client): schulhof_front::ClientAddr,
     req: Request,
 ) -> Response {
+    // Bounded, non-recursive checks before the library parses anything.
+    let req = match guard::check(req).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
     let actor = match auth::actor(&state, req.headers(), &client).await {
         Ok(a) => a,
         Err(resp) => return resp,
     };
-    let scoped = locks.scoped_for(&actor);
+    let locks = locks::DbLocks::new(state.platform.clone(), actor.clone());
     let handler = DavHandler::builder()
         .strip_prefix(PREFIX)
         .filesystem(Box::new(fs::SchulFs::new(state.platform.clone(), actor)))
-        .locksystem(Box::new(scoped))
+        .locksystem(Box::new(locks.clone()))
         // dav-server reads 16 KiB at a time unless told otherwise.
         .read_buf_size(file::MAX_READ)
         .build_handler();
-    handler.handle(req).await.map(Body::new)
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let mut resp = handler.handle(req).await.map(Body::new);
+    content::harden(&method, &path, &mut resp);
+    locks.explain(&mut resp);
+    resp
 }

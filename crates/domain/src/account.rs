@@ -3,13 +3,16 @@
 use schulhof_authz::{
     ChangeOwnPassword, EditOwnExternalMail, OwnAccount, PublishConsentTexts, ReadSelf, check,
 };
+use schulhof_store::throttle as throttle_store;
 use schulhof_store::{consent, sessions, users};
 use schulhof_types::RightId;
 use serde::Serialize;
 
+use crate::app_passwords;
 use crate::audit::{self, Event};
 use crate::identity::{Actor, principal_of};
-use crate::passwords::check_password_rules;
+use crate::passwords::check_password_rules_in;
+use crate::throttle;
 use crate::{DomainError, Platform};
 
 /// The own user card with groups and effective rights.
@@ -58,51 +61,79 @@ impl Platform {
         })
     }
 
-    /// Replaces the own password after checking the old one; other sessions end.
+    /// Replaces the own password after checking the old one; other sessions end and every
+    /// app password is revoked. Wrong old passwords count against the account's login
+    /// throttling (a stolen session must not become a way to guess the password).
     pub async fn change_own_password(
         &self,
         actor: &Actor,
         old: &str,
         new: &str,
+        client_addr: &str,
     ) -> Result<(), DomainError> {
         let grant = check(&actor.token, ChangeOwnPassword)?;
-        if !self
-            .hasher
-            .verify(old, actor.user.password_hash.as_deref())
-            .await?
-        {
-            return Err(DomainError::invalid("old", "the current password is wrong"));
-        }
-        check_password_rules(new, &actor.user.login)?;
+        let school = [actor.school_name.as_str(), actor.school_number.as_str()];
+        check_password_rules_in(new, &actor.user.login, &school)?;
         if old == new {
             return Err(DomainError::invalid(
                 "new",
                 "must differ from the current password",
             ));
         }
+        self.check_own_password(actor, old, client_addr).await?;
         let hash = self.hasher.hash(new).await?;
         let now = self.now();
+        let (instance, user) = (grant.instance(), grant.actor());
         let mut tx = self.db.begin().await?;
-        users::set_password(&mut tx, grant.instance(), grant.actor(), &hash, false, now).await?;
-        sessions::delete_others(&mut tx, grant.instance(), grant.actor(), &actor.token_hash)
-            .await?;
+        users::set_password(&mut tx, instance, user, &hash, false, now).await?;
+        sessions::delete_others(&mut tx, instance, user, &actor.token_hash).await?;
+        let revoked = app_passwords::revoke_all(&mut tx, instance, user).await?;
         audit::record(
             &mut tx,
-            grant.instance(),
+            instance,
             now,
             Event {
                 kind: "account",
-                actor: Some(grant.actor()),
+                actor: Some(user),
                 holder: actor.user.holder_id,
                 action: "password.change",
                 object: None,
-                client_addr: None,
-                detail: None,
+                client_addr: Some(client_addr),
+                detail: Some(serde_json::json!({ "app_passwords_revoked": revoked })),
             },
         )
         .await?;
         tx.commit().await?;
+        self.basic.forget_user(user);
         Ok(())
+    }
+
+    /// Checks the actor's current password, throttled like a login of the account.
+    async fn check_own_password(
+        &self,
+        actor: &Actor,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<(), DomainError> {
+        let (instance, user) = (actor.token.instance(), actor.token.user());
+        let now = self.now();
+        let known_address = {
+            let mut c = self.db.read().await?;
+            throttle_store::is_known_address(&mut c, instance, user, client_addr, now).await?
+        };
+        let guess = throttle::Guess {
+            instance,
+            subject: throttle::account_subject(Some(user), ""),
+            address: client_addr,
+            known_address,
+        };
+        let phc = actor.user.password_hash.as_deref();
+        let verify = async || self.hasher.verify(password, phc).await;
+        if throttle::checked(&self.db, &guess, now, verify).await? {
+            Ok(())
+        } else {
+            Err(DomainError::invalid("old", "the current password is wrong"))
+        }
     }
 
     /// Sets or (with an empty value) removes the own external mail address.

@@ -1,10 +1,13 @@
 //! App passwords: one per device or program (a file manager mounting WebDAV), created in
-//! Mein Konto, shown once, revocable one by one, never usable on the login page.
+//! Mein Konto, shown once, revocable one by one, never usable on the login page. A change
+//! of the account password (own change or reset by someone else) revokes them all: whoever
+//! changes a password they think is known to others expects every way in to close.
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use schulhof_authz::{ChangeOwnPassword, check};
-use schulhof_store::{app_passwords as store, instances, users};
+use schulhof_store::{AsConn, app_passwords as store, instances, users};
+use schulhof_types::{InstanceId, UserId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -116,14 +119,15 @@ impl Platform {
         Ok(())
     }
 
-    /// A session for `login` at `school` if `password` is one of its app passwords.
+    /// A session for `login` at `school` if `password` is one of its app passwords, with
+    /// the app password's id.
     pub(crate) async fn app_password_session(
         &self,
         school: &str,
         login: &str,
         password: &str,
         client_addr: &str,
-    ) -> Result<Option<NewSession>, DomainError> {
+    ) -> Result<Option<(NewSession, Uuid)>, DomainError> {
         let mut c = self.db.read().await?;
         let Some(instance) = instances::find_by_number(&mut c, school.trim()).await? else {
             return Ok(None);
@@ -142,9 +146,30 @@ impl Platform {
         let mut tx = self.db.begin().await?;
         store::touch(&mut tx, instance.id, id, self.now()).await?;
         tx.commit().await?;
-        Ok(Some(
-            self.open_session_for(instance.id, &user, client_addr, "app_password_login")
-                .await?,
-        ))
+        let session = self
+            .open_session_for(instance.id, &user, client_addr, "app_password_login")
+            .await?;
+        Ok(Some((session, id)))
     }
+
+    /// Whether an app password is still valid (asked on every use of a remembered one, so a
+    /// revocation holds at once on every node).
+    pub(crate) async fn app_password_exists(
+        &self,
+        instance: InstanceId,
+        user: UserId,
+        id: Uuid,
+    ) -> Result<bool, DomainError> {
+        let mut c = self.db.read().await?;
+        Ok(store::exists(&mut c, instance, user, id).await?)
+    }
+}
+
+/// Revokes every app password of `user`, inside the transaction that changes its password.
+pub(crate) async fn revoke_all(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<u64, DomainError> {
+    Ok(store::delete_all(c, instance, user).await?)
 }

@@ -5,6 +5,9 @@
 //! per-process secret) maps to it for a few minutes, so a file manager copying a thousand
 //! files costs one password hash, not a thousand. Everything a session does still holds:
 //! throttling, audit, idle and absolute expiry, gates, and a password change ending it.
+//! Each use of a remembered entry also asks the database whether the credential it stands
+//! for still holds (the account's password hash is unchanged, the app password not
+//! revoked), so a change on another node takes effect at once here too.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,7 +16,7 @@ use std::time::{Duration, Instant};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::identity::Actor;
+use crate::identity::{Actor, Session};
 use crate::{DomainError, Platform};
 
 /// How long verified credentials are remembered.
@@ -21,13 +24,32 @@ const REMEMBER: Duration = Duration::from_secs(300);
 /// Remembered credentials at most; the cache is emptied when full.
 const MAX_ENTRIES: usize = 50_000;
 
-/// Credentials digest → (session cookie, when it was verified, whose it is).
-type Remembered = HashMap<[u8; 32], (String, Instant, schulhof_types::UserId)>;
+/// Which credential a remembered entry was verified against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Credential {
+    /// The account password, as the stored hash it matched.
+    Account(Option<String>),
+    AppPassword(uuid::Uuid),
+}
+
+#[derive(Clone)]
+struct Entry {
+    cookie: String,
+    at: Instant,
+    user: schulhof_types::UserId,
+    credential: Credential,
+}
+
+/// Credentials digest → the session they opened.
+type Remembered = HashMap<[u8; 32], Entry>;
+/// Credentials digest → the turn their parallel requests wait for while one checks them.
+type InFlight = HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>;
 
 #[derive(Clone)]
 pub(crate) struct BasicCache {
     secret: [u8; 32],
     entries: Arc<Mutex<Remembered>>,
+    flights: Arc<Mutex<InFlight>>,
 }
 
 impl Default for BasicCache {
@@ -37,6 +59,7 @@ impl Default for BasicCache {
         Self {
             secret,
             entries: Arc::default(),
+            flights: Arc::default(),
         }
     }
 }
@@ -51,26 +74,39 @@ impl BasicCache {
         h.finalize().into()
     }
 
-    fn get(&self, key: &[u8; 32]) -> Option<String> {
+    fn get(&self, key: &[u8; 32]) -> Option<Entry> {
         let map = self.entries.lock().ok()?;
-        map.get(key)
-            .filter(|(_, at, _)| at.elapsed() < REMEMBER)
-            .map(|(cookie, _, _)| cookie.clone())
+        map.get(key).filter(|e| e.at.elapsed() < REMEMBER).cloned()
     }
 
-    fn put(&self, key: [u8; 32], cookie: String, user: schulhof_types::UserId) {
+    fn put(&self, key: [u8; 32], entry: Entry) {
         if let Ok(mut map) = self.entries.lock() {
             if map.len() >= MAX_ENTRIES {
                 map.clear();
             }
-            map.insert(key, (cookie, Instant::now(), user));
+            map.insert(key, entry);
         }
     }
 
     /// Forgets every remembered credential of a login (an app password was revoked).
     pub(crate) fn forget_user(&self, user: schulhof_types::UserId) {
         if let Ok(mut map) = self.entries.lock() {
-            map.retain(|_, (_, _, u)| *u != user);
+            map.retain(|_, e| e.user != user);
+        }
+    }
+
+    /// The turn for checking these credentials, shared by their parallel requests.
+    fn flight(&self, key: [u8; 32]) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        let mut map = self.flights.lock().ok()?;
+        Some(map.entry(key).or_default().clone())
+    }
+
+    /// Drops the turn once nobody else waits for it.
+    fn land(&self, key: &[u8; 32], flight: Arc<tokio::sync::Mutex<()>>) {
+        if let Ok(mut map) = self.flights.lock()
+            && Arc::strong_count(&flight) <= 2
+        {
+            map.remove(key);
         }
     }
 
@@ -97,25 +133,95 @@ impl Platform {
     ) -> Result<Actor, DomainError> {
         let (login, school) = split_user(user).ok_or(DomainError::BadCredentials)?;
         let key = self.basic.key(user, password);
-        if let Some(cookie) = self.basic.get(&key) {
-            match self.session(&cookie).await {
-                Ok(s) => return s.ready(),
-                Err(DomainError::SessionEnded) => self.basic.forget(&key),
-                Err(e) => return Err(e),
-            }
+        if let Some(s) = self.remembered(&key).await? {
+            return s.ready();
         }
-        // App passwords first: they are cheap to check (SHA-256), and a miss falls through
-        // to the account password with its throttling.
-        let new = match self
+        // A client mounting a drive sends several requests at once with the same
+        // credentials: one checks them and the others use its result, so they neither cost
+        // a hash each nor use up the free attempts of the throttling.
+        let Some(flight) = self.basic.flight(key) else {
+            return self
+                .authenticate(key, school, login, password, client_addr)
+                .await?
+                .ready();
+        };
+        let session = {
+            let _turn = flight.lock().await;
+            match self.remembered(&key).await {
+                Ok(Some(s)) => Ok(s),
+                Ok(None) => {
+                    self.authenticate(key, school, login, password, client_addr)
+                        .await
+                }
+                Err(e) => Err(e),
+            }
+        };
+        self.basic.land(&key, flight);
+        session?.ready()
+    }
+
+    /// The remembered session of these credentials, if any and still valid.
+    async fn remembered(&self, key: &[u8; 32]) -> Result<Option<Session>, DomainError> {
+        let Some(entry) = self.basic.get(key) else {
+            return Ok(None);
+        };
+        match self.remembered_session(&entry).await {
+            Ok(Some(s)) => Ok(Some(s)),
+            Ok(None) | Err(DomainError::SessionEnded) => {
+                self.basic.forget(key);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Checks the credentials (app passwords first: they are cheap to check, SHA-256, and
+    /// a miss falls through to the account password with its throttling) and remembers them.
+    async fn authenticate(
+        &self,
+        key: [u8; 32],
+        school: &str,
+        login: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<Session, DomainError> {
+        let (new, app) = match self
             .app_password_session(school, login, password, client_addr)
             .await?
         {
-            Some(s) => s,
-            None => self.login(school, login, password, client_addr).await?,
+            Some((s, id)) => (s, Some(id)),
+            None => (
+                self.login(school, login, password, client_addr).await?,
+                None,
+            ),
         };
         let session = self.session(&new.cookie).await?;
-        self.basic.put(key, new.cookie, session.actor.token.user());
-        session.ready()
+        let credential = match app {
+            Some(id) => Credential::AppPassword(id),
+            None => Credential::Account(session.actor.user.password_hash.clone()),
+        };
+        let entry = Entry {
+            cookie: new.cookie,
+            at: Instant::now(),
+            user: session.actor.token.user(),
+            credential,
+        };
+        self.basic.put(key, entry);
+        Ok(session)
+    }
+
+    /// The session of a remembered entry if the credential behind it still holds.
+    async fn remembered_session(&self, entry: &Entry) -> Result<Option<Session>, DomainError> {
+        let session = self.session(&entry.cookie).await?;
+        let holds = match &entry.credential {
+            Credential::Account(hash) => session.actor.user.password_hash == *hash,
+            Credential::AppPassword(id) => {
+                let token = &session.actor.token;
+                self.app_password_exists(token.instance(), token.user(), *id)
+                    .await?
+            }
+        };
+        Ok(holds.then_some(session))
     }
 }
 

@@ -30,6 +30,9 @@ pub enum DomainError {
     /// Every hashing slot is taken and the queue is full: come back shortly.
     #[error("the server is busy; try again in {retry_after_secs} s")]
     Busy { retry_after_secs: u64 },
+    /// Too many of one kind of request by one login (e.g. offers to other schools).
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     #[error("session ended")]
     SessionEnded,
     #[error("the terms of use must be accepted first")]

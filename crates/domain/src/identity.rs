@@ -97,7 +97,8 @@ fn parse_cookie(cookie: &str) -> Option<(InstanceId, Vec<u8>)> {
 
 impl Platform {
     /// Checks the password and opens a session. Wrong school, unknown login, inactive
-    /// account and wrong password all give the same answer.
+    /// account and wrong password all give the same answer. Guesses are throttled (see
+    /// [`crate::throttle`]); login name and mail address of one account share its counter.
     pub async fn login(
         &self,
         school: &str,
@@ -112,119 +113,74 @@ impl Platform {
             return Err(DomainError::BadCredentials);
         };
         let name = login.trim().to_lowercase();
-        let (account_key, address_key) = (
-            throttle::account_key(&name),
-            throttle::address_key(client_addr),
-        );
-        let account = counters::get(&mut c, instance.id, &account_key).await?;
-        let address = counters::get(&mut c, instance.id, &address_key).await?;
-        if let Err(e) = throttle::check_account(account, now) {
-            tracing::warn!(school, client_addr, "login refused: account throttled");
-            drop(c);
-            let mut tx = self.db.begin().await?;
-            audit::record(
-                &mut tx,
-                instance.id,
-                now,
-                Event {
-                    kind: "login_throttled",
-                    actor: None,
-                    holder: None,
-                    action: "login",
-                    object: Some(&name),
-                    client_addr: Some(client_addr),
-                    detail: None,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(e);
-        }
         let user = users::find_by_login_or_mail(&mut c, instance.id, &name).await?;
+        let known_address = match &user {
+            Some(u) => {
+                counters::is_known_address(&mut c, instance.id, u.id, client_addr, now).await?
+            }
+            None => false,
+        };
         drop(c);
-        let delay = throttle::address_delay(address, now);
-        if !delay.is_zero() {
-            tracing::warn!(
-                client_addr,
-                ?delay,
-                "many failed logins from this address: slowing down"
-            );
-            tokio::time::sleep(delay).await;
-        }
+        let guess = throttle::Guess {
+            instance: instance.id,
+            subject: throttle::account_subject(user.as_ref().map(|u| u.id), &name),
+            address: client_addr,
+            known_address,
+        };
         let usable = user
             .as_ref()
             .filter(|u| u.active && u.password_hash.is_some());
-        let ok = self
-            .hasher
-            .verify(password, usable.and_then(|u| u.password_hash.as_deref()))
-            .await?;
-        let mut tx = self.db.begin().await?;
-        let user = match (ok, usable) {
-            (true, Some(u)) => u,
-            _ => {
-                throttle::record_failure(
-                    &mut tx,
+        let phc = usable.and_then(|u| u.password_hash.as_deref());
+        let verify = async || self.hasher.verify(password, phc).await;
+        let ok = match throttle::checked(&self.db, &guess, now, verify).await {
+            Err(e @ DomainError::Throttled { .. }) => {
+                tracing::warn!(school, client_addr, "login refused: throttled");
+                self.login_event(
                     instance.id,
-                    (&account_key, account),
-                    (&address_key, address),
-                    now,
+                    "login_throttled",
+                    None,
+                    Some(&name),
+                    client_addr,
                 )
                 .await?;
-                let actor = user.as_ref().map(|u| u.id);
-                audit::record(
-                    &mut tx,
-                    instance.id,
-                    now,
-                    Event {
-                        kind: "login_failed",
-                        actor,
-                        holder: None,
-                        action: "login",
-                        object: None,
-                        client_addr: Some(client_addr),
-                        detail: None,
-                    },
-                )
-                .await?;
-                tx.commit().await?;
-                return Err(DomainError::BadCredentials);
+                return Err(e);
             }
+            r => r?,
         };
-        if account.is_some() {
-            counters::clear(&mut tx, instance.id, &account_key).await?;
-        }
-        let mut raw = [0u8; 32];
-        rand::rng().fill_bytes(&mut raw);
-        let expires = now + self.config.session_absolute;
-        sessions::insert(
-            &mut tx,
-            instance.id,
-            &hash_token(&raw),
-            user.id,
-            now,
-            expires,
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            instance.id,
-            now,
-            Event {
-                kind: "login",
-                actor: Some(user.id),
-                holder: user.holder_id,
-                action: "login",
-                object: None,
-                client_addr: Some(client_addr),
-                detail: None,
-            },
-        )
-        .await?;
+        let Some(user) = usable.filter(|_| ok) else {
+            let actor = user.as_ref().map(|u| u.id);
+            self.login_event(instance.id, "login_failed", actor, None, client_addr)
+                .await?;
+            return Err(DomainError::BadCredentials);
+        };
+        let mut tx = self.db.begin().await?;
+        counters::remember_address(&mut tx, instance.id, user.id, client_addr, now).await?;
         tx.commit().await?;
-        Ok(NewSession {
-            cookie: format!("{}.{}", instance.id.0.simple(), URL_SAFE_NO_PAD.encode(raw)),
-            expires,
-        })
+        self.open_session_for(instance.id, user, client_addr, "login")
+            .await
+    }
+
+    /// Records a refused login in the audit log.
+    async fn login_event(
+        &self,
+        instance: InstanceId,
+        kind: &'static str,
+        actor: Option<schulhof_types::UserId>,
+        object: Option<&str>,
+        client_addr: &str,
+    ) -> Result<(), DomainError> {
+        let mut tx = self.db.begin().await?;
+        let event = Event {
+            kind,
+            actor,
+            holder: None,
+            action: "login",
+            object,
+            client_addr: Some(client_addr),
+            detail: None,
+        };
+        audit::record(&mut tx, instance, self.now(), event).await?;
+        Ok(tx.commit().await?)
     }
 
     /// The session behind a cookie value, or `SessionEnded`.
@@ -245,6 +201,7 @@ impl Platform {
         }
         let (groups, granted) =
             groups::memberships_and_grants(&mut c, instance, row.user.id).await?;
+        let held = schulhof_store::four_eyes::hold(&mut c, instance, row.user.id).await?;
         drop(c);
         // Activity is written at most once a minute, to spare the database a write per request.
         if now - row.last_seen_at > Duration::seconds(60) {
@@ -259,7 +216,9 @@ impl Platform {
             principal,
             groups.iter().map(|g| g.id).collect(),
             granted.iter().filter_map(|r| RightId::parse(r)),
-        );
+        )
+        .with_holder(row.user.holder_id)
+        .with_private_hold(held.is_some());
         let gate = if row.user.must_change_password {
             Some(Gate::PasswordChange)
         } else if row
@@ -356,13 +315,16 @@ impl Platform {
             return Ok(None);
         };
         let (groups, granted) = groups::memberships_and_grants(c, instance, row.id).await?;
+        let held = schulhof_store::four_eyes::hold(c, instance, row.id).await?;
         let token = AccessToken::resolve(
             instance,
             row.id,
             principal_of(&row)?,
             groups.iter().map(|g| g.id).collect(),
             granted.iter().filter_map(|r| RightId::parse(r)),
-        );
+        )
+        .with_holder(row.holder_id)
+        .with_private_hold(held.is_some());
         Ok(Some(Actor {
             token,
             user: row,

@@ -186,8 +186,19 @@ impl PasswordHasher {
     }
 }
 
-/// The password rules: long enough, not absurdly long, not the login itself.
+/// The password rules: long enough, not absurdly long, not the login itself, not one of
+/// the most common passwords.
 pub fn check_password_rules(password: &str, login: &str) -> Result<(), DomainError> {
+    check_password_rules_in(password, login, &[])
+}
+
+/// [`check_password_rules`], also refusing words of the context (the school's name and
+/// number), bare or with digits around them.
+pub fn check_password_rules_in(
+    password: &str,
+    login: &str,
+    context: &[&str],
+) -> Result<(), DomainError> {
     let len = password.chars().count();
     if len < 8 {
         return Err(DomainError::invalid(
@@ -201,13 +212,46 @@ pub fn check_password_rules(password: &str, login: &str) -> Result<(), DomainErr
             "must have at most 256 characters",
         ));
     }
-    if password.eq_ignore_ascii_case(login) {
+    let lower = password.to_lowercase();
+    let core = core_word(&lower);
+    let login = login.trim().to_lowercase();
+    if lower == login || core == login {
         return Err(DomainError::invalid(
             "password",
             "must not be the login name",
         ));
     }
+    let in_context = context
+        .iter()
+        .map(|w| w.trim().to_lowercase())
+        .any(|w| !w.is_empty() && (lower == w || core == w));
+    if in_context || is_common(&lower) || (!core.is_empty() && is_common(core)) {
+        return Err(DomainError::invalid(
+            "password",
+            "is one of the most common passwords (or one with digits added); choose another",
+        ));
+    }
     Ok(())
+}
+
+/// The password without leading and trailing digits and punctuation ("Sommer2025!" →
+/// "sommer"): a common word with a number is guessed as early as the word itself.
+fn core_word(lower: &str) -> &str {
+    lower.trim_matches(|c: char| !c.is_alphabetic())
+}
+
+/// The most common passwords, lower case (see the file's head for its source).
+static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        include_str!("../data/common-passwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+
+fn is_common(lower: &str) -> bool {
+    COMMON.contains(lower)
 }
 
 const INITIAL_PREFIX: &str = "$schulhof-initial$";
@@ -270,6 +314,27 @@ pub fn generate_initial_password() -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn common_passwords_are_refused_with_or_without_digits() {
+        for p in [
+            "passwort",
+            "Passwort1",
+            "hallo123",
+            "Sommer2025!",
+            "schule2024",
+            "12345678",
+            "iloveyou",
+            "qwertz123",
+            "Schulhof-Demo",
+        ] {
+            let e = check_password_rules(p, "anna").expect_err(p);
+            assert!(e.to_string().contains("common"), "{p}: {e}");
+        }
+        assert!(check_password_rules_in("Goethe2026", "anna", &["Goethe", "123456"]).is_err());
+        assert!(check_password_rules_in("123456-123456", "anna", &["123456"]).is_ok());
+        assert!(check_password_rules("Sommer-auf-Sylt-25", "anna").is_ok());
+    }
+
     #[tokio::test]
     async fn hashes_verify_and_wrong_passwords_fail() {
         let h = PasswordHasher::new(HashParams::insecure_fast_for_tests(), 10);
@@ -325,6 +390,7 @@ mod tests {
         assert!(check_password_rules("kurz", "anna").is_err());
         assert!(check_password_rules("Anna.Schmidt", "anna.schmidt").is_err());
         assert!(check_password_rules("lang-genug-1", "anna").is_ok());
+        assert!(check_password_rules("anna.schmidt2025", "anna.schmidt").is_err());
         let p = generate_initial_password();
         assert_eq!(p.len(), 12);
         assert!(!p.contains(['0', 'O', '1', 'l', 'I']));

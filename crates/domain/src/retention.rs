@@ -2,7 +2,7 @@
 //! a documented hold; expired sessions and stale throttle counters go too.
 
 use chrono::Duration;
-use schulhof_store::{audit, import_runs, sessions, throttle};
+use schulhof_store::{audit, dav_locks, files, import_runs, sessions, throttle};
 
 use crate::{DomainError, Platform};
 
@@ -14,6 +14,8 @@ pub struct Purged {
     pub log_entries: u64,
     pub sessions: u64,
     pub throttle_counters: u64,
+    /// Expired WebDAV locks (they are ignored once expired; this only tidies up).
+    pub dav_locks: u64,
 }
 
 impl Platform {
@@ -25,7 +27,9 @@ impl Platform {
             log_entries: audit::system_purge(&mut tx, now - LOG_RETENTION).await?,
             sessions: sessions::purge(&mut tx, now, now - self.config.session_idle).await?,
             throttle_counters: throttle::system_purge(&mut tx, now - Duration::days(1), now)
-                .await?,
+                .await?
+                + files::system_purge_counters(&mut tx, now - Duration::days(1)).await?,
+            dav_locks: dav_locks::system_purge(&mut tx, now).await?,
         };
         // An import takes seconds; one still running after an hour was cut off.
         import_runs::system_fail_stale(&mut tx, now - Duration::hours(1)).await?;

@@ -11,7 +11,6 @@ use schulhof_authz::check;
 use schulhof_authz::files::Area;
 use schulhof_authz::safe::{EnterSafe, SetSafePassword, safe_areas};
 use schulhof_blob::SealKey;
-use schulhof_store::throttle as counters;
 use schulhof_store::{safe as store, users};
 use schulhof_types::InstanceId;
 use serde::Serialize;
@@ -111,28 +110,23 @@ impl Platform {
         check(&actor.token, EnterSafe)?;
         let instance = actor.token.instance();
         let now = self.now();
-        let key = format!("safe:{}", actor.token.user());
         let mut c = self.db.read().await?;
-        let counter = counters::get(&mut c, instance, &key).await?;
-        throttle::check_account(counter, now)?;
         let hash = store::password(&mut c, instance, actor.token.user()).await?;
         drop(c);
-        let ok = self.hasher.verify(password, hash.as_deref()).await?;
-        let mut tx = self.db.begin().await?;
-        if !ok {
-            let addr_key = throttle::address_key(client_addr);
-            let addr = counters::get(&mut tx, instance, &addr_key).await?;
-            throttle::record_failure(&mut tx, instance, (&key, counter), (&addr_key, addr), now)
-                .await?;
-            tx.commit().await?;
+        let guess = throttle::Guess {
+            instance,
+            subject: format!("safe:{}", actor.token.user()),
+            address: client_addr,
+            known_address: false,
+        };
+        let verify = async || self.hasher.verify(password, hash.as_deref()).await;
+        if !throttle::checked(&self.db, &guess, now, verify).await? {
             return Err(DomainError::invalid(
                 "password",
                 "Das Safe-Passwort stimmt nicht.",
             ));
         }
-        if counter.is_some() {
-            counters::clear(&mut tx, instance, &key).await?;
-        }
+        let mut tx = self.db.begin().await?;
         store::set_seen(&mut tx, instance, &actor.token_hash, Some(now)).await?;
         safe_event(&mut tx, actor, now, "safe_unlock").await?;
         tx.commit().await?;
@@ -193,8 +187,9 @@ impl Platform {
         Ok(out)
     }
 
-    /// Generates a new Safe password for a login (Schulleitung; the admin for a forgotten
-    /// one). It is shown once; every open Safe of that login locks.
+    /// Generates a new Safe password for a login (the Schulleitung only; the admin asks for
+    /// a reset instead, see `safe_passwords`). It is shown once to the Schulleitung, who
+    /// hands it over; every open Safe of that login locks and the owner is notified.
     pub async fn safe_generate_password(
         &self,
         actor: &Actor,
@@ -225,6 +220,15 @@ impl Platform {
             "safe_password_set",
             &target.login,
             None,
+        )
+        .await?;
+        let by = serde_json::json!({ "by": actor.user.login });
+        crate::notify::notify(
+            &mut tx,
+            &target,
+            crate::notify::Kind::SafePasswordReset,
+            by,
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -285,7 +289,7 @@ async fn safe_event(
 }
 
 /// 16 characters out of 54 unambiguous letters and digits (≈92 bits).
-fn generate_password() -> String {
+pub(crate) fn generate_password() -> String {
     const SET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     (0..16)

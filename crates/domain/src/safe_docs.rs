@@ -4,6 +4,7 @@
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use schulhof_authz::files::FileOp;
+use schulhof_authz::{check, safe::UseSafeEditor};
 use schulhof_blob::open_sealed;
 use schulhof_store::files as store;
 
@@ -17,8 +18,13 @@ pub const MAX_DOCUMENT: usize = 4 * 1024 * 1024;
 /// version, so autosave does not bury the history.
 const COALESCE: chrono::Duration = chrono::Duration::minutes(10);
 
+mod shape;
+
+pub use shape::MAX_NESTING;
+
 /// Keeps formatting (headings, emphasis, lists, tables, links) and drops everything
-/// active: scripts, styles, event handlers, foreign URLs schemes.
+/// active: scripts, styles, event handlers, foreign URLs schemes. CPU work on outside
+/// input: callers on the runtime use [`sanitize_checked`].
 pub fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
         .add_tags(["u", "s", "mark"])
@@ -26,6 +32,32 @@ pub fn sanitize(html: &str) -> String {
         .link_rel(Some("noopener noreferrer"))
         .clean(html)
         .to_string()
+}
+
+/// Bounds a document in size and depth (cheap, linear) and only then sanitises it, on the
+/// blocking pool so a large document never holds up a runtime worker.
+pub async fn sanitize_checked(html: String, field: &'static str) -> Result<String, DomainError> {
+    check_shape(&html, field)?;
+    tokio::task::spawn_blocking(move || sanitize(&html))
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+/// Refuses a document larger than [`MAX_DOCUMENT`] or nested deeper than [`MAX_NESTING`].
+pub fn check_shape(html: &str, field: &'static str) -> Result<(), DomainError> {
+    if html.len() > MAX_DOCUMENT {
+        return Err(DomainError::invalid(
+            field,
+            "Das Dokument ist zu groß (höchstens 4 MB).",
+        ));
+    }
+    if shape::nesting(html, MAX_NESTING) > MAX_NESTING {
+        return Err(DomainError::invalid(
+            field,
+            "Das Dokument ist zu tief verschachtelt (höchstens 200 Ebenen).",
+        ));
+    }
+    Ok(())
 }
 
 impl Platform {
@@ -55,6 +87,7 @@ impl Platform {
 
     /// A document for the editor.
     pub async fn safe_doc_load(&self, safe: &Actor, file: &Located) -> Result<String, DomainError> {
+        check(&safe.token, UseSafeEditor)?;
         if file.node().size as usize > MAX_DOCUMENT {
             return Err(DomainError::invalid(
                 "file",
@@ -65,7 +98,7 @@ impl Platform {
         let text = String::from_utf8(chunks.concat())
             .map_err(|_| DomainError::invalid("file", "Das ist kein Textdokument des Editors."))?;
         // Uploaded .html files never reach the editor unsanitised.
-        Ok(sanitize(&text))
+        sanitize_checked(text, "file").await
     }
 
     /// Creates an empty document (`<name>.html`) in a Safe folder.
@@ -78,6 +111,7 @@ impl Platform {
         if !safe.safe || !folder.area.is_safe() {
             return Err(DomainError::NotFound);
         }
+        check(&safe.token, UseSafeEditor)?;
         let title = title.trim();
         if title.is_empty() {
             return Err(DomainError::invalid(
@@ -114,14 +148,10 @@ impl Platform {
         if !safe.safe || !file.area.is_safe() {
             return Err(DomainError::NotFound);
         }
-        if html.len() > MAX_DOCUMENT {
-            return Err(DomainError::invalid(
-                "content",
-                "Das Dokument ist zu groß (höchstens 4 MB).",
-            ));
-        }
+        check(&safe.token, UseSafeEditor)?;
+        check_shape(html, "content")?;
         file.check(safe, FileOp::Write)?;
-        let clean = sanitize(html);
+        let clean = sanitize_checked(html.to_owned(), "content").await?;
         let folder = file.parent().ok_or(DomainError::NotFound)?;
         let node = file.node();
         let instance = safe.token.instance();

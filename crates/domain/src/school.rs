@@ -203,6 +203,7 @@ impl Platform {
             .await?
             .ok_or_else(|| DomainError::invalid("login", "no such login in this school"))?;
         users::set_password(&mut tx, school.id, user.id, &hash, false, now).await?;
+        crate::app_passwords::revoke_all(&mut tx, school.id, user.id).await?;
         audit::record(
             &mut tx,
             school.id,

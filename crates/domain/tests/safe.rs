@@ -214,11 +214,27 @@ async fn the_safe_asks_for_its_own_password_and_locks_when_idle(db: Db) {
         e.platform.safe_status(&admin).await,
         Err(DomainError::NotFound)
     ));
+    assert!(
+        e.platform
+            .safe_generate_password(&admin, "lehrer")
+            .await
+            .is_err(),
+        "the admin never sees a Safe password"
+    );
+    // She asks; the Schulleitung (another person) confirms and hands the password over.
+    e.platform
+        .request_safe_password_reset(&admin, "lehrer")
+        .await
+        .expect("the admin asks for a forgotten one");
+    let pending = e.platform.four_eyes_requests(&head).await.expect("list");
+    let request = pending.iter().find(|r| r.may_decide).expect("pending");
     let reset = e
         .platform
-        .safe_generate_password(&admin, "lehrer")
+        .confirm_request(&head, request.id)
         .await
-        .expect("the admin resets a forgotten one");
+        .expect("confirmed")
+        .safe_password
+        .expect("shown to the Schulleitung");
     assert!(
         e.platform
             .safe_unlock(&t, &safe_pw, "127.0.0.1")
@@ -235,7 +251,9 @@ async fn the_safe_asks_for_its_own_password_and_locks_when_idle(db: Db) {
 async fn documents_are_sealed_edited_and_never_leave_the_safe(db: Db) {
     let e = env(db).await;
     let admin = e.admin().await;
-    let (head, _) = e.opened("schulleitung", &admin).await;
+    let (head, _) = e
+        .opened("schulleitung", &e.user("schulleitung").await)
+        .await;
     let (t, safe) = e.opened("lehrer", &head).await;
     let own = e.area(&safe, Area::SafeOwn).await;
     let doc = e
@@ -383,10 +401,30 @@ async fn documents_are_sealed_edited_and_never_leave_the_safe(db: Db) {
     );
 }
 
+async fn safe_areas_of(e: &Env, safe: &Actor) -> Vec<Area> {
+    let areas = e.platform.safe_areas(safe).await.expect("areas");
+    areas.iter().map(|a| a.area_value).collect()
+}
+
 async fn the_common_area_shows_each_teacher_only_what_the_schulleitung_gave(db: Db) {
     let e = env(db).await;
-    let admin = e.admin().await;
-    let (head_login, head) = e.opened("schulleitung", &admin).await;
+    let (head_login, head) = e
+        .opened("schulleitung", &e.user("schulleitung").await)
+        .await;
+    // safe.common.read is O: without it a teacher has no common area at all.
+    let (_, t) = e.opened("lehrer", &head_login).await;
+    assert!(
+        safe_areas_of(&e, &t)
+            .await
+            .iter()
+            .all(|a| *a != Area::SafeCommon)
+    );
+    for login in ["lehrer", "kollegin"] {
+        e.platform
+            .set_user_right(&head_login, login, "safe.common.read", true)
+            .await
+            .expect("the Schulleitung grants");
+    }
     let (_, t) = e.opened("lehrer", &head_login).await;
     let (_, k) = e.opened("kollegin", &head_login).await;
     let common = e.area(&head, Area::SafeCommon).await;
@@ -460,6 +498,19 @@ async fn the_common_area_shows_each_teacher_only_what_the_schulleitung_gave(db: 
         .await
         .expect("more");
     let t_folder = e.platform.locate(&t, seen[0].id).await.expect("folder");
+    assert!(
+        e.platform
+            .safe_doc_create(&t, &t_folder, "Notizen")
+            .await
+            .is_err(),
+        "a Contributor grant counts only with safe.common.contribute"
+    );
+    e.platform
+        .set_user_right(&head_login, "lehrer", "safe.common.contribute", true)
+        .await
+        .expect("the Schulleitung grants");
+    let (_, t) = e.opened("lehrer", &head_login).await;
+    let t_folder = e.platform.locate(&t, seen[0].id).await.expect("folder");
     e.platform
         .safe_doc_create(&t, &t_folder, "Notizen")
         .await
@@ -480,8 +531,9 @@ async fn the_common_area_shows_each_teacher_only_what_the_schulleitung_gave(db: 
 
 async fn the_own_safe_area_has_its_own_trash_and_sanitises_uploads(db: Db) {
     let e = env(db).await;
-    let admin = e.admin().await;
-    let (head, _) = e.opened("schulleitung", &admin).await;
+    let (head, _) = e
+        .opened("schulleitung", &e.user("schulleitung").await)
+        .await;
     let (_, safe) = e.opened("lehrer", &head).await;
     let own = e.area(&safe, Area::SafeOwn).await;
     let up = e

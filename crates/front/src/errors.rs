@@ -46,6 +46,12 @@ pub fn error_info(e: &DomainError) -> ErrorInfo {
                 d.to_string(),
             ),
             Denied::OwnLogin => info(StatusCode::UNPROCESSABLE_ENTITY, "own_login", d.to_string()),
+            Denied::PrivateAreasOnHold => info(
+                StatusCode::FORBIDDEN,
+                "private_areas_on_hold",
+                d.to_string(),
+            ),
+            Denied::SamePerson => info(StatusCode::FORBIDDEN, "same_person", d.to_string()),
             Denied::NotFound => info(StatusCode::NOT_FOUND, "not_found", "Not found.".into()),
             Denied::Forbidden => info(
                 StatusCode::FORBIDDEN,
@@ -81,6 +87,10 @@ pub fn error_info(e: &DomainError) -> ErrorInfo {
                 "login_throttled",
                 e.to_string(),
             )
+        },
+        DomainError::RateLimited { retry_after_secs } => ErrorInfo {
+            retry_after: Some(*retry_after_secs),
+            ..info(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string())
         },
         DomainError::Busy { retry_after_secs } => ErrorInfo {
             retry_after: Some(*retry_after_secs),

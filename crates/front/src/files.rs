@@ -84,19 +84,37 @@ pub async fn download_as(
     {
         h.insert(header::CONTENT_RANGE, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(entry.name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
+    mark_user_content(h, Some(entry.name));
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
     r
 }
+
+/// The one rule for every response that carries user bytes (downloads, WebDAV, links, the
+/// Safe, the Mediathek, later previews and attachments): the browser never runs it in the
+/// platform's origin. `sandbox` gives the document a unique origin without scripts even if
+/// it is opened directly; `nosniff` keeps a mislabelled file from becoming HTML; with a
+/// name, `attachment` makes the browser save instead of render.
+pub fn mark_user_content(h: &mut HeaderMap, name: Option<&str>) {
+    if let Some(name) = name
+        && let Ok(v) = HeaderValue::from_str(&content_disposition(name))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(USER_CONTENT_CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}
+
+/// The content security policy of user bytes.
+pub const USER_CONTENT_CSP: &str = "sandbox; default-src 'none'";
 
 enum RangeAnswer {
     /// Not a range we serve (several ranges, another unit): the whole file.
@@ -204,13 +222,7 @@ where
         HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
+    mark_user_content(h, Some(name));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }

@@ -111,7 +111,12 @@ fn formulas_from_import_files_stay_text_in_excel() {
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let cells: Vec<String> = reader
         .records()
-        .flat_map(|r| r.expect("record").iter().map(str::to_owned).collect::<Vec<_>>())
+        .flat_map(|r| {
+            r.expect("record")
+                .iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
         .collect();
     for cell in &cells {
         let first = cell.chars().next();

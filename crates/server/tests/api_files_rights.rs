@@ -435,10 +435,11 @@ async fn a_drop_folder_shows_each_student_only_their_own_work(db: Db) {
     let r = app.put_file(&ben, &drop, "anna.txt", b"Ben war hier").await;
     assert_eq!(
         r.status,
-        StatusCode::CONFLICT,
-        "another's hidden file is never overwritten"
+        StatusCode::CREATED,
+        "another's hidden file is neither overwritten nor revealed: Ben hands in his own"
     );
     assert_eq!(app.download(&t, &annas, &[]).await.body, b"Anna");
+    assert_eq!(app.names(&ben, &drop).await, ["anna.txt", "ben.txt"]);
     // Contributors edit their own work but do not delete it; only the teacher coordinates.
     let again = app
         .put_file(&anna, &drop, "anna.txt", b"Anna, verbessert")

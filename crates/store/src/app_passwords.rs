@@ -83,3 +83,27 @@ pub async fn delete(
         .bind(instance.0).bind(user.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
 }
+
+/// Whether the app password still exists (it is gone once revoked).
+pub async fn exists(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    let r: Option<(Uuid,)> = on!(c, c => sqlx::query_as(
+        "SELECT id FROM app_passwords WHERE instance_id = $1 AND user_id = $2 AND id = $3")
+        .bind(instance.0).bind(user.0).bind(id).fetch_optional(&mut *c).await)?;
+    Ok(r.is_some())
+}
+
+/// Deletes every app password of a login; returns how many there were.
+pub async fn delete_all(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<u64, StoreError> {
+    let n = on!(c, c => sqlx::query("DELETE FROM app_passwords WHERE instance_id = $1 AND user_id = $2")
+        .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n)
+}

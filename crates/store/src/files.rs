@@ -29,7 +29,9 @@ macro_rules! node_cols {
     };
 }
 
+mod offers;
 mod shares;
+pub use offers::*;
 pub use shares::*;
 
 /// The nil id stands for "no owner": the shared areas of a school.
@@ -214,7 +216,7 @@ pub async fn children(
             WHERE n.instance_id = $1 AND n.parent_id = $3 AND n.deleted_at IS NULL) x
          WHERE own_role IS NOT NULL
             OR (inherit AND $4 AND ($5 IS NULL OR created_by = $5))
-         ORDER BY is_dir DESC, name"))
+         ORDER BY is_dir DESC, name, id"))
         .bind(instance.0).bind(keys).bind(parent.0).bind(filter.parent_visible).bind(only)
         .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
@@ -407,7 +409,8 @@ pub async fn system_expired_trash(
 }
 
 /// Bytes of file content charged to `owner` (own area, trash and earlier versions
-/// included), or to the whole school when `owner` is `None`.
+/// included, and what they created in the shared areas), or to the whole school when
+/// `owner` is `None`.
 pub async fn usage(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -416,12 +419,14 @@ pub async fn usage(
     let (sum,): (Option<i64>,) = match owner {
         Some(o) => on!(c, c => sqlx::query_as(
             "SELECT CAST(SUM(size) AS BIGINT) FROM (
-                SELECT size FROM file_nodes WHERE instance_id = $1 AND owner_id = $2
+                SELECT size FROM file_nodes WHERE instance_id = $1
+                    AND (owner_id = $2 OR (owner_id = $3 AND created_by = $2))
                 UNION ALL
                 SELECT v.size FROM file_versions v JOIN file_nodes n
                     ON n.instance_id = v.instance_id AND n.id = v.node_id
-                WHERE v.instance_id = $1 AND n.owner_id = $2) x")
-            .bind(instance.0).bind(o).fetch_one(&mut *c).await)?,
+                WHERE v.instance_id = $1
+                    AND (n.owner_id = $2 OR (n.owner_id = $3 AND n.created_by = $2))) x")
+            .bind(instance.0).bind(o).bind(SHARED_OWNER).fetch_one(&mut *c).await)?,
         None => on!(c, c => sqlx::query_as(
             "SELECT CAST(SUM(size) AS BIGINT) FROM (
                 SELECT size FROM file_nodes WHERE instance_id = $1
@@ -594,6 +599,71 @@ pub async fn root(
         .bind(instance.0).bind(area).bind(owner).fetch_optional(&mut *c).await)?;
     Ok(r.map(|(id,)| NodeId(id)))
 }
+
+/// A child's name and the key that keeps it unique, for re-keying when a folder becomes
+/// a drop folder or stops being one.
+#[derive(Clone, Debug)]
+pub struct ChildName {
+    pub id: NodeId,
+    pub name: String,
+    pub name_key: String,
+    pub created_by: Option<UserId>,
+    pub live: bool,
+}
+
+/// Every child of a folder, live or in the trash.
+pub async fn child_names(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    parent: NodeId,
+) -> Result<Vec<ChildName>, StoreError> {
+    type Names = (Uuid, String, String, Option<Uuid>, Option<i64>);
+    let r: Vec<Names> = on!(c, c => sqlx::query_as(
+        "SELECT id, name, name_key, created_by, deleted_at FROM file_nodes
+         WHERE instance_id = $1 AND parent_id = $2 ORDER BY id")
+        .bind(instance.0).bind(parent.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(id, name, name_key, by, deleted)| ChildName {
+            id: NodeId(id),
+            name,
+            name_key,
+            created_by: by.map(UserId),
+            live: deleted.is_none(),
+        })
+        .collect())
+}
+
+/// Sets the key that keeps a node's name unique among its siblings. A live sibling with
+/// the same key makes this a unique violation.
+pub async fn set_name_key(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: NodeId,
+    name_key: &str,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query("UPDATE file_nodes SET name_key = $3 WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id.0).bind(name_key)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Serialises quota check-and-charge of one school until the transaction ends, so parallel
+/// uploads on several nodes cannot each see room that only one of them may take. SQLite
+/// needs nothing: its writers are serialised (`BEGIN IMMEDIATE`) already.
+pub async fn lock_quota(c: &mut impl AsConn, instance: InstanceId) -> Result<(), StoreError> {
+    if let crate::Conn::Pg(c) = c.conn() {
+        let (hi, lo) = instance.0.as_u64_pair();
+        let key = (hi ^ lo ^ QUOTA_LOCK_SALT) as i64;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(key)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Keeps the quota locks apart from other advisory locks keyed by a school.
+const QUOTA_LOCK_SALT: u64 = 0x5175_6f74_615f_4c6b;
 
 /// Active staff (Lehrer and Personal) of a school: the base of its storage quota.
 pub async fn staff_count(c: &mut impl AsConn, instance: InstanceId) -> Result<i64, StoreError> {

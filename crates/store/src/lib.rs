@@ -4,9 +4,11 @@
 pub mod app_passwords;
 pub mod audit;
 pub mod consent;
+pub mod dav_locks;
 mod db;
 pub mod file_links;
 pub mod files;
+pub mod four_eyes;
 pub mod grants;
 pub mod groups;
 pub mod import_runs;
@@ -15,6 +17,7 @@ pub mod instances;
 pub mod lifecycle;
 pub mod media;
 mod migrate;
+pub mod notify;
 pub mod safe;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -28,6 +28,9 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_imports"),
     migration!(3, "0003_files"),
     migration!(4, "0004_uploads"),
+    migration!(5, "0005_four_eyes"),
+    migration!(6, "0006_throttle"),
+    migration!(8, "0008_shares_locks"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

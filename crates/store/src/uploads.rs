@@ -73,6 +73,17 @@ pub async fn pending_bytes(
     Ok(r.0.unwrap_or(0).max(0) as u64)
 }
 
+/// The bytes all unfinished uploads of a school have announced: held back from its quota.
+pub async fn pending_bytes_school(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+) -> Result<u64, StoreError> {
+    let r: (Option<i64>,) = on!(c, c => sqlx::query_as(
+        "SELECT CAST(SUM(length) AS BIGINT) FROM file_uploads WHERE instance_id = $1")
+        .bind(instance.0).fetch_one(&mut *c).await)?;
+    Ok(r.0.unwrap_or(0).max(0) as u64)
+}
+
 pub async fn delete(
     c: &mut impl AsConn,
     instance: InstanceId,

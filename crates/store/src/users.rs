@@ -246,8 +246,11 @@ pub async fn system_schools_of(
 #[derive(Clone, Copy, Debug)]
 pub enum ListScope {
     All,
-    /// Members of the groups `viewer` is in.
-    GroupMembersOf(UserId),
+    /// Members of the groups `viewer` is in; students only if `students`.
+    GroupMembersOf {
+        viewer: UserId,
+        students: bool,
+    },
 }
 
 /// A page of logins matching `query` (any part of login, names or mail), sorted by name.
@@ -262,9 +265,9 @@ pub async fn list(
 ) -> Result<Vec<UserRow>, StoreError> {
     let pattern = format!("%{}%", escape_like(&query.trim().to_lowercase()));
     let kind = kind.unwrap_or("");
-    let viewer = match scope {
-        ListScope::All => None,
-        ListScope::GroupMembersOf(v) => Some(v.0),
+    let (viewer, students) = match scope {
+        ListScope::All => (None, true),
+        ListScope::GroupMembersOf { viewer, students } => (Some(viewer.0), students),
     };
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(
         "SELECT ", user_cols!(), " FROM users u
@@ -272,8 +275,9 @@ pub async fn list(
            AND ($6 IS NULL OR EXISTS (SELECT 1 FROM memberships mine JOIN memberships theirs
                  ON theirs.instance_id = mine.instance_id AND theirs.group_id = mine.group_id
                WHERE mine.instance_id = $1 AND mine.user_id = $6 AND theirs.user_id = u.id))
+           AND ($7 OR u.kind <> 'schueler')
          ORDER BY u.last_name, u.first_name, u.login LIMIT $4 OFFSET $5"))
-        .bind(instance.0).bind(&pattern).bind(kind).bind(limit).bind(offset).bind(viewer)
+        .bind(instance.0).bind(&pattern).bind(kind).bind(limit).bind(offset).bind(viewer).bind(students)
         .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }

@@ -12,6 +12,7 @@ use schulhof_types::RightId;
 mod messages;
 mod table;
 mod table_files;
+mod table_four_eyes;
 mod table_safe;
 
 /// The translator for one request's language.
@@ -93,6 +94,9 @@ impl Tr {
                 .t("error.throttled")
                 .replace("{n}", &retry_after_secs.to_string()),
             DomainError::Busy { .. } => self.t("error.busy").to_owned(),
+            DomainError::RateLimited { retry_after_secs } => self
+                .t("error.rate_limited")
+                .replace("{n}", &retry_after_secs.to_string()),
             // The domain says which quota; the page adds what one can do about it.
             DomainError::QuotaExceeded(m) => format!(
                 "{} {}",
@@ -128,6 +132,8 @@ impl Tr {
                 .replace("{id}", right.as_str()),
             Denied::SafeRightsBySchulleitung => self.t("error.safe_rights").to_owned(),
             Denied::OwnLogin => self.t("error.own_login").to_owned(),
+            Denied::PrivateAreasOnHold => self.t("error.private_areas_on_hold").to_owned(),
+            Denied::SamePerson => self.t("error.same_person").to_owned(),
             Denied::NotFound => self.t("error.code.not_found").to_owned(),
             Denied::Forbidden => self.t("error.code.forbidden").to_owned(),
         }

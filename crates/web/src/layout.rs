@@ -101,6 +101,7 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
         list.push(("/verwaltung/import", "nav.import"));
         list.push(("/verwaltung/loeschfristen", "nav.deletion"));
         list.push(("/verwaltung/schuljahr", "nav.year"));
+        list.push(("/verwaltung/schulfreigaben", "nav.cross_sharing"));
     }
     let path = here.split('?').next().unwrap_or(here);
     list.into_iter()

@@ -23,10 +23,10 @@ use axum::routing::{get, post};
 use schulhof_front::AppState;
 
 use pages::{
-    account, app_passwords, audit, consent, deletion, files, files_move, files_node, files_share,
-    files_trash, files_write, group_admin, group_detail, home, import, import_result, import_run,
-    lang, link_visit, links, login, media, mine, password_change, safe, safe_editor, safe_node,
-    safe_password, safe_rename, school_year, user_card, user_rights, users,
+    account, app_passwords, audit, consent, deletion, files, files_move, files_node, files_offers,
+    files_share, files_trash, files_write, group_admin, group_detail, home, import, import_result,
+    import_run, lang, link_visit, links, login, media, mine, password_change, safe, safe_editor,
+    safe_node, safe_password, safe_rename, school_year, user_card, user_rights, users,
 };
 
 /// The page routes; the server merges them next to `/api/v1`.
@@ -134,6 +134,11 @@ fn file_routes() -> Router<AppState> {
     Router::new()
         .route("/dateien", get(files::overview))
         .route("/dateien/papierkorb", get(files_trash::show))
+        .route("/dateien/angebote/{id}", post(files_offers::decide))
+        .route(
+            "/verwaltung/schulfreigaben",
+            get(files_offers::settings).post(files_offers::save_settings),
+        )
         .route(
             "/dateien/papierkorb/{id}/wiederherstellen",
             post(files_trash::restore),
@@ -194,6 +199,15 @@ fn link_routes() -> Router<AppState> {
 fn safe_routes() -> Router<AppState> {
     Router::new()
         .route("/safe", get(safe::start))
+        .route("/bestaetigungen", get(pages::four_eyes::list))
+        .route(
+            "/bestaetigungen/{id}/bestaetigen",
+            post(pages::four_eyes::confirm),
+        )
+        .route(
+            "/bestaetigungen/{id}/ablehnen",
+            post(pages::four_eyes::reject),
+        )
         .route("/safe/oeffnen", post(safe::unlock))
         .route("/safe/sperren", post(safe::lock))
         .route(

@@ -1,9 +1,10 @@
 //! Creating logins: persons get their standard mail address, function accounts a holder.
 
 use chrono::{DateTime, Utc};
+use schulhof_authz::four_eyes::{RequestKind, grants_safe_access};
 use schulhof_authz::{CreateUser, Principal, check};
 use schulhof_store::users::{self, UserRow};
-use schulhof_store::{AsConn, groups as group_store, instances};
+use schulhof_store::{AsConn, four_eyes, groups as group_store, instances};
 use schulhof_types::{FunctionRole, InstanceId, Login, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,7 @@ use super::users::parse_account_type;
 use crate::account::normalize_external_mail;
 use crate::audit::admin_action;
 use crate::identity::Actor;
+use crate::notify::{Kind, notify};
 use crate::passwords::{check_password_rules, generate_initial_password};
 use crate::{DomainError, Platform, mailaddr};
 
@@ -40,6 +42,8 @@ pub struct CreatedUser {
     pub mail: String,
     /// Shown once, when the system generated it.
     pub initial_password: Option<String>,
+    /// A further Schulleitung account stays inactive until the Schulleitung confirms it.
+    pub pending_confirmation: bool,
 }
 
 /// A checked [`NewUser`].
@@ -204,6 +208,10 @@ impl Platform {
             .ok_or(DomainError::NotFound)?
             .mail_domain;
         let (login, mail) = login_and_mail(&mut tx, instance, &domain, &n).await?;
+        // Only the very first Schulleitung of a school is made without a second person.
+        let schulleitung = grants_safe_access(n.principal);
+        let pending = schulleitung
+            && four_eyes::function_accounts(&mut tx, instance, "schulleitung", false).await? > 0;
         let row = UserRow {
             instance_id: instance,
             id: UserId::new(),
@@ -219,9 +227,11 @@ impl Platform {
             last_name: n.last,
             mail: mail.clone(),
             external_mail: n.external_mail,
-            password_hash: Some(hash),
+            // A Schulleitung waiting for confirmation gets its password from the confirming
+            // Schulleitung: the admin never knows it.
+            password_hash: (!pending).then_some(hash),
             must_change_password: n.generated.is_some(),
-            active: true,
+            active: !pending,
             created_at: now,
         };
         users::insert(&mut tx, &row, now).await.map_err(|e| {
@@ -234,11 +244,20 @@ impl Platform {
         join_groups(&mut tx, instance, row.id, &new.groups, now).await?;
         let detail = serde_json::json!({ "kind": row.kind, "function_role": row.function_role, "mail": mail });
         admin_action(&mut tx, actor, now, "user.create", &login, Some(detail)).await?;
+        if pending {
+            let kind = RequestKind::SchulleitungCreate;
+            crate::four_eyes::open_request(&mut tx, actor, kind, &row, None, now).await?;
+        } else if schulleitung {
+            admin_action(&mut tx, actor, now, "schulleitung.bootstrap", &login, None).await?;
+            let p = serde_json::json!({ "by": actor.user.login });
+            notify(&mut tx, &row, Kind::SchulleitungCreated, p, now).await?;
+        }
         tx.commit().await?;
         Ok(CreatedUser {
             login,
             mail,
-            initial_password: n.generated,
+            initial_password: n.generated.filter(|_| !pending),
+            pending_confirmation: pending,
         })
     }
 }

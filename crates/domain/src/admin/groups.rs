@@ -104,6 +104,11 @@ impl Platform {
         let granted =
             grants::of_subject(&mut c, grant.instance(), grants::Subject::Group(id.0)).await?;
         let admin = actor.token.has(RightId::AdminUsers);
+        // groups.read_students: without it a member of staff sees no students.
+        let students_visible = schulhof_authz::may_see_member(
+            &actor.token,
+            schulhof_authz::Principal::Person(schulhof_types::AccountType::Schueler),
+        );
         let teacher_may_reset =
             actor.token.has(RightId::GroupsResetStudentPassword) && actor.token.is_member(id);
         Ok(GroupDetail {
@@ -113,6 +118,7 @@ impl Platform {
             description: g.description,
             members: members
                 .into_iter()
+                .filter(|u| students_visible || u.kind != "schueler")
                 .map(|u| MemberView {
                     may_reset_password: u.id != actor.token.user()
                         && (admin || (teacher_may_reset && u.kind == "schueler")),

@@ -1,8 +1,9 @@
 //! Creating, editing, deactivating and deleting logins; password resets.
 
+use schulhof_authz::four_eyes::{RequestKind, grants_safe_access};
 use schulhof_authz::{DeleteUser, EditUser, ReadUser, ResetPassword, UserScope, check, user_scope};
 use schulhof_store::users::{ListScope, UserRow};
-use schulhof_store::{grants, groups as group_store, sessions, users};
+use schulhof_store::{four_eyes, grants, groups as group_store, sessions, users};
 use schulhof_types::{AccountType, RightId};
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,41 @@ pub(super) fn parse_account_type(s: &str) -> Result<AccountType, DomainError> {
     })
 }
 
+/// A Schulleitung account waiting for confirmation is not activated by hand, and the last
+/// active one is not removed: otherwise "no Schulleitung yet" would let an admin create
+/// one without a second person.
+async fn keeps_a_schulleitung(
+    c: &mut impl schulhof_store::AsConn,
+    user: &UserRow,
+    active: bool,
+) -> Result<(), DomainError> {
+    if !grants_safe_access(principal_of(user)?) {
+        return Ok(());
+    }
+    let (instance, kind) = (user.instance_id, RequestKind::SchulleitungCreate);
+    if active {
+        if four_eyes::pending_for(c, instance, kind.as_str(), user.id)
+            .await?
+            .is_some()
+        {
+            return Err(DomainError::conflict(
+                "active",
+                "this Schulleitung account waits for confirmation by the Schulleitung",
+            ));
+        }
+        return Ok(());
+    }
+    let others = four_eyes::function_accounts(c, instance, "schulleitung", true).await?
+        - i64::from(user.active);
+    if others < 1 {
+        return Err(DomainError::conflict(
+            "login",
+            "the last Schulleitung account stays; change its holder instead",
+        ));
+    }
+    Ok(())
+}
+
 impl Platform {
     /// The logins the actor may see, filtered by `query` and account type.
     pub async fn list_users(
@@ -94,7 +130,9 @@ impl Platform {
         let (store_scope, editable) = match scope {
             UserScope::AllEditable => (ListScope::All, true),
             UserScope::AllReadOnly => (ListScope::All, false),
-            UserScope::GroupMembersOf(v) => (ListScope::GroupMembersOf(v), false),
+            UserScope::GroupMembersOf { viewer, students } => {
+                (ListScope::GroupMembersOf { viewer, students }, false)
+            }
         };
         let kind = kind.filter(|k| !k.is_empty());
         let limit = limit.clamp(1, 500);
@@ -184,6 +222,7 @@ impl Platform {
         if let Some(m) = &upd.external_mail {
             user.external_mail = normalize_external_mail(m)?;
         }
+        let old_holder = user.holder_id;
         if let Some(h) = &upd.holder {
             user.holder_id = match h.trim() {
                 "" => None,
@@ -196,6 +235,13 @@ impl Platform {
             };
         }
         let now = self.now();
+        if user.holder_id != old_holder && grants_safe_access(principal_of(&user)?) {
+            // A new holder of the Safe-granting account waits for the Schulleitung.
+            let detail = serde_json::json!({ "holder": user.holder_id.map(|h| h.to_string()) });
+            let kind = RequestKind::SchulleitungHolder;
+            crate::four_eyes::open_request(&mut tx, actor, kind, &user, Some(detail), now).await?;
+            user.holder_id = old_holder;
+        }
         users::update_profile(&mut tx, &user, now).await?;
         let detail = serde_json::json!({ "first_name": user.first_name, "last_name": user.last_name, "kind": user.kind });
         admin_action(
@@ -221,6 +267,7 @@ impl Platform {
         let mut tx = self.db.begin().await?;
         let (user, t) = target(&mut tx, actor.token.instance(), login).await?;
         let grant = check(&actor.token, EditUser(t))?;
+        keeps_a_schulleitung(&mut tx, &user, active).await?;
         let now = self.now();
         users::set_active(&mut tx, grant.instance(), user.id, active, now).await?;
         if !active {
@@ -240,6 +287,7 @@ impl Platform {
         let mut tx = self.db.begin().await?;
         let (user, t) = target(&mut tx, actor.token.instance(), login).await?;
         let grant = check(&actor.token, DeleteUser(t))?;
+        keeps_a_schulleitung(&mut tx, &user, false).await?;
         let now = self.now();
         users::delete(&mut tx, grant.instance(), user.id).await?;
         admin_action(
@@ -283,6 +331,7 @@ impl Platform {
         let mut tx = self.db.begin().await?;
         users::set_password(&mut tx, grant.instance(), user.id, &hash, true, now).await?;
         sessions::delete_for_user(&mut tx, grant.instance(), user.id).await?;
+        crate::app_passwords::revoke_all(&mut tx, grant.instance(), user.id).await?;
         admin_action(
             &mut tx,
             actor,
@@ -292,6 +341,8 @@ impl Platform {
             None,
         )
         .await?;
+        // Whoever knows the new password must not reach the owner's private areas alone.
+        crate::four_eyes::hold_after_reset(&mut tx, actor, &user, now).await?;
         tx.commit().await?;
         Ok(generated)
     }

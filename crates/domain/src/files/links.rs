@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use schulhof_authz::files::{FileOp, FileRole};
 use schulhof_store::file_links::{self as store, LinkRow};
-use schulhof_store::throttle as counters;
 use schulhof_store::users;
 use schulhof_types::FunctionRole;
 use schulhof_types::NodeId;
@@ -292,25 +291,20 @@ impl Platform {
                 let Some(pw) = password else {
                     return Ok(Err(LinkRefusal::PasswordNeeded { wrong: false }));
                 };
-                let key = format!("link:{}", link.id);
-                let counter = counters::get(&mut c, link.instance_id, &key).await?;
-                throttle::check_account(counter, now)?;
-                if !self.hasher.verify(pw, Some(hash)).await? {
-                    drop(c);
-                    let addr_key = throttle::address_key(client_addr);
-                    let mut tx = self.db.begin().await?;
-                    let addr = counters::get(&mut tx, link.instance_id, &addr_key).await?;
-                    throttle::record_failure(
-                        &mut tx,
-                        link.instance_id,
-                        (&key, counter),
-                        (&addr_key, addr),
-                        now,
-                    )
-                    .await?;
-                    tx.commit().await?;
+                let guess = throttle::Guess {
+                    instance: link.instance_id,
+                    subject: format!("link:{}", link.id),
+                    address: client_addr,
+                    known_address: false,
+                };
+                let verify = async || self.hasher.verify(pw, Some(hash)).await;
+                // No connection held while waiting for the counters and the hash: parallel
+                // guesses would take the whole pool and wait for each other.
+                drop(c);
+                if !throttle::checked(&self.db, &guess, now, verify).await? {
                     return Ok(Err(LinkRefusal::PasswordNeeded { wrong: true }));
                 }
+                c = self.db.read().await?;
             }
         }
         let Some(actor) = self

@@ -103,44 +103,12 @@ impl Located {
     }
 }
 
-/// The grants a new area root starts with: the template of minimal rights.
+/// The grants a new area root starts with: the policy's template of minimal rights.
 fn template(area: Area, owner: Uuid) -> Vec<(String, i64)> {
-    let t = |k: &str, r: FileRole| (format!("t:{k}"), r.as_i64());
-    use FileRole::*;
-    match area {
-        Area::Own => vec![(format!("u:{owner}"), Coordinator.as_i64())],
-        Area::Info => vec![
-            t("fn:admin", Coordinator),
-            t("fn:schulleitung", Viewer),
-            t("fn:sekretariat", Viewer),
-            t("lehrer", Viewer),
-            t("personal", Viewer),
-            t("extern", Viewer),
-            t("schueler", Viewer),
-        ],
-        Area::Teaching => vec![
-            t("fn:admin", Coordinator),
-            t("lehrer", Contributor),
-            t("personal", Viewer),
-            t("extern", Viewer),
-            t("schueler", Viewer),
-        ],
-        // Personal and Extern see it only once the admin grants files.staff.read.
-        Area::Staff => vec![
-            t("fn:admin", Coordinator),
-            t("lehrer", Viewer),
-            t("personal", Viewer),
-            t("extern", Viewer),
-        ],
-        Area::SafeOwn => vec![(format!("u:{owner}"), Coordinator.as_i64())],
-        // Folders below do not inherit (see file_mkdir): the root shows each login only
-        // the folders the Schulleitung gave it.
-        Area::SafeCommon => vec![
-            t("fn:schulleitung", Coordinator),
-            t("lehrer", Viewer),
-            t("personal", Viewer),
-        ],
-    }
+    files::area_template(area, schulhof_types::UserId(owner))
+        .into_iter()
+        .map(|(k, r)| (k, r.as_i64()))
+        .collect()
 }
 
 fn area_of(row: &NodeRow) -> Result<Area, DomainError> {
@@ -244,7 +212,8 @@ impl Platform {
                 &mut c,
                 instance,
                 parent.id,
-                &super::names::name_key(name),
+                // In a drop folder a name leads to the caller's own submission.
+                &super::names::name_key_in(parent, Some(actor.token.user()), name),
                 &keys,
             )
             .await?
@@ -283,11 +252,15 @@ impl Platform {
         let rows = store::children(&mut c, folder.school(actor), node.id, &keys, filter).await?;
         let mut levels = folder.levels();
         let mut out = Vec::with_capacity(rows.len());
+        let mut submitters = super::share::Submitters::default();
         for row in rows {
             levels.push(level_of(&row));
             if let Some(r) = folder.role_along(actor, &levels) {
                 let mut e = FileEntry::from_row(&row, folder.area, r);
                 e.guest = folder.guest.is_some();
+                if node.drop_box && role >= FileRole::Coordinator && folder.guest.is_none() {
+                    e.submitted_by = submitters.label(&mut c, folder.school(actor), &row).await?;
+                }
                 out.push(e);
             }
             levels.pop();

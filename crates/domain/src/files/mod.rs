@@ -3,10 +3,13 @@
 //! Every operation locates the node together with the path to it and asks the policy
 //! ([`schulhof_authz::files`]) for a grant; invisible nodes answer `NotFound`.
 
+mod cross;
+pub mod dav_locks;
 pub mod gc;
 mod links;
 mod locate;
 mod names;
+mod offers;
 pub mod quota;
 mod resumable;
 mod share;
@@ -20,9 +23,11 @@ use schulhof_store::files::NodeRow;
 use schulhof_types::NodeId;
 use serde::Serialize;
 
+pub use cross::{CROSS_OFFERS_PER_HOUR, Shared, cross_address};
 pub use links::{CreatedLink, LinkMode, LinkRefusal, LinkView, NewLink, OpenLink};
 pub use locate::Located;
-pub use names::check_name;
+pub use names::{check_name, fold_name};
+pub use offers::OfferView;
 pub use quota::Usage;
 pub(crate) use resumable::Staging;
 pub use resumable::{Appended, UploadPiece, UploadStatus};
@@ -54,6 +59,9 @@ pub struct FileEntry {
     /// Who shared it with the caller ("Mit mir geteilt"): the owner, or the other school.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_by: Option<String>,
+    /// In a drop folder the caller coordinates: who handed the entry in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
     /// Reached as a guest of another school (it can only be read).
     #[serde(skip)]
     pub guest: bool,
@@ -88,6 +96,7 @@ impl FileEntry {
             drop_box: row.drop_box,
             inherits: row.inherit,
             shared_by: None,
+            submitted_by: None,
             guest: false,
             role_value: role,
             area_value: area,

@@ -2,6 +2,7 @@
 
 use schulhof_authz::Principal;
 use schulhof_store::files as store;
+use schulhof_store::uploads;
 use schulhof_store::{AsConn, Tx};
 use schulhof_types::{AccountType, UserId};
 use serde::Serialize;
@@ -91,23 +92,34 @@ impl Platform {
     }
 
     /// Bytes that may still be stored under `owner` (the own area's login, or the shared
-    /// areas when it is the nil id): the least of what the owner and the school have left.
-    pub(crate) async fn quota_left(&self, actor: &Actor, owner: Uuid) -> Result<u64, DomainError> {
-        let mut c = self.db.read().await?;
-        let principal = owner_principal(&mut c, actor, owner).await?;
-        let u = self
-            .usage_in(&mut c, actor.token.instance(), UserId(owner), principal)
-            .await?;
-        let school_left = u.school_quota.saturating_sub(u.school_used);
-        Ok(if owner.is_nil() {
-            school_left
-        } else {
-            school_left.min(u.quota.saturating_sub(u.used))
-        })
+    /// areas when it is the nil id): the least of what the school and the login charged
+    /// have left. `pending` also holds back what unfinished resumable uploads announced.
+    pub(crate) async fn quota_left_in(
+        &self,
+        c: &mut impl AsConn,
+        actor: &Actor,
+        owner: Uuid,
+        pending: bool,
+    ) -> Result<u64, DomainError> {
+        let instance = actor.token.instance();
+        let (holder, principal) = holder_of(c, actor, owner).await?;
+        let u = self.usage_in(c, instance, holder, principal).await?;
+        let (mut school_left, mut left) = (
+            u.school_quota.saturating_sub(u.school_used),
+            u.quota.saturating_sub(u.used),
+        );
+        if pending {
+            school_left =
+                school_left.saturating_sub(uploads::pending_bytes_school(c, instance).await?);
+            left = left.saturating_sub(uploads::pending_bytes(c, instance, holder).await?);
+        }
+        Ok(school_left.min(left))
     }
 
-    /// Refuses a change that adds `extra` bytes beyond a quota (checked in the writing
-    /// transaction, so parallel uploads cannot together overshoot).
+    /// Refuses a change that adds `extra` bytes beyond a quota. Checked in the writing
+    /// transaction under the school's quota lock, so parallel uploads cannot together
+    /// overshoot. Content in the shared areas is charged to the school and to whoever
+    /// puts it there: one student cannot fill the school's space through a drop folder.
     pub(crate) async fn check_quota_in(
         &self,
         tx: &mut Tx,
@@ -118,23 +130,39 @@ impl Platform {
         if extra <= 0 {
             return Ok(());
         }
-        let principal = owner_principal(tx, actor, owner).await?;
+        store::lock_quota(tx, actor.token.instance()).await?;
+        let (holder, principal) = holder_of(tx, actor, owner).await?;
         let u = self
-            .usage_in(tx, actor.token.instance(), UserId(owner), principal)
+            .usage_in(tx, actor.token.instance(), holder, principal)
             .await?;
         let extra = extra as u64;
         if u.school_used + extra > u.school_quota {
-            return Err(DomainError::QuotaExceeded(
-                "Der Speicherplatz der Schule ist erschöpft.".into(),
-            ));
+            return Err(DomainError::QuotaExceeded(SCHOOL_FULL.into()));
         }
-        if !owner.is_nil() && u.used + extra > u.quota {
-            return Err(DomainError::QuotaExceeded(
-                "Nicht genug Speicherplatz: das Kontingent ist erschöpft.".into(),
-            ));
+        if u.used + extra > u.quota {
+            return Err(DomainError::QuotaExceeded(HOLDER_FULL.into()));
         }
         Ok(())
     }
+}
+
+/// Why a write was refused, for the school's and for the login's quota.
+pub(crate) const SCHOOL_FULL: &str = "Der Speicherplatz der Schule ist erschöpft.";
+pub(crate) const HOLDER_FULL: &str = "Nicht genug Speicherplatz: das Kontingent ist erschöpft.";
+
+/// The login charged for content under `owner` and the kind of login whose quota applies:
+/// the own area's login, or in the shared areas the one who puts it there.
+async fn holder_of(
+    c: &mut impl AsConn,
+    actor: &Actor,
+    owner: Uuid,
+) -> Result<(UserId, Principal), DomainError> {
+    let holder = if owner.is_nil() {
+        actor.token.user()
+    } else {
+        UserId(owner)
+    };
+    Ok((holder, owner_principal(c, actor, holder.0).await?))
 }
 
 /// The kind of login whose quota applies: the owner of the own area (maybe another login

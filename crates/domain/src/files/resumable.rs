@@ -15,6 +15,9 @@ use schulhof_store::uploads::{self, UploadRow};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use uuid::Uuid;
 
+use schulhof_store::files as store;
+
+use super::write::owner_of;
 use super::{FileEntry, Placement};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
@@ -160,33 +163,37 @@ impl Platform {
                 "Im Safe werden Dateien in einem Stück hochgeladen.",
             ));
         }
-        let room = self.upload_room(actor, &at).await?;
+        let (name, replaced) = self.upload_target(actor, &at).await?;
         let instance = actor.token.instance();
         let user = actor.token.user();
-        let mut c = self.db.read().await?;
-        let announced = uploads::pending_bytes(&mut c, instance, user).await?;
-        drop(c);
-        if length > room.saturating_sub(announced) {
-            return Err(DomainError::QuotaExceeded(
-                "Nicht genug Speicherplatz für diese Datei (angefangene Uploads zählen mit)."
-                    .into(),
-            ));
-        }
         let now = self.now();
         let row = UploadRow {
             id: Uuid::now_v7(),
             user_id: user,
             folder_id: at.folder.node().id,
-            name: at.name.to_owned(),
+            name,
             mime: mime.map(str::to_owned),
             length: i64::try_from(length)
                 .map_err(|_| DomainError::invalid("length", "Die Datei ist zu groß."))?,
             expires_at: now + LIFETIME,
         };
+        // Reserve the room under the quota lock: announcements made at the same time on
+        // other nodes see each other's reservations (the school's and the login's).
+        let mut tx = self.db.begin().await?;
+        store::lock_quota(&mut tx, instance).await?;
+        let room = self
+            .quota_left_in(&mut tx, actor, owner_of(at.folder), true)
+            .await?
+            .saturating_add(replaced);
+        if length > room {
+            return Err(DomainError::QuotaExceeded(
+                "Nicht genug Speicherplatz für diese Datei (angefangene Uploads zählen mit)."
+                    .into(),
+            ));
+        }
         tokio::fs::File::create(self.staging.path(row.id))
             .await
             .map_err(io_error)?;
-        let mut tx = self.db.begin().await?;
         uploads::insert(&mut tx, instance, &row, now).await?;
         tx.commit().await?;
         Ok(UploadStatus::of(&row, 0))

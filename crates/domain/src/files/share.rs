@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use schulhof_authz::Principal;
 use schulhof_authz::files::{self, FileOp, FileRole};
 use schulhof_store::files as store;
-use schulhof_store::{groups, instances, users};
+use schulhof_store::{groups, users};
 use schulhof_types::{AccountType, FunctionRole, GroupId, InstanceId, UserId};
 use serde::Serialize;
 
 use super::Located;
+use super::names::rekey_children;
 use super::trash::log_file_action;
 use crate::identity::{Actor, principal_of};
 use crate::{DomainError, Platform};
@@ -22,11 +23,6 @@ pub enum Subject {
     Group(GroupId),
     /// Every login of a kind (the admin's default rights).
     Kind(Principal),
-    /// A login of another school (needs files.*.share_cross; it only ever reads).
-    Guest {
-        user: UserId,
-        school: InstanceId,
-    },
 }
 
 impl Subject {
@@ -36,7 +32,6 @@ impl Subject {
             Subject::User(u) => files::user_key(u),
             Subject::Group(g) => files::group_key(g),
             Subject::Kind(p) => files::kind_key(p),
-            Subject::Guest { user, .. } => files::guest_key(user),
         }
     }
 }
@@ -88,7 +83,7 @@ impl Platform {
                         group.map_or_else(|| "(gelöschte Gruppe)".to_owned(), |g| g.name),
                     )
                 }
-                ("x:", id) => ("guest", self.guest_label(&mut c, id).await?),
+                ("x:", id) => ("guest", self.guest_grant_label(&mut c, instance, id).await?),
                 _ => ("kind", g.subject_key.trim_start_matches("t:").to_owned()),
             };
             out.push(GrantView {
@@ -98,6 +93,8 @@ impl Platform {
                 role,
             });
         }
+        // Offers to other schools not (yet) accepted: only the typed address.
+        out.extend(self.offer_views(&mut c, node, instance).await?);
         Ok(out)
     }
 
@@ -130,77 +127,72 @@ impl Platform {
                 }
                 (files::kind_key(p), Some(p))
             }
-            Subject::Guest { user, school } => {
-                let guest = users::get(&mut c, school, user)
-                    .await?
-                    .ok_or(DomainError::NotFound)?;
-                if school == instance {
-                    return Err(DomainError::invalid(
-                        "subject",
-                        "Das ist die eigene Schule.",
-                    ));
-                }
-                if role != FileRole::Viewer {
-                    return Err(DomainError::invalid(
-                        "role",
-                        "Anmeldungen anderer Schulen können nur lesen.",
-                    ));
-                }
-                let target = principal_of(&guest)?;
-                drop(c);
-                let grant = node.check(actor, FileOp::ShareCross { role, target })?;
-                return self
-                    .record_grant(
-                        actor,
-                        node,
-                        grant.action().node,
-                        &files::guest_key(user),
-                        role,
-                    )
-                    .await;
-            }
         };
         drop(c);
-        let grant = node.check(actor, FileOp::Share { role, target })?;
-        self.record_grant(actor, node, grant.action().node, &key, role)
+        self.change_grant(actor, node, &key, Some(role), target)
             .await
     }
 
-    /// Stores a grant the policy allowed, and logs it.
-    async fn record_grant(
+    /// Gives (`Some`), changes or removes (`None`) one subject's grant inside the school,
+    /// as the policy allows given the grant as it stands (read in the same transaction).
+    async fn change_grant(
         &self,
         actor: &Actor,
         node: &Located,
-        id: schulhof_types::NodeId,
         key: &str,
-        role: FileRole,
+        new: Option<FileRole>,
+        target: Option<Principal>,
     ) -> Result<(), DomainError> {
         let instance = actor.token.instance();
+        let row = node.node();
+        // The own area's template: its owner stays its coordinator.
+        if row.parent_id.is_none()
+            && key == files::user_key(UserId(row.owner_id))
+            && new != Some(FileRole::Coordinator)
+        {
+            return Err(DomainError::invalid(
+                "subject",
+                "Die eigene Ablage bleibt immer die eigene.",
+            ));
+        }
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        store::set_grant(
-            &mut tx,
-            instance,
-            id,
-            key,
-            role.as_i64(),
-            Some(actor.token.user()),
-            now,
-        )
-        .await?;
-        log_file_action(
-            &mut tx,
-            actor,
-            now,
-            if key.starts_with("x:") {
-                "file_share_cross"
-            } else {
-                "file_share"
-            },
-            node.node().id,
-            &format!("{key} {}", role.as_str()),
-        )
-        .await?;
+        let existing = store::grants_of(&mut tx, instance, row.id)
+            .await?
+            .into_iter()
+            .find(|g| g.subject_key == key);
+        if existing.is_none() && new.is_none() {
+            return Err(DomainError::NotFound);
+        }
+        let existing = existing.map(|g| files::ExistingGrant {
+            role: FileRole::from_i64(g.role).unwrap_or(FileRole::Coordinator),
+            by_caller: g.granted_by == Some(actor.token.user()),
+        });
+        let change = files::GrantChange {
+            key: key.to_owned(),
+            existing,
+            new,
+            target,
+        };
+        let grant = node.check(actor, FileOp::ChangeGrant(change))?;
+        let id = grant.action().node;
+        let detail = match new {
+            Some(role) => {
+                let by = Some(actor.token.user());
+                store::set_grant(&mut tx, instance, id, key, role.as_i64(), by, now).await?;
+                format!("{key} {}", role.as_str())
+            }
+            None => {
+                store::remove_grant(&mut tx, instance, id, key).await?;
+                key.to_owned()
+            }
+        };
+        let action = if new.is_some() {
+            "file_share"
+        } else {
+            "file_unshare"
+        };
+        log_file_action(&mut tx, actor, now, action, row.id, &detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -213,11 +205,8 @@ impl Platform {
         key: &str,
     ) -> Result<(), DomainError> {
         let row = node.node();
-        if row.parent_id.is_none() && key == format!("u:{}", row.owner_id) {
-            return Err(DomainError::invalid(
-                "subject",
-                "Die eigene Ablage bleibt immer die eigene.",
-            ));
+        if !key.starts_with("x:") {
+            return self.change_grant(actor, node, key, None, None).await;
         }
         node.check(
             actor,
@@ -226,10 +215,7 @@ impl Platform {
                 target: None,
             },
         )?;
-        if key.starts_with("t:") {
-            node.check(actor, FileOp::ManageRights)?;
-        }
-        if key.starts_with("x:") {
+        {
             // Coordinators may always take a share away; others need the cross-school right.
             let any = FileOp::ShareCross {
                 role: FileRole::Viewer,
@@ -334,6 +320,9 @@ impl Platform {
         }
         node.check(actor, FileOp::ManageRights)?;
         let mut tx = self.db.begin().await?;
+        if drop_box != row.drop_box {
+            rekey_children(&mut tx, actor.token.instance(), row.id, drop_box).await?;
+        }
         store::set_flags(
             &mut tx,
             actor.token.instance(),
@@ -356,6 +345,33 @@ impl Platform {
     }
 }
 
+/// Who handed in the entries of a drop folder, as its coordinators see them: each
+/// submitter looked up once per listing.
+#[derive(Default)]
+pub(crate) struct Submitters(std::collections::HashMap<UserId, String>);
+
+impl Submitters {
+    pub(crate) async fn label(
+        &mut self,
+        c: &mut schulhof_store::Handle,
+        instance: InstanceId,
+        row: &store::NodeRow,
+    ) -> Result<Option<String>, DomainError> {
+        let Some(by) = row.created_by else {
+            return Ok(None);
+        };
+        if let Some(l) = self.0.get(&by) {
+            return Ok(Some(l.clone()));
+        }
+        let label = users::get(c, instance, by).await?.map_or_else(
+            || "(gelöschte Anmeldung)".to_owned(),
+            |u| format!("{} {} ({})", u.first_name, u.last_name, u.login),
+        );
+        self.0.insert(by, label.clone());
+        Ok(Some(label))
+    }
+}
+
 /// Parses a kind-of-login subject (`lehrer`, `fn:admin`).
 pub fn kind_subject(s: &str) -> Option<Principal> {
     match s.strip_prefix("fn:") {
@@ -374,17 +390,23 @@ impl Platform {
         let name = name.trim();
         let instance = actor.token.instance();
         let mut c = self.db.read().await?;
+        // Other schools' logins are never subjects here: they get offers
+        // (`file_share_named`), which reveal nothing about them.
+        if super::cross_address(actor, name).is_some() {
+            return Err(if files::may_share_across_schools(&actor.token) {
+                DomainError::invalid(
+                    "subject",
+                    "Anmeldungen anderer Schulen erhalten ein Angebot, keine Freigabe.",
+                )
+            } else {
+                DomainError::Forbidden
+            });
+        }
         if let Some((login, number)) = name.rsplit_once('@')
-            && !number.is_empty()
-            && number.bytes().all(|b| b.is_ascii_digit())
+            && number == actor.school_number
+            && let Some(u) = users::find_by_login(&mut c, instance, &login.to_lowercase()).await?
         {
-            let school = instances::find_by_number(&mut c, number).await?;
-            if school.as_ref().is_some_and(|s| s.id != instance) {
-                return self.guest_subject(actor, &mut c, login, school).await;
-            }
-            if let Some(u) = users::find_by_login(&mut c, instance, &login.to_lowercase()).await? {
-                return Ok(Subject::User(u.id));
-            }
+            return Ok(Subject::User(u.id));
         }
         if let Some(g) = groups::find_by_name(&mut c, instance, name).await? {
             return Ok(Subject::Group(g.id));
@@ -396,63 +418,5 @@ impl Platform {
             "subject",
             format!("Keine Gruppe und keine Anmeldung „{name}“ an dieser Schule."),
         ))
-    }
-
-    /// A login of another school as `login@schulnummer`. Only who may share across schools
-    /// may look logins of other schools up at all.
-    async fn guest_subject(
-        &self,
-        actor: &Actor,
-        c: &mut schulhof_store::Handle,
-        login: &str,
-        school: Option<instances::InstanceRow>,
-    ) -> Result<Subject, DomainError> {
-        if !files::may_share_across_schools(&actor.token) {
-            return Err(DomainError::invalid(
-                "subject",
-                "Mit Anmeldungen anderer Schulen dürfen Sie nicht teilen (Recht „schulübergreifend teilen“).",
-            ));
-        }
-        let school = school.ok_or(DomainError::NotFound)?;
-        let user = users::find_by_login(c, school.id, &login.to_lowercase())
-            .await?
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    "subject",
-                    format!(
-                        "Keine Anmeldung „{login}“ an der Schule {}.",
-                        school.school_number
-                    ),
-                )
-            })?;
-        Ok(Subject::Guest {
-            user: user.id,
-            school: school.id,
-        })
-    }
-
-    /// "Name (login@schulnummer, Schule)" of a guest's grant key.
-    async fn guest_label(
-        &self,
-        c: &mut schulhof_store::Handle,
-        id: &str,
-    ) -> Result<String, DomainError> {
-        let gone = || "(gelöschte Anmeldung einer anderen Schule)".to_owned();
-        let Ok(id) = id.parse() else {
-            return Ok(gone());
-        };
-        let user = UserId(id);
-        for school in users::system_schools_of(c, user).await? {
-            if let (Some(u), Some(s)) = (
-                users::get(c, school, user).await?,
-                instances::get(c, school).await?,
-            ) {
-                return Ok(format!(
-                    "{} {} ({}@{}, {})",
-                    u.first_name, u.last_name, u.login, s.school_number, s.name
-                ));
-            }
-        }
-        Ok(gone())
     }
 }

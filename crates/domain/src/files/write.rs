@@ -11,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use uuid::Uuid;
 
 use super::locate::locate_in;
-use super::names::{check_name, name_key};
+use super::names::{check_name, link_upload_key, name_key, name_key_in};
 use super::{FileEntry, Located, level_of};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
@@ -31,8 +31,19 @@ pub struct PendingUpload {
     name: String,
     mime: Option<String>,
     writer: Sink,
-    /// Never replaces an existing file (uploads through a link).
-    create_only: bool,
+    mode: UploadMode,
+}
+
+/// What an upload does when its name is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UploadMode {
+    /// Becomes a new version of the file the caller may write.
+    Version,
+    /// Refused: only a new file may be made (a new Safe document).
+    CreateOnly,
+    /// Never meets a name: each upload through an upload-only link is a submission of its
+    /// own, so a visitor learns nothing about what is in the folder.
+    Apart,
 }
 
 /// Where upload content goes: straight into the store, or sealed first (the Safe).
@@ -79,7 +90,7 @@ pub(crate) fn blob_error(e: BlobError) -> DomainError {
 }
 
 /// The owner whose quota pays for content in an area under `folder`.
-fn owner_of(folder: &Located) -> Uuid {
+pub(crate) fn owner_of(folder: &Located) -> Uuid {
     folder.node().owner_id
 }
 
@@ -90,7 +101,7 @@ impl Platform {
         actor: &Actor,
         at: Placement<'_>,
     ) -> Result<FileEntry, DomainError> {
-        check_name(at.name)?;
+        let name = check_name(at.name)?;
         at.folder.check(actor, FileOp::Coordinate)?;
         let parent = at.folder.node();
         if !parent.is_dir {
@@ -107,8 +118,8 @@ impl Platform {
                 parent_id: parent.id,
                 area: at.folder.area.as_str().into(),
                 owner_id: owner_of(at.folder),
-                name: at.name.into(),
-                name_key: name_key(at.name),
+                name_key: name_key_in(parent, Some(actor.token.user()), &name),
+                name,
                 is_dir: true,
                 blob_sha: None,
                 size: 0,
@@ -151,36 +162,65 @@ impl Platform {
         at: Placement<'_>,
         mime: Option<&str>,
     ) -> Result<PendingUpload, DomainError> {
-        let left = self.upload_room(actor, &at).await?;
+        let (left, name) = self.upload_room(actor, &at).await?;
+        self.begin_upload_named(actor, at.folder, name, mime, left)
+            .await
+    }
+
+    /// Opens the blob writer of an upload whose name and room were decided.
+    async fn begin_upload_named(
+        &self,
+        actor: &Actor,
+        folder: &Located,
+        name: String,
+        mime: Option<&str>,
+        left: u64,
+    ) -> Result<PendingUpload, DomainError> {
         // Sealing adds 16 bytes per 64 KiB: the plain size is what the quota counts.
         let raw = self
             .blobs
             .writer(left.saturating_add(left / 4096 + 64))
             .await
             .map_err(blob_error)?;
-        let writer = if at.folder.area.is_safe() {
+        let writer = if folder.area.is_safe() {
             let key = self.school_key(actor.token.instance()).await?;
             Sink::Sealed(SealingWriter::new(raw, key).await.map_err(blob_error)?)
         } else {
             Sink::Plain(raw)
         };
         Ok(PendingUpload {
-            folder: at.folder.node().id,
-            name: at.name.into(),
+            folder: folder.node().id,
+            name,
             mime: mime.map(str::to_owned),
             writer,
-            create_only: false,
+            mode: UploadMode::Version,
         })
     }
 
     /// Whether `name` may be written into the folder (a new file, or a new version of one
-    /// the caller may write), and how many bytes its content may have.
-    pub(crate) async fn upload_room(
+    /// the caller may write), how many bytes its content may have, and the name as stored.
+    async fn upload_room(
         &self,
         actor: &Actor,
         at: &Placement<'_>,
-    ) -> Result<u64, DomainError> {
-        check_name(at.name)?;
+    ) -> Result<(u64, String), DomainError> {
+        let (name, replaced) = self.upload_target(actor, at).await?;
+        let mut c = self.db.read().await?;
+        let left = self
+            .quota_left_in(&mut c, actor, owner_of(at.folder), false)
+            .await?;
+        Ok((left.saturating_add(replaced), name))
+    }
+
+    /// Whether `name` may be written into the folder: the name as stored, and the bytes an
+    /// existing file of the caller's with that name would give back (its content and
+    /// versions, which give way when the quota is short, see `finish_upload`).
+    pub(crate) async fn upload_target(
+        &self,
+        actor: &Actor,
+        at: &Placement<'_>,
+    ) -> Result<(String, u64), DomainError> {
+        let name = check_name(at.name)?;
         let parent = at.folder.node();
         if !parent.is_dir {
             return Err(DomainError::invalid("folder", "Das Ziel ist kein Ordner."));
@@ -191,13 +231,11 @@ impl Platform {
             &mut c,
             actor.token.instance(),
             parent.id,
-            &name_key(at.name),
+            &name_key_in(parent, Some(actor.token.user()), &name),
             &keys,
         )
         .await?;
         drop(c);
-        // A new version may take the place of the old content and its versions (they give
-        // way when the quota is short, see `finish_upload`).
         let replaced = match existing.as_ref().filter(|r| !r.is_dir) {
             Some(r) => {
                 let mut c = self.db.read().await?;
@@ -235,10 +273,7 @@ impl Platform {
                 at.folder.check(actor, FileOp::Write)?;
             }
         }
-        Ok(self
-            .quota_left(actor, owner_of(at.folder))
-            .await?
-            .saturating_add(replaced))
+        Ok((name, replaced))
     }
 
     /// Starts an upload that may only create a new file: a visitor of an upload link
@@ -250,12 +285,13 @@ impl Platform {
         mime: Option<&str>,
     ) -> Result<PendingUpload, DomainError> {
         let keys = files::subject_keys(&actor.token);
+        let name = check_name(at.name)?;
         let mut c = self.db.read().await?;
         let taken = store::child_by_name(
             &mut c,
             actor.token.instance(),
             at.folder.node().id,
-            &name_key(at.name),
+            &name_key_in(at.folder.node(), Some(actor.token.user()), &name),
             &keys,
         )
         .await?
@@ -268,7 +304,32 @@ impl Platform {
             ));
         }
         let mut up = self.begin_upload(actor, at, mime).await?;
-        up.create_only = true;
+        up.mode = UploadMode::CreateOnly;
+        Ok(up)
+    }
+
+    /// Starts an upload through an upload-only link: always a new entry of its own, even
+    /// when the name is taken, so that no answer tells a visitor what the folder holds.
+    pub async fn begin_link_upload(
+        &self,
+        actor: &Actor,
+        at: Placement<'_>,
+        mime: Option<&str>,
+    ) -> Result<PendingUpload, DomainError> {
+        let name = check_name(at.name)?;
+        if !at.folder.node().is_dir {
+            return Err(DomainError::invalid("folder", "Das Ziel ist kein Ordner."));
+        }
+        at.folder.check(actor, FileOp::Write)?;
+        let mut c = self.db.read().await?;
+        let left = self
+            .quota_left_in(&mut c, actor, owner_of(at.folder), false)
+            .await?;
+        drop(c);
+        let mut up = self
+            .begin_upload_named(actor, at.folder, name, mime, left)
+            .await?;
+        up.mode = UploadMode::Apart;
         Ok(up)
     }
 
@@ -278,36 +339,37 @@ impl Platform {
         actor: &Actor,
         upload: PendingUpload,
     ) -> Result<FileEntry, DomainError> {
-        let (folder_id, name, mime, create_only) = (
+        let (folder_id, name, mime, mode) = (
             upload.folder,
             upload.name.clone(),
             upload.mime.clone(),
-            upload.create_only,
+            upload.mode,
         );
         let (blob, plain_size) = upload.finish().await?;
         let upload = FinishedUpload {
             folder: folder_id,
             name,
             mime,
-            create_only,
+            mode,
         };
         let mut tx = self.db.begin().await?;
         // The folder could have changed while the content streamed in: decide again.
         let folder = locate_in(&mut tx, actor, upload.folder).await?;
         let keys = files::subject_keys(&actor.token);
         let instance = actor.token.instance();
-        let existing = store::child_by_name(
-            &mut tx,
-            instance,
-            folder.node().id,
-            &name_key(&upload.name),
-            &keys,
-        )
-        .await?;
+        let id = NodeId::new();
+        let key = match upload.mode {
+            UploadMode::Apart => link_upload_key(id, &upload.name),
+            _ => name_key_in(folder.node(), Some(actor.token.user()), &upload.name),
+        };
+        let existing = match upload.mode {
+            UploadMode::Apart => None,
+            _ => store::child_by_name(&mut tx, instance, folder.node().id, &key, &keys).await?,
+        };
         let mime = upload.mime.or_else(|| guess_mime(&upload.name));
         let size = plain_size as i64;
         let id = match existing {
-            Some(_) if upload.create_only => {
+            Some(_) if upload.mode == UploadMode::CreateOnly => {
                 return Err(DomainError::conflict(
                     "name",
                     "Eine Datei mit diesem Namen gibt es hier schon.",
@@ -365,7 +427,6 @@ impl Platform {
                 folder.check(actor, FileOp::Write)?;
                 self.check_quota_in(&mut tx, actor, owner_of(&folder), size)
                     .await?;
-                let id = NodeId::new();
                 insert_named(
                     &mut tx,
                     actor,
@@ -375,7 +436,7 @@ impl Platform {
                         area: folder.area.as_str().into(),
                         owner_id: owner_of(&folder),
                         name: upload.name.clone(),
-                        name_key: name_key(&upload.name),
+                        name_key: key,
                         is_dir: false,
                         blob_sha: Some(blob.sha256.clone()),
                         size,
@@ -498,7 +559,7 @@ impl Platform {
         node: &Located,
         to: Placement<'_>,
     ) -> Result<FileEntry, DomainError> {
-        check_name(to.name)?;
+        let name = check_name(to.name)?;
         let row = node.node();
         if row.parent_id.is_none() {
             return Err(DomainError::invalid(
@@ -547,8 +608,8 @@ impl Platform {
             actor.token.instance(),
             row.id,
             to.folder.node().id,
-            to.name,
-            &name_key(to.name),
+            &name,
+            &name_key_in(to.folder.node(), row.created_by, &name),
             to.folder.area.as_str(),
             new_owner,
             actor.token.user(),
@@ -570,7 +631,7 @@ impl Platform {
         node: &Located,
         to: Placement<'_>,
     ) -> Result<FileEntry, DomainError> {
-        check_name(to.name)?;
+        let top_name = check_name(to.name)?;
         node.check(actor, FileOp::Read)?;
         if node.is_guest() {
             return Err(DomainError::invalid(
@@ -638,10 +699,11 @@ impl Platform {
             .await?;
         let now = self.now();
         for (i, (r, new_id, new_parent)) in plan.iter().enumerate() {
-            let name = if i == 0 {
-                to.name.to_owned()
+            let (name, key) = if i == 0 {
+                let key = name_key_in(to.folder.node(), Some(actor.token.user()), &top_name);
+                (top_name.clone(), key)
             } else {
-                r.name.clone()
+                (r.name.clone(), name_key(&r.name))
             };
             insert_named(
                 &mut tx,
@@ -651,7 +713,7 @@ impl Platform {
                     parent_id: *new_parent,
                     area: to.folder.area.as_str().into(),
                     owner_id: owner_of(to.folder),
-                    name_key: name_key(&name),
+                    name_key: key,
                     name,
                     is_dir: r.is_dir,
                     blob_sha: r.blob_sha.clone(),
@@ -740,7 +802,7 @@ struct FinishedUpload {
     folder: NodeId,
     name: String,
     mime: Option<String>,
-    create_only: bool,
+    mode: UploadMode,
 }
 
 /// Inserts a node; a live sibling of the same name is a clear conflict.

@@ -90,7 +90,11 @@ impl Platform {
         let year = year_for(&mut tx, instance, &data, now).await?;
         let rows =
             apply::apply(&mut tx, instance, &data, &plan, Some(&year), progress, now).await?;
-        let archive = archive(&rows, &input.protocol_password)?;
+        // Deflating and encrypting the protocol is CPU work: on the blocking pool.
+        let password = input.protocol_password.clone();
+        let archive = tokio::task::spawn_blocking(move || archive(&rows, &password))
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))??;
         if !import_runs::set_applied(&mut tx, instance, id, &json(&summary)?, Some(&archive), now)
             .await?
         {

@@ -3,10 +3,33 @@
 
 use std::io::{Cursor, Read};
 
+use super::pdf_guard;
+
 /// Text beyond this is not indexed.
 const MAX_TEXT: usize = 1 << 20;
 /// Files larger than this are indexed by name and metadata only.
 pub const MAX_INPUT: u64 = 32 << 20;
+
+/// The stack of the thread that parses a PDF (address space, used only as deep as the
+/// parser goes): the parser recurses, and [`pdf_guard`] only lets files through whose
+/// nesting stays well below what this holds (about 4,000 levels even unoptimised).
+const PDF_STACK: usize = 128 << 20;
+
+/// A PDF's text, if the file passes [`pdf_guard`]; parsed on its own thread with a large
+/// stack, and a panic in the parser only costs this file its text.
+fn pdf_text(bytes: &[u8]) -> Option<String> {
+    if !pdf_guard::parse_is_safe(bytes) {
+        return None;
+    }
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(PDF_STACK)
+            .spawn_scoped(s, || pdf_extract::extract_text_from_mem(bytes).ok())
+            .ok()?
+            .join()
+            .ok()?
+    })
+}
 
 /// The text of a document, or `None` when its kind has none we read.
 pub fn text_of(name: &str, mime: Option<&str>, bytes: &[u8]) -> Option<String> {
@@ -26,7 +49,7 @@ pub fn text_of(name: &str, mime: Option<&str>, bytes: &[u8]) -> Option<String> {
         ),
         "xlsx" => zipped_xml(bytes, |n| n == "xl/sharedStrings.xml", b"si"),
         "odt" | "ods" | "odp" => zipped_xml(bytes, |n| n == "content.xml", b"text:p"),
-        "pdf" => pdf_extract::extract_text_from_mem(bytes).ok(),
+        "pdf" => pdf_text(bytes),
         _ if mime.starts_with("text/") => Some(String::from_utf8_lossy(bytes).into_owned()),
         _ => None,
     }?;
@@ -159,5 +182,40 @@ mod tests {
             text_of("kaputt.docx", None, b"not a zip").is_none(),
             "a broken file yields no text, no panic"
         );
+    }
+}
+
+#[cfg(test)]
+mod pdf_tests {
+    /// A minimal PDF with an xref table; `extra` goes into the trailer dictionary.
+    fn pdf_with_trailer(extra: &str) -> Vec<u8> {
+        let head = "%PDF-1.4\n";
+        let o1 = "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n";
+        let o2 = "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n";
+        let (a, b) = (head.len(), head.len() + o1.len());
+        let xref = b + o2.len();
+        format!(
+            "{head}{o1}{o2}xref\n0 3\n0000000000 65535 f \n{a:010} 00000 n \n{b:010} 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R /X {extra} >>\nstartxref\n{xref}\n%%EOF\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_deeply_nested_pdf_yields_no_text_and_no_crash() {
+        for depth in [100, 5_000, 1_000_000] {
+            let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let pdf = pdf_with_trailer(&deep);
+            // On a thread with the runtime's blocking-pool stack (2 MiB): an overflow would
+            // abort this test process instead of failing it.
+            let text = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || super::text_of("tief.pdf", None, &pdf))
+                .expect("thread")
+                .join()
+                .expect("no panic");
+            assert_eq!(text, None, "{depth}");
+        }
+        let shallow = pdf_with_trailer("[[1] [2]]");
+        assert!(super::pdf_guard::parse_is_safe(&shallow));
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use schulhof_store::media::IndexRow;
 use schulhof_types::{InstanceId, NodeId};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -47,6 +47,9 @@ pub(crate) struct Hit {
     pub node: NodeId,
     pub instance: InstanceId,
 }
+
+/// The most words of a query that count (each adds a clause over four fields).
+const MAX_WORDS: usize = 16;
 
 fn err(e: impl std::fmt::Display) -> DomainError {
     DomainError::Internal(format!("search index: {e}"))
@@ -146,6 +149,45 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The words of `text` as the index stores them (German analyser), each required in
+    /// one of the text fields. The text is never handed to tantivy's query language: field
+    /// syntax, wildcards and brackets are plain characters here, so no input is a syntax
+    /// error; text without words gives `None` (no hits).
+    fn user_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut analyzer = self.index.tokenizers().get("de")?;
+        let mut words: Vec<String> = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let word = stream.token().text.clone();
+            if !words.contains(&word) && words.len() < MAX_WORDS {
+                words.push(word);
+            }
+        }
+        if words.is_empty() {
+            return None;
+        }
+        let fields = [
+            (f.name, 3.0),
+            (f.keywords, 2.0),
+            (f.subject, 1.0),
+            (f.body, 1.0),
+        ];
+        let each_word = words.iter().map(|w| {
+            let any_field = fields.iter().map(|&(field, boost)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, w),
+                    IndexRecordOption::WithFreqs,
+                );
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+                (Occur::Should, q)
+            });
+            let q: Box<dyn Query> = Box::new(BooleanQuery::new(any_field.collect()));
+            (Occur::Must, q)
+        });
+        Some(Box::new(BooleanQuery::new(each_word.collect())))
+    }
+
     /// Files of `instance`, or licensed ones of any school, matching `text`, best first.
     pub(crate) fn search(
         &self,
@@ -154,12 +196,9 @@ impl SearchIndex {
         limit: usize,
     ) -> Result<Vec<Hit>, DomainError> {
         let f = &self.fields;
-        let mut parser =
-            QueryParser::for_index(&self.index, vec![f.name, f.keywords, f.subject, f.body]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.name, 3.0);
-        parser.set_field_boost(f.keywords, 2.0);
-        let (user, _) = parser.parse_query_lenient(text);
+        let Some(user) = self.user_query(text) else {
+            return Ok(Vec::new());
+        };
         let scope: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
             (
                 Occur::Should,

@@ -4,6 +4,7 @@
 
 mod extract;
 pub(crate) mod index;
+mod pdf_guard;
 
 use chrono::{DateTime, Utc};
 use schulhof_authz::files::{Area, FileOp};
@@ -164,9 +165,16 @@ impl Platform {
         if query.is_empty() {
             return Ok(Vec::new());
         }
-        let hits = self
-            .media_index
-            .search(actor.token.instance(), query, (limit * 4).max(40))?;
+        // Analysing the query and scoring the index is CPU work: on the blocking pool.
+        let (index, instance, text) = (
+            self.media_index.clone(),
+            actor.token.instance(),
+            query.to_owned(),
+        );
+        let hits =
+            tokio::task::spawn_blocking(move || index.search(instance, &text, (limit * 4).max(40)))
+                .await
+                .map_err(|e| DomainError::Internal(e.to_string()))??;
         let favs = self.favourite_ids(actor).await?;
         let mut out = Vec::new();
         for h in hits {
@@ -390,7 +398,11 @@ impl Platform {
             let Some(last) = rows.last().map(|r| r.updated_at) else {
                 return Ok(());
             };
-            self.media_index.apply(&rows)?;
+            // Committing to the index writes segments to disk: on the blocking pool.
+            let index = self.media_index.clone();
+            let rows = tokio::task::spawn_blocking(move || index.apply(&rows).map(|()| rows))
+                .await
+                .map_err(|e| DomainError::Internal(e.to_string()))??;
             let mut cur = self
                 .media_index
                 .cursor

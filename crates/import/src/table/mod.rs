@@ -2,6 +2,8 @@
 //! Nachname and Vorname, optional class, groups, mail and birthday. The account type is not
 //! a column but chosen for the whole run.
 
+mod book;
+mod bounds;
 mod sheet;
 
 use std::collections::HashSet;

@@ -1,14 +1,16 @@
 //! Loading a table into rows of cells: CSV (delimiter and encoding detected) or a
-//! spreadsheet through calamine (XLSX, XLS, ODS; the first worksheet).
+//! spreadsheet (XLSX, ODS; the first worksheet, see [`super::book`]).
 
 use std::borrow::Cow;
-use std::io::Cursor;
 
-use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use encoding_rs::{Encoding, WINDOWS_1252};
 
+use super::bounds::{MAX_COLUMNS, MAX_ROWS};
 use crate::model::{Position, ReadError};
+
+/// The longest text a CSV field may hold (a name or a list of groups is far shorter).
+const MAX_FIELD: usize = 64 * 1024;
 
 pub(crate) enum Cell {
     Text(String),
@@ -44,10 +46,10 @@ pub(crate) struct Sheet {
 }
 
 pub(crate) fn load(bytes: &[u8]) -> Result<Sheet, ReadError> {
-    let is_spreadsheet = bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let is_spreadsheet =
+        bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&super::book::XLS_MAGIC);
     let (rows, comma_lists) = if is_spreadsheet {
-        (spreadsheet_rows(bytes)?, true)
+        (super::book::rows(bytes)?, true)
     } else {
         let text = decode(bytes);
         let delimiter = detect_delimiter(&text);
@@ -118,12 +120,42 @@ fn csv_rows(text: &str, delimiter: u8) -> Result<Vec<Row>, ReadError> {
             };
             ReadError::new(position, format!("the CSV cannot be read: {e}"))
         })?;
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        check_record(&record, line, rows.len())?;
         rows.push(Row {
-            line: lines.line_at(record.position().map_or(0, |p| p.byte())),
+            line,
             cells: record.iter().map(|s| Cell::Text(s.to_string())).collect(),
         });
     }
     Ok(rows)
+}
+
+/// A CSV is held in memory already; these limits keep what is built from it (and what
+/// the later steps loop over) in proportion to a school's table.
+fn check_record(record: &csv::StringRecord, line: u64, before: usize) -> Result<(), ReadError> {
+    let position = Position {
+        line: Some(line),
+        ..Default::default()
+    };
+    if before as u64 >= MAX_ROWS {
+        return Err(ReadError::new(
+            position,
+            format!("the table has more than {MAX_ROWS} rows"),
+        ));
+    }
+    if record.len() as u64 > MAX_COLUMNS {
+        return Err(ReadError::new(
+            position,
+            format!("the line has more than {MAX_COLUMNS} fields"),
+        ));
+    }
+    if record.iter().any(|f| f.len() > MAX_FIELD) {
+        return Err(ReadError::new(
+            position,
+            format!("a field is longer than {} KB", MAX_FIELD / 1024),
+        ));
+    }
+    Ok(())
 }
 
 /// Physical line numbers of records. The csv crate's own `line()` undercounts with CRLF
@@ -157,59 +189,6 @@ impl<'a> LineTracker<'a> {
             .count() as u64;
         self.scanned = start;
         self.line
-    }
-}
-
-/// Spreadsheets are binary formats parsed by a third-party crate; a panic in it on a
-/// crafted file must not take the import down, so it becomes a ReadError.
-fn spreadsheet_rows(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
-    std::panic::catch_unwind(|| spreadsheet_rows_unguarded(bytes)).unwrap_or_else(|_| {
-        Err(ReadError::whole_file(
-            "the spreadsheet cannot be read: it is damaged",
-        ))
-    })
-}
-
-fn spreadsheet_rows_unguarded(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        ReadError::whole_file(format!(
-            "the file is no CSV, XLSX, XLS or ODS table we can read ({e})"
-        ))
-    })?;
-    let range = match book.worksheet_range_at(0) {
-        None => return Err(ReadError::whole_file("the spreadsheet has no worksheet")),
-        Some(r) => {
-            r.map_err(|e| ReadError::whole_file(format!("the spreadsheet cannot be read: {e}")))?
-        }
-    };
-    let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            line: first_row + i as u64 + 1,
-            cells: cells.iter().map(cell).collect(),
-        })
-        .collect())
-}
-
-fn cell(data: &Data) -> Cell {
-    match data {
-        Data::String(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Text(i.to_string()),
-        // Ids typed into Excel become floats: 3524.0 must read as "3524".
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Cell::Text(format!("{f:.0}")),
-        Data::Float(f) => Cell::Text(f.to_string()),
-        Data::Bool(b) => Cell::Text(b.to_string()),
-        Data::DateTime(d) => match d.as_datetime() {
-            Some(dt) => Cell::Date(dt.date()),
-            None => Cell::Text(d.to_string()),
-        },
-        Data::DateTimeIso(s) => match crate::text::parse_iso_date(s) {
-            Some(d) => Cell::Date(d),
-            None => Cell::Text(s.clone()),
-        },
-        Data::Error(_) | Data::Empty => Cell::Text(String::new()),
     }
 }
 

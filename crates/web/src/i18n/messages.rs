@@ -35,6 +35,10 @@ const EXACT: &[(&str, &str)] = &[
         "muss sich vom bisherigen Passwort unterscheiden",
     ),
     (
+        "is one of the most common passwords (or one with digits added); choose another",
+        "gehört zu den häufigsten Passwörtern (auch mit angehängten Ziffern); bitte ein anderes wählen",
+    ),
+    (
         "is not a valid mail address (name@domain.tld)",
         "ist keine gültige E-Mail-Adresse (name@domain.tld)",
     ),

@@ -28,6 +28,13 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.deletion", "Löschfristen", "Deletion periods"),
     ("nav.deletion.desc", "Löschfristen festlegen und zur Löschung vorgemerkte Personen bestätigen", "Set deletion periods and confirm persons marked for deletion"),
     ("nav.year", "Schuljahr", "School year"),
+    ("nav.cross_sharing", "Schulübergreifendes Teilen", "Sharing across schools"),
+    ("nav.cross_sharing.desc", "Ob Schülerinnen und Schüler Freigaben anderer Schulen annehmen dürfen", "Whether students may accept shares of other schools"),
+    ("cross.title", "Schulübergreifendes Teilen", "Sharing across schools"),
+    ("cross.lead", "Lehrkräfte mit dem Recht „schulübergreifend teilen“ können Anmeldungen anderer Schulen Ordner und Dateien zum Lesen anbieten. Angebote erscheinen erst, wenn die Person sie annimmt; Funktionskonten erhalten nie welche.", "Teachers with the right “share across schools” can offer folders and files to logins of other schools to read. Offers appear only once the person accepts them; function accounts never receive any."),
+    ("cross.students", "Schülerinnen und Schüler", "Students"),
+    ("cross.students_label", "Schülerinnen und Schüler dürfen Freigaben anderer Schulen annehmen", "Students may accept shares of other schools"),
+    ("cross.students_hint", "Ohne Haken erreichen Angebote anderer Schulen keine Schülerin und keinen Schüler dieser Schule; die anbietende Person erfährt davon nichts.", "Without the tick, offers of other schools reach no student of this school; the person offering is not told."),
     ("nav.year.desc", "Schuljahreswechsel: Klassen und Kurse archivieren, Abgänge austragen", "Change of school year: archive classes and courses, move leavers out"),
     ("form.required", "Pflichtfeld", "required"),
     ("form.save", "Speichern", "Save"),
@@ -65,6 +72,10 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("ok.restored", "Wiederhergestellt.", "Restored."),
     ("ok.purged", "Endgültig gelöscht.", "Deleted for good."),
     ("ok.shared", "Die Freigabe ist eingetragen.", "The share has been added."),
+    ("ok.offered", "Angeboten. Die Person sieht die Freigabe, sobald sie das Angebot annimmt.", "Offered. The person sees the share once they accept the offer."),
+    ("ok.offer_accepted", "Angebot angenommen: Sie finden es unter „Mit mir geteilt“.", "Offer accepted: you find it under “Shared with me”."),
+    ("ok.offer_declined", "Angebot abgelehnt.", "Offer declined."),
+    ("ok.cross_saved", "Die Einstellung ist gespeichert.", "The setting has been saved."),
     ("ok.unshared", "Die Freigabe ist entfernt.", "The share has been removed."),
     ("ok.drop_on", "Der Ordner ist jetzt ein Abgabeordner.", "The folder is now a drop folder."),
     ("ok.drop_off", "Der Ordner ist kein Abgabeordner mehr.", "The folder is no longer a drop folder."),
@@ -152,6 +163,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("error.quota_hint", "Löschen Sie nicht mehr Benötigtes (auch im Papierkorb) oder wenden Sie sich an die Schule.", "Delete what is no longer needed (the trash too) or contact the school."),
     ("error.code.quota_exceeded", "Nicht genug Speicherplatz.", "Not enough storage."),
     ("error.throttled", "Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {n} Sekunden noch einmal.", "Too many failed logins. Please try again in {n} seconds."),
+    ("error.rate_limited", "Zu viele Anfragen dieser Art. Bitte versuchen Sie es in {n} Sekunden noch einmal.", "Too many requests of this kind. Please try again in {n} seconds."),
     ("error.busy", "Gerade melden sich sehr viele Personen gleichzeitig an. Bitte versuchen Sie es in ein paar Sekunden noch einmal – Ihre Eingaben sind noch da.", "Many people are logging in right now. Please try again in a few seconds – what you entered is still here."),
     ("error.internal", "Etwas ist schiefgegangen (Fehler {id}). Bitte versuchen Sie es später noch einmal.", "Something went wrong (error {id}). Please try again later."),
     ("rights.by_id", "Recht über seine Kennung erteilen", "Grant a right by its identifier"),
@@ -218,6 +230,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("account.rights_lead", "Diese Rechte gelten für Ihr Konto. Standardrechte ergeben sich aus dem Kontotyp; weitere Rechte kann die Schule erteilen.", "These rights apply to your account. Default rights come with the account type; the school may grant more."),
     ("account.rights_of_user", "Wirksame Rechte", "Effective rights"),
     ("account.change_password", "Passwort ändern", "Change password"),
+    ("account.change_password_hint", "Nach der Änderung enden Ihre Anmeldungen auf anderen Geräten, und alle App-Passwörter werden widerrufen: Programme, die Ihre Dateien über WebDAV einbinden, brauchen dann ein neues App-Passwort.", "After the change your sessions on other devices end and every app password is revoked: programs that mount your files over WebDAV then need a new app password."),
     ("account.external_hint", "Für das Zurücksetzen des Passworts. Leer lassen oder entfernen, wenn Sie keine angeben möchten.", "For resetting your password. Leave empty or remove if you do not want to give one."),
     ("account.mail_save", "E-Mail-Adresse speichern", "Save mail address"),
     ("account.mail_remove", "E-Mail-Adresse entfernen", "Remove mail address"),
@@ -621,4 +634,5 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .iter()
         .chain(super::table_files::FILE_TEXTS.iter())
         .chain(super::table_safe::SAFE_TEXTS.iter())
+        .chain(super::table_four_eyes::FOUR_EYES_TEXTS.iter())
 }

@@ -41,8 +41,8 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
     ("apppw.title", "App-Passwörter", "App passwords"),
     (
         "apppw.lead",
-        "Ein App-Passwort pro Gerät oder Programm. Es öffnet nur den Dateizugriff über WebDAV, nicht die Anmeldung im Browser, und lässt sich einzeln widerrufen.",
-        "One app password per device or program. It opens only file access over WebDAV, not the login in the browser, and can be revoked on its own.",
+        "Ein App-Passwort pro Gerät oder Programm. Es öffnet nur den Dateizugriff über WebDAV, nicht die Anmeldung im Browser, und lässt sich einzeln widerrufen. Wird Ihr Kontopasswort geändert oder zurückgesetzt, werden alle App-Passwörter widerrufen.",
+        "One app password per device or program. It opens only file access over WebDAV, not the login in the browser, and can be revoked on its own. When your account password is changed or reset, every app password is revoked.",
     ),
     ("apppw.address", "Adresse", "Address"),
     ("apppw.user", "Benutzername", "User name"),
@@ -280,6 +280,26 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
         "Please choose read, contribute or coordinate.",
     ),
     ("files.grant.user", "Person", "Person"),
+    (
+        "files.grant.offer",
+        "Angebot an eine andere Schule (nur lesen, gilt erst nach Annahme)",
+        "Offer to another school (read only, valid once accepted)",
+    ),
+    (
+        "files.offers",
+        "Angebote anderer Schulen",
+        "Offers of other schools",
+    ),
+    (
+        "files.offers_lead",
+        "Diese Ordner und Dateien möchten Personen anderer Schulen mit Ihnen teilen. Erst wenn Sie annehmen, können Sie sie lesen.",
+        "People of other schools would like to share these folders and files with you. You can read them only once you accept.",
+    ),
+    ("files.offers_caption", "Angebote", "Offers"),
+    ("files.offer.school", "Schule", "School"),
+    ("files.offer.by", "Angeboten von", "Offered by"),
+    ("files.offer.accept", "Annehmen", "Accept"),
+    ("files.offer.decline", "Ablehnen", "Decline"),
     ("files.grant.group", "Gruppe", "Group"),
     (
         "files.grant.guest",

@@ -114,7 +114,7 @@ pub async fn change_password(
     }
     match state
         .platform
-        .change_own_password(&r.actor, &f.old, &f.new)
+        .change_own_password(&r.actor, &f.old, &f.new, &r.addr)
         .await
     {
         Ok(()) => Redirect::to("/konto?ok=password_changed").into_response(),

@@ -22,6 +22,8 @@ struct FilesPage {
     c: Chrome,
     areas: Vec<AreaRow>,
     shared: Vec<EntryRow>,
+    /// Shares other schools offer, to accept or decline.
+    offers: Vec<crate::pages::files_offers::OfferRow>,
     usage: String,
     school_usage: String,
 }
@@ -201,6 +203,10 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
         Ok(x) => x,
         Err(e) => return r.fail(e),
     };
+    let offers = match p.file_offers(&r.actor).await {
+        Ok(o) => crate::pages::files_offers::offer_rows(tr, &o),
+        Err(e) => return r.fail(e),
+    };
     let view = FilesPage {
         c: Chrome::new(&r.page, tr.t("files.title")).signed_in(&r.page, &r.actor),
         areas: areas
@@ -216,6 +222,7 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
             .iter()
             .map(|e| entry_row(tr, e, "/dateien"))
             .collect(),
+        offers,
         usage: usage_text(tr, usage.used, usage.quota),
         school_usage: usage_text(tr, usage.school_used, usage.school_quota),
     };

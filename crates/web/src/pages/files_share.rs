@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use schulhof_authz::files::FileRole;
 use schulhof_domain::DomainError;
+use schulhof_domain::files::Shared;
 use schulhof_front::AppState;
 use serde::Deserialize;
 
@@ -44,7 +45,7 @@ pub async fn share(
     let here = node_href(node.node().id);
     let p = &state.platform;
     if f.aktion == "entfernen" {
-        return match p.file_unshare(&r.actor, &node, &f.key).await {
+        return match p.file_revoke(&r.actor, &node, &f.key).await {
             Ok(()) => back_to(&here, "unshared"),
             Err(e) => {
                 let failure = Failure::from_domain("rights", tr, &e);
@@ -55,12 +56,13 @@ pub async fn share(
     let result = async {
         let role = FileRole::parse(&f.role)
             .ok_or_else(|| DomainError::invalid("role", tr.t("files.share.bad_role")))?;
-        let subject = p.file_subject_by_name(&r.actor, &f.subject).await?;
-        p.file_share(&r.actor, &node, subject, role).await
+        p.file_share_named(&r.actor, &node, &f.subject, role).await
     }
     .await;
     match result {
-        Ok(()) => back_to(&here, "shared"),
+        Ok(Shared::Granted { .. }) => back_to(&here, "shared"),
+        // The same answer whether or not the login of the other school exists.
+        Ok(Shared::Offered { .. }) => back_to(&here, "offered"),
         Err(e) => {
             let failure = Failure::from_domain("share", tr, &e);
             let typed = Typed {

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::identity::Actor;
+use schulhof_domain::notify::Notification;
 use schulhof_front::AppState;
 
 use crate::auth::{gate_path, optional_session};
@@ -18,6 +19,8 @@ struct HomePage {
     c: Chrome,
     welcome: String,
     tiles: Vec<Area>,
+    notifications: Vec<String>,
+    requests: bool,
 }
 
 pub async fn index(State(state): State<AppState>, page: Page, headers: HeaderMap) -> Response {
@@ -25,17 +28,44 @@ pub async fn index(State(state): State<AppState>, page: Page, headers: HeaderMap
         None => login::form_page(&state, &page).await,
         Some(s) => match s.gate {
             Some(gate) => Redirect::to(gate_path(gate)).into_response(),
-            None => home(&page, &s.actor),
+            None => {
+                // Notifications are a courtesy here: the page shows without them.
+                let notes = state
+                    .platform
+                    .my_notifications(&s.actor)
+                    .await
+                    .unwrap_or_default();
+                home(&page, &s.actor, notes)
+            }
         },
     }
 }
 
-fn home(page: &Page, actor: &Actor) -> Response {
+/// An unread notification in the reader's language.
+fn note_text(tr: crate::i18n::Tr, n: &Notification) -> String {
+    let by = n.params["by"].as_str().unwrap_or("");
+    tr.t(&format!("notify.{}", n.kind)).replace("{by}", by)
+}
+
+fn home(page: &Page, actor: &Actor, notes: Vec<Notification>) -> Response {
     let tr = page.tr();
     let c = Chrome::new(page, tr.t("home.title")).signed_in(page, actor);
     let welcome = tr
         .t("home.welcome")
         .replace("{name}", &display_name(tr, actor));
     let tiles = areas(tr, actor, "");
-    render::ok(&HomePage { c, welcome, tiles })
+    let notifications = notes
+        .iter()
+        .filter(|n| !n.read)
+        .map(|n| note_text(tr, n))
+        .collect();
+    // Function accounts confirm or follow four-eyes requests.
+    let requests = actor.token.principal().function_role().is_some();
+    render::ok(&HomePage {
+        c,
+        welcome,
+        tiles,
+        notifications,
+        requests,
+    })
 }

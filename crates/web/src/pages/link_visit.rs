@@ -438,10 +438,10 @@ async fn store_one(
         folder: &open.node,
         name,
     };
-    // Only new files: a visitor neither sees nor replaces what is there.
+    // Always a new entry: a visitor neither sees, replaces nor learns of what is there.
     let mut pending = state
         .platform
-        .begin_upload_new(&open.actor, at, mime)
+        .begin_link_upload(&open.actor, at, mime)
         .await?;
     schulhof_front::files::stream_field(part, &mut pending).await?;
     state.platform.finish_upload(&open.actor, pending).await

@@ -98,7 +98,7 @@ pub async fn forced_submit(
     }
     match state
         .platform
-        .change_own_password(&g.session.actor, &f.old, &f.new)
+        .change_own_password(&g.session.actor, &f.old, &f.new, &g.addr)
         .await
     {
         // The start page sends the session on to the consent gate if that is next.

@@ -205,8 +205,34 @@ pub async fn lock(State(state): State<AppState>, r: Ready) -> Response {
 struct PasswordShown {
     c: Chrome,
     heading: String,
+    label: String,
     login: String,
     password: String,
+}
+
+/// The page that shows a new Safe password once (to the Schulleitung only).
+pub(crate) fn password_shown(r: &Ready, login: String, password: String) -> Response {
+    secret_shown(r, "safe.passwords.shown", "safe.password", login, password)
+}
+
+/// Shows a generated password once: heading and label are text keys.
+pub(crate) fn secret_shown(
+    r: &Ready,
+    heading: &str,
+    label: &str,
+    login: String,
+    password: String,
+) -> Response {
+    let tr = r.page.tr();
+    let heading = tr.t(heading).replace("{login}", &login);
+    let view = PasswordShown {
+        c: Chrome::new(&r.page, heading.clone()).signed_in(&r.page, &r.actor),
+        heading,
+        label: tr.t(label).to_owned(),
+        login,
+        password,
+    };
+    render::ok(&view)
 }
 
 #[derive(Template)]
@@ -259,21 +285,22 @@ pub async fn generate(
         let failure = Failure::local("generate", "login", tr.t("safe.passwords.login_empty"));
         return passwords_page(&r, &f.login, Some(&failure));
     }
-    match state
-        .platform
-        .safe_generate_password(&r.actor, &login)
-        .await
-    {
-        Ok(password) => {
-            let heading = tr.t("safe.passwords.shown").replace("{login}", &login);
-            let view = PasswordShown {
-                c: Chrome::new(&r.page, heading.clone()).signed_in(&r.page, &r.actor),
-                heading,
-                login,
-                password,
-            };
-            render::ok(&view)
-        }
+    // The admin never sees a Safe password: hers is a request the Schulleitung confirms.
+    let p = &state.platform;
+    let result = if r.actor.token.has(RightId::SafeAdmin) {
+        p.safe_generate_password(&r.actor, &login).await.map(Some)
+    } else {
+        p.request_safe_password_reset(&r.actor, &login)
+            .await
+            .map(|()| None)
+    };
+    match result {
+        Ok(Some(password)) => password_shown(&r, login, password),
+        Ok(None) => Redirect::to(&format!(
+            "{}?ok=safe_password_requested",
+            crate::pages::four_eyes::PATH
+        ))
+        .into_response(),
         Err(e) => {
             let failure = match e {
                 DomainError::NotFound => Failure {

@@ -1,31 +1,27 @@
 //! Sharing with a login of another school through the pages: only with the O-right, by
-//! `login@schulnummer`, read-only; the guest finds it with the sharing school's name.
+//! `login@schulnummer`, read-only, once the guest accepted the offer; the guest finds it
+//! with the sharing school's name.
 
 use axum::http::StatusCode;
 
 use super::files::{area, entry_href, mkdir, upload};
 use super::*;
 
-on_both_backends!(a_login_of_another_school_reads_what_was_shared_by_name,);
+on_both_backends!(
+    a_login_of_another_school_reads_what_was_shared_by_name,
+    the_admin_decides_whether_students_accept_offers,
+);
 
-/// Logs the other school's admin in and accepts the terms.
-async fn guest(app: &App) -> String {
-    app.platform
-        .system_create_school("200000", "Goethe-Gymnasium")
-        .await
-        .expect("school");
-    app.platform
-        .system_set_password("200000", "admin", Some("admin-passwort-b"))
-        .await
-        .expect("password");
+/// Logs a login of the second school in and accepts the terms.
+async fn login_b(app: &App, login: &str, password: &str) -> String {
     let r = app
         .post(
             "/anmelden",
             "",
             &[
                 ("schule", "200000"),
-                ("login", "admin"),
-                ("passwort", "admin-passwort-b"),
+                ("login", login),
+                ("passwort", password),
             ],
         )
         .await;
@@ -41,6 +37,35 @@ async fn guest(app: &App) -> String {
     .await
     .assert(StatusCode::SEE_OTHER);
     cookie
+}
+
+/// A second school with a teacher, Bruno Berger (`bruno.berger`), logged in.
+async fn guest(app: &App) -> String {
+    app.platform
+        .system_create_school("200000", "Goethe-Gymnasium")
+        .await
+        .expect("school");
+    app.platform
+        .system_set_password("200000", "admin", Some("admin-passwort-b"))
+        .await
+        .expect("password");
+    let admin = login_b(app, "admin", "admin-passwort-b").await;
+    app.post(
+        "/verwaltung/benutzer/neu",
+        &admin,
+        &[
+            ("art", "lehrer"),
+            ("first_name", "Bruno"),
+            ("last_name", "Berger"),
+        ],
+    )
+    .await
+    .assert(StatusCode::OK);
+    app.platform
+        .system_set_password("200000", "bruno.berger", Some("bruno-passwort-123"))
+        .await
+        .expect("password");
+    login_b(app, "bruno.berger", "bruno-passwort-123").await
 }
 
 async fn a_login_of_another_school_reads_what_was_shared_by_name(app: App) {
@@ -66,10 +91,11 @@ async fn a_login_of_another_school_reads_what_was_shared_by_name(app: App) {
             .await
         }
     };
-    share("admin@200000")
-        .await
-        .assert(StatusCode::UNPROCESSABLE_ENTITY)
-        .has("Mit Anmeldungen anderer Schulen dürfen Sie nicht teilen");
+    // Without the right: the same refusal whether the school exists or not.
+    let known = share("bruno.berger@200000").await;
+    known.assert(StatusCode::FORBIDDEN);
+    let unknown = share("bruno.berger@999999").await;
+    unknown.assert(StatusCode::FORBIDDEN);
 
     let admin = app.ready("admin").await;
     app.post(
@@ -86,16 +112,40 @@ async fn a_login_of_another_school_reads_what_was_shared_by_name(app: App) {
             &teacher,
             &[
                 ("aktion", "hinzufuegen"),
-                ("subject", "admin@200000"),
+                ("subject", "bruno.berger@200000"),
                 ("role", "viewer"),
             ],
         )
         .await;
     r.assert(StatusCode::SEE_OTHER);
+    assert!(r.location().ends_with("?ok=offered"), "{}", r.location());
+    // The sharer sees the address it typed, not who that is.
     app.get(&folder, &teacher)
         .await
-        .has("admin@200000, Goethe-Gymnasium")
-        .has("Person einer anderen Schule (nur lesen)");
+        .has("bruno.berger@200000")
+        .has("Angebot an eine andere Schule")
+        .lacks("Bruno Berger")
+        .lacks("Goethe-Gymnasium");
+
+    // Nothing to read before the offer is accepted; the offer names school and sharer.
+    app.get(&folder, &visitor)
+        .await
+        .assert(StatusCode::NOT_FOUND);
+    let overview = app.get("/dateien", &visitor).await;
+    overview
+        .has("Angebote anderer Schulen")
+        .has("Demo-Gymnasium (100000)");
+    let at = overview
+        .body
+        .find("action=\"/dateien/angebote/")
+        .expect("an offer to accept");
+    let action: String = overview.body[at + 8..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    app.post(&action, &visitor, &[("aktion", "annehmen")])
+        .await
+        .assert(StatusCode::SEE_OTHER);
 
     let overview = app.get("/dateien", &visitor).await;
     let shared = &overview.body[overview.body.find("Mit mir geteilt").expect("section")..];
@@ -119,4 +169,29 @@ async fn a_login_of_another_school_reads_what_was_shared_by_name(app: App) {
     upload(&app, &folder, &visitor, &[("x.txt", b"x")])
         .await
         .assert(StatusCode::FORBIDDEN);
+}
+
+async fn the_admin_decides_whether_students_accept_offers(app: App) {
+    let admin = app.ready("admin").await;
+    let page = app.get("/verwaltung/schulfreigaben", &admin).await;
+    page.assert(StatusCode::OK)
+        .has("Schülerinnen und Schüler dürfen Freigaben anderer Schulen annehmen")
+        .lacks(" checked");
+    let r = app
+        .post("/verwaltung/schulfreigaben", &admin, &[("students", "ja")])
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+    app.get("/verwaltung/schulfreigaben", &admin)
+        .await
+        .has(" checked");
+    let student = app.ready("schueler").await;
+    app.get("/verwaltung/schulfreigaben", &student)
+        .await
+        .assert(StatusCode::FORBIDDEN);
+    app.post("/verwaltung/schulfreigaben", &student, &[])
+        .await
+        .assert(StatusCode::FORBIDDEN);
+    app.get("/verwaltung/schulfreigaben", &admin)
+        .await
+        .has(" checked");
 }

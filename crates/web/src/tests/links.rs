@@ -227,11 +227,11 @@ async fn an_upload_link_takes_files_and_shows_nothing(app: App) {
         .has("Danke! Die Dateien sind hochgeladen.")
         .lacks("aufsatz.txt")
         .lacks("geheim.txt");
-    // A name already there is refused, never replaced.
-    upload(&app, &link, "", &[("geheim.txt", b"ueberschrieben?")])
-        .await
-        .assert(StatusCode::CONFLICT)
-        .has("gibt es hier schon");
+    // A name already there is never replaced, nor is the visitor told it exists: the
+    // upload becomes an entry of its own.
+    let r = upload(&app, &link, "", &[("geheim.txt", b"ueberschrieben?")]).await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("{link}?ok=link_uploaded"));
     let mine = app.get(&folder, &teacher).await;
     mine.has("aufsatz.txt").has("Nur hochladen");
     let secret = entry_href(&mine.body, "geheim.txt");

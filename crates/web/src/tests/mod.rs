@@ -33,6 +33,7 @@ mod links;
 mod login;
 mod media;
 mod safe;
+mod safe_limits;
 mod safe_pages;
 mod teacher;
 

@@ -38,6 +38,18 @@ pub(super) async fn safe_password(app: &App, head: &str, login: &str) -> String 
     between(&r.body, r#"<code class="secret">"#, "<").to_owned()
 }
 
+/// The Schulleitung grants a Safe right to `login` (safe.common.* are O in the matrix).
+pub(super) async fn grant_safe(app: &App, head: &str, login: &str, right: &str) {
+    let r = app
+        .post(
+            &format!("/verwaltung/benutzer/{login}/rechte"),
+            head,
+            &[("right", right), ("on", "ja")],
+        )
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+}
+
 /// Opens the Safe of a session with its Safe password.
 pub(super) async fn unlock(app: &App, cookie: &str, password: &str) {
     let r = app
@@ -148,14 +160,21 @@ async fn only_teachers_staff_and_the_schulleitung_find_the_safe(app: App) {
     open.assert(StatusCode::OK)
         .has("Der Safe ist geöffnet.")
         .has("Mein Safe-Bereich")
-        .has("Gemeinsamer Safe-Bereich")
+        .lacks("Gemeinsamer Safe-Bereich")
         .has("Safe sperren")
         .lacks("Safe öffnen");
     no_store(&open);
-    // A staff member may enter too; the Schulleitung resets the admin's reach: none.
-    app.post("/safe/passwoerter", &admin, &[("login", "personal")])
+    // safe.common.read is the Schulleitung's to grant; then the common area appears.
+    grant_safe(&app, &head, "lehrer", "safe.common.read").await;
+    app.get("/safe", &teacher)
         .await
-        .assert(StatusCode::OK);
+        .has("Gemeinsamer Safe-Bereich");
+    // The admin never sees a Safe password: hers is a request the Schulleitung confirms.
+    let r = app
+        .post("/safe/passwoerter", &admin, &[("login", "personal")])
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/bestaetigungen?ok=safe_password_requested");
 }
 
 async fn a_teacher_writes_a_document_in_the_safe(app: App) {
@@ -352,6 +371,10 @@ async fn the_schulleitung_gives_a_common_folder_to_a_teacher(app: App) {
         .has("Gruppe oder Benutzername");
 
     unlock(&app, &teacher, &password).await;
+    app.get("/safe", &teacher)
+        .await
+        .lacks("Gemeinsamer Safe-Bereich");
+    grant_safe(&app, &head, "lehrer", "safe.common.read").await;
     let theirs = safe_area(&app, &teacher, "Gemeinsamer Safe-Bereich").await;
     app.get(&theirs, &teacher)
         .await
@@ -376,6 +399,9 @@ async fn the_schulleitung_gives_a_common_folder_to_a_teacher(app: App) {
     r.assert(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), format!("{folder}?ok=shared"));
     app.get(&theirs, &teacher).await.has("Zeugnisse 5a");
+    // A Contributor grant counts as reading only, until safe.common.contribute.
+    app.get(&folder, &teacher).await.lacks("Neues Dokument");
+    grant_safe(&app, &head, "lehrer", "safe.common.contribute").await;
     let page = app.get(&folder, &teacher).await;
     page.assert(StatusCode::OK)
         .has("Neues Dokument")
@@ -389,4 +415,33 @@ async fn the_schulleitung_gives_a_common_folder_to_a_teacher(app: App) {
         .await;
     r.assert(StatusCode::SEE_OTHER);
     app.get(&folder, &head).await.has("Noten Mathe.html");
+
+    // Staff: safe.editor is O. Contributing without it, the online editor refuses.
+    let staff = app.ready("personal").await;
+    grant_safe(&app, &head, "personal", "safe.common.contribute").await;
+    let staff_pw = safe_password(&app, &head, "personal").await;
+    unlock(&app, &staff, &staff_pw).await;
+    app.post(
+        &format!("{folder}/freigaben"),
+        &head,
+        &[
+            ("aktion", "hinzufuegen"),
+            ("subject", "personal"),
+            ("role", "contributor"),
+        ],
+    )
+    .await
+    .assert(StatusCode::SEE_OTHER);
+    let refused = app
+        .post(&format!("{folder}/dokument"), &staff, &[("titel", "Liste")])
+        .await;
+    assert_ne!(
+        refused.status,
+        StatusCode::SEE_OTHER,
+        "no editor without safe.editor"
+    );
+    grant_safe(&app, &head, "personal", "safe.editor").await;
+    app.post(&format!("{folder}/dokument"), &staff, &[("titel", "Liste")])
+        .await
+        .assert(StatusCode::SEE_OTHER);
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 
 use super::files::href_before;
 use super::links::between;
-use super::safe::{no_store, safe_area, safe_password, unlock};
+use super::safe::{grant_safe, no_store, safe_area, safe_password, unlock};
 use super::*;
 
 on_both_backends!(
@@ -223,6 +223,7 @@ async fn renaming_in_the_common_area_needs_a_right(app: App) {
 
     // Without any right the teacher does not even see the folder.
     unlock(&app, &teacher, &password).await;
+    grant_safe(&app, &head, "lehrer", "safe.common.read").await;
     let theirs = safe_area(&app, &teacher, "Gemeinsamer Safe-Bereich").await;
     for path in [&folder, &doc] {
         app.get(&format!("{path}/umbenennen"), &teacher)
@@ -284,6 +285,7 @@ async fn renaming_in_the_common_area_needs_a_right(app: App) {
     .assert(StatusCode::FORBIDDEN);
 
     // Contributing: files yes, the folder (a coordinator's) no.
+    grant_safe(&app, &head, "lehrer", "safe.common.contribute").await;
     let r = app
         .post(
             &format!("{folder}/freigaben"),
