@@ -8,6 +8,7 @@ pub mod dav_locks;
 pub mod gc;
 mod links;
 mod locate;
+mod move_copy;
 mod names;
 mod offers;
 pub mod quota;
