@@ -130,6 +130,28 @@ async fn login_of(
 }
 
 /// The request, its target and the policy's decision whether the caller may decide it.
+/// Marks a pending request as decided by the actor, once the policy allowed it: the row,
+/// its target and its kind. A request decided meanwhile is a conflict.
+async fn decide(
+    c: &mut impl AsConn,
+    actor: &Actor,
+    id: Uuid,
+    verdict: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(RequestRow, UserRow, RequestKind), DomainError> {
+    let instance = actor.token.instance();
+    let row = store::get(c, instance, id)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let (target, allowed) = load(c, actor, &row).await?;
+    allowed?;
+    if !store::decide(c, instance, id, verdict, actor.token.user(), now).await? {
+        return Err(DomainError::conflict("request", "was already decided"));
+    }
+    let kind = kind_of(&row)?;
+    Ok((row, target, kind))
+}
+
 async fn load(
     c: &mut impl AsConn,
     actor: &Actor,
@@ -190,15 +212,7 @@ impl Platform {
         let instance = actor.token.instance();
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let row = store::get(&mut tx, instance, id)
-            .await?
-            .ok_or(DomainError::NotFound)?;
-        let (target, allowed) = load(&mut tx, actor, &row).await?;
-        allowed?;
-        if !store::decide(&mut tx, instance, id, "confirmed", actor.token.user(), now).await? {
-            return Err(DomainError::conflict("request", "was already decided"));
-        }
-        let kind = kind_of(&row)?;
+        let (row, target, kind) = decide(&mut tx, actor, id, "confirmed", now).await?;
         let mut initial_password = None;
         let safe_password = match kind {
             RequestKind::SafePassword => Some(
@@ -254,18 +268,9 @@ impl Platform {
 
     /// Rejects a pending request; nothing it asked for happens (a hold stays).
     pub async fn reject_request(&self, actor: &Actor, id: Uuid) -> Result<(), DomainError> {
-        let instance = actor.token.instance();
         let now = self.now();
         let mut tx = self.db.begin().await?;
-        let row = store::get(&mut tx, instance, id)
-            .await?
-            .ok_or(DomainError::NotFound)?;
-        let (target, allowed) = load(&mut tx, actor, &row).await?;
-        allowed?;
-        if !store::decide(&mut tx, instance, id, "rejected", actor.token.user(), now).await? {
-            return Err(DomainError::conflict("request", "was already decided"));
-        }
-        let kind = kind_of(&row)?;
+        let (_, target, kind) = decide(&mut tx, actor, id, "rejected", now).await?;
         if kind == RequestKind::SafePassword {
             let p = serde_json::json!({ "by": actor.user.login });
             notify(&mut tx, &target, Kind::SafePasswordRequestRejected, p, now).await?;
