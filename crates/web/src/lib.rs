@@ -22,11 +22,19 @@ use axum::middleware::map_response;
 use axum::routing::{get, post};
 use schulhof_front::AppState;
 
+use pages::files::{
+    self, move_copy as files_move, node as files_node, offers as files_offers,
+    share as files_share, trash as files_trash, write as files_write,
+};
+use pages::import::{self, result as import_result, run as import_run};
+use pages::safe::{
+    self, editor as safe_editor, node as safe_node, password as safe_password,
+    rename as safe_rename,
+};
 use pages::{
-    account, app_passwords, audit, consent, deletion, files, files_move, files_node, files_offers,
-    files_share, files_trash, files_write, group_admin, group_detail, home, import, import_result,
-    import_run, lang, link_visit, links, login, media, mine, password_change, safe, safe_editor,
-    safe_node, safe_password, safe_rename, school_year, user_card, user_rights, users,
+    account, app_passwords, audit, consent, deletion, group_admin, group_detail, home, lang,
+    link_visit, links, login, media, mine, password_change, school_year, user_card, user_rights,
+    users,
 };
 
 /// The page routes; the server merges them next to `/api/v1`.

@@ -23,8 +23,8 @@ use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::{Chrome, Page};
 use crate::pages::errors;
+use crate::pages::files::node::{Crumb, file_facts, upload_form};
 use crate::pages::files::{back_to, parse_node, size_text, when};
-use crate::pages::files_node::{Crumb, file_facts, upload_form};
 use crate::render;
 
 /// Cookies that remember a link's password are named after the link.

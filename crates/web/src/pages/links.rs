@@ -19,8 +19,8 @@ use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
+use crate::pages::files::node::{Crumb, Typed, crumbs, render_node};
 use crate::pages::files::{back_to, display_name, locate, node_href, when};
-use crate::pages::files_node::{Crumb, Typed, crumbs, render_node};
 use crate::render;
 use crate::url;
 

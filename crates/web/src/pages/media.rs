@@ -18,8 +18,8 @@ use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
+use crate::pages::files::node::{Typed, render_node};
 use crate::pages::files::{back_to, locate, node_href, parse_node, size_text, when};
-use crate::pages::files_node::{Typed, render_node};
 use crate::render;
 use crate::url;
 

@@ -1,4 +1,4 @@
-//! One module per area of the site.
+//! One module per area of the site; an area with several pages gets a folder.
 
 pub mod account;
 pub mod app_passwords;
@@ -7,20 +7,11 @@ pub mod consent;
 pub mod deletion;
 pub mod errors;
 pub mod files;
-pub mod files_move;
-pub mod files_node;
-pub mod files_offers;
-pub mod files_share;
-pub mod files_trash;
-pub mod files_write;
 pub mod four_eyes;
 pub mod group_admin;
 pub mod group_detail;
 pub mod home;
 pub mod import;
-pub mod import_result;
-pub mod import_run;
-pub mod import_summary;
 pub mod lang;
 pub mod link_visit;
 pub mod links;
@@ -29,10 +20,6 @@ pub mod media;
 pub mod mine;
 pub mod password_change;
 pub mod safe;
-pub mod safe_editor;
-pub mod safe_node;
-pub mod safe_password;
-pub mod safe_rename;
 pub mod school_year;
 pub mod user_card;
 pub mod user_rights;

@@ -18,8 +18,8 @@ use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
+use crate::pages::import::summary::{Count, counts};
 use crate::pages::import::when;
-use crate::pages::import_summary::{Count, counts};
 use crate::{render, url};
 
 #[derive(Template)]

@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use crate::auth::Ready;
 use crate::forms::Failure;
+use crate::pages::files::node::{Typed, render_node};
 use crate::pages::files::{back_to, locate, node_href};
-use crate::pages::files_node::{Typed, render_node};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ShareForm {

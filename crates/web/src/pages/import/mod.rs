@@ -2,6 +2,10 @@
 //! (Schild-NRW, SVWS) or a table, and the list of recent imports. One import's preview,
 //! progress and result are in `import_run`.
 
+pub mod result;
+pub mod run;
+pub mod summary;
+
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
@@ -62,7 +66,7 @@ pub fn column_values(c: &Columns) -> [Option<&String>; 7] {
 }
 
 #[derive(Template)]
-#[template(path = "import.html")]
+#[template(path = "import/upload.html")]
 struct ImportPage {
     c: Chrome,
     format: Choice,

@@ -16,13 +16,13 @@ use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
+use crate::pages::import::run::{PreviewInput, base_href, parse_id, render_run};
+use crate::pages::import::summary::{Count, counts};
 use crate::pages::import::{source_text, when};
-use crate::pages::import_run::{PreviewInput, base_href, parse_id, render_run};
-use crate::pages::import_summary::{Count, counts};
 use crate::render;
 
 #[derive(Template)]
-#[template(path = "import_progress.html")]
+#[template(path = "import/progress.html")]
 struct ProgressPage {
     c: Chrome,
     file_name: String,
@@ -32,7 +32,7 @@ struct ProgressPage {
 }
 
 #[derive(Template)]
-#[template(path = "import_result.html")]
+#[template(path = "import/result.html")]
 struct ResultPage {
     c: Chrome,
     base: String,
@@ -45,7 +45,7 @@ struct ResultPage {
 }
 
 #[derive(Template)]
-#[template(path = "import_letters.html")]
+#[template(path = "import/letters.html")]
 struct LettersPage {
     c: Chrome,
     back_href: String,

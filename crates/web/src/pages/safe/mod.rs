@@ -8,6 +8,11 @@
 //!
 //! [`Platform::safe_actor`]: schulhof_domain::Platform::safe_actor
 
+pub mod editor;
+pub mod node;
+pub mod password;
+pub mod rename;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -77,7 +82,7 @@ fn manages_passwords(actor: &Actor) -> bool {
 }
 
 #[derive(Template)]
-#[template(path = "safe.html")]
+#[template(path = "safe/start.html")]
 struct SafePage {
     c: Chrome,
     no_password: bool,
@@ -201,7 +206,7 @@ pub async fn lock(State(state): State<AppState>, r: Ready) -> Response {
 
 /// A Safe password, shown this once.
 #[derive(Template)]
-#[template(path = "safe_password_shown.html")]
+#[template(path = "safe/password_shown.html")]
 struct PasswordShown {
     c: Chrome,
     heading: String,
@@ -236,7 +241,7 @@ pub(crate) fn secret_shown(
 }
 
 #[derive(Template)]
-#[template(path = "safe_passwords.html")]
+#[template(path = "safe/passwords.html")]
 struct PasswordsPage {
     c: Chrome,
     form: FormView,

@@ -21,7 +21,7 @@ use crate::render;
 const PATH: &str = "/safe/passwort";
 
 #[derive(Template)]
-#[template(path = "safe_own_password.html")]
+#[template(path = "safe/own_password.html")]
 struct PasswordPage {
     c: Chrome,
     form: FormView,

@@ -1,6 +1,13 @@
 //! `/dateien`: the start of the cloud file manager — the areas one may see, what others
 //! shared with one, and the storage used; plus what the other file pages share.
 
+pub mod move_copy;
+pub mod node;
+pub mod offers;
+pub mod share;
+pub mod trash;
+pub mod write;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -17,13 +24,13 @@ use crate::render;
 use crate::url;
 
 #[derive(Template)]
-#[template(path = "files.html")]
+#[template(path = "files/overview.html")]
 struct FilesPage {
     c: Chrome,
     areas: Vec<AreaRow>,
     shared: Vec<EntryRow>,
     /// Shares other schools offer, to accept or decline.
-    offers: Vec<crate::pages::files_offers::OfferRow>,
+    offers: Vec<crate::pages::files::offers::OfferRow>,
     usage: String,
     school_usage: String,
 }
@@ -204,7 +211,7 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
         Err(e) => return r.fail(e),
     };
     let offers = match p.file_offers(&r.actor).await {
-        Ok(o) => crate::pages::files_offers::offer_rows(tr, &o),
+        Ok(o) => crate::pages::files::offers::offer_rows(tr, &o),
         Err(e) => return r.fail(e),
     };
     let view = FilesPage {

@@ -1,6 +1,6 @@
 //! `/safe/{id}`: a folder or file of the opened Safe, with the same forms as the file
 //! manager (upload, new folder, new document, delete, versions, rights in the common area),
-//! all acting as the Safe's actor; renaming is in [`super::safe_rename`]. Uploads are sealed
+//! all acting as the Safe's actor; renaming is in [`super::rename`]. Uploads are sealed
 //! by the service; downloads unseal as they stream. The own Safe area shares nothing: the
 //! page offers no sharing there.
 
@@ -23,22 +23,22 @@ use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::account::Confirmed;
+use crate::pages::files::node::{
+    Crumb, ShareAt, ShareView, Typed, VersionRow, crumbs_as, file_facts, mkdir_form, share_view_as,
+    status_of, unplaced, upload_form,
+};
+use crate::pages::files::write::store_uploads;
 use crate::pages::files::{
     EntryRow, area_title, back_to, display_name, entry_row_at, parse_node, role_label, size_text,
     when,
 };
-use crate::pages::files_node::{
-    Crumb, ShareAt, ShareView, Typed, VersionRow, crumbs_as, file_facts, mkdir_form, share_view_as,
-    status_of, unplaced, upload_form,
-};
-use crate::pages::files_write::store_uploads;
 use crate::pages::safe::{SAFE, locate_safe, open_safe, safe_href};
 use crate::pages::views::ConfirmPage;
 use crate::render;
 use crate::url;
 
 #[derive(Template)]
-#[template(path = "safe_folder.html")]
+#[template(path = "safe/folder.html")]
 struct FolderPage {
     c: Chrome,
     js_href: String,
@@ -58,7 +58,7 @@ struct FolderPage {
 }
 
 #[derive(Template)]
-#[template(path = "safe_file.html")]
+#[template(path = "safe/file.html")]
 struct FilePage {
     c: Chrome,
     crumbs: Vec<Crumb>,
@@ -563,7 +563,7 @@ pub async fn share(
 }
 
 #[derive(Template)]
-#[template(path = "safe_trash.html")]
+#[template(path = "safe/trash.html")]
 struct TrashPage {
     c: Chrome,
     heading: String,

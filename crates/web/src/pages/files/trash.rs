@@ -20,7 +20,7 @@ use crate::pages::views::ConfirmPage;
 use crate::render;
 
 #[derive(Template)]
-#[template(path = "files_trash.html")]
+#[template(path = "files/trash.html")]
 struct TrashPage {
     c: Chrome,
     heading: String,

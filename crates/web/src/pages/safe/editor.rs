@@ -17,13 +17,13 @@ use crate::assets::SAFE_EDITOR_JS_HASH;
 use crate::auth::Ready;
 use crate::forms::Failure;
 use crate::layout::Chrome;
-use crate::pages::files_node::Crumb;
+use crate::pages::files::node::Crumb;
+use crate::pages::safe::node::{is_document, safe_crumbs};
 use crate::pages::safe::{SAFE, locate_safe, open_safe, safe_href, to_unlock};
-use crate::pages::safe_node::{is_document, safe_crumbs};
 use crate::render;
 
 #[derive(Template)]
-#[template(path = "safe_editor.html")]
+#[template(path = "safe/editor.html")]
 struct EditorPage {
     c: Chrome,
     js_href: String,

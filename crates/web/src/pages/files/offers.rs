@@ -72,7 +72,7 @@ pub async fn decide(
 }
 
 #[derive(Template)]
-#[template(path = "cross_sharing.html")]
+#[template(path = "files/cross_sharing.html")]
 struct SettingsPage {
     c: Chrome,
     allowed: bool,

@@ -24,7 +24,7 @@ use crate::pages::media::{MetaView, meta_view};
 use crate::render;
 
 #[derive(Template)]
-#[template(path = "files_folder.html")]
+#[template(path = "files/folder.html")]
 struct FolderPage {
     c: Chrome,
     js_href: String,
@@ -47,7 +47,7 @@ struct FolderPage {
 }
 
 #[derive(Template)]
-#[template(path = "files_file.html")]
+#[template(path = "files/file.html")]
 struct FilePage {
     c: Chrome,
     crumbs: Vec<Crumb>,

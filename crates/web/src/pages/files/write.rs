@@ -17,8 +17,8 @@ use crate::forms::{Failure, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::account::Confirmed;
+use crate::pages::files::node::{Crumb, Typed, crumbs, rename_fields, render_node};
 use crate::pages::files::{back_to, display_name, locate, node_href, visible_parent};
-use crate::pages::files_node::{Crumb, Typed, crumbs, rename_fields, render_node};
 use crate::pages::views::ConfirmPage;
 use crate::render;
 use crate::url;
@@ -145,7 +145,7 @@ pub async fn upload(
 }
 
 #[derive(Template)]
-#[template(path = "files_rename.html")]
+#[template(path = "files/rename.html")]
 struct RenamePage {
     c: Chrome,
     crumbs: Vec<Crumb>,

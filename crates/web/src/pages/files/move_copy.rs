@@ -13,12 +13,12 @@ use serde::Deserialize;
 use crate::auth::Ready;
 use crate::forms::Failure;
 use crate::layout::Chrome;
+use crate::pages::files::node::{Crumb, crumbs};
 use crate::pages::files::{back_to, display_name, locate, node_href};
-use crate::pages::files_node::{Crumb, crumbs};
 use crate::render;
 
 #[derive(Template)]
-#[template(path = "files_move.html")]
+#[template(path = "files/move.html")]
 struct MovePage {
     c: Chrome,
     heading: String,

@@ -15,16 +15,16 @@ use serde::Deserialize;
 use crate::auth::Ready;
 use crate::forms::{Failure, FormView};
 use crate::layout::Chrome;
+use crate::pages::files::node::{Crumb, rename_fields};
+use crate::pages::files::write::folder_of;
 use crate::pages::files::{back_to, display_name};
-use crate::pages::files_node::{Crumb, rename_fields};
-use crate::pages::files_write::folder_of;
+use crate::pages::safe::node::{parent_href, safe_crumbs};
 use crate::pages::safe::{SAFE, locate_safe, open_safe, safe_href};
-use crate::pages::safe_node::{parent_href, safe_crumbs};
 use crate::render;
 use crate::url;
 
 #[derive(Template)]
-#[template(path = "safe_rename.html")]
+#[template(path = "safe/rename.html")]
 struct RenamePage {
     c: Chrome,
     crumbs: Vec<Crumb>,
