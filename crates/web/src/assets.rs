@@ -1,14 +1,41 @@
-//! The stylesheet and the two small scripts (uploads with progress in the file manager, the
-//! Safe's editor), compiled into the binary. Pages link them with a content hash in the query string, so
-//! browsers may cache them for long and still see every change.
+//! The stylesheet, the icon sprite and the small scripts, compiled into the binary. Pages link
+//! them with a content hash in the query string ([`href`]), so browsers may cache them for long
+//! and still see every change. An area adds its file with one line in [`ASSETS`].
 
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
-pub const APP_CSS: &str = include_str!("../static/app.css");
+/// The stylesheet: the shell and shared components first, then one file per area.
+pub const APP_CSS: &str = concat!(
+    include_str!("../static/app.css"),
+    include_str!("../static/css/files.css"),
+    include_str!("../static/css/handin.css"),
+    include_str!("../static/css/preview.css"),
+    include_str!("../static/css/admin.css"),
+    include_str!("../static/css/home.css"),
+    include_str!("../static/css/safe_editor.css"),
+);
 
-/// FNV-1a over the stylesheet, at compile time.
-const fn fnv1a(bytes: &[u8]) -> u64 {
+/// Every asset under `/static/`: name, content type, bytes.
+pub const ASSETS: &[(&str, &str, &[u8])] = &[
+    ("app.css", "text/css; charset=utf-8", APP_CSS.as_bytes()),
+    // Progressive enhancement of the upload form; every page works without it.
+    (
+        "files.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/files.js"),
+    ),
+    // The Safe's editor: toolbar, autosave; without it a plain text form saves.
+    (
+        "safe_editor.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/safe_editor.js"),
+    ),
+];
+
+/// FNV-1a, at compile time where it can be.
+pub const fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut i = 0;
     while i < bytes.len() {
@@ -21,43 +48,45 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
 
 pub const APP_CSS_HASH: u64 = fnv1a(APP_CSS.as_bytes());
 
-/// Progressive enhancement of the upload form; every page works without it.
-pub const FILES_JS: &str = include_str!("../static/files.js");
-
-pub const FILES_JS_HASH: u64 = fnv1a(FILES_JS.as_bytes());
-
-/// The Safe's editor: toolbar, autosave; without it a plain text form saves.
-pub const SAFE_EDITOR_JS: &str = include_str!("../static/safe_editor.js");
-
-pub const SAFE_EDITOR_JS_HASH: u64 = fnv1a(SAFE_EDITOR_JS.as_bytes());
-
-pub async fn css() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            // The URL changes with the content, so a long lifetime is safe.
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        APP_CSS,
-    )
+/// `/static/<name>?v=<hash of its content>`; a name not in [`ASSETS`] is a bug the tests catch.
+pub fn href(name: &str) -> String {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, _, bytes)) => format!("/static/{name}?v={:x}", fnv1a(bytes)),
+        None => {
+            tracing::warn!(name, "unknown asset");
+            format!("/static/{name}")
+        }
+    }
 }
 
-pub async fn files_js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        FILES_JS,
-    )
+pub async fn serve(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, kind, bytes)) => (
+            [
+                (header::CONTENT_TYPE, *kind),
+                // The URL changes with the content, so a long lifetime is safe.
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
-pub async fn safe_editor_js() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-        ],
-        SAFE_EDITOR_JS,
-    )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_asset_has_a_distinct_name_and_a_hashed_href() {
+        for (i, (name, _, _)) in ASSETS.iter().enumerate() {
+            assert!(
+                ASSETS[..i].iter().all(|(n, _, _)| n != name),
+                "{name} twice"
+            );
+            assert!(href(name).starts_with(&format!("/static/{name}?v=")));
+        }
+    }
 }

@@ -11,9 +11,15 @@ use schulhof_types::RightId;
 
 mod messages;
 mod table;
+mod table_admin;
 mod table_files;
 mod table_four_eyes;
+mod table_handin;
+mod table_home;
+mod table_manager;
+mod table_preview;
 mod table_safe;
+mod table_shell;
 
 /// The translator for one request's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -635,4 +635,10 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .chain(super::table_files::FILE_TEXTS.iter())
         .chain(super::table_safe::SAFE_TEXTS.iter())
         .chain(super::table_four_eyes::FOUR_EYES_TEXTS.iter())
+        .chain(super::table_shell::SHELL_TEXTS.iter())
+        .chain(super::table_handin::HANDIN_TEXTS.iter())
+        .chain(super::table_manager::MANAGER_TEXTS.iter())
+        .chain(super::table_preview::PREVIEW_TEXTS.iter())
+        .chain(super::table_admin::ADMIN_TEXTS.iter())
+        .chain(super::table_home::HOME_TEXTS.iter())
 }

@@ -18,7 +18,6 @@ use schulhof_domain::files::{FileEntry, LinkMode, LinkRefusal, Located, OpenLink
 use schulhof_front::{AppState, ClientAddr};
 use serde::Deserialize;
 
-use crate::assets::FILES_JS_HASH;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::{Chrome, Page};
@@ -222,7 +221,7 @@ fn visit_row(tr: Tr, token: &str, e: &FileEntry) -> VisitRow {
 fn visit_frame(page: &Page, open: &OpenLink, token: &str, heading: String) -> VisitPage {
     VisitPage {
         c: Chrome::new(page, heading.clone()),
-        js_href: format!("/static/files.js?v={FILES_JS_HASH:x}"),
+        js_href: crate::assets::href("files.js"),
         school: open.actor.school_name.clone(),
         start_href: link_base(token),
         start_label: open.entry.name.clone(),

@@ -1,9 +1,12 @@
 //! `/dateien`: the start of the cloud file manager — the areas one may see, what others
 //! shared with one, and the storage used; plus what the other file pages share.
 
+pub mod bulk;
+pub mod handin;
 pub mod move_copy;
 pub mod node;
 pub mod offers;
+pub mod preview;
 pub mod share;
 pub mod trash;
 pub mod write;

@@ -11,7 +11,6 @@ use schulhof_domain::identity::Actor;
 use schulhof_domain::media::MediaMeta;
 use schulhof_front::AppState;
 
-use crate::assets::FILES_JS_HASH;
 use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
@@ -347,7 +346,7 @@ async fn folder_page(
     let name = display_name(tr, entry);
     let view = FolderPage {
         c: Chrome::new(&r.page, name.clone()).signed_in(&r.page, &r.actor),
-        js_href: format!("/static/files.js?v={FILES_JS_HASH:x}"),
+        js_href: crate::assets::href("files.js"),
         crumbs: crumbs(state, r, located),
         role: role_label(tr, entry.role),
         drop_note: entry.drop_box && role < FileRole::Coordinator,

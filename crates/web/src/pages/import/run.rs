@@ -17,9 +17,9 @@ use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
+use crate::pages::import::result as import_result;
 use crate::pages::import::summary::{Count, counts, summary_from, summary_pairs};
 use crate::pages::import::{COLUMNS, column_values, columns_of, source_text, status_text};
-use crate::pages::import::result as import_result;
 use crate::render;
 use crate::url;
 

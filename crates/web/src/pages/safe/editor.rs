@@ -13,7 +13,6 @@ use schulhof_domain::DomainError;
 use schulhof_front::{AppState, error_info};
 use serde::Deserialize;
 
-use crate::assets::SAFE_EDITOR_JS_HASH;
 use crate::auth::Ready;
 use crate::forms::Failure;
 use crate::layout::Chrome;
@@ -71,7 +70,7 @@ async fn render_editor(
     let folder_href = entry.parent.map_or_else(|| SAFE.to_owned(), safe_href);
     let view = EditorPage {
         c: Chrome::new(&r.page, entry.name.clone()).signed_in(&r.page, &r.actor),
-        js_href: format!("/static/safe_editor.js?v={SAFE_EDITOR_JS_HASH:x}"),
+        js_href: crate::assets::href("safe_editor.js"),
         crumbs: safe_crumbs(state, tr, &safe, &located)
             .into_iter()
             .map(|b| Crumb {

@@ -17,7 +17,6 @@ use schulhof_domain::identity::Actor;
 use schulhof_front::AppState;
 use serde::Deserialize;
 
-use crate::assets::FILES_JS_HASH;
 use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
@@ -177,7 +176,7 @@ async fn folder_page(
         .collect();
     let view = FolderPage {
         c: Chrome::new(&r.page, name.clone()).signed_in(&r.page, &r.actor),
-        js_href: format!("/static/files.js?v={FILES_JS_HASH:x}"),
+        js_href: crate::assets::href("files.js"),
         crumbs: safe_crumbs(state, tr, safe, located),
         role: role_label(tr, entry.role),
         rows,

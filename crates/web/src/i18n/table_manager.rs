@@ -1,0 +1,3 @@
+//! Texts of the manager pages: (key, German, English).
+
+pub const MANAGER_TEXTS: &[(&str, &str, &str)] = &[];
