@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
 # Installs or starts what the tests need and this machine lacks: PostgreSQL on
 # 127.0.0.1:5432 with trust auth and a `test` database, Debian chromium, litmus and cadaver,
-# cargo-nextest.
+# LibreOffice (headless, for office previews), node, cargo-nextest, s3s-fs.
 set -euo pipefail
 
 log() { echo "[deps] $*"; }
-apt_updated=0
-apt_install() {
-  if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
+
+# Every missing Debian package in one apt-get call.
+packages=()
+ls /etc/postgresql/*/main >/dev/null 2>&1 || packages+=(postgresql)
+command -v chromium >/dev/null || packages+=(chromium fonts-liberation)
+# WebDAV clients the protocol tests drive: the litmus compliance suite and cadaver.
+command -v litmus >/dev/null || packages+=(litmus)
+command -v cadaver >/dev/null || packages+=(cadaver)
+command -v curl >/dev/null || packages+=(curl)
+command -v soffice >/dev/null || packages+=(libreoffice-writer-nogui)
+command -v node >/dev/null || packages+=(nodejs npm)
+if [ ${#packages[@]} -gt 0 ]; then
+  log "installing ${packages[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 
 if ! pg_ready; then
-  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
-    log "installing PostgreSQL"
-    apt_install postgresql
-    hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n1)
-    # Tests connect as postgres over TCP without a password, like the CI machines do.
+  hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n1)
+  # Tests connect as postgres over TCP without a password, like the CI machines do.
+  if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
     sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
   fi
   log "starting PostgreSQL"
@@ -38,19 +47,6 @@ for db in $(psql_admin "SELECT datname FROM pg_database WHERE datname LIKE 'schu
   psql_admin "DROP DATABASE IF EXISTS \"$db\"" >/dev/null || true
 done
 
-if ! command -v chromium >/dev/null; then
-  log "installing chromium"
-  apt_install chromium
-fi
-# WebDAV clients the protocol tests drive: the litmus compliance suite and cadaver.
-if ! command -v litmus >/dev/null || ! command -v cadaver >/dev/null; then
-  log "installing litmus and cadaver"
-  apt_install litmus cadaver curl
-fi
-if ! command -v node >/dev/null; then
-  log "installing node"
-  apt_install nodejs npm
-fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   log "installing cargo-nextest"
   cargo install cargo-nextest --locked
