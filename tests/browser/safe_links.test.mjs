@@ -171,7 +171,7 @@ test('the Schulleitung gives a Safe password; the teacher writes a document in t
   const editor = page.getByRole('textbox', { name: 'Text des Dokuments' });
   await editor.waitFor();
   const toolbar = page.getByRole('toolbar', { name: 'Formatierung' });
-  assert.equal(await toolbar.getByRole('button').count(), 6);
+  assert.equal(await toolbar.getByRole('button').count(), 9);
   await checkA11y(page, 'Safe editor');
   await editor.click();
   await page.keyboard.type('Lesen üben: täglich zehn Minuten.');
@@ -196,6 +196,46 @@ test('the Schulleitung gives a Safe password; the teacher writes a document in t
   const text = await editor.textContent();
   assert.match(text, /Lesen üben: täglich zehn Minuten\.\sWichtig!/);
   assert.equal(await editor.locator('b, strong').count(), 1);
+
+  // A grade list: a table from the toolbar, a row more, names and grades in its cells.
+  const saved = () => page.waitForResponse(
+    (r) => r.url().endsWith('/speichern') && r.status() === 204, { timeout: 15_000 });
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await toolbar.getByRole('button', { name: 'Tabelle' }).click();
+  assert.equal(await editor.locator('table th').count(), 3);
+  await editor.locator('table tbody td').first().click();
+  await page.keyboard.type('Anna');
+  await toolbar.getByRole('button', { name: 'Zeile +' }).click();
+  assert.equal(await editor.locator('table tbody tr').count(), 3);
+  await saved();
+  assert.match(await page.locator('[data-countdown]').textContent(), /sperrt sich der Safe in \d+:\d\d/);
+
+  // Locked meanwhile (here from another tab): the change stays in the page, the Safe opens
+  // in place, and then the change is saved.
+  const other = await teacher.newPage();
+  await other.goto(`${base}/safe`);
+  await other.getByRole('button', { name: 'Safe sperren' }).click();
+  await other.waitForURL(okIs('safe_locked'));
+  await other.close();
+  await editor.locator('table tbody tr').first().locator('td').nth(1).click();
+  await page.keyboard.type('2+');
+  await page.getByRole('heading', { name: 'Safe wieder öffnen und speichern' }).waitFor({ timeout: 15_000 });
+  await checkA11y(page, 'Safe editor, locked while writing');
+  await page.locator('#editor-unlock-password').fill(safePassword);
+  const afterUnlock = saved();
+  await page.getByRole('button', { name: 'Öffnen und speichern' }).click();
+  await afterUnlock;
+  await page.reload();
+  await editor.waitFor();
+  const cells = await editor.locator('table tbody tr').first().locator('td').allTextContents();
+  assert.deepEqual(cells.slice(0, 2).map((t) => t.trim()), ['Anna', '2+']);
+
+  // Printed (or saved as PDF) it is the document alone.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await toolbar.isVisible(), false);
+  assert.equal(await page.locator('.site-header, header').first().isVisible(), false);
+  await page.emulateMedia({ media: 'screen' });
 
   await page.getByRole('button', { name: 'Safe sperren' }).click();
   await page.waitForURL(okIs('safe_locked'));

@@ -87,6 +87,11 @@ impl Platform {
         Ok(key)
     }
 
+    /// How long the Safe stays open without use; the editor counts it down.
+    pub fn safe_idle(&self) -> chrono::Duration {
+        self.config.safe_idle
+    }
+
     pub async fn safe_status(&self, actor: &Actor) -> Result<SafeStatus, DomainError> {
         check(&actor.token, EnterSafe)?;
         let instance = actor.token.instance();

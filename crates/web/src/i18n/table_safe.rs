@@ -173,8 +173,8 @@ pub const SAFE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "safe.editor.locked",
-        "Der Safe ist inzwischen gesperrt. Kopieren Sie Ihre letzten Änderungen, laden Sie die Seite neu und öffnen Sie den Safe wieder.",
-        "The Safe has locked meanwhile. Copy your latest changes, reload the page and open the Safe again.",
+        "Der Safe ist inzwischen gesperrt. Ihre Änderungen stehen noch im Editor: öffnen Sie den Safe hier wieder, dann wird gespeichert.",
+        "The Safe has locked meanwhile. Your changes are still in the editor: open the Safe again here and they are saved.",
     ),
     (
         "safe.editor.gone",
@@ -192,6 +192,50 @@ pub const SAFE_TEXTS: &[(&str, &str, &str)] = &[
         "Without JavaScript only plain text can be edited; separate paragraphs by a blank line. Saving drops existing formatting.",
     ),
     ("safe.editor.save", "Speichern", "Save"),
+    ("safe.editor.table", "Tabelle", "Table"),
+    ("safe.editor.table_cols", "Name;Note;Bemerkung", "Name;Grade;Remark"),
+    ("safe.editor.row", "Zeile +", "Row +"),
+    ("safe.editor.column", "Spalte +", "Column +"),
+    (
+        "safe.editor.print",
+        "Drucken oder als PDF speichern",
+        "Print or save as PDF",
+    ),
+    (
+        "safe.editor.countdown",
+        "Ohne Nutzung sperrt sich der Safe in {time}.",
+        "Without use the Safe locks in {time}.",
+    ),
+    (
+        "safe.editor.countdown_soon",
+        "Der Safe sperrt sich in einer Minute. Tippen oder speichern hält ihn offen.",
+        "The Safe locks in one minute. Typing or saving keeps it open.",
+    ),
+    (
+        "safe.editor.countdown_over",
+        "Der Safe ist jetzt gesperrt. Ihre Änderungen bleiben auf dieser Seite, bis Sie ihn wieder öffnen.",
+        "The Safe is locked now. Your changes stay on this page until you open it again.",
+    ),
+    (
+        "safe.editor.unlock_title",
+        "Safe wieder öffnen und speichern",
+        "Open the Safe again and save",
+    ),
+    (
+        "safe.editor.unlock_text",
+        "Der Safe hat sich gesperrt. Nichts ist verloren: Ihre ungespeicherten Änderungen stehen noch im Editor. Geben Sie Ihr Safe-Passwort ein, dann wird gespeichert.",
+        "The Safe has locked itself. Nothing is lost: your unsaved changes are still in the editor. Enter your Safe password and they are saved.",
+    ),
+    (
+        "safe.editor.unlock_save",
+        "Öffnen und speichern",
+        "Open and save",
+    ),
+    (
+        "safe.editor.unlock_wrong",
+        "Das Safe-Passwort stimmt nicht, oder es gab zu viele Versuche. Ihre Änderungen stehen weiter im Editor.",
+        "The Safe password is wrong, or there were too many attempts. Your changes are still in the editor.",
+    ),
     (
         "safe.editor.read_only",
         "Sie dürfen dieses Dokument lesen, aber nicht ändern.",

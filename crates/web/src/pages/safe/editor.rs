@@ -36,6 +36,11 @@ struct EditorPage {
     /// The same as plain text, for the form without JavaScript.
     text: String,
     alert: Option<String>,
+    /// Seconds the Safe stays open without use: the editor counts them down.
+    idle_secs: i64,
+    /// Where the in-place unlock posts and comes back to.
+    unlock_action: &'static str,
+    editor_path: String,
 }
 
 fn editor_path(id: &str) -> String {
@@ -85,6 +90,9 @@ async fn render_editor(
         text: html_to_text(&html),
         html,
         alert: failure.map(|f| f.message.clone()),
+        idle_secs: state.platform.safe_idle().num_seconds(),
+        unlock_action: "/safe/oeffnen",
+        editor_path: editor_path(id),
     };
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }
