@@ -2,11 +2,14 @@
 //! for a second, different person (see `schulhof_authz::four_eyes`). Requests, decisions
 //! and holds are audited, and the owner is notified at once.
 
+use std::collections::HashMap;
+
 use schulhof_authz::four_eyes::{DecideRequest, RequestKind};
 use schulhof_authz::{TargetUser, check};
 use schulhof_store::four_eyes::{self as store, Hold, RequestRow};
 use schulhof_store::users::{self, UserRow};
 use schulhof_store::{AsConn, groups as group_store};
+use schulhof_types::{GroupId, UserId};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -120,15 +123,6 @@ fn kind_of(row: &RequestRow) -> Result<RequestKind, DomainError> {
         .ok_or_else(|| DomainError::Internal(format!("unknown request kind {}", row.kind)))
 }
 
-async fn login_of(
-    c: &mut impl AsConn,
-    instance: schulhof_types::InstanceId,
-    id: Option<schulhof_types::UserId>,
-) -> Result<Option<String>, DomainError> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(users::get(c, instance, id).await?.map(|u| u.login))
-}
-
 /// The request, its target and the policy's decision whether the caller may decide it.
 /// Marks a pending request as decided by the actor, once the policy allowed it: the row,
 /// its target and its kind. A request decided meanwhile is a conflict.
@@ -157,25 +151,34 @@ async fn load(
     actor: &Actor,
     row: &RequestRow,
 ) -> Result<(UserRow, Result<(), DomainError>), DomainError> {
-    let instance = actor.token.instance();
-    let target = users::get(c, instance, row.target)
+    let target = users::get(c, actor.token.instance(), row.target)
         .await?
         .ok_or(DomainError::NotFound)?;
+    let allowed = may_decide(actor, row, target_of(c, &target).await?, &target)?;
+    Ok((target, allowed))
+}
+
+/// Whether the caller may decide the request now: pending, and the policy allows it.
+fn may_decide(
+    actor: &Actor,
+    row: &RequestRow,
+    target: TargetUser,
+    target_row: &UserRow,
+) -> Result<Result<(), DomainError>, DomainError> {
     let decision = DecideRequest {
         kind: kind_of(row)?,
-        instance,
+        instance: actor.token.instance(),
         requester_person: row.requester_person,
-        target: target_of(c, &target).await?,
-        target_holder: target.holder_id,
+        target,
+        target_holder: target_row.holder_id,
     };
-    let allowed = if row.state == "pending" {
+    Ok(if row.state == "pending" {
         check(&actor.token, decision)
             .map(|_| ())
             .map_err(DomainError::from)
     } else {
         Err(DomainError::conflict("request", "was already decided"))
-    };
-    Ok((target, allowed))
+    })
 }
 
 impl Platform {
@@ -183,9 +186,32 @@ impl Platform {
     pub async fn four_eyes_requests(&self, actor: &Actor) -> Result<Vec<RequestView>, DomainError> {
         let instance = actor.token.instance();
         let mut c = self.db.read().await?;
+        // Three statements for the whole list: the requests, the people they name, and the
+        // groups of their targets (the policy needs them).
+        let rows = store::recent(&mut c, instance, 200).await?;
+        let people: HashMap<UserId, UserRow> = store::people(&mut c, instance)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let mut groups: HashMap<UserId, Vec<GroupId>> = HashMap::new();
+        for (user, group) in store::target_groups(&mut c, instance).await? {
+            groups.entry(user).or_default().push(group);
+        }
+        drop(c);
+        let login = |id: UserId| people.get(&id).map(|u| u.login.clone());
         let mut out = Vec::new();
-        for row in store::recent(&mut c, instance, 200).await? {
-            let (target, allowed) = load(&mut c, actor, &row).await?;
+        for row in rows {
+            let Some(target) = people.get(&row.target) else {
+                continue;
+            };
+            let subject = TargetUser {
+                instance,
+                id: target.id,
+                principal: principal_of(target)?,
+                groups: groups.get(&target.id).cloned().unwrap_or_default(),
+            };
+            let allowed = may_decide(actor, &row, subject, target)?;
             let mine = row.requester == actor.token.user();
             let decided_by_me = row.decided_by == Some(actor.token.user());
             if !(mine || decided_by_me || allowed.is_ok()) {
@@ -194,12 +220,10 @@ impl Platform {
             out.push(RequestView {
                 id: row.id,
                 kind: kind_of(&row)?.as_str(),
-                target: target.login,
-                requester: login_of(&mut c, instance, Some(row.requester))
-                    .await?
-                    .unwrap_or_default(),
+                target: target.login.clone(),
+                requester: login(row.requester).unwrap_or_default(),
                 created_at: row.created_at,
-                decided_by: login_of(&mut c, instance, row.decided_by).await?,
+                decided_by: row.decided_by.and_then(login),
                 state: row.state,
                 may_decide: allowed.is_ok(),
             });

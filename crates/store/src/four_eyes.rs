@@ -111,6 +111,38 @@ pub async fn recent(
     Ok(r.into_iter().map(row).collect())
 }
 
+/// Every login the school's requests name (target, requester, decider), in one statement:
+/// the list of requests shows names without a query per row.
+pub async fn people(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+) -> Result<Vec<crate::users::UserRow>, StoreError> {
+    let r: Vec<crate::users::Raw> = on!(c, c => sqlx::query_as(concat!("SELECT ", crate::user_cols!(),
+        " FROM users u WHERE u.instance_id = $1 AND u.id IN (
+            SELECT target_id FROM four_eyes_requests WHERE instance_id = $1
+            UNION SELECT requester_id FROM four_eyes_requests WHERE instance_id = $1
+            UNION SELECT decided_by FROM four_eyes_requests
+              WHERE instance_id = $1 AND decided_by IS NOT NULL)"))
+        .bind(instance.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(crate::users::row).collect())
+}
+
+/// The (not archived) groups of every target of the school's requests: (login, group).
+pub async fn target_groups(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+) -> Result<Vec<(UserId, schulhof_types::GroupId)>, StoreError> {
+    let r: Vec<(Uuid, Uuid)> = on!(c, c => sqlx::query_as(
+        "SELECT m.user_id, g.id FROM memberships m
+         JOIN user_groups g ON g.instance_id = m.instance_id AND g.id = m.group_id
+         WHERE m.instance_id = $1 AND g.archived_at IS NULL AND m.user_id IN (
+            SELECT target_id FROM four_eyes_requests WHERE instance_id = $1)")
+        .bind(instance.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(u, g)| (UserId(u), schulhof_types::GroupId(g)))
+        .collect())
+}
+
 /// Decides a pending request; false when it was no longer pending (decided by another).
 pub async fn decide(
     c: &mut impl AsConn,
