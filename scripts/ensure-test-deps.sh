@@ -14,7 +14,7 @@ command -v chromium >/dev/null || packages+=(chromium fonts-liberation)
 command -v litmus >/dev/null || packages+=(litmus)
 command -v cadaver >/dev/null || packages+=(cadaver)
 command -v curl >/dev/null || packages+=(curl)
-command -v soffice >/dev/null || packages+=(libreoffice-writer-nogui)
+command -v soffice >/dev/null || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
 command -v node >/dev/null || packages+=(nodejs npm)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing ${packages[*]}"
