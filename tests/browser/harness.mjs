@@ -70,6 +70,10 @@ export async function startPlatform(name) {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  // Pages follow the browser's Accept-Language; the tests are a German school's browsers
+  // unless a test asks for another `locale`.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options = {}) => newContext({ locale: 'de-DE', ...options });
   async function stop() {
     await browser?.close();
     if (server.exitCode === null) {
@@ -113,8 +117,9 @@ export async function loginAt(base, page, user) {
 /** Logs a demo login in and accepts the terms when they are asked for (the first time). */
 export async function loginAndConsent(base, page, user) {
   await loginAt(base, page, user);
-  // Signed in (held at the consent gate or not), the logout button is there.
-  await page.getByRole('button', { name: 'Abmelden', exact: true }).waitFor();
+  // Signed in (held at the consent gate or not), the logout form is there (on a narrow
+  // screen folded into the menu, so not necessarily visible).
+  await page.locator('form[action="/abmelden"]').first().waitFor({ state: 'attached' });
   const consent = page.getByLabel('Datenschutzhinweise zur Kenntnis genommen');
   if (await consent.count()) {
     await consent.check();

@@ -20,17 +20,51 @@ pub const APP_CSS: &str = concat!(
 /// Every asset under `/static/`: name, content type, bytes.
 pub const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", APP_CSS.as_bytes()),
+    // The icons (one SVG sprite) and the shell's menu, flash focus and dialogs.
+    (
+        "icons.svg",
+        "image/svg+xml",
+        include_bytes!("../static/icons.svg"),
+    ),
+    (
+        "shell.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/shell.js"),
+    ),
     // Progressive enhancement of the upload form; every page works without it.
     (
         "files.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/files.js"),
     ),
+    // The file manager's list: filter, select all, drag and drop, rename in place, details.
+    (
+        "filemanager.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/filemanager.js"),
+    ),
     // The Safe's editor: toolbar, autosave; without it a plain text form saves.
     (
         "safe_editor.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/safe_editor.js"),
+    ),
+    // Previews: PDFs drawn by pdf.js (pdfjs-dist 6.5.438, Apache-2.0, see its LICENSE),
+    // loaded only on preview pages of PDFs.
+    (
+        "preview.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/preview.js"),
+    ),
+    (
+        "pdf.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/pdfjs/pdf.min.mjs"),
+    ),
+    (
+        "pdf.worker.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/pdfjs/pdf.worker.min.mjs"),
     ),
 ];
 

@@ -25,9 +25,17 @@ pub struct Page {
 
 impl Page {
     pub fn from_parts(parts: &Parts, state: &AppState) -> Page {
+        // The switch's choice wins; until then the browser's wish; German if it has none.
         let lang = axum_extra::extract::cookie::CookieJar::from_headers(&parts.headers)
             .get("lang")
             .and_then(|c| Lang::parse(c.value()))
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(axum::http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(accept_language)
+            })
             .unwrap_or_default();
         let tr = Tr(lang);
         let flash = url::query_param(parts.uri.query(), "ok")
@@ -59,56 +67,86 @@ impl FromRequestParts<AppState> for Page {
     }
 }
 
+/// The language of ours an `Accept-Language` header ranks highest (`en-GB;q=0.8, de;q=0.9`
+/// gives German); the earlier of equal ranks; none if it names neither German nor English.
+pub fn accept_language(header: &str) -> Option<Lang> {
+    let mut best: Option<(f32, Lang)> = None;
+    for range in header.split(',') {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let primary = tag.split('-').next().unwrap_or("");
+        let Some(lang) = Lang::parse(primary) else {
+            continue;
+        };
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+            .unwrap_or(0.0);
+        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, lang));
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
 /// One area of the platform the signed-in account may use: a navigation link and a tile.
 #[derive(Clone, Debug)]
 pub struct Area {
     pub href: &'static str,
     pub label: &'static str,
     pub description: &'static str,
+    /// The symbol in the icon sprite, `i-folder`.
+    pub icon: &'static str,
     pub current: bool,
 }
 
-/// The areas to offer. This only decides what to *show*; every page asks the domain again.
+/// The areas to offer, in the order of the navigation. This only decides what to *show*;
+/// every page asks the domain again. A new module (mail, calendar, …) adds its line here and
+/// appears in the menu of every page and as a tile on the home page.
 pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     let has = |r| actor.token.has(r);
-    let mut list = vec![("/konto", "nav.account")];
+    let mut list = vec![("/konto", "nav.account", "i-user")];
     if has(RightId::GroupsReadOwn) {
-        list.push(("/gruppen", "nav.mine"));
+        list.push(("/gruppen", "nav.mine", "i-users"));
     }
     // Everyone has an own area, so everyone gets the file manager.
-    list.push(("/dateien", "nav.files"));
+    list.push(("/dateien", "nav.files", "i-folder"));
     if has(RightId::MediaAccess) {
-        list.push(("/mediathek", "nav.media"));
+        list.push(("/mediathek", "nav.media", "i-book"));
     }
     // Who may enter the Safe (teachers, staff, the Schulleitung) gets its door; the admin,
     // who never enters, only the page to reset Safe passwords.
     if schulhof_authz::check(&actor.token, EnterSafe).is_ok() {
-        list.push(("/safe", "nav.safe"));
+        list.push(("/safe", "nav.safe", "i-lock"));
     } else if has(RightId::AdminSafePasswordReset) {
-        list.push(("/safe/passwoerter", "nav.safe_passwords"));
+        list.push(("/safe/passwoerter", "nav.safe_passwords", "i-lock"));
     }
     if has(RightId::AdminUsers) || has(RightId::UsersReadOnly) {
-        list.push(("/verwaltung/benutzer", "nav.users"));
+        list.push(("/verwaltung/benutzer", "nav.users", "i-user"));
     }
     if has(RightId::AdminGroups) || has(RightId::UsersReadOnly) {
-        list.push(("/verwaltung/gruppen", "nav.groups"));
+        list.push(("/verwaltung/gruppen", "nav.groups", "i-users"));
     }
     if has(RightId::AdminAuditLog) {
-        list.push(("/verwaltung/protokoll", "nav.audit"));
+        list.push(("/verwaltung/protokoll", "nav.audit", "i-clock"));
     }
     // Imports, deletion periods and the school year are the admin's (user administration).
     if has(RightId::AdminUsers) {
-        list.push(("/verwaltung/import", "nav.import"));
-        list.push(("/verwaltung/loeschfristen", "nav.deletion"));
-        list.push(("/verwaltung/schuljahr", "nav.year"));
-        list.push(("/verwaltung/schulfreigaben", "nav.cross_sharing"));
+        list.push(("/verwaltung/import", "nav.import", "i-upload"));
+        list.push(("/verwaltung/loeschfristen", "nav.deletion", "i-delete"));
+        list.push(("/verwaltung/schuljahr", "nav.year", "i-calendar"));
+        list.push(("/verwaltung/schulfreigaben", "nav.cross_sharing", "i-share"));
+    }
+    if schulhof_authz::check(&actor.token, schulhof_authz::ManageSchoolSettings).is_ok() {
+        list.push(("/verwaltung/schule", "nav.school", "i-settings"));
     }
     let path = here.split('?').next().unwrap_or(here);
     list.into_iter()
-        .map(|(href, key)| Area {
+        .map(|(href, key, icon)| Area {
             href,
             label: tr.t(key),
             description: tr.t(&format!("{key}.desc")),
+            icon,
             current: path == href || path.starts_with(&format!("{href}/")),
         })
         .collect()
@@ -126,6 +164,10 @@ pub struct Chrome {
     pub flash: Option<&'static str>,
     pub lang_href: String,
     pub css_href: String,
+    /// The icon sprite; `{{ c.icons }}#i-folder` names one icon.
+    pub icons: String,
+    /// The shell's script (menu, flash focus, dialogs).
+    pub shell_js: String,
 }
 
 impl Chrome {
@@ -145,6 +187,8 @@ impl Chrome {
             flash: page.flash,
             lang_href: format!("/sprache?lang={other}&zurueck={}", url::encode(&page.here)),
             css_href: format!("/static/app.css?v={APP_CSS_HASH:x}"),
+            icons: crate::assets::href("icons.svg"),
+            shell_js: crate::assets::href("shell.js"),
         }
     }
 
@@ -162,6 +206,7 @@ impl Chrome {
             href: "/",
             label: c.tr.t("nav.home"),
             description: "",
+            icon: "i-home",
             current: path == "/",
         });
         c.nav.extend(areas(c.tr, actor, &page.here));
@@ -190,5 +235,24 @@ pub fn display_name(tr: Tr, actor: &Actor) -> String {
     match &actor.user.function_role {
         Some(role) => format!("{} ({})", tr.function_role(role), tr.t("account.function")),
         None => format!("{} {}", actor.user.first_name, actor.user.last_name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_ranks_by_q_and_order() {
+        assert_eq!(accept_language("en-US,en;q=0.9,de;q=0.8"), Some(Lang::En));
+        assert_eq!(accept_language("de-DE,de;q=0.9,en;q=0.8"), Some(Lang::De));
+        assert_eq!(accept_language("en;q=0.5, de;q=0.7"), Some(Lang::De));
+        assert_eq!(accept_language("fr-FR, en-GB;q=0.3"), Some(Lang::En));
+        assert_eq!(accept_language("en, de"), Some(Lang::En));
+        assert_eq!(accept_language("EN-gb"), Some(Lang::En));
+        assert_eq!(accept_language("en;q=0, fr"), None);
+        assert_eq!(accept_language("fr, *;q=0.1"), None);
+        assert_eq!(accept_language(""), None);
+        assert_eq!(accept_language("en;q=bogus"), None);
     }
 }

@@ -15,6 +15,7 @@ mod render;
 mod schools;
 
 mod url;
+mod when;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -43,7 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::index))
         .route("/static/{name}", get(assets::serve))
         .route("/sprache", get(lang::switch))
-        .route("/anmelden", post(login::submit))
+        .route("/oberflaeche", get(pages::ui::show))
+        .route("/anmelden", get(login::show).post(login::submit))
         .route("/abmelden", post(login::logout))
         .route("/zustimmung", get(consent::show).post(consent::answer))
         .merge(account_routes())
@@ -59,7 +61,10 @@ pub fn router() -> Router<AppState> {
         .route("/mediathek/{id}/herunterladen", get(media::download))
         .route("/mediathek/{id}/favorit", post(media::favourite))
         .route("/gruppen", get(mine::show))
-        .route("/gruppen/{id}/passwort/{login}", post(mine::reset_password))
+        .route(
+            "/gruppen/{id}/passwort/{login}",
+            get(mine::reset_confirm).post(mine::reset_password),
+        )
 }
 
 fn account_routes() -> Router<AppState> {
@@ -94,6 +99,10 @@ fn admin_routes() -> Router<AppState> {
             get(users::new_form).post(users::create),
         )
         .route("/verwaltung/benutzer/{login}", get(user_card::show))
+        .route(
+            "/verwaltung/schule",
+            get(pages::school_settings::show).post(pages::school_settings::save),
+        )
         .route(
             "/verwaltung/benutzer/{login}/bearbeiten",
             post(user_card::update),
@@ -136,6 +145,7 @@ fn admin_routes() -> Router<AppState> {
             get(group_admin::delete_confirm).post(group_admin::delete),
         )
         .route("/verwaltung/protokoll", get(audit::show))
+        .route("/verwaltung/protokoll.csv", get(audit::export))
         .route("/verwaltung/protokoll/aufbewahren", post(audit::hold))
 }
 
@@ -223,6 +233,7 @@ fn safe_routes() -> Router<AppState> {
             "/safe/passwoerter",
             get(safe::passwords).post(safe::generate),
         )
+        .route("/safe/passwoerter/briefe", post(safe::letters))
         .route(
             "/safe/passwort",
             get(safe_password::show).post(safe_password::change),

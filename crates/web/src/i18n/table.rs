@@ -30,6 +30,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.year", "Schuljahr", "School year"),
     ("nav.cross_sharing", "Schulübergreifendes Teilen", "Sharing across schools"),
     ("nav.cross_sharing.desc", "Ob Schülerinnen und Schüler Freigaben anderer Schulen annehmen dürfen", "Whether students may accept shares of other schools"),
+    ("nav.school", "Schule", "School"),
+    ("nav.school.desc", "Zeitzone und Einstellungen der Schule", "Time zone and settings of the school"),
     ("cross.title", "Schulübergreifendes Teilen", "Sharing across schools"),
     ("cross.lead", "Lehrkräfte mit dem Recht „schulübergreifend teilen“ können Anmeldungen anderer Schulen Ordner und Dateien zum Lesen anbieten. Angebote erscheinen erst, wenn die Person sie annimmt; Funktionskonten erhalten nie welche.", "Teachers with the right “share across schools” can offer folders and files to logins of other schools to read. Offers appear only once the person accepts them; function accounts never receive any."),
     ("cross.students", "Schülerinnen und Schüler", "Students"),
@@ -38,7 +40,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.year.desc", "Schuljahreswechsel: Klassen und Kurse archivieren, Abgänge austragen", "Change of school year: archive classes and courses, move leavers out"),
     ("form.required", "Pflichtfeld", "required"),
     ("form.save", "Speichern", "Save"),
-    ("format.datetime", "%d.%m.%Y, %H:%M UTC", "%Y-%m-%d %H:%M UTC"),
+    ("format.datetime", "%d.%m.%Y, %H:%M", "%Y-%m-%d %H:%M"),
     ("format.date", "%d.%m.%Y", "%Y-%m-%d"),
     // Flash messages after a redirect (`?ok=<key>`)
     ("ok.logged_out", "Sie sind abgemeldet.", "You are logged out."),

@@ -189,7 +189,7 @@ async fn a_schild_file_is_previewed_applied_and_its_letters_printed() {
     app.get("/verwaltung/import", &admin)
         .await
         .has("schild.xml")
-        .has("<td>Ausgeführt</td>");
+        .has(r#"data-label="Status">Ausgeführt</td>"#);
 
     let zip = app.get(&format!("{run}/protokoll.zip"), &admin).await;
     zip.assert(StatusCode::OK);

@@ -24,18 +24,26 @@ macro_rules! on_both_backends {
 
 mod account;
 mod admin;
+mod admin_views;
+mod filemanager;
 mod files;
 mod files_cross;
 mod groups;
+mod handin;
+mod home;
 mod import;
 mod lifecycle;
 mod links;
 mod login;
 mod media;
+mod preview;
 mod safe;
+mod safe_editor;
 mod safe_limits;
 mod safe_pages;
+mod shell;
 mod teacher;
+mod times;
 
 use std::sync::Arc;
 
