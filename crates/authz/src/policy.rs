@@ -131,6 +131,8 @@ own_account_action! {
     ChangeSchoolYear => AdminUsers;
     /// See and set the deletion periods; confirm deletions an import proposed.
     ManageDeletion => AdminUsers;
+    /// Change the school's settings (its time zone).
+    ManageSchoolSettings => AdminUsers;
 }
 
 /// Consent and sessions of the own login: every login decides these for itself.

@@ -24,6 +24,8 @@ pub struct Actor {
     pub school_number: String,
     pub school_name: String,
     pub demo: bool,
+    /// The school's time zone: every time a page shows is in it.
+    pub time_zone: chrono_tz::Tz,
     pub(crate) token_hash: Vec<u8>,
     /// Set only by the Safe's gate ([`Platform::safe_actor`]): Safe areas are invisible to
     /// an actor without it, whatever rights it holds.
@@ -236,6 +238,7 @@ impl Platform {
             school_number: row.school_number,
             school_name: row.school_name,
             demo: row.demo,
+            time_zone: crate::school_settings::stored_time_zone(&row.time_zone),
             token_hash: hash,
             safe: false,
         };
@@ -332,6 +335,7 @@ impl Platform {
             school_number: school.school_number,
             school_name: school.name,
             demo: school.demo,
+            time_zone: crate::school_settings::stored_time_zone(&school.time_zone),
             token_hash: Vec::new(),
             safe: false,
         }))

@@ -9,6 +9,7 @@ use schulhof_types::{GroupId, InstanceId, Login, SchoolNumber, UserId};
 
 use crate::audit::{self, Event};
 use crate::passwords::{check_password_rules, generate_initial_password};
+use crate::school_settings::DEFAULT_TIME_ZONE;
 use crate::{DomainError, Platform};
 
 pub const DEMO_SCHOOL: &str = "100000";
@@ -256,6 +257,7 @@ async fn create_school(
         mail_domain: format!("{number}.{}", p.config.state_domain),
         demo,
         created_at: now,
+        time_zone: DEFAULT_TIME_ZONE.into(),
     };
     instances::insert(c, &row).await?;
     consent::publish_text(c, id, TERMS_V1, PRIVACY_V1, now).await?;

@@ -15,9 +15,11 @@ pub struct InstanceRow {
     /// The demo school: its passwords are public, so only `--demo` may serve it.
     pub demo: bool,
     pub created_at: DateTime<Utc>,
+    /// An IANA zone name, `Europe/Berlin` unless the admin chose another.
+    pub time_zone: String,
 }
 
-type Raw = (Uuid, String, String, String, bool, i64);
+type Raw = (Uuid, String, String, String, bool, i64, String);
 
 fn row(r: Raw) -> InstanceRow {
     InstanceRow {
@@ -27,13 +29,16 @@ fn row(r: Raw) -> InstanceRow {
         mail_domain: r.3,
         demo: r.4,
         created_at: from_us(r.5),
+        time_zone: r.6,
     }
 }
 
 pub async fn insert(c: &mut impl AsConn, i: &InstanceRow) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "INSERT INTO instances (id, school_number, name, mail_domain, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        "INSERT INTO instances (id, school_number, name, mail_domain, demo, created_at, time_zone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(i.id.0).bind(&i.school_number).bind(&i.name).bind(&i.mail_domain).bind(i.demo).bind(to_us(i.created_at))
+        .bind(&i.time_zone)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -43,21 +48,32 @@ pub async fn find_by_number(
     number: &str,
 ) -> Result<Option<InstanceRow>, StoreError> {
     let r: Option<Raw> = on!(c, c => sqlx::query_as(
-        "SELECT id, school_number, name, mail_domain, demo, created_at FROM instances WHERE school_number = $1")
+        "SELECT id, school_number, name, mail_domain, demo, created_at, time_zone FROM instances WHERE school_number = $1")
         .bind(number).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
 }
 
 pub async fn get(c: &mut impl AsConn, id: InstanceId) -> Result<Option<InstanceRow>, StoreError> {
     let r: Option<Raw> = on!(c, c => sqlx::query_as(
-        "SELECT id, school_number, name, mail_domain, demo, created_at FROM instances WHERE id = $1")
+        "SELECT id, school_number, name, mail_domain, demo, created_at, time_zone FROM instances WHERE id = $1")
         .bind(id.0).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
 }
 
 pub async fn list(c: &mut impl AsConn) -> Result<Vec<InstanceRow>, StoreError> {
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(
-        "SELECT id, school_number, name, mail_domain, demo, created_at FROM instances ORDER BY school_number")
+        "SELECT id, school_number, name, mail_domain, demo, created_at, time_zone FROM instances ORDER BY school_number")
         .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
+}
+
+/// Sets the school's time zone (the caller validated the name).
+pub async fn set_time_zone(
+    c: &mut impl AsConn,
+    id: InstanceId,
+    zone: &str,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query("UPDATE instances SET time_zone = $2 WHERE id = $1")
+        .bind(id.0).bind(zone).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }

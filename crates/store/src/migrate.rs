@@ -31,6 +31,9 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_four_eyes"),
     migration!(6, "0006_throttle"),
     migration!(8, "0008_shares_locks"),
+    migration!(9, "0009_handins"),
+    migration!(10, "0010_school_time_zone"),
+    migration!(11, "0011_previews"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -22,6 +22,8 @@ pub struct SessionRow {
     pub school_number: String,
     pub school_name: String,
     pub demo: bool,
+    /// The school's time zone (an IANA name).
+    pub time_zone: String,
 }
 
 pub async fn insert(
@@ -68,6 +70,7 @@ macro_rules! decode_session {
             school_number: r.try_get(18)?,
             school_name: r.try_get(19)?,
             demo: r.try_get(20)?,
+            time_zone: r.try_get(21)?,
         })
     }};
 }
@@ -82,7 +85,7 @@ pub async fn lookup(
            (SELECT MAX(k.version) FROM consents k
               WHERE k.instance_id = s.instance_id AND k.user_id = s.user_id AND k.revoked_at IS NULL),
            (SELECT MAX(t.version) FROM consent_texts t WHERE t.instance_id = s.instance_id),
-           i.school_number, i.name, i.demo
+           i.school_number, i.name, i.demo, i.time_zone
          FROM sessions s JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
            JOIN instances i ON i.id = s.instance_id
          WHERE s.instance_id = $1 AND s.token_hash = $2");

@@ -19,6 +19,7 @@ async fn school(db: &Db, number: &str) -> InstanceId {
             mail_domain: format!("{number}.nrw.schule"),
             demo: false,
             created_at: Utc::now(),
+            time_zone: "Europe/Berlin".into(),
         },
     )
     .await

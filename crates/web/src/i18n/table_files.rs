@@ -453,8 +453,8 @@ pub const FILE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "links.expiry_hint",
-        "Der Link gilt bis zum Ende dieses Tages (UTC).",
-        "The link works until the end of this day (UTC).",
+        "Der Link gilt bis zum Ende dieses Tages (23:59 Uhr).",
+        "The link works until the end of this day (23:59).",
     ),
     ("links.password.yes", "Ja", "Yes"),
     ("links.password.no", "Nein", "No"),

@@ -67,16 +67,16 @@ async fn list_page(
         Err(e) => return r.fail(e),
     };
     let never = tr.t("apppw.never");
+    let zone = crate::when::Zone::of(&r.actor);
     let items = items
         .into_iter()
         .map(|a| Row {
             id: a.id.to_string(),
             label: a.label,
-            created: a.created_at.format("%d.%m.%Y %H:%M").to_string(),
-            used: a.last_used_at.map_or_else(
-                || never.to_owned(),
-                |t| t.format("%d.%m.%Y %H:%M").to_string(),
-            ),
+            created: zone.datetime(tr, a.created_at),
+            used: a
+                .last_used_at
+                .map_or_else(|| never.to_owned(), |t| zone.datetime(tr, t)),
         })
         .collect();
     let field = Field::new(tr, "app-label", "label", "apppw.label")

@@ -122,7 +122,7 @@ fn page(
                 } else {
                     tr.t("status.inactive")
                 },
-                marked_at: when(tr, m.marked_at),
+                marked_at: when(r, m.marked_at),
             })
             .collect(),
         confirm_error: failure
@@ -134,7 +134,7 @@ fn page(
             .map(|d| DueRow {
                 what: what_text(tr, &d.what),
                 count: d.count,
-                date: d.delete_on.format(tr.t("format.date")).to_string(),
+                date: crate::when::format_day(tr, d.delete_on),
                 date_iso: d.delete_on.format("%Y-%m-%d").to_string(),
             })
             .collect(),

@@ -36,13 +36,13 @@ struct RequestsPage {
     rows: Vec<Row>,
 }
 
-fn row(tr: Tr, v: RequestView) -> Row {
+fn row(tr: Tr, zone: crate::when::Zone, v: RequestView) -> Row {
     Row {
         id: v.id.to_string(),
         kind: tr.t(&format!("four_eyes.kind.{}", v.kind)).to_owned(),
         target: v.target,
         requester: v.requester,
-        at: v.created_at.format("%d.%m.%Y %H:%M").to_string(),
+        at: zone.datetime(tr, v.created_at),
         state: tr.t(&format!("four_eyes.state.{}", v.state)).to_owned(),
         decided_by: v.decided_by.unwrap_or_default(),
         may_decide: v.may_decide,
@@ -56,7 +56,10 @@ pub async fn list(State(state): State<AppState>, r: Ready) -> Response {
         Ok(list) => {
             let view = RequestsPage {
                 c: Chrome::new(&r.page, tr.t("four_eyes.title")).signed_in(&r.page, &r.actor),
-                rows: list.into_iter().map(|v| row(tr, v)).collect(),
+                rows: list
+                    .into_iter()
+                    .map(|v| row(tr, crate::when::Zone::of(&r.actor), v))
+                    .collect(),
             };
             render::ok(&view)
         }

@@ -23,8 +23,9 @@ use crate::i18n::Tr;
 use crate::layout::{Chrome, Page};
 use crate::pages::errors;
 use crate::pages::files::node::{Crumb, file_facts, upload_form};
-use crate::pages::files::{back_to, parse_node, size_text, when};
+use crate::pages::files::{back_to, parse_node, size_text};
 use crate::render;
+use crate::when::Zone;
 
 /// Cookies that remember a link's password are named after the link.
 const UNLOCK_PREFIX: &str = "schulhof_link_";
@@ -193,7 +194,7 @@ macro_rules! open_or_answer {
     };
 }
 
-fn visit_row(tr: Tr, token: &str, e: &FileEntry) -> VisitRow {
+fn visit_row(tr: Tr, zone: Zone, token: &str, e: &FileEntry) -> VisitRow {
     let href = format!("/l/{token}/n/{}", e.id);
     VisitRow {
         name: e.name.clone(),
@@ -212,7 +213,7 @@ fn visit_row(tr: Tr, token: &str, e: &FileEntry) -> VisitRow {
         } else {
             size_text(tr.0, e.size)
         },
-        modified: when(tr, e.modified_at),
+        modified: zone.datetime(tr, e.modified_at),
         modified_iso: e.modified_at.to_rfc3339(),
     }
 }
@@ -294,7 +295,9 @@ async fn render_visit(
                 Ok(l) => l,
                 Err(e) => return errors::domain_error(page, None, &e),
             };
-            view.rows = Some(list.iter().map(|e| visit_row(tr, token, e)).collect());
+            // The linked school's time: the link's creator acts for it.
+            let zone = Zone::of(&open.actor);
+            view.rows = Some(list.iter().map(|e| visit_row(tr, zone, token, e)).collect());
         }
         LinkMode::Read => {
             let download_href = match at {

@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use schulhof_authz::files::FileRole;
 use schulhof_domain::DomainError;
 use schulhof_domain::files::{FileEntry, LinkMode, LinkView, Located, NewLink};
@@ -20,9 +20,10 @@ use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::files::node::{Crumb, Typed, crumbs, render_node};
-use crate::pages::files::{back_to, display_name, locate, node_href, when};
+use crate::pages::files::{back_to, display_name, locate, node_href};
 use crate::render;
 use crate::url;
+use crate::when::Zone;
 
 /// The links section of a folder's or file's page.
 pub struct LinksView {
@@ -54,7 +55,7 @@ fn mode_label(tr: Tr, mode: LinkMode) -> &'static str {
     }
 }
 
-fn link_row(tr: Tr, v: &LinkView, own_login: Option<&str>) -> LinkRow {
+fn link_row(tr: Tr, zone: Zone, v: &LinkView, own_login: Option<&str>) -> LinkRow {
     let own = own_login.is_some_and(|l| v.created_by.as_deref() == Some(l));
     LinkRow {
         id: v.id.to_string(),
@@ -68,15 +69,21 @@ fn link_row(tr: Tr, v: &LinkView, own_login: Option<&str>) -> LinkRow {
         },
         expires: v.expires_at.map_or_else(
             || tr.t("links.expires.never").to_owned(),
-            |t| t.format(tr.t("format.date")).to_string(),
+            |t| zone.date(tr, t),
         ),
-        created: when(tr, v.created_at),
+        created: zone.datetime(tr, v.created_at),
         created_iso: v.created_at.to_rfc3339(),
         by: v.created_by.clone().unwrap_or_default(),
     }
 }
 
-fn link_fields(tr: Tr, is_dir: bool, typed: &Typed, failure: Option<&Failure>) -> FormView {
+fn link_fields(
+    tr: Tr,
+    today: NaiveDate,
+    is_dir: bool,
+    typed: &Typed,
+    failure: Option<&Failure>,
+) -> FormView {
     let mut fields = Vec::new();
     if is_dir {
         let mode = if typed.link_mode.is_empty() {
@@ -105,7 +112,7 @@ fn link_fields(tr: Tr, is_dir: bool, typed: &Typed, failure: Option<&Failure>) -
         Field::new(tr, "link-expiry", "ablauf", "links.expiry")
             .kind("date")
             .value(typed.link_expiry.clone())
-            .attr("min", Utc::now().format("%Y-%m-%d").to_string())
+            .attr("min", today.format("%Y-%m-%d").to_string())
             .hint(tr, "links.expiry_hint")
             .answers(&["expires_at"]),
     );
@@ -131,11 +138,13 @@ pub async fn links_view(
         .link_list(&r.actor, Some(located))
         .await
         .ok()?;
+    let zone = Zone::of(&r.actor);
+    let today = zone.today(state.platform.now());
     Some(LinksView {
         base: node_href(entry.id),
         is_dir: entry.is_dir,
-        rows: list.iter().map(|v| link_row(tr, v, None)).collect(),
-        form: link_fields(tr, entry.is_dir, typed, failure),
+        rows: list.iter().map(|v| link_row(tr, zone, v, None)).collect(),
+        form: link_fields(tr, today, entry.is_dir, typed, failure),
     })
 }
 
@@ -156,11 +165,6 @@ pub fn absolute_url(state: &AppState, headers: &HeaderMap, path: &str) -> String
         }
         None => path.to_owned(),
     }
-}
-
-/// The last moment of a day (UTC), for "valid until" dates.
-fn end_of_day(d: NaiveDate) -> Option<chrono::DateTime<Utc>> {
-    d.and_hms_opt(23, 59, 59).map(|t| Utc.from_utc_datetime(&t))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,7 +207,8 @@ pub async fn create(
         link_expiry: f.ablauf.clone(),
         ..Typed::default()
     };
-    let parsed = parse_link_form(tr, &f);
+    let zone = Zone::of(&r.actor);
+    let parsed = parse_link_form(tr, zone, &f);
     let new = match parsed {
         Ok(n) => n,
         Err(failure) => return render_node(&state, &r, &id, Some(&failure), &typed).await,
@@ -213,7 +218,7 @@ pub async fn create(
             let link = &created.link;
             let url = absolute_url(&state, &headers, &format!("/l/{}", created.token));
             let name = display_name(tr, &entry);
-            let row = link_row(tr, link, None);
+            let row = link_row(tr, zone, link, None);
             let heading = tr.t("links.created.title").replace("{name}", &name);
             let view = CreatedPage {
                 c: Chrome::new(&r.page, heading.clone()).signed_in(&r.page, &r.actor),
@@ -242,7 +247,8 @@ pub async fn create(
     }
 }
 
-fn parse_link_form(tr: Tr, f: &LinkForm) -> Result<NewLink, Failure> {
+/// Reads the form; a "valid until" date means the end of that day in the school's time.
+fn parse_link_form(tr: Tr, zone: Zone, f: &LinkForm) -> Result<NewLink, Failure> {
     let mode = match f.modus.as_str() {
         "" | "read" => LinkMode::Read,
         "upload" => LinkMode::Upload,
@@ -254,7 +260,7 @@ fn parse_link_form(tr: Tr, f: &LinkForm) -> Result<NewLink, Failure> {
     } else {
         let day = NaiveDate::parse_from_str(date, "%Y-%m-%d")
             .ok()
-            .and_then(end_of_day)
+            .map(|d| zone.end_of_day(d))
             .ok_or_else(|| Failure::local("link", "expires_at", tr.t("links.bad_date")))?;
         Some(day)
     };
@@ -320,7 +326,10 @@ pub async fn list(State(state): State<AppState>, r: Ready) -> Response {
         c: Chrome::new(&r.page, heading).signed_in(&r.page, &r.actor),
         heading,
         lead,
-        rows: list.iter().map(|v| link_row(tr, v, Some(&login))).collect(),
+        rows: list
+            .iter()
+            .map(|v| link_row(tr, Zone::of(&r.actor), v, Some(&login)))
+            .collect(),
     };
     render::ok(&view)
 }
@@ -338,23 +347,23 @@ mod tests {
             passwort: String::new(),
             ablauf: "2031-02-28".into(),
         };
-        let n = parse_link_form(tr, &f).expect("valid");
+        let n = parse_link_form(tr, Zone::berlin(), &f).expect("valid");
         assert_eq!(n.mode, LinkMode::Upload);
         assert_eq!(n.password, None);
         assert_eq!(
             n.expires_at.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2031-02-28T23:59:59+00:00")
+            Some("2031-02-28T22:59:59.999999+00:00")
         );
         let bad = LinkForm {
             ablauf: "28.02.2031".into(),
             ..LinkForm::default()
         };
-        let failure = parse_link_form(tr, &bad).expect_err("refused");
+        let failure = parse_link_form(tr, Zone::berlin(), &bad).expect_err("refused");
         assert_eq!(failure.field, Some("expires_at"));
         let odd = LinkForm {
             modus: "write".into(),
             ..LinkForm::default()
         };
-        assert!(parse_link_form(tr, &odd).is_err());
+        assert!(parse_link_form(tr, Zone::berlin(), &odd).is_err());
     }
 }

@@ -196,7 +196,7 @@ async fn render(state: &AppState, r: &Ready, shown: Shown) -> Response {
             .into_iter()
             .filter(|run| matches!(run.status.as_str(), "previewed" | "failed"))
             .map(|run| {
-                let label = format!("{} ({})", run.file_name, when(tr, run.created_at));
+                let label = format!("{} ({})", run.file_name, when(r, run.created_at));
                 (run.id.to_string(), label)
             })
             .collect(),

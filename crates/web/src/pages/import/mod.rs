@@ -21,6 +21,7 @@ use crate::forms::{Choice, Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::render;
+use crate::when::Zone;
 use schulhof_front::upload::{self, MAX_FILE, Upload, UploadError};
 
 /// The table fields an admin can assign a column to: (name, input name, label key).
@@ -117,9 +118,9 @@ impl UploadForm {
     }
 }
 
-/// "30.09.2026, 14:05 UTC" in the page's language.
-pub fn when(tr: Tr, at: DateTime<Utc>) -> String {
-    at.format(tr.t("format.datetime")).to_string()
+/// "30.09.2026, 14:05" in the page's language and the school's time zone.
+pub fn when(r: &Ready, at: DateTime<Utc>) -> String {
+    Zone::of(&r.actor).datetime(r.page.tr(), at)
 }
 
 pub fn status_text(tr: Tr, status: &str) -> String {
@@ -131,16 +132,17 @@ pub fn source_text(tr: Tr, source: &str) -> &'static str {
     tr.lookup(&format!("import.source.{source}")).unwrap_or("?")
 }
 
-fn run_row(tr: Tr, run: &RunView) -> RunRow {
+fn run_row(r: &Ready, run: &RunView) -> RunRow {
+    let tr = r.page.tr();
     RunRow {
         href: format!("/verwaltung/import/{}", run.id),
         file_name: run.file_name.clone(),
         source: source_text(tr, &run.source),
         status: status_text(tr, &run.status),
-        created: when(tr, run.created_at),
+        created: when(r, run.created_at),
         applied: run
             .applied_at
-            .map_or_else(|| "–".to_owned(), |at| when(tr, at)),
+            .map_or_else(|| "–".to_owned(), |at| when(r, at)),
     }
 }
 
@@ -227,7 +229,7 @@ async fn render_form(
         .hint(tr, "import.students_hint"),
         form: upload_fields(tr, f, failure.filter(|fl| fl.field != Some("format"))),
         columns: column_fields(tr, f),
-        runs: runs.iter().map(|run| run_row(tr, run)).collect(),
+        runs: runs.iter().map(|run| run_row(r, run)).collect(),
     };
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }

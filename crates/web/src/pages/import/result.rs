@@ -109,7 +109,7 @@ pub fn result_page(r: &Ready, run: &RunView, failure: Option<&Failure>) -> Respo
         source: source_text(tr, &run.source),
         applied: run
             .applied_at
-            .map_or_else(|| "–".to_owned(), |at| when(tr, at)),
+            .map_or_else(|| "–".to_owned(), |at| when(r, at)),
         counts: run.summary.map(|s| counts(tr, &s)).unwrap_or_default(),
         has_protocol: run.has_protocol,
         letters: letters_form(tr, failure),

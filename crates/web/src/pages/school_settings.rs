@@ -1,0 +1,93 @@
+//! `/verwaltung/schule`: the school's settings for its admin; for now its time zone, in
+//! which every page shows its times and a "valid until" date ends.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use schulhof_domain::school_settings::{parse_time_zone, time_zone_names};
+use schulhof_front::AppState;
+use serde::Deserialize;
+
+use crate::auth::Ready;
+use crate::forms::{Failure, Field, FormView};
+use crate::layout::Chrome;
+use crate::render;
+use crate::when::Zone;
+
+#[derive(Template)]
+#[template(path = "school_settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    form: FormView,
+    /// The current time in the school's zone, so the admin sees what the choice means.
+    now: String,
+    zones: Vec<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    zeitzone: String,
+}
+
+fn render_page(
+    state: &AppState,
+    r: &Ready,
+    typed: Option<&str>,
+    failure: Option<&Failure>,
+) -> Response {
+    let tr = r.page.tr();
+    // The domain decides who may see the settings.
+    let settings = match state.platform.school_settings(&r.actor) {
+        Ok(s) => s,
+        Err(e) => return r.fail(e),
+    };
+    let value = typed.map_or_else(|| settings.time_zone.name().to_owned(), str::to_owned);
+    let field = Field::new(tr, "school-zone", "zeitzone", "school.zone")
+        .value(value)
+        .attr("list", "school-zones")
+        .hint(tr, "school.zone_hint")
+        .required()
+        .answers(&["time_zone"]);
+    let zone = Zone(settings.time_zone);
+    let view = SettingsPage {
+        c: Chrome::new(&r.page, tr.t("school.title")).signed_in(&r.page, &r.actor),
+        form: FormView::new("zone", vec![field], failure),
+        now: zone.datetime(tr, state.platform.now()),
+        zones: time_zone_names(),
+    };
+    match failure {
+        Some(f) => render::html(f.status, &view),
+        None => render::ok(&view),
+    }
+}
+
+/// `GET /verwaltung/schule`.
+pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
+    render_page(&state, &r, None, None)
+}
+
+/// `POST /verwaltung/schule`: sets the time zone; an unknown name is refused at its field.
+pub async fn save(
+    State(state): State<AppState>,
+    r: Ready,
+    Form(f): Form<SettingsForm>,
+) -> Response {
+    let tr = r.page.tr();
+    if parse_time_zone(&f.zeitzone).is_none() {
+        let failure = Failure::local("zone", "time_zone", tr.t("school.zone_unknown"));
+        return render_page(&state, &r, Some(&f.zeitzone), Some(&failure));
+    }
+    match state
+        .platform
+        .set_school_time_zone(&r.actor, &f.zeitzone)
+        .await
+    {
+        Ok(()) => Redirect::to("/verwaltung/schule?ok=school_saved").into_response(),
+        Err(e) => {
+            let failure = Failure::from_domain("zone", tr, &e);
+            render_page(&state, &r, Some(&f.zeitzone), Some(&failure))
+        }
+    }
+}
