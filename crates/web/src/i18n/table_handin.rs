@@ -1,3 +1,202 @@
 //! Texts of the handin pages: (key, German, English).
 
-pub const HANDIN_TEXTS: &[(&str, &str, &str)] = &[];
+pub const HANDIN_TEXTS: &[(&str, &str, &str)] = &[
+    (
+        "handin.own_link",
+        "Meine Abgaben, Status und Frist",
+        "My hand-ins, their state and the deadline",
+    ),
+    (
+        "handin.for_groups",
+        "Abgabeordner für",
+        "Hand-in folder for",
+    ),
+    ("handin.deadline", "Abgabefrist", "Deadline"),
+    ("handin.no_deadline", "Keine Abgabefrist.", "No deadline."),
+    ("handin.deadline_passed", "abgelaufen", "passed"),
+    (
+        "handin.summary",
+        "{n} von {of} haben abgegeben.",
+        "{n} of {of} have handed in.",
+    ),
+    ("handin.all_title", "Abgaben", "Hand-ins"),
+    ("handin.own_title", "Meine Abgaben", "My hand-ins"),
+    (
+        "handin.none_yet",
+        "Noch hat niemand etwas abgegeben.",
+        "Nobody has handed anything in yet.",
+    ),
+    (
+        "handin.none_own",
+        "Sie haben hier noch nichts abgegeben.",
+        "You have not handed anything in here yet.",
+    ),
+    ("handin.col.file", "Datei", "File"),
+    ("handin.col.by", "Abgegeben von", "Handed in by"),
+    ("handin.col.at", "Abgegeben am", "Handed in at"),
+    ("handin.col.state", "Status", "Status"),
+    ("handin.col.size", "Größe", "Size"),
+    ("handin.on_time", "pünktlich", "on time"),
+    ("handin.late", "verspätet", "late"),
+    (
+        "handin.by_unknown",
+        "(unbekannt: per Link oder gelöschte Anmeldung)",
+        "(unknown: by link or a deleted login)",
+    ),
+    (
+        "handin.missing_title",
+        "Noch nicht abgegeben",
+        "Not handed in yet",
+    ),
+    (
+        "handin.missing_none",
+        "Alle Schülerinnen und Schüler der Gruppe haben abgegeben.",
+        "Every student of the group has handed in.",
+    ),
+    (
+        "handin.state.missing",
+        "Sie haben noch nichts abgegeben.",
+        "You have not handed anything in yet.",
+    ),
+    (
+        "handin.state.missing_late",
+        "Die Frist ist abgelaufen und Sie haben noch nichts abgegeben. Eine Abgabe ist weiter möglich, wird aber als verspätet markiert.",
+        "The deadline has passed and you have not handed anything in. You can still hand in, but it will be marked late.",
+    ),
+    (
+        "handin.state.on_time",
+        "Abgegeben – pünktlich.",
+        "Handed in – on time.",
+    ),
+    (
+        "handin.state.late",
+        "Abgegeben – mindestens eine Abgabe kam nach der Frist und ist als verspätet markiert.",
+        "Handed in – at least one hand-in came after the deadline and is marked late.",
+    ),
+    (
+        "handin.help.title",
+        "Wie funktioniert ein Abgabeordner?",
+        "How does a hand-in folder work?",
+    ),
+    (
+        "handin.help.own",
+        "Schülerinnen und Schüler sehen hier nur ihre eigenen Abgaben, nie die der anderen und auch nicht deren Namen.",
+        "Students see only their own hand-ins here, never those of others, nor their names.",
+    ),
+    (
+        "handin.help.teacher",
+        "Wer den Ordner koordiniert (die Lehrkraft), sieht alle Abgaben mit Namen und Zeitpunkt und wer noch nicht abgegeben hat.",
+        "Whoever coordinates the folder (the teacher) sees every hand-in with names and times, and who has not handed in yet.",
+    ),
+    (
+        "handin.help.late",
+        "Nach der Frist sind Abgaben weiter möglich; sie werden als verspätet markiert. Eine Datei, die nach der Frist ersetzt wird, gilt ebenfalls als verspätet.",
+        "After the deadline hand-ins are still accepted; they are marked late. A file replaced after the deadline counts as late too.",
+    ),
+    (
+        "handin.help.names",
+        "Mehrere dürfen Dateien mit demselben Namen abgeben. Wer eine eigene Datei mit gleichem Namen erneut abgibt, ersetzt sie; die frühere Fassung bleibt als Version erhalten.",
+        "Several students may hand in files of the same name. Handing in a file of the same name again replaces one's own; the earlier one is kept as a version.",
+    ),
+    ("handin.upload.title", "Abgeben", "Hand in"),
+    ("handin.upload.files", "Dateien", "Files"),
+    ("handin.upload.button", "Abgeben", "Hand in"),
+    (
+        "handin.deadline.title",
+        "Abgabefrist ändern",
+        "Change the deadline",
+    ),
+    ("handin.deadline.date", "Datum der Frist", "Deadline date"),
+    ("handin.deadline.time", "Uhrzeit", "Time"),
+    (
+        "handin.deadline.time_hint",
+        "Leer lassen: bis zum Ende des Tages (Zeit der Schule).",
+        "Leave empty: until the end of the day (the school's time).",
+    ),
+    (
+        "handin.deadline.invalid",
+        "Bitte ein gültiges Datum (und eine gültige Uhrzeit) angeben.",
+        "Please give a valid date (and a valid time).",
+    ),
+    (
+        "handin.deadline.save",
+        "Frist speichern",
+        "Save the deadline",
+    ),
+    (
+        "handin.deadline.remove",
+        "Frist entfernen",
+        "Remove the deadline",
+    ),
+    ("handin.to_folder", "Zum Ordner", "To the folder"),
+    (
+        "handin.new.title",
+        "Abgabeordner anlegen",
+        "Create a hand-in folder",
+    ),
+    (
+        "handin.new.intro",
+        "Ein Schritt: der Ordner wird angelegt, zum Abgabeordner gemacht, und die Mitglieder der Gruppe dürfen hineinlegen. Jede Schülerin und jeder Schüler sieht nur die eigenen Abgaben; Sie sehen alle mit Namen und Zeit und wer noch fehlt.",
+        "One step: the folder is created, made a hand-in folder, and the group's members may put files in. Each student sees only their own hand-ins; you see all of them with names and times, and who is missing.",
+    ),
+    (
+        "handin.new.form",
+        "Neuer Abgabeordner",
+        "New hand-in folder",
+    ),
+    ("handin.new.place", "Wird angelegt in", "Will be created in"),
+    ("handin.new.name", "Name des Ordners", "Folder name"),
+    ("handin.new.default_name", "Abgabe", "Hand-in"),
+    ("handin.new.group", "Gruppe", "Group"),
+    (
+        "handin.new.group_hint",
+        "Ihre Mitglieder dürfen abgeben.",
+        "Its members may hand in.",
+    ),
+    (
+        "handin.new.deadline_hint",
+        "Freiwillig. Nach der Frist sind Abgaben weiter möglich und werden als verspätet markiert.",
+        "Optional. After the deadline hand-ins are still accepted and marked late.",
+    ),
+    (
+        "handin.new.no_group",
+        "Bitte eine Gruppe wählen.",
+        "Please choose a group.",
+    ),
+    (
+        "handin.new.button",
+        "Abgabeordner anlegen",
+        "Create hand-in folder",
+    ),
+    (
+        "handin.new.here",
+        "Abgabeordner hier anlegen",
+        "Create a hand-in folder here",
+    ),
+    (
+        "handin.new.for_group",
+        "Abgabeordner für {group} anlegen",
+        "Create a hand-in folder for {group}",
+    ),
+    (
+        "ok.handin_created",
+        "Der Abgabeordner ist angelegt. Die Gruppe findet ihn unter „Mit mir geteilt“.",
+        "The hand-in folder has been created. The group finds it under “Shared with me”.",
+    ),
+    ("ok.handin_done", "Abgegeben.", "Handed in."),
+    (
+        "ok.handin_deadline",
+        "Die Abgabefrist ist gespeichert.",
+        "The deadline has been saved.",
+    ),
+    (
+        "action.file_handin_create",
+        "Abgabeordner angelegt",
+        "Hand-in folder created",
+    ),
+    (
+        "action.file_handin_deadline",
+        "Abgabefrist geändert",
+        "Hand-in deadline changed",
+    ),
+];

@@ -2,15 +2,17 @@
 //! the passwords of students in their own groups here.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use schulhof_domain::DomainError;
 use schulhof_front::{AppState, error_info};
+use serde::Deserialize;
 
 use crate::auth::Ready;
 use crate::layout::Chrome;
-use crate::pages::views::PasswordShown;
+use crate::pages::views::{ConfirmPage, PasswordShown};
 use crate::render;
 use crate::url;
 
@@ -27,6 +29,8 @@ struct GroupBlock {
     name: String,
     kind: &'static str,
     members: Vec<Member>,
+    /// The one-step hand-in folder for this group, where the policy allows it.
+    handin_href: Option<String>,
 }
 
 struct Member {
@@ -43,6 +47,8 @@ async fn render_mine(state: &AppState, r: &Ready, error: Option<(StatusCode, Str
         Err(e) => return r.fail(e),
     };
     let mut groups = Vec::new();
+    use crate::pages::files;
+    let handin = files::handin::may_create(state, &r.actor).await;
     // Admins and the principal see every group elsewhere; here only one's own count.
     for g in all.into_iter().filter(|g| r.actor.token.is_member(g.id)) {
         let detail = match state.platform.group_detail(&r.actor, g.id).await {
@@ -58,10 +64,11 @@ async fn render_mine(state: &AppState, r: &Ready, error: Option<(StatusCode, Str
                 kind: tr.kind_label(&m.account_type, None),
                 reset_href: m
                     .may_reset_password
-                    .then(|| format!("/gruppen/{}/passwort/{}", g.id, url::encode(&m.login))),
+                    .then(|| reset_href(&g.id.to_string(), &m.login)),
             })
             .collect();
         groups.push(GroupBlock {
+            handin_href: handin.then(|| files::handin::new_href(&g.id.to_string())),
             id: g.id.to_string(),
             name: g.name,
             kind: tr.group_kind(&g.kind),
@@ -84,14 +91,52 @@ pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
     render_mine(&state, &r, None).await
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct Confirmed {
+    #[serde(default)]
+    bestaetigt: String,
+}
+
+/// `GET /gruppen/{id}/passwort/{login}`: "really reset?" — a new password locks the student
+/// out until they get it, so the button alone never resets.
+pub async fn reset_confirm(r: Ready, Path((group, login)): Path<(String, String)>) -> Response {
+    confirm_page(&r, &group, &login)
+}
+
+fn confirm_page(r: &Ready, group: &str, login: &str) -> Response {
+    let tr = r.page.tr();
+    let view = ConfirmPage {
+        c: Chrome::new(&r.page, tr.t("admin.reset.title")).signed_in(&r.page, &r.actor),
+        heading: tr.t("admin.reset.title").to_owned(),
+        text: tr.t("admin.reset.text").replace("{login}", login),
+        action: reset_href(group, login),
+        button: tr.t("mine.reset"),
+        cancel_href: "/gruppen".into(),
+    };
+    render::ok(&view)
+}
+
+fn reset_href(group: &str, login: &str) -> String {
+    format!(
+        "/gruppen/{}/passwort/{}",
+        url::encode(group),
+        url::encode(login)
+    )
+}
+
 /// The group in the path is only where the button was; the domain decides from the
-/// groups the teacher and the student actually share.
+/// groups the teacher and the student actually share. Without the confirmation, the
+/// confirmation page answers.
 pub async fn reset_password(
     State(state): State<AppState>,
     r: Ready,
-    Path((_group, login)): Path<(String, String)>,
+    Path((group, login)): Path<(String, String)>,
+    Form(f): Form<Confirmed>,
 ) -> Response {
     let tr = r.page.tr();
+    if f.bestaetigt != "ja" {
+        return confirm_page(&r, &group, &login);
+    }
     match state.platform.reset_password(&r.actor, &login, None).await {
         Ok(password) => {
             let view = PasswordShown {
