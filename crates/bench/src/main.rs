@@ -22,8 +22,8 @@ use clap::{Parser, Subcommand};
 
 use report::Outcome;
 use scenario::{
-    files::FilesArgs, idle::IdleArgs, import::ImportArgs, login::LoginArgs, me::MeArgs,
-    storm::StormArgs,
+    files::FilesArgs, folder::FolderArgs, idle::IdleArgs, import::ImportArgs, login::LoginArgs,
+    me::MeArgs, storm::StormArgs,
 };
 use server::{Server, Tuning};
 
@@ -61,6 +61,8 @@ enum Scenario {
     Import(ImportArgs),
     /// Large files over the API and WebDAV, many WebDAV clients, PROPFIND on 10,000 files.
     Files(FilesArgs),
+    /// The file manager: a folder of 2,000 files as a page, a large folder as ZIP.
+    Folder(FolderArgs),
     /// Every scenario, tiny: checks that they still work, measures nothing useful.
     Smoke,
 }
@@ -103,7 +105,10 @@ fn main() -> anyhow::Result<()> {
 /// the load on a single-threaded one.
 fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::Result<Outcome> {
     let spawns_binary = matches!(scenario, Scenario::Idle(a) if !a.in_process)
-        || matches!(scenario, Scenario::Import(_) | Scenario::Files(_));
+        || matches!(
+            scenario,
+            Scenario::Import(_) | Scenario::Files(_) | Scenario::Folder(_)
+        );
     let server = if spawns_binary {
         None
     } else {
@@ -122,6 +127,7 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
             Scenario::Idle(a) => scenario::idle::run(server.as_ref(), database, a).await,
             Scenario::Import(a) => scenario::import::run(database, a).await,
             Scenario::Files(a) => scenario::files::run(database, a).await,
+            Scenario::Folder(a) => scenario::folder::run(database, a).await,
             Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
         }
     });

@@ -73,7 +73,7 @@ async fn measure(
     Ok(out)
 }
 
-async fn own_root(c: &mut crate::client::Client) -> anyhow::Result<String> {
+pub(super) async fn own_root(c: &mut crate::client::Client) -> anyhow::Result<String> {
     let r = c.get("/api/v1/files").await?;
     ensure!(
         r.status.as_u16() == 200,
@@ -90,7 +90,7 @@ async fn own_root(c: &mut crate::client::Client) -> anyhow::Result<String> {
 }
 
 /// Writes `mib` MiB of varied bytes (not all equal, so nothing can shortcut them).
-fn write_big(path: &Path, mib: u64) -> anyhow::Result<()> {
+pub(super) fn write_big(path: &Path, mib: u64) -> anyhow::Result<()> {
     use std::io::Write;
     let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
     let mut chunk = vec![0u8; 1 << 20];
@@ -111,7 +111,7 @@ fn write_big(path: &Path, mib: u64) -> anyhow::Result<()> {
 
 /// Runs a command to completion while sampling the server's RSS; returns seconds and the
 /// highest RSS seen (MiB).
-async fn timed(mut cmd: Command, pid: &str) -> anyhow::Result<(f64, f64)> {
+pub(super) async fn timed(mut cmd: Command, pid: &str) -> anyhow::Result<(f64, f64)> {
     let _ = Command::new("sync").status();
     let started = Instant::now();
     let task = tokio::task::spawn_blocking(move || cmd.output());
@@ -136,7 +136,7 @@ async fn timed(mut cmd: Command, pid: &str) -> anyhow::Result<(f64, f64)> {
 
 /// curl quietly, failing on HTTP errors; `args` include `-o FILE` for downloads (uploads
 /// discard the answer).
-fn curl(args: &[&str]) -> Command {
+pub(super) fn curl(args: &[&str]) -> Command {
     let mut c = Command::new("curl");
     c.args(["-s", "-S", "-f"]);
     if !args.contains(&"-o") {
@@ -270,7 +270,7 @@ async fn big_file(
     Ok(())
 }
 
-async fn find_file(
+pub(super) async fn find_file(
     addr: SocketAddr,
     cookie: &str,
     folder: &str,

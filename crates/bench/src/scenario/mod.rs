@@ -1,6 +1,7 @@
 //! The scenarios, and the closed-loop runner that the steady-state ones share.
 
 pub mod files;
+pub mod folder;
 pub mod idle;
 pub mod import;
 pub mod login;

@@ -6,17 +6,21 @@
 mod cross;
 pub mod dav_locks;
 pub mod gc;
+pub mod handin;
 mod links;
+mod listing;
 mod locate;
 mod move_copy;
 mod names;
 mod offers;
+pub mod preview;
 pub mod quota;
 mod resumable;
 mod share;
 mod trash;
 mod versions;
 mod write;
+mod zip;
 
 use chrono::{DateTime, Utc};
 use schulhof_authz::files::{Area, FileRole, Level};
@@ -26,6 +30,10 @@ use serde::Serialize;
 
 pub use cross::{CROSS_OFFERS_PER_HOUR, Shared, cross_address};
 pub use links::{CreatedLink, LinkMode, LinkRefusal, LinkView, NewLink, OpenLink};
+pub use listing::{
+    Caps, InheritedGrant, ListOrder, Listed, SortKey, filter_by_entry, filter_entries,
+    sort_by_entry, sort_entries,
+};
 pub use locate::Located;
 pub use names::{check_name, fold_name};
 pub use offers::OfferView;
@@ -39,6 +47,7 @@ pub(crate) use trash::log_file_action;
 pub use versions::VersionView;
 pub(crate) use write::blob_error;
 pub use write::{PendingUpload, Placement};
+pub use zip::ZipPlan;
 
 /// A folder or file as a front-end shows it.
 #[derive(Clone, Debug, Serialize)]

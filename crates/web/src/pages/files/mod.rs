@@ -3,6 +3,7 @@
 
 pub mod bulk;
 pub mod handin;
+pub mod list;
 pub mod move_copy;
 pub mod node;
 pub mod offers;

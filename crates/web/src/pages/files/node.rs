@@ -15,8 +15,9 @@ use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
+use crate::pages::files::list::{ListView, list_view};
 use crate::pages::files::{
-    EntryRow, area_title, display_name, entry_row, locate, node_href, role_label, size_text, when,
+    area_title, display_name, locate, node_href, role_label, size_text, when,
 };
 use crate::pages::links::{LinksView, links_view};
 use crate::pages::media::{MetaView, meta_view};
@@ -27,17 +28,26 @@ use crate::render;
 struct FolderPage {
     c: Chrome,
     js_href: String,
+    fm_js_href: String,
     crumbs: Vec<Crumb>,
     name: String,
     base: String,
     /// The folder's id for resumable uploads.
     folder_id: String,
     role: &'static str,
+    /// The caller may change nothing here: the page says so.
+    read_only: bool,
     drop_note: bool,
-    rows: Vec<EntryRow>,
+    /// A drop folder the caller coordinates: the hand-ins page.
+    handin_href: Option<String>,
+    list: ListView,
+    inherited: Vec<InheritedRow>,
     upload: Option<FormView>,
     mkdir: Option<FormView>,
     rename_href: Option<String>,
+    /// Move or copy elsewhere (copying needs only reading it), and its label.
+    move_href: Option<String>,
+    move_label: &'static str,
     delete_href: Option<String>,
     trash_href: String,
     share: Option<ShareView>,
@@ -57,11 +67,15 @@ struct FilePage {
     may_restore: bool,
     versions_error: Option<String>,
     rename: Option<FormView>,
+    move_href: Option<String>,
+    move_label: &'static str,
     delete_href: Option<String>,
     share: Option<ShareView>,
+    inherited: Vec<InheritedRow>,
     links: Option<LinksView>,
     meta: MetaView,
     alert: Option<String>,
+    read_only: bool,
 }
 
 pub struct Crumb {
@@ -326,15 +340,16 @@ async fn folder_page(
     typed: &Typed,
 ) -> Response {
     let tr = r.page.tr();
-    let list = match state.platform.file_list(&r.actor, located).await {
+    let listed = match state.platform.file_listing(&r.actor, located).await {
         Ok(l) => l,
         Err(e) => return r.fail(e),
     };
     let base = node_href(entry.id);
-    let role = entry.role_value;
-    let upload = (role >= FileRole::Contributor).then(|| upload_form(tr, failure));
-    let mkdir = (role >= FileRole::Coordinator).then(|| mkdir_form(tr, typed, failure));
+    let caps = state.platform.file_caps(&r.actor, located);
+    let upload = caps.write.then(|| upload_form(tr, failure));
+    let mkdir = caps.relocate.then(|| mkdir_form(tr, typed, failure));
     let share = share_view(state, r, located, entry, failure, typed).await;
+    let inherited = inherited_rows(state, r, located, share.is_some()).await;
     let links = links_view(state, r, located, entry, failure, typed).await;
     let shown = [
         ("upload", upload.is_some()),
@@ -344,17 +359,24 @@ async fn folder_page(
         ("link", links.is_some()),
     ];
     let name = display_name(tr, entry);
+    let relocatable = !entry.is_root() && caps.relocate;
     let view = FolderPage {
         c: Chrome::new(&r.page, name.clone()).signed_in(&r.page, &r.actor),
         js_href: crate::assets::href("files.js"),
+        fm_js_href: crate::assets::href("filemanager.js"),
         crumbs: crumbs(state, r, located),
         role: role_label(tr, entry.role),
-        drop_note: entry.drop_box && role < FileRole::Coordinator,
-        rows: list.iter().map(|e| entry_row(tr, e, &base)).collect(),
-        rename_href: (!entry.is_root() && role >= FileRole::Coordinator)
+        read_only: !caps.write,
+        drop_note: entry.drop_box && !caps.relocate,
+        handin_href: (entry.drop_box && caps.relocate && !entry.guest)
+            .then(|| format!("{base}/abgaben")),
+        list: list_view(tr, listed, entry, &r.page.here),
+        inherited,
+        rename_href: relocatable
             .then(|| format!("{base}/umbenennen?zurueck={}", crate::url::encode(&base))),
-        delete_href: (!entry.is_root() && role >= FileRole::Coordinator)
-            .then(|| format!("{base}/loeschen")),
+        move_href: (!entry.is_root() && !entry.guest).then(|| format!("{base}/verschieben")),
+        move_label: move_label(tr, relocatable),
+        delete_href: relocatable.then(|| format!("{base}/loeschen")),
         trash_href: format!("/dateien/papierkorb?bereich={}", entry.area),
         alert: unplaced(failure, &shown),
         upload,
@@ -366,6 +388,56 @@ async fn folder_page(
         folder_id: entry.id.to_string(),
     };
     render::html(status_of(failure), &view)
+}
+
+/// "Verschieben/Kopieren" where the caller may move, else only "Kopieren".
+fn move_label(tr: Tr, relocate: bool) -> &'static str {
+    tr.t(if relocate {
+        "files.move"
+    } else {
+        "manager.bulk.copy"
+    })
+}
+
+/// A share that reaches a node from a folder above it.
+pub struct InheritedRow {
+    pub label: String,
+    pub kind: &'static str,
+    pub role: &'static str,
+    pub from_name: String,
+    pub from_href: String,
+}
+
+/// The shares inherited from the folders above, for those who see the node's own shares.
+pub async fn inherited_rows(
+    state: &AppState,
+    r: &Ready,
+    located: &Located,
+    shown: bool,
+) -> Vec<InheritedRow> {
+    if !shown {
+        return Vec::new();
+    }
+    let tr = r.page.tr();
+    let list = state
+        .platform
+        .file_inherited_grants(&r.actor, located)
+        .await
+        .unwrap_or_default();
+    let root = located.rows.first().map(|row| row.id);
+    list.into_iter()
+        .map(|g| InheritedRow {
+            label: subject_label(tr, g.grant.kind, &g.grant.label),
+            kind: tr.t(&format!("files.grant.{}", g.grant.kind)),
+            role: role_label(tr, g.grant.role),
+            from_name: if Some(g.from) == root {
+                area_title(tr, located.area.as_str()).to_owned()
+            } else {
+                g.from_name
+            },
+            from_href: node_href(g.from),
+        })
+        .collect()
 }
 
 async fn file_page(
@@ -382,8 +454,8 @@ async fn file_page(
         Err(e) => return r.fail(e),
     };
     let base = node_href(entry.id);
-    let role = entry.role_value;
-    let rename = (role >= FileRole::Contributor).then(|| {
+    let caps = state.platform.file_caps(&r.actor, located);
+    let rename = caps.rename.then(|| {
         let value = if typed.name.is_empty() {
             &entry.name
         } else {
@@ -392,6 +464,7 @@ async fn file_page(
         rename_fields(tr, value, failure)
     });
     let share = share_view(state, r, located, entry, failure, typed).await;
+    let inherited = inherited_rows(state, r, located, share.is_some()).await;
     let links = links_view(state, r, located, entry, failure, typed).await;
     let meta = meta_view(state, r, located, entry, failure, typed).await;
     let shown = [
@@ -417,14 +490,18 @@ async fn file_page(
                 size: size_text(tr.0, v.size),
             })
             .collect(),
-        may_restore: role >= FileRole::Contributor,
+        may_restore: caps.write,
         versions_error: failure
             .filter(|f| f.form == "versions")
             .map(|f| f.message.clone()),
         rename,
-        delete_href: (role >= FileRole::Coordinator).then(|| format!("{base}/loeschen")),
+        move_href: (!entry.guest).then(|| format!("{base}/verschieben")),
+        move_label: move_label(tr, caps.relocate),
+        delete_href: caps.relocate.then(|| format!("{base}/loeschen")),
         alert: unplaced(failure, &shown),
+        read_only: !caps.write,
         share,
+        inherited,
         links,
         meta,
         base,
