@@ -7,7 +7,9 @@ pub mod app_passwords;
 pub mod audit;
 mod basic_auth;
 pub mod clock;
+pub mod dashboard;
 pub mod deletion;
+mod demo_files;
 mod error;
 pub mod files;
 pub mod four_eyes;
@@ -23,6 +25,7 @@ pub mod safe;
 pub mod safe_docs;
 mod safe_passwords;
 pub mod school;
+pub mod school_settings;
 pub mod school_year;
 mod throttle;
 
@@ -63,6 +66,9 @@ pub struct Config {
     /// Where resumable uploads are staged until complete; `None` makes a fresh temporary
     /// directory (tests).
     pub upload_dir: Option<std::path::PathBuf>,
+    /// LibreOffice's `soffice`, which makes PDF previews of office documents; `None`: no
+    /// such previews.
+    pub soffice: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -80,6 +86,7 @@ impl Default for Config {
             search_dir: None,
             object_store: None,
             upload_dir: None,
+            soffice: None,
         }
     }
 }

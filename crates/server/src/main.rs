@@ -238,6 +238,7 @@ async fn open(storage: &Storage) -> anyhow::Result<Platform> {
         safe_master_key: Some(storage.safe_master_key()?),
         search_dir: Some(storage.data.join("search")),
         upload_dir: Some(storage.data.join("uploads")),
+        soffice: schulhof_domain::files::preview::find_soffice(storage.soffice.as_deref()),
         object_store: storage.object_store()?,
         ..Config::default()
     };
@@ -252,6 +253,11 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
             .await
             .map_err(user_error)?
         {
+            state
+                .platform
+                .system_seed_demo_files()
+                .await
+                .map_err(user_error)?;
             tracing::info!("seeded the demo school 100000 (password schulhof-demo)");
         }
     } else if state
@@ -266,6 +272,8 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     }
     tokio::spawn(retention_loop(state.platform.clone()));
     tokio::spawn(media_loop(state.platform.clone()));
+    // Converts office documents to PDF for their previews; ends at once without LibreOffice.
+    tokio::spawn(state.platform.clone().system_preview_worker());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -65,6 +65,10 @@ pub struct Storage {
     /// Key prefix inside the bucket (e.g. `schulhof/`).
     #[arg(long, env = "SCHULHOF_S3_PREFIX", global = true, default_value = "")]
     pub s3_prefix: String,
+    /// LibreOffice's `soffice` for PDF previews of office documents (default: `soffice` on
+    /// the PATH, if installed; `none` turns them off).
+    #[arg(long, env = "SCHULHOF_SOFFICE", global = true)]
+    pub soffice: Option<String>,
 }
 
 impl Storage {

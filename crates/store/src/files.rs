@@ -29,7 +29,10 @@ macro_rules! node_cols {
     };
 }
 
+pub mod handins;
 mod offers;
+pub mod previews;
+pub mod recent;
 mod shares;
 pub use offers::*;
 pub use shares::*;
@@ -737,7 +740,8 @@ pub async fn delete_owned_by(
 pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bool, StoreError> {
     let r: Option<(i64,)> = on!(c, c => sqlx::query_as(
         "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM file_nodes WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM file_versions WHERE blob_sha = $1)")
+            OR EXISTS (SELECT 1 FROM file_versions WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM file_previews WHERE pdf_sha = $1)")
         .bind(sha).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }
