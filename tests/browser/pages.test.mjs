@@ -83,7 +83,10 @@ test('teacher: login, consent, home, Mein Konto, language switch, logout', async
   await page.waitForURL('**/gruppen');
   assert.equal(await h1(page), 'Meine Gruppen');
   await checkA11y(page, 'Meine Gruppen');
-  await page.getByRole('button', { name: 'Passwort zurücksetzen: Sophie Schüler' }).click();
+  await page.getByRole('link', { name: 'Passwort zurücksetzen: Sophie Schüler' }).click();
+  assert.equal(await h1(page), 'Passwort zurücksetzen?');
+  await checkA11y(page, 'confirm the password reset');
+  await page.getByRole('button', { name: 'Passwort zurücksetzen' }).click();
   assert.equal(await h1(page), 'Passwort zurückgesetzt');
   await checkA11y(page, 'password shown once');
   await page.goto(`${base}/konto`);

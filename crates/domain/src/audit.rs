@@ -3,7 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use schulhof_authz::{HoldLogEntries, ReadAdminLog, check};
+/// Spreadsheet cells that never run as formulas, for every CSV export (the log, the
+/// import protocol).
+pub use schulhof_import::protocol::inert_cell;
 use schulhof_store::audit::{self, AuditEntry, Hold};
+pub use schulhof_store::audit::{LogFilter, NamedActor, NamedEntry};
 use schulhof_store::{AsConn, users};
 use schulhof_types::{InstanceId, UserId};
 
@@ -122,6 +126,30 @@ impl Platform {
         Ok(out)
     }
 
+    /// The log lines matching `filter`, newest first, with the names of who acted, the
+    /// holder of a function account and the login concerned resolved in the same query.
+    pub async fn admin_log_named(
+        &self,
+        actor: &Actor,
+        filter: &LogFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<NamedEntry>, DomainError> {
+        let grant = check(&actor.token, ReadAdminLog)?;
+        let mut c = self.db.read().await?;
+        let limit = limit.clamp(1, 10_000);
+        let lines =
+            audit::list_admin_named(&mut c, grant.instance(), filter, limit, offset.max(0)).await?;
+        Ok(lines)
+    }
+
+    /// The action codes present in the school's log (the choices of the kind filter).
+    pub async fn admin_log_actions(&self, actor: &Actor) -> Result<Vec<String>, DomainError> {
+        let grant = check(&actor.token, ReadAdminLog)?;
+        let mut c = self.db.read().await?;
+        Ok(audit::admin_actions(&mut c, grant.instance()).await?)
+    }
+
     /// Keeps the log entries of a period (optionally of one login) beyond the 7-day
     /// retention, for a documented abuse case. The reason is mandatory.
     pub async fn place_hold(
@@ -199,6 +227,13 @@ impl Platform {
         }
         Ok(out)
     }
+}
+
+/// The file name a file action logged beside the node id, if any.
+pub fn detail_name(e: &NamedEntry) -> Option<String> {
+    let detail: serde_json::Value = serde_json::from_str(e.detail.as_deref()?).ok()?;
+    let name = detail.get("name")?.as_str()?;
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 async fn login_of(

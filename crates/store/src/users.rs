@@ -293,3 +293,165 @@ pub fn escape_like(s: &str) -> String {
     }
     out
 }
+
+/// The orders of the user list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortBy {
+    #[default]
+    Name,
+    Class,
+    Kind,
+    Login,
+}
+
+impl SortBy {
+    /// The ORDER BY of each order (fixed texts, never built from input). Logins without a
+    /// class sort last either way.
+    fn order(self, desc: bool) -> &'static str {
+        match (self, desc) {
+            (SortBy::Name, false) => "u.last_name, u.first_name, u.login",
+            (SortBy::Name, true) => "u.last_name DESC, u.first_name DESC, u.login DESC",
+            (SortBy::Class, false) => "(class_name IS NULL), class_name, u.last_name, u.first_name",
+            (SortBy::Class, true) => {
+                "(class_name IS NULL), class_name DESC, u.last_name, u.first_name"
+            }
+            (SortBy::Kind, false) => "u.kind, u.function_role, u.last_name, u.first_name",
+            (SortBy::Kind, true) => "u.kind DESC, u.function_role DESC, u.last_name, u.first_name",
+            (SortBy::Login, false) => "u.login",
+            (SortBy::Login, true) => "u.login DESC",
+        }
+    }
+}
+
+type ClassRaw = (
+    Uuid,
+    Uuid,
+    String,
+    String,
+    Option<String>,
+    Option<Uuid>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    bool,
+    i64,
+    Option<String>,
+);
+
+/// Like [`list`], sorted as asked, with each login's class (the first of its groups of
+/// kind `klasse` by name) from the same statement.
+#[allow(clippy::too_many_arguments)]
+pub async fn list_with_class(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    scope: ListScope,
+    query: &str,
+    kind: Option<&str>,
+    sort: (SortBy, bool),
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(UserRow, Option<String>)>, StoreError> {
+    let pattern = format!("%{}%", escape_like(&query.trim().to_lowercase()));
+    let kind = kind.unwrap_or("");
+    let (viewer, students) = match scope {
+        ListScope::All => (None, true),
+        ListScope::GroupMembersOf { viewer, students } => (Some(viewer.0), students),
+    };
+    // Wrapped, so the ORDER BY may use the class in expressions (PostgreSQL allows only a
+    // bare output alias there).
+    let sql = format!(
+        "SELECT * FROM (SELECT {}, (SELECT MIN(g.name) FROM memberships m JOIN user_groups g
+                 ON g.instance_id = m.instance_id AND g.id = m.group_id
+               WHERE m.instance_id = u.instance_id AND m.user_id = u.id AND g.kind = 'klasse') AS class_name
+         FROM users u
+         WHERE u.instance_id = $1 AND u.search_text LIKE $2 ESCAPE '\\' AND ($3 = '' OR u.kind = $3)
+           AND ($6 IS NULL OR EXISTS (SELECT 1 FROM memberships mine JOIN memberships theirs
+                 ON theirs.instance_id = mine.instance_id AND theirs.group_id = mine.group_id
+               WHERE mine.instance_id = $1 AND mine.user_id = $6 AND theirs.user_id = u.id))
+           AND ($7 OR u.kind <> 'schueler')) u
+         ORDER BY {} LIMIT $4 OFFSET $5",
+        user_cols!(),
+        sort.0.order(sort.1)
+    );
+    let r: Vec<ClassRaw> = on!(c, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(instance.0).bind(&pattern).bind(kind).bind(limit).bind(offset).bind(viewer).bind(students)
+        .fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|r| {
+            let class = r.14;
+            let raw: Raw = (
+                r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13,
+            );
+            (row(raw), class)
+        })
+        .collect())
+}
+
+/// The Safe password state of a login, for the Schulleitung's list: whether one is set and
+/// who set it (the owner, or who generated it).
+#[derive(Clone, Debug)]
+pub struct SafeState {
+    pub user: UserRow,
+    /// `None`: no Safe password; `Some(by)`: set by `by` (the owner, or who generated it).
+    pub set_by: Option<Option<UserId>>,
+}
+
+type SafeRaw = (
+    Uuid,
+    Uuid,
+    String,
+    String,
+    Option<String>,
+    Option<Uuid>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+    bool,
+    i64,
+    Option<Uuid>,
+    Option<Uuid>,
+);
+
+/// Active logins other than students, with their Safe password state, sorted by name (the
+/// policy then decides whose Safe password the caller may set).
+pub async fn safe_states(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+) -> Result<Vec<SafeState>, StoreError> {
+    let r: Vec<SafeRaw> = on!(c, c => sqlx::query_as(concat!(
+        "SELECT ", user_cols!(), ", sp.user_id, sp.set_by FROM users u
+         LEFT JOIN safe_passwords sp ON sp.instance_id = u.instance_id AND sp.user_id = u.id
+         WHERE u.instance_id = $1 AND u.active AND u.kind <> 'schueler'
+         ORDER BY u.last_name, u.first_name, u.login"))
+        .bind(instance.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|r| {
+            let set_by = r.14.map(|_| r.15.map(UserId));
+            let raw: Raw = (
+                r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13,
+            );
+            SafeState {
+                user: row(raw),
+                set_by,
+            }
+        })
+        .collect())
+}
+
+/// Who set a login's Safe password: `None` without one, `Some(None)` when unknown.
+pub async fn safe_password_setter(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<Option<Option<UserId>>, StoreError> {
+    let r: Option<(Option<Uuid>,)> = on!(c, c => sqlx::query_as(
+        "SELECT set_by FROM safe_passwords WHERE instance_id = $1 AND user_id = $2")
+        .bind(instance.0).bind(user.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|(by,)| by.map(UserId)))
+}

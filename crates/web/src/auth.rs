@@ -2,14 +2,17 @@
 //! else where they belong (to the login page, or to the consent or password gate).
 
 use axum::extract::FromRequestParts;
+use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use schulhof_domain::DomainError;
 use schulhof_domain::identity::{Actor, Gate, Session};
 use schulhof_front::{AppState, ClientAddr, session_from_parts};
 
 use crate::layout::Page;
 use crate::pages::errors;
+use crate::url;
 
 /// The path of the page that clears a gate.
 pub fn gate_path(gate: Gate) -> &'static str {
@@ -39,11 +42,13 @@ impl FromRequestParts<AppState> for Ready {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let page = Page::from_parts(parts, state);
-        let session = session_from_parts(parts, state)
-            .await
-            .map_err(|e| errors::domain_error(&page, None, &e))?;
+        let session = match session_from_parts(parts, state).await {
+            Ok(s) => s,
+            Err(DomainError::SessionEnded) => return Err(to_login(parts)),
+            Err(e) => return Err(errors::domain_error(&page, None, &e)),
+        };
         if let Some(gate) = session.gate {
-            return Err(Redirect::to(gate_path(gate)).into_response());
+            return Err(to_gate(parts, gate, state.secure_cookies));
         }
         let addr = client_addr(parts, state).await;
         Ok(Ready {
@@ -52,6 +57,74 @@ impl FromRequestParts<AppState> for Ready {
             addr,
         })
     }
+}
+
+/// The page a GET request asked for, as a local path with its query; `None` for other
+/// methods (a form sent after the session ended cannot be replayed anyway).
+fn wanted(parts: &Parts) -> Option<String> {
+    if parts.method != Method::GET {
+        return None;
+    }
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let target = url::local_path(target);
+    (target != "/").then(|| target.to_owned())
+}
+
+/// To the login page, carrying the page asked for so the login leads back to it.
+fn to_login(parts: &Parts) -> Response {
+    match wanted(parts) {
+        Some(t) => Redirect::to(&format!("{LOGIN}?{BACK}={}", url::encode(&t))).into_response(),
+        None => Redirect::to(LOGIN).into_response(),
+    }
+}
+
+/// To a gate; the page asked for waits in a short-lived cookie until the gates are passed.
+fn to_gate(parts: &Parts, gate: Gate, secure: bool) -> Response {
+    let redirect = Redirect::to(gate_path(gate));
+    match wanted(parts) {
+        Some(t) => (CookieJar::new().add(back_cookie(t, secure)), redirect).into_response(),
+        None => redirect.into_response(),
+    }
+}
+
+/// The login page.
+pub const LOGIN: &str = "/anmelden";
+/// The query parameter and form field that carry where to go after the login.
+pub const BACK: &str = "zurueck";
+/// The cookie that keeps that target while the consent and password gates are passed
+/// (a browser-session cookie, cleared when used and replaced at every login).
+const BACK_COOKIE: &str = "schulhof_zurueck";
+
+/// Remembers `target` (a local path) for after the gates.
+fn back_cookie(target: String, secure: bool) -> Cookie<'static> {
+    // Encoded: a query may hold commas or semicolons, which a cookie value must not.
+    Cookie::build((BACK_COOKIE, url::encode(&target)))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+/// Where to go once the last gate is passed: the remembered target (and the cookie is
+/// cleared), else `default`.
+pub fn after_gates(jar: CookieJar, default: &str) -> Response {
+    let target = jar
+        .get(BACK_COOKIE)
+        .map(|c| url::local_path(&url::decode(c.value())).to_owned())
+        .filter(|t| t != "/");
+    match target {
+        Some(t) => (forget_back(jar), Redirect::to(&t)).into_response(),
+        None => Redirect::to(default).into_response(),
+    }
+}
+
+/// Drops a remembered target (used, or left over from an earlier visit).
+pub fn forget_back(jar: CookieJar) -> CookieJar {
+    if jar.get(BACK_COOKIE).is_none() {
+        return jar;
+    }
+    jar.add(Cookie::build((BACK_COOKIE, "")).path("/").removal().build())
 }
 
 /// A valid session, gated or not: for the gate pages themselves.

@@ -7,7 +7,7 @@ mod users;
 
 pub use create::{CreatedUser, NewUser};
 pub use groups::{GroupDetail, GroupView, MemberView};
-pub use users::{UserCard, UserList, UserSummary, UserUpdate};
+pub use users::{SortBy, UserCard, UserList, UserSummary, UserUpdate};
 
 use schulhof_authz::TargetUser;
 use schulhof_store::users::UserRow;

@@ -2,6 +2,7 @@
 
 use schulhof_authz::four_eyes::{RequestKind, grants_safe_access};
 use schulhof_authz::{DeleteUser, EditUser, ReadUser, ResetPassword, UserScope, check, user_scope};
+pub use schulhof_store::users::SortBy;
 use schulhof_store::users::{ListScope, UserRow};
 use schulhof_store::{four_eyes, grants, groups as group_store, sessions, users};
 use schulhof_types::{AccountType, RightId};
@@ -23,6 +24,9 @@ pub struct UserSummary {
     pub function_role: Option<String>,
     pub mail: String,
     pub active: bool,
+    /// The class (a group of kind `klasse`), where the list asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -69,6 +73,7 @@ pub(crate) fn summary(u: &UserRow) -> UserSummary {
         function_role: u.function_role.clone(),
         mail: u.mail.clone(),
         active: u.active,
+        class: None,
     }
 }
 
@@ -126,6 +131,22 @@ impl Platform {
         limit: i64,
         offset: i64,
     ) -> Result<UserList, DomainError> {
+        let sort = (SortBy::Name, false);
+        self.list_users_sorted(actor, query, kind, sort, limit, offset)
+            .await
+    }
+
+    /// The logins the actor may see with their class, filtered by `query` and account
+    /// type, in the order asked for (`true`: descending).
+    pub async fn list_users_sorted(
+        &self,
+        actor: &Actor,
+        query: &str,
+        kind: Option<&str>,
+        sort: (SortBy, bool),
+        limit: i64,
+        offset: i64,
+    ) -> Result<UserList, DomainError> {
         let scope = user_scope(&actor.token)?;
         let (store_scope, editable) = match scope {
             UserScope::AllEditable => (ListScope::All, true),
@@ -137,12 +158,13 @@ impl Platform {
         let kind = kind.filter(|k| !k.is_empty());
         let limit = limit.clamp(1, 500);
         let mut c = self.db.read().await?;
-        let mut rows = users::list(
+        let mut rows = users::list_with_class(
             &mut c,
             actor.token.instance(),
             store_scope,
             query,
             kind,
+            sort,
             limit + 1,
             offset.max(0),
         )
@@ -150,7 +172,13 @@ impl Platform {
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
         Ok(UserList {
-            users: rows.iter().map(summary).collect(),
+            users: rows
+                .into_iter()
+                .map(|(u, class)| UserSummary {
+                    class,
+                    ..summary(&u)
+                })
+                .collect(),
             editable,
             more,
         })

@@ -193,7 +193,11 @@ pub const SAFE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("safe.editor.save", "Speichern", "Save"),
     ("safe.editor.table", "Tabelle", "Table"),
-    ("safe.editor.table_cols", "Name;Note;Bemerkung", "Name;Grade;Remark"),
+    (
+        "safe.editor.table_cols",
+        "Name;Note;Bemerkung",
+        "Name;Grade;Remark",
+    ),
     ("safe.editor.row", "Zeile +", "Row +"),
     ("safe.editor.column", "Spalte +", "Column +"),
     (

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use schulhof_front::{AppState, expire_session_cookie};
-use schulhof_types::RightId;
+use schulhof_types::{RightCategory, RightId};
 use serde::Deserialize;
 
 use crate::auth::Ready;
@@ -24,10 +24,66 @@ struct AccountPage {
     c: Chrome,
     facts: Vec<(&'static str, String)>,
     groups: Vec<String>,
-    rights: Vec<RightRow>,
+    rights: Vec<RightGroup>,
     password: Option<FormView>,
     mail: Option<FormView>,
     has_external: bool,
+}
+
+/// The rights of one module, in words.
+struct RightGroup {
+    id: &'static str,
+    title: &'static str,
+    rows: Vec<RightRow>,
+}
+
+/// The module a right belongs to, as the account page groups them: (anchor, title key).
+/// `None` for modules not built yet (news, mail, contacts, calendars, help): their
+/// rights would promise what nobody can use.
+fn module_of(right: RightId) -> Option<(&'static str, &'static str)> {
+    match right.category() {
+        RightCategory::Account => Some(("konto", "admin.module.account")),
+        RightCategory::Groups => Some(("gruppen", "admin.module.groups")),
+        RightCategory::FilesOwn | RightCategory::FilesTeaching | RightCategory::FilesStaff => {
+            Some(("dateien", "admin.module.files"))
+        }
+        RightCategory::Media => Some(("mediathek", "admin.module.media")),
+        RightCategory::Safe => Some(("safe", "admin.module.safe")),
+        RightCategory::Function => match right {
+            RightId::SchoolCalendarEdit | RightId::NewsPublish => None,
+            _ => Some(("verwaltung", "admin.module.admin")),
+        },
+        RightCategory::News
+        | RightCategory::Mail
+        | RightCategory::Contacts
+        | RightCategory::Calendar
+        | RightCategory::Help => None,
+    }
+}
+
+/// The rights grouped by module, in the order of the modules' first rights.
+fn grouped_rights(tr: crate::i18n::Tr, rights: &[RightId], kind: &str) -> Vec<RightGroup> {
+    let mut groups: Vec<RightGroup> = Vec::new();
+    let built: Vec<RightId> = rights
+        .iter()
+        .copied()
+        .filter(|r| module_of(*r).is_some())
+        .collect();
+    let rows = effective_rows(tr, &built, kind, None);
+    for (right, row) in built.iter().zip(rows) {
+        let Some((id, title)) = module_of(*right) else {
+            continue;
+        };
+        match groups.iter_mut().find(|g| g.id == id) {
+            Some(g) => g.rows.push(row),
+            None => groups.push(RightGroup {
+                id,
+                title: tr.t(title),
+                rows: vec![row],
+            }),
+        }
+    }
+    groups
 }
 
 async fn render_account(
@@ -86,7 +142,7 @@ async fn render_account(
     });
     let view = AccountPage {
         c: Chrome::new(&r.page, tr.t("account.title")).signed_in(&r.page, &r.actor),
-        rights: effective_rows(tr, &me.rights, &me.account_type, None),
+        rights: grouped_rights(tr, &me.rights, &me.account_type),
         has_external: me.external_mail.is_some(),
         facts,
         groups: me.groups,

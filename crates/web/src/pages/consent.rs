@@ -72,7 +72,12 @@ async fn render_page(state: &AppState, g: &Gated, failure: Option<&Failure>) -> 
     render::html(status, &view)
 }
 
-pub async fn answer(State(state): State<AppState>, g: Gated, Form(a): Form<Answer>) -> Response {
+pub async fn answer(
+    State(state): State<AppState>,
+    g: Gated,
+    jar: axum_extra::extract::cookie::CookieJar,
+    Form(a): Form<Answer>,
+) -> Response {
     if let Some(r) = misplaced(&g.session) {
         return r;
     }
@@ -92,7 +97,7 @@ pub async fn answer(State(state): State<AppState>, g: Gated, Form(a): Form<Answe
         .give_consent(actor, accept, privacy, &g.addr)
         .await
     {
-        Ok(()) => Redirect::to("/?ok=consent_given").into_response(),
+        Ok(()) => crate::auth::after_gates(jar, "/?ok=consent_given"),
         Err(DomainError::ConsentDeclined) => declined(&g),
         Err(e) => errors::domain_error(&g.page, None, &e),
     }

@@ -2,18 +2,20 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use schulhof_domain::DomainError;
 use schulhof_front::{AppState, ClientAddr, SESSION_COOKIE, expire_session_cookie, session_cookie};
 use serde::Deserialize;
 
+use crate::auth::{forget_back, optional_session};
 use crate::forms::{Failure, Field, FormView};
 use crate::layout::{Chrome, Page};
 use crate::render;
 use crate::schools;
+use crate::url;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -24,6 +26,8 @@ struct LoginPage {
     school_hidden: Option<String>,
     no_school: bool,
     form: FormView,
+    /// Where the login leads (a local path), when a deep link brought the visitor here.
+    back: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -34,6 +38,40 @@ pub struct LoginForm {
     login: String,
     #[serde(default)]
     passwort: String,
+    #[serde(default)]
+    zurueck: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BackQuery {
+    #[serde(default)]
+    zurueck: String,
+}
+
+/// The target of a deep link, if it is a local path other than the start page.
+fn back_of(raw: &str) -> Option<String> {
+    Some(url::local_path(raw.trim()))
+        .filter(|t| *t != "/")
+        .map(str::to_owned)
+}
+
+/// `GET /anmelden`: the login form, remembering where the visitor wanted to go. Who is
+/// signed in already goes there at once.
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    headers: HeaderMap,
+    Query(q): Query<BackQuery>,
+) -> Response {
+    let back = back_of(&q.zurueck);
+    if optional_session(&state, &headers).await.is_some() {
+        return Redirect::to(back.as_deref().unwrap_or("/")).into_response();
+    }
+    let input = LoginForm {
+        zurueck: back.unwrap_or_default(),
+        ..LoginForm::default()
+    };
+    render_form(&state, &page, &input, None).await
 }
 
 /// The login form, empty.
@@ -90,6 +128,7 @@ async fn render_form(
         no_school: schools.is_empty(),
         school_hidden: single.map(|s| s.number),
         form: FormView::new("login", fields, failure),
+        back: back_of(&input.zurueck),
     };
     render::html(status, &view)
 }
@@ -107,8 +146,11 @@ pub async fn submit(
         .await;
     match result {
         Ok(session) => {
-            let jar = jar.add(session_cookie(session.cookie, state.secure_cookies));
-            (jar, Redirect::to("/")).into_response()
+            // A target left from an earlier visit gives way to this login's own.
+            let jar = forget_back(jar).add(session_cookie(session.cookie, state.secure_cookies));
+            // A gated session meets its gate on the way; the gate remembers the target.
+            let target = back_of(&input.zurueck).unwrap_or_else(|| "/".to_owned());
+            (jar, Redirect::to(&target)).into_response()
         }
         Err(e) => {
             let failure = Failure::from_domain("login", page.tr(), &e);

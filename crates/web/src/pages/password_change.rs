@@ -5,11 +5,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use schulhof_domain::identity::Gate;
 use schulhof_front::AppState;
 use serde::Deserialize;
 
-use crate::auth::Gated;
+use crate::auth::{Gated, after_gates};
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
@@ -87,6 +88,7 @@ pub async fn forced_form(g: Gated) -> Response {
 pub async fn forced_submit(
     State(state): State<AppState>,
     g: Gated,
+    jar: CookieJar,
     Form(f): Form<PasswordForm>,
 ) -> Response {
     if let Some(r) = wrong_place(&g) {
@@ -101,8 +103,9 @@ pub async fn forced_submit(
         .change_own_password(&g.session.actor, &f.old, &f.new, &g.addr)
         .await
     {
-        // The start page sends the session on to the consent gate if that is next.
-        Ok(()) => Redirect::to("/?ok=password_changed").into_response(),
+        // On to the page a deep link asked for, or to the start page; either sends the
+        // session on to the consent gate if that is next.
+        Ok(()) => after_gates(jar, "/?ok=password_changed"),
         Err(e) => render_forced(&g, Some(&Failure::from_domain("password", tr, &e))),
     }
 }

@@ -6,7 +6,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use schulhof_domain::admin::{NewUser, UserSummary};
+use schulhof_domain::admin::{NewUser, SortBy, UserSummary};
 use schulhof_domain::identity::Actor;
 use schulhof_front::AppState;
 use schulhof_types::{AccountType, FunctionRole, RightId};
@@ -30,6 +30,60 @@ pub struct ListQuery {
     typ: String,
     #[serde(default)]
     seite: String,
+    /// `name`, `klasse`, `typ` or `login`.
+    #[serde(default)]
+    sort: String,
+    /// `ab` for descending; ascending otherwise.
+    #[serde(default)]
+    richtung: String,
+}
+
+impl ListQuery {
+    fn sort(&self) -> (SortBy, bool) {
+        let by = match self.sort.as_str() {
+            "klasse" => SortBy::Class,
+            "typ" => SortBy::Kind,
+            "login" => SortBy::Login,
+            _ => SortBy::Name,
+        };
+        (by, self.richtung == "ab")
+    }
+}
+
+/// The sortable columns: (query value, order, label key).
+const COLUMNS: &[(&str, SortBy, &str)] = &[
+    ("name", SortBy::Name, "field.name"),
+    ("klasse", SortBy::Class, "admin.users.class"),
+    ("login", SortBy::Login, "field.login"),
+    ("typ", SortBy::Kind, "field.account_type"),
+];
+
+/// A column head: its label, the link that sorts by it (or flips the order), and its
+/// `aria-sort` when the list is sorted by it.
+pub struct Head {
+    pub label: &'static str,
+    pub href: String,
+    pub aria_sort: Option<&'static str>,
+}
+
+fn heads(tr: Tr, q: &ListQuery) -> Vec<Head> {
+    let (by, desc) = q.sort();
+    COLUMNS
+        .iter()
+        .map(|(key, col, label)| {
+            let current = *col == by;
+            let dir = if current && !desc { "ab" } else { "auf" };
+            Head {
+                label: tr.t(label),
+                href: format!(
+                    "/verwaltung/benutzer?q={}&typ={}&sort={key}&richtung={dir}",
+                    url::encode(&q.q),
+                    url::encode(&q.typ)
+                ),
+                aria_sort: current.then_some(if desc { "descending" } else { "ascending" }),
+            }
+        })
+        .collect()
 }
 
 /// One line of the table.
@@ -38,6 +92,7 @@ pub struct Row {
     pub login: String,
     pub href: String,
     pub kind: String,
+    pub class: String,
     pub mail: String,
     pub status: &'static str,
     pub active: bool,
@@ -49,6 +104,7 @@ pub fn row(tr: Tr, u: &UserSummary) -> Row {
         href: format!("/verwaltung/benutzer/{}", url::encode(&u.login)),
         login: u.login.clone(),
         kind: tr.kind_label(&u.account_type, u.function_role.as_deref()),
+        class: u.class.clone().unwrap_or_default(),
         mail: u.mail.clone(),
         status: if u.active {
             tr.t("status.active")
@@ -64,6 +120,9 @@ pub fn row(tr: Tr, u: &UserSummary) -> Row {
 struct ListPage {
     c: Chrome,
     search: Vec<Field>,
+    heads: Vec<Head>,
+    sort: String,
+    richtung: String,
     rows: Vec<Row>,
     editable: bool,
     prev_href: Option<String>,
@@ -89,9 +148,11 @@ fn kind_options(tr: Tr) -> Vec<(String, String)> {
 
 fn page_href(q: &ListQuery, page_no: i64) -> String {
     format!(
-        "/verwaltung/benutzer?q={}&typ={}&seite={page_no}",
+        "/verwaltung/benutzer?q={}&typ={}&sort={}&richtung={}&seite={page_no}",
         url::encode(&q.q),
-        url::encode(&q.typ)
+        url::encode(&q.typ),
+        url::encode(&q.sort),
+        url::encode(&q.richtung)
     )
 }
 
@@ -102,7 +163,7 @@ pub async fn list(State(state): State<AppState>, r: Ready, Query(q): Query<ListQ
     let kind = Some(q.typ.as_str()).filter(|k| !k.is_empty());
     let list = match state
         .platform
-        .list_users(&r.actor, q.q.trim(), kind, PAGE_SIZE, offset)
+        .list_users_sorted(&r.actor, q.q.trim(), kind, q.sort(), PAGE_SIZE, offset)
         .await
     {
         Ok(l) => l,
@@ -119,6 +180,9 @@ pub async fn list(State(state): State<AppState>, r: Ready, Query(q): Query<ListQ
     let view = ListPage {
         c: Chrome::new(&r.page, tr.t("users.title")).signed_in(&r.page, &r.actor),
         search,
+        heads: heads(tr, &q),
+        sort: q.sort.clone(),
+        richtung: q.richtung.clone(),
         rows: list.users.iter().map(|u| row(tr, u)).collect(),
         editable: list.editable,
         prev_href: (page_no > 1).then(|| page_href(&q, page_no - 1)),

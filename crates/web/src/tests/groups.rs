@@ -131,11 +131,12 @@ async fn the_log_shows_who_did_what_and_takes_holds() {
     )
     .await;
     let log = app.get("/verwaltung/protokoll", &admin).await;
+    // Names, not logins: the holder as the person, the function account by its role.
     log.assert(StatusCode::OK)
         .has("Konto deaktiviert")
-        .has("<td>admin</td>")
-        .has("<td>lehrer</td>")
-        .has("<td>extern</td>");
+        .has("<td>Admin (Funktionskonto)</td>")
+        .has("<td>Lena Lehmann</td>")
+        .has("<td>Eva Extern</td>");
     let short = app
         .post(
             "/verwaltung/protokoll/aufbewahren",

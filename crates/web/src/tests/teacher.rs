@@ -2,13 +2,15 @@ use axum::http::StatusCode;
 
 use super::*;
 
-/// The path of the reset button for `login` on "Meine Gruppen".
+/// The path of the reset link for `login` on "Meine Gruppen".
 fn reset_action(body: &str, login: &str) -> String {
     let end = format!("/passwort/{login}\"");
-    let stop = body.find(&end).expect("reset button");
-    let start = body[..stop].rfind("action=\"").expect("form action") + "action=\"".len();
+    let stop = body.find(&end).expect("reset link");
+    let start = body[..stop].rfind("href=\"").expect("link target") + "href=\"".len();
     format!("{}/passwort/{login}", &body[start..stop])
 }
+
+const CONFIRMED: &[(&str, &str)] = &[("bestaetigt", "ja")];
 
 #[tokio::test]
 async fn a_teacher_resets_the_password_of_a_student_in_5a() {
@@ -22,7 +24,18 @@ async fn a_teacher_resets_the_password_of_a_student_in_5a() {
     // Only students get a reset button, never fellow teachers.
     mine.lacks("/passwort/personal\"");
     let action = reset_action(&mine.body, "schueler");
-    let r = app.post(&action, &teacher, &[]).await;
+    // The link asks first (a page, no script needed); only the confirmed form resets.
+    app.get(&action, &teacher)
+        .await
+        .assert(StatusCode::OK)
+        .has("Passwort zurücksetzen?")
+        .has(&format!(r#"action="{action}""#))
+        .has(r#"name="bestaetigt" value="ja""#);
+    app.post(&action, &teacher, &[])
+        .await
+        .assert(StatusCode::OK)
+        .has("Passwort zurücksetzen?");
+    let r = app.post(&action, &teacher, CONFIRMED).await;
     r.assert(StatusCode::OK)
         .has("Passwort zurückgesetzt")
         .has("Nur jetzt sichtbar");
@@ -62,14 +75,14 @@ async fn a_reset_outside_the_own_groups_is_refused_clearly() {
         .post(
             "/gruppen/00000000-0000-0000-0000-000000000000/passwort/extern",
             &teacher,
-            &[],
+            CONFIRMED,
         )
         .await;
     r.assert(StatusCode::NOT_FOUND)
         .has("nur die Passwörter von Schülerinnen und Schülern Ihrer eigenen Gruppen")
         .has(r#"role="alert""#);
     let colleague = app
-        .post("/gruppen/x/passwort/personal", &teacher, &[])
+        .post("/gruppen/x/passwort/personal", &teacher, CONFIRMED)
         .await;
     colleague
         .assert(StatusCode::FORBIDDEN)

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_front::AppState;
@@ -14,17 +14,38 @@ use crate::auth::Ready;
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
-use crate::pages::safe::{SAFE, open_safe};
+use crate::pages::safe::{SAFE, must_choose, open_safe};
 use crate::render;
+use crate::url;
 
 /// The page's own path (also where the door sends back to once the Safe is open).
-const PATH: &str = "/safe/passwort";
+pub const PATH: &str = "/safe/passwort";
 
 #[derive(Template)]
 #[template(path = "safe/own_password.html")]
 struct PasswordPage {
     c: Chrome,
     form: FormView,
+    /// Still the generated Safe password: say why this page came up.
+    choose_own: bool,
+    /// Where to go once the own password is set (a Safe page), if anywhere.
+    back: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BackQuery {
+    #[serde(default)]
+    zurueck: String,
+}
+
+/// Only pages of the Safe are a target after setting the password.
+fn safe_back(raw: &str) -> String {
+    let back = url::local_path(raw.trim());
+    if back.starts_with(&format!("{SAFE}/")) {
+        back.to_owned()
+    } else {
+        String::new()
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -33,10 +54,12 @@ pub struct PasswordForm {
     new: String,
     #[serde(default)]
     repeat: String,
+    #[serde(default)]
+    zurueck: String,
 }
 
 /// New Safe password and its repetition; passwords are never sent back into the form.
-fn password_fields(tr: Tr, failure: Option<&Failure>) -> FormView {
+pub(crate) fn password_fields(tr: Tr, failure: Option<&Failure>) -> FormView {
     let fields = vec![
         Field::new(tr, "safe-pw-new", "new", "safe.own_password.new")
             .kind("password")
@@ -53,21 +76,28 @@ fn password_fields(tr: Tr, failure: Option<&Failure>) -> FormView {
     FormView::new("password", fields, failure)
 }
 
-fn password_page(r: &Ready, failure: Option<&Failure>) -> Response {
+async fn password_page(
+    state: &AppState,
+    r: &Ready,
+    back: String,
+    failure: Option<&Failure>,
+) -> Response {
     let tr = r.page.tr();
     let view = PasswordPage {
         c: Chrome::new(&r.page, tr.t("safe.own_password.title")).signed_in(&r.page, &r.actor),
         form: password_fields(tr, failure),
+        choose_own: must_choose(state, r).await,
+        back,
     };
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }
 
 /// `GET /safe/passwort`.
-pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
+pub async fn show(State(state): State<AppState>, r: Ready, Query(q): Query<BackQuery>) -> Response {
     if let Err(answer) = open_safe(&state, &r, PATH).await {
         return answer;
     }
-    password_page(&r, None)
+    password_page(&state, &r, safe_back(&q.zurueck), None).await
 }
 
 /// `POST /safe/passwort`: both inputs must match; the service checks the rest.
@@ -81,12 +111,17 @@ pub async fn change(
         Ok(s) => s,
         Err(answer) => return answer,
     };
+    let back = safe_back(&f.zurueck);
     if f.new != f.repeat {
         let failure = Failure::local("password", "repeat", tr.t("safe.own_password.mismatch"));
-        return password_page(&r, Some(&failure));
+        return password_page(&state, &r, back, Some(&failure)).await;
     }
     match state.platform.safe_change_password(&safe, &f.new).await {
+        Ok(()) if !back.is_empty() => Redirect::to(&back).into_response(),
         Ok(()) => Redirect::to(&format!("{SAFE}?ok=safe_password_changed")).into_response(),
-        Err(e) => password_page(&r, Some(&Failure::from_domain("password", tr, &e))),
+        Err(e) => {
+            let failure = Failure::from_domain("password", tr, &e);
+            password_page(&state, &r, back, Some(&failure)).await
+        }
     }
 }
