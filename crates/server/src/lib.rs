@@ -1,12 +1,15 @@
 //! The platform as one HTTP application: pages, JSON API, health check, and the layers
-//! every response passes (CSRF protection, security headers).
+//! every response passes (CSRF protection, security headers, compression of pages and assets).
 
 mod headers;
 pub mod settings;
 
 use axum::Router;
+use axum::http::{HeaderMap, StatusCode, Version, header};
 use axum::routing::get;
 use schulhof_front::AppState;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::csrf::CsrfLayer;
 
 /// The whole HTTP application for `state`.
@@ -19,7 +22,30 @@ pub fn app(state: AppState) -> Router {
         .fallback(schulhof_web::fallback)
         .layer(CsrfLayer::new())
         .layer(headers::security_headers())
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024).and(ours)))
         .with_state(state)
+}
+
+/// Compresses what the platform itself writes (pages, styles, scripts, icons, JSON), never a
+/// user's file: downloads keep their length and byte ranges, and compressing them again
+/// would cost CPU for nothing.
+fn ours(_: StatusCode, _: Version, headers: &HeaderMap, _: &axum::http::Extensions) -> bool {
+    if headers.contains_key(header::CONTENT_DISPOSITION) {
+        return false;
+    }
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "image/svg+xml",
+        "application/json",
+    ]
+    .iter()
+    .any(|k| kind.starts_with(k))
 }
 
 async fn healthz() -> &'static str {

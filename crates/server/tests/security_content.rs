@@ -125,4 +125,39 @@ async fn webdav_answers_are_sandboxed_too(db: Db) {
 backend_tests!(
     user_html_and_svg_never_run_in_the_platform_origin,
     webdav_answers_are_sandboxed_too,
+    pages_and_assets_are_compressed_user_files_never,
 );
+
+/// The platform's own pages and assets travel gzip-compressed; a user's file keeps its bytes,
+/// length and byte ranges, however compressible it is.
+async fn pages_and_assets_are_compressed_user_files_never(db: Db) {
+    let app = TestApp::new(db).await;
+    let t = app.ready("lehrer").await;
+    let gzip = [("accept-encoding", "gzip")];
+    let css = app
+        .raw("GET", "/static/app.css", "", &gzip, Vec::new())
+        .await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.header("content-encoding"), "gzip", "the stylesheet");
+    let page = app.raw("GET", "/dateien", &t, &gzip, Vec::new()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.header("content-encoding"), "gzip", "a page");
+
+    let own = app.area_root(&t, "own").await.expect("own area");
+    let text = "Zeile ".repeat(10_000);
+    let put = app.put_file(&t, &own, "lang.txt", text.as_bytes()).await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.json);
+    let file = id(&put.json);
+    let down = app
+        .raw(
+            "GET",
+            &format!("/dateien/{file}/herunterladen"),
+            &t,
+            &gzip,
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(down.status, StatusCode::OK);
+    assert_eq!(down.header("content-encoding"), "", "a user's file");
+    assert_eq!(down.body, text.as_bytes());
+}
