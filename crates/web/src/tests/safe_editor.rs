@@ -19,7 +19,11 @@ async fn a_grade_list_is_kept_across_a_lock(app: App) {
     unlock(&app, &teacher, &password).await;
     let own = safe_area(&app, &teacher, "Mein Safe-Bereich").await;
     let r = app
-        .post(&format!("{own}/dokument"), &teacher, &[("titel", "Noten 5a")])
+        .post(
+            &format!("{own}/dokument"),
+            &teacher,
+            &[("titel", "Noten 5a")],
+        )
         .await;
     r.assert(StatusCode::SEE_OTHER);
     let editor = r.location().trim_end_matches("?ok=doc_created").to_owned();
