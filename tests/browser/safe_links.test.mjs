@@ -61,7 +61,9 @@ test('a visitor opens a password link, is refused a wrong password and downloads
   await page.getByLabel(REQUIRED('Dateien')).setInputFiles(file);
   await page.getByRole('button', { name: 'Hochladen', exact: true }).click();
   await page.waitForURL(okIs('uploaded'));
-  await page.getByRole('link', { name: `Details: ${fileName}` }).click();
+  // The Details link opens a panel beside the list; its address is the file's page.
+  const details = page.getByRole('link', { name: `Details: ${fileName}` });
+  await page.goto(new URL(await details.getAttribute('href'), base).href);
   await page.waitForURL(NODE);
   assert.equal(await h1(page), fileName);
   const links = page.locator('section', { has: page.getByRole('heading', { name: 'Links für Externe' }) });
