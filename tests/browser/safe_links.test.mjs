@@ -51,7 +51,7 @@ test('a visitor opens a password link, is refused a wrong password and downloads
   await writeFile(file, content);
   const linkPassword = 'sommer-2031';
 
-  const teacher = await browser.newContext();
+  const teacher = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await teacher.newPage();
   await login(page, 'lehrer');
   await mainNav(page).getByRole('link', { name: 'Dateien', exact: true }).click();
@@ -76,6 +76,10 @@ test('a visitor opens a password link, is refused a wrong password and downloads
   assert.equal(await h1(page), `Link für „${fileName}“ erstellt`);
   const url = await page.getByLabel('Adresse des Links').inputValue();
   assert.ok(url.startsWith(`${base}/l/`), url);
+  // The copy button appears with JavaScript, copies the address and says so.
+  await page.getByRole('button', { name: 'Adresse kopieren' }).click();
+  await page.locator('#link-url-status').filter({ hasText: 'Adresse kopiert.' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
   await checkA11y(page, 'link created');
   await shot(page, 'link-created');
   await page.getByRole('link', { name: 'Zurück', exact: true }).click();

@@ -49,7 +49,8 @@
 
   // ---- Filter: as one types, without a reload (the search button still works). ----
   var filter = document.querySelector('[data-fm-filter]');
-  if (filter && rows.length) {
+  // A folder of several pages is filtered by the server (the button), which sees every entry.
+  if (filter && rows.length && !filter.hasAttribute('data-fm-paged')) {
     var total = rows.length;
     filter.addEventListener('input', function () {
       var q = fold(filter.value.trim());

@@ -71,10 +71,36 @@
     });
   }
 
+  // Copy buttons: `data-copy="id"` copies the value (or text) of that element; the button
+  // stays hidden without JavaScript or a clipboard. `data-copy-status="id"` names the
+  // aria-live region that announces `data-copied`.
+  function copyButtons() {
+    if (!navigator.clipboard || typeof navigator.clipboard.writeText !== 'function') return;
+    document.querySelectorAll('button[data-copy]').forEach(function (b) {
+      var source = document.getElementById(b.getAttribute('data-copy'));
+      if (!source) return;
+      var status = document.getElementById(b.getAttribute('data-copy-status') || '');
+      b.hidden = false;
+      b.addEventListener('click', function () {
+        var text = 'value' in source ? source.value : source.textContent;
+        navigator.clipboard.writeText(text.trim()).then(function () {
+          if (!status) return;
+          // Emptied first, so a second copy is announced again.
+          status.textContent = '';
+          setTimeout(function () { status.textContent = b.getAttribute('data-copied') || ''; }, 50);
+        }, function () {
+          // Refused (no permission): select it, so the keyboard can copy it.
+          if (source.select) source.select();
+        });
+      });
+    });
+  }
+
   function start() {
     document.querySelectorAll('details.menu').forEach(menu);
     flash();
     dialogs();
+    copyButtons();
     document.documentElement.classList.add('js');
   }
 

@@ -128,7 +128,7 @@ pub struct Listed {
 impl Platform {
     /// The children of a folder the caller may see, each with its capabilities: one query
     /// for the rows (visibility in its WHERE clause), the policy asked per row in memory,
-    /// and in a drop folder one query per submitter for the names.
+    /// and in a drop folder one more for the names of all submitters.
     pub async fn file_listing(
         &self,
         actor: &Actor,
@@ -150,8 +150,12 @@ impl Platform {
         let rows = store::children(&mut c, school, node.id, &keys, filter).await?;
         let mut path = folder.levels();
         let mut out = Vec::with_capacity(rows.len());
-        let mut submitters = super::share::Submitters::default();
         let submitted = node.drop_box && role >= FileRole::Coordinator && !folder.is_guest();
+        let submitters = if submitted {
+            super::share::Submitters::load(&mut c, school, &rows).await?
+        } else {
+            super::share::Submitters::default()
+        };
         for row in rows {
             path.push(super::level_of(&row));
             let access = |op| FileAccess {
@@ -181,7 +185,7 @@ impl Platform {
             let mut e = FileEntry::from_row(&row, folder.area, r);
             e.guest = folder.is_guest();
             if submitted {
-                e.submitted_by = submitters.label(&mut c, school, &row).await?;
+                e.submitted_by = submitters.label(&row);
             }
             out.push(Listed { entry: e, caps });
         }

@@ -252,14 +252,19 @@ impl Platform {
         let rows = store::children(&mut c, folder.school(actor), node.id, &keys, filter).await?;
         let mut levels = folder.levels();
         let mut out = Vec::with_capacity(rows.len());
-        let mut submitters = super::share::Submitters::default();
+        let submitted = node.drop_box && role >= FileRole::Coordinator && folder.guest.is_none();
+        let submitters = if submitted {
+            super::share::Submitters::load(&mut c, folder.school(actor), &rows).await?
+        } else {
+            super::share::Submitters::default()
+        };
         for row in rows {
             levels.push(level_of(&row));
             if let Some(r) = folder.role_along(actor, &levels) {
                 let mut e = FileEntry::from_row(&row, folder.area, r);
                 e.guest = folder.guest.is_some();
-                if node.drop_box && role >= FileRole::Coordinator && folder.guest.is_none() {
-                    e.submitted_by = submitters.label(&mut c, folder.school(actor), &row).await?;
+                if submitted {
+                    e.submitted_by = submitters.label(&row);
                 }
                 out.push(e);
             }

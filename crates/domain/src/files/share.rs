@@ -345,30 +345,47 @@ impl Platform {
     }
 }
 
-/// Who handed in the entries of a drop folder, as its coordinators see them: each
-/// submitter looked up once per listing.
+/// Who handed in the entries of a drop folder, as its coordinators see them: the names of
+/// all submitters of a listing loaded in one statement, not one per submitter.
 #[derive(Default)]
 pub(crate) struct Submitters(std::collections::HashMap<UserId, String>);
 
 impl Submitters {
-    pub(crate) async fn label(
-        &mut self,
+    /// Loads the names of whoever created one of `rows`.
+    pub(crate) async fn load(
         c: &mut schulhof_store::Handle,
         instance: InstanceId,
-        row: &store::NodeRow,
-    ) -> Result<Option<String>, DomainError> {
-        let Some(by) = row.created_by else {
-            return Ok(None);
-        };
-        if let Some(l) = self.0.get(&by) {
-            return Ok(Some(l.clone()));
+        rows: &[store::NodeRow],
+    ) -> Result<Self, DomainError> {
+        let mut ids: Vec<UserId> = rows.iter().filter_map(|r| r.created_by).collect();
+        ids.sort_unstable_by_key(|u| u.0);
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Self::default());
         }
-        let label = users::get(c, instance, by).await?.map_or_else(
-            || "(gelöschte Anmeldung)".to_owned(),
-            |u| format!("{} {} ({})", u.first_name, u.last_name, u.login),
-        );
-        self.0.insert(by, label.clone());
-        Ok(Some(label))
+        let people = store::handins::people(c, instance, &ids).await?;
+        Ok(Self(
+            people
+                .into_iter()
+                .map(|u| {
+                    (
+                        u.id,
+                        format!("{} {} ({})", u.first_name, u.last_name, u.login),
+                    )
+                })
+                .collect(),
+        ))
+    }
+
+    /// Who created `row`; a login deleted since is named as such.
+    pub(crate) fn label(&self, row: &store::NodeRow) -> Option<String> {
+        let by = row.created_by?;
+        Some(
+            self.0
+                .get(&by)
+                .cloned()
+                .unwrap_or_else(|| "(gelöschte Anmeldung)".to_owned()),
+        )
     }
 }
 

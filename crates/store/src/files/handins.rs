@@ -1,5 +1,6 @@
 //! Hand-in folders: a drop folder's deadline, its hand-ins with who handed them in, and who
-//! was asked to hand in. Each is one statement, however many students and hand-ins there are.
+//! was asked to hand in, and the names of a listing's submitters. Each is one statement,
+//! however many students and hand-ins there are.
 
 use chrono::{DateTime, Utc};
 use schulhof_types::{InstanceId, NodeId, UserId};
@@ -160,4 +161,32 @@ pub async fn expected(
             },
         })
         .collect())
+}
+
+/// The logins among `ids` that still exist, for naming who handed in the entries of a
+/// listed drop folder: one statement per 400 distinct submitters (SQLite's bind limit),
+/// not one per submitter.
+pub async fn people(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    ids: &[UserId],
+) -> Result<Vec<PersonRow>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(400) {
+        let rows: Vec<(Uuid, String, String, String, String)> = on!(c, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, login, first_name, last_name, kind FROM users WHERE instance_id = ");
+            q.push_bind(instance.0).push(" AND id");
+            crate::push_in_list(&mut q, chunk.iter().map(|id| id.0));
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        out.extend(rows.into_iter().map(|r| PersonRow {
+            id: UserId(r.0),
+            login: r.1,
+            first_name: r.2,
+            last_name: r.3,
+            kind: r.4,
+        }));
+    }
+    Ok(out)
 }

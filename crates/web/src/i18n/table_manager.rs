@@ -26,6 +26,10 @@ pub const MANAGER_TEXTS: &[(&str, &str, &str)] = &[
         "No entry matches the search.",
     ),
     ("manager.count", "{n} Einträge", "{n} entries"),
+    ("manager.page", "Seite {n} von {m}", "Page {n} of {m}"),
+    ("manager.pages", "Seiten der Liste", "Pages of the list"),
+    ("manager.page_prev", "← Vorherige Seite", "← Previous page"),
+    ("manager.page_next", "Nächste Seite →", "Next page →"),
     (
         "manager.count_filtered",
         "{n} von {total} Einträgen",

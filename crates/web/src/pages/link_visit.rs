@@ -304,7 +304,7 @@ async fn render_visit(
                 Some(n) => format!("/l/{token}/n/{}/herunterladen", n.node().id),
                 None => format!("{}/herunterladen", link_base(token)),
             };
-            let mut facts = file_facts(tr, &entry);
+            let mut facts = file_facts(tr, Zone::of(&open.actor), &entry);
             // The visitor's "role" is the link's, not the creator's.
             facts.truncate(3);
             view.file = Some(FileView {

@@ -22,6 +22,7 @@ use crate::pages::files::node::{Typed, render_node};
 use crate::pages::files::{back_to, locate, node_href, parse_node, size_text, when};
 use crate::render;
 use crate::url;
+use crate::when::Zone;
 
 /// How many hits one search shows.
 const HITS: usize = 50;
@@ -170,7 +171,7 @@ struct HitRow {
     favourite: bool,
 }
 
-fn hit_row(tr: Tr, h: &MediaHit) -> HitRow {
+fn hit_row(tr: Tr, zone: Zone, h: &MediaHit) -> HitRow {
     let mut facts = vec![
         (
             tr.t("media.license"),
@@ -183,7 +184,7 @@ fn hit_row(tr: Tr, h: &MediaHit) -> HitRow {
         (tr.t("media.grade"), h.meta.grade.clone()),
         (tr.t("media.keywords"), h.meta.keywords.clone()),
         (tr.t("files.col.size"), size_text(tr.0, h.size)),
-        (tr.t("files.col.modified"), when(tr, h.modified_at)),
+        (tr.t("files.col.modified"), when(tr, zone, h.modified_at)),
     ];
     if let Some(school) = &h.other_school {
         facts.push((
@@ -258,7 +259,10 @@ pub async fn show(
         search,
         heading,
         empty,
-        hits: hits.iter().map(|h| hit_row(tr, h)).collect(),
+        hits: hits
+            .iter()
+            .map(|h| hit_row(tr, Zone::of(&r.actor), h))
+            .collect(),
         back: without_ok(&r.page.here),
     };
     render::ok(&view)

@@ -538,3 +538,102 @@ async fn a_folder_page_costs_the_same_statements_for_3_or_60_files() {
         "a folder page costs a few statements, not {many}"
     );
 }
+
+#[tokio::test]
+async fn a_drop_folder_page_costs_the_same_statements_for_2_or_10_submitters_on_sqlite() {
+    drop_folder_statements(app().await).await;
+}
+
+#[tokio::test]
+async fn a_drop_folder_page_costs_the_same_statements_for_2_or_10_submitters_on_postgres() {
+    drop_folder_statements(app_on_postgres().await).await;
+}
+
+/// A student of 5a created by the admin, signed in and past the gates.
+async fn student_of_5a(app: &App, admin: &str, first: &str) -> String {
+    app.post(
+        "/verwaltung/benutzer/neu",
+        admin,
+        &[
+            ("art", "schueler"),
+            ("first_name", first),
+            ("last_name", "Probe"),
+            ("groups", "5a"),
+        ],
+    )
+    .await
+    .assert(StatusCode::OK);
+    let login = format!("{}.probe", first.to_lowercase());
+    app.platform
+        .system_set_password("100000", &login, Some("ein-langes-passwort"))
+        .await
+        .expect("password");
+    let cookie = app.login(&login, "ein-langes-passwort").await;
+    app.post(
+        "/zustimmung",
+        &cookie,
+        &[("antwort", "annehmen"), ("datenschutz", "ja")],
+    )
+    .await
+    .assert(StatusCode::SEE_OTHER);
+    cookie
+}
+
+/// A drop folder of the teacher that 5a hands in to.
+async fn drop_folder(app: &App, parent: &str, teacher: &str, name: &str) -> String {
+    let folder = mkdir(app, parent, teacher, name).await;
+    let grant = [
+        ("aktion", "hinzufuegen"),
+        ("subject", "5a"),
+        ("role", "contributor"),
+    ];
+    app.post(&format!("{folder}/freigaben"), teacher, &grant)
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    app.post(
+        &format!("{folder}/rechte"),
+        teacher,
+        &[("aktion", "abgabe_an")],
+    )
+    .await
+    .assert(StatusCode::SEE_OTHER);
+    folder
+}
+
+/// The submitters' names are loaded for the whole listing at once, not one per submitter.
+async fn drop_folder_statements(app: App) {
+    if tracing::subscriber::set_global_default(CountStatements).is_err() {
+        return; // another subscriber counts already (not under nextest)
+    }
+    let admin = app.ready("admin").await;
+    let t = app.ready("lehrer").await;
+    let own = area(&app, &t, "Eigene Dateien").await;
+    let small = drop_folder(&app, &own, &t, "Abgabe zwei").await;
+    let large = drop_folder(&app, &own, &t, "Abgabe zehn").await;
+    let firsts = [
+        "Ada", "Ben", "Cem", "Dana", "Emil", "Fenja", "Gero", "Hanna", "Ilias", "Jule",
+    ];
+    for (i, first) in firsts.iter().enumerate() {
+        let s = student_of_5a(&app, &admin, first).await;
+        let file = format!("{first}.txt");
+        let folders: &[&str] = if i < 2 { &[&small, &large] } else { &[&large] };
+        for folder in folders {
+            upload(&app, folder, &s, &[(file.as_str(), b"Abgabe")])
+                .await
+                .assert(StatusCode::SEE_OTHER);
+        }
+    }
+    // The labels are those of before: first and last name with the login.
+    app.get(&large, &t)
+        .await
+        .has("Ada Probe (ada.probe)")
+        .has("Jule Probe (jule.probe)");
+    let two = statements_of(&app, &small, &t).await;
+    let ten = statements_of(&app, &large, &t).await;
+    eprintln!("statements of a drop folder page: {two} (2 submitters), {ten} (10 submitters)");
+    assert!(two > 0, "statements are counted");
+    assert_eq!(
+        two, ten,
+        "the statements of a drop folder page do not grow with its submitters"
+    );
+}

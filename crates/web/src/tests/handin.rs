@@ -11,7 +11,7 @@ use schulhof_domain::Platform;
 use schulhof_domain::clock::{Clock, ManualClock};
 use schulhof_store::testing::TestDb;
 
-use super::files::upload;
+use super::files::{area, upload};
 use super::*;
 
 #[tokio::test]
@@ -154,6 +154,24 @@ async fn two_students_hand_in_the_same_name_and_the_teacher_sees_who_is_missing(
     app.get("/dateien/abgabeordner/neu", &sophie)
         .await
         .assert(StatusCode::FORBIDDEN);
+    // The folder page offers it where the domain lets the caller, not in a drop folder.
+    let own = area(&app, &teacher, "Eigene Dateien").await;
+    let own_id = own.trim_start_matches("/dateien/");
+    app.get(&own, &teacher)
+        .await
+        .assert(StatusCode::OK)
+        .has(&format!(r#"href="/dateien/abgabeordner/neu?in={own_id}""#))
+        .has("Abgabeordner hier anlegen");
+    app.get(&folder, &teacher)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("Abgabeordner hier anlegen");
+    let sophies = area(&app, &sophie, "Eigene Dateien").await;
+    app.get(&sophies, &sophie)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("/dateien/abgabeordner/neu")
+        .lacks("Abgabeordner hier anlegen");
 
     // Two students hand in a file of the same name.
     for (who, text) in [

@@ -29,7 +29,12 @@ async fn create_link(app: &App, node: &str, cookie: &str, form: &[(&str, &str)])
     let r = app.post(&format!("{node}/links"), cookie, form).await;
     r.assert(StatusCode::OK)
         .has("Adresse des Links")
-        .has("Nur jetzt sichtbar:");
+        .has("Nur jetzt sichtbar:")
+        // The copy button waits hidden for JavaScript; the live region announces the copy.
+        .has(r#"data-copy="link-url" data-copy-status="link-url-status""#)
+        .has(r#"data-copied="Adresse kopiert." hidden>"#)
+        .has(" Adresse kopieren</button>")
+        .has(r#"<span id="link-url-status" class="copy-status" aria-live="polite"></span>"#);
     let url = between(&r.body, r#"id="link-url" class="link-url" value=""#, "\"").to_owned();
     assert!(url.starts_with("/l/"), "{url}");
     url

@@ -36,6 +36,7 @@ mod lifecycle;
 mod links;
 mod login;
 mod media;
+mod paging;
 mod preview;
 mod safe;
 mod safe_editor;

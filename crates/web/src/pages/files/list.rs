@@ -9,6 +9,18 @@ use schulhof_domain::files::{
 use crate::i18n::Tr;
 use crate::pages::files::{display_name, size_text, when};
 use crate::url;
+use crate::when::Zone;
+
+/// Rows on one page of a folder: enough to scroll through, few enough that a folder of
+/// thousands of files renders in a few milliseconds.
+pub const PAGE: usize = 500;
+
+/// The way to the other pages of a long folder.
+pub struct Pager {
+    pub text: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
 
 /// The list with everything its template needs.
 pub struct ListView {
@@ -26,6 +38,8 @@ pub struct ListView {
     pub action: String,
     pub zip_href: String,
     pub count_text: String,
+    /// Set when the (filtered) folder has more than one page.
+    pub pager: Option<Pager>,
 }
 
 /// One entry, kept small: a folder of 2,000 files is one page.
@@ -124,7 +138,7 @@ fn heads(tr: Tr, base: &str, order: ListOrder, q: &str) -> Vec<SortHead> {
     .collect()
 }
 
-fn row(tr: Tr, l: &Listed) -> ListRow {
+fn row(tr: Tr, zone: Zone, l: &Listed) -> ListRow {
     let e = &l.entry;
     ListRow {
         id: e.id.to_string(),
@@ -141,7 +155,7 @@ fn row(tr: Tr, l: &Listed) -> ListRow {
         } else {
             size_text(tr.0, e.size)
         },
-        modified: when(tr, e.modified_at),
+        modified: when(tr, zone, e.modified_at),
         submitted_by: e.submitted_by.clone().unwrap_or_default(),
         rename: l.caps.rename,
         relocate: l.caps.relocate,
@@ -150,7 +164,13 @@ fn row(tr: Tr, l: &Listed) -> ListRow {
 }
 
 /// The list of a folder as the page `here` (path and query) asks for it.
-pub fn list_view(tr: Tr, mut listed: Vec<Listed>, folder: &FileEntry, here: &str) -> ListView {
+pub fn list_view(
+    tr: Tr,
+    zone: Zone,
+    mut listed: Vec<Listed>,
+    folder: &FileEntry,
+    here: &str,
+) -> ListView {
     let base = format!("/dateien/{}", folder.id);
     let (order, q) = order_of(here);
     let total = listed.len();
@@ -163,11 +183,37 @@ pub fn list_view(tr: Tr, mut listed: Vec<Listed>, folder: &FileEntry, here: &str
             .replace("{n}", &listed.len().to_string())
             .replace("{total}", &total.to_string())
     };
+    let query = here.split_once('?').map(|(_, q)| q);
+    let pages = listed.len().div_ceil(PAGE).max(1);
+    let page = url::query_param(query, "seite")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let shown = &listed[(page - 1) * PAGE..(page * PAGE).min(listed.len())];
+    let page_href = |n: usize| {
+        let mut href = format!(
+            "{base}?sort={}&richtung={}&seite={n}",
+            order.key.as_str(),
+            if order.descending { "ab" } else { "auf" }
+        );
+        if !q.is_empty() {
+            href.push_str(&format!("&q={}", url::encode(&q)));
+        }
+        href
+    };
+    let pager = (pages > 1).then(|| Pager {
+        text: tr
+            .t("manager.page")
+            .replace("{n}", &page.to_string())
+            .replace("{m}", &pages.to_string()),
+        prev: (page > 1).then(|| page_href(page - 1)),
+        next: (page < pages).then(|| page_href(page + 1)),
+    });
     ListView {
-        submitted_col: listed.iter().any(|l| l.entry.submitted_by.is_some()),
-        bulk_relocate: listed.iter().any(|l| l.caps.relocate),
+        submitted_col: shown.iter().any(|l| l.entry.submitted_by.is_some()),
+        bulk_relocate: shown.iter().any(|l| l.caps.relocate),
         bulk_copy: !folder.guest,
-        rows: listed.iter().map(|l| row(tr, l)).collect(),
+        rows: shown.iter().map(|l| row(tr, zone, l)).collect(),
         heads: heads(tr, &base, order, &q),
         sort: order.key.as_str(),
         dir: if order.descending { "ab" } else { "auf" },
@@ -175,5 +221,6 @@ pub fn list_view(tr: Tr, mut listed: Vec<Listed>, folder: &FileEntry, here: &str
         action: format!("{base}/auswahl"),
         zip_href: format!("{base}/zip"),
         count_text,
+        pager,
     }
 }

@@ -26,6 +26,7 @@ use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::render;
 use crate::url;
+use crate::when::Zone;
 
 #[derive(Template)]
 #[template(path = "files/overview.html")]
@@ -118,8 +119,9 @@ pub fn role_label(tr: Tr, role: &str) -> &'static str {
     tr.lookup(&format!("files.role.{role}")).unwrap_or("?")
 }
 
-pub fn when(tr: Tr, at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format(tr.t("format.datetime")).to_string()
+/// A moment as the school reads it: its time zone, the page's language.
+pub fn when(tr: Tr, zone: Zone, at: chrono::DateTime<chrono::Utc>) -> String {
+    zone.datetime(tr, at)
 }
 
 /// The name to show: area roots by their area, in the page's language.
@@ -133,12 +135,12 @@ pub fn display_name(tr: Tr, e: &FileEntry) -> String {
 
 /// The row of an entry; rename and delete links only where the role would allow them
 /// (the services decide again).
-pub fn entry_row(tr: Tr, e: &FileEntry, back: &str) -> EntryRow {
-    entry_row_at(tr, e, back, "/dateien")
+pub fn entry_row(tr: Tr, zone: Zone, e: &FileEntry, back: &str) -> EntryRow {
+    entry_row_at(tr, zone, e, back, "/dateien")
 }
 
 /// [`entry_row`] for pages under another path (`/safe`).
-pub fn entry_row_at(tr: Tr, e: &FileEntry, back: &str, prefix: &str) -> EntryRow {
+pub fn entry_row_at(tr: Tr, zone: Zone, e: &FileEntry, back: &str, prefix: &str) -> EntryRow {
     use schulhof_authz::files::FileRole;
     let href = format!("{prefix}/{}", e.id);
     let may_rename = !e.is_root()
@@ -167,7 +169,7 @@ pub fn entry_row_at(tr: Tr, e: &FileEntry, back: &str, prefix: &str) -> EntryRow
         } else {
             size_text(tr.0, e.size)
         },
-        modified: when(tr, e.modified_at),
+        modified: when(tr, zone, e.modified_at),
         modified_iso: e.modified_at.to_rfc3339(),
         rename_href: may_rename.then(|| format!("{href}/umbenennen?zurueck={back}")),
         move_href: (!e.is_root() && prefix == "/dateien" && !e.guest)
@@ -231,7 +233,7 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
             .collect(),
         shared: shared
             .iter()
-            .map(|e| entry_row(tr, e, "/dateien"))
+            .map(|e| entry_row(tr, Zone::of(&r.actor), e, "/dateien"))
             .collect(),
         offers,
         usage: usage_text(tr, usage.used, usage.quota),

@@ -22,6 +22,7 @@ use crate::pages::files::{
 use crate::pages::links::{LinksView, links_view};
 use crate::pages::media::{MetaView, meta_view};
 use crate::render;
+use crate::when::Zone;
 
 #[derive(Template)]
 #[template(path = "files/folder.html")]
@@ -40,6 +41,8 @@ struct FolderPage {
     drop_note: bool,
     /// A drop folder the caller coordinates: the hand-ins page.
     handin_href: Option<String>,
+    /// "Abgabeordner hier anlegen", where the domain lets the caller (not in drop folders).
+    handin_new_href: Option<String>,
     list: ListView,
     inherited: Vec<InheritedRow>,
     upload: Option<FormView>,
@@ -161,7 +164,7 @@ pub fn rename_fields(tr: Tr, value: &str, failure: Option<&Failure>) -> FormView
     FormView::new("rename", vec![field], failure)
 }
 
-pub fn file_facts(tr: Tr, entry: &FileEntry) -> Vec<(&'static str, String)> {
+pub fn file_facts(tr: Tr, zone: Zone, entry: &FileEntry) -> Vec<(&'static str, String)> {
     let none = tr.t("account.none");
     vec![
         (tr.t("files.col.size"), size_text(tr.0, entry.size)),
@@ -169,7 +172,10 @@ pub fn file_facts(tr: Tr, entry: &FileEntry) -> Vec<(&'static str, String)> {
             tr.t("files.col.type"),
             entry.mime.clone().unwrap_or_else(|| none.to_owned()),
         ),
-        (tr.t("files.col.modified"), when(tr, entry.modified_at)),
+        (
+            tr.t("files.col.modified"),
+            when(tr, zone, entry.modified_at),
+        ),
         (
             tr.t("files.your_role"),
             role_label(tr, entry.role).to_owned(),
@@ -370,7 +376,9 @@ async fn folder_page(
         drop_note: entry.drop_box && !caps.relocate,
         handin_href: (entry.drop_box && caps.relocate && !entry.guest)
             .then(|| format!("{base}/abgaben")),
-        list: list_view(tr, listed, entry, &r.page.here),
+        handin_new_href: (!entry.drop_box && state.platform.handin_may_create(&r.actor, located))
+            .then(|| format!("/dateien/abgabeordner/neu?in={}", entry.id)),
+        list: list_view(tr, Zone::of(&r.actor), listed, entry, &r.page.here),
         inherited,
         rename_href: relocatable
             .then(|| format!("{base}/umbenennen?zurueck={}", crate::url::encode(&base))),
@@ -479,12 +487,12 @@ async fn file_page(
         c: Chrome::new(&r.page, entry.name.clone()).signed_in(&r.page, &r.actor),
         crumbs: crumbs(state, r, located),
         name: entry.name.clone(),
-        facts: file_facts(tr, entry),
+        facts: file_facts(tr, Zone::of(&r.actor), entry),
         versions: versions
             .iter()
             .map(|v| VersionRow {
                 id: v.id.to_string(),
-                modified: when(tr, v.modified_at),
+                modified: when(tr, Zone::of(&r.actor), v.modified_at),
                 modified_iso: v.modified_at.to_rfc3339(),
                 by: v.modified_by.clone().unwrap_or_else(|| "–".to_owned()),
                 size: size_text(tr.0, v.size),

@@ -18,6 +18,7 @@ use crate::pages::account::Confirmed;
 use crate::pages::files::{area_title, back_to, node_href, parse_node, size_text, when};
 use crate::pages::views::ConfirmPage;
 use crate::render;
+use crate::when::Zone;
 
 #[derive(Template)]
 #[template(path = "files/trash.html")]
@@ -118,7 +119,7 @@ async fn render_trash(
                 } else {
                     size_text(tr.0, t.size)
                 },
-                deleted: when(tr, t.deleted_at),
+                deleted: when(tr, Zone::of(&r.actor), t.deleted_at),
                 deleted_iso: t.deleted_at.to_rfc3339(),
                 by: t.deleted_by.clone().unwrap_or_else(|| "–".to_owned()),
                 folder_href: t.folder.map(node_href),

@@ -35,6 +35,7 @@ use crate::pages::safe::{SAFE, locate_safe, open_safe, safe_href};
 use crate::pages::views::ConfirmPage;
 use crate::render;
 use crate::url;
+use crate::when::Zone;
 
 #[derive(Template)]
 #[template(path = "safe/folder.html")]
@@ -169,7 +170,7 @@ async fn folder_page(
     let rows = list
         .iter()
         .map(|e| {
-            let mut row = entry_row_at(tr, e, &base, SAFE);
+            let mut row = entry_row_at(tr, Zone::of(&r.actor), e, &base, SAFE);
             row.edit_href = is_document(e).then(|| format!("{}/bearbeiten", safe_href(e.id)));
             row
         })
@@ -222,13 +223,13 @@ async fn file_page(
         c: Chrome::new(&r.page, entry.name.clone()).signed_in(&r.page, &r.actor),
         crumbs: safe_crumbs(state, tr, safe, located),
         name: entry.name.clone(),
-        facts: file_facts(tr, entry),
+        facts: file_facts(tr, Zone::of(&r.actor), entry),
         edit_href: is_document(entry).then(|| format!("{base}/bearbeiten")),
         versions: versions
             .iter()
             .map(|v| VersionRow {
                 id: v.id.to_string(),
-                modified: when(tr, v.modified_at),
+                modified: when(tr, Zone::of(&r.actor), v.modified_at),
                 modified_iso: v.modified_at.to_rfc3339(),
                 by: v.modified_by.clone().unwrap_or_else(|| "–".to_owned()),
                 size: size_text(tr.0, v.size),
@@ -635,7 +636,7 @@ async fn render_trash(
                 } else {
                     size_text(tr.0, t.size)
                 },
-                deleted: when(tr, t.deleted_at),
+                deleted: when(tr, Zone::of(&r.actor), t.deleted_at),
                 deleted_iso: t.deleted_at.to_rfc3339(),
                 by: t.deleted_by.clone().unwrap_or_else(|| "–".to_owned()),
             })
