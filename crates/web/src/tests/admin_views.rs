@@ -4,11 +4,10 @@
 //! and a deep link that survives the login and its gates. The scenarios that touch the
 //! domain's queries run on SQLite and on PostgreSQL.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use axum::http::{StatusCode, header};
 
 use super::links::between;
+use super::statements::{self, statements_of};
 use super::*;
 
 on_both_backends!(
@@ -327,55 +326,9 @@ async fn a_deep_link_leads_back_after_the_login_and_its_gates() {
         .lacks(r#"name="zurueck""#);
 }
 
-/// Counts the statements sqlx runs (its `sqlx::query` events), process-wide: nextest runs
-/// each test in its own process.
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-struct CountStatements;
-
-impl tracing::Subscriber for CountStatements {
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        if e.metadata().target() == "sqlx::query" {
-            let mut setup = SetupStatement(false);
-            e.record(&mut setup);
-            if !setup.0 {
-                STATEMENTS.fetch_add(1, Ordering::SeqCst);
-            }
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// A new pooled SQLite connection's set-up (`PRAGMA …`): not the page's work, and it comes
-/// whenever the pool opens a connection.
-struct SetupStatement(bool);
-
-impl tracing::field::Visit for SetupStatement {
-    fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
-        if f.name() == "summary" {
-            self.0 = format!("{v:?}").starts_with("\"PRAGMA");
-        }
-    }
-}
-
-async fn statements_of(app: &App, path: &str, cookie: &str) -> usize {
-    let before = STATEMENTS.load(Ordering::SeqCst);
-    app.get(path, cookie).await.assert(StatusCode::OK);
-    STATEMENTS.load(Ordering::SeqCst) - before
-}
-
 #[tokio::test]
 async fn the_log_page_costs_the_same_statements_for_2_or_40_lines() {
-    if tracing::subscriber::set_global_default(CountStatements).is_err() {
+    if !statements::install() {
         return; // another subscriber counts already (not under nextest)
     }
     let app = app().await;

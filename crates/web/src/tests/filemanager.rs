@@ -3,12 +3,12 @@
 //! inherited shares, and a folder page whose SQL does not grow with its entries.
 
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::{StatusCode, header};
 use tower::ServiceExt;
 
 use super::files::{area, entry_href, mkdir, upload};
+use super::statements::{self, statements_of};
 use super::*;
 
 on_both_backends!(
@@ -466,45 +466,9 @@ async fn a_drop_folder_names_who_handed_in_and_links_the_hand_ins(app: App) {
         .has(">aufsatz.txt</a>");
 }
 
-/// Counts the statements sqlx runs (its `sqlx::query` events), process-wide: nextest runs
-/// each test in its own process.
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-struct CountStatements;
-
-impl tracing::Subscriber for CountStatements {
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        if e.metadata().target() == "sqlx::query" {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// The statements of one request for `path`: the fewest of five, since work in the
-/// background (indexing the uploads) also runs statements now and then.
-async fn statements_of(app: &App, path: &str, cookie: &str) -> usize {
-    let mut fewest = usize::MAX;
-    for _ in 0..5 {
-        let before = STATEMENTS.load(Ordering::SeqCst);
-        app.get(path, cookie).await.assert(StatusCode::OK);
-        fewest = fewest.min(STATEMENTS.load(Ordering::SeqCst) - before);
-    }
-    fewest
-}
-
 #[tokio::test]
 async fn a_folder_page_costs_the_same_statements_for_3_or_60_files() {
-    if tracing::subscriber::set_global_default(CountStatements).is_err() {
+    if !statements::install() {
         return; // another subscriber counts already (not under nextest)
     }
     let app = app().await;
@@ -602,7 +566,7 @@ async fn drop_folder(app: &App, parent: &str, teacher: &str, name: &str) -> Stri
 
 /// The submitters' names are loaded for the whole listing at once, not one per submitter.
 async fn drop_folder_statements(app: App) {
-    if tracing::subscriber::set_global_default(CountStatements).is_err() {
+    if !statements::install() {
         return; // another subscriber counts already (not under nextest)
     }
     let admin = app.ready("admin").await;

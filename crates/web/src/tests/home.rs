@@ -3,12 +3,11 @@
 //! private, others' entries of a drop folder stay hidden, a login without files sees no
 //! empty cards, and the page costs the same few statements for 3 or 40 files.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use axum::http::StatusCode;
 use schulhof_domain::files::{Located, Placement};
 use schulhof_domain::identity::Actor;
 
+use super::statements::{self, statements_of};
 use super::*;
 
 on_both_backends!(
@@ -175,45 +174,9 @@ async fn a_login_without_files_sees_no_empty_cards(app: App) {
         .has(r#"href="/verwaltung/schule""#);
 }
 
-/// Counts the statements sqlx runs (its `sqlx::query` events), process-wide: nextest runs
-/// each test in its own process.
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-struct CountStatements;
-
-impl tracing::Subscriber for CountStatements {
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        if e.metadata().target() == "sqlx::query" {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// The statements of one home page. Background work (text extraction of uploads) counts
-/// too, so the fewest of three requests is taken.
-async fn statements_of_home(app: &App, cookie: &str) -> usize {
-    let mut fewest = usize::MAX;
-    for _ in 0..3 {
-        let before = STATEMENTS.load(Ordering::SeqCst);
-        app.get("/", cookie).await.assert(StatusCode::OK);
-        fewest = fewest.min(STATEMENTS.load(Ordering::SeqCst) - before);
-    }
-    fewest
-}
-
 #[tokio::test]
 async fn the_dashboard_costs_the_same_few_statements_for_3_or_40_files() {
-    if tracing::subscriber::set_global_default(CountStatements).is_err() {
+    if !statements::install() {
         return; // another subscriber counts already (not under nextest)
     }
     let app = app().await;
@@ -224,7 +187,7 @@ async fn the_dashboard_costs_the_same_few_statements_for_3_or_40_files() {
     let cookie = app.ready("schueler").await;
     let student = actor_of(&app, &cookie).await;
     let teacher = actor_of(&app, &app.ready("lehrer").await).await;
-    let few = statements_of_home(&app, &cookie).await;
+    let few = statements_of(&app, "/", &cookie).await;
     // 40 more files: the student's own, and in the folder shared with the class.
     let own = own_area(&app, &student).await;
     let shared = app
@@ -243,7 +206,7 @@ async fn the_dashboard_costs_the_same_few_statements_for_3_or_40_files() {
         put(&app, &student, &own, &format!("eigen-{i}.txt")).await;
         put(&app, &teacher, &shared, &format!("blatt-{i}.txt")).await;
     }
-    let many = statements_of_home(&app, &cookie).await;
+    let many = statements_of(&app, "/", &cookie).await;
     assert!(few > 0, "statements are counted");
     assert_eq!(few, many, "the home page does not grow with the files");
     assert!(

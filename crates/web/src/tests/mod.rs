@@ -43,6 +43,7 @@ mod safe_editor;
 mod safe_limits;
 mod safe_pages;
 mod shell;
+mod statements;
 mod teacher;
 mod times;
 
