@@ -2,6 +2,9 @@
 //! them with a content hash in the query string ([`href`]), so browsers may cache them for long
 //! and still see every change. An area adds its file with one line in [`ASSETS`].
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -82,10 +85,18 @@ pub const fn fnv1a(bytes: &[u8]) -> u64 {
 
 pub const APP_CSS_HASH: u64 = fnv1a(APP_CSS.as_bytes());
 
+/// Every asset's link, hashed once: pages ask for them on every request.
+static HREFS: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|(name, _, bytes)| (*name, format!("/static/{name}?v={:x}", fnv1a(bytes))))
+        .collect()
+});
+
 /// `/static/<name>?v=<hash of its content>`; a name not in [`ASSETS`] is a bug the tests catch.
 pub fn href(name: &str) -> String {
-    match ASSETS.iter().find(|(n, _, _)| *n == name) {
-        Some((_, _, bytes)) => format!("/static/{name}?v={:x}", fnv1a(bytes)),
+    match HREFS.get(name) {
+        Some(href) => href.clone(),
         None => {
             tracing::warn!(name, "unknown asset");
             format!("/static/{name}")

@@ -5,8 +5,6 @@
 
 mod markdown;
 
-use std::sync::LazyLock;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -22,10 +20,6 @@ use crate::layout::Chrome;
 use crate::pages::files::node::{Crumb, crumbs};
 use crate::pages::files::{locate, node_href};
 use crate::render;
-
-/// pdf.js and its worker (their hashed links, computed once: the worker is over a megabyte).
-static PDF_LIB: LazyLock<String> = LazyLock::new(|| crate::assets::href("pdf.min.js"));
-static PDF_WORKER: LazyLock<String> = LazyLock::new(|| crate::assets::href("pdf.worker.min.js"));
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -90,8 +84,8 @@ async fn page(State(state): State<AppState>, r: Ready, Path(id): Path<String>) -
         Preview::Pdf | Preview::Converted => {
             body.pdf = Some(PdfView {
                 src,
-                lib: PDF_LIB.clone(),
-                worker: PDF_WORKER.clone(),
+                lib: crate::assets::href("pdf.min.js"),
+                worker: crate::assets::href("pdf.worker.min.js"),
             });
         }
         Preview::Text { text, truncated } => {
