@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs or starts what the tests need and this machine lacks: PostgreSQL on
 # 127.0.0.1:5432 with trust auth and a `test` database, Debian chromium, litmus and cadaver,
-# LibreOffice (headless, for office previews), node, cargo-nextest, s3s-fs.
+# LibreOffice (headless, for office previews), node, swaks, mbsync, a Python virtual
+# environment with the packages of tests/requirements.txt, cargo-nextest, s3s-fs.
 set -euo pipefail
 
 log() { echo "[deps] $*"; }
@@ -16,6 +17,11 @@ command -v cadaver >/dev/null || packages+=(cadaver)
 command -v curl >/dev/null || packages+=(curl)
 command -v soffice >/dev/null || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
 command -v node >/dev/null || packages+=(nodejs npm)
+# Mail clients the protocol tests drive: swaks (SMTP), mbsync (IMAP sync), Python's venv for
+# imaplib/smtplib/aiosmtpd.
+command -v swaks >/dev/null || packages+=(swaks)
+command -v mbsync >/dev/null || packages+=(isync)
+python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing ${packages[*]}"
   apt-get update -qq
@@ -56,4 +62,13 @@ fi
 if ! command -v s3s-fs >/dev/null && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/s3s-fs" ]; then
   log "installing s3s-fs"
   cargo install s3s-fs@0.14.1 --locked --features binary
+fi
+
+# Python packages of the protocol tests, in one virtual environment outside the clone.
+venv=${SCHULHOF_VENV:-/var/tmp/schulhof-venv}
+if [ ! -x "$venv/bin/python" ] || ! cmp -s tests/requirements.txt "$venv/requirements.txt"; then
+  log "preparing the Python environment in $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
+  cp tests/requirements.txt "$venv/requirements.txt"
 fi

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-test-deps.sh
 export SCHULHOF_TEST_PG_URL=${SCHULHOF_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+# Protocol tests run the Python clients of this environment.
+export SCHULHOF_PYTHON=${SCHULHOF_PYTHON:-${SCHULHOF_VENV:-/var/tmp/schulhof-venv}/bin/python}
 
 echo "== Rust tests (SQLite and PostgreSQL)"
 cargo nextest run --workspace --no-fail-fast

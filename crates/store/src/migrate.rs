@@ -34,6 +34,9 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_handins"),
     migration!(10, "0010_school_time_zone"),
     migration!(11, "0011_previews"),
+    migration!(12, "0012_mail"),
+    migration!(13, "0013_school_du"),
+    migration!(14, "0014_file_sort"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
