@@ -4,6 +4,7 @@
 
 pub mod files;
 pub mod four_eyes;
+pub mod mail;
 pub mod matrix;
 mod policy;
 pub mod safe;

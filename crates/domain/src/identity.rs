@@ -26,6 +26,8 @@ pub struct Actor {
     pub demo: bool,
     /// The school's time zone: every time a page shows is in it.
     pub time_zone: chrono_tz::Tz,
+    /// The school's setting "address students with du" (see [`Actor::addressed_with_du`]).
+    pub du_students: bool,
     pub(crate) token_hash: Vec<u8>,
     /// Set only by the Safe's gate ([`Platform::safe_actor`]): Safe areas are invisible to
     /// an actor without it, whatever rights it holds.
@@ -239,6 +241,7 @@ impl Platform {
             school_name: row.school_name,
             demo: row.demo,
             time_zone: crate::school_settings::stored_time_zone(&row.time_zone),
+            du_students: row.du_students,
             token_hash: hash,
             safe: false,
         };
@@ -336,6 +339,8 @@ impl Platform {
             school_name: school.name,
             demo: school.demo,
             time_zone: crate::school_settings::stored_time_zone(&school.time_zone),
+            // Acts for a share link; no page speaks to it.
+            du_students: false,
             token_hash: Vec::new(),
             safe: false,
         }))

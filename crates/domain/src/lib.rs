@@ -16,9 +16,11 @@ pub mod four_eyes;
 mod hash_memory;
 pub mod identity;
 pub mod import;
+pub mod mail;
 mod mailaddr;
 pub mod media;
 pub mod notify;
+pub mod password_reset;
 mod passwords;
 pub mod retention;
 pub mod safe;
@@ -69,6 +71,9 @@ pub struct Config {
     /// LibreOffice's `soffice`, which makes PDF previews of office documents; `None`: no
     /// such previews.
     pub soffice: Option<std::path::PathBuf>,
+    pub mail: mail::MailConfig,
+    /// How outgoing mail leaves (relay or MX).
+    pub outbound: mail::outbound::OutboundConfig,
 }
 
 impl Default for Config {
@@ -87,6 +92,8 @@ impl Default for Config {
             object_store: None,
             upload_dir: None,
             soffice: None,
+            mail: Default::default(),
+            outbound: Default::default(),
         }
     }
 }
@@ -105,6 +112,7 @@ pub struct Platform {
     pub(crate) safe_keys: safe::KeyRing,
     pub(crate) media_index: Arc<media::index::SearchIndex>,
     pub(crate) staging: Arc<files::Staging>,
+    pub(crate) mail_bus: mail::bus::MailBus,
 }
 
 impl Platform {
@@ -142,6 +150,7 @@ impl Platform {
         });
         #[allow(clippy::expect_used)]
         let staging = files::Staging::open(upload_dir).expect("upload staging directory");
+        let mail_bus = mail::bus::MailBus::new(&db);
         Self {
             db,
             clock,
@@ -153,6 +162,7 @@ impl Platform {
             safe_keys: safe::KeyRing::new(config_master),
             media_index,
             staging,
+            mail_bus,
         }
     }
 

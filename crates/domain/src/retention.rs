@@ -1,8 +1,10 @@
-//! Retention: log data is deleted 7 days after it was written, unless an admin put it on
-//! a documented hold; expired sessions and stale throttle counters go too.
+//! Retention: log data and mail traffic data are deleted 7 days after they were written,
+//! unless an admin put them on a documented hold; expired sessions, stale throttle counters
+//! and used or expired password-reset links go too.
 
 use chrono::Duration;
-use schulhof_store::{audit, dav_locks, files, import_runs, sessions, throttle};
+use schulhof_store::mail::traffic;
+use schulhof_store::{audit, dav_locks, files, import_runs, password_resets, sessions, throttle};
 
 use crate::{DomainError, Platform};
 
@@ -16,6 +18,10 @@ pub struct Purged {
     pub throttle_counters: u64,
     /// Expired WebDAV locks (they are ignored once expired; this only tidies up).
     pub dav_locks: u64,
+    /// Traffic data of mail (date, sender, recipient, message id, size, subject).
+    pub mail_traffic: u64,
+    /// Password-reset links used or expired.
+    pub password_resets: u64,
 }
 
 impl Platform {
@@ -30,6 +36,9 @@ impl Platform {
                 .await?
                 + files::system_purge_counters(&mut tx, now - Duration::days(1)).await?,
             dav_locks: dav_locks::system_purge(&mut tx, now).await?,
+            mail_traffic: traffic::system_purge(&mut tx, now - LOG_RETENTION).await?,
+            password_resets: password_resets::system_purge(&mut tx, now - Duration::days(1))
+                .await?,
         };
         // An import takes seconds; one still running after an hour was cut off.
         import_runs::system_fail_stale(&mut tx, now - Duration::hours(1)).await?;

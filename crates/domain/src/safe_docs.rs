@@ -61,6 +61,12 @@ pub fn check_shape(html: &str, field: &'static str) -> Result<(), DomainError> {
 }
 
 impl Platform {
+    /// Whether the policy lets the caller use the online editor at all (opening a document
+    /// also needs reading it, saving writing it).
+    pub fn safe_may_use_editor(&self, safe: &Actor) -> bool {
+        check(&safe.token, UseSafeEditor).is_ok()
+    }
+
     /// The plain content of a Safe file, streamed and unsealed chunk by chunk.
     pub async fn safe_read(
         &self,

@@ -1,7 +1,9 @@
-//! A school's own settings, changed by its admin: for now its time zone.
+//! A school's own settings, changed by its admin: its time zone, and whether its pages
+//! address students with "du".
 
 use schulhof_authz::{ManageSchoolSettings, check};
 use schulhof_store::instances;
+use schulhof_types::AccountType;
 
 use crate::audit;
 use crate::identity::Actor;
@@ -32,6 +34,16 @@ pub fn time_zone_names() -> Vec<&'static str> {
 #[derive(Clone, Debug)]
 pub struct SchoolSettings {
     pub time_zone: chrono_tz::Tz,
+    /// German pages address the school's students with "du" (adults always with "Sie").
+    pub du_students: bool,
+}
+
+impl Actor {
+    /// Whether German pages address this login with "du": a student, at a school that
+    /// keeps the setting on (the default). Everyone else is addressed with "Sie".
+    pub fn addressed_with_du(&self) -> bool {
+        self.du_students && self.token.principal().account_type() == Some(AccountType::Schueler)
+    }
 }
 
 impl Platform {
@@ -41,6 +53,7 @@ impl Platform {
         check(&actor.token, ManageSchoolSettings)?;
         Ok(SchoolSettings {
             time_zone: actor.time_zone,
+            du_students: actor.du_students,
         })
     }
 
@@ -60,6 +73,27 @@ impl Platform {
             "school_time_zone",
             zone.name(),
             Some(serde_json::json!({ "from": actor.time_zone.name(), "to": zone.name() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets whether the school's students are addressed with "du"; logged in the same
+    /// transaction. Sessions read the setting with every request, so it applies at once.
+    pub async fn set_school_du_students(&self, actor: &Actor, du: bool) -> Result<(), DomainError> {
+        check(&actor.token, ManageSchoolSettings)?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        instances::set_du_students(&mut tx, actor.token.instance(), du).await?;
+        let word = |du: bool| if du { "du" } else { "Sie" };
+        audit::admin_action(
+            &mut tx,
+            actor,
+            now,
+            "school_du_students",
+            word(du),
+            Some(serde_json::json!({ "from": word(actor.du_students), "to": word(du) })),
         )
         .await?;
         tx.commit().await?;

@@ -31,10 +31,12 @@ macro_rules! node_cols {
 
 pub mod handins;
 mod offers;
+mod page;
 pub mod previews;
 pub mod recent;
 mod shares;
 pub use offers::*;
+pub use page::*;
 pub use shares::*;
 
 /// The nil id stands for "no owner": the shared areas of a school.
@@ -741,7 +743,9 @@ pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bo
     let r: Option<(i64,)> = on!(c, c => sqlx::query_as(
         "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM file_nodes WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM file_versions WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM file_previews WHERE pdf_sha = $1)")
+            OR EXISTS (SELECT 1 FROM file_previews WHERE pdf_sha = $1)
+            OR EXISTS (SELECT 1 FROM mail_messages WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM mail_queue WHERE blob_sha = $1 AND status = 'queued')")
         .bind(sha).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }

@@ -77,3 +77,14 @@ pub async fn set_time_zone(
         .bind(id.0).bind(zone).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Sets whether the school addresses its students with "du".
+pub async fn set_du_students(
+    c: &mut impl AsConn,
+    id: InstanceId,
+    du: bool,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query("UPDATE instances SET du_students = $2 WHERE id = $1")
+        .bind(id.0).bind(du).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -24,6 +24,8 @@ pub struct SessionRow {
     pub demo: bool,
     /// The school's time zone (an IANA name).
     pub time_zone: String,
+    /// Whether the school addresses its students with "du".
+    pub du_students: bool,
 }
 
 pub async fn insert(
@@ -71,6 +73,7 @@ macro_rules! decode_session {
             school_name: r.try_get(19)?,
             demo: r.try_get(20)?,
             time_zone: r.try_get(21)?,
+            du_students: r.try_get(22)?,
         })
     }};
 }
@@ -85,7 +88,7 @@ pub async fn lookup(
            (SELECT MAX(k.version) FROM consents k
               WHERE k.instance_id = s.instance_id AND k.user_id = s.user_id AND k.revoked_at IS NULL),
            (SELECT MAX(t.version) FROM consent_texts t WHERE t.instance_id = s.instance_id),
-           i.school_number, i.name, i.demo, i.time_zone
+           i.school_number, i.name, i.demo, i.time_zone, i.du_students
          FROM sessions s JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
            JOIN instances i ON i.id = s.instance_id
          WHERE s.instance_id = $1 AND s.token_hash = $2");

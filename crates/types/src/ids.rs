@@ -54,3 +54,11 @@ id_type!(
     /// A folder or file of the cloud file manager.
     NodeId
 );
+id_type!(
+    /// A folder of a mailbox.
+    MailFolderId
+);
+id_type!(
+    /// One message in one mail folder.
+    MailMessageId
+);

@@ -1,8 +1,6 @@
 //! How a folder's entries are ordered and filtered for the file manager, and which shares
 //! reach a node from the folders above it.
 
-use std::cmp::Ordering;
-
 use schulhof_authz::check;
 use schulhof_authz::files::{FileAccess, FileOp, FileRole};
 use schulhof_store::files as store;
@@ -48,52 +46,6 @@ pub struct ListOrder {
     pub descending: bool,
 }
 
-/// Sorts entries as a file manager does: folders first, then by the key, ties by name.
-pub fn sort_entries(list: &mut Vec<FileEntry>, order: ListOrder) {
-    sort_by_entry(list, order, |e| e);
-}
-
-/// [`sort_entries`] for anything that carries an entry.
-pub fn sort_by_entry<T>(list: &mut Vec<T>, order: ListOrder, entry: impl Fn(&T) -> &FileEntry) {
-    // Folding each name once, not once per comparison.
-    let mut keyed: Vec<(String, T)> = list
-        .drain(..)
-        .map(|t| (fold_name(&entry(&t).name), t))
-        .collect();
-    keyed.sort_by(|(an, a), (bn, b)| {
-        let (a, b) = (entry(a), entry(b));
-        let by_key = match order.key {
-            SortKey::Name => Ordering::Equal,
-            SortKey::Modified => a.modified_at.cmp(&b.modified_at),
-            SortKey::Size => a.size.cmp(&b.size),
-        };
-        let by_key = by_key.then_with(|| an.cmp(bn));
-        let by_key = if order.descending {
-            by_key.reverse()
-        } else {
-            by_key
-        };
-        b.is_dir.cmp(&a.is_dir).then(by_key)
-    });
-    list.extend(keyed.into_iter().map(|(_, t)| t));
-}
-
-/// The entries whose name contains `q`, ignoring case and Unicode composition.
-pub fn filter_entries(list: Vec<FileEntry>, q: &str) -> Vec<FileEntry> {
-    filter_by_entry(list, q, |e| e)
-}
-
-/// [`filter_entries`] for anything that carries an entry.
-pub fn filter_by_entry<T>(list: Vec<T>, q: &str, entry: impl Fn(&T) -> &FileEntry) -> Vec<T> {
-    let q = fold_name(q.trim());
-    if q.is_empty() {
-        return list;
-    }
-    list.into_iter()
-        .filter(|t| fold_name(&entry(t).name).contains(&q))
-        .collect()
-}
-
 /// A grant set on a folder above a node that reaches the node because the levels between
 /// do not withdraw inherited rights.
 #[derive(Clone, Debug)]
@@ -116,6 +68,26 @@ pub struct Caps {
     pub write: bool,
     /// Share it, give roles (the policy's `Share` for a viewer role).
     pub share: bool,
+    /// Withdraw inherited rights, make it a drop folder.
+    pub manage: bool,
+}
+
+impl Caps {
+    /// The capabilities of a node, each asked of the policy through `may`.
+    pub(crate) fn asking(is_dir: bool, may: impl Fn(FileOp) -> bool) -> Caps {
+        let relocate = may(FileOp::Coordinate);
+        let write = may(FileOp::Write);
+        Caps {
+            rename: if is_dir { relocate } else { write },
+            relocate,
+            write,
+            share: may(FileOp::Share {
+                role: FileRole::Viewer,
+                target: None,
+            }),
+            manage: may(FileOp::ManageRights),
+        }
+    }
 }
 
 /// An entry of a folder with what the caller may do with it.
@@ -125,15 +97,54 @@ pub struct Listed {
     pub caps: Caps,
 }
 
+/// Which page of a folder, sorted and filtered how.
+#[derive(Clone, Debug)]
+pub struct ListQuery {
+    pub order: ListOrder,
+    /// Only entries whose name contains this, ignoring case and Unicode composition.
+    pub filter: String,
+    /// The page, from 1; one past the last shows the last.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl ListQuery {
+    /// The whole folder in one page, by name.
+    pub fn all() -> ListQuery {
+        ListQuery {
+            order: ListOrder::default(),
+            filter: String::new(),
+            page: 1,
+            per_page: i64::MAX as usize,
+        }
+    }
+}
+
+/// One page of a folder with the counts the pager needs.
+#[derive(Clone, Debug, Default)]
+pub struct ListPage {
+    pub rows: Vec<Listed>,
+    /// Entries the caller sees in the folder.
+    pub total: usize,
+    /// Of those, the ones the filter lets through.
+    pub matching: usize,
+    /// The page shown, from 1.
+    pub page: usize,
+    pub pages: usize,
+}
+
 impl Platform {
-    /// The children of a folder the caller may see, each with its capabilities: one query
-    /// for the rows (visibility in its WHERE clause), the policy asked per row in memory,
-    /// and in a drop folder one more for the names of all submitters.
+    /// One page of the children of a folder the caller may see, each with its
+    /// capabilities: one query for the page and the counts (visibility, filter, order and
+    /// page inside SQL), the policy asked per row in memory, and in a drop folder one more
+    /// for the names of the page's submitters. Only a page past the last costs a second
+    /// query, for the last page.
     pub async fn file_listing(
         &self,
         actor: &Actor,
         folder: &Located,
-    ) -> Result<Vec<Listed>, DomainError> {
+        q: &ListQuery,
+    ) -> Result<ListPage, DomainError> {
         let role = folder.role(actor).ok_or(DomainError::NotFound)?;
         let node = folder.node();
         if !node.is_dir {
@@ -146,16 +157,56 @@ impl Platform {
         };
         let keys = folder.keys(actor);
         let school = folder.school(actor);
+        let per_page = q.per_page.max(1);
+        let mut sq = store::PageQuery {
+            sort: match q.order.key {
+                SortKey::Name => store::PageSort::Name,
+                SortKey::Modified => store::PageSort::Modified,
+                SortKey::Size => store::PageSort::Size,
+            },
+            descending: q.order.descending,
+            contains: fold_name(q.filter.trim()),
+            limit: i64::try_from(per_page).unwrap_or(i64::MAX),
+            offset: 0,
+        };
+        let at =
+            |page: usize| i64::try_from((page - 1).saturating_mul(per_page)).unwrap_or(i64::MAX);
+        sq.offset = at(q.page.max(1));
         let mut c = self.db.read().await?;
-        let rows = store::children(&mut c, school, node.id, &keys, filter).await?;
-        let mut path = folder.levels();
-        let mut out = Vec::with_capacity(rows.len());
+        let mut found = store::children_page(&mut c, school, node.id, &keys, filter, &sq).await?;
+        let matching = usize::try_from(found.matching).unwrap_or(0);
+        let pages = matching.div_ceil(per_page).max(1);
+        let page = q.page.clamp(1, pages);
+        if page != q.page.max(1) {
+            sq.offset = at(page);
+            found = store::children_page(&mut c, school, node.id, &keys, filter, &sq).await?;
+        }
         let submitted = node.drop_box && role >= FileRole::Coordinator && !folder.is_guest();
         let submitters = if submitted {
-            super::share::Submitters::load(&mut c, school, &rows).await?
+            super::share::Submitters::load(&mut c, school, &found.rows).await?
         } else {
             super::share::Submitters::default()
         };
+        let rows = self.listed(actor, folder, found.rows, submitted.then_some(&submitters));
+        Ok(ListPage {
+            rows,
+            total: usize::try_from(found.total).unwrap_or(0),
+            matching,
+            page,
+            pages,
+        })
+    }
+
+    /// The rows the policy lets the caller see, each with what it may do.
+    fn listed(
+        &self,
+        actor: &Actor,
+        folder: &Located,
+        rows: Vec<store::NodeRow>,
+        submitters: Option<&super::share::Submitters>,
+    ) -> Vec<Listed> {
+        let mut path = folder.levels();
+        let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             path.push(super::level_of(&row));
             let access = |op| FileAccess {
@@ -165,47 +216,26 @@ impl Platform {
                 op,
                 guest: folder.is_guest(),
             };
-            let Some(r) = access(FileOp::Read).role(&actor.token) else {
-                path.pop();
+            let role = access(FileOp::Read).role(&actor.token);
+            let caps = Caps::asking(row.is_dir, |op| check(&actor.token, access(op)).is_ok());
+            path.pop();
+            let Some(r) = role else {
                 continue;
             };
-            let may = |op| check(&actor.token, access(op)).is_ok();
-            let relocate = may(FileOp::Coordinate);
-            let write = may(FileOp::Write);
-            let caps = Caps {
-                rename: if row.is_dir { relocate } else { write },
-                relocate,
-                write,
-                share: may(FileOp::Share {
-                    role: FileRole::Viewer,
-                    target: None,
-                }),
-            };
-            path.pop();
             let mut e = FileEntry::from_row(&row, folder.area, r);
             e.guest = folder.is_guest();
-            if submitted {
-                e.submitted_by = submitters.label(&row);
+            e.caps = caps;
+            if let Some(s) = submitters {
+                e.submitted_by = s.label(&row);
             }
             out.push(Listed { entry: e, caps });
         }
-        Ok(out)
+        out
     }
 
     /// What the caller may do with one node, as the policy decides it.
     pub fn file_caps(&self, actor: &Actor, node: &Located) -> Caps {
-        let may = |op| node.check(actor, op).is_ok();
-        let relocate = may(FileOp::Coordinate);
-        let write = may(FileOp::Write);
-        Caps {
-            rename: if node.node().is_dir { relocate } else { write },
-            relocate,
-            write,
-            share: may(FileOp::Share {
-                role: FileRole::Viewer,
-                target: None,
-            }),
-        }
+        node.caps(actor)
     }
 
     /// Asks the policy whether every one of `nodes` may be moved or deleted (`relocate`) or
@@ -301,78 +331,4 @@ async fn grant_label(
         ("x:", _) => ("guest", "(Anmeldung einer anderen Schule)".to_owned()),
         _ => ("kind", key.trim_start_matches("t:").to_owned()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{TimeZone, Utc};
-    use schulhof_authz::files::Area;
-
-    fn entry(name: &str, is_dir: bool, size: u64, day: u32) -> FileEntry {
-        FileEntry {
-            id: NodeId(uuid::Uuid::now_v7()),
-            parent: None,
-            area: "own",
-            name: name.to_owned(),
-            is_dir,
-            size,
-            mime: None,
-            modified_at: Utc
-                .with_ymd_and_hms(2026, 1, day, 0, 0, 0)
-                .single()
-                .expect("date"),
-            etag: String::new(),
-            role: "viewer",
-            drop_box: false,
-            inherits: true,
-            shared_by: None,
-            submitted_by: None,
-            guest: false,
-            role_value: FileRole::Viewer,
-            area_value: Area::Own,
-            blob: None,
-        }
-    }
-
-    fn names(list: &[FileEntry]) -> Vec<&str> {
-        list.iter().map(|e| e.name.as_str()).collect()
-    }
-
-    #[test]
-    fn folders_come_first_and_each_key_sorts_both_ways() {
-        let mut list = vec![
-            entry("b.txt", false, 30, 2),
-            entry("A.txt", false, 10, 3),
-            entry("Ordner", true, 0, 1),
-            entry("c.txt", false, 20, 1),
-        ];
-        sort_entries(&mut list, ListOrder::default());
-        assert_eq!(names(&list), ["Ordner", "A.txt", "b.txt", "c.txt"]);
-        let by_size = ListOrder {
-            key: SortKey::Size,
-            descending: true,
-        };
-        sort_entries(&mut list, by_size);
-        assert_eq!(names(&list), ["Ordner", "b.txt", "c.txt", "A.txt"]);
-        let by_date = ListOrder {
-            key: SortKey::Modified,
-            descending: false,
-        };
-        sort_entries(&mut list, by_date);
-        assert_eq!(names(&list), ["Ordner", "c.txt", "b.txt", "A.txt"]);
-    }
-
-    #[test]
-    fn the_filter_ignores_case() {
-        let list = vec![
-            entry("Arbeitsblatt.pdf", false, 1, 1),
-            entry("x", false, 1, 1),
-        ];
-        assert_eq!(
-            names(&filter_entries(list.clone(), "BLATT")),
-            ["Arbeitsblatt.pdf"]
-        );
-        assert_eq!(filter_entries(list, " ").len(), 2);
-    }
 }

@@ -95,10 +95,17 @@ impl Located {
         )?)
     }
 
+    /// What the caller may do with this node, as the policy decides it.
+    pub(crate) fn caps(&self, actor: &Actor) -> super::Caps {
+        super::Caps::asking(self.node().is_dir, |op| self.check(actor, op).is_ok())
+    }
+
+    /// The node as the caller sees it, with what it may do with it.
     pub fn entry(&self, actor: &Actor) -> Option<FileEntry> {
         let role = self.role(actor)?;
         let mut e = FileEntry::from_row(self.node(), self.area, role);
         e.guest = self.guest.is_some();
+        e.caps = self.caps(actor);
         Some(e)
     }
 }

@@ -30,10 +30,7 @@ use serde::Serialize;
 
 pub use cross::{CROSS_OFFERS_PER_HOUR, Shared, cross_address};
 pub use links::{CreatedLink, LinkMode, LinkRefusal, LinkView, NewLink, OpenLink};
-pub use listing::{
-    Caps, InheritedGrant, ListOrder, Listed, SortKey, filter_by_entry, filter_entries,
-    sort_by_entry, sort_entries,
-};
+pub use listing::{Caps, InheritedGrant, ListOrder, ListPage, ListQuery, Listed, SortKey};
 pub use locate::Located;
 pub use names::{check_name, fold_name};
 pub use offers::OfferView;
@@ -81,6 +78,10 @@ pub struct FileEntry {
     pub area_value: Area,
     #[serde(skip)]
     pub blob: Option<String>,
+    /// What the caller may do with it, as the policy decides it (nothing where the
+    /// entry was built without asking).
+    #[serde(skip)]
+    pub caps: Caps,
 }
 
 impl FileEntry {
@@ -111,6 +112,7 @@ impl FileEntry {
             role_value: role,
             area_value: area,
             blob: row.blob_sha.clone(),
+            caps: Caps::default(),
         }
     }
 

@@ -1,0 +1,92 @@
+//! Live mail events: "this folder changed". In one process a broadcast channel; on PostgreSQL
+//! the event is a NOTIFY sent with the transaction that made the change, and every node's
+//! listener passes it to its own subscribers, so an IMAP IDLE on one node sees a delivery
+//! made on another.
+
+use schulhof_store::{AsConn, Db, events};
+use schulhof_types::{InstanceId, MailFolderId, UserId};
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel of mail events.
+const CHANNEL: &str = "schulhof_mail";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MailEvent {
+    pub instance: InstanceId,
+    pub owner: UserId,
+    pub folder: MailFolderId,
+}
+
+impl MailEvent {
+    fn encode(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.instance.0.simple(),
+            self.owner.0.simple(),
+            self.folder.0.simple()
+        )
+    }
+
+    fn decode(s: &str) -> Option<MailEvent> {
+        let mut parts = s.split(' ');
+        let instance = parts.next()?.parse().ok()?;
+        let owner = parts.next()?.parse().ok()?;
+        let folder = parts.next()?.parse().ok()?;
+        Some(MailEvent {
+            instance: InstanceId(instance),
+            owner: UserId(owner),
+            folder: MailFolderId(folder),
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct MailBus {
+    tx: broadcast::Sender<MailEvent>,
+}
+
+impl MailBus {
+    /// Makes the bus; on PostgreSQL also starts this node's listener (when a runtime runs).
+    pub(crate) fn new(db: &Db) -> MailBus {
+        // Subscribers that fall this far behind see a lag and re-read their folder.
+        let (tx, _) = broadcast::channel(4096);
+        let bus = MailBus { tx };
+        if matches!(db, Db::Pg(_))
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            let tx = bus.tx.clone();
+            rt.spawn(events::listen(db.clone(), CHANNEL, move |p| {
+                if let Some(e) = MailEvent::decode(p) {
+                    let _ = tx.send(e);
+                }
+            }));
+        }
+        bus
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<MailEvent> {
+        self.tx.subscribe()
+    }
+
+    /// Announces changes inside the transaction that makes them: PostgreSQL delivers the
+    /// NOTIFY on commit and drops it on rollback.
+    pub(crate) async fn within(
+        &self,
+        c: &mut impl AsConn,
+        changes: &[MailEvent],
+    ) -> Result<(), schulhof_store::StoreError> {
+        for e in changes {
+            events::notify(c, CHANNEL, &e.encode()).await?;
+        }
+        Ok(())
+    }
+
+    /// Announces committed changes on SQLite (PostgreSQL did in [`MailBus::within`]).
+    pub(crate) fn committed(&self, db: &Db, events: &[MailEvent]) {
+        if matches!(db, Db::Sqlite { .. }) {
+            for e in events {
+                let _ = self.tx.send(*e);
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The one way a message enters mailboxes: SMTP delivery, IMAP APPEND, webmail sending and
+//! system mail (bounces, absence notes) all store the content once and then file it into
+//! each mailbox in one transaction, with UID, MODSEQ, usage and the live event.
+
+use chrono::{DateTime, Utc};
+use schulhof_store::mail::folders as folder_store;
+use schulhof_store::mail::messages::{self as store, MessageRow};
+use schulhof_store::mail::traffic;
+use schulhof_types::{MailFolderId, MailMessageId};
+
+use super::bus::MailEvent;
+use super::folders::ensure_standard;
+use super::parse::{Summary, summarise};
+use super::{Flags, Mailbox};
+use crate::{DomainError, Platform};
+
+/// A message's content, stored durably and read once.
+pub(crate) struct Content {
+    pub blob_sha: String,
+    pub size: u64,
+    pub summary: Summary,
+}
+
+/// One mailbox a message goes into.
+pub(crate) struct Target {
+    pub mb: Mailbox,
+    /// `None`: the inbox.
+    pub folder: Option<MailFolderId>,
+    pub flags: Flags,
+    pub quota: u64,
+    /// The address it was sent to, for the traffic data (`None`: no traffic data, e.g. an
+    /// own copy put into a folder).
+    pub rcpt: Option<String>,
+}
+
+/// How a message arrived, for the traffic data: direction ("in", "local") and envelope sender.
+pub(crate) struct Arrival<'a> {
+    pub direction: &'a str,
+    pub mail_from: &'a str,
+}
+
+/// Where a message was filed: (UIDVALIDITY, UID) of its folder.
+pub(crate) type Filed = Result<(u32, u32), DomainError>;
+
+fn over_quota() -> DomainError {
+    DomainError::QuotaExceeded("Das Postfach ist voll: das Kontingent ist erschöpft.".into())
+}
+
+impl Platform {
+    /// Stores a message's content (fsynced by the blob store before this returns) and
+    /// reads its envelope. Larger than the installation's limit: refused.
+    pub(crate) async fn mail_store_content(&self, raw: &[u8]) -> Result<Content, DomainError> {
+        let max = self.config.mail.max_message;
+        if raw.len() as u64 > max {
+            return Err(DomainError::invalid(
+                "message",
+                format!("the message is larger than {} MB", max / (1024 * 1024)),
+            ));
+        }
+        let stored = self
+            .blobs
+            .put(raw, max)
+            .await
+            .map_err(|e| DomainError::Internal(format!("storing a message: {e}")))?;
+        let summary = summarise(raw);
+        Ok(Content {
+            blob_sha: stored.sha256,
+            size: stored.size,
+            summary,
+        })
+    }
+
+    /// Files stored content into every target in one transaction. A target over its quota
+    /// gets an error and the others their message.
+    pub(crate) async fn mail_ingest(
+        &self,
+        content: &Content,
+        targets: &[Target],
+        received_at: DateTime<Utc>,
+        arrival: Option<Arrival<'_>>,
+    ) -> Result<Vec<Filed>, DomainError> {
+        let s = &content.summary;
+        let size = content.size as i64;
+        let mut tx = self.db.begin().await?;
+        let mut filed = Vec::with_capacity(targets.len());
+        let mut events = Vec::new();
+        for t in targets {
+            let folder = match t.folder {
+                Some(f) => f,
+                None => ensure_standard(&mut tx, t.mb, received_at).await?,
+            };
+            let used = store::usage(&mut tx, t.mb.instance, t.mb.owner).await?;
+            if used.saturating_add(size) > t.quota as i64 {
+                filed.push(Err(over_quota()));
+                continue;
+            }
+            let (uid, modseq, validity) =
+                folder_store::take_uids(&mut tx, t.mb.instance, folder, 1).await?;
+            let row = MessageRow {
+                id: MailMessageId(uuid::Uuid::now_v7()),
+                owner: t.mb.owner,
+                folder,
+                uid,
+                modseq,
+                blob_sha: content.blob_sha.clone(),
+                size,
+                received_at,
+                sent_at: s.sent_at,
+                flags: t.flags.to_row(),
+                subject: s.subject.clone(),
+                from_addr: s.from_addr.clone(),
+                from_name: s.from_name.clone(),
+                to_addrs: s.to.clone(),
+                cc_addrs: s.cc.clone(),
+                message_id: s.message_id.clone(),
+                has_attachments: s.has_attachments,
+                preview: s.preview.clone(),
+            };
+            store::insert(&mut tx, t.mb.instance, &row).await?;
+            store::add_usage(&mut tx, t.mb.instance, t.mb.owner, size).await?;
+            filed.push(Ok((validity as u32, uid as u32)));
+            if let (Some(a), Some(rcpt)) = (&arrival, &t.rcpt) {
+                traffic::record(
+                    &mut tx,
+                    t.mb.instance,
+                    uuid::Uuid::now_v7(),
+                    received_at,
+                    a.direction,
+                    a.mail_from,
+                    rcpt,
+                    &s.message_id,
+                    size,
+                    &s.subject,
+                )
+                .await?;
+            }
+            events.push(MailEvent {
+                instance: t.mb.instance,
+                owner: t.mb.owner,
+                folder,
+            });
+        }
+        if !events.is_empty() {
+            store::put_text(&mut tx, &content.blob_sha, &s.text).await?;
+        }
+        self.mail_bus.within(&mut tx, &events).await?;
+        tx.commit().await?;
+        self.mail_bus.committed(&self.db, &events);
+        Ok(filed)
+    }
+
+    /// Live mail events of every mailbox (subscribers filter by owner).
+    pub fn mail_events(&self) -> tokio::sync::broadcast::Receiver<MailEvent> {
+        self.mail_bus.subscribe()
+    }
+}

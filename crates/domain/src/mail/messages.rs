@@ -1,0 +1,446 @@
+//! Messages of the own mailbox: listing, reading, flags, copy and move, expunge, search,
+//! and APPEND (through the one ingest path).
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use schulhof_store::AsConn;
+use schulhof_store::mail::folders as folder_store;
+use schulhof_store::mail::messages::{self as store, MessageRow, Search};
+use schulhof_types::{MailFolderId, MailMessageId};
+
+use super::bus::MailEvent;
+use super::folders::mailbox_of;
+use super::ingest::Target;
+use super::{
+    CopyResult, FlagOp, Flags, MailQuery, Mailbox, MessageMeta, Special, StoreResult, UidFlags,
+    u32_of,
+};
+use crate::identity::Actor;
+use crate::{DomainError, Platform};
+
+async fn owned(c: &mut impl AsConn, mb: Mailbox, f: MailFolderId) -> Result<(), DomainError> {
+    if folder_store::owned(c, mb.instance, mb.owner, f).await? {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound)
+    }
+}
+
+/// The rows of `uids` (any order, duplicates ignored) in UID order.
+async fn rows_of(
+    c: &mut impl AsConn,
+    mb: Mailbox,
+    folder: MailFolderId,
+    uids: &[u32],
+) -> Result<Vec<MessageRow>, DomainError> {
+    let (Some(lo), Some(hi)) = (uids.iter().min(), uids.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    let want: HashSet<i64> = uids.iter().map(|u| i64::from(*u)).collect();
+    let rows = store::in_uid_range(c, mb.instance, folder, i64::from(*lo), i64::from(*hi)).await?;
+    Ok(rows.into_iter().filter(|r| want.contains(&r.uid)).collect())
+}
+
+impl Platform {
+    /// UID, MODSEQ and flags of every message of an own folder, in UID order.
+    pub async fn mail_uids(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+    ) -> Result<Vec<UidFlags>, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut c = self.db.read().await?;
+        owned(&mut c, mb, folder).await?;
+        let rows = store::uid_flags(&mut c, mb.instance, folder).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(uid, modseq, f)| UidFlags {
+                uid: u32_of(uid),
+                modseq: modseq.max(0) as u64,
+                flags: Flags::from_row(&f),
+            })
+            .collect())
+    }
+
+    /// The envelopes of these messages of an own folder, in UID order.
+    pub async fn mail_metas(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+        uids: &[u32],
+    ) -> Result<Vec<MessageMeta>, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut c = self.db.read().await?;
+        owned(&mut c, mb, folder).await?;
+        let rows = rows_of(&mut c, mb, folder, uids).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// One page of an own folder, newest first, and how many messages it holds.
+    pub async fn mail_page(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<MessageMeta>, u32), DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut c = self.db.read().await?;
+        let f = folder_store::get(&mut c, mb.instance, mb.owner, folder)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let rows = store::page(&mut c, mb.instance, folder, offset.into(), limit.into()).await?;
+        Ok((rows.into_iter().map(Into::into).collect(), u32_of(f.exists)))
+    }
+
+    /// A message of the own mailbox (404 for anyone else's).
+    pub async fn mail_message(
+        &self,
+        a: &Actor,
+        id: MailMessageId,
+    ) -> Result<MessageMeta, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut c = self.db.read().await?;
+        let r = store::get(&mut c, mb.instance, mb.owner, id).await?;
+        r.map(Into::into).ok_or(DomainError::NotFound)
+    }
+
+    /// The whole message as it was received.
+    pub async fn mail_raw(&self, a: &Actor, id: MailMessageId) -> Result<Vec<u8>, DomainError> {
+        let m = self.mail_message(a, id).await?;
+        self.mail_blob(&m.blob_sha).await
+    }
+
+    pub(crate) async fn mail_blob(&self, sha: &str) -> Result<Vec<u8>, DomainError> {
+        let internal =
+            |e: &dyn std::fmt::Display| DomainError::Internal(format!("mail content: {e}"));
+        let mut r = self.blobs.open_read(sha).await.map_err(|e| internal(&e))?;
+        let mut out = Vec::with_capacity(r.size() as usize);
+        loop {
+            let chunk = r.chunk(256 * 1024).await.map_err(|e| internal(&e))?;
+            if chunk.is_empty() {
+                return Ok(out);
+            }
+            out.extend_from_slice(&chunk);
+        }
+    }
+
+    /// Changes the flags of messages of an own folder. With `unchanged_since`, messages
+    /// changed after that MODSEQ are left alone and reported as failed (CONDSTORE).
+    pub async fn mail_store_flags(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+        uids: &[u32],
+        op: FlagOp,
+        flags: &Flags,
+        unchanged_since: Option<u64>,
+    ) -> Result<StoreResult, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut tx = self.db.begin().await?;
+        owned(&mut tx, mb, folder).await?;
+        let rows = rows_of(&mut tx, mb, folder, uids).await?;
+        let mut result = StoreResult::default();
+        // Messages that end with the same flags are changed by one statement.
+        let mut groups: BTreeMap<Vec<u8>, (Flags, Vec<(MailMessageId, u32)>)> = BTreeMap::new();
+        for r in rows {
+            let uid = u32_of(r.uid);
+            if unchanged_since.is_some_and(|m| r.modseq as u64 > m) {
+                result.failed.push(uid);
+                continue;
+            }
+            let before = Flags::from_row(&r.flags);
+            let after = before.apply(op, flags);
+            if after == before {
+                continue;
+            }
+            let key = format!("{:?}", after.to_row()).into_bytes();
+            groups
+                .entry(key)
+                .or_insert_with(|| (after, Vec::new()))
+                .1
+                .push((r.id, uid));
+        }
+        if groups.is_empty() {
+            tx.commit().await?;
+            return Ok(result);
+        }
+        let modseq = folder_store::take_modseq(&mut tx, mb.instance, folder).await?;
+        for (after, members) in groups.into_values() {
+            let ids: Vec<MailMessageId> = members.iter().map(|m| m.0).collect();
+            store::set_flags(&mut tx, mb.instance, &ids, &after.to_row(), modseq).await?;
+            for (_, uid) in members {
+                result.changed.push(UidFlags {
+                    uid,
+                    modseq: modseq as u64,
+                    flags: after.clone(),
+                });
+            }
+        }
+        result.changed.sort_by_key(|c| c.uid);
+        self.commit_with_event(tx, mb, folder).await?;
+        Ok(result)
+    }
+
+    async fn commit_with_event(
+        &self,
+        mut tx: schulhof_store::Tx,
+        mb: Mailbox,
+        folder: MailFolderId,
+    ) -> Result<(), DomainError> {
+        let events = [MailEvent {
+            instance: mb.instance,
+            owner: mb.owner,
+            folder,
+        }];
+        self.mail_bus.within(&mut tx, &events).await?;
+        tx.commit().await?;
+        self.mail_bus.committed(&self.db, &events);
+        Ok(())
+    }
+
+    /// Copies messages into another own folder.
+    pub async fn mail_copy(
+        &self,
+        a: &Actor,
+        from: MailFolderId,
+        uids: &[u32],
+        to: MailFolderId,
+    ) -> Result<CopyResult, DomainError> {
+        self.copy_or_move(a, from, uids, to, false).await
+    }
+
+    /// Moves messages into another own folder (new UIDs there).
+    pub async fn mail_move(
+        &self,
+        a: &Actor,
+        from: MailFolderId,
+        uids: &[u32],
+        to: MailFolderId,
+    ) -> Result<CopyResult, DomainError> {
+        self.copy_or_move(a, from, uids, to, true).await
+    }
+
+    async fn copy_or_move(
+        &self,
+        a: &Actor,
+        from: MailFolderId,
+        uids: &[u32],
+        to: MailFolderId,
+        remove: bool,
+    ) -> Result<CopyResult, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut tx = self.db.begin().await?;
+        owned(&mut tx, mb, from).await?;
+        owned(&mut tx, mb, to).await?;
+        let rows = rows_of(&mut tx, mb, from, uids).await?;
+        let n = rows.len() as i64;
+        let (first, modseq, validity) =
+            folder_store::take_uids(&mut tx, mb.instance, to, n).await?;
+        let quota = self.mail_quota_of(&mut tx, mb.instance, &a.user).await?;
+        if !remove {
+            let added: i64 = rows.iter().map(|r| r.size).sum();
+            let used = store::usage(&mut tx, mb.instance, mb.owner).await?;
+            if used.saturating_add(added) > quota as i64 {
+                return Err(DomainError::QuotaExceeded("Das Postfach ist voll.".into()));
+            }
+            store::add_usage(&mut tx, mb.instance, mb.owner, added).await?;
+        }
+        let mut pairs = Vec::with_capacity(rows.len());
+        for (i, mut r) in rows.into_iter().enumerate() {
+            let uid = first + i as i64;
+            pairs.push((u32_of(r.uid), u32_of(uid)));
+            if remove {
+                store::relocate(&mut tx, mb.instance, r.id, to, uid, modseq).await?;
+            } else {
+                r.id = MailMessageId(uuid::Uuid::now_v7());
+                r.folder = to;
+                r.uid = uid;
+                r.modseq = modseq;
+                store::insert(&mut tx, mb.instance, &r).await?;
+            }
+        }
+        let mut events = vec![MailEvent {
+            instance: mb.instance,
+            owner: mb.owner,
+            folder: to,
+        }];
+        if remove {
+            folder_store::take_modseq(&mut tx, mb.instance, from).await?;
+            events.push(MailEvent {
+                instance: mb.instance,
+                owner: mb.owner,
+                folder: from,
+            });
+        }
+        self.mail_bus.within(&mut tx, &events).await?;
+        tx.commit().await?;
+        self.mail_bus.committed(&self.db, &events);
+        Ok(CopyResult {
+            uid_validity: u32_of(validity),
+            pairs,
+        })
+    }
+
+    /// Removes the messages flagged \Deleted (only those among `only`, if given) for good.
+    /// Returns their UIDs.
+    pub async fn mail_expunge(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+        only: Option<&[u32]>,
+    ) -> Result<Vec<u32>, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut tx = self.db.begin().await?;
+        owned(&mut tx, mb, folder).await?;
+        let all = store::uid_flags(&mut tx, mb.instance, folder).await?;
+        let limit: Option<HashSet<u32>> = only.map(|o| o.iter().copied().collect());
+        let uids: Vec<u32> = all
+            .iter()
+            .filter(|(_, _, f)| f.deleted)
+            .map(|(u, _, _)| u32_of(*u))
+            .filter(|u| limit.as_ref().is_none_or(|l| l.contains(u)))
+            .collect();
+        if uids.is_empty() {
+            tx.commit().await?;
+            return Ok(uids);
+        }
+        let rows = rows_of(&mut tx, mb, folder, &uids).await?;
+        self.remove_rows(&mut tx, mb, &rows).await?;
+        folder_store::take_modseq(&mut tx, mb.instance, folder).await?;
+        self.commit_with_event(tx, mb, folder).await?;
+        Ok(uids)
+    }
+
+    async fn remove_rows(
+        &self,
+        c: &mut impl AsConn,
+        mb: Mailbox,
+        rows: &[MessageRow],
+    ) -> Result<(), DomainError> {
+        let ids: Vec<MailMessageId> = rows.iter().map(|r| r.id).collect();
+        let bytes: i64 = rows.iter().map(|r| r.size).sum();
+        store::delete_many(c, mb.instance, &ids).await?;
+        store::add_usage(c, mb.instance, mb.owner, -bytes).await?;
+        Ok(())
+    }
+
+    /// Moves messages to the trash; messages already there are deleted for good.
+    pub async fn mail_delete_to_trash(
+        &self,
+        a: &Actor,
+        ids: &[MailMessageId],
+    ) -> Result<(), DomainError> {
+        let mb = mailbox_of(a)?;
+        let trash = self.mail_special(a, Special::Trash).await?;
+        let rows = {
+            let mut c = self.db.read().await?;
+            store::get_many(&mut c, mb.instance, mb.owner, ids).await?
+        };
+        let (in_trash, elsewhere): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|r| r.folder == trash);
+        if !in_trash.is_empty() {
+            let mut tx = self.db.begin().await?;
+            self.remove_rows(&mut tx, mb, &in_trash).await?;
+            folder_store::take_modseq(&mut tx, mb.instance, trash).await?;
+            self.commit_with_event(tx, mb, trash).await?;
+        }
+        let mut by_folder: BTreeMap<uuid::Uuid, Vec<u32>> = BTreeMap::new();
+        for r in elsewhere {
+            by_folder.entry(r.folder.0).or_default().push(u32_of(r.uid));
+        }
+        for (f, uids) in by_folder {
+            self.mail_move(a, MailFolderId(f), &uids, trash).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes everything in the trash, irrevocably.
+    pub async fn mail_empty_trash(&self, a: &Actor) -> Result<u32, DomainError> {
+        let mb = mailbox_of(a)?;
+        let trash = self.mail_special(a, Special::Trash).await?;
+        let mut tx = self.db.begin().await?;
+        let all = store::uid_flags(&mut tx, mb.instance, trash).await?;
+        let uids: Vec<u32> = all.iter().map(|(u, _, _)| u32_of(*u)).collect();
+        let rows = rows_of(&mut tx, mb, trash, &uids).await?;
+        let n = rows.len() as u32;
+        if n > 0 {
+            self.remove_rows(&mut tx, mb, &rows).await?;
+            folder_store::take_modseq(&mut tx, mb.instance, trash).await?;
+        }
+        self.commit_with_event(tx, mb, trash).await?;
+        Ok(n)
+    }
+
+    /// The id of a standard folder of the own mailbox.
+    pub async fn mail_special(&self, a: &Actor, s: Special) -> Result<MailFolderId, DomainError> {
+        let found = self
+            .mail_folders(a)
+            .await?
+            .into_iter()
+            .find(|f| f.special == Some(s));
+        found.map(|f| f.id).ok_or(DomainError::NotFound)
+    }
+
+    /// Messages of the own mailbox matching a search, newest first.
+    pub async fn mail_search(
+        &self,
+        a: &Actor,
+        q: &MailQuery,
+    ) -> Result<Vec<MessageMeta>, DomainError> {
+        let mb = mailbox_of(a)?;
+        let clean = |s: &Option<String>| {
+            s.as_ref()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let s = Search {
+            folder: q.folder,
+            from: clean(&q.from),
+            to: clean(&q.to),
+            subject: clean(&q.subject),
+            text: clean(&q.text),
+            unseen_only: q.unseen_only,
+            limit: i64::from(if q.limit == 0 { 200 } else { q.limit.min(1000) }),
+        };
+        let mut c = self.db.read().await?;
+        let rows = store::search(&mut c, mb.instance, mb.owner, &s).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Puts a message into an own folder (IMAP APPEND, drafts, the webmail's sent copy).
+    pub async fn mail_append(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+        raw: &[u8],
+        flags: &Flags,
+        internal_date: Option<DateTime<Utc>>,
+    ) -> Result<(u32, u32), DomainError> {
+        let mb = mailbox_of(a)?;
+        let quota = {
+            let mut c = self.db.read().await?;
+            owned(&mut c, mb, folder).await?;
+            let used = store::usage(&mut c, mb.instance, mb.owner).await?;
+            let quota = self.mail_quota_of(&mut c, mb.instance, &a.user).await?;
+            if used.saturating_add(raw.len() as i64) > quota as i64 {
+                return Err(DomainError::QuotaExceeded("Das Postfach ist voll.".into()));
+            }
+            quota
+        };
+        let content = self.mail_store_content(raw).await?;
+        let target = Target {
+            mb,
+            folder: Some(folder),
+            flags: flags.clone(),
+            quota,
+            rcpt: None,
+        };
+        let at = internal_date.unwrap_or_else(|| self.now());
+        let mut filed = self.mail_ingest(&content, &[target], at, None).await?;
+        filed
+            .pop()
+            .unwrap_or_else(|| Err(DomainError::Internal("nothing filed".into())))
+    }
+}

@@ -1,0 +1,430 @@
+//! Sending (webmail and SMTP submission) and receiving from outside (SMTP on the MX): every
+//! recipient decided by the one policy, local recipients filed at once through the ingest
+//! path, the rest queued to leave.
+
+use schulhof_authz::check;
+use schulhof_authz::mail::{Origin, ReceiveMail, Recipient, SendMail};
+use schulhof_store::mail::queue;
+use schulhof_store::{AsConn, groups};
+use schulhof_types::{InstanceId, UserId};
+
+use super::absence::AutoReply;
+use super::address::{Dest, normalise, resolve, user_row};
+use super::folders::mailbox_of;
+use super::ingest::{Arrival, Filed, Target};
+use super::{Flags, Mailbox};
+use crate::identity::Actor;
+use crate::{DomainError, Platform};
+
+/// Why a recipient is refused (SMTP: 550 5.1.1 and 550 5.7.1).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RcptRefused {
+    #[error("no such address: {0}")]
+    Unknown(String),
+    #[error("not allowed to write to {0}")]
+    NotAllowed(String),
+    #[error("not a mail address: {0}")]
+    Malformed(String),
+}
+
+/// A recipient accepted from outside.
+#[derive(Clone, Debug)]
+pub struct InboundRcpt {
+    pub address: String,
+    pub instance: InstanceId,
+    pub user: UserId,
+}
+
+/// What happened to a sent message.
+#[derive(Clone, Debug, Default)]
+pub struct SubmitReport {
+    /// Logins of the school (and of other schools here) that got it.
+    pub delivered: usize,
+    /// Recipients at other domains, queued to leave.
+    pub queued: usize,
+    /// Recipients whose mailbox was full.
+    pub over_quota: Vec<String>,
+}
+
+/// A recipient after the policy: whose mailbox(es), or another domain.
+enum Accepted {
+    Users(Vec<(InstanceId, UserId)>),
+    Foreign,
+}
+
+impl Platform {
+    /// Whether the actor may write to `rcpt` (SMTP RCPT, the compose form).
+    pub async fn mail_check_rcpt(&self, a: &Actor, rcpt: &str) -> Result<(), RcptRefused> {
+        match self.accept_rcpt(a, rcpt).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(r)) => Err(r),
+            Err(e) => {
+                tracing::warn!(error = %e, "checking a recipient");
+                Err(RcptRefused::Unknown(rcpt.to_owned()))
+            }
+        }
+    }
+
+    async fn accept_rcpt(
+        &self,
+        a: &Actor,
+        rcpt: &str,
+    ) -> Result<Result<Accepted, RcptRefused>, DomainError> {
+        let refuse = || Ok(Err(RcptRefused::NotAllowed(rcpt.to_owned())));
+        if normalise(rcpt).is_none() {
+            return Ok(Err(RcptRefused::Malformed(rcpt.to_owned())));
+        }
+        mailbox_of(a)?;
+        let own = a.token.instance();
+        let mut c = self.db.read().await?;
+        match resolve(&mut c, rcpt).await? {
+            Dest::Unknown => Ok(Err(RcptRefused::Unknown(rcpt.to_owned()))),
+            Dest::Foreign => match check(&a.token, SendMail(Recipient::Outside)) {
+                Ok(_) => Ok(Ok(Accepted::Foreign)),
+                Err(_) => refuse(),
+            },
+            Dest::List { instance, group } => {
+                if instance != own || check(&a.token, SendMail(Recipient::List(group))).is_err() {
+                    return refuse();
+                }
+                let members = groups::members(&mut c, instance, group).await?;
+                let users = members
+                    .into_iter()
+                    .filter(|m| m.active && m.id != a.user.id)
+                    .map(|m| (instance, m.id))
+                    .collect();
+                Ok(Ok(Accepted::Users(users)))
+            }
+            Dest::User { instance, user } => {
+                let (send, origin) = if instance == own {
+                    (Recipient::SameSchool, Origin::SameSchool)
+                } else {
+                    // Another school here is outside, as if it were another domain.
+                    (Recipient::Outside, Origin::Outside)
+                };
+                if check(&a.token, SendMail(send)).is_err()
+                    || !self.may_receive(&mut c, instance, user, origin).await?
+                {
+                    return refuse();
+                }
+                Ok(Ok(Accepted::Users(vec![(instance, user)])))
+            }
+        }
+    }
+
+    /// Whether the login may receive mail of this origin (decided on its own token).
+    async fn may_receive(
+        &self,
+        c: &mut impl AsConn,
+        instance: InstanceId,
+        user: UserId,
+        origin: Origin,
+    ) -> Result<bool, DomainError> {
+        let Some(r) = self.system_actor_for(c, instance, user).await? else {
+            return Ok(false);
+        };
+        Ok(check(&r.token, ReceiveMail(origin)).is_ok())
+    }
+
+    /// Sends a message: `mail_from` must be an own address, as must the From header; every
+    /// recipient is checked first, and one refusal refuses the whole message.
+    pub async fn mail_submit(
+        &self,
+        a: &Actor,
+        mail_from: &str,
+        rcpts: &[String],
+        raw: &[u8],
+    ) -> Result<SubmitReport, DomainError> {
+        let mb = mailbox_of(a)?;
+        let own = self.mail_own_addresses(a).await?;
+        let from = normalise(mail_from).map(|(l, d)| format!("{l}@{d}"));
+        if !from.as_ref().is_some_and(|f| own.contains(f)) {
+            return Err(DomainError::invalid(
+                "from",
+                "the sender must be one of your own addresses",
+            ));
+        }
+        if rcpts.is_empty() {
+            return Err(DomainError::invalid("to", "the message has no recipient"));
+        }
+        let mut users: Vec<(InstanceId, UserId, String)> = Vec::new();
+        let mut foreign: Vec<String> = Vec::new();
+        for r in rcpts {
+            match self.accept_rcpt(a, r).await? {
+                Ok(Accepted::Users(us)) => {
+                    for (i, u) in us {
+                        if !users.iter().any(|x| x.1 == u) {
+                            users.push((i, u, r.trim().to_lowercase()));
+                        }
+                    }
+                }
+                Ok(Accepted::Foreign) => foreign.push(r.trim().to_owned()),
+                Err(refused) => return Err(DomainError::invalid("to", refused.to_string())),
+            }
+        }
+        let content = self.mail_store_content(raw).await?;
+        let header_from = &content.summary.from_addr;
+        if !header_from.is_empty() && !own.contains(header_from) {
+            return Err(DomainError::invalid(
+                "from",
+                "the From header must be one of your own addresses",
+            ));
+        }
+        let from = from.unwrap_or_default();
+        let now = self.now();
+        let mut report = SubmitReport::default();
+        let mut targets = Vec::with_capacity(users.len());
+        {
+            let mut c = self.db.read().await?;
+            for (instance, user, rcpt) in &users {
+                let Some(row) = user_row(&mut c, *instance, *user).await? else {
+                    continue;
+                };
+                let quota = self.mail_quota_of(&mut c, *instance, &row).await?;
+                let mb = Mailbox {
+                    instance: *instance,
+                    owner: *user,
+                };
+                targets.push(Target {
+                    mb,
+                    folder: None,
+                    flags: Flags::default(),
+                    quota,
+                    rcpt: Some(rcpt.clone()),
+                });
+            }
+        }
+        let arrival = Arrival {
+            direction: "local",
+            mail_from: &from,
+        };
+        let filed = self
+            .mail_ingest(&content, &targets, now, Some(arrival))
+            .await?;
+        self.absence_replies(&targets, &filed, &from, raw).await;
+        for (t, f) in targets.iter().zip(&filed) {
+            match f {
+                Ok(_) => report.delivered += 1,
+                Err(_) => report.over_quota.push(t.rcpt.clone().unwrap_or_default()),
+            }
+        }
+        if !foreign.is_empty() {
+            let mut tx = self.db.begin().await?;
+            for rcpt in &foreign {
+                let s = &content.summary;
+                queue::enqueue(
+                    &mut tx,
+                    uuid::Uuid::now_v7(),
+                    mb.instance,
+                    Some(mb.owner),
+                    &from,
+                    rcpt,
+                    &content.blob_sha,
+                    content.size as i64,
+                    now,
+                )
+                .await?;
+                schulhof_store::mail::traffic::record(
+                    &mut tx,
+                    mb.instance,
+                    uuid::Uuid::now_v7(),
+                    now,
+                    "out",
+                    &from,
+                    rcpt,
+                    &s.message_id,
+                    content.size as i64,
+                    &s.subject,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            report.queued = foreign.len();
+        }
+        Ok(report)
+    }
+
+    /// Whether mail from outside may go to `rcpt` (SMTP RCPT on the MX).
+    pub async fn mail_inbound_rcpt(&self, rcpt: &str) -> Result<InboundRcpt, RcptRefused> {
+        let refused = || RcptRefused::NotAllowed(rcpt.to_owned());
+        let Some((l, d)) = normalise(rcpt) else {
+            return Err(RcptRefused::Malformed(rcpt.to_owned()));
+        };
+        let inner = async {
+            let mut c = self.db.read().await?;
+            Ok::<_, DomainError>(match resolve(&mut c, rcpt).await? {
+                Dest::User { instance, user } => {
+                    if self
+                        .may_receive(&mut c, instance, user, Origin::Outside)
+                        .await?
+                    {
+                        Ok(InboundRcpt {
+                            address: format!("{l}@{d}"),
+                            instance,
+                            user,
+                        })
+                    } else {
+                        Err(refused())
+                    }
+                }
+                Dest::Unknown => Err(RcptRefused::Unknown(rcpt.to_owned())),
+                // Lists are for the school itself; other domains are not relayed.
+                Dest::List { .. } | Dest::Foreign => Err(refused()),
+            })
+        };
+        match inner.await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "checking an inbound recipient");
+                Err(RcptRefused::Unknown(rcpt.to_owned()))
+            }
+        }
+    }
+
+    /// Files mail from outside into the inboxes of recipients accepted by
+    /// [`Platform::mail_inbound_rcpt`]. Returns, per recipient, whether it was filed (a full
+    /// mailbox refuses).
+    pub async fn mail_deliver_inbound(
+        &self,
+        mail_from: &str,
+        rcpts: &[InboundRcpt],
+        raw: &[u8],
+    ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
+        let content = self.mail_store_content(raw).await?;
+        let mut targets = Vec::with_capacity(rcpts.len());
+        {
+            let mut c = self.db.read().await?;
+            for r in rcpts {
+                let quota = match user_row(&mut c, r.instance, r.user).await? {
+                    Some(row) => self.mail_quota_of(&mut c, r.instance, &row).await?,
+                    None => 0,
+                };
+                let mb = Mailbox {
+                    instance: r.instance,
+                    owner: r.user,
+                };
+                targets.push(Target {
+                    mb,
+                    folder: None,
+                    flags: Flags::default(),
+                    quota,
+                    rcpt: Some(r.address.clone()),
+                });
+            }
+        }
+        let arrival = Arrival {
+            direction: "in",
+            mail_from,
+        };
+        let filed = self
+            .mail_ingest(&content, &targets, self.now(), Some(arrival))
+            .await?;
+        self.absence_replies(&targets, &filed, mail_from, raw).await;
+        Ok(filed.into_iter().map(|f| f.map(|_| ())).collect())
+    }
+
+    /// Files a message of the platform itself (a bounce, an absence note) into a login's
+    /// inbox, bypassing the rights of senders but not the quota.
+    pub async fn mail_system_deliver(
+        &self,
+        instance: InstanceId,
+        user: UserId,
+        raw: &[u8],
+    ) -> Result<(), DomainError> {
+        let content = self.mail_store_content(raw).await?;
+        let quota = {
+            let mut c = self.db.read().await?;
+            let row = user_row(&mut c, instance, user)
+                .await?
+                .ok_or(DomainError::NotFound)?;
+            self.mail_quota_of(&mut c, instance, &row).await?
+        };
+        let mb = Mailbox {
+            instance,
+            owner: user,
+        };
+        let t = Target {
+            mb,
+            folder: None,
+            flags: Flags::default(),
+            quota,
+            rcpt: None,
+        };
+        let mut filed = self.mail_ingest(&content, &[t], self.now(), None).await?;
+        filed
+            .pop()
+            .unwrap_or_else(|| Err(DomainError::Internal("nothing filed".into())))
+            .map(|_| ())
+    }
+
+    /// Sends the absence notes the delivered message calls for. A failure here is logged:
+    /// the message itself is delivered already.
+    async fn absence_replies(
+        &self,
+        targets: &[Target],
+        filed: &[Filed],
+        mail_from: &str,
+        raw: &[u8],
+    ) {
+        let mut replies = Vec::new();
+        let noted = async {
+            let mut tx = self.db.begin().await?;
+            for (t, f) in targets.iter().zip(filed) {
+                if f.is_ok()
+                    && let Some(r) = self.absence_reply(&mut tx, t.mb, mail_from, raw).await?
+                {
+                    replies.push((t.mb, r));
+                }
+            }
+            tx.commit().await?;
+            Ok::<_, DomainError>(())
+        };
+        if let Err(e) = noted.await {
+            tracing::warn!(error = %e, "absence notes");
+            return;
+        }
+        for (mb, r) in replies {
+            if let Err(e) = self.send_auto_reply(mb, &r).await {
+                tracing::warn!(error = %e, "sending an absence note");
+            }
+        }
+    }
+
+    /// Delivers an automatic reply from `mb`: locally at once, outside through the queue when
+    /// the absent person may write outside. No bounce comes back for it.
+    async fn send_auto_reply(&self, mb: Mailbox, r: &AutoReply) -> Result<(), DomainError> {
+        let dest = {
+            let mut c = self.db.read().await?;
+            resolve(&mut c, &r.rcpt).await?
+        };
+        match dest {
+            Dest::User { instance, user } => self.mail_system_deliver(instance, user, &r.raw).await,
+            Dest::Foreign => {
+                let mut c = self.db.read().await?;
+                let Some(me) = self.system_actor_for(&mut c, mb.instance, mb.owner).await? else {
+                    return Ok(());
+                };
+                drop(c);
+                if check(&me.token, SendMail(Recipient::Outside)).is_err() {
+                    return Ok(());
+                }
+                let content = self.mail_store_content(&r.raw).await?;
+                let mut tx = self.db.begin().await?;
+                queue::enqueue(
+                    &mut tx,
+                    uuid::Uuid::now_v7(),
+                    mb.instance,
+                    None,
+                    &r.mail_from,
+                    &r.rcpt,
+                    &content.blob_sha,
+                    content.size as i64,
+                    self.now(),
+                )
+                .await?;
+                Ok(tx.commit().await?)
+            }
+            Dest::List { .. } | Dest::Unknown => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Mailboxes: folders, messages, addresses, and the bytes each mailbox holds; the queue of
+//! mail leaving the platform and the traffic data of every message.
+
+pub mod absence;
+pub mod addresses;
+pub mod folders;
+pub mod messages;
+pub mod queue;
+pub mod traffic;
