@@ -54,7 +54,7 @@ impl Platform {
         let mine = self.own_root(&student).await?;
         self.demo_file(&student, &mine, "Referat Vulkane.md", TALK)
             .await?;
-        Ok(())
+        self.seed_demo_mail(&teacher, &student).await
     }
 
     async fn demo_actor(&self, login: &str) -> Result<Option<Actor>, DomainError> {

@@ -337,7 +337,9 @@ async fn mail_programs_log_in_with_an_address_and_see_changes_live(db: Db) {
     let s = school(db, "123456", FileQuotas::default()).await;
     let p = &s.platform;
     let t = s.user("lehrer").await;
-    p.give_consent(&t, true, true, "127.0.0.1").await.expect("consent");
+    p.give_consent(&t, true, true, "127.0.0.1")
+        .await
+        .expect("consent");
     let a = p
         .mail_client_actor(T, PW, "127.0.0.1")
         .await
@@ -373,7 +375,73 @@ async fn mail_programs_log_in_with_an_address_and_see_changes_live(db: Db) {
     assert_eq!((e.owner, e.folder), (a.user.id, inbox));
 }
 
+async fn aliases_and_further_domains_reach_the_login(db: Db) {
+    let s = school(db, "123456", FileQuotas::default()).await;
+    let p = &s.platform;
+    let admin = s.admin().await;
+    let t = s.user("lehrer").await;
+    let anna = s.user("anna").await;
+    p.mail_add_alias(&admin, "lehrer", "Klassenleitung.5a@123456.nrw.schule")
+        .await
+        .expect("alias");
+    assert!(
+        p.mail_add_alias(&admin, "anna", "klassenleitung.5a@123456.nrw.schule")
+            .await
+            .is_err(),
+        "taken"
+    );
+    assert!(
+        p.mail_add_alias(&admin, "anna", "anna@example.org")
+            .await
+            .is_err(),
+        "not a school domain"
+    );
+    assert!(
+        p.mail_add_alias(&admin, "anna", "verteiler-x@123456.nrw.schule")
+            .await
+            .is_err(),
+        "list prefix"
+    );
+    assert!(
+        p.mail_add_alias(&anna, "anna", "anna.b@123456.nrw.schule")
+            .await
+            .is_err(),
+        "students do not"
+    );
+    assert!(
+        p.mail_remove_alias(&admin, "lehrer", T).await.is_err(),
+        "the standard address stays"
+    );
+    p.mail_add_domain(&admin, "Test-Schule.de")
+        .await
+        .expect("domain");
+    assert!(p.mail_add_domain(&admin, "x.nrw.schule").await.is_err());
+    let own = p.mail_own_addresses(&t).await.expect("own");
+    assert_eq!(own, [T, "klassenleitung.5a@123456.nrw.schule"]);
+    for to in [
+        "klassenleitung.5a@123456.nrw.schule",
+        "lehrer.test@test-schule.de",
+    ] {
+        p.mail_submit(&anna, ANNA, &[to.into()], &message(ANNA, to, to, "x"))
+            .await
+            .expect("sent");
+    }
+    let got = inbox_subjects(&s, &t).await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    p.mail_remove_domain(&admin, "test-schule.de")
+        .await
+        .expect("removed");
+    assert!(
+        matches!(
+            p.mail_check_rcpt(&anna, "lehrer.test@test-schule.de").await,
+            Err(RcptRefused::NotAllowed(_))
+        ),
+        "now another domain"
+    );
+}
+
 backend_tests!(
+    aliases_and_further_domains_reach_the_login,
     mail_reaches_whom_the_policy_allows,
     other_schools_are_outside,
     folders_flags_copy_move_and_expunge,

@@ -128,3 +128,17 @@ pub async fn quota_of(
         .bind(instance.0).bind(account_type).fetch_optional(&mut *c).await)?;
     Ok(r.map(|(b,)| b))
 }
+
+/// Removes every alias of the school under `domain`.
+pub async fn remove_aliases_at_domain(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    domain: &str,
+) -> Result<u64, StoreError> {
+    let suffix = format!("@{domain}");
+    let n = on!(c, c => sqlx::query(
+        "DELETE FROM mail_aliases WHERE instance_id = $1
+         AND substr(address, CAST(length(address) - length($2) + 1 AS INTEGER)) = $2")
+        .bind(instance.0).bind(&suffix).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n)
+}
