@@ -75,7 +75,10 @@ impl Platform {
         let now = self.now();
         let name = name.trim().to_lowercase();
         if name.is_empty() {
-            return Err(DomainError::invalid("login", "a login or mail address is needed"));
+            return Err(DomainError::invalid(
+                "login",
+                "a login or mail address is needed",
+            ));
         }
         let mut c = self.db.read().await?;
         let Some(inst) = instances::find_by_number(&mut c, school.trim()).await? else {
@@ -107,7 +110,15 @@ impl Platform {
         let mut raw = [0u8; 32];
         rand::rng().fill_bytes(&mut raw);
         let token = URL_SAFE_NO_PAD.encode(raw);
-        store::insert(&mut tx, &hash(&token), inst.id, user.id, now, now + LINK_LIFETIME).await?;
+        store::insert(
+            &mut tx,
+            &hash(&token),
+            inst.id,
+            user.id,
+            now,
+            now + LINK_LIFETIME,
+        )
+        .await?;
         let base = self
             .config
             .outbound

@@ -45,7 +45,10 @@ async fn a_page_of_a_large_folder_comes_in_one_statement(db: Db) {
     let instance = school(&db).await;
     let owner = UserId::new();
     let keys = format!("|u:{owner}|t:lehrer|");
-    let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("time");
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("time");
     let mut tx = db.begin().await.expect("tx");
     let root = files::ensure_root(
         &mut tx,
@@ -58,7 +61,13 @@ async fn a_page_of_a_large_folder_comes_in_one_statement(db: Db) {
     .await
     .expect("root");
     let mut names: Vec<(String, String, bool)> = (0..2000)
-        .map(|i| (format!("datei-{i:04}.txt"), format!("datei-{i:04}.txt"), false))
+        .map(|i| {
+            (
+                format!("datei-{i:04}.txt"),
+                format!("datei-{i:04}.txt"),
+                false,
+            )
+        })
         .collect();
     names.push(("Zeta".into(), "zeta".into(), true));
     names.push(("alpha".into(), "alpha".into(), true));
@@ -85,7 +94,9 @@ async fn a_page_of_a_large_folder_comes_in_one_statement(db: Db) {
             by: owner,
         };
         let at = start + Duration::seconds(i as i64);
-        files::insert(&mut tx, instance, &node, at).await.expect("insert");
+        files::insert(&mut tx, instance, &node, at)
+            .await
+            .expect("insert");
     }
     tx.commit().await.expect("commit");
     let filter = ChildFilter {
@@ -118,12 +129,36 @@ async fn a_page_of_a_large_folder_comes_in_one_statement(db: Db) {
     assert_eq!((first.total, first.matching), (2005, 2005));
     assert_eq!(first.rows.len(), 500);
     let shown: Vec<&str> = first.rows.iter().take(6).map(|r| r.name.as_str()).collect();
-    assert_eq!(shown, ["alpha", "Zeta", "Äpfel", "aaa.txt", "B.TXT", "datei-0000.txt"]);
-    assert!(first.rows.iter().all(|r| r.own_role.is_none() && r.deleted_at.is_none()));
+    assert_eq!(
+        shown,
+        [
+            "alpha",
+            "Zeta",
+            "Äpfel",
+            "aaa.txt",
+            "B.TXT",
+            "datei-0000.txt"
+        ]
+    );
+    assert!(
+        first
+            .rows
+            .iter()
+            .all(|r| r.own_role.is_none() && r.deleted_at.is_none())
+    );
 
     let last = page(query(PageSort::Name, true, "", 500, 2000)).await;
     let tail: Vec<&str> = last.rows.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(tail, ["datei-0002.txt", "datei-0001.txt", "datei-0000.txt", "B.TXT", "aaa.txt"]);
+    assert_eq!(
+        tail,
+        [
+            "datei-0002.txt",
+            "datei-0001.txt",
+            "datei-0000.txt",
+            "B.TXT",
+            "aaa.txt"
+        ]
+    );
 
     let newest = page(query(PageSort::Modified, true, "", 2, 0)).await;
     let newest: Vec<&str> = newest.rows.iter().map(|r| r.name.as_str()).collect();

@@ -18,6 +18,7 @@ pub const APP_CSS: &str = concat!(
     include_str!("../static/css/admin.css"),
     include_str!("../static/css/home.css"),
     include_str!("../static/css/safe_editor.css"),
+    include_str!("../static/css/mail.css"),
 );
 
 /// Every asset under `/static/`: name, content type, bytes.
@@ -51,6 +52,12 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
         "safe_editor.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/safe_editor.js"),
+    ),
+    // Webmail: address suggestions and drafts saved while writing.
+    (
+        "mail.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/mail.js"),
     ),
     // Previews: PDFs drawn by pdf.js (pdfjs-dist 6.5.438, Apache-2.0, see its LICENSE),
     // loaded only on preview pages of PDFs.

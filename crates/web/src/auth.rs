@@ -52,8 +52,8 @@ impl FromRequestParts<AppState> for Ready {
         }
         let addr = client_addr(parts, state).await;
         Ok(Ready {
+            page: page.for_actor(&session.actor),
             actor: session.actor,
-            page,
             addr,
         })
     }
@@ -144,8 +144,8 @@ impl FromRequestParts<AppState> for Gated {
             .map_err(|e| errors::domain_error(&page, None, &e))?;
         let addr = client_addr(parts, state).await;
         Ok(Gated {
+            page: page.for_actor(&session.actor),
             session,
-            page,
             addr,
         })
     }

@@ -11,26 +11,57 @@ use schulhof_types::RightId;
 
 mod messages;
 mod table;
+mod table_absence;
 mod table_admin;
+mod table_du;
 mod table_files;
 mod table_four_eyes;
 mod table_handin;
 mod table_home;
+mod table_mail;
+mod table_mail_admin;
 mod table_manager;
 mod table_preview;
 mod table_safe;
 mod table_shell;
 
-/// The translator for one request's language.
+/// The translator for one request: its language, and whether German texts address the
+/// viewer with "du" (a student, where the school keeps that setting on) rather than "Sie".
+/// Built with [`Tr::new`]; the page's frame sets the form of address once it knows who asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Tr(pub Lang);
+pub struct Tr(pub Lang, bool);
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
     LazyLock::new(|| table::all().map(|(k, de, en)| (*k, (*de, *en))).collect());
 
+/// The "du" variants of German texts, by the key of their "Sie" text.
+static DU: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| table_du::DU_TEXTS.iter().copied().collect());
+
 impl Tr {
-    /// The text for `key`, if the table has it.
+    /// The translator for `lang`, addressing the viewer with "Sie".
+    pub const fn new(lang: Lang) -> Tr {
+        Tr(lang, false)
+    }
+
+    /// The same, addressing the viewer with "du" where a text has a "du" variant and `du`
+    /// holds. Only German distinguishes the two.
+    pub const fn with_du(self, du: bool) -> Tr {
+        Tr(self.0, du)
+    }
+
+    /// Whether German texts say "du" to the viewer.
+    pub fn du(self) -> bool {
+        self.1 && self.0 == Lang::De
+    }
+
+    /// The text for `key`, if the table has it: its "du" variant where that applies.
     pub fn lookup(self, key: &str) -> Option<&'static str> {
+        if self.du()
+            && let Some(du) = DU.get(key)
+        {
+            return Some(du);
+        }
         INDEX.get(key).map(|(de, en)| match self.0 {
             Lang::De => *de,
             Lang::En => *en,

@@ -21,6 +21,9 @@ pub struct Page {
     pub here: String,
     /// The text of `?ok=<key>`, if the key is a known message.
     pub flash: Option<&'static str>,
+    /// German texts say "du" to the viewer; set by [`Page::for_actor`] once the login is
+    /// known.
+    pub du: bool,
 }
 
 impl Page {
@@ -37,23 +40,35 @@ impl Page {
                     .and_then(accept_language)
             })
             .unwrap_or_default();
-        let tr = Tr(lang);
-        let flash = url::query_param(parts.uri.query(), "ok")
-            .and_then(|key| tr.lookup(&format!("ok.{key}")));
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
         Page {
             lang,
             demo: state.demo,
-            here: parts
-                .uri
-                .path_and_query()
-                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
-            flash,
+            flash: flash_of(&here, Tr::new(lang)),
+            here,
+            du: false,
         }
     }
 
-    pub fn tr(&self) -> Tr {
-        Tr(self.lang)
+    /// The page as seen by `actor`: a student of a school that says "du" is addressed so.
+    pub fn for_actor(mut self, actor: &Actor) -> Page {
+        self.du = actor.addressed_with_du();
+        self.flash = flash_of(&self.here, self.tr());
+        self
     }
+
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang).with_du(self.du)
+    }
+}
+
+/// The text of `?ok=<key>` in `here`, if the key is a known message.
+fn flash_of(here: &str, tr: Tr) -> Option<&'static str> {
+    url::query_param(here.split_once('?').map(|(_, q)| q), "ok")
+        .and_then(|key| tr.lookup(&format!("ok.{key}")))
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -111,6 +126,9 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     }
     // Everyone has an own area, so everyone gets the file manager.
     list.push(("/dateien", "nav.files", "i-folder"));
+    if schulhof_authz::check(&actor.token, schulhof_authz::mail::UseOwnMailbox).is_ok() {
+        list.push(("/mail", "nav.mail", "i-mail"));
+    }
     if has(RightId::MediaAccess) {
         list.push(("/mediathek", "nav.media", "i-book"));
     }
@@ -139,6 +157,7 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     }
     if schulhof_authz::check(&actor.token, schulhof_authz::ManageSchoolSettings).is_ok() {
         list.push(("/verwaltung/schule", "nav.school", "i-settings"));
+        list.push(("/verwaltung/mail", "nav.mail_admin", "i-settings"));
     }
     let path = here.split('?').next().unwrap_or(here);
     list.into_iter()

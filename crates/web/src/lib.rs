@@ -47,6 +47,14 @@ pub fn router() -> Router<AppState> {
         .route("/oberflaeche", get(pages::ui::show))
         .route("/anmelden", get(login::show).post(login::submit))
         .route("/abmelden", post(login::logout))
+        .route(
+            "/passwort-vergessen",
+            get(pages::password_reset::show).post(pages::password_reset::request),
+        )
+        .route(
+            "/passwort-vergessen/{token}",
+            get(pages::password_reset::link).post(pages::password_reset::set),
+        )
         .route("/zustimmung", get(consent::show).post(consent::answer))
         .merge(account_routes())
         .merge(admin_routes())
@@ -57,6 +65,7 @@ pub fn router() -> Router<AppState> {
         .merge(files::preview::routes())
         .merge(link_routes())
         .merge(safe_routes())
+        .merge(pages::mail::routes())
         .route("/mediathek", get(media::show))
         .route("/mediathek/{id}/herunterladen", get(media::download))
         .route("/mediathek/{id}/favorit", post(media::favourite))
@@ -82,6 +91,10 @@ fn account_routes() -> Router<AppState> {
         )
         .route("/konto/ueberall-abmelden", post(account::logout_everywhere))
         .route(
+            "/konto/abwesenheit",
+            get(pages::account_absence::show).post(pages::account_absence::save),
+        )
+        .route(
             "/konto/app-passwoerter",
             get(app_passwords::show).post(app_passwords::create),
         )
@@ -99,6 +112,21 @@ fn admin_routes() -> Router<AppState> {
             get(users::new_form).post(users::create),
         )
         .route("/verwaltung/benutzer/{login}", get(user_card::show))
+        .route(
+            "/verwaltung/benutzer/{login}/adressen",
+            get(pages::mail::admin::addresses).post(pages::mail::admin::add_alias),
+        )
+        .route(
+            "/verwaltung/benutzer/{login}/adressen/entfernen",
+            post(pages::mail::admin::remove_alias),
+        )
+        .route("/verwaltung/mail", get(pages::mail::admin::domains))
+        .route("/verwaltung/mail/domains", post(pages::mail::admin::add_domain))
+        .route("/verwaltung/mail/kontingente", post(pages::mail::admin::set_quotas))
+        .route(
+            "/verwaltung/mail/domains/entfernen",
+            post(pages::mail::admin::remove_domain),
+        )
         .route(
             "/verwaltung/schule",
             get(pages::school_settings::show).post(pages::school_settings::save),

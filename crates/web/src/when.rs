@@ -101,11 +101,11 @@ mod tests {
     fn formats_in_berlin_time() {
         let z = Zone::berlin();
         let t = at("2026-12-03T13:05:00Z");
-        assert_eq!(z.datetime(Tr(Lang::De), t), "03.12.2026, 14:05");
-        assert_eq!(z.datetime(Tr(Lang::En), t), "2026-12-03 14:05");
+        assert_eq!(z.datetime(Tr::new(Lang::De), t), "03.12.2026, 14:05");
+        assert_eq!(z.datetime(Tr::new(Lang::En), t), "2026-12-03 14:05");
         let summer = at("2026-07-01T22:30:00Z");
-        assert_eq!(z.datetime(Tr(Lang::De), summer), "02.07.2026, 00:30");
-        assert_eq!(z.date(Tr(Lang::De), summer), "02.07.2026");
+        assert_eq!(z.datetime(Tr::new(Lang::De), summer), "02.07.2026, 00:30");
+        assert_eq!(z.date(Tr::new(Lang::De), summer), "02.07.2026");
         assert_eq!(z.today(summer), day(2026, 7, 2));
     }
 

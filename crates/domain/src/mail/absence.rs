@@ -76,13 +76,22 @@ fn check_input(i: &AbsenceInput<'_>) -> Result<(), DomainError> {
     }
     let subject = i.subject.trim();
     if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
-        return Err(DomainError::invalid("reply_subject", "must have 1 to 200 characters"));
+        return Err(DomainError::invalid(
+            "reply_subject",
+            "must have 1 to 200 characters",
+        ));
     }
     if subject.chars().any(char::is_control) {
-        return Err(DomainError::invalid("reply_subject", "must not contain control characters"));
+        return Err(DomainError::invalid(
+            "reply_subject",
+            "must not contain control characters",
+        ));
     }
     if i.body.trim().is_empty() || i.body.chars().count() > MAX_BODY {
-        return Err(DomainError::invalid("reply_text", "must have 1 to 10000 characters"));
+        return Err(DomainError::invalid(
+            "reply_text",
+            "must have 1 to 10000 characters",
+        ));
     }
     Ok(())
 }

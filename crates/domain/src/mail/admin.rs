@@ -4,6 +4,8 @@
 use schulhof_authz::{EditUser, ManageSchoolSettings, ReadUser, check};
 use schulhof_store::mail::addresses as store;
 
+use schulhof_types::AccountType;
+
 use super::address::{LIST_PREFIX, normalise};
 use crate::admin::target;
 use crate::audit::admin_action;
@@ -196,4 +198,42 @@ impl Platform {
         admin_action(&mut tx, a, now, "mail_domain_remove", &d, None).await?;
         Ok(tx.commit().await?)
     }
+
+    /// The mailbox size per account type in the own school, in MB: (account type, MB, set
+    /// by the school rather than the installation's default).
+    pub async fn mail_quotas(&self, a: &Actor) -> Result<Vec<(AccountType, u64, bool)>, DomainError> {
+        let grant = check(&a.token, ManageSchoolSettings)?;
+        let mut c = self.db.read().await?;
+        let mut out = Vec::new();
+        for t in AccountType::ALL {
+            let set = store::quota_of(&mut c, grant.instance(), t.as_str()).await?;
+            let default = match t {
+                AccountType::Schueler | AccountType::Extern => self.config.mail.quota_students,
+                _ => self.config.mail.quota_staff,
+            };
+            let bytes = set.map_or(default, |b| b.max(0) as u64);
+            out.push((*t, bytes / MB, set.is_some()));
+        }
+        Ok(out)
+    }
+
+    /// Sets the mailbox size of an account type in the own school (MB; 0 or empty: the
+    /// installation's default).
+    pub async fn mail_set_quota(&self, a: &Actor, account_type: &str, mb: Option<u64>) -> Result<(), DomainError> {
+        let grant = check(&a.token, ManageSchoolSettings)?;
+        let t = AccountType::parse(account_type)
+            .ok_or_else(|| DomainError::invalid("account_type", "no such account type"))?;
+        if mb.is_some_and(|m| m > 1024 * 1024) {
+            return Err(DomainError::invalid("quota", "at most 1,048,576 MB (1 TB)"));
+        }
+        let bytes = mb.filter(|m| *m > 0).map(|m| (m * MB) as i64);
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        store::set_quota(&mut tx, grant.instance(), t.as_str(), bytes).await?;
+        let detail = serde_json::json!({ "account_type": t.as_str(), "mb": mb.filter(|m| *m > 0) });
+        admin_action(&mut tx, a, now, "mail_quota", t.as_str(), Some(detail)).await?;
+        Ok(tx.commit().await?)
+    }
 }
+
+const MB: u64 = 1024 * 1024;

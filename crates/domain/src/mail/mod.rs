@@ -4,8 +4,10 @@
 
 pub mod absence;
 pub mod address;
+pub mod admin;
 pub mod bus;
 pub mod compose;
+mod demo;
 mod folders;
 mod ingest;
 mod messages;

@@ -46,10 +46,23 @@ pub struct ChildPage {
 macro_rules! visible {
     ($n:literal) => {
         concat!(
-            $n, ".instance_id = $1 AND ", $n, ".parent_id = $3 AND ", $n, ".deleted_at IS NULL
-             AND ((", $n, ".inherit AND $4 AND ($5 IS NULL OR ", $n, ".created_by = $5))
-                  OR EXISTS (SELECT 1 FROM file_grants g WHERE g.instance_id = ", $n, ".instance_id
-                     AND g.node_id = ", $n, ".id AND $2 LIKE '%|' || g.subject_key || '|%'))"
+            $n,
+            ".instance_id = $1 AND ",
+            $n,
+            ".parent_id = $3 AND ",
+            $n,
+            ".deleted_at IS NULL
+             AND ((",
+            $n,
+            ".inherit AND $4 AND ($5 IS NULL OR ",
+            $n,
+            ".created_by = $5))
+                  OR EXISTS (SELECT 1 FROM file_grants g WHERE g.instance_id = ",
+            $n,
+            ".instance_id
+                     AND g.node_id = ",
+            $n,
+            ".id AND $2 LIKE '%|' || g.subject_key || '|%'))"
         )
     };
 }
@@ -59,8 +72,13 @@ macro_rules! visible {
 macro_rules! sort_key {
     ($n:literal) => {
         concat!(
-            "(CASE WHEN substr(", $n, ".name_key, 33, 1) = '/' THEN substr(", $n,
-            ".name_key, 34) ELSE ", $n, ".name_key END)"
+            "(CASE WHEN substr(",
+            $n,
+            ".name_key, 33, 1) = '/' THEN substr(",
+            $n,
+            ".name_key, 34) ELSE ",
+            $n,
+            ".name_key END)"
         )
     };
 }
@@ -114,14 +132,8 @@ type PageRaw = (
 /// The page's statement: one fixed text per order, so each can use its index.
 fn statement(sort: PageSort, descending: bool) -> &'static str {
     match (sort, descending) {
-        (PageSort::Name, false) => page_sql!(
-            [sort_key!("n"), ", n.id"],
-            "p.sk, p.id"
-        ),
-        (PageSort::Name, true) => page_sql!(
-            [sort_key!("n"), " DESC, n.id"],
-            "p.sk DESC, p.id"
-        ),
+        (PageSort::Name, false) => page_sql!([sort_key!("n"), ", n.id"], "p.sk, p.id"),
+        (PageSort::Name, true) => page_sql!([sort_key!("n"), " DESC, n.id"], "p.sk DESC, p.id"),
         (PageSort::Modified, false) => page_sql!(
             ["n.modified_at, ", sort_key!("n"), ", n.id"],
             "p.modified_at, p.sk, p.id"
@@ -130,10 +142,9 @@ fn statement(sort: PageSort, descending: bool) -> &'static str {
             ["n.modified_at DESC, ", sort_key!("n"), " DESC, n.id"],
             "p.modified_at DESC, p.sk DESC, p.id"
         ),
-        (PageSort::Size, false) => page_sql!(
-            ["n.size, ", sort_key!("n"), ", n.id"],
-            "p.size, p.sk, p.id"
-        ),
+        (PageSort::Size, false) => {
+            page_sql!(["n.size, ", sort_key!("n"), ", n.id"], "p.size, p.sk, p.id")
+        }
         (PageSort::Size, true) => page_sql!(
             ["n.size DESC, ", sort_key!("n"), " DESC, n.id"],
             "p.size DESC, p.sk DESC, p.id"

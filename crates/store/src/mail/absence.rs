@@ -57,7 +57,11 @@ pub async fn set(
 }
 
 /// Removes the note and the memory of whom it answered.
-pub async fn clear(c: &mut impl AsConn, instance: InstanceId, user: UserId) -> Result<bool, StoreError> {
+pub async fn clear(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<bool, StoreError> {
     on!(c, c => sqlx::query("DELETE FROM mail_absence_replies WHERE instance_id = $1 AND user_id = $2")
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     let n = on!(c, c => sqlx::query("DELETE FROM mail_absence WHERE instance_id = $1 AND user_id = $2")

@@ -142,3 +142,21 @@ pub async fn remove_aliases_at_domain(
         .bind(instance.0).bind(&suffix).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n)
 }
+
+/// Sets the school's mail quota of an account type (bytes); `None` returns to the default.
+pub async fn set_quota(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    account_type: &str,
+    bytes: Option<i64>,
+) -> Result<(), StoreError> {
+    match bytes {
+        Some(b) => on!(c, c => sqlx::query(
+            "INSERT INTO mail_quotas (instance_id, account_type, bytes) VALUES ($1, $2, $3)
+             ON CONFLICT (instance_id, account_type) DO UPDATE SET bytes = excluded.bytes")
+            .bind(instance.0).bind(account_type).bind(b).execute(&mut *c).await.map(|r| r.rows_affected()))?,
+        None => on!(c, c => sqlx::query("DELETE FROM mail_quotas WHERE instance_id = $1 AND account_type = $2")
+            .bind(instance.0).bind(account_type).execute(&mut *c).await.map(|r| r.rows_affected()))?,
+    };
+    Ok(())
+}

@@ -21,7 +21,18 @@ pub struct FolderRow {
     pub bytes: i64,
 }
 
-type Row = (Uuid, String, Option<String>, i64, i64, i64, bool, i64, i64, i64);
+type Row = (
+    Uuid,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    bool,
+    i64,
+    i64,
+    i64,
+);
 
 fn row(r: Row) -> FolderRow {
     FolderRow {

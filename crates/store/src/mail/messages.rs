@@ -177,10 +177,19 @@ pub async fn uid_flags(
          WHERE instance_id = $1 AND folder_id = $2 ORDER BY uid")
         .bind(instance.0).bind(folder.0).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
-        .map(|(uid, modseq, seen, answered, flagged, deleted, draft, keywords)| {
-            let flags = FlagRow { seen, answered, flagged, deleted, draft, keywords };
-            (uid, modseq, flags)
-        })
+        .map(
+            |(uid, modseq, seen, answered, flagged, deleted, draft, keywords)| {
+                let flags = FlagRow {
+                    seen,
+                    answered,
+                    flagged,
+                    deleted,
+                    draft,
+                    keywords,
+                };
+                (uid, modseq, flags)
+            },
+        )
         .collect())
 }
 
@@ -346,7 +355,11 @@ pub struct Search {
 }
 
 fn like(s: &str) -> String {
-    let esc = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let esc = s
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{esc}%")
 }
 
@@ -357,7 +370,10 @@ pub async fn search(
     owner: UserId,
     s: &Search,
 ) -> Result<Vec<MessageRow>, StoreError> {
-    let cols: Vec<String> = COLUMNS.split(',').map(|c| format!("m.{}", c.trim())).collect();
+    let cols: Vec<String> = COLUMNS
+        .split(',')
+        .map(|c| format!("m.{}", c.trim()))
+        .collect();
     let select = format!("SELECT {} FROM mail_messages m", cols.join(", "));
     let r = on!(c, c => {
         let mut q = sqlx::QueryBuilder::new(select.clone());

@@ -47,7 +47,18 @@ pub async fn enqueue(
     Ok(())
 }
 
-type Claimed = (Uuid, Uuid, Option<Uuid>, String, String, String, i64, i64, i64, i64);
+type Claimed = (
+    Uuid,
+    Uuid,
+    Option<Uuid>,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
 /// Claims up to `limit` due rows until `lease_until`. On PostgreSQL rows another node is
 /// claiming right now are skipped (`SKIP LOCKED`); SQLite has one writer, so the claim is
@@ -66,7 +77,8 @@ pub async fn claim_due(
                      WHERE status = 'queued' AND next_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
                      ORDER BY next_at LIMIT $3",
                 $lock,
-                ") RETURNING id, instance_id, sender_id, mail_from, rcpt, blob_sha, size, attempts, created_at, lease_until"
+                ") AND status = 'queued' AND (lease_until IS NULL OR lease_until <= $1)
+                 RETURNING id, instance_id, sender_id, mail_from, rcpt, blob_sha, size, attempts, created_at, lease_until"
             )
         };
     }
@@ -181,7 +193,10 @@ pub struct NoticeRow {
 
 /// Up to `limit` unsent notification mails, oldest first, locked for this transaction (on
 /// PostgreSQL rows another node is handing over right now are skipped).
-pub async fn pending_notices(c: &mut impl AsConn, limit: i64) -> Result<Vec<NoticeRow>, StoreError> {
+pub async fn pending_notices(
+    c: &mut impl AsConn,
+    limit: i64,
+) -> Result<Vec<NoticeRow>, StoreError> {
     macro_rules! pending {
         ($lock:literal) => {
             concat!(

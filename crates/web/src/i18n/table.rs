@@ -31,7 +31,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.cross_sharing", "Schulübergreifendes Teilen", "Sharing across schools"),
     ("nav.cross_sharing.desc", "Ob Schülerinnen und Schüler Freigaben anderer Schulen annehmen dürfen", "Whether students may accept shares of other schools"),
     ("nav.school", "Schule", "School"),
-    ("nav.school.desc", "Zeitzone und Einstellungen der Schule", "Time zone and settings of the school"),
+    ("nav.school.desc", "Zeitzone, Anrede und weitere Einstellungen der Schule", "Time zone, form of address and other settings of the school"),
     ("cross.title", "Schulübergreifendes Teilen", "Sharing across schools"),
     ("cross.lead", "Lehrkräfte mit dem Recht „schulübergreifend teilen“ können Anmeldungen anderer Schulen Ordner und Dateien zum Lesen anbieten. Angebote erscheinen erst, wenn die Person sie annimmt; Funktionskonten erhalten nie welche.", "Teachers with the right “share across schools” can offer folders and files to logins of other schools to read. Offers appear only once the person accepts them; function accounts never receive any."),
     ("cross.students", "Schülerinnen und Schüler", "Students"),
@@ -643,4 +643,7 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .chain(super::table_preview::PREVIEW_TEXTS.iter())
         .chain(super::table_admin::ADMIN_TEXTS.iter())
         .chain(super::table_home::HOME_TEXTS.iter())
+        .chain(super::table_mail::MAIL_TEXTS.iter())
+        .chain(super::table_mail_admin::MAIL_ADMIN_TEXTS.iter())
+        .chain(super::table_absence::ABSENCE_TEXTS.iter())
 }

@@ -114,6 +114,11 @@ pub const ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "Shares from other schools for students changed",
     ),
     (
+        "action.school_du_students",
+        "Anrede der Schüler/innen geändert",
+        "Form of address for students changed",
+    ),
+    (
         "action.school_time_zone",
         "Zeitzone der Schule geändert",
         "School time zone changed",

@@ -1,9 +1,9 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use schulhof_types::{AccountType, FunctionRole, GroupKind};
 
-use super::table;
 use super::*;
+use super::{table, table_du};
 
 #[test]
 fn keys_are_unique_and_both_languages_are_filled() {
@@ -65,14 +65,14 @@ fn every_key_used_is_in_the_table() {
     );
     let missing: Vec<String> = used
         .into_iter()
-        .filter(|k| Tr(Lang::De).lookup(k).is_none())
+        .filter(|k| Tr::new(Lang::De).lookup(k).is_none())
         .collect();
     assert!(missing.is_empty(), "keys missing in the table: {missing:?}");
 }
 
 #[test]
 fn names_of_types_roles_and_kinds_exist() {
-    let tr = Tr(Lang::En);
+    let tr = Tr::new(Lang::En);
     for t in AccountType::ALL {
         assert!(tr.lookup(&format!("type.{t}")).is_some(), "{t}");
         assert!(tr.lookup(&format!("to.{t}")).is_some(), "{t}");
@@ -151,4 +151,101 @@ fn file_messages_read_in_english() {
         messages::translate(Lang::De, "Ein Bereich kann nicht gelöscht werden."),
         "Ein Bereich kann nicht gelöscht werden."
     );
+}
+
+/// Whether a German text addresses the reader formally: "Sie", or a form of "Ihr"/"Ihnen"
+/// (capitalised; lower case "ihr" is "her"/"their").
+fn says_sie(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphabetic())
+        .any(|w| w == "Sie" || w == "Ihnen" || w.starts_with("Ihr"))
+}
+
+/// The `{placeholders}` of a text.
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(p, _)| p))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn du_variants_replace_a_sie_text_and_say_du() {
+    let sie: HashMap<&str, &str> = table::all().map(|(k, de, _)| (*k, *de)).collect();
+    let mut seen = HashSet::new();
+    for (key, du) in table_du::DU_TEXTS {
+        assert!(seen.insert(*key), "duplicate du variant {key}");
+        let de = sie
+            .get(key)
+            .unwrap_or_else(|| panic!("du variant {key} has no text in the tables"));
+        assert!(says_sie(de), "{key}: the text does not say Sie: {de}");
+        assert!(!says_sie(du), "{key}: the du variant still says Sie: {du}");
+        assert!(!du.contains("Sie "), "{key}: {du}");
+        assert_eq!(
+            placeholders(de),
+            placeholders(du),
+            "{key}: placeholders differ"
+        );
+    }
+}
+
+/// The areas a student uses; their German texts that say "Sie" need a du variant, except
+/// the few only a teacher or the admin sees.
+const STUDENT_PREFIXES: &[&str] = &[
+    "nav.",
+    "absence.",
+    "home.",
+    "consent.",
+    "account.",
+    "revoke",
+    "apppw.",
+    "files.",
+    "media.",
+    "manager.",
+    "shell.",
+    "handin.",
+    "preview.",
+    "password.forced",
+];
+const NOT_FOR_STUDENTS: &[&str] = &["handin.new.intro", "handin.new.group_hint"];
+
+#[test]
+fn every_text_a_student_reads_has_a_du_variant() {
+    let du: HashSet<&str> = table_du::DU_TEXTS.iter().map(|(k, _)| *k).collect();
+    let missing: Vec<&str> = table::all()
+        .filter(|(k, de, _)| {
+            STUDENT_PREFIXES.iter().any(|p| k.starts_with(p))
+                && !NOT_FOR_STUDENTS.contains(k)
+                && says_sie(de)
+                && !du.contains(k)
+        })
+        .map(|(k, _, _)| *k)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "student texts without a du variant: {missing:?}"
+    );
+}
+
+#[test]
+fn the_du_variant_is_read_only_in_german_and_only_when_asked() {
+    let key = "home.lead";
+    assert_eq!(Tr::new(Lang::De).t(key), "Was möchten Sie tun?");
+    assert_eq!(
+        Tr::new(Lang::De).with_du(true).t(key),
+        "Was möchtest du tun?"
+    );
+    assert_eq!(
+        Tr::new(Lang::De).with_du(false).t(key),
+        "Was möchten Sie tun?"
+    );
+    assert_eq!(
+        Tr::new(Lang::En).with_du(true).t(key),
+        "What would you like to do?"
+    );
+    // A text without a du variant reads the same.
+    assert_eq!(Tr::new(Lang::De).with_du(true).t("nav.home"), "Start");
+    assert!(!Tr::new(Lang::En).with_du(true).du());
 }

@@ -28,6 +28,8 @@ struct AccountPage {
     password: Option<FormView>,
     mail: Option<FormView>,
     has_external: bool,
+    /// The login has a mailbox, so an absence note.
+    has_mailbox: bool,
 }
 
 /// The rights of one module, in words.
@@ -144,6 +146,8 @@ async fn render_account(
         c: Chrome::new(&r.page, tr.t("account.title")).signed_in(&r.page, &r.actor),
         rights: grouped_rights(tr, &me.rights, &me.account_type),
         has_external: me.external_mail.is_some(),
+        has_mailbox: schulhof_authz::check(&r.actor.token, schulhof_authz::mail::UseOwnMailbox)
+            .is_ok(),
         facts,
         groups: me.groups,
         password: has(RightId::AccountPassword).then(|| password_fields(tr, "password", failure)),

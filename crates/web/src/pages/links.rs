@@ -341,7 +341,7 @@ mod tests {
 
     #[test]
     fn expiry_dates_end_with_their_day_and_bad_input_is_named() {
-        let tr = Tr(Lang::De);
+        let tr = Tr::new(Lang::De);
         let f = LinkForm {
             modus: "upload".into(),
             passwort: String::new(),

@@ -1,6 +1,7 @@
 //! One module per area of the site; an area with several pages gets a folder.
 
 pub mod account;
+pub mod account_absence;
 pub mod app_passwords;
 pub mod audit;
 pub mod consent;
@@ -16,9 +17,11 @@ pub mod lang;
 pub mod link_visit;
 pub mod links;
 pub mod login;
+pub mod mail;
 pub mod media;
 pub mod mine;
 pub mod password_change;
+pub mod password_reset;
 pub mod safe;
 pub mod school_settings;
 pub mod school_year;

@@ -1,5 +1,6 @@
-//! `/verwaltung/schule`: the school's settings for its admin; for now its time zone, in
-//! which every page shows its times and a "valid until" date ends.
+//! `/verwaltung/schule`: the school's settings for its admin: its time zone, in which
+//! every page shows its times and a "valid until" date ends; and whether the German pages
+//! address its students with "du".
 
 use askama::Template;
 use axum::Form;
@@ -15,6 +16,9 @@ use crate::layout::Chrome;
 use crate::render;
 use crate::when::Zone;
 
+/// Where a saved setting leads.
+const SAVED: &str = "/verwaltung/schule?ok=school_saved";
+
 #[derive(Template)]
 #[template(path = "school_settings.html")]
 struct SettingsPage {
@@ -23,12 +27,19 @@ struct SettingsPage {
     /// The current time in the school's zone, so the admin sees what the choice means.
     now: String,
     zones: Vec<&'static str>,
+    /// Students are addressed with "du".
+    du: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SettingsForm {
     #[serde(default)]
     zeitzone: String,
+    /// Which of the page's forms was sent: `anrede` for the form of address, else the zone.
+    #[serde(default)]
+    teil: String,
+    /// The ticked box "Schüler duzen" (absent when not ticked).
+    duzen: Option<String>,
 }
 
 fn render_page(
@@ -56,6 +67,7 @@ fn render_page(
         form: FormView::new("zone", vec![field], failure),
         now: zone.datetime(tr, state.platform.now()),
         zones: time_zone_names(),
+        du: settings.du_students,
     };
     match failure {
         Some(f) => render::html(f.status, &view),
@@ -68,12 +80,23 @@ pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
     render_page(&state, &r, None, None)
 }
 
-/// `POST /verwaltung/schule`: sets the time zone; an unknown name is refused at its field.
+/// `POST /verwaltung/schule`: sets the time zone (an unknown name is refused at its field)
+/// or the form of address, whichever form was sent.
 pub async fn save(
     State(state): State<AppState>,
     r: Ready,
     Form(f): Form<SettingsForm>,
 ) -> Response {
+    if f.teil == "anrede" {
+        return match state
+            .platform
+            .set_school_du_students(&r.actor, f.duzen.is_some())
+            .await
+        {
+            Ok(()) => Redirect::to(SAVED).into_response(),
+            Err(e) => r.fail(e),
+        };
+    }
     let tr = r.page.tr();
     if parse_time_zone(&f.zeitzone).is_none() {
         let failure = Failure::local("zone", "time_zone", tr.t("school.zone_unknown"));
@@ -84,7 +107,7 @@ pub async fn save(
         .set_school_time_zone(&r.actor, &f.zeitzone)
         .await
     {
-        Ok(()) => Redirect::to("/verwaltung/schule?ok=school_saved").into_response(),
+        Ok(()) => Redirect::to(SAVED).into_response(),
         Err(e) => {
             let failure = Failure::from_domain("zone", tr, &e);
             render_page(&state, &r, Some(&f.zeitzone), Some(&failure))

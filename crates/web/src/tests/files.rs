@@ -193,13 +193,13 @@ async fn a_student_neither_sees_the_staff_area_nor_uploads_school_information(ap
     app.get(&info, &student)
         .await
         .assert(StatusCode::OK)
-        .has("Ihre Rolle: Lesen")
+        .has("Deine Rolle: Lesen")
         .lacks("/hochladen\"")
         .lacks("/ordner\"");
     let r = upload(&app, &info, &student, &[("spickzettel.txt", b"psst")]).await;
     r.assert(StatusCode::FORBIDDEN)
         .has(r#"role="alert""#)
-        .has("Dafür fehlt Ihnen die Berechtigung.");
+        .has("Dafür fehlt dir die Berechtigung.");
     // Nothing was stored: not for the student, not for anyone else.
     app.get(&info, &student).await.lacks("spickzettel.txt");
     app.get(&info, &teacher).await.lacks("spickzettel.txt");
@@ -267,7 +267,7 @@ async fn a_folder_shared_with_the_class_reaches_the_student_read_only(app: App) 
     page.assert(StatusCode::OK)
         .has("<h1>Mathe 5a</h1>")
         .has("blatt1.txt")
-        .has("Ihre Rolle: Lesen")
+        .has("Deine Rolle: Lesen")
         .lacks("/hochladen\"")
         .lacks("/ordner\"")
         .lacks("/freigaben\"")

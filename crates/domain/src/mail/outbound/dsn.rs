@@ -168,11 +168,7 @@ mod tests {
         let m = mail_parser::MessageParser::default()
             .parse(&raw[..])
             .expect("parse");
-        assert_eq!(
-            m.content_type()
-                .map(|c| c.ctype().to_owned() + "/" + c.subtype().unwrap_or("")),
-            Some("multipart/report".to_owned())
-        );
+        assert_eq!(m.parts.len(), 4, "the report and its three parts");
         let text = String::from_utf8_lossy(&raw);
         assert!(
             text.contains("report-type=delivery-status")

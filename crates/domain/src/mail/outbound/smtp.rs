@@ -30,7 +30,7 @@ type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
 pub(crate) enum Sender {
     /// One pooled transport to the smarthost.
-    Relay(Transport),
+    Relay(Box<Transport>),
     Mx {
         port: u16,
         timeout: std::time::Duration,
@@ -41,12 +41,12 @@ pub(crate) enum Sender {
 impl Sender {
     pub(crate) fn new(cfg: &OutboundConfig) -> Result<Sender, DomainError> {
         Ok(match cfg.relay.as_deref().filter(|r| !r.is_empty()) {
-            Some(url) => Sender::Relay(
+            Some(url) => Sender::Relay(Box::new(
                 Transport::from_url(url)
                     .map_err(|e| DomainError::invalid("smtp_relay", e.to_string()))?
                     .timeout(Some(cfg.timeout))
                     .build(),
-            ),
+            )),
             None => Sender::Mx {
                 port: cfg.mx_port,
                 timeout: cfg.timeout,
@@ -61,6 +61,9 @@ impl Sender {
             Ok(e) => e,
             Err(o) => return o,
         };
+        // The end of DATA (CRLF . CRLF) supplies the message's last line break: sent with
+        // its own, the message would arrive with an empty line more.
+        let raw = raw.strip_suffix(b"\r\n").unwrap_or(raw);
         match self {
             Sender::Relay(t) => classify(t.send_raw(&envelope, raw).await),
             Sender::Mx {
@@ -193,8 +196,9 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn a_relay_url_must_be_smtp() {
+    // The relay's connection pool runs on the runtime.
+    #[tokio::test]
+    async fn a_relay_url_must_be_smtp() {
         let cfg = OutboundConfig {
             relay: Some("http://example.org".into()),
             ..OutboundConfig::default()

@@ -156,8 +156,8 @@ mod tests {
         let missing: Vec<&String> = codes
             .iter()
             .filter(|c| {
-                Tr(Lang::De).lookup(&format!("action.{c}")).is_none()
-                    || Tr(Lang::En).lookup(&format!("action.{c}")).is_none()
+                Tr::new(Lang::De).lookup(&format!("action.{c}")).is_none()
+                    || Tr::new(Lang::En).lookup(&format!("action.{c}")).is_none()
             })
             .collect();
         assert!(
@@ -165,7 +165,7 @@ mod tests {
             "audit actions without a text: {missing:?}"
         );
         assert_eq!(
-            action_text(Tr(Lang::De), "file_license"),
+            action_text(Tr::new(Lang::De), "file_license"),
             "Lizenz einer Datei geändert"
         );
     }

@@ -2,9 +2,7 @@
 //! the filter, the checkboxes of the bulk form, and per row only the actions the policy
 //! allows (the domain's listing carries them).
 
-use schulhof_domain::files::{
-    FileEntry, ListOrder, Listed, SortKey, filter_by_entry, sort_by_entry,
-};
+use schulhof_domain::files::{FileEntry, ListOrder, ListPage, ListQuery, Listed, SortKey};
 
 use crate::i18n::Tr;
 use crate::pages::files::{display_name, size_text, when};
@@ -77,6 +75,22 @@ pub fn order_of(here: &str) -> (ListOrder, String) {
     let descending = url::query_param(query, "richtung").as_deref() == Some("ab");
     let q = url::query_param(query, "q").unwrap_or_default();
     (ListOrder { key, descending }, q)
+}
+
+/// The page of a folder that the page `here` (path and query) asks for: its sorting,
+/// filter and page number (`seite`).
+pub fn query_of(here: &str) -> ListQuery {
+    let (order, filter) = order_of(here);
+    let query = here.split_once('?').map(|(_, q)| q);
+    let page = url::query_param(query, "seite")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1);
+    ListQuery {
+        order,
+        filter,
+        page,
+        per_page: PAGE,
+    }
 }
 
 /// The sprite symbol of an entry, from its type.
@@ -163,33 +177,19 @@ fn row(tr: Tr, zone: Zone, l: &Listed) -> ListRow {
     }
 }
 
-/// The list of a folder as the page `here` (path and query) asks for it.
-pub fn list_view(
-    tr: Tr,
-    zone: Zone,
-    mut listed: Vec<Listed>,
-    folder: &FileEntry,
-    here: &str,
-) -> ListView {
+/// The list of a folder: one page of it as the domain loaded it for [`query_of`].
+pub fn list_view(tr: Tr, zone: Zone, listed: ListPage, folder: &FileEntry, here: &str) -> ListView {
     let base = format!("/dateien/{}", folder.id);
     let (order, q) = order_of(here);
-    let total = listed.len();
-    sort_by_entry(&mut listed, order, |l| &l.entry);
-    let listed = filter_by_entry(listed, &q, |l| &l.entry);
     let count_text = if q.is_empty() {
-        tr.t("manager.count").replace("{n}", &total.to_string())
+        tr.t("manager.count")
+            .replace("{n}", &listed.total.to_string())
     } else {
         tr.t("manager.count_filtered")
-            .replace("{n}", &listed.len().to_string())
-            .replace("{total}", &total.to_string())
+            .replace("{n}", &listed.matching.to_string())
+            .replace("{total}", &listed.total.to_string())
     };
-    let query = here.split_once('?').map(|(_, q)| q);
-    let pages = listed.len().div_ceil(PAGE).max(1);
-    let page = url::query_param(query, "seite")
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
-    let shown = &listed[(page - 1) * PAGE..(page * PAGE).min(listed.len())];
+    let (page, pages) = (listed.page, listed.pages);
     let page_href = |n: usize| {
         let mut href = format!(
             "{base}?sort={}&richtung={}&seite={n}",
@@ -209,6 +209,7 @@ pub fn list_view(
         prev: (page > 1).then(|| page_href(page - 1)),
         next: (page < pages).then(|| page_href(page + 1)),
     });
+    let shown = &listed.rows;
     ListView {
         submitted_col: shown.iter().any(|l| l.entry.submitted_by.is_some()),
         bulk_relocate: shown.iter().any(|l| l.caps.relocate),

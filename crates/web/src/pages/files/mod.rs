@@ -9,6 +9,7 @@ pub mod node;
 pub mod offers;
 pub mod preview;
 pub mod share;
+pub mod share_view;
 pub mod trash;
 pub mod write;
 
@@ -33,6 +34,8 @@ use crate::when::Zone;
 struct FilesPage {
     c: Chrome,
     areas: Vec<AreaRow>,
+    /// Some area has a trash the caller may use.
+    any_trash: bool,
     shared: Vec<EntryRow>,
     /// Shares other schools offer, to accept or decline.
     offers: Vec<crate::pages::files::offers::OfferRow>,
@@ -44,7 +47,26 @@ struct AreaRow {
     href: String,
     title: &'static str,
     role: &'static str,
-    trash_href: String,
+    /// The policy lets the caller change nothing at the top of the area: the tile says so.
+    read_only: bool,
+    /// Its trash, where the caller may delete (and so restore) at the top of the area.
+    trash_href: Option<String>,
+}
+
+impl AreaRow {
+    /// The tile of an area, with what its root's entry says the policy allows.
+    fn of(tr: Tr, a: &FileEntry) -> AreaRow {
+        AreaRow {
+            href: node_href(a.id),
+            title: area_title(tr, a.area),
+            role: role_label(tr, a.role),
+            read_only: !a.caps.write,
+            trash_href: a
+                .caps
+                .relocate
+                .then(|| format!("/dateien/papierkorb?bereich={}", a.area)),
+        }
+    }
 }
 
 /// One folder or file in a table.
@@ -133,23 +155,18 @@ pub fn display_name(tr: Tr, e: &FileEntry) -> String {
     }
 }
 
-/// The row of an entry; rename and delete links only where the role would allow them
-/// (the services decide again).
+/// The row of an entry; rename, move and delete links only where the policy allows them
+/// (the entry carries its answer; the services decide again).
 pub fn entry_row(tr: Tr, zone: Zone, e: &FileEntry, back: &str) -> EntryRow {
     entry_row_at(tr, zone, e, back, "/dateien")
 }
 
 /// [`entry_row`] for pages under another path (`/safe`).
 pub fn entry_row_at(tr: Tr, zone: Zone, e: &FileEntry, back: &str, prefix: &str) -> EntryRow {
-    use schulhof_authz::files::FileRole;
     let href = format!("{prefix}/{}", e.id);
-    let may_rename = !e.is_root()
-        && if e.is_dir {
-            e.role_value >= FileRole::Coordinator
-        } else {
-            e.role_value >= FileRole::Contributor
-        };
-    let may_delete = !e.is_root() && e.role_value >= FileRole::Coordinator;
+    // An area root is no entry of a folder: it is never renamed, moved or deleted.
+    let may_rename = !e.is_root() && e.caps.rename;
+    let may_delete = !e.is_root() && e.caps.relocate;
     let back = url::encode(back);
     EntryRow {
         name: display_name(tr, e),
@@ -222,15 +239,8 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
     };
     let view = FilesPage {
         c: Chrome::new(&r.page, tr.t("files.title")).signed_in(&r.page, &r.actor),
-        areas: areas
-            .iter()
-            .map(|a| AreaRow {
-                href: node_href(a.id),
-                title: area_title(tr, a.area),
-                role: role_label(tr, a.role),
-                trash_href: format!("/dateien/papierkorb?bereich={}", a.area),
-            })
-            .collect(),
+        any_trash: areas.iter().any(|a| a.caps.relocate),
+        areas: areas.iter().map(|a| AreaRow::of(tr, a)).collect(),
         shared: shared
             .iter()
             .map(|e| entry_row(tr, Zone::of(&r.actor), e, "/dateien"))

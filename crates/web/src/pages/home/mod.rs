@@ -92,6 +92,7 @@ pub type Source = for<'a> fn(&'a Ctx<'a>) -> CardFuture<'a>;
 const SOURCES: &[Source] = &[
     notes::unread,
     notes::requests,
+    crate::pages::mail::card::unread,
     files::recent,
     files::shared,
     school::settings,
@@ -111,7 +112,7 @@ pub async fn index(State(state): State<AppState>, page: Page, headers: HeaderMap
         None => login::form_page(&state, &page).await,
         Some(s) => match s.gate {
             Some(gate) => Redirect::to(gate_path(gate)).into_response(),
-            None => home(&state, &page, &s.actor).await,
+            None => home(&state, &page.for_actor(&s.actor), &s.actor).await,
         },
     }
 }

@@ -92,7 +92,7 @@ mod tests {
             ..Summary::default()
         };
         for lang in [Lang::De, Lang::En] {
-            assert!(counts(Tr(lang), &s).iter().all(|c| c.label != "?"));
+            assert!(counts(Tr::new(lang), &s).iter().all(|c| c.label != "?"));
         }
         let pairs = summary_pairs(&s);
         let back = summary_from(|n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| *v));

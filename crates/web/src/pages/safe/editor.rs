@@ -8,7 +8,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use schulhof_authz::files::FileRole;
 use schulhof_domain::DomainError;
 use schulhof_front::{AppState, error_info};
 use serde::Deserialize;
@@ -86,7 +85,7 @@ async fn render_editor(
         name: entry.name.clone(),
         base: safe_href(entry.id),
         folder_href,
-        editable: entry.role_value >= FileRole::Contributor,
+        editable: entry.caps.write,
         text: html_to_text(&html),
         html,
         alert: failure.map(|f| f.message.clone()),

@@ -91,6 +91,8 @@ struct SafePage {
     unlock: Option<FormView>,
     back: String,
     areas: Vec<AreaTile>,
+    /// Some area has a trash the caller may use.
+    any_trash: bool,
     manage: bool,
     /// Open with a generated Safe password: the form for the owner's own, first thing
     /// after unlocking.
@@ -100,7 +102,10 @@ struct SafePage {
 struct AreaTile {
     href: String,
     title: &'static str,
-    trash_href: String,
+    /// The policy lets the caller change nothing at the top of the area.
+    read_only: bool,
+    /// Its trash, where the caller may delete (and so restore) at the top of the area.
+    trash_href: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -142,7 +147,11 @@ async fn render_start(
                         .map(|a| AreaTile {
                             href: safe_href(a.id),
                             title: area_title(tr, a.area),
-                            trash_href: format!("{SAFE}/papierkorb?bereich={}", a.area),
+                            read_only: !a.caps.write,
+                            trash_href: a
+                                .caps
+                                .relocate
+                                .then(|| format!("{SAFE}/papierkorb?bereich={}", a.area)),
                         })
                         .collect();
                 }
@@ -154,6 +163,7 @@ async fn render_start(
     }
     let view = SafePage {
         c: Chrome::new(&r.page, tr.t("safe.title")).signed_in(&r.page, &r.actor),
+        any_trash: areas.iter().any(|a| a.trash_href.is_some()),
         no_password: !status.has_password,
         unlock,
         back: back.to_owned(),

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_authz::files::{Area, FileRole};
 use schulhof_domain::DomainError;
-use schulhof_domain::files::{FileEntry, Located, Placement};
+use schulhof_domain::files::{FileEntry, ListQuery, Located, Placement};
 use schulhof_domain::identity::Actor;
 use schulhof_front::AppState;
 use serde::Deserialize;
@@ -23,9 +23,9 @@ use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::account::Confirmed;
 use crate::pages::files::node::{
-    Crumb, ShareAt, ShareView, Typed, VersionRow, crumbs_as, file_facts, mkdir_form, share_view_as,
-    status_of, unplaced, upload_form,
+    Crumb, Typed, VersionRow, crumbs_as, file_facts, mkdir_form, status_of, unplaced, upload_form,
 };
+use crate::pages::files::share_view::{ShareAt, ShareView, share_view_as};
 use crate::pages::files::write::store_uploads;
 use crate::pages::files::{
     EntryRow, area_title, back_to, display_name, entry_row_at, parse_node, role_label, size_text,
@@ -46,12 +46,15 @@ struct FolderPage {
     name: String,
     base: String,
     role: &'static str,
+    /// The caller may change nothing here: the page says so.
+    read_only: bool,
     rows: Vec<EntryRow>,
     upload: Option<FormView>,
     new_doc: Option<FormView>,
     mkdir: Option<FormView>,
     delete_href: Option<String>,
-    trash_href: String,
+    /// The area's trash, where the caller may delete here.
+    trash_href: Option<String>,
     share: Option<ShareView>,
     alert: Option<String>,
     rename_href: Option<String>,
@@ -105,10 +108,9 @@ async fn safe_share(
     failure: Option<&Failure>,
     typed: &Typed,
 ) -> Option<ShareView> {
-    if located.area != Area::SafeCommon
-        || entry.is_root()
-        || entry.role_value < FileRole::Coordinator
-    {
+    // The policy gives sharing only to coordinators of the common area (never in the own
+    // Safe area); an area root keeps the rights its template gave it.
+    if entry.is_root() || !entry.caps.share {
         return None;
     }
     let at = ShareAt {
@@ -149,15 +151,20 @@ async fn folder_page(
     typed: &Typed,
 ) -> Response {
     let tr = r.page.tr();
-    let list = match state.platform.file_list(safe, located).await {
-        Ok(l) => l,
+    let list = match state
+        .platform
+        .file_listing(safe, located, &ListQuery::all())
+        .await
+    {
+        Ok(l) => l.rows,
         Err(e) => return r.fail(e),
     };
     let base = safe_href(entry.id);
-    let role = entry.role_value;
-    let upload = (role >= FileRole::Contributor).then(|| upload_form(tr, failure));
-    let new_doc = (role >= FileRole::Contributor).then(|| new_doc_form(tr, typed, failure));
-    let mkdir = (role >= FileRole::Coordinator).then(|| mkdir_form(tr, typed, failure));
+    let caps = entry.caps;
+    let editor = state.platform.safe_may_use_editor(safe);
+    let upload = caps.write.then(|| upload_form(tr, failure));
+    let new_doc = (caps.write && editor).then(|| new_doc_form(tr, typed, failure));
+    let mkdir = caps.relocate.then(|| mkdir_form(tr, typed, failure));
     let share = safe_share(state, tr, safe, located, entry, failure, typed).await;
     let shown = [
         ("upload", upload.is_some()),
@@ -169,9 +176,11 @@ async fn folder_page(
     let name = display_name(tr, entry);
     let rows = list
         .iter()
-        .map(|e| {
+        .map(|l| {
+            let e = &l.entry;
             let mut row = entry_row_at(tr, Zone::of(&r.actor), e, &base, SAFE);
-            row.edit_href = is_document(e).then(|| format!("{}/bearbeiten", safe_href(e.id)));
+            row.edit_href =
+                (editor && is_document(e)).then(|| format!("{}/bearbeiten", safe_href(e.id)));
             row
         })
         .collect();
@@ -180,12 +189,14 @@ async fn folder_page(
         js_href: crate::assets::href("files.js"),
         crumbs: safe_crumbs(state, tr, safe, located),
         role: role_label(tr, entry.role),
+        read_only: !caps.write,
         rows,
-        delete_href: (!entry.is_root() && role >= FileRole::Coordinator)
-            .then(|| format!("{base}/loeschen")),
-        rename_href: (!entry.is_root() && role >= FileRole::Coordinator)
+        delete_href: (!entry.is_root() && caps.relocate).then(|| format!("{base}/loeschen")),
+        rename_href: (!entry.is_root() && caps.rename)
             .then(|| format!("{base}/umbenennen?zurueck={}", url::encode(&base))),
-        trash_href: format!("{SAFE}/papierkorb?bereich={}", entry.area),
+        trash_href: caps
+            .relocate
+            .then(|| format!("{SAFE}/papierkorb?bereich={}", entry.area)),
         alert: unplaced(failure, &shown),
         upload,
         new_doc,
@@ -212,7 +223,7 @@ async fn file_page(
         Err(e) => return r.fail(e),
     };
     let base = safe_href(entry.id);
-    let role = entry.role_value;
+    let caps = entry.caps;
     let share = safe_share(state, tr, safe, located, entry, failure, typed).await;
     let shown = [
         ("versions", true),
@@ -224,7 +235,8 @@ async fn file_page(
         crumbs: safe_crumbs(state, tr, safe, located),
         name: entry.name.clone(),
         facts: file_facts(tr, Zone::of(&r.actor), entry),
-        edit_href: is_document(entry).then(|| format!("{base}/bearbeiten")),
+        edit_href: (is_document(entry) && state.platform.safe_may_use_editor(safe))
+            .then(|| format!("{base}/bearbeiten")),
         versions: versions
             .iter()
             .map(|v| VersionRow {
@@ -235,12 +247,13 @@ async fn file_page(
                 size: size_text(tr.0, v.size),
             })
             .collect(),
-        may_restore: role >= FileRole::Contributor,
+        may_restore: caps.write,
         versions_error: failure
             .filter(|f| f.form == "versions")
             .map(|f| f.message.clone()),
-        delete_href: (role >= FileRole::Coordinator).then(|| format!("{base}/loeschen")),
-        rename_href: (role >= FileRole::Contributor)
+        delete_href: caps.relocate.then(|| format!("{base}/loeschen")),
+        rename_href: caps
+            .rename
             .then(|| format!("{base}/umbenennen?zurueck={}", url::encode(&base))),
         alert: unplaced(failure, &shown),
         share,
