@@ -47,6 +47,7 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "How large the mailbox of each account type may be. When it is full it takes no more messages; the senders are told.",
     ),
     ("mailadm.save", "Speichern", "Save"),
+    ("admin.module.mail", "E-Mail", "Mail"),
     ("action.mail_alias_add", "E-Mail-Adresse hinzugefügt", "Mail address added"),
     ("action.mail_alias_remove", "E-Mail-Adresse entfernt", "Mail address removed"),
     ("action.mail_domain_add", "Mail-Domain hinzugefügt", "Mail domain added"),

@@ -40,8 +40,8 @@ struct RightGroup {
 }
 
 /// The module a right belongs to, as the account page groups them: (anchor, title key).
-/// `None` for modules not built yet (news, mail, contacts, calendars, help): their
-/// rights would promise what nobody can use.
+/// `None` for modules not built yet (news, contacts, calendars, help) and for mail
+/// delegation (it comes with mail governance): their rights would promise what nobody can use.
 fn module_of(right: RightId) -> Option<(&'static str, &'static str)> {
     match right.category() {
         RightCategory::Account => Some(("konto", "admin.module.account")),
@@ -55,8 +55,11 @@ fn module_of(right: RightId) -> Option<(&'static str, &'static str)> {
             RightId::SchoolCalendarEdit | RightId::NewsPublish => None,
             _ => Some(("verwaltung", "admin.module.admin")),
         },
+        RightCategory::Mail => match right {
+            RightId::MailDelegate | RightId::MailForward => None,
+            _ => Some(("mail", "admin.module.mail")),
+        },
         RightCategory::News
-        | RightCategory::Mail
         | RightCategory::Contacts
         | RightCategory::Calendar
         | RightCategory::Help => None,

@@ -18,18 +18,22 @@ async fn my_account_shows_card_groups_and_rights() {
         .has(r#"<h3 id="rights-dateien">Dateien</h3>"#)
         .has(r#"<h3 id="rights-safe">Safe</h3>"#)
         .has(r#"<h3 id="rights-mediathek">Mediathek</h3>"#)
+        .has(r#"<h3 id="rights-mail">E-Mail</h3>"#)
+        .has("E-Mail nach außen")
         .has(r#"action="/konto/passwort""#)
         .has(r#"action="/konto/externe-mail""#)
         .has(r#"action="/konto/ueberall-abmelden""#)
         .has(r#"href="/konto/zustimmung-widerrufen""#)
         .has("deaktiviert");
     assert_eq!(r.body.matches("<h1").count(), 1);
-    // Not while news, mail and calendars are not built; and words, not ids.
+    // Not while news and calendars are not built, nor forwarding (never) and mailbox
+    // delegation (not built); and words, not ids.
     for absent in [
         "Neuigkeiten lesen",
         "news.read",
-        "rights-mail",
         "rights-kalender",
+        "Automatische Weiterleitung",
+        "mail.external",
     ] {
         r.lacks(absent);
     }
