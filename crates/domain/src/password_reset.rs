@@ -101,8 +101,22 @@ impl Platform {
         let Some(to) = user.external_mail.clone().filter(|m| !m.trim().is_empty()) else {
             return Ok(());
         };
+        self.send_reset_link(inst.id, &user, &to, client_addr, link_base)
+            .await
+    }
+
+    /// Makes a link for `user` and queues it to `to`, unless the login had enough this hour.
+    async fn send_reset_link(
+        &self,
+        instance: schulhof_types::InstanceId,
+        user: &schulhof_store::users::UserRow,
+        to: &str,
+        client_addr: &str,
+        link_base: &str,
+    ) -> Result<(), DomainError> {
+        let now = self.now();
         let mut tx = self.db.begin().await?;
-        if store::count_since(&mut tx, inst.id, user.id, now - Duration::hours(1)).await?
+        if store::count_since(&mut tx, instance, user.id, now - Duration::hours(1)).await?
             >= LINKS_PER_HOUR
         {
             return Ok(());
@@ -113,7 +127,7 @@ impl Platform {
         store::insert(
             &mut tx,
             &hash(&token),
-            inst.id,
+            instance,
             user.id,
             now,
             now + LINK_LIFETIME,
@@ -129,7 +143,7 @@ impl Platform {
         let link = format!("{base}{LINK_PATH}{token}");
         let subject = "Neues Passwort / New password";
         let text = mail_text(&link, &user.login);
-        self.queue_system_mail(&mut tx, inst.id, &to, subject, &text, now)
+        self.queue_system_mail(&mut tx, instance, to, subject, &text, now)
             .await?;
         let event = Event {
             kind: "account",
@@ -140,7 +154,7 @@ impl Platform {
             client_addr: Some(client_addr),
             detail: None,
         };
-        audit::record(&mut tx, inst.id, now, event).await?;
+        audit::record(&mut tx, instance, now, event).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -3,6 +3,9 @@
 
 mod headers;
 pub mod settings;
+pub mod imap_listen;
+pub mod smtp_listen;
+pub mod tls;
 
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, Version, header};

@@ -137,6 +137,7 @@ pub const MAIL_TEXTS: &[(&str, &str, &str)] = &[
     ("ok.mail_folder_deleted", "Der Ordner ist gelöscht.", "The folder has been deleted."),
     // The dashboard's card
     ("home.mail", "Ungelesene E-Mails", "Unread mail"),
+    ("home.mail.lead_one", "1 ungelesene Nachricht im Posteingang", "1 unread message in the inbox"),
     ("home.mail.lead", "{n} ungelesene Nachrichten im Posteingang", "{n} unread messages in the inbox"),
     ("home.mail.more", "Zum Posteingang", "To the inbox"),
 ];

@@ -30,27 +30,27 @@ type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
 pub(crate) enum Sender {
     /// One pooled transport to the smarthost.
-    Relay(Box<Transport>),
+    Relay(Transport),
     Mx {
         port: u16,
         timeout: std::time::Duration,
-        resolver: OnceCell<TokioResolver>,
+        resolver: Box<OnceCell<TokioResolver>>,
     },
 }
 
 impl Sender {
     pub(crate) fn new(cfg: &OutboundConfig) -> Result<Sender, DomainError> {
         Ok(match cfg.relay.as_deref().filter(|r| !r.is_empty()) {
-            Some(url) => Sender::Relay(Box::new(
+            Some(url) => Sender::Relay(
                 Transport::from_url(url)
                     .map_err(|e| DomainError::invalid("smtp_relay", e.to_string()))?
                     .timeout(Some(cfg.timeout))
                     .build(),
-            )),
+            ),
             None => Sender::Mx {
                 port: cfg.mx_port,
                 timeout: cfg.timeout,
-                resolver: OnceCell::new(),
+                resolver: Box::default(),
             },
         })
     }
