@@ -17,6 +17,14 @@ mod import_cli;
 struct Cli {
     #[command(flatten)]
     storage: Storage,
+    /// Smarthost for outgoing mail (`smtp://host:port`, `smtps://user:password@host`,
+    /// `smtp://host?tls=required`); without it mail goes to the recipient domain's MX.
+    #[arg(long, env = "SCHULHOF_SMTP_RELAY", global = true)]
+    smtp_relay: Option<String>,
+    /// The address users reach the platform at (`https://schulhof.example.org`), for links
+    /// in mail; without it a link uses the address the request came to.
+    #[arg(long, env = "SCHULHOF_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,6 +45,12 @@ enum Command {
         /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
         #[arg(long, env = "SCHULHOF_TRUST_FORWARDED")]
         trust_forwarded: bool,
+        #[command(flatten)]
+        smtp: schulhof::smtp_listen::SmtpArgs,
+        #[command(flatten)]
+        tls: schulhof::tls::TlsArgs,
+        #[command(flatten)]
+        imap: schulhof::imap_listen::ImapArgs,
     },
     /// Manage schools.
     Instance {
@@ -110,14 +124,34 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    let platform = open(&cli.storage).await?;
+    let outbound = schulhof_domain::mail::outbound::OutboundConfig {
+        relay: cli.smtp_relay.clone().filter(|r| !r.is_empty()),
+        public_url: cli.public_url.clone().filter(|u| !u.is_empty()),
+        ..Default::default()
+    };
+    outbound
+        .check()
+        .map_err(|e| anyhow::anyhow!("--smtp-relay is unusable: {e}"))?;
+    let platform = open(&cli.storage, outbound).await?;
     match cli.command {
         Command::Serve {
             listen,
             demo,
             secure_cookies,
             trust_forwarded,
+            smtp,
+            tls,
+            imap,
         } => {
+            // One TLS configuration for every mail listener.
+            let tls_config = if smtp.any() || imap.any() {
+                Some(tls.server_config(&cli.storage.data)?)
+            } else {
+                None
+            };
+            let host = &cli.storage.state_domain;
+            schulhof::smtp_listen::start(&platform, &smtp, tls_config.clone(), host).await?;
+            schulhof::imap_listen::start(&platform, &imap, tls_config.clone()).await?;
             let state = AppState {
                 platform,
                 demo,
@@ -217,7 +251,10 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn open(storage: &Storage) -> anyhow::Result<Platform> {
+async fn open(
+    storage: &Storage,
+    outbound: schulhof_domain::mail::outbound::OutboundConfig,
+) -> anyhow::Result<Platform> {
     let url = storage.database_url()?;
     let db = Db::connect(&url)
         .await
@@ -240,6 +277,7 @@ async fn open(storage: &Storage) -> anyhow::Result<Platform> {
         upload_dir: Some(storage.data.join("uploads")),
         soffice: schulhof_domain::files::preview::find_soffice(storage.soffice.as_deref()),
         object_store: storage.object_store()?,
+        outbound,
         ..Config::default()
     };
     Ok(Platform::new(db, Arc::new(SystemClock), config))
@@ -272,6 +310,8 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     }
     tokio::spawn(retention_loop(state.platform.clone()));
     tokio::spawn(media_loop(state.platform.clone()));
+    // Sends the queue of outgoing mail and the notification mails; any number of nodes may.
+    tokio::spawn(state.platform.clone().run_mail_queue());
     // Converts office documents to PDF for their previews; ends at once without LibreOffice.
     tokio::spawn(state.platform.clone().system_preview_worker());
     let listener = tokio::net::TcpListener::bind(listen)

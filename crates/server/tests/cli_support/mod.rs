@@ -11,7 +11,11 @@ pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_schulhof"));
     c.env_remove("SCHULHOF_DATABASE_URL")
         .env_remove("SCHULHOF_DATA")
-        .env("SCHULHOF_LOG", "warn");
+        .env("SCHULHOF_LOG", "warn")
+        // Servers of parallel tests would fight over the default mail ports.
+        .env("SCHULHOF_SMTP_LISTEN", "")
+        .env("SCHULHOF_SUBMISSION_LISTEN", "")
+        .env("SCHULHOF_IMAP_LISTEN", "");
     c
 }
 

@@ -1,0 +1,128 @@
+//! SMTP for the school mail service: the MX role (mail from outside to the school's
+//! addresses, no login, no relaying) and submission (mail programs of the school's people,
+//! after STARTTLS and AUTH). smtp-proto parses the commands; this crate drives the
+//! connection and calls the mail service through [`MailBackend`].
+//!
+//! Not done yet: SPF/DKIM/DMARC checks of inbound mail (an `Authentication-Results`
+//! header by mail-auth) — inbound mail is filed with a `Received` header only.
+
+mod auth;
+pub mod backend;
+mod commands;
+mod data;
+mod io;
+mod platform;
+mod reply;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+pub use tokio_rustls::TlsAcceptor;
+
+pub use backend::{AuthError, DeliverError, MailBackend, RcptError};
+
+/// Which service a listener offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Port 25: mail from other servers to local addresses.
+    Mx,
+    /// Port 587: mail programs of logged-in accounts.
+    Submission,
+}
+
+/// Limits of a listener.
+#[derive(Clone, Debug)]
+pub struct SmtpConfig {
+    /// The name the server gives itself in greetings and `Received` headers.
+    pub hostname: String,
+    /// The largest message taken, in bytes (announced as SIZE).
+    pub max_message: usize,
+    /// Recipients per message; more get 452.
+    pub max_recipients: usize,
+    /// The longest command line, with its CRLF (RFC 5321 asks for at least 512).
+    pub max_line: usize,
+    /// How long the server waits for a command, and for each piece of a message.
+    pub timeout: Duration,
+    /// Failed commands before the server closes the connection.
+    pub max_errors: u32,
+    /// Failed logins before the server closes the connection.
+    pub max_auth_failures: u32,
+    /// Connections served at once by this listener.
+    pub max_connections: usize,
+    /// Allow AUTH without TLS from the loopback address (as Dovecot does).
+    pub loopback_plaintext_auth: bool,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            hostname: "localhost".into(),
+            max_message: 25 * 1024 * 1024,
+            max_recipients: 100,
+            max_line: 4096,
+            timeout: Duration::from_secs(300),
+            max_errors: 20,
+            max_auth_failures: 3,
+            max_connections: 1000,
+            loopback_plaintext_auth: true,
+        }
+    }
+}
+
+/// One listener's shared state: its role, the mail service, TLS and limits.
+pub struct Service<B> {
+    pub role: Role,
+    pub backend: B,
+    pub tls: Option<TlsAcceptor>,
+    pub config: SmtpConfig,
+    slots: Arc<Semaphore>,
+}
+
+impl<B: MailBackend> Service<B> {
+    pub fn new(role: Role, backend: B, tls: Option<TlsAcceptor>, config: SmtpConfig) -> Self {
+        let slots = Arc::new(Semaphore::new(config.max_connections.max(1)));
+        Service {
+            role,
+            backend,
+            tls,
+            config,
+            slots,
+        }
+    }
+
+    /// Accepts connections until the listener fails; each runs in its own task.
+    pub async fn serve(self: Arc<Self>, listener: TcpListener) -> std::io::Result<()> {
+        loop {
+            let (tcp, peer) = match listener.accept().await {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(error = %e, "smtp accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            let _ = tcp.set_nodelay(true);
+            let svc = self.clone();
+            tokio::spawn(async move { svc.handle(tcp, peer).await });
+        }
+    }
+
+    /// Serves one connection from `peer` to its end.
+    pub async fn handle<S>(self: Arc<Self>, stream: S, peer: SocketAddr)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+            session::refuse_busy(stream).await;
+            return;
+        };
+        session::Session::new(self, stream, peer).run().await;
+        drop(slot);
+    }
+}
