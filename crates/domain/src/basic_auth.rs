@@ -131,10 +131,22 @@ impl Platform {
         password: &str,
         client_addr: &str,
     ) -> Result<Actor, DomainError> {
+        self.basic_session(user, password, client_addr)
+            .await?
+            .ready()
+    }
+
+    /// The session behind Basic credentials, with whatever gate still stands before it.
+    pub(crate) async fn basic_session(
+        &self,
+        user: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<Session, DomainError> {
         let (login, school) = split_user(user).ok_or(DomainError::BadCredentials)?;
         let key = self.basic.key(user, password);
         if let Some(s) = self.remembered(&key).await? {
-            return s.ready();
+            return Ok(s);
         }
         // A client mounting a drive sends several requests at once with the same
         // credentials: one checks them and the others use its result, so they neither cost
@@ -142,8 +154,7 @@ impl Platform {
         let Some(flight) = self.basic.flight(key) else {
             return self
                 .authenticate(key, school, login, password, client_addr)
-                .await?
-                .ready();
+                .await;
         };
         let session = {
             let _turn = flight.lock().await;
@@ -157,7 +168,7 @@ impl Platform {
             }
         };
         self.basic.land(&key, flight);
-        session?.ready()
+        session
     }
 
     /// The remembered session of these credentials, if any and still valid.

@@ -12,6 +12,7 @@ fn rcpt_error(r: RcptRefused) -> RcptError {
         RcptRefused::Unknown(_) => RcptError::Unknown,
         RcptRefused::NotAllowed(_) => RcptError::NotAllowed,
         RcptRefused::Malformed(_) => RcptError::Malformed,
+        RcptRefused::Temporary(_) => RcptError::Temporary,
     }
 }
 

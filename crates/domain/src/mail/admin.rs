@@ -201,7 +201,10 @@ impl Platform {
 
     /// The mailbox size per account type in the own school, in MB: (account type, MB, set
     /// by the school rather than the installation's default).
-    pub async fn mail_quotas(&self, a: &Actor) -> Result<Vec<(AccountType, u64, bool)>, DomainError> {
+    pub async fn mail_quotas(
+        &self,
+        a: &Actor,
+    ) -> Result<Vec<(AccountType, u64, bool)>, DomainError> {
         let grant = check(&a.token, ManageSchoolSettings)?;
         let mut c = self.db.read().await?;
         let mut out = Vec::new();
@@ -219,7 +222,12 @@ impl Platform {
 
     /// Sets the mailbox size of an account type in the own school (MB; 0 or empty: the
     /// installation's default).
-    pub async fn mail_set_quota(&self, a: &Actor, account_type: &str, mb: Option<u64>) -> Result<(), DomainError> {
+    pub async fn mail_set_quota(
+        &self,
+        a: &Actor,
+        account_type: &str,
+        mb: Option<u64>,
+    ) -> Result<(), DomainError> {
         let grant = check(&a.token, ManageSchoolSettings)?;
         let t = AccountType::parse(account_type)
             .ok_or_else(|| DomainError::invalid("account_type", "no such account type"))?;

@@ -4,7 +4,7 @@
 //! finally fails, puts a delivery status notification (RFC 3464) into the sender's inbox.
 //! The notification outbox (mail to the external addresses of logins) leaves the same way.
 
-mod dsn;
+pub(crate) mod dsn;
 mod notices;
 mod smtp;
 

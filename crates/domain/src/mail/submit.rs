@@ -25,6 +25,9 @@ pub enum RcptRefused {
     NotAllowed(String),
     #[error("not a mail address: {0}")]
     Malformed(String),
+    /// The service could not decide now; try again later (SMTP 451).
+    #[error("temporarily unable to check {0}")]
+    Temporary(String),
 }
 
 /// A recipient accepted from outside.
@@ -60,7 +63,7 @@ impl Platform {
             Ok(Err(r)) => Err(r),
             Err(e) => {
                 tracing::warn!(error = %e, "checking a recipient");
-                Err(RcptRefused::Unknown(rcpt.to_owned()))
+                Err(RcptRefused::Temporary(rcpt.to_owned()))
             }
         }
     }
@@ -208,6 +211,8 @@ impl Platform {
                 Err(_) => report.over_quota.push(t.rcpt.clone().unwrap_or_default()),
             }
         }
+        self.bounce_full(mb.instance, Some(mb.owner), &from, &report.over_quota, raw)
+            .await;
         if !foreign.is_empty() {
             let mut tx = self.db.begin().await?;
             for rcpt in &foreign {
@@ -276,7 +281,7 @@ impl Platform {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!(error = %e, "checking an inbound recipient");
-                Err(RcptRefused::Unknown(rcpt.to_owned()))
+                Err(RcptRefused::Temporary(rcpt.to_owned()))
             }
         }
     }
@@ -425,6 +430,67 @@ impl Platform {
                 Ok(tx.commit().await?)
             }
             Dest::List { .. } | Dest::Unknown => Ok(()),
+        }
+    }
+
+    /// Tells the sender that these recipients' mailboxes were full: into the own inbox for a
+    /// sender of this school, through the queue for a sender outside. Never for an empty
+    /// envelope sender (a bounce itself).
+    async fn bounce_full(
+        &self,
+        instance: InstanceId,
+        sender: Option<UserId>,
+        mail_from: &str,
+        full: &[String],
+        raw: &[u8],
+    ) {
+        if full.is_empty() || normalise(mail_from).is_none() {
+            return;
+        }
+        let sent = async {
+            let domain = {
+                let mut c = self.db.read().await?;
+                schulhof_store::instances::get(&mut c, instance)
+                    .await?
+                    .map(|i| i.mail_domain)
+                    .unwrap_or_default()
+            };
+            let now = self.now();
+            for rcpt in full {
+                let f = super::outbound::dsn::Failure {
+                    reporting_domain: &domain,
+                    mail_from,
+                    rcpt,
+                    diagnostic: "552 5.2.2 mailbox full",
+                    permanent: true,
+                    arrived: now,
+                };
+                let dsn = super::outbound::dsn::build(&f, raw, now)?;
+                match sender {
+                    Some(u) => self.mail_system_deliver(instance, u, &dsn).await?,
+                    None => {
+                        let content = self.mail_store_content(&dsn).await?;
+                        let mut tx = self.db.begin().await?;
+                        queue::enqueue(
+                            &mut tx,
+                            uuid::Uuid::now_v7(),
+                            instance,
+                            None,
+                            "",
+                            mail_from,
+                            &content.blob_sha,
+                            content.size as i64,
+                            now,
+                        )
+                        .await?;
+                        tx.commit().await?;
+                    }
+                }
+            }
+            Ok::<_, DomainError>(())
+        };
+        if let Err(e) = sent.await {
+            tracing::warn!(error = %e, "bouncing mail for full mailboxes");
         }
     }
 }

@@ -47,6 +47,11 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "How large the mailbox of each account type may be. When it is full it takes no more messages; the senders are told.",
     ),
     ("mailadm.save", "Speichern", "Save"),
+    (
+        "mail.refused.temporary",
+        "{addr}: kann gerade nicht geprüft werden. Bitte später noch einmal senden.",
+        "{addr}: cannot be checked right now. Please send again later.",
+    ),
     ("admin.module.mail", "E-Mail", "Mail"),
     ("action.mail_alias_add", "E-Mail-Adresse hinzugefügt", "Mail address added"),
     ("action.mail_alias_remove", "E-Mail-Adresse entfernt", "Mail address removed"),

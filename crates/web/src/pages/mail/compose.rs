@@ -246,6 +246,7 @@ fn refusal_text(r: &Ready, why: &RcptRefused) -> String {
         RcptRefused::NotAllowed(a) => ("mail.refused.not_allowed", a),
         RcptRefused::Unknown(a) => ("mail.refused.unknown", a),
         RcptRefused::Malformed(a) => ("mail.compose.bad_address", a),
+        RcptRefused::Temporary(a) => ("mail.refused.temporary", a),
     };
     tr.t(key).replace("{addr}", addr)
 }
