@@ -57,7 +57,10 @@ export async function startPlatform(name) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let serverLog = '';
-  const server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data', dataDir], {
+  // The browser tests need no mail protocols; left on, parallel servers would contend for
+  // the default SMTP and IMAP ports.
+  const server = spawn(BIN, ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--data', dataDir,
+    '--smtp-listen', '', '--submission-listen', '', '--imap-listen', ''], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout.on('data', (d) => { serverLog += d; });

@@ -299,7 +299,7 @@ async fn a_full_mailbox_takes_nothing(db: Db) {
     let p = &s.platform;
     let inbox = p.mail_special(&anna, Special::Inbox).await.expect("inbox");
     let (_, quota) = p.mail_usage(&anna).await.expect("usage");
-    assert_eq!(quota, 500 * 1024 * 1024, "students' default");
+    assert_eq!(quota, 500_000_000, "students' default");
     // Fill Anna's mailbox up to a few bytes below the quota by pretending through the store.
     let mut tx = p.db().begin().await.expect("tx");
     schulhof_store::mail::messages::add_usage(

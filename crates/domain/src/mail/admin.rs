@@ -231,8 +231,8 @@ impl Platform {
         let grant = check(&a.token, ManageSchoolSettings)?;
         let t = AccountType::parse(account_type)
             .ok_or_else(|| DomainError::invalid("account_type", "no such account type"))?;
-        if mb.is_some_and(|m| m > 1024 * 1024) {
-            return Err(DomainError::invalid("quota", "at most 1,048,576 MB (1 TB)"));
+        if mb.is_some_and(|m| m > 1_000_000) {
+            return Err(DomainError::invalid("quota", "at most 1,000,000 MB (1 TB)"));
         }
         let bytes = mb.filter(|m| *m > 0).map(|m| (m * MB) as i64);
         let now = self.now();
@@ -244,4 +244,5 @@ impl Platform {
     }
 }
 
-const MB: u64 = 1024 * 1024;
+/// Quotas are set in decimal megabytes, as the pages show sizes.
+const MB: u64 = 1_000_000;

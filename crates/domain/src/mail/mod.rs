@@ -41,8 +41,9 @@ impl Default for MailConfig {
     fn default() -> Self {
         Self {
             max_message: 25 * 1024 * 1024,
-            quota_staff: 1024 * 1024 * 1024,
-            quota_students: 500 * 1024 * 1024,
+            // Decimal, as the pages show sizes: "1 GB", "500 MB".
+            quota_staff: 1_000_000_000,
+            quota_students: 500_000_000,
         }
     }
 }

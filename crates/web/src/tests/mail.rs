@@ -457,7 +457,58 @@ async fn drafts_are_kept_and_sent_later(app: App) {
         .has("brief.txt");
 }
 
+async fn marks_and_the_unread_card_on_the_start_page(app: App) {
+    let t = app.ready("lehrer").await;
+    let s = app.ready("schueler").await;
+    let s_addr = mail_of(&app, &s).await;
+    app.get("/", &s).await.lacks("Ungelesene E-Mails");
+    send_simple(&app, &t, &s_addr, "Elternabend", "Am Dienstag")
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    app.get("/", &s)
+        .await
+        .has("Ungelesene E-Mails")
+        .has("1 ungelesene Nachricht im Posteingang")
+        .has("Elternabend");
+    let id = message_ids(&app.get("/mail", &s).await.body)
+        .pop()
+        .expect("message");
+    let base = format!("/mail/nachricht/{id}");
+    app.get(&base, &s).await.assert(StatusCode::OK);
+    app.get("/", &s).await.lacks("Ungelesene E-Mails");
+    let r = app
+        .post(&format!("{base}/markieren"), &s, &[("aktion", "markiert")])
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with(&base), "{}", r.location());
+    app.get("/mail", &s)
+        .await
+        .has("mail-flagged")
+        .lacks("mail-unread");
+    let r = app
+        .post(&format!("{base}/markieren"), &s, &[("aktion", "ungelesen")])
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert!(
+        r.location().starts_with("/mail/ordner/"),
+        "{}",
+        r.location()
+    );
+    app.get("/mail", &s).await.has("mail-unread");
+    app.post(&format!("{base}/markieren"), &s, &[("aktion", "anders")])
+        .await
+        .assert(StatusCode::NOT_FOUND);
+    // In English, the standard folders have English names.
+    let en = format!("{s}; lang=en");
+    app.get("/mail", &en)
+        .await
+        .has("Inbox")
+        .has("Trash")
+        .has("Storage: ");
+}
+
 on_both_backends!(
+    marks_and_the_unread_card_on_the_start_page,
     teacher_writes_student_reads_and_answers,
     a_student_writing_outside_is_refused_at_the_form,
     html_is_sanitised_and_remote_images_wait,

@@ -198,12 +198,21 @@ async fn domains_page(
     let quota_fields = quotas
         .into_iter()
         .map(|(t, mb, _)| {
-            let name: &'static str = if t.as_str() == "extern" { "extern_" } else { t.as_str() };
-            Field::new(tr, format!("quota-{}", t.as_str()), name, &format!("type.{}", t.as_str()))
-                .kind("number")
-                .value(mb.to_string())
-                .attr("min", "1")
-                .answers(&[name, "quota"])
+            let name: &'static str = if t.as_str() == "extern" {
+                "extern_"
+            } else {
+                t.as_str()
+            };
+            Field::new(
+                tr,
+                format!("quota-{}", t.as_str()),
+                name,
+                &format!("type.{}", t.as_str()),
+            )
+            .kind("number")
+            .value(mb.to_string())
+            .attr("min", "1")
+            .answers(&[name, "quota"])
         })
         .collect();
     let field = Field::new(tr, "mail-domain", "domain", "mailadm.domain_name")
@@ -256,9 +265,18 @@ pub async fn remove_domain(
 }
 
 /// `POST /verwaltung/mail/kontingente`: the mailbox size per account type, in MB.
-pub async fn set_quotas(State(state): State<AppState>, r: Ready, Form(f): Form<QuotaForm>) -> Response {
+pub async fn set_quotas(
+    State(state): State<AppState>,
+    r: Ready,
+    Form(f): Form<QuotaForm>,
+) -> Response {
     let tr = r.page.tr();
-    for (kind, typed) in [("lehrer", &f.lehrer), ("personal", &f.personal), ("extern", &f.extern_), ("schueler", &f.schueler)] {
+    for (kind, typed) in [
+        ("lehrer", &f.lehrer),
+        ("personal", &f.personal),
+        ("extern", &f.extern_),
+        ("schueler", &f.schueler),
+    ] {
         let typed = typed.trim();
         let mb = if typed.is_empty() {
             None
@@ -266,7 +284,11 @@ pub async fn set_quotas(State(state): State<AppState>, r: Ready, Form(f): Form<Q
             match typed.parse::<u64>() {
                 Ok(v) => Some(v),
                 Err(_) => {
-                    let failure = Failure::local("quota", if kind == "extern" { "extern_" } else { kind }, "Bitte eine ganze Zahl (MB) eingeben.");
+                    let failure = Failure::local(
+                        "quota",
+                        if kind == "extern" { "extern_" } else { kind },
+                        "Bitte eine ganze Zahl (MB) eingeben.",
+                    );
                     return domains_page(&state, &r, "", Some(&failure)).await;
                 }
             }

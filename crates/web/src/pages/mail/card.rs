@@ -50,11 +50,10 @@ pub fn unread<'a>(cx: &'a Ctx<'a>) -> CardFuture<'a> {
             title: cx.tr.t("home.mail").to_owned(),
             icon: "i-mail",
             urgent: false,
-            lead: Some(
-                cx.tr
-                    .t("home.mail.lead")
-                    .replace("{n}", &inbox.unseen.to_string()),
-            ),
+            lead: Some(match inbox.unseen {
+                1 => cx.tr.t("home.mail.lead_one").to_owned(),
+                n => cx.tr.t("home.mail.lead").replace("{n}", &n.to_string()),
+            }),
             items,
             more: Some(("/mail".to_owned(), cx.tr.t("home.mail.more").to_owned())),
         })
