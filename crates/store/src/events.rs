@@ -20,24 +20,23 @@ pub async fn notify(c: &mut impl AsConn, channel: &str, payload: &str) -> Result
 pub async fn listen(db: Db, channel: &'static str, on: impl Fn(&str) + Send + 'static) {
     let Db::Pg(pool) = db else { return };
     loop {
-        match sqlx::postgres::PgListener::connect_with(&pool).await {
+        let lost = match sqlx::postgres::PgListener::connect_with(&pool).await {
             Ok(mut l) => match l.listen(channel).await {
                 Ok(()) => loop {
                     match l.recv().await {
                         Ok(n) => on(n.payload()),
-                        Err(e) => {
-                            tracing::warn!(error = %e, channel, "listener lost");
-                            break;
-                        }
+                        Err(e) => break e,
                     }
                 },
-                Err(e) => tracing::warn!(error = %e, channel, "LISTEN failed"),
+                Err(e) => e,
             },
-            Err(e) => tracing::warn!(error = %e, channel, "cannot listen"),
-        }
+            Err(e) => e,
+        };
+        // A closed pool is the process ending (a command line run, a test): nothing to say.
         if pool.is_closed() {
             return;
         }
+        tracing::warn!(error = %lost, channel, "event listener lost, reconnecting");
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
 }

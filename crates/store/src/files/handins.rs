@@ -85,7 +85,8 @@ type HandinRaw = (
     Option<String>,
 );
 
-/// The live entries of a folder with their submitters, oldest first; only those `only_by`
+/// The live entries of a folder with their submitters, oldest first (at the same time: by
+/// submitter name); only those `only_by`
 /// created when it is set (a student's own view).
 pub async fn handins(
     c: &mut impl AsConn,
@@ -100,7 +101,7 @@ pub async fn handins(
          LEFT JOIN users u ON u.instance_id = n.instance_id AND u.id = n.created_by
          WHERE n.instance_id = $1 AND n.parent_id = $2 AND n.deleted_at IS NULL
            AND ($3 IS NULL OR n.created_by = $3)
-         ORDER BY n.modified_at, n.name")
+         ORDER BY n.modified_at, u.last_name, u.first_name, n.name")
         .bind(instance.0).bind(folder.0).bind(only_by.map(|u| u.0))
         .fetch_all(&mut *c).await)?;
     Ok(rows
