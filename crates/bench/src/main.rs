@@ -23,7 +23,7 @@ use clap::{Parser, Subcommand};
 use report::Outcome;
 use scenario::{
     files::FilesArgs, folder::FolderArgs, idle::IdleArgs, import::ImportArgs, login::LoginArgs,
-    me::MeArgs, storm::StormArgs,
+    mail::MailArgs, me::MeArgs, storm::StormArgs,
 };
 use server::{Server, Tuning};
 
@@ -63,6 +63,8 @@ enum Scenario {
     Files(FilesArgs),
     /// The file manager: a folder of 2,000 files as a page, a large folder as ZIP.
     Folder(FolderArgs),
+    /// The mail service: a folder of 50,000 messages, the lesson-end burst to 150 pupils.
+    Mail(MailArgs),
     /// Every scenario, tiny: checks that they still work, measures nothing useful.
     Smoke,
 }
@@ -107,7 +109,7 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
     let spawns_binary = matches!(scenario, Scenario::Idle(a) if !a.in_process)
         || matches!(
             scenario,
-            Scenario::Import(_) | Scenario::Files(_) | Scenario::Folder(_)
+            Scenario::Import(_) | Scenario::Files(_) | Scenario::Folder(_) | Scenario::Mail(_)
         );
     let server = if spawns_binary {
         None
@@ -128,6 +130,7 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
             Scenario::Import(a) => scenario::import::run(database, a).await,
             Scenario::Files(a) => scenario::files::run(database, a).await,
             Scenario::Folder(a) => scenario::folder::run(database, a).await,
+            Scenario::Mail(a) => scenario::mail::run(database, a).await,
             Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
         }
     });
@@ -180,6 +183,15 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             files_per_client: 4,
             schulhof_bin: server_binary(),
         }),
+        Scenario::Mail(MailArgs {
+            messages: 60,
+            fill_parallel: 4,
+            samples: 3,
+            burst_mib: 1,
+            classes: 2,
+            class_size: 3,
+            bursts: 1,
+        }),
     ];
     tiny.iter()
         .map(|s| run(s, database, Tuning::default()))
@@ -202,7 +214,7 @@ mod tests {
 
     fn assert_smoke(database: Option<&str>) {
         let outcomes = smoke(database).expect("every scenario runs");
-        assert_eq!(outcomes.len(), 6);
+        assert_eq!(outcomes.len(), 7);
         for o in &outcomes {
             assert!(o.error_free(), "{}", o.table());
             assert!(o.counted_something(), "{}", o.table());

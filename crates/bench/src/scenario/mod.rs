@@ -5,6 +5,8 @@ pub mod folder;
 pub mod idle;
 pub mod import;
 pub mod login;
+pub mod mail;
+mod mail_burst;
 pub mod me;
 pub mod storm;
 mod visit;
