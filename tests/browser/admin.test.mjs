@@ -154,7 +154,8 @@ test('a deep link followed while logged out leads back after the login and the c
     assert.equal(await h1(page), 'Mein Konto');
     // Rights in words, by module; none of the modules not built yet.
     await page.getByRole('heading', { name: 'Mein Konto', level: 3 }).waitFor();
-    assert.equal(await page.getByRole('heading', { name: 'E-Mail', level: 3 }).count(), 0);
+    assert.equal(await page.getByRole('heading', { name: 'E-Mail', level: 3 }).count(), 1);
+    assert.equal(await page.getByRole('heading', { name: 'Kalender', level: 3 }).count(), 0);
     await checkA11y(page, `Mein Konto after the deep link (${name})`);
     await context.close();
   }
