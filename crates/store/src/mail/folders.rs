@@ -70,14 +70,21 @@ pub async fn list(
     Ok(r.into_iter().map(row).collect())
 }
 
-/// One folder by id, with its counts.
+/// One folder by id, with its counts (counted in that folder only: a SELECT of a large
+/// folder must not count the whole mailbox).
 pub async fn get(
     c: &mut impl AsConn,
     instance: InstanceId,
     owner: UserId,
     id: MailFolderId,
 ) -> Result<Option<FolderRow>, StoreError> {
-    let r: Option<Row> = on!(c, c => sqlx::query_as(concat!(select!(), " AND f.id = $3"))
+    let r: Option<Row> = on!(c, c => sqlx::query_as(
+        "SELECT f.id, f.path, f.special, f.uid_validity, f.uid_next, f.highest_modseq, f.subscribed,
+            CAST(COALESCE(s.n, 0) AS BIGINT), CAST(COALESCE(s.unseen, 0) AS BIGINT), CAST(COALESCE(s.bytes, 0) AS BIGINT)
+         FROM mail_folders f
+         LEFT JOIN (SELECT COUNT(*) AS n, SUM(CASE WHEN seen THEN 0 ELSE 1 END) AS unseen, SUM(size) AS bytes
+                    FROM mail_messages WHERE folder_id = $3) s ON TRUE
+         WHERE f.instance_id = $1 AND f.owner_id = $2 AND f.id = $3")
         .bind(instance.0).bind(owner.0).bind(id.0).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
 }
