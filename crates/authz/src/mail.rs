@@ -58,7 +58,11 @@ impl Action for SendMail {
             // Lists of the own groups only: a list is for its members.
             Recipient::List(g) => token.has(RightId::MailGroup) && token.groups().contains(&g),
         };
-        if allowed { Ok(()) } else { Err(Denied::Forbidden) }
+        if allowed {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
     }
 }
 
@@ -77,7 +81,11 @@ impl Action for ReceiveMail {
     fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
         let allowed = token.has(RightId::MailInternal)
             && (self.0 == Origin::SameSchool || token.has(RightId::MailExternal));
-        if allowed { Ok(()) } else { Err(Denied::Forbidden) }
+        if allowed {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
     }
 }
 

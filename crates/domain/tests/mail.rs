@@ -332,7 +332,11 @@ async fn a_full_mailbox_takes_nothing(db: Db) {
         "nothing half-stored"
     );
     let bounced = inbox_subjects(&s, &t).await;
-    assert_eq!(bounced.len(), 1, "the sender learns of the full mailbox: {bounced:?}");
+    assert_eq!(
+        bounced.len(),
+        1,
+        "the sender learns of the full mailbox: {bounced:?}"
+    );
 }
 
 async fn mail_programs_log_in_with_an_address_and_see_changes_live(db: Db) {

@@ -2,8 +2,8 @@
 //! every response passes (CSRF protection, security headers, compression of pages and assets).
 
 mod headers;
-pub mod settings;
 pub mod imap_listen;
+pub mod settings;
 pub mod smtp_listen;
 pub mod tls;
 

@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_mail"),
     migration!(13, "0013_school_du"),
     migration!(14, "0014_file_sort"),
+    migration!(15, "0015_mail_counts"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

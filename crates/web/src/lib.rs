@@ -121,8 +121,14 @@ fn admin_routes() -> Router<AppState> {
             post(pages::mail::admin::remove_alias),
         )
         .route("/verwaltung/mail", get(pages::mail::admin::domains))
-        .route("/verwaltung/mail/domains", post(pages::mail::admin::add_domain))
-        .route("/verwaltung/mail/kontingente", post(pages::mail::admin::set_quotas))
+        .route(
+            "/verwaltung/mail/domains",
+            post(pages::mail::admin::add_domain),
+        )
+        .route(
+            "/verwaltung/mail/kontingente",
+            post(pages::mail::admin::set_quotas),
+        )
         .route(
             "/verwaltung/mail/domains/entfernen",
             post(pages::mail::admin::remove_domain),

@@ -155,8 +155,10 @@ pub async fn set_quota(
             "INSERT INTO mail_quotas (instance_id, account_type, bytes) VALUES ($1, $2, $3)
              ON CONFLICT (instance_id, account_type) DO UPDATE SET bytes = excluded.bytes")
             .bind(instance.0).bind(account_type).bind(b).execute(&mut *c).await.map(|r| r.rows_affected()))?,
-        None => on!(c, c => sqlx::query("DELETE FROM mail_quotas WHERE instance_id = $1 AND account_type = $2")
-            .bind(instance.0).bind(account_type).execute(&mut *c).await.map(|r| r.rows_affected()))?,
+        None => {
+            on!(c, c => sqlx::query("DELETE FROM mail_quotas WHERE instance_id = $1 AND account_type = $2")
+            .bind(instance.0).bind(account_type).execute(&mut *c).await.map(|r| r.rows_affected()))?
+        }
     };
     Ok(())
 }

@@ -145,12 +145,30 @@ const EXACT: &[(&str, &str)] = &[
     ("must look like 2025/26", "muss die Form 2025/26 haben"),
     ("must look like 2026/27", "muss die Form 2026/27 haben"),
     // Absence note and password reset
-    ("the end must be after the start", "das Ende muss nach dem Beginn liegen"),
-    ("a note covers at most one year", "eine Notiz gilt höchstens ein Jahr"),
-    ("must have 1 to 200 characters", "muss 1 bis 200 Zeichen haben"),
-    ("must have 1 to 10000 characters", "muss 1 bis 10000 Zeichen haben"),
-    ("no such person at this school", "diese Person gibt es an der Schule nicht"),
-    ("a login or mail address is needed", "bitte Benutzername oder Adresse angeben"),
+    (
+        "the end must be after the start",
+        "das Ende muss nach dem Beginn liegen",
+    ),
+    (
+        "a note covers at most one year",
+        "eine Notiz gilt höchstens ein Jahr",
+    ),
+    (
+        "must have 1 to 200 characters",
+        "muss 1 bis 200 Zeichen haben",
+    ),
+    (
+        "must have 1 to 10000 characters",
+        "muss 1 bis 10000 Zeichen haben",
+    ),
+    (
+        "no such person at this school",
+        "diese Person gibt es an der Schule nicht",
+    ),
+    (
+        "a login or mail address is needed",
+        "bitte Benutzername oder Adresse angeben",
+    ),
 ];
 
 /// The file services speak German (their messages reach WebDAV clients as they are):

@@ -130,6 +130,14 @@ pub const ABSENCE_TEXTS: &[(&str, &str, &str)] = &[
         "Ihr neues Passwort ist gesetzt. Bitte melden Sie sich an.",
         "Your new password is set. Please log in.",
     ),
-    ("action.password.reset_link_sent", "Link zum Zurücksetzen des Passworts verschickt", "Password reset link sent"),
-    ("action.password.reset_by_link", "Passwort über einen Link zurückgesetzt", "Password reset by link"),
+    (
+        "action.password.reset_link_sent",
+        "Link zum Zurücksetzen des Passworts verschickt",
+        "Password reset link sent",
+    ),
+    (
+        "action.password.reset_by_link",
+        "Passwort über einen Link zurückgesetzt",
+        "Password reset by link",
+    ),
 ];

@@ -1,7 +1,11 @@
 //! Texts of the admin's mail settings: aliases of a login, further domains of the school.
 
 pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
-    ("mailadm.addresses_title", "E-Mail-Adressen von {name}", "Mail addresses of {name}"),
+    (
+        "mailadm.addresses_title",
+        "E-Mail-Adressen von {name}",
+        "Mail addresses of {name}",
+    ),
     (
         "mailadm.addresses_lead",
         "Die Standardadresse bleibt immer bestehen. Weitere Adressen (Aliase) kommen im selben Postfach an; als Absender kann die Person jede ihrer Adressen wählen.",
@@ -9,23 +13,47 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("mailadm.standard", "Standardadresse", "Standard address"),
     ("mailadm.aliases", "Weitere Adressen", "Further addresses"),
-    ("mailadm.no_aliases", "Keine weiteren Adressen.", "No further addresses."),
+    (
+        "mailadm.no_aliases",
+        "Keine weiteren Adressen.",
+        "No further addresses.",
+    ),
     ("mailadm.remove", "Entfernen", "Remove"),
     ("mailadm.add_alias", "Adresse hinzufügen", "Add an address"),
     ("mailadm.local", "Name vor dem @", "Name before the @"),
-    ("mailadm.local_hint", "Buchstaben a–z, Ziffern und . - _ +", "Letters a–z, digits and . - _ +"),
+    (
+        "mailadm.local_hint",
+        "Buchstaben a–z, Ziffern und . - _ +",
+        "Letters a–z, digits and . - _ +",
+    ),
     ("mailadm.domain", "Domain", "Domain"),
     ("mailadm.add", "Hinzufügen", "Add"),
-    ("mailadm.back_user", "Zurück zur Benutzerkarte", "Back to the user card"),
-    ("mailadm.domains_title", "E-Mail der Schule", "The school's mail"),
+    (
+        "mailadm.back_user",
+        "Zurück zur Benutzerkarte",
+        "Back to the user card",
+    ),
+    (
+        "mailadm.domains_title",
+        "E-Mail der Schule",
+        "The school's mail",
+    ),
     (
         "mailadm.domains_lead",
         "Unter weiteren Domains (z. B. goethe-gymnasium.de) erreicht man jede Person der Schule mit ihrem Namen vor dem @, und Aliase können sie verwenden. Der DNS-Eintrag (MX) der Domain muss auf diesen Server zeigen.",
         "Under further domains (e.g. goethe-gymnasium.de) everyone of the school is reachable by their name before the @, and aliases may use them. The domain's DNS record (MX) must point to this server.",
     ),
-    ("mailadm.standard_domain", "Standard-Domain", "Standard domain"),
+    (
+        "mailadm.standard_domain",
+        "Standard-Domain",
+        "Standard domain",
+    ),
     ("mailadm.domains", "Weitere Domains", "Further domains"),
-    ("mailadm.no_domains", "Keine weiteren Domains.", "No further domains."),
+    (
+        "mailadm.no_domains",
+        "Keine weiteren Domains.",
+        "No further domains.",
+    ),
     ("mailadm.add_domain", "Domain hinzufügen", "Add a domain"),
     ("mailadm.domain_name", "Domain-Name", "Domain name"),
     ("mailadm.lists", "Gruppenverteiler", "Group lists"),
@@ -35,10 +63,26 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "Every group has a list address: verteiler-<group name>@ and the school's domain, e.g. {example}. Members of the group with the right \"Send to group lists\" may write to it.",
     ),
     ("mailadm.link", "E-Mail-Adressen", "Mail addresses"),
-    ("ok.alias_added", "Die Adresse wurde hinzugefügt.", "The address was added."),
-    ("ok.alias_removed", "Die Adresse wurde entfernt.", "The address was removed."),
-    ("ok.domain_added", "Die Domain wurde hinzugefügt.", "The domain was added."),
-    ("ok.domain_removed", "Die Domain wurde entfernt.", "The domain was removed."),
+    (
+        "ok.alias_added",
+        "Die Adresse wurde hinzugefügt.",
+        "The address was added.",
+    ),
+    (
+        "ok.alias_removed",
+        "Die Adresse wurde entfernt.",
+        "The address was removed.",
+    ),
+    (
+        "ok.domain_added",
+        "Die Domain wurde hinzugefügt.",
+        "The domain was added.",
+    ),
+    (
+        "ok.domain_removed",
+        "Die Domain wurde entfernt.",
+        "The domain was removed.",
+    ),
     ("nav.mail_admin", "E-Mail", "Mail"),
     ("mailadm.quotas", "Postfachgröße (MB)", "Mailbox size (MB)"),
     (
@@ -53,10 +97,34 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "{addr}: cannot be checked right now. Please send again later.",
     ),
     ("admin.module.mail", "E-Mail", "Mail"),
-    ("action.mail_alias_add", "E-Mail-Adresse hinzugefügt", "Mail address added"),
-    ("action.mail_alias_remove", "E-Mail-Adresse entfernt", "Mail address removed"),
-    ("action.mail_domain_add", "Mail-Domain hinzugefügt", "Mail domain added"),
-    ("action.mail_domain_remove", "Mail-Domain entfernt", "Mail domain removed"),
-    ("action.mail_quota", "Postfachgröße geändert", "Mailbox size changed"),
-    ("ok.quota_saved", "Die Postfachgrößen wurden gespeichert.", "The mailbox sizes were saved."),
+    (
+        "action.mail_alias_add",
+        "E-Mail-Adresse hinzugefügt",
+        "Mail address added",
+    ),
+    (
+        "action.mail_alias_remove",
+        "E-Mail-Adresse entfernt",
+        "Mail address removed",
+    ),
+    (
+        "action.mail_domain_add",
+        "Mail-Domain hinzugefügt",
+        "Mail domain added",
+    ),
+    (
+        "action.mail_domain_remove",
+        "Mail-Domain entfernt",
+        "Mail domain removed",
+    ),
+    (
+        "action.mail_quota",
+        "Postfachgröße geändert",
+        "Mailbox size changed",
+    ),
+    (
+        "ok.quota_saved",
+        "Die Postfachgrößen wurden gespeichert.",
+        "The mailbox sizes were saved.",
+    ),
 ];
