@@ -19,6 +19,9 @@ use super::{
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
 
+/// Messages that end with the same flags: the flags, and (id, UID) of each.
+type FlagGroup = (Flags, Vec<(MailMessageId, u32)>);
+
 async fn owned(c: &mut impl AsConn, mb: Mailbox, f: MailFolderId) -> Result<(), DomainError> {
     if folder_store::owned(c, mb.instance, mb.owner, f).await? {
         Ok(())
@@ -143,7 +146,7 @@ impl Platform {
         let rows = rows_of(&mut tx, mb, folder, uids).await?;
         let mut result = StoreResult::default();
         // Messages that end with the same flags are changed by one statement.
-        let mut groups: BTreeMap<Vec<u8>, (Flags, Vec<(MailMessageId, u32)>)> = BTreeMap::new();
+        let mut groups: BTreeMap<Vec<u8>, FlagGroup> = BTreeMap::new();
         for r in rows {
             let uid = u32_of(r.uid);
             if unchanged_since.is_some_and(|m| r.modseq as u64 > m) {
