@@ -378,6 +378,15 @@ impl Platform {
 
     /// The id of a standard folder of the own mailbox.
     pub async fn mail_special(&self, a: &Actor, s: Special) -> Result<MailFolderId, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut c = self.db.read().await?;
+        if let Some(id) =
+            folder_store::id_by_special(&mut c, mb.instance, mb.owner, s.as_str()).await?
+        {
+            return Ok(id);
+        }
+        drop(c);
+        // A new mailbox gets its standard folders on first use.
         let found = self
             .mail_folders(a)
             .await?
