@@ -118,3 +118,75 @@ test('a student writing outside the school is told so at the form', async () => 
   await checkA11y(page, 'mail refused');
   await context.close();
 });
+
+test('a file from the own area is attached in a dialog; two messages are moved at once', async () => {
+  const subject = 'Elternbrief aus den Dateien';
+  const teacher = await signedIn(1280, 800, 'lehrer');
+  const t = teacher.page;
+
+  // The teacher keeps a letter in her own files.
+  await t.goto(`${base}/dateien`);
+  await t.locator('.tiles').getByRole('link', { name: /Eigene Dateien/ }).click();
+  await t.getByLabel(/^Dateien( \(Pflichtfeld\))?$/).setInputFiles({
+    name: 'Elternbrief.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Liebe Eltern, am Freitag ist Wandertag.'),
+  });
+  await t.getByRole('button', { name: 'Hochladen', exact: true }).click();
+  await t.waitForURL((u) => u.searchParams.get('ok') === 'uploaded');
+
+  // Writing, she picks it in the dialog: open her area, tick the file, attach.
+  await t.goto(`${base}/mail/neu`);
+  const to = t.getByLabel('An', { exact: true });
+  await to.pressSequentially('Sophie', { delay: 30 });
+  const option = t.locator('#mail-addresses option').first();
+  await option.waitFor({ state: 'attached' });
+  await to.fill(await option.getAttribute('value'));
+  await t.getByLabel('Betreff').fill(subject);
+  await t.getByRole('button', { name: 'Aus meinen Dateien wählen …' }).click();
+  const dialog = t.getByRole('dialog', { name: 'Dateien anhängen' });
+  await dialog.getByRole('link', { name: /Eigene Dateien/ }).click();
+  await dialog.getByLabel(/Elternbrief\.txt/).check();
+  await checkA11y(t, 'mail file picker dialog');
+  await shot(t, 'mail-pick-dialog');
+  await dialog.getByRole('button', { name: 'Anhängen' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const picked = t.getByRole('checkbox', { name: /Elternbrief\.txt.*aus meinen Dateien/ });
+  assert.ok(await picked.isChecked());
+  await checkA11y(t, 'mail compose with a picked file');
+  await t.getByRole('button', { name: 'Senden' }).click();
+  await t.waitForURL((u) => u.pathname === '/mail');
+  await t.getByText('Die E-Mail ist gesendet.').waitFor();
+  await teacher.context.close();
+
+  // The student gets the letter with the file.
+  const student = await signedIn(1280, 800, 'schueler');
+  const s = student.page;
+  await s.goto(`${base}/mail`);
+  await s.getByRole('link', { name: subject }).click();
+  const attachment = s.getByRole('link', { name: /Elternbrief\.txt/ });
+  const [download] = await Promise.all([s.waitForEvent('download'), attachment.click()]);
+  assert.equal(download.suggestedFilename(), 'Elternbrief.txt');
+
+  // Two messages moved at once into a new folder, with one form.
+  await s.goto(`${base}/mail/ordner/neu`);
+  await s.getByLabel('Name des Ordners').fill('Schule');
+  await s.getByRole('button', { name: 'Ordner anlegen' }).click();
+  await s.goto(`${base}/mail`);
+  await s.getByRole('checkbox', { name: `Auswählen: ${subject}` }).check();
+  await s.getByRole('checkbox', { name: 'Auswählen: Arbeitsblatt 1280' }).check();
+  await s.getByText('2 ausgewählt').waitFor();
+  await checkA11y(s, 'mail inbox with two messages chosen');
+  await s.getByLabel('Verschieben nach').selectOption({ label: 'Schule' });
+  await s.getByRole('button', { name: 'Verschieben', exact: true }).click();
+  await s.getByText('Die ausgewählten Nachrichten sind verschoben.').waitFor();
+  assert.equal(await s.getByRole('link', { name: subject }).count(), 0);
+  await s.getByRole('navigation', { name: 'Ordner' }).getByRole('link', { name: 'Schule' }).click();
+  await s.getByRole('link', { name: subject }).waitFor();
+  await s.getByRole('link', { name: 'Arbeitsblatt 1280', exact: true }).waitFor();
+  // "Select all" ticks every message of the page.
+  await s.getByRole('checkbox', { name: 'Alle auswählen' }).check();
+  await s.getByText('2 ausgewählt').waitFor();
+  await checkA11y(s, 'mail own folder, all chosen');
+  await student.context.close();
+});

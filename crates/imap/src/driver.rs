@@ -22,6 +22,11 @@ const AUTOLOGOUT: Duration = Duration::from_secs(31 * 60);
 const FLUSH_AT: usize = 64 * 1024;
 /// Commands refused as malformed before the connection is closed.
 const MAX_BAD: u32 = 20;
+/// A waiting connection reads into a small buffer inside its task; only a client that sends
+/// more (a literal) gets a heap buffer of this size, given back after the command. Thousands
+/// of idling connections hold no read buffer.
+const BIG_READ: usize = 16 * 1024;
+const SMALL_READ: usize = 512;
 
 /// Serves one connection until the client logs out or goes away.
 pub async fn run<S: MailStore, T: Io>(store: S, stream: T, peer: Peer) -> io::Result<()> {
@@ -29,7 +34,7 @@ pub async fn run<S: MailStore, T: Io>(store: S, stream: T, peer: Peer) -> io::Re
         ctx: Ctx::new(store, peer),
         conn: Conn::Plain(stream),
         out: Vec::new(),
-        buf: vec![0u8; 16 * 1024],
+        buf: Vec::new(),
     };
     let result = d.serve().await;
     let _ = d.conn.shutdown().await;
@@ -40,6 +45,7 @@ struct Driver<S: MailStore, T: Io> {
     ctx: Ctx<S>,
     conn: Conn<T>,
     out: Vec<u8>,
+    /// Empty unless the client is sending a large command.
     buf: Vec<u8>,
 }
 
@@ -86,7 +92,22 @@ impl<S: MailStore, T: Io> Driver<S, T> {
             self.conn.write_all(&self.out).await?;
             self.out.clear();
         }
+        // A large answer's buffer is not kept for the rest of the connection.
+        if self.out.capacity() > 2 * FLUSH_AT {
+            self.out = Vec::new();
+        }
         self.conn.flush().await
+    }
+
+    /// Writes what a long answer encoded ahead (it comes before anything still queued).
+    async fn take_encoded(&mut self) -> io::Result<()> {
+        if self.ctx.encoded.is_empty() {
+            return Ok(());
+        }
+        self.flush().await?;
+        self.conn.write_all(&self.ctx.encoded).await?;
+        self.ctx.encoded = Vec::new();
+        Ok(())
     }
 
     /// Writes out whatever the server has queued (before closing).
@@ -101,20 +122,34 @@ impl<S: MailStore, T: Io> Driver<S, T> {
             Event::GreetingSent { .. } => {}
             Event::ResponseSent { handle, .. } => return self.sent(handle).await,
             Event::CommandReceived { command } => {
+                self.buf = Vec::new();
                 self.ctx.drain_events();
-                crate::op::command(&mut self.ctx, command).await;
+                // Boxed: the task of a waiting connection does not carry the (large) state
+                // of every command's future.
+                Box::pin(crate::op::command(&mut self.ctx, command)).await;
+                self.take_encoded().await?;
             }
             Event::CommandAuthenticateReceived {
                 command_authenticate,
-            } => crate::op::auth::authenticate(&mut self.ctx, command_authenticate).await,
-            Event::AuthenticateDataReceived { authenticate_data } => {
-                crate::op::auth::authenticate_data(&mut self.ctx, authenticate_data).await
+            } => {
+                Box::pin(crate::op::auth::authenticate(
+                    &mut self.ctx,
+                    command_authenticate,
+                ))
+                .await
             }
-            Event::IdleCommandReceived { tag } => self.idle_start(tag).await,
+            Event::AuthenticateDataReceived { authenticate_data } => {
+                Box::pin(crate::op::auth::authenticate_data(
+                    &mut self.ctx,
+                    authenticate_data,
+                ))
+                .await
+            }
+            Event::IdleCommandReceived { tag } => Box::pin(self.idle_start(tag)).await,
             Event::IdleDoneReceived => {
                 if let Some(tag) = self.ctx.idle_tag.take() {
                     self.ctx.drain_events();
-                    self.ctx.report_changes().await;
+                    Box::pin(self.ctx.report_changes()).await;
                     self.ctx.finish(tag, Done::ok("IDLE terminated"));
                 }
             }
@@ -176,13 +211,17 @@ impl<S: MailStore, T: Io> Driver<S, T> {
     }
 
     async fn read(&mut self) -> io::Result<Flow> {
+        let mut small = [0u8; SMALL_READ];
+        let big = !self.buf.is_empty();
+        let into: &mut [u8] = if big { &mut self.buf } else { &mut small };
         let n = if self.ctx.idle_tag.is_some() {
-            match self.read_idle().await? {
-                Some(n) => n,
-                None => return Ok(Flow::Go),
+            match read_idle(&mut self.ctx, &mut self.conn, into).await? {
+                Idled::Read(n) => n,
+                Idled::Reported => return Ok(Flow::Go),
+                Idled::TimedOut => return self.autologout().await,
             }
         } else {
-            match tokio::time::timeout(AUTOLOGOUT, self.conn.read(&mut self.buf)).await {
+            match tokio::time::timeout(AUTOLOGOUT, self.conn.read(into)).await {
                 Ok(r) => r?,
                 Err(_) => return self.autologout().await,
             }
@@ -190,39 +229,16 @@ impl<S: MailStore, T: Io> Driver<S, T> {
         if n == 0 {
             return Ok(Flow::Stop);
         }
-        self.ctx.server.enqueue_input(&self.buf[..n]);
-        Ok(Flow::Go)
-    }
-
-    /// Reads while idling; a live event for the folder is reported at once (`None`).
-    async fn read_idle(&mut self) -> io::Result<Option<usize>> {
-        loop {
-            let Some(rx) = self.ctx.events.as_mut() else {
-                return Ok(Some(self.conn.read(&mut self.buf).await?));
-            };
-            tokio::select! {
-                r = self.conn.read(&mut self.buf) => return Ok(Some(r?)),
-                e = rx.recv() => {
-                    let relevant = match e {
-                        Ok(e) => self.ctx.relevant_event(&e),
-                        Err(broadcast::error::RecvError::Lagged(_)) => true,
-                        Err(broadcast::error::RecvError::Closed) => {
-                            self.ctx.events = None;
-                            false
-                        }
-                    };
-                    if relevant {
-                        self.ctx.changed = true;
-                        self.ctx.report_changes().await;
-                        return Ok(None);
-                    }
-                }
-                _ = tokio::time::sleep(AUTOLOGOUT) => {
-                    self.autologout().await?;
-                    return Ok(Some(0));
-                }
+        if big {
+            self.ctx.server.enqueue_input(&self.buf[..n]);
+        } else {
+            self.ctx.server.enqueue_input(&small[..n]);
+            if n == SMALL_READ {
+                // More is coming: read it in larger pieces until the command is in.
+                self.buf = vec![0u8; BIG_READ];
             }
         }
+        Ok(Flow::Go)
     }
 
     async fn autologout(&mut self) -> io::Result<Flow> {
@@ -230,5 +246,45 @@ impl<S: MailStore, T: Io> Driver<S, T> {
         self.drain_output();
         self.flush().await?;
         Ok(Flow::Stop)
+    }
+}
+
+/// What a read while idling brought.
+enum Idled {
+    Read(usize),
+    /// A change of the folder was reported to the client.
+    Reported,
+    TimedOut,
+}
+
+/// Reads while idling; a live event for the folder is reported at once.
+async fn read_idle<S: MailStore, T: Io>(
+    ctx: &mut Ctx<S>,
+    conn: &mut Conn<T>,
+    buf: &mut [u8],
+) -> io::Result<Idled> {
+    loop {
+        let Some(rx) = ctx.events.as_mut() else {
+            return Ok(Idled::Read(conn.read(buf).await?));
+        };
+        tokio::select! {
+            r = conn.read(buf) => return Ok(Idled::Read(r?)),
+            e = rx.recv() => {
+                let relevant = match e {
+                    Ok(e) => ctx.relevant_event(&e),
+                    Err(broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(broadcast::error::RecvError::Closed) => {
+                        ctx.events = None;
+                        false
+                    }
+                };
+                if relevant {
+                    ctx.changed = true;
+                    Box::pin(ctx.report_changes()).await;
+                    return Ok(Idled::Reported);
+                }
+            }
+            _ = tokio::time::sleep(AUTOLOGOUT) => return Ok(Idled::TimedOut),
+        }
     }
 }

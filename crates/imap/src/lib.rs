@@ -9,6 +9,7 @@
 mod conn;
 mod driver;
 mod listener;
+mod long;
 mod mime;
 mod op;
 mod platform;

@@ -212,17 +212,19 @@ impl MailStore for MemStore {
         Ok(())
     }
 
-    async fn uids(&self, _: &(), folder: MailFolderId) -> StoreResultOf<Vec<UidFlags>> {
+    async fn uids(&self, _: &(), folder: MailFolderId) -> StoreResultOf<Arc<Vec<UidFlags>>> {
         let mut i = self.lock();
         let f = by_id(&mut i, folder)?;
-        Ok(f.msgs
-            .values()
-            .map(|m| UidFlags {
-                uid: m.uid,
-                modseq: m.modseq,
-                flags: m.flags.clone(),
-            })
-            .collect())
+        Ok(Arc::new(
+            f.msgs
+                .values()
+                .map(|m| UidFlags {
+                    uid: m.uid,
+                    modseq: m.modseq,
+                    flags: m.flags.clone(),
+                })
+                .collect(),
+        ))
     }
 
     async fn metas(

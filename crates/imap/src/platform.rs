@@ -1,5 +1,7 @@
 //! The platform's mail service as the IMAP session's [`MailStore`].
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::{DomainError, Platform};
@@ -75,8 +77,12 @@ impl MailStore for Platform {
         Ok(self.mail_subscribe_folder(a, path, on).await?)
     }
 
-    async fn uids(&self, a: &Actor, folder: MailFolderId) -> R<Vec<UidFlags>> {
+    async fn uids(&self, a: &Actor, folder: MailFolderId) -> R<Arc<Vec<UidFlags>>> {
         Ok(self.mail_uids(a, folder).await?)
+    }
+
+    async fn select(&self, a: &Actor, path: &str) -> R<(FolderInfo, Arc<Vec<UidFlags>>)> {
+        Ok(self.mail_select(a, path).await?)
     }
 
     async fn metas(&self, a: &Actor, folder: MailFolderId, uids: &[u32]) -> R<Vec<MessageMeta>> {

@@ -3,6 +3,7 @@
 //! and reported as EXPUNGE / EXISTS / FETCH FLAGS.
 
 use std::num::{NonZeroU32, NonZeroU64};
+use std::sync::Arc;
 
 use imap_types::core::{Atom, Vec1};
 use imap_types::fetch::MessageDataItem;
@@ -17,7 +18,8 @@ pub struct Selected {
     pub folder: MailFolderId,
     pub path: String,
     pub read_only: bool,
-    pub msgs: Vec<UidFlags>,
+    /// Shared with the mail service's copy and other sessions until this one changes it.
+    pub msgs: Arc<Vec<UidFlags>>,
 }
 
 impl Selected {
@@ -27,6 +29,20 @@ impl Selected {
 
     pub fn index_of(&self, uid: u32) -> Option<usize> {
         self.msgs.binary_search_by_key(&uid, |m| m.uid).ok()
+    }
+
+    /// Puts a message's new state into this session's view.
+    pub fn set(&mut self, i: usize, m: UidFlags) {
+        if let Some(slot) = Arc::make_mut(&mut self.msgs).get_mut(i) {
+            *slot = m;
+        }
+    }
+
+    /// Takes a message out of this session's view.
+    pub fn remove(&mut self, i: usize) {
+        if i < self.msgs.len() {
+            Arc::make_mut(&mut self.msgs).remove(i);
+        }
     }
 
     /// Indexes into `msgs` named by a sequence set (by UID when `uid`), ascending, once each.
@@ -70,12 +86,15 @@ impl Selected {
 
     /// Takes the stored state and returns what the client must be told (EXPUNGE first, then
     /// EXISTS, then changed flags).
-    pub fn update(&mut self, fresh: Vec<UidFlags>, condstore: bool) -> Vec<Data<'static>> {
+    pub fn update(&mut self, fresh: Arc<Vec<UidFlags>>, condstore: bool) -> Vec<Data<'static>> {
         let mut out = Vec::new();
+        if Arc::ptr_eq(&self.msgs, &fresh) {
+            return out; // the very list this session holds: nothing changed
+        }
         let mut changed = Vec::new();
         let mut j = 0usize;
         let mut pos = 0u32;
-        for old in &self.msgs {
+        for old in self.msgs.iter() {
             while j < fresh.len() && fresh[j].uid < old.uid {
                 j += 1;
             }
@@ -173,7 +192,7 @@ mod tests {
             folder: MailFolderId(uuid_nil()),
             path: "INBOX".into(),
             read_only: false,
-            msgs: uids.iter().map(|&uid| uf(uid, 1)).collect(),
+            msgs: Arc::new(uids.iter().map(|&uid| uf(uid, 1)).collect()),
         }
     }
 
@@ -208,7 +227,7 @@ mod tests {
     #[test]
     fn updates_report_expunges_in_shrinking_positions() {
         let mut s = sel(&[1, 2, 3, 4]);
-        let out = s.update(vec![uf(1, 1), uf(3, 2), uf(5, 3)], false);
+        let out = s.update(Arc::new(vec![uf(1, 1), uf(3, 2), uf(5, 3)]), false);
         let text: Vec<String> = out.iter().map(|d| format!("{d:?}")).collect();
         assert!(text[0].contains("Expunge(2)"), "{text:?}");
         assert!(text[1].contains("Expunge(3)"), "{text:?}");

@@ -48,6 +48,11 @@ pub struct Ctx<S: MailStore> {
     pub(crate) idle_tag: Option<Tag<'static>>,
     pub(crate) auth_tag: Option<Tag<'static>>,
     pub(crate) bad: u32,
+    /// Responses of a long answer already turned into bytes (see `long.rs`); written before
+    /// anything still queued in `server`.
+    pub(crate) encoded: Vec<u8>,
+    /// Responses enqueued by [`Ctx::data_long`] and not yet encoded.
+    pub(crate) long_queued: usize,
 }
 
 pub(crate) fn options(max_message: u64) -> Options {
@@ -82,6 +87,8 @@ impl<S: MailStore> Ctx<S> {
             idle_tag: None,
             auth_tag: None,
             bad: 0,
+            encoded: Vec::new(),
+            long_queued: 0,
         }
     }
 

@@ -2,6 +2,7 @@
 //! it (see `platform.rs`), and the session tests drive it with an in-memory mailbox.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use schulhof_types::{MailFolderId, MailMessageId, UserId};
@@ -76,12 +77,25 @@ pub trait MailStore: Clone + Send + Sync + 'static {
         on: bool,
     ) -> impl Future<Output = StoreResultOf<()>> + Send;
 
-    /// Every message of the folder in UID order, with flags.
+    /// Every message of the folder in UID order, with flags. The list may be shared with
+    /// other sessions (copy on write).
     fn uids(
         &self,
         a: &Self::Actor,
         folder: MailFolderId,
-    ) -> impl Future<Output = StoreResultOf<Vec<UidFlags>>> + Send;
+    ) -> impl Future<Output = StoreResultOf<Arc<Vec<UidFlags>>>> + Send;
+    /// The folder at `path` and its messages (SELECT); counts agree with the list.
+    fn select(
+        &self,
+        a: &Self::Actor,
+        path: &str,
+    ) -> impl Future<Output = StoreResultOf<(FolderInfo, Arc<Vec<UidFlags>>)>> + Send {
+        async move {
+            let f = self.folder(a, path).await?;
+            let msgs = self.uids(a, f.id).await?;
+            Ok((f, msgs))
+        }
+    }
     /// Envelope rows of these UIDs (those that exist), in UID order.
     fn metas(
         &self,

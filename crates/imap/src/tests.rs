@@ -311,6 +311,52 @@ async fn refusals_are_clear_and_the_connection_stays_sane() {
     );
 }
 
+/// A long answer is encoded while it is made (see `long.rs`): it still arrives whole and in
+/// order, before the answers of the commands sent after it in the same packet.
+#[tokio::test]
+async fn long_answers_arrive_whole_and_in_order_when_pipelined() {
+    let store = MemStore::new();
+    let mut c = Client::connect(&store, true).await;
+    c.login().await;
+    let n = 700;
+    for _ in 0..n {
+        let r = c.append("INBOX", MAIL).await;
+        assert!(r.contains("OK"), "{r}");
+    }
+    assert!(
+        c.cmd("SELECT INBOX")
+            .await
+            .contains(&format!("* {n} EXISTS"))
+    );
+    c.send(
+        b"p1 UID FETCH 1:* (FLAGS)\r\np2 FETCH 1:* (UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\np3 NOOP\r\n",
+    )
+    .await;
+    let mut seq = Vec::new();
+    let mut tags = Vec::new();
+    loop {
+        let l = c.line().await;
+        assert!(!l.is_empty(), "connection closed");
+        if let Some(rest) = l.strip_prefix("* ")
+            && let Some((num, _)) = rest.split_once(" FETCH ")
+        {
+            seq.push(num.parse::<usize>().expect("seq"));
+        } else if l.starts_with('p') {
+            assert!(l.contains(" OK "), "{l}");
+            tags.push((l[..2].to_owned(), seq.len()));
+            if l.starts_with("p3") {
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        tags,
+        [("p1".into(), n), ("p2".into(), 2 * n), ("p3".into(), 2 * n)]
+    );
+    let want: Vec<usize> = (1..=n).chain(1..=n).collect();
+    assert_eq!(seq, want, "every message once, in order, per FETCH");
+}
+
 mod fuzz {
     use proptest::prelude::*;
 

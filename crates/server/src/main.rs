@@ -127,6 +127,8 @@ async fn main() -> anyhow::Result<()> {
     let outbound = schulhof_domain::mail::outbound::OutboundConfig {
         relay: cli.smtp_relay.clone().filter(|r| !r.is_empty()),
         public_url: cli.public_url.clone().filter(|u| !u.is_empty()),
+        // DKIM-signed outgoing mail; incoming mail checked against the system's resolver.
+        auth: schulhof_domain::mail::auth::AuthConfig::production(),
         ..Default::default()
     };
     outbound

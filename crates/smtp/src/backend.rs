@@ -2,6 +2,17 @@
 //! [`crate::platform`]); tests and the fuzzer use a small fake.
 
 use std::future::Future;
+use std::net::IpAddr;
+
+/// Who hands a message to the MX.
+#[derive(Clone, Copy, Debug)]
+pub struct Client<'a> {
+    pub ip: IpAddr,
+    /// The name the client gave in EHLO or HELO ("" if none).
+    pub helo: &'a str,
+    /// This server's name: the authserv-id of the results it records.
+    pub hostname: &'a str,
+}
 
 /// Why a login was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,9 +101,11 @@ pub trait MailBackend: Send + Sync + 'static {
         rcpt: &str,
     ) -> impl Future<Output = Result<Self::Inbound, RcptError>> + Send;
 
-    /// Files mail from outside into the mailboxes of `rcpts`.
+    /// Files mail from outside into the mailboxes of `rcpts`; `client` says who handed it
+    /// over, for the SPF, DKIM and DMARC checks.
     fn deliver_inbound(
         &self,
+        client: Client<'_>,
         mail_from: &str,
         rcpts: &[Self::Inbound],
         raw: &[u8],

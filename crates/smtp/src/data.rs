@@ -7,7 +7,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use crate::io::End;
 use crate::reply::{self, Reply};
 use crate::session::{Session, Step};
-use crate::{MailBackend, Role};
+use crate::{Client, MailBackend, Role};
 
 /// More `Received` headers than this means a mail loop (RFC 5321 §6.3).
 const MAX_HOPS: usize = 50;
@@ -172,8 +172,13 @@ where
                 let mut stamped = self.received(&txn.rcpts).into_bytes();
                 stamped.extend_from_slice(&raw);
                 drop(raw);
+                let client = Client {
+                    ip: self.peer.ip(),
+                    helo: self.helo.as_deref().unwrap_or_default(),
+                    hostname: &self.svc.config.hostname,
+                };
                 backend
-                    .deliver_inbound(&txn.from, &txn.inbound, &stamped)
+                    .deliver_inbound(client, &txn.from, &txn.inbound, &stamped)
                     .await
             }
         };

@@ -2,10 +2,11 @@
 
 use schulhof_domain::identity::Actor;
 use schulhof_domain::mail::address::normalise;
+use schulhof_domain::mail::auth::SmtpClient;
 use schulhof_domain::mail::{InboundRcpt, RcptRefused};
 use schulhof_domain::{DomainError, Platform};
 
-use crate::backend::{AuthError, DeliverError, MailBackend, RcptError};
+use crate::backend::{AuthError, Client, DeliverError, MailBackend, RcptError};
 
 fn rcpt_error(r: RcptRefused) -> RcptError {
     match r {
@@ -105,12 +106,18 @@ impl MailBackend for Platform {
 
     async fn deliver_inbound(
         &self,
+        client: Client<'_>,
         mail_from: &str,
         rcpts: &[InboundRcpt],
         raw: &[u8],
     ) -> Result<(), DeliverError> {
+        let client = SmtpClient {
+            ip: client.ip,
+            helo: client.helo.to_owned(),
+            authserv_id: client.hostname.to_owned(),
+        };
         let filed = self
-            .mail_deliver_inbound(mail_from, rcpts, raw)
+            .mail_deliver_from_outside(&client, mail_from, rcpts, raw)
             .await
             .map_err(deliver_error)?;
         if filed.iter().any(Result::is_ok) {

@@ -205,6 +205,13 @@ async fn mx_takes_local_mail_only_and_stamps_it() {
         "{text}"
     );
     assert!(text.contains("for <lehrer@school.test>"), "{text}");
+    let clients = svc.backend.clients.lock().expect("lock").clone();
+    let ip: std::net::IpAddr = "192.0.2.7".parse().expect("ip");
+    assert_eq!(
+        clients,
+        [(ip, "mail.draussen.example".into(), "mx.school.test".into())],
+        "the service learns who handed the message over, for SPF"
+    );
     assert!(
         text.ends_with("Subject: hi\r\n\r\nx\n.\nMAIL FROM:<evil@x.example>\r\n"),
         "{text}"

@@ -1,10 +1,12 @@
 //! `mail`: what the mail service costs below the protocols, through the domain service in
 //! this process (as `import` does):
 //! - one folder filled with `--messages` (50,000) small messages through `mail_append`;
-//! - what IMAP `SELECT` asks of the service (`mail_folder` + `mail_uids`), what
+//! - what IMAP `SELECT` asks of the service (`mail_select`), what
 //!   `UID FETCH 1:* (FLAGS)` asks (`mail_uids`, and the same with the response lines written
 //!   out), and the webmail folder page (`mail_page`, first 50) — each `--samples` times;
 //! - the lesson-end burst (see [`super::mail_burst`]).
+//!
+//! - the same through the real IMAP session over an in-memory socket ([`super::mail_imap`]).
 //!
 //! The protocol side (IMAP commands per second against Dovecot, delivery, IDLE) is measured
 //! by `crates/bench/mail/imap_load.py` against the real binary.
@@ -169,6 +171,7 @@ pub async fn run(database: Option<&str>, a: &MailArgs) -> anyhow::Result<Outcome
     let mut out = Outcome::new("mail", s.backend, settings);
     let folder = fill(&s, a, &mut out).await?;
     measure_folder(&s, folder, a, &mut out).await?;
+    super::mail_imap::measure(&s, a, &mut out).await?;
     if a.burst_mib > 0 && a.bursts > 0 {
         super::mail_burst::run(&s, a, &mut out).await?;
     }
@@ -277,14 +280,13 @@ async fn measure_folder(
     anyhow::ensure!(info.exists as usize == a.messages, "the folder is short");
 
     let select = timed(a.samples, || async {
-        let f = p.mail_folder(t, "Bench").await.map_err(e)?;
-        let uids = p.mail_uids(t, f.id).await.map_err(e)?;
-        anyhow::ensure!(uids.len() == a.messages, "mail_uids is short");
+        let (_, uids) = p.mail_select(t, "Bench").await.map_err(e)?;
+        anyhow::ensure!(uids.len() == a.messages, "mail_select is short");
         Ok(())
     })
     .await?
     .summary();
-    out.latency("SELECT: mail_folder + mail_uids", &select);
+    out.latency("SELECT: mail_select", &select);
 
     let uids = timed(a.samples, || async {
         p.mail_uids(t, folder).await.map_err(e)?;

@@ -7,6 +7,7 @@ pub mod import;
 pub mod login;
 pub mod mail;
 mod mail_burst;
+mod mail_imap;
 pub mod me;
 pub mod storm;
 mod visit;

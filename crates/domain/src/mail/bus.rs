@@ -3,9 +3,13 @@
 //! listener passes it to its own subscribers, so an IMAP IDLE on one node sees a delivery
 //! made on another.
 
+use std::sync::Arc;
+
 use schulhof_store::{AsConn, Db, events};
 use schulhof_types::{InstanceId, MailFolderId, UserId};
 use tokio::sync::broadcast;
+
+use super::view::Views;
 
 /// The PostgreSQL channel of mail events.
 const CHANNEL: &str = "schulhof_mail";
@@ -43,6 +47,9 @@ impl MailEvent {
 #[derive(Clone)]
 pub struct MailBus {
     tx: broadcast::Sender<MailEvent>,
+    /// This node's copies of folders' UID lists, checked against the database on every use
+    /// (see `view.rs`). Kept here because the bus is what every node has of the mail service.
+    pub(crate) views: Arc<Views>,
 }
 
 impl MailBus {
@@ -50,7 +57,10 @@ impl MailBus {
     pub(crate) fn new(db: &Db) -> MailBus {
         // Subscribers that fall this far behind see a lag and re-read their folder.
         let (tx, _) = broadcast::channel(4096);
-        let bus = MailBus { tx };
+        let bus = MailBus {
+            tx,
+            views: Arc::default(),
+        };
         if matches!(db, Db::Pg(_))
             && let Ok(rt) = tokio::runtime::Handle::try_current()
         {

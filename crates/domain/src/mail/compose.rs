@@ -15,6 +15,8 @@ use crate::identity::Actor;
 use crate::mail::{FlagOp, Flags, RcptRefused, Special};
 use crate::{DomainError, Platform};
 
+mod files;
+
 /// One recipient as typed: an address with an optional display name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recipient {

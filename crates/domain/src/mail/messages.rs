@@ -45,27 +45,23 @@ async fn rows_of(
     Ok(rows.into_iter().filter(|r| want.contains(&r.uid)).collect())
 }
 
-impl Platform {
-    /// UID, MODSEQ and flags of every message of an own folder, in UID order.
-    pub async fn mail_uids(
-        &self,
-        a: &Actor,
-        folder: MailFolderId,
-    ) -> Result<Vec<UidFlags>, DomainError> {
-        let mb = mailbox_of(a)?;
-        let mut c = self.db.read().await?;
-        owned(&mut c, mb, folder).await?;
-        let rows = store::uid_flags(&mut c, mb.instance, folder).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(uid, modseq, f)| UidFlags {
-                uid: u32_of(uid),
-                modseq: modseq.max(0) as u64,
-                flags: Flags::from_row(&f),
-            })
-            .collect())
-    }
+/// Flags of the messages `uids` (any order, duplicates ignored) in UID order.
+async fn flagged_of(
+    c: &mut impl AsConn,
+    mb: Mailbox,
+    folder: MailFolderId,
+    uids: &[u32],
+) -> Result<Vec<store::Flagged>, DomainError> {
+    let (Some(lo), Some(hi)) = (uids.iter().min(), uids.iter().max()) else {
+        return Ok(Vec::new());
+    };
+    let want: HashSet<i64> = uids.iter().map(|u| i64::from(*u)).collect();
+    let rows =
+        store::flagged_in_range(c, mb.instance, folder, i64::from(*lo), i64::from(*hi)).await?;
+    Ok(rows.into_iter().filter(|r| want.contains(&r.uid)).collect())
+}
 
+impl Platform {
     /// The envelopes of these messages of an own folder, in UID order.
     pub async fn mail_metas(
         &self,
@@ -142,8 +138,9 @@ impl Platform {
     ) -> Result<StoreResult, DomainError> {
         let mb = mailbox_of(a)?;
         let mut tx = self.db.begin().await?;
-        owned(&mut tx, mb, folder).await?;
-        let rows = rows_of(&mut tx, mb, folder, uids).await?;
+        // Few columns, and whose folder it is is checked with the MODSEQ taken below: the
+        // single writer of SQLite is held for as few statements as possible.
+        let rows = flagged_of(&mut tx, mb, folder, uids).await?;
         let mut result = StoreResult::default();
         // Messages that end with the same flags are changed by one statement.
         let mut groups: BTreeMap<Vec<u8>, FlagGroup> = BTreeMap::new();
@@ -166,10 +163,13 @@ impl Platform {
                 .push((r.id, uid));
         }
         if groups.is_empty() {
+            owned(&mut tx, mb, folder).await?;
             tx.commit().await?;
             return Ok(result);
         }
-        let modseq = folder_store::take_modseq(&mut tx, mb.instance, folder).await?;
+        let modseq = folder_store::take_modseq_of(&mut tx, mb.instance, mb.owner, folder)
+            .await?
+            .ok_or(DomainError::NotFound)?;
         for (after, members) in groups.into_values() {
             let ids: Vec<MailMessageId> = members.iter().map(|m| m.0).collect();
             store::set_flags(&mut tx, mb.instance, &ids, &after.to_row(), modseq).await?;
@@ -297,23 +297,25 @@ impl Platform {
         let mb = mailbox_of(a)?;
         let mut tx = self.db.begin().await?;
         owned(&mut tx, mb, folder).await?;
-        let all = store::uid_flags(&mut tx, mb.instance, folder).await?;
+        // Only the messages flagged \Deleted are read (a partial index holds them).
         let limit: Option<HashSet<u32>> = only.map(|o| o.iter().copied().collect());
-        let uids: Vec<u32> = all
-            .iter()
-            .filter(|(_, _, f)| f.deleted)
-            .map(|(u, _, _)| u32_of(*u))
-            .filter(|u| limit.as_ref().is_none_or(|l| l.contains(u)))
+        let gone: Vec<(MailMessageId, u32, i64)> = store::deleted_in(&mut tx, mb.instance, folder)
+            .await?
+            .into_iter()
+            .map(|(id, uid, size)| (id, u32_of(uid), size))
+            .filter(|(_, u, _)| limit.as_ref().is_none_or(|l| l.contains(u)))
             .collect();
-        if uids.is_empty() {
+        if gone.is_empty() {
             tx.commit().await?;
-            return Ok(uids);
+            return Ok(Vec::new());
         }
-        let rows = rows_of(&mut tx, mb, folder, &uids).await?;
-        self.remove_rows(&mut tx, mb, &rows).await?;
+        let ids: Vec<MailMessageId> = gone.iter().map(|g| g.0).collect();
+        store::delete_many(&mut tx, mb.instance, &ids).await?;
+        let bytes: i64 = gone.iter().map(|g| g.2).sum();
+        store::add_usage(&mut tx, mb.instance, mb.owner, -bytes).await?;
         folder_store::take_modseq(&mut tx, mb.instance, folder).await?;
         self.commit_with_event(tx, mb, folder).await?;
-        Ok(uids)
+        Ok(gone.into_iter().map(|g| g.1).collect())
     }
 
     async fn remove_rows(

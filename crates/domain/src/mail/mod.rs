@@ -5,6 +5,8 @@
 pub mod absence;
 pub mod address;
 pub mod admin;
+pub mod auth;
+pub mod bulk;
 pub mod bus;
 pub mod compose;
 mod demo;
@@ -17,6 +19,7 @@ mod quota;
 mod smtp_support;
 mod submit;
 pub mod suggest;
+mod view;
 
 use chrono::{DateTime, Utc};
 use schulhof_store::mail::messages::{FlagRow, MessageRow};

@@ -31,6 +31,8 @@ pub struct OutboundConfig {
     /// Where links in mail point (`https://schulhof.example.org`). Without it a link is made
     /// from the address the request came to.
     pub public_url: Option<String>,
+    /// DKIM signing of this mail, and the checks of mail from outside.
+    pub auth: super::auth::AuthConfig,
 }
 
 impl Default for OutboundConfig {
@@ -41,6 +43,7 @@ impl Default for OutboundConfig {
             timeout: std::time::Duration::from_secs(60),
             poll: std::time::Duration::from_secs(5),
             public_url: None,
+            auth: Default::default(),
         }
     }
 }
@@ -167,6 +170,11 @@ impl Platform {
         let raw = match self.mail_blob(&row.blob_sha).await {
             Ok(r) => r,
             Err(e) => return Outcome::Transient(format!("reading the message: {e}")),
+        };
+        // Signed just before it leaves, so a key made or changed meanwhile is the one used.
+        let raw = match self.dkim_signed(row.instance, &row.mail_from, &raw).await {
+            Ok(r) => r,
+            Err(e) => return Outcome::Transient(format!("DKIM signing: {e}")),
         };
         let outcome = sender.send(&row.mail_from, &row.rcpt, &raw).await;
         match &outcome {

@@ -1,6 +1,7 @@
-//! Address suggestions while writing: people of the own school and the lists of the own
-//! groups, each only if the policy lets the writer send there. Nothing of another school is
-//! ever suggested; outside addresses are typed by hand.
+//! Address suggestions while writing: people of the own school, the lists of the own
+//! groups and the contacts of the own address books, each only if the policy lets the
+//! writer send there. No person of another school is ever suggested; outside addresses come
+//! only from the writer's own contacts, or are typed by hand.
 
 use schulhof_authz::check;
 use schulhof_authz::mail::{Recipient, SendMail};
@@ -20,6 +21,8 @@ const MAX: usize = 10;
 pub enum SuggestionKind {
     Person,
     Group,
+    /// A contact of one of the writer's address books.
+    Contact,
 }
 
 /// One address to offer.
@@ -65,6 +68,21 @@ impl Platform {
         if check(&a.token, SendMail(Recipient::SameSchool)).is_err() || out.len() >= MAX {
             return Ok(out);
         }
+        // Contacts of the writer's address books get room after the people; only addresses
+        // the writer may send to (outside the school only with mail.external).
+        let outside = check(&a.token, SendMail(Recipient::Outside)).is_ok();
+        let contacts: Vec<Suggestion> = self
+            .contact_addresses(a, &q, MAX)
+            .await?
+            .into_iter()
+            .filter(|c| outside || c.address.ends_with(&format!("@{domain}")))
+            .map(|c| Suggestion {
+                kind: SuggestionKind::Contact,
+                name: c.name,
+                address: c.address,
+            })
+            .collect();
+        let people_room = MAX - out.len() - contacts.len().min((MAX - out.len()) / 2);
         let mut c = self.db.read().await?;
         // A few more than shown: inactive logins and function accounts are left out here.
         let rows = users::list(
@@ -85,8 +103,13 @@ impl Platform {
                     name: format!("{} {}", u.first_name, u.last_name),
                     address: u.mail.to_lowercase(),
                 })
-                .take(MAX - out.len()),
+                .take(people_room),
         );
+        for s in contacts {
+            if out.len() < MAX && !out.iter().any(|o| o.address == s.address) {
+                out.push(s);
+            }
+        }
         Ok(out)
     }
 }

@@ -125,17 +125,20 @@ fn config(blobs: &std::path::Path, relay: Option<String>) -> Config {
 /// A school with a teacher (external address `lehrer@example.org`) and a student, sending
 /// through `relay`.
 pub async fn env(db: Db, relay: Option<String>) -> Env {
+    env_with(db, relay, |_| {}).await
+}
+
+/// As [`env`], with the platform's configuration changed by `adjust` first.
+pub async fn env_with(db: Db, relay: Option<String>, adjust: impl FnOnce(&mut Config)) -> Env {
     let blobs = tempfile::tempdir().expect("blob dir");
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0)
             .single()
             .expect("time"),
     ));
-    let platform = Platform::new(
-        db.clone(),
-        clock.clone(),
-        config(blobs.path(), relay.clone()),
-    );
+    let mut cfg = config(blobs.path(), relay.clone());
+    adjust(&mut cfg);
+    let platform = Platform::new(db.clone(), clock.clone(), cfg);
     platform
         .system_create_school(SCHOOL, "Testschule")
         .await

@@ -62,7 +62,10 @@ pub async fn fetch<S: MailStore>(
     let mut seen_now = Vec::new();
     if sets_seen {
         match mark_seen(cx, &actor, folder, &uids).await {
-            Ok(changed) => seen_now = changed,
+            Ok(mut changed) => {
+                changed.sort_unstable();
+                seen_now = changed;
+            }
             Err(done) => return done,
         }
     }
@@ -92,16 +95,20 @@ pub async fn fetch<S: MailStore>(
             let one = One {
                 uid: u,
                 meta,
-                seen_now: seen_now.contains(&u),
+                seen_now: seen_now.binary_search(&u).is_ok(),
                 uid_cmd: uid,
             };
             match items(cx, &actor, &names, one).await {
-                Ok(Some(d)) => cx.data(d),
+                Ok(Some(d)) => cx.data_long(d),
                 Ok(None) => {}
-                Err(done) => return done,
+                Err(done) => {
+                    cx.encode_long();
+                    return done;
+                }
             }
         }
     }
+    cx.encode_long();
     Done::ok(if uid {
         "UID FETCH completed"
     } else {
@@ -150,7 +157,7 @@ async fn mark_seen<S: MailStore>(
         for c in r.changed {
             if let Some(i) = sel.index_of(c.uid) {
                 out.push(c.uid);
-                sel.msgs[i] = c;
+                sel.set(i, c);
             }
         }
     }

@@ -51,6 +51,8 @@ pub async fn command<S: MailStore>(cx: &mut Ctx<S>, cmd: Command<'static>) {
         }
         body => run(cx, body).await,
     };
+    // A long answer left early: its responses are encoded all the same.
+    cx.encode_long();
     if report && cx.actor.is_some() {
         cx.report_changes().await;
     }

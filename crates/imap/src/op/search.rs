@@ -72,7 +72,7 @@ pub async fn search<S: MailStore>(
         return Done::bad("No mailbox selected");
     };
     let folder = sel.folder;
-    let all: Vec<UidFlags> = sel.msgs.clone();
+    let all = sel.msgs.clone();
     let mut hits: Vec<NonZeroU32> = Vec::new();
     let mut top_modseq = 0u64;
     for (c, chunk) in all.chunks(BATCH).enumerate() {

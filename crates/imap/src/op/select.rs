@@ -42,12 +42,8 @@ pub async fn select<S: MailStore>(
     if params.contains(&SelectParameter::CondStore) {
         cx.condstore = true;
     }
-    let folder = match cx.store.folder(&actor, &path).await {
+    let (folder, msgs) = match cx.store.select(&actor, &path).await {
         Ok(f) => f,
-        Err(e) => return Done::from(e),
-    };
-    let msgs = match cx.store.uids(&actor, folder.id).await {
-        Ok(m) => m,
         Err(e) => return Done::from(e),
     };
     let sel = Selected {
@@ -146,7 +142,7 @@ pub fn report_expunged<S: MailStore>(cx: &mut Ctx<S>, uids: &[u32]) {
             return;
         };
         if let Some(i) = sel.index_of(uid) {
-            sel.msgs.remove(i);
+            sel.remove(i);
             if let Ok(seq) = u32::try_from(i + 1) {
                 cx.data(Data::Expunge(nz(seq)));
             }

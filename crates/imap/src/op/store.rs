@@ -62,21 +62,27 @@ pub async fn store<S: MailStore>(
             Err(e) => return Done::from(e),
         }
     };
+    let mut result = result;
+    result.changed.sort_unstable_by_key(|c| c.uid);
     let condstore = cx.condstore;
     let Some(sel) = cx.selected.as_mut() else {
         return Done::bad("No mailbox selected");
     };
     for c in &result.changed {
         if let Some(i) = sel.index_of(c.uid) {
-            sel.msgs[i] = c.clone();
+            sel.set(i, c.clone());
         }
     }
+    // Looked up per message below: sorted, so a STORE of 50,000 stays linear-logarithmic.
+    let mut failed_sorted = result.failed.clone();
+    failed_sorted.sort_unstable();
     let mut answers = Vec::new();
     for u in &uids {
         let Some(i) = sel.index_of(*u) else { continue };
-        let changed = result.changed.iter().any(|c| c.uid == *u);
+        let changed = result.changed.binary_search_by_key(u, |c| c.uid).is_ok();
+        let failed = failed_sorted.binary_search(u).is_ok();
         // .SILENT still reports MODSEQ of changed messages under CONDSTORE (RFC 7162 §3.2).
-        if (!how.silent && !result.failed.contains(u)) || (how.silent && condstore && changed) {
+        if (!how.silent && !failed) || (how.silent && condstore && changed) {
             answers.push(flags_data(i as u32 + 1, &sel.msgs[i], condstore));
         }
     }

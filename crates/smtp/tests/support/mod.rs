@@ -3,11 +3,13 @@
 
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use schulhof_smtp::{AuthError, DeliverError, MailBackend, RcptError, Role, Service, SmtpConfig};
+use schulhof_smtp::{
+    AuthError, Client as MxClient, DeliverError, MailBackend, RcptError, Role, Service, SmtpConfig,
+};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
 
 pub const LOCAL: &str = "school.test";
@@ -18,6 +20,8 @@ pub type Taken = (String, Vec<String>, Vec<u8>);
 #[derive(Default)]
 pub struct Fake {
     pub taken: Mutex<Vec<Taken>>,
+    /// Who handed each message over on the MX: (address, HELO name, our host name).
+    pub clients: Mutex<Vec<(IpAddr, String, String)>>,
 }
 
 impl Fake {
@@ -84,10 +88,17 @@ impl MailBackend for Fake {
 
     async fn deliver_inbound(
         &self,
+        client: MxClient<'_>,
         from: &str,
         rcpts: &[String],
         raw: &[u8],
     ) -> Result<(), DeliverError> {
+        let c = (
+            client.ip,
+            client.helo.to_owned(),
+            client.hostname.to_owned(),
+        );
+        self.clients.lock().expect("lock").push(c);
         let t = (from.to_owned(), rcpts.to_vec(), raw.to_vec());
         self.taken.lock().expect("lock").push(t);
         Ok(())

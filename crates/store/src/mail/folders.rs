@@ -228,3 +228,71 @@ pub async fn owned(
         .bind(instance.0).bind(owner.0).bind(id.0).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }
+
+/// A folder's row without counts: one indexed row, for the checks that run on every use.
+#[derive(Clone, Debug)]
+pub struct FolderHead {
+    pub id: MailFolderId,
+    pub path: String,
+    pub special: Option<String>,
+    pub uid_validity: i64,
+    pub uid_next: i64,
+    pub highest_modseq: i64,
+    pub subscribed: bool,
+}
+
+type HeadRow = (Uuid, String, Option<String>, i64, i64, i64, bool);
+
+fn head_row(r: HeadRow) -> FolderHead {
+    FolderHead {
+        id: MailFolderId(r.0),
+        path: r.1,
+        special: r.2,
+        uid_validity: r.3,
+        uid_next: r.4,
+        highest_modseq: r.5,
+        subscribed: r.6,
+    }
+}
+
+/// The row of an own folder by id (`None`: no such folder in this mailbox).
+pub async fn head(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    id: MailFolderId,
+) -> Result<Option<FolderHead>, StoreError> {
+    let r: Option<HeadRow> = on!(c, c => sqlx::query_as(
+        "SELECT id, path, special, uid_validity, uid_next, highest_modseq, subscribed FROM mail_folders
+         WHERE instance_id = $1 AND owner_id = $2 AND id = $3")
+        .bind(instance.0).bind(owner.0).bind(id.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(head_row))
+}
+
+/// The row of an own folder by path.
+pub async fn head_by_path(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    path: &str,
+) -> Result<Option<FolderHead>, StoreError> {
+    let r: Option<HeadRow> = on!(c, c => sqlx::query_as(
+        "SELECT id, path, special, uid_validity, uid_next, highest_modseq, subscribed FROM mail_folders
+         WHERE instance_id = $1 AND owner_id = $2 AND path = $3")
+        .bind(instance.0).bind(owner.0).bind(path).fetch_optional(&mut *c).await)?;
+    Ok(r.map(head_row))
+}
+
+/// Takes a new MODSEQ of a folder of the owner's mailbox; `None`: no such folder there.
+pub async fn take_modseq_of(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    id: MailFolderId,
+) -> Result<Option<i64>, StoreError> {
+    let r: Option<(i64,)> = on!(c, c => sqlx::query_as(
+        "UPDATE mail_folders SET highest_modseq = highest_modseq + 1
+         WHERE instance_id = $1 AND owner_id = $2 AND id = $3 RETURNING highest_modseq")
+        .bind(instance.0).bind(owner.0).bind(id.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|(m,)| m))
+}

@@ -1,4 +1,9 @@
 //! Messages of mail folders: envelope columns, flags, UIDs and MODSEQs. The content is a blob.
+//!
+//! Every change to a folder's messages (insert, flags, move, delete) takes a new MODSEQ of
+//! the folder (`folders::take_uids` / `take_modseq`) in the same transaction: nodes keep
+//! copies of folders' UID lists and trust them only while the folder's HIGHESTMODSEQ is the
+//! one they were read at.
 
 use chrono::{DateTime, Utc};
 use schulhof_types::{InstanceId, MailFolderId, MailMessageId, UserId};
@@ -404,4 +409,119 @@ pub async fn search(
         rows.iter().map(|r| read_raw!(r)).collect::<Result<Vec<Raw>, sqlx::Error>>()
     })?;
     Ok(r.into_iter().map(Into::into).collect())
+}
+
+/// Flag bits of [`FlagState::bits`].
+pub const SEEN: i64 = 1;
+pub const ANSWERED: i64 = 2;
+pub const FLAGGED: i64 = 4;
+pub const DELETED: i64 = 8;
+pub const DRAFT: i64 = 16;
+
+/// What a folder's UID list needs of a message, in few columns: flags as bits, keywords only
+/// when there are any.
+#[derive(Clone, Debug)]
+pub struct FlagState {
+    pub uid: i64,
+    pub size: i64,
+    pub modseq: i64,
+    pub bits: i64,
+    pub keywords: Option<String>,
+}
+
+/// The messages of a folder (the caller has checked whose it is), in UID order; with
+/// `since`, only those changed after that MODSEQ (the `mail_messages_by_modseq` index).
+pub async fn flag_states(
+    c: &mut impl AsConn,
+    folder: MailFolderId,
+    since: Option<i64>,
+) -> Result<Vec<FlagState>, StoreError> {
+    type R = (i64, i64, i64, i64, Option<String>);
+    let r: Vec<R> = on!(c, c => sqlx::query_as(
+        "SELECT uid, size, modseq, CAST(CAST(seen AS INTEGER) + 2 * CAST(answered AS INTEGER)
+            + 4 * CAST(flagged AS INTEGER) + 8 * CAST(deleted AS INTEGER) + 16 * CAST(draft AS INTEGER) AS BIGINT),
+            NULLIF(keywords, '')
+         FROM mail_messages WHERE folder_id = $1 AND modseq > $2 ORDER BY uid")
+        .bind(folder.0).bind(since.unwrap_or(-1)).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(uid, size, modseq, bits, keywords)| FlagState {
+            uid,
+            size,
+            modseq,
+            bits,
+            keywords,
+        })
+        .collect())
+}
+
+/// How many messages a folder holds (from an index).
+pub async fn count_in(c: &mut impl AsConn, folder: MailFolderId) -> Result<i64, StoreError> {
+    let (n,): (i64,) = on!(c, c => sqlx::query_as(
+        "SELECT COUNT(*) FROM mail_messages WHERE folder_id = $1")
+        .bind(folder.0).fetch_one(&mut *c).await)?;
+    Ok(n)
+}
+
+/// The UIDs of a folder, ascending (from the (folder, uid) index alone).
+pub async fn uids_in(c: &mut impl AsConn, folder: MailFolderId) -> Result<Vec<i64>, StoreError> {
+    let r: Vec<(i64,)> = on!(c, c => sqlx::query_as(
+        "SELECT uid FROM mail_messages WHERE folder_id = $1 ORDER BY uid")
+        .bind(folder.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(|(u,)| u).collect())
+}
+
+/// Id, UID and size of the folder's messages flagged \Deleted, in UID order (a partial
+/// index holds just those).
+pub async fn deleted_in(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    folder: MailFolderId,
+) -> Result<Vec<(MailMessageId, i64, i64)>, StoreError> {
+    let r: Vec<(Uuid, i64, i64)> = on!(c, c => sqlx::query_as(
+        "SELECT id, uid, size FROM mail_messages WHERE folder_id = $2 AND deleted AND instance_id = $1 ORDER BY uid")
+        .bind(instance.0).bind(folder.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(id, uid, size)| (MailMessageId(id), uid, size))
+        .collect())
+}
+
+/// A message's id, UID, MODSEQ and flags: what a flag change reads.
+#[derive(Clone, Debug)]
+pub struct Flagged {
+    pub id: MailMessageId,
+    pub uid: i64,
+    pub modseq: i64,
+    pub flags: FlagRow,
+}
+
+/// The messages of a folder with UIDs between `lo` and `hi`, in UID order, flags only.
+pub async fn flagged_in_range(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    folder: MailFolderId,
+    lo: i64,
+    hi: i64,
+) -> Result<Vec<Flagged>, StoreError> {
+    type R = (Uuid, i64, i64, bool, bool, bool, bool, bool, String);
+    let r: Vec<R> = on!(c, c => sqlx::query_as(
+        "SELECT id, uid, modseq, seen, answered, flagged, deleted, draft, keywords FROM mail_messages
+         WHERE folder_id = $2 AND uid >= $3 AND uid <= $4 AND instance_id = $1 ORDER BY uid")
+        .bind(instance.0).bind(folder.0).bind(lo).bind(hi).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(
+            |(id, uid, modseq, seen, answered, flagged, deleted, draft, keywords)| Flagged {
+                id: MailMessageId(id),
+                uid,
+                modseq,
+                flags: FlagRow {
+                    seen,
+                    answered,
+                    flagged,
+                    deleted,
+                    draft,
+                    keywords,
+                },
+            },
+        )
+        .collect())
 }

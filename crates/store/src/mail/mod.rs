@@ -3,6 +3,8 @@
 
 pub mod absence;
 pub mod addresses;
+pub mod bulk;
+pub mod dkim;
 pub mod folders;
 pub mod messages;
 pub mod queue;

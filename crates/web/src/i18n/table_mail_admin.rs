@@ -91,6 +91,15 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "How large the mailbox of each account type may be. When it is full it takes no more messages; the senders are told.",
     ),
     ("mailadm.save", "Speichern", "Save"),
+    ("mailadm.dkim", "Signatur (DKIM)", "Signature (DKIM)"),
+    (
+        "mailadm.dkim_lead",
+        "Ausgehende Post wird mit dem Schlüssel ihrer Domain signiert, damit andere Mailserver sie als echt erkennen. Tragen Sie dazu je Domain diesen TXT-Eintrag im DNS ein.",
+        "Outgoing mail is signed with its domain's key so other mail servers recognise it as genuine. For this, publish this TXT record in the DNS of each domain.",
+    ),
+    ("mailadm.dkim_name", "Name", "Name"),
+    ("mailadm.dkim_type", "Typ", "Type"),
+    ("mailadm.dkim_value", "Inhalt", "Value"),
     (
         "mail.refused.temporary",
         "{addr}: kann gerade nicht geprüft werden. Bitte später noch einmal senden.",

@@ -11,18 +11,18 @@ use super::statements::{self, statements_of};
 use super::{App, Resp, app, app_on_postgres};
 
 /// The signed-in actor behind a session cookie (`name=value`).
-async fn actor(app: &App, cookie: &str) -> Actor {
+pub(super) async fn actor(app: &App, cookie: &str) -> Actor {
     let value = cookie.split_once('=').map_or(cookie, |(_, v)| v);
     app.platform.session(value).await.expect("session").actor
 }
 
-async fn mail_of(app: &App, cookie: &str) -> String {
+pub(super) async fn mail_of(app: &App, cookie: &str) -> String {
     actor(app, cookie).await.user.mail.to_lowercase()
 }
 
 /// Posts the compose form as a browser does: text fields, then the files (an empty file
 /// part when none is chosen).
-async fn compose(
+pub(super) async fn compose(
     app: &App,
     cookie: &str,
     fields: &[(&str, &str)],
@@ -57,7 +57,7 @@ async fn compose(
 }
 
 /// The ids of the messages a page links to, in order.
-fn message_ids(body: &str) -> Vec<String> {
+pub(super) fn message_ids(body: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for part in body.split("/mail/nachricht/").skip(1) {
         let id: String = part.chars().take(36).collect();
@@ -68,7 +68,7 @@ fn message_ids(body: &str) -> Vec<String> {
     out
 }
 
-async fn folder_id(app: &App, cookie: &str, s: Special) -> String {
+pub(super) async fn folder_id(app: &App, cookie: &str, s: Special) -> String {
     app.platform
         .mail_special(&actor(app, cookie).await, s)
         .await
@@ -76,7 +76,13 @@ async fn folder_id(app: &App, cookie: &str, s: Special) -> String {
         .to_string()
 }
 
-async fn send_simple(app: &App, from: &str, to: &str, subject: &str, text: &str) -> Resp {
+pub(super) async fn send_simple(
+    app: &App,
+    from: &str,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Resp {
     let sender = mail_of(app, from).await;
     compose(
         app,

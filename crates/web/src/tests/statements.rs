@@ -64,3 +64,16 @@ pub(super) async fn statements_of(app: &App, path: &str, cookie: &str) -> usize 
     }
     fewest
 }
+
+/// The statements of one form POST (a change: it runs once, so background work must be
+/// quiet while it runs).
+pub(super) async fn statements_of_post(
+    app: &App,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> (usize, super::Resp) {
+    let before = STATEMENTS.load(Ordering::SeqCst);
+    let resp = app.post(path, cookie, form).await;
+    (STATEMENTS.load(Ordering::SeqCst) - before, resp)
+}

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::mail::address::list_address;
+use schulhof_domain::mail::auth::DkimRecord;
 use schulhof_front::AppState;
 use serde::Deserialize;
 
@@ -35,6 +36,8 @@ struct DomainsPage {
     form: FormView,
     lists_lead: String,
     quotas: FormView,
+    /// The DKIM record each mail domain publishes.
+    dkim: Vec<DkimRecord>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -195,6 +198,10 @@ async fn domains_page(
         Ok(q) => q,
         Err(e) => return r.fail(e),
     };
+    let dkim = match state.platform.mail_dkim_records(&r.actor).await {
+        Ok(d) => d,
+        Err(e) => return r.fail(e),
+    };
     let quota_fields = quotas
         .into_iter()
         .map(|(t, mb, _)| {
@@ -228,6 +235,7 @@ async fn domains_page(
         domains,
         form: FormView::new("domain", vec![field], failure),
         quotas: FormView::new("quota", quota_fields, failure),
+        dkim,
     };
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }

@@ -3,6 +3,11 @@
 //! sends, saves a draft or discards it. `mail.js` saves the draft by itself a few seconds
 //! after each change (`aktion=auto`, answered with JSON); without it the button does.
 //!
+//! Files from the own file areas come as `datei` (node ids): the button "Aus meinen Dateien"
+//! keeps the message as a draft and opens the picker ([`super::pick_files`]), which comes
+//! back here with `?entwurf=…&datei=…`; with `mail.js` the picker opens in a dialog. They are
+//! read from the blob store only when the message is sent or kept as a draft.
+//!
 //! A refused recipient (a student writing outside the school) sends nothing to anyone: the
 //! form comes back with the reason at the top, everything typed still in it.
 
@@ -43,6 +48,38 @@ pub struct ComposeQuery {
     pub entwurf: Option<String>,
     #[serde(default)]
     pub an: Option<String>,
+    /// Files of the own file areas chosen in the picker.
+    #[serde(default)]
+    pub datei: Vec<String>,
+}
+
+impl ComposeQuery {
+    /// The query's pairs (`datei` repeats); empty values count as missing.
+    fn from_pairs(pairs: Vec<(String, String)>) -> ComposeQuery {
+        let mut q = ComposeQuery::default();
+        for (k, v) in pairs {
+            if v.trim().is_empty() {
+                continue;
+            }
+            match k.as_str() {
+                "antwort" => q.antwort = Some(v),
+                "allen" => q.allen = Some(v),
+                "weiter" => q.weiter = Some(v),
+                "entwurf" => q.entwurf = Some(v),
+                "an" => q.an = Some(v),
+                "datei" => q.datei.push(v),
+                _ => {}
+            }
+        }
+        q
+    }
+}
+
+/// A file of the own file areas chosen to attach.
+pub struct Picked {
+    pub id: String,
+    pub name: String,
+    pub size: String,
 }
 
 /// An attachment of the source message, offered to keep.
@@ -65,14 +102,16 @@ struct ComposePage {
     kept: Vec<Kept>,
     refused: Vec<String>,
     attach_hint: String,
+    picked: Vec<Picked>,
 }
 
 /// `GET /mail/neu`.
 pub async fn show(
     State(state): State<AppState>,
     r: Ready,
-    Query(q): Query<ComposeQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> Response {
+    let q = ComposeQuery::from_pairs(pairs);
     let from_message = [
         (Mode::Reply, &q.antwort),
         (Mode::ReplyAll, &q.allen),
@@ -81,7 +120,7 @@ pub async fn show(
     ]
     .into_iter()
     .find_map(|(mode, id)| Some((mode, id.as_deref()?)));
-    let input = match from_message {
+    let mut input = match from_message {
         Some((mode, id)) => match prefilled(&state, &r, mode, id).await {
             Ok(i) => i,
             Err(e) => return r.fail(e),
@@ -98,7 +137,34 @@ pub async fn show(
             }
         }
     };
+    // Files chosen in the picker: listed (and later attached) only if the sender may read them.
+    input.datei = q.datei;
+    if let Err(e) = picked_rows(&state, &r, &input).await {
+        return r.fail(e);
+    }
     render_form(&state, &r, input, None, Vec::new()).await
+}
+
+/// The chosen files of the file areas as the form lists them.
+async fn picked_rows(
+    state: &AppState,
+    r: &Ready,
+    input: &Input,
+) -> Result<Vec<Picked>, DomainError> {
+    if input.datei.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = input.file_ids()?;
+    let tr = r.page.tr();
+    let entries = state.platform.mail_file_choices(&r.actor, &ids).await?;
+    Ok(entries
+        .into_iter()
+        .map(|e| Picked {
+            id: e.id.to_string(),
+            name: e.name,
+            size: size_text(tr.0, e.size),
+        })
+        .collect())
 }
 
 async fn prefilled(
@@ -191,6 +257,8 @@ async fn render_form(
         heading: tr.t("mail.compose"),
         form,
         kept: kept_rows(state, r, &input).await,
+        // A choice that is no longer readable is left out when the form comes back.
+        picked: picked_rows(state, r, &input).await.unwrap_or_default(),
         input,
         refused,
         attach_hint: tr.t("mail.compose.attach_hint").replace("{max}", &max),
@@ -201,8 +269,29 @@ async fn render_form(
     }
 }
 
-/// The attachments of the source message the form keeps.
+/// The attachments of the source message the form keeps, then the chosen files of the file
+/// areas, read from the blob store within what the message may still take.
 async fn kept_files(
+    state: &AppState,
+    r: &Ready,
+    input: &Input,
+) -> Result<Vec<Attachment>, DomainError> {
+    let mut out = kept_source_files(state, r, input).await?;
+    if !input.datei.is_empty() {
+        let max = state.platform.config().mail.max_message;
+        let budget = max.saturating_sub(input.bytes_so_far(&out));
+        let ids = input.file_ids()?;
+        let files = state
+            .platform
+            .mail_file_attachments(&r.actor, &ids, budget)
+            .await?;
+        out.extend(files);
+    }
+    Ok(out)
+}
+
+/// The attachments of the source message the form keeps.
+async fn kept_source_files(
     state: &AppState,
     r: &Ready,
     input: &Input,
@@ -224,9 +313,29 @@ async fn kept_files(
     Ok(out)
 }
 
-/// The form's failure for a domain error: a mistyped address gets its own sentence.
-fn failure_of(r: &Ready, e: &DomainError) -> Failure {
+/// "The message with its attachments is larger than 25 MB."
+fn too_large(state: &AppState, r: &Ready, status: StatusCode) -> Failure {
     let tr = r.page.tr();
+    let max = size_text(tr.0, state.platform.config().mail.max_message);
+    Failure {
+        form: "compose",
+        field: None,
+        message: tr.t("mail.compose.too_large").replace("{max}", &max),
+        status,
+    }
+}
+
+/// The form's failure for a domain error: a mistyped address and a message too large get
+/// their own sentences.
+fn failure_of(state: &AppState, r: &Ready, e: &DomainError) -> Failure {
+    let tr = r.page.tr();
+    if let DomainError::Invalid {
+        field: "mail_attachments",
+        ..
+    } = e
+    {
+        return too_large(state, r, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     if let DomainError::Invalid { field, message } = e
         && let Some(addr) = message.strip_prefix("not a mail address: ")
     {
@@ -264,20 +373,14 @@ pub async fn submit(
     let input = match read {
         Ok(i) => i,
         Err(status) => {
-            let tr = r.page.tr();
-            let max = size_text(tr.0, state.platform.config().mail.max_message);
-            let f = Failure {
-                form: "compose",
-                field: None,
-                message: tr.t("mail.compose.too_large").replace("{max}", &max),
-                status,
-            };
+            let f = too_large(&state, &r, status);
             return render_form(&state, &r, Input::default(), Some(f), Vec::new()).await;
         }
     };
     match input.aktion.as_str() {
         "verwerfen" => discard(&state, &r, &input).await,
         "entwurf" | "auto" => save(&state, &r, input).await,
+        "dateien" => to_picker(&state, &r, input).await,
         _ => send(&state, &r, input).await,
     }
 }
@@ -331,12 +434,27 @@ async fn save(state: &AppState, r: &Ready, mut input: Input) -> Response {
         }
         Ok(id) => back_to(&format!("/mail/neu?entwurf={id}"), "mail_draft_saved"),
         Err(e) if auto => {
-            let f = failure_of(r, &e);
+            let f = failure_of(state, r, &e);
             (f.status, Json(AutosaveFailed { fehler: f.message })).into_response()
         }
         Err(e) => {
             input.files.clear();
-            render_form(state, r, input, Some(failure_of(r, &e)), Vec::new()).await
+            render_form(state, r, input, Some(failure_of(state, r, &e)), Vec::new()).await
+        }
+    }
+}
+
+/// "Aus meinen Dateien": the message is kept as a draft (with what was chosen so far), then
+/// the picker opens for it.
+async fn to_picker(state: &AppState, r: &Ready, mut input: Input) -> Response {
+    match save_draft(state, r, &input).await {
+        Ok(id) => {
+            axum::response::Redirect::to(&format!("/mail/neu/dateien?entwurf={id}")).into_response()
+        }
+        Err(DomainError::NotFound) => r.fail(DomainError::NotFound),
+        Err(e) => {
+            input.files.clear();
+            render_form(state, r, input, Some(failure_of(state, r, &e)), Vec::new()).await
         }
     }
 }
@@ -365,9 +483,11 @@ async fn send(state: &AppState, r: &Ready, mut input: Input) -> Response {
             };
             render_form(state, r, input, Some(f), reasons).await
         }
+        // A file or message the sender may not read: 404, as everywhere.
+        Err(DomainError::NotFound) => r.fail(DomainError::NotFound),
         Err(e) => {
             keep_files_in_draft(state, r, &mut input).await;
-            render_form(state, r, input, Some(failure_of(r, &e)), Vec::new()).await
+            render_form(state, r, input, Some(failure_of(state, r, &e)), Vec::new()).await
         }
     }
 }
@@ -375,7 +495,7 @@ async fn send(state: &AppState, r: &Ready, mut input: Input) -> Response {
 /// A form that comes back cannot hold the chosen files again; so they are kept in a draft
 /// and offered to keep from there.
 async fn keep_files_in_draft(state: &AppState, r: &Ready, input: &mut Input) {
-    if input.files.is_empty() {
+    if input.files.is_empty() && input.datei.is_empty() {
         return;
     }
     let mut as_draft = input.clone();
@@ -386,11 +506,12 @@ async fn keep_files_in_draft(state: &AppState, r: &Ready, input: &mut Input) {
         as_draft.bcc.clear();
     }
     if let Ok(id) = save_draft(state, r, &as_draft).await {
-        let kept = input.behalten.len();
-        let added = input.files.len();
+        // The draft holds the kept attachments, the chosen files, then the uploaded ones.
+        let all = input.behalten.len() + input.datei.len() + input.files.len();
         input.entwurf = id.to_string();
         input.quelle = id.to_string();
-        input.behalten = (0..kept + added).collect();
+        input.behalten = (0..all).collect();
         input.files.clear();
+        input.datei.clear();
     }
 }

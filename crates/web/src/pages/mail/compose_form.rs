@@ -5,7 +5,7 @@ use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
 use schulhof_domain::DomainError;
 use schulhof_domain::mail::compose::{Attachment, Draft, Recipient, parse_recipients};
-use schulhof_types::MailMessageId;
+use schulhof_types::{MailMessageId, NodeId};
 
 /// What the compose form sends.
 #[derive(Clone, Debug, Default)]
@@ -27,7 +27,10 @@ pub struct Input {
     pub in_reply_to: String,
     /// Message-IDs, separated by spaces.
     pub references: String,
-    /// `senden`, `entwurf`, `verwerfen`, or `auto` (saved by the script).
+    /// Files of the own file areas to attach (node ids, `datei`, repeated).
+    pub datei: Vec<String>,
+    /// `senden`, `entwurf`, `verwerfen`, `dateien` (choose files from the file areas), or
+    /// `auto` (saved by the script).
     pub aktion: String,
     pub files: Vec<Attachment>,
 }
@@ -73,6 +76,7 @@ impl Input {
                 "in_reply_to" => input.in_reply_to = value,
                 "references" => input.references = value,
                 "aktion" => input.aktion = value,
+                "datei" if !value.trim().is_empty() => input.datei.push(value.trim().to_owned()),
                 _ => {}
             }
         }
@@ -89,6 +93,21 @@ impl Input {
 
     pub fn source(&self) -> Option<MailMessageId> {
         self.quelle.parse().ok()
+    }
+
+    /// The files of the file areas to attach; an id that is no id answers NotFound, as one
+    /// of a file the sender may not read does.
+    pub fn file_ids(&self) -> Result<Vec<NodeId>, DomainError> {
+        self.datei
+            .iter()
+            .map(|d| d.parse().map_err(|_| DomainError::NotFound))
+            .collect()
+    }
+
+    /// The bytes the kept and uploaded attachments and the text take already.
+    pub fn bytes_so_far(&self, kept: &[Attachment]) -> u64 {
+        let files: usize = kept.iter().chain(&self.files).map(|a| a.bytes.len()).sum();
+        (files + self.body.len() + self.subject.len()) as u64
     }
 
     /// The recipients of the three address fields.

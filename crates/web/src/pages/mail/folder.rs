@@ -23,10 +23,15 @@ pub const PAGE: u32 = 50;
 pub struct PageQuery {
     #[serde(default)]
     pub seite: Option<u32>,
+    /// `ja`: every message of the page comes ticked (select all, without a script).
+    #[serde(default)]
+    pub alle: Option<String>,
 }
 
 /// One line of a message list.
 pub struct Row {
+    /// The message id (the bulk form's checkbox value).
+    pub id: String,
     pub href: String,
     /// The sender, or in Sent and Drafts the recipients.
     pub who: String,
@@ -64,6 +69,33 @@ struct FolderPage {
     empty_trash: bool,
     /// Own folders can be renamed and deleted.
     manage: Option<String>,
+    bulk: Bulk,
+    script: String,
+}
+
+/// The folder page's bulk form: where it posts, the folders to move to, and the links that
+/// tick every message of the page (or none) without a script.
+pub struct Bulk {
+    pub action: String,
+    pub page: u32,
+    pub targets: Vec<(String, String)>,
+    pub all: bool,
+    pub all_href: String,
+    pub in_trash: bool,
+}
+
+/// The folders one may move messages of `here` to: all others but Drafts.
+pub fn move_targets(
+    r: &Ready,
+    folders: &[FolderInfo],
+    here: MailFolderId,
+) -> Vec<(String, String)> {
+    let tr = r.page.tr();
+    super::ordered(folders)
+        .into_iter()
+        .filter(|f| f.id != here && f.special != Some(Special::Drafts))
+        .map(|f| (f.id.to_string(), super::folder_path_label(tr, f)))
+        .collect()
 }
 
 /// A list row for a message.
@@ -83,6 +115,7 @@ pub fn row(r: &Ready, m: &MessageMeta, outgoing: bool) -> Row {
         m.subject.clone()
     };
     Row {
+        id: m.id.to_string(),
         href: message_href(m.id),
         who,
         subject,
@@ -108,7 +141,7 @@ pub async fn inbox(
     r: Ready,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    match render_folder(&state, &r, None, q.seite.unwrap_or(1)).await {
+    match render_folder(&state, &r, None, &q).await {
         Ok(resp) => resp,
         Err(e) => r.fail(e),
     }
@@ -125,7 +158,7 @@ pub async fn show(
         Ok(id) => id,
         Err(e) => return r.fail(e),
     };
-    match render_folder(&state, &r, Some(id), q.seite.unwrap_or(1)).await {
+    match render_folder(&state, &r, Some(id), &q).await {
         Ok(resp) => resp,
         Err(e) => r.fail(e),
     }
@@ -135,8 +168,9 @@ async fn render_folder(
     state: &AppState,
     r: &Ready,
     id: Option<MailFolderId>,
-    page: u32,
+    q: &PageQuery,
 ) -> Result<Response, DomainError> {
+    let page = q.seite.unwrap_or(1);
     let tr = r.page.tr();
     let folders = state.platform.mail_folders(&r.actor).await?;
     let folder = folders
@@ -166,6 +200,19 @@ async fn render_folder(
     });
     let label = folder_label(tr, folder);
     let side = sidebar(state, r, &folders, Some(folder.id)).await?;
+    let all = q.alle.as_deref() == Some("ja");
+    let bulk = Bulk {
+        action: format!("{base}/auswahl"),
+        page,
+        targets: move_targets(r, &folders, folder.id),
+        all,
+        all_href: if all {
+            format!("{base}?seite={page}")
+        } else {
+            format!("{base}?seite={page}&alle=ja")
+        },
+        in_trash: folder.special == Some(Special::Trash),
+    };
     let view = FolderPage {
         c: Chrome::new(&r.page, format!("{label} · {}", tr.t("mail.title")))
             .signed_in(&r.page, &r.actor),
@@ -181,6 +228,8 @@ async fn render_folder(
         pager,
         empty_trash: folder.special == Some(Special::Trash) && total > 0,
         manage: folder.special.is_none().then_some(base),
+        bulk,
+        script: crate::assets::href("mail.js"),
     };
     Ok(render::ok(&view))
 }

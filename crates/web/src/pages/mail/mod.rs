@@ -9,12 +9,14 @@ pub mod actions;
 pub mod admin;
 pub mod attachment;
 pub mod body;
+pub mod bulk;
 pub mod card;
 pub mod compose;
 mod compose_form;
 pub mod folder;
 pub mod folders;
 pub mod message;
+pub mod pick_files;
 mod reply;
 mod sanitize;
 pub mod search;
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             get(folders::new_form).post(folders::create),
         )
         .route("/mail/ordner/{id}", get(folder::show))
+        .route("/mail/ordner/{id}/auswahl", post(bulk::apply))
         .route(
             "/mail/ordner/{id}/umbenennen",
             get(folders::rename_form).post(folders::rename),
@@ -55,6 +58,7 @@ pub fn routes() -> Router<AppState> {
             "/mail/papierkorb/leeren",
             get(trash::confirm).post(trash::empty),
         )
+        .route("/mail/neu/dateien", get(pick_files::show))
         .route("/mail/suche", get(search::show))
         .route("/mail/adressen", get(suggest::addresses))
         .route("/mail/nachricht/{id}", get(message::show))

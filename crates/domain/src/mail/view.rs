@@ -1,0 +1,362 @@
+//! The UID lists of folders as this node last read them, compact (one small entry per
+//! message), so a SELECT of a large folder does not read every message row each time.
+//!
+//! Nothing here is the truth: every use first reads the folder's row (one indexed row, which
+//! the ownership check reads anyway) and takes the copy only if its HIGHESTMODSEQ is the one
+//! the copy was made at. Every change to a folder's messages takes a new MODSEQ of the folder
+//! in the same transaction (see `schulhof_store::mail::messages`), so an equal MODSEQ means
+//! an equal folder, whichever node made the change. A copy that is behind is brought up to
+//! date from the messages changed since (an indexed range on MODSEQ) and, if messages were
+//! removed, from the folder's UIDs (an index-only read).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use schulhof_store::mail::folders::{self as folder_store, FolderHead};
+use schulhof_store::mail::messages::{self as store, FlagState};
+use schulhof_store::{AsConn, StoreError};
+use schulhof_types::MailFolderId;
+
+use super::folders::mailbox_of;
+use super::{Flags, FolderInfo, Special, UidFlags, u32_of};
+use crate::identity::Actor;
+use crate::{DomainError, Platform};
+
+/// Messages held over all folders of this node before the least recently used go (about
+/// 50 bytes each).
+const CAPACITY: usize = 500_000;
+
+/// A folder's messages in UID order at the folder MODSEQ `modseq`. The list is shared: every
+/// session that selected the folder at this MODSEQ holds the same one.
+#[derive(Debug)]
+pub(crate) struct View {
+    pub uid_validity: i64,
+    pub modseq: i64,
+    pub msgs: Arc<Vec<UidFlags>>,
+    /// The size of each message, in the order of `msgs`.
+    pub sizes: Vec<u32>,
+}
+
+fn size_of(s: &FlagState) -> u32 {
+    u32::try_from(s.size.max(0)).unwrap_or(u32::MAX)
+}
+
+fn uid_flags(s: FlagState) -> UidFlags {
+    let on = |b: i64| s.bits & b != 0;
+    UidFlags {
+        uid: u32_of(s.uid),
+        modseq: s.modseq.max(0) as u64,
+        flags: Flags {
+            seen: on(store::SEEN),
+            answered: on(store::ANSWERED),
+            flagged: on(store::FLAGGED),
+            deleted: on(store::DELETED),
+            draft: on(store::DRAFT),
+            keywords: s
+                .keywords
+                .as_deref()
+                .map(|k| k.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default(),
+        },
+    }
+}
+
+impl View {
+    fn of(uid_validity: i64, modseq: i64, rows: Vec<FlagState>) -> View {
+        let sizes = rows.iter().map(size_of).collect();
+        View {
+            uid_validity,
+            modseq,
+            msgs: Arc::new(rows.into_iter().map(uid_flags).collect()),
+            sizes,
+        }
+    }
+
+    pub fn unseen(&self) -> u32 {
+        u32_of(self.msgs.iter().filter(|m| !m.flags.seen).count() as i64)
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.sizes.iter().map(|&s| u64::from(s)).sum()
+    }
+}
+
+/// Where a folder stands: its UIDVALIDITY and HIGHESTMODSEQ, read from its row.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stamp {
+    pub folder: MailFolderId,
+    pub uid_validity: i64,
+    pub modseq: i64,
+}
+
+#[derive(Default)]
+pub(crate) struct Views {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    map: HashMap<MailFolderId, Slot>,
+    clock: u64,
+    held: usize,
+}
+
+struct Slot {
+    view: Arc<View>,
+    used: u64,
+}
+
+impl Views {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get(&self, folder: MailFolderId) -> Option<Arc<View>> {
+        let mut g = self.lock();
+        g.clock += 1;
+        let now = g.clock;
+        let slot = g.map.get_mut(&folder)?;
+        slot.used = now;
+        Some(slot.view.clone())
+    }
+
+    fn put(&self, folder: MailFolderId, view: Arc<View>) {
+        let mut g = self.lock();
+        if let Some(old) = g.map.get(&folder)
+            && old.view.uid_validity == view.uid_validity
+            && old.view.modseq > view.modseq
+        {
+            return; // another session brought it further meanwhile
+        }
+        g.clock += 1;
+        let used = g.clock;
+        g.held += view.msgs.len();
+        if let Some(old) = g.map.insert(folder, Slot { view, used }) {
+            g.held -= old.view.msgs.len();
+        }
+        while g.held > CAPACITY && g.map.len() > 1 {
+            let Some(oldest) = g.map.iter().min_by_key(|(_, s)| s.used).map(|(k, _)| *k) else {
+                break;
+            };
+            if let Some(gone) = g.map.remove(&oldest) {
+                g.held -= gone.view.msgs.len();
+            }
+        }
+    }
+
+    /// The folder's messages at `stamp` (read just before, on the same connection).
+    pub async fn of(&self, c: &mut impl AsConn, stamp: Stamp) -> Result<Arc<View>, StoreError> {
+        let cached = self
+            .get(stamp.folder)
+            .filter(|v| v.uid_validity == stamp.uid_validity);
+        let view = match cached {
+            // Newer than the row read a moment ago (another session caught up meanwhile): a
+            // later state of the folder, as good as the one asked for.
+            Some(v) if v.modseq >= stamp.modseq => return Ok(v),
+            Some(v) => Arc::new(catch_up(c, &v, stamp).await?),
+            None => {
+                let rows = store::flag_states(c, stamp.folder, None).await?;
+                Arc::new(View::of(stamp.uid_validity, stamp.modseq, rows))
+            }
+        };
+        self.put(stamp.folder, view.clone());
+        Ok(view)
+    }
+}
+
+/// A view brought from its MODSEQ to `stamp`. Rows read here may be newer than `stamp`
+/// (commits in between); the view is still labelled `stamp`, so the next use, seeing a
+/// higher MODSEQ in the folder's row, reads them again.
+async fn catch_up(c: &mut impl AsConn, old: &View, stamp: Stamp) -> Result<View, StoreError> {
+    let changed = store::flag_states(c, stamp.folder, Some(old.modseq)).await?;
+    let mut view = merge(old, View::of(stamp.uid_validity, stamp.modseq, changed));
+    // Changed and new messages are in; removed ones are not visible as rows. Any left over?
+    if store::count_in(c, stamp.folder).await? != view.msgs.len() as i64 {
+        let uids = store::uids_in(c, stamp.folder).await?;
+        retain_sorted(&mut view, &uids);
+    }
+    Ok(view)
+}
+
+/// `old` with the messages of `changed` (both in UID order) put in: replaced where the UID
+/// is known, added where it is new. Labelled as `changed`.
+fn merge(old: &View, changed: View) -> View {
+    let n = old.msgs.len() + changed.msgs.len();
+    let (mut msgs, mut sizes) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut i = 0;
+    for (m, size) in changed.msgs.iter().zip(&changed.sizes) {
+        while i < old.msgs.len() && old.msgs[i].uid < m.uid {
+            msgs.push(old.msgs[i].clone());
+            sizes.push(old.sizes[i]);
+            i += 1;
+        }
+        if i < old.msgs.len() && old.msgs[i].uid == m.uid {
+            i += 1;
+        }
+        msgs.push(m.clone());
+        sizes.push(*size);
+    }
+    msgs.extend_from_slice(&old.msgs[i..]);
+    sizes.extend_from_slice(&old.sizes[i..]);
+    View {
+        msgs: Arc::new(msgs),
+        sizes,
+        ..changed
+    }
+}
+
+/// Keeps the messages whose UID is in `uids` (ascending).
+fn retain_sorted(view: &mut View, uids: &[i64]) {
+    let mut j = 0;
+    let keep: Vec<bool> = view
+        .msgs
+        .iter()
+        .map(|m| {
+            let u = i64::from(m.uid);
+            while j < uids.len() && uids[j] < u {
+                j += 1;
+            }
+            j < uids.len() && uids[j] == u
+        })
+        .collect();
+    let mut k = keep.iter();
+    Arc::make_mut(&mut view.msgs).retain(|_| k.next().copied().unwrap_or(false));
+    let mut k = keep.iter();
+    view.sizes.retain(|_| k.next().copied().unwrap_or(false));
+}
+
+fn stamp(h: &FolderHead) -> Stamp {
+    Stamp {
+        folder: h.id,
+        uid_validity: h.uid_validity,
+        modseq: h.highest_modseq,
+    }
+}
+
+impl Platform {
+    /// UID, MODSEQ and flags of every message of an own folder, in UID order: one indexed
+    /// row read when this node's copy is current.
+    pub async fn mail_uids(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+    ) -> Result<Arc<Vec<UidFlags>>, DomainError> {
+        let mb = mailbox_of(a)?;
+        let mut c = self.db.read().await?;
+        let head = folder_store::head(&mut c, mb.instance, mb.owner, folder)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        Ok(self
+            .mail_bus
+            .views
+            .of(&mut c, stamp(&head))
+            .await?
+            .msgs
+            .clone())
+    }
+
+    /// What IMAP SELECT needs: the folder at `path` with its counts, and its messages in UID
+    /// order (the counts are those of the list, so the two agree).
+    pub async fn mail_select(
+        &self,
+        a: &Actor,
+        path: &str,
+    ) -> Result<(FolderInfo, Arc<Vec<UidFlags>>), DomainError> {
+        let mb = mailbox_of(a)?;
+        let path = if path.eq_ignore_ascii_case("INBOX") {
+            "INBOX"
+        } else {
+            path
+        };
+        let mut c = self.db.read().await?;
+        let head = match folder_store::head_by_path(&mut c, mb.instance, mb.owner, path).await? {
+            Some(h) => h,
+            None => {
+                drop(c);
+                // A new mailbox gets its standard folders on first use.
+                let f = self.mail_folder(a, path).await?;
+                c = self.db.read().await?;
+                folder_store::head(&mut c, mb.instance, mb.owner, f.id)
+                    .await?
+                    .ok_or(DomainError::NotFound)?
+            }
+        };
+        let view = self.mail_bus.views.of(&mut c, stamp(&head)).await?;
+        let info = FolderInfo {
+            id: head.id,
+            special: head.special.as_deref().and_then(Special::parse),
+            path: head.path,
+            uid_validity: u32_of(head.uid_validity),
+            // The list may be a moment newer than the row (see `Views::of`).
+            uid_next: u32_of(head.uid_next)
+                .max(view.msgs.last().map_or(0, |m| m.uid.saturating_add(1))),
+            highest_modseq: head.highest_modseq.max(view.modseq).max(0) as u64,
+            exists: u32_of(view.msgs.len() as i64),
+            unseen: view.unseen(),
+            subscribed: head.subscribed,
+            size: view.bytes(),
+        };
+        Ok((info, view.msgs.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(modseq: i64, uids: &[(u32, u64)]) -> View {
+        let rows = uids
+            .iter()
+            .map(|&(uid, m)| FlagState {
+                uid: uid.into(),
+                size: uid.into(),
+                modseq: m as i64,
+                bits: store::SEEN,
+                keywords: (uid == 3).then(|| "$Junk x".to_owned()),
+            })
+            .collect();
+        View::of(1, modseq, rows)
+    }
+
+    fn pairs(v: &View) -> Vec<(u32, u64, u32)> {
+        v.msgs
+            .iter()
+            .zip(&v.sizes)
+            .map(|(m, s)| (m.uid, m.modseq, *s))
+            .collect()
+    }
+
+    #[test]
+    fn merging_replaces_known_and_adds_new_uids_in_order() {
+        let old = view(1, &[(1, 1), (3, 1), (5, 1)]);
+        let out = merge(&old, view(7, &[(3, 7), (6, 7)]));
+        assert_eq!(out.modseq, 7);
+        assert_eq!(
+            pairs(&out),
+            vec![(1, 1, 1), (3, 7, 3), (5, 1, 5), (6, 7, 6)]
+        );
+        assert_eq!(out.msgs[1].flags.keywords, ["$Junk", "x"]);
+        assert!(out.msgs[0].flags.seen && !out.msgs[0].flags.deleted);
+    }
+
+    #[test]
+    fn removed_uids_leave_the_view() {
+        let mut v = view(1, &[(1, 1), (3, 1), (5, 1), (9, 1)]);
+        retain_sorted(&mut v, &[1, 5, 10]);
+        assert_eq!(pairs(&v), vec![(1, 1, 1), (5, 1, 5)]);
+    }
+
+    #[test]
+    fn the_oldest_views_go_when_full() {
+        let views = Views::default();
+        let big: Vec<(u32, u64)> = (1..=(CAPACITY / 2 + 1) as u32).map(|u| (u, 1)).collect();
+        let (a, b) = (
+            MailFolderId(uuid::Uuid::now_v7()),
+            MailFolderId(uuid::Uuid::now_v7()),
+        );
+        views.put(a, Arc::new(view(1, &big)));
+        views.put(b, Arc::new(view(1, &big)));
+        assert!(views.get(a).is_none(), "the older one made room");
+        assert!(views.get(b).is_some());
+    }
+}

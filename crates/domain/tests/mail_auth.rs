@@ -1,0 +1,336 @@
+//! Where mail comes from, on SQLite and PostgreSQL. Outgoing mail caught by a real SMTP
+//! server on loopback carries a DKIM signature that mail-auth's verifier accepts against
+//! the record the admin page publishes (in a stub resolver: there is no DNS here), and a
+//! changed body fails. Mail from outside gets SPF, DKIM and DMARC results recorded in an
+//! `Authentication-Results` header, forged results claiming to be ours are removed, and a
+//! resolver that does not answer gives temperror instead of holding the delivery up.
+
+mod mail_support;
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::KeyPair as _;
+use base64::Engine;
+use mail_auth::common::crypto::{RsaKey, Sha256};
+use mail_auth::common::headers::HeaderWriter;
+use mail_auth::dkim::{Canonicalization, DkimSigner};
+use mail_auth::{AuthenticatedMessage, DkimResult};
+use mail_support::*;
+use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use schulhof_domain::Db;
+use schulhof_domain::mail::auth::{Dns, SmtpClient};
+use schulhof_store::backend_tests;
+
+const MASTER: [u8; 32] = [7; 32];
+const MX: &str = "mx.123456.nrw.schule";
+const OUTSIDE: &str = "draussen.example";
+const OUTSIDE_IP: &str = "192.0.2.10";
+
+/// A school that signs what it sends, with `dns` as the resolver of its checks.
+async fn signing_env(db: Db, relay: Option<String>, dns: Dns) -> Env {
+    env_with(db, relay, |c| {
+        c.safe_master_key = Some(MASTER);
+        c.outbound.auth.dkim_sign = true;
+        c.outbound.auth.dns = dns;
+    })
+    .await
+}
+
+/// The DKIM results of `raw` against the records in `dns`.
+async fn verify(dns: &Dns, raw: &[u8]) -> Vec<DkimResult> {
+    let msg = AuthenticatedMessage::parse(raw).expect("a message");
+    let auth = dns.authenticator().expect("resolver");
+    auth.verify_dkim(dns.params(&msg))
+        .await
+        .iter()
+        .map(|o| o.result().clone())
+        .collect()
+}
+
+/// The value of the tag `tag` in the DKIM-Signature header of `raw`.
+fn dkim_tag(raw: &[u8], tag: &str) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let head = text.split("\r\n\r\n").next().unwrap_or_default();
+    let unfolded = head.replace("\r\n\t", " ").replace("\r\n ", " ");
+    let sig = unfolded
+        .lines()
+        .find(|l| l.starts_with("DKIM-Signature:"))
+        .unwrap_or_else(|| panic!("no signature in {text}"));
+    sig.split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == tag)
+        .map(|(_, v)| v.split_whitespace().collect::<String>())
+        .unwrap_or_default()
+}
+
+async fn outgoing_mail_is_signed_and_verifies_against_the_published_key(db: Db) {
+    let sink = Sink::start(None).await;
+    let e = signing_env(db, Some(sink.url()), Dns::stub()).await;
+    let admin = e.admin().await;
+    let p = &e.platform;
+    p.mail_add_domain(&admin, "goethe-gymnasium.de")
+        .await
+        .expect("domain");
+    let alias = "l.test@goethe-gymnasium.de";
+    p.mail_add_alias(&admin, "lehrer", alias)
+        .await
+        .expect("alias");
+    let t = e.user("lehrer").await;
+    let raw = message(
+        T,
+        "bob@example.org",
+        "Elternabend",
+        "Am Dienstag.\r\n\r\n\r\n",
+    );
+    p.mail_submit(&t, T, &["bob@example.org".into()], &raw)
+        .await
+        .expect("sent");
+    let raw2 = message(alias, "carol@example.org", "Vom Alias", "Hallo");
+    p.mail_submit(&t, alias, &["carol@example.org".into()], &raw2)
+        .await
+        .expect("sent");
+    // No key exists yet: the first mail of each domain makes it.
+    assert_eq!(p.system_send_due_mail(p.now()).await.expect("run"), 2);
+    let mut got = sink.messages();
+    got.sort_by_key(|g| g.rcpts.clone());
+    assert_eq!(got.len(), 2);
+
+    // The admin page shows what to publish; the keys are the ones that signed.
+    let records = p.mail_dkim_records(&admin).await.expect("records");
+    let names: Vec<&str> = records.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "schulhof1._domainkey.123456.nrw.schule",
+            "schulhof1._domainkey.goethe-gymnasium.de"
+        ]
+    );
+    let published = Dns::stub();
+    for r in &records {
+        assert!(r.value.starts_with("v=DKIM1; k=rsa; p=MII"), "{}", r.value);
+        published.add_txt(&r.name, &r.value).expect("record");
+    }
+    for (g, (sent, domain)) in got
+        .iter()
+        .zip([(&raw, "123456.nrw.schule"), (&raw2, "goethe-gymnasium.de")])
+    {
+        assert!(g.raw.starts_with(b"DKIM-Signature: "), "signed on top");
+        assert!(g.raw.ends_with(sent), "the message itself unchanged");
+        assert_eq!(dkim_tag(&g.raw, "d"), domain);
+        assert_eq!(dkim_tag(&g.raw, "s"), "schulhof1");
+        assert_eq!(dkim_tag(&g.raw, "c"), "relaxed/relaxed");
+        assert_eq!(dkim_tag(&g.raw, "a"), "rsa-sha256");
+        let h = dkim_tag(&g.raw, "h").to_lowercase();
+        for name in ["from", "to", "subject", "date", "message-id"] {
+            assert!(h.split(':').any(|x| x == name), "{name} signed: {h}");
+        }
+        assert_eq!(verify(&published, &g.raw).await, [DkimResult::Pass]);
+    }
+
+    // A changed body, or a key that is not the published one, fails.
+    let mut tampered = got[0].raw.clone();
+    let at = tampered.len() - 6;
+    tampered[at] = b'X';
+    assert!(matches!(
+        verify(&published, &tampered).await[..],
+        [DkimResult::Fail(_) | DkimResult::Neutral(_)]
+    ));
+    let nobody = Dns::stub();
+    assert!(!matches!(
+        verify(&nobody, &got[0].raw).await[..],
+        [DkimResult::Pass]
+    ));
+
+    // Made once: asking again gives the same records; the private key is stored sealed.
+    let again = p.mail_dkim_records(&admin).await.expect("records");
+    assert_eq!(again[0].value, records[0].value);
+    let mut c = p.db().read().await.expect("db");
+    let stored = schulhof_store::mail::dkim::get(
+        &mut c,
+        t.token.instance(),
+        "123456.nrw.schule",
+        "schulhof1",
+    )
+    .await
+    .expect("read")
+    .expect("key");
+    let plain = RsaKey::<Sha256>::from_key_der(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        stored.sealed_key.clone(),
+    )));
+    assert!(plain.is_err(), "the stored key is sealed");
+}
+
+/// A key of the outside domain: (signing key, the `p=` of its record).
+fn outside_key() -> (RsaKey<Sha256>, String) {
+    let pair = KeyPair::generate(KeySize::Rsa2048).expect("key");
+    let public = pair.public_key().as_der().expect("public");
+    let p = base64::engine::general_purpose::STANDARD.encode(public.as_ref());
+    let der = pair.as_der().expect("private").as_ref().to_vec();
+    let key = RsaKey::<Sha256>::from_key_der(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)))
+        .expect("key");
+    (key, p)
+}
+
+fn signed_by_outside(key: RsaKey<Sha256>, body: &str) -> Vec<u8> {
+    let raw = format!(
+        "Authentication-Results: {MX}; dkim=pass; spf=pass; dmarc=pass (forged)\r\nAuthentication-Results: relay.other.example; spf=pass\r\n{}",
+        String::from_utf8_lossy(&message(&format!("news@{OUTSIDE}"), T, "Newsletter", body))
+    );
+    let sig = DkimSigner::from_key(key)
+        .domain(OUTSIDE)
+        .selector("sel")
+        .headers(["From", "To", "Subject", "Date", "Message-ID"])
+        .header_canonicalization(Canonicalization::Relaxed)
+        .body_canonicalization(Canonicalization::Relaxed)
+        .sign(raw.as_bytes())
+        .expect("sign");
+    let mut out = sig.to_header().into_bytes();
+    out.extend_from_slice(raw.as_bytes());
+    out
+}
+
+/// Delivers `raw` from `ip` over the MX path and returns what was stored.
+async fn deliver(e: &Env, ip: &str, mail_from: &str, raw: &[u8]) -> String {
+    let p = &e.platform;
+    let client = SmtpClient {
+        ip: ip.parse::<IpAddr>().expect("ip"),
+        helo: format!("mail.{OUTSIDE}"),
+        authserv_id: MX.into(),
+    };
+    let rcpt = p.mail_inbound_rcpt(T).await.expect("rcpt");
+    let filed = p
+        .mail_deliver_from_outside(&client, mail_from, &[rcpt], raw)
+        .await
+        .expect("delivered");
+    assert!(filed[0].is_ok());
+    let t = e.user("lehrer").await;
+    let newest = e
+        .inbox(&t)
+        .await
+        .into_iter()
+        .max_by_key(|m| m.uid)
+        .expect("mail");
+    let stored = p.mail_raw(&t, newest.id).await.expect("raw");
+    String::from_utf8_lossy(&stored).into_owned()
+}
+
+/// The results header we put on top, unfolded.
+fn results_of(stored: &str) -> String {
+    let mut lines = stored.split("\r\n");
+    let first = lines.next().unwrap_or_default();
+    let head = format!("Authentication-Results: {MX};");
+    assert!(first.starts_with(&head), "results on top: {stored}");
+    let mut out = first[head.len()..].to_owned();
+    for l in lines.take_while(|l| l.starts_with(['\t', ' '])) {
+        out.push(' ');
+        out.push_str(l.trim());
+    }
+    out
+}
+
+async fn mail_from_outside_gets_spf_dkim_and_dmarc_results(db: Db) {
+    let (key, p) = outside_key();
+    let dns = Dns::stub();
+    dns.add_txt(
+        &format!("sel._domainkey.{OUTSIDE}"),
+        &format!("v=DKIM1; k=rsa; p={p}"),
+    )
+    .expect("dkim record");
+    dns.add_txt(OUTSIDE, &format!("v=spf1 ip4:{OUTSIDE_IP} -all"))
+        .expect("spf record");
+    dns.add_txt(&format!("_dmarc.{OUTSIDE}"), "v=DMARC1; p=reject")
+        .expect("dmarc record");
+    let e = signing_env(db, None, dns).await;
+    let from = format!("news@{OUTSIDE}");
+    let raw = signed_by_outside(key, "Neuigkeiten");
+
+    let stored = deliver(&e, OUTSIDE_IP, &from, &raw).await;
+    let r = results_of(&stored);
+    assert!(r.contains("spf=pass"), "{r}");
+    assert!(
+        r.contains(&format!("dkim=pass header.d={OUTSIDE} header.s=sel")),
+        "{r}"
+    );
+    assert!(
+        r.contains(&format!("dmarc=pass header.from={OUTSIDE}")),
+        "{r}"
+    );
+    assert!(
+        !stored.contains("(forged)"),
+        "a forged result of ours is removed: {stored}"
+    );
+    assert!(
+        stored.contains("Authentication-Results: relay.other.example; spf=pass"),
+        "results of other hosts stay"
+    );
+    assert_eq!(
+        stored
+            .matches(&format!("Authentication-Results: {MX}"))
+            .count(),
+        1
+    );
+
+    // From an address the domain does not send from: SPF fails, the signature still holds,
+    // and DMARC passes on the aligned signature.
+    let stored = deliver(&e, "198.51.100.1", &from, &raw).await;
+    let r = results_of(&stored);
+    assert!(r.contains("spf=fail"), "{r}");
+    assert!(r.contains("dkim=pass"), "{r}");
+    assert!(r.contains("dmarc=pass"), "{r}");
+
+    // Changed on the way and from the wrong address: everything fails, recorded not enforced.
+    let mut tampered = raw.clone();
+    let at = tampered.len() - 4;
+    tampered[at] = b'X';
+    let stored = deliver(&e, "198.51.100.1", &from, &tampered).await;
+    let r = results_of(&stored);
+    assert!(r.contains("spf=fail"), "{r}");
+    // mail-auth calls a body that no longer matches its hash "neutral" (RFC 6376 §6.3 lets
+    // a verifier treat it as a failed signature, which DMARC then does).
+    assert!(
+        r.contains("dkim=neutral (body hash did not verify)") || r.contains("dkim=fail"),
+        "{r}"
+    );
+    assert!(r.contains("dmarc=fail"), "{r}");
+    assert!(r.contains("policy.dmarc=reject"), "{r}");
+
+    // A domain that publishes nothing.
+    let plain = message("jemand@nirgends.example", T, "Ohne", "x");
+    let stored = deliver(&e, "203.0.113.5", "jemand@nirgends.example", &plain).await;
+    let r = results_of(&stored);
+    assert!(r.contains("spf=none"), "{r}");
+    assert!(r.contains("dkim=none"), "{r}");
+    assert!(r.contains("dmarc=none"), "{r}");
+}
+
+async fn a_resolver_that_does_not_answer_does_not_hold_delivery_up(db: Db) {
+    // A name server that takes queries and never answers.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
+    let addr = silent.local_addr().expect("addr");
+    let dns = Dns::servers(vec![addr], Duration::from_millis(300));
+    let e = env_with(db, None, |c| {
+        c.outbound.auth.dns = dns;
+        c.outbound.auth.check_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let raw = message("news@irgendwo.example", T, "Still", "x");
+    let start = Instant::now();
+    let stored = deliver(&e, OUTSIDE_IP, "news@irgendwo.example", &raw).await;
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    let r = results_of(&stored);
+    assert!(r.contains("spf=temperror"), "{r}");
+    drop(silent);
+}
+
+backend_tests!(
+    outgoing_mail_is_signed_and_verifies_against_the_published_key,
+    mail_from_outside_gets_spf_dkim_and_dmarc_results,
+    a_resolver_that_does_not_answer_does_not_hold_delivery_up,
+);

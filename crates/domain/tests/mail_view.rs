@@ -1,0 +1,212 @@
+//! IMAP SELECT and the UID list of a folder, on SQLite and PostgreSQL: one statement when
+//! nothing changed, a few after a change, whatever the folder's size; and a node's copy of a
+//! folder never hides a change made through another node on the same database.
+
+mod file_support;
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use file_support::*;
+use schulhof_domain::files::quota::FileQuotas;
+use schulhof_domain::identity::Actor;
+use schulhof_domain::mail::{FlagOp, Flags, UidFlags};
+use schulhof_domain::{Config, Db, HashParams, Platform};
+use schulhof_store::backend_tests;
+use schulhof_types::MailFolderId;
+
+fn message(i: usize) -> Vec<u8> {
+    format!(
+        "From: a{i}@example.org\r\nTo: lehrer.test@123456.nrw.schule\r\nSubject: Nr. {i}\r\n\
+         Message-ID: <{i}@view.test>\r\nDate: Mon, 2 Nov 2026 09:00:00 +0100\r\n\r\nText {i}\r\n"
+    )
+    .into_bytes()
+}
+
+fn flags(seen: bool, deleted: bool) -> Flags {
+    Flags {
+        seen,
+        deleted,
+        ..Flags::default()
+    }
+}
+
+async fn fill(p: &Platform, t: &Actor, folder: MailFolderId, from: usize, to: usize) {
+    for i in from..to {
+        p.mail_append(t, folder, &message(i), &flags(i % 3 == 0, false), None)
+            .await
+            .expect("append");
+    }
+}
+
+/// Another node: its own copies, the same database and content store.
+fn node(s: &School, db: &Db) -> Platform {
+    let config = Config {
+        hash: HashParams::insecure_fast_for_tests(),
+        blob_dir: Some(s.blobs.path().to_owned()),
+        ..Config::default()
+    };
+    Platform::new(db.clone(), s.clock.clone(), config)
+}
+
+/// Counts the SQL statements sqlx runs (it reports each as a `sqlx::query` event).
+struct Statements;
+
+static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
+
+impl tracing::Subscriber for Statements {
+    fn register_callsite(
+        &self,
+        m: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        if m.target().starts_with("sqlx::query") {
+            tracing::subscriber::Interest::always()
+        } else {
+            tracing::subscriber::Interest::never()
+        }
+    }
+    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
+        m.target().starts_with("sqlx::query")
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, e: &tracing::Event<'_>) {
+        let mut summary = Summary(String::new());
+        e.record(&mut summary);
+        // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
+        if !summary.0.to_lowercase().contains("pragma") {
+            STATEMENTS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
+
+/// The statements of one SELECT of `path`.
+async fn select_statements(p: &Platform, t: &Actor, path: &str, expect: usize) -> usize {
+    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok());
+    let before = STATEMENTS.load(Ordering::SeqCst);
+    let (info, msgs) = p.mail_select(t, path).await.expect("select");
+    let n = STATEMENTS.load(Ordering::SeqCst) - before;
+    assert_eq!(msgs.len(), expect);
+    assert_eq!(info.exists as usize, expect);
+    n
+}
+
+/// (nothing changed, after a flag change, after an expunge): the fewest of three tries each.
+async fn costs(p: &Platform, t: &Actor, folder: MailFolderId, n: usize) -> [usize; 3] {
+    let mut best = [usize::MAX; 3];
+    let mut left = n;
+    select_statements(p, t, "Gross", left).await;
+    for round in 0..3u32 {
+        best[0] = best[0].min(select_statements(p, t, "Gross", left).await);
+        let uid = [round * 2 + 1];
+        p.mail_store_flags(t, folder, &uid, FlagOp::Add, &flags(true, false), None)
+            .await
+            .expect("flag");
+        best[1] = best[1].min(select_statements(p, t, "Gross", left).await);
+        let uid = [round * 2 + 2];
+        p.mail_store_flags(t, folder, &uid, FlagOp::Add, &flags(false, true), None)
+            .await
+            .expect("flag");
+        assert_eq!(p.mail_expunge(t, folder, None).await.expect("expunge"), uid);
+        left -= 1;
+        best[2] = best[2].min(select_statements(p, t, "Gross", left).await);
+    }
+    best
+}
+
+async fn select_costs_the_same_few_statements_for_any_folder_size(db: Db) {
+    let s = school(db, "123456", FileQuotas::default()).await;
+    let t = s.user("lehrer").await;
+    let p = &s.platform;
+    let small = p.mail_create_folder(&t, "Gross").await.expect("folder").id;
+    fill(p, &t, small, 0, 8).await;
+    let few = costs(p, &t, small, 8).await;
+    p.mail_rename_folder(&t, "Gross", "Klein")
+        .await
+        .expect("rename");
+    let large = p.mail_create_folder(&t, "Gross").await.expect("folder").id;
+    fill(p, &t, large, 0, 80).await;
+    let many = costs(p, &t, large, 80).await;
+    assert_eq!(few, many, "the same statements for 8 or 80 messages");
+    assert_eq!(few[0], 1, "unchanged: the folder's row only");
+    assert!(few[1] <= 3, "after a flag change: {few:?}");
+    assert!(few[2] <= 4, "after an expunge: {few:?}");
+}
+
+/// The folder as a node without any copy reads it.
+async fn truth(s: &School, db: &Db, t: &Actor, folder: MailFolderId) -> Vec<UidFlags> {
+    node(s, db)
+        .mail_uids(t, folder)
+        .await
+        .expect("uids")
+        .to_vec()
+}
+
+async fn a_nodes_copy_never_hides_a_change_made_on_another_node(db: Db) {
+    let s = school(db.clone(), "123456", FileQuotas::default()).await;
+    let t = s.user("lehrer").await;
+    let (a, b) = (&s.platform, node(&s, &db));
+    let f = a.mail_create_folder(&t, "Gross").await.expect("folder").id;
+    fill(a, &t, f, 0, 20).await;
+    let seen = |p: &Platform| {
+        let (p, t) = (p.clone(), t.clone());
+        async move { p.mail_select(&t, "Gross").await.expect("select").1.to_vec() }
+    };
+    assert_eq!(seen(a).await, truth(&s, &db, &t, f).await);
+
+    fill(&b, &t, f, 20, 23).await;
+    assert_eq!(seen(a).await.len(), 23, "appended on b");
+    b.mail_store_flags(&t, f, &[2, 5], FlagOp::Add, &flags(true, true), None)
+        .await
+        .expect("flags");
+    let now = seen(a).await;
+    assert_eq!(now, truth(&s, &db, &t, f).await, "flags set on b");
+    assert!(now[1].flags.deleted && now[4].flags.seen);
+
+    b.mail_expunge(&t, f, None).await.expect("expunge");
+    fill(&b, &t, f, 23, 25).await;
+    let now = seen(a).await;
+    assert_eq!(
+        now,
+        truth(&s, &db, &t, f).await,
+        "expunged and appended on b"
+    );
+    assert_eq!(now.len(), 23);
+    assert!(!now.iter().any(|m| m.uid == 2 || m.uid == 5));
+
+    let other = s.user("anna").await;
+    let moved = b.mail_create_folder(&t, "Anderswo").await.expect("f").id;
+    b.mail_move(&t, f, &[1, 3], moved).await.expect("move");
+    assert_eq!(
+        seen(a).await,
+        truth(&s, &db, &t, f).await,
+        "moved away on b"
+    );
+    let (info, _) = a.mail_select(&t, "Gross").await.expect("select");
+    assert_eq!(info.exists, 21);
+    assert!(
+        a.mail_uids(&other, f).await.is_err(),
+        "a copy is no way into another's folder"
+    );
+}
+
+backend_tests!(
+    select_costs_the_same_few_statements_for_any_folder_size,
+    a_nodes_copy_never_hides_a_change_made_on_another_node,
+);
