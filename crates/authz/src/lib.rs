@@ -2,6 +2,8 @@
 //! [`check`]; services that change data demand the resulting [`Grant`], so a forgotten
 //! check does not compile.
 
+pub mod calendar;
+pub mod contacts;
 pub mod files;
 pub mod four_eyes;
 pub mod mail;

@@ -241,7 +241,7 @@ pub fn describe(right: RightId) -> (&'static str, &'static str) {
 /// here, or listed although the policy reads it.
 pub const NOT_IN_POLICY: &[(RightId, &str)] = {
     use RightId::*;
-    const NO_MODULE: &str = "its module (news, mail, contacts, calendar, help network) does not exist yet; the matrix row stays so grants are kept for it";
+    const NO_MODULE: &str = "its module (news, mail, help network) does not exist yet; the matrix row stays so grants are kept for it";
     const NEVER: &str =
         "— for every account type: effective_rights never contains it, so nothing can use it";
     const MEDIA: &str = "checked by the media service (domain/src/media) until media decisions move into the policy";
@@ -253,12 +253,6 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
         (NewsAuthor, NO_MODULE),
         (MailDelegate, "delegation comes with mail governance"),
         (MailForward, NEVER),
-        (ContactsPersonal, NO_MODULE),
-        (ContactsSchool, NO_MODULE),
-        (CalendarPersonal, NO_MODULE),
-        (CalendarGroup, NO_MODULE),
-        (CalendarSchoolRead, NO_MODULE),
-        (CalendarClients, NO_MODULE),
         (
             FilesOwnCoordinate,
             "X for every account type and never revocable: the own area's root carries a Coordinator grant for its owner",
@@ -290,7 +284,6 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
             SafeDelegate,
             "delegating is making someone Coordinator of a common Safe folder, decided by FileOp::Share",
         ),
-        (SchoolCalendarEdit, NO_MODULE),
         (NewsPublish, NO_MODULE),
         (FunctionDelegate, NO_MODULE),
     ]

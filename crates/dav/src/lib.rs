@@ -13,7 +13,7 @@ mod meta;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::any;
 use dav_server::DavHandler;
 use schulhof_front::AppState;
@@ -27,16 +27,9 @@ pub const PREFIX: &str = "/dav/files";
 pub fn router() -> Router<AppState> {
     // Locks live in the database (see `locks`), so nothing is kept per node.
     Router::new()
-        .route("/dav", any(not_here))
-        .route("/dav/", any(not_here))
         .route("/dav/files", any(serve))
         .route("/dav/files/", any(serve))
         .route("/dav/files/{*path}", any(serve))
-}
-
-/// Outside `/dav/files/` nothing is served (in particular never the Safe).
-async fn not_here() -> Response {
-    (axum::http::StatusCode::NOT_FOUND, "Not found").into_response()
 }
 
 async fn serve(

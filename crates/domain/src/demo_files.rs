@@ -54,7 +54,8 @@ impl Platform {
         let mine = self.own_root(&student).await?;
         self.demo_file(&student, &mine, "Referat Vulkane.md", TALK)
             .await?;
-        self.seed_demo_mail(&teacher, &student).await
+        self.seed_demo_mail(&teacher, &student).await?;
+        self.seed_demo_calendar(&teacher).await
     }
 
     async fn demo_actor(&self, login: &str) -> Result<Option<Actor>, DomainError> {

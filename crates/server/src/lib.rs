@@ -22,6 +22,10 @@ pub fn app(state: AppState) -> Router {
         .merge(schulhof_api::router())
         .merge(schulhof_web::router())
         .merge(schulhof_dav::router())
+        .merge(schulhof_caldav::router::<
+            AppState,
+            schulhof_caldav::domain::DomainProvider,
+        >())
         .fallback(schulhof_web::fallback)
         .layer(CsrfLayer::new())
         .layer(headers::security_headers())

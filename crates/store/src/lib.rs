@@ -3,7 +3,9 @@
 
 pub mod app_passwords;
 pub mod audit;
+pub mod calendar;
 pub mod consent;
+pub mod contacts;
 pub mod dav_locks;
 mod db;
 pub mod events;

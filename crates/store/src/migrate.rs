@@ -38,6 +38,10 @@ const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_school_du"),
     migration!(14, "0014_file_sort"),
     migration!(15, "0015_mail_counts"),
+    migration!(16, "0016_mail_dkim"),
+    migration!(17, "0017_calendar"),
+    migration!(18, "0018_contacts"),
+    migration!(19, "0019_mail_deleted"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

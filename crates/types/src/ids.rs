@@ -62,3 +62,11 @@ id_type!(
     /// One message in one mail folder.
     MailMessageId
 );
+id_type!(
+    /// An address book: a login's personal one or a further, shareable one.
+    AddressBookId
+);
+id_type!(
+    /// One contact (vCard) in an address book.
+    ContactId
+);

@@ -9,7 +9,9 @@ mod rights;
 mod values;
 
 pub use account::{AccountType, FunctionRole, GroupKind};
-pub use ids::{GroupId, InstanceId, MailFolderId, MailMessageId, NodeId, UserId};
+pub use ids::{
+    AddressBookId, ContactId, GroupId, InstanceId, MailFolderId, MailMessageId, NodeId, UserId,
+};
 pub use mail::{MailLocalPart, mail_local_part, name_sort_key};
 pub use rights::{RightCategory, RightId};
 pub use values::{Login, SchoolNumber, ValueError};

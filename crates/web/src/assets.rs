@@ -19,6 +19,7 @@ pub const APP_CSS: &str = concat!(
     include_str!("../static/css/home.css"),
     include_str!("../static/css/safe_editor.css"),
     include_str!("../static/css/mail.css"),
+    include_str!("../static/css/calendar.css"),
 );
 
 /// Every asset under `/static/`: name, content type, bytes.

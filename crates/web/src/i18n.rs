@@ -13,6 +13,8 @@ mod messages;
 mod table;
 mod table_absence;
 mod table_admin;
+mod table_calendar;
+mod table_contacts;
 mod table_du;
 mod table_files;
 mod table_four_eyes;

@@ -129,6 +129,12 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     if schulhof_authz::check(&actor.token, schulhof_authz::mail::UseOwnMailbox).is_ok() {
         list.push(("/mail", "nav.mail", "i-mail"));
     }
+    if crate::pages::calendar::offered(&actor.token) {
+        list.push(("/kalender", "nav.calendar", "i-calendar"));
+    }
+    if has(RightId::ContactsPersonal) || has(RightId::ContactsSchool) {
+        list.push(("/adressbuch", "nav.contacts", "i-users"));
+    }
     if has(RightId::MediaAccess) {
         list.push(("/mediathek", "nav.media", "i-book"));
     }
@@ -154,6 +160,13 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
         list.push(("/verwaltung/loeschfristen", "nav.deletion", "i-delete"));
         list.push(("/verwaltung/schuljahr", "nav.year", "i-calendar"));
         list.push(("/verwaltung/schulfreigaben", "nav.cross_sharing", "i-share"));
+    }
+    if schulhof_authz::check(&actor.token, schulhof_authz::calendar::ManageResources).is_ok() {
+        list.push((
+            "/verwaltung/ressourcen",
+            "nav.resources_admin",
+            "i-calendar",
+        ));
     }
     if schulhof_authz::check(&actor.token, schulhof_authz::ManageSchoolSettings).is_ok() {
         list.push(("/verwaltung/schule", "nav.school", "i-settings"));

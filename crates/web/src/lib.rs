@@ -66,6 +66,8 @@ pub fn router() -> Router<AppState> {
         .merge(link_routes())
         .merge(safe_routes())
         .merge(pages::mail::routes())
+        .merge(pages::calendar::routes())
+        .merge(pages::contacts::routes())
         .route("/mediathek", get(media::show))
         .route("/mediathek/{id}/herunterladen", get(media::download))
         .route("/mediathek/{id}/favorit", post(media::favourite))

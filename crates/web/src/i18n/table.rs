@@ -646,4 +646,6 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .chain(super::table_mail::MAIL_TEXTS.iter())
         .chain(super::table_mail_admin::MAIL_ADMIN_TEXTS.iter())
         .chain(super::table_absence::ABSENCE_TEXTS.iter())
+        .chain(super::table_calendar::CALENDAR_TEXTS.iter())
+        .chain(super::table_contacts::CONTACTS_TEXTS.iter())
 }

@@ -1,6 +1,6 @@
 //! `/verwaltung/schule`: the school's settings for its admin: its time zone, in which
 //! every page shows its times and a "valid until" date ends; and whether the German pages
-//! address its students with "du".
+//! address its students with "du"; and whether its address books may sync over CardDAV.
 
 use askama::Template;
 use axum::Form;
@@ -29,6 +29,8 @@ struct SettingsPage {
     zones: Vec<&'static str>,
     /// Students are addressed with "du".
     du: bool,
+    /// Address books may sync over CardDAV.
+    carddav: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,9 +42,11 @@ pub struct SettingsForm {
     teil: String,
     /// The ticked box "Schüler duzen" (absent when not ticked).
     duzen: Option<String>,
+    /// The ticked box "CardDAV an" (form `carddav`).
+    carddav: Option<String>,
 }
 
-fn render_page(
+async fn render_page(
     state: &AppState,
     r: &Ready,
     typed: Option<&str>,
@@ -61,6 +65,10 @@ fn render_page(
         .hint(tr, "school.zone_hint")
         .required()
         .answers(&["time_zone"]);
+    let carddav = match state.platform.carddav_enabled(&r.actor).await {
+        Ok(on) => on,
+        Err(e) => return r.fail(e),
+    };
     let zone = Zone(settings.time_zone);
     let view = SettingsPage {
         c: Chrome::new(&r.page, tr.t("school.title")).signed_in(&r.page, &r.actor),
@@ -68,6 +76,7 @@ fn render_page(
         now: zone.datetime(tr, state.platform.now()),
         zones: time_zone_names(),
         du: settings.du_students,
+        carddav,
     };
     match failure {
         Some(f) => render::html(f.status, &view),
@@ -77,7 +86,7 @@ fn render_page(
 
 /// `GET /verwaltung/schule`.
 pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
-    render_page(&state, &r, None, None)
+    render_page(&state, &r, None, None).await
 }
 
 /// `POST /verwaltung/schule`: sets the time zone (an unknown name is refused at its field)
@@ -87,6 +96,16 @@ pub async fn save(
     r: Ready,
     Form(f): Form<SettingsForm>,
 ) -> Response {
+    if f.teil == "carddav" {
+        return match state
+            .platform
+            .set_carddav_enabled(&r.actor, f.carddav.is_some())
+            .await
+        {
+            Ok(()) => Redirect::to(SAVED).into_response(),
+            Err(e) => r.fail(e),
+        };
+    }
     if f.teil == "anrede" {
         return match state
             .platform
@@ -100,7 +119,7 @@ pub async fn save(
     let tr = r.page.tr();
     if parse_time_zone(&f.zeitzone).is_none() {
         let failure = Failure::local("zone", "time_zone", tr.t("school.zone_unknown"));
-        return render_page(&state, &r, Some(&f.zeitzone), Some(&failure));
+        return render_page(&state, &r, Some(&f.zeitzone), Some(&failure)).await;
     }
     match state
         .platform
@@ -110,7 +129,7 @@ pub async fn save(
         Ok(()) => Redirect::to(SAVED).into_response(),
         Err(e) => {
             let failure = Failure::from_domain("zone", tr, &e);
-            render_page(&state, &r, Some(&f.zeitzone), Some(&failure))
+            render_page(&state, &r, Some(&f.zeitzone), Some(&failure)).await
         }
     }
 }

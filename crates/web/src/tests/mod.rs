@@ -25,6 +25,8 @@ macro_rules! on_both_backends {
 mod account;
 mod admin;
 mod admin_views;
+mod calendar;
+mod contacts;
 mod du;
 mod filemanager;
 mod files;
@@ -38,6 +40,8 @@ mod links;
 mod login;
 mod mail;
 mod mail_admin;
+mod mail_bulk;
+mod mail_files;
 mod media;
 mod offers_policy;
 mod paging;

@@ -1,0 +1,227 @@
+//! REPORT: calendar-query, calendar-multiget, free-busy-query, addressbook-query,
+//! addressbook-multiget and sync-collection (RFC 6578).
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{DavError, DavResult};
+use crate::handler::multistatus;
+use crate::path::{self, Target};
+use crate::propfind::write;
+use crate::props::{self, Res};
+use crate::request::{self, Props, Report};
+use crate::store::{Busy, Collection, DavStore, Kind, Object, Principal, TimeRange};
+use crate::xml::write::Multistatus;
+use crate::xml::{CALDAV, DAV};
+
+pub async fn report<S: DavStore>(store: &S, target: &Target, body: &[u8]) -> DavResult<Response> {
+    let report = request::report(body)?;
+    if let Report::Unsupported(n) = &report {
+        return Err(DavError::condition(
+            StatusCode::FORBIDDEN,
+            DAV,
+            "supported-report",
+            &format!(
+                "Der Bericht {{{}}}{} wird hier nicht angeboten.",
+                n.ns, n.local
+            ),
+        ));
+    }
+    let id = match target {
+        Target::Collection(id) => id,
+        Target::Object(id, _) => id,
+        _ => return Err(unsupported_here()),
+    };
+    let coll = crate::collection::exists(store, id).await?;
+    let me = store.me().clone();
+    let err = |e| DavError::from_store(e, Some(id));
+    let kind = coll.id.kind;
+    match report {
+        Report::CalendarQuery { props, filter } if kind == Kind::Calendar => {
+            if filter.name != "VCALENDAR" {
+                return Err(DavError::condition(
+                    StatusCode::FORBIDDEN,
+                    CALDAV,
+                    "valid-filter",
+                    "Der äußerste comp-filter muss VCALENDAR sein.",
+                ));
+            }
+            let objs = store.calendar_query(id, &filter).await.map_err(err)?;
+            Ok(objects(&coll, &objs, &props, &me))
+        }
+        Report::AddressbookQuery {
+            props,
+            filter,
+            limit,
+        } if kind == Kind::AddressBook => {
+            let objs = store.card_query(id, &filter, limit).await.map_err(err)?;
+            Ok(objects(&coll, &objs, &props, &me))
+        }
+        Report::CalendarMultiget { props, hrefs } if kind == Kind::Calendar => {
+            multiget(store, &coll, &hrefs, &props, &me).await
+        }
+        Report::AddressbookMultiget { props, hrefs } if kind == Kind::AddressBook => {
+            multiget(store, &coll, &hrefs, &props, &me).await
+        }
+        Report::SyncCollection { token, props, .. } => {
+            sync(store, &coll, &token, &props, &me).await
+        }
+        Report::FreeBusy(range) if kind == Kind::Calendar => {
+            let busy = store.free_busy(id, &range).await.map_err(err)?;
+            Ok((
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+                vfreebusy(&range, &busy),
+            )
+                .into_response())
+        }
+        _ => Err(unsupported_here()),
+    }
+}
+
+fn unsupported_here() -> DavError {
+    DavError::condition(
+        StatusCode::FORBIDDEN,
+        DAV,
+        "supported-report",
+        "Dieser Bericht wird für diese Ressource nicht angeboten.",
+    )
+}
+
+fn objects(coll: &Collection, objs: &[Object], asked: &Props, me: &Principal) -> Response {
+    let mut ms = Multistatus::new();
+    for o in objs {
+        write(
+            &mut ms,
+            &Res::Object {
+                coll,
+                meta: &o.meta,
+                data: Some(&o.data),
+            },
+            asked,
+            me,
+        );
+    }
+    multistatus(ms.finish(None))
+}
+
+async fn multiget<S: DavStore>(
+    store: &S,
+    coll: &Collection,
+    hrefs: &[String],
+    asked: &Props,
+    me: &Principal,
+) -> DavResult<Response> {
+    let names: Vec<Option<String>> = hrefs.iter().map(|h| path::object_in(&coll.id, h)).collect();
+    let wanted: Vec<String> = names.iter().flatten().cloned().collect();
+    let objs = store
+        .multiget(&coll.id, &wanted)
+        .await
+        .map_err(|e| DavError::from_store(e, Some(&coll.id)))?;
+    let mut ms = Multistatus::new();
+    for (href, name) in hrefs.iter().zip(&names) {
+        match name
+            .as_ref()
+            .and_then(|n| objs.iter().find(|o| &o.meta.name == n))
+        {
+            Some(o) => write(
+                &mut ms,
+                &Res::Object {
+                    coll,
+                    meta: &o.meta,
+                    data: Some(&o.data),
+                },
+                asked,
+                me,
+            ),
+            None => ms.status(href, "404 Not Found"),
+        }
+    }
+    Ok(multistatus(ms.finish(None)))
+}
+
+async fn sync<S: DavStore>(
+    store: &S,
+    coll: &Collection,
+    token: &str,
+    asked: &Props,
+    me: &Principal,
+) -> DavResult<Response> {
+    let id = &coll.id;
+    let err = |e| DavError::from_store(e, Some(id));
+    let since = if token.is_empty() {
+        None
+    } else {
+        Some(
+            props::parse_sync_token(token)
+                .ok_or_else(|| err(crate::store::StoreError::InvalidSyncToken))?,
+        )
+    };
+    let changes = store.changes(id, since).await.map_err(err)?;
+    let mut ms = Multistatus::new();
+    let need_data = matches!(asked, Props::Names(n) if props::wants_data(n));
+    if need_data {
+        let names: Vec<String> = changes.changed.iter().map(|m| m.name.clone()).collect();
+        let objs = store.multiget(id, &names).await.map_err(err)?;
+        for o in &objs {
+            write(
+                &mut ms,
+                &Res::Object {
+                    coll,
+                    meta: &o.meta,
+                    data: Some(&o.data),
+                },
+                asked,
+                me,
+            );
+        }
+    } else {
+        for m in &changes.changed {
+            write(
+                &mut ms,
+                &Res::Object {
+                    coll,
+                    meta: m,
+                    data: None,
+                },
+                asked,
+                me,
+            );
+        }
+    }
+    for name in &changes.deleted {
+        ms.status(&path::object_href(id, name), "404 Not Found");
+    }
+    Ok(multistatus(
+        ms.finish(Some(&props::sync_token(changes.token))),
+    ))
+}
+
+/// A VFREEBUSY with busy periods only (RFC 4791 §7.10).
+pub fn vfreebusy(range: &TimeRange, busy: &[Busy]) -> String {
+    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Schulhof//CalDAV//DE\r\nBEGIN:VFREEBUSY\r\n",
+    );
+    out.push_str(&format!("DTSTAMP:{}\r\n", fmt(chrono::Utc::now())));
+    if let Some(s) = range.start {
+        out.push_str(&format!("DTSTART:{}\r\n", fmt(s)));
+    }
+    if let Some(e) = range.end {
+        out.push_str(&format!("DTEND:{}\r\n", fmt(e)));
+    }
+    for b in busy {
+        let kind = if b.tentative {
+            "BUSY-TENTATIVE"
+        } else {
+            "BUSY"
+        };
+        out.push_str(&format!(
+            "FREEBUSY;FBTYPE={kind}:{}/{}\r\n",
+            fmt(b.start),
+            fmt(b.end)
+        ));
+    }
+    out.push_str("END:VFREEBUSY\r\nEND:VCALENDAR\r\n");
+    out
+}

@@ -1,0 +1,252 @@
+//! The one ingest path of calendar objects ([`Platform::calendar_put`]) and reading,
+//! listing and deleting them.
+
+use schulhof_authz::calendar::{BookResource, ReadCalendar, WriteCalendar};
+use schulhof_authz::check;
+use schulhof_store::AsConn;
+use schulhof_store::calendar::CalObjectId;
+use schulhof_store::calendar::calendars::{self as cals, CalendarRow};
+use schulhof_store::calendar::objects::{self as store, NewObject, ObjectRow};
+use sha2::{Digest, Sha256};
+
+use super::{
+    CalAccess, CalendarError, CalendarId, CalendarInfo, CalendarKind, ObjectInfo, Precondition,
+    PutOutcome, StoredObject, facts, ical, object_info,
+};
+use crate::Platform;
+use crate::identity::Actor;
+
+/// The ETag of a text: the first 128 bits of its SHA-256, hex.
+pub(crate) fn etag_of(raw: &[u8]) -> String {
+    Sha256::digest(raw)[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A resource name inside a calendar: one path segment.
+fn check_href(href: &str) -> Result<(), CalendarError> {
+    let ok = !href.is_empty()
+        && href.len() <= 255
+        && href != "."
+        && href != ".."
+        && !href.contains('/')
+        && !href.chars().any(char::is_control);
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::DomainError::invalid(
+            "href",
+            "an object name is one path segment of 1 to 255 bytes",
+        )
+        .into())
+    }
+}
+
+fn check_precondition(
+    pre: &Precondition,
+    existing: Option<&ObjectRow>,
+) -> Result<(), CalendarError> {
+    let ok = match (pre, existing) {
+        (Precondition::None, _) => true,
+        (Precondition::IfNoneMatch, e) => e.is_none(),
+        (Precondition::IfMatch(_), None) => false,
+        (Precondition::IfMatch(tag), Some(o)) => tag == "*" || *tag == o.etag,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CalendarError::PreconditionFailed)
+    }
+}
+
+/// May `a` write this object into (or delete it from) the calendar? Resource calendars take
+/// bookings from who may book, and only the booker (or the admin) changes a booking.
+pub(crate) fn may_write(
+    a: &Actor,
+    row: &CalendarRow,
+    info: &CalendarInfo,
+    existing: Option<&ObjectRow>,
+) -> Result<(), CalendarError> {
+    let f = facts(a, row).ok_or(CalendarError::NotFound)?;
+    if info.kind == CalendarKind::Resource && info.access < CalAccess::Write {
+        check(&a.token, BookResource(f)).map_err(|d| match d {
+            schulhof_authz::Denied::Forbidden => CalendarError::NotBookable,
+            other => other.into(),
+        })?;
+        if existing.is_some_and(|o| o.created_by != Some(a.user.id)) {
+            return Err(CalendarError::Forbidden);
+        }
+        return Ok(());
+    }
+    check(&a.token, WriteCalendar(f))?;
+    Ok(())
+}
+
+/// Reading a calendar's events (free/busy-only access is `NotFound`).
+pub(crate) fn may_read(a: &Actor, row: &CalendarRow) -> Result<(), CalendarError> {
+    let f = facts(a, row).ok_or(CalendarError::NotFound)?;
+    check(&a.token, ReadCalendar(f))?;
+    Ok(())
+}
+
+impl Platform {
+    /// Stores an iCalendar object under `href`: the ONE ingest path for CalDAV PUT, ICS
+    /// import and the web form. Checks the data, the preconditions, the UID's uniqueness and
+    /// (resource calendars) double bookings, all in one transaction.
+    pub async fn calendar_put(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        href: &str,
+        raw: &[u8],
+        pre: Precondition,
+    ) -> Result<PutOutcome, CalendarError> {
+        check_href(href)?;
+        let parsed = ical::parse(raw, a.time_zone)?;
+        let mut tx = self.db.begin().await?;
+        let out = self
+            .put_in(&mut tx, a, cal, href, raw, &parsed, &pre)
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn put_in(
+        &self,
+        c: &mut impl AsConn,
+        a: &Actor,
+        cal: CalendarId,
+        href: &str,
+        raw: &[u8],
+        parsed: &ical::Parsed,
+        pre: &Precondition,
+    ) -> Result<PutOutcome, CalendarError> {
+        let inst = a.token.instance();
+        let (row, info) = self.calendar_row(c, a, cal).await?;
+        let existing = store::get(c, inst, cal, href).await?.map(|(o, _)| o);
+        may_write(a, &row, &info, existing.as_ref())?;
+        check_precondition(pre, existing.as_ref())?;
+        if let Some(other) = store::by_uid(c, inst, cal, &parsed.uid).await?
+            && other.href != href
+        {
+            return Err(CalendarError::UidConflict { href: other.href });
+        }
+        let text =
+            std::str::from_utf8(raw).map_err(|_| CalendarError::invalid("not UTF-8 text"))?;
+        let modseq = cals::bump(c, inst, cal).await?;
+        let o = ObjectRow {
+            id: existing.as_ref().map_or_else(CalObjectId::new, |e| e.id),
+            calendar: cal,
+            href: href.to_owned(),
+            uid: parsed.uid.clone(),
+            etag: etag_of(raw),
+            modseq,
+            component: parsed.component.as_str().to_owned(),
+            size: raw.len() as i64,
+            summary: parsed.summary.chars().take(500).collect(),
+            first_start: parsed.first_start,
+            last_end: parsed.last_end,
+            recurring: parsed.recurring,
+            all_day: parsed.all_day,
+            public: parsed.public && info.kind == CalendarKind::School,
+            transparent: parsed.transparent,
+            created_by: existing.as_ref().map_or(Some(a.user.id), |e| e.created_by),
+        };
+        let n = NewObject { row: &o, raw: text };
+        if existing.is_some() {
+            store::update(c, inst, &n, self.now()).await?;
+        } else {
+            store::insert(c, inst, &n, self.now()).await?;
+        }
+        let booking = match info.resource {
+            Some(res) => Some(self.book(c, a, &info, res, &o, parsed).await?),
+            None => None,
+        };
+        Ok(PutOutcome {
+            etag: o.etag,
+            created: existing.is_none(),
+            modseq,
+            booking,
+        })
+    }
+
+    /// One object with its text.
+    pub async fn calendar_get(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        href: &str,
+    ) -> Result<StoredObject, CalendarError> {
+        let mut c = self.db.read().await?;
+        let (row, _) = self.calendar_row(&mut c, a, cal).await?;
+        may_read(a, &row)?;
+        let (o, raw) = store::get(&mut c, a.token.instance(), cal, href)
+            .await?
+            .ok_or(CalendarError::NotFound)?;
+        Ok(StoredObject {
+            info: object_info(&o),
+            raw,
+        })
+    }
+
+    /// Every object of a calendar, without texts (PROPFIND Depth 1).
+    pub async fn calendar_list(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+    ) -> Result<Vec<ObjectInfo>, CalendarError> {
+        let mut c = self.db.read().await?;
+        let (row, _) = self.calendar_row(&mut c, a, cal).await?;
+        may_read(a, &row)?;
+        let rows = store::list(&mut c, a.token.instance(), cal).await?;
+        Ok(rows.iter().map(object_info).collect())
+    }
+
+    /// The objects with these names, with texts (calendar-multiget); absent names are
+    /// simply missing from the answer.
+    pub async fn calendar_multiget(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        hrefs: &[String],
+    ) -> Result<Vec<StoredObject>, CalendarError> {
+        let mut c = self.db.read().await?;
+        let (row, _) = self.calendar_row(&mut c, a, cal).await?;
+        may_read(a, &row)?;
+        let rows = store::multiget(&mut c, a.token.instance(), cal, hrefs).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(o, raw)| StoredObject {
+                info: object_info(&o),
+                raw,
+            })
+            .collect())
+    }
+
+    /// Deletes an object; a tombstone tells syncing clients.
+    pub async fn calendar_delete_object(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        href: &str,
+        pre: Precondition,
+    ) -> Result<(), CalendarError> {
+        let inst = a.token.instance();
+        let mut tx = self.db.begin().await?;
+        let (row, info) = self.calendar_row(&mut tx, a, cal).await?;
+        let existing = store::get(&mut tx, inst, cal, href).await?.map(|(o, _)| o);
+        let Some(o) = existing else {
+            // Whoever may not read the calendar learns nothing from the answer.
+            may_read(a, &row)?;
+            return Err(CalendarError::NotFound);
+        };
+        may_write(a, &row, &info, Some(&o))?;
+        check_precondition(&pre, Some(&o))?;
+        let modseq = cals::bump(&mut tx, inst, cal).await?;
+        store::delete(&mut tx, inst, &o, modseq, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
