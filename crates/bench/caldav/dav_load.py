@@ -228,12 +228,16 @@ def main():
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--json")
+    p.add_argument("--calendar", help="use this existing (empty) calendar path instead of MKCALENDAR")
     opts = p.parse_args()
 
     c = Client(opts.home, opts.user, opts.password)
-    cal = c.home + f"bench-{uuid.uuid4().hex[:8]}/"
-    status, resp = c.request("MKCALENDAR", cal)
-    check(status, resp, "MKCALENDAR", ok=(200, 201))
+    if opts.calendar:
+        cal = opts.calendar if opts.calendar.endswith("/") else opts.calendar + "/"
+    else:
+        cal = c.home + f"bench-{uuid.uuid4().hex[:8]}/"
+        status, resp = c.request("MKCALENDAR", cal)
+        check(status, resp, "MKCALENDAR", ok=(200, 201))
     out = {"events": opts.events, "clients": opts.clients}
 
     lat, secs = put_all(opts, cal, list(range(min(1000, opts.events))), opts.clients)
