@@ -18,6 +18,7 @@ use axum::routing::any;
 use dav_server::DavHandler;
 use schulhof_front::AppState;
 
+pub use auth::actor as basic_auth_actor;
 pub use fs::area_slug;
 
 /// Where the file areas are served.

@@ -3,7 +3,6 @@
 //! Login as for `/dav/files/`: HTTP Basic with `login@schulnummer` and the account or an
 //! app password, through the same domain function.
 
-mod auth;
 mod calendars;
 mod errors;
 mod filter;
@@ -38,7 +37,8 @@ impl Provider for DomainProvider {
 
     async fn store(&self, parts: &mut Parts) -> Result<DomainStore, Response> {
         let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, &self.0).await;
-        let actor = auth::actor(&self.0, &parts.headers, &client).await?;
+        // The same Basic login as `/dav/files/`.
+        let actor = schulhof_dav::basic_auth_actor(&self.0, &parts.headers, &client).await?;
         // The policy says whether this account may use calendar apps at all.
         let calendars = self.0.platform.calendar_clients_allowed(&actor).is_ok();
         let me = Principal {
