@@ -23,6 +23,14 @@ pub enum Kind {
     SafePasswordRequestRejected,
     SchulleitungCreated,
     SchulleitungHolderChanged,
+    /// A news item for the person's audience was published.
+    NewsPublished,
+    /// A file or folder was shared with the person.
+    FileShared,
+    /// The person (or a group of theirs) was invited to an event.
+    CalendarInvitation,
+    /// An invitee answered an invitation the person organises.
+    CalendarReply,
 }
 
 impl Kind {
@@ -36,6 +44,10 @@ impl Kind {
             Kind::SafePasswordRequestRejected => "safe_password_request_rejected",
             Kind::SchulleitungCreated => "schulleitung_created",
             Kind::SchulleitungHolderChanged => "schulleitung_holder_changed",
+            Kind::NewsPublished => "news_published",
+            Kind::FileShared => "file_shared",
+            Kind::CalendarInvitation => "calendar_invitation",
+            Kind::CalendarReply => "calendar_reply",
         }
     }
 }
