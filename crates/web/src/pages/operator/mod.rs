@@ -1,0 +1,204 @@
+//! The operators' console under `/betrieb/`: its own login (password and TOTP), its own
+//! session cookie (path `/betrieb`), and pages for the schools as a whole, the state-wide
+//! defaults and the operators' log. A school session opens none of these pages, and an
+//! operator session opens no school page: the two cookies are read by different services.
+
+mod defaults;
+mod log;
+mod login;
+mod schools;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use schulhof_domain::DomainError;
+use schulhof_domain::operators::{OperatorActor, OperatorRole};
+use schulhof_front::{AppState, ClientAddr};
+
+use crate::layout::{Area, Chrome, Page};
+use crate::pages::errors;
+
+/// The operator session cookie, sent only to the console.
+pub const OPERATOR_COOKIE: &str = "schulhof_betrieb";
+const COOKIE_PATH: &str = "/betrieb";
+pub const LOGIN: &str = "/betrieb/anmelden";
+const PASSWORD: &str = "/betrieb/passwort";
+const HOME: &str = "/betrieb/";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/betrieb", get(|| async { Redirect::permanent(HOME) }))
+        .route("/betrieb/", get(schools::list))
+        .route("/betrieb/anmelden", get(login::show).post(login::submit))
+        .route("/betrieb/abmelden", post(login::logout))
+        .route(
+            "/betrieb/passwort",
+            get(login::password_form).post(login::password_submit),
+        )
+        .route("/betrieb/schulen", post(schools::create))
+        .route("/betrieb/schulen/{number}", get(schools::show))
+        .route(
+            "/betrieb/schulen/{number}/umbenennen",
+            post(schools::rename),
+        )
+        .route("/betrieb/schulen/{number}/aktiv", post(schools::set_active))
+        .route(
+            "/betrieb/schulen/{number}/loeschen",
+            get(schools::delete_confirm).post(schools::delete),
+        )
+        .route(
+            "/betrieb/vorgaben",
+            get(defaults::show).post(defaults::save),
+        )
+        .route("/betrieb/protokoll", get(log::show))
+}
+
+pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((OPERATOR_COOKIE, value))
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .build()
+}
+
+fn expired_cookie(secure: bool) -> Cookie<'static> {
+    let mut c = session_cookie(String::new(), secure);
+    c.make_removal();
+    c
+}
+
+/// A signed-in operator whose password needs no change.
+pub struct Operator {
+    pub actor: OperatorActor,
+    pub page: Page,
+    pub addr: String,
+}
+
+/// A signed-in operator, possibly held at the password page.
+pub struct OperatorGated {
+    pub actor: OperatorActor,
+    pub must_change_password: bool,
+    pub page: Page,
+    pub addr: String,
+}
+
+impl FromRequestParts<AppState> for OperatorGated {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let page = Page::from_parts(parts, state);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(cookie) = jar.get(OPERATOR_COOKIE) else {
+            return Err(Redirect::to(LOGIN).into_response());
+        };
+        let session = match state.platform.operator_session(cookie.value()).await {
+            Ok(s) => s,
+            Err(DomainError::SessionEnded) => return Err(Redirect::to(LOGIN).into_response()),
+            Err(e) => return Err(errors::domain_error(&page, None, &e)),
+        };
+        let addr = match ClientAddr::from_request_parts(parts, state).await {
+            Ok(ClientAddr(a)) => a,
+            Err(never) => match never {},
+        };
+        Ok(OperatorGated {
+            actor: session.actor,
+            must_change_password: session.must_change_password,
+            page,
+            addr,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let g = OperatorGated::from_request_parts(parts, state).await?;
+        if g.must_change_password {
+            return Err(Redirect::to(PASSWORD).into_response());
+        }
+        Ok(Operator {
+            actor: g.actor,
+            page: g.page,
+            addr: g.addr,
+        })
+    }
+}
+
+impl Operator {
+    /// The answer to a failed domain call: the error page with its status (403, 404, …).
+    pub fn fail(&self, e: DomainError) -> Response {
+        if matches!(e, DomainError::SessionEnded) {
+            return Redirect::to(LOGIN).into_response();
+        }
+        let info = schulhof_front::error_info(&e);
+        let message = self.page.tr().error_text(&e, &info);
+        let c = chrome(&self.page, &self.actor, self.page.tr().t("error.generic"));
+        let heading = match info.status {
+            axum::http::StatusCode::NOT_FOUND => self.page.tr().t("error.not_found"),
+            axum::http::StatusCode::FORBIDDEN => self.page.tr().t("error.forbidden"),
+            _ => self.page.tr().t("error.generic"),
+        };
+        let view = ErrorView {
+            c,
+            heading,
+            message,
+        };
+        crate::render::html(info.status, &view)
+    }
+
+    pub fn chrome(&self, title: &str) -> Chrome {
+        chrome(&self.page, &self.actor, title)
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "operator/error.html")]
+struct ErrorView {
+    c: Chrome,
+    heading: &'static str,
+    message: String,
+}
+
+/// The console's frame: its own navigation, logout and home, the operator's name and role.
+pub fn chrome(page: &Page, actor: &OperatorActor, title: &str) -> Chrome {
+    let mut c = Chrome::new(page, title.to_owned());
+    let tr = c.tr;
+    c.home_href = HOME;
+    c.logout_href = "/betrieb/abmelden";
+    c.school = Some(tr.t("op.realm").to_owned());
+    c.user = Some(format!(
+        "{} ({})",
+        actor.login,
+        role_label(tr, actor.token.role())
+    ));
+    let path = page.here.split('?').next().unwrap_or("/");
+    let mut nav = vec![(HOME, "op.nav.schools", "i-home")];
+    if actor.token.role() == OperatorRole::Admin {
+        nav.push(("/betrieb/vorgaben", "op.nav.defaults", "i-settings"));
+        nav.push(("/betrieb/protokoll", "op.nav.log", "i-clock"));
+    }
+    c.nav = nav
+        .into_iter()
+        .map(|(href, key, icon)| Area {
+            href,
+            label: tr.t(key),
+            description: "",
+            icon,
+            current: path == href || (href != HOME && path.starts_with(href)),
+        })
+        .collect();
+    c
+}
+
+pub fn role_label(tr: crate::i18n::Tr, role: OperatorRole) -> &'static str {
+    match role {
+        OperatorRole::Admin => tr.t("op.role.admin"),
+        OperatorRole::Support => tr.t("op.role.support"),
+        OperatorRole::Dpo => tr.t("op.role.dpo"),
+    }
+}
