@@ -1,16 +1,26 @@
-//! Notifications: one mechanism every module feeds. A notification is a row in the platform
-//! and, when the login has an external address, a mail queued in the outbox. Nothing sends
-//! the outbox yet (there is no mail delivery); the rows wait for it.
+//! Notifications: one mechanism every module feeds. A module calls [`notify`] (or writes
+//! rows by one `INSERT … SELECT` for a fan-out) in the transaction of the change it reports;
+//! the row shows in the notification centre at once, and the delivery worker
+//! ([`deliver`]) mails it after commit as its owner chose: at once (after quiet hours), in
+//! the daily digest, or not at all. Security kinds always go by mail: to the external
+//! address through the outbox in the same transaction — a notice about the account should
+//! reach its owner outside the account — else to the school mailbox.
+
+mod centre;
+pub mod deliver;
+pub mod quiet;
+pub mod words;
 
 use chrono::{DateTime, Utc};
-use schulhof_authz::{OwnAccount, check};
 use schulhof_store::AsConn;
-use schulhof_store::notify as store;
+use schulhof_store::notify::{self as store, prefs};
 use schulhof_store::users::{self, UserRow};
-use serde::Serialize;
+use schulhof_types::{GroupId, UserId};
 
+use crate::DomainError;
 use crate::identity::Actor;
-use crate::{DomainError, Platform};
+
+pub use centre::{Notification, PAGE, Preferences};
 
 /// What happened, for the owner of a login (stable codes; the front-ends word them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +44,21 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::NewsPublished,
+        Kind::FileShared,
+        Kind::CalendarInvitation,
+        Kind::CalendarReply,
+        Kind::PasswordReset,
+        Kind::PrivateHold,
+        Kind::HoldReleased,
+        Kind::SafePasswordRequested,
+        Kind::SafePasswordReset,
+        Kind::SafePasswordRequestRejected,
+        Kind::SchulleitungCreated,
+        Kind::SchulleitungHolderChanged,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::PasswordReset => "password_reset",
@@ -49,6 +74,73 @@ impl Kind {
             Kind::CalendarInvitation => "calendar_invitation",
             Kind::CalendarReply => "calendar_reply",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Legal notices about the account: always mailed, never switched off, no quiet hours.
+    pub fn is_security(self) -> bool {
+        !matches!(
+            self,
+            Kind::NewsPublished | Kind::FileShared | Kind::CalendarInvitation | Kind::CalendarReply
+        )
+    }
+
+    /// The mode until the owner chooses one.
+    pub fn default_mode(self) -> Mode {
+        match self {
+            k if k.is_security() => Mode::Mail,
+            Kind::CalendarInvitation => Mode::Mail,
+            _ => Mode::Platform,
+        }
+    }
+}
+
+/// How a kind reaches its owner. `Off`: neither shown nor mailed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Platform,
+    Mail,
+    Digest,
+    Off,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [Mode::Platform, Mode::Mail, Mode::Digest, Mode::Off];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Platform => "platform",
+            Mode::Mail => "mail",
+            Mode::Digest => "digest",
+            Mode::Off => "off",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// The codes the store's delivery statements need.
+const SECURITY: [&str; 8] = [
+    "password_reset",
+    "private_hold",
+    "hold_released",
+    "safe_password_requested",
+    "safe_password_reset",
+    "safe_password_request_rejected",
+    "schulleitung_created",
+    "schulleitung_holder_changed",
+];
+const MAIL_BY_DEFAULT: [&str; 1] = ["calendar_invitation"];
+
+pub(crate) fn policy() -> store::delivery::Policy<'static> {
+    store::delivery::Policy {
+        forced: &SECURITY,
+        mail_by_default: &MAIL_BY_DEFAULT,
     }
 }
 
@@ -79,50 +171,76 @@ async fn one(
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     let instance = user.instance_id;
+    let external = user.external_mail.as_deref().filter(|m| !m.is_empty());
+    if kind.is_security() {
+        if let Some(to) = external {
+            store::queue_mail(c, instance, user.id, to, kind.as_str(), params, now).await?;
+            store::insert_state(c, instance, user.id, kind.as_str(), params, "sent", now).await?;
+        } else {
+            store::insert(c, instance, user.id, kind.as_str(), params, now).await?;
+        }
+        return Ok(());
+    }
+    let mode = prefs::mode_of(c, instance, user.id, kind.as_str()).await?;
+    if mode.as_deref() == Some(Mode::Off.as_str()) {
+        return Ok(());
+    }
     store::insert(c, instance, user.id, kind.as_str(), params, now).await?;
-    if let Some(to) = user.external_mail.as_deref().filter(|m| !m.is_empty()) {
-        store::queue_mail(c, instance, user.id, to, kind.as_str(), params, now).await?;
+    Ok(())
+}
+
+/// Whom a share was given to, for [`file_shared`].
+pub(crate) enum ShareTarget {
+    User(UserId),
+    Group(GroupId),
+}
+
+/// A file or folder was shared with a login or a group: the login, or every member of the
+/// group but the one sharing (one statement), is notified in the sharing transaction.
+pub(crate) async fn file_shared(
+    c: &mut impl AsConn,
+    actor: &Actor,
+    target: ShareTarget,
+    node_id: impl std::fmt::Display,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    let by = format!("{} {}", actor.user.first_name, actor.user.last_name);
+    let params = serde_json::json!({"node_id": node_id.to_string(), "name": name, "by": by});
+    let instance = actor.token.instance();
+    match target {
+        ShareTarget::User(u) if u != actor.user.id => {
+            if let Some(row) = users::get(c, instance, u).await?.filter(|r| r.active) {
+                notify(c, &row, Kind::FileShared, params, now).await?;
+            }
+        }
+        ShareTarget::User(_) => {}
+        ShareTarget::Group(g) => {
+            let p = params.to_string();
+            let kind = Kind::FileShared.as_str();
+            store::insert_for_group(c, instance, g, actor.user.id, kind, &p, now).await?;
+        }
     }
     Ok(())
 }
 
-/// One notification of the caller.
-#[derive(Clone, Debug, Serialize)]
-pub struct Notification {
-    pub kind: String,
-    pub params: serde_json::Value,
-    pub at: DateTime<Utc>,
-    pub read: bool,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Platform {
-    /// The caller's newest notifications, unread first.
-    pub async fn my_notifications(&self, actor: &Actor) -> Result<Vec<Notification>, DomainError> {
-        check(&actor.token, OwnAccount)?;
-        let mut c = self.db.read().await?;
-        let rows = store::of_user(&mut c, actor.token.instance(), actor.token.user(), 50).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Notification {
-                kind: r.kind,
-                params: serde_json::from_str(&r.params).unwrap_or(serde_json::Value::Null),
-                at: r.created_at,
-                read: r.read_at.is_some(),
-            })
-            .collect())
-    }
-
-    /// Marks every notification of the caller as read.
-    pub async fn read_notifications(&self, actor: &Actor) -> Result<(), DomainError> {
-        check(&actor.token, OwnAccount)?;
-        let mut tx = self.db.begin().await?;
-        store::mark_all_read(
-            &mut tx,
-            actor.token.instance(),
-            actor.token.user(),
-            self.now(),
-        )
-        .await?;
-        Ok(tx.commit().await?)
+    #[test]
+    fn kinds_and_modes_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+            assert_eq!(SECURITY.contains(&k.as_str()), k.is_security());
+            assert_eq!(
+                MAIL_BY_DEFAULT.contains(&k.as_str()),
+                !k.is_security() && k.default_mode() == Mode::Mail
+            );
+        }
+        for m in Mode::ALL {
+            assert_eq!(Mode::parse(m.as_str()), Some(m));
+        }
+        assert_eq!(Kind::parse("nope"), None);
     }
 }
