@@ -3,13 +3,17 @@
 
 use schulhof_authz::calendar::{CalOwner, CalendarFacts, ReadFreeBusy};
 use schulhof_authz::check;
+use schulhof_store::calendar::CalObjectId;
 use schulhof_store::calendar::bookings;
 use schulhof_store::calendar::calendars as cals;
 use schulhof_store::calendar::objects::{self as store, ObjectRow};
-use schulhof_store::{from_us, to_us};
+use schulhof_store::calendar::occurrences::{self as occ_store, OccurrenceRow};
+use schulhof_store::{AsConn, from_us, to_us};
+use schulhof_types::InstanceId;
 
 use super::ical::{self, Occurrence};
 use super::objects::may_read;
+use super::occurrences::hits;
 use super::{
     Busy, CalAccess, CalendarError, CalendarId, Changes, Component, FreeBusyOf, Instance,
     StoredObject, TimeRange, object_info,
@@ -51,6 +55,45 @@ fn occurrences(
     (occ, Some(parsed))
 }
 
+/// What the occurrence index found for a range: the objects (texts when asked, and always
+/// for open ones), each with its stored occurrences in the range; `open` objects reach the
+/// range with occurrences that were not stored and are expanded by the caller.
+struct Found {
+    objects: Vec<(ObjectRow, Option<String>)>,
+    occ: std::collections::HashMap<CalObjectId, Vec<OccurrenceRow>>,
+    open: std::collections::HashSet<CalObjectId>,
+}
+
+/// Two statements (three when an open series reaches the range), whatever the number of
+/// calendars and objects.
+async fn indexed(
+    c: &mut impl AsConn,
+    inst: InstanceId,
+    cals: &[CalendarId],
+    start: i64,
+    end: i64,
+    raw: bool,
+) -> Result<Found, CalendarError> {
+    let rows = occ_store::in_range(c, inst, cals, start, end).await?;
+    let mut occ: std::collections::HashMap<CalObjectId, Vec<OccurrenceRow>> = Default::default();
+    let mut open = std::collections::HashSet::new();
+    for r in rows {
+        if r.open {
+            open.insert(r.object);
+        } else if hits(&r, start, end) {
+            occ.entry(r.object).or_default().push(r);
+        }
+    }
+    let closed: Vec<CalObjectId> = occ.keys().filter(|k| !open.contains(k)).copied().collect();
+    let mut objects = store::by_ids(c, inst, &closed, raw).await?;
+    if !open.is_empty() {
+        let ids: Vec<CalObjectId> = open.iter().copied().collect();
+        objects.extend(store::by_ids(c, inst, &ids, true).await?);
+    }
+    objects.sort_by_key(|(o, _)| (o.first_start, o.id));
+    Ok(Found { objects, occ, open })
+}
+
 fn bounds(range: Option<TimeRange>) -> (i64, i64) {
     range.map_or((i64::MIN, i64::MAX), |r| (to_us(r.start), to_us(r.end)))
 }
@@ -69,25 +112,35 @@ impl Platform {
         let mut c = self.db.read().await?;
         let (row, _) = self.calendar_row(&mut c, a, cal).await?;
         may_read(a, &row)?;
+        let inst = a.token.instance();
         let (s, e) = bounds(range);
-        let rows = store::in_range(&mut c, a.token.instance(), &[cal], s, e, true).await?;
-        drop(c);
-        let mut out = Vec::new();
-        for (o, raw) in rows {
-            if component.is_some_and(|k| k.as_str() != o.component) {
-                continue;
+        let rows = match range {
+            // Every object: no index needed.
+            None => store::in_range(&mut c, inst, &[cal], s, e, true).await?,
+            Some(_) => {
+                let found = indexed(&mut c, inst, &[cal], s, e, true).await?;
+                let tz = a.time_zone;
+                found
+                    .objects
+                    .into_iter()
+                    .filter(|(o, raw)| {
+                        !found.open.contains(&o.id)
+                            || !occurrences(o, raw.as_deref(), tz, s, e).0.is_empty()
+                    })
+                    .collect()
             }
-            let hit = range.is_none()
-                || !occurrences(&o, raw.as_deref(), a.time_zone, s, e)
-                    .0
-                    .is_empty();
-            if let (true, Some(raw)) = (hit, raw) {
-                out.push(StoredObject {
+        };
+        drop(c);
+        let out = rows
+            .into_iter()
+            .filter(|(o, _)| component.is_none_or(|k| k.as_str() == o.component))
+            .filter_map(|(o, raw)| {
+                raw.map(|raw| StoredObject {
                     info: object_info(&o),
                     raw,
-                });
-            }
-        }
+                })
+            })
+            .collect();
         Ok(out)
     }
 
@@ -139,32 +192,39 @@ impl Platform {
         let ids: Vec<CalendarId> = visible.iter().map(|c| c.id).collect();
         let (s, e) = bounds(Some(range));
         let mut c = self.db.read().await?;
-        let rows = store::in_range(&mut c, a.token.instance(), &ids, s, e, true).await?;
+        let found = indexed(&mut c, a.token.instance(), &ids, s, e, false).await?;
         drop(c);
+        let colours: std::collections::HashMap<CalendarId, &str> =
+            visible.iter().map(|c| (c.id, c.colour.as_str())).collect();
         let mut out = Vec::new();
-        for (o, raw) in rows {
-            let colour = visible
-                .iter()
-                .find(|c| c.id == o.calendar)
-                .map(|c| c.colour.clone())
-                .unwrap_or_default();
-            let (occ, parsed) = occurrences(&o, raw.as_deref(), a.time_zone, s, e);
-            for x in occ {
-                let summary = match &parsed {
-                    Some(p) => ical::summary_of(p, x.comp),
-                    None => o.summary.clone(),
-                };
-                out.push(Instance {
-                    calendar: o.calendar,
-                    href: o.href.clone(),
-                    uid: o.uid.clone(),
-                    summary,
-                    start: from_us(x.start.max(ical::NO_START)),
-                    end: from_us(x.end.min(i64::MAX / 2)),
-                    all_day: o.all_day,
-                    recurring: o.recurring,
-                    colour: colour.clone(),
-                });
+        for (o, raw) in &found.objects {
+            let colour = colours.get(&o.calendar).copied().unwrap_or_default();
+            let inst = |start: i64, end: i64, summary: String, location: String| Instance {
+                calendar: o.calendar,
+                href: o.href.clone(),
+                uid: o.uid.clone(),
+                summary,
+                location,
+                start: from_us(start.max(ical::NO_START)),
+                end: from_us(end.min(i64::MAX / 2)),
+                all_day: o.all_day,
+                recurring: o.recurring,
+                colour: colour.to_owned(),
+            };
+            if found.open.contains(&o.id) {
+                let (occ, parsed) = occurrences(o, raw.as_deref(), a.time_zone, s, e);
+                for x in occ {
+                    let (summary, location) = match &parsed {
+                        Some(p) => (ical::summary_of(p, x.comp), ical::location_of(p, x.comp)),
+                        None => (o.summary.clone(), String::new()),
+                    };
+                    out.push(inst(x.start, x.end, summary, location));
+                }
+                continue;
+            }
+            for x in found.occ.get(&o.id).into_iter().flatten() {
+                let summary = x.summary.clone().unwrap_or_else(|| o.summary.clone());
+                out.push(inst(x.start, x.end, summary, x.location.clone()));
             }
         }
         out.sort_by(|x, y| {
@@ -196,15 +256,20 @@ impl Platform {
                 };
                 check(&a.token, ReadFreeBusy(f))?;
                 let ids = cals::personal_of(&mut c, inst, u).await?;
-                let rows = store::in_range(&mut c, inst, &ids, s, e, true).await?;
+                let found = indexed(&mut c, inst, &ids, s, e, false).await?;
                 let mut v = Vec::new();
-                for (o, raw) in rows.iter().filter(|(o, _)| !o.transparent) {
-                    for x in occurrences(o, raw.as_deref(), a.time_zone, s, e).0 {
-                        v.push(Busy {
-                            start: from_us(x.start),
-                            end: from_us(x.end),
-                            tentative: false,
-                        });
+                let busy = |start, end| Busy {
+                    start: from_us(start),
+                    end: from_us(end),
+                    tentative: false,
+                };
+                for (o, raw) in found.objects.iter().filter(|(o, _)| !o.transparent) {
+                    if found.open.contains(&o.id) {
+                        let occ = occurrences(o, raw.as_deref(), a.time_zone, s, e).0;
+                        v.extend(occ.iter().map(|x| busy(x.start, x.end)));
+                    } else {
+                        let occ = found.occ.get(&o.id).into_iter().flatten();
+                        v.extend(occ.map(|x| busy(x.start, x.end)));
                     }
                 }
                 v

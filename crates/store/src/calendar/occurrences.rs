@@ -1,0 +1,123 @@
+//! The occurrence index of calendar objects: every occurrence expanded at ingest (up to a
+//! cap per object, the rest as one "open" row), so a time-range query reads rows by time
+//! instead of expanding recurring series on each request.
+
+use schulhof_types::InstanceId;
+use uuid::Uuid;
+
+use super::{CalObjectId, CalendarId};
+use crate::{AsConn, StoreError, on, push_in_list};
+
+/// How far a reader looks back for occurrences that started before its range: rows longer
+/// than this are marked `is_long` and found through their own index.
+pub const SPAN_US: i64 = 8 * 24 * 3600 * 1_000_000;
+
+/// One occurrence to store (µs UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOccurrence {
+    pub start: i64,
+    pub end: i64,
+    /// Every occurrence from `start` on was not stored: the reader expands the object.
+    pub open: bool,
+    /// The occurrence's own title where an exception renames it.
+    pub summary: Option<String>,
+    pub location: String,
+}
+
+/// One stored occurrence as a range query returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OccurrenceRow {
+    pub object: CalObjectId,
+    pub calendar: CalendarId,
+    pub start: i64,
+    pub end: i64,
+    pub open: bool,
+    pub summary: Option<String>,
+    pub location: String,
+}
+
+/// Replaces the occurrences of one object (ingest, re-index), in statements of 200 rows.
+pub async fn replace(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    cal: CalendarId,
+    object: CalObjectId,
+    occ: &[NewOccurrence],
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query("DELETE FROM calendar_occurrences WHERE instance_id = $1 AND object_id = $2")
+        .bind(instance.0).bind(object.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    for (n, chunk) in occ.chunks(200).enumerate() {
+        on!(c, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO calendar_occurrences (instance_id, object_id, seq, calendar_id, starts_at, ends_at, is_open, is_long, summary, location) ",
+            );
+            q.push_values(chunk.iter().enumerate(), |mut b, (i, o)| {
+                let long = o.open || o.end.saturating_sub(o.start) > SPAN_US;
+                b.push_bind(instance.0).push_bind(object.0).push_bind((n * 200 + i) as i64)
+                    .push_bind(cal.0).push_bind(o.start).push_bind(o.end).push_bind(o.open)
+                    .push_bind(long).push_bind(o.summary.as_deref()).push_bind(o.location.as_str());
+            });
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Occurrences in these calendars whose time may touch [start, end): starting before `end`
+/// and ending at or after `start` (the caller applies the exact overlap rule). Open rows
+/// starting before `end` come too. Two index range scans in one statement: recent starts,
+/// and the few long rows.
+pub async fn in_range(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    cals: &[CalendarId],
+    start: i64,
+    end: i64,
+) -> Result<Vec<OccurrenceRow>, StoreError> {
+    if cals.is_empty() || start >= end {
+        return Ok(vec![]);
+    }
+    let from = start.saturating_sub(SPAN_US);
+    let rows: Vec<(Uuid, Uuid, i64, i64, bool, Option<String>, String)> = on!(c, c => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT object_id, calendar_id, starts_at, ends_at, is_open, summary, location FROM calendar_occurrences WHERE calendar_id");
+        push_in_list(&mut q, cals.iter().map(|c| c.0));
+        q.push(" AND starts_at >= ").push_bind(from).push(" AND starts_at < ").push_bind(end)
+            .push(" AND ends_at >= ").push_bind(start).push(" AND instance_id = ").push_bind(instance.0);
+        q.push(" UNION ALL SELECT object_id, calendar_id, starts_at, ends_at, is_open, summary, location FROM calendar_occurrences WHERE calendar_id");
+        push_in_list(&mut q, cals.iter().map(|c| c.0));
+        q.push(" AND is_long AND starts_at < ").push_bind(from)
+            .push(" AND ends_at >= ").push_bind(start).push(" AND instance_id = ").push_bind(instance.0);
+        q.build_query_as().fetch_all(&mut *c).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(o, cal, s, e, open, summary, location)| OccurrenceRow {
+            object: CalObjectId(o),
+            calendar: CalendarId(cal),
+            start: s,
+            end: e,
+            open,
+            summary,
+            location,
+        })
+        .collect())
+}
+
+/// Objects not in the index yet (made before it existed), at most `limit`: instance,
+/// calendar, id and text, for the indexing job.
+pub async fn unindexed(
+    c: &mut impl AsConn,
+    limit: i64,
+) -> Result<Vec<(InstanceId, CalendarId, CalObjectId, String)>, StoreError> {
+    let rows: Vec<(Uuid, Uuid, Uuid, String)> = on!(c, c => sqlx::query_as(
+        "SELECT o.instance_id, o.calendar_id, o.id, o.raw FROM calendar_objects o
+         WHERE NOT EXISTS (SELECT 1 FROM calendar_occurrences x
+                           WHERE x.instance_id = o.instance_id AND x.object_id = o.id)
+         ORDER BY o.id LIMIT $1")
+        .bind(limit).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(i, cal, o, raw)| (InstanceId(i), CalendarId(cal), CalObjectId(o), raw))
+        .collect())
+}
