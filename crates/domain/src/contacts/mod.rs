@@ -6,10 +6,14 @@
 //! do (`/work/notes/contacts-api.md`).
 
 mod books;
+mod demo;
 mod directory;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod import;
 mod ingest;
+mod query;
 mod read;
 mod settings;
 mod suggest;
@@ -23,6 +27,7 @@ pub use books::{Share, ShareWith};
 pub use directory::{DirectoryPage, DirectoryPerson, GeneratedCard, SchoolCards};
 pub use error::ContactsError;
 pub use import::{ImportPreview, ImportReport, LineError, PreviewCard};
+pub use query::{CardPropFilter, CardQuery, CardTextMatch, MatchKind, card_matches};
 pub use schulhof_authz::contacts::ShareLevel;
 pub use schulhof_types::{AddressBookId, ContactId};
 pub use suggest::ContactAddress;

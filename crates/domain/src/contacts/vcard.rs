@@ -90,7 +90,7 @@ pub(crate) fn read(text: &str) -> Result<(VCard, Indexed), ContactsError> {
     Ok((card, indexed))
 }
 
-fn text_of(e: &VCardEntry) -> String {
+pub(crate) fn text_of(e: &VCardEntry) -> String {
     e.values
         .iter()
         .filter_map(|v| match v {
