@@ -3,8 +3,6 @@
 //! made of it in the background. `/dateien/{id}/vorschau/inhalt` serves the bytes of image
 //! and PDF previews with the same no-active-content rules as downloads.
 
-mod markdown;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -93,7 +91,7 @@ async fn page(State(state): State<AppState>, r: Ready, Path(id): Path<String>) -
             body.truncated = truncated;
         }
         Preview::Markdown { text, truncated } => {
-            body.markdown = Some(markdown::render(&text));
+            body.markdown = Some(crate::markdown::render(&text));
             body.truncated = truncated;
         }
         Preview::Converting => body.converting = true,
