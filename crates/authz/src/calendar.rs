@@ -195,6 +195,48 @@ impl Action for UsePersonalCalendar {
     }
 }
 
+/// Whom an event invites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invitee {
+    /// A login; `function`: a function account (it has no personal calendar).
+    Person {
+        instance: InstanceId,
+        function: bool,
+    },
+    /// Every member of a group.
+    Group {
+        instance: InstanceId,
+        group: GroupId,
+    },
+}
+
+/// Invite persons or groups to an event of one's own calendar: persons of the own school;
+/// a whole group only as its member or with `calendar.group` (teachers and staff), so a
+/// student cannot invite another class. Nothing crosses schools.
+#[derive(Debug, Clone, Copy)]
+pub struct InviteToEvent(pub Invitee);
+impl Action for InviteToEvent {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        UsePersonalCalendar.decide(token)?;
+        match self.0 {
+            Invitee::Person { instance, .. } | Invitee::Group { instance, .. }
+                if instance != token.instance() =>
+            {
+                Err(Denied::NotFound)
+            }
+            Invitee::Person { function: true, .. } => Err(Denied::Forbidden),
+            Invitee::Person { .. } => Ok(()),
+            Invitee::Group { group, .. } => {
+                if token.is_member(group) || token.has(RightId::CalendarGroup) {
+                    Ok(())
+                } else {
+                    Err(Denied::Forbidden)
+                }
+            }
+        }
+    }
+}
+
 /// Create and change resources, decide pending bookings.
 #[derive(Debug, Clone, Copy)]
 pub struct ManageResources;
@@ -400,6 +442,43 @@ mod tests {
         assert!(check(&admin, WriteCalendar(bookable)).is_ok());
         assert!(check(&t, ManageResources).is_err());
         assert!(check(&t, UseCalendarClients).is_ok());
+    }
+
+    #[test]
+    fn invitations_stay_inside_the_school_and_groups_need_membership_or_the_right() {
+        let g = GroupId(uuid::Uuid::now_v7());
+        let here = |function| Invitee::Person {
+            instance: SCHOOL,
+            function,
+        };
+        let group = Invitee::Group {
+            instance: SCHOOL,
+            group: g,
+        };
+        let student = person(AccountType::Schueler, vec![], vec![]);
+        assert!(check(&student, InviteToEvent(here(false))).is_ok());
+        assert_eq!(
+            check(&student, InviteToEvent(here(true))).err(),
+            Some(Denied::Forbidden)
+        );
+        assert_eq!(
+            check(&student, InviteToEvent(group)).err(),
+            Some(Denied::Forbidden)
+        );
+        let member = person(AccountType::Schueler, vec![g], vec![]);
+        assert!(check(&member, InviteToEvent(group)).is_ok());
+        let teacher = person(AccountType::Lehrer, vec![], vec![RightId::CalendarGroup]);
+        assert!(check(&teacher, InviteToEvent(group)).is_ok());
+        let elsewhere = Invitee::Person {
+            instance: InstanceId(uuid::Uuid::now_v7()),
+            function: false,
+        };
+        assert_eq!(
+            check(&teacher, InviteToEvent(elsewhere)).err(),
+            Some(Denied::NotFound)
+        );
+        let admin = function(FunctionRole::Admin);
+        assert!(check(&admin, InviteToEvent(here(false))).is_err());
     }
 
     #[test]

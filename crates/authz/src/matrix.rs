@@ -246,11 +246,7 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
         "— for every account type: effective_rights never contains it, so nothing can use it";
     const MEDIA: &str = "checked by the media service (domain/src/media) until media decisions move into the policy";
     &[
-        (NewsRead, NO_MODULE),
         (DatesRead, NO_MODULE),
-        (HomepageAdmin, NO_MODULE),
-        (NewsAdmin, NO_MODULE),
-        (NewsAuthor, NO_MODULE),
         (MailDelegate, "delegation comes with mail governance"),
         (MailForward, NEVER),
         (
@@ -270,7 +266,6 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
             SafeShareCross,
             "— for every account type; the Safe areas have no share_cross right, so FileOp::ShareCross refuses",
         ),
-        (HelpDocs, NO_MODULE),
         (HelpForumRead, NO_MODULE),
         (HelpForumPost, NO_MODULE),
         (HelpBlogRead, NO_MODULE),
@@ -284,7 +279,9 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
             SafeDelegate,
             "delegating is making someone Coordinator of a common Safe folder, decided by FileOp::Share",
         ),
-        (NewsPublish, NO_MODULE),
-        (FunctionDelegate, NO_MODULE),
+        (
+            FunctionDelegate,
+            "a function account's rights are delegated by making a person its holder (admin/users); the holder then acts as the account",
+        ),
     ]
 };

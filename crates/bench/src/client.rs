@@ -96,6 +96,40 @@ impl Client {
         self.send(Method::POST, path, Some(bytes)).await
     }
 
+    /// A PUT without a body (adding a member to a group).
+    pub async fn send_put(&mut self, path: &str) -> Result<Reply, Failure> {
+        self.send(Method::PUT, path, None).await
+    }
+
+    /// POSTs an HTML form (`application/x-www-form-urlencoded`), as a browser without JS.
+    pub async fn post_form(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Reply, Failure> {
+        let enc = |s: &str| {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    b' ' => "+".to_owned(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        };
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect();
+        let mut req = self.build(Method::POST, path, Some(body.join("&").into_bytes()))?;
+        req.headers_mut().insert(
+            CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self.send_built(req).await
+    }
+
     async fn send(
         &mut self,
         method: Method,
@@ -103,6 +137,10 @@ impl Client {
         body: Option<Vec<u8>>,
     ) -> Result<Reply, Failure> {
         let req = self.build(method, path, body)?;
+        self.send_built(req).await
+    }
+
+    async fn send_built(&mut self, req: Request<Full<Bytes>>) -> Result<Reply, Failure> {
         let started = Instant::now();
         let answer = tokio::time::timeout(self.timeout, self.exchange(req)).await;
         let (status, headers, body) = match answer {

@@ -22,8 +22,9 @@ use clap::{Parser, Subcommand};
 
 use report::Outcome;
 use scenario::{
-    files::FilesArgs, folder::FolderArgs, idle::IdleArgs, import::ImportArgs, login::LoginArgs,
-    mail::MailArgs, me::MeArgs, storm::StormArgs,
+    calendar::CalendarArgs, files::FilesArgs, folder::FolderArgs, idle::IdleArgs,
+    import::ImportArgs, login::LoginArgs, mail::MailArgs, me::MeArgs, notes::NotesArgs,
+    storm::StormArgs,
 };
 use server::{Server, Tuning};
 
@@ -65,6 +66,10 @@ enum Scenario {
     Folder(FolderArgs),
     /// The mail service: a folder of 50,000 messages, the lesson-end burst to 150 pupils.
     Mail(MailArgs),
+    /// The web month view of a teacher who sees 30 calendars.
+    Calendar(CalendarArgs),
+    /// The home page of a teacher with 200 unread notifications.
+    Notes(NotesArgs),
     /// Every scenario, tiny: checks that they still work, measures nothing useful.
     Smoke,
 }
@@ -131,6 +136,8 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
             Scenario::Files(a) => scenario::files::run(database, a).await,
             Scenario::Folder(a) => scenario::folder::run(database, a).await,
             Scenario::Mail(a) => scenario::mail::run(database, a).await,
+            Scenario::Calendar(a) => scenario::calendar::run(up()?, a).await,
+            Scenario::Notes(a) => scenario::notes::run(up()?, a).await,
             Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
         }
     });

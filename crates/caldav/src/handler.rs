@@ -7,11 +7,12 @@ use axum::response::{IntoResponse, Response};
 use crate::error::{DavError, DavResult};
 use crate::path::{self, Target};
 use crate::store::DavStore;
-use crate::{collection, object, propfind, report};
+use crate::{collection, object, propfind, report, schedule};
 
 pub const ALLOW: &str =
-    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL";
-pub const DAV_CLASSES: &str = "1, 3, calendar-access, addressbook, extended-mkcol";
+    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL, POST";
+pub const DAV_CLASSES: &str =
+    "1, 3, calendar-access, calendar-auto-schedule, addressbook, extended-mkcol";
 
 /// A request as the protocol sees it (body already read within its limit).
 pub struct DavRequest {
@@ -41,6 +42,9 @@ pub fn options() -> Response {
 
 async fn dispatch<S: DavStore>(store: &S, req: &DavRequest) -> DavResult<Response> {
     let target = path::parse(&req.path).ok_or(DavError::NotFound)?;
+    if schedule::mailbox(&target).is_some() {
+        return schedule::handle(store, &target, req).await;
+    }
     match req.method.as_str() {
         "OPTIONS" => Ok(options()),
         "PROPFIND" => propfind::propfind(store, &target, req).await,

@@ -13,6 +13,7 @@ mod propfind;
 pub mod props;
 mod report;
 pub mod request;
+pub mod schedule;
 pub mod store;
 pub mod xml;
 

@@ -76,14 +76,23 @@ pub async fn delete<S: DavStore>(
     headers: &HeaderMap,
 ) -> DavResult<Response> {
     let pre = precondition(headers)?;
+    // RFC 6638 §8.1: `Schedule-Reply: F` deletes without answering the organiser.
+    let reply = !headers
+        .get("schedule-reply")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("F"));
     store
-        .delete(coll, name, &pre)
+        .delete_scheduled(coll, name, &pre, reply)
         .await
         .map_err(|e| DavError::from_store(e, Some(coll)))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// An empty tag (the text was changed on the way in) sends none: the client fetches it.
 fn set_etag(r: &mut Response, etag: &str) {
+    if etag.is_empty() {
+        return;
+    }
     if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
         r.headers_mut().insert(header::ETAG, v);
     }

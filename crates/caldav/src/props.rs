@@ -150,6 +150,14 @@ fn principal_prop(p: &Principal, name: &Name) -> Option<Value> {
             Value::Hrefs(hrefs)
         }
         (CALDAV, "calendar-user-type") => Value::Text("INDIVIDUAL".into()),
+        (CALDAV, "schedule-inbox-URL") => Value::Href(crate::schedule::href(
+            &p.login,
+            crate::schedule::Mailbox::Inbox,
+        )),
+        (CALDAV, "schedule-outbox-URL") => Value::Href(crate::schedule::href(
+            &p.login,
+            crate::schedule::Mailbox::Outbox,
+        )),
         _ => return None,
     })
 }

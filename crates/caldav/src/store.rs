@@ -308,4 +308,35 @@ pub trait DavStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn delete_collection(&self, id: &CollectionRef)
     -> impl Future<Output = StoreResult<()>> + Send;
+    /// Deletes an object; `reply: false` (`Schedule-Reply: F`, RFC 6638 §8.1) keeps an
+    /// attendee's deletion from answering the organiser.
+    fn delete_scheduled(
+        &self,
+        id: &CollectionRef,
+        name: &str,
+        pre: &Precondition,
+        reply: bool,
+    ) -> impl Future<Output = StoreResult<()>> + Send {
+        let _ = reply;
+        self.delete(id, name, pre)
+    }
+    /// Answers a free/busy request POSTed to the outbox (the VFREEBUSY text as sent).
+    fn schedule_free_busy(
+        &self,
+        request: &str,
+    ) -> impl Future<Output = StoreResult<FreeBusyReply>> + Send {
+        let _ = request;
+        async { Err(StoreError::Forbidden) }
+    }
+}
+
+/// The answer to a free/busy request: busy periods of each recipient, `None` for one the
+/// caller may not ask about (another school, no person).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FreeBusyReply {
+    pub uid: String,
+    pub organizer: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub recipients: Vec<(String, Option<Vec<Busy>>)>,
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use schulhof_authz::{ChangeOwnPassword, check};
-use schulhof_store::{AsConn, app_passwords as store, instances, users};
+use schulhof_store::{AsConn, app_passwords as store, users};
 use schulhof_types::{InstanceId, UserId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -129,7 +129,7 @@ impl Platform {
         client_addr: &str,
     ) -> Result<Option<(NewSession, Uuid)>, DomainError> {
         let mut c = self.db.read().await?;
-        let Some(instance) = instances::find_by_number(&mut c, school.trim()).await? else {
+        let Some(instance) = crate::operators::open_school_by_number(&mut c, school).await? else {
             return Ok(None);
         };
         let Some(user) =

@@ -55,7 +55,10 @@ impl Platform {
         self.demo_file(&student, &mine, "Referat Vulkane.md", TALK)
             .await?;
         self.seed_demo_mail(&teacher, &student).await?;
-        self.seed_demo_calendar(&teacher).await
+        self.seed_demo_calendar(&teacher).await?;
+        self.seed_demo_contacts(&teacher).await?;
+        self.seed_demo_news(&teacher).await?;
+        self.seed_demo_homepage().await
     }
 
     async fn demo_actor(&self, login: &str) -> Result<Option<Actor>, DomainError> {

@@ -28,6 +28,9 @@ pub struct Actor {
     pub time_zone: chrono_tz::Tz,
     /// The school's setting "address students with du" (see [`Actor::addressed_with_du`]).
     pub du_students: bool,
+    /// Unread notifications when the session was looked up (the bell); 0 for actors made
+    /// without a session.
+    pub unread_notifications: i64,
     pub(crate) token_hash: Vec<u8>,
     /// Set only by the Safe's gate ([`Platform::safe_actor`]): Safe areas are invisible to
     /// an actor without it, whatever rights it holds.
@@ -112,7 +115,7 @@ impl Platform {
     ) -> Result<NewSession, DomainError> {
         let now = self.now();
         let mut c = self.db.read().await?;
-        let Some(instance) = instances::find_by_number(&mut c, school.trim()).await? else {
+        let Some(instance) = crate::operators::open_school_by_number(&mut c, school).await? else {
             self.hasher.verify(password, None).await?;
             return Err(DomainError::BadCredentials);
         };
@@ -242,6 +245,7 @@ impl Platform {
             demo: row.demo,
             time_zone: crate::school_settings::stored_time_zone(&row.time_zone),
             du_students: row.du_students,
+            unread_notifications: row.unread_notifications,
             token_hash: hash,
             safe: false,
         };
@@ -341,6 +345,7 @@ impl Platform {
             time_zone: crate::school_settings::stored_time_zone(&school.time_zone),
             // Acts for a share link; no page speaks to it.
             du_students: false,
+            unread_notifications: 0,
             token_hash: Vec::new(),
             safe: false,
         }))

@@ -16,12 +16,16 @@ mod error;
 pub mod files;
 pub mod four_eyes;
 mod hash_memory;
+pub mod help;
+pub mod homepage;
 pub mod identity;
 pub mod import;
 pub mod mail;
 mod mailaddr;
 pub mod media;
+pub mod news;
 pub mod notify;
+pub mod operators;
 pub mod password_reset;
 mod passwords;
 pub mod retention;
@@ -115,6 +119,10 @@ pub struct Platform {
     pub(crate) media_index: Arc<media::index::SearchIndex>,
     pub(crate) staging: Arc<files::Staging>,
     pub(crate) mail_bus: mail::bus::MailBus,
+    /// This node's rendered public start pages.
+    pub(crate) homepage: homepage::HomepageCache,
+    /// The rendered public feeds of this node (see `news::feed`).
+    pub(crate) feeds: Arc<news::feed::FeedCache>,
 }
 
 impl Platform {
@@ -152,7 +160,15 @@ impl Platform {
         });
         #[allow(clippy::expect_used)]
         let staging = files::Staging::open(upload_dir).expect("upload staging directory");
-        let mail_bus = mail::bus::MailBus::new(&db);
+        let mail_bus = mail::bus::MailBus::new();
+        let homepage = homepage::HomepageCache::new();
+        let feeds = news::feed::FeedCache::new();
+        if matches!(db, Db::Pg(_))
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            let handlers = vec![mail_bus.listener(), homepage.listener(), feeds.listener()];
+            rt.spawn(schulhof_store::events::listen_all(db.clone(), handlers));
+        }
         Self {
             db,
             clock,
@@ -165,6 +181,8 @@ impl Platform {
             media_index,
             staging,
             mail_bus,
+            homepage,
+            feeds,
         }
     }
 

@@ -81,7 +81,7 @@ impl Platform {
             ));
         }
         let mut c = self.db.read().await?;
-        let Some(inst) = instances::find_by_number(&mut c, school.trim()).await? else {
+        let Some(inst) = crate::operators::open_school_by_number(&mut c, school).await? else {
             return Ok(());
         };
         let user = users::find_by_login_or_mail(&mut c, inst.id, &name).await?;

@@ -34,6 +34,11 @@ impl KeyRing {
             schools: Arc::default(),
         }
     }
+
+    /// The installation's master key, which also seals the operators' TOTP keys.
+    pub(crate) fn master(&self) -> &SealKey {
+        &self.master
+    }
 }
 
 /// Whether the caller has a Safe password and whether the Safe is open in this session.

@@ -73,11 +73,24 @@ impl Platform {
         number: &str,
         name: &str,
     ) -> Result<CreatedSchool, DomainError> {
+        let mut tx = self.db.begin().await?;
+        let created = self.create_school_in(&mut tx, number, name).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Creates a school with the state-wide defaults and its `admin` login in `tx` (for the
+    /// command line and the operators' console, which audits it in the same transaction).
+    pub(crate) async fn create_school_in(
+        &self,
+        tx: &mut schulhof_store::Tx,
+        number: &str,
+        name: &str,
+    ) -> Result<CreatedSchool, DomainError> {
         let number = SchoolNumber::parse(number)
             .map_err(|e| DomainError::invalid("number", e.to_string()))?;
         let name = crate::admin_name(name)?;
-        let mut tx = self.db.begin().await?;
-        if instances::find_by_number(&mut tx, number.as_str())
+        if instances::find_by_number(tx, number.as_str())
             .await?
             .is_some()
         {
@@ -86,9 +99,9 @@ impl Platform {
                 format!("school {number} already exists"),
             ));
         }
-        let id = create_school(&mut tx, self, &number, &name, false).await?;
+        let id = create_school(tx, self, &number, &name, false).await?;
         insert_login(
-            &mut tx,
+            tx,
             self,
             id,
             ("admin", "function", Some("admin"), "Admin", &name),
@@ -96,7 +109,6 @@ impl Platform {
             None,
         )
         .await?;
-        tx.commit().await?;
         Ok(CreatedSchool {
             id,
             admin_login: "admin".into(),
@@ -250,17 +262,31 @@ async fn create_school(
 ) -> Result<InstanceId, DomainError> {
     let id = InstanceId::new();
     let now = p.now();
+    // A new school takes the state-wide defaults the operators set (not the demo school).
+    let defaults = match demo {
+        false => crate::operators::defaults::load(c).await?,
+        true => Default::default(),
+    };
+    let state_domain = defaults
+        .mail_domain
+        .as_deref()
+        .unwrap_or(&p.config.state_domain);
     let row = InstanceRow {
         id,
         school_number: number.as_str().into(),
         name: name.into(),
-        mail_domain: format!("{number}.{}", p.config.state_domain),
+        mail_domain: format!("{number}.{state_domain}"),
         demo,
         created_at: now,
         time_zone: DEFAULT_TIME_ZONE.into(),
     };
     instances::insert(c, &row).await?;
-    consent::publish_text(c, id, TERMS_V1, PRIVACY_V1, now).await?;
+    let (terms, privacy) = match (&defaults.terms, &defaults.privacy) {
+        (Some(t), Some(p)) => (t.as_str(), p.as_str()),
+        _ => (TERMS_V1, PRIVACY_V1),
+    };
+    consent::publish_text(c, id, terms, privacy, now).await?;
+    crate::operators::defaults::apply_quotas(c, id, &defaults).await?;
     Ok(id)
 }
 

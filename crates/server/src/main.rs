@@ -62,6 +62,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Operator accounts of the console at /betrieb/ (above all schools).
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
     /// Terms of use and privacy policy.
     Consent {
         #[command(subcommand)]
@@ -84,6 +89,18 @@ enum InstanceCommand {
         number: String,
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Create an operator account; prints its one-time password and its TOTP key.
+    Create {
+        #[arg(long)]
+        login: String,
+        /// operator-admin, support or dpo.
+        #[arg(long)]
+        role: String,
     },
 }
 
@@ -204,6 +221,27 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Operator {
+            command: OperatorCommand::Create { login, role },
+        } => {
+            let created = platform
+                .system_create_operator(&login, &role)
+                .await
+                .map_err(user_error)?;
+            println!(
+                "Created operator {} ({}).",
+                created.login,
+                created.role.as_str()
+            );
+            println!(
+                "One-time password (to be changed at the first login): {}",
+                created.one_time_password
+            );
+            println!("TOTP key for the authenticator app (shown only now):");
+            println!("  {}", created.otpauth_uri);
+            println!("Log in at /betrieb/anmelden with the password and the app's code.");
+            Ok(())
+        }
         Command::Consent {
             command:
                 ConsentCommand::Publish {
@@ -314,6 +352,8 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     tokio::spawn(media_loop(state.platform.clone()));
     // Sends the queue of outgoing mail and the notification mails; any number of nodes may.
     tokio::spawn(state.platform.clone().run_mail_queue());
+    // Mails notifications after commit (at once, after quiet hours, or in the daily digest).
+    tokio::spawn(state.platform.clone().run_notifications());
     // Converts office documents to PDF for their previews; ends at once without LibreOffice.
     tokio::spawn(state.platform.clone().system_preview_worker());
     let listener = tokio::net::TcpListener::bind(listen)
@@ -359,6 +399,12 @@ async fn retention_loop(platform: Platform) {
         {
             tracing::error!(error = %e, "file content collection failed");
         }
+        if let Err(e) = platform.system_index_calendar_occurrences().await {
+            tracing::error!(error = %e, "calendar occurrence index job failed");
+        }
+        if let Err(e) = platform.system_purge_deleted_schools().await {
+            tracing::error!(error = %e, "purging deleted schools failed");
+        }
         if let Err(e) = platform.system_expire_links().await {
             tracing::error!(error = %e, "link expiry job failed");
         }
@@ -369,7 +415,8 @@ async fn retention_loop(platform: Platform) {
     }
 }
 
-/// Extracts the text of new files and keeps this node's search index current.
+/// Extracts the text of new files and keeps this node's search index current; notifies the
+/// audience of scheduled news that came due.
 async fn media_loop(platform: Platform) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -385,6 +432,11 @@ async fn media_loop(platform: Platform) {
                     break;
                 }
             }
+        }
+        // Scheduled news whose period began: notify their audience (claimed once, so any
+        // number of nodes may run this).
+        if let Err(e) = platform.publish_due_news().await {
+            tracing::error!(error = %e, "scheduled news job failed");
         }
     }
 }

@@ -436,7 +436,11 @@ pub async fn usage(
             "SELECT CAST(SUM(size) AS BIGINT) FROM (
                 SELECT size FROM file_nodes WHERE instance_id = $1
                 UNION ALL
-                SELECT size FROM file_versions WHERE instance_id = $1) x")
+                SELECT size FROM file_versions WHERE instance_id = $1
+                UNION ALL
+                SELECT size FROM homepage_images WHERE instance_id = $1
+                UNION ALL
+                SELECT size FROM news_files WHERE instance_id = $1) x")
             .bind(instance.0).fetch_one(&mut *c).await)?,
     };
     Ok(sum.unwrap_or(0))
@@ -745,7 +749,9 @@ pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bo
             OR EXISTS (SELECT 1 FROM file_versions WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM file_previews WHERE pdf_sha = $1)
             OR EXISTS (SELECT 1 FROM mail_messages WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM mail_queue WHERE blob_sha = $1 AND status = 'queued')")
+            OR EXISTS (SELECT 1 FROM mail_queue WHERE blob_sha = $1 AND status = 'queued')
+            OR EXISTS (SELECT 1 FROM homepage_images WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM news_files WHERE blob_sha = $1)")
         .bind(sha).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }

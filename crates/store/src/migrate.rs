@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017_calendar"),
     migration!(18, "0018_contacts"),
     migration!(19, "0019_mail_deleted"),
+    migration!(20, "0020_news"),
+    migration!(21, "0021_homepage"),
+    migration!(22, "0022_notifications"),
+    migration!(23, "0023_operators"),
+    migration!(24, "0024_calendar_invitations"),
+    migration!(26, "0026_calendar_occurrences"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -26,6 +26,8 @@ pub struct SessionRow {
     pub time_zone: String,
     /// Whether the school addresses its students with "du".
     pub du_students: bool,
+    /// Unread notifications of the login, for the bell in every page's header.
+    pub unread_notifications: i64,
 }
 
 pub async fn insert(
@@ -74,6 +76,7 @@ macro_rules! decode_session {
             demo: r.try_get(20)?,
             time_zone: r.try_get(21)?,
             du_students: r.try_get(22)?,
+            unread_notifications: r.try_get(23)?,
         })
     }};
 }
@@ -88,10 +91,12 @@ pub async fn lookup(
            (SELECT MAX(k.version) FROM consents k
               WHERE k.instance_id = s.instance_id AND k.user_id = s.user_id AND k.revoked_at IS NULL),
            (SELECT MAX(t.version) FROM consent_texts t WHERE t.instance_id = s.instance_id),
-           i.school_number, i.name, i.demo, i.time_zone, i.du_students
+           i.school_number, i.name, i.demo, i.time_zone, i.du_students,
+           (SELECT COUNT(*) FROM notifications n
+              WHERE n.instance_id = s.instance_id AND n.user_id = s.user_id AND n.read_at IS NULL)
          FROM sessions s JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
            JOIN instances i ON i.id = s.instance_id
-         WHERE s.instance_id = $1 AND s.token_hash = $2");
+         WHERE s.instance_id = $1 AND s.token_hash = $2 AND i.deactivated_at IS NULL");
     let row = on!(c, c => {
         match sqlx::query(SQL).bind(instance.0).bind(token_hash).fetch_optional(&mut *c).await? {
             Some(r) => Some(decode_session!(&r)?),

@@ -20,6 +20,8 @@ pub const APP_CSS: &str = concat!(
     include_str!("../static/css/safe_editor.css"),
     include_str!("../static/css/mail.css"),
     include_str!("../static/css/calendar.css"),
+    include_str!("../static/css/notify.css"),
+    include_str!("../static/css/homepage.css"),
 );
 
 /// Every asset under `/static/`: name, content type, bytes.

@@ -132,6 +132,9 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     if crate::pages::calendar::offered(&actor.token) {
         list.push(("/kalender", "nav.calendar", "i-calendar"));
     }
+    if has(RightId::NewsRead) || schulhof_authz::news::is_author(&actor.token) {
+        list.push(("/neuigkeiten", "nav.news", "i-bell"));
+    }
     if has(RightId::ContactsPersonal) || has(RightId::ContactsSchool) {
         list.push(("/adressbuch", "nav.contacts", "i-users"));
     }
@@ -168,6 +171,9 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
             "i-calendar",
         ));
     }
+    if crate::pages::homepage::offered(&actor.token) {
+        list.push(("/verwaltung/startseite", "nav.homepage", "i-home"));
+    }
     if schulhof_authz::check(&actor.token, schulhof_authz::ManageSchoolSettings).is_ok() {
         list.push(("/verwaltung/schule", "nav.school", "i-settings"));
         list.push(("/verwaltung/mail", "nav.mail_admin", "i-settings"));
@@ -195,11 +201,21 @@ pub struct Chrome {
     pub nav: Vec<Area>,
     pub flash: Option<&'static str>,
     pub lang_href: String,
+    /// The context help for the page, when the reader may read the documentation.
+    pub help_href: Option<String>,
     pub css_href: String,
     /// The icon sprite; `{{ c.icons }}#i-folder` names one icon.
     pub icons: String,
     /// The shell's script (menu, flash focus, dialogs).
     pub shell_js: String,
+    /// Where the brand leads and where logout posts: the school's pages, or the
+    /// operators' console under `/betrieb/`.
+    pub home_href: &'static str,
+    pub logout_href: &'static str,
+    /// Unread notifications for the bell; `None`: no bell (not signed in, or at a gate).
+    pub unread: Option<i64>,
+    /// This is the notification centre (the bell is the current page).
+    pub at_bell: bool,
 }
 
 impl Chrome {
@@ -218,9 +234,14 @@ impl Chrome {
             nav: Vec::new(),
             flash: page.flash,
             lang_href: format!("/sprache?lang={other}&zurueck={}", url::encode(&page.here)),
+            help_href: None,
             css_href: format!("/static/app.css?v={APP_CSS_HASH:x}"),
             icons: crate::assets::href("icons.svg"),
             shell_js: crate::assets::href("shell.js"),
+            home_href: "/",
+            logout_href: "/abmelden",
+            unread: None,
+            at_bell: false,
         }
     }
 
@@ -242,6 +263,12 @@ impl Chrome {
             current: path == "/",
         });
         c.nav.extend(areas(c.tr, actor, &page.here));
+        if schulhof_authz::check(&actor.token, schulhof_authz::help::ReadHelp).is_ok() {
+            c.help_href = Some(format!("/hilfe/kontext?pfad={}", url::encode(path)));
+        }
+        // Counted in the session's own query: the bell costs no statement of its own.
+        c.unread = Some(actor.unread_notifications);
+        c.at_bell = path == "/benachrichtigungen" || path.starts_with("/benachrichtigungen/");
         c
     }
 

@@ -10,6 +10,7 @@ mod auth;
 mod forms;
 mod i18n;
 mod layout;
+mod markdown;
 mod pages;
 mod render;
 mod schools;
@@ -68,6 +69,10 @@ pub fn router() -> Router<AppState> {
         .merge(pages::mail::routes())
         .merge(pages::calendar::routes())
         .merge(pages::contacts::routes())
+        .merge(pages::homepage::routes())
+        .merge(pages::operator::routes())
+        .merge(pages::help::routes())
+        .merge(pages::news::routes())
         .route("/mediathek", get(media::show))
         .route("/mediathek/{id}/herunterladen", get(media::download))
         .route("/mediathek/{id}/favorit", post(media::favourite))
@@ -262,6 +267,20 @@ fn safe_routes() -> Router<AppState> {
         .route(
             "/bestaetigungen/{id}/ablehnen",
             post(pages::four_eyes::reject),
+        )
+        .route("/benachrichtigungen", get(pages::notifications::list))
+        .route(
+            "/benachrichtigungen/alle-gelesen",
+            post(pages::notifications::read_all),
+        )
+        .route(
+            "/benachrichtigungen/einstellungen",
+            get(pages::notifications::settings::show).post(pages::notifications::settings::save),
+        )
+        .route("/benachrichtigungen/{id}", get(pages::notifications::open))
+        .route(
+            "/benachrichtigungen/{id}/gelesen",
+            post(pages::notifications::read_one),
         )
         .route("/safe/oeffnen", post(safe::unlock))
         .route("/safe/sperren", post(safe::lock))

@@ -1,5 +1,6 @@
 //! The scenarios, and the closed-loop runner that the steady-state ones share.
 
+pub mod calendar;
 pub mod files;
 pub mod folder;
 pub mod idle;
@@ -9,6 +10,7 @@ pub mod mail;
 mod mail_burst;
 mod mail_imap;
 pub mod me;
+pub mod notes;
 pub mod storm;
 mod visit;
 

@@ -34,7 +34,7 @@ fn object(o: StoredObject) -> Object {
     }
 }
 
-fn precondition(p: &Precondition) -> cal::Precondition {
+pub(super) fn precondition(p: &Precondition) -> cal::Precondition {
     match p {
         Precondition::None => cal::Precondition::None,
         Precondition::IfMatch(e) => cal::Precondition::IfMatch(e.clone()),
@@ -193,25 +193,25 @@ impl DomainStore {
         })
     }
 
-    /// Busy times of one collection: its expanded occurrences, without any details.
+    /// Busy times of one collection, without any details; transparent and cancelled
+    /// events (and cancelled occurrences) block no time.
     pub(super) async fn cal_free_busy(
         &self,
         c: CalendarInfo,
         range: &TimeRange,
     ) -> StoreResult<Vec<Busy>> {
         let r = filter::closed(range);
-        let ids = [c.id];
-        let inst = self
+        let busy = self
             .platform
-            .calendar_instances(&self.actor, Some(&ids), r)
+            .calendar_busy(&self.actor, c.id, r)
             .await
             .map_err(map)?;
-        Ok(inst
+        Ok(busy
             .into_iter()
-            .map(|i| Busy {
-                start: i.start,
-                end: i.end,
-                tentative: false,
+            .map(|b| Busy {
+                start: b.start,
+                end: b.end,
+                tentative: b.tentative,
             })
             .collect())
     }
@@ -230,6 +230,40 @@ impl DomainStore {
             .await
             .map(|_| ())
             .map_err(map)
+    }
+
+    /// MKCALENDAR: a personal calendar at the segment the client chose. A segment of a
+    /// visible calendar exists already; the prefixes of the other kinds are not free.
+    pub(super) async fn cal_create(&self, name: &str, p: &CollectionProps) -> StoreResult<()> {
+        if self.cal_find(name).await?.is_some() {
+            return Err(StoreError::Exists);
+        }
+        let reserved = ["gruppe-", "raum-", "geteilt-"];
+        if name == "schule" || reserved.iter().any(|r| name.starts_with(r)) {
+            return Err(StoreError::Forbidden);
+        }
+        let title = p
+            .display_name
+            .clone()
+            .flatten()
+            .unwrap_or_else(|| name.to_owned());
+        let colour: Option<String> = p
+            .color
+            .clone()
+            .flatten()
+            .map(|c| c.chars().take(7).collect());
+        let made = self
+            .platform
+            .calendar_create_with_slug(&self.actor, name, &title, colour.as_deref())
+            .await
+            .map_err(map)?;
+        if let Some(Some(d)) = &p.description {
+            self.platform
+                .calendar_update(&self.actor, made.id, &made.name, &made.colour, d)
+                .await
+                .map_err(map)?;
+        }
+        Ok(())
     }
 
     pub(super) async fn cal_delete_collection(&self, c: CalendarInfo) -> StoreResult<()> {

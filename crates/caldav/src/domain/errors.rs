@@ -21,7 +21,7 @@ pub(super) fn map(e: CalendarError) -> StoreError {
     }
 }
 
-fn domain(e: DomainError) -> StoreError {
+pub(super) fn domain(e: DomainError) -> StoreError {
     match e {
         DomainError::NotFound => StoreError::NotFound,
         DomainError::Forbidden | DomainError::Denied(_) => StoreError::Forbidden,

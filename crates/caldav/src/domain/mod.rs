@@ -4,8 +4,10 @@
 //! app password, through the same domain function.
 
 mod calendars;
+mod cards;
 mod errors;
 mod filter;
+mod schedule;
 
 use std::sync::Arc;
 
@@ -53,17 +55,20 @@ impl Provider for DomainProvider {
             actor,
             me,
             calendars,
+            carddav: std::sync::OnceLock::new(),
         })
     }
 }
 
-/// The calendars (and, later, address books) of one signed-in actor.
+/// The calendars and address books of one signed-in actor.
 pub struct DomainStore {
     platform: Platform,
     actor: Arc<Actor>,
     me: Principal,
     /// `calendar.clients`: without it no calendar is visible here.
     calendars: bool,
+    /// The school's CardDAV switch, asked once per request when an address book is.
+    carddav: std::sync::OnceLock<bool>,
 }
 
 impl DomainStore {
@@ -76,7 +81,7 @@ impl DomainStore {
         }
     }
 
-    /// Calendars when `calendar.clients` allows them; address books are not served yet.
+    /// Calendars when `calendar.clients` allows them (address books go to `cards`).
     fn calendar_kind(&self, kind: Kind) -> StoreResult<()> {
         if kind == Kind::Calendar && self.calendars {
             Ok(())
@@ -97,6 +102,9 @@ impl DavStore for DomainStore {
 
     async fn collections(&self, kind: Kind, home: &str) -> StoreResult<Vec<Collection>> {
         self.own_home(home)?;
+        if kind == Kind::AddressBook {
+            return self.card_collections().await;
+        }
         if self.calendar_kind(kind).is_err() {
             return Ok(vec![]);
         }
@@ -104,6 +112,9 @@ impl DavStore for DomainStore {
     }
 
     async fn collection(&self, id: &CollectionRef) -> StoreResult<Option<Collection>> {
+        if id.kind == Kind::AddressBook {
+            return self.card_collection(id).await;
+        }
         if self.own_home(&id.home).is_err() || self.calendar_kind(id.kind).is_err() {
             return Ok(None);
         }
@@ -114,16 +125,27 @@ impl DavStore for DomainStore {
     }
 
     async fn objects(&self, id: &CollectionRef) -> StoreResult<Vec<ObjectMeta>> {
+        if id.kind == Kind::AddressBook {
+            return self.card_objects(self.card_resolve(id).await?).await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_objects(cal).await
     }
 
     async fn get(&self, id: &CollectionRef, name: &str) -> StoreResult<Option<Object>> {
+        if id.kind == Kind::AddressBook {
+            return self.card_get(self.card_resolve(id).await?, name).await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_get(cal, name).await
     }
 
     async fn multiget(&self, id: &CollectionRef, names: &[String]) -> StoreResult<Vec<Object>> {
+        if id.kind == Kind::AddressBook {
+            return self
+                .card_multiget(self.card_resolve(id).await?, names)
+                .await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_multiget(cal, names).await
     }
@@ -135,11 +157,21 @@ impl DavStore for DomainStore {
         data: &str,
         pre: &Precondition,
     ) -> StoreResult<Written> {
+        if id.kind == Kind::AddressBook {
+            return self
+                .card_put(self.card_resolve(id).await?, name, data, pre)
+                .await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_put(cal, name, data, pre).await
     }
 
     async fn delete(&self, id: &CollectionRef, name: &str, pre: &Precondition) -> StoreResult<()> {
+        if id.kind == Kind::AddressBook {
+            return self
+                .card_delete(self.card_resolve(id).await?, name, pre)
+                .await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_delete(cal, name, pre).await
     }
@@ -155,14 +187,18 @@ impl DavStore for DomainStore {
 
     async fn card_query(
         &self,
-        _id: &CollectionRef,
-        _filter: &CardFilter,
-        _limit: Option<usize>,
+        id: &CollectionRef,
+        filter: &CardFilter,
+        limit: Option<usize>,
     ) -> StoreResult<Vec<Object>> {
-        Err(StoreError::NotFound)
+        let book = self.card_resolve(id).await?;
+        DomainStore::card_query(self, book, filter, limit).await
     }
 
     async fn changes(&self, id: &CollectionRef, since: Option<u64>) -> StoreResult<Changes> {
+        if id.kind == Kind::AddressBook {
+            return self.card_changes(self.card_resolve(id).await?, since).await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_changes(cal, since).await
     }
@@ -179,13 +215,12 @@ impl DavStore for DomainStore {
     async fn create_collection(
         &self,
         id: &CollectionRef,
-        _props: &CollectionProps,
+        props: &CollectionProps,
     ) -> StoreResult<()> {
         self.own_home(&id.home)?;
+        // Address books have no URL of their own choosing yet: made on the web pages.
         self.calendar_kind(id.kind)?;
-        // The domain chooses the segment of a new calendar, a client expects its own URL:
-        // until the domain takes a chosen slug, new calendars are made on the web pages.
-        Err(StoreError::Forbidden)
+        self.cal_create(&id.name, props).await
     }
 
     async fn update_collection(
@@ -193,12 +228,38 @@ impl DavStore for DomainStore {
         id: &CollectionRef,
         props: &CollectionProps,
     ) -> StoreResult<()> {
+        if id.kind == Kind::AddressBook {
+            return self.card_update(self.card_resolve(id).await?, props).await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_update(cal, props).await
     }
 
     async fn delete_collection(&self, id: &CollectionRef) -> StoreResult<()> {
+        if id.kind == Kind::AddressBook {
+            return self
+                .card_delete_collection(self.card_resolve(id).await?)
+                .await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_delete_collection(cal).await
+    }
+
+    async fn delete_scheduled(
+        &self,
+        id: &CollectionRef,
+        name: &str,
+        pre: &Precondition,
+        reply: bool,
+    ) -> StoreResult<()> {
+        if id.kind == Kind::AddressBook || reply {
+            return self.delete(id, name, pre).await;
+        }
+        let cal = self.cal_resolve(id).await?;
+        self.cal_delete_quietly(cal, name, pre).await
+    }
+
+    async fn schedule_free_busy(&self, request: &str) -> StoreResult<crate::store::FreeBusyReply> {
+        self.cal_free_busy_request(request).await
     }
 }

@@ -49,6 +49,25 @@ fn check_name(n: &str) -> Result<String, CalendarError> {
     Ok(n.to_owned())
 }
 
+/// A slug a client may choose: 1 to 100 characters safe in a URL segment.
+fn check_slug(s: &str) -> Result<(), CalendarError> {
+    let ok = !s.is_empty()
+        && s.len() <= 100
+        && s != "."
+        && s != ".."
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~@+=,".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::DomainError::invalid(
+            "slug",
+            "a calendar's name in its URL has 1 to 100 letters, digits or -._~@+=,",
+        )
+        .into())
+    }
+}
+
 /// Makes the group calendars of `groups` that do not exist yet.
 pub(crate) async fn ensure_groups(
     c: &mut impl AsConn,
@@ -198,27 +217,57 @@ impl Platform {
             .ok_or(CalendarError::NotFound)
     }
 
-    /// A further personal calendar (MKCALENDAR, or "new calendar" in the web).
+    /// A further personal calendar ("new calendar" in the web).
     pub async fn calendar_create(
         &self,
         a: &Actor,
         name: &str,
         colour: Option<&str>,
     ) -> Result<CalendarInfo, CalendarError> {
+        self.calendar_create_at(a, None, name, colour).await
+    }
+
+    /// A further personal calendar under a slug the caller chose (MKCALENDAR: the client
+    /// names the URL); a slug of another own calendar is a conflict.
+    pub async fn calendar_create_with_slug(
+        &self,
+        a: &Actor,
+        slug: &str,
+        name: &str,
+        colour: Option<&str>,
+    ) -> Result<CalendarInfo, CalendarError> {
+        check_slug(slug)?;
+        self.calendar_create_at(a, Some(slug), name, colour).await
+    }
+
+    async fn calendar_create_at(
+        &self,
+        a: &Actor,
+        slug: Option<&str>,
+        name: &str,
+        colour: Option<&str>,
+    ) -> Result<CalendarInfo, CalendarError> {
         check(&a.token, UsePersonalCalendar)?;
         let name = check_name(name)?;
         let colour = check_colour(colour.unwrap_or(PERSONAL_COLOUR))?;
-        let own = self
+        let own: Vec<CalendarInfo> = self
             .calendars(a)
             .await?
             .into_iter()
             .filter(|c| c.own)
-            .count();
-        if own >= MAX_PERSONAL {
+            .collect();
+        if own.len() >= MAX_PERSONAL {
             return Err(crate::DomainError::invalid("name", "at most 50 own calendars").into());
         }
+        if let Some(s) = slug
+            && own.iter().any(|c| c.slug == s)
+        {
+            return Err(
+                crate::DomainError::conflict("slug", "an own calendar has this name").into(),
+            );
+        }
         let id = CalendarId::new();
-        let slug = id.0.simple().to_string();
+        let slug = slug.map_or_else(|| id.0.simple().to_string(), str::to_owned);
         let n = NewCalendar {
             id,
             kind: "personal",

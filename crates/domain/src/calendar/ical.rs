@@ -33,6 +33,8 @@ pub struct Parsed {
     pub first_start: i64,
     /// µs UTC; `None` = open end (endless rule, or more steps than expanded).
     pub last_end: Option<i64>,
+    /// Every occurrence expanded (sorted by start), for the occurrence index.
+    pub occurrences: Vec<Occurrence>,
 }
 
 /// One occurrence: µs UTC, and the component it comes from.
@@ -220,6 +222,7 @@ pub fn parse(raw: &[u8], tz: chrono_tz::Tz) -> Result<Parsed, CalendarError> {
         transparent,
         first_start,
         last_end,
+        occurrences: occ,
     })
 }
 
@@ -264,6 +267,14 @@ pub fn summary_of(ical: &ICalendar, comp: u32) -> String {
     ical.components
         .get(comp as usize)
         .and_then(|c| text(c, &P::Summary))
+        .unwrap_or_default()
+}
+
+/// The place (LOCATION) of the component an occurrence comes from.
+pub fn location_of(ical: &ICalendar, comp: u32) -> String {
+    ical.components
+        .get(comp as usize)
+        .and_then(|c| text(c, &P::Location))
         .unwrap_or_default()
 }
 

@@ -5,11 +5,19 @@
 mod collections;
 mod demo;
 mod error;
+mod fields;
+mod freebusy;
 pub mod ical;
 mod ics;
+mod invitations;
+pub mod itip;
 mod objects;
+mod occurrences;
+mod public;
 mod query;
 mod resources;
+mod scheduling;
+mod series;
 mod sharing;
 
 use chrono::{DateTime, Utc};
@@ -20,10 +28,16 @@ use schulhof_types::{GroupId, UserId};
 use serde::Serialize;
 
 pub use error::CalendarError;
+pub use fields::{EventFields, RuleFields};
+pub use freebusy::FreeBusyAnswer;
 pub use ics::{ImportItem, ImportPreview, ImportReport, MAX_IMPORT, SubscriptionInfo};
+pub use invitations::{AttendeeInfo, Invitation, InviteeBusy, InviteeInfo, MAX_INVITEES};
+pub use itip::PartStat;
+pub use public::PublicEvent;
 pub use resources::{NewResource, PendingBooking, ResourceInfo};
 pub use schulhof_authz::calendar::CalAccess;
 pub use schulhof_store::calendar::{BookingId, CalendarId, ResourceId, SubscriptionId};
+pub use series::SeriesScope;
 pub use sharing::{Share, ShareWith};
 
 use crate::identity::Actor;
@@ -185,6 +199,8 @@ pub struct Instance {
     pub href: String,
     pub uid: String,
     pub summary: String,
+    /// The place (LOCATION), empty when none.
+    pub location: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub all_day: bool,

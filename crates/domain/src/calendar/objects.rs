@@ -90,6 +90,14 @@ pub(crate) fn may_read(a: &Actor, row: &CalendarRow) -> Result<(), CalendarError
     Ok(())
 }
 
+/// Where [`Platform::ingest`] writes: a calendar, its kind, the name and the object there.
+pub(crate) struct Target<'a> {
+    pub cal: CalendarId,
+    pub kind: CalendarKind,
+    pub href: &'a str,
+    pub existing: Option<&'a ObjectRow>,
+}
+
 impl Platform {
     /// Stores an iCalendar object under `href`: the ONE ingest path for CalDAV PUT, ICS
     /// import and the web form. Checks the data, the preconditions, the UID's uniqueness and
@@ -109,6 +117,10 @@ impl Platform {
             .put_in(&mut tx, a, cal, href, raw, &parsed, &pre)
             .await?;
         tx.commit().await?;
+        if parsed.public {
+            // This node's feed copy (others hear the change on the bus).
+            self.news_feed_changed(a.token.instance());
+        }
         Ok(out)
     }
 
@@ -133,13 +145,49 @@ impl Platform {
         {
             return Err(CalendarError::UidConflict { href: other.href });
         }
+        let to = Target {
+            cal,
+            kind: info.kind,
+            href,
+            existing: existing.as_ref(),
+        };
+        let o = self.ingest(c, inst, &to, raw, parsed, a.user.id).await?;
+        let booking = match info.resource {
+            Some(res) => Some(self.book(c, a, &info, res, &o, parsed).await?),
+            None => None,
+        };
+        if info.own {
+            // Implicit scheduling (RFC 6638): invitations out, answers back.
+            self.schedule_after_put(c, a, &o, parsed, existing.as_ref())
+                .await?;
+        }
+        Ok(PutOutcome {
+            etag: o.etag,
+            created: existing.is_none(),
+            modseq: o.modseq,
+            booking,
+        })
+    }
+
+    /// Writes a checked object into a calendar: the one place objects are stored (a put,
+    /// and the copies and answers scheduling delivers). Raises the calendar's sync token.
+    pub(crate) async fn ingest(
+        &self,
+        c: &mut impl AsConn,
+        inst: schulhof_types::InstanceId,
+        to: &Target<'_>,
+        raw: &[u8],
+        parsed: &ical::Parsed,
+        by: schulhof_types::UserId,
+    ) -> Result<ObjectRow, CalendarError> {
         let text =
             std::str::from_utf8(raw).map_err(|_| CalendarError::invalid("not UTF-8 text"))?;
-        let modseq = cals::bump(c, inst, cal).await?;
+        let existing = to.existing;
+        let modseq = cals::bump(c, inst, to.cal).await?;
         let o = ObjectRow {
-            id: existing.as_ref().map_or_else(CalObjectId::new, |e| e.id),
-            calendar: cal,
-            href: href.to_owned(),
+            id: existing.map_or_else(CalObjectId::new, |e| e.id),
+            calendar: to.cal,
+            href: to.href.to_owned(),
             uid: parsed.uid.clone(),
             etag: etag_of(raw),
             modseq,
@@ -150,9 +198,9 @@ impl Platform {
             last_end: parsed.last_end,
             recurring: parsed.recurring,
             all_day: parsed.all_day,
-            public: parsed.public && info.kind == CalendarKind::School,
+            public: parsed.public && to.kind == CalendarKind::School,
             transparent: parsed.transparent,
-            created_by: existing.as_ref().map_or(Some(a.user.id), |e| e.created_by),
+            created_by: existing.map_or(Some(by), |e| e.created_by),
         };
         let n = NewObject { row: &o, raw: text };
         if existing.is_some() {
@@ -160,16 +208,12 @@ impl Platform {
         } else {
             store::insert(c, inst, &n, self.now()).await?;
         }
-        let booking = match info.resource {
-            Some(res) => Some(self.book(c, a, &info, res, &o, parsed).await?),
-            None => None,
-        };
-        Ok(PutOutcome {
-            etag: o.etag,
-            created: existing.is_none(),
-            modseq,
-            booking,
-        })
+        super::occurrences::index(c, inst, &o, parsed).await?;
+        if to.kind == CalendarKind::School && (o.public || existing.is_some_and(|e| e.public)) {
+            // The public feeds and the start page show it: their version changes with it.
+            self.feed_changed_within(c, inst).await?;
+        }
+        Ok(o)
     }
 
     /// One object with its text.
@@ -225,13 +269,28 @@ impl Platform {
             .collect())
     }
 
-    /// Deletes an object; a tombstone tells syncing clients.
+    /// Deletes an object; a tombstone tells syncing clients. A scheduled event is cancelled
+    /// for its attendees, or (an attendee's copy) declined to its organiser.
     pub async fn calendar_delete_object(
         &self,
         a: &Actor,
         cal: CalendarId,
         href: &str,
         pre: Precondition,
+    ) -> Result<(), CalendarError> {
+        self.calendar_delete_scheduled(a, cal, href, pre, true)
+            .await
+    }
+
+    /// [`Platform::calendar_delete_object`]; `reply: false` (CalDAV `Schedule-Reply: F`)
+    /// tells the organiser nothing when an attendee deletes its copy.
+    pub async fn calendar_delete_scheduled(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        href: &str,
+        pre: Precondition,
+        reply: bool,
     ) -> Result<(), CalendarError> {
         let inst = a.token.instance();
         let mut tx = self.db.begin().await?;
@@ -244,9 +303,18 @@ impl Platform {
         };
         may_write(a, &row, &info, Some(&o))?;
         check_precondition(&pre, Some(&o))?;
+        if info.own {
+            self.schedule_before_delete(&mut tx, a, &o, reply).await?;
+        }
         let modseq = cals::bump(&mut tx, inst, cal).await?;
         store::delete(&mut tx, inst, &o, modseq, self.now()).await?;
+        if o.public {
+            self.feed_changed_within(&mut tx, inst).await?;
+        }
         tx.commit().await?;
+        if o.public {
+            self.news_feed_changed(inst);
+        }
         Ok(())
     }
 }

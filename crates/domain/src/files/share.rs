@@ -164,6 +164,7 @@ impl Platform {
         if existing.is_none() && new.is_none() {
             return Err(DomainError::NotFound);
         }
+        let newly_shared = existing.is_none();
         let existing = existing.map(|g| files::ExistingGrant {
             role: FileRole::from_i64(g.role).unwrap_or(FileRole::Coordinator),
             by_caller: g.granted_by == Some(actor.token.user()),
@@ -180,6 +181,9 @@ impl Platform {
             Some(role) => {
                 let by = Some(actor.token.user());
                 store::set_grant(&mut tx, instance, id, key, role.as_i64(), by, now).await?;
+                if newly_shared {
+                    notify_share(&mut tx, actor, key, row, now).await?;
+                }
                 format!("{key} {}", role.as_str())
             }
             None => {
@@ -386,6 +390,28 @@ impl Submitters {
                 .cloned()
                 .unwrap_or_else(|| "(gelöschte Anmeldung)".to_owned()),
         )
+    }
+}
+
+/// Tells the login or the group's members a node was shared with them (not kinds of login:
+/// the admin's defaults reach whole schools and are no news to anyone).
+async fn notify_share(
+    tx: &mut schulhof_store::Tx,
+    actor: &Actor,
+    key: &str,
+    row: &store::NodeRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DomainError> {
+    use crate::notify::{ShareTarget, file_shared};
+    let id = |s: &str| s.parse::<uuid::Uuid>().ok();
+    let target = match key.split_once(':') {
+        Some(("u", u)) => id(u).map(|u| ShareTarget::User(UserId(u))),
+        Some(("g", g)) => id(g).map(|g| ShareTarget::Group(GroupId(g))),
+        _ => None,
+    };
+    match target {
+        Some(t) => file_shared(tx, actor, t, row.id, &row.name, now).await,
+        None => Ok(()),
     }
 }
 

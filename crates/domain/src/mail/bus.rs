@@ -53,25 +53,26 @@ pub struct MailBus {
 }
 
 impl MailBus {
-    /// Makes the bus; on PostgreSQL also starts this node's listener (when a runtime runs).
-    pub(crate) fn new(db: &Db) -> MailBus {
+    /// Makes the bus; the platform connects it to other nodes through [`Self::listener`].
+    pub(crate) fn new() -> MailBus {
         // Subscribers that fall this far behind see a lag and re-read their folder.
         let (tx, _) = broadcast::channel(4096);
         let bus = MailBus {
             tx,
             views: Arc::default(),
         };
-        if matches!(db, Db::Pg(_))
-            && let Ok(rt) = tokio::runtime::Handle::try_current()
-        {
-            let tx = bus.tx.clone();
-            rt.spawn(events::listen(db.clone(), CHANNEL, move |p| {
-                if let Some(e) = MailEvent::decode(p) {
-                    let _ = tx.send(e);
-                }
-            }));
-        }
         bus
+    }
+
+    /// This node's handler of other nodes' mail events (the platform runs one listener).
+    pub(crate) fn listener(&self) -> (&'static str, events::Handler) {
+        let tx = self.tx.clone();
+        let on = move |p: &str| {
+            if let Some(e) = MailEvent::decode(p) {
+                let _ = tx.send(e);
+            }
+        };
+        (CHANNEL, Box::new(on))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<MailEvent> {

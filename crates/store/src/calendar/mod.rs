@@ -2,9 +2,12 @@
 //! indexed time bounds, tombstones for sync-collection, shares, bookable resources with their
 //! bookings, and ICS subscription tokens.
 
+pub mod attendees;
 pub mod bookings;
 pub mod calendars;
 pub mod objects;
+pub mod occurrences;
+pub mod public;
 pub mod resources;
 pub mod shares;
 pub mod subscriptions;

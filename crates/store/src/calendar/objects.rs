@@ -270,3 +270,25 @@ pub async fn by_id(
         .bind(instance.0).bind(id.0), false)?;
     Ok(r.pop().map(|(row, _)| row))
 }
+
+/// Objects by id (the occurrence index found them), with texts when `raw`, in one
+/// statement per 1,000 ids.
+pub async fn by_ids(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    ids: &[CalObjectId],
+    raw: bool,
+) -> Result<Vec<(ObjectRow, Option<String>)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let r = fetch!(c, c => {
+            let mut q = sqlx::QueryBuilder::new(concat!("SELECT ", columns!()));
+            q.push(if raw { ", raw" } else { "" }).push(" FROM calendar_objects WHERE instance_id = ");
+            q.push_bind(instance.0).push(" AND id");
+            push_in_list(&mut q, chunk.iter().map(|i| i.0));
+            q
+        }.build(), raw)?;
+        out.extend(r);
+    }
+    Ok(out)
+}

@@ -421,6 +421,12 @@ pub fn translate(lang: Lang, message: &str) -> String {
     if let Some((_, de)) = EXACT.iter().find(|(en, _)| *en == message) {
         return (*de).to_owned();
     }
+    if let Some((_, de)) = super::table_homepage::HOMEPAGE_MESSAGES
+        .iter()
+        .find(|(en, _)| *en == message)
+    {
+        return (*de).to_owned();
+    }
     if let Some(t) = file_error(lang, message) {
         return t;
     }

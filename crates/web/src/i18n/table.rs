@@ -647,5 +647,11 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .chain(super::table_mail_admin::MAIL_ADMIN_TEXTS.iter())
         .chain(super::table_absence::ABSENCE_TEXTS.iter())
         .chain(super::table_calendar::CALENDAR_TEXTS.iter())
+        .chain(super::table_calendar_invite::CALENDAR_INVITE_TEXTS.iter())
         .chain(super::table_contacts::CONTACTS_TEXTS.iter())
+        .chain(super::table_operator::OPERATOR_TEXTS.iter())
+        .chain(super::table_help::HELP_TEXTS.iter())
+        .chain(super::table_news::NEWS_TEXTS.iter())
+        .chain(super::table_homepage::HOMEPAGE_TEXTS.iter())
+        .chain(super::table_notify::NOTIFY_TEXTS.iter())
 }

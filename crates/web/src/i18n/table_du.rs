@@ -29,6 +29,11 @@ pub const DU_TEXTS: &[(&str, &str)] = &[
     ("error.internal", "Etwas ist schiefgegangen (Fehler {id}). Bitte versuche es später noch einmal."),
     ("error.private_areas_on_hold", "Dein Passwort wurde von jemand anderem zurückgesetzt. Eigene Dateien und Daten-Safe bleiben gesperrt, bis eine zweite Person den Reset bestätigt."),
     ("notify.password_reset", "Dein Passwort wurde von {by} zurückgesetzt."),
+    ("notify.lead", "Was dich betrifft, aus allen Bereichen: neueste zuerst. Ungelesene sind markiert."),
+    ("notify.file_shared", "{by} hat „{name}“ mit dir geteilt."),
+    ("notify.calendar_invitation", "{by} lädt dich ein: „{summary}“"),
+    ("notify.settings.lead", "Wähle für jede Art, wie sie dich erreicht. Mails gehen in dein Postfach der Schule, ohne Postfach an deine externe E-Mail-Adresse."),
+    ("notify.settings.security_hint", "Passwort-Resets, Sperren, Safe-Passwörter und Änderungen an der Schulleitung kommen immer sofort per Mail – an deine externe Adresse, sonst in dein Postfach. Es sind rechtlich gebotene Hinweise; sie lassen sich nicht abschalten, auch nicht in Ruhezeiten."),
     // Consent and password gates
     ("consent.lead", "Bevor du die Plattform nutzen kannst, lies bitte die Nutzungsbedingungen und die Datenschutzhinweise."),
     ("consent.privacy_missing", "Bitte bestätige, dass du die Datenschutzhinweise zur Kenntnis genommen hast."),

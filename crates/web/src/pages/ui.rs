@@ -20,7 +20,7 @@ pub const ICONS: &[&str] = &[
     "i-archive", "i-audio", "i-video", "i-menu", "i-close", "i-download", "i-upload", "i-move",
     "i-copy", "i-delete", "i-rename", "i-share", "i-link", "i-check", "i-warning", "i-info",
     "i-sort", "i-search", "i-user", "i-users", "i-calendar", "i-mail", "i-home", "i-lock",
-    "i-clock", "i-print", "i-table", "i-eye", "i-book", "i-settings", "i-logout",
+    "i-clock", "i-print", "i-table", "i-eye", "i-book", "i-settings", "i-logout", "i-bell",
 ];
 
 #[derive(Template)]

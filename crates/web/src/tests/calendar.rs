@@ -129,7 +129,7 @@ async fn an_event_in_5a_reaches_the_student(app: App) {
         .body
         .split("href=\"/kalender/")
         .find(|p| p.contains("/termin/"))
-        .and_then(|p| p.split('"').next())
+        .and_then(|p| p.split(['"', '?']).next()) // the event, not one date of its series
         .map(|p| format!("/kalender/{p}"))
         .expect("an event link");
     app.get(&href, &s)
@@ -242,7 +242,7 @@ async fn a_hidden_calendar_answers_404(app: App) {
         .body
         .split("href=\"/kalender/")
         .find(|p| p.contains("/termin/"))
-        .and_then(|p| p.split('"').next())
+        .and_then(|p| p.split(['"', '?']).next()) // the event, not one date of its series
         .map(|p| format!("/kalender/{p}"))
         .expect("an event link");
     app.get(&href, &s).await.assert(StatusCode::NOT_FOUND);
@@ -648,7 +648,12 @@ async fn month_view_statements(app: App) {
         "statements of the month view: {few} (few calendars), {many} (15 calendars, 24 events)"
     );
     assert!(few > 0, "statements are counted");
-    assert_eq!(few, many, "the month view does not grow with its calendars");
+    // One statement more once the month has events at all (their objects are read), then
+    // never more however many calendars and events.
+    assert!(
+        many <= few + 1,
+        "the month view does not grow with its calendars"
+    );
     assert!(
         many <= 8,
         "the month view costs a few statements, not {many}"

@@ -11,11 +11,12 @@ use schulhof_domain::calendar::{
 };
 use schulhof_front::AppState;
 
-use super::event_form::{self, Frame, writable};
+use super::event_edit::{DeleteForm, occurrence, scope};
+use super::event_form::{self, Frame, scope_choice, writable};
 use super::form::{EventForm, When};
 use super::{event_href, ics, parse_calendar, safe_colour};
 use crate::auth::Ready;
-use crate::forms::Failure;
+use crate::forms::{Choice, Failure};
 use crate::layout::Chrome;
 use crate::pages::views::{ConfirmPage, paragraphs};
 use crate::render;
@@ -34,7 +35,23 @@ struct EventPage {
     repeats: Option<String>,
     description: Vec<String>,
     delete_href: Option<String>,
+    edit_href: Option<String>,
+    /// The own calendar's events: invite and see the answers.
+    invite_href: Option<String>,
     back_href: String,
+}
+
+/// "Delete which dates of the series?"
+#[derive(Template)]
+#[template(path = "calendar/event_delete.html")]
+struct DeleteSeriesPage {
+    c: Chrome,
+    heading: String,
+    text: String,
+    action: String,
+    occurrence: String,
+    scope: Choice,
+    cancel_href: String,
 }
 
 fn new_frame(r: &Ready) -> Frame {
@@ -153,9 +170,14 @@ pub async fn show(
     State(state): State<AppState>,
     r: Ready,
     Path((cal, href)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let tr = r.page.tr();
     let zone = Zone::of(&r.actor);
+    let at = occurrence(url::query_param(query.as_deref(), "vorkommen").as_deref());
+    let q = at.map_or(String::new(), |t| {
+        format!("?vorkommen={}", t.timestamp_micros())
+    });
     let cal = match parse_calendar(&cal) {
         Ok(c) => c,
         Err(e) => return r.fail(e),
@@ -168,7 +190,17 @@ pub async fn show(
         Ok(o) => o.info,
         Err(e) => return r.fail(e.into()),
     };
-    let when = match (obj.first_start, obj.last_end) {
+    let fields = state
+        .platform
+        .calendar_event_fields(&r.actor, cal, &href)
+        .await
+        .ok();
+    // A chosen date of a series shows its own times.
+    let (first, last) = match (at, &fields) {
+        (Some(s), Some(f)) if obj.recurring => (Some(s), Some(s + (f.end - f.start))),
+        _ => (obj.first_start, obj.last_end),
+    };
+    let when = match (first, last) {
         (Some(s), Some(e)) if obj.all_day => {
             let last = e - chrono::Duration::hours(12);
             let (s, last) = (s + chrono::Duration::hours(12), last);
@@ -190,11 +222,17 @@ pub async fn show(
         title: obj.summary,
         colour: safe_colour(&info.colour).to_owned(),
         when,
-        place: String::new(),
+        place: fields
+            .as_ref()
+            .map_or(String::new(), |f| f.location.clone()),
         calendar: info.name,
         repeats: obj.recurring.then(|| tr.t("cal.recurring").to_owned()),
-        description: paragraphs(""),
-        delete_href: writes.then(|| format!("{}/loeschen", event_href(cal, &href))),
+        description: paragraphs(fields.as_ref().map_or("", |f| f.description.as_str())),
+        delete_href: writes.then(|| format!("{}/loeschen{q}", event_href(cal, &href))),
+        edit_href: writes.then(|| format!("{}/bearbeiten{q}", event_href(cal, &href))),
+        invite_href: info
+            .own
+            .then(|| format!("{}/einladen", event_href(cal, &href))),
         back_href: "/kalender".to_owned(),
     };
     render::ok(&view)
@@ -205,6 +243,7 @@ pub async fn delete_confirm(
     State(state): State<AppState>,
     r: Ready,
     Path((cal, href)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let tr = r.page.tr();
     let id = match parse_calendar(&cal) {
@@ -216,6 +255,20 @@ pub async fn delete_confirm(
         Err(e) => return r.fail(e.into()),
     };
     let heading = tr.t("cal.event.delete").to_owned();
+    let at = occurrence(url::query_param(query.as_deref(), "vorkommen").as_deref());
+    if let (true, Some(at)) = (obj.recurring, at) {
+        return render::ok(&DeleteSeriesPage {
+            c: Chrome::new(&r.page, heading.clone()).signed_in(&r.page, &r.actor),
+            heading,
+            text: tr
+                .t("cal.event.delete_series_text")
+                .replace("{title}", &obj.summary),
+            action: format!("{}/loeschen", event_href(id, &href)),
+            occurrence: at.timestamp_micros().to_string(),
+            scope: scope_choice(tr, "cal-del-scope", "diesen"),
+            cancel_href: event_href(id, &href),
+        });
+    }
     render::ok(&ConfirmPage {
         c: Chrome::new(&r.page, heading.clone()).signed_in(&r.page, &r.actor),
         heading,
@@ -233,14 +286,16 @@ pub async fn delete(
     State(state): State<AppState>,
     r: Ready,
     Path((cal, href)): Path<(String, String)>,
+    Form(f): Form<DeleteForm>,
 ) -> Response {
     let id = match parse_calendar(&cal) {
         Ok(c) => c,
         Err(e) => return r.fail(e),
     };
+    let which = scope(&f.umfang, &f.vorkommen);
     match state
         .platform
-        .calendar_delete_object(&r.actor, id, &href, Precondition::None)
+        .calendar_delete_event(&r.actor, id, &href, Precondition::None, which)
         .await
     {
         Ok(()) => Redirect::to("/kalender?ok=cal_event_deleted").into_response(),

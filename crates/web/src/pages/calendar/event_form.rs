@@ -25,6 +25,9 @@ struct FormPage {
     etag: String,
     form: FormView,
     rec_end: Choice,
+    /// A series: which of its dates the change concerns, and the chosen one.
+    scope: Option<Choice>,
+    occurrence: String,
     back_href: String,
     delete_href: Option<String>,
 }
@@ -177,6 +180,9 @@ pub fn page(
     if let Some(fl) = failure.filter(|fl| fl.field == Some("serienende")) {
         rec_end.error = Some(fl.message.clone());
     }
+    let scope = frame
+        .series
+        .then(|| scope_choice(tr, "cal-scope", &f.umfang));
     let view = FormPage {
         c: Chrome::new(&r.page, frame.heading.clone()).signed_in(&r.page, &r.actor),
         heading: frame.heading,
@@ -185,10 +191,35 @@ pub fn page(
         etag: f.etag.clone(),
         form: FormView::new("event", fields(tr, f, cals, public), failure),
         rec_end,
+        scope,
+        occurrence: f.vorkommen.clone(),
         back_href: frame.back_href,
         delete_href: frame.delete_href,
     };
     render::html(failure.map_or(StatusCode::OK, |fl| fl.status), &view)
+}
+
+/// Radio buttons: only this date, this and the following, all (the default: "only this").
+pub fn scope_choice(tr: Tr, id: &'static str, current: &str) -> Choice {
+    let current = match current {
+        "folgende" | "alle" => current,
+        _ => "diesen",
+    };
+    Choice::new(
+        tr,
+        id,
+        "umfang",
+        "cal.event.scope",
+        current,
+        options(
+            tr,
+            &[
+                ("diesen", "cal.event.scope.only"),
+                ("folgende", "cal.event.scope.following"),
+                ("alle", "cal.event.scope.all"),
+            ],
+        ),
+    )
 }
 
 /// A refusal of the domain as a message at its input.

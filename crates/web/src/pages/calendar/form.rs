@@ -47,6 +47,12 @@ pub struct EventForm {
     /// The ETag the form was made from, so a change in between is not overwritten.
     #[serde(default)]
     pub etag: String,
+    /// Editing a series: `diesen`, `folgende` or `alle`.
+    #[serde(default)]
+    pub umfang: String,
+    /// Editing a series: the chosen occurrence's start (unix microseconds).
+    #[serde(default)]
+    pub vorkommen: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

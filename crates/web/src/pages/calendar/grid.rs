@@ -52,6 +52,8 @@ pub struct DayItem {
     pub time: String,
     /// The full text for the link: title, time, place, calendar, series.
     pub label: String,
+    /// The place, shown after the title (empty when none).
+    pub place: String,
     pub all_day: bool,
 }
 
@@ -178,6 +180,7 @@ fn item(tr: Tr, zone: Zone, e: &Entry, day: NaiveDate, from: NaiveDate, to: Naiv
         colour: e.colour.clone(),
         time,
         label,
+        place: e.place.clone(),
         all_day: e.all_day,
     }
 }

@@ -8,11 +8,13 @@
 
 pub mod admin;
 pub mod event;
+pub mod event_edit;
 mod event_form;
 pub mod export;
 pub mod form;
 pub mod grid;
 mod ics;
+pub mod invitations;
 pub mod range;
 pub mod rooms;
 pub mod settings;
@@ -32,6 +34,16 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/kalender", get(views::show))
         .route("/kalender/raeume", get(rooms::show))
+        .route("/kalender/einladungen", get(invitations::list))
+        .route("/kalender/einladungen/antwort", post(invitations::answer))
+        .route(
+            "/kalender/{cal}/termin/{href}/einladen",
+            get(invitations::manage).post(invitations::invite),
+        )
+        .route(
+            "/kalender/{cal}/termin/{href}/ausladen",
+            post(invitations::uninvite),
+        )
         .route("/kalender/{cal}/export.ics", get(export::download))
         .route("/kalender/{cal}/abo", post(export::subscribe))
         .route("/kalender/abos/{id}/widerrufen", post(export::revoke))
@@ -71,6 +83,10 @@ pub fn routes() -> Router<AppState> {
             get(event::new_form).post(event::create),
         )
         .route("/kalender/{cal}/termin/{href}", get(event::show))
+        .route(
+            "/kalender/{cal}/termin/{href}/bearbeiten",
+            get(event_edit::edit_form).post(event_edit::save),
+        )
         .route(
             "/kalender/{cal}/termin/{href}/loeschen",
             get(event::delete_confirm).post(event::delete),

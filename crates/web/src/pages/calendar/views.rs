@@ -120,9 +120,18 @@ fn entry(i: &Instance, cals: &[CalendarInfo]) -> Entry {
         .map(|c| c.name.clone())
         .unwrap_or_default();
     Entry {
-        href: event_href(i.calendar, &i.href),
+        // A date of a series names itself, so its page can change just that date.
+        href: if i.recurring {
+            format!(
+                "{}?vorkommen={}",
+                event_href(i.calendar, &i.href),
+                i.start.timestamp_micros()
+            )
+        } else {
+            event_href(i.calendar, &i.href)
+        },
         title: i.summary.clone(),
-        place: String::new(),
+        place: i.location.clone(),
         calendar,
         colour: safe_colour(&i.colour).to_owned(),
         start: i.start,

@@ -92,6 +92,7 @@ pub type Source = for<'a> fn(&'a Ctx<'a>) -> CardFuture<'a>;
 const SOURCES: &[Source] = &[
     notes::unread,
     notes::requests,
+    crate::pages::news::card::unread,
     crate::pages::mail::card::unread,
     files::recent,
     files::shared,

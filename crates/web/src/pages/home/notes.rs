@@ -6,10 +6,9 @@ use schulhof_domain::notify::Notification;
 use super::{Card, CardFuture, CardItem, Ctx};
 use crate::i18n::Tr;
 
-/// An unread notification in the reader's language.
+/// An unread notification in the reader's language (as the notification centre words it).
 fn note_text(tr: Tr, n: &Notification) -> String {
-    let by = n.params["by"].as_str().unwrap_or("");
-    tr.t(&format!("notify.{}", n.kind)).replace("{by}", by)
+    crate::pages::notifications::note_text(tr, n)
 }
 
 /// Unread notifications; a courtesy, so a failure only leaves the card out.
