@@ -68,10 +68,13 @@ async fn demo(db: Db) -> TestApp {
     app
 }
 
+/// A path, the request's extra headers, and the status it must answer.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], StatusCode);
+
 async fn public_responses_never_set_a_cookie(db: Db) {
     let app = demo(db).await;
     let lang_cookie = [("cookie", "lang=en")];
-    let cases: &[(&str, &[(&str, &str)], StatusCode)] = &[
+    let cases: &[Case] = &[
         ("/schule/100000/", &[], StatusCode::OK),
         (
             "/schule/100000/",

@@ -8,7 +8,6 @@ use anyhow::{Context, ensure};
 use serde_json::json;
 
 use crate::accounts;
-use crate::client::Client;
 use crate::report::{Outcome, round};
 use crate::server::Server;
 use crate::stats::Samples;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use schulhof_store::{Db, events};
+use schulhof_store::events;
 use schulhof_types::InstanceId;
 
 use super::public::PublicHome;
@@ -73,11 +73,10 @@ pub(crate) enum Lookup {
 impl HomepageCache {
     /// Makes the cache; the platform connects it to other nodes through [`Self::listener`].
     pub(crate) fn new() -> HomepageCache {
-        let cache = HomepageCache {
+        HomepageCache {
             entries: Arc::default(),
             recheck_ms: Arc::new(AtomicU64::new(RECHECK.as_millis() as u64)),
-        };
-        cache
+        }
     }
 
     /// This node's handler of other nodes' start-page changes (the platform runs one

@@ -158,6 +158,7 @@ pub fn redirect_url(raw: &str) -> Result<Option<String>, DomainError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -57,11 +57,10 @@ impl MailBus {
     pub(crate) fn new() -> MailBus {
         // Subscribers that fall this far behind see a lag and re-read their folder.
         let (tx, _) = broadcast::channel(4096);
-        let bus = MailBus {
+        MailBus {
             tx,
             views: Arc::default(),
-        };
-        bus
+        }
     }
 
     /// This node's handler of other nodes' mail events (the platform runs one listener).

@@ -66,6 +66,9 @@ pub async fn replace(
 /// Occurrences in these calendars whose time may touch [start, end): starting before `end`
 /// and ending at or after `start` (the caller applies the exact overlap rule). Open rows
 /// starting before `end` come too. Two index range scans in one statement: recent starts,
+/// object, calendar, start, end, open-ended, summary, location.
+type RawOccurrence = (Uuid, Uuid, i64, i64, bool, Option<String>, String);
+
 /// and the few long rows.
 pub async fn in_range(
     c: &mut impl AsConn,
@@ -78,7 +81,7 @@ pub async fn in_range(
         return Ok(vec![]);
     }
     let from = start.saturating_sub(SPAN_US);
-    let rows: Vec<(Uuid, Uuid, i64, i64, bool, Option<String>, String)> = on!(c, c => {
+    let rows: Vec<RawOccurrence> = on!(c, c => {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT object_id, calendar_id, starts_at, ends_at, is_open, summary, location FROM calendar_occurrences WHERE calendar_id");
         push_in_list(&mut q, cals.iter().map(|c| c.0));

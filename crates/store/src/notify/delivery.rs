@@ -168,13 +168,16 @@ pub struct DigestCandidate {
     pub time_zone: String,
 }
 
+/// instance, user, oldest unread, digest hour, digest due, time zone.
+type DigestRow = (Uuid, Uuid, i64, Option<i64>, Option<i64>, String);
+
 /// Logins with waiting rows whose digest is due by `now` or not worked out yet.
 pub async fn digest_candidates(
     c: &mut impl AsConn,
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<DigestCandidate>, StoreError> {
-    let rows: Vec<(Uuid, Uuid, i64, Option<i64>, Option<i64>, String)> = on!(c, c => sqlx::query_as(
+    let rows: Vec<DigestRow> = on!(c, c => sqlx::query_as(
         "SELECT n.instance_id, n.user_id, MIN(n.created_at), s.digest_hour, s.digest_due_at, i.time_zone
            FROM notifications n JOIN instances i ON i.id = n.instance_id
            LEFT JOIN notification_settings s ON s.instance_id = n.instance_id AND s.user_id = n.user_id

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use schulhof_domain::calendar::Precondition;
 
-use super::{App, app, app_on_postgres};
+use super::App;
 
 async fn actor(app: &App, cookie: &str) -> schulhof_domain::identity::Actor {
     let value = cookie.split_once('=').map_or(cookie, |(_, v)| v);

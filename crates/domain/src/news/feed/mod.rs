@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use schulhof_store::news::{items, stamp};
-use schulhof_store::{AsConn, Db, StoreError, events, from_us, to_us};
+use schulhof_store::{AsConn, StoreError, events, from_us, to_us};
 use schulhof_types::InstanceId;
 use sha2::{Digest, Sha256};
 

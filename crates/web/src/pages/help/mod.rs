@@ -33,7 +33,6 @@ pub struct Entry {
 struct IndexPage {
     c: Chrome,
     search: Field,
-    q: String,
     entries: Vec<Entry>,
     /// "3 Treffer für „Safe“", when searching.
     found: Option<String>,
@@ -88,8 +87,7 @@ async fn index(State(state): State<AppState>, r: Ready, Query(sq): Query<SearchQ
         c: Chrome::new(&r.page, tr.t("help.title")).signed_in(&r.page, &r.actor),
         search: Field::new(tr, "help-q", "q", "help.search_field")
             .kind("search")
-            .value(q.clone()),
-        q,
+            .value(q),
         entries,
         found,
     };

@@ -105,7 +105,7 @@ pub async fn script(
         })
         .await;
     let cached = match result {
-        Ok(c) if !(c.home.demo && !state.demo) => c,
+        Ok(c) if !c.home.demo || state.demo => c,
         _ => return errors::not_found(page).await,
     };
     let Some(body) = cached.body else {

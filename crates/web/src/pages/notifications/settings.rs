@@ -81,9 +81,12 @@ pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
     render::ok(&view)
 }
 
+/// The modes per kind, the quiet hours and the digest hour of a settings form.
+type Choices = (Vec<(Kind, Mode)>, Option<Quiet>, u32);
+
 /// Reads the form: `mode.<kind>`, `quiet_from`, `quiet_to` (HH:MM, both empty: none) and
 /// `digest_hour`.
-fn read(form: &[(String, String)]) -> Result<(Vec<(Kind, Mode)>, Option<Quiet>, u32), DomainError> {
+fn read(form: &[(String, String)]) -> Result<Choices, DomainError> {
     let get = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     let mut modes = Vec::new();
     for (k, v) in form {
