@@ -154,18 +154,21 @@ pub async fn submit(
         }
         Err(e) => {
             let failure = Failure::from_domain("login", page.tr(), &e);
-            let mut response = render_form(&state, &page, &input, Some(&failure)).await;
-            // Throttled or busy: say when to come back. The page itself keeps school and
-            // login, and nothing redirects, so a busy server never sees a loop.
-            if let DomainError::Throttled { retry_after_secs }
-            | DomainError::Busy { retry_after_secs } = e
-                && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            response
+            let response = render_form(&state, &page, &input, Some(&failure)).await;
+            with_retry_after(response, &e)
         }
     }
+}
+
+/// A refused login page; throttled or busy, it says when to come back. The page itself
+/// keeps what was typed and nothing redirects, so a busy server never sees a loop.
+pub(crate) fn with_retry_after(mut response: Response, e: &DomainError) -> Response {
+    if let DomainError::Throttled { retry_after_secs } | DomainError::Busy { retry_after_secs } = e
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 /// Ends this session; works with an ended or gated session too.

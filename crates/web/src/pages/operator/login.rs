@@ -5,10 +5,9 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use schulhof_domain::DomainError;
 use schulhof_front::{AppState, ClientAddr};
 use serde::Deserialize;
 
@@ -84,14 +83,8 @@ pub async fn submit(
         }
         Err(e) => {
             let failure = Failure::from_domain("login", page.tr(), &e);
-            let mut response = render_login(&page, &f.login, Some(&failure));
-            if let DomainError::Throttled { retry_after_secs }
-            | DomainError::Busy { retry_after_secs } = e
-                && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            response
+            let response = render_login(&page, &f.login, Some(&failure));
+            crate::pages::login::with_retry_after(response, &e)
         }
     }
 }
