@@ -1,0 +1,42 @@
+//! Learning management (issue 15): courses tied to the school's groups, sections with
+//! material, assignments, quizzes, progress. Every access goes through
+//! `schulhof_authz::lms`: [`Platform::lms_course`] and [`Platform::lms_activity`] are the
+//! only ways to reach a course or an activity, and they answer `NotFound` for what the caller
+//! may not see (a participant never learns that hidden or restricted material exists).
+
+pub mod assignments;
+mod bench;
+mod context;
+pub mod import;
+pub mod quiz;
+
+pub use bench::{BENCH_PASSWORD, BenchCourse, BenchShape};
+pub use context::{ActivityCtx, CourseCtx};
+pub use schulhof_authz::lms::CourseRole;
+pub use schulhof_store::lms::PersonRow;
+pub use schulhof_store::lms::activities::ActivityRow;
+pub use schulhof_store::lms::courses::CourseRow;
+
+mod courses;
+pub mod demo;
+mod material;
+mod outline;
+mod posts;
+mod progress;
+
+pub use material::{MAX_FILE, MAX_MEDIA, MaterialInput, MaterialView, media_type};
+pub use outline::{ActivityItem, CourseView, SectionInput, SectionView};
+pub use progress::{Cell, Progress};
+pub use schulhof_store::lms::outline::{DueRow, FileRow};
+pub use schulhof_store::lms::posts::PostRow;
+pub use schulhof_store::lms::sections::SectionRow;
+
+/// The kinds of activity this module creates (assignments and quizzes have their own).
+pub const MATERIAL_KINDS: &[&str] = &["page", "link", "file", "folder", "media"];
+
+/// The groups and hand-added persons (with role) of a course.
+#[derive(Clone, Debug)]
+pub struct CourseMembers {
+    pub groups: Vec<(schulhof_types::GroupId, String)>,
+    pub people: Vec<(PersonRow, String)>,
+}

@@ -1,0 +1,62 @@
+//! Learning management: courses and their members, sections, activities, activity files and
+//! completion. Every participant-facing query filters hidden, scheduled and restricted
+//! material inside SQL (see [`visible_activity`]); the policy (`schulhof_authz::lms`) says
+//! which filter applies.
+
+pub mod activities;
+pub mod assignments;
+pub mod courses;
+pub mod outline;
+pub mod posts;
+pub mod quiz;
+pub mod sections;
+
+/// The role SQL of a course `c` for user `$3`; `$4` is whether the user's account type
+/// edits through a linked group (teachers and staff). NULL: not a member.
+macro_rules! course_role {
+    () => {
+        "(CASE WHEN EXISTS (SELECT 1 FROM lms_course_people p WHERE p.instance_id = c.instance_id
+                  AND p.course_id = c.id AND p.user_id = $3 AND p.role = 'editor')
+              OR ($4 AND EXISTS (SELECT 1 FROM lms_course_groups g JOIN memberships m
+                  ON m.instance_id = g.instance_id AND m.group_id = g.group_id
+                  WHERE g.instance_id = c.instance_id AND g.course_id = c.id AND m.user_id = $3))
+             THEN 'editor'
+             WHEN EXISTS (SELECT 1 FROM lms_course_people p WHERE p.instance_id = c.instance_id
+                  AND p.course_id = c.id AND p.user_id = $3)
+              OR EXISTS (SELECT 1 FROM lms_course_groups g JOIN memberships m
+                  ON m.instance_id = g.instance_id AND m.group_id = g.group_id
+                  WHERE g.instance_id = c.instance_id AND g.course_id = c.id AND m.user_id = $3)
+             THEN 'participant' END)"
+    };
+}
+pub(crate) use course_role;
+
+/// Whether activity `a` in section `s` reaches a participant: `$E` editor flag, `$N` now,
+/// `$U` user — given as the bind numbers of the calling statement.
+#[macro_export]
+macro_rules! lms_visible_activity {
+    ($editor:literal, $now:literal, $user:literal) => {
+        concat!(
+            "(",
+            $editor,
+            " OR (NOT s.hidden AND (s.visible_from IS NULL OR s.visible_from <= ",
+            $now,
+            ") AND NOT a.hidden AND (a.visible_from IS NULL OR a.visible_from <= ",
+            $now,
+            ") AND (NOT a.restricted OR EXISTS (SELECT 1 FROM lms_activity_people ap \
+             WHERE ap.instance_id = a.instance_id AND ap.activity_id = a.id AND ap.user_id = ",
+            $user,
+            "))))"
+        )
+    };
+}
+pub use lms_visible_activity as visible_activity;
+
+/// A participant of a course as lists show them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonRow {
+    pub id: schulhof_types::UserId,
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+}

@@ -1,0 +1,35 @@
+//! Texts of the course import (Moodle backups, Common Cartridges): (key, German, English).
+//! German texts stay neutral (no "Sie", no "du").
+
+#[rustfmt::skip]
+pub const LMS_IMPORT_TEXTS: &[(&str, &str, &str)] = &[
+    ("lms_import.title", "Kurs importieren", "Import a course"),
+    ("lms_import.link", "Importieren (Moodle, Common Cartridge)", "Import (Moodle, Common Cartridge)"),
+    ("lms_import.intro", "Eine Moodle-Sicherung (.mbz) oder ein Common Cartridge (.imscc) wird in diesen Kurs übernommen: Abschnitte, Seiten, Dateien, Ordner, Links und Aufgaben. Vor dem Import zeigt eine Vorschau, was übernommen wird und was nicht.", "A Moodle backup (.mbz) or a Common Cartridge (.imscc) is brought into this course: sections, pages, files, folders, links and assignments. Before the import, a preview shows what is brought over and what is not."),
+    ("lms_import.field.archive", "Archiv", "Archive"),
+    ("lms_import.field.archive.hint", "Höchstens {mb} MB. Die Dateien des Kurses zählen zum eigenen Speicherplatz.", "At most {mb} MB. The course's files count against the own storage quota."),
+    ("lms_import.upload", "Hochladen und prüfen", "Upload and check"),
+    ("lms_import.choose", "Bitte eine Datei auswählen.", "Please choose a file."),
+    ("lms_import.too_large", "Die Datei ist zu groß (höchstens {mb} MB).", "The file is too large (at most {mb} MB)."),
+    ("lms_import.expired", "Die hochgeladene Datei ist nicht mehr vorhanden (schon importiert oder älter als einen Tag). Bitte erneut hochladen.", "The uploaded file is no longer there (already imported or older than a day). Please upload it again."),
+    ("lms_import.preview", "Vorschau des Imports", "Import preview"),
+    ("lms_import.preview.intro", "Das wird in den Kurs „{course}“ übernommen. Noch ist nichts geändert.", "This is brought into the course “{course}”. Nothing has changed yet."),
+    ("lms_import.section.empty", "Keine Inhalte", "No content"),
+    ("lms_import.files_n", "{n} Dateien", "{n} files"),
+    ("lms_import.not_brought", "wird nicht übernommen ({kind})", "not brought over ({kind})"),
+    ("lms_import.files", "Dateien", "Files"),
+    ("lms_import.files.none", "Keine Dateien", "No files"),
+    ("lms_import.files.total", "Zusammen {size}.", "{size} in all."),
+    ("lms_import.file.name", "Name", "Name"),
+    ("lms_import.file.type", "Art", "Type"),
+    ("lms_import.file.size", "Größe", "Size"),
+    ("lms_import.report", "Hinweise", "Remarks"),
+    ("lms_import.report.none", "Alles wird übernommen.", "Everything is brought over."),
+    ("lms_import.level.info", "Hinweis", "Note"),
+    ("lms_import.level.skipped", "Nicht übernommen", "Not brought over"),
+    ("lms_import.level.warning", "Warnung", "Warning"),
+    ("lms_import.hidden", "Neue Abschnitte zunächst verbergen (Teilnehmende sehen sie erst, wenn sie sichtbar geschaltet werden)", "Hide the new sections at first (participants see them once they are made visible)"),
+    ("lms_import.confirm", "Importieren", "Import"),
+    ("lms_import.cancel", "Abbrechen", "Cancel"),
+    ("ok.lms_imported", "Der Kurs wurde importiert.", "The course was imported."),
+];

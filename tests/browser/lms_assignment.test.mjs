@@ -1,0 +1,142 @@
+// An assignment in a real browser with a fake microphone: the teacher creates one with an
+// audio instruction recorded in the browser, the student records a spoken answer and hands
+// it in, the teacher grades with spoken feedback and releases it, and the student plays the
+// feedback (the audio element reaches "canplay"). Every page is checked with axe.
+//
+// The harness's browser has no microphone flags, so this file launches its own Chromium
+// with a fake device and fake permission prompt; the harness's server is used as it is.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { chromium } from 'playwright-core';
+
+import { checkA11y, loginAndConsent, shot, startPlatform } from './harness.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+let base;
+let platform;
+let browser;
+
+before(async () => {
+  platform = await startPlatform('lms-assignment');
+  ({ base } = platform);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+async function newPage() {
+  const context = await browser.newContext({ locale: 'de-DE', permissions: ['microphone'] });
+  return context.newPage();
+}
+
+/** Records about a second with the recorder of the current form. */
+async function record(page, scope = page) {
+  await scope.getByRole('button', { name: 'Aufnahme starten' }).click();
+  await page.waitForTimeout(1500);
+  await scope.getByRole('button', { name: 'Aufnahme beenden' }).click();
+  await scope.getByText('Aufnahme bereit').waitFor();
+  const files = await page.$eval('#aufnahme', (i) => i.files.length);
+  assert.equal(files, 1, 'the recording fills the file input');
+}
+
+/** Waits until the audio element can play; returns its duration. */
+async function playable(page, selector) {
+  return page.$eval(selector, (a) => new Promise((resolve, reject) => {
+    const done = () => resolve(a.duration);
+    if (a.readyState >= 3) { done(); return; }
+    a.addEventListener('canplay', done, { once: true });
+    a.addEventListener('error', () => reject(new Error(`media error ${a.error && a.error.code}`)));
+    setTimeout(() => reject(new Error('no canplay within 15 s')), 15_000);
+    a.load();
+  }));
+}
+
+let assignment;
+
+test('the teacher creates an assignment with an audio instruction', async () => {
+  const page = await newPage();
+  await loginAndConsent(base, page, 'lehrer');
+  await page.goto(`${base}/kurse`);
+  await page.getByRole('link', { name: 'Mathematik 5a' }).first().click();
+  const action = await page.locator('form[action$="/material/neu"]').first().getAttribute('action');
+  await page.goto(`${base}${action.replace('/material/neu', '/aufgabe/neu')}`);
+  await page.getByLabel('Titel').fill('Vulkane erklären');
+  await page.getByLabel('Arbeitsauftrag', { exact: true }).fill('<p>Erkläre einen <b>Vulkan</b>.</p>');
+  await checkA11y(page, 'assignment form');
+  await record(page);
+  await page.getByLabel('Abschrift').fill('Erkläre einen Vulkan in zwei Sätzen.');
+  await page.getByLabel('Sprachaufnahme').check();
+  await shot(page, 'lms-assignment-form');
+  await page.getByRole('button', { name: 'Speichern', exact: true }).click();
+  await page.waitForURL(/\/kurse\/aufgaben\/[0-9a-f-]{36}/);
+  assignment = new URL(page.url()).pathname;
+  await page.locator('#instruction-audio').waitFor();
+  await checkA11y(page, 'assignment page (teacher)');
+  await page.context().close();
+});
+
+test('the student records a spoken answer and hands it in', async () => {
+  const page = await newPage();
+  await loginAndConsent(base, page, 'schueler');
+  await page.goto(`${base}${assignment}`);
+  assert.equal(await page.locator('#work-state').getAttribute('data-state'), 'not_handed_in');
+  const duration = await playable(page, '#instruction-audio');
+  assert.ok(duration > 0, `instruction duration ${duration}`);
+  await checkA11y(page, 'assignment page (student)');
+  await page.getByLabel('Text', { exact: true }).fill('Ein Berg, der Feuer spuckt.');
+  await record(page);
+  await page.getByRole('button', { name: 'Abgeben', exact: true }).click();
+  await page.waitForURL(/ok=lms_assign_handed_in/);
+  assert.equal(await page.locator('#work-state').getAttribute('data-state'), 'handed_in');
+  await checkA11y(page, 'assignment page (handed in)');
+  await shot(page, 'lms-assignment-handed-in');
+  await page.context().close();
+});
+
+test('the teacher grades with spoken feedback and releases it', async () => {
+  const page = await newPage();
+  await loginAndConsent(base, page, 'lehrer');
+  await page.goto(`${base}${assignment}/abgaben`);
+  await checkA11y(page, 'submissions overview');
+  await page.getByRole('link', { name: 'Schüler, Sophie' }).click();
+  await page.locator('#save-grade').waitFor();
+  await checkA11y(page, 'grading page');
+  await page.getByLabel('Punkte von 10').fill('9');
+  await page.getByLabel('Schriftliche Rückmeldung').fill('Sehr gut erklärt.');
+  await record(page);
+  await page.getByLabel('Abschrift').fill('Prima, das war klar und richtig.');
+  await page.getByLabel(/Sofort freigeben/).check();
+  await page.getByRole('button', { name: 'Bewertung speichern' }).click();
+  await page.waitForURL(/ok=lms_assign_graded/);
+  await page.locator('#spoken-feedback').waitFor();
+  await checkA11y(page, 'grading page (graded)');
+  await page.context().close();
+});
+
+test('the student plays the spoken feedback', async () => {
+  const page = await newPage();
+  await loginAndConsent(base, page, 'schueler');
+  await page.goto(`${base}${assignment}`);
+  assert.equal(await page.locator('#work-state').getAttribute('data-state'), 'returned');
+  assert.equal((await page.locator('#grade').textContent()).trim(), '9');
+  const duration = await playable(page, '#spoken-feedback');
+  assert.ok(duration > 0, `feedback duration ${duration}`);
+  await page.getByText('Prima, das war klar und richtig.').waitFor();
+  await checkA11y(page, 'assignment page (returned)');
+  await shot(page, 'lms-assignment-returned');
+  await page.context().close();
+});
