@@ -1,0 +1,99 @@
+//! The chat's front-end: the JSON API under `/api/v1/chat` and the live WebSocket session at
+//! `/api/v1/chat/socket`. Both only parse, call the platform's chat services and map the
+//! result; every decision is the domain's (and so the one policy's).
+
+mod api;
+pub mod frame;
+mod socket;
+
+use axum::Json;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use schulhof_domain::DomainError;
+use schulhof_domain::identity::Actor;
+use schulhof_front::{AppState, SESSION_COOKIE};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/chat/rooms", get(api::rooms).post(api::create_room))
+        .route("/api/v1/chat/rooms/{id}", get(api::room))
+        .route(
+            "/api/v1/chat/rooms/{id}/messages",
+            get(api::messages).post(api::send),
+        )
+        .route(
+            "/api/v1/chat/rooms/{id}/messages/{seq}",
+            patch(api::edit).delete(api::delete),
+        )
+        .route(
+            "/api/v1/chat/rooms/{id}/messages/{seq}/reactions",
+            post(api::react),
+        )
+        .route("/api/v1/chat/rooms/{id}/read", post(api::read))
+        .route("/api/v1/chat/rooms/{id}/moderation", post(api::moderate))
+        .route("/api/v1/chat/direct/{login}", post(api::open_direct))
+        .route("/api/v1/chat/socket", get(socket::upgrade))
+}
+
+/// A failure as `{"error": "<stable code>", "message": "…"}`.
+pub struct ChatError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ChatError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A refused write keeps its own stable code (`chat_write_refused`), so clients can tell
+    /// it from other refusals.
+    fn write(e: DomainError) -> Self {
+        match e {
+            DomainError::Forbidden | DomainError::Denied(schulhof_authz::Denied::Forbidden) => {
+                Self::new(
+                    StatusCode::FORBIDDEN,
+                    "chat_write_refused",
+                    "You may not write in this room.",
+                )
+            }
+            e => e.into(),
+        }
+    }
+}
+
+impl From<DomainError> for ChatError {
+    fn from(e: DomainError) -> Self {
+        let i = schulhof_front::error_info(&e);
+        Self::new(i.status, i.code, i.message)
+    }
+}
+
+impl IntoResponse for ChatError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.code, "message": self.message });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// The session cookie's value in a request's headers.
+pub(crate) fn cookie_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    let jar = axum_extra::extract::CookieJar::from_headers(headers);
+    jar.get(SESSION_COOKIE).map(|c| c.value().to_owned())
+}
+
+/// The logged-in login with nothing in the way (consent given, password set).
+pub(crate) async fn actor_of(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Actor, DomainError> {
+    let cookie = cookie_of(headers).ok_or(DomainError::SessionEnded)?;
+    state.platform.session(&cookie).await?.ready()
+}
