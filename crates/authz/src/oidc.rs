@@ -1,0 +1,168 @@
+//! Connected tools (OpenID Connect clients): which person may use which tool, and which
+//! claims the tool receives.
+//!
+//! A school's tool is invisible to every other school; a state-wide tool (registered by the
+//! operator) serves every school. Only persons use tools: a function account is shared by
+//! whoever holds it and has no identity a tool could know. A tool always gets the pairwise
+//! subject and the school; the role only where it is registered for it; name, mail address
+//! and groups only where it is registered for them, asks for them, and the person agreed.
+
+use schulhof_types::InstanceId;
+
+use crate::policy::{Action, Denied};
+use crate::token::{AccessToken, Principal};
+
+/// A claim beyond `sub` and `school`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Claim {
+    /// The account type (lehrer, schueler, …): not personal, but only where needed.
+    Role,
+    /// Given and family name.
+    Name,
+    /// The platform mail address.
+    Email,
+    /// The names of the person's classes, courses and groups.
+    Groups,
+}
+
+impl Claim {
+    pub const ALL: [Claim; 4] = [Claim::Role, Claim::Name, Claim::Email, Claim::Groups];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Claim::Role => "role",
+            Claim::Name => "name",
+            Claim::Email => "email",
+            Claim::Groups => "groups",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Claim> {
+        Claim::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Personal data: only with the person's consent.
+    pub fn personal(self) -> bool {
+        !matches!(self, Claim::Role)
+    }
+}
+
+/// What the policy knows about a tool.
+#[derive(Clone, Debug)]
+pub struct ToolFacts {
+    /// `None`: state-wide.
+    pub owner: Option<InstanceId>,
+    /// The claims it is registered for.
+    pub allowed: Vec<Claim>,
+}
+
+/// Use a tool (log in to it, have its tokens redeemed or refreshed).
+#[derive(Clone, Debug)]
+pub struct UseTool(pub ToolFacts);
+
+impl Action for UseTool {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if self.0.owner.is_some_and(|o| o != token.instance()) {
+            return Err(Denied::NotFound);
+        }
+        match token.principal() {
+            Principal::Person(_) => Ok(()),
+            Principal::Function(_) => Err(Denied::Forbidden),
+        }
+    }
+}
+
+/// Whether the tool exists for this school at all (a school's tool is invisible to others).
+pub fn visible_to(tool: &ToolFacts, instance: InstanceId) -> bool {
+    tool.owner.is_none_or(|o| o == instance)
+}
+
+/// The personal claims the consent screen must ask for: registered and requested.
+pub fn consent_needed(tool: &ToolFacts, requested: &[Claim]) -> Vec<Claim> {
+    let mut v: Vec<Claim> = requested
+        .iter()
+        .copied()
+        .filter(|c| c.personal() && tool.allowed.contains(c))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The claims the tool receives (besides `sub` and `school`): requested and registered,
+/// and for personal ones also consented.
+pub fn released(tool: &ToolFacts, requested: &[Claim], consented: &[Claim]) -> Vec<Claim> {
+    let mut v: Vec<Claim> = requested
+        .iter()
+        .copied()
+        .filter(|c| tool.allowed.contains(c))
+        .filter(|c| !c.personal() || consented.contains(c))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use schulhof_types::{AccountType, FunctionRole, UserId};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::check;
+
+    fn token(instance: InstanceId, p: Principal) -> AccessToken {
+        AccessToken::resolve(instance, UserId(Uuid::now_v7()), p, vec![], [])
+    }
+
+    #[test]
+    fn school_tools_stay_in_their_school() {
+        let (a, b) = (InstanceId(Uuid::now_v7()), InstanceId(Uuid::now_v7()));
+        let own = ToolFacts {
+            owner: Some(a),
+            allowed: vec![],
+        };
+        let state = ToolFacts {
+            owner: None,
+            allowed: vec![],
+        };
+        let pupil_a = token(a, Principal::Person(AccountType::Schueler));
+        let pupil_b = token(b, Principal::Person(AccountType::Schueler));
+        assert!(check(&pupil_a, UseTool(own.clone())).is_ok());
+        assert_eq!(
+            check(&pupil_b, UseTool(own.clone())).err(),
+            Some(Denied::NotFound)
+        );
+        assert!(check(&pupil_b, UseTool(state.clone())).is_ok());
+        assert!(!visible_to(&own, b) && visible_to(&state, b));
+        let admin = token(a, Principal::Function(FunctionRole::Admin));
+        assert_eq!(check(&admin, UseTool(own)).err(), Some(Denied::Forbidden));
+    }
+
+    #[test]
+    fn personal_claims_need_registration_request_and_consent() {
+        let tool = ToolFacts {
+            owner: None,
+            allowed: vec![Claim::Role, Claim::Name, Claim::Groups],
+        };
+        let asked = [Claim::Role, Claim::Name, Claim::Email, Claim::Groups];
+        assert_eq!(
+            consent_needed(&tool, &asked),
+            vec![Claim::Name, Claim::Groups]
+        );
+        assert_eq!(released(&tool, &asked, &[]), vec![Claim::Role]);
+        assert_eq!(
+            released(&tool, &asked, &[Claim::Name, Claim::Email]),
+            vec![Claim::Role, Claim::Name]
+        );
+        assert_eq!(
+            released(&tool, &[Claim::Name], &[Claim::Name]),
+            vec![Claim::Name]
+        );
+        let bare = ToolFacts {
+            owner: None,
+            allowed: vec![],
+        };
+        assert!(released(&bare, &asked, &asked).is_empty());
+    }
+}

@@ -1,0 +1,177 @@
+//! Registering connected tools: state-wide (operator) or for one school.
+
+use schulhof_store::instances;
+use schulhof_store::oidc::{ClientRow, clients};
+
+use super::{OidcError, hash, random_value};
+use crate::{DomainError, Platform};
+
+/// A tool to register.
+#[derive(Clone, Debug, Default)]
+pub struct NewClient {
+    /// The school number; `None`: state-wide.
+    pub school: Option<String>,
+    pub name: String,
+    /// Exact redirect URIs (https, or http on loopback), all on one host.
+    pub redirect_uris: Vec<String>,
+    /// Where RP-initiated logout may lead back to.
+    pub post_logout_uris: Vec<String>,
+    /// A public client (an app without a secret) must use PKCE.
+    pub public: bool,
+    /// The claims it may ask for: role, name, email, groups.
+    pub claims: Vec<String>,
+    /// Its terms of use, shown on the consent screen.
+    pub terms: String,
+}
+
+/// What the registering person must hand to the tool: shown once.
+#[derive(Clone, Debug)]
+pub struct RegisteredClient {
+    pub client_id: String,
+    /// `None` for a public client.
+    pub secret: Option<String>,
+}
+
+/// A tool as the consent screen and Mein Konto show it.
+#[derive(Clone, Debug)]
+pub struct ToolView {
+    pub client_id: String,
+    pub name: String,
+    pub terms: String,
+    pub state_wide: bool,
+}
+
+impl From<&ClientRow> for ToolView {
+    fn from(c: &ClientRow) -> Self {
+        ToolView {
+            client_id: c.client_id.clone(),
+            name: c.name.clone(),
+            terms: c.terms.clone(),
+            state_wide: c.instance.is_none(),
+        }
+    }
+}
+
+/// Checks one redirect URI and returns its host. Exact matching later compares the whole
+/// string, so what is stored is what the tool must send.
+fn redirect_host(uri: &str) -> Result<String, DomainError> {
+    let bad = |m: &str| DomainError::invalid("redirect_uri", format!("{uri}: {m}"));
+    let u = url::Url::parse(uri).map_err(|e| bad(&e.to_string()))?;
+    if u.fragment().is_some() {
+        return Err(bad("must not contain a fragment"));
+    }
+    let host = u.host_str().ok_or_else(|| bad("needs a host"))?.to_owned();
+    let loopback = matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]");
+    match u.scheme() {
+        "https" => Ok(host),
+        "http" if loopback => Ok(host),
+        _ => Err(bad("must use https (http only on loopback)")),
+    }
+}
+
+/// The sector pairwise subjects are made for: the one host of all redirect URIs.
+fn sector_of(uris: &[String]) -> Result<String, DomainError> {
+    let mut hosts = uris.iter().map(|u| redirect_host(u));
+    let first = hosts
+        .next()
+        .ok_or_else(|| DomainError::invalid("redirect_uri", "at least one is needed"))??;
+    for h in hosts {
+        if h? != first {
+            return Err(DomainError::invalid(
+                "redirect_uri",
+                "all redirect URIs must be on one host",
+            ));
+        }
+    }
+    Ok(first)
+}
+
+fn row_of(
+    n: &NewClient,
+    instance: Option<schulhof_types::InstanceId>,
+    now: i64,
+) -> Result<(ClientRow, RegisteredClient), DomainError> {
+    let name = n.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(DomainError::invalid("name", "1 to 200 characters"));
+    }
+    let sector = sector_of(&n.redirect_uris)?;
+    for u in &n.post_logout_uris {
+        redirect_host(u)?;
+    }
+    if let Some(c) = n
+        .claims
+        .iter()
+        .find(|c| schulhof_authz::oidc::Claim::parse(c).is_none())
+    {
+        return Err(DomainError::invalid("claims", format!("unknown claim {c}")));
+    }
+    let secret = (!n.public).then(random_value);
+    let client_id = format!("t{}", &random_value()[..22]);
+    let row = ClientRow {
+        id: uuid::Uuid::now_v7(),
+        instance,
+        client_id: client_id.clone(),
+        name: name.to_owned(),
+        secret_hash: secret.as_deref().map(hash),
+        public: n.public,
+        redirect_uris: n.redirect_uris.clone(),
+        post_logout_uris: n.post_logout_uris.clone(),
+        claims: n.claims.clone(),
+        terms: n.terms.trim().to_owned(),
+        sector,
+        created_at: now,
+    };
+    Ok((row, RegisteredClient { client_id, secret }))
+}
+
+impl Platform {
+    /// Registers a tool from the command line (the operator's or a school's): prints the
+    /// client id and secret the tool is configured with.
+    pub async fn system_oidc_add_client(
+        &self,
+        n: &NewClient,
+    ) -> Result<RegisteredClient, DomainError> {
+        let mut tx = self.db.begin().await?;
+        let instance = match n.school.as_deref() {
+            None => None,
+            Some(number) => Some(
+                instances::find_by_number(&mut tx, number.trim())
+                    .await?
+                    .ok_or_else(|| DomainError::invalid("instance", "no such school"))?
+                    .id,
+            ),
+        };
+        let (row, registered) = row_of(n, instance, self.now().timestamp_micros())?;
+        clients::insert(&mut tx, &row).await?;
+        if let Some(i) = instance {
+            let detail = serde_json::json!({"client_id": row.client_id, "name": row.name});
+            crate::audit::record(
+                &mut tx,
+                i,
+                self.now(),
+                crate::audit::Event {
+                    kind: "tool",
+                    actor: None,
+                    holder: None,
+                    action: "tool_registered",
+                    object: Some(&row.client_id),
+                    client_addr: None,
+                    detail: Some(detail),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(registered)
+    }
+
+    /// The tool with this `client_id`, if it exists (for the error page of a bad request).
+    pub(crate) async fn oidc_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<ClientRow>, OidcError> {
+        let mut c = self.db.read().await?;
+        Ok(clients::by_client_id(&mut c, client_id).await?)
+    }
+}

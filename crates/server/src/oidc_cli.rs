@@ -1,0 +1,99 @@
+//! `schulhof oidc …`: connected tools (OpenID Connect clients) and the signing keys.
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use schulhof_domain::Platform;
+use schulhof_domain::oidc::NewClient;
+
+#[derive(Args)]
+pub struct OidcArgs {
+    #[command(subcommand)]
+    command: OidcCommand,
+}
+
+#[derive(Subcommand)]
+enum OidcCommand {
+    /// Connected tools.
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+    /// Make a new signing key; the old ones stay in the JWKS for 7 days.
+    RotateKeys,
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Register a tool; prints its client id and (for a confidential client) its secret.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// An exact redirect URI (repeat for more; all on one host).
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// The school number; without it the tool is registered state-wide.
+        #[arg(long)]
+        instance: Option<String>,
+        /// A public client (an app without a secret): PKCE is then required.
+        #[arg(long)]
+        public: bool,
+        /// Claims the tool may ask for, comma separated: role, name, email, groups.
+        #[arg(long, value_delimiter = ',')]
+        claims: Vec<String>,
+        /// Where RP-initiated logout may lead back to (repeatable).
+        #[arg(long = "post-logout-uri")]
+        post_logout_uris: Vec<String>,
+        /// A text file with the tool's terms of use, shown on the consent screen.
+        #[arg(long)]
+        terms_file: Option<std::path::PathBuf>,
+    },
+}
+
+pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
+    match args.command {
+        OidcCommand::RotateKeys => {
+            let kid = platform
+                .system_oidc_rotate_keys()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("New signing key {kid}; the previous keys stay published for 7 days.");
+        }
+        OidcCommand::Client {
+            command:
+                ClientCommand::Add {
+                    name,
+                    redirect_uris,
+                    instance,
+                    public,
+                    claims,
+                    post_logout_uris,
+                    terms_file,
+                },
+        } => {
+            let terms = match terms_file {
+                Some(p) => std::fs::read_to_string(&p)
+                    .with_context(|| format!("cannot read {}", p.display()))?,
+                None => String::new(),
+            };
+            let n = NewClient {
+                school: instance,
+                name,
+                redirect_uris,
+                post_logout_uris,
+                public,
+                claims: claims.into_iter().filter(|c| !c.is_empty()).collect(),
+                terms,
+            };
+            let c = platform
+                .system_oidc_add_client(&n)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("client_id: {}", c.client_id);
+            match c.secret {
+                Some(s) => println!("client_secret: {s}"),
+                None => println!("public client: no secret; PKCE (S256) is required"),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! Authorization codes and tokens, stored by the SHA-256 of their value so any node can
+//! redeem them. Redeeming is one conditional UPDATE: of two nodes racing for the same code
+//! or refresh token, exactly one wins.
+
+use schulhof_types::{InstanceId, UserId};
+use uuid::Uuid;
+
+use super::split;
+use crate::{AsConn, StoreError, on};
+
+/// What a code or token carries.
+#[derive(Clone, Debug)]
+pub struct GrantRow {
+    pub grant_id: Uuid,
+    pub client_ref: Uuid,
+    pub instance: InstanceId,
+    pub user: UserId,
+    /// The scopes granted (openid, profile, …).
+    pub scope: Vec<String>,
+    /// The claims the tool receives (decided when the code was issued).
+    pub claims: Vec<String>,
+    pub auth_time: i64,
+    pub expires_at: i64,
+}
+
+/// A code with what only the token request checks.
+#[derive(Clone, Debug)]
+pub struct CodeRow {
+    pub grant: GrantRow,
+    pub redirect_uri: String,
+    pub nonce: Option<String>,
+    /// The PKCE S256 challenge, if the request had one.
+    pub challenge: Option<String>,
+}
+
+type GrantRaw = (Uuid, Uuid, Uuid, Uuid, String, String, i64, i64);
+
+fn grant(r: GrantRaw) -> GrantRow {
+    GrantRow {
+        grant_id: r.0,
+        client_ref: r.1,
+        instance: InstanceId(r.2),
+        user: UserId(r.3),
+        scope: split(&r.4),
+        claims: split(&r.5),
+        auth_time: r.6,
+        expires_at: r.7,
+    }
+}
+
+pub async fn insert_code(
+    c: &mut impl AsConn,
+    hash: &str,
+    code: &CodeRow,
+) -> Result<(), StoreError> {
+    let g = &code.grant;
+    let (scope, claims) = (g.scope.join(" "), g.claims.join(" "));
+    on!(c, c => sqlx::query(
+        "INSERT INTO oidc_codes (code_hash, grant_id, client_ref, instance_id, user_id,
+             redirect_uri, scope, claims, nonce, challenge, auth_time, expires_at, used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)")
+        .bind(hash).bind(g.grant_id).bind(g.client_ref).bind(g.instance.0).bind(g.user.0)
+        .bind(&code.redirect_uri).bind(&scope).bind(&claims).bind(&code.nonce)
+        .bind(&code.challenge).bind(g.auth_time).bind(g.expires_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The outcome of presenting a code or refresh token.
+#[derive(Debug)]
+pub enum Redeemed<T> {
+    /// First use, still valid: it is now spent.
+    Fresh(T),
+    /// Used before: the grant it belongs to (to revoke everything issued from it).
+    Replayed(Uuid),
+    /// Unknown or expired.
+    Unknown,
+}
+
+type CodeRaw = (
+    Uuid,
+    Uuid,
+    Uuid,
+    Uuid,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// Spends a code at `now`.
+pub async fn redeem_code(
+    c: &mut impl AsConn,
+    hash: &str,
+    now: i64,
+) -> Result<Redeemed<CodeRow>, StoreError> {
+    let r: Option<CodeRaw> = on!(c, c => sqlx::query_as(
+        "UPDATE oidc_codes SET used_at = $2
+         WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
+         RETURNING grant_id, client_ref, instance_id, user_id, scope, claims, auth_time,
+                   expires_at, redirect_uri, nonce, challenge")
+        .bind(hash).bind(now).fetch_optional(&mut *c).await)?;
+    if let Some(r) = r {
+        return Ok(Redeemed::Fresh(CodeRow {
+            grant: grant((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7)),
+            redirect_uri: r.8,
+            nonce: r.9,
+            challenge: r.10,
+        }));
+    }
+    let used: Option<(Uuid,)> = on!(c, c => sqlx::query_as(
+        "SELECT grant_id FROM oidc_codes WHERE code_hash = $1 AND used_at IS NOT NULL")
+        .bind(hash).fetch_optional(&mut *c).await)?;
+    Ok(used.map_or(Redeemed::Unknown, |(g,)| Redeemed::Replayed(g)))
+}
+
+pub async fn insert_token(
+    c: &mut impl AsConn,
+    hash: &str,
+    kind: &str,
+    g: &GrantRow,
+) -> Result<(), StoreError> {
+    let (scope, claims) = (g.scope.join(" "), g.claims.join(" "));
+    on!(c, c => sqlx::query(
+        "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_ref, instance_id, user_id,
+             scope, claims, auth_time, expires_at, used_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)")
+        .bind(hash).bind(kind).bind(g.grant_id).bind(g.client_ref).bind(g.instance.0)
+        .bind(g.user.0).bind(&scope).bind(&claims).bind(g.auth_time).bind(g.expires_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+macro_rules! grant_columns {
+    () => {
+        "grant_id, client_ref, instance_id, user_id, scope, claims, auth_time, expires_at"
+    };
+}
+
+/// A valid access token.
+pub async fn access(
+    c: &mut impl AsConn,
+    hash: &str,
+    now: i64,
+) -> Result<Option<GrantRow>, StoreError> {
+    let r: Option<GrantRaw> = on!(c, c => sqlx::query_as(concat!(
+        "SELECT ", grant_columns!(), " FROM oidc_tokens
+         WHERE token_hash = $1 AND kind = 'access' AND expires_at > $2"))
+        .bind(hash).bind(now).fetch_optional(&mut *c).await)?;
+    Ok(r.map(grant))
+}
+
+/// Spends a refresh token at `now` (rotation: the caller issues the next one).
+pub async fn redeem_refresh(
+    c: &mut impl AsConn,
+    hash: &str,
+    now: i64,
+) -> Result<Redeemed<GrantRow>, StoreError> {
+    let r: Option<GrantRaw> = on!(c, c => sqlx::query_as(concat!(
+        "UPDATE oidc_tokens SET used_at = $2
+         WHERE token_hash = $1 AND kind = 'refresh' AND used_at IS NULL AND expires_at > $2
+         RETURNING ", grant_columns!()))
+        .bind(hash).bind(now).fetch_optional(&mut *c).await)?;
+    if let Some(r) = r {
+        return Ok(Redeemed::Fresh(grant(r)));
+    }
+    let used: Option<(Uuid,)> = on!(c, c => sqlx::query_as(
+        "SELECT grant_id FROM oidc_tokens
+         WHERE token_hash = $1 AND kind = 'refresh' AND used_at IS NOT NULL")
+        .bind(hash).fetch_optional(&mut *c).await)?;
+    Ok(used.map_or(Redeemed::Unknown, |(g,)| Redeemed::Replayed(g)))
+}
+
+/// A token of any kind, valid or not, for the revocation endpoint: (kind, grant).
+pub async fn find_token(
+    c: &mut impl AsConn,
+    hash: &str,
+) -> Result<Option<(String, GrantRow)>, StoreError> {
+    type Raw = (String, Uuid, Uuid, Uuid, Uuid, String, String, i64, i64);
+    let r: Option<Raw> = on!(c, c => sqlx::query_as(concat!(
+        "SELECT kind, ", grant_columns!(), " FROM oidc_tokens WHERE token_hash = $1"))
+        .bind(hash).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|r| (r.0, grant((r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8)))))
+}
+
+/// Deletes one token.
+pub async fn delete_token(c: &mut impl AsConn, hash: &str) -> Result<u64, StoreError> {
+    on!(c, c => sqlx::query("DELETE FROM oidc_tokens WHERE token_hash = $1")
+        .bind(hash).execute(&mut *c).await.map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
+/// Ends a grant: every token issued from it stops working.
+pub async fn revoke_grant(c: &mut impl AsConn, grant_id: Uuid) -> Result<u64, StoreError> {
+    on!(c, c => sqlx::query("DELETE FROM oidc_tokens WHERE grant_id = $1")
+        .bind(grant_id).execute(&mut *c).await.map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
+/// Ends every grant of a person at one tool (consent revoked), or at every tool (`None`).
+pub async fn revoke_user(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+    client_ref: Option<Uuid>,
+) -> Result<u64, StoreError> {
+    on!(c, c => sqlx::query(
+        "DELETE FROM oidc_tokens WHERE instance_id = $1 AND user_id = $2
+         AND ($3 IS NULL OR client_ref = $3)")
+        .bind(instance.0).bind(user.0).bind(client_ref)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
+/// Deletes codes and tokens that expired before `now` (the hourly retention job).
+pub async fn purge_expired(c: &mut impl AsConn, now: i64) -> Result<u64, StoreError> {
+    let codes = on!(c, c => sqlx::query("DELETE FROM oidc_codes WHERE expires_at <= $1")
+        .bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    let tokens = on!(c, c => sqlx::query("DELETE FROM oidc_tokens WHERE expires_at <= $1")
+        .bind(now).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(codes + tokens)
+}
