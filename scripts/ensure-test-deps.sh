@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs or starts what the tests need and this machine lacks: PostgreSQL on
 # 127.0.0.1:5432 with trust auth and a `test` database, Debian chromium, litmus and cadaver,
-# LibreOffice (headless, for office previews), node, swaks, mbsync, vdirsyncer, a Python virtual
+# LibreOffice (headless, for office previews), node, swaks, mbsync, vdirsyncer, rspamd, clamd,
+# a Python virtual
 # environment with the packages of tests/requirements.txt, cargo-nextest, s3s-fs.
 set -euo pipefail
 
@@ -24,6 +25,9 @@ command -v mbsync >/dev/null || packages+=(isync)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 # Calendar and address-book sync client the CalDAV/CardDAV tests drive.
 command -v vdirsyncer >/dev/null || packages+=(vdirsyncer)
+# Spam filter and virus scanner the mail filtering tests start on loopback.
+command -v rspamd >/dev/null || packages+=(rspamd)
+command -v clamd >/dev/null || packages+=(clamav-daemon)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing ${packages[*]}"
   apt-get update -qq

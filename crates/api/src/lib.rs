@@ -14,6 +14,8 @@ mod files_rights;
 mod four_eyes;
 mod imports;
 mod links;
+mod lms;
+mod mail;
 mod media;
 mod openapi;
 mod openapi_files;
@@ -126,6 +128,20 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/deletion/periods", put(imports::set_periods))
         .route("/api/v1/deletion/confirm", post(imports::confirm))
         .route("/api/v1/school-year", post(imports::school_year))
+        .route("/api/v1/mail/delegations", get(mail::list))
+        .route("/api/v1/courses", get(lms::courses))
+        .route(
+            "/api/v1/mail/delegations/{login}",
+            put(mail::put).delete(mail::delete),
+        )
+        .route(
+            "/api/v1/mail/confidential",
+            get(mail::confidential_list).post(mail::confidential_create),
+        )
+        .route(
+            "/api/v1/mail/confidential/{account}/holders/{login}",
+            put(mail::holder_put).delete(mail::holder_delete),
+        )
         .merge(files_router())
         // Unknown API paths answer in JSON; everything else falls to the pages' 404.
         .route("/api/{*rest}", any(error::not_found))

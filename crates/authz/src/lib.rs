@@ -3,14 +3,17 @@
 //! check does not compile.
 
 pub mod calendar;
+pub mod chat;
 pub mod contacts;
 pub mod files;
 pub mod four_eyes;
 pub mod help;
 pub mod homepage;
+pub mod lms;
 pub mod mail;
 pub mod matrix;
 pub mod news;
+pub mod oidc;
 pub mod operator;
 mod policy;
 pub mod safe;

@@ -89,6 +89,124 @@ impl Action for ReceiveMail {
     }
 }
 
+/// How far a delegation reaches into the owner's mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MailboxAccess {
+    /// See folders and messages; change nothing (IMAP answers `[READ-ONLY]`).
+    Read,
+    /// Also flag, move, delete and append.
+    Write,
+}
+
+impl MailboxAccess {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailboxAccess::Read => "read",
+            MailboxAccess::Write => "write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MailboxAccess> {
+        match s {
+            "read" => Some(MailboxAccess::Read),
+            "write" => Some(MailboxAccess::Write),
+            _ => None,
+        }
+    }
+}
+
+/// One stored delegation from a mailbox's owner straight to the actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delegation {
+    pub access: MailboxAccess,
+    pub send_as: bool,
+}
+
+/// Whom a delegation would go to, as the domain found the login in the owner's school.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DelegateTarget {
+    /// An active person's login (not a function or confidential-role account).
+    Person,
+    /// The owner's own login.
+    OwnLogin,
+    /// No such login in this school, or not a person: reported as "not found".
+    NotAPerson,
+}
+
+/// Give the own mailbox to another person of the school (`mail.delegate`, O for teachers
+/// and staff). Without the right the answer is "forbidden" before anything is looked up.
+#[derive(Debug, Clone, Copy)]
+pub struct DelegateOwnMailbox(pub DelegateTarget);
+
+impl Action for DelegateOwnMailbox {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if !token.has(RightId::MailDelegate) || !token.has(RightId::MailInternal) {
+            return Err(Denied::Forbidden);
+        }
+        match self.0 {
+            DelegateTarget::Person => Ok(()),
+            DelegateTarget::OwnLogin => Err(Denied::OwnLogin),
+            DelegateTarget::NotAPerson => Err(Denied::NotFound),
+        }
+    }
+}
+
+/// Open someone else's mailbox with `need`. The only input is the delegation from that
+/// mailbox's owner *directly* to the actor (`None` when there is none): a chain of
+/// delegations cannot even be expressed, so a mailbox given to a holder is never passed on
+/// when the holder gives their own mailbox away (one level only, by construction). The
+/// domain lists a delegated mailbox's own folders only, never what its owner was given.
+/// A missing delegation is "not found": nobody learns that a mailbox exists.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenDelegatedMailbox {
+    pub grant: Option<Delegation>,
+    pub need: MailboxAccess,
+}
+
+impl Action for OpenDelegatedMailbox {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if !token.has(RightId::MailInternal) {
+            return Err(Denied::Forbidden);
+        }
+        match self.grant {
+            None => Err(Denied::NotFound),
+            Some(g) if g.access >= self.need => Ok(()),
+            Some(_) => Err(Denied::Forbidden),
+        }
+    }
+}
+
+/// Send with the addresses of the mailbox given by `grant` (send-as).
+#[derive(Debug, Clone, Copy)]
+pub struct SendAsOwner {
+    pub grant: Option<Delegation>,
+}
+
+impl Action for SendAsOwner {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        match self.grant {
+            Some(g) if g.send_as && token.has(RightId::MailInternal) => Ok(()),
+            _ => Err(Denied::Forbidden),
+        }
+    }
+}
+
+/// Create confidential-role accounts ("Geheimnisträger": Lehrerrat, Personalrat, ...) and
+/// give or take back their mailboxes: the admin only, since such an account has no login of
+/// its own that could delegate.
+#[derive(Debug, Clone, Copy)]
+pub struct ManageConfidentialMailboxes;
+
+impl Action for ManageConfidentialMailboxes {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if token.has(RightId::AdminUsers) {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use schulhof_types::{AccountType, InstanceId, UserId};
@@ -133,5 +251,48 @@ mod tests {
         assert!(check(&t, SendMail(Recipient::List(other))).is_err());
         assert!(check(&t, SendMail(Recipient::Outside)).is_ok());
         assert!(check(&t, UseMailClients).is_ok());
+    }
+
+    #[test]
+    fn only_teachers_and_staff_with_the_right_delegate() {
+        let person = DelegateOwnMailbox(DelegateTarget::Person);
+        let plain = token(AccountType::Lehrer, vec![], vec![]);
+        assert_eq!(check(&plain, person).err(), Some(Denied::Forbidden));
+        let nobody = DelegateOwnMailbox(DelegateTarget::NotAPerson);
+        assert_eq!(check(&plain, nobody).err(), Some(Denied::Forbidden));
+        let granted = token(AccountType::Lehrer, vec![], vec![RightId::MailDelegate]);
+        assert!(check(&granted, person).is_ok());
+        assert_eq!(check(&granted, nobody).err(), Some(Denied::NotFound));
+        let own = DelegateOwnMailbox(DelegateTarget::OwnLogin);
+        assert_eq!(check(&granted, own).err(), Some(Denied::OwnLogin));
+        // Never grantable to students: the matrix drops the grant.
+        let student = token(AccountType::Schueler, vec![], vec![RightId::MailDelegate]);
+        assert!(check(&student, person).is_err());
+    }
+
+    #[test]
+    fn a_delegated_mailbox_opens_as_far_as_the_direct_grant_reaches() {
+        let t = token(AccountType::Lehrer, vec![], vec![]);
+        let read = Some(Delegation {
+            access: MailboxAccess::Read,
+            send_as: false,
+        });
+        let write = Some(Delegation {
+            access: MailboxAccess::Write,
+            send_as: true,
+        });
+        let open = |grant, need| check(&t, OpenDelegatedMailbox { grant, need });
+        assert_eq!(
+            open(None, MailboxAccess::Read).err(),
+            Some(Denied::NotFound)
+        );
+        assert!(open(read, MailboxAccess::Read).is_ok());
+        assert_eq!(
+            open(read, MailboxAccess::Write).err(),
+            Some(Denied::Forbidden)
+        );
+        assert!(open(write, MailboxAccess::Write).is_ok());
+        assert!(check(&t, SendAsOwner { grant: read }).is_err());
+        assert!(check(&t, SendAsOwner { grant: write }).is_ok());
     }
 }

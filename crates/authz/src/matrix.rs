@@ -63,6 +63,9 @@ const fn marks(right: RightId) -> [Mark; 4] {
         HelpBlogRead => [X, X, X, X],
         HelpBlogPost => [N, N, N, N],
         HelpTickets => [X, X, N, N],
+        ChatUse => [X, X, X, X],
+        ChatStudentsPrivate => [N, N, N, O],
+        ChatRoomsCreate => [X, X, O, O],
         // Function-account capabilities are never granted to persons.
         AdminUsers
         | AdminGroups
@@ -218,6 +221,12 @@ pub fn describe(right: RightId) -> (&'static str, &'static str) {
         HelpBlogRead => ("Blog lesen", "Read the blog"),
         HelpBlogPost => ("Blog schreiben", "Write the blog"),
         HelpTickets => ("Support-Tickets", "Support tickets"),
+        ChatUse => ("Chat nutzen", "Use the chat"),
+        ChatStudentsPrivate => (
+            "Privat mit anderen Schülerinnen und Schülern chatten",
+            "Chat privately with other students",
+        ),
+        ChatRoomsCreate => ("Eigene Chaträume anlegen", "Create own chat rooms"),
         AdminUsers => ("Benutzerverwaltung", "User administration"),
         AdminGroups => ("Gruppenverwaltung", "Group administration"),
         AdminRights => ("Rechteverwaltung", "Rights administration"),
@@ -247,7 +256,6 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
     const MEDIA: &str = "checked by the media service (domain/src/media) until media decisions move into the policy";
     &[
         (DatesRead, NO_MODULE),
-        (MailDelegate, "delegation comes with mail governance"),
         (MailForward, NEVER),
         (
             FilesOwnCoordinate,

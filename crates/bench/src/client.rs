@@ -130,6 +130,32 @@ impl Client {
         self.send_built(req).await
     }
 
+    /// POSTs one file as `multipart/form-data` field `field`, as a browser's upload form.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        field: &str,
+        name: &str,
+        content: &[u8],
+    ) -> Result<Reply, Failure> {
+        const BOUNDARY: &str = "schulhof-bench-boundary-7f3a9c";
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let mut req = self.build(Method::POST, path, Some(body))?;
+        let kind = format!("multipart/form-data; boundary={BOUNDARY}");
+        req.headers_mut().insert(
+            CONTENT_TYPE,
+            hyper::header::HeaderValue::from_str(&kind)
+                .map_err(|e| Failure::Request(e.to_string()))?,
+        );
+        self.send_built(req).await
+    }
+
     async fn send(
         &mut self,
         method: Method,

@@ -70,6 +70,8 @@ enum Scenario {
     Calendar(CalendarArgs),
     /// The home page of a teacher with 200 unread notifications.
     Notes(NotesArgs),
+    /// The LMS: course page, dashboard, grading overview and the lesson end.
+    Course(scenario::course::CourseArgs),
     /// Every scenario, tiny: checks that they still work, measures nothing useful.
     Smoke,
 }
@@ -138,6 +140,7 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
             Scenario::Mail(a) => scenario::mail::run(database, a).await,
             Scenario::Calendar(a) => scenario::calendar::run(up()?, a).await,
             Scenario::Notes(a) => scenario::notes::run(up()?, a).await,
+            Scenario::Course(a) => scenario::course::run(up()?, a).await,
             Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
         }
     });
@@ -198,6 +201,16 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             classes: 2,
             class_size: 3,
             bursts: 1,
+        }),
+        Scenario::Course(scenario::course::CourseArgs {
+            sections: 3,
+            activities: 16,
+            students: 4,
+            connections: 2,
+            warmup: 0.1,
+            duration: 0.5,
+            uploaders: 2,
+            file_mb: 1,
         }),
     ];
     tiny.iter()

@@ -23,6 +23,9 @@ pub struct Tuning {
 
 pub struct Server {
     pub addr: SocketAddr,
+    /// The platform the server runs, for untimed preparation inside the server's runtime
+    /// (see [`Server::prepare`]).
+    pub platform: Platform,
     /// `sqlite` or `postgres`.
     pub backend: &'static str,
     runtime: Option<Runtime>,
@@ -49,13 +52,26 @@ impl Server {
                 (url, Some(dir), "sqlite")
             }
         };
-        let addr = runtime.block_on(serve(&url, tuning))?;
+        let (addr, platform) = runtime.block_on(serve(&url, tuning))?;
         Ok(Server {
             addr,
+            platform,
             backend,
             runtime: Some(runtime),
             _data: data,
         })
+    }
+}
+
+impl Server {
+    /// Runs untimed preparation on the server's runtime (its database pool belongs there)
+    /// and waits for it from any runtime.
+    pub async fn prepare<T: Send + 'static>(
+        &self,
+        f: impl Future<Output = T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let rt = self.runtime.as_ref().context("the server has stopped")?;
+        rt.spawn(f).await.context("preparation panicked")
     }
 }
 
@@ -68,7 +84,7 @@ impl Drop for Server {
 }
 
 /// Opens and migrates the database, seeds the demo school and spawns the listener.
-async fn serve(url: &str, tuning: Tuning) -> anyhow::Result<SocketAddr> {
+async fn serve(url: &str, tuning: Tuning) -> anyhow::Result<(SocketAddr, Platform)> {
     let db = Db::connect(url)
         .await
         .with_context(|| format!("cannot open {url}"))?;
@@ -88,7 +104,7 @@ async fn serve(url: &str, tuning: Tuning) -> anyhow::Result<SocketAddr> {
         bail!("the database already held the demo school");
     }
     let state = AppState {
-        platform,
+        platform: platform.clone(),
         demo: true,
         secure_cookies: false,
         trust_forwarded: false,
@@ -103,5 +119,5 @@ async fn serve(url: &str, tuning: Tuning) -> anyhow::Result<SocketAddr> {
             eprintln!("server stopped: {e}");
         }
     });
-    Ok(addr)
+    Ok((addr, platform))
 }

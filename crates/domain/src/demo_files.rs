@@ -55,9 +55,12 @@ impl Platform {
         self.demo_file(&student, &mine, "Referat Vulkane.md", TALK)
             .await?;
         self.seed_demo_mail(&teacher, &student).await?;
+        self.seed_demo_confidential(&teacher).await?;
         self.seed_demo_calendar(&teacher).await?;
         self.seed_demo_contacts(&teacher).await?;
         self.seed_demo_news(&teacher).await?;
+        self.seed_demo_lms(&teacher).await?;
+        self.seed_demo_chat(&teacher, &student).await?;
         self.seed_demo_homepage().await
     }
 

@@ -7,6 +7,7 @@ pub mod app_passwords;
 pub mod audit;
 mod basic_auth;
 pub mod calendar;
+pub mod chat;
 pub mod clock;
 pub mod contacts;
 pub mod dashboard;
@@ -20,11 +21,13 @@ pub mod help;
 pub mod homepage;
 pub mod identity;
 pub mod import;
+pub mod lms;
 pub mod mail;
 mod mailaddr;
 pub mod media;
 pub mod news;
 pub mod notify;
+pub mod oidc;
 pub mod operators;
 pub mod password_reset;
 mod passwords;
@@ -119,6 +122,7 @@ pub struct Platform {
     pub(crate) media_index: Arc<media::index::SearchIndex>,
     pub(crate) staging: Arc<files::Staging>,
     pub(crate) mail_bus: mail::bus::MailBus,
+    pub(crate) chat_bus: chat::ChatBus,
     /// This node's rendered public start pages.
     pub(crate) homepage: homepage::HomepageCache,
     /// The rendered public feeds of this node (see `news::feed`).
@@ -161,12 +165,18 @@ impl Platform {
         #[allow(clippy::expect_used)]
         let staging = files::Staging::open(upload_dir).expect("upload staging directory");
         let mail_bus = mail::bus::MailBus::new();
+        let chat_bus = chat::ChatBus::new();
         let homepage = homepage::HomepageCache::new();
         let feeds = news::feed::FeedCache::new();
         if matches!(db, Db::Pg(_))
             && let Ok(rt) = tokio::runtime::Handle::try_current()
         {
-            let handlers = vec![mail_bus.listener(), homepage.listener(), feeds.listener()];
+            let handlers = vec![
+                mail_bus.listener(),
+                homepage.listener(),
+                feeds.listener(),
+                chat_bus.listener(),
+            ];
             rt.spawn(schulhof_store::events::listen_all(db.clone(), handlers));
         }
         Self {
@@ -181,6 +191,7 @@ impl Platform {
             media_index,
             staging,
             mail_bus,
+            chat_bus,
             homepage,
             feeds,
         }

@@ -290,7 +290,7 @@ async fn create_school(
     Ok(id)
 }
 
-async fn insert_login(
+pub(crate) async fn insert_login(
     c: &mut impl AsConn,
     p: &Platform,
     instance: InstanceId,

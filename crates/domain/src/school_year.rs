@@ -253,6 +253,8 @@ async fn year_change(
         .map(|(_, n)| n)
         .collect();
     lifecycle::archive_groups_of_year(tx, instance, from, now).await?;
+    // The year's courses become read-only with their groups.
+    schulhof_store::lms::courses::archive_all(tx, instance, schulhof_store::to_us(now)).await?;
     let (import, protocol) = match file {
         Some(f) => {
             let plan = plan_in(tx, instance, &f.data, &f.options).await?;

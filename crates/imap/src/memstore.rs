@@ -99,6 +99,7 @@ fn info(f: &Folder) -> FolderInfo {
         unseen: f.msgs.values().filter(|m| !m.flags.seen).count() as u32,
         subscribed: f.subscribed,
         size: f.msgs.values().map(|m| m.raw.len() as u64).sum(),
+        read_only: false,
     }
 }
 

@@ -53,11 +53,11 @@ impl MailStore for Platform {
     }
 
     async fn folders(&self, a: &Actor) -> R<Vec<FolderInfo>> {
-        Ok(self.mail_folders(a).await?)
+        Ok(self.mail_client_folders(a).await?)
     }
 
     async fn folder(&self, a: &Actor, path: &str) -> R<FolderInfo> {
-        Ok(self.mail_folder(a, path).await?)
+        Ok(self.mail_client_folder(a, path).await?)
     }
 
     async fn create_folder(&self, a: &Actor, path: &str) -> R<()> {
@@ -82,7 +82,7 @@ impl MailStore for Platform {
     }
 
     async fn select(&self, a: &Actor, path: &str) -> R<(FolderInfo, Arc<Vec<UidFlags>>)> {
-        Ok(self.mail_select(a, path).await?)
+        Ok(self.mail_client_select(a, path).await?)
     }
 
     async fn metas(&self, a: &Actor, folder: MailFolderId, uids: &[u32]) -> R<Vec<MessageMeta>> {

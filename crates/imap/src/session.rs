@@ -137,7 +137,9 @@ impl<S: MailStore> Ctx<S> {
     /// Whether an event concerns the selected folder of this mailbox.
     pub(crate) fn relevant_event(&self, e: &MailEvent) -> bool {
         match (&self.actor, &self.selected) {
-            (Some(a), Some(sel)) => self.store.owner(a) == e.owner && sel.folder == e.folder,
+            // Folder ids are unique; a delegated mailbox's events carry its owner, not the
+            // actor, so the folder alone decides.
+            (Some(_), Some(sel)) => sel.folder == e.folder,
             _ => false,
         }
     }

@@ -3,6 +3,7 @@
 
 mod headers;
 pub mod imap_listen;
+pub mod mail_filter;
 pub mod settings;
 pub mod smtp_listen;
 pub mod tls;
@@ -19,8 +20,10 @@ use tower_http::csrf::CsrfLayer;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(schulhof_chat::router())
         .merge(schulhof_api::router())
         .merge(schulhof_web::router())
+        .merge(schulhof_oidc::router())
         .merge(schulhof_dav::router())
         .merge(schulhof_caldav::router::<
             AppState,

@@ -11,6 +11,7 @@ use schulhof_domain::{Config, Db, Platform};
 use schulhof_front::AppState;
 
 mod import_cli;
+mod oidc_cli;
 
 #[derive(Parser)]
 #[command(name = "schulhof", version, about = "An open school platform")]
@@ -25,6 +26,8 @@ struct Cli {
     /// in mail; without it a link uses the address the request came to.
     #[arg(long, env = "SCHULHOF_PUBLIC_URL", global = true)]
     public_url: Option<String>,
+    #[command(flatten)]
+    filter: schulhof::mail_filter::FilterArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,6 +82,30 @@ enum Command {
     Import(import_cli::ImportArgs),
     /// Change the school year: archive classes and courses, move leavers out.
     SchoolYear(import_cli::SchoolYearArgs),
+    /// Connected tools (the platform as OpenID Connect provider).
+    Oidc(oidc_cli::OidcArgs),
+    /// Build demonstration and benchmark data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Build the benchmark's course shape in a school (a teacher, a class of students, a
+    /// course with material, assignments, quizzes and some submissions); prints one JSON
+    /// object with the course page, the logins and their shared password.
+    Course {
+        #[arg(long)]
+        instance: String,
+        #[arg(long, default_value_t = 10)]
+        sections: usize,
+        #[arg(long, default_value_t = 64)]
+        activities: usize,
+        #[arg(long, default_value_t = 100)]
+        students: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,7 +178,11 @@ async fn main() -> anyhow::Result<()> {
     outbound
         .check()
         .map_err(|e| anyhow::anyhow!("--smtp-relay is unusable: {e}"))?;
-    let platform = open(&cli.storage, outbound).await?;
+    let mail = schulhof_domain::mail::MailConfig {
+        filter: cli.filter.config()?,
+        ..Default::default()
+    };
+    let platform = open(&cli.storage, outbound, mail).await?;
     match cli.command {
         Command::Serve {
             listen,
@@ -283,10 +314,32 @@ async fn main() -> anyhow::Result<()> {
             platform.db().close().await;
             std::process::exit(code)
         }
+        Command::Oidc(args) => oidc_cli::run(&platform, args).await,
         Command::SchoolYear(args) => {
             let code = import_cli::school_year(&platform, args).await;
             platform.db().close().await;
             std::process::exit(code)
+        }
+        Command::Demo {
+            command:
+                DemoCommand::Course {
+                    instance,
+                    sections,
+                    activities,
+                    students,
+                },
+        } => {
+            let shape = schulhof_domain::lms::BenchShape {
+                sections,
+                activities,
+                students,
+            };
+            let built = platform
+                .system_bench_course(&instance, shape)
+                .await
+                .map_err(user_error)?;
+            println!("{}", serde_json::to_string(&built)?);
+            Ok(())
         }
     }
 }
@@ -294,6 +347,7 @@ async fn main() -> anyhow::Result<()> {
 async fn open(
     storage: &Storage,
     outbound: schulhof_domain::mail::outbound::OutboundConfig,
+    mail: schulhof_domain::mail::MailConfig,
 ) -> anyhow::Result<Platform> {
     let url = storage.database_url()?;
     let db = Db::connect(&url)
@@ -318,6 +372,7 @@ async fn open(
         soffice: schulhof_domain::files::preview::find_soffice(storage.soffice.as_deref()),
         object_store: storage.object_store()?,
         outbound,
+        mail,
         ..Config::default()
     };
     Ok(Platform::new(db, Arc::new(SystemClock), config))
@@ -407,6 +462,9 @@ async fn retention_loop(platform: Platform) {
         }
         if let Err(e) = platform.system_expire_links().await {
             tracing::error!(error = %e, "link expiry job failed");
+        }
+        if let Err(e) = platform.system_oidc_purge().await {
+            tracing::error!(error = %e, "OIDC code and token purge failed");
         }
         if let Err(e) = platform.system_expire_uploads().await {
             tracing::error!(error = %e, "upload expiry job failed");

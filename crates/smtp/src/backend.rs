@@ -54,6 +54,12 @@ pub enum DeliverError {
     Refused(String),
     /// The service failed: the client should try again (451 4.3.0).
     Temporary,
+    /// A content filter (spam filter, virus scanner) is configured but did not answer:
+    /// the message must not pass unscanned, so the client tries again (451 4.7.1).
+    FilterUnavailable,
+    /// The sending login reached its outgoing limit; it may send again after this many
+    /// seconds (450 4.7.1).
+    RateLimited(u64),
 }
 
 /// The mail service behind a session. Every method that stores something must return only

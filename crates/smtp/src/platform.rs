@@ -24,6 +24,11 @@ fn deliver_error(e: DomainError) -> DeliverError {
         DomainError::Forbidden | DomainError::Denied(_) => {
             DeliverError::Refused("not allowed".into())
         }
+        // The mail service defers when a configured spam filter or virus scanner is down.
+        DomainError::Busy { .. } => DeliverError::FilterUnavailable,
+        DomainError::RateLimited { retry_after_secs } => {
+            DeliverError::RateLimited(retry_after_secs)
+        }
         other => {
             tracing::error!(error = %other, "smtp delivery failed");
             DeliverError::Temporary

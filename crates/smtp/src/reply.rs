@@ -126,6 +126,19 @@ pub fn deliver_error(e: DeliverError) -> Reply {
         DeliverError::QuotaExceeded => Reply::new(552, "5.2.2", "Mailbox full (quota exceeded)"),
         DeliverError::Refused(why) => Reply::new(550, "5.7.1", format!("Message refused: {why}")),
         DeliverError::Temporary => temporary(),
+        DeliverError::FilterUnavailable => Reply::new(
+            451,
+            "4.7.1",
+            "Content filter unavailable, message not accepted; try again later",
+        ),
+        DeliverError::RateLimited(secs) => Reply::new(
+            450,
+            "4.7.1",
+            format!(
+                "Too many recipients from this account this hour; try again in {} minutes",
+                secs.div_ceil(60)
+            ),
+        ),
     }
 }
 

@@ -430,7 +430,9 @@ pub async fn usage(
                 SELECT v.size FROM file_versions v JOIN file_nodes n
                     ON n.instance_id = v.instance_id AND n.id = v.node_id
                 WHERE v.instance_id = $1
-                    AND (n.owner_id = $2 OR (n.owner_id = $3 AND n.created_by = $2))) x")
+                    AND (n.owner_id = $2 OR (n.owner_id = $3 AND n.created_by = $2))
+                UNION ALL
+                SELECT size FROM lms_submission_files WHERE instance_id = $1 AND uploaded_by = $2) x")
             .bind(instance.0).bind(o).bind(SHARED_OWNER).fetch_one(&mut *c).await)?,
         None => on!(c, c => sqlx::query_as(
             "SELECT CAST(SUM(size) AS BIGINT) FROM (
@@ -440,7 +442,13 @@ pub async fn usage(
                 UNION ALL
                 SELECT size FROM homepage_images WHERE instance_id = $1
                 UNION ALL
-                SELECT size FROM news_files WHERE instance_id = $1) x")
+                SELECT size FROM news_files WHERE instance_id = $1
+                UNION ALL
+                SELECT size FROM lms_submission_files WHERE instance_id = $1
+                UNION ALL
+                SELECT size FROM lms_feedback_files WHERE instance_id = $1
+                UNION ALL
+                SELECT size FROM lms_activity_files WHERE instance_id = $1 AND node_id IS NULL) x")
             .bind(instance.0).fetch_one(&mut *c).await)?,
     };
     Ok(sum.unwrap_or(0))
@@ -751,7 +759,11 @@ pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bo
             OR EXISTS (SELECT 1 FROM mail_messages WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM mail_queue WHERE blob_sha = $1 AND status = 'queued')
             OR EXISTS (SELECT 1 FROM homepage_images WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM news_files WHERE blob_sha = $1)")
+            OR EXISTS (SELECT 1 FROM news_files WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM lms_activity_files WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM lms_submission_files WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM lms_feedback_files WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM mail_quarantine WHERE blob_sha = $1)")
         .bind(sha).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }

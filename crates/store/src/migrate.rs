@@ -48,6 +48,14 @@ const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_operators"),
     migration!(24, "0024_calendar_invitations"),
     migration!(26, "0026_calendar_occurrences"),
+    migration!(27, "0027_lms"),
+    migration!(28, "0028_lms_assignments"),
+    migration!(29, "0029_lms_quizzes"),
+    migration!(30, "0030_lms_posts"),
+    migration!(31, "0031_oidc"),
+    migration!(32, "0032_mail_filtering"),
+    migration!(33, "0033_mail_delegation"),
+    migration!(34, "0034_chat"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -70,3 +70,15 @@ id_type!(
     /// One contact (vCard) in an address book.
     ContactId
 );
+id_type!(
+    /// A course of the learning management.
+    CourseId
+);
+id_type!(
+    /// A section (topic or week) of a course.
+    SectionId
+);
+id_type!(
+    /// An activity of a course: material, assignment or quiz.
+    ActivityId
+);

@@ -10,7 +10,8 @@ mod values;
 
 pub use account::{AccountType, FunctionRole, GroupKind};
 pub use ids::{
-    AddressBookId, ContactId, GroupId, InstanceId, MailFolderId, MailMessageId, NodeId, UserId,
+    ActivityId, AddressBookId, ContactId, CourseId, GroupId, InstanceId, MailFolderId,
+    MailMessageId, NodeId, SectionId, UserId,
 };
 pub use mail::{MailLocalPart, mail_local_part, name_sort_key};
 pub use rights::{RightCategory, RightId};

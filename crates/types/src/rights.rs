@@ -20,6 +20,7 @@ pub enum RightCategory {
     Media,
     Safe,
     Help,
+    Chat,
     /// Capabilities of the function accounts (Admin, Schulleitung, Sekretariat).
     Function,
 }
@@ -100,6 +101,9 @@ rights! {
     HelpBlogRead => "help.blog.read", Help;
     HelpBlogPost => "help.blog.post", Help;
     HelpTickets => "help.tickets", Help;
+    ChatUse => "chat.use", Chat;
+    ChatStudentsPrivate => "chat.students.private", Chat;
+    ChatRoomsCreate => "chat.rooms.create", Chat;
     AdminUsers => "admin.users", Function;
     AdminGroups => "admin.groups", Function;
     AdminRights => "admin.rights", Function;

@@ -22,6 +22,7 @@ pub const APP_CSS: &str = concat!(
     include_str!("../static/css/calendar.css"),
     include_str!("../static/css/notify.css"),
     include_str!("../static/css/homepage.css"),
+    include_str!("../static/css/lms.css"),
 );
 
 /// Every asset under `/static/`: name, content type, bytes.
@@ -56,11 +57,36 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../static/safe_editor.js"),
     ),
+    // The chat room live over the socket; without it the page posts its form.
+    (
+        "chat.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/chat.js"),
+    ),
     // Webmail: address suggestions and drafts saved while writing.
     (
         "mail.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/mail.js"),
+    ),
+    // Course media: recording audio or video in the browser (MediaRecorder); the upload
+    // form works without it.
+    (
+        "lms_record.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/lms_record.js"),
+    ),
+    // Assignments: speech recorded in the browser fills the form's file input.
+    (
+        "lms_assign_record.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/lms_assign_record.js"),
+    ),
+    // The quiz timer's countdown; the page shows the deadline without it.
+    (
+        "quiz_timer.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/quiz_timer.js"),
     ),
     // Previews: PDFs drawn by pdf.js (pdfjs-dist 6.5.438, Apache-2.0, see its LICENSE),
     // loaded only on preview pages of PDFs.

@@ -135,6 +135,13 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     if has(RightId::NewsRead) || schulhof_authz::news::is_author(&actor.token) {
         list.push(("/neuigkeiten", "nav.news", "i-bell"));
     }
+    // Persons have courses; the admin creates them for groups.
+    if actor.token.principal().account_type().is_some() || has(RightId::AdminGroups) {
+        list.push(("/kurse", "nav.courses", "i-book"));
+    }
+    if has(RightId::ChatUse) {
+        list.push(("/chat", "nav.chat", "i-bell"));
+    }
     if has(RightId::ContactsPersonal) || has(RightId::ContactsSchool) {
         list.push(("/adressbuch", "nav.contacts", "i-users"));
     }

@@ -73,6 +73,9 @@ pub fn router() -> Router<AppState> {
         .merge(pages::operator::routes())
         .merge(pages::help::routes())
         .merge(pages::news::routes())
+        .merge(pages::chat::routes())
+        .merge(pages::oidc::routes())
+        .merge(pages::lms::routes())
         .route("/mediathek", get(media::show))
         .route("/mediathek/{id}/herunterladen", get(media::download))
         .route("/mediathek/{id}/favorit", post(media::favourite))
@@ -135,6 +138,10 @@ fn admin_routes() -> Router<AppState> {
         .route(
             "/verwaltung/mail/kontingente",
             post(pages::mail::admin::set_quotas),
+        )
+        .route(
+            "/verwaltung/mail/versandgrenzen",
+            post(pages::mail::filter_web::set_limits),
         )
         .route(
             "/verwaltung/mail/domains/entfernen",

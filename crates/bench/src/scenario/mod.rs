@@ -1,6 +1,7 @@
 //! The scenarios, and the closed-loop runner that the steady-state ones share.
 
 pub mod calendar;
+pub mod course;
 pub mod files;
 pub mod folder;
 pub mod idle;

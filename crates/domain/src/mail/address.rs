@@ -111,6 +111,16 @@ impl Platform {
         let mut c = self.db.read().await?;
         let mut all = vec![a.user.mail.to_lowercase()];
         all.extend(store::aliases_of(&mut c, mb.instance, mb.owner).await?);
+        // Send-as: the own addresses of owners who allowed it; never what those owners
+        // were given themselves (one level only).
+        for d in schulhof_store::mail::delegations::given_to(&mut c, mb.instance, mb.owner).await? {
+            let grant = super::shared::grant_of(&d);
+            if schulhof_authz::check(&a.token, schulhof_authz::mail::SendAsOwner { grant }).is_ok()
+            {
+                all.push(d.other_mail.to_lowercase());
+                all.extend(store::aliases_of(&mut c, mb.instance, d.owner).await?);
+            }
+        }
         Ok(all)
     }
 

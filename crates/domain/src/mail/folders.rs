@@ -24,7 +24,7 @@ pub(crate) fn mailbox_of(a: &Actor) -> Result<Mailbox, DomainError> {
     })
 }
 
-fn info(r: FolderRow) -> FolderInfo {
+pub(crate) fn info(r: FolderRow) -> FolderInfo {
     FolderInfo {
         id: r.id,
         special: r.special.as_deref().and_then(Special::parse),
@@ -36,6 +36,7 @@ fn info(r: FolderRow) -> FolderInfo {
         unseen: u32_of(r.unseen),
         subscribed: r.subscribed,
         size: r.bytes.max(0) as u64,
+        read_only: false,
     }
 }
 
@@ -89,6 +90,10 @@ fn valid_path(path: &str) -> Result<(), DomainError> {
     }
     if levels[0].eq_ignore_ascii_case("INBOX") && levels.len() == 1 {
         return bad("INBOX is the inbox");
+    }
+    if levels[0].eq_ignore_ascii_case(super::shared::OTHER_USERS) {
+        // The "other users" namespace of mail programs: delegated mailboxes live there.
+        return bad("this name is kept for mailboxes delegated to you");
     }
     Ok(())
 }

@@ -12,12 +12,14 @@ use schulhof_types::{MailFolderId, MailMessageId};
 use super::bus::MailEvent;
 use super::folders::mailbox_of;
 use super::ingest::Target;
+use super::shared::{open_folder, open_message, owner_row};
 use super::{
     CopyResult, FlagOp, Flags, MailQuery, Mailbox, MessageMeta, Special, StoreResult, UidFlags,
     u32_of,
 };
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
+use schulhof_authz::mail::MailboxAccess::{Read, Write};
 
 /// Messages that end with the same flags: the flags, and (id, UID) of each.
 type FlagGroup = (Flags, Vec<(MailMessageId, u32)>);
@@ -69,9 +71,8 @@ impl Platform {
         folder: MailFolderId,
         uids: &[u32],
     ) -> Result<Vec<MessageMeta>, DomainError> {
-        let mb = mailbox_of(a)?;
         let mut c = self.db.read().await?;
-        owned(&mut c, mb, folder).await?;
+        let mb = open_folder(&mut c, a, folder, Read).await?;
         let rows = rows_of(&mut c, mb, folder, uids).await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
@@ -84,8 +85,8 @@ impl Platform {
         offset: u32,
         limit: u32,
     ) -> Result<(Vec<MessageMeta>, u32), DomainError> {
-        let mb = mailbox_of(a)?;
         let mut c = self.db.read().await?;
+        let mb = open_folder(&mut c, a, folder, Read).await?;
         let f = folder_store::get(&mut c, mb.instance, mb.owner, folder)
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -99,8 +100,8 @@ impl Platform {
         a: &Actor,
         id: MailMessageId,
     ) -> Result<MessageMeta, DomainError> {
-        let mb = mailbox_of(a)?;
         let mut c = self.db.read().await?;
+        let mb = open_message(&mut c, a, id, Read).await?;
         let r = store::get(&mut c, mb.instance, mb.owner, id).await?;
         r.map(Into::into).ok_or(DomainError::NotFound)
     }
@@ -136,8 +137,8 @@ impl Platform {
         flags: &Flags,
         unchanged_since: Option<u64>,
     ) -> Result<StoreResult, DomainError> {
-        let mb = mailbox_of(a)?;
         let mut tx = self.db.begin().await?;
+        let mb = open_folder(&mut tx, a, folder, Write).await?;
         // Few columns, and whose folder it is is checked with the MODSEQ taken below: the
         // single writer of SQLite is held for as few statements as possible.
         let rows = flagged_of(&mut tx, mb, folder, uids).await?;
@@ -233,15 +234,23 @@ impl Platform {
         to: MailFolderId,
         remove: bool,
     ) -> Result<CopyResult, DomainError> {
-        let mb = mailbox_of(a)?;
         let mut tx = self.db.begin().await?;
-        owned(&mut tx, mb, from).await?;
-        owned(&mut tx, mb, to).await?;
+        let mb = open_folder(&mut tx, a, from, if remove { Write } else { Read }).await?;
+        // Messages stay within one mailbox: a delegate's copy out of a delegated mailbox
+        // would be a second, unaudited way of passing it on.
+        let target = open_folder(&mut tx, a, to, Write).await?;
+        if target != mb {
+            return Err(DomainError::invalid(
+                "folder",
+                "messages move and copy within one mailbox only",
+            ));
+        }
         let rows = rows_of(&mut tx, mb, from, uids).await?;
         let n = rows.len() as i64;
         let (first, modseq, validity) =
             folder_store::take_uids(&mut tx, mb.instance, to, n).await?;
-        let quota = self.mail_quota_of(&mut tx, mb.instance, &a.user).await?;
+        let owner = owner_row(&mut tx, a, mb).await?;
+        let quota = self.mail_quota_of(&mut tx, mb.instance, &owner).await?;
         if !remove {
             let added: i64 = rows.iter().map(|r| r.size).sum();
             let used = store::usage(&mut tx, mb.instance, mb.owner).await?;
@@ -294,9 +303,8 @@ impl Platform {
         folder: MailFolderId,
         only: Option<&[u32]>,
     ) -> Result<Vec<u32>, DomainError> {
-        let mb = mailbox_of(a)?;
         let mut tx = self.db.begin().await?;
-        owned(&mut tx, mb, folder).await?;
+        let mb = open_folder(&mut tx, a, folder, Write).await?;
         // Only the messages flagged \Deleted are read (a partial index holds them).
         let limit: Option<HashSet<u32>> = only.map(|o| o.iter().copied().collect());
         let gone: Vec<(MailMessageId, u32, i64)> = store::deleted_in(&mut tx, mb.instance, folder)
@@ -337,8 +345,7 @@ impl Platform {
         a: &Actor,
         ids: &[MailMessageId],
     ) -> Result<(), DomainError> {
-        let mb = mailbox_of(a)?;
-        let trash = self.mail_special(a, Special::Trash).await?;
+        let (mb, trash) = self.trash_of(a, ids.first().copied()).await?;
         let rows = {
             let mut c = self.db.read().await?;
             store::get_many(&mut c, mb.instance, mb.owner, ids).await?
@@ -403,7 +410,13 @@ impl Platform {
         a: &Actor,
         q: &MailQuery,
     ) -> Result<Vec<MessageMeta>, DomainError> {
-        let mb = mailbox_of(a)?;
+        let mut c = self.db.read().await?;
+        // Without a folder: the own mailbox only. A delegated mailbox is searched only when
+        // one of its folders is named, so nothing delegated leaks into a general search.
+        let mb = match q.folder {
+            Some(f) => open_folder(&mut c, a, f, Read).await?,
+            None => mailbox_of(a)?,
+        };
         let clean = |s: &Option<String>| {
             s.as_ref()
                 .map(|v| v.trim().to_owned())
@@ -418,7 +431,6 @@ impl Platform {
             unseen_only: q.unseen_only,
             limit: i64::from(if q.limit == 0 { 200 } else { q.limit.min(1000) }),
         };
-        let mut c = self.db.read().await?;
         let rows = store::search(&mut c, mb.instance, mb.owner, &s).await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
@@ -432,16 +444,16 @@ impl Platform {
         flags: &Flags,
         internal_date: Option<DateTime<Utc>>,
     ) -> Result<(u32, u32), DomainError> {
-        let mb = mailbox_of(a)?;
-        let quota = {
+        let (mb, quota) = {
             let mut c = self.db.read().await?;
-            owned(&mut c, mb, folder).await?;
+            let mb = open_folder(&mut c, a, folder, Write).await?;
             let used = store::usage(&mut c, mb.instance, mb.owner).await?;
-            let quota = self.mail_quota_of(&mut c, mb.instance, &a.user).await?;
+            let owner = owner_row(&mut c, a, mb).await?;
+            let quota = self.mail_quota_of(&mut c, mb.instance, &owner).await?;
             if used.saturating_add(raw.len() as i64) > quota as i64 {
                 return Err(DomainError::QuotaExceeded("Das Postfach ist voll.".into()));
             }
-            quota
+            (mb, quota)
         };
         let content = self.mail_store_content(raw).await?;
         let target = Target {

@@ -9,13 +9,16 @@ pub mod auth;
 pub mod bulk;
 pub mod bus;
 pub mod compose;
+pub mod delegation;
 mod demo;
+pub mod filter;
 mod folders;
 mod ingest;
 mod messages;
 pub mod outbound;
 pub mod parse;
 mod quota;
+mod shared;
 mod smtp_support;
 mod submit;
 pub mod suggest;
@@ -27,6 +30,7 @@ use schulhof_types::{InstanceId, MailFolderId, MailMessageId, UserId};
 use serde::Serialize;
 
 pub use bus::MailEvent;
+pub use shared::{DelegatedMailbox, OTHER_USERS, split_other};
 pub use submit::{InboundRcpt, RcptRefused, SubmitReport};
 
 /// Limits and defaults of the mail service.
@@ -38,6 +42,8 @@ pub struct MailConfig {
     pub quota_staff: u64,
     /// Mailbox size of students and externals unless the school sets another.
     pub quota_students: u64,
+    /// Spam filter, virus scanner and the outgoing rate limit.
+    pub filter: filter::FilterConfig,
 }
 
 impl Default for MailConfig {
@@ -47,6 +53,7 @@ impl Default for MailConfig {
             // Decimal, as the pages show sizes: "1 GB", "500 MB".
             quota_staff: 1_000_000_000,
             quota_students: 500_000_000,
+            filter: filter::FilterConfig::default(),
         }
     }
 }
@@ -114,6 +121,8 @@ pub struct FolderInfo {
     pub unseen: u32,
     pub subscribed: bool,
     pub size: u64,
+    /// A folder of a mailbox delegated to the actor for reading only (IMAP `[READ-ONLY]`).
+    pub read_only: bool,
 }
 
 /// IMAP system flags and keywords.

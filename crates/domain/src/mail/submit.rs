@@ -165,6 +165,18 @@ impl Platform {
                 Err(refused) => return Err(DomainError::invalid("to", refused.to_string())),
             }
         }
+        // Rate limit and virus scanner (issue 17), before anything is stored.
+        let screened = self
+            .mail_screen_submit(
+                a,
+                from.as_deref().unwrap_or_default(),
+                rcpts.len(),
+                &users,
+                &foreign,
+                raw,
+            )
+            .await?;
+        let raw: &[u8] = &screened;
         let content = self.mail_store_content(raw).await?;
         let header_from = &content.summary.from_addr;
         if !header_from.is_empty() && !own.contains(header_from) {
@@ -295,6 +307,28 @@ impl Platform {
         rcpts: &[InboundRcpt],
         raw: &[u8],
     ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
+        self.mail_deliver_inbound_via(None, mail_from, rcpts, raw)
+            .await
+    }
+
+    /// [`Platform::mail_deliver_inbound`] with the SMTP client that handed it over (for the
+    /// spam filter). Malware is held back (every recipient counts as served); spam is
+    /// marked and filed in the Spam folder.
+    pub(crate) async fn mail_deliver_inbound_via(
+        &self,
+        client: Option<&super::auth::SmtpClient>,
+        mail_from: &str,
+        rcpts: &[InboundRcpt],
+        raw: &[u8],
+    ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
+        let (screened, spam) = match self
+            .mail_screen_inbound(client, mail_from, rcpts, raw)
+            .await?
+        {
+            super::filter::Inbound::Deliver { raw, spam } => (raw, spam),
+            super::filter::Inbound::Held => return Ok(rcpts.iter().map(|_| Ok(())).collect()),
+        };
+        let raw: &[u8] = &screened;
         let content = self.mail_store_content(raw).await?;
         let mut targets = Vec::with_capacity(rcpts.len());
         {
@@ -316,6 +350,9 @@ impl Platform {
                     rcpt: Some(r.address.clone()),
                 });
             }
+        }
+        if spam {
+            self.mail_to_junk(&mut targets).await?;
         }
         let arrival = Arrival {
             direction: "in",

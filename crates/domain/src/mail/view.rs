@@ -17,10 +17,12 @@ use schulhof_store::mail::messages::{self as store, FlagState};
 use schulhof_store::{AsConn, StoreError};
 use schulhof_types::MailFolderId;
 
-use super::folders::mailbox_of;
-use super::{Flags, FolderInfo, Special, UidFlags, u32_of};
+use super::folders::{ensure_standard, mailbox_of};
+use super::shared::open_folder;
+use super::{Flags, FolderInfo, Mailbox, Special, UidFlags, u32_of};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
+use schulhof_authz::mail::MailboxAccess;
 
 /// Messages held over all folders of this node before the least recently used go (about
 /// 50 bytes each).
@@ -241,8 +243,8 @@ impl Platform {
         a: &Actor,
         folder: MailFolderId,
     ) -> Result<Arc<Vec<UidFlags>>, DomainError> {
-        let mb = mailbox_of(a)?;
         let mut c = self.db.read().await?;
+        let mb = open_folder(&mut c, a, folder, MailboxAccess::Read).await?;
         let head = folder_store::head(&mut c, mb.instance, mb.owner, folder)
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -268,15 +270,26 @@ impl Platform {
         } else {
             path
         };
+        self.select_in(mb, path).await
+    }
+
+    /// SELECT in a mailbox already opened (own or delegated).
+    pub(crate) async fn select_in(
+        &self,
+        mb: Mailbox,
+        path: &str,
+    ) -> Result<(FolderInfo, Arc<Vec<UidFlags>>), DomainError> {
         let mut c = self.db.read().await?;
         let head = match folder_store::head_by_path(&mut c, mb.instance, mb.owner, path).await? {
             Some(h) => h,
             None => {
                 drop(c);
                 // A new mailbox gets its standard folders on first use.
-                let f = self.mail_folder(a, path).await?;
+                let mut tx = self.db.begin().await?;
+                ensure_standard(&mut tx, mb, self.now()).await?;
+                tx.commit().await?;
                 c = self.db.read().await?;
-                folder_store::head(&mut c, mb.instance, mb.owner, f.id)
+                folder_store::head_by_path(&mut c, mb.instance, mb.owner, path)
                     .await?
                     .ok_or(DomainError::NotFound)?
             }
@@ -295,6 +308,7 @@ impl Platform {
             unseen: view.unseen(),
             subscribed: head.subscribed,
             size: view.bytes(),
+            read_only: false,
         };
         Ok((info, view.msgs.clone()))
     }

@@ -180,9 +180,16 @@ pub fn namespace<S: MailStore>(cx: &mut Ctx<S>) -> Done {
         delimiter: Some(QuotedChar::unvalidated('/')),
         extensions: Vec::new(),
     };
+    // Mailboxes delegated to the login: `Andere/<owner login>/<folder>`.
+    let others = format!("{}/", schulhof_domain::mail::OTHER_USERS);
+    let other = Namespace {
+        prefix: crate::mime::istring(others.as_bytes()),
+        delimiter: Some(QuotedChar::unvalidated('/')),
+        extensions: Vec::new(),
+    };
     cx.data(Data::Namespace {
         personal: vec![personal],
-        other: Vec::new(),
+        other: vec![other],
         shared: Vec::new(),
     });
     Done::ok("NAMESPACE completed")

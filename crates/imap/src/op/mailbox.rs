@@ -110,11 +110,43 @@ pub async fn list<S: MailStore>(
             }
         });
     }
+    if !lsub {
+        for p in missing_parents(&folders) {
+            let name: Vec<char> = p.chars().collect();
+            if matches(&full, &name) {
+                let items = [attr("HasChildren")].into_iter().flatten();
+                cx.data(Data::List {
+                    items: std::iter::once(FlagNameAttribute::Noselect)
+                        .chain(items)
+                        .collect(),
+                    delimiter,
+                    mailbox: mailbox_of(&p),
+                });
+            }
+        }
+    }
     Done::ok(if lsub {
         "LSUB completed"
     } else {
         "LIST completed"
     })
+}
+
+/// Levels above folders that are no folders themselves (`Andere` and `Andere/<login>` above
+/// a delegated mailbox's folders): listed \Noselect so clients can draw the tree.
+fn missing_parents(all: &[FolderInfo]) -> Vec<String> {
+    let have: std::collections::HashSet<&str> = all.iter().map(|f| f.path.as_str()).collect();
+    let mut out = std::collections::BTreeSet::new();
+    for f in all {
+        let mut p = f.path.as_str();
+        while let Some((up, _)) = p.rsplit_once('/') {
+            if !have.contains(up) {
+                out.insert(up.to_owned());
+            }
+            p = up;
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn attributes(f: &FolderInfo, all: &[FolderInfo]) -> Vec<FlagNameAttribute<'static>> {

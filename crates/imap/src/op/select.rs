@@ -46,6 +46,8 @@ pub async fn select<S: MailStore>(
         Ok(f) => f,
         Err(e) => return Done::from(e),
     };
+    // A mailbox delegated for reading only opens read-only, whatever was asked.
+    let read_only = read_only || folder.read_only;
     let sel = Selected {
         folder: folder.id,
         path: folder.path.clone(),

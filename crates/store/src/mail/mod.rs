@@ -4,7 +4,9 @@
 pub mod absence;
 pub mod addresses;
 pub mod bulk;
+pub mod delegations;
 pub mod dkim;
+pub mod filtering;
 pub mod folders;
 pub mod messages;
 pub mod queue;

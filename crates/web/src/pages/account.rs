@@ -56,13 +56,14 @@ fn module_of(right: RightId) -> Option<(&'static str, &'static str)> {
             _ => Some(("verwaltung", "admin.module.admin")),
         },
         RightCategory::Mail => match right {
-            RightId::MailDelegate | RightId::MailForward => None,
+            RightId::MailForward => None,
             _ => Some(("mail", "admin.module.mail")),
         },
         RightCategory::News
         | RightCategory::Contacts
         | RightCategory::Calendar
-        | RightCategory::Help => None,
+        | RightCategory::Help
+        | RightCategory::Chat => None,
     }
 }
 

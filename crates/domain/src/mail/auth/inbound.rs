@@ -126,7 +126,8 @@ impl Platform {
         raw: &[u8],
     ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
         let checked = self.mail_authenticate(client, mail_from, raw).await;
-        self.mail_deliver_inbound(mail_from, rcpts, &checked).await
+        self.mail_deliver_inbound_via(Some(client), mail_from, rcpts, &checked)
+            .await
     }
 }
 

@@ -94,6 +94,7 @@ const SOURCES: &[Source] = &[
     notes::requests,
     crate::pages::news::card::unread,
     crate::pages::mail::card::unread,
+    crate::pages::lms::course::card::due,
     files::recent,
     files::shared,
     school::settings,

@@ -38,6 +38,10 @@ struct DomainsPage {
     quotas: FormView,
     /// The DKIM record each mail domain publishes.
     dkim: Vec<DkimRecord>,
+    /// Spam filter and virus scanner: (name, state, on).
+    filters: Vec<(&'static str, &'static str, bool)>,
+    /// Outgoing limits per account type.
+    limits: FormView,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -222,6 +226,10 @@ async fn domains_page(
             .answers(&[name, "quota"])
         })
         .collect();
+    let limits = match super::filter_web::limit_fields(state, &r.actor, tr).await {
+        Ok(l) => l,
+        Err(e) => return r.fail(e),
+    };
     let field = Field::new(tr, "mail-domain", "domain", "mailadm.domain_name")
         .value(typed)
         .required()
@@ -236,6 +244,8 @@ async fn domains_page(
         form: FormView::new("domain", vec![field], failure),
         quotas: FormView::new("quota", quota_fields, failure),
         dkim,
+        filters: super::filter_web::filter_state(state, tr),
+        limits: FormView::new("limit", limits, failure),
     };
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }

@@ -346,6 +346,9 @@ fn failure_of(state: &AppState, r: &Ready, e: &DomainError) -> Failure {
             status: StatusCode::UNPROCESSABLE_ENTITY,
         };
     }
+    if let Some(f) = super::filter_web::failure(tr, e) {
+        return f;
+    }
     Failure::from_domain("compose", tr, e)
 }
 

@@ -172,7 +172,15 @@ async fn render_folder(
 ) -> Result<Response, DomainError> {
     let page = q.seite.unwrap_or(1);
     let tr = r.page.tr();
-    let folders = state.platform.mail_folders(&r.actor).await?;
+    let own = state.platform.mail_folders(&r.actor).await?;
+    // A folder of a mailbox given to the viewer: that mailbox's folders are the context
+    // (move targets); the side bar keeps the own ones.
+    let folders = match id {
+        Some(id) if !own.iter().any(|f| f.id == id) => {
+            state.platform.mail_mailbox_folders(&r.actor, id).await?
+        }
+        _ => own.clone(),
+    };
     let folder = folders
         .iter()
         .find(|f| match id {
@@ -199,7 +207,7 @@ async fn render_folder(
         older: (page < pages).then(|| format!("{base}?seite={}", page + 1)),
     });
     let label = folder_label(tr, folder);
-    let side = sidebar(state, r, &folders, Some(folder.id)).await?;
+    let side = sidebar(state, r, &own, Some(folder.id)).await?;
     let all = q.alle.as_deref() == Some("ja");
     let bulk = Bulk {
         action: format!("{base}/auswahl"),

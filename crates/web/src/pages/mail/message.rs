@@ -62,6 +62,8 @@ struct MessagePage {
     flagged: bool,
     draft: bool,
     in_trash: bool,
+    /// In the Spam folder: "not spam" is offered instead of "spam".
+    in_junk: bool,
     targets: Vec<(String, String)>,
 }
 
@@ -116,10 +118,19 @@ async fn render_message(
             seen: true,
             ..Flags::default()
         };
-        p.mail_set_flag(&r.actor, id, FlagOp::Add, seen).await?;
-        meta.flags.seen = true;
+        // A mailbox given for reading only keeps its flags: reading does not change it.
+        match p.mail_set_flag(&r.actor, id, FlagOp::Add, seen).await {
+            Ok(()) => meta.flags.seen = true,
+            Err(DomainError::Forbidden) => {}
+            Err(e) => return Err(e),
+        }
     }
-    let folders = p.mail_folders(&r.actor).await?;
+    let own = p.mail_folders(&r.actor).await?;
+    let folders = if own.iter().any(|f| f.id == meta.folder) {
+        own.clone()
+    } else {
+        p.mail_mailbox_folders(&r.actor, meta.folder).await?
+    };
     let folder = folders
         .iter()
         .find(|f| f.id == meta.folder)
@@ -146,7 +157,7 @@ async fn render_message(
             size: size_text(tr.0, a.size),
         })
         .collect();
-    let side = sidebar(state, r, &folders, Some(folder.id)).await?;
+    let side = sidebar(state, r, &own, Some(folder.id)).await?;
     let view = MessagePage {
         c: Chrome::new(&r.page, subject.clone()).signed_in(&r.page, &r.actor),
         side,
@@ -176,6 +187,7 @@ async fn render_message(
         flagged: meta.flags.flagged,
         draft: meta.flags.draft,
         in_trash: folder.special == Some(Special::Trash),
+        in_junk: folder.special == Some(Special::Junk),
         targets: targets(r, &folders, &meta),
         id: id.to_string(),
         base,

@@ -13,6 +13,8 @@ pub mod bulk;
 pub mod card;
 pub mod compose;
 mod compose_form;
+pub mod delegation;
+pub mod filter_web;
 pub mod folder;
 pub mod folders;
 pub mod message;
@@ -59,6 +61,10 @@ pub fn routes() -> Router<AppState> {
             get(trash::confirm).post(trash::empty),
         )
         .route("/mail/neu/dateien", get(pick_files::show))
+        .route(
+            "/mail/stellvertretung",
+            get(delegation::show).post(delegation::save),
+        )
         .route("/mail/suche", get(search::show))
         .route("/mail/adressen", get(suggest::addresses))
         .route("/mail/nachricht/{id}", get(message::show))
@@ -67,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/mail/nachricht/{id}/markieren", post(actions::mark))
         .route("/mail/nachricht/{id}/verschieben", post(actions::move_to))
         .route("/mail/nachricht/{id}/loeschen", post(actions::delete))
+        .route("/mail/nachricht/{id}/spam", post(filter_web::mark))
         // Attachments arrive in the form: up to the largest message, and room for the text.
         .route(
             "/mail/neu",
@@ -156,6 +163,8 @@ pub struct Sidebar {
     pub usage: String,
     pub used: u64,
     pub quota: u64,
+    /// The link to "Stellvertretung" (delegation), in the page's language.
+    pub delegation: &'static str,
 }
 
 fn icon_of(s: Option<Special>) -> &'static str {
@@ -179,7 +188,7 @@ pub async fn sidebar(
 ) -> Result<Sidebar, DomainError> {
     let tr = r.page.tr();
     let (used, quota) = state.platform.mail_usage(&r.actor).await?;
-    let entries = ordered(folders)
+    let mut entries: Vec<SideEntry> = ordered(folders)
         .into_iter()
         .map(|f| SideEntry {
             href: folder_href(f.id),
@@ -193,8 +202,34 @@ pub async fn sidebar(
             depth: f.path.matches('/').count().min(4),
         })
         .collect();
+    // Mailboxes given to the viewer, beside the own: their folders one level in.
+    for mb in state.platform.mail_delegated_folders(&r.actor).await? {
+        for f in ordered(&mb.folders) {
+            let top = f.path == "INBOX";
+            entries.push(SideEntry {
+                href: folder_href(f.id),
+                label: if top {
+                    format!("{} ({})", mb.name, mb.login)
+                } else {
+                    folder_label(tr, f)
+                },
+                icon: if top { "i-users" } else { icon_of(f.special) },
+                unseen: f.unseen,
+                unseen_text: tr
+                    .t("mail.unread_count")
+                    .replace("{n}", &f.unseen.to_string()),
+                current: current == Some(f.id),
+                depth: if top {
+                    0
+                } else {
+                    (f.path.matches('/').count() + 1).min(4)
+                },
+            });
+        }
+    }
     Ok(Sidebar {
         entries,
+        delegation: delegation::text(tr, "title"),
         usage: tr
             .t("mail.usage")
             .replace("{used}", &size_text(tr.0, used))
@@ -220,6 +255,7 @@ mod tests {
             unseen: 0,
             subscribed: true,
             size: 0,
+            read_only: false,
         }
     }
 
