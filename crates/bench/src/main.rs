@@ -234,7 +234,7 @@ mod tests {
 
     fn assert_smoke(database: Option<&str>) {
         let outcomes = smoke(database).expect("every scenario runs");
-        assert_eq!(outcomes.len(), 7);
+        assert_eq!(outcomes.len(), 8);
         for o in &outcomes {
             assert!(o.error_free(), "{}", o.table());
             assert!(o.counted_something(), "{}", o.table());

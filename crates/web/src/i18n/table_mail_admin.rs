@@ -136,4 +136,19 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "Die Postfachgrößen wurden gespeichert.",
         "The mailbox sizes were saved.",
     ),
+    (
+        "action.mail.confidential_create",
+        "Funktionspostfach für Vertrauliches angelegt",
+        "Confidential-role mailbox created",
+    ),
+    (
+        "action.mail_rate_limited",
+        "Versandgrenze einer Person erreicht",
+        "Sending limit of a person reached",
+    ),
+    (
+        "action.mail_send_limit",
+        "Versandgrenzen geändert",
+        "Sending limits changed",
+    ),
 ];

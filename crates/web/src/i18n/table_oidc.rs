@@ -19,4 +19,5 @@ pub const OIDC_TEXTS: &[(&str, &str, &str)] = &[
     ("oidc.pseudonym", "Nur mit Pseudonym anmelden", "Log in with a pseudonym only"),
     ("oidc.accept", "Nutzungsbedingungen annehmen", "Accept the terms of use"),
     ("oidc.cancel", "Abbrechen", "Cancel"),
+    ("action.tool_registered", "Angebundenes Werkzeug registriert", "Connected tool registered"),
 ];
