@@ -102,6 +102,16 @@ pub fn may_write_direct(me: Principal, rights: ChatRights, peer: &Peer) -> bool 
         && matches!(me, Principal::Person(_))
 }
 
+/// Who moderates a room: the teachers among the members of a group room, the opener of an
+/// ad-hoc room; nobody moderates a direct room.
+pub fn moderates(me: Principal, kind: RoomKind, member: bool, opener: bool) -> bool {
+    match kind {
+        RoomKind::Group => member && me == Principal::Person(AccountType::Lehrer),
+        RoomKind::AdHoc => opener,
+        RoomKind::Direct => false,
+    }
+}
+
 /// What the policy needs to know about a room and the caller's place in it.
 #[derive(Clone, Copy, Debug)]
 pub struct RoomFacts {

@@ -2,13 +2,13 @@
 //! direct chats and ad-hoc rooms.
 
 use schulhof_authz::chat::{
-    CreateRoom, Peer, RoomFacts, RoomKind, SeeRoom, StartDirect, WriteRoom,
+    CreateRoom, Peer, RoomFacts, RoomKind, SeeRoom, StartDirect, WriteRoom, moderates,
 };
-use schulhof_authz::{AccessToken, Principal, check};
+use schulhof_authz::{AccessToken, check};
 use schulhof_store::chat::RoomId;
 use schulhof_store::chat::rooms::{self as store, NewRoom, RoomRow};
 use schulhof_store::{AsConn, to_us, users};
-use schulhof_types::{AccountType, UserId};
+use schulhof_types::UserId;
 
 use super::RoomView;
 use crate::identity::{Actor, principal_of};
@@ -54,8 +54,9 @@ impl Platform {
         let r = store::find(c, instance, room)
             .await?
             .ok_or(DomainError::NotFound)?;
-        let (member, moderator) = store::place(c, instance, room, me).await?;
+        let (member, opener) = store::place(c, instance, room, me).await?;
         let kind = kind_of(&r)?;
+        let moderator = moderates(actor.token.principal(), kind, member, opener);
         let peer = if kind == RoomKind::Direct {
             match store::direct_peer(c, instance, room, me).await? {
                 Some((id, _, shares)) => self.peer_of(c, actor, id, Some(shares)).await?,
@@ -118,7 +119,6 @@ impl Platform {
             store::insert(&mut tx, instance, &new, to_us(self.now())).await?;
         }
         let listed = store::list_for(&mut tx, instance, me).await?;
-        let teacher = actor.token.principal() == Principal::Person(AccountType::Lehrer);
         let mut out = Vec::with_capacity(listed.len());
         for l in listed {
             let kind = kind_of(&l.room)?;
@@ -134,11 +134,12 @@ impl Platform {
                 instance,
                 kind,
                 member: true,
-                moderator: match kind {
-                    RoomKind::Group => teacher,
-                    RoomKind::AdHoc => l.room.created_by == Some(me),
-                    RoomKind::Direct => false,
-                },
+                moderator: moderates(
+                    actor.token.principal(),
+                    kind,
+                    true,
+                    l.room.created_by == Some(me),
+                ),
                 locked: l.room.locked,
                 announce: l.room.announce,
                 peer,

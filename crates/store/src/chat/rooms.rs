@@ -137,8 +137,8 @@ pub async fn add_member(
     Ok(())
 }
 
-/// Whether `user` belongs to the room, and whether it moderates it (a Lehrer of the room's
-/// group, or the opener of an ad-hoc room).
+/// Whether `user` belongs to the room, and whether it opened it (who moderates is the
+/// policy's decision: `schulhof_authz::chat::moderates`).
 pub async fn place(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -151,11 +151,7 @@ pub async fn place(
                 AND m.group_id = r.group_id AND m.user_id = $3)
             OR EXISTS (SELECT 1 FROM chat_members cm WHERE cm.instance_id = r.instance_id
                 AND cm.room_id = r.id AND cm.user_id = $3)),
-           ((r.kind = 'adhoc' AND r.created_by = $3) OR (r.kind = 'group' AND EXISTS (
-                SELECT 1 FROM memberships m JOIN users u ON u.instance_id = m.instance_id
-                    AND u.id = m.user_id
-                WHERE m.instance_id = r.instance_id AND m.group_id = r.group_id
-                    AND m.user_id = $3 AND u.kind = 'lehrer')))
+           COALESCE(r.created_by = $3, FALSE)
          FROM chat_rooms r WHERE r.instance_id = $1 AND r.id = $2")
         .bind(instance.0).bind(room.0).bind(user.0).fetch_optional(&mut *c).await)?;
     Ok(r.unwrap_or((false, false)))
