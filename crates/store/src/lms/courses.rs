@@ -260,7 +260,7 @@ pub async fn participants(
     instance: InstanceId,
     course: CourseId,
 ) -> Result<Vec<PersonRow>, StoreError> {
-    let r: Vec<(Uuid, String, String, String)> = on!(c, c => sqlx::query_as(
+    let r: Vec<PersonRaw> = on!(c, c => sqlx::query_as(
         "SELECT u.id, u.login, u.first_name, u.last_name FROM users u
           WHERE u.instance_id = $1 AND u.active
             AND ((u.kind IN ('schueler', 'extern') AND u.id IN (SELECT m.user_id
@@ -273,14 +273,7 @@ pub async fn participants(
                   AND p.course_id = $2 AND p.role = 'editor')
           ORDER BY u.last_name, u.first_name, u.login")
         .bind(instance.0).bind(course.0).fetch_all(&mut *c).await)?;
-    Ok(r.into_iter()
-        .map(|(id, login, first_name, last_name)| PersonRow {
-            id: UserId(id),
-            login,
-            first_name,
-            last_name,
-        })
-        .collect())
+    Ok(people(r))
 }
 
 /// The editors of a course: teachers and staff of its linked groups and co-teachers.
@@ -289,7 +282,7 @@ pub async fn editors(
     instance: InstanceId,
     course: CourseId,
 ) -> Result<Vec<PersonRow>, StoreError> {
-    let r: Vec<(Uuid, String, String, String)> = on!(c, c => sqlx::query_as(
+    let r: Vec<PersonRaw> = on!(c, c => sqlx::query_as(
         "SELECT u.id, u.login, u.first_name, u.last_name FROM users u
           WHERE u.instance_id = $1 AND u.active
             AND ((u.kind IN ('lehrer', 'personal') AND u.id IN (SELECT m.user_id
@@ -300,14 +293,7 @@ pub async fn editors(
                   AND p.course_id = $2 AND p.role = 'editor'))
           ORDER BY u.last_name, u.first_name, u.login")
         .bind(instance.0).bind(course.0).fetch_all(&mut *c).await)?;
-    Ok(r.into_iter()
-        .map(|(id, login, first_name, last_name)| PersonRow {
-            id: UserId(id),
-            login,
-            first_name,
-            last_name,
-        })
-        .collect())
+    Ok(people(r))
 }
 
 /// Classes and course groups of the school without an open course, by name: those `member`
@@ -352,4 +338,17 @@ pub async fn people_of(
             (p, role)
         })
         .collect())
+}
+
+type PersonRaw = (Uuid, String, String, String);
+
+fn people(r: Vec<PersonRaw>) -> Vec<PersonRow> {
+    r.into_iter()
+        .map(|(id, login, first_name, last_name)| PersonRow {
+            id: UserId(id),
+            login,
+            first_name,
+            last_name,
+        })
+        .collect()
 }
