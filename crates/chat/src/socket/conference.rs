@@ -1,0 +1,296 @@
+//! The conference steps of one socket. A child of the session module so it shares the
+//! session (queue, actor, followed rooms); every decision is the domain's, the media is the
+//! SFU's, and after every change the grants of all participants are handed to the SFU again
+//! (so a moderator's mute or a withdrawn screen permission takes effect on the media path).
+
+use schulhof_domain::DomainError;
+use schulhof_domain::chat::RoomId;
+use schulhof_domain::conference::{ConferenceStep, ConferenceView, MediaHost, SelfStep};
+use schulhof_domain::identity::Actor;
+use schulhof_front::AppState;
+use schulhof_sfu::{Allow, Sfu, SfuError};
+use serde_json::json;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use super::{Session, Stop, error_frame};
+use crate::conference::{ConfOp, ConfSignal, engine, node_id, signal};
+
+/// The conference this socket takes part in; leaving the socket leaves the conference.
+#[derive(Default)]
+pub(super) struct Conf {
+    joined: Option<Joined>,
+}
+
+struct Joined {
+    room: RoomId,
+    conf: Uuid,
+    state: AppState,
+    actor: Actor,
+}
+
+impl Drop for Conf {
+    fn drop(&mut self) {
+        if let Some(j) = self.joined.take()
+            && let Ok(rt) = tokio::runtime::Handle::try_current()
+        {
+            rt.spawn(async move {
+                let _ = j
+                    .state
+                    .platform
+                    .conference_self(&j.actor, j.room, SelfStep::Leave)
+                    .await;
+                if let Some(sfu) = engine().await {
+                    sfu.leave(j.conf, j.actor.token.user().0).await;
+                }
+                signal(ConfSignal {
+                    instance: j.actor.token.instance(),
+                    room: j.room,
+                });
+            });
+        }
+    }
+}
+
+/// What a step answers the client.
+enum Reply {
+    /// The room's conference state.
+    State,
+    Frame(serde_json::Value),
+}
+
+enum Fail {
+    Domain(DomainError),
+    Code(&'static str, String),
+}
+
+impl From<DomainError> for Fail {
+    fn from(e: DomainError) -> Self {
+        Fail::Domain(e)
+    }
+}
+
+impl From<SfuError> for Fail {
+    fn from(e: SfuError) -> Self {
+        match e {
+            SfuError::BadOffer(m) => Fail::Code("conference_bad_offer", m),
+            SfuError::Stopped => Fail::Code("conference_unavailable", e.to_string()),
+        }
+    }
+}
+
+fn allow(g: schulhof_authz::conference::MediaGrant) -> Allow {
+    Allow {
+        audio: g.audio,
+        video: g.video,
+        screen: g.screen,
+    }
+}
+
+async fn sfu() -> Result<&'static Sfu, Fail> {
+    engine().await.ok_or(Fail::Code(
+        "conference_unavailable",
+        "The conference media engine is not running.".into(),
+    ))
+}
+
+/// The conference's media runs on another node: say which.
+fn here(view: &ConferenceView) -> Result<(), Fail> {
+    if view.node == node_id() {
+        Ok(())
+    } else {
+        Err(Fail::Code("conference_elsewhere", view.node.clone()))
+    }
+}
+
+impl Session {
+    /// One conference frame; a refusal answers an error frame and keeps the socket.
+    pub(super) async fn conference(&mut self, room: RoomId, op: ConfOp) -> Result<(), Stop> {
+        match self.conf_step(room, op).await {
+            Ok(Reply::State) => self.conf_state(room).await,
+            Ok(Reply::Frame(f)) => self.push(f),
+            Err(Fail::Domain(e)) => {
+                let mut f = error_frame(&e, None, false);
+                f["room"] = json!(room);
+                f["conference"] = json!(true);
+                self.push(f)
+            }
+            Err(Fail::Code(code, message)) => self.push(json!({
+                "type": "error", "room": room, "conference": true, "code": code, "message": message
+            })),
+        }
+    }
+
+    fn joined_conf(&self, room: RoomId) -> Result<Uuid, Fail> {
+        match &self.conf.joined {
+            Some(j) if j.room == room => Ok(j.conf),
+            _ => Err(Fail::Code(
+                "conference_not_joined",
+                "Join the conference first.".into(),
+            )),
+        }
+    }
+
+    async fn conf_step(&mut self, room: RoomId, op: ConfOp) -> Result<Reply, Fail> {
+        let p = self.state.platform.clone();
+        let a = self.actor.clone();
+        let me = a.token.user();
+        match op {
+            ConfOp::Status {} => return Ok(Reply::State),
+            ConfOp::Start {} | ConfOp::Join {} => {
+                let view = if matches!(op, ConfOp::Start {}) {
+                    let host = MediaHost {
+                        node: node_id(),
+                        media_addr: sfu().await?.public_addr().to_string(),
+                    };
+                    p.conference_start(&a, room, &host).await?
+                } else {
+                    p.conference_join(&a, room).await?
+                };
+                here(&view)?;
+                self.conf.joined = Some(Joined {
+                    room,
+                    conf: view.id,
+                    state: self.state.clone(),
+                    actor: a.clone(),
+                });
+            }
+            ConfOp::Leave {} => {
+                let conf = p.conference_self(&a, room, SelfStep::Leave).await?;
+                self.conf.joined = None;
+                sfu().await?.leave(conf, me.0).await;
+            }
+            ConfOp::Publish { sdp } => {
+                let conf = self.joined_conf(room)?;
+                let status = p.conference_status(&a, room).await?;
+                let grant = status
+                    .live
+                    .as_ref()
+                    .and_then(|v| v.mine())
+                    .map(|m| m.grant)
+                    .unwrap_or_default();
+                let answer = sfu().await?.publish(conf, me.0, sdp, allow(grant)).await?;
+                let f = json!({ "type": "conf_answer", "room": room, "role": "publish", "sdp": answer });
+                return Ok(Reply::Frame(f));
+            }
+            ConfOp::Subscribe { publisher, sdp } => {
+                let conf = self.joined_conf(room)?;
+                let answer = sfu().await?.subscribe(conf, me.0, publisher.0, sdp).await?;
+                let f = json!({ "type": "conf_answer", "room": room, "role": "subscribe",
+                    "publisher": publisher, "sdp": answer });
+                return Ok(Reply::Frame(f));
+            }
+            ConfOp::Hand { up } => {
+                p.conference_self(&a, room, SelfStep::Hand(up)).await?;
+            }
+            ConfOp::Unmute {} => {
+                p.conference_self(&a, room, SelfStep::Unmute).await?;
+            }
+            ConfOp::Mute { user } => self.moderate(room, user, ConferenceStep::Mute).await?,
+            ConfOp::Remove { user } => {
+                let conf = p
+                    .conference_moderate(&a, room, user, ConferenceStep::Remove)
+                    .await?;
+                sfu().await?.leave(conf, user.0).await;
+            }
+            ConfOp::AllowShare { user, on } => {
+                self.moderate(room, user, ConferenceStep::AllowShare(on))
+                    .await?
+            }
+            ConfOp::LowerHand { user } => {
+                self.moderate(room, user, ConferenceStep::LowerHand).await?
+            }
+            ConfOp::End {} => {
+                let conf = p.conference_end(&a, room).await?;
+                self.conf.joined = None;
+                sfu().await?.end(conf).await;
+            }
+        }
+        self.apply_grants(room).await?;
+        signal(ConfSignal {
+            instance: a.token.instance(),
+            room,
+        });
+        Ok(Reply::State)
+    }
+
+    async fn moderate(
+        &mut self,
+        room: RoomId,
+        user: schulhof_types::UserId,
+        step: ConferenceStep,
+    ) -> Result<(), Fail> {
+        let p = self.state.platform.clone();
+        p.conference_moderate(&self.actor, room, user, step).await?;
+        Ok(())
+    }
+
+    /// Hands every participant's current grant to the SFU (when the media runs here).
+    async fn apply_grants(&self, room: RoomId) -> Result<(), Fail> {
+        let status = self
+            .state
+            .platform
+            .conference_status(&self.actor, room)
+            .await?;
+        let Some(view) = status.live.filter(|v| v.node == node_id()) else {
+            return Ok(());
+        };
+        let sfu = sfu().await?;
+        for p in &view.participants {
+            sfu.set_allow(view.id, p.user.0, allow(p.grant)).await;
+        }
+        Ok(())
+    }
+
+    /// Pushes the room's conference state; forgets a conference that ended or put the
+    /// caller out.
+    async fn conf_state(&mut self, room: RoomId) -> Result<(), Stop> {
+        let status = match self
+            .state
+            .platform
+            .conference_status(&self.actor, room)
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => return self.push(error_frame(&e, None, false)),
+        };
+        let still_in = status
+            .live
+            .as_ref()
+            .and_then(|v| v.mine())
+            .is_some_and(|m| m.present);
+        if self.conf.joined.as_ref().is_some_and(|j| j.room == room) && !still_in {
+            // Ended or removed: nothing to leave any more.
+            self.conf.joined = None;
+        }
+        let ice = engine()
+            .await
+            .map(|s| s.ice_servers().to_vec())
+            .unwrap_or_default();
+        let joined = self.conf.joined.as_ref().is_some_and(|j| j.room == room);
+        self.push(json!({
+            "type": "conf_state", "room": room, "status": status,
+            "joined": joined, "ice_servers": ice,
+        }))
+    }
+
+    /// Another socket changed a conference: refresh it if this socket follows the room.
+    pub(super) async fn on_conf_signal(
+        &mut self,
+        sig: Result<ConfSignal, broadcast::error::RecvError>,
+    ) -> Result<(), Stop> {
+        let Ok(sig) = sig else {
+            return Ok(());
+        };
+        let follows = self.cursors.contains_key(&sig.room)
+            || self
+                .conf
+                .joined
+                .as_ref()
+                .is_some_and(|j| j.room == sig.room);
+        if sig.instance != self.actor.token.instance() || !follows {
+            return Ok(());
+        }
+        self.conf_state(sig.room).await
+    }
+}

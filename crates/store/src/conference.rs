@@ -1,0 +1,239 @@
+//! Video conferences of the built-in SFU: the live conference of a chat room (and which node
+//! hosts its media), its participants, and the students' audio/video consent.
+
+use schulhof_types::{InstanceId, UserId};
+use uuid::Uuid;
+
+use crate::chat::RoomId;
+use crate::{AsConn, StoreError, on};
+
+/// A conference that has not ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConferenceRow {
+    pub id: Uuid,
+    pub room: RoomId,
+    pub started_by: UserId,
+    pub started_at: i64,
+    /// The node hosting the media, and the UDP address browsers send to.
+    pub node: String,
+    pub media_addr: String,
+}
+
+/// The live conference of `room`, if any.
+pub async fn live(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    room: RoomId,
+) -> Result<Option<ConferenceRow>, StoreError> {
+    let r: Option<(Uuid, Uuid, i64, String, String)> = on!(c, c => sqlx::query_as(
+        "SELECT id, started_by, started_at, node, media_addr FROM conferences
+         WHERE instance_id = $1 AND room_id = $2 AND ended_at IS NULL")
+        .bind(instance.0).bind(room.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|r| ConferenceRow {
+        id: r.0,
+        room,
+        started_by: UserId(r.1),
+        started_at: r.2,
+        node: r.3,
+        media_addr: r.4,
+    }))
+}
+
+/// Records a new live conference; false when the room already has one (started at the
+/// same moment by another moderator: the caller then joins that one).
+pub async fn start(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    row: &ConferenceRow,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "INSERT INTO conferences (instance_id, id, room_id, started_by, started_at, node, media_addr)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
+        .bind(instance.0).bind(row.id).bind(row.room.0).bind(row.started_by.0)
+        .bind(row.started_at).bind(&row.node).bind(&row.media_addr)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Ends a conference for everybody.
+pub async fn end(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    now: i64,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE conferences SET ended_at = $3 WHERE instance_id = $1 AND id = $2 AND ended_at IS NULL")
+        .bind(instance.0).bind(id).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    on!(c, c => sqlx::query(
+        "UPDATE conference_participants SET left_at = $3
+         WHERE instance_id = $1 AND conference_id = $2 AND left_at IS NULL")
+        .bind(instance.0).bind(id).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// One participant with what the conference view shows about them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParticipantRow {
+    pub user: UserId,
+    pub name: String,
+    /// The account type (`kind` of users).
+    pub kind: String,
+    pub present: bool,
+    pub hand_raised: bool,
+    pub may_share: bool,
+    pub muted: bool,
+    pub removed: bool,
+    /// The consent on record (audio, video); students without a row have none.
+    pub consent: (bool, bool),
+}
+
+type Raw = (
+    Uuid,
+    String,
+    String,
+    String,
+    Option<i64>,
+    bool,
+    bool,
+    bool,
+    bool,
+    Option<bool>,
+    Option<bool>,
+);
+
+/// Everybody who ever joined `conf`, by name; one query.
+pub async fn participants(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+) -> Result<Vec<ParticipantRow>, StoreError> {
+    let rows: Vec<Raw> = on!(c, c => sqlx::query_as(
+        "SELECT p.user_id, u.first_name, u.last_name, u.kind, p.left_at, p.hand_raised,
+                p.may_share, p.muted, p.removed, a.audio, a.video
+         FROM conference_participants p
+         JOIN users u ON u.instance_id = p.instance_id AND u.id = p.user_id
+         LEFT JOIN av_consents a ON a.instance_id = p.instance_id AND a.user_id = p.user_id
+         WHERE p.instance_id = $1 AND p.conference_id = $2
+         ORDER BY p.joined_at, u.last_name, u.first_name")
+        .bind(instance.0).bind(conf).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ParticipantRow {
+            user: UserId(r.0),
+            name: format!("{} {}", r.1, r.2),
+            kind: r.3,
+            present: r.4.is_none(),
+            hand_raised: r.5,
+            may_share: r.6,
+            muted: r.7,
+            removed: r.8,
+            consent: (r.9.unwrap_or(false), r.10.unwrap_or(false)),
+        })
+        .collect())
+}
+
+/// Marks `user` present (again); a removed participant stays removed (the domain refuses
+/// them before this).
+pub async fn join(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    user: UserId,
+    now: i64,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "INSERT INTO conference_participants (instance_id, conference_id, user_id, joined_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (instance_id, conference_id, user_id) DO UPDATE SET left_at = NULL")
+        .bind(instance.0).bind(conf).bind(user.0).bind(now).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Marks `user` gone.
+pub async fn leave(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    user: UserId,
+    now: i64,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE conference_participants SET left_at = $4, hand_raised = $5
+         WHERE instance_id = $1 AND conference_id = $2 AND user_id = $3 AND left_at IS NULL")
+        .bind(instance.0).bind(conf).bind(user.0).bind(now).bind(false)
+        .execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A participant's switch that moderators or the person change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    Hand,
+    MayShare,
+    Muted,
+    Removed,
+}
+
+impl Flag {
+    fn column(self) -> &'static str {
+        match self {
+            Flag::Hand => "hand_raised",
+            Flag::MayShare => "may_share",
+            Flag::Muted => "muted",
+            Flag::Removed => "removed",
+        }
+    }
+}
+
+/// Sets one switch of a participant; whether such a participant exists.
+pub async fn set_flag(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    user: UserId,
+    flag: Flag,
+    on: bool,
+) -> Result<bool, StoreError> {
+    // The column name comes from a closed enum, never from input.
+    let sql = format!(
+        "UPDATE conference_participants SET {} = $4
+         WHERE instance_id = $1 AND conference_id = $2 AND user_id = $3",
+        flag.column()
+    );
+    let n = on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(instance.0).bind(conf).bind(user.0).bind(on)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The consent on record for `user`: (audio, video); none recorded is (false, false).
+pub async fn consent(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<(bool, bool), StoreError> {
+    let r: Option<(bool, bool)> = on!(c, c => sqlx::query_as(
+        "SELECT audio, video FROM av_consents WHERE instance_id = $1 AND user_id = $2")
+        .bind(instance.0).bind(user.0).fetch_optional(&mut *c).await)?;
+    Ok(r.unwrap_or((false, false)))
+}
+
+/// Records the consent of `user` (`source`: `import` or `admin`).
+pub async fn set_consent(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+    (audio, video): (bool, bool),
+    source: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "INSERT INTO av_consents (instance_id, user_id, audio, video, source, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (instance_id, user_id) DO UPDATE SET audio = $3, video = $4,
+             source = $5, updated_at = $6")
+        .bind(instance.0).bind(user.0).bind(audio).bind(video).bind(source).bind(now)
+        .execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
