@@ -201,6 +201,59 @@ impl Action for ModerateRoom {
     }
 }
 
+/// Post a new message: as [`WriteRoom`], and not while a moderator has muted the caller
+/// in this room (moderators themselves are never muted).
+#[derive(Clone, Copy, Debug)]
+pub struct PostMessage {
+    pub room: RoomFacts,
+    pub muted: bool,
+}
+impl Action for PostMessage {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        WriteRoom(self.room).decide(token)?;
+        if self.muted && !self.room.moderator {
+            return Err(Denied::Forbidden);
+        }
+        Ok(())
+    }
+}
+
+/// Mute a member of a room for a time: a moderator, a member of the room who does not
+/// moderate it (a teacher is not muted by a colleague). A target outside the room is 404.
+#[derive(Clone, Copy, Debug)]
+pub struct MuteMember {
+    pub room: RoomFacts,
+    pub target_member: bool,
+    pub target_moderates: bool,
+}
+impl Action for MuteMember {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        ModerateRoom(self.room).decide(token)?;
+        if !self.target_member {
+            return Err(Denied::NotFound);
+        }
+        if self.target_moderates {
+            return Err(Denied::Forbidden);
+        }
+        Ok(())
+    }
+}
+
+/// Report a message to the room's moderators: every member who sees the room.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportMessage(pub RoomFacts);
+impl Action for ReportMessage {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        SeeRoom(self.0).decide(token)
+    }
+}
+
+/// Whether the caller's messages in this room wait for the end of quiet hours: a pupil's,
+/// unless it moderates the room. Teachers, staff and externals are never held.
+pub fn held_in_quiet_hours(token: &AccessToken, room: &RoomFacts) -> bool {
+    token.principal() == Principal::Person(AccountType::Schueler) && !room.moderator
+}
+
 /// Open (or reopen) a direct chat with a person.
 #[derive(Clone, Copy, Debug)]
 pub struct StartDirect(pub Peer);

@@ -187,3 +187,81 @@ fn ad_hoc_rooms_by_teachers_and_staff_with_people_they_may_write_to() {
         Some(Denied::NotFound)
     );
 }
+
+/// Muting refuses a member's posts, never a moderator's; only moderators mute, only
+/// members who do not moderate; quiet hours hold pupils only.
+#[test]
+fn mutes_reports_and_quiet_hours() {
+    let member = room(RoomKind::Group, false, false, false);
+    let teacher = room(RoomKind::Group, true, false, false);
+    for p in [L, P, E, S] {
+        let t = token(p);
+        assert!(
+            check(
+                &t,
+                PostMessage {
+                    room: member,
+                    muted: false
+                }
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            check(
+                &t,
+                PostMessage {
+                    room: member,
+                    muted: true
+                }
+            )
+            .err(),
+            Some(Denied::Forbidden)
+        );
+        assert!(check(&t, ReportMessage(member)).is_ok());
+        assert_eq!(held_in_quiet_hours(&t, &member), p == S);
+    }
+    assert!(
+        check(
+            &token(L),
+            PostMessage {
+                room: teacher,
+                muted: true
+            }
+        )
+        .is_ok()
+    );
+    assert!(!held_in_quiet_hours(&token(S), &teacher));
+    let mute = |room, target_member, target_moderates| MuteMember {
+        room,
+        target_member,
+        target_moderates,
+    };
+    assert!(check(&token(L), mute(teacher, true, false)).is_ok());
+    assert_eq!(
+        check(&token(L), mute(teacher, true, true)).err(),
+        Some(Denied::Forbidden)
+    );
+    assert_eq!(
+        check(&token(L), mute(teacher, false, false)).err(),
+        Some(Denied::NotFound)
+    );
+    assert_eq!(
+        check(&token(S), mute(member, true, false)).err(),
+        Some(Denied::Forbidden)
+    );
+    let mut elsewhere = teacher;
+    elsewhere.instance = InstanceId(Uuid::now_v7());
+    assert_eq!(
+        check(&token(L), mute(elsewhere, true, false)).err(),
+        Some(Denied::NotFound)
+    );
+    assert_eq!(
+        check(&token(S), ReportMessage(elsewhere)).err(),
+        Some(Denied::NotFound)
+    );
+    let direct = room(RoomKind::Direct, false, false, false);
+    assert_eq!(
+        check(&token(L), mute(direct, true, false)).err(),
+        Some(Denied::Forbidden)
+    );
+}

@@ -52,6 +52,11 @@ pub enum ClientFrame {
     },
     /// Empty braces, so unknown fields are refused here too.
     Ping {},
+    /// A video-conference step (see `crate::conference::ConfOp`).
+    Conf {
+        room: RoomId,
+        op: crate::conference::ConfOp,
+    },
 }
 
 fn yes() -> bool {

@@ -3,8 +3,10 @@
 //! result; every decision is the domain's (and so the one policy's).
 
 mod api;
+pub mod conference;
 pub mod frame;
 mod socket;
+mod steps;
 
 use axum::Json;
 use axum::Router;
@@ -34,7 +36,39 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/chat/rooms/{id}/read", post(api::read))
         .route("/api/v1/chat/rooms/{id}/moderation", post(api::moderate))
         .route("/api/v1/chat/direct/{login}", post(api::open_direct))
+        .merge(steps_router())
         .route("/api/v1/chat/socket", get(socket::upgrade))
+        .route(
+            "/api/v1/admin/users/{login}/av-consent",
+            get(conference::get_av_consent).put(conference::put_av_consent),
+        )
+}
+
+/// Moderation steps, silencing, search and attachments (issue 16, second part).
+fn steps_router() -> Router<AppState> {
+    let upload = axum::extract::DefaultBodyLimit::max(schulhof_front::upload::MAX_BODY);
+    Router::new()
+        .route("/api/v1/chat/rooms/{id}/mutes", post(steps::mute))
+        .route(
+            "/api/v1/chat/rooms/{id}/messages/{seq}/pin",
+            post(steps::pin),
+        )
+        .route(
+            "/api/v1/chat/rooms/{id}/messages/{seq}/report",
+            post(steps::report),
+        )
+        .route("/api/v1/chat/rooms/{id}/reports", get(steps::reports))
+        .route("/api/v1/chat/rooms/{id}/silence", post(steps::silence))
+        .route("/api/v1/chat/rooms/{id}/quiet", post(steps::quiet))
+        .route("/api/v1/chat/search", get(steps::search))
+        .route(
+            "/api/v1/chat/rooms/{id}/attachments",
+            post(steps::attach).layer(upload),
+        )
+        .route(
+            "/api/v1/chat/rooms/{id}/messages/{seq}/attachment",
+            get(steps::attachment),
+        )
 }
 
 /// A failure as `{"error": "<stable code>", "message": "…"}`.
@@ -63,6 +97,10 @@ impl ChatError {
                     "chat_write_refused",
                     "You may not write in this room.",
                 )
+            }
+            // A muted member: refused for a time, with its own code.
+            DomainError::Conflict { field, message } if field == schulhof_domain::chat::MUTED => {
+                Self::new(StatusCode::FORBIDDEN, "chat_muted", message)
             }
             e => e.into(),
         }

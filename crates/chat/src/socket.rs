@@ -23,6 +23,8 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 
 use crate::frame::{ClientFrame, MAX_FRAME, decode};
+
+mod conference;
 use crate::{ChatError, actor_of, cookie_of};
 
 /// Frames waiting for a client; a client this far behind is dropped.
@@ -99,6 +101,7 @@ struct Session {
     not_mine: HashMap<RoomId, Instant>,
     tokens: f64,
     refilled: Instant,
+    conf: conference::Conf,
 }
 
 async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
@@ -115,7 +118,9 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
         not_mine: HashMap::new(),
         tokens: BURST,
         refilled: Instant::now(),
+        conf: Default::default(),
     };
+    let mut conf_rx = crate::conference::subscribe();
     let mut tick = tokio::time::interval(TICK);
     tick.tick().await;
     let mut stop = s.hello().await.err();
@@ -124,6 +129,7 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
             frame = stream.next() => s.on_frame(frame).await,
             signal = bus.recv() => s.on_bus(signal).await,
             _ = tick.tick() => s.on_tick().await,
+            sig = conf_rx.recv() => s.on_conf_signal(sig).await,
         };
         stop = step.err();
     }
@@ -165,6 +171,9 @@ fn error_frame(e: &DomainError, reference: Option<&str>, write: bool) -> Value {
             if write =>
         {
             "chat_write_refused"
+        }
+        DomainError::Conflict { field, .. } if *field == schulhof_domain::chat::MUTED => {
+            "chat_muted"
         }
         e => schulhof_front::error_info(e).code,
     };
@@ -262,6 +271,7 @@ impl Session {
                 return self.deliver(room, true).await;
             }
             ClientFrame::Ping {} => return self.push(json!({ "type": "pong" })),
+            ClientFrame::Conf { room, op } => return self.conference(room, op).await,
         };
         match result {
             Ok(()) => Ok(()),

@@ -381,9 +381,14 @@ async fn bodies_are_sealed_and_the_bus_signals_commits(db: Db) {
         .expect("typing");
     assert_eq!(typing.typing, Some(anna.token.user()));
     let mut c = p.db().read().await.expect("db");
-    let rows = schulhof_store::chat::messages::latest(&mut c, anna.token.instance(), room, 10)
-        .await
-        .expect("rows");
+    let viewer = schulhof_store::chat::messages::Viewer {
+        user: anna.token.user(),
+        now: schulhof_store::to_us(p.now()),
+    };
+    let rows =
+        schulhof_store::chat::messages::latest(&mut c, anna.token.instance(), room, 10, viewer)
+            .await
+            .expect("rows");
     let body = &rows[0].body;
     assert!(body.len() > "Streng geheimer Klassenausflug".len());
     assert!(

@@ -142,4 +142,44 @@
     });
   }
   connect();
+
+  // Voice messages: recorded with MediaRecorder and sent as a multipart form to the room's
+  // attachment address (the server checks the bytes are a recording). Without a
+  // microphone or MediaRecorder the box stays hidden; the file form remains.
+  var rec = document.getElementById("chat-recorder");
+  if (rec && window.MediaRecorder && navigator.mediaDevices) {
+    rec.hidden = false;
+    var startBtn = document.getElementById("chat-rec");
+    var stopBtn = document.getElementById("chat-rec-stop");
+    var recStatus = document.getElementById("chat-rec-status");
+    var recorder = null;
+    startBtn.addEventListener("click", function () {
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        var chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.ondataavailable = function (e) { if (e.data.size) chunks.push(e.data); };
+        recorder.onstop = function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          var type = recorder.mimeType || "audio/webm";
+          var ext = type.indexOf("mp4") >= 0 ? "m4a" : (type.indexOf("ogg") >= 0 ? "ogg" : "webm");
+          var body = new FormData();
+          body.append("voice", "1");
+          body.append("file", new Blob(chunks, { type: type }), "sprachnachricht." + ext);
+          recStatus.textContent = "…";
+          fetch(rec.dataset.action, { method: "POST", body: body, credentials: "same-origin" })
+            .then(function (r) { window.location.href = r.url || window.location.href; })
+            .catch(function () { recStatus.textContent = "✗"; });
+        };
+        recorder.start();
+        startBtn.disabled = true;
+        stopBtn.disabled = false;
+        recStatus.textContent = "● REC";
+      }).catch(function (e) { recStatus.textContent = String(e); });
+    });
+    stopBtn.addEventListener("click", function () {
+      if (recorder) recorder.stop();
+      stopBtn.disabled = true;
+      startBtn.disabled = false;
+    });
+  }
 })();

@@ -3,15 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use schulhof_authz::chat::{RoomFacts, WriteRoom};
+use schulhof_authz::chat::{PostMessage, RoomFacts, WriteRoom, held_in_quiet_hours};
 use schulhof_authz::check;
 use schulhof_blob::SealKey;
 use schulhof_store::chat::RoomId;
-use schulhof_store::chat::messages::{self as store, MessageRow, NewMessage};
-use schulhof_store::chat::rooms;
+use schulhof_store::chat::messages::{self as store, MessageRow, NewMessage, Viewer};
+use schulhof_store::chat::moderation;
+use schulhof_store::chat::rooms::{self, RoomRow};
 use schulhof_store::{Tx, from_us, to_us};
 
-use super::{ChatMessage, ChatSignal, MAX_TEXT, Reaction};
+use super::{Attachment, ChatMessage, ChatSignal, MAX_TEXT, MUTED, Reaction};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
 
@@ -48,7 +49,7 @@ fn checked_emoji(e: &str) -> Result<&str, DomainError> {
     Ok(e)
 }
 
-fn seal(key: &SealKey, text: &str) -> Result<Vec<u8>, DomainError> {
+pub(crate) fn seal(key: &SealKey, text: &str) -> Result<Vec<u8>, DomainError> {
     key.seal_small(text.as_bytes())
         .map_err(|e| DomainError::Internal(e.to_string()))
 }
@@ -57,6 +58,8 @@ fn seal(key: &SealKey, text: &str) -> Result<Vec<u8>, DomainError> {
 pub(crate) struct Change {
     pub tx: Tx,
     pub facts: RoomFacts,
+    /// The room with its settings and the caller's mute.
+    pub row: RoomRow,
     pub key: SealKey,
     pub room: RoomId,
     pub last: i64,
@@ -76,10 +79,11 @@ impl Platform {
         // The key first: making it may need a transaction of its own.
         let key = self.school_key(actor.token.instance()).await?;
         let mut tx = self.db.begin().await?;
-        let (_, facts) = self.chat_facts(&mut tx, actor, room).await?;
+        let (row, facts) = self.chat_facts(&mut tx, actor, room).await?;
         Ok(Change {
             tx,
             facts,
+            row,
             key,
             room,
             last: 0,
@@ -114,7 +118,9 @@ impl Platform {
         Ok(())
     }
 
-    /// Writes a message (optionally a reply to message `reply_to` of the room).
+    /// Writes a message (optionally a reply to message `reply_to` of the room). A pupil's
+    /// message in quiet hours is stored but held until they end; members mentioned as
+    /// `@login` are notified (unless they silenced the room).
     pub async fn chat_send(
         &self,
         actor: &Actor,
@@ -123,9 +129,46 @@ impl Platform {
         reply_to: Option<i64>,
     ) -> Result<i64, DomainError> {
         let text = checked_text(text)?;
-        let instance = actor.token.instance();
         let mut ch = self.chat_begin(actor, room).await?;
-        check(&actor.token, WriteRoom(ch.facts))?;
+        let seq = self.chat_post(actor, &mut ch, text, reply_to).await?;
+        self.chat_commit(actor, ch).await?;
+        Ok(seq)
+    }
+
+    /// The common part of a text message and one with an attachment, within the change.
+    pub(crate) async fn chat_post(
+        &self,
+        actor: &Actor,
+        ch: &mut Change,
+        text: &str,
+        reply_to: Option<i64>,
+    ) -> Result<i64, DomainError> {
+        let instance = actor.token.instance();
+        let room = ch.room;
+        let now = to_us(self.now());
+        let muted = ch.row.extra.muted_until.filter(|u| *u > now);
+        if let Err(e) = check(
+            &actor.token,
+            PostMessage {
+                room: ch.facts,
+                muted: muted.is_some(),
+            },
+        ) {
+            return Err(match muted {
+                Some(u) if check(&actor.token, WriteRoom(ch.facts)).is_ok() => {
+                    DomainError::Conflict {
+                        field: MUTED,
+                        message: format!(
+                            "Du bist in diesem Raum stummgeschaltet bis {}.",
+                            from_us(u)
+                                .with_timezone(&actor.time_zone)
+                                .format("%d.%m.%Y %H:%M")
+                        ),
+                    }
+                }
+                _ => e.into(),
+            });
+        }
         if let Some(r) = reply_to
             && store::find(&mut ch.tx, instance, room, r).await?.is_none()
         {
@@ -134,7 +177,7 @@ impl Platform {
                 "Diese Nachricht gibt es nicht.",
             ));
         }
-        let seq = self.chat_next(&mut ch, instance).await?;
+        let seq = self.chat_next(ch, instance).await?;
         let body = seal(&ch.key, text)?;
         let m = NewMessage {
             seq,
@@ -143,10 +186,23 @@ impl Platform {
             body: &body,
             reply_to,
         };
-        store::insert(&mut ch.tx, instance, room, &m, to_us(self.now())).await?;
+        store::insert(&mut ch.tx, instance, room, &m, now).await?;
+        let held = if held_in_quiet_hours(&actor.token, &ch.facts) {
+            super::quiet_end(actor, &ch.row, now)
+        } else {
+            None
+        };
+        match held {
+            // Mentions of a held message are sent when it is released.
+            Some(until) => moderation::hold(&mut ch.tx, instance, room, seq, until).await?,
+            None => {
+                let by = format!("{} {}", actor.user.first_name, actor.user.last_name);
+                self.chat_mentions(&mut ch.tx, instance, room, actor.token.user(), &by, text)
+                    .await?
+            }
+        }
         // Writing marks everything before as read.
         store::mark_read(&mut ch.tx, instance, room, actor.token.user(), seq).await?;
-        self.chat_commit(actor, ch).await?;
         Ok(seq)
     }
 
@@ -269,9 +325,13 @@ impl Platform {
         let key = self.school_key(instance).await?;
         let mut c = self.db.read().await?;
         self.chat_facts(&mut c, actor, room).await?;
+        let viewer = Viewer {
+            user: actor.token.user(),
+            now: to_us(self.now()),
+        };
         let rows = match after {
-            Some(a) => store::changed_after(&mut c, instance, room, a.max(0), PAGE).await?,
-            None => store::latest(&mut c, instance, room, LATEST).await?,
+            Some(a) => store::changed_after(&mut c, instance, room, a.max(0), PAGE, viewer).await?,
+            None => store::latest(&mut c, instance, room, LATEST, viewer).await?,
         };
         let (from, to) = rows.iter().fold((i64::MAX, i64::MIN), |(lo, hi), m| {
             (lo.min(m.seq), hi.max(m.seq))
@@ -293,20 +353,24 @@ impl Platform {
     }
 }
 
-fn message(
+/// A sealed body's text; empty for an empty body (deleted messages, plain notices).
+pub(crate) fn open_text(key: &SealKey, body: &[u8]) -> Result<String, DomainError> {
+    if body.is_empty() {
+        return Ok(String::new());
+    }
+    let plain = key
+        .open_small(body)
+        .map_err(|e| DomainError::Internal(e.to_string()))?;
+    String::from_utf8(plain).map_err(|e| DomainError::Internal(e.to_string()))
+}
+
+pub(crate) fn message(
     actor: &Actor,
     key: &SealKey,
     m: MessageRow,
     reactions: BTreeMap<String, (usize, bool)>,
 ) -> Result<ChatMessage, DomainError> {
-    let text = if m.body.is_empty() {
-        String::new()
-    } else {
-        let plain = key
-            .open_small(&m.body)
-            .map_err(|e| DomainError::Internal(e.to_string()))?;
-        String::from_utf8(plain).map_err(|e| DomainError::Internal(e.to_string()))?
-    };
+    let text = open_text(key, &m.body)?;
     Ok(ChatMessage {
         seq: m.seq,
         rev: m.rev,
@@ -323,5 +387,13 @@ fn message(
             .into_iter()
             .map(|(emoji, (count, mine))| Reaction { emoji, count, mine })
             .collect(),
+        pending_until: m.visible_from.map(from_us),
+        pinned: m.pinned_at.is_some(),
+        attachment: m.attachment.map(|(name, content_type, size)| Attachment {
+            kind: super::steps::attachment_kind(&content_type),
+            name,
+            content_type,
+            size,
+        }),
     })
 }

@@ -5,11 +5,14 @@
 //! Bodies are sealed with the school's key, as the Safe's contents are. Every change is
 //! persisted, then announced on the [`bus::ChatBus`] as a small "room changed" signal.
 
+pub mod attach;
 pub mod bus;
 mod demo;
 mod messages;
 mod moderation;
 mod rooms;
+mod steps;
+mod upkeep;
 
 use chrono::{DateTime, Utc};
 use schulhof_types::UserId;
@@ -18,6 +21,8 @@ use serde::Serialize;
 pub use bus::{ChatBus, ChatSignal};
 pub use moderation::Moderation;
 pub use schulhof_store::chat::RoomId;
+pub use steps::{MAX_MUTE_MINUTES, Report, mentions};
+pub use upkeep::{SchoolChatSettings, SearchHit};
 
 /// The longest message, in characters.
 pub const MAX_TEXT: usize = 4000;
@@ -37,6 +42,16 @@ pub struct RoomView {
     /// The caller may write now (not locked for it, allowed to reach the other person).
     pub may_write: bool,
     pub moderator: bool,
+    /// A moderator muted the caller until then.
+    pub muted_until: Option<DateTime<Utc>>,
+    /// The caller wants no notifications from this room.
+    pub silenced: bool,
+    /// The room's quiet hours in force (`("22:00", "07:00")`), if any.
+    pub quiet: Option<(String, String)>,
+    /// The caller's messages wait now for the end of quiet hours.
+    pub held: bool,
+    /// The school deletes chat messages after so many days.
+    pub retention_days: Option<i64>,
 }
 
 /// A reaction on a message: the emoji, how many, and whether the caller is among them.
@@ -66,4 +81,39 @@ pub struct ChatMessage {
     pub edited: bool,
     pub deleted: bool,
     pub reactions: Vec<Reaction>,
+    /// Held for quiet hours: only its author sees it until then.
+    pub pending_until: Option<DateTime<Utc>>,
+    pub pinned: bool,
+    pub attachment: Option<Attachment>,
+}
+
+/// A message's file, picture or voice message (downloaded from
+/// `/api/v1/chat/rooms/{room}/messages/{seq}/attachment`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// `image`, `audio` or `file`: how pages show it.
+    pub kind: &'static str,
+}
+
+/// The error of a muted member's write: its own field, so front-ends can give it a stable
+/// code (`chat_muted`).
+pub const MUTED: &str = "muted";
+
+/// When quiet hours in force for room `r` end, if `now` (µs) is inside them (in the
+/// school's time zone).
+pub(crate) fn quiet_end(
+    actor: &crate::identity::Actor,
+    r: &schulhof_store::chat::rooms::RoomRow,
+    now: i64,
+) -> Option<i64> {
+    let (from, to) = r.extra.quiet?;
+    let q = crate::notify::quiet::Quiet {
+        from: u32::try_from(from).ok()?,
+        to: u32::try_from(to).ok()?,
+    };
+    q.end_after(actor.time_zone, schulhof_store::from_us(now))
+        .map(schulhof_store::to_us)
 }

@@ -70,6 +70,8 @@ impl Platform {
         }
         let rev = self.chat_next(&mut ch, instance).await?;
         store::delete(&mut ch.tx, instance, room, seq, rev, me, to_us(self.now())).await?;
+        // A deleted message keeps no file: its blob is collected once nothing refers to it.
+        schulhof_store::chat::upkeep::delete_attachment(&mut ch.tx, instance, room, seq).await?;
         if !own {
             let detail = serde_json::json!({ "seq": seq, "author": m.author_name });
             self.chat_notice(&mut ch, actor, "removed", Some(detail))
@@ -112,14 +114,32 @@ impl Platform {
         notice: &str,
         detail: Option<serde_json::Value>,
     ) -> Result<(), DomainError> {
+        self.chat_notice_with(ch, actor, notice, detail, "").await
+    }
+
+    /// A moderation notice with a line shown with it in the room (whom it concerns, until
+    /// when), sealed like a message's text.
+    pub(crate) async fn chat_notice_with(
+        &self,
+        ch: &mut Change,
+        actor: &Actor,
+        notice: &str,
+        detail: Option<serde_json::Value>,
+        shown: &str,
+    ) -> Result<(), DomainError> {
         let instance = actor.token.instance();
         let now = self.now();
         let seq = self.chat_next(ch, instance).await?;
+        let body = if shown.is_empty() {
+            Vec::new()
+        } else {
+            super::messages::seal(&ch.key, shown)?
+        };
         let m = NewMessage {
             seq,
             author: actor.token.user(),
             notice: Some(notice),
-            body: &[],
+            body: &body,
             reply_to: None,
         };
         store::insert(&mut ch.tx, instance, ch.room, &m, to_us(now)).await?;

@@ -2,16 +2,18 @@
 //! direct chats and ad-hoc rooms.
 
 use schulhof_authz::chat::{
-    CreateRoom, Peer, RoomFacts, RoomKind, SeeRoom, StartDirect, WriteRoom, moderates,
+    CreateRoom, Peer, PostMessage, RoomFacts, RoomKind, SeeRoom, StartDirect, held_in_quiet_hours,
+    moderates,
 };
-use schulhof_authz::{AccessToken, check};
+use schulhof_authz::{Principal, check};
 use schulhof_store::chat::RoomId;
 use schulhof_store::chat::rooms::{self as store, NewRoom, RoomRow};
-use schulhof_store::{AsConn, to_us, users};
-use schulhof_types::UserId;
+use schulhof_store::{AsConn, from_us, to_us, users};
+use schulhof_types::{AccountType, FunctionRole, UserId};
 
 use super::RoomView;
 use crate::identity::{Actor, principal_of};
+use crate::notify::quiet::hhmm;
 use crate::{DomainError, Platform};
 
 /// The longest room name, in characters.
@@ -21,7 +23,10 @@ fn kind_of(r: &RoomRow) -> Result<RoomKind, DomainError> {
     RoomKind::parse(&r.kind).ok_or_else(|| DomainError::Internal("unknown room kind".into()))
 }
 
-fn view(r: RoomRow, facts: &RoomFacts, token: &AccessToken, unread: i64) -> RoomView {
+fn view(r: RoomRow, facts: &RoomFacts, actor: &Actor, unread: i64, now: i64) -> RoomView {
+    let muted = r.extra.muted_until.filter(|u| *u > now);
+    let held =
+        held_in_quiet_hours(&actor.token, facts) && super::quiet_end(actor, &r, now).is_some();
     RoomView {
         id: r.id,
         name: r.name,
@@ -30,8 +35,38 @@ fn view(r: RoomRow, facts: &RoomFacts, token: &AccessToken, unread: i64) -> Room
         locked: r.locked,
         announce: r.announce,
         last_seq: r.last_seq,
-        may_write: check(token, WriteRoom(*facts)).is_ok(),
+        may_write: check(
+            &actor.token,
+            PostMessage {
+                room: *facts,
+                muted: muted.is_some(),
+            },
+        )
+        .is_ok(),
         moderator: facts.moderator,
+        muted_until: muted.map(from_us),
+        silenced: r.extra.silenced,
+        quiet: r
+            .extra
+            .quiet
+            .filter(|(f, t)| f != t)
+            .map(|(f, t)| (hhmm(f as u32), hhmm(t as u32))),
+        held,
+        retention_days: r.extra.retention_days,
+    }
+}
+
+/// A login's principal from its stored kind and function role (as `principal_of`).
+fn principal_from(kind: &str, role: Option<&str>) -> Result<Principal, DomainError> {
+    let corrupt = || DomainError::Internal(format!("unknown login kind {kind}"));
+    if kind == "function" {
+        role.and_then(FunctionRole::parse)
+            .map(Principal::Function)
+            .ok_or_else(corrupt)
+    } else {
+        AccountType::parse(kind)
+            .map(Principal::Person)
+            .ok_or_else(corrupt)
     }
 }
 
@@ -51,7 +86,7 @@ impl Platform {
     ) -> Result<(RoomRow, RoomFacts), DomainError> {
         let instance = actor.token.instance();
         let me = actor.token.user();
-        let r = store::find(c, instance, room)
+        let r = store::find_for(c, instance, room, me)
             .await?
             .ok_or(DomainError::NotFound)?;
         let (member, opener) = store::place(c, instance, room, me).await?;
@@ -118,17 +153,19 @@ impl Platform {
             };
             store::insert(&mut tx, instance, &new, to_us(self.now())).await?;
         }
-        let listed = store::list_for(&mut tx, instance, me).await?;
+        let now = to_us(self.now());
+        let listed = store::list_for(&mut tx, instance, me, now).await?;
         let mut out = Vec::with_capacity(listed.len());
         for l in listed {
             let kind = kind_of(&l.room)?;
-            let peer = if kind == RoomKind::Direct {
-                match store::direct_peer(&mut tx, instance, l.room.id, me).await? {
-                    Some((id, _, s)) => self.peer_of(&mut tx, actor, id, Some(s)).await?,
-                    None => None,
-                }
-            } else {
-                None
+            // The peer came with the list: no statement per direct room.
+            let peer = match (&l.peer, kind) {
+                (Some((_, k, role, shares)), RoomKind::Direct) => Some(Peer {
+                    instance,
+                    principal: principal_from(k, role.as_deref())?,
+                    shares_group: *shares,
+                }),
+                _ => None,
             };
             let facts = RoomFacts {
                 instance,
@@ -145,7 +182,7 @@ impl Platform {
                 peer,
             };
             if check(&actor.token, SeeRoom(facts)).is_ok() {
-                out.push(view(l.room, &facts, &actor.token, l.unread));
+                out.push(view(l.room, &facts, actor, l.unread, now));
             }
         }
         tx.commit().await?;
@@ -157,14 +194,16 @@ impl Platform {
     pub async fn chat_room(&self, actor: &Actor, room: RoomId) -> Result<RoomView, DomainError> {
         let mut c = self.db.read().await?;
         let (r, facts) = self.chat_facts(&mut c, actor, room).await?;
+        let now = to_us(self.now());
         let unread = schulhof_store::chat::messages::unread(
             &mut c,
             actor.token.instance(),
             room,
             actor.token.user(),
+            now,
         )
         .await?;
-        Ok(view(r, &facts, &actor.token, unread))
+        Ok(view(r, &facts, actor, unread, now))
     }
 
     /// Whether the caller belongs to a room (a live socket's filter; no error detail).

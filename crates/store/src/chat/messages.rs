@@ -20,6 +20,11 @@ pub struct MessageRow {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted_at: Option<i64>,
+    /// Held for quiet hours until then (shown only to its author before).
+    pub visible_from: Option<i64>,
+    pub pinned_at: Option<i64>,
+    /// The attachment's name, content type and size.
+    pub attachment: Option<(String, String, i64)>,
 }
 
 /// A new message or moderation notice.
@@ -42,13 +47,34 @@ type Raw = (
     i64,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
 );
 
 macro_rules! columns {
     () => {
         "m.seq, m.rev, m.author_id, COALESCE(u.first_name || ' ' || u.last_name, ''), m.notice, \
-         m.body, m.reply_to, m.created_at, m.edited_at, m.deleted_at FROM chat_messages m \
-         LEFT JOIN users u ON u.instance_id = m.instance_id AND u.id = m.author_id"
+         m.body, m.reply_to, m.created_at, m.edited_at, m.deleted_at, m.visible_from, \
+         m.pinned_at, a.name, a.content_type, a.size FROM chat_messages m \
+         LEFT JOIN users u ON u.instance_id = m.instance_id AND u.id = m.author_id \
+         LEFT JOIN chat_attachments a ON a.instance_id = m.instance_id \
+             AND a.room_id = m.room_id AND a.seq = m.seq"
+    };
+}
+
+/// Visible to the viewer (placeholder `$u`) at `$n`: released, or its own (pending).
+macro_rules! visible {
+    ($u:literal, $n:literal) => {
+        concat!(
+            " AND (m.visible_from IS NULL OR m.visible_from <= ",
+            $n,
+            " OR m.author_id = ",
+            $u,
+            ")"
+        )
     };
 }
 
@@ -64,7 +90,20 @@ fn row(r: Raw) -> MessageRow {
         created_at: r.7,
         edited_at: r.8,
         deleted_at: r.9,
+        visible_from: r.10,
+        pinned_at: r.11,
+        attachment: match (r.12, r.13, r.14) {
+            (Some(n), Some(t), Some(s)) => Some((n, t, s)),
+            _ => None,
+        },
     }
+}
+
+/// Who reads, and when: messages held for quiet hours are hidden from others.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer {
+    pub user: UserId,
+    pub now: i64,
 }
 
 /// Inserts a message whose seq and rev are both `m.seq` (a fresh number of the room).
@@ -97,33 +136,53 @@ pub async fn find(
 }
 
 /// Messages new or changed after the room's sequence number `after`, oldest change first:
-/// each at most once, in its latest state.
+/// each at most once, in its latest state; those `viewer` may see.
 pub async fn changed_after(
     c: &mut impl AsConn,
     instance: InstanceId,
     room: RoomId,
     after: i64,
     limit: i64,
+    viewer: Viewer,
 ) -> Result<Vec<MessageRow>, StoreError> {
     let rows: Vec<Raw> = on!(c, c => sqlx::query_as(concat!("SELECT ", columns!(),
-        " WHERE m.instance_id = $1 AND m.room_id = $2 AND m.rev > $3 ORDER BY m.rev LIMIT $4"))
-        .bind(instance.0).bind(room.0).bind(after).bind(limit).fetch_all(&mut *c).await)?;
+        " WHERE m.instance_id = $1 AND m.room_id = $2 AND m.rev > $3", visible!("$4", "$5"),
+        " ORDER BY m.rev LIMIT $6"))
+        .bind(instance.0).bind(room.0).bind(after).bind(viewer.user.0).bind(viewer.now)
+        .bind(limit).fetch_all(&mut *c).await)?;
     Ok(rows.into_iter().map(row).collect())
 }
 
-/// The newest `limit` messages, oldest first (a page's first view).
+/// The newest `limit` messages `viewer` may see, oldest first (a page's first view).
 pub async fn latest(
     c: &mut impl AsConn,
     instance: InstanceId,
     room: RoomId,
     limit: i64,
+    viewer: Viewer,
 ) -> Result<Vec<MessageRow>, StoreError> {
     let rows: Vec<Raw> = on!(c, c => sqlx::query_as(concat!("SELECT ", columns!(),
-        " WHERE m.instance_id = $1 AND m.room_id = $2 ORDER BY m.seq DESC LIMIT $3"))
-        .bind(instance.0).bind(room.0).bind(limit).fetch_all(&mut *c).await)?;
+        " WHERE m.instance_id = $1 AND m.room_id = $2", visible!("$3", "$4"),
+        " ORDER BY m.seq DESC LIMIT $5"))
+        .bind(instance.0).bind(room.0).bind(viewer.user.0).bind(viewer.now).bind(limit).fetch_all(&mut *c).await)?;
     let mut v: Vec<MessageRow> = rows.into_iter().map(row).collect();
     v.reverse();
     Ok(v)
+}
+
+/// The pinned messages of a room `viewer` may see, newest pin first.
+pub async fn pinned(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    room: RoomId,
+    viewer: Viewer,
+) -> Result<Vec<MessageRow>, StoreError> {
+    let rows: Vec<Raw> = on!(c, c => sqlx::query_as(concat!("SELECT ", columns!(),
+        " WHERE m.instance_id = $1 AND m.room_id = $2 AND m.pinned_at IS NOT NULL
+            AND m.deleted_at IS NULL", visible!("$3", "$4"), " ORDER BY m.pinned_at DESC LIMIT 20"))
+        .bind(instance.0).bind(room.0).bind(viewer.user.0).bind(viewer.now)
+        .fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(row).collect())
 }
 
 /// Replaces a message's body (an edit) and moves it to `rev`.
@@ -242,18 +301,20 @@ pub async fn last_read(
     Ok(r.map_or(0, |r| r.0))
 }
 
-/// How many messages of others in a room `user` has not read.
+/// How many messages of others in a room `user` has not read (visible at `now`).
 pub async fn unread(
     c: &mut impl AsConn,
     instance: InstanceId,
     room: RoomId,
     user: UserId,
+    now: i64,
 ) -> Result<i64, StoreError> {
     let (n,): (i64,) = on!(c, c => sqlx::query_as(
         "SELECT COUNT(*) FROM chat_messages m WHERE m.instance_id = $1 AND m.room_id = $2
              AND m.deleted_at IS NULL AND m.notice IS NULL AND m.author_id <> $3
+             AND (m.visible_from IS NULL OR m.visible_from <= $4)
              AND m.seq > COALESCE((SELECT rd.last_read FROM chat_reads rd
                  WHERE rd.instance_id = $1 AND rd.room_id = $2 AND rd.user_id = $3), 0)")
-        .bind(instance.0).bind(room.0).bind(user.0).fetch_one(&mut *c).await)?;
+        .bind(instance.0).bind(room.0).bind(user.0).bind(now).fetch_one(&mut *c).await)?;
     Ok(n)
 }

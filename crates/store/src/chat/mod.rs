@@ -3,7 +3,9 @@
 //! who leaves a class leaves its room in the same moment.
 
 pub mod messages;
+pub mod moderation;
 pub mod rooms;
+pub mod upkeep;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

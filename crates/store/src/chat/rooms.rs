@@ -17,6 +17,22 @@ pub struct RoomRow {
     pub locked: bool,
     pub announce: bool,
     pub last_seq: i64,
+    /// What [`find_for`] adds for one member (defaults elsewhere).
+    pub extra: RoomExtra,
+}
+
+/// A room's settings and the caller's state in it, read with the room.
+#[derive(Clone, Debug, Default)]
+pub struct RoomExtra {
+    /// Quiet hours in force (the room's own, else the school's default), minutes after
+    /// local midnight.
+    pub quiet: Option<(i64, i64)>,
+    /// The school's deletion period for chat messages, in days.
+    pub retention_days: Option<i64>,
+    /// The caller is muted until then (µs), if a mute was ever set.
+    pub muted_until: Option<i64>,
+    /// The caller wants no notifications from the room.
+    pub silenced: bool,
 }
 
 /// A new room; `direct_key` only for direct rooms, `group` only for group rooms.
@@ -50,6 +66,7 @@ fn row(r: Raw) -> RoomRow {
         locked: r.5,
         announce: r.6,
         last_seq: r.7,
+        extra: RoomExtra::default(),
     }
 }
 
@@ -97,6 +114,55 @@ pub async fn find(
          WHERE r.instance_id = $1 AND r.id = $2")
         .bind(instance.0).bind(room.0).fetch_optional(&mut *c).await)?;
     Ok(r.map(row))
+}
+
+/// The room with its settings and `user`'s mute and silencing.
+pub async fn find_for(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    room: RoomId,
+    user: UserId,
+) -> Result<Option<RoomRow>, StoreError> {
+    type Full = (
+        Uuid,
+        String,
+        String,
+        Option<Uuid>,
+        Option<Uuid>,
+        bool,
+        bool,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        bool,
+    );
+    let r: Option<Full> = on!(c, c => sqlx::query_as(
+        "SELECT r.id, r.kind, COALESCE(g.name, r.name), r.group_id, r.created_by, r.locked,
+                r.announce, r.last_seq,
+                CASE WHEN r.quiet_from IS NULL THEN cs.quiet_from ELSE r.quiet_from END,
+                CASE WHEN r.quiet_from IS NULL THEN cs.quiet_to ELSE r.quiet_to END,
+                cs.retention_days, mu.until,
+                EXISTS (SELECT 1 FROM chat_silenced si WHERE si.instance_id = r.instance_id
+                    AND si.room_id = r.id AND si.user_id = $3)
+         FROM chat_rooms r LEFT JOIN user_groups g
+             ON g.instance_id = r.instance_id AND g.id = r.group_id
+           LEFT JOIN chat_settings cs ON cs.instance_id = r.instance_id
+           LEFT JOIN chat_mutes mu ON mu.instance_id = r.instance_id AND mu.room_id = r.id
+             AND mu.user_id = $3
+         WHERE r.instance_id = $1 AND r.id = $2")
+        .bind(instance.0).bind(room.0).bind(user.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|x| {
+        let mut row = row((x.0, x.1, x.2, x.3, x.4, x.5, x.6, x.7));
+        row.extra = RoomExtra {
+            quiet: x.8.zip(x.9),
+            retention_days: x.10,
+            muted_until: x.11,
+            silenced: x.12,
+        };
+        row
+    }))
 }
 
 pub async fn find_direct(
@@ -194,54 +260,102 @@ pub async fn share_group(
 pub struct ListedRoom {
     pub room: RoomRow,
     pub unread: i64,
+    /// The other person of a direct room: id, `users.kind`, function role, and whether
+    /// both share a group (read with the list, so the list costs one statement).
+    pub peer: Option<(UserId, String, Option<String>, bool)>,
 }
 
-/// The rooms of `user` with the messages of others it has not read: one statement.
+/// Unread messages of others, visible at `now` (`$3`), in room `r` for user `$2`.
+macro_rules! unread_sql {
+    () => {
+        "(SELECT COUNT(*) FROM chat_messages m WHERE m.instance_id = r.instance_id
+             AND m.room_id = r.id AND m.deleted_at IS NULL AND m.notice IS NULL
+             AND m.author_id <> $2 AND (m.visible_from IS NULL OR m.visible_from <= $3)
+             AND m.seq > COALESCE((SELECT rd.last_read FROM chat_reads rd
+                 WHERE rd.instance_id = r.instance_id AND rd.room_id = r.id
+                   AND rd.user_id = $2), 0))"
+    };
+}
+
+const LIST_SQL: &str = concat!(
+    "SELECT r.id, r.kind,
+        COALESCE(g.name, pu.first_name || ' ' || pu.last_name, r.name),
+        r.group_id, r.created_by, r.locked, r.announce, r.last_seq, ",
+    unread_sql!(),
+    ",
+        mu.until,
+        EXISTS (SELECT 1 FROM chat_silenced si WHERE si.instance_id = r.instance_id
+            AND si.room_id = r.id AND si.user_id = $2),
+        CASE WHEN r.quiet_from IS NULL THEN cs.quiet_from ELSE r.quiet_from END,
+        CASE WHEN r.quiet_from IS NULL THEN cs.quiet_to ELSE r.quiet_to END,
+        cs.retention_days, pu.id, pu.kind, pu.function_role,
+        EXISTS (SELECT 1 FROM memberships a JOIN memberships b
+            ON b.instance_id = a.instance_id AND b.group_id = a.group_id
+            WHERE a.instance_id = r.instance_id AND a.user_id = $2 AND b.user_id = pu.id)
+     FROM chat_rooms r LEFT JOIN user_groups g
+         ON g.instance_id = r.instance_id AND g.id = r.group_id
+       LEFT JOIN chat_settings cs ON cs.instance_id = r.instance_id
+       LEFT JOIN chat_mutes mu ON mu.instance_id = r.instance_id AND mu.room_id = r.id
+         AND mu.user_id = $2
+       LEFT JOIN chat_members po ON r.kind = 'direct' AND po.instance_id = r.instance_id
+         AND po.room_id = r.id AND po.user_id <> $2
+       LEFT JOIN users pu ON pu.instance_id = po.instance_id AND pu.id = po.user_id
+     WHERE r.instance_id = $1 AND (
+         EXISTS (SELECT 1 FROM memberships m WHERE m.instance_id = r.instance_id
+             AND m.group_id = r.group_id AND m.user_id = $2)
+         OR EXISTS (SELECT 1 FROM chat_members cm WHERE cm.instance_id = r.instance_id
+             AND cm.room_id = r.id AND cm.user_id = $2))
+     ORDER BY r.kind, r.created_at"
+);
+
+macro_rules! decode_listed {
+    ($r:expr) => {{
+        use sqlx::Row;
+        let r = $r;
+        let mut room = row((
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+        ));
+        let (f, t): (Option<i64>, Option<i64>) = (r.try_get(11)?, r.try_get(12)?);
+        room.extra = RoomExtra {
+            quiet: f.zip(t),
+            retention_days: r.try_get(13)?,
+            muted_until: r.try_get(9)?,
+            silenced: r.try_get(10)?,
+        };
+        let peer: Option<Uuid> = r.try_get(14)?;
+        let kind: Option<String> = r.try_get(15)?;
+        let role: Option<String> = r.try_get(16)?;
+        let shares: bool = r.try_get(17)?;
+        Ok::<_, sqlx::Error>(ListedRoom {
+            room,
+            unread: r.try_get(8)?,
+            peer: peer.zip(kind).map(|(p, k)| (UserId(p), k, role, shares)),
+        })
+    }};
+}
+
+/// The rooms of `user` with the messages of others it has not read (visible at `now`),
+/// its mute and silencing, the settings in force and the peer of direct rooms: one
+/// statement however many rooms.
 pub async fn list_for(
     c: &mut impl AsConn,
     instance: InstanceId,
     user: UserId,
+    now: i64,
 ) -> Result<Vec<ListedRoom>, StoreError> {
-    type Line = (
-        Uuid,
-        String,
-        String,
-        Option<Uuid>,
-        Option<Uuid>,
-        bool,
-        bool,
-        i64,
-        i64,
-    );
-    let rows: Vec<Line> = on!(c, c => sqlx::query_as(
-        "SELECT r.id, r.kind,
-            COALESCE(g.name, (SELECT u.first_name || ' ' || u.last_name FROM chat_members o
-                JOIN users u ON u.instance_id = o.instance_id AND u.id = o.user_id
-                WHERE o.instance_id = r.instance_id AND o.room_id = r.id AND o.user_id <> $2
-                  AND r.kind = 'direct'), r.name),
-            r.group_id, r.created_by, r.locked, r.announce, r.last_seq,
-            (SELECT COUNT(*) FROM chat_messages m WHERE m.instance_id = r.instance_id
-                AND m.room_id = r.id AND m.deleted_at IS NULL AND m.notice IS NULL
-                AND m.author_id <> $2
-                AND m.seq > COALESCE((SELECT rd.last_read FROM chat_reads rd
-                    WHERE rd.instance_id = r.instance_id AND rd.room_id = r.id
-                      AND rd.user_id = $2), 0))
-         FROM chat_rooms r LEFT JOIN user_groups g
-             ON g.instance_id = r.instance_id AND g.id = r.group_id
-         WHERE r.instance_id = $1 AND (
-             EXISTS (SELECT 1 FROM memberships m WHERE m.instance_id = r.instance_id
-                 AND m.group_id = r.group_id AND m.user_id = $2)
-             OR EXISTS (SELECT 1 FROM chat_members cm WHERE cm.instance_id = r.instance_id
-                 AND cm.room_id = r.id AND cm.user_id = $2))
-         ORDER BY r.kind, r.created_at")
-        .bind(instance.0).bind(user.0).fetch_all(&mut *c).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ListedRoom {
-            room: row((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7)),
-            unread: r.8,
-        })
-        .collect())
+    let rows = on!(c, c => {
+        let raw = sqlx::query(LIST_SQL).bind(instance.0).bind(user.0).bind(now)
+            .fetch_all(&mut *c).await?;
+        raw.iter().map(|r| decode_listed!(r)).collect::<Result<Vec<_>, _>>()?
+    });
+    Ok(rows)
 }
 
 pub async fn set_flags(

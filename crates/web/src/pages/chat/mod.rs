@@ -19,10 +19,28 @@ use crate::layout::Chrome;
 use crate::render;
 use crate::when::Zone;
 
+mod steps;
+
 pub fn routes() -> Router<AppState> {
+    let upload = axum::extract::DefaultBodyLimit::max(
+        schulhof_domain::chat::attach::MAX_ATTACHMENT + 64 * 1024,
+    );
     Router::new()
         .route("/chat", get(list))
+        .route("/chat/suche", get(steps::search))
+        .route(
+            "/chat/einstellungen",
+            get(steps::settings).post(steps::save_settings),
+        )
         .route("/chat/{id}", get(room).post(send))
+        .route("/chat/{id}/melden/{seq}", post(steps::report))
+        .route("/chat/{id}/anheften/{seq}", post(steps::pin))
+        .route("/chat/{id}/stumm", post(steps::mute))
+        .route("/chat/{id}/ruhezeit", post(steps::quiet))
+        .route("/chat/{id}/benachrichtigungen", post(steps::silence))
+        .route("/chat/{id}/anhang", post(steps::attach).layer(upload))
+        .route("/chat/{id}/anhang/{seq}", get(steps::download))
+        .route("/chat/{id}/meldungen", get(steps::reports))
         .route("/chat/{id}/moderation", post(moderate))
         .route("/chat/{id}/loeschen/{seq}", post(delete))
 }
@@ -84,6 +102,13 @@ struct Line {
     reply: Option<String>,
     reactions: String,
     delete_href: Option<String>,
+    pinned: bool,
+    /// Held for quiet hours (shown to its author only): until when.
+    pending: Option<String>,
+    /// The attachment: (href, name, kind `image`/`audio`/`file`).
+    attachment: Option<(String, String, &'static str)>,
+    /// Others' messages may be reported.
+    may_report: bool,
 }
 
 #[derive(Template)]
@@ -96,6 +121,10 @@ struct RoomPage {
     readonly: Option<&'static str>,
     seq: i64,
     script: String,
+    /// Pinned messages among those shown: (seq, author, text).
+    pins: Vec<(i64, String, String)>,
+    muted_until: Option<String>,
+    retention: Option<String>,
 }
 
 fn line(tr: Tr, zone: &Zone, room: &RoomView, m: ChatMessage) -> Line {
@@ -104,10 +133,16 @@ fn line(tr: Tr, zone: &Zone, room: &RoomView, m: ChatMessage) -> Line {
         "locked" => tr.t("chat.notice.locked"),
         "unlocked" => tr.t("chat.notice.unlocked"),
         "announce_on" => tr.t("chat.notice.announce_on"),
+        "muted" => tr.t("chat.notice.muted"),
+        "unmuted" => tr.t("chat.notice.unmuted"),
+        "pinned" => tr.t("chat.notice.pinned"),
+        "unpinned" => tr.t("chat.notice.unpinned"),
+        "quiet_hours" => tr.t("chat.notice.quiet_hours"),
         _ => tr.t("chat.notice.announce_off"),
     });
     let may_delete =
         !m.deleted && notice.is_none() && ((m.mine && room.may_write) || room.moderator);
+    let live = !m.deleted && notice.is_none();
     Line {
         seq: m.seq,
         author: m.author_name,
@@ -125,6 +160,13 @@ fn line(tr: Tr, zone: &Zone, room: &RoomView, m: ChatMessage) -> Line {
             .collect::<Vec<_>>()
             .join(" · "),
         delete_href: may_delete.then(|| format!("/chat/{}/loeschen/{}", room.id, m.seq)),
+        pinned: m.pinned,
+        pending: m.pending_until.map(|t| zone.datetime(tr, t)),
+        attachment: m.attachment.filter(|_| live).map(|a| {
+            let href = format!("/chat/{}/anhang/{}", room.id, m.seq);
+            (href, a.name, a.kind)
+        }),
+        may_report: live && !m.mine,
         text: m.text,
     }
 }
@@ -150,7 +192,9 @@ async fn room(State(state): State<AppState>, r: Ready, Path(id): Path<String>) -
     let tr = r.page.tr();
     let zone = Zone::of(&r.actor);
     let readonly = (!room.may_write).then(|| {
-        if room.locked {
+        if room.muted_until.is_some() {
+            tr.t("chat.muted")
+        } else if room.locked {
             tr.t("chat.locked")
         } else if room.announce {
             tr.t("chat.announce")
@@ -164,7 +208,17 @@ async fn room(State(state): State<AppState>, r: Ready, Path(id): Path<String>) -
         .max()
         .unwrap_or(0)
         .max(room.last_seq);
+    let pins = messages
+        .iter()
+        .filter(|m| m.pinned && !m.deleted)
+        .map(|m| (m.seq, m.author_name.clone(), m.text.clone()))
+        .collect();
     let view = RoomPage {
+        pins,
+        muted_until: room.muted_until.map(|t| zone.datetime(tr, t)),
+        retention: room
+            .retention_days
+            .map(|d| tr.t("chat.retention").replace("{n}", &d.to_string())),
         c: Chrome::new(&r.page, &room.name).signed_in(&r.page, &r.actor),
         lines: messages
             .into_iter()
