@@ -1,0 +1,293 @@
+//! Launches: the platform starts the tool's login (third-party initiated login, LTI Core
+//! §4.1), the tool sends an OIDC authentication request, and the platform answers with an
+//! ID token (response_mode form_post) that carries the LTI message: a resource link launch
+//! for an activity, or a deep linking request for a section.
+
+use schulhof_authz::check;
+use schulhof_authz::lti::{LaunchTool, PickContent};
+use schulhof_store::lti::{self as store, MessageRow, ToolRow};
+use schulhof_store::oidc::ClientRow;
+use schulhof_store::to_us;
+use schulhof_types::{ActivityId, SectionId};
+
+use super::{MESSAGE_TTL_SECS, PICK_TTL_SECS, handle, parse_handle};
+use crate::identity::Actor;
+use crate::oidc::{OidcError, facts};
+use crate::{DomainError, Platform};
+
+/// The tool's authentication request (LTI Core §5.1.1.1 / OIDC Core §3.1.2.1).
+#[derive(Clone, Debug, Default)]
+pub struct LtiAuthRequest {
+    pub scope: String,
+    pub response_type: String,
+    pub response_mode: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub login_hint: String,
+    pub lti_message_hint: String,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub prompt: Option<String>,
+}
+
+/// The answer: a form the browser posts to the tool.
+#[derive(Debug)]
+pub enum LtiAuthorized {
+    Post {
+        redirect_uri: String,
+        id_token: String,
+    },
+    /// Nobody logged in (and the tool did not say prompt=none): the login page first.
+    Login,
+}
+
+#[derive(Debug)]
+pub enum LtiAuthFailure {
+    /// Unknown tool or unregistered redirect URI: an error page, never a post to the URI.
+    BadClient(&'static str),
+    /// Posted back to the tool's verified redirect URI.
+    Post {
+        redirect_uri: String,
+        error: OidcError,
+    },
+}
+
+impl Platform {
+    /// Starts a resource link launch of an activity the caller sees: the URL of the tool's
+    /// login initiation.
+    pub async fn lti_launch(
+        &self,
+        a: &Actor,
+        activity: ActivityId,
+        issuer: &str,
+    ) -> Result<String, DomainError> {
+        let ctx = self.lms_activity(a, activity).await?;
+        if ctx.activity.kind != super::KIND {
+            return Err(DomainError::NotFound);
+        }
+        let client_id = tool_of_settings(&ctx.activity.settings).ok_or(DomainError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        let (client, tool) = self
+            .lti_tool(&mut tx, &client_id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        check(
+            &a.token,
+            LaunchTool {
+                tool: facts(&client),
+                course: ctx.course,
+            },
+        )?;
+        let target = ctx
+            .activity
+            .url
+            .clone()
+            .unwrap_or(tool.target_link_uri.clone());
+        let m = self.message(
+            a,
+            &client,
+            "resource",
+            Some(activity),
+            None,
+            MESSAGE_TTL_SECS,
+        );
+        store::insert_message(&mut tx, &m).await?;
+        tx.commit().await?;
+        Ok(login_url(issuer, &client, &tool, &m, &target))
+    }
+
+    /// Starts a deep linking request: a teacher picks content in the tool for a section.
+    pub async fn lti_pick_content(
+        &self,
+        a: &Actor,
+        section: SectionId,
+        client_id: &str,
+        issuer: &str,
+    ) -> Result<String, DomainError> {
+        let (_, ctx) = self.lms_section_for_edit(a, section).await?;
+        let mut tx = self.db.begin().await?;
+        let (client, tool) = self
+            .lti_tool(&mut tx, client_id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        check(
+            &a.token,
+            PickContent {
+                tool: facts(&client),
+                course: ctx.facts,
+            },
+        )?;
+        let m = self.message(a, &client, "deeplink", None, Some(section), PICK_TTL_SECS);
+        store::insert_message(&mut tx, &m).await?;
+        tx.commit().await?;
+        Ok(login_url(issuer, &client, &tool, &m, &tool.target_link_uri))
+    }
+
+    fn message(
+        &self,
+        a: &Actor,
+        client: &ClientRow,
+        kind: &str,
+        activity: Option<ActivityId>,
+        section: Option<SectionId>,
+        ttl: i64,
+    ) -> MessageRow {
+        MessageRow {
+            instance: a.token.instance(),
+            id: uuid::Uuid::now_v7(),
+            client_ref: client.id,
+            user: a.token.user(),
+            kind: kind.into(),
+            activity,
+            section,
+            expires_at: to_us(self.now()) + ttl * 1_000_000,
+        }
+    }
+
+    /// Decides the tool's authentication request for `actor` (`None`: nobody logged in).
+    pub async fn lti_authorize(
+        &self,
+        actor: Option<&Actor>,
+        r: &LtiAuthRequest,
+        issuer: &str,
+    ) -> Result<LtiAuthorized, LtiAuthFailure> {
+        let back = |e: OidcError| LtiAuthFailure::Post {
+            redirect_uri: r.redirect_uri.clone(),
+            error: e,
+        };
+        let found = async {
+            let mut c = self.db.read().await?;
+            self.lti_tool(&mut c, &r.client_id).await
+        };
+        let (client, tool) = found
+            .await
+            .map_err(|_| LtiAuthFailure::BadClient("server_error"))?
+            .ok_or(LtiAuthFailure::BadClient("unknown_client"))?;
+        if !client.redirect_uris.contains(&r.redirect_uri) {
+            return Err(LtiAuthFailure::BadClient("redirect_uri"));
+        }
+        check_request(r).map_err(back)?;
+        let Some(actor) = actor else {
+            let none = r.prompt.as_deref() == Some("none");
+            return if none {
+                Err(back(OidcError::LoginRequired))
+            } else {
+                Ok(LtiAuthorized::Login)
+            };
+        };
+        let id_token = self
+            .launch_token(actor, &client, &tool, r, issuer)
+            .await
+            .map_err(back)?;
+        Ok(LtiAuthorized::Post {
+            redirect_uri: r.redirect_uri.clone(),
+            id_token,
+        })
+    }
+
+    /// The launch the hints name, taken once, for this person and tool.
+    async fn take_launch(
+        &self,
+        actor: &Actor,
+        client: &ClientRow,
+        r: &LtiAuthRequest,
+    ) -> Result<MessageRow, OidcError> {
+        let (inst, id) = parse_handle(&r.lti_message_hint)
+            .filter(|_| r.login_hint == r.lti_message_hint)
+            .ok_or_else(|| OidcError::InvalidRequest("unknown lti_message_hint".into()))?;
+        let mut tx = self.db.begin().await?;
+        let m = store::take_message(&mut tx, inst, id, to_us(self.now())).await?;
+        let mine = m.as_ref().is_some_and(|m| {
+            m.instance == actor.token.instance()
+                && m.user == actor.token.user()
+                && m.client_ref == client.id
+        });
+        if mine {
+            // Logins to tools are kept like all log data (7 days), LTI launches too.
+            let event = crate::audit::Event {
+                kind: "tool",
+                actor: Some(actor.token.user()),
+                holder: actor.user.holder_id,
+                action: "tool_login",
+                object: Some(&client.client_id),
+                client_addr: None,
+                detail: Some(serde_json::json!({"tool": client.name, "lti": true})),
+            };
+            crate::audit::record(&mut tx, inst, self.now(), event).await?;
+        }
+        tx.commit().await?;
+        match m {
+            Some(m)
+                if m.instance == actor.token.instance()
+                    && m.user == actor.token.user()
+                    && m.client_ref == client.id =>
+            {
+                Ok(m)
+            }
+            // Someone else's launch, a used or an expired one: start again from the course.
+            _ => Err(OidcError::InvalidRequest(
+                "launch unknown, expired or already used".into(),
+            )),
+        }
+    }
+
+    async fn launch_token(
+        &self,
+        actor: &Actor,
+        client: &ClientRow,
+        tool: &ToolRow,
+        r: &LtiAuthRequest,
+        issuer: &str,
+    ) -> Result<String, OidcError> {
+        let m = self.take_launch(actor, client, r).await?;
+        let nonce = r.nonce.as_deref().unwrap_or_default();
+        let claims = match (m.activity, m.section) {
+            (Some(a), _) => self.resource_claims(actor, client, tool, a, issuer).await?,
+            (None, Some(s)) => {
+                let h = handle(m.instance, m.id);
+                self.deep_link_claims(actor, client, tool, s, &h, issuer)
+                    .await?
+            }
+            (None, None) => return Err(OidcError::ServerError),
+        };
+        self.sign_launch(actor, client, tool, claims, nonce, issuer)
+            .await
+    }
+}
+
+fn check_request(r: &LtiAuthRequest) -> Result<(), OidcError> {
+    if !r.scope.split(' ').any(|s| s == "openid") {
+        return Err(OidcError::InvalidScope);
+    }
+    if r.response_type != "id_token" {
+        return Err(OidcError::UnsupportedResponseType);
+    }
+    if r.response_mode != "form_post" {
+        return Err(OidcError::InvalidRequest(
+            "response_mode must be form_post".into(),
+        ));
+    }
+    if r.nonce.as_deref().is_none_or(str::is_empty) {
+        return Err(OidcError::InvalidRequest("nonce missing".into()));
+    }
+    Ok(())
+}
+
+/// The tool's client id in an LTI activity's settings.
+pub(crate) fn tool_of_settings(settings: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(settings).ok()?;
+    v["tool"].as_str().map(str::to_owned)
+}
+
+fn login_url(issuer: &str, c: &ClientRow, t: &ToolRow, m: &MessageRow, target: &str) -> String {
+    let h = handle(m.instance, m.id);
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    s.append_pair("iss", issuer)
+        .append_pair("login_hint", &h)
+        .append_pair("lti_message_hint", &h)
+        .append_pair("target_link_uri", target)
+        .append_pair("client_id", &c.client_id)
+        .append_pair("lti_deployment_id", &t.deployment_id);
+    let sep = if t.login_url.contains('?') { '&' } else { '?' };
+    format!("{}{sep}{}", t.login_url, s.finish())
+}
