@@ -2,13 +2,21 @@
 with PKCE (public client) and with a client secret (confidential client, consent screen),
 ID-token validation by Authlib's JOSE implementation against the published JWKS, userinfo,
 refresh-token rotation, a replayed code, a wrong PKCE verifier, a tampered ID token,
-revocation, and RP-initiated logout. Prints "OK <sub>" on success; any failure raises.
+revocation, prompt=none/login and max_age, CORS and the CSRF layer on the token endpoint,
+and RP-initiated logout with central logout: the confidential client's back-channel logout
+endpoint (a small HTTP server here) receives a logout token, validated by Authlib against the
+JWKS, and the goodbye page frames its front-channel logout URI. Prints "OK <sub>" on
+success; any failure raises.
 
-Usage: authlib_rp.py BASE SCHOOL LOGIN PASSWORD PUBLIC_ID CONF_ID CONF_SECRET REDIRECT
+Usage: authlib_rp.py BASE SCHOOL LOGIN PASSWORD PUBLIC_ID CONF_ID CONF_SECRET REDIRECT BCL_PORT
 """
 
+import queue
 import sys
+import threading
+import time
 import warnings
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import requests
@@ -20,7 +28,29 @@ with warnings.catch_warnings():
     from authlib.jose import JsonWebKey, jwt
     from authlib.jose.errors import BadSignatureError, DecodeError
 
-BASE, SCHOOL, LOGIN, PASSWORD, PUBLIC_ID, CONF_ID, CONF_SECRET, REDIRECT = sys.argv[1:9]
+BASE, SCHOOL, LOGIN, PASSWORD, PUBLIC_ID, CONF_ID, CONF_SECRET, REDIRECT, BCL_PORT = sys.argv[1:10]
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKENS = queue.Queue()
+
+
+class BackChannel(BaseHTTPRequestHandler):
+    """The tool's back-channel logout endpoint: keeps each logout_token it is sent."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        LOGOUT_TOKENS.put((self.headers.get("Content-Type", ""), parse_qs(body)))
+        self.send_response(200)
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def start_backchannel():
+    server = HTTPServer(("127.0.0.1", int(BCL_PORT)), BackChannel)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 # The confidential client is registered on another host: another sector, another subject.
 CONF_REDIRECT = REDIRECT.replace("127.0.0.1", "localhost")
 
@@ -96,7 +126,11 @@ def token_error(meta, data, auth=None):
     return r.json()["error"]
 
 
+TOKENS = {}
+
+
 def main():
+    start_backchannel()
     meta = requests.get(f"{BASE}/.well-known/openid-configuration").json()
     check(meta["issuer"] == BASE, f"issuer {meta['issuer']}")
     check("pairwise" in meta["subject_types_supported"], "pairwise")
@@ -146,6 +180,7 @@ def main():
     # Confidential client with consent: personal claims after "teilen".
     c, ctoken, cclaims, _, _ = code_flow(meta, jwks, b, CONF_ID, CONF_SECRET, "openid profile email",
                                          CONF_REDIRECT)
+    TOKENS["conf_id_token"] = ctoken["id_token"]
     check(cclaims["sub"] != claims["sub"], "pairwise differs per tool")
     cinfo = c.get(meta["userinfo_endpoint"]).json()
     check("given_name" in cinfo and "email" in cinfo, f"consented claims: {cinfo}")
@@ -164,14 +199,77 @@ def main():
     r = b.get(bad, allow_redirects=False)
     check(r.status_code == 400 and "location" not in r.headers, f"bad redirect_uri: {r.status_code}")
 
-    # RP-initiated logout ends the platform session and leads back to the tool.
-    r = b.get(meta["end_session_endpoint"], params={"id_token_hint": ctoken["id_token"],
-              "post_logout_redirect_uri": CONF_REDIRECT.rsplit("/", 1)[0] + "/bye", "state": "s1"},
-              allow_redirects=False)
-    check(r.status_code in (302, 303) and r.headers["location"].endswith("/bye?state=s1"), f"logout: {r.headers}")
+    prompts_and_cors(meta, b)
+    central_logout(meta, jwks, b, url, cclaims)
+    print("OK", claims["sub"])
+
+
+def prompts_and_cors(meta, b):
+    """prompt=none without a session, prompt=login and max_age=0 with one; CORS and CSRF."""
+    s = OAuth2Session(PUBLIC_ID, scope="openid", redirect_uri=REDIRECT, code_challenge_method="S256",
+                      token_endpoint_auth_method="none")
+    url, _ = s.create_authorization_url(meta["authorization_endpoint"], code_verifier=generate_token(48),
+                                        prompt="none")
+    r = requests.get(url, allow_redirects=False)
+    q = parse_qs(urlparse(r.headers.get("location", "")).query)
+    check(r.headers.get("location", "").startswith(REDIRECT) and q.get("error") == ["login_required"],
+          f"prompt=none without a session: {r.status_code} {r.headers.get('location')}")
+    for extra in ({"prompt": "login"}, {"max_age": "0"}):
+        url, _ = s.create_authorization_url(meta["authorization_endpoint"], code_verifier=generate_token(48),
+                                            **extra)
+        r = b.get(url, allow_redirects=False)
+        loc = r.headers.get("location", "")
+        check(loc.startswith("/anmelden?erneut=1"), f"{extra} demands a fresh login: {loc}")
+        page = b.get(BASE + loc, allow_redirects=False)
+        check(page.status_code == 200 and "passwort" in page.text, f"{extra}: the login form is shown")
+    # A browser app's token request: not refused by the CSRF layer, answered with CORS.
+    hdrs = {"Origin": "https://app.example", "Sec-Fetch-Site": "cross-site"}
+    r = requests.options(meta["token_endpoint"], headers={**hdrs, "Access-Control-Request-Method": "POST"})
+    check(r.status_code in (200, 204) and r.headers.get("access-control-allow-origin") == "*",
+          f"token preflight: {r.status_code} {r.headers}")
+    r = requests.post(meta["token_endpoint"], headers=hdrs,
+                      data={"grant_type": "authorization_code", "code": "x", "client_id": PUBLIC_ID,
+                            "redirect_uri": REDIRECT, "code_verifier": generate_token(48)})
+    check(r.status_code == 400 and r.json()["error"] == "invalid_grant"
+          and r.headers.get("access-control-allow-origin") == "*", f"cross-origin token: {r.status_code}")
+    r = requests.post(meta["revocation_endpoint"], headers=hdrs, data={"token": "x", "client_id": PUBLIC_ID})
+    check(r.status_code == 200, f"cross-origin revocation: {r.status_code}")
+
+
+def central_logout(meta, jwks, b, url, cclaims):
+    """RP-initiated logout: goodbye page with the front-channel frame, back to the tool, and
+    a logout token at the back-channel endpoint."""
+    check(cclaims.get("sid"), f"the ID token carries sid: {cclaims}")
+    bye = CONF_REDIRECT.rsplit("/", 1)[0] + "/bye"
+    r = b.get(meta["end_session_endpoint"], params={"id_token_hint": TOKENS["conf_id_token"],
+              "post_logout_redirect_uri": bye, "state": "s1"}, allow_redirects=False)
+    check(r.status_code == 200 and "bye?state=s1" in r.text, f"goodbye page: {r.status_code} {r.text[:300]}")
+    front = CONF_REDIRECT.rsplit("/", 1)[0] + "/fcl"
+    check(f'src="{front}?iss=' in r.text and f"sid={cclaims['sid']}" in r.text, f"front-channel frame: {r.text}")
+    check(urlparse(front).netloc in r.headers.get("content-security-policy", ""), "frame allowed by CSP")
     r = b.get(url, allow_redirects=False)
     check(r.headers["location"].startswith("/anmelden"), "logged out at the platform")
-    print("OK", claims["sub"])
+    try:
+        kind, form = LOGOUT_TOKENS.get(timeout=20)
+    except queue.Empty:
+        raise AssertionError("no back-channel logout token arrived")
+    check(kind.startswith("application/x-www-form-urlencoded"), f"content type {kind}")
+    token = form["logout_token"][0]
+    claims = jwt.decode(token, JsonWebKey.import_key_set(jwks), claims_options={
+        "iss": {"essential": True, "value": meta["issuer"]},
+        "aud": {"essential": True, "value": CONF_ID},
+        "iat": {"essential": True},
+        "jti": {"essential": True},
+        "events": {"essential": True},
+    })
+    claims.validate()
+    check(BACKCHANNEL_EVENT in claims["events"], f"event: {claims}")
+    check(claims["sid"] == cclaims["sid"] and claims["sub"] == cclaims["sub"], f"sub and sid: {claims}")
+    check("nonce" not in claims, "no nonce in a logout token")
+    check(claims.header.get("typ") == "logout+jwt", f"typ: {claims.header}")
+    # The public client registered no back-channel URI: nothing else arrives.
+    time.sleep(2)
+    check(LOGOUT_TOKENS.empty(), "one logout token only")
 
 
 if __name__ == "__main__":

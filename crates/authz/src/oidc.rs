@@ -72,6 +72,35 @@ impl Action for UseTool {
     }
 }
 
+/// Register and list the school's own tools, see how many of its people use each tool
+/// (counts only), and set the under-16 rule: the school's user administrators.
+#[derive(Clone, Copy, Debug)]
+pub struct ManageSchoolTools;
+
+impl Action for ManageSchoolTools {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if token.has(schulhof_types::RightId::AdminUsers) {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+}
+
+/// Register and list state-wide tools (the operator console): operator administrators.
+#[derive(Clone, Copy, Debug)]
+pub struct ManageStateTools;
+
+impl crate::operator::OperatorAction for ManageStateTools {
+    fn decide(&self, token: &crate::operator::OperatorToken) -> Result<(), Denied> {
+        if token.role() == crate::operator::OperatorRole::Admin {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+}
+
 /// Whether the tool exists for this school at all (a school's tool is invisible to others).
 pub fn visible_to(tool: &ToolFacts, instance: InstanceId) -> bool {
     tool.owner.is_none_or(|o| o == instance)
@@ -101,6 +130,45 @@ pub fn released(tool: &ToolFacts, requested: &[Claim], consented: &[Claim]) -> V
     v.sort();
     v.dedup();
     v
+}
+
+/// Who consents to sharing personal data with tools for pupils under 16 (the school's
+/// setting; GDPR Art. 8 lets the school keep it from the pupil).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Under16 {
+    /// The pupil decides on the consent screen.
+    #[default]
+    Student,
+    /// Nobody: tools get only the pseudonym (and the role where registered).
+    School,
+}
+
+impl Under16 {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Under16::Student => "student",
+            Under16::School => "school",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Under16> {
+        match s {
+            "student" => Some(Under16::Student),
+            "school" => Some(Under16::School),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the person may agree to share personal data with a tool. `age`: whole years
+/// where the birthday is known. A pupil whose age is unknown counts as under 16 (the safe
+/// side) where the school keeps the decision.
+pub fn may_share_personal(token: &AccessToken, rule: Under16, age: Option<u32>) -> bool {
+    let pupil = matches!(
+        token.principal(),
+        Principal::Person(schulhof_types::AccountType::Schueler)
+    );
+    !(pupil && rule == Under16::School && age.is_none_or(|a| a < 16))
 }
 
 #[cfg(test)]
@@ -137,6 +205,18 @@ mod tests {
         assert!(!visible_to(&own, b) && visible_to(&state, b));
         let admin = token(a, Principal::Function(FunctionRole::Admin));
         assert_eq!(check(&admin, UseTool(own)).err(), Some(Denied::Forbidden));
+    }
+
+    #[test]
+    fn the_school_may_keep_the_decision_for_pupils_under_16() {
+        let i = InstanceId(Uuid::now_v7());
+        let pupil = token(i, Principal::Person(AccountType::Schueler));
+        let teacher = token(i, Principal::Person(AccountType::Lehrer));
+        assert!(may_share_personal(&pupil, Under16::Student, Some(12)));
+        assert!(!may_share_personal(&pupil, Under16::School, Some(15)));
+        assert!(!may_share_personal(&pupil, Under16::School, None));
+        assert!(may_share_personal(&pupil, Under16::School, Some(16)));
+        assert!(may_share_personal(&teacher, Under16::School, None));
     }
 
     #[test]

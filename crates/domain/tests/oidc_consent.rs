@@ -118,7 +118,7 @@ async fn consent_gives_and_withdraws_personal_data(db: Db) {
     let groups = info["groups"].as_array().expect("groups");
     assert!(groups.iter().any(|g| g == "5a"), "{groups:?}");
     assert_eq!(payload(&t)["given_name"], "Anna");
-    let mine = p.oidc_my_consents(&anna).await.expect("mine");
+    let mine = p.oidc_my_tools(&anna).await.expect("mine");
     assert_eq!(mine.len(), 1);
     // Withdrawn: the tokens end, and the next login asks again.
     p.oidc_revoke_consent(&anna, &c.client_id)

@@ -17,6 +17,9 @@ use crate::{AUTHORIZE, CONSENT, errors, issuer, with_query};
 
 /// Set by the consent screen when the person cancelled.
 pub const CANCELLED: &str = "schulhof_abgebrochen";
+/// Set on the way back from a login this endpoint demanded: the login must be at or after
+/// this unix second (replaces `prompt=login` and `max_age`, which would loop).
+pub const LOGIN_SINCE: &str = "schulhof_seit";
 
 pub async fn get(
     State(state): State<AppState>,
@@ -53,8 +56,26 @@ fn request(q: &HashMap<String, String>) -> AuthRequest {
         code_challenge: get("code_challenge"),
         code_challenge_method: get("code_challenge_method"),
         prompt: get("prompt"),
+        max_age: get("max_age"),
+        login_since: get(LOGIN_SINCE).and_then(|v| v.parse().ok()),
+        issuer: String::new(),
         cancelled: q.contains_key(CANCELLED),
     }
+}
+
+/// This request again, asking for a login at or after `since` instead of `prompt=login`
+/// and `max_age`.
+fn again_after_login(q: &HashMap<String, String>, since: i64) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    let mut keys: Vec<&String> = q.keys().collect();
+    keys.sort();
+    for k in keys {
+        if !matches!(k.as_str(), "prompt" | "max_age" | LOGIN_SINCE) {
+            s.append_pair(k, &q[k]);
+        }
+    }
+    s.append_pair(LOGIN_SINCE, &since.to_string());
+    again(&s.finish())
 }
 
 /// This request again, as a local path (where login and consent lead back to).
@@ -72,7 +93,8 @@ async fn handle(
     q: HashMap<String, String>,
     query: String,
 ) -> Response {
-    let r = request(&q);
+    let mut r = request(&q);
+    r.issuer = issuer(state, headers);
     let jar = CookieJar::from_headers(headers);
     let session = match jar.get(schulhof_front::SESSION_COOKIE) {
         Some(c) => state.platform.session(c.value()).await.ok(),
@@ -96,6 +118,11 @@ async fn handle(
         Ok(Authorized::Login) => {
             Redirect::to(&format!("/anmelden?zurueck={}", percent(&again(&query)))).into_response()
         }
+        Ok(Authorized::Reauthenticate { since }) => Redirect::to(&format!(
+            "/anmelden?erneut=1&zurueck={}",
+            percent(&again_after_login(&q, since))
+        ))
+        .into_response(),
         Ok(Authorized::Consent) => {
             Redirect::to(&format!("{CONSENT}?weiter={}", percent(&again(&query)))).into_response()
         }

@@ -4,9 +4,11 @@
 //! prescribe; every decision is the domain's (`Platform::oidc_*`) and the policy's.
 
 mod authorize;
+mod cors;
 mod discovery;
 mod errors;
 mod logout;
+mod lti;
 mod token;
 
 use axum::Router;
@@ -26,17 +28,41 @@ pub const CONSENT: &str = "/oidc/zustimmung";
 
 /// The provider's routes; the server merges them next to the pages.
 pub fn router() -> Router<AppState> {
-    Router::new()
+    // What a public client in a browser calls itself: open to every origin (see `cors`).
+    let browser = Router::new()
         .route(
             "/.well-known/openid-configuration",
-            get(discovery::configuration),
+            get(discovery::configuration).options(cors::preflight),
         )
-        .route(JWKS, get(discovery::jwks))
+        .route(JWKS, get(discovery::jwks).options(cors::preflight))
+        .route(
+            TOKEN,
+            axum::routing::post(token::token).options(cors::preflight),
+        )
+        .route(
+            USERINFO,
+            get(token::userinfo)
+                .post(token::userinfo)
+                .options(cors::preflight),
+        )
+        .route(
+            REVOKE,
+            axum::routing::post(token::revoke).options(cors::preflight),
+        )
+        .layer(axum::middleware::map_response(cors::allow));
+    Router::new()
+        .merge(browser)
         .route(AUTHORIZE, get(authorize::get).post(authorize::post))
-        .route(TOKEN, axum::routing::post(token::token))
-        .route(USERINFO, get(token::userinfo).post(token::userinfo))
-        .route(REVOKE, axum::routing::post(token::revoke))
         .route(LOGOUT, get(logout::get).post(logout::post))
+        .merge(lti::router())
+}
+
+/// Paths the server's CSRF layer lets cross-origin POSTs through: they read no cookie
+/// (the client authenticates itself, or presents a bearer token), so a forged request
+/// from another site carries nothing it could abuse — and tools call them from their
+/// servers and, for public clients, from their pages.
+pub fn csrf_exempt(path: &str) -> bool {
+    matches!(path, TOKEN | REVOKE | USERINFO) || lti::csrf_exempt(path)
 }
 
 /// The issuer: the public base URL (`--public-url`), else the address the request came to.

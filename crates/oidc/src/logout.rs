@@ -1,5 +1,7 @@
 //! RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): ends the platform session
-//! and leads back to the tool when it registered that exact URI.
+//! and leads back to the tool when it registered that exact URI. The session's other tools
+//! hear of it: back-channel logout tokens are queued by the domain, and front-channel
+//! logout URIs are loaded in hidden frames of a short goodbye page before going on.
 
 use std::collections::HashMap;
 
@@ -50,10 +52,12 @@ async fn handle(
         Err(e) => return errors::json(&e),
     };
     let jar = CookieJar::from_headers(headers);
-    if let Some(c) = jar.get(schulhof_front::SESSION_COOKIE)
-        && let Err(e) = state.platform.logout(c.value(), &addr.0).await
-    {
-        tracing::error!(error = %e, "logout at the end-session endpoint failed");
+    let mut front = Vec::new();
+    if let Some(c) = jar.get(schulhof_front::SESSION_COOKIE) {
+        match state.platform.logout_with_tools(c.value(), &addr.0).await {
+            Ok(f) => front = f,
+            Err(e) => tracing::error!(error = %e, "logout at the end-session endpoint failed"),
+        }
     }
     let jar = CookieJar::new().add(schulhof_front::expire_session_cookie(state.secure_cookies));
     let to = match (target, get("state")) {
@@ -61,5 +65,62 @@ async fn handle(
         (Some(t), None) => t,
         (None, _) => "/?ok=logged_out".to_owned(),
     };
-    (jar, Redirect::to(&to)).into_response()
+    if front.is_empty() {
+        (jar, Redirect::to(&to)).into_response()
+    } else {
+        (jar, goodbye(&front, &to)).into_response()
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The goodbye page: each tool's front-channel logout URI in a hidden frame (Front-Channel
+/// Logout 1.0 §4), then on to `next` (after two seconds, or at once by the link).
+fn goodbye(front: &[String], next: &str) -> Response {
+    let frames: String = front
+        .iter()
+        .map(|u| {
+            format!(
+                "<iframe src=\"{}\" hidden title=\"logout\" width=\"0\" height=\"0\"></iframe>",
+                escape(u)
+            )
+        })
+        .collect();
+    let next = escape(next);
+    let body = format!(
+        "<!doctype html><html lang=\"de\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"refresh\" content=\"2;url={next}\">\
+         <title>Abgemeldet</title><link rel=\"stylesheet\" href=\"/static/app.css\">\
+         </head><body><main id=\"inhalt\"><h1>Abgemeldet</h1>\
+         <p role=\"status\">Die Abmeldung gilt auch für die verbundenen Werkzeuge.</p>\
+         <p lang=\"en\">The logout applies to the connected tools too.</p>\
+         <p><a href=\"{next}\">Weiter</a></p>{frames}</main></body></html>"
+    );
+    let mut r = axum::response::Html(body).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    // The server's policy forbids foreign frames; this page frames exactly these origins.
+    let origins: Vec<String> = front
+        .iter()
+        .filter_map(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .collect();
+    let csp = format!(
+        "default-src 'self'; frame-src {}; frame-ancestors 'none'; base-uri 'none'; \
+         form-action 'self'; object-src 'none'",
+        origins.join(" ")
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&csp) {
+        h.insert(axum::http::header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
 }

@@ -12,6 +12,8 @@ pub struct OidcArgs {
 }
 
 #[derive(Subcommand)]
+// Parsed once per command line: the size of the enum costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 enum OidcCommand {
     /// Connected tools.
     Client {
@@ -46,6 +48,15 @@ enum ClientCommand {
         /// A text file with the tool's terms of use, shown on the consent screen.
         #[arg(long)]
         terms_file: Option<std::path::PathBuf>,
+        /// Where the tool's terms of use are published (linked on the consent screen).
+        #[arg(long, default_value = "")]
+        terms_url: String,
+        /// Back-Channel Logout 1.0: where logout tokens are POSTed at central logout.
+        #[arg(long, default_value = "")]
+        backchannel_logout_uri: String,
+        /// Front-Channel Logout 1.0: loaded in a hidden frame at central logout.
+        #[arg(long, default_value = "")]
+        frontchannel_logout_uri: String,
     },
 }
 
@@ -68,6 +79,9 @@ pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
                     claims,
                     post_logout_uris,
                     terms_file,
+                    terms_url,
+                    backchannel_logout_uri,
+                    frontchannel_logout_uri,
                 },
         } => {
             let terms = match terms_file {
@@ -83,6 +97,9 @@ pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
                 public,
                 claims: claims.into_iter().filter(|c| !c.is_empty()).collect(),
                 terms,
+                terms_url,
+                backchannel_logout_uri,
+                frontchannel_logout_uri,
             };
             let c = platform
                 .system_oidc_add_client(&n)

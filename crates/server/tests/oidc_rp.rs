@@ -2,8 +2,10 @@
 //! party: `tests/oidc/authlib_rp.py` (Authlib) does discovery, the code flow with PKCE and
 //! with a client secret and consent, validates the ID tokens against the JWKS, refreshes
 //! (rotation, reuse refused), replays a code, sends a wrong verifier, tampers with an ID
-//! token, revokes, and logs out. The clients are registered with `schulhof oidc client add`,
-//! and the issuer is the `--public-url`.
+//! token, revokes, checks prompt/max_age, CORS and the CSRF layer at the token endpoint, and
+//! logs out: the back-channel logout token reaches its own HTTP endpoint (validated by
+//! Authlib), the goodbye page frames the front-channel URI. The clients are registered with
+//! `schulhof oidc client add`, and the issuer is the `--public-url`.
 
 mod cli_support;
 
@@ -80,11 +82,22 @@ fn scenario(db: &[&str]) {
     }
     let (public, none) = add_client(db, "Lern-App", "127.0.0.1", &["--public"]);
     assert!(none.is_none(), "a public client has no secret");
+    let bcl_port = free_port();
+    let bcl = format!("http://127.0.0.1:{bcl_port}/bcl");
     let (conf, secret) = add_client(
         db,
         "Mediathek",
         "localhost",
-        &["--instance", "100000", "--claims", "name,email"],
+        &[
+            "--instance",
+            "100000",
+            "--claims",
+            "name,email",
+            "--backchannel-logout-uri",
+            &bcl,
+            "--frontchannel-logout-uri",
+            "http://localhost:9/fcl",
+        ],
     );
     let secret = secret.expect("a confidential client's secret");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc/authlib_rp.py");
@@ -99,6 +112,7 @@ fn scenario(db: &[&str]) {
             &conf,
             &secret,
             REDIRECT,
+            &bcl_port.to_string(),
         ])
         .output()
         .expect("the Python environment of scripts/ensure-test-deps.sh (SCHULHOF_PYTHON)");

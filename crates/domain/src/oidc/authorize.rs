@@ -24,6 +24,14 @@ pub struct AuthRequest {
     pub code_challenge: Option<String>,
     pub code_challenge_method: Option<String>,
     pub prompt: Option<String>,
+    /// Seconds since the last login the tool accepts (OIDC Core §3.1.2.1).
+    pub max_age: Option<String>,
+    /// Set on the way back from a login this provider demanded (`prompt=login`, `max_age`):
+    /// the login must be at or after this unix second. A tool forging it only forces more
+    /// logins on itself.
+    pub login_since: Option<i64>,
+    /// The issuer the tool knows this provider as (said again in logout tokens).
+    pub issuer: String,
     /// The person cancelled on the consent screen.
     pub cancelled: bool,
 }
@@ -35,6 +43,10 @@ pub enum Authorized {
     Code { redirect_uri: String, code: String },
     /// Nobody is logged in: to the login page, and back here afterwards.
     Login,
+    /// A fresh login is demanded (`prompt=login`, `max_age` passed): to the login page even
+    /// though a session exists, and back here with `login_since = since` (unix seconds)
+    /// instead of `prompt`/`max_age`.
+    Reauthenticate { since: i64 },
     /// The consent screen first.
     Consent,
 }
@@ -58,6 +70,9 @@ pub struct ConsentScreen {
     pub tool: ToolView,
     /// The personal claims the tool asks for (may be empty: then only its terms).
     pub asked: Vec<Claim>,
+    /// The school keeps this pupil's decision (under 16): nothing personal can be shared,
+    /// the page says why.
+    pub school_decides: bool,
 }
 
 fn scopes(s: &str) -> Vec<String> {
@@ -118,10 +133,27 @@ impl Platform {
             return Err(AuthFailure::BadClient("redirect_uri"));
         }
         check_request(&client, r).map_err(server)?;
-        let prompt_none = r
-            .prompt
-            .as_deref()
-            .is_some_and(|p| p.split(' ').any(|x| x == "none"));
+        let prompt_has = |v: &str| {
+            r.prompt
+                .as_deref()
+                .is_some_and(|p| p.split(' ').any(|x| x == v))
+        };
+        let prompt_none = prompt_has("none");
+        if prompt_none && r.prompt.as_deref().is_some_and(|p| p.trim() != "none") {
+            // OIDC Core §3.1.2.1: none with any other value is an error.
+            return Err(server(OidcError::InvalidRequest(
+                "prompt=none cannot be combined".into(),
+            )));
+        }
+        let max_age = match r.max_age.as_deref().map(str::parse::<i64>) {
+            None => None,
+            Some(Ok(v)) if v >= 0 => Some(v),
+            Some(_) => {
+                return Err(server(OidcError::InvalidRequest(
+                    "max_age must be a non-negative integer".into(),
+                )));
+            }
+        };
         let Some(actor) = actor else {
             return if prompt_none {
                 Err(server(OidcError::LoginRequired))
@@ -137,9 +169,42 @@ impl Platform {
         if r.cancelled {
             return Err(server(OidcError::AccessDenied));
         }
-        self.grant_code(actor, &client, r, prompt_none)
+        let auth_time = self
+            .session_auth_time(actor)
+            .await
+            .map_err(|e| server(e.into()))?;
+        let now = self.now().timestamp_micros();
+        let stale = max_age.is_some_and(|m| auth_time + m * 1_000_000 < now)
+            || r.login_since.is_some_and(|s| auth_time < s * 1_000_000)
+            || (prompt_has("login") && r.login_since.is_none());
+        match (stale, prompt_none) {
+            (true, true) => return Err(server(OidcError::LoginRequired)),
+            (true, false) => {
+                return Ok(Authorized::Reauthenticate {
+                    since: now / 1_000_000,
+                });
+            }
+            _ => {}
+        }
+        self.grant_code(actor, &client, r, prompt_none, auth_time)
             .await
             .map_err(server)
+    }
+
+    /// When the actor's platform session logged in (now for a session-less actor).
+    async fn session_auth_time(&self, actor: &Actor) -> Result<i64, DomainError> {
+        let now = self.now().timestamp_micros();
+        if actor.token_hash.is_empty() {
+            return Ok(now);
+        }
+        let mut c = self.db.read().await?;
+        let t = schulhof_store::oidc::logout::session_auth_time(
+            &mut c,
+            actor.token.instance(),
+            &actor.token_hash,
+        )
+        .await?;
+        Ok(t.unwrap_or(now))
     }
 
     /// The consent check and, where it passes, a fresh code (stored hashed, audited).
@@ -149,6 +214,7 @@ impl Platform {
         client: &ClientRow,
         r: &AuthRequest,
         prompt_none: bool,
+        auth_time: i64,
     ) -> Result<Authorized, OidcError> {
         let tool = facts(client);
         let requested = claims_of_scope(&scopes(&r.scope));
@@ -157,9 +223,12 @@ impl Platform {
         let consent = consents::get(&mut c, inst, actor.token.user(), client.id)
             .await?
             .filter(|k| k.revoked_at.is_none());
-        let must_ask =
-            !policy::consent_needed(&tool, &requested).is_empty() || !client.terms.is_empty();
+        let share = self.may_share(&mut c, actor).await?;
+        let must_ask = (share && !policy::consent_needed(&tool, &requested).is_empty())
+            || !client.terms.is_empty();
         let consented = match consent {
+            // A consent given before the school kept the decision no longer counts.
+            Some(_) if !share => Vec::new(),
             Some(k) => parse_claims(&k.claims),
             None if must_ask && prompt_none => return Err(OidcError::ConsentRequired),
             None if must_ask => return Ok(Authorized::Consent),
@@ -167,6 +236,16 @@ impl Platform {
         };
         let code = random_value();
         let now = self.now().timestamp_micros();
+        let sid = super::logout::tool_session(
+            &mut c,
+            inst,
+            &actor.token_hash,
+            client.id,
+            actor.token.user(),
+            &r.issuer,
+            now,
+        )
+        .await?;
         let row = CodeRow {
             grant: GrantRow {
                 grant_id: uuid::Uuid::now_v7(),
@@ -175,8 +254,9 @@ impl Platform {
                 user: actor.token.user(),
                 scope: scopes(&r.scope),
                 claims: claim_names(&policy::released(&tool, &requested, &consented)),
-                auth_time: now,
+                auth_time,
                 expires_at: now + CODE_TTL_SECS * 1_000_000,
+                sid,
             },
             redirect_uri: r.redirect_uri.clone(),
             nonce: r.nonce.clone(),
@@ -191,7 +271,7 @@ impl Platform {
         })
     }
 
-    async fn tool_event(
+    pub(crate) async fn tool_event(
         &self,
         c: &mut schulhof_store::Tx,
         actor: &Actor,
@@ -216,7 +296,11 @@ impl Platform {
     }
 
     /// The tool `client_id` as `actor` may see it, with the policy's verdict.
-    async fn usable_tool(&self, actor: &Actor, client_id: &str) -> Result<ClientRow, DomainError> {
+    pub(crate) async fn usable_tool(
+        &self,
+        actor: &Actor,
+        client_id: &str,
+    ) -> Result<ClientRow, DomainError> {
         let mut c = self.db.read().await?;
         let client = clients::by_client_id(&mut c, client_id)
             .await?
@@ -233,10 +317,16 @@ impl Platform {
         scope: &str,
     ) -> Result<ConsentScreen, DomainError> {
         let client = self.usable_tool(actor, client_id).await?;
-        let asked = policy::consent_needed(&facts(&client), &claims_of_scope(&scopes(scope)));
+        let mut asked = policy::consent_needed(&facts(&client), &claims_of_scope(&scopes(scope)));
+        let mut c = self.db.read().await?;
+        let school_decides = !asked.is_empty() && !self.may_share(&mut c, actor).await?;
+        if school_decides {
+            asked.clear();
+        }
         Ok(ConsentScreen {
             tool: ToolView::from(&client),
             asked,
+            school_decides,
         })
     }
 
@@ -251,12 +341,12 @@ impl Platform {
     ) -> Result<(), DomainError> {
         let client = self.usable_tool(actor, client_id).await?;
         let asked = policy::consent_needed(&facts(&client), &claims_of_scope(&scopes(scope)));
-        let claims = if share {
+        let mut tx = self.db.begin().await?;
+        let claims = if share && self.may_share(&mut tx, actor).await? {
             claim_names(&asked)
         } else {
             Vec::new()
         };
-        let mut tx = self.db.begin().await?;
         let now = self.now().timestamp_micros();
         consents::put(
             &mut tx,
@@ -271,41 +361,5 @@ impl Platform {
             .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Withdraws the consent to a tool and ends every token it holds for the person.
-    pub async fn oidc_revoke_consent(
-        &self,
-        actor: &Actor,
-        client_id: &str,
-    ) -> Result<(), DomainError> {
-        let client = self.usable_tool(actor, client_id).await?;
-        let (inst, user) = (actor.token.instance(), actor.token.user());
-        let mut tx = self.db.begin().await?;
-        let now = self.now().timestamp_micros();
-        if !consents::revoke(&mut tx, inst, user, client.id, now).await? {
-            return Err(DomainError::NotFound);
-        }
-        grants::revoke_user(&mut tx, inst, user, Some(client.id)).await?;
-        self.tool_event(&mut tx, actor, "tool_consent_revoked", &client)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The person's consents to tools, with when given and whether withdrawn (Mein Konto).
-    pub async fn oidc_my_consents(
-        &self,
-        actor: &Actor,
-    ) -> Result<Vec<(ToolView, consents::ConsentRow)>, DomainError> {
-        let mut c = self.db.read().await?;
-        let rows = consents::of_user(&mut c, actor.token.instance(), actor.token.user()).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            if let Some(client) = clients::get(&mut c, r.client_ref).await? {
-                out.push((ToolView::from(&client), r));
-            }
-        }
-        Ok(out)
     }
 }

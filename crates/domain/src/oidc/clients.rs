@@ -22,6 +22,12 @@ pub struct NewClient {
     pub claims: Vec<String>,
     /// Its terms of use, shown on the consent screen.
     pub terms: String,
+    /// Where its terms of use are published (shown as a link), or empty.
+    pub terms_url: String,
+    /// Back-Channel Logout: where logout tokens are POSTed, or empty.
+    pub backchannel_logout_uri: String,
+    /// Front-Channel Logout: loaded in a hidden frame at logout, or empty.
+    pub frontchannel_logout_uri: String,
 }
 
 /// What the registering person must hand to the tool: shown once.
@@ -38,6 +44,7 @@ pub struct ToolView {
     pub client_id: String,
     pub name: String,
     pub terms: String,
+    pub terms_url: String,
     pub state_wide: bool,
 }
 
@@ -47,6 +54,7 @@ impl From<&ClientRow> for ToolView {
             client_id: c.client_id.clone(),
             name: c.name.clone(),
             terms: c.terms.clone(),
+            terms_url: c.terms_url.clone(),
             state_wide: c.instance.is_none(),
         }
     }
@@ -86,7 +94,7 @@ fn sector_of(uris: &[String]) -> Result<String, DomainError> {
     Ok(first)
 }
 
-fn row_of(
+pub(crate) fn row_of(
     n: &NewClient,
     instance: Option<schulhof_types::InstanceId>,
     now: i64,
@@ -98,6 +106,15 @@ fn row_of(
     let sector = sector_of(&n.redirect_uris)?;
     for u in &n.post_logout_uris {
         redirect_host(u)?;
+    }
+    for (field, u) in [
+        ("backchannel_logout_uri", &n.backchannel_logout_uri),
+        ("frontchannel_logout_uri", &n.frontchannel_logout_uri),
+        ("terms_url", &n.terms_url),
+    ] {
+        if !u.trim().is_empty() {
+            redirect_host(u.trim()).map_err(|e| DomainError::invalid(field, e.to_string()))?;
+        }
     }
     if let Some(c) = n
         .claims
@@ -121,6 +138,9 @@ fn row_of(
         terms: n.terms.trim().to_owned(),
         sector,
         created_at: now,
+        backchannel_logout_uri: n.backchannel_logout_uri.trim().to_owned(),
+        frontchannel_logout_uri: n.frontchannel_logout_uri.trim().to_owned(),
+        terms_url: n.terms_url.trim().to_owned(),
     };
     Ok((row, RegisteredClient { client_id, secret }))
 }

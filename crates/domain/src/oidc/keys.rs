@@ -53,7 +53,13 @@ pub(crate) async fn signing_key(c: &mut impl AsConn, now: i64) -> Result<KeyRow,
 
 /// Signs `claims` as a compact JWS with `key`.
 pub(crate) fn sign(key: &KeyRow, claims: &Value) -> Result<String, OidcError> {
-    let header = json!({"alg": SIGNING_ALG, "typ": "JWT", "kid": key.kid});
+    sign_typed(key, claims, "JWT")
+}
+
+/// Signs with an explicit `typ` (logout tokens are `logout+jwt`, so no tool can mistake one
+/// for an ID token).
+pub(crate) fn sign_typed(key: &KeyRow, claims: &Value, typ: &str) -> Result<String, OidcError> {
+    let header = json!({"alg": SIGNING_ALG, "typ": typ, "kid": key.kid});
     let input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),
@@ -137,7 +143,10 @@ impl Platform {
     pub async fn system_oidc_purge(&self) -> Result<u64, OidcError> {
         let now = self.now().timestamp_micros();
         let mut tx = self.db.begin().await.map_err(OidcError::from)?;
-        let n = schulhof_store::oidc::grants::purge_expired(&mut tx, now).await?;
+        let mut n = schulhof_store::oidc::grants::purge_expired(&mut tx, now).await?;
+        // A tool session outlives no refresh token: after that the tool has nothing left.
+        let before = now - super::REFRESH_TTL_SECS * 1_000_000;
+        n += schulhof_store::oidc::logout::purge_sessions(&mut tx, before).await?;
         tx.commit().await.map_err(OidcError::from)?;
         Ok(n)
     }

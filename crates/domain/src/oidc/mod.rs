@@ -3,11 +3,15 @@
 //! (`schulhof-oidc`) parses requests and shapes responses; everything decided is here and
 //! in `schulhof_authz::oidc`.
 
+mod account;
 mod authorize;
 mod clients;
-mod keys;
+// The LTI messages (crate::lti) are signed with the same keys.
+pub(crate) mod keys;
+pub(crate) mod logout;
 mod pairwise;
 mod token;
+mod tools;
 mod userinfo;
 
 use base64::Engine;
@@ -20,8 +24,12 @@ use sha2::{Digest, Sha256};
 pub use authorize::{AuthFailure, AuthRequest, Authorized, ConsentScreen};
 pub use clients::{NewClient, RegisteredClient, ToolView};
 pub use keys::SIGNING_ALG;
+pub use logout::BACKCHANNEL_EVENT;
 pub use pairwise::pairwise_subject;
+pub use schulhof_authz::oidc::Under16;
+pub use schulhof_store::oidc::consents::ConsentedTool;
 pub use token::{ClientAuth, TokenResponse};
+pub use tools::ToolSummary;
 
 use crate::DomainError;
 

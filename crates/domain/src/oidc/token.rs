@@ -237,6 +237,10 @@ impl Platform {
             if let Some(n) = nonce {
                 m.insert("nonce".into(), Value::String(n.to_owned()));
             }
+            // The tool session (Back-Channel Logout §2.1): logout tokens name it again.
+            if let Some(sid) = &g.sid {
+                m.insert("sid".into(), Value::String(sid.clone()));
+            }
         }
         let key = keys::signing_key(tx, now).await?;
         Ok(TokenResponse {

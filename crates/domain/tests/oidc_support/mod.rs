@@ -44,6 +44,7 @@ pub async fn add(
         public,
         claims: claims.iter().map(|c| (*c).to_owned()).collect(),
         terms: terms.into(),
+        ..Default::default()
     })
     .await
     .expect("client")

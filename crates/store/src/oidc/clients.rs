@@ -20,12 +20,16 @@ type Raw = (
     String,
     String,
     i64,
+    String,
+    String,
+    String,
 );
 
 macro_rules! columns {
     () => {
         "SELECT id, instance_id, client_id, name, secret_hash, public, redirect_uris, \
-         post_logout_uris, claims, terms, sector, created_at FROM oidc_clients "
+         post_logout_uris, claims, terms, sector, created_at, backchannel_logout_uri, \
+         frontchannel_logout_uri, terms_url FROM oidc_clients "
     };
 }
 
@@ -43,6 +47,9 @@ fn row(r: Raw) -> ClientRow {
         terms: r.9,
         sector: r.10,
         created_at: r.11,
+        backchannel_logout_uri: r.12,
+        frontchannel_logout_uri: r.13,
+        terms_url: r.14,
     }
 }
 
@@ -52,11 +59,13 @@ pub async fn insert(c: &mut impl AsConn, r: &ClientRow) -> Result<(), StoreError
     let claims = r.claims.join(" ");
     on!(c, c => sqlx::query(
         "INSERT INTO oidc_clients (id, instance_id, client_id, name, secret_hash, public,
-             redirect_uris, post_logout_uris, claims, terms, sector, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
+             redirect_uris, post_logout_uris, claims, terms, sector, created_at,
+             backchannel_logout_uri, frontchannel_logout_uri, terms_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
         .bind(r.id).bind(r.instance.map(|i| i.0)).bind(&r.client_id).bind(&r.name)
         .bind(&r.secret_hash).bind(r.public).bind(&redirect).bind(&logout).bind(&claims)
         .bind(&r.terms).bind(&r.sector).bind(r.created_at)
+        .bind(&r.backchannel_logout_uri).bind(&r.frontchannel_logout_uri).bind(&r.terms_url)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -87,5 +96,34 @@ pub async fn visible_to(
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(columns!(),
         "WHERE instance_id IS NULL OR instance_id = $1 ORDER BY name, id"))
         .bind(instance.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}
+
+/// How many persons use a tool: (tool row id, persons with a consent in force, persons
+/// holding unexpired tokens). Counts only: never who, never what they did. `instance`:
+/// one school's persons (its admin); `None`: every school (the operator).
+pub async fn usage(
+    c: &mut impl AsConn,
+    instance: Option<InstanceId>,
+    now: i64,
+) -> Result<Vec<(Uuid, i64, i64)>, StoreError> {
+    let inst = instance.map(|i| i.0);
+    on!(c, c => sqlx::query_as(
+        "SELECT t.id,
+            (SELECT COUNT(*) FROM oidc_consents k WHERE k.client_ref = t.id
+               AND k.revoked_at IS NULL AND ($1 IS NULL OR k.instance_id = $1)),
+            (SELECT COUNT(DISTINCT g.user_id) FROM oidc_tokens g WHERE g.client_ref = t.id
+               AND g.expires_at > $2 AND ($1 IS NULL OR g.instance_id = $1))
+           FROM oidc_clients t
+          WHERE t.instance_id IS NULL OR t.instance_id = $1")
+        .bind(inst).bind(now).fetch_all(&mut *c).await)
+    .map_err(Into::into)
+}
+
+/// The state-wide tools (the operator's list), by name.
+pub async fn state_wide(c: &mut impl AsConn) -> Result<Vec<ClientRow>, StoreError> {
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(columns!(),
+        "WHERE instance_id IS NULL ORDER BY name, id"))
+        .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }

@@ -60,20 +60,59 @@ pub async fn put(
     Ok(())
 }
 
-/// Withdraws a consent; false when there was none in force.
+/// Withdraws a consent: the row is deleted (the audit keeps that it was given and
+/// withdrawn); false when there was none in force.
 pub async fn revoke(
     c: &mut impl AsConn,
     instance: InstanceId,
     user: UserId,
     client_ref: Uuid,
-    now: i64,
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
-        "UPDATE oidc_consents SET revoked_at = $4
+        "DELETE FROM oidc_consents
          WHERE instance_id = $1 AND user_id = $2 AND client_ref = $3 AND revoked_at IS NULL")
-        .bind(instance.0).bind(user.0).bind(client_ref).bind(now)
+        .bind(instance.0).bind(user.0).bind(client_ref)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+/// A consent in force with the tool it was given to (Mein Konto).
+#[derive(Clone, Debug)]
+pub struct ConsentedTool {
+    pub client_id: String,
+    pub name: String,
+    pub terms: String,
+    pub terms_url: String,
+    pub state_wide: bool,
+    pub claims: Vec<String>,
+    pub granted_at: i64,
+}
+
+/// Every consent in force of a person with its tool, newest first (one query).
+pub async fn with_tools(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+) -> Result<Vec<ConsentedTool>, StoreError> {
+    type Raw = (String, String, String, String, Option<Uuid>, String, i64);
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(
+        "SELECT t.client_id, t.name, t.terms, t.terms_url, t.instance_id, k.claims, k.granted_at
+           FROM oidc_consents k JOIN oidc_clients t ON t.id = k.client_ref
+          WHERE k.instance_id = $1 AND k.user_id = $2 AND k.revoked_at IS NULL
+            AND (t.instance_id IS NULL OR t.instance_id = $1)
+          ORDER BY k.granted_at DESC, t.client_id")
+        .bind(instance.0).bind(user.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|r| ConsentedTool {
+            client_id: r.0,
+            name: r.1,
+            terms: r.2,
+            terms_url: r.3,
+            state_wide: r.4.is_none(),
+            claims: split(&r.5),
+            granted_at: r.6,
+        })
+        .collect())
 }
 
 /// Every consent of a person, newest first (Mein Konto).

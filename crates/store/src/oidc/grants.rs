@@ -21,6 +21,8 @@ pub struct GrantRow {
     pub claims: Vec<String>,
     pub auth_time: i64,
     pub expires_at: i64,
+    /// The tool session's `sid` (Back-Channel Logout), carried into ID tokens.
+    pub sid: Option<String>,
 }
 
 /// A code with what only the token request checks.
@@ -33,7 +35,17 @@ pub struct CodeRow {
     pub challenge: Option<String>,
 }
 
-type GrantRaw = (Uuid, Uuid, Uuid, Uuid, String, String, i64, i64);
+type GrantRaw = (
+    Uuid,
+    Uuid,
+    Uuid,
+    Uuid,
+    String,
+    String,
+    i64,
+    i64,
+    Option<String>,
+);
 
 fn grant(r: GrantRaw) -> GrantRow {
     GrantRow {
@@ -45,6 +57,7 @@ fn grant(r: GrantRaw) -> GrantRow {
         claims: split(&r.5),
         auth_time: r.6,
         expires_at: r.7,
+        sid: r.8,
     }
 }
 
@@ -57,11 +70,11 @@ pub async fn insert_code(
     let (scope, claims) = (g.scope.join(" "), g.claims.join(" "));
     on!(c, c => sqlx::query(
         "INSERT INTO oidc_codes (code_hash, grant_id, client_ref, instance_id, user_id,
-             redirect_uri, scope, claims, nonce, challenge, auth_time, expires_at, used_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)")
+             redirect_uri, scope, claims, nonce, challenge, auth_time, expires_at, used_at, sid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13)")
         .bind(hash).bind(g.grant_id).bind(g.client_ref).bind(g.instance.0).bind(g.user.0)
         .bind(&code.redirect_uri).bind(&scope).bind(&claims).bind(&code.nonce)
-        .bind(&code.challenge).bind(g.auth_time).bind(g.expires_at)
+        .bind(&code.challenge).bind(g.auth_time).bind(g.expires_at).bind(&g.sid)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -89,6 +102,7 @@ type CodeRaw = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// Spends a code at `now`.
@@ -101,11 +115,11 @@ pub async fn redeem_code(
         "UPDATE oidc_codes SET used_at = $2
          WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
          RETURNING grant_id, client_ref, instance_id, user_id, scope, claims, auth_time,
-                   expires_at, redirect_uri, nonce, challenge")
+                   expires_at, redirect_uri, nonce, challenge, sid")
         .bind(hash).bind(now).fetch_optional(&mut *c).await)?;
     if let Some(r) = r {
         return Ok(Redeemed::Fresh(CodeRow {
-            grant: grant((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7)),
+            grant: grant((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.11)),
             redirect_uri: r.8,
             nonce: r.9,
             challenge: r.10,
@@ -126,17 +140,18 @@ pub async fn insert_token(
     let (scope, claims) = (g.scope.join(" "), g.claims.join(" "));
     on!(c, c => sqlx::query(
         "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_ref, instance_id, user_id,
-             scope, claims, auth_time, expires_at, used_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)")
+             scope, claims, auth_time, expires_at, used_at, sid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)")
         .bind(hash).bind(kind).bind(g.grant_id).bind(g.client_ref).bind(g.instance.0)
         .bind(g.user.0).bind(&scope).bind(&claims).bind(g.auth_time).bind(g.expires_at)
+        .bind(&g.sid)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 macro_rules! grant_columns {
     () => {
-        "grant_id, client_ref, instance_id, user_id, scope, claims, auth_time, expires_at"
+        "grant_id, client_ref, instance_id, user_id, scope, claims, auth_time, expires_at, sid"
     };
 }
 
@@ -179,11 +194,22 @@ pub async fn find_token(
     c: &mut impl AsConn,
     hash: &str,
 ) -> Result<Option<(String, GrantRow)>, StoreError> {
-    type Raw = (String, Uuid, Uuid, Uuid, Uuid, String, String, i64, i64);
+    type Raw = (
+        String,
+        Uuid,
+        Uuid,
+        Uuid,
+        Uuid,
+        String,
+        String,
+        i64,
+        i64,
+        Option<String>,
+    );
     let r: Option<Raw> = on!(c, c => sqlx::query_as(concat!(
         "SELECT kind, ", grant_columns!(), " FROM oidc_tokens WHERE token_hash = $1"))
         .bind(hash).fetch_optional(&mut *c).await)?;
-    Ok(r.map(|r| (r.0, grant((r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8)))))
+    Ok(r.map(|r| (r.0, grant((r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9)))))
 }
 
 /// Deletes one token.

@@ -5,6 +5,7 @@ pub mod clients;
 pub mod consents;
 pub mod grants;
 pub mod keys;
+pub mod logout;
 
 use schulhof_types::InstanceId;
 use uuid::Uuid;
@@ -32,6 +33,12 @@ pub struct ClientRow {
     /// The host pairwise subjects are made for.
     pub sector: String,
     pub created_at: i64,
+    /// Back-Channel Logout 1.0: where logout tokens are POSTed ('' = not supported).
+    pub backchannel_logout_uri: String,
+    /// Front-Channel Logout 1.0: loaded in a hidden frame at logout ('' = not supported).
+    pub frontchannel_logout_uri: String,
+    /// Where the tool's terms of use are published ('' = only `terms`).
+    pub terms_url: String,
 }
 
 /// The school's pairwise secret: `fresh` is stored when there is none yet (any node may

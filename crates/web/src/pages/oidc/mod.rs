@@ -1,14 +1,19 @@
 //! `/oidc/zustimmung`: the consent screen of a connected tool at first use. The person
 //! sees which personal data the tool asks for and its terms, and either shares the data,
 //! uses the tool under a pseudonym only, or cancels (the tool then learns `access_denied`).
-//! The authorization request waits in `weiter` and is resumed afterwards.
+//! The authorization request waits in `weiter` and is resumed afterwards. Also Mein Konto's
+//! list of tools (`mine`) and the administrators' tool pages (`admin`).
+
+mod admin;
+mod mine;
 
 use askama::Template;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Query, State};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use schulhof_front::AppState;
 use serde::Deserialize;
 
@@ -23,7 +28,71 @@ const AUTHORIZE: &str = "/oidc/authorize?";
 const CANCELLED: &str = "schulhof_abgebrochen=1";
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/oidc/zustimmung", get(show).post(answer))
+    Router::new()
+        .route("/oidc/zustimmung", get(show).post(answer))
+        .route("/konto/werkzeuge", get(mine::show))
+        .route(
+            "/konto/werkzeuge/{client_id}/widerrufen",
+            post(mine::revoke),
+        )
+        .route(
+            "/verwaltung/werkzeuge",
+            get(admin::school_show).post(admin::school_register),
+        )
+        .route("/verwaltung/werkzeuge/unter16", post(admin::school_under16))
+        .route(
+            "/betrieb/werkzeuge",
+            get(admin::operator_show).post(admin::operator_register),
+        )
+}
+
+/// The server's policy forbids foreign frames; a page that loads front-channel logout URIs
+/// allows exactly their origins.
+pub(crate) fn frames_csp(frames: &[String]) -> Option<HeaderValue> {
+    if frames.is_empty() {
+        return None;
+    }
+    // scheme://host[:port] of each URI (registered as absolute http(s) URLs).
+    let origins: Vec<&str> = frames
+        .iter()
+        .filter_map(|u| {
+            let rest = u.find("://")? + 3;
+            let end = u[rest..]
+                .find(['/', '?', '#'])
+                .map_or(u.len(), |i| rest + i);
+            Some(&u[..end])
+        })
+        .filter(|o| !o.contains([' ', ';', ',', '\'', '"']))
+        .collect();
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; img-src 'self' data:; frame-src {}; frame-ancestors 'none'; \
+         base-uri 'none'; form-action 'self'; object-src 'none'",
+        origins.join(" ")
+    ))
+    .ok()
+}
+
+#[derive(Template)]
+#[template(path = "oidc/goodbye.html")]
+struct GoodbyePage {
+    c: Chrome,
+    frames: Vec<String>,
+}
+
+/// After logging out of the platform: the tools' front-channel logout URIs in hidden
+/// frames, then on to the start page.
+pub fn goodbye(page: &crate::layout::Page, frames: Vec<String>) -> Response {
+    let csp = frames_csp(&frames);
+    let view = GoodbyePage {
+        c: Chrome::new(page, page.tr().t("oidc.goodbye.title")),
+        frames,
+    };
+    let mut r = render::ok(&view);
+    if let Some(v) = csp {
+        r.headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
 }
 
 #[derive(Template)]
@@ -35,6 +104,9 @@ struct ConsentPage {
     /// Labels of the personal data asked for.
     asked: Vec<&'static str>,
     terms: Vec<String>,
+    terms_url: String,
+    /// The school keeps this pupil's decision: nothing personal is shared, and why.
+    school_decides: bool,
     weiter: String,
 }
 
@@ -60,7 +132,7 @@ fn request_of(weiter: &str) -> Option<(String, String)> {
     Some((client, scope))
 }
 
-fn claim_label(c: schulhof_authz::oidc::Claim) -> &'static str {
+pub(crate) fn claim_label(c: schulhof_authz::oidc::Claim) -> &'static str {
     use schulhof_authz::oidc::Claim;
     match c {
         Claim::Name => "oidc.claim.name",
@@ -93,6 +165,8 @@ pub async fn show(State(state): State<AppState>, r: Ready, Query(t): Query<Targe
             .map(|c| tr.t(claim_label(c)))
             .collect(),
         terms: paragraphs(&screen.tool.terms),
+        terms_url: screen.tool.terms_url,
+        school_decides: screen.school_decides,
         weiter: t.weiter,
     };
     render::ok(&view)

@@ -1,0 +1,179 @@
+//! Connected tools in the pages, on SQLite and PostgreSQL: a school's admin registers a tool
+//! (the secret shown once, a bad redirect URI refused at its field and nothing stored), sees
+//! it with counts only, and sets the under-16 rule; another school never sees it; a pupil
+//! sees the tools consented to in Mein Konto and withdraws (tokens end); pupils cannot reach
+//! the admin page; the operator registers a state-wide tool.
+
+use axum::http::StatusCode;
+use schulhof_domain::identity::Actor;
+use schulhof_domain::oidc::{AuthRequest, Authorized, ClientAuth, OidcError};
+
+use super::{App, app, app_on_postgres};
+
+async fn actor(app: &App, cookie: &str) -> Actor {
+    let value = cookie.split_once('=').map_or(cookie, |(_, v)| v);
+    app.platform.session(value).await.expect("session").actor
+}
+
+fn field<'a>(body: &'a str, after: &str) -> &'a str {
+    let start = body.find(after).expect(after) + after.len();
+    let rest = &body[start..];
+    let code = rest.find("<code>").expect("code") + 6;
+    let end = rest[code..].find("</code>").expect("end");
+    &rest[code..code + end]
+}
+
+async fn scenario(app: App) {
+    let admin = app.ready("admin").await;
+    let pupil = app.ready("schueler").await;
+    app.get("/verwaltung/werkzeuge", &pupil)
+        .await
+        .assert(StatusCode::FORBIDDEN);
+    let bad = [
+        ("name", "Schulbuch"),
+        ("redirect_uris", "http://buch.example/cb"),
+    ];
+    app.post("/verwaltung/werkzeuge", &admin, &bad)
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("https");
+    app.get("/verwaltung/werkzeuge", &admin)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("Schulbuch");
+    let form = [
+        ("name", "Schulbuch"),
+        ("redirect_uris", "https://buch.example/cb"),
+        ("claim_name", "ja"),
+        ("terms", "Nur im Unterricht."),
+        ("backchannel_logout_uri", "https://buch.example/bcl"),
+    ];
+    let r = app.post("/verwaltung/werkzeuge", &admin, &form).await;
+    r.assert(StatusCode::OK).has("client_secret");
+    let client_id = field(&r.body, "client_id</dt>").to_owned();
+    let secret = field(&r.body, "client_secret</dt>").to_owned();
+    app.get("/verwaltung/werkzeuge", &admin)
+        .await
+        .assert(StatusCode::OK)
+        .has("Schulbuch")
+        .has(&client_id)
+        .lacks(&secret);
+    // The pupil consents and logs in to the tool; the admin sees counts, not persons.
+    let anna = actor(&app, &pupil).await;
+    let r = AuthRequest {
+        client_id: client_id.clone(),
+        redirect_uri: "https://buch.example/cb".into(),
+        response_type: "code".into(),
+        scope: "openid profile".into(),
+        issuer: "https://schulhof.example".into(),
+        ..Default::default()
+    };
+    app.platform
+        .oidc_give_consent(&anna, &client_id, &r.scope, true)
+        .await
+        .expect("consent");
+    let Ok(Authorized::Code { code, .. }) = app.platform.oidc_authorize(Some(&anna), &r).await
+    else {
+        panic!("a code");
+    };
+    let auth = ClientAuth {
+        client_id: client_id.clone(),
+        secret: Some(secret),
+    };
+    let t = app
+        .platform
+        .oidc_exchange_code(
+            &auth,
+            &code,
+            &r.redirect_uri,
+            None,
+            "https://schulhof.example",
+        )
+        .await
+        .expect("tokens");
+    let list = app.get("/verwaltung/werkzeuge", &admin).await;
+    let full_name = format!("{} {}", anna.user.first_name, anna.user.last_name);
+    list.assert(StatusCode::OK)
+        .has("Personen mit Zustimmung\">1</td>")
+        .has("Personen angemeldet\">1</td>")
+        .lacks(&full_name);
+    // Mein Konto: the tool, when, which data; withdrawing ends the tokens.
+    app.get("/konto/werkzeuge", &pupil)
+        .await
+        .assert(StatusCode::OK)
+        .has("Schulbuch")
+        .has("Vor- und Nachname");
+    let r = app
+        .post(
+            &format!("/konto/werkzeuge/{client_id}/widerrufen"),
+            &pupil,
+            &[],
+        )
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/konto/werkzeuge?ok=tool_revoked");
+    app.get("/konto/werkzeuge", &pupil)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("Schulbuch");
+    assert_eq!(
+        app.platform.oidc_userinfo(&t.access_token).await.err(),
+        Some(OidcError::InvalidToken)
+    );
+    app.post(
+        &format!("/konto/werkzeuge/{client_id}/widerrufen"),
+        &pupil,
+        &[],
+    )
+    .await
+    .assert(StatusCode::NOT_FOUND);
+    // The under-16 rule.
+    let r = app
+        .post(
+            "/verwaltung/werkzeuge/unter16",
+            &admin,
+            &[("under16", "school")],
+        )
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.platform
+            .oidc_under16(&actor(&app, &admin).await)
+            .await
+            .expect("rule")
+            .as_str(),
+        "school"
+    );
+    // Another school does not see the tool.
+    app.platform
+        .system_create_school("200000", "Andere Schule")
+        .await
+        .expect("school");
+    app.platform
+        .system_set_password("200000", "admin", Some("admin-passwort-1"))
+        .await
+        .expect("password");
+    let s = app
+        .platform
+        .login("200000", "admin", "admin-passwort-1", "127.0.0.1")
+        .await
+        .expect("login");
+    let other = app
+        .platform
+        .session(&s.cookie)
+        .await
+        .expect("session")
+        .actor;
+    let theirs = app.platform.oidc_school_tools(&other).await.expect("tools");
+    assert!(theirs.iter().all(|t| t.client_id != client_id));
+}
+
+#[tokio::test]
+async fn tools_pages_on_sqlite() {
+    scenario(app().await).await;
+}
+
+#[tokio::test]
+async fn tools_pages_on_postgres() {
+    scenario(app_on_postgres().await).await;
+}
