@@ -154,8 +154,17 @@ async fn load(
     let target = users::get(c, actor.token.instance(), row.target)
         .await?
         .ok_or(DomainError::NotFound)?;
-    let allowed = may_decide(actor, row, target_of(c, &target).await?, &target)?;
+    let council = on_council(c, actor).await?;
+    let allowed = may_decide(actor, row, target_of(c, &target).await?, &target, council)?;
     Ok((target, allowed))
+}
+
+/// Whether the caller sits on the staff council (the second pair of eyes on a mailbox).
+async fn on_council(c: &mut impl AsConn, actor: &Actor) -> Result<bool, DomainError> {
+    Ok(
+        schulhof_store::mail::inspections::is_council(c, actor.token.instance(), actor.user.id)
+            .await?,
+    )
 }
 
 /// Whether the caller may decide the request now: pending, and the policy allows it.
@@ -164,6 +173,7 @@ fn may_decide(
     row: &RequestRow,
     target: TargetUser,
     target_row: &UserRow,
+    decider_on_council: bool,
 ) -> Result<Result<(), DomainError>, DomainError> {
     let decision = DecideRequest {
         kind: kind_of(row)?,
@@ -171,6 +181,7 @@ fn may_decide(
         requester_person: row.requester_person,
         target,
         target_holder: target_row.holder_id,
+        decider_on_council,
     };
     Ok(if row.state == "pending" {
         check(&actor.token, decision)
@@ -198,6 +209,7 @@ impl Platform {
         for (user, group) in store::target_groups(&mut c, instance).await? {
             groups.entry(user).or_default().push(group);
         }
+        let council = on_council(&mut c, actor).await?;
         drop(c);
         let login = |id: UserId| people.get(&id).map(|u| u.login.clone());
         let mut out = Vec::new();
@@ -211,7 +223,7 @@ impl Platform {
                 principal: principal_of(target)?,
                 groups: groups.get(&target.id).cloned().unwrap_or_default(),
             };
-            let allowed = may_decide(actor, &row, subject, target)?;
+            let allowed = may_decide(actor, &row, subject, target, council)?;
             let mine = row.requester == actor.token.user();
             let decided_by_me = row.decided_by == Some(actor.token.user());
             if !(mine || decided_by_me || allowed.is_ok()) {
@@ -268,6 +280,10 @@ impl Platform {
             RequestKind::SchulleitungHolder => {
                 self.holder_confirmed(&mut tx, &row, target.clone(), now)
                     .await?;
+                None
+            }
+            RequestKind::MailboxInspection => {
+                crate::mail::inspection::approved(&mut tx, actor, &row, &target, now).await?;
                 None
             }
         };

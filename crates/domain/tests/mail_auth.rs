@@ -128,6 +128,12 @@ async fn outgoing_mail_is_signed_and_verifies_against_the_published_key(db: Db) 
             assert!(h.split(':').any(|x| x == name), "{name} signed: {h}");
         }
         assert_eq!(verify(&published, &g.raw).await, [DkimResult::Pass]);
+        let record = &records
+            .iter()
+            .find(|r| r.domain == domain)
+            .expect("record")
+            .value;
+        assert!(dkimpy_verifies(&g.raw, record), "dkimpy verifies {domain}");
     }
 
     // A changed body, or a key that is not the published one, fails.
@@ -281,21 +287,19 @@ async fn mail_from_outside_gets_spf_dkim_and_dmarc_results(db: Db) {
     assert!(r.contains("dkim=pass"), "{r}");
     assert!(r.contains("dmarc=pass"), "{r}");
 
-    // Changed on the way and from the wrong address: everything fails, recorded not enforced.
+    // Changed on the way and from the wrong address: everything fails, and the domain's
+    // DMARC policy `reject` is enforced: refused (SMTP answers 550 5.7.1), nothing stored.
     let mut tampered = raw.clone();
     let at = tampered.len() - 4;
     tampered[at] = b'X';
-    let stored = deliver(&e, "198.51.100.1", &from, &tampered).await;
-    let r = results_of(&stored);
-    assert!(r.contains("spf=fail"), "{r}");
-    // mail-auth calls a body that no longer matches its hash "neutral" (RFC 6376 §6.3 lets
-    // a verifier treat it as a failed signature, which DMARC then does).
+    let t = e.user("lehrer").await;
+    let before = e.inbox(&t).await.len();
+    let refused = refuse(&e, "198.51.100.1", &from, &tampered).await;
     assert!(
-        r.contains("dkim=neutral (body hash did not verify)") || r.contains("dkim=fail"),
-        "{r}"
+        refused.contains("DMARC") && refused.contains(OUTSIDE),
+        "{refused}"
     );
-    assert!(r.contains("dmarc=fail"), "{r}");
-    assert!(r.contains("policy.dmarc=reject"), "{r}");
+    assert_eq!(e.inbox(&t).await.len(), before);
 
     // A domain that publishes nothing.
     let plain = message("jemand@nirgends.example", T, "Ohne", "x");
@@ -304,6 +308,143 @@ async fn mail_from_outside_gets_spf_dkim_and_dmarc_results(db: Db) {
     assert!(r.contains("spf=none"), "{r}");
     assert!(r.contains("dkim=none"), "{r}");
     assert!(r.contains("dmarc=none"), "{r}");
+}
+
+/// The venv's Python with dkimpy, running `tests/mail/dkim_tool.py`.
+fn dkim_tool(args: &[&str]) -> std::process::Output {
+    let python = std::env::var("SCHULHOF_PYTHON")
+        .unwrap_or_else(|_| "/var/tmp/schulhof-venv/bin/python".into());
+    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/mail/dkim_tool.py");
+    std::process::Command::new(python)
+        .arg(tool)
+        .args(args)
+        .output()
+        .expect("python with dkimpy (tests/requirements.txt)")
+}
+
+/// Whether dkimpy verifies the signature of `raw` against the published `record`.
+fn dkimpy_verifies(raw: &[u8], record: &str) -> bool {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("m.eml");
+    std::fs::write(&path, raw).expect("write");
+    let out = dkim_tool(&["verify", path.to_str().expect("path"), record]);
+    out.status.success()
+}
+
+async fn mail_signed_by_dkimpy_passes_and_a_forged_one_is_refused(db: Db) {
+    let pair = KeyPair::generate(KeySize::Rsa2048).expect("key");
+    let public = pair.public_key().as_der().expect("public");
+    let p64 = base64::engine::general_purpose::STANDARD.encode(public.as_ref());
+    let der = pair.as_der().expect("private").as_ref().to_vec();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let lines: Vec<String> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        lines.join("\n")
+    );
+    let dns = Dns::stub();
+    dns.add_txt(
+        &format!("py._domainkey.{OUTSIDE}"),
+        &format!("v=DKIM1; k=rsa; p={p64}"),
+    )
+    .expect("dkim record");
+    dns.add_txt(OUTSIDE, &format!("v=spf1 ip4:{OUTSIDE_IP} -all"))
+        .expect("spf record");
+    dns.add_txt(&format!("_dmarc.{OUTSIDE}"), "v=DMARC1; p=reject")
+        .expect("dmarc record");
+    let e = signing_env(db, None, dns).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (msg, key) = (dir.path().join("m.eml"), dir.path().join("k.pem"));
+    let from = format!("news@{OUTSIDE}");
+    std::fs::write(&msg, message(&from, T, "Von dkimpy", "Signiert.")).expect("write");
+    std::fs::write(&key, pem).expect("write");
+    let out = dkim_tool(&[
+        "sign",
+        msg.to_str().expect("path"),
+        key.to_str().expect("path"),
+        OUTSIDE,
+        "py",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed = out.stdout;
+    // From an address SPF does not allow: the dkimpy signature alone carries DMARC.
+    let stored = deliver(&e, "198.51.100.7", &from, &signed).await;
+    let r = results_of(&stored);
+    assert!(
+        r.contains("dkim=pass header.i=@draussen.example header.s=py"),
+        "{r}"
+    );
+    assert!(r.contains("dmarc=pass"), "{r}");
+    // The same message changed on the way: DMARC fails under p=reject, refused.
+    let forged = String::from_utf8_lossy(&signed).replace("Signiert.", "Gefaelscht.");
+    let refused = refuse(&e, "198.51.100.7", &from, forged.as_bytes()).await;
+    assert!(refused.contains("DMARC"), "{refused}");
+}
+
+/// Delivers `raw` over the MX path expecting a refusal; returns its text.
+async fn refuse(e: &Env, ip: &str, mail_from: &str, raw: &[u8]) -> String {
+    let p = &e.platform;
+    let client = SmtpClient {
+        ip: ip.parse::<IpAddr>().expect("ip"),
+        helo: format!("mail.{OUTSIDE}"),
+        authserv_id: MX.into(),
+    };
+    let rcpt = p.mail_inbound_rcpt(T).await.expect("rcpt");
+    match p
+        .mail_deliver_from_outside(&client, mail_from, &[rcpt], raw)
+        .await
+    {
+        Err(schulhof_domain::DomainError::Invalid { message, .. }) => message,
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+async fn dmarc_quarantine_goes_to_spam_and_reject_is_refused(db: Db) {
+    let dns = Dns::stub();
+    for (domain, policy) in [("q.example", "quarantine"), ("r.example", "reject")] {
+        dns.add_txt(domain, "v=spf1 ip4:192.0.2.99 -all")
+            .expect("spf record");
+        dns.add_txt(
+            &format!("_dmarc.{domain}"),
+            &format!("v=DMARC1; p={policy}"),
+        )
+        .expect("dmarc record");
+    }
+    let e = signing_env(db, None, dns).await;
+    let t = e.user("lehrer").await;
+    // Unsigned and from an address the domain does not send from: DMARC fails.
+    let q = message("chef@q.example", T, "Quarantaene", "x");
+    let r = message("chef@r.example", T, "Abgewiesen", "x");
+    let refused = refuse(&e, OUTSIDE_IP, "chef@r.example", &r).await;
+    assert!(refused.contains("r.example"), "{refused}");
+    let client = SmtpClient {
+        ip: OUTSIDE_IP.parse::<IpAddr>().expect("ip"),
+        helo: "mail.q.example".into(),
+        authserv_id: MX.into(),
+    };
+    let rcpt = e.platform.mail_inbound_rcpt(T).await.expect("rcpt");
+    let filed = e
+        .platform
+        .mail_deliver_from_outside(&client, "chef@q.example", &[rcpt], &q)
+        .await
+        .expect("taken");
+    assert!(filed[0].is_ok());
+    assert!(e.inbox(&t).await.iter().all(|m| m.subject != "Quarantaene"));
+    let junk = e
+        .platform
+        .mail_special(&t, schulhof_domain::mail::Special::Junk)
+        .await
+        .expect("junk");
+    let (in_junk, _) = e.platform.mail_page(&t, junk, 0, 10).await.expect("page");
+    assert!(in_junk.iter().any(|m| m.subject == "Quarantaene"));
 }
 
 async fn a_resolver_that_does_not_answer_does_not_hold_delivery_up(db: Db) {
@@ -333,4 +474,6 @@ backend_tests!(
     outgoing_mail_is_signed_and_verifies_against_the_published_key,
     mail_from_outside_gets_spf_dkim_and_dmarc_results,
     a_resolver_that_does_not_answer_does_not_hold_delivery_up,
+    dmarc_quarantine_goes_to_spam_and_reject_is_refused,
+    mail_signed_by_dkimpy_passes_and_a_forged_one_is_refused,
 );

@@ -3,6 +3,7 @@
 //! content is stored once in the blob store however many mailboxes receive it.
 
 pub mod absence;
+pub mod abuse;
 pub mod address;
 pub mod admin;
 pub mod auth;
@@ -14,6 +15,7 @@ mod demo;
 pub mod filter;
 mod folders;
 mod ingest;
+pub mod inspection;
 mod messages;
 pub mod outbound;
 pub mod parse;

@@ -307,19 +307,20 @@ impl Platform {
         rcpts: &[InboundRcpt],
         raw: &[u8],
     ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
-        self.mail_deliver_inbound_via(None, mail_from, rcpts, raw)
+        self.mail_deliver_inbound_via(None, mail_from, rcpts, raw, false)
             .await
     }
 
     /// [`Platform::mail_deliver_inbound`] with the SMTP client that handed it over (for the
-    /// spam filter). Malware is held back (every recipient counts as served); spam is
-    /// marked and filed in the Spam folder.
+    /// spam filter). Malware is held back (every recipient counts as served); spam, and
+    /// mail `junk` already marks (a DMARC quarantine failure), is filed in the Spam folder.
     pub(crate) async fn mail_deliver_inbound_via(
         &self,
         client: Option<&super::auth::SmtpClient>,
         mail_from: &str,
         rcpts: &[InboundRcpt],
         raw: &[u8],
+        junk: bool,
     ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
         let (screened, spam) = match self
             .mail_screen_inbound(client, mail_from, rcpts, raw)
@@ -351,7 +352,7 @@ impl Platform {
                 });
             }
         }
-        if spam {
+        if spam || junk {
             self.mail_to_junk(&mut targets).await?;
         }
         let arrival = Arrival {

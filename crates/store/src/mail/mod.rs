@@ -2,12 +2,14 @@
 //! mail leaving the platform and the traffic data of every message.
 
 pub mod absence;
+pub mod abuse;
 pub mod addresses;
 pub mod bulk;
 pub mod delegations;
 pub mod dkim;
 pub mod filtering;
 pub mod folders;
+pub mod inspections;
 pub mod messages;
 pub mod queue;
 pub mod traffic;

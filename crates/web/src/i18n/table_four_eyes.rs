@@ -40,6 +40,11 @@ pub const FOUR_EYES_TEXTS: &[(&str, &str, &str)] = &[
         "Neuer Inhaber der Schulleitung",
         "New holder of the Schulleitung",
     ),
+    (
+        "four_eyes.kind.mailbox_inspection",
+        "Einsicht in ein Postfach",
+        "Access to a mailbox",
+    ),
     ("four_eyes.state.pending", "offen", "pending"),
     ("four_eyes.state.confirmed", "bestätigt", "confirmed"),
     ("four_eyes.state.rejected", "abgelehnt", "rejected"),
@@ -119,6 +124,11 @@ pub const FOUR_EYES_TEXTS: &[(&str, &str, &str)] = &[
         "notify.schulleitung_created",
         "Ein Schulleitungskonto ist eingerichtet.",
         "A Schulleitung account has been set up.",
+    ),
+    (
+        "notify.mailbox_inspection",
+        "Schulleitung ({by}) und Personalvertretung ({with}) haben Einsicht in Ihr Postfach genommen, lesend bis {until}. Grund: {reason}",
+        "The Schulleitung ({by}) and the staff council ({with}) opened your mailbox, read-only until {until}. Reason: {reason}",
     ),
     (
         "notify.schulleitung_holder_changed",

@@ -1,14 +1,17 @@
 //! Mail from outside, as the MX takes it: SPF (client address, HELO, MAIL FROM), DKIM and
 //! DMARC are checked with mail-auth and recorded in an `Authentication-Results` header on
-//! top of the message, after any such header claiming to be ours is removed. The results
-//! are recorded, not enforced; the checks are bounded in time, so a resolver that does not
-//! answer gives `temperror` instead of holding the delivery up.
+//! top of the message, after any such header claiming to be ours is removed. One result is
+//! enforced: a DMARC failure of a domain whose policy is `reject` is refused at SMTP time
+//! (550 5.7.1), one whose policy is `quarantine` is filed in Spam. The checks are bounded
+//! in time, so a resolver that does not answer gives `temperror` (and nothing is refused)
+//! instead of holding the delivery up.
 
 use std::net::IpAddr;
 
+use mail_auth::dmarc::Policy;
 use mail_auth::dmarc::verify::DmarcParameters;
 use mail_auth::spf::verify::SpfParameters;
-use mail_auth::{AuthenticatedMessage, AuthenticationResults, MessageAuthenticator};
+use mail_auth::{AuthenticatedMessage, AuthenticationResults, DmarcResult, MessageAuthenticator};
 
 use super::dns::Dns;
 use super::headers::{results_at, strip_forged};
@@ -38,15 +41,27 @@ fn mail_from_domain<'a>(mail_from: &'a str, helo: &'a str) -> &'a str {
     mail_from.rsplit_once('@').map_or(helo, |(_, d)| d)
 }
 
-/// The results header of one message. mail-auth writes each method's part; a message
-/// without signature gets `dkim=none`, which mail-auth leaves out (RFC 8601 §2.7.1).
+/// What the DMARC policy of the From domain asks of a message that failed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DmarcVerdict {
+    /// Passed, no policy, or a policy of `none` (or the checks did not finish).
+    Accept,
+    /// Failed under `p=quarantine`: filed in Spam.
+    Quarantine,
+    /// Failed under `p=reject`: refused; the domain is named in the answer.
+    Reject(String),
+}
+
+/// The results header of one message and the DMARC verdict. mail-auth writes each
+/// method's part; a message without signature gets `dkim=none`, which mail-auth leaves out
+/// (RFC 8601 §2.7.1).
 async fn results(
     auth: &MessageAuthenticator,
     dns: &Dns,
     client: &SmtpClient,
     mail_from: &str,
     raw: &[u8],
-) -> String {
+) -> (String, DmarcVerdict) {
     let host = client.authserv_id.as_str();
     let helo = client.helo.as_str();
     let spf_params = if mail_from.is_empty() {
@@ -65,7 +80,7 @@ async fn results(
     let Some(msg) = AuthenticatedMessage::parse(raw) else {
         // No header to check a signature or policy on.
         header.push_str(";\r\n\tdkim=none;\r\n\tdmarc=none\r\n");
-        return header;
+        return (header, DmarcVerdict::Accept);
     };
     let dkim = auth.verify_dkim(dns.params(&msg)).await;
     let header_from = msg.from.first().map(String::as_str).unwrap_or_default();
@@ -85,27 +100,35 @@ async fn results(
             .to_string(),
     );
     header.push_str("\r\n");
-    header
+    // Only a real failure counts: a temporary or permanent error refuses nothing.
+    let verdict = match (dmarc.result(), dmarc.policy()) {
+        (DmarcResult::Fail(_), Policy::Reject) => DmarcVerdict::Reject(dmarc.domain().to_owned()),
+        (DmarcResult::Fail(_), Policy::Quarantine) => DmarcVerdict::Quarantine,
+        _ => DmarcVerdict::Accept,
+    };
+    (header, verdict)
 }
 
 impl Platform {
     /// `raw` as it will be stored: forged results of ours removed, our results on top
-    /// (below the MX's own `Received` field, when the message starts with one).
+    /// (below the MX's own `Received` field, when the message starts with one); and what
+    /// the sender domain's DMARC policy asks for.
     pub async fn mail_authenticate(
         &self,
         client: &SmtpClient,
         mail_from: &str,
         raw: &[u8],
-    ) -> Vec<u8> {
+    ) -> (Vec<u8>, DmarcVerdict) {
         let cfg = &self.config.outbound.auth;
-        let header = match cfg.dns.authenticator() {
+        let undecided = || (timed_out(&client.authserv_id), DmarcVerdict::Accept);
+        let (header, verdict) = match cfg.dns.authenticator() {
             Some(auth) => {
                 let checks = results(auth, &cfg.dns, client, mail_from, raw);
                 tokio::time::timeout(cfg.check_timeout, checks)
                     .await
-                    .unwrap_or_else(|_| timed_out(&client.authserv_id))
+                    .unwrap_or_else(|_| undecided())
             }
-            None => timed_out(&client.authserv_id),
+            None => undecided(),
         };
         let rest = strip_forged(raw, &client.authserv_id);
         let at = results_at(&rest);
@@ -113,11 +136,12 @@ impl Platform {
         out.extend_from_slice(&rest[..at]);
         out.extend_from_slice(header.as_bytes());
         out.extend_from_slice(&rest[at..]);
-        out
+        (out, verdict)
     }
 
     /// Files mail from outside (the MX) into the recipients' inboxes after checking and
-    /// recording where it comes from; see [`Platform::mail_deliver_inbound`].
+    /// recording where it comes from; see [`Platform::mail_deliver_inbound`]. A DMARC
+    /// `reject` failure is refused as invalid (SMTP answers 550 5.7.1).
     pub async fn mail_deliver_from_outside(
         &self,
         client: &SmtpClient,
@@ -125,8 +149,18 @@ impl Platform {
         rcpts: &[InboundRcpt],
         raw: &[u8],
     ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
-        let checked = self.mail_authenticate(client, mail_from, raw).await;
-        self.mail_deliver_inbound_via(Some(client), mail_from, rcpts, &checked)
+        let (checked, verdict) = self.mail_authenticate(client, mail_from, raw).await;
+        let junk = match verdict {
+            DmarcVerdict::Reject(domain) => {
+                return Err(DomainError::invalid(
+                    "message",
+                    format!("DMARC policy of {domain} rejects this message (dmarc=fail)"),
+                ));
+            }
+            DmarcVerdict::Quarantine => true,
+            DmarcVerdict::Accept => false,
+        };
+        self.mail_deliver_inbound_via(Some(client), mail_from, rcpts, &checked, junk)
             .await
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 pub use dkim::DkimRecord;
 pub use dns::Dns;
 pub use headers::strip_forged;
-pub use inbound::SmtpClient;
+pub use inbound::{DmarcVerdict, SmtpClient};
 
 /// The DKIM selector of the keys made here.
 pub const SELECTOR: &str = "schulhof1";

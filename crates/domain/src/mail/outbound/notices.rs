@@ -50,6 +50,10 @@ fn wording(kind: &str) -> (&'static str, &'static str) {
             "Der Inhaber des Schulleitungskontos wurde geändert.",
             "The holder of the Schulleitung account has changed.",
         ),
+        "mailbox_inspection" => (
+            "Schulleitung und Personalvertretung haben gemeinsam Einsicht in Ihr Postfach genommen; Einzelheiten in der Benachrichtigung auf der Plattform.",
+            "The Schulleitung and the staff council opened your mailbox together; details are in the notification on the platform.",
+        ),
         _ => (
             "Es gibt eine neue Benachrichtigung für Sie.",
             "There is a new notification for you.",

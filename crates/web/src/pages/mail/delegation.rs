@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_authz::mail::MailboxAccess;
 use schulhof_domain::DomainError;
 use schulhof_domain::mail::delegation::{DelegationEvent, DelegationView};
-use schulhof_front::{AppState, Lang};
+use schulhof_front::AppState;
 use serde::Deserialize;
 
 use super::folder_href;
@@ -21,82 +21,9 @@ use crate::layout::Chrome;
 use crate::render;
 use crate::when::Zone;
 
-/// The page's texts (German, English). They live here until the i18n tables take them.
-const TEXTS: &[(&str, &str, &str)] = &[
-    ("title", "Stellvertretung", "Delegation"),
-    (
-        "lead",
-        "Geben Sie Personen der Schule Zugriff auf Ihr Postfach – nur lesen oder lesen und bearbeiten, auf Wunsch auch mit Senden in Ihrem Namen. Sie können den Zugriff jederzeit zurücknehmen. Jede Änderung wird protokolliert.",
-        "Give persons of the school access to your mailbox – read only, or read and change, optionally sending in your name. You can take it back at any time. Every change is logged.",
-    ),
-    (
-        "given",
-        "Mein Postfach ist freigegeben für",
-        "My mailbox is given to",
-    ),
-    (
-        "given_none",
-        "Niemand hat Zugriff auf Ihr Postfach.",
-        "Nobody has access to your mailbox.",
-    ),
-    (
-        "received",
-        "Für mich freigegebene Postfächer",
-        "Mailboxes given to me",
-    ),
-    (
-        "received_none",
-        "Ihnen ist kein Postfach freigegeben.",
-        "No mailbox is given to you.",
-    ),
-    ("person", "Person", "Person"),
-    ("access", "Zugriff", "Access"),
-    ("read", "Lesen", "Read"),
-    ("write", "Lesen und bearbeiten", "Read and change"),
-    ("send_as", "Senden im Namen", "Send as"),
-    ("yes", "ja", "yes"),
-    ("no", "nein", "no"),
-    ("since", "Seit", "Since"),
-    ("revoke", "Zurücknehmen", "Take back"),
-    ("open", "Öffnen", "Open"),
-    (
-        "confidential",
-        "Funktionspostfach (vertraulich)",
-        "Role mailbox (confidential)",
-    ),
-    ("give", "Postfach freigeben", "Give access"),
-    ("login", "Anmeldename der Person", "Login of the person"),
-    ("save", "Freigeben", "Give access"),
-    ("history", "Verlauf", "History"),
-    ("history_none", "Noch keine Änderungen.", "No changes yet."),
-    ("granted", "freigegeben", "given"),
-    ("revoked", "zurückgenommen", "taken back"),
-    ("by", "durch", "by"),
-    ("when", "Zeitpunkt", "When"),
-    ("what", "Änderung", "Change"),
-    (
-        "not_found",
-        "Diese Person gibt es an Ihrer Schule nicht.",
-        "There is no such person at your school.",
-    ),
-    (
-        "forbidden",
-        "Sie haben nicht das Recht, Ihr Postfach freizugeben (mail.delegate).",
-        "You do not have the right to delegate your mailbox (mail.delegate).",
-    ),
-    (
-        "own",
-        "Ihr eigenes Postfach haben Sie schon.",
-        "That is your own mailbox.",
-    ),
-];
-
-/// A text of this page in the page's language.
+/// A text of this page in the page's language (`mail.deleg.<key>` of the i18n table).
 pub fn text(tr: Tr, key: &str) -> &'static str {
-    TEXTS
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or("", |(_, de, en)| if tr.0 == Lang::En { en } else { de })
+    tr.t(&format!("mail.deleg.{key}"))
 }
 
 struct Line {

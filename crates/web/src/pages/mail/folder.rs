@@ -70,6 +70,8 @@ struct FolderPage {
     /// Own folders can be renamed and deleted.
     manage: Option<String>,
     bulk: Bulk,
+    /// A mailbox given for reading only: no buttons that would change it.
+    read_only: bool,
     script: String,
 }
 
@@ -234,9 +236,10 @@ async fn render_folder(
         },
         rows,
         pager,
-        empty_trash: folder.special == Some(Special::Trash) && total > 0,
-        manage: folder.special.is_none().then_some(base),
+        empty_trash: folder.special == Some(Special::Trash) && total > 0 && !folder.read_only,
+        manage: (folder.special.is_none() && !folder.read_only).then_some(base),
         bulk,
+        read_only: folder.read_only,
         script: crate::assets::href("mail.js"),
     };
     Ok(render::ok(&view))

@@ -65,6 +65,8 @@ struct MessagePage {
     /// In the Spam folder: "not spam" is offered instead of "spam".
     in_junk: bool,
     targets: Vec<(String, String)>,
+    /// A mailbox given for reading only: no buttons that would change it.
+    read_only: bool,
 }
 
 fn targets(r: &Ready, folders: &[FolderInfo], here: &MessageMeta) -> Vec<(String, String)> {
@@ -188,7 +190,12 @@ async fn render_message(
         draft: meta.flags.draft,
         in_trash: folder.special == Some(Special::Trash),
         in_junk: folder.special == Some(Special::Junk),
-        targets: targets(r, &folders, &meta),
+        targets: if folder.read_only {
+            Vec::new()
+        } else {
+            targets(r, &folders, &meta)
+        },
+        read_only: folder.read_only,
         id: id.to_string(),
         base,
     };

@@ -17,6 +17,7 @@ pub mod delegation;
 pub mod filter_web;
 pub mod folder;
 pub mod folders;
+pub mod inspection;
 pub mod message;
 pub mod pick_files;
 mod reply;
@@ -64,6 +65,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/mail/stellvertretung",
             get(delegation::show).post(delegation::save),
+        )
+        .route(
+            inspection::PATH,
+            get(inspection::list).post(inspection::request),
+        )
+        .route(
+            "/mail/einsicht/personalvertretung",
+            post(inspection::council),
+        )
+        .route("/mail/einsicht/{id}", get(inspection::mailbox))
+        .route(
+            "/mail/einsicht/{id}/nachricht/{message}",
+            get(inspection::message),
         )
         .route("/mail/suche", get(search::show))
         .route("/mail/adressen", get(suggest::addresses))

@@ -1,0 +1,219 @@
+//! Abuse control, stage 1 (Nutzungsbedingungen 7, "Kontrollstufe 1"): on a suspicion the
+//! Schulleitung asks, with a written reason and a period within the seven days traffic data
+//! is kept, for a domain analysis; the data-protection officer (an operator) approves or
+//! refuses; approved, the Schulleitung sees anonymised traffic data only — messages and
+//! volume per external domain and day, never a local part, subject or person. A state
+//! machine: requested → approved | refused; approved → closed. Every step is audited.
+//!
+//! Stage 2 (person-specific data of a named scope, with the staff council) is not built: the
+//! table has room for it (`stage`, `scope`, `council_id`, `hold_id`).
+
+use chrono::{DateTime, Duration, Utc};
+use schulhof_authz::check;
+use schulhof_authz::mail_governance::{
+    AbuseCase, DecideAbuseCase, ReadAbuseAnalysis, RequestAbuseAnalysis,
+};
+use schulhof_authz::operator::check_operator;
+use schulhof_store::mail::abuse::{self as store, CaseRow, DomainDay};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::audit::admin_action;
+use crate::identity::Actor;
+use crate::operators::OperatorActor;
+use crate::{DomainError, Platform};
+
+/// How far back traffic data reaches (the retention job deletes older rows).
+const KEPT_DAYS: i64 = 7;
+
+/// A case as the Schulleitung and the officer see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    pub id: Uuid,
+    pub school: String,
+    pub stage: i64,
+    pub state: String,
+    pub reason: String,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<CaseRow> for CaseView {
+    fn from(r: CaseRow) -> Self {
+        CaseView {
+            id: r.id,
+            school: r.school,
+            stage: r.stage,
+            state: r.state,
+            reason: r.reason,
+            from: r.from,
+            until: r.until,
+            created_at: r.created_at,
+        }
+    }
+}
+
+fn checked_period(
+    reason: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<String, DomainError> {
+    let reason = reason.trim();
+    if reason.chars().count() < 20 {
+        return Err(DomainError::invalid(
+            "reason",
+            "a written reason of at least 20 characters is required",
+        ));
+    }
+    if from >= until || until > now || from < now - Duration::days(KEPT_DAYS) {
+        return Err(DomainError::invalid(
+            "period",
+            format!("the period must lie within the last {KEPT_DAYS} days"),
+        ));
+    }
+    Ok(reason.to_owned())
+}
+
+impl Platform {
+    /// Stage 1: the Schulleitung asks for a domain analysis of `[from, until)`.
+    pub async fn mail_abuse_request(
+        &self,
+        a: &Actor,
+        reason: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Uuid, DomainError> {
+        check(&a.token, RequestAbuseAnalysis)?;
+        let now = self.now();
+        let reason = checked_period(reason, from, until, now)?;
+        let row = CaseRow {
+            instance: a.token.instance(),
+            id: Uuid::now_v7(),
+            stage: 1,
+            state: "requested".into(),
+            requester: a.user.id,
+            reason,
+            from,
+            until,
+            officer: None,
+            created_at: now,
+            school: String::new(),
+        };
+        let mut tx = self.db.begin().await?;
+        store::insert(&mut tx, &row).await?;
+        let detail = serde_json::json!({ "case": row.id, "stage": 1 });
+        admin_action(
+            &mut tx,
+            a,
+            now,
+            "mail.abuse.request",
+            "stage1",
+            Some(detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row.id)
+    }
+
+    /// The school's cases (the Schulleitung's page).
+    pub async fn mail_abuse_cases(&self, a: &Actor) -> Result<Vec<CaseView>, DomainError> {
+        check(&a.token, RequestAbuseAnalysis)?;
+        let mut c = self.db.read().await?;
+        let rows = store::of_instance(&mut c, a.token.instance()).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// The cases of every school waiting for the data-protection officer.
+    pub async fn operator_abuse_requests(
+        &self,
+        op: &OperatorActor,
+    ) -> Result<Vec<CaseView>, DomainError> {
+        check_operator(&op.token, DecideAbuseCase)?;
+        let mut c = self.db.read().await?;
+        let rows = store::system_requested(&mut c).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// The officer approves or refuses a waiting case; audited in the operators' log.
+    pub async fn operator_abuse_decide(
+        &self,
+        op: &OperatorActor,
+        school: &str,
+        id: Uuid,
+        approve: bool,
+        client_addr: &str,
+    ) -> Result<(), DomainError> {
+        let grant = check_operator(&op.token, DecideAbuseCase)?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let instance = schulhof_store::instances::find_by_number(&mut tx, school)
+            .await?
+            .ok_or(DomainError::NotFound)?
+            .id;
+        let state = if approve { "approved" } else { "refused" };
+        if !store::system_decide(&mut tx, instance, id, state, grant.operator(), now).await? {
+            return Err(DomainError::conflict(
+                "case",
+                "is not waiting for a decision",
+            ));
+        }
+        let detail = serde_json::json!({ "case": id, "school": school, "state": state });
+        let action = "mail.abuse.decide";
+        crate::operators::audit::record(
+            &mut tx,
+            self,
+            Some(grant.operator()),
+            action,
+            Some(school),
+            client_addr,
+            Some(detail),
+        )
+        .await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// The anonymised analysis of an approved case; each viewing is audited.
+    pub async fn mail_abuse_analysis(
+        &self,
+        a: &Actor,
+        id: Uuid,
+    ) -> Result<(CaseView, Vec<DomainDay>), DomainError> {
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let row = store::get(&mut tx, a.token.instance(), id).await?;
+        let case = row.as_ref().map(|r| AbuseCase {
+            requester: r.requester,
+            approved: r.state == "approved" && r.stage == 1,
+        });
+        check(&a.token, ReadAbuseAnalysis(case))?;
+        let row = row.ok_or(DomainError::NotFound)?;
+        let days = store::domain_report(&mut tx, row.instance, row.from, row.until).await?;
+        let detail = serde_json::json!({ "case": id });
+        admin_action(
+            &mut tx,
+            a,
+            now,
+            "mail.abuse.analysis",
+            "stage1",
+            Some(detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((row.into(), days))
+    }
+
+    /// Ends an approved case: its analysis can no longer be seen.
+    pub async fn mail_abuse_close(&self, a: &Actor, id: Uuid) -> Result<(), DomainError> {
+        check(&a.token, RequestAbuseAnalysis)?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        if !store::close(&mut tx, a.token.instance(), id, now).await? {
+            return Err(DomainError::NotFound);
+        }
+        let detail = serde_json::json!({ "case": id });
+        admin_action(&mut tx, a, now, "mail.abuse.close", "stage1", Some(detail)).await?;
+        Ok(tx.commit().await?)
+    }
+}

@@ -1,0 +1,211 @@
+//! Abuse-control cases (Nutzungsbedingungen 7) and the anonymised analysis of stage 1:
+//! messages and volume per external domain and day, with no local part, subject or person.
+
+use chrono::{DateTime, Utc};
+use schulhof_types::{InstanceId, UserId};
+use uuid::Uuid;
+
+use crate::{AsConn, Conn, StoreError, from_us, on, to_us};
+
+/// One case.
+#[derive(Clone, Debug)]
+pub struct CaseRow {
+    pub instance: InstanceId,
+    pub id: Uuid,
+    /// 1 or 2.
+    pub stage: i64,
+    /// `requested`, `approved`, `refused`, `closed`.
+    pub state: String,
+    pub requester: UserId,
+    pub reason: String,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub officer: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    /// The school's number (filled by the reads).
+    pub school: String,
+}
+
+type Raw = (
+    Uuid,
+    Uuid,
+    i64,
+    String,
+    Uuid,
+    String,
+    i64,
+    i64,
+    Option<Uuid>,
+    i64,
+    String,
+);
+
+fn row(r: Raw) -> CaseRow {
+    CaseRow {
+        instance: InstanceId(r.0),
+        id: r.1,
+        stage: r.2,
+        state: r.3,
+        requester: UserId(r.4),
+        reason: r.5,
+        from: from_us(r.6),
+        until: from_us(r.7),
+        officer: r.8,
+        created_at: from_us(r.9),
+        school: r.10,
+    }
+}
+
+macro_rules! select {
+    ($where:literal) => {
+        concat!(
+            "SELECT a.instance_id, a.id, a.stage, a.state, a.requester_id, a.reason, a.from_at,
+                    a.until_at, a.officer_id, a.created_at, i.school_number
+               FROM mail_abuse_cases a JOIN instances i ON i.id = a.instance_id WHERE ",
+            $where
+        )
+    };
+}
+
+/// Opens a case (stage 1: scope empty).
+pub async fn insert(c: &mut impl AsConn, r: &CaseRow) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "INSERT INTO mail_abuse_cases (instance_id, id, stage, state, requester_id, reason, scope,
+             from_at, until_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)")
+        .bind(r.instance.0).bind(r.id).bind(r.stage).bind(&r.state).bind(r.requester.0)
+        .bind(&r.reason).bind(to_us(r.from)).bind(to_us(r.until)).bind(to_us(r.created_at))
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One case of a school.
+pub async fn get(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<Option<CaseRow>, StoreError> {
+    let r: Option<Raw> = on!(c, c => sqlx::query_as(select!("a.instance_id = $1 AND a.id = $2"))
+        .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
+    Ok(r.map(row))
+}
+
+/// The cases of one school, newest first.
+pub async fn of_instance(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+) -> Result<Vec<CaseRow>, StoreError> {
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(select!("a.instance_id = $1"),
+        " ORDER BY a.created_at DESC LIMIT 200"))
+        .bind(instance.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}
+
+/// System (the officer's console): the cases of every school waiting for a decision.
+pub async fn system_requested(c: &mut impl AsConn) -> Result<Vec<CaseRow>, StoreError> {
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(select!("a.state = 'requested'"),
+        " ORDER BY a.created_at"))
+        .fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}
+
+/// System: a requested case is decided by `officer` (`approved` or `refused`). Returns
+/// false if it was not waiting (decided meanwhile).
+pub async fn system_decide(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    state: &str,
+    officer: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE mail_abuse_cases SET state = $3, officer_id = $4, decided_at = $5
+          WHERE instance_id = $1 AND id = $2 AND state = 'requested'")
+        .bind(instance.0).bind(id).bind(state).bind(officer).bind(to_us(now))
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Closes an approved case. Returns whether it was open.
+pub async fn close(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE mail_abuse_cases SET state = 'closed', closed_at = $3
+          WHERE instance_id = $1 AND id = $2 AND state = 'approved'")
+        .bind(instance.0).bind(id).bind(to_us(now))
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Messages and bytes of one external domain on one day, in one direction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainDay {
+    /// Days since 1970-01-01 (UTC).
+    pub day: i64,
+    pub domain: String,
+    /// `in` (from that domain) or `out` (to it).
+    pub direction: String,
+    pub messages: i64,
+    pub bytes: i64,
+}
+
+/// The other side of a message with outside: the sender of incoming, the recipient of
+/// outgoing mail. Only its domain leaves the database.
+macro_rules! report_sql {
+    ($domain:literal) => {
+        concat!(
+            "SELECT at / 86400000000 AS day, lower(", $domain, ") AS domain, direction,
+                    COUNT(*), CAST(SUM(size) AS BIGINT)
+               FROM (SELECT at, direction, size,
+                            CASE WHEN direction = 'in' THEN sender ELSE recipient END AS other
+                       FROM mail_traffic
+                      WHERE instance_id = $1 AND at >= $2 AND at < $3 AND direction IN ('in', 'out')) t
+              GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
+    };
+}
+
+type ReportRaw = (i64, String, String, i64, i64);
+
+/// The anonymised analysis of `[from, until)`: one statement, aggregated in the database.
+pub async fn domain_report(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<DomainDay>, StoreError> {
+    let (from, until) = (to_us(from), to_us(until));
+    let rows: Vec<ReportRaw> = match c.conn() {
+        Conn::Sqlite(c) => {
+            sqlx::query_as(report_sql!("substr(other, instr(other, '@') + 1)"))
+                .bind(instance.0)
+                .bind(from)
+                .bind(until)
+                .fetch_all(&mut *c)
+                .await?
+        }
+        Conn::Pg(c) => {
+            sqlx::query_as(report_sql!("split_part(other, '@', 2)"))
+                .bind(instance.0)
+                .bind(from)
+                .bind(until)
+                .fetch_all(&mut *c)
+                .await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| DomainDay {
+            day: r.0,
+            domain: r.1,
+            direction: r.2,
+            messages: r.3,
+            bytes: r.4,
+        })
+        .collect())
+}
