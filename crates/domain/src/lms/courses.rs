@@ -246,8 +246,9 @@ impl Platform {
     }
 
     /// Copies a course the caller edits (open or archived) into a new open course of the
-    /// current school year: sections and material with their files (the same blobs), never
-    /// submissions or completion. The caller becomes its co-teacher; groups are linked
+    /// current school year: sections, material, assignments and quizzes (with their questions)
+    /// with their files (the same blobs) but without last year's dates; never submissions,
+    /// grades, attempts or completion. The caller becomes its co-teacher; groups are linked
     /// afterwards in the settings.
     pub async fn lms_copy_course(&self, a: &Actor, id: CourseId) -> Result<CourseId, DomainError> {
         let ctx = self.lms_course(a, id).await?;
@@ -275,7 +276,6 @@ impl Platform {
         courses::insert(&mut tx, inst, &n).await?;
         courses::set_person(&mut tx, inst, new, a.token.user(), "editor").await?;
         for s in secs {
-            // Assignments and quizzes keep rows of their own: only material is copied.
             let sid = SectionId::new();
             sections::insert(
                 &mut tx,
@@ -287,11 +287,11 @@ impl Platform {
                 },
             )
             .await?;
-            let material = acts.iter().filter(|o| {
-                o.activity.section_id == s.id
-                    && super::MATERIAL_KINDS.contains(&o.activity.kind.as_str())
+            // Kinds of other modules (connected tools) keep rows this copy does not know.
+            let copied = acts.iter().filter(|o| {
+                o.activity.section_id == s.id && COPIED.contains(&o.activity.kind.as_str())
             });
-            for o in material {
+            for o in copied {
                 copy_activity(&mut tx, inst, &o.activity, new, sid, &files, now).await?;
             }
         }
@@ -299,6 +299,17 @@ impl Platform {
         Ok(new)
     }
 }
+
+/// The kinds a copy into a new year takes along.
+const COPIED: &[&str] = &[
+    "page",
+    "link",
+    "file",
+    "folder",
+    "media",
+    "assignment",
+    "quiz",
+];
 
 fn first_section(course: CourseId) -> SectionRow {
     SectionRow {
@@ -322,6 +333,15 @@ async fn copy_activity(
     now: i64,
 ) -> Result<(), DomainError> {
     let id = ActivityId::new();
+    // Last year's opening time of a quiz is no use in the new year.
+    let settings = match a.kind.as_str() {
+        "quiz" => {
+            let mut q = super::quiz::QuizSettings::parse(&a.settings);
+            q.opens_at = None;
+            q.to_json()
+        }
+        _ => a.settings.clone(),
+    };
     let n = NewActivity {
         id,
         course_id: course,
@@ -337,7 +357,7 @@ async fn copy_activity(
         restricted: false,
         completion: &a.completion,
         due_at: None,
-        settings: &a.settings,
+        settings: &settings,
         now,
     };
     let n = NewActivity {
@@ -352,6 +372,13 @@ async fn copy_activity(
             ..f.clone()
         };
         outline::insert_file(tx, inst, &copy, now).await?;
+    }
+    match a.kind.as_str() {
+        "assignment" => schulhof_store::lms::copy::assignment(tx, inst, a.id, id).await?,
+        "quiz" => {
+            schulhof_store::lms::copy::quiz_questions(tx, inst, a.id, id, now).await?;
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -143,6 +143,7 @@ impl Platform {
         )
         .await?;
         outline::set_people(&mut tx, inst, id, &input.only_for).await?;
+        super::notify::activity_saved(&mut tx, inst, id, true, to_us(self.now())).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -172,6 +173,7 @@ impl Platform {
         };
         activities::update(&mut tx, inst, &n).await?;
         outline::set_people(&mut tx, inst, id, &input.only_for).await?;
+        super::notify::activity_saved(&mut tx, inst, id, false, to_us(self.now())).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -18,12 +18,15 @@ pub use schulhof_store::lms::activities::ActivityRow;
 pub use schulhof_store::lms::courses::CourseRow;
 
 mod courses;
+mod dates;
 pub mod demo;
 mod material;
+mod notify;
 mod outline;
 mod posts;
 mod progress;
 
+pub use dates::DateRow;
 pub use material::{MAX_FILE, MAX_MEDIA, MaterialInput, MaterialView, media_type};
 pub use outline::{ActivityItem, CourseView, SectionInput, SectionView};
 pub use progress::{Cell, Progress};

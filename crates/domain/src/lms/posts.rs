@@ -130,6 +130,18 @@ impl Platform {
         };
         let mut tx = self.db.begin().await?;
         posts::insert(&mut tx, ctx.facts.instance, &n).await?;
+        if kind == "announcement" {
+            let course = (ctx.row.id, ctx.row.name.as_str());
+            super::notify::announcement(
+                &mut tx,
+                ctx.facts.instance,
+                course,
+                n.author_id,
+                title,
+                n.now,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -1,6 +1,6 @@
 //! Courses, the groups and persons that make up their members, and the caller's role.
 
-use schulhof_types::{CourseId, GroupId, InstanceId, UserId};
+use schulhof_types::{ActivityId, CourseId, GroupId, InstanceId, UserId};
 use uuid::Uuid;
 
 use super::{PersonRow, course_role};
@@ -253,27 +253,63 @@ pub async fn remove_person(
     Ok(())
 }
 
-/// The participants of a course: students and externals of its linked groups and persons
-/// added as participants, minus co-teachers; active logins only, by name. One statement.
+/// The participants of course `$2` in school `$1` with further columns `$extra`: students
+/// and externals of its linked groups and persons added as participants, minus
+/// co-teachers; active logins only, by name.
+macro_rules! participants_sql {
+    ($extra:literal) => {
+        concat!(
+            "SELECT u.id, u.login, u.first_name, u.last_name", $extra, " FROM users u
+              WHERE u.instance_id = $1 AND u.active
+                AND ((u.kind IN ('schueler', 'extern') AND u.id IN (SELECT m.user_id
+                       FROM lms_course_groups g JOIN memberships m
+                         ON m.instance_id = g.instance_id AND m.group_id = g.group_id
+                      WHERE g.instance_id = $1 AND g.course_id = $2))
+                  OR u.id IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = $1
+                      AND p.course_id = $2 AND p.role = 'participant'))
+                AND u.id NOT IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = $1
+                      AND p.course_id = $2 AND p.role = 'editor')
+              ORDER BY u.last_name, u.first_name, u.login"
+        )
+    };
+}
+
+/// The participants of a course (see [`participants_sql`]). One statement.
 pub async fn participants(
     c: &mut impl AsConn,
     instance: InstanceId,
     course: CourseId,
 ) -> Result<Vec<PersonRow>, StoreError> {
-    let r: Vec<PersonRaw> = on!(c, c => sqlx::query_as(
-        "SELECT u.id, u.login, u.first_name, u.last_name FROM users u
-          WHERE u.instance_id = $1 AND u.active
-            AND ((u.kind IN ('schueler', 'extern') AND u.id IN (SELECT m.user_id
-                   FROM lms_course_groups g JOIN memberships m
-                     ON m.instance_id = g.instance_id AND m.group_id = g.group_id
-                  WHERE g.instance_id = $1 AND g.course_id = $2))
-              OR u.id IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = $1
-                  AND p.course_id = $2 AND p.role = 'participant'))
-            AND u.id NOT IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = $1
-                  AND p.course_id = $2 AND p.role = 'editor')
-          ORDER BY u.last_name, u.first_name, u.login")
+    let r: Vec<PersonRaw> = on!(c, c => sqlx::query_as(participants_sql!(""))
         .bind(instance.0).bind(course.0).fetch_all(&mut *c).await)?;
     Ok(people(r))
+}
+
+/// The participants of a course, each with their extension of `activity` (a later due
+/// date), for the grading overview. One statement.
+pub async fn participants_with_extension(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    course: CourseId,
+    activity: ActivityId,
+) -> Result<Vec<(PersonRow, Option<i64>)>, StoreError> {
+    let q = participants_sql!(
+        ", (SELECT e.due_at FROM lms_extensions e WHERE e.instance_id = u.instance_id
+             AND e.activity_id = $3 AND e.user_id = u.id)"
+    );
+    let r: Vec<(Uuid, String, String, String, Option<i64>)> = on!(c, c => sqlx::query_as(q)
+        .bind(instance.0).bind(course.0).bind(activity.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(id, login, first_name, last_name, ext)| {
+            let p = PersonRow {
+                id: UserId(id),
+                login,
+                first_name,
+                last_name,
+            };
+            (p, ext)
+        })
+        .collect())
 }
 
 /// The editors of a course: teachers and staff of its linked groups and co-teachers.

@@ -5,9 +5,13 @@
 
 pub mod activities;
 pub mod assignments;
+pub mod copy;
 pub mod courses;
+pub mod dates;
+pub mod notify;
 pub mod outline;
 pub mod posts;
+pub mod private;
 pub mod quiz;
 pub mod sections;
 

@@ -159,6 +159,34 @@ pub async fn insert_file(
     Ok(())
 }
 
+/// One file of an activity by its id (the caller checks the activity is visible).
+pub async fn file(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<Option<FileRow>, StoreError> {
+    let r: Option<FileRaw> = on!(c, c => sqlx::query_as(
+        "SELECT id, activity_id, role, name, mime, size, blob_sha, node_id, position
+           FROM lms_activity_files WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
+    Ok(r.map(file_row))
+}
+
+/// Removes the activity's files of `role` (a new audio instruction replaces the old one).
+pub async fn delete_role(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    activity: ActivityId,
+    role: &str,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "DELETE FROM lms_activity_files WHERE instance_id = $1 AND activity_id = $2
+            AND role = $3")
+        .bind(instance.0).bind(activity.0).bind(role)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Removes a file of an activity; false when there is none.
 pub async fn delete_file(
     c: &mut impl AsConn,

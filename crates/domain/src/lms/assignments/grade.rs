@@ -14,6 +14,7 @@ use super::submit::owner_of;
 use super::{Settings, check_upload};
 use crate::identity::Actor;
 use crate::lms::ActivityCtx;
+use crate::lms::notify::feedback_released;
 use crate::{DomainError, Platform};
 
 /// What a teacher enters for one student.
@@ -75,6 +76,10 @@ impl Platform {
             && g.released_at.is_some()
         {
             complete_by_grade(&mut tx, &ctx, &g, now).await?;
+            if g.released_at == Some(now) {
+                let what = (id, "assignment", ctx.activity.title.as_str());
+                feedback_released(&mut tx, inst, what, Some(student), now).await?;
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -146,6 +151,10 @@ impl Platform {
             if released.contains(&g.user) {
                 complete_by_grade(&mut tx, &ctx, &g, now).await?;
             }
+        }
+        if !released.is_empty() {
+            let what = (id, "assignment", ctx.activity.title.as_str());
+            feedback_released(&mut tx, inst, what, only, now).await?;
         }
         tx.commit().await?;
         Ok(released.len())

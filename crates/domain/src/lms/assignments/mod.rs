@@ -9,12 +9,15 @@
 mod demo;
 mod grade;
 mod overview;
+mod questions;
 mod submit;
 mod write;
 mod zip;
 
 pub use grade::GradeInput;
 pub use overview::{FileOf, Overview, OverviewLine};
+pub use questions::{MAX_QUESTION, PrivateThread};
+pub use schulhof_store::lms::private::{PrivatePost, ThreadRow};
 pub use submit::{AssignmentPage, HandIn};
 pub use zip::ZipReport;
 

@@ -33,6 +33,8 @@ pub struct OverviewLine {
     pub files: i64,
     pub grade: Option<String>,
     pub released: bool,
+    /// The student's later due date (unix µs), if they were given one.
+    pub extension: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -63,7 +65,7 @@ impl Platform {
         }
         let (inst, id) = (a.token.instance(), ctx.activity.id);
         let mut c = self.db.read().await?;
-        let people = courses::participants(&mut c, inst, ctx.course.id).await?;
+        let people = courses::participants_with_extension(&mut c, inst, ctx.course.id, id).await?;
         let mut subs = HashMap::new();
         for l in submissions::per_student(&mut c, inst, id).await? {
             subs.entry(l.user).or_insert(l);
@@ -75,9 +77,12 @@ impl Platform {
             .collect();
         let lines: Vec<OverviewLine> = people
             .into_iter()
-            .map(|p| {
+            .map(|(p, ext)| {
                 let id = p_id(&p);
-                line(p, subs.get(&id), grades.get(&id))
+                OverviewLine {
+                    extension: ext,
+                    ..line(p, subs.get(&id), grades.get(&id))
+                }
             })
             .collect();
         Ok(Overview {
@@ -137,7 +142,7 @@ impl Platform {
         let mut c = self.db.read().await?;
         let (name, mime, size, sha) = match which {
             FileOf::Instruction => {
-                let f = store::activity_file(&mut c, inst, file)
+                let f = schulhof_store::lms::outline::file(&mut c, inst, file)
                     .await?
                     .ok_or(DomainError::NotFound)?;
                 drop(c);
@@ -225,6 +230,7 @@ fn line(
         files: s.map_or(0, |s| s.files),
         grade: g.and_then(|g| g.grade.clone()),
         released: g.is_some_and(|g| g.released_at.is_some()),
+        extension: None,
         login: p.login,
         first_name: p.first_name,
         last_name: p.last_name,

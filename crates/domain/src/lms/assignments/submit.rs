@@ -4,9 +4,10 @@
 
 use schulhof_authz::lms::sees_work_of;
 use schulhof_store::lms::activities;
+use schulhof_store::lms::assignments as store;
 use schulhof_store::lms::assignments::grades;
 use schulhof_store::lms::assignments::submissions::{self, FileRow, SubmissionRow};
-use schulhof_store::lms::assignments::{self as store, ActivityFileRow};
+use schulhof_store::lms::outline::{self, FileRow as ActivityFile};
 use schulhof_store::{AsConn, to_us};
 use schulhof_types::{ActivityId, UserId};
 use uuid::Uuid;
@@ -22,7 +23,7 @@ use crate::{DomainError, Platform};
 pub struct AssignmentPage {
     pub ctx: ActivityCtx,
     pub settings: Settings,
-    pub files: Vec<ActivityFileRow>,
+    pub files: Vec<ActivityFile>,
     pub work: Option<StudentWork>,
 }
 
@@ -123,7 +124,7 @@ impl Platform {
         let now = to_us(self.now());
         let mut c = self.db.read().await?;
         let settings = Settings::of(store::get(&mut c, inst, id).await?);
-        let files = store::activity_files(&mut c, inst, id).await?;
+        let files = outline::files_of(&mut c, inst, id).await?;
         let work = match ctx.is_editor() {
             true => None,
             false => Some(work_of(&mut c, &ctx, &settings, a.token.user(), true, now).await?),

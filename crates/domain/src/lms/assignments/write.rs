@@ -3,7 +3,8 @@
 
 use schulhof_authz::lms::sees_work_of;
 use schulhof_store::lms::activities::{self, NewActivity};
-use schulhof_store::lms::assignments::{self as store, ActivityFileRow, AssignmentRow};
+use schulhof_store::lms::assignments::{self as store, AssignmentRow};
+use schulhof_store::lms::outline::{self, FileRow};
 use schulhof_store::to_us;
 use schulhof_types::{ActivityId, CourseId, SectionId, UserId};
 
@@ -133,6 +134,7 @@ impl Platform {
         };
         activities::insert(&mut tx, inst, &n).await?;
         store::upsert(&mut tx, inst, &row).await?;
+        crate::lms::notify::activity_saved(&mut tx, inst, id, true, n.now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -182,6 +184,7 @@ impl Platform {
         let mut tx = self.db.begin().await?;
         activities::update(&mut tx, inst, &n).await?;
         store::upsert(&mut tx, inst, &row).await?;
+        crate::lms::notify::activity_saved(&mut tx, inst, id, false, n.now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -203,7 +206,7 @@ impl Platform {
             .put(f.bytes.as_slice(), f.bytes.len() as u64)
             .await
             .map_err(crate::files::blob_error)?;
-        let row = ActivityFileRow {
+        let row = FileRow {
             id: f.row.id,
             activity_id: id,
             role: if audio {
@@ -216,15 +219,17 @@ impl Platform {
             mime: f.row.mime,
             size: f.row.size,
             blob_sha: blob.sha256,
+            node_id: None,
+            position: 0,
         };
         let inst = a.token.instance();
         let mut tx = self.db.begin().await?;
         self.check_quota_in(&mut tx, a, a.token.user().0, row.size)
             .await?;
         if audio {
-            store::delete_activity_files(&mut tx, inst, id, "instruction_audio").await?;
+            outline::delete_role(&mut tx, inst, id, "instruction_audio").await?;
         }
-        store::add_activity_file(&mut tx, inst, &row, to_us(self.now())).await?;
+        outline::insert_file(&mut tx, inst, &row, to_us(self.now())).await?;
         tx.commit().await?;
         Ok(row.id)
     }
@@ -239,11 +244,8 @@ impl Platform {
         self.assignment_for_edit(a, id).await?;
         let inst = a.token.instance();
         let mut c = self.db.begin().await?;
-        match store::activity_file(&mut c, inst, file).await? {
-            Some(f) if f.activity_id == id => {
-                store::delete_activity_file(&mut c, inst, file).await?
-            }
-            _ => return Err(DomainError::NotFound),
+        if !outline::delete_file(&mut c, inst, id, file).await? {
+            return Err(DomainError::NotFound);
         }
         c.commit().await?;
         Ok(())

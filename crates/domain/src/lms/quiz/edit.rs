@@ -111,6 +111,7 @@ impl Platform {
         let settings = v.settings.to_json();
         let n = new_activity(id, course, section, &v, &settings, to_us(self.now()));
         activities::insert(&mut tx, instance, &n).await?;
+        crate::lms::notify::activity_saved(&mut tx, instance, id, true, n.now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -155,6 +156,7 @@ impl Platform {
         n.restricted = old.restricted;
         let mut tx = self.db.begin().await?;
         activities::update(&mut tx, a.token.instance(), &n).await?;
+        crate::lms::notify::activity_saved(&mut tx, a.token.instance(), id, false, n.now).await?;
         tx.commit().await?;
         Ok(())
     }

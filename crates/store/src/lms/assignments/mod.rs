@@ -1,6 +1,7 @@
 //! Assignments: the settings of an activity of kind 'assignment', extensions per student,
-//! the instruction files (in `lms_activity_files`), and the course-linked group a student
-//! hands in with. Submissions and grades are in the sub-modules.
+//! and the course-linked group a student hands in with. Instruction files are activity
+//! files like any other ([`crate::lms::outline`], roles `material` and
+//! `instruction_audio`). Submissions and grades are in the sub-modules.
 
 pub mod grades;
 pub mod submissions;
@@ -152,98 +153,4 @@ pub async fn member_group(
           ORDER BY g.name, g.id LIMIT 1")
         .bind(instance.0).bind(course.0).bind(user.0).fetch_optional(&mut *c).await)?;
     Ok(r.map(|r| GroupId(r.0)))
-}
-
-/// A file of an activity (instruction material or the audio instruction).
-#[derive(Clone, Debug)]
-pub struct ActivityFileRow {
-    pub id: Uuid,
-    pub activity_id: ActivityId,
-    /// "material" or "instruction_audio".
-    pub role: String,
-    pub name: String,
-    pub mime: String,
-    pub size: i64,
-    pub blob_sha: String,
-}
-
-type FileRaw = (Uuid, Uuid, String, String, String, i64, String);
-
-fn file_row(r: FileRaw) -> ActivityFileRow {
-    ActivityFileRow {
-        id: r.0,
-        activity_id: ActivityId(r.1),
-        role: r.2,
-        name: r.3,
-        mime: r.4,
-        size: r.5,
-        blob_sha: r.6,
-    }
-}
-
-/// Adds a file at the end of the activity's files.
-pub async fn add_activity_file(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    f: &ActivityFileRow,
-    now: i64,
-) -> Result<(), StoreError> {
-    on!(c, c => sqlx::query(
-        "INSERT INTO lms_activity_files (instance_id, id, activity_id, role, name, mime, size,
-                blob_sha, node_id, position, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, (SELECT COALESCE(MAX(position), -1) + 1
-                 FROM lms_activity_files WHERE instance_id = $1 AND activity_id = $3), $9)")
-        .bind(instance.0).bind(f.id).bind(f.activity_id.0).bind(&f.role).bind(&f.name)
-        .bind(&f.mime).bind(f.size).bind(&f.blob_sha).bind(now)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-pub async fn activity_files(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    activity: ActivityId,
-) -> Result<Vec<ActivityFileRow>, StoreError> {
-    let r: Vec<FileRaw> = on!(c, c => sqlx::query_as(
-        "SELECT id, activity_id, role, name, mime, size, blob_sha FROM lms_activity_files
-          WHERE instance_id = $1 AND activity_id = $2 ORDER BY position, id")
-        .bind(instance.0).bind(activity.0).fetch_all(&mut *c).await)?;
-    Ok(r.into_iter().map(file_row).collect())
-}
-
-pub async fn activity_file(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    id: Uuid,
-) -> Result<Option<ActivityFileRow>, StoreError> {
-    let r: Option<FileRaw> = on!(c, c => sqlx::query_as(
-        "SELECT id, activity_id, role, name, mime, size, blob_sha FROM lms_activity_files
-          WHERE instance_id = $1 AND id = $2")
-        .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
-    Ok(r.map(file_row))
-}
-
-/// Removes the activity's files of `role` (a new audio instruction replaces the old one).
-pub async fn delete_activity_files(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    activity: ActivityId,
-    role: &str,
-) -> Result<(), StoreError> {
-    on!(c, c => sqlx::query(
-        "DELETE FROM lms_activity_files WHERE instance_id = $1 AND activity_id = $2
-            AND role = $3")
-        .bind(instance.0).bind(activity.0).bind(role)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-pub async fn delete_activity_file(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    id: Uuid,
-) -> Result<(), StoreError> {
-    on!(c, c => sqlx::query("DELETE FROM lms_activity_files WHERE instance_id = $1 AND id = $2")
-        .bind(instance.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
 }

@@ -105,7 +105,12 @@ pub async fn show(State(state): State<AppState>, r: Ready, RawQuery(query): RawQ
             Err(e) => return r.fail(e.into()),
         }
     };
-    let entries: Vec<Entry> = instances.iter().map(|i| entry(i, &cals)).collect();
+    let mut entries: Vec<Entry> = instances.iter().map(|i| entry(i, &cals)).collect();
+    // Due dates of the caller's courses: read-only, one more statement (see lms::dates).
+    match crate::pages::lms::dates::entries(&state, &r, range).await {
+        Ok(due) => entries.extend(due),
+        Err(e) => return r.fail(e),
+    }
     let v = view(tr, zone, &q, today, &cals, &entries, &r);
     render::ok(&ViewPage {
         c: Chrome::new(&r.page, v.heading.clone()).signed_in(&r.page, &r.actor),

@@ -4,7 +4,9 @@
 
 pub mod assignments;
 pub mod course;
+pub mod dates;
 pub mod import;
+pub mod lti;
 pub mod quizzes;
 
 use axum::Router;
@@ -16,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .merge(assignments::routes())
         .merge(quizzes::routes())
         .merge(import::routes())
+        .merge(lti::routes())
 }

@@ -8,15 +8,15 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use schulhof_domain::DomainError;
-use schulhof_domain::lms::assignments::{AssignmentInput, AssignmentPage, Grading, SubmissionType};
+use schulhof_domain::lms::assignments::AssignmentPage;
 use schulhof_front::AppState;
 use schulhof_types::{ActivityId, SectionId};
 
-use super::{Sent, assignment_href, done, form_error, local_value, parse_local, read, size};
+use super::form_values::{Values, input};
+use super::{Sent, assignment_href, done, form_error, read, size};
 use crate::auth::Ready;
 use crate::layout::Chrome;
 use crate::render;
-use crate::when::Zone;
 
 /// An instruction file with its remove address.
 pub struct FileLine {
@@ -38,150 +38,6 @@ struct FormPage {
     v: Values,
     files: Vec<FileLine>,
     record_js: String,
-}
-
-/// What the form shows.
-#[derive(Default)]
-struct Values {
-    title: String,
-    instructions: String,
-    transcript: String,
-    from: String,
-    due: String,
-    cutoff: String,
-    types: Vec<String>,
-    group: bool,
-    grading: String,
-    max: String,
-    pass: String,
-    scale: String,
-    scale_pass: String,
-    completion: String,
-    hidden: bool,
-}
-
-impl Values {
-    fn has(&self, t: &str) -> bool {
-        self.types.iter().any(|x| x == t)
-    }
-
-    fn from_sent(s: &Sent) -> Values {
-        Values {
-            title: s.get("titel").into(),
-            instructions: s.get("anleitung").into(),
-            transcript: s.get("transkript").into(),
-            from: s.get("ab").into(),
-            due: s.get("faellig").into(),
-            cutoff: s.get("schluss").into(),
-            types: s.all("formen").map(str::to_owned).collect(),
-            group: s.get("gruppe") == "ja",
-            grading: s.get("bewertung").into(),
-            max: s.get("punkte").into(),
-            pass: s.get("bestehen").into(),
-            scale: s.get("skala").into(),
-            scale_pass: s.get("skala_bestehen").into(),
-            completion: s.get("abschluss").into(),
-            hidden: s.get("versteckt") == "ja",
-        }
-    }
-
-    fn of_page(r: &Ready, p: &AssignmentPage) -> Values {
-        let zone = Zone::of(&r.actor);
-        let a = &p.ctx.activity;
-        let (grading, max, pass, scale, scale_pass) = match &p.settings.grading {
-            Grading::Points { max, pass } => (
-                "points",
-                max.to_string(),
-                pass.to_string(),
-                String::new(),
-                String::new(),
-            ),
-            Grading::Scale { labels, pass_index } => (
-                "scale",
-                String::new(),
-                String::new(),
-                labels.join("\n"),
-                labels.get(*pass_index).cloned().unwrap_or_default(),
-            ),
-            Grading::PassFail => (
-                "passfail",
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ),
-        };
-        Values {
-            title: a.title.clone(),
-            instructions: a.body.clone(),
-            transcript: a.transcript.clone(),
-            from: local_value(&zone, p.settings.allow_from),
-            due: local_value(&zone, a.due_at),
-            cutoff: local_value(&zone, p.settings.cutoff_at),
-            types: p
-                .settings
-                .types
-                .iter()
-                .map(|t| t.as_str().to_owned())
-                .collect(),
-            group: p.settings.group_mode,
-            grading: grading.into(),
-            max,
-            pass,
-            scale,
-            scale_pass,
-            completion: a.completion.clone(),
-            hidden: a.hidden,
-        }
-    }
-}
-
-fn input(r: &Ready, s: &Sent) -> Result<AssignmentInput, DomainError> {
-    let zone = Zone::of(&r.actor);
-    let num = |v: &str, d: i64| {
-        v.trim()
-            .parse::<i64>()
-            .or(if v.trim().is_empty() { Ok(d) } else { Err(()) })
-    };
-    let grading = match s.get("bewertung") {
-        "scale" => {
-            let labels: Vec<String> = s
-                .get("skala")
-                .lines()
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty())
-                .collect();
-            let wanted = s.get("skala_bestehen").trim();
-            let pass_index = labels
-                .iter()
-                .position(|l| l == wanted)
-                .unwrap_or(labels.len().saturating_sub(1));
-            Grading::Scale { labels, pass_index }
-        }
-        "passfail" => Grading::PassFail,
-        _ => {
-            let bad = |_| DomainError::invalid("points", "Punkte bitte als ganze Zahl angeben.");
-            let max = num(s.get("punkte"), 10).map_err(bad)?;
-            let pass = num(s.get("bestehen"), max / 2).map_err(bad)?;
-            Grading::Points { max, pass }
-        }
-    };
-    Ok(AssignmentInput {
-        title: s.get("titel").into(),
-        instructions: s.get("anleitung").into(),
-        transcript: s.get("transkript").into(),
-        allow_from: parse_local(&zone, s.get("ab"), "from")?,
-        due_at: parse_local(&zone, s.get("faellig"), "due")?,
-        cutoff_at: parse_local(&zone, s.get("schluss"), "cutoff")?,
-        types: s.all("formen").filter_map(SubmissionType::parse).collect(),
-        group_mode: s.get("gruppe") == "ja",
-        grading,
-        completion: match s.get("abschluss") {
-            "" => "submit".into(),
-            c => c.into(),
-        },
-        hidden: s.get("versteckt") == "ja",
-    })
 }
 
 fn page(

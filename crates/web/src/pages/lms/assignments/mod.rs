@@ -5,7 +5,10 @@
 //! round trip, and the files with ranges. The domain decides every right; 404 otherwise.
 
 mod form;
+mod form_values;
 mod grading;
+mod overview;
+mod questions;
 mod show;
 
 use axum::Router;
@@ -48,15 +51,15 @@ pub fn routes() -> Router<AppState> {
             post(show::remove_file),
         )
         .route("/kurse/aufgaben/datei/{kind}/{f}", get(show::download))
-        .route("/kurse/aufgaben/{a}/abgaben", get(grading::overview))
-        .route("/kurse/aufgaben/{a}/abgaben.zip", get(grading::zip))
+        .route("/kurse/aufgaben/{a}/abgaben", get(overview::show))
+        .route("/kurse/aufgaben/{a}/abgaben.zip", get(overview::zip))
         .route(
             "/kurse/aufgaben/{a}/abgaben/rueckmeldungen",
-            post(grading::upload_zip).layer(DefaultBodyLimit::max(MAX_ZIP as usize + 1024 * 1024)),
+            post(overview::upload_zip).layer(DefaultBodyLimit::max(MAX_ZIP as usize + 1024 * 1024)),
         )
         .route(
             "/kurse/aufgaben/{a}/abgaben/freigeben",
-            post(grading::release_all),
+            post(overview::release_all),
         )
         .route(
             "/kurse/aufgaben/{a}/abgaben/{u}",
@@ -73,6 +76,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/kurse/aufgaben/{a}/abgaben/{u}/verlaengerung",
             post(grading::extension),
+        )
+        .route(
+            "/kurse/aufgaben/{a}/fragen",
+            get(questions::mine).post(questions::ask),
+        )
+        .route(
+            "/kurse/aufgaben/{a}/fragen/{u}",
+            get(questions::thread).post(questions::answer),
         )
 }
 

@@ -122,6 +122,7 @@ pub fn kind_icon(kind: &str) -> &'static str {
         "media" => "i-video",
         "assignment" => "i-upload",
         "quiz" => "i-check",
+        "lti" => "i-link",
         _ => "i-file",
     }
 }
@@ -131,6 +132,7 @@ pub fn activity_href(kind: &str, id: ActivityId) -> String {
     match kind {
         "assignment" => format!("/kurse/aufgaben/{id}"),
         "quiz" => format!("/kurse/tests/{id}"),
+        "lti" => format!("/kurse/lti/{id}"),
         _ => material_href(id),
     }
 }
