@@ -42,6 +42,14 @@ pub async fn run(server: &Server, a: &MeArgs) -> anyhow::Result<Outcome> {
         "need accounts and sessions"
     );
     accounts::create(server.addr, a.accounts, 2).await?;
+    if a.path.starts_with("/schule/") {
+        // The public start page and feeds need the demo school's pages and news (untimed).
+        let p = server.platform.clone();
+        server
+            .prepare(async move { p.system_seed_demo_files().await })
+            .await?
+            .map_err(|e| anyhow::anyhow!("cannot seed the demo content: {e}"))?;
+    }
     let sessions = accounts::sessions(server.addr, a.accounts, 2).await?;
     check_answer(&mut sessions[0].sibling(), &a.path).await?;
     let settings = json!({ "accounts": a.accounts, "concurrency": a.concurrency,

@@ -2,8 +2,10 @@
 //! by every account type with help.docs: the index, one page, a full-text search, and the
 //! page that explains a given platform path (the context help linked from every page).
 
+pub mod forum;
 mod pages;
 mod search;
+pub mod tickets;
 
 pub use pages::HelpPage;
 pub use search::HelpHit;

@@ -63,14 +63,36 @@ pub(crate) fn item_of(a: Option<&Actor>, r: NewsRow, read: bool, now: i64) -> Ne
 impl Platform {
     /// The items that concern the caller now, newest first, each with its unread mark.
     pub async fn news_list(&self, a: &Actor) -> Result<Vec<NewsItem>, DomainError> {
+        Ok(self.news_page(a, 0, LIST_LIMIT).await?.0)
+    }
+
+    /// One page of [`Platform::news_list`]: `limit` items (1..=[`LIST_LIMIT`]) after
+    /// skipping `offset`, and whether more follow. One statement.
+    pub async fn news_page(
+        &self,
+        a: &Actor,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<NewsItem>, bool), DomainError> {
+        if !(1..=LIST_LIMIT).contains(&limit) {
+            return Err(DomainError::invalid("limit", "Bitte 1 bis 100 angeben."));
+        }
+        if offset < 0 {
+            return Err(DomainError::invalid("offset", "Bitte 0 oder mehr angeben."));
+        }
         let now = to_us(self.now());
         let r = reader(a);
         let mut c = self.db.read().await?;
-        let rows = items::list_visible(&mut c, a.token.instance(), r, now, LIST_LIMIT).await?;
-        Ok(rows
+        // One more than asked tells whether another page follows.
+        let mut rows =
+            items::list_visible(&mut c, a.token.instance(), r, now, limit + 1, offset).await?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let items = rows
             .into_iter()
             .map(|(row, read)| item_of(Some(a), row, read, now))
-            .collect())
+            .collect();
+        Ok((items, more))
     }
 
     /// How many items that concern the caller it has not opened, and the newest `limit` of

@@ -167,13 +167,15 @@ pub async fn get_visible(
     Ok(r.map(row))
 }
 
-/// The newest items `reader` may read at `now`, each with whether the reader opened it.
+/// The newest items `reader` may read at `now`, each with whether the reader opened it;
+/// `offset` skips that many (the API pages through them).
 pub async fn list_visible(
     c: &mut impl AsConn,
     instance: InstanceId,
     reader: Reader<'_>,
     now: i64,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<(NewsRow, bool)>, StoreError> {
     type WithRead = (
         bool,
@@ -194,9 +196,9 @@ pub async fn list_visible(
     let r: Vec<WithRead> = on!(c, c => sqlx::query_as(concat!(
         "SELECT EXISTS (SELECT 1 FROM news_reads r WHERE r.instance_id = n.instance_id
                 AND r.news_id = n.id AND r.user_id = $3), ", columns!(),
-        " WHERE ", visible!(), " ORDER BY n.visible_from DESC, n.id DESC LIMIT $5"))
+        " WHERE ", visible!(), " ORDER BY n.visible_from DESC, n.id DESC LIMIT $5 OFFSET $6"))
         .bind(instance.0).bind(now).bind(reader.user.0).bind(reader.account_type).bind(limit)
-        .fetch_all(&mut *c).await)?;
+        .bind(offset).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
         .map(|r| {
             (

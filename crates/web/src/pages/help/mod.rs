@@ -2,11 +2,14 @@
 //! search, one page rendered from its Markdown, and `/hilfe/kontext?pfad=…`, which every
 //! page's "Hilfe" link uses to land on the page that explains where the reader is.
 
+pub mod forum;
+pub mod tickets;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use schulhof_front::AppState;
 use serde::Deserialize;
 
@@ -19,6 +22,18 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/hilfe", get(index))
         .route("/hilfe/kontext", get(context))
+        .route("/hilfe/forum", get(forum::index))
+        .route("/hilfe/forum/{slug}", get(forum::forum).post(forum::open))
+        .route(
+            "/hilfe/forum/thema/{id}",
+            get(forum::topic).post(forum::reply),
+        )
+        .route("/hilfe/tickets", get(tickets::list).post(tickets::open))
+        .route(
+            "/hilfe/tickets/{id}",
+            get(tickets::show).post(tickets::reply),
+        )
+        .route("/hilfe/tickets/{id}/schliessen", post(tickets::close))
         .route("/hilfe/{slug}", get(page))
 }
 
@@ -36,6 +51,9 @@ struct IndexPage {
     entries: Vec<Entry>,
     /// "3 Treffer für „Safe“", when searching.
     found: Option<String>,
+    /// The network's other parts the reader may use.
+    forum: bool,
+    tickets: bool,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +108,8 @@ async fn index(State(state): State<AppState>, r: Ready, Query(sq): Query<SearchQ
             .value(q),
         entries,
         found,
+        forum: state.platform.help_forums(&r.actor).is_ok(),
+        tickets: state.platform.help_may_open_ticket(&r.actor),
     };
     render::ok(&view)
 }
