@@ -28,6 +28,8 @@ command -v vdirsyncer >/dev/null || packages+=(vdirsyncer)
 # Spam filter and virus scanner the mail filtering tests start on loopback.
 command -v rspamd >/dev/null || packages+=(rspamd)
 command -v clamd >/dev/null || packages+=(clamav-daemon)
+# Apache with mod_auth_openidc: a real relying party of the OpenID Connect provider.
+[ -e /usr/lib/apache2/modules/mod_auth_openidc.so ] || packages+=(apache2 libapache2-mod-auth-openidc)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing ${packages[*]}"
   apt-get update -qq

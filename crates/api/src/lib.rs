@@ -17,6 +17,7 @@ mod links;
 mod lms;
 mod mail;
 mod media;
+mod news;
 mod openapi;
 mod openapi_files;
 mod session;
@@ -130,6 +131,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/school-year", post(imports::school_year))
         .route("/api/v1/mail/delegations", get(mail::list))
         .route("/api/v1/courses", get(lms::courses))
+        .route("/api/v1/news", get(news::list))
+        .route("/api/v1/news/{id}", get(news::show))
         .route(
             "/api/v1/mail/delegations/{login}",
             put(mail::put).delete(mail::delete),

@@ -457,6 +457,9 @@ fn schemas() -> Value {
     {
         all.extend(files);
     }
+    if let (Some(all), Value::Object(news)) = (all.as_object_mut(), crate::news::news_schemas()) {
+        all.extend(news);
+    }
     all
 }
 
@@ -502,8 +505,10 @@ fn operation(
 
 pub fn build() -> Value {
     let mut paths = Map::new();
-    for (method, path, summary, body, status, response) in
-        ENDPOINTS.iter().chain(openapi_files::FILE_ENDPOINTS)
+    for (method, path, summary, body, status, response) in ENDPOINTS
+        .iter()
+        .chain(openapi_files::FILE_ENDPOINTS)
+        .chain(crate::news::NEWS_ENDPOINTS)
     {
         let entry = paths.entry(*path).or_insert_with(|| json!({}));
         entry[*method] = operation(summary, *body, *status, *response, path);

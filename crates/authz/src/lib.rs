@@ -4,13 +4,16 @@
 
 pub mod calendar;
 pub mod chat;
+pub mod conference;
 pub mod contacts;
 pub mod files;
 pub mod four_eyes;
 pub mod help;
 pub mod homepage;
 pub mod lms;
+pub mod lti;
 pub mod mail;
+pub mod mail_governance;
 pub mod matrix;
 pub mod news;
 pub mod oidc;

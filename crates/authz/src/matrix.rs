@@ -274,11 +274,8 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
             SafeShareCross,
             "— for every account type; the Safe areas have no share_cross right, so FileOp::ShareCross refuses",
         ),
-        (HelpForumRead, NO_MODULE),
-        (HelpForumPost, NO_MODULE),
         (HelpBlogRead, NO_MODULE),
         (HelpBlogPost, NEVER),
-        (HelpTickets, NO_MODULE),
         (
             AdminSharedAreas,
             "the Admin function role itself coordinates the shared areas (files::area_open, files::may_share)",

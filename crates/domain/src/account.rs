@@ -265,6 +265,8 @@ impl Platform {
         consent::revoke(&mut tx, instance, user, now).await?;
         users::set_active(&mut tx, instance, user, false, now).await?;
         sessions::delete_for_user(&mut tx, instance, user).await?;
+        let at = now.timestamp_micros();
+        crate::oidc::logout::end_of_user(&mut tx, instance, user, None, true, at).await?;
         audit::record(
             &mut tx,
             instance,

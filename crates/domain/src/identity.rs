@@ -31,6 +31,9 @@ pub struct Actor {
     /// Unread notifications when the session was looked up (the bell); 0 for actors made
     /// without a session.
     pub unread_notifications: i64,
+    /// Unread chat messages when the session was looked up (the header's chat count; 0
+    /// for who may not chat).
+    pub unread_chat: i64,
     pub(crate) token_hash: Vec<u8>,
     /// Set only by the Safe's gate ([`Platform::safe_actor`]): Safe areas are invisible to
     /// an actor without it, whatever rights it holds.
@@ -246,6 +249,7 @@ impl Platform {
             time_zone: crate::school_settings::stored_time_zone(&row.time_zone),
             du_students: row.du_students,
             unread_notifications: row.unread_notifications,
+            unread_chat: row.unread_chat,
             token_hash: hash,
             safe: false,
         };
@@ -254,11 +258,24 @@ impl Platform {
 
     /// Ends the session behind the cookie, if there is one.
     pub async fn logout(&self, cookie: &str, client_addr: &str) -> Result<(), DomainError> {
+        self.logout_with_tools(cookie, client_addr).await.map(drop)
+    }
+
+    /// Ends the session and its sessions at connected tools (back-channel logouts queued);
+    /// returns the tools' front-channel logout URLs for the goodbye page's hidden frames.
+    pub async fn logout_with_tools(
+        &self,
+        cookie: &str,
+        client_addr: &str,
+    ) -> Result<Vec<String>, DomainError> {
         let Some((instance, hash)) = parse_cookie(cookie) else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         let now = self.now();
         let mut tx = self.db.begin().await?;
+        let front =
+            crate::oidc::logout::end_of_session(&mut tx, instance, &hash, now.timestamp_micros())
+                .await?;
         if let Some(user) = sessions::delete(&mut tx, instance, &hash).await? {
             audit::record(
                 &mut tx,
@@ -277,7 +294,7 @@ impl Platform {
             .await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(front)
     }
 
     /// Ends every session of the actor's login ("log out everywhere").
@@ -290,6 +307,9 @@ impl Platform {
         let now = self.now();
         let mut tx = self.db.begin().await?;
         sessions::delete_for_user(&mut tx, actor.token.instance(), actor.token.user()).await?;
+        let (inst, user) = (actor.token.instance(), actor.token.user());
+        let at = now.timestamp_micros();
+        crate::oidc::logout::end_of_user(&mut tx, inst, user, None, false, at).await?;
         audit::record(
             &mut tx,
             actor.token.instance(),
@@ -346,6 +366,7 @@ impl Platform {
             // Acts for a share link; no page speaks to it.
             du_students: false,
             unread_notifications: 0,
+            unread_chat: 0,
             token_hash: Vec::new(),
             safe: false,
         }))

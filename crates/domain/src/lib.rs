@@ -9,6 +9,8 @@ mod basic_auth;
 pub mod calendar;
 pub mod chat;
 pub mod clock;
+pub mod conference;
+pub mod conference_external;
 pub mod contacts;
 pub mod dashboard;
 pub mod deletion;
@@ -22,6 +24,7 @@ pub mod homepage;
 pub mod identity;
 pub mod import;
 pub mod lms;
+pub mod lti;
 pub mod mail;
 mod mailaddr;
 pub mod media;
@@ -83,6 +86,8 @@ pub struct Config {
     pub mail: mail::MailConfig,
     /// How outgoing mail leaves (relay or MX).
     pub outbound: mail::outbound::OutboundConfig,
+    /// Where conferences run: built in, or handed to BigBlueButton or Jitsi.
+    pub conference: conference_external::ConferenceProvider,
 }
 
 impl Default for Config {
@@ -103,6 +108,7 @@ impl Default for Config {
             soffice: None,
             mail: Default::default(),
             outbound: Default::default(),
+            conference: Default::default(),
         }
     }
 }

@@ -30,7 +30,9 @@ pub fn app(state: AppState) -> Router {
             schulhof_caldav::domain::DomainProvider,
         >())
         .fallback(schulhof_web::fallback)
-        .layer(CsrfLayer::new())
+        .layer(
+            CsrfLayer::new().with_insecure_bypass(|_, uri| schulhof_oidc::csrf_exempt(uri.path())),
+        )
         .layer(headers::security_headers())
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(1024).and(ours)))
         .with_state(state)

@@ -11,6 +11,7 @@ use schulhof_domain::{Config, Db, Platform};
 use schulhof_front::AppState;
 
 mod import_cli;
+mod lti_cli;
 mod oidc_cli;
 
 #[derive(Parser)]
@@ -84,6 +85,8 @@ enum Command {
     SchoolYear(import_cli::SchoolYearArgs),
     /// Connected tools (the platform as OpenID Connect provider).
     Oidc(oidc_cli::OidcArgs),
+    /// LTI 1.3 tools in the courses.
+    Lti(lti_cli::LtiArgs),
     /// Build demonstration and benchmark data.
     Demo {
         #[command(subcommand)]
@@ -315,6 +318,7 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(code)
         }
         Command::Oidc(args) => oidc_cli::run(&platform, args).await,
+        Command::Lti(args) => lti_cli::run(&platform, args).await,
         Command::SchoolYear(args) => {
             let code = import_cli::school_year(&platform, args).await;
             platform.db().close().await;
@@ -371,6 +375,7 @@ async fn open(
         upload_dir: Some(storage.data.join("uploads")),
         soffice: schulhof_domain::files::preview::find_soffice(storage.soffice.as_deref()),
         object_store: storage.object_store()?,
+        conference: storage.conference.provider()?,
         outbound,
         mail,
         ..Config::default()
@@ -411,6 +416,8 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     tokio::spawn(state.platform.clone().run_notifications());
     // Converts office documents to PDF for their previews; ends at once without LibreOffice.
     tokio::spawn(state.platform.clone().system_preview_worker());
+    // Delivers back-channel logouts to connected tools (leased, so any number of nodes may).
+    tokio::spawn(state.platform.clone().run_oidc_logouts());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -466,8 +473,14 @@ async fn retention_loop(platform: Platform) {
         if let Err(e) = platform.system_oidc_purge().await {
             tracing::error!(error = %e, "OIDC code and token purge failed");
         }
+        if let Err(e) = platform.system_lti_purge().await {
+            tracing::error!(error = %e, "LTI launch, nonce and token purge failed");
+        }
         if let Err(e) = platform.system_expire_uploads().await {
             tracing::error!(error = %e, "upload expiry job failed");
+        }
+        if let Err(e) = platform.system_chat_retention().await {
+            tracing::error!(error = %e, "chat deletion period job failed");
         }
         hours = hours.wrapping_add(1);
     }
@@ -495,6 +508,14 @@ async fn media_loop(platform: Platform) {
         // number of nodes may run this).
         if let Err(e) = platform.publish_due_news().await {
             tracing::error!(error = %e, "scheduled news job failed");
+        }
+        // Chat messages held for quiet hours whose time came: shown and announced.
+        if let Err(e) = platform.system_chat_release().await {
+            tracing::error!(error = %e, "chat release job failed");
+        }
+        // Course material, assignments and quizzes whose time came: notify participants.
+        if let Err(e) = platform.lms_notify_due().await {
+            tracing::error!(error = %e, "course notification job failed");
         }
     }
 }

@@ -69,6 +69,8 @@ pub struct Storage {
     /// the PATH, if installed; `none` turns them off).
     #[arg(long, env = "SCHULHOF_SOFFICE", global = true)]
     pub soffice: Option<String>,
+    #[command(flatten)]
+    pub conference: ConferenceArgs,
 }
 
 impl Storage {
@@ -165,4 +167,123 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
 
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Where conferences run: the built-in SFU, or a BigBlueButton or Jitsi the school or
+/// state already operates (docs/conference-external.md).
+#[derive(Args, Clone)]
+pub struct ConferenceArgs {
+    /// `builtin`, `bbb` (BigBlueButton) or `jitsi`.
+    #[arg(
+        long,
+        env = "SCHULHOF_CONFERENCE_PROVIDER",
+        default_value = "builtin",
+        global = true
+    )]
+    pub conference_provider: String,
+    /// BigBlueButton's URL as `bbb-conf --secret` prints it (`https://host/bigbluebutton/`).
+    #[arg(long, env = "SCHULHOF_BBB_URL", global = true)]
+    pub bbb_url: Option<String>,
+    #[arg(
+        long,
+        env = "SCHULHOF_BBB_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub bbb_secret: Option<String>,
+    /// Checksum hash: sha1 (default), sha256, sha384 or sha512.
+    #[arg(long, env = "SCHULHOF_BBB_CHECKSUM", global = true)]
+    pub bbb_checksum: Option<String>,
+    /// Jitsi Meet's address, with the tenant if any (`https://meet.example.org/schule`).
+    #[arg(long, env = "SCHULHOF_JITSI_URL", global = true)]
+    pub jitsi_url: Option<String>,
+    /// `app_id` of Jitsi's token authentication (the token's `iss` and `aud`).
+    #[arg(long, env = "SCHULHOF_JITSI_APP_ID", global = true)]
+    pub jitsi_app_id: Option<String>,
+    #[arg(
+        long,
+        env = "SCHULHOF_JITSI_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub jitsi_secret: Option<String>,
+    /// Lifetime of a Jitsi join token in seconds.
+    #[arg(long, env = "SCHULHOF_JITSI_TOKEN_TTL", global = true)]
+    pub jitsi_token_ttl: Option<u64>,
+    /// The token's `sub` (default: the tenant, else the host of --jitsi-url).
+    #[arg(long, env = "SCHULHOF_JITSI_SUB", global = true)]
+    pub jitsi_sub: Option<String>,
+}
+
+impl ConferenceArgs {
+    /// The checked provider; a provider without its URL or secret is an error naming the flag.
+    pub fn provider(
+        &self,
+    ) -> anyhow::Result<schulhof_domain::conference_external::ConferenceProvider> {
+        schulhof_domain::conference_external::ProviderSettings {
+            provider: &self.conference_provider,
+            bbb_url: self.bbb_url.as_deref(),
+            bbb_secret: self.bbb_secret.as_deref(),
+            bbb_checksum: self.bbb_checksum.as_deref(),
+            jitsi_url: self.jitsi_url.as_deref(),
+            jitsi_app_id: self.jitsi_app_id.as_deref(),
+            jitsi_secret: self.jitsi_secret.as_deref(),
+            jitsi_ttl_secs: self.jitsi_token_ttl,
+            jitsi_sub: self.jitsi_sub.as_deref(),
+        }
+        .build()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+/// Secrets stay out of logs and panics.
+impl std::fmt::Debug for ConferenceArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("ConferenceArgs")
+            .field("conference_provider", &self.conference_provider)
+            .field("bbb_url", &self.bbb_url)
+            .field("bbb_secret", &hidden(&self.bbb_secret))
+            .field("bbb_checksum", &self.bbb_checksum)
+            .field("jitsi_url", &self.jitsi_url)
+            .field("jitsi_app_id", &self.jitsi_app_id)
+            .field("jitsi_secret", &hidden(&self.jitsi_secret))
+            .field("jitsi_token_ttl", &self.jitsi_token_ttl)
+            .field("jitsi_sub", &self.jitsi_sub)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod conference_tests {
+    use super::ConferenceArgs;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        conference: ConferenceArgs,
+    }
+
+    fn provider(args: &[&str]) -> anyhow::Result<String> {
+        let cli = Cli::try_parse_from(std::iter::once("schulhof").chain(args.iter().copied()))?;
+        Ok(cli.conference.provider()?.name().to_string())
+    }
+
+    #[test]
+    fn flags_choose_and_check_the_provider() {
+        assert_eq!(provider(&[]).expect("default"), "builtin");
+        let err = provider(&["--conference-provider", "bbb", "--bbb-secret", "0123456789"])
+            .expect_err("no url");
+        assert!(err.to_string().contains("--bbb-url"), "{err}");
+        let args = [
+            "--conference-provider=jitsi",
+            "--jitsi-url=https://meet.example.org",
+            "--jitsi-app-id=schulhof",
+            "--jitsi-secret=0123456789abcdef",
+        ];
+        assert_eq!(provider(&args).expect("jitsi"), "jitsi");
+        let cli = Cli::try_parse_from(std::iter::once("schulhof").chain(args)).expect("parse");
+        assert!(!format!("{:?}", cli.conference).contains("0123456789abcdef"));
+    }
 }

@@ -432,7 +432,9 @@ pub async fn usage(
                 WHERE v.instance_id = $1
                     AND (n.owner_id = $2 OR (n.owner_id = $3 AND n.created_by = $2))
                 UNION ALL
-                SELECT size FROM lms_submission_files WHERE instance_id = $1 AND uploaded_by = $2) x")
+                SELECT size FROM lms_submission_files WHERE instance_id = $1 AND uploaded_by = $2
+                UNION ALL
+                SELECT size FROM chat_attachments WHERE instance_id = $1 AND uploaded_by = $2) x")
             .bind(instance.0).bind(o).bind(SHARED_OWNER).fetch_one(&mut *c).await)?,
         None => on!(c, c => sqlx::query_as(
             "SELECT CAST(SUM(size) AS BIGINT) FROM (
@@ -448,7 +450,9 @@ pub async fn usage(
                 UNION ALL
                 SELECT size FROM lms_feedback_files WHERE instance_id = $1
                 UNION ALL
-                SELECT size FROM lms_activity_files WHERE instance_id = $1 AND node_id IS NULL) x")
+                SELECT size FROM lms_activity_files WHERE instance_id = $1 AND node_id IS NULL
+                UNION ALL
+                SELECT size FROM chat_attachments WHERE instance_id = $1) x")
             .bind(instance.0).fetch_one(&mut *c).await)?,
     };
     Ok(sum.unwrap_or(0))
@@ -763,7 +767,8 @@ pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bo
             OR EXISTS (SELECT 1 FROM lms_activity_files WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM lms_submission_files WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM lms_feedback_files WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM mail_quarantine WHERE blob_sha = $1)")
+            OR EXISTS (SELECT 1 FROM mail_quarantine WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM chat_attachments WHERE sha = $1)")
         .bind(sha).fetch_optional(&mut *c).await)?;
     Ok(r.is_some())
 }

@@ -56,6 +56,13 @@ const MIGRATIONS: &[Migration] = &[
     migration!(32, "0032_mail_filtering"),
     migration!(33, "0033_mail_delegation"),
     migration!(34, "0034_chat"),
+    migration!(35, "0035_conference"),
+    migration!(36, "0036_chat_more"),
+    migration!(37, "0037_lti"),
+    migration!(38, "0038_oidc_logout"),
+    migration!(39, "0039_mail_governance"),
+    migration!(40, "0040_lms_notify"),
+    migration!(41, "0041_help_network"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -28,6 +28,8 @@ pub struct SessionRow {
     pub du_students: bool,
     /// Unread notifications of the login, for the bell in every page's header.
     pub unread_notifications: i64,
+    /// Unread chat messages of others in the login's rooms it has not silenced.
+    pub unread_chat: i64,
 }
 
 pub async fn insert(
@@ -77,6 +79,7 @@ macro_rules! decode_session {
             time_zone: r.try_get(21)?,
             du_students: r.try_get(22)?,
             unread_notifications: r.try_get(23)?,
+            unread_chat: r.try_get(24)?,
         })
     }};
 }
@@ -93,7 +96,21 @@ pub async fn lookup(
            (SELECT MAX(t.version) FROM consent_texts t WHERE t.instance_id = s.instance_id),
            i.school_number, i.name, i.demo, i.time_zone, i.du_students,
            (SELECT COUNT(*) FROM notifications n
-              WHERE n.instance_id = s.instance_id AND n.user_id = s.user_id AND n.read_at IS NULL)
+              WHERE n.instance_id = s.instance_id AND n.user_id = s.user_id AND n.read_at IS NULL),
+           (SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM chat_messages cm
+                  WHERE cm.instance_id = r.instance_id AND cm.room_id = r.id
+                    AND cm.deleted_at IS NULL AND cm.notice IS NULL AND cm.visible_from IS NULL
+                    AND cm.author_id <> s.user_id
+                    AND cm.seq > COALESCE((SELECT rd.last_read FROM chat_reads rd
+                        WHERE rd.instance_id = r.instance_id AND rd.room_id = r.id
+                          AND rd.user_id = s.user_id), 0))), 0) AS BIGINT)
+              FROM chat_rooms r WHERE r.instance_id = s.instance_id
+                AND (r.group_id IN (SELECT ms.group_id FROM memberships ms
+                        WHERE ms.instance_id = s.instance_id AND ms.user_id = s.user_id)
+                     OR r.id IN (SELECT cmb.room_id FROM chat_members cmb
+                        WHERE cmb.instance_id = s.instance_id AND cmb.user_id = s.user_id))
+                AND NOT EXISTS (SELECT 1 FROM chat_silenced si WHERE si.instance_id = r.instance_id
+                    AND si.room_id = r.id AND si.user_id = s.user_id))
          FROM sessions s JOIN users u ON u.instance_id = s.instance_id AND u.id = s.user_id
            JOIN instances i ON i.id = s.instance_id
          WHERE s.instance_id = $1 AND s.token_hash = $2 AND i.deactivated_at IS NULL");

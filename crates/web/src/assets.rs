@@ -23,6 +23,7 @@ pub const APP_CSS: &str = concat!(
     include_str!("../static/css/notify.css"),
     include_str!("../static/css/homepage.css"),
     include_str!("../static/css/lms.css"),
+    include_str!("../static/css/conference.css"),
 );
 
 /// Every asset under `/static/`: name, content type, bytes.
@@ -62,6 +63,12 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
         "chat.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/chat.js"),
+    ),
+    // The video conference of a chat room (WebRTC to the built-in SFU); needs JavaScript.
+    (
+        "conference.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/conference.js"),
     ),
     // Webmail: address suggestions and drafts saved while writing.
     (

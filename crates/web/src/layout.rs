@@ -223,6 +223,8 @@ pub struct Chrome {
     pub unread: Option<i64>,
     /// This is the notification centre (the bell is the current page).
     pub at_bell: bool,
+    /// Unread chat messages, shown at the chat's menu entry (counted with the session).
+    pub chat_unread: i64,
 }
 
 impl Chrome {
@@ -249,6 +251,7 @@ impl Chrome {
             logout_href: "/abmelden",
             unread: None,
             at_bell: false,
+            chat_unread: 0,
         }
     }
 
@@ -275,6 +278,9 @@ impl Chrome {
         }
         // Counted in the session's own query: the bell costs no statement of its own.
         c.unread = Some(actor.unread_notifications);
+        if actor.token.has(RightId::ChatUse) {
+            c.chat_unread = actor.unread_chat;
+        }
         c.at_bell = path == "/benachrichtigungen" || path.starts_with("/benachrichtigungen/");
         c
     }

@@ -74,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(pages::help::routes())
         .merge(pages::news::routes())
         .merge(pages::chat::routes())
+        .merge(pages::conference::routes())
         .merge(pages::oidc::routes())
         .merge(pages::lms::routes())
         .route("/mediathek", get(media::show))

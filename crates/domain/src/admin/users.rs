@@ -300,6 +300,10 @@ impl Platform {
         users::set_active(&mut tx, grant.instance(), user.id, active, now).await?;
         if !active {
             sessions::delete_for_user(&mut tx, grant.instance(), user.id).await?;
+            // Connected tools too: tokens revoked, back-channel logouts queued.
+            let at = now.timestamp_micros();
+            crate::oidc::logout::end_of_user(&mut tx, grant.instance(), user.id, None, true, at)
+                .await?;
         }
         let action = if active {
             "user.activate"
@@ -317,6 +321,9 @@ impl Platform {
         let grant = check(&actor.token, DeleteUser(t))?;
         keeps_a_schulleitung(&mut tx, &user, false).await?;
         let now = self.now();
+        let at = now.timestamp_micros();
+        crate::oidc::logout::end_of_user(&mut tx, grant.instance(), user.id, None, true, at)
+            .await?;
         users::delete(&mut tx, grant.instance(), user.id).await?;
         admin_action(
             &mut tx,

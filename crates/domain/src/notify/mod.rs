@@ -33,6 +33,8 @@ pub enum Kind {
     SafePasswordRequestRejected,
     SchulleitungCreated,
     SchulleitungHolderChanged,
+    /// The Schulleitung and a staff council member opened the person's mailbox (four eyes).
+    MailboxInspection,
     /// A news item for the person's audience was published.
     NewsPublished,
     /// A file or folder was shared with the person.
@@ -41,14 +43,32 @@ pub enum Kind {
     CalendarInvitation,
     /// An invitee answered an invitation the person organises.
     CalendarReply,
+    /// New material, an assignment or a quiz became visible in a course the person takes part in.
+    LmsActivityPublished,
+    /// A teacher released grade and feedback for the person's work.
+    LmsFeedbackReleased,
+    /// A teacher of a course of the person's posted an announcement.
+    LmsAnnouncement,
+    /// A student asked the person (a teacher of the course) privately about an assignment.
+    LmsQuestionAsked,
+    /// A teacher answered the person's private question about an assignment.
+    LmsQuestionAnswered,
+    /// Someone mentioned the person (`@login`) in a chat room.
+    ChatMention,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 19] = [
+        Kind::ChatMention,
         Kind::NewsPublished,
         Kind::FileShared,
         Kind::CalendarInvitation,
         Kind::CalendarReply,
+        Kind::LmsActivityPublished,
+        Kind::LmsFeedbackReleased,
+        Kind::LmsAnnouncement,
+        Kind::LmsQuestionAsked,
+        Kind::LmsQuestionAnswered,
         Kind::PasswordReset,
         Kind::PrivateHold,
         Kind::HoldReleased,
@@ -57,6 +77,7 @@ impl Kind {
         Kind::SafePasswordRequestRejected,
         Kind::SchulleitungCreated,
         Kind::SchulleitungHolderChanged,
+        Kind::MailboxInspection,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,10 +90,17 @@ impl Kind {
             Kind::SafePasswordRequestRejected => "safe_password_request_rejected",
             Kind::SchulleitungCreated => "schulleitung_created",
             Kind::SchulleitungHolderChanged => "schulleitung_holder_changed",
+            Kind::MailboxInspection => "mailbox_inspection",
             Kind::NewsPublished => "news_published",
             Kind::FileShared => "file_shared",
             Kind::CalendarInvitation => "calendar_invitation",
             Kind::CalendarReply => "calendar_reply",
+            Kind::LmsActivityPublished => "lms_activity_published",
+            Kind::LmsFeedbackReleased => "lms_feedback_released",
+            Kind::LmsAnnouncement => "lms_announcement",
+            Kind::LmsQuestionAsked => "lms_question_asked",
+            Kind::LmsQuestionAnswered => "lms_question_answered",
+            Kind::ChatMention => "chat_mention",
         }
     }
 
@@ -84,7 +112,16 @@ impl Kind {
     pub fn is_security(self) -> bool {
         !matches!(
             self,
-            Kind::NewsPublished | Kind::FileShared | Kind::CalendarInvitation | Kind::CalendarReply
+            Kind::NewsPublished
+                | Kind::FileShared
+                | Kind::CalendarInvitation
+                | Kind::CalendarReply
+                | Kind::LmsActivityPublished
+                | Kind::LmsFeedbackReleased
+                | Kind::LmsAnnouncement
+                | Kind::LmsQuestionAsked
+                | Kind::LmsQuestionAnswered
+                | Kind::ChatMention
         )
     }
 
@@ -125,7 +162,7 @@ impl Mode {
 }
 
 /// The codes the store's delivery statements need.
-const SECURITY: [&str; 8] = [
+const SECURITY: [&str; 9] = [
     "password_reset",
     "private_hold",
     "hold_released",
@@ -134,6 +171,7 @@ const SECURITY: [&str; 8] = [
     "safe_password_request_rejected",
     "schulleitung_created",
     "schulleitung_holder_changed",
+    "mailbox_inspection",
 ];
 const MAIL_BY_DEFAULT: [&str; 1] = ["calendar_invitation"];
 

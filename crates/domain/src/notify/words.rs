@@ -40,6 +40,10 @@ fn wording(kind: Kind) -> (&'static str, &'static str) {
             "Der Inhaber des Schulleitungskontos wurde geändert.",
             "The holder of the Schulleitung account has changed.",
         ),
+        Kind::MailboxInspection => (
+            "Schulleitung ({by}) und Personalvertretung ({with}) haben Einsicht in Ihr Postfach genommen, lesend bis {until}. Grund: {reason}",
+            "The Schulleitung ({by}) and the staff council ({with}) opened your mailbox, read-only until {until}. Reason: {reason}",
+        ),
         Kind::NewsPublished => ("Neuigkeit: „{title}“", "News: “{title}”"),
         Kind::FileShared => (
             "{by} hat „{name}“ mit Ihnen geteilt.",
@@ -52,6 +56,30 @@ fn wording(kind: Kind) -> (&'static str, &'static str) {
         Kind::CalendarReply => (
             "{by} hat auf „{summary}“ geantwortet: {answer}",
             "{by} answered “{summary}”: {answer}",
+        ),
+        Kind::ChatMention => (
+            "{by} hat Sie im Chat „{room}“ erwähnt: {text}",
+            "{by} mentioned you in the chat “{room}”: {text}",
+        ),
+        Kind::LmsActivityPublished => (
+            "Neu im Kurs {course}: „{title}“",
+            "New in {course}: “{title}”",
+        ),
+        Kind::LmsFeedbackReleased => (
+            "Ihre Rückmeldung zu „{title}“ ist da.",
+            "Your feedback on “{title}” is ready.",
+        ),
+        Kind::LmsAnnouncement => (
+            "Ankündigung im Kurs {course}: „{title}“",
+            "Announcement in {course}: “{title}”",
+        ),
+        Kind::LmsQuestionAsked => (
+            "{by} fragt zu „{title}“ ({course}).",
+            "{by} asks about “{title}” ({course}).",
+        ),
+        Kind::LmsQuestionAnswered => (
+            "{by} hat Ihre Frage zu „{title}“ beantwortet.",
+            "{by} answered your question about “{title}”.",
         ),
     }
 }
@@ -96,11 +124,36 @@ pub fn link(kind: Kind, params: &Value) -> String {
             None => "/kalender".to_owned(),
         },
         Kind::CalendarReply => "/kalender".to_owned(),
+        Kind::LmsActivityPublished | Kind::LmsFeedbackReleased | Kind::LmsQuestionAnswered
+            if !s("activity_id").is_empty() =>
+        {
+            lms_activity_link(s("activity_kind"), s("activity_id"))
+        }
+        Kind::LmsQuestionAsked if !s("activity_id").is_empty() && !s("student_id").is_empty() => {
+            format!(
+                "/kurse/aufgaben/{}/fragen/{}",
+                s("activity_id"),
+                s("student_id")
+            )
+        }
+        Kind::ChatMention if !s("room_id").is_empty() => {
+            format!("/chat/{}#m-{}", encode(s("room_id")), encode(s("seq")))
+        }
+        Kind::LmsAnnouncement if !s("course_id").is_empty() => format!("/kurse/{}", s("course_id")),
         Kind::SafePasswordReset
         | Kind::SafePasswordRequested
         | Kind::SafePasswordRequestRejected => "/safe".to_owned(),
         Kind::SchulleitungCreated | Kind::SchulleitungHolderChanged => "/bestaetigungen".to_owned(),
         _ => "/benachrichtigungen".to_owned(),
+    }
+}
+
+/// The page of a course's activity by its kind (the paths of the web front-end).
+fn lms_activity_link(kind: &str, id: &str) -> String {
+    match kind {
+        "assignment" => format!("/kurse/aufgaben/{id}"),
+        "quiz" => format!("/kurse/tests/{id}"),
+        _ => format!("/kurse/material/{id}"),
     }
 }
 

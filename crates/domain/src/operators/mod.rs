@@ -8,7 +8,7 @@
 //! called for them.
 
 mod accounts;
-mod audit;
+pub(crate) mod audit;
 pub mod defaults;
 mod schools;
 pub mod totp;

@@ -416,7 +416,9 @@ fn file_error(lang: Lang, message: &str) -> Option<String> {
 
 pub fn translate(lang: Lang, message: &str) -> String {
     if lang == Lang::En {
-        return files_in_english(message).unwrap_or_else(|| message.to_owned());
+        return files_in_english(message)
+            .or_else(|| super::table_lms_messages::lms_in_english(message))
+            .unwrap_or_else(|| message.to_owned());
     }
     if let Some((_, de)) = EXACT.iter().find(|(en, _)| *en == message) {
         return (*de).to_owned();

@@ -646,6 +646,7 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .chain(super::table_mail::MAIL_TEXTS.iter())
         .chain(super::table_mail_admin::MAIL_ADMIN_TEXTS.iter())
         .chain(super::table_mail_filter::MAIL_FILTER_TEXTS.iter())
+        .chain(super::table_mail_governance::MAIL_GOVERNANCE_TEXTS.iter())
         .chain(super::table_absence::ABSENCE_TEXTS.iter())
         .chain(super::table_calendar::CALENDAR_TEXTS.iter())
         .chain(super::table_calendar_invite::CALENDAR_INVITE_TEXTS.iter())
@@ -658,7 +659,9 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .chain(super::table_lms_quiz::LMS_QUIZ_TEXTS.iter())
         .chain(super::table_lms_import::LMS_IMPORT_TEXTS.iter())
         .chain(super::table_chat::CHAT_TEXTS.iter())
+        .chain(super::table_conference::CONFERENCE_TEXTS.iter())
         .chain(super::table_homepage::HOMEPAGE_TEXTS.iter())
         .chain(super::table_notify::NOTIFY_TEXTS.iter())
         .chain(super::table_oidc::OIDC_TEXTS.iter())
+        .chain(super::table_lti::LTI_TEXTS.iter())
 }

@@ -249,3 +249,25 @@ fn the_du_variant_is_read_only_in_german_and_only_when_asked() {
     assert_eq!(Tr::new(Lang::De).with_du(true).t("nav.home"), "Start");
     assert!(!Tr::new(Lang::En).with_du(true).du());
 }
+
+#[test]
+fn course_messages_read_in_english() {
+    assert_eq!(
+        messages::translate(Lang::En, "Der Annahmeschluss liegt vor der Frist."),
+        "The cut-off is before the due date."
+    );
+    assert_eq!(
+        messages::translate(
+            Lang::En,
+            "Bitte einen Text mit höchstens 5000 Zeichen angeben."
+        ),
+        "Please give a text of at most 5000 characters."
+    );
+    assert_eq!(
+        messages::translate(Lang::De, "Die Datei ist leer."),
+        "Die Datei ist leer."
+    );
+    for (de, en) in super::table_lms_messages::LMS_MESSAGES {
+        assert_eq!(messages::translate(Lang::En, de), *en);
+    }
+}

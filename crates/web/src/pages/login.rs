@@ -46,6 +46,10 @@ pub struct LoginForm {
 pub struct BackQuery {
     #[serde(default)]
     zurueck: String,
+    /// A connected tool demands a fresh login (`prompt=login`, `max_age`): the form is shown
+    /// even to who is signed in.
+    #[serde(default)]
+    erneut: Option<String>,
 }
 
 /// The target of a deep link, if it is a local path other than the start page.
@@ -64,7 +68,7 @@ pub async fn show(
     Query(q): Query<BackQuery>,
 ) -> Response {
     let back = back_of(&q.zurueck);
-    if optional_session(&state, &headers).await.is_some() {
+    if q.erneut.is_none() && optional_session(&state, &headers).await.is_some() {
         return Redirect::to(back.as_deref().unwrap_or("/")).into_response();
     }
     let input = LoginForm {
@@ -171,17 +175,29 @@ pub(crate) fn with_retry_after(mut response: Response, e: &DomainError) -> Respo
     response
 }
 
-/// Ends this session; works with an ended or gated session too.
+/// Ends this session; works with an ended or gated session too. Connected tools with a
+/// front-channel logout URI are logged out in hidden frames of a goodbye page.
 pub async fn logout(
     State(state): State<AppState>,
+    page: Page,
     ClientAddr(addr): ClientAddr,
     jar: CookieJar,
 ) -> Response {
-    if let Some(cookie) = jar.get(SESSION_COOKIE)
-        && let Err(e) = state.platform.logout(cookie.value(), &addr).await
-    {
-        tracing::error!(error = %e, "logout failed");
+    let mut frames = Vec::new();
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        match state
+            .platform
+            .logout_with_tools(cookie.value(), &addr)
+            .await
+        {
+            Ok(f) => frames = f,
+            Err(e) => tracing::error!(error = %e, "logout failed"),
+        }
     }
     let jar = jar.add(expire_session_cookie(state.secure_cookies));
-    (jar, Redirect::to("/?ok=logged_out")).into_response()
+    if frames.is_empty() {
+        (jar, Redirect::to("/?ok=logged_out")).into_response()
+    } else {
+        (jar, crate::pages::oidc::goodbye(&page, frames)).into_response()
+    }
 }

@@ -6,6 +6,7 @@ pub mod app_passwords;
 pub mod audit;
 pub mod calendar;
 pub mod chat;
+pub mod conference;
 pub mod consent;
 pub mod contacts;
 pub mod deletion;

@@ -4,6 +4,7 @@
 //! operator session opens no school page: the two cookies are read by different services.
 
 mod defaults;
+mod help;
 mod log;
 mod login;
 mod schools;
@@ -54,6 +55,18 @@ pub fn routes() -> Router<AppState> {
             get(defaults::show).post(defaults::save),
         )
         .route("/betrieb/protokoll", get(log::show))
+        .route("/betrieb/forum", get(help::forums))
+        .route("/betrieb/forum/{slug}", get(help::forum))
+        .route(
+            "/betrieb/forum/thema/{id}",
+            get(help::topic).post(help::moderate),
+        )
+        .route("/betrieb/forum/beitrag/{id}", post(help::post))
+        .route("/betrieb/tickets", get(help::tickets))
+        .route(
+            "/betrieb/tickets/{id}",
+            get(help::ticket).post(help::answer),
+        )
 }
 
 pub fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
@@ -178,6 +191,11 @@ pub fn chrome(page: &Page, actor: &OperatorActor, title: &str) -> Chrome {
     ));
     let path = page.here.split('?').next().unwrap_or("/");
     let mut nav = vec![(HOME, "op.nav.schools", "i-home")];
+    // The help network is support's work; the DPO has no part in it.
+    if actor.token.role() != OperatorRole::Dpo {
+        nav.push(("/betrieb/tickets", "op.nav.tickets", "i-mail"));
+        nav.push(("/betrieb/forum", "op.nav.forum", "i-chat"));
+    }
     if actor.token.role() == OperatorRole::Admin {
         nav.push(("/betrieb/vorgaben", "op.nav.defaults", "i-settings"));
         nav.push(("/betrieb/protokoll", "op.nav.log", "i-clock"));
