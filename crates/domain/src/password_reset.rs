@@ -10,6 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
 use rand::RngCore;
+use schulhof_store::mail::delegations::confidential_role;
 use schulhof_store::password_resets as store;
 use schulhof_store::{instances, sessions, users};
 use sha2::{Digest, Sha256};
@@ -84,7 +85,14 @@ impl Platform {
         let Some(inst) = crate::operators::open_school_by_number(&mut c, school).await? else {
             return Ok(());
         };
-        let user = users::find_by_login_or_mail(&mut c, inst.id, &name).await?;
+        let mut user = users::find_by_login_or_mail(&mut c, inst.id, &name).await?;
+        // A confidential-role account (Lehrerrat, …) never logs in: its holders read it by
+        // delegation, so no reset may give it a password.
+        if let Some(u) = &user
+            && confidential_role(&mut c, inst.id, u.id).await?.is_some()
+        {
+            user = None;
+        }
         drop(c);
         // Counted like a failed guess and never given back: the typed name, not the account,
         // so a refusal tells nothing about whether the account exists.

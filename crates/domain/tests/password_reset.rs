@@ -203,7 +203,49 @@ async fn requests_are_throttled_and_a_login_gets_few_links(db: Db) {
     assert_eq!(links(&sink).len(), 4);
 }
 
+async fn a_confidential_account_gets_no_reset_link(db: Db) {
+    let sink = Sink::start(None).await;
+    let e = env(db, Some(sink.url())).await;
+    let p = &e.platform;
+    let admin = e.admin().await;
+    p.mail_create_confidential(&admin, "lehrerrat", "Lehrerrat")
+        .await
+        .expect("created");
+    // Even with an external address on the account, the reset sends nothing.
+    let mut c = e.db.begin().await.expect("tx");
+    let u =
+        schulhof_store::users::find_by_login_or_mail(&mut c, admin.token.instance(), "lehrerrat")
+            .await
+            .expect("find")
+            .expect("exists");
+    schulhof_store::users::set_external_mail(
+        &mut c,
+        admin.token.instance(),
+        u.id,
+        Some("rat@privat.example"),
+        p.now(),
+    )
+    .await
+    .expect("mail");
+    c.commit().await.expect("commit");
+    p.password_reset_request(SCHOOL, "lehrerrat", "10.0.0.1", "http://ignored")
+        .await
+        .expect("same answer as for any name");
+    p.system_send_due_mail(p.now()).await.expect("run");
+    assert!(
+        sink.messages().is_empty(),
+        "no link for a confidential account"
+    );
+    // An ordinary account of the same school still gets its link.
+    p.password_reset_request(SCHOOL, "lehrer", "10.0.0.2", "http://ignored")
+        .await
+        .expect("requested");
+    p.system_send_due_mail(p.now()).await.expect("run");
+    assert_eq!(links(&sink).len(), 1);
+}
+
 backend_tests!(
+    a_confidential_account_gets_no_reset_link,
     a_reset_link_sets_a_new_password_once,
     the_answer_is_the_same_whether_or_not_the_account_exists,
     links_expire_after_an_hour,
