@@ -87,4 +87,6 @@ pub const CHAT_TEXTS: &[(&str, &str, &str)] = &[
     ("notify.kind.chat_mention", "Erwähnungen im Chat", "Mentions in the chat"),
     ("action.chat.reported", "Chat-Nachricht gemeldet", "Chat message reported"),
     ("action.chat_settings", "Chat-Einstellungen der Schule geändert", "School's chat settings changed"),
+    ("school.chat_hint", "Ruhezeiten, in denen Nachrichten von Schülerinnen und Schülern bis zum Morgen warten, und die Löschfrist für Chat-Nachrichten.", "Quiet hours in which pupils' messages wait until the morning, and the deletion period of chat messages."),
+    ("school.chat_link", "Chat-Einstellungen öffnen", "Open the chat settings"),
 ];

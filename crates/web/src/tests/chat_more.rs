@@ -194,6 +194,9 @@ async fn quiet_hours_and_settings(app: App) {
     app.get("/chat/einstellungen", &admin)
         .await
         .assert(StatusCode::OK);
+    app.get("/verwaltung/schule", &admin)
+        .await
+        .has("href=\"/chat/einstellungen\"");
     app.post("/chat/einstellungen", &admin, &[("days", "zwei")])
         .await
         .assert(StatusCode::UNPROCESSABLE_ENTITY);
