@@ -4,57 +4,9 @@
 //! support, a colleague gets 404, support answers, the teacher closes; bad input is a
 //! clear error with nothing stored.
 
-use axum::http::StatusCode;
-use schulhof_domain::operators::totp;
-
 use super::App;
-
-/// Logs an operator of `role` in through the console and replaces the one-time password.
-async fn operator(app: &App, login: &str, role: &str) -> String {
-    let made = app
-        .platform
-        .system_create_operator(login, role)
-        .await
-        .expect("create");
-    let b32 = made
-        .otpauth_uri
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("secret="))
-        .expect("secret");
-    let (mut secret, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in b32.bytes() {
-        let v = if c.is_ascii_uppercase() {
-            c - b'A'
-        } else {
-            c - b'2' + 26
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            secret.push((buffer >> bits) as u8);
-        }
-    }
-    let code = totp::code_at_step(&secret, totp::step_at(app.platform.now().timestamp()));
-    let form = [
-        ("login", login),
-        ("passwort", made.one_time_password.as_str()),
-        ("code", code.as_str()),
-    ];
-    let r = app.post("/betrieb/anmelden", "", &form).await;
-    r.assert(StatusCode::SEE_OTHER);
-    let cookie = r.cookie("schulhof_betrieb").expect("operator cookie");
-    let new = "ein-langes-betriebspasswort";
-    let pw = [
-        ("old", made.one_time_password.as_str()),
-        ("new", new),
-        ("repeat", new),
-    ];
-    app.post("/betrieb/passwort", &cookie, &pw)
-        .await
-        .assert(StatusCode::SEE_OTHER);
-    cookie
-}
+use super::operator::operator_login as operator;
+use axum::http::StatusCode;
 
 /// The id after `prefix` in a redirect or a link.
 fn id_after(s: &str, prefix: &str) -> String {

@@ -168,6 +168,68 @@ async fn scenario(app: App) {
     assert!(theirs.iter().all(|t| t.client_id != client_id));
 }
 
+/// The operator registers a state-wide tool in the console: a bad redirect URI is refused
+/// and nothing stored; the secret is shown once; the list shows it with counts; a school's
+/// session does not open the console page; the school admin's page lists it as state-wide
+/// without its secret.
+async fn operator_scenario(app: App) {
+    let op = super::operator::operator_cookie(&app).await;
+    let admin = app.ready("admin").await;
+    let school_session = app.get("/betrieb/werkzeuge", &admin).await;
+    assert_ne!(
+        school_session.status,
+        StatusCode::OK,
+        "{}",
+        school_session.body
+    );
+    assert!(!school_session.body.contains("Mediathek"));
+    let bad = [
+        ("name", "Mediathek"),
+        ("redirect_uris", "ftp://medien.example/cb"),
+    ];
+    app.post("/betrieb/werkzeuge", &op, &bad)
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY);
+    app.get("/betrieb/werkzeuge", &op)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("Mediathek");
+    let form = [
+        ("name", "Mediathek"),
+        ("redirect_uris", "https://medien.example/cb"),
+    ];
+    let r = app.post("/betrieb/werkzeuge", &op, &form).await;
+    r.assert(StatusCode::OK).has("client_secret");
+    let client_id = field(&r.body, "client_id</dt>").to_owned();
+    let secret = field(&r.body, "client_secret</dt>").to_owned();
+    app.get("/betrieb/werkzeuge", &op)
+        .await
+        .assert(StatusCode::OK)
+        .has("Mediathek")
+        .has(&client_id)
+        .lacks(&secret);
+    let school = actor(&app, &admin).await;
+    let seen = app
+        .platform
+        .oidc_school_tools(&school)
+        .await
+        .expect("tools");
+    assert!(
+        seen.iter().any(|t| t.client_id == client_id),
+        "state-wide tools reach every school"
+    );
+}
+
+#[tokio::test]
+async fn operator_tools_page_on_sqlite() {
+    operator_scenario(app().await).await;
+}
+
+#[tokio::test]
+async fn operator_tools_page_on_postgres() {
+    operator_scenario(app_on_postgres().await).await;
+}
+
 #[tokio::test]
 async fn tools_pages_on_sqlite() {
     scenario(app().await).await;

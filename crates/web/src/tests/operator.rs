@@ -8,10 +8,15 @@ use super::statements::{install, statements_of};
 use super::{App, app};
 
 /// Logs an operator-admin in through the pages and replaces the one-time password.
-async fn operator_cookie(app: &App) -> String {
+pub(super) async fn operator_cookie(app: &App) -> String {
+    operator_login(app, "root.betrieb", "operator-admin").await
+}
+
+/// Logs an operator of `role` in through the console and replaces the one-time password.
+pub(super) async fn operator_login(app: &App, login: &str, role: &str) -> String {
     let made = app
         .platform
-        .system_create_operator("root.betrieb", "operator-admin")
+        .system_create_operator(login, role)
         .await
         .expect("create");
     let b32 = made
@@ -35,7 +40,7 @@ async fn operator_cookie(app: &App) -> String {
     }
     let code = totp::code_at_step(&secret, totp::step_at(app.platform.now().timestamp()));
     let form = [
-        ("login", "root.betrieb"),
+        ("login", login),
         ("passwort", made.one_time_password.as_str()),
         ("code", code.as_str()),
     ];
