@@ -286,36 +286,6 @@ fn scenario(db: &[&str]) {
     assert!(page.contains("school=100000"), "{page}");
 }
 
-/// The demo platform with its public URL; returns the running server.
-fn serve_public(db: &[&str]) -> Server {
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let child = bin()
-        .args(db)
-        .args([
-            "--public-url",
-            &base,
-            "serve",
-            "--demo",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let server = Server(child, port);
-    let start = Instant::now();
-    while http(port, "GET", "/healthz", "").is_none_or(|(s, _)| s != 200) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "server did not come up"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
-
 #[test]
 fn apache_mod_auth_openidc_on_sqlite() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -10,8 +10,7 @@
 mod cli_support;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use cli_support::*;
 use schulhof_store::testing::TestDb;
@@ -55,31 +54,9 @@ fn add_client(db: &[&str], name: &str, host: &str, extra: &[&str]) -> (String, O
 }
 
 fn scenario(db: &[&str]) {
-    let port = free_port();
+    let server = serve_public(db);
+    let port = server.1;
     let base = format!("http://127.0.0.1:{port}");
-    let child = bin()
-        .args(db)
-        .args([
-            "--public-url",
-            &base,
-            "serve",
-            "--demo",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let _server = Server(child, port);
-    let start = Instant::now();
-    while http(port, "GET", "/healthz", "").is_none_or(|(s, _)| s != 200) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "server did not come up"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
     let (public, none) = add_client(db, "Lern-App", "127.0.0.1", &["--public"]);
     assert!(none.is_none(), "a public client has no secret");
     let bcl_port = free_port();

@@ -70,10 +70,23 @@ impl Drop for Server {
 }
 
 pub fn serve(db: &[&str], extra: &[&str]) -> Server {
+    serve_on(free_port(), db, &[], extra)
+}
+
+/// The demo platform with its public URL (`--public-url http://127.0.0.1:PORT`), as the
+/// relying-party and LTI tests need it for the issuer.
+pub fn serve_public(db: &[&str]) -> Server {
     let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    serve_on(port, db, &["--public-url", &base], &["--demo"])
+}
+
+/// Starts `schulhof [global…] serve --listen 127.0.0.1:PORT [extra…]` and waits for health.
+fn serve_on(port: u16, db: &[&str], global: &[&str], extra: &[&str]) -> Server {
     let listen = format!("127.0.0.1:{port}");
     let child = bin()
         .args(db)
+        .args(global)
         .args(["serve", "--listen", &listen])
         .args(extra)
         .stdout(Stdio::null())
@@ -82,7 +95,7 @@ pub fn serve(db: &[&str], extra: &[&str]) -> Server {
         .expect("serve");
     let server = Server(child, port);
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
+    while start.elapsed() < Duration::from_secs(60) {
         if http(port, "GET", "/healthz", "").is_some_and(|(s, _)| s == 200) {
             return server;
         }
