@@ -60,6 +60,10 @@ impl MailStore for Platform {
         Ok(self.mail_client_folder(a, path).await?)
     }
 
+    async fn folder_id(&self, a: &Actor, path: &str) -> R<MailFolderId> {
+        Ok(self.mail_client_folder_id(a, path).await?)
+    }
+
     async fn create_folder(&self, a: &Actor, path: &str) -> R<()> {
         self.mail_create_folder(a, path).await?;
         Ok(())

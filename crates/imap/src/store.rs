@@ -54,6 +54,14 @@ pub trait MailStore: Clone + Send + Sync + 'static {
         a: &Self::Actor,
         path: &str,
     ) -> impl Future<Output = StoreResultOf<FolderInfo>> + Send;
+    /// The id of the folder at `path`, without its counts (APPEND's target).
+    fn folder_id(
+        &self,
+        a: &Self::Actor,
+        path: &str,
+    ) -> impl Future<Output = StoreResultOf<MailFolderId>> + Send {
+        async move { Ok(self.folder(a, path).await?.id) }
+    }
     fn create_folder(
         &self,
         a: &Self::Actor,

@@ -3,6 +3,7 @@
 //! both drivers.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -27,6 +28,9 @@ pub enum Db {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// Held by a durable transaction from its `PRAGMA synchronous = FULL` until the reset
+        /// after its commit (see [`Db::begin_durable`]).
+        durable: Arc<tokio::sync::Mutex<()>>,
     },
     Pg(PgPool),
 }
@@ -52,6 +56,15 @@ pub enum Handle {
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Pg(Transaction<'static, Postgres>),
+    /// A SQLite transaction whose commit is fsynced before `commit` returns.
+    SqliteDurable(Transaction<'static, Sqlite>, Durable),
+}
+
+/// What a durable SQLite transaction holds until its commit: the turn among durable
+/// transactions, and the writer pool to set back to `synchronous = NORMAL` afterwards.
+pub struct Durable {
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+    write: SqlitePool,
 }
 
 impl AsConn for Handle {
@@ -66,7 +79,7 @@ impl AsConn for Handle {
 impl AsConn for Tx {
     fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Sqlite(t) | Tx::SqliteDurable(t, _) => Conn::Sqlite(t),
             Tx::Pg(t) => Conn::Pg(t),
         }
     }
@@ -88,6 +101,15 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Pg(t) => t.commit().await?,
+            Tx::SqliteDurable(t, d) => {
+                t.commit().await?;
+                // The commit was fsynced; later ones need not be. (A durable transaction
+                // dropped without commit leaves the writer at FULL until the next durable
+                // commit resets it: slower, never less safe.)
+                sqlx::query("PRAGMA synchronous = NORMAL")
+                    .execute(&d.write)
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -130,7 +152,11 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await?;
-        Ok(Db::Sqlite { read, write })
+        Ok(Db::Sqlite {
+            read,
+            write,
+            durable: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -156,9 +182,38 @@ impl Db {
         })
     }
 
+    /// A write transaction whose commit is on disk (fsynced) when `commit` returns: for what
+    /// a protocol acknowledges as stored (a mail answered `250`). PostgreSQL commits durably
+    /// anyway. SQLite runs `synchronous = NORMAL` (a WAL commit survives a crash of the
+    /// process, not a power cut); here the single writer connection is switched to `FULL`
+    /// for this one commit (SQLite allows that only outside a transaction, so before BEGIN)
+    /// and back after it. Durable transactions take turns, so one's reset never falls
+    /// between another's switch and its commit; an ordinary transaction running in between
+    /// is merely fsynced too. The WAL is written in order, so this fsync also covers every
+    /// commit before it.
+    pub async fn begin_durable(&self) -> Result<Tx, StoreError> {
+        match self {
+            Db::Sqlite { write, durable, .. } => {
+                let turn = durable.clone().lock_owned().await;
+                sqlx::query("PRAGMA synchronous = FULL")
+                    .execute(write)
+                    .await?;
+                let t = write.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Tx::SqliteDurable(
+                    t,
+                    Durable {
+                        _turn: turn,
+                        write: write.clone(),
+                    },
+                ))
+            }
+            Db::Pg(_) => self.begin().await,
+        }
+    }
+
     pub async fn close(&self) {
         match self {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }

@@ -5,7 +5,7 @@
 //!
 //! Measured: SELECT when nothing changed since the last one (the node's copy of the UID list
 //! is current), SELECT after one message's flags changed (the copy catches up), SELECT after an
-//! expunge (the copy also re-reads the UIDs), and `UID FETCH 1:* (FLAGS)` under CONDSTORE
+//! expunge (the copy also drops the tombstoned UIDs), and `UID FETCH 1:* (FLAGS)` under CONDSTORE
 //! (MODSEQ in every line, as Thunderbird asks).
 
 use std::time::{Duration, Instant};

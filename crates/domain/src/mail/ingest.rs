@@ -72,6 +72,9 @@ impl Platform {
 
     /// Files stored content into every target in one transaction. A target over its quota
     /// gets an error and the others their message.
+    ///
+    /// The commit is fsynced before this returns (`begin_durable`): SMTP answers `250` and
+    /// IMAP APPEND `OK` only after it, as the content was fsynced before.
     pub(crate) async fn mail_ingest(
         &self,
         content: &Content,
@@ -81,7 +84,7 @@ impl Platform {
     ) -> Result<Vec<Filed>, DomainError> {
         let s = &content.summary;
         let size = content.size as i64;
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_durable().await?;
         let mut filed = Vec::with_capacity(targets.len());
         let mut events = Vec::new();
         for t in targets {
@@ -89,8 +92,9 @@ impl Platform {
                 Some(f) => f,
                 None => ensure_standard(&mut tx, t.mb, received_at).await?,
             };
-            let used = store::usage(&mut tx, t.mb.instance, t.mb.owner).await?;
-            if used.saturating_add(size) > t.quota as i64 {
+            // The quota check and the new use in one statement.
+            let quota = i64::try_from(t.quota).unwrap_or(i64::MAX);
+            if !store::add_usage_within(&mut tx, t.mb.instance, t.mb.owner, size, quota).await? {
                 filed.push(Err(over_quota()));
                 continue;
             }
@@ -117,7 +121,6 @@ impl Platform {
                 preview: s.preview.clone(),
             };
             store::insert(&mut tx, t.mb.instance, &row).await?;
-            store::add_usage(&mut tx, t.mb.instance, t.mb.owner, size).await?;
             filed.push(Ok((validity as u32, uid as u32)));
             if let (Some(a), Some(rcpt)) = (&arrival, &t.rcpt) {
                 traffic::record(

@@ -260,11 +260,12 @@ impl Platform {
             store::add_usage(&mut tx, mb.instance, mb.owner, added).await?;
         }
         let mut pairs = Vec::with_capacity(rows.len());
+        let mut moves = Vec::new();
         for (i, mut r) in rows.into_iter().enumerate() {
             let uid = first + i as i64;
             pairs.push((u32_of(r.uid), u32_of(uid)));
             if remove {
-                store::relocate(&mut tx, mb.instance, r.id, to, uid, modseq).await?;
+                moves.push((r.id, uid));
             } else {
                 r.id = MailMessageId(uuid::Uuid::now_v7());
                 r.folder = to;
@@ -273,6 +274,8 @@ impl Platform {
                 store::insert(&mut tx, mb.instance, &r).await?;
             }
         }
+        // All moved rows in one statement (per 500), with their tombstones in the source.
+        schulhof_store::mail::bulk::relocate_many(&mut tx, mb.instance, to, &moves, modseq).await?;
         let mut events = vec![MailEvent {
             instance: mb.instance,
             owner: mb.owner,

@@ -264,6 +264,27 @@ impl Platform {
         Ok(prefixed(super::folders::info(r), &login, ro))
     }
 
+    /// The id of the folder a mail program names (APPEND's target): one indexed row, no
+    /// counts. A new mailbox's standard folders are made on first use, as with
+    /// [`Platform::mail_client_folder`].
+    pub async fn mail_client_folder_id(
+        &self,
+        a: &Actor,
+        path: &str,
+    ) -> Result<MailFolderId, DomainError> {
+        let (mb, inner) = match split_other(path) {
+            Some((login, inner)) => (self.open_login(a, login).await?.0, inner),
+            None if path.eq_ignore_ascii_case("INBOX") => (mailbox_of(a)?, "INBOX"),
+            None => (mailbox_of(a)?, path),
+        };
+        let mut c = self.db.read().await?;
+        if let Some(id) = folder_store::id_by_path(&mut c, mb.instance, mb.owner, inner).await? {
+            return Ok(id);
+        }
+        drop(c);
+        Ok(self.mail_client_folder(a, path).await?.id)
+    }
+
     /// IMAP SELECT by a mail program's name; a read-only delegation selects read-only.
     pub async fn mail_client_select(
         &self,

@@ -226,7 +226,7 @@ impl Platform {
         self.bounce_full(mb.instance, Some(mb.owner), &from, &report.over_quota, raw)
             .await;
         if !foreign.is_empty() {
-            let mut tx = self.db.begin().await?;
+            let mut tx = self.db.begin_durable().await?;
             for rcpt in &foreign {
                 let s = &content.summary;
                 queue::enqueue(

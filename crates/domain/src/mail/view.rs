@@ -6,12 +6,14 @@
 //! the copy was made at. Every change to a folder's messages takes a new MODSEQ of the folder
 //! in the same transaction (see `schulhof_store::mail::messages`), so an equal MODSEQ means
 //! an equal folder, whichever node made the change. A copy that is behind is brought up to
-//! date from the messages changed since (an indexed range on MODSEQ) and, if messages were
-//! removed, from the folder's UIDs (an index-only read).
+//! date from the messages changed since (an indexed range on MODSEQ) and the tombstones of
+//! UIDs removed since (`mail_expunged`); only when the folder's count still disagrees (the
+//! tombstones were pruned) from all the folder's UIDs (an index-only read).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use schulhof_store::mail::expunged;
 use schulhof_store::mail::folders::{self as folder_store, FolderHead};
 use schulhof_store::mail::messages::{self as store, FlagState};
 use schulhof_store::{AsConn, StoreError};
@@ -169,15 +171,51 @@ impl Views {
 /// A view brought from its MODSEQ to `stamp`. Rows read here may be newer than `stamp`
 /// (commits in between); the view is still labelled `stamp`, so the next use, seeing a
 /// higher MODSEQ in the folder's row, reads them again.
+///
+/// Changed and added messages come with the UIDs that left the folder since (tombstones, see
+/// `schulhof_store::mail::expunged`) in one statement; the folder's count then shows whether
+/// anything left without a tombstone the copy saw (pruned, or older than the window), and
+/// only then are all UIDs read.
 async fn catch_up(c: &mut impl AsConn, old: &View, stamp: Stamp) -> Result<View, StoreError> {
-    let changed = store::flag_states(c, stamp.folder, Some(old.modseq)).await?;
+    let rows = expunged::flag_changes(c, stamp.folder, old.modseq).await?;
+    let (gone, changed): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.3 < 0);
+    let changed = changed
+        .into_iter()
+        .map(|(uid, size, modseq, bits, keywords)| FlagState {
+            uid,
+            size,
+            modseq,
+            bits,
+            keywords,
+        })
+        .collect();
     let mut view = merge(old, View::of(stamp.uid_validity, stamp.modseq, changed));
-    // Changed and new messages are in; removed ones are not visible as rows. Any left over?
+    if !gone.is_empty() {
+        let gone: Vec<i64> = gone.into_iter().map(|r| r.0).collect();
+        remove_sorted(&mut view, &gone);
+    }
     if store::count_in(c, stamp.folder).await? != view.msgs.len() as i64 {
         let uids = store::uids_in(c, stamp.folder).await?;
         retain_sorted(&mut view, &uids);
     }
     Ok(view)
+}
+
+/// Drops the messages whose UID is in `gone` (ascending; UIDs not in the view are ignored).
+fn remove_sorted(view: &mut View, gone: &[i64]) {
+    let mut j = 0;
+    let keep: Vec<bool> = view
+        .msgs
+        .iter()
+        .map(|m| {
+            let u = i64::from(m.uid);
+            while j < gone.len() && gone[j] < u {
+                j += 1;
+            }
+            !(j < gone.len() && gone[j] == u)
+        })
+        .collect();
+    apply_keep(view, &keep);
 }
 
 /// `old` with the messages of `changed` (both in UID order) put in: replaced where the UID
@@ -221,6 +259,13 @@ fn retain_sorted(view: &mut View, uids: &[i64]) {
             j < uids.len() && uids[j] == u
         })
         .collect();
+    apply_keep(view, &keep);
+}
+
+fn apply_keep(view: &mut View, keep: &[bool]) {
+    if keep.iter().all(|&k| k) {
+        return;
+    }
     let mut k = keep.iter();
     Arc::make_mut(&mut view.msgs).retain(|_| k.next().copied().unwrap_or(false));
     let mut k = keep.iter();
@@ -357,6 +402,9 @@ mod tests {
     fn removed_uids_leave_the_view() {
         let mut v = view(1, &[(1, 1), (3, 1), (5, 1), (9, 1)]);
         retain_sorted(&mut v, &[1, 5, 10]);
+        assert_eq!(pairs(&v), vec![(1, 1, 1), (5, 1, 5)]);
+        let mut v = view(1, &[(1, 1), (3, 1), (5, 1), (9, 1)]);
+        remove_sorted(&mut v, &[2, 3, 9, 12]);
         assert_eq!(pairs(&v), vec![(1, 1, 1), (5, 1, 5)]);
     }
 

@@ -38,7 +38,8 @@ pub async fn append<S: MailStore>(
     if data.len() as u64 > cx.store.max_message() {
         return Done::no("Message too large").code(Code::TooBig);
     }
-    let folder = match cx.store.folder(&actor, &path).await {
+    // Only the id: the folder's counts (a read over all its messages) are not needed here.
+    let folder = match cx.store.folder_id(&actor, &path).await {
         Ok(f) => f,
         Err(StoreError::NotFound) => return Done::no("No such mailbox").code(Code::TryCreate),
         Err(e) => return Done::from(e),
@@ -46,11 +47,11 @@ pub async fn append<S: MailStore>(
     let date = date.map(|d| d.as_ref().with_timezone(&Utc));
     match cx
         .store
-        .append(&actor, folder.id, &data, &flags_of(flags), date)
+        .append(&actor, folder, &data, &flags_of(flags), date)
         .await
     {
         Ok((validity, uid)) => {
-            if cx.selected.as_ref().is_some_and(|s| s.folder == folder.id) {
+            if cx.selected.as_ref().is_some_and(|s| s.folder == folder) {
                 cx.changed = true;
             }
             let done = Done::ok("APPEND completed");

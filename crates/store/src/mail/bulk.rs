@@ -112,6 +112,8 @@ pub async fn relocate_many(
     modseq: i64,
 ) -> Result<(), StoreError> {
     for chunk in moves.chunks(CHUNK) {
+        let ids: Vec<MailMessageId> = chunk.iter().map(|(id, _)| *id).collect();
+        super::expunged::record_gone(c, instance, &ids).await?;
         on!(c, c => {
             let mut q = sqlx::QueryBuilder::new("UPDATE mail_messages SET folder_id = ");
             q.push_bind(to.0).push(", modseq = ").push_bind(modseq).push(", uid = CASE id");

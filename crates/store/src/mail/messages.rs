@@ -291,6 +291,7 @@ pub async fn relocate(
     uid: i64,
     modseq: i64,
 ) -> Result<(), StoreError> {
+    super::expunged::record_gone(c, instance, &[id]).await?;
     on!(c, c => sqlx::query(
         "UPDATE mail_messages SET folder_id = $3, uid = $4, modseq = $5 WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(id.0).bind(folder.0).bind(uid).bind(modseq)
@@ -304,6 +305,8 @@ pub async fn delete_many(
     ids: &[MailMessageId],
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(500) {
+        // The UIDs leave their folders: tombstones for the nodes' copies (see `expunged`).
+        super::expunged::record_gone(c, instance, chunk).await?;
         on!(c, c => {
             let mut q = sqlx::QueryBuilder::new("DELETE FROM mail_messages WHERE instance_id = ");
             q.push_bind(instance.0).push(" AND id");
@@ -334,6 +337,28 @@ pub async fn add_usage(
          ON CONFLICT (instance_id, owner_id) DO UPDATE SET bytes = mail_usage.bytes + excluded.bytes")
         .bind(instance.0).bind(owner.0).bind(delta).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Adds `delta` bytes to what the mailbox holds unless that would exceed `quota`: one
+/// statement where reading the use and adding to it took two. Returns whether it was added
+/// (a mailbox without a row yet gets one if `delta` alone fits).
+pub async fn add_usage_within(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    delta: i64,
+    quota: i64,
+) -> Result<bool, StoreError> {
+    if delta > quota {
+        return Ok(false);
+    }
+    let r: Option<(i64,)> = on!(c, c => sqlx::query_as(
+        "INSERT INTO mail_usage (instance_id, owner_id, bytes) VALUES ($1, $2, $3)
+         ON CONFLICT (instance_id, owner_id) DO UPDATE SET bytes = mail_usage.bytes + excluded.bytes
+         WHERE mail_usage.bytes + excluded.bytes <= $4
+         RETURNING bytes")
+        .bind(instance.0).bind(owner.0).bind(delta).bind(quota).fetch_optional(&mut *c).await)?;
+    Ok(r.is_some())
 }
 
 pub async fn usage(
