@@ -116,7 +116,7 @@ DTEND;TZID=Europe/Berlin:20261110T170000\r\nSUMMARY:Chor (Probe)\r\nLOCATION:Mus
         .calendar_query(&t, cal, Some(late), None)
         .await
         .expect("q");
-    assert!(left.iter().all(|o| o.info.uid != "w"), "two weeks only");
+    assert!(left.iter().all(|o| o.uid != "w"), "two weeks only");
     p.calendar_delete_object(&t, cal, "w.ics", Precondition::None)
         .await
         .expect("delete");

@@ -1,7 +1,7 @@
 //! Calendars: collection segments and the object calls, each one domain service.
 
 use schulhof_domain::calendar::{
-    self as cal, CalAccess, CalendarId, CalendarInfo, CalendarKind, StoredObject,
+    self as cal, CalAccess, CalendarId, CalendarInfo, CalendarKind, QueryHit, StoredObject,
 };
 
 use super::DomainStore;
@@ -67,10 +67,28 @@ impl DomainStore {
         Ok(all.iter().map(|c| self.cal_collection(c)).collect())
     }
 
-    /// The visible calendar with this segment (one listing, a few statements).
+    /// The visible calendar with this segment (one listing, a few statements, made once per
+    /// request: a REPORT or PUT looks its collection up twice).
     pub(super) async fn cal_find(&self, name: &str) -> StoreResult<Option<CalendarInfo>> {
-        let all = self.platform.calendars(&self.actor).await.map_err(map)?;
+        let known = self.cal_memo.lock().ok().and_then(|m| m.clone());
+        let all = match known {
+            Some(v) => v,
+            None => {
+                let v = self.platform.calendars(&self.actor).await.map_err(map)?;
+                if let Ok(mut m) = self.cal_memo.lock() {
+                    *m = Some(v.clone());
+                }
+                v
+            }
+        };
         Ok(all.into_iter().find(|c| segment(c) == name))
+    }
+
+    /// After a write the listing (its sync tokens, names) is read anew.
+    pub(super) fn cal_forget(&self) {
+        if let Ok(mut m) = self.cal_memo.lock() {
+            *m = None;
+        }
     }
 
     pub(super) async fn cal_resolve(&self, id: &CollectionRef) -> StoreResult<CalendarInfo> {
@@ -118,6 +136,7 @@ impl DomainStore {
         data: &str,
         pre: &Precondition,
     ) -> StoreResult<Written> {
+        self.cal_forget();
         let pre = precondition(pre);
         let out = self
             .platform
@@ -136,6 +155,7 @@ impl DomainStore {
         name: &str,
         pre: &Precondition,
     ) -> StoreResult<()> {
+        self.cal_forget();
         let pre = precondition(pre);
         self.platform
             .calendar_delete_object(&self.actor, c.id, name, pre)
@@ -161,7 +181,13 @@ impl DomainStore {
         Ok(found
             .into_iter()
             .filter(|o| q.keeps(o))
-            .map(object)
+            .map(|o: QueryHit| Object {
+                meta: ObjectMeta {
+                    name: o.href,
+                    etag: o.etag,
+                },
+                data: o.raw,
+            })
             .collect())
     }
 
@@ -217,6 +243,7 @@ impl DomainStore {
     }
 
     pub(super) async fn cal_update(&self, c: CalendarInfo, p: &CollectionProps) -> StoreResult<()> {
+        self.cal_forget();
         // A removed name or colour keeps the stored one (both are required by the domain).
         let name = p.display_name.clone().flatten().unwrap_or(c.name);
         let colour = p.color.clone().flatten().unwrap_or(c.colour);
@@ -252,6 +279,7 @@ impl DomainStore {
             .clone()
             .flatten()
             .map(|c| c.chars().take(7).collect());
+        self.cal_forget();
         let made = self
             .platform
             .calendar_create_with_slug(&self.actor, name, &title, colour.as_deref())
@@ -267,6 +295,7 @@ impl DomainStore {
     }
 
     pub(super) async fn cal_delete_collection(&self, c: CalendarInfo) -> StoreResult<()> {
+        self.cal_forget();
         let id: CalendarId = c.id;
         self.platform
             .calendar_delete(&self.actor, id)

@@ -3,7 +3,7 @@
 //! others on its text).
 
 use chrono::{DateTime, TimeZone, Utc};
-use schulhof_domain::calendar::{self as cal, StoredObject};
+use schulhof_domain::calendar::{self as cal, QueryHit};
 
 use crate::store::{CompFilter, MatchType, PropFilter, TextMatch, TimeRange};
 
@@ -66,17 +66,17 @@ pub(super) fn plan(f: &CompFilter) -> Option<Plan> {
 }
 
 impl Plan {
-    pub fn keeps(&self, o: &StoredObject) -> bool {
-        if self.exclude.is_some_and(|k| k == o.info.component) {
+    pub fn keeps(&self, o: &QueryHit) -> bool {
+        if self.exclude.is_some_and(|k| k == o.component) {
             return false;
         }
         self.props.iter().all(|p| prop_matches(p, o))
     }
 }
 
-fn prop_matches(p: &PropFilter, o: &StoredObject) -> bool {
+fn prop_matches(p: &PropFilter, o: &QueryHit) -> bool {
     let value = if p.name.eq_ignore_ascii_case("UID") {
-        Some(o.info.uid.clone())
+        Some(o.uid.clone())
     } else {
         raw_value(&o.raw, &p.name)
     };

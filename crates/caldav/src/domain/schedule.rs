@@ -16,6 +16,7 @@ impl DomainStore {
         name: &str,
         pre: &Precondition,
     ) -> StoreResult<()> {
+        self.cal_forget();
         self.platform
             .calendar_delete_scheduled(&self.actor, c.id, name, precondition(pre), false)
             .await

@@ -163,7 +163,7 @@ fn prop(out: &mut String, name: &Name, value: &Value) {
     }
     match value {
         Value::Empty => {}
-        Value::Text(s) => out.push_str(&escape_text(s)),
+        Value::Text(s) => push_escaped(out, s, false),
         Value::Href(h) => href_el(out, h),
         Value::Hrefs(hs) => hs.iter().for_each(|h| href_el(out, h)),
         Value::Xml(x) => out.push_str(x),
@@ -174,21 +174,56 @@ fn prop(out: &mut String, name: &Name, value: &Value) {
 /// Escapes text and attribute values. A carriage return is written as a character
 /// reference, so calendar data keeps its CRLF line ends through the client's XML parser.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    push_escaped(&mut out, s, true);
     out
 }
 
 /// Escapes element text (quotes stay as they are, so ETags read `"…"`).
 pub fn escape_text(s: &str) -> String {
-    escape(s).replace("&quot;", "\"")
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    push_escaped(&mut out, s, false);
+    out
+}
+
+/// Appends `s` escaped, copying the runs between special characters whole: a month of
+/// calendar data is megabytes of text with a carriage return on every line.
+fn push_escaped(out: &mut String, s: &str, quotes: bool) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if quotes => "&quot;",
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        // ASCII bytes never sit inside a multi-byte character: the slices are whole.
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_text_and_line_ends() {
+        let s = "SUMMARY:Prüfung <5a> & \"Mathe\"\r\nLOCATION:Raum 1\r\n";
+        assert_eq!(
+            escape(s),
+            "SUMMARY:Prüfung &lt;5a&gt; &amp; &quot;Mathe&quot;&#13;\nLOCATION:Raum 1&#13;\n"
+        );
+        assert_eq!(
+            escape_text(s),
+            "SUMMARY:Prüfung &lt;5a&gt; &amp; \"Mathe\"&#13;\nLOCATION:Raum 1&#13;\n"
+        );
+        assert_eq!(escape("äöü€"), "äöü€");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape_text("&quot;"), "&amp;quot;");
+    }
 }

@@ -198,8 +198,16 @@ pub fn parse(raw: &[u8], tz: chrono_tz::Tz) -> Result<Parsed, CalendarError> {
     });
     let transparent = matches!(m.transparency(), Some(ICalendarTransparency::Transparent))
         || matches!(m.status(), Some(ICalendarStatus::Cancelled));
-    let recurring = ical.components.iter().any(|c| c.is_recurrent_or_override());
-    let endless = ical.components.iter().any(|c| {
+    // Only the event or task itself: a VTIMEZONE's STANDARD and DAYLIGHT carry endless
+    // yearly rules in nearly every object a client sends, and would make each one look
+    // recurring and endless (an open index row, expanded on every request).
+    let items = || {
+        ical.components
+            .iter()
+            .filter(|c| matches!(c.component_type, Ty::VEvent | Ty::VTodo))
+    };
+    let recurring = items().any(|c| c.is_recurrent_or_override());
+    let endless = items().any(|c| {
         c.entries.iter().any(|e| {
             matches!((&e.name, e.values.first()), (P::Rrule, Some(ICalendarValue::RecurrenceRule(r))) if is_endless(r))
         })

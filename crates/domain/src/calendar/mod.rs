@@ -149,6 +149,19 @@ pub struct StoredObject {
     pub raw: String,
 }
 
+/// One object a calendar-query matched: only what its answer and prop-filters need, so a
+/// month of a large calendar reads one narrow row per object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryHit {
+    pub href: String,
+    /// Without quotes.
+    pub etag: String,
+    pub uid: String,
+    pub component: Component,
+    /// The original text, byte for byte.
+    pub raw: String,
+}
+
 /// HTTP preconditions of a write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Precondition {

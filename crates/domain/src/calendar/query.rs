@@ -8,6 +8,7 @@ use schulhof_store::calendar::bookings;
 use schulhof_store::calendar::calendars as cals;
 use schulhof_store::calendar::objects::{self as store, ObjectRow};
 use schulhof_store::calendar::occurrences::{self as occ_store, OccurrenceRow};
+use schulhof_store::calendar::texts::{self, TextRow};
 use schulhof_store::{AsConn, from_us, to_us};
 use schulhof_types::InstanceId;
 
@@ -15,8 +16,8 @@ use super::ical::{self, Occurrence};
 use super::objects::may_read;
 use super::occurrences::hits;
 use super::{
-    Busy, CalAccess, CalendarError, CalendarId, Changes, Component, FreeBusyOf, Instance,
-    StoredObject, TimeRange, object_info,
+    Busy, CalAccess, CalendarError, CalendarId, Changes, Component, FreeBusyOf, Instance, QueryHit,
+    TimeRange, object_info,
 };
 use crate::Platform;
 use crate::identity::Actor;
@@ -100,48 +101,67 @@ fn bounds(range: Option<TimeRange>) -> (i64, i64) {
 
 impl Platform {
     /// Objects of a calendar with an instance in `range` (all with `None`), optionally of
-    /// one component kind, with their texts: the CalDAV calendar-query. The index picks the
-    /// candidates; recurring ones are checked by expansion.
+    /// one component kind, with their texts, by first start: the CalDAV calendar-query.
+    /// The occurrence index picks the objects in the database; only objects whose open row
+    /// reaches the range (occurrences not stored) are expanded here. Three statements after
+    /// the calendar's (four when an open series reaches the range).
     pub async fn calendar_query(
         &self,
         a: &Actor,
         cal: CalendarId,
         range: Option<TimeRange>,
         component: Option<Component>,
-    ) -> Result<Vec<StoredObject>, CalendarError> {
+    ) -> Result<Vec<QueryHit>, CalendarError> {
         let mut c = self.db.read().await?;
         let (row, _) = self.calendar_row(&mut c, a, cal).await?;
         may_read(a, &row)?;
         let inst = a.token.instance();
         let (s, e) = bounds(range);
-        let rows = match range {
+        let (mut rows, open) = match range {
             // Every object: no index needed.
-            None => store::in_range(&mut c, inst, &[cal], s, e, true).await?,
+            None => (texts::all(&mut c, inst, &[cal]).await?, vec![]),
+            Some(_) if s >= e => (vec![], vec![]),
             Some(_) => {
-                let found = indexed(&mut c, inst, &[cal], s, e, true).await?;
-                let tz = a.time_zone;
-                found
-                    .objects
-                    .into_iter()
-                    .filter(|(o, raw)| {
-                        !found.open.contains(&o.id)
-                            || !occurrences(o, raw.as_deref(), tz, s, e).0.is_empty()
-                    })
-                    .collect()
+                let open_ids = texts::open_before(&mut c, inst, &[cal], e).await?;
+                let mut rows = texts::in_range(&mut c, inst, &[cal], s, e).await?;
+                let open = if open_ids.is_empty() {
+                    vec![]
+                } else {
+                    // Expansion alone decides for these (as before the narrow statement).
+                    let ids: std::collections::HashSet<_> = open_ids.iter().copied().collect();
+                    rows.retain(|t| !ids.contains(&t.id));
+                    store::by_ids(&mut c, inst, &open_ids, true).await?
+                };
+                (rows, open)
             }
         };
         drop(c);
-        let out = rows
-            .into_iter()
-            .filter(|(o, _)| component.is_none_or(|k| k.as_str() == o.component))
-            .filter_map(|(o, raw)| {
-                raw.map(|raw| StoredObject {
-                    info: object_info(&o),
+        for (o, raw) in open {
+            let Some(raw) = raw else { continue };
+            if !occurrences(&o, Some(&raw), a.time_zone, s, e).0.is_empty() {
+                rows.push(TextRow {
+                    id: o.id,
+                    href: o.href,
+                    etag: o.etag,
+                    uid: o.uid,
+                    component: o.component,
+                    first_start: o.first_start,
                     raw,
-                })
+                });
+            }
+        }
+        rows.sort_unstable_by_key(|t| (t.first_start, t.id));
+        Ok(rows
+            .into_iter()
+            .filter(|t| component.is_none_or(|k| k.as_str() == t.component))
+            .map(|t| QueryHit {
+                component: Component::parse(&t.component),
+                href: t.href,
+                etag: t.etag,
+                uid: t.uid,
+                raw: t.raw,
             })
-            .collect();
-        Ok(out)
+            .collect())
     }
 
     /// What changed since the sync token `since` (`None`: everything, as an initial sync).

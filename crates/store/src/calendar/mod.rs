@@ -11,6 +11,7 @@ pub mod public;
 pub mod resources;
 pub mod shares;
 pub mod subscriptions;
+pub mod texts;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
