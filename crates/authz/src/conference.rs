@@ -10,6 +10,10 @@
 //!   hold their consent to audio and video conferences (no record: no consent); screen
 //!   sharing needs a moderator's permission for everyone but moderators. A moderator's mute
 //!   stops anybody's microphone until they unmute themselves.
+//! - Guests (the parents' evening): the moderators of a group or ad-hoc room create
+//!   time-limited guest links and admit or refuse who waits behind them; never in a direct
+//!   room. A link that expired or was revoked opens nothing (as if it never existed), and a
+//!   full waiting room takes nobody more.
 
 use schulhof_types::AccountType;
 
@@ -74,6 +78,42 @@ impl Action for ModerateConference {
             Err(Denied::Forbidden)
         }
     }
+}
+
+/// Create guest links of the room's conference, see who waits, admit or refuse them.
+#[derive(Clone, Copy, Debug)]
+pub struct ManageGuests(pub ConferenceFacts);
+impl Action for ManageGuests {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        ModerateConference(self.0).decide(token)?;
+        if self.0.room.kind == RoomKind::Direct {
+            return Err(Denied::Forbidden);
+        }
+        Ok(())
+    }
+}
+
+/// The most guests that wait behind one link at a time.
+pub const MAX_WAITING: i64 = 50;
+
+/// A guest link as someone without a login opens it.
+#[derive(Clone, Copy, Debug)]
+pub struct GuestLinkFacts {
+    pub expired: bool,
+    pub revoked: bool,
+    /// Guests waiting behind it now.
+    pub waiting: i64,
+}
+
+/// Whether a guest may enter the waiting room through this link (no login: no token).
+pub fn guest_may_wait(f: GuestLinkFacts) -> Result<(), Denied> {
+    if f.expired || f.revoked {
+        return Err(Denied::NotFound);
+    }
+    if f.waiting >= MAX_WAITING {
+        return Err(Denied::Forbidden);
+    }
+    Ok(())
 }
 
 impl ConferenceFacts {

@@ -137,3 +137,44 @@ fn mute_and_screen_permission() {
     s.may_share = true;
     assert!(media_grant(&s).screen);
 }
+
+#[test]
+fn moderators_manage_guests_and_links_expire() {
+    let class = room(RoomKind::Group, true, true);
+    assert!(check(&token(L), ManageGuests(conf(class, false, false))).is_ok());
+    let as_student = room(RoomKind::Group, true, false);
+    assert_eq!(
+        check(&token(S), ManageGuests(conf(as_student, false, false))).err(),
+        Some(Denied::Forbidden)
+    );
+    // Not a member: the room does not exist for them.
+    let stranger = room(RoomKind::Group, false, false);
+    assert_eq!(
+        check(&token(L), ManageGuests(conf(stranger, false, false))).err(),
+        Some(Denied::NotFound)
+    );
+    // No guests in a direct room, even for whoever started its conference.
+    let direct = room(RoomKind::Direct, true, false);
+    assert!(check(&token(L), ManageGuests(conf(direct, true, false))).is_err());
+    let open = GuestLinkFacts {
+        expired: false,
+        revoked: false,
+        waiting: 0,
+    };
+    assert!(guest_may_wait(open).is_ok());
+    let expired = GuestLinkFacts {
+        expired: true,
+        ..open
+    };
+    assert_eq!(guest_may_wait(expired), Err(Denied::NotFound));
+    let revoked = GuestLinkFacts {
+        revoked: true,
+        ..open
+    };
+    assert_eq!(guest_may_wait(revoked), Err(Denied::NotFound));
+    let full = GuestLinkFacts {
+        waiting: MAX_WAITING,
+        ..open
+    };
+    assert_eq!(guest_may_wait(full), Err(Denied::Forbidden));
+}

@@ -9,6 +9,8 @@
 //! - `SCHULHOF_TURN_URLS` (comma-separated `turn:`/`stun:` URLs), `SCHULHOF_TURN_USERNAME`,
 //!   `SCHULHOF_TURN_CREDENTIAL`: handed to browsers as `iceServers`.
 //! - `SCHULHOF_NODE_ID`: this node's name (default `local`).
+//! - `SCHULHOF_SFU_LAST_N`: the most cameras one participant receives (default 9; the
+//!   latest pinned and speakers first, see `schulhof_sfu::lastn`).
 //!
 //! Several nodes: the media of one conference runs on the node that started it; the
 //! database records that node and its media address. A socket on another node answers the
@@ -67,6 +69,10 @@ pub enum ConfOp {
     },
     LowerHand {
         user: UserId,
+    },
+    /// Keep this participant's camera in view (Last-N); `null` unpins.
+    Pin {
+        publisher: Option<UserId>,
     },
     End {},
 }
@@ -129,10 +135,14 @@ fn config_from_env() -> SfuConfig {
         }],
         None => Vec::new(),
     };
+    let last_n = var("SCHULHOF_SFU_LAST_N")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(schulhof_sfu::DEFAULT_LAST_N);
     SfuConfig {
         bind,
         public_ip,
         ice_servers,
+        last_n,
     }
 }
 

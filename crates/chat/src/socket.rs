@@ -121,6 +121,7 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
         conf: Default::default(),
     };
     let mut conf_rx = crate::conference::subscribe();
+    let mut consent_rx = schulhof_domain::conference::consent_changes();
     let mut tick = tokio::time::interval(TICK);
     tick.tick().await;
     let mut stop = s.hello().await.err();
@@ -130,6 +131,7 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
             signal = bus.recv() => s.on_bus(signal).await,
             _ = tick.tick() => s.on_tick().await,
             sig = conf_rx.recv() => s.on_conf_signal(sig).await,
+            change = consent_rx.recv() => s.on_consent_change(change).await,
         };
         stop = step.err();
     }

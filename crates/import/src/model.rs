@@ -88,6 +88,13 @@ pub struct Person {
     pub left: bool,
     /// The `source_id`s of the groups the person belongs to, in file order, no duplicates.
     pub groups: Vec<String>,
+    /// The school's record of consent to audio and to video conferences (SVWS
+    /// `EinwilligungAudiokonferenz` / `EinwilligungVideokonferenz`); `None`: the file says
+    /// nothing and the stored record stays as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_audio: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_video: Option<bool>,
     pub position: Position,
 }
 

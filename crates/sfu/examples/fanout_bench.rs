@@ -41,6 +41,7 @@ async fn main() {
                 bind: "127.0.0.1:0".parse().expect("addr"),
                 public_ip: None,
                 ice_servers: vec![],
+                last_n: schulhof_sfu::DEFAULT_LAST_N,
             })
             .await
             .expect("sfu");

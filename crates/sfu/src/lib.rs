@@ -18,6 +18,7 @@
 //! browsers as `iceServers` from [`SfuConfig::ice_servers`].
 
 mod engine;
+pub mod lastn;
 mod peer;
 
 use std::net::SocketAddr;
@@ -37,7 +38,12 @@ pub struct SfuConfig {
     pub public_ip: Option<std::net::IpAddr>,
     /// STUN/TURN servers handed to browsers unchanged.
     pub ice_servers: Vec<IceServer>,
+    /// Last-N: the most cameras one participant receives ([`lastn`]).
+    pub last_n: usize,
 }
+
+/// The default of [`SfuConfig::last_n`]: a 3 × 3 grid.
+pub const DEFAULT_LAST_N: usize = 9;
 
 /// One entry of the browser's `RTCConfiguration.iceServers`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,6 +106,8 @@ pub struct SfuStats {
     pub forwarded: u64,
     /// Frames of sources the publisher may not send (consent, mute, no screen permission).
     pub dropped_not_allowed: u64,
+    /// Camera frames not sent to a subscriber outside its Last-N choice.
+    pub held_back: u64,
 }
 
 pub(crate) enum Cmd {
@@ -125,6 +133,11 @@ pub(crate) enum Cmd {
     Leave {
         conf: Uuid,
         user: Uuid,
+    },
+    Pin {
+        conf: Uuid,
+        viewer: Uuid,
+        publisher: Option<Uuid>,
     },
     End {
         conf: Uuid,
@@ -155,7 +168,7 @@ impl Sfu {
         };
         let addr = SocketAddr::new(ip, local.port());
         let (tx, rx) = mpsc::channel(1024);
-        tokio::spawn(engine::run(socket, addr, rx));
+        tokio::spawn(engine::run(socket, addr, config.last_n, rx));
         Ok(Sfu {
             tx,
             addr,
@@ -218,6 +231,16 @@ impl Sfu {
     /// Changes what of `user`'s media is forwarded (consent, mute, screen permission).
     pub async fn set_allow(&self, conf: Uuid, user: Uuid, allow: Allow) {
         let _ = self.tx.send(Cmd::SetAllow { conf, user, allow }).await;
+    }
+
+    /// `viewer` pins `publisher`'s camera into its Last-N choice (`None`: unpins).
+    pub async fn pin(&self, conf: Uuid, viewer: Uuid, publisher: Option<Uuid>) {
+        let cmd = Cmd::Pin {
+            conf,
+            viewer,
+            publisher,
+        };
+        let _ = self.tx.send(cmd).await;
     }
 
     /// Drops every connection of `user` in `conf` (left or removed).

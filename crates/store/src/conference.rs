@@ -1,6 +1,8 @@
 //! Video conferences of the built-in SFU: the live conference of a chat room (and which node
 //! hosts its media), its participants, and the students' audio/video consent.
 
+pub mod guests;
+
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
 
@@ -236,4 +238,21 @@ pub async fn set_consent(
         .bind(instance.0).bind(user.0).bind(audio).bind(video).bind(source).bind(now)
         .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
+}
+
+/// The consent records of the persons an import of `source` created: (user, audio, video).
+pub async fn source_consents(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    source: &str,
+) -> Result<std::collections::HashMap<UserId, (bool, bool)>, StoreError> {
+    let rows: Vec<(Uuid, bool, bool)> = on!(c, c => sqlx::query_as(
+        "SELECT a.user_id, a.audio, a.video FROM av_consents a
+         JOIN users u ON u.instance_id = a.instance_id AND u.id = a.user_id
+         WHERE a.instance_id = $1 AND u.source = $2")
+        .bind(instance.0).bind(source).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(u, a, v)| (UserId(u), (a, v)))
+        .collect())
 }

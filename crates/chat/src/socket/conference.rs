@@ -5,7 +5,9 @@
 
 use schulhof_domain::DomainError;
 use schulhof_domain::chat::RoomId;
-use schulhof_domain::conference::{ConferenceStep, ConferenceView, MediaHost, SelfStep};
+use schulhof_domain::conference::{
+    ConferenceStep, ConferenceView, ConsentChange, MediaHost, SelfStep,
+};
 use schulhof_domain::identity::Actor;
 use schulhof_front::AppState;
 use schulhof_sfu::{Allow, Sfu, SfuError};
@@ -180,6 +182,12 @@ impl Session {
                     "publisher": publisher, "sdp": answer });
                 return Ok(Reply::Frame(f));
             }
+            ConfOp::Pin { publisher } => {
+                // The viewer's own choice of what it receives: no right involved.
+                let conf = self.joined_conf(room)?;
+                sfu().await?.pin(conf, me.0, publisher.map(|u| u.0)).await;
+                return Ok(Reply::State);
+            }
             ConfOp::Hand { up } => {
                 p.conference_self(&a, room, SelfStep::Hand(up)).await?;
             }
@@ -292,5 +300,32 @@ impl Session {
             return Ok(());
         }
         self.conf_state(sig.room).await
+    }
+
+    /// The consent on record of this socket's person changed: while they take part in a
+    /// conference, the SFU gets their new grant at once (a withdrawn consent drops the
+    /// source on the media path) and everyone in the room sees the new state.
+    pub(super) async fn on_consent_change(
+        &mut self,
+        change: Result<ConsentChange, broadcast::error::RecvError>,
+    ) -> Result<(), Stop> {
+        let Ok(change) = change else {
+            return Ok(());
+        };
+        let me = &self.actor.token;
+        if change.instance != me.instance() || change.user != me.user() {
+            return Ok(());
+        }
+        let Some(room) = self.conf.joined.as_ref().map(|j| j.room) else {
+            return Ok(());
+        };
+        if self.apply_grants(room).await.is_err() {
+            tracing::warn!(room = %room.0, "consent change not applied to the conference");
+        }
+        signal(ConfSignal {
+            instance: change.instance,
+            room,
+        });
+        Ok(())
     }
 }

@@ -8,8 +8,11 @@
 
 mod consent;
 mod external;
+mod guests;
 
-pub use consent::{AvConsent, import_av_consent};
+pub(crate) use consent::announce;
+pub use consent::{AvConsent, ConsentChange, consent_changes, import_av_consent};
+pub use guests::{GuestLink, GuestState, GuestView, MAX_VALIDITY_DAYS};
 
 use schulhof_authz::chat::{RoomFacts, RoomKind, moderates};
 use schulhof_authz::conference::{

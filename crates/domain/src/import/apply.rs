@@ -56,6 +56,13 @@ pub(crate) async fn apply(
         }
         progress.advance(chunk.len() as u64);
     }
+    progress.phase("consents");
+    for p in plan.create.iter().chain(&plan.update) {
+        if let Some((audio, video)) = p.av_consent {
+            let consent = crate::conference::AvConsent { audio, video };
+            crate::conference::import_av_consent(&mut *tx, instance, p.id, consent, now).await?;
+        }
+    }
     protocol.extend(
         plan.unchanged
             .iter()

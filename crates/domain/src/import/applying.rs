@@ -103,9 +103,10 @@ impl Platform {
                 "the import was interrupted; apply it again",
             ));
         }
-        let detail = serde_json::to_value(summary).ok();
+        let detail = Some(super::audit_detail(&summary, &plan));
         admin_action(&mut tx, actor, now, "import.apply", &run.file_name, detail).await?;
         tx.commit().await?;
+        crate::conference::announce(instance, plan.consent_users());
         self.refresh_statistics(summary).await;
         Ok(summary)
     }

@@ -48,6 +48,16 @@ pub(crate) async fn apply_plan(
     apply::apply(tx, instance, data, plan, Some(year), progress, now).await
 }
 
+/// The detail of an `import.apply` audit entry: the counts, and how many consent records
+/// to audio/video conferences the run wrote.
+pub(crate) fn audit_detail(summary: &Summary, plan: &Plan) -> serde_json::Value {
+    let mut v = serde_json::to_value(summary).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("av_consents".into(), plan.consent_changes().into());
+    }
+    v
+}
+
 /// What an import does (preview) or did (apply), in counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {

@@ -24,6 +24,8 @@ pub(crate) struct State {
     pub mails: HashSet<String>,
     /// Everyone of the school marked for deletion before this run.
     pub marked_total: u64,
+    /// The audio/video consent on record of the source's persons who have one.
+    pub consents: HashMap<UserId, (bool, bool)>,
 }
 
 impl State {
@@ -47,6 +49,7 @@ impl State {
             logins,
             mails,
             marked_total,
+            consents: schulhof_store::conference::source_consents(c, instance, src).await?,
         })
     }
 }
@@ -92,6 +95,10 @@ pub struct PlannedPerson {
     pub login: String,
     pub mail: String,
     pub changes: Vec<Change>,
+    /// The audio/video consent this run records, when the file holds one that differs
+    /// from the record (or, for a new person, grants anything).
+    #[serde(skip)]
+    pub av_consent: Option<(bool, bool)>,
 }
 
 /// A group of the file and what happens to it.
@@ -134,6 +141,24 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The persons whose consent record this run writes.
+    pub fn consent_users(&self) -> impl Iterator<Item = UserId> + '_ {
+        self.create
+            .iter()
+            .chain(&self.update)
+            .filter(|p| p.av_consent.is_some())
+            .map(|p| p.id)
+    }
+
+    /// How many consent records this run writes (counted in the audit entry).
+    pub fn consent_changes(&self) -> usize {
+        self.create
+            .iter()
+            .chain(&self.update)
+            .filter(|p| p.av_consent.is_some())
+            .count()
+    }
+
     pub fn summary(&self) -> Summary {
         let n = |v: usize| v as u64;
         Summary {
@@ -177,7 +202,28 @@ fn allocate(
     }
 }
 
-fn changes(p: &Person, s: &SourcePerson) -> Vec<Change> {
+/// The consent pair the file asks for, filling what it does not say from `stored`.
+fn wanted_consent(p: &Person, stored: (bool, bool)) -> Option<(bool, bool)> {
+    if p.consent_audio.is_none() && p.consent_video.is_none() {
+        return None;
+    }
+    Some((
+        p.consent_audio.unwrap_or(stored.0),
+        p.consent_video.unwrap_or(stored.1),
+    ))
+}
+
+fn consent_text((audio, video): (bool, bool)) -> String {
+    match (audio, video) {
+        (true, true) => "audio+video",
+        (true, false) => "audio",
+        (false, true) => "video",
+        (false, false) => "none",
+    }
+    .into()
+}
+
+fn changes(p: &Person, s: &SourcePerson, stored: (bool, bool)) -> Vec<Change> {
     let mut out = Vec::new();
     let mut diff = |field, old: Option<&str>, new: Option<&str>| {
         if old != new {
@@ -193,6 +239,13 @@ fn changes(p: &Person, s: &SourcePerson) -> Vec<Change> {
     let bday = p.birthday.map(|d| d.format("%Y-%m-%d").to_string());
     diff("birthday", s.birthday.as_deref(), bday.as_deref());
     diff("class", s.class_label.as_deref(), p.class.as_deref());
+    if let Some(new) = wanted_consent(p, stored).filter(|n| *n != stored) {
+        out.push(Change {
+            field: "av_consent",
+            old: consent_text(stored),
+            new: consent_text(new),
+        });
+    }
     out
 }
 
@@ -259,8 +312,10 @@ pub(crate) fn plan(
                         p.source_id, p.account_type, s.kind
                     ));
                 }
-                let ch = changes(p, s);
-                let pp = person(index, p, s.id, s.login.clone(), s.mail.clone(), ch);
+                let stored = state.consents.get(&s.id).copied().unwrap_or_default();
+                let ch = changes(p, s, stored);
+                let mut pp = person(index, p, s.id, s.login.clone(), s.mail.clone(), ch);
+                pp.av_consent = wanted_consent(p, stored).filter(|n| *n != stored);
                 if pp.changes.is_empty() {
                     plan.unchanged.push(pp);
                 } else {
@@ -279,8 +334,10 @@ pub(crate) fn plan(
                     continue;
                 };
                 let id = UserId::new();
-                plan.create
-                    .push(person(index, p, id, login, mail, Vec::new()));
+                let mut pp = person(index, p, id, login, mail, Vec::new());
+                // No record is no consent: only a grant needs writing.
+                pp.av_consent = wanted_consent(p, (false, false)).filter(|n| n.0 || n.1);
+                plan.create.push(pp);
                 id
             }
         };
@@ -328,6 +385,7 @@ fn person(
         login,
         mail,
         changes,
+        av_consent: None,
     }
 }
 

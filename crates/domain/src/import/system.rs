@@ -52,10 +52,11 @@ impl Platform {
             now,
             "import.apply",
             &input.upload.file_name,
-            &summary,
+            &super::audit_detail(&summary, &plan),
         )
         .await?;
         tx.commit().await?;
+        crate::conference::announce(instance, plan.consent_users());
         self.refresh_statistics(summary).await;
         Ok(ImportOutcome {
             summary,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use schulhof_types::{AccountType, GroupKind};
 
-use super::{Export, Klasse, Lerngruppe, Schueler};
+use super::{Export, Klasse, Lerngruppe, Schueler, consent};
 use crate::model::{Conflict, ConflictKind, Group, ImportData, Person, Position, Source};
 use crate::text::{clean, find_school_year, missing_name, parse_iso_date, school_year_from_start};
 
@@ -135,6 +135,8 @@ impl Build {
             class: None,
             left: false,
             groups: Vec::new(),
+            consent_audio: None,
+            consent_video: None,
             position: at(path),
         })
     }
@@ -172,12 +174,40 @@ impl Build {
                 message,
             );
         }
+        let consent_audio = self.consent(s, &path, "einwilligungAudiokonferenz", &person);
+        let consent_video = self.consent(s, &path, "einwilligungVideokonferenz", &person);
         self.push(Person {
             birthday,
+            consent_audio,
+            consent_video,
             class: s.id_klasse.and_then(|k| classes.get(&k).cloned()),
             left: matches!(s.status, Some(8 | 9)),
             ..person
         });
+    }
+
+    /// One consent flag of a pupil; a value that is no flag is reported with the row and
+    /// read as "the file says nothing" (the stored record stays).
+    fn consent(&mut self, s: &Schueler, path: &str, field: &str, p: &Person) -> Option<bool> {
+        let raw = match field {
+            "einwilligungAudiokonferenz" => s.einwilligung_audiokonferenz.as_ref(),
+            _ => s.einwilligung_videokonferenz.as_ref(),
+        };
+        match consent::flag(raw) {
+            Ok(v) => v,
+            Err(value) => {
+                let message = format!(
+                    "{field} of pupil {} ({} {}, row {path}) is {value}, not true/false or 1/0",
+                    p.source_id, p.first_name, p.last_name
+                );
+                let kind = ConflictKind::BadValue {
+                    field: field.into(),
+                };
+                let id = Some(p.source_id.clone());
+                self.conflict(at(format!("{path}.{field}")), id, kind, message);
+                None
+            }
+        }
     }
 
     /// Adds `group` to the person's groups, or reports the unknown person once.

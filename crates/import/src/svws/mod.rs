@@ -2,6 +2,7 @@
 //! Schild XML. Unknown fields are ignored so later revisions of the export still read.
 
 mod build;
+mod consent;
 
 use std::io::BufRead;
 
@@ -87,6 +88,12 @@ struct Schueler {
     status: Option<i64>,
     #[serde(default, deserialize_with = "nullable")]
     ids_lerngruppen: Vec<i64>,
+    /// The consent flags SVWS keeps per pupil and learning platform (spec §8: not yet in
+    /// the JSON export; read when present, by SVWS's own field names in either spelling).
+    #[serde(default, alias = "EinwilligungAudiokonferenz")]
+    einwilligung_audiokonferenz: Option<serde_json::Value>,
+    #[serde(default, alias = "EinwilligungVideokonferenz")]
+    einwilligung_videokonferenz: Option<serde_json::Value>,
 }
 
 pub(crate) fn read(

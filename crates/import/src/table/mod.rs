@@ -247,6 +247,8 @@ impl Build<'_> {
             class,
             left: false,
             groups,
+            consent_audio: None,
+            consent_video: None,
             position: Position {
                 line: Some(row.line),
                 ..Default::default()

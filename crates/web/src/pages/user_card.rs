@@ -16,6 +16,7 @@ use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::pages::account::Confirmed;
+use crate::pages::user_consent::{ConsentSection, consent_section};
 use crate::pages::user_rights::{GrantSection, grant_section};
 use crate::pages::views::{ConfirmPage, PasswordShown, RightRow, effective_rows};
 use crate::render;
@@ -34,6 +35,7 @@ struct CardPage {
     active: bool,
     edit: Option<FormView>,
     grants: Option<GrantSection>,
+    consent: Option<ConsentSection>,
     action_error: Option<String>,
 }
 
@@ -175,6 +177,7 @@ pub async fn render_card(state: &AppState, r: &Ready, login: &str, cf: CardFailu
             .editable
             .then(|| edit_fields(tr, &card, cf.edit.as_ref(), failure)),
         grants: grant_section(tr, &r.actor, &card, failure),
+        consent: consent_section(state, &r.actor, &card, failure).await,
         action_error: failure
             .filter(|f| f.form == "actions")
             .map(|f| f.message.clone()),

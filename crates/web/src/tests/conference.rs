@@ -1,11 +1,12 @@
 //! The video-conference page of a chat room: the link from the room, the start button for
-//! teachers only, camera/microphone/screen allowed on this page alone, 404 for a stranger.
+//! teachers only, camera/microphone/screen allowed on this page alone, 404 for a stranger;
+//! the admin's consent form (audio/video conferences) on a student's user card.
 
 use axum::http::StatusCode;
 
 use super::*;
 
-on_both_backends!(conference_page);
+on_both_backends!(conference_page, consent_form_on_the_user_card);
 
 async fn conference_page(app: App) {
     app.platform.system_seed_demo_files().await.expect("demo");
@@ -41,4 +42,54 @@ async fn conference_page(app: App) {
     app.get("/chat/nonsense/konferenz", &teacher)
         .await
         .assert(StatusCode::NOT_FOUND);
+}
+
+async fn consent_form_on_the_user_card(app: App) {
+    let admin = app.ready("admin").await;
+    let card = app.get("/verwaltung/benutzer/schueler", &admin).await;
+    card.assert(StatusCode::OK)
+        .has(r#"id="einwilligung""#)
+        .has(r#"action="/verwaltung/benutzer/schueler/einwilligung""#)
+        .has(r#"<label for="consent-audio">"#)
+        .has(r#"name="video" value="ja">"#);
+    // Teachers' cards carry no consent form: the gate is for students.
+    app.get("/verwaltung/benutzer/lehrer", &admin)
+        .await
+        .assert(StatusCode::OK)
+        .lacks(r#"id="einwilligung""#);
+    let saved = app
+        .post(
+            "/verwaltung/benutzer/schueler/einwilligung",
+            &admin,
+            &[("audio", "ja")],
+        )
+        .await;
+    assert_eq!(
+        saved.location(),
+        "/verwaltung/benutzer/schueler?ok=av_consent_saved#einwilligung"
+    );
+    app.get("/verwaltung/benutzer/schueler?ok=av_consent_saved", &admin)
+        .await
+        .has("Die Einwilligung ist gespeichert.")
+        .has(r#"name="audio" value="ja" checked>"#)
+        .has(r#"name="video" value="ja">"#);
+    // A teacher and a student may not set it: refused by the policy, nothing changes.
+    for who in ["lehrer", "schueler"] {
+        let c = app.ready(who).await;
+        let r = app
+            .post(
+                "/verwaltung/benutzer/schueler/einwilligung",
+                &c,
+                &[("audio", "ja"), ("video", "ja")],
+            )
+            .await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{who}: {}",
+            r.status
+        );
+    }
+    app.get("/verwaltung/benutzer/schueler", &admin)
+        .await
+        .has(r#"name="video" value="ja">"#);
 }

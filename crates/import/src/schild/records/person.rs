@@ -79,6 +79,8 @@ impl Records {
             class: p.grade,
             left: p.deleted || matches!(p.state.as_deref(), Some("8" | "9")),
             groups: Vec::new(),
+            consent_audio: None,
+            consent_video: None,
             position: p.position,
         });
     }

@@ -1,0 +1,173 @@
+//! Guests invited by link into a room's conference (the parents' evening), on SQLite and
+//! PostgreSQL: moderators create time-limited links and admit or refuse who waits; pupils
+//! and strangers may not; an expired link opens nothing; a guest's id alone tells nothing
+//! without the link's secret; every step audited; nothing crosses rooms.
+
+mod calendar_support;
+
+use std::sync::Arc;
+
+use calendar_support::*;
+use chrono::{Duration, TimeZone, Utc};
+use schulhof_domain::chat::RoomId;
+use schulhof_domain::clock::ManualClock;
+use schulhof_domain::conference::{GuestState, MediaHost};
+use schulhof_domain::identity::Actor;
+use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
+use schulhof_store::backend_tests;
+
+async fn room_named(s: &School, a: &Actor, name: &str) -> RoomId {
+    s.platform
+        .chat_rooms(a)
+        .await
+        .expect("rooms")
+        .into_iter()
+        .find(|r| r.name == name)
+        .expect("room")
+        .id
+}
+
+async fn guests_wait_until_a_moderator_admits_them(db: Db) {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 2, 17, 0, 0)
+            .single()
+            .expect("time"),
+    ));
+    let config = Config {
+        hash: HashParams::insecure_fast_for_tests(),
+        ..Config::default()
+    };
+    let s = school_on(Platform::new(db, clock.clone(), config), "123456").await;
+    let p = &s.platform;
+    let (admin, lehrer, lehrer2, anna) = (
+        s.admin().await,
+        s.user("lehrer").await,
+        s.user("lehrer2").await,
+        s.user("anna").await,
+    );
+    let room = room_named(&s, &lehrer, "5a").await;
+    let other = room_named(&s, &lehrer, "Mathe-Kurs").await;
+    // Pupils and teachers of other classes create no links; a link lives 14 days at most.
+    let two_hours = Duration::hours(2);
+    assert!(matches!(
+        p.conference_guest_link(&anna, room, two_hours).await,
+        Err(DomainError::Denied(_)) | Err(DomainError::Forbidden)
+    ));
+    assert!(matches!(
+        p.conference_guest_link(&lehrer2, room, two_hours).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(matches!(
+        p.conference_guest_link(&lehrer, room, Duration::days(15))
+            .await,
+        Err(DomainError::Invalid { .. })
+    ));
+    let link = p
+        .conference_guest_link(&lehrer, room, two_hours)
+        .await
+        .expect("link");
+    assert!(link.secret.len() >= 40, "a long random secret");
+    // A parent opens it: waits. A made-up secret and an empty name are refused.
+    assert!(matches!(
+        p.conference_guest_arrive("erfunden", "Frau Meier").await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(matches!(
+        p.conference_guest_arrive(&link.secret, "   ").await,
+        Err(DomainError::Invalid { .. })
+    ));
+    let meier = p
+        .conference_guest_arrive(&link.secret, "  Frau   Meier ")
+        .await
+        .expect("arrive");
+    assert_eq!(
+        (meier.name.as_str(), meier.state),
+        ("Frau Meier", GuestState::Waiting)
+    );
+    let schulz = p
+        .conference_guest_arrive(&link.secret, "Herr Schulz")
+        .await
+        .expect("arrive");
+    // Moderators see who waits; pupils may not; another room's moderators see nothing.
+    let waiting = p.conference_waiting(&lehrer, room).await.expect("waiting");
+    let names: Vec<_> = waiting.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["Frau Meier", "Herr Schulz"]);
+    assert!(p.conference_waiting(&anna, room).await.is_err());
+    assert!(
+        p.conference_waiting(&lehrer, other)
+            .await
+            .expect("other room")
+            .is_empty()
+    );
+    // A guest of this room cannot be admitted through another room.
+    assert!(matches!(
+        p.conference_admit(&lehrer, other, meier.id, true).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(
+        p.conference_admit(&anna, room, meier.id, true)
+            .await
+            .is_err()
+    );
+    // The teacher starts the conference and admits Frau Meier, refuses Herr Schulz.
+    let host = MediaHost {
+        node: "node-a".into(),
+        media_addr: "127.0.0.1:40000".into(),
+    };
+    p.conference_start(&lehrer, room, &host)
+        .await
+        .expect("start");
+    p.conference_admit(&lehrer, room, meier.id, true)
+        .await
+        .expect("admit");
+    p.conference_admit(&lehrer, room, schulz.id, false)
+        .await
+        .expect("refuse");
+    assert!(matches!(
+        p.conference_admit(&lehrer, room, schulz.id, true).await,
+        Err(DomainError::Conflict { .. })
+    ));
+    let state = |id| p.conference_guest_state(&link.secret, id);
+    assert_eq!(
+        state(meier.id).await.expect("m").state,
+        GuestState::Admitted
+    );
+    assert_eq!(
+        state(schulz.id).await.expect("s").state,
+        GuestState::Refused
+    );
+    // The id alone, with another link's secret, tells nothing.
+    let second = p
+        .conference_guest_link(&lehrer, room, two_hours)
+        .await
+        .expect("second");
+    assert!(matches!(
+        p.conference_guest_state(&second.secret, meier.id).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(
+        p.conference_waiting(&lehrer, room)
+            .await
+            .expect("w")
+            .is_empty()
+    );
+    // After two hours the link opens nothing.
+    clock.advance(Duration::hours(2) + Duration::minutes(1));
+    assert!(matches!(
+        p.conference_guest_arrive(&link.secret, "Spät").await,
+        Err(DomainError::NotFound)
+    ));
+    let mut c = p.db().read().await.expect("db");
+    let log = schulhof_store::audit::system_list_kind(&mut c, admin.token.instance(), "chat")
+        .await
+        .expect("audit");
+    for action in [
+        "conference.guest_link",
+        "conference.admit_guest",
+        "conference.refuse_guest",
+    ] {
+        assert!(log.iter().any(|l| l.action == action), "{action} audited");
+    }
+}
+
+backend_tests!(guests_wait_until_a_moderator_admits_them);

@@ -1,0 +1,150 @@
+//! Guest links of a room's conferences and the guests waiting behind them.
+
+use schulhof_types::{InstanceId, UserId};
+use uuid::Uuid;
+
+use crate::chat::RoomId;
+use crate::{AsConn, StoreError, on};
+
+/// A guest link as stored (the secret only as its hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRow {
+    pub instance: InstanceId,
+    pub id: Uuid,
+    pub room: RoomId,
+    pub token_hash: Vec<u8>,
+    pub created_by: UserId,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A guest who arrived through a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuestRow {
+    pub id: Uuid,
+    pub link: Uuid,
+    pub name: String,
+    /// `waiting`, `admitted` or `refused`.
+    pub state: String,
+    pub arrived_at: i64,
+}
+
+pub async fn insert_link(c: &mut impl AsConn, l: &LinkRow) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "INSERT INTO conference_guest_links
+             (instance_id, id, room_id, token_hash, created_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(l.instance.0).bind(l.id).bind(l.room.0).bind(&l.token_hash)
+        .bind(l.created_by.0).bind(l.created_at).bind(l.expires_at)
+        .execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+type LinkRaw = (Uuid, Uuid, Uuid, Vec<u8>, Uuid, i64, i64, Option<i64>);
+
+/// The link whose secret hashes to `hash`, in whatever school.
+pub async fn link_by_hash(c: &mut impl AsConn, hash: &[u8]) -> Result<Option<LinkRow>, StoreError> {
+    let r: Option<LinkRaw> = on!(c, c => sqlx::query_as(
+        "SELECT instance_id, id, room_id, token_hash, created_by, created_at, expires_at,
+                revoked_at
+         FROM conference_guest_links WHERE token_hash = $1")
+        .bind(hash).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|r| LinkRow {
+        instance: InstanceId(r.0),
+        id: r.1,
+        room: RoomId(r.2),
+        token_hash: r.3,
+        created_by: UserId(r.4),
+        created_at: r.5,
+        expires_at: r.6,
+        revoked_at: r.7,
+    }))
+}
+
+pub async fn insert_guest(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    g: &GuestRow,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "INSERT INTO conference_guests (instance_id, id, link_id, name, state, arrived_at)
+         VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(instance.0).bind(g.id).bind(g.link).bind(&g.name).bind(&g.state)
+        .bind(g.arrived_at).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+type GuestRaw = (Uuid, Uuid, String, String, i64);
+
+fn guest(r: GuestRaw) -> GuestRow {
+    GuestRow {
+        id: r.0,
+        link: r.1,
+        name: r.2,
+        state: r.3,
+        arrived_at: r.4,
+    }
+}
+
+/// One guest and the room of its link.
+pub async fn get(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<Option<(GuestRow, RoomId)>, StoreError> {
+    let r: Option<(Uuid, Uuid, String, String, i64, Uuid)> = on!(c, c => sqlx::query_as(
+        "SELECT g.id, g.link_id, g.name, g.state, g.arrived_at, l.room_id
+         FROM conference_guests g
+         JOIN conference_guest_links l ON l.instance_id = g.instance_id AND l.id = g.link_id
+         WHERE g.instance_id = $1 AND g.id = $2")
+        .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|r| (guest((r.0, r.1, r.2, r.3, r.4)), RoomId(r.5))))
+}
+
+/// The guests of `room`'s links in `state`, in order of arrival.
+pub async fn of_room(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    room: RoomId,
+    state: &str,
+) -> Result<Vec<GuestRow>, StoreError> {
+    let r: Vec<GuestRaw> = on!(c, c => sqlx::query_as(
+        "SELECT g.id, g.link_id, g.name, g.state, g.arrived_at
+         FROM conference_guests g
+         JOIN conference_guest_links l ON l.instance_id = g.instance_id AND l.id = g.link_id
+         WHERE g.instance_id = $1 AND l.room_id = $2 AND g.state = $3
+         ORDER BY g.arrived_at, g.id")
+        .bind(instance.0).bind(room.0).bind(state).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(guest).collect())
+}
+
+/// How many guests wait behind `link`.
+pub async fn waiting_count(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    link: Uuid,
+) -> Result<i64, StoreError> {
+    let n: i64 = on!(c, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM conference_guests
+         WHERE instance_id = $1 AND link_id = $2 AND state = 'waiting'")
+        .bind(instance.0).bind(link).fetch_one(&mut *c).await)?;
+    Ok(n)
+}
+
+/// A moderator's decision on a waiting guest; whether one was waiting.
+pub async fn decide(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    state: &str,
+    by: UserId,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guests SET state = $3, decided_by = $4, decided_at = $5
+         WHERE instance_id = $1 AND id = $2 AND state = 'waiting'")
+        .bind(instance.0).bind(id).bind(state).bind(by.0).bind(at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
