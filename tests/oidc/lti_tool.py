@@ -89,9 +89,14 @@ def tool_app(base, client_id, deployment_id, priv, pub, tool):
                      .set_timestamp(datetime.now(timezone.utc).isoformat())
                      .set_activity_progress("Completed").set_grading_progress("FullyGraded")
                      .set_user_id(data["sub"]).set_comment("Gut gemacht"))
-            ml.get_ags().put_grade(grade)
+            ags = ml.get_ags()
+            ags.put_grade(grade)
+            # The result service (AGS §3.5) as pylti1p3 reads it: GET {lineitem}/results.
+            results = ags.get_grades()
             return jsonify(sub=data["sub"], roles=data[LTI + "roles"], context=data[LTI + "context"],
-                           custom=data.get(LTI + "custom"), name=data.get("name"), members=members)
+                           custom=data.get(LTI + "custom"), name=data.get("name"), members=members,
+                           results=results,
+                           lineitems=data["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]["lineitems"])
         except LtiException as e:
             return f"LtiException: {e}", 400
 
@@ -180,6 +185,11 @@ def scenario(base, school, password, client_id, tool, d):
     check(all("name" not in m for m in got["members"]), "the roster is pseudonymous")
     page = teacher.get(f"{base}/kurse/lti/{activity}").text
     check("70.0 / 100.0" in page and "Gut gemacht" in page, "the grade is in the course")
+    mine = [x for x in got["results"] if x["userId"] == got["sub"]]
+    check(len(mine) == 1 and mine[0]["resultScore"] == 70.0 and mine[0]["resultMaximum"] == 100.0
+          and mine[0]["comment"] == "Gut gemacht", f"results: {got['results']}")
+    page = teacher.get(f"{base}/kurse/{course}/fortschritt").text
+    check("70 / 100" in page, "the score is in the course's progress table")
 
     # The token endpoint: a replayed or foreign-signed client assertion is invalid_client.
     priv = open(f"{d}/private.pem").read()
@@ -203,6 +213,27 @@ def scenario(base, school, password, client_id, tool, d):
     check(r.status_code == 401 and r.json()["error"] == "invalid_client", f"foreign key: {r.status_code} {r.text}")
     r = requests.get(f"{base}/lti/dienste/x/{course}/mitglieder", headers={"Authorization": "Bearer nope"})
     check(r.status_code == 401, f"bad bearer: {r.status_code}")
+
+    # Line items: the tool makes its own column, changes it (PUT) and deletes it (DELETE).
+    form_data["client_assertion"] = jwt.encode(dict(claims, jti=uuid.uuid4().hex), priv,
+                                               algorithm="RS256", headers={"kid": kid})
+    form_data["scope"] = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+    r = requests.post(f"{base}/lti/token", data=form_data)
+    check(r.status_code == 200, f"lineitem token: {r.status_code} {r.text}")
+    auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    media = {"Content-Type": "application/vnd.ims.lis.v2.lineitem+json"}
+    r = requests.post(got["lineitems"], json={"label": "Zusatz", "scoreMaximum": 10},
+                      headers={**auth, **media})
+    check(r.status_code == 201, f"add line item: {r.status_code} {r.text}")
+    item = r.json()["id"]
+    r = requests.put(item, json={"label": "Zusatz (neu)", "scoreMaximum": 20, "tag": "z"},
+                     headers={**auth, **media})
+    check(r.status_code == 200 and r.json()["label"] == "Zusatz (neu)" and r.json()["scoreMaximum"] == 20,
+          f"update line item: {r.status_code} {r.text}")
+    r = requests.delete(item, headers=auth)
+    check(r.status_code == 204, f"delete line item: {r.status_code} {r.text}")
+    r = requests.get(item, headers=auth)
+    check(r.status_code == 404, f"deleted line item: {r.status_code}")
     return got["sub"]
 
 

@@ -178,6 +178,8 @@ impl Platform {
             .map(|m| m.id)
             .collect();
         let done = lifecycle::deactivate_marked(&mut tx, instance, &ids, now).await?;
+        // As deactivation by hand: connected tools' tokens revoked, their sessions logged out.
+        crate::oidc::logout::end_of_users(&mut tx, instance, &ids, now.timestamp_micros()).await?;
         let detail = serde_json::json!({ "deactivated": done });
         admin_action(
             &mut tx,
@@ -233,9 +235,14 @@ impl Platform {
         let (_, periods) = lifecycle::settings(&mut tx, instance).await?;
         let mut deleted = Deleted::default();
         for (id, kind, at) in lifecycle::deactivated(&mut tx, instance).await? {
-            if due(at, years_for(&kind, periods), now)
-                && lifecycle::delete_deactivated(&mut tx, instance, id).await?
-            {
+            if !due(at, years_for(&kind, periods), now) {
+                continue;
+            }
+            // Whatever a tool still holds ends before the account goes (the rows would
+            // vanish with it, unannounced).
+            let now_us = now.timestamp_micros();
+            crate::oidc::logout::end_of_users(&mut tx, instance, &[id], now_us).await?;
+            if lifecycle::delete_deactivated(&mut tx, instance, id).await? {
                 if kind == AccountType::Schueler.as_str() {
                     deleted.students += 1;
                 } else {

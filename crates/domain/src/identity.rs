@@ -95,7 +95,7 @@ fn hash_token(raw: &[u8]) -> Vec<u8> {
 }
 
 /// Splits `<instance>.<secret>` into the instance and the hash of the secret.
-fn parse_cookie(cookie: &str) -> Option<(InstanceId, Vec<u8>)> {
+pub(crate) fn parse_cookie(cookie: &str) -> Option<(InstanceId, Vec<u8>)> {
     let (instance, secret) = cookie.split_once('.')?;
     let instance = instance.parse().ok()?;
     let raw = URL_SAFE_NO_PAD

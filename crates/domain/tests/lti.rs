@@ -431,6 +431,155 @@ async fn services_roster_and_grades(db: Db) {
         .await
         .expect("items");
     assert_eq!(items.as_array().expect("array").len(), 1);
+    // A copy into a new year takes the placement and its line item along, not the scores.
+    let copy = p.lms_copy_course(&lehrer, course).await.expect("copy");
+    let view = p.lms_outline(&lehrer, copy).await.expect("outline");
+    let copied: Vec<_> = view
+        .sections
+        .iter()
+        .flat_map(|s| &s.activities)
+        .filter(|a| a.row.kind == "lti")
+        .collect();
+    assert_eq!(copied.len(), 1, "the placed tool travels");
+    assert_ne!(copied[0].row.id, act);
+    assert_eq!(copied[0].row.settings, view_settings(p, &lehrer, act).await);
+    let moved = p
+        .lti_activity(&lehrer, copied[0].row.id)
+        .await
+        .expect("copied view");
+    assert!(moved.grades.is_empty(), "scores stay behind");
+    let copy_items = p
+        .lti_line_items(bearer, &school_id, &copy.0.to_string(), ISS)
+        .await
+        .expect("copied items");
+    let copy_items = copy_items.as_array().expect("array");
+    assert_eq!(copy_items.len(), 1, "{copy_items:?}");
+    assert_eq!(copy_items[0]["label"], "Übung");
+    assert_ne!(copy_items[0]["id"], items[0]["id"]);
+    assert_eq!(
+        p.lti_activity(&lehrer, act)
+            .await
+            .expect("orig")
+            .grades
+            .len(),
+        1,
+        "the original keeps its scores"
+    );
+    // The result service (AGS §3.5) needs its own scope.
+    let r = p
+        .lti_results(bearer, &school_id, &cid, item, None, ISS)
+        .await;
+    assert_eq!(r.expect_err("scope"), ServiceError::InsufficientScope);
+    let read = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly";
+    let rt = p
+        .lti_service_token(grant, at, &assertion(&t, "j-r", 300), read, TOKEN_URL, ISS)
+        .await
+        .expect("result token");
+    let rb = rt.access_token.as_str();
+    let results = p
+        .lti_results(rb, &school_id, &cid, item, None, ISS)
+        .await
+        .expect("results");
+    let results = results.as_array().expect("array");
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0]["userId"], sub);
+    assert_eq!(results[0]["resultScore"], 80.0);
+    assert_eq!(results[0]["resultMaximum"], 100.0);
+    assert_eq!(results[0]["comment"], "Gut");
+    assert!(
+        results[0]["scoreOf"]
+            .as_str()
+            .expect("scoreOf")
+            .ends_with(item)
+    );
+    let one = p
+        .lti_results(rb, &school_id, &cid, item, Some(sub), ISS)
+        .await
+        .expect("one");
+    assert_eq!(one.as_array().expect("array").len(), 1);
+    let none = p
+        .lti_results(rb, &school_id, &cid, item, Some("nobody"), ISS)
+        .await
+        .expect("none");
+    assert!(none.as_array().expect("array").is_empty());
+    // PUT: label and maximum change, the activity stays; a bad maximum is refused.
+    let change = json!({"label": "Übung (neu)", "scoreMaximum": 50.0, "tag": "t1"});
+    let upd = p
+        .lti_update_line_item(bearer, &school_id, &cid, item, &change, ISS)
+        .await
+        .expect("update");
+    assert_eq!(upd["label"], "Übung (neu)");
+    assert_eq!(upd["scoreMaximum"], 50.0);
+    assert_eq!(upd["resourceLinkId"], act.0.to_string());
+    let bad = json!({"label": "x", "scoreMaximum": -1.0});
+    let r = p
+        .lti_update_line_item(bearer, &school_id, &cid, item, &bad, ISS)
+        .await;
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    assert_eq!(
+        p.lti_activity(&lehrer, act).await.expect("view").grades[0].1,
+        Some(40.0),
+        "rescaled to the new maximum"
+    );
+    // DELETE: an activity's column stays while the activity does; a tool's own column
+    // goes with its scores.
+    let r = p.lti_delete_line_item(bearer, &school_id, &cid, item).await;
+    assert!(matches!(r, Err(ServiceError::Invalid(_))), "{r:?}");
+    let extra = p
+        .lti_add_line_item(
+            bearer,
+            &school_id,
+            &cid,
+            &json!({"label": "Extra", "scoreMaximum": 10.0}),
+            ISS,
+        )
+        .await
+        .expect("add");
+    let extra_id = extra["id"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("id")
+        .to_owned();
+    p.lti_post_score(bearer, &school_id, &cid, &extra_id, &score)
+        .await
+        .expect("score");
+    p.lti_delete_line_item(bearer, &school_id, &cid, &extra_id)
+        .await
+        .expect("delete");
+    assert_eq!(
+        p.lti_get_line_item(bearer, &school_id, &cid, &extra_id, ISS)
+            .await
+            .expect_err("gone"),
+        ServiceError::NotFound
+    );
+    assert_eq!(
+        p.lti_delete_line_item(bearer, &school_id, &cid, &extra_id)
+            .await
+            .expect_err("twice"),
+        ServiceError::NotFound
+    );
+    // The course's progress overview shows the tool's score, scaled to the column's maximum.
+    let prog = p.lms_progress(&lehrer, course).await.expect("progress");
+    let col = prog
+        .activities
+        .iter()
+        .position(|a| a.id == act)
+        .expect("the LTI column");
+    let row = prog
+        .rows
+        .iter()
+        .find(|(u, _)| u.id == anna.token.user())
+        .expect("anna");
+    assert_eq!(row.1[col].score, Some((40_000, 50_000)));
+}
+
+async fn view_settings(p: &Platform, a: &Actor, id: schulhof_types::ActivityId) -> String {
+    p.lti_activity(a, id)
+        .await
+        .expect("view")
+        .ctx
+        .activity
+        .settings
 }
 
 backend_tests!(

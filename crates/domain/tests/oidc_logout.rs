@@ -16,52 +16,7 @@ use oidc_support::*;
 use schulhof_domain::oidc::{AuthRequest, Authorized, NewClient, OidcError, RegisteredClient};
 use schulhof_domain::{Db, DomainError, Platform};
 use schulhof_store::backend_tests;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
-
-/// A tool's back-channel endpoint on loopback: each request body it receives.
-async fn endpoint() -> (String, mpsc::UnboundedReceiver<String>) {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let uri = format!(
-        "http://127.0.0.1:{}/bcl",
-        l.local_addr().expect("addr").port()
-    );
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = l.accept().await {
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            loop {
-                let n = s.read(&mut chunk).await.unwrap_or(0);
-                buf.extend_from_slice(&chunk[..n]);
-                let text = String::from_utf8_lossy(&buf).to_string();
-                if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                    let len = head
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                        })
-                        .unwrap_or(0);
-                    if body.len() >= len {
-                        let _ = tx.send(body.to_owned());
-                        break;
-                    }
-                }
-                if n == 0 {
-                    break;
-                }
-            }
-            let _ = s
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
-                .await;
-        }
-    });
-    (uri, rx)
-}
 
 async fn tool(p: &Platform, host: &str, bcl: &str, fcl: &str, terms: &str) -> RegisteredClient {
     p.system_oidc_add_client(&NewClient {
@@ -110,8 +65,14 @@ async fn logout_token(rx: &mut mpsc::UnboundedReceiver<String>) -> serde_json::V
     claims_of(token)
 }
 
+/// The test school, its platform allowed to send to tools on loopback (where `endpoint`
+/// listens); without that setting loopback is refused like every internal address.
+async fn looped(db: Db) -> School {
+    school_on(platform(db).with_tool_urls_on_loopback(), "123456").await
+}
+
 async fn platform_logout_reaches_tools(db: Db) {
-    let s = school(db).await;
+    let s = looped(db).await;
     let p = &s.platform;
     let (bcl, mut rx) = endpoint().await;
     let a = tool(p, "a.example", &bcl, "https://a.example/fcl", "").await;
@@ -155,6 +116,7 @@ async fn platform_logout_reaches_tools(db: Db) {
 
 async fn unreachable_tools_are_retried(db: Db) {
     let (p, clock) = clocked(db);
+    let p = p.with_tool_urls_on_loopback();
     let s = school_on(p.clone(), "123456").await;
     // A closed port: the tool is down.
     let dead = {
@@ -188,7 +150,7 @@ async fn unreachable_tools_are_retried(db: Db) {
 }
 
 async fn deactivation_and_withdrawal_end_tool_sessions(db: Db) {
-    let s = school(db).await;
+    let s = looped(db).await;
     let p = &s.platform;
     let (bcl, mut rx) = endpoint().await;
     let a = tool(p, "a.example", &bcl, "", "Nutzungsbedingungen").await;
@@ -229,6 +191,116 @@ async fn deactivation_and_withdrawal_end_tool_sessions(db: Db) {
     let t = logout_token(&mut rx).await;
     assert_eq!(t["sub"], id_anna["sub"]);
     assert_eq!(t["sid"], id_anna["sid"]);
+}
+
+/// SSRF: a back-channel URI into the server's own network is refused at registration, and
+/// a logout queued for one that got there anyway (a setting changed, a name re-pointed) is
+/// never sent to it.
+async fn internal_logout_uris_are_refused(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let admin = s.admin().await;
+    for uri in [
+        "http://127.0.0.1:9/bcl",
+        "http://localhost:9/bcl",
+        "https://10.1.2.3/bcl",
+        "https://192.168.0.10/bcl",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[fd00::1]/bcl",
+        "https://[::ffff:127.0.0.1]/bcl",
+        "https://metadata.internal/bcl",
+    ] {
+        let n = NewClient {
+            name: "Intern".into(),
+            redirect_uris: vec!["https://t.example/cb".into()],
+            public: true,
+            backchannel_logout_uri: uri.into(),
+            ..Default::default()
+        };
+        let e = p.oidc_register_school_tool(&admin, &n).await;
+        assert!(
+            matches!(&e, Err(DomainError::Invalid { field, .. }) if *field == "backchannel_logout_uri"),
+            "{uri}: {e:?}"
+        );
+        let e = p.system_oidc_add_client(&n).await;
+        assert!(
+            matches!(e, Err(DomainError::Invalid { .. })),
+            "{uri}: {e:?}"
+        );
+    }
+    // Registered while loopback was allowed, delivered by a node that does not allow it:
+    // nothing reaches the endpoint, the logout waits for a retry.
+    let (bcl, mut rx) = endpoint().await;
+    let lax = p.clone().with_tool_urls_on_loopback();
+    let a = tool(&lax, "a.example", &bcl, "", "").await;
+    let session = p
+        .login(s.number, "anna", PW, "127.0.0.1")
+        .await
+        .expect("login");
+    let anna = p.session(&session.cookie).await.expect("session").actor;
+    use_tool(p, &anna, &a, "a.example").await;
+    p.logout_with_tools(&session.cookie, "127.0.0.1")
+        .await
+        .expect("logout");
+    assert_eq!(p.system_deliver_oidc_logouts().await.expect("deliver"), 0);
+    assert_eq!(p.system_oidc_logouts_pending().await.expect("pending"), 1);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), rx.recv())
+            .await
+            .is_err(),
+        "nothing was sent to loopback"
+    );
+}
+
+/// A fresh login over an old cookie (the re-login `prompt=login` demands) ends the old
+/// session; the person's tool sessions follow to the new one (same `sid`), so logging out
+/// later still reaches the tool. Another person's login over it logs the tools out.
+async fn relogin_ends_the_old_session(db: Db) {
+    let s = looped(db).await;
+    let p = &s.platform;
+    let (bcl, mut rx) = endpoint().await;
+    let a = tool(p, "a.example", &bcl, "", "").await;
+    let old = p
+        .login(s.number, "anna", PW, "127.0.0.1")
+        .await
+        .expect("login");
+    let anna = p.session(&old.cookie).await.expect("session").actor;
+    let (id_old, _) = use_tool(p, &anna, &a, "a.example").await;
+    let fresh = p
+        .login(s.number, "anna", PW, "127.0.0.1")
+        .await
+        .expect("login");
+    p.replace_session(&old.cookie, &fresh.cookie, "127.0.0.1")
+        .await
+        .expect("replace");
+    assert!(
+        matches!(p.session(&old.cookie).await, Err(DomainError::SessionEnded)),
+        "the old session is no longer valid"
+    );
+    assert_eq!(p.system_oidc_logouts_pending().await.expect("pending"), 0);
+    let anna = p.session(&fresh.cookie).await.expect("fresh session").actor;
+    let (id_new, _) = use_tool(p, &anna, &a, "a.example").await;
+    assert_eq!(id_new["sid"], id_old["sid"], "the tool session moved along");
+    // Replacing it twice, or with itself, changes nothing.
+    p.replace_session(&old.cookie, &fresh.cookie, "127.0.0.1")
+        .await
+        .expect("again");
+    p.replace_session(&fresh.cookie, &fresh.cookie, "127.0.0.1")
+        .await
+        .expect("self");
+    assert!(p.session(&fresh.cookie).await.is_ok());
+    // Ben logs in over Anna's session: hers ends, and so does her tool session.
+    let ben = p
+        .login(s.number, "ben", PW, "127.0.0.1")
+        .await
+        .expect("login");
+    p.replace_session(&fresh.cookie, &ben.cookie, "127.0.0.1")
+        .await
+        .expect("replace");
+    assert!(p.session(&fresh.cookie).await.is_err());
+    assert_eq!(p.system_deliver_oidc_logouts().await.expect("deliver"), 1);
+    let t = logout_token(&mut rx).await;
+    assert_eq!(t["sid"], id_old["sid"]);
 }
 
 async fn under_16_rule_keeps_personal_data(db: Db) {
@@ -411,6 +483,8 @@ backend_tests!(
     unreachable_tools_are_retried,
     deactivation_and_withdrawal_end_tool_sessions,
     under_16_rule_keeps_personal_data,
+    internal_logout_uris_are_refused,
+    relogin_ends_the_old_session,
     prompt_login_and_max_age,
     admins_register_and_count_their_schools_tools,
 );

@@ -37,8 +37,12 @@ enum ToolCommand {
         #[arg(long = "redirect-uri")]
         redirect_uris: Vec<String>,
         /// A file with the tool's public keys (a JSON Web Key Set or one JWK).
+        #[arg(long, required_unless_present = "jwks_url")]
+        jwks_file: Option<std::path::PathBuf>,
+        /// Or the URL the tool publishes its key set at (fetched by the server; public
+        /// addresses only, refreshed when the tool uses a new key).
         #[arg(long)]
-        jwks_file: std::path::PathBuf,
+        jwks_url: Option<String>,
         /// The school number; without it the tool is registered state-wide.
         #[arg(long)]
         instance: Option<String>,
@@ -60,13 +64,18 @@ pub async fn run(platform: &Platform, args: LtiArgs) -> anyhow::Result<()> {
                 target_link_uri,
                 redirect_uris,
                 jwks_file,
+                jwks_url,
                 instance,
                 claims,
                 terms_file,
             },
     } = args.command;
-    let jwks = std::fs::read_to_string(&jwks_file)
-        .with_context(|| format!("cannot read {}", jwks_file.display()))?;
+    let jwks = match &jwks_file {
+        Some(f) => {
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?
+        }
+        None => String::new(),
+    };
     let terms = match terms_file {
         Some(p) => {
             std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?
@@ -80,6 +89,7 @@ pub async fn run(platform: &Platform, args: LtiArgs) -> anyhow::Result<()> {
         target_link_uri,
         redirect_uris,
         jwks,
+        jwks_url: jwks_url.unwrap_or_default(),
         claims: claims.into_iter().filter(|c| !c.is_empty()).collect(),
         terms,
     };

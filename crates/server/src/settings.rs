@@ -69,6 +69,10 @@ pub struct Storage {
     /// the PATH, if installed; `none` turns them off).
     #[arg(long, env = "SCHULHOF_SOFFICE", global = true)]
     pub soffice: Option<String>,
+    /// Let the server send requests to connected tools on loopback (back-channel logouts,
+    /// LTI key sets): for tests and development only. Internal addresses stay refused.
+    #[arg(long, env = "SCHULHOF_TOOL_URLS_ON_LOOPBACK", global = true)]
+    pub tool_urls_on_loopback: bool,
     #[command(flatten)]
     pub conference: ConferenceArgs,
 }

@@ -61,6 +61,25 @@ fn scenario(db: &[&str]) {
     assert!(none.is_none(), "a public client has no secret");
     let bcl_port = free_port();
     let bcl = format!("http://127.0.0.1:{bcl_port}/bcl");
+    // The server POSTs to a back-channel URI itself: internal addresses are refused (SSRF);
+    // loopback only with the explicit development setting, private ranges never.
+    for (uri, flag) in [
+        (bcl.as_str(), None),
+        ("http://10.0.0.1/bcl", Some("--tool-urls-on-loopback")),
+        (
+            "https://169.254.169.254/latest",
+            Some("--tool-urls-on-loopback"),
+        ),
+        ("https://[fd00::1]/bcl", None),
+    ] {
+        let mut args = vec!["oidc", "client", "add", "--name", "Intern"];
+        args.extend(["--redirect-uri", "http://127.0.0.1:9/cb"]);
+        args.extend(["--backchannel-logout-uri", uri]);
+        args.extend(flag);
+        let out = run(&args, db, None);
+        assert!(!out.status.success(), "{uri} accepted");
+        assert!(text(&out).contains("internal"), "{}", text(&out));
+    }
     let (conf, secret) = add_client(
         db,
         "Mediathek",
@@ -74,6 +93,7 @@ fn scenario(db: &[&str]) {
             &bcl,
             "--frontchannel-logout-uri",
             "http://localhost:9/fcl",
+            "--tool-urls-on-loopback",
         ],
     );
     let secret = secret.expect("a confidential client's secret");

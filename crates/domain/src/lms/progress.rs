@@ -19,6 +19,9 @@ use crate::{DomainError, Platform};
 pub struct Cell {
     pub viewed: bool,
     pub completed: bool,
+    /// The score an LTI tool posted (AGS), scaled to the line item's maximum: (points
+    /// given, maximum), in thousandths of a point.
+    pub score: Option<(i64, i64)>,
 }
 
 /// The overview: activities that track completion, and per participant one cell each.
@@ -43,9 +46,21 @@ impl Platform {
                 .await?
                 .into_iter()
                 .map(|o| o.activity)
-                .filter(|a| a.completion != "none")
+                // LTI activities show the tool's score even without completion tracking.
+                .filter(|a| a.completion != "none" || a.kind == crate::lti::KIND)
                 .collect();
         let people = courses::participants(&mut c, inst, id).await?;
+        let scores: HashMap<(ActivityId, UserId), (i64, i64)> =
+            schulhof_store::lti::grades::course_scores(&mut c, inst, id)
+                .await?
+                .into_iter()
+                .filter_map(|(act, user, given, max, item_max)| {
+                    let g = given? as f64;
+                    let m = max.unwrap_or(item_max).max(1) as f64;
+                    let scaled = (g / m * item_max as f64).round() as i64;
+                    Some(((act, user), (scaled, item_max)))
+                })
+                .collect();
         let done: HashMap<(ActivityId, UserId), Cell> =
             outline::completion_of_course(&mut c, inst, id)
                 .await?
@@ -54,6 +69,7 @@ impl Platform {
                     let cell = Cell {
                         viewed: v.is_some(),
                         completed: d.is_some(),
+                        score: None,
                     };
                     ((act, user), cell)
                 })
@@ -63,7 +79,10 @@ impl Platform {
             .map(|p| {
                 let cells = acts
                     .iter()
-                    .map(|x| done.get(&(x.id, p.id)).copied().unwrap_or_default())
+                    .map(|x| Cell {
+                        score: scores.get(&(x.id, p.id)).copied(),
+                        ..done.get(&(x.id, p.id)).copied().unwrap_or_default()
+                    })
                     .collect();
                 (p, cells)
             })

@@ -36,7 +36,7 @@ fn context(course: CourseId, title: &str, role: CourseRole) -> Map<String, Value
 
 fn services(m: &mut Map<String, Value>, base: &str, lineitem: Option<String>) {
     let mut ags = json!({
-        "scope": [scope::LINEITEM, scope::LINEITEM_READ, scope::SCORE],
+        "scope": [scope::LINEITEM, scope::LINEITEM_READ, scope::SCORE, scope::RESULT_READ],
         "lineitems": format!("{base}/bewertungen"),
     });
     if let Some(li) = lineitem {

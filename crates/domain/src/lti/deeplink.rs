@@ -39,14 +39,14 @@ impl Platform {
         let client_id = unverified["iss"]
             .as_str()
             .ok_or_else(|| invalid("iss missing"))?;
+        // Before the transaction: the keys may have to be fetched from the tool.
+        let keys = self.lti_tool_keys(client_id, token).await;
         let now = to_us(self.now());
         let mut tx = self.db.begin().await?;
         let (client, tool) = self
             .lti_tool(&mut tx, client_id)
             .await?
             .ok_or_else(|| refused(JwtFault::WrongIssuer))?;
-        let keys: Value =
-            serde_json::from_str(&tool.public_jwks).map_err(|_| OidcError::ServerError)?;
         let claims = jwt::verify(&keys, token).map_err(refused)?;
         let exp = jwt::check_claims(&claims, &client.client_id, &[issuer], now / 1_000_000)
             .map_err(refused)?;

@@ -30,7 +30,7 @@ const GRADING: &[&str] = &[
     "NotReady",
 ];
 
-fn item_json(base: &str, i: &LineItemRow) -> Value {
+pub(crate) fn item_json(base: &str, i: &LineItemRow) -> Value {
     let mut v = json!({
         "id": format!("{base}/bewertungen/{}", i.id),
         "scoreMaximum": i.score_maximum as f64 / MILLI,
@@ -46,6 +46,28 @@ fn item_json(base: &str, i: &LineItemRow) -> Value {
 
 fn invalid(m: &str) -> ServiceError {
     ServiceError::Invalid(m.into())
+}
+
+/// A line item as a tool sends it (POST, PUT): label, maximum, resource id, tag.
+pub(crate) fn checked_item(body: &Value) -> Result<(String, f64, String, String), ServiceError> {
+    let max = body["scoreMaximum"]
+        .as_f64()
+        .ok_or_else(|| invalid("scoreMaximum missing"))?;
+    let label = body["label"].as_str().map(str::trim).unwrap_or_default();
+    if !(max > 0.0 && max <= 100_000.0) || label.is_empty() || label.chars().count() > 200 {
+        return Err(invalid(
+            "scoreMaximum (0, 100000] and a label of 1 to 200 characters",
+        ));
+    }
+    let text = |k: &str| {
+        body[k]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect()
+    };
+    Ok((label.to_owned(), max, text("resourceId"), text("tag")))
 }
 
 impl Platform {
@@ -68,7 +90,11 @@ impl Platform {
     }
 
     /// One line item of the tool in the course.
-    async fn line_item(&self, s: &Served, item: &str) -> Result<LineItemRow, ServiceError> {
+    pub(crate) async fn line_item(
+        &self,
+        s: &Served,
+        item: &str,
+    ) -> Result<LineItemRow, ServiceError> {
         let id: uuid::Uuid = item.parse().map_err(|_| ServiceError::NotFound)?;
         let mut c = self.db.read().await?;
         grades::items(&mut c, s.instance, s.course, s.client.id)
@@ -104,32 +130,16 @@ impl Platform {
         let s = self
             .served(bearer, school, course, &[scope::LINEITEM])
             .await?;
-        let max = body["scoreMaximum"]
-            .as_f64()
-            .ok_or_else(|| invalid("scoreMaximum missing"))?;
-        let label = body["label"].as_str().map(str::trim).unwrap_or_default();
-        if !(max > 0.0 && max <= 100_000.0) || label.is_empty() || label.chars().count() > 200 {
-            return Err(invalid(
-                "scoreMaximum (0, 100000] and a label of 1 to 200 characters",
-            ));
-        }
-        let text = |k: &str| {
-            body[k]
-                .as_str()
-                .unwrap_or_default()
-                .chars()
-                .take(200)
-                .collect()
-        };
+        let (label, max, resource_id, tag) = checked_item(body)?;
         let row = LineItemRow {
             id: uuid::Uuid::now_v7(),
             course: s.course,
             client_ref: s.client.id,
             activity: None,
-            label: label.to_owned(),
+            label,
             score_maximum: (max * MILLI).round() as i64,
-            resource_id: text("resourceId"),
-            tag: text("tag"),
+            resource_id,
+            tag,
         };
         let mut tx = self.db.begin().await?;
         grades::insert_item(&mut tx, s.instance, &row, to_us(self.now())).await?;

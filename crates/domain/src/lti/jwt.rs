@@ -41,6 +41,12 @@ fn part(s: &str) -> Result<Value, JwtFault> {
     serde_json::from_slice(&raw).map_err(|_| JwtFault::Malformed)
 }
 
+/// The key id a JWT's header names, if any (NOT verified: only to pick the key).
+pub fn header_kid(jwt: &str) -> Option<String> {
+    let header = part(jwt.split('.').next()?).ok()?;
+    header.get("kid")?.as_str().map(str::to_owned)
+}
+
 /// The claims of a JWT, NOT verified: only to learn which tool sent it.
 pub fn unverified_claims(jwt: &str) -> Result<Value, JwtFault> {
     let mut it = jwt.split('.');

@@ -11,7 +11,10 @@ mod claims;
 mod deeplink;
 mod grades;
 pub mod jwt;
+mod keys;
 mod launch;
+mod register;
+mod results;
 mod services;
 mod tools;
 

@@ -82,14 +82,14 @@ impl Platform {
         }
         let unverified = jwt::unverified_claims(assertion).map_err(client_fault)?;
         let client_id = unverified["iss"].as_str().ok_or(OidcError::InvalidClient)?;
+        // Before the transaction: the keys may have to be fetched from the tool.
+        let keys = self.lti_tool_keys(client_id, assertion).await;
         let now = to_us(self.now());
         let mut tx = self.db.begin().await?;
-        let (client, tool) = self
+        let (client, _) = self
             .lti_tool(&mut tx, client_id)
             .await?
             .ok_or(OidcError::InvalidClient)?;
-        let keys: Value =
-            serde_json::from_str(&tool.public_jwks).map_err(|_| OidcError::ServerError)?;
         let claims = jwt::verify(&keys, assertion).map_err(client_fault)?;
         let exp = jwt::check_claims(&claims, client_id, &[token_url, issuer], now / 1_000_000)
             .map_err(client_fault)?;

@@ -1,4 +1,4 @@
-//! Registering LTI tools (operator or school, from the command line) and placing one in a
+//! LTI tools as a school sees them (registering: [`super::register`]) and placing one in a
 //! course section (a teacher). A placed tool is an activity of kind `lti` whose settings
 //! name the tool; each gets a line item, so a score the tool posts is a grade of the course.
 
@@ -11,9 +11,9 @@ use schulhof_store::{Tx, to_us};
 use schulhof_types::{ActivityId, CourseId, InstanceId, SectionId};
 use serde_json::{Map, Value, json};
 
-use super::{KIND, MILLI, jwt};
+use super::{KIND, MILLI};
 use crate::identity::Actor;
-use crate::oidc::{NewClient, facts, random_value};
+use crate::oidc::facts;
 use crate::{DomainError, Platform};
 
 /// A tool to register.
@@ -28,8 +28,11 @@ pub struct NewLtiTool {
     pub target_link_uri: String,
     /// Exact redirect URIs (launch URLs); the target link URI is added when missing.
     pub redirect_uris: Vec<String>,
-    /// The tool's public keys (a JSON Web Key Set or one JWK).
+    /// The tool's public keys (a JSON Web Key Set or one JWK), pasted; or empty and
+    /// fetched from `jwks_url`.
     pub jwks: String,
+    /// Where the tool publishes its key set (fetched by the server, public addresses only).
+    pub jwks_url: String,
     /// Personal claims it may receive with consent (name, email).
     pub claims: Vec<String>,
     pub terms: String,
@@ -60,11 +63,11 @@ pub struct LtiActivityInput {
     pub custom: String,
 }
 
-fn bad(field: &'static str, m: &str) -> DomainError {
+pub(crate) fn bad(field: &'static str, m: &str) -> DomainError {
     DomainError::invalid(field, m.to_owned())
 }
 
-fn check_url(field: &'static str, u: &str) -> Result<(), DomainError> {
+pub(crate) fn check_url(field: &'static str, u: &str) -> Result<(), DomainError> {
     let parsed = url::Url::parse(u).map_err(|_| bad(field, "keine gültige Adresse"))?;
     let loopback = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
     match parsed.scheme() {
@@ -91,64 +94,6 @@ pub(crate) fn parse_custom(text: &str) -> Result<Map<String, Value>, DomainError
 }
 
 impl Platform {
-    /// Registers an LTI tool (an OpenID Connect client without a secret: it authenticates
-    /// with JWTs signed by its key). Everything is checked before anything is stored.
-    pub async fn system_lti_add_tool(
-        &self,
-        n: &NewLtiTool,
-    ) -> Result<RegisteredLtiTool, DomainError> {
-        check_url("login_url", &n.login_url)?;
-        check_url("target_link_uri", &n.target_link_uri)?;
-        let jwks = jwt::parse_jwks(&n.jwks).map_err(|m| bad("jwks", m))?;
-        if let Some(c) = n
-            .claims
-            .iter()
-            .find(|c| !["name", "email"].contains(&c.as_str()))
-        {
-            return Err(bad(
-                "claims",
-                &format!("LTI tools receive name or email, not {c}"),
-            ));
-        }
-        let mut redirect_uris = n.redirect_uris.clone();
-        if !redirect_uris.contains(&n.target_link_uri) {
-            redirect_uris.push(n.target_link_uri.clone());
-        }
-        let registered = self
-            .system_oidc_add_client(&NewClient {
-                school: n.school.clone(),
-                name: n.name.clone(),
-                redirect_uris,
-                public: true,
-                claims: n.claims.clone(),
-                terms: n.terms.clone(),
-                ..NewClient::default()
-            })
-            .await?;
-        let deployment_id = format!("d{}", &random_value()[..16]);
-        let mut tx = self.db.begin().await?;
-        let client = clients::by_client_id(&mut tx, &registered.client_id)
-            .await?
-            .ok_or(DomainError::NotFound)?;
-        store::insert_tool(
-            &mut tx,
-            &ToolRow {
-                client_ref: client.id,
-                login_url: n.login_url.clone(),
-                target_link_uri: n.target_link_uri.clone(),
-                deployment_id: deployment_id.clone(),
-                public_jwks: jwks.to_string(),
-                created_at: to_us(self.now()),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(RegisteredLtiTool {
-            client_id: registered.client_id,
-            deployment_id,
-        })
-    }
-
     /// The LTI tools the caller's school may place, by name.
     pub async fn lti_tools(&self, a: &Actor) -> Result<Vec<LtiToolView>, DomainError> {
         let mut c = self.db.read().await?;

@@ -146,12 +146,25 @@ pub(crate) fn row_of(
 }
 
 impl Platform {
+    /// Refuses a tool whose back-channel logout URI points into the server's own network:
+    /// the server itself POSTs there (see [`super::guard`]).
+    pub(crate) async fn guard_client_uris(&self, n: &NewClient) -> Result<(), DomainError> {
+        let bcl = n.backchannel_logout_uri.trim();
+        if bcl.is_empty() {
+            return Ok(());
+        }
+        super::guard::check_uri(bcl, self.config.tool_urls_on_loopback)
+            .await
+            .map_err(|m| DomainError::invalid("backchannel_logout_uri", format!("{bcl}: {m}")))
+    }
+
     /// Registers a tool from the command line (the operator's or a school's): prints the
     /// client id and secret the tool is configured with.
     pub async fn system_oidc_add_client(
         &self,
         n: &NewClient,
     ) -> Result<RegisteredClient, DomainError> {
+        self.guard_client_uris(n).await?;
         let mut tx = self.db.begin().await?;
         let instance = match n.school.as_deref() {
             None => None,

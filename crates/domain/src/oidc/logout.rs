@@ -108,16 +108,28 @@ pub(crate) async fn end_of_user(
     queue(tx, instance, ended, now).await
 }
 
-fn http() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(SEND_TIMEOUT)
-            // Back-Channel Logout §2.8: the RP answers itself; a redirect is not followed.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new())
-    })
+/// Several persons leave at once (deactivated or deleted after an import): each one's tool
+/// sessions end and every token the tools hold for them is revoked.
+pub(crate) async fn end_of_users(
+    tx: &mut Tx,
+    instance: InstanceId,
+    users: &[UserId],
+    now: i64,
+) -> Result<(), DomainError> {
+    for &u in users {
+        end_of_user(tx, instance, u, None, true, now).await?;
+    }
+    Ok(())
+}
+
+/// The client logouts are sent with: only to public addresses (or loopback where allowed),
+/// checked after DNS resolution; Back-Channel Logout §2.8: the RP answers itself, a redirect
+/// is not followed.
+fn http(allow_loopback: bool) -> &'static reqwest::Client {
+    static STRICT: OnceLock<reqwest::Client> = OnceLock::new();
+    static LOOPBACK: OnceLock<reqwest::Client> = OnceLock::new();
+    let cell = if allow_loopback { &LOOPBACK } else { &STRICT };
+    cell.get_or_init(|| super::guard::client(allow_loopback, SEND_TIMEOUT))
 }
 
 /// Seconds to wait before attempt `n + 1`: 30 s doubling, at most an hour.
@@ -210,7 +222,9 @@ impl Platform {
         if uri.is_empty() {
             return Ok(());
         }
-        let resp = http()
+        let loopback = self.config.tool_urls_on_loopback;
+        super::guard::check_literal(&uri, loopback)?;
+        let resp = http(loopback)
             .post(&uri)
             .header("content-type", "application/x-www-form-urlencoded")
             .header("cache-control", "no-store")
@@ -223,6 +237,49 @@ impl Platform {
         } else {
             Err(format!("{uri} answered {}", resp.status()))
         }
+    }
+
+    /// A login replaced the session the browser still carried (a re-login a tool demanded
+    /// with `prompt=login`/`max_age`, or any login over an old cookie): the old session
+    /// ends, so a cookie planted or left behind is worthless afterwards (session fixation,
+    /// stale session). The same person's tool sessions move to the new session, so a later
+    /// logout still reaches the tools; another person's end with back-channel logouts.
+    pub async fn replace_session(
+        &self,
+        old_cookie: &str,
+        new_cookie: &str,
+        client_addr: &str,
+    ) -> Result<(), DomainError> {
+        let parse = crate::identity::parse_cookie;
+        let (Some((oi, oh)), Some((ni, nh))) = (parse(old_cookie), parse(new_cookie)) else {
+            return Ok(());
+        };
+        if oi == ni && oh == nh {
+            return Ok(());
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let Some(old_user) = schulhof_store::sessions::delete(&mut tx, oi, &oh).await? else {
+            return Ok(());
+        };
+        let new_user = store::session_user(&mut tx, ni, &nh).await?;
+        if oi == ni && new_user == Some(old_user) {
+            store::rekey_sessions(&mut tx, oi, &session_key(&oh), &session_key(&nh)).await?;
+        } else {
+            end_of_session(&mut tx, oi, &oh, now.timestamp_micros()).await?;
+        }
+        let event = crate::audit::Event {
+            kind: "logout",
+            actor: Some(old_user),
+            holder: None,
+            action: "logout",
+            object: None,
+            client_addr: Some(client_addr),
+            detail: None,
+        };
+        crate::audit::record(&mut tx, oi, now, event).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// How many back-channel logouts wait (tests, operator view).

@@ -5,7 +5,9 @@
 
 mod account;
 mod authorize;
-mod clients;
+pub(crate) mod clients;
+// Requests to tools' URIs go only to public addresses (the LTI key sets use it too).
+pub(crate) mod guard;
 // The LTI messages (crate::lti) are signed with the same keys.
 pub(crate) mod keys;
 pub(crate) mod logout;
@@ -118,6 +120,16 @@ impl From<DomainError> for OidcError {
 impl From<schulhof_store::StoreError> for OidcError {
     fn from(e: schulhof_store::StoreError) -> Self {
         OidcError::from(DomainError::from(e))
+    }
+}
+
+impl crate::Platform {
+    /// This platform with requests to tools on loopback allowed (tests, development).
+    pub fn with_tool_urls_on_loopback(mut self) -> Self {
+        let mut c = (*self.config).clone();
+        c.tool_urls_on_loopback = true;
+        self.config = std::sync::Arc::new(c);
+        self
     }
 }
 

@@ -71,6 +71,7 @@ impl Platform {
         n: &NewClient,
     ) -> Result<RegisteredClient, DomainError> {
         let grant = check(&actor.token, ManageSchoolTools)?;
+        self.guard_client_uris(n).await?;
         let now = self.now();
         let (row, registered) = row_of(n, Some(grant.instance()), now.timestamp_micros())?;
         let mut tx = self.db.begin().await?;
@@ -108,6 +109,7 @@ impl Platform {
         client_addr: &str,
     ) -> Result<RegisteredClient, DomainError> {
         let grant = check_operator(&actor.token, ManageStateTools)?;
+        self.guard_client_uris(n).await?;
         let (row, registered) = row_of(n, None, self.now().timestamp_micros())?;
         let mut tx = self.db.begin().await?;
         clients::insert(&mut tx, &row).await?;

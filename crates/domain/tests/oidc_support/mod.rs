@@ -14,6 +14,8 @@ use schulhof_domain::oidc::{
     AuthFailure, AuthRequest, Authorized, ClientAuth, NewClient, RegisteredClient, TokenResponse,
 };
 use schulhof_domain::{Config, Db, HashParams, Platform};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc;
 
 pub const ISS: &str = "https://schulhof.example";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -102,4 +104,59 @@ pub async fn sub_of(p: &Platform, a: &Actor, c: &RegisteredClient, host: &str) -
         .await
         .expect("tokens");
     payload(&t)["sub"].as_str().expect("sub").to_owned()
+}
+
+/// A tool's back-channel endpoint on loopback: each request body it receives.
+pub async fn endpoint() -> (String, mpsc::UnboundedReceiver<String>) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let uri = format!(
+        "http://127.0.0.1:{}/bcl",
+        l.local_addr().expect("addr").port()
+    );
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            loop {
+                let n = s.read(&mut chunk).await.unwrap_or(0);
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        let _ = tx.send(body.to_owned());
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+        }
+    });
+    (uri, rx)
+}
+
+/// The claims of the next logout token `endpoint` receives (within 10 s).
+pub async fn logout_token_claims(rx: &mut mpsc::UnboundedReceiver<String>) -> serde_json::Value {
+    let body = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .expect("a logout token in time")
+        .expect("body");
+    let token = body.strip_prefix("logout_token=").expect("form body");
+    let part = token.split('.').nth(1).expect("payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("b64")).expect("json")
 }

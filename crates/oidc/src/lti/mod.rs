@@ -33,7 +33,13 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/lti/dienste/{school}/{course}/bewertungen/{item}",
-            get(services::line_item),
+            get(services::line_item)
+                .put(services::update_line_item)
+                .delete(services::delete_line_item),
+        )
+        .route(
+            "/lti/dienste/{school}/{course}/bewertungen/{item}/results",
+            get(services::results),
         )
         .route(
             "/lti/dienste/{school}/{course}/bewertungen/{item}/scores",

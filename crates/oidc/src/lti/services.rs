@@ -188,6 +188,73 @@ pub async fn add_line_item(
     }
 }
 
+/// `PUT …/bewertungen/{item}`: the tool changes its line item.
+pub async fn update_line_item(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((school, course, item)): Path<(String, String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let iss = issuer(&state, &headers);
+    let b = bearer(&headers);
+    let run = async {
+        let v = json_body(&body)?;
+        state
+            .platform
+            .lti_update_line_item(&b, &school, &course, &item, &v, &iss)
+            .await
+    };
+    match run.await {
+        Ok(v) => typed(
+            v,
+            "application/vnd.ims.lis.v2.lineitem+json",
+            StatusCode::OK,
+        ),
+        Err(e) => refused(e),
+    }
+}
+
+/// `DELETE …/bewertungen/{item}`.
+pub async fn delete_line_item(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((school, course, item)): Path<(String, String, String)>,
+) -> Response {
+    let b = bearer(&headers);
+    match state
+        .platform
+        .lti_delete_line_item(&b, &school, &course, &item)
+        .await
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => refused(e),
+    }
+}
+
+/// `GET …/bewertungen/{item}/results[?user_id=…]` (AGS result service).
+pub async fn results(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((school, course, item)): Path<(String, String, String)>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let iss = issuer(&state, &headers);
+    let b = bearer(&headers);
+    let user = q.get("user_id").map(String::as_str);
+    match state
+        .platform
+        .lti_results(&b, &school, &course, &item, user, &iss)
+        .await
+    {
+        Ok(v) => typed(
+            v,
+            "application/vnd.ims.lis.v2.resultcontainer+json",
+            StatusCode::OK,
+        ),
+        Err(e) => refused(e),
+    }
+}
+
 pub async fn score(
     State(state): State<AppState>,
     headers: HeaderMap,

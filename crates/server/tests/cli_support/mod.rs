@@ -74,11 +74,13 @@ pub fn serve(db: &[&str], extra: &[&str]) -> Server {
 }
 
 /// The demo platform with its public URL (`--public-url http://127.0.0.1:PORT`), as the
-/// relying-party and LTI tests need it for the issuer.
+/// relying-party and LTI tests need it for the issuer; the tools run on loopback, so the
+/// server may send them requests there (`--tool-urls-on-loopback`).
 pub fn serve_public(db: &[&str]) -> Server {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    serve_on(port, db, &["--public-url", &base], &["--demo"])
+    let global = ["--public-url", &base, "--tool-urls-on-loopback"];
+    serve_on(port, db, &global, &["--demo"])
 }
 
 /// Starts `schulhof [global…] serve --listen 127.0.0.1:PORT [extra…]` and waits for health.

@@ -75,6 +75,58 @@ pub async fn items(
     Ok(r.into_iter().map(item).collect())
 }
 
+/// Changes a line item's label, maximum, resource id and tag (AGS PUT); returns whether
+/// it exists.
+pub async fn update_item(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    i: &LineItemRow,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE lti_line_items SET label = $3, score_maximum = $4, resource_id = $5, tag = $6
+         WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(i.id).bind(&i.label).bind(i.score_maximum)
+        .bind(&i.resource_id).bind(&i.tag)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Deletes a line item and its scores (the foreign key cascades); returns whether it existed.
+pub async fn delete_item(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    on!(c, c => sqlx::query("DELETE FROM lti_scores WHERE instance_id = $1 AND line_item_id = $2")
+        .bind(instance.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    let n = on!(c, c => sqlx::query("DELETE FROM lti_line_items WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// A score of an LTI activity: (activity, person, points given, the score's maximum, the
+/// line item's maximum), points in thousandths.
+pub type CourseScore = (ActivityId, UserId, Option<i64>, Option<i64>, i64);
+
+type CourseScoreRaw = (Uuid, Uuid, Option<i64>, Option<i64>, i64);
+
+/// The scores of every LTI activity of a course (the progress overview), one statement.
+pub async fn course_scores(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    course: CourseId,
+) -> Result<Vec<CourseScore>, StoreError> {
+    let r: Vec<CourseScoreRaw> = on!(c, c => sqlx::query_as(
+        "SELECT i.activity_id, s.user_id, s.score_given, s.score_maximum, i.score_maximum
+           FROM lti_scores s JOIN lti_line_items i
+             ON i.instance_id = s.instance_id AND i.id = s.line_item_id
+          WHERE i.instance_id = $1 AND i.course_id = $2 AND i.activity_id IS NOT NULL")
+        .bind(instance.0).bind(course.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(a, u, g, m, im)| (ActivityId(a), UserId(u), g, m, im))
+        .collect())
+}
+
 /// The line item of an activity (made with it).
 pub async fn item_of_activity(
     c: &mut impl AsConn,

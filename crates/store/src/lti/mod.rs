@@ -18,9 +18,13 @@ pub struct ToolRow {
     /// The tool's JSON Web Key Set.
     pub public_jwks: String,
     pub created_at: i64,
+    /// Where the keys are fetched from ('' = pasted at registration).
+    pub jwks_url: String,
+    /// When they were last fetched (0 = never).
+    pub jwks_fetched_at: i64,
 }
 
-type ToolRaw = (Uuid, String, String, String, String, i64);
+type ToolRaw = (Uuid, String, String, String, String, i64, String, i64);
 
 fn tool_of(r: ToolRaw) -> ToolRow {
     ToolRow {
@@ -30,15 +34,32 @@ fn tool_of(r: ToolRaw) -> ToolRow {
         deployment_id: r.3,
         public_jwks: r.4,
         created_at: r.5,
+        jwks_url: r.6,
+        jwks_fetched_at: r.7,
     }
 }
 
 pub async fn insert_tool(c: &mut impl AsConn, t: &ToolRow) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO lti_tools (client_ref, login_url, target_link_uri, deployment_id,
-             public_jwks, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+             public_jwks, created_at, jwks_url, jwks_fetched_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(t.client_ref).bind(&t.login_url).bind(&t.target_link_uri).bind(&t.deployment_id)
-        .bind(&t.public_jwks).bind(t.created_at)
+        .bind(&t.public_jwks).bind(t.created_at).bind(&t.jwks_url).bind(t.jwks_fetched_at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Stores freshly fetched keys of a tool registered with a key set URL.
+pub async fn update_jwks(
+    c: &mut impl AsConn,
+    client_ref: Uuid,
+    public_jwks: &str,
+    fetched_at: i64,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE lti_tools SET public_jwks = $2, jwks_fetched_at = $3 WHERE client_ref = $1")
+        .bind(client_ref).bind(public_jwks).bind(fetched_at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -46,7 +67,8 @@ pub async fn insert_tool(c: &mut impl AsConn, t: &ToolRow) -> Result<(), StoreEr
 /// The launch details of the client `client_ref`, if it is an LTI tool.
 pub async fn tool(c: &mut impl AsConn, client_ref: Uuid) -> Result<Option<ToolRow>, StoreError> {
     let r: Option<ToolRaw> = on!(c, c => sqlx::query_as(
-        "SELECT client_ref, login_url, target_link_uri, deployment_id, public_jwks, created_at
+        "SELECT client_ref, login_url, target_link_uri, deployment_id, public_jwks, created_at,
+                jwks_url, jwks_fetched_at
            FROM lti_tools WHERE client_ref = $1")
         .bind(client_ref).fetch_optional(&mut *c).await)?;
     Ok(r.map(tool_of))
@@ -59,7 +81,7 @@ pub async fn tools_visible_to(
 ) -> Result<Vec<ToolRow>, StoreError> {
     let r: Vec<ToolRaw> = on!(c, c => sqlx::query_as(
         "SELECT t.client_ref, t.login_url, t.target_link_uri, t.deployment_id, t.public_jwks,
-                t.created_at
+                t.created_at, t.jwks_url, t.jwks_fetched_at
            FROM lti_tools t JOIN oidc_clients o ON o.id = t.client_ref
           WHERE o.instance_id IS NULL OR o.instance_id = $1 ORDER BY o.name, o.id")
         .bind(instance.0).fetch_all(&mut *c).await)?;

@@ -102,6 +102,34 @@ pub async fn end_of_user(
     Ok(rows.into_iter().map(ended).collect())
 }
 
+/// Moves the tool sessions of one platform session to another (a fresh login of the same
+/// person replaced it): the tools keep their `sid`, a later logout still reaches them.
+pub async fn rekey_sessions(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    from_key: &str,
+    to_key: &str,
+) -> Result<u64, StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE oidc_tool_sessions SET session_key = $3
+         WHERE instance_id = $1 AND session_key = $2")
+        .bind(instance.0).bind(from_key).bind(to_key)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
+/// Whose session `token_hash` is, if it exists.
+pub async fn session_user(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    token_hash: &[u8],
+) -> Result<Option<UserId>, StoreError> {
+    let r: Option<(Uuid,)> = on!(c, c => sqlx::query_as(
+        "SELECT user_id FROM sessions WHERE instance_id = $1 AND token_hash = $2")
+        .bind(instance.0).bind(token_hash).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|(u,)| UserId(u)))
+}
+
 /// A back-channel logout to deliver.
 #[derive(Clone, Debug)]
 pub struct OutboxRow {

@@ -150,6 +150,16 @@ pub async fn submit(
         .await;
     match result {
         Ok(session) => {
+            // The session this browser carried before ends: a login never keeps an old
+            // (possibly planted) cookie valid; its tool sessions move to the new one.
+            if let Some(old) = jar.get(SESSION_COOKIE)
+                && let Err(e) = state
+                    .platform
+                    .replace_session(old.value(), &session.cookie, &addr)
+                    .await
+            {
+                tracing::error!(error = %e, "ending the replaced session failed");
+            }
             // A target left from an earlier visit gives way to this login's own.
             let jar = forget_back(jar).add(session_cookie(session.cookie, state.secure_cookies));
             // A gated session meets its gate on the way; the gate remembers the target.

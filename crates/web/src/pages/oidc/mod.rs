@@ -5,6 +5,7 @@
 //! list of tools (`mine`) and the administrators' tool pages (`admin`).
 
 mod admin;
+mod lti_admin;
 mod mine;
 
 use askama::Template;
@@ -44,6 +45,26 @@ pub fn routes() -> Router<AppState> {
             "/betrieb/werkzeuge",
             get(admin::operator_show).post(admin::operator_register),
         )
+        .route(
+            "/verwaltung/werkzeuge/lti",
+            get(lti_admin::school_show).post(lti_admin::school_register),
+        )
+        .route(
+            "/betrieb/werkzeuge/lti",
+            get(lti_admin::operator_show).post(lti_admin::operator_register),
+        )
+}
+
+/// `scheme://host[:port]` of an absolute http(s) URL, when it can stand in a policy.
+fn origin(u: &str) -> Option<&str> {
+    let rest = u
+        .strip_prefix("https://")
+        .map(|r| u.len() - r.len())
+        .or_else(|| u.strip_prefix("http://").map(|r| u.len() - r.len()))?;
+    let end = u[rest..]
+        .find(['/', '?', '#'])
+        .map_or(u.len(), |i| rest + i);
+    Some(&u[..end]).filter(|o| o.len() > rest && !o.contains([' ', ';', ',', '\'', '"']))
 }
 
 /// The server's policy forbids foreign frames; a page that loads front-channel logout URIs
@@ -52,22 +73,26 @@ pub(crate) fn frames_csp(frames: &[String]) -> Option<HeaderValue> {
     if frames.is_empty() {
         return None;
     }
-    // scheme://host[:port] of each URI (registered as absolute http(s) URLs).
-    let origins: Vec<&str> = frames
-        .iter()
-        .filter_map(|u| {
-            let rest = u.find("://")? + 3;
-            let end = u[rest..]
-                .find(['/', '?', '#'])
-                .map_or(u.len(), |i| rest + i);
-            Some(&u[..end])
-        })
-        .filter(|o| !o.contains([' ', ';', ',', '\'', '"']))
-        .collect();
+    let origins: Vec<&str> = frames.iter().filter_map(|u| origin(u)).collect();
     HeaderValue::from_str(&format!(
         "default-src 'self'; img-src 'self' data:; frame-src {}; frame-ancestors 'none'; \
          base-uri 'none'; form-action 'self'; object-src 'none'",
         origins.join(" ")
+    ))
+    .ok()
+}
+
+/// A form whose answer resumes the authorization request `weiter` ends, through redirects,
+/// at the tool's redirect URI; browsers check `form-action` along the whole chain, so the
+/// page allows that one origin too (the authorization endpoint refuses unregistered URIs
+/// before redirecting anywhere).
+pub(crate) fn resume_csp(weiter: &str) -> Option<HeaderValue> {
+    let query = weiter.strip_prefix(AUTHORIZE)?;
+    let target = url::query_param(Some(query), "redirect_uri")?;
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; \
+         form-action 'self' {}; object-src 'none'",
+        origin(&target)?
     ))
     .ok()
 }
@@ -169,7 +194,13 @@ pub async fn show(State(state): State<AppState>, r: Ready, Query(t): Query<Targe
         school_decides: screen.school_decides,
         weiter: t.weiter,
     };
-    render::ok(&view)
+    let csp = resume_csp(&view.weiter);
+    let mut r = render::ok(&view);
+    if let Some(v) = csp {
+        r.headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, v);
+    }
+    r
 }
 
 pub async fn answer(State(state): State<AppState>, r: Ready, Form(a): Form<Answer>) -> Response {
@@ -188,5 +219,30 @@ pub async fn answer(State(state): State<AppState>, r: Ready, Form(a): Form<Answe
     {
         Ok(()) => Redirect::to(&a.weiter).into_response(),
         Err(e) => r.fail(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_consent_form_may_end_at_the_tools_origin_only() {
+        let weiter = "/oidc/authorize?client_id=x&redirect_uri=https%3A%2F%2Ftool.example%3A8443%2Fcb%3Fa%3D1&scope=openid";
+        let csp = resume_csp(weiter).expect("a policy");
+        assert!(
+            csp.to_str()
+                .unwrap()
+                .contains("form-action 'self' https://tool.example:8443;")
+        );
+        // Not an authorization request, no URL, or one that cannot stand in a policy.
+        assert!(resume_csp("/konto?redirect_uri=https%3A%2F%2Fa.example").is_none());
+        assert!(resume_csp("/oidc/authorize?client_id=x").is_none());
+        assert!(resume_csp("/oidc/authorize?redirect_uri=javascript%3Aalert(1)").is_none());
+        assert!(
+            resume_csp("/oidc/authorize?redirect_uri=https%3A%2F%2Fa.example%3B%20script-src")
+                .is_none()
+        );
+        assert!(resume_csp("/oidc/authorize?redirect_uri=https%3A%2F%2F").is_none());
     }
 }

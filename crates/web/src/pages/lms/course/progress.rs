@@ -23,7 +23,30 @@ struct ProgressPage {
     name: String,
     columns: Vec<String>,
     /// Name, then per activity (done, label).
-    rows: Vec<(String, Vec<(bool, &'static str)>)>,
+    rows: Vec<(String, Vec<(bool, String)>)>,
+}
+
+/// What a cell says: completion, and the score an LTI tool posted ("8 / 10 P.").
+fn label(tr: crate::i18n::Tr, c: &schulhof_domain::lms::Cell) -> String {
+    let state = tr.t(if c.completed {
+        "lms.done"
+    } else if c.viewed {
+        "lms.viewed"
+    } else {
+        "lms.not_done"
+    });
+    match c.score {
+        Some((given, max)) => {
+            let pts = |m: i64| format!("{}", (m as f64 / 1000.0 * 100.0).round() / 100.0);
+            format!(
+                "{state} · {} / {} {}",
+                pts(given),
+                pts(max),
+                tr.t("lti.points_short")
+            )
+        }
+        None => state.to_owned(),
+    }
 }
 
 async fn load(state: &AppState, r: &Ready, id: &str) -> Result<Progress, Response> {
@@ -54,19 +77,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(id): Path<String
             .iter()
             .map(|(u, cells)| {
                 let name = format!("{} {}", u.first_name, u.last_name);
-                let cells = cells
-                    .iter()
-                    .map(|c| {
-                        let label = if c.completed {
-                            "lms.done"
-                        } else if c.viewed {
-                            "lms.viewed"
-                        } else {
-                            "lms.not_done"
-                        };
-                        (c.completed, tr.t(label))
-                    })
-                    .collect();
+                let cells = cells.iter().map(|c| (c.completed, label(tr, c))).collect();
                 (name, cells)
             })
             .collect(),
@@ -101,15 +112,7 @@ pub async fn csv(State(state): State<AppState>, r: Ready, Path(id): Path<String>
             cell(&format!("{} {}", u.first_name, u.last_name)),
             cell(&u.login),
         ];
-        line.extend(cells.iter().map(|c| {
-            cell(tr.t(if c.completed {
-                "lms.done"
-            } else if c.viewed {
-                "lms.viewed"
-            } else {
-                "lms.not_done"
-            }))
-        }));
+        line.extend(cells.iter().map(|c| cell(&label(tr, c))));
         out.push_str(&line.join(";"));
         out.push_str("\r\n");
     }
