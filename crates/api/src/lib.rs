@@ -15,6 +15,7 @@ mod four_eyes;
 mod imports;
 mod links;
 mod lms;
+mod lms_work;
 mod mail;
 mod media;
 mod news;
@@ -131,6 +132,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/school-year", post(imports::school_year))
         .route("/api/v1/mail/delegations", get(mail::list))
         .route("/api/v1/courses", get(lms::courses))
+        .route("/api/v1/courses/{id}", get(lms_work::course))
+        .route("/api/v1/me/due", get(lms_work::due))
+        .route("/api/v1/assignments/{id}", get(lms_work::assignment))
+        .route(
+            "/api/v1/assignments/{id}/submission",
+            put(lms_work::hand_in),
+        )
         .route("/api/v1/news", get(news::list))
         .route("/api/v1/news/{id}", get(news::show))
         .route(

@@ -460,6 +460,9 @@ fn schemas() -> Value {
     if let (Some(all), Value::Object(news)) = (all.as_object_mut(), crate::news::news_schemas()) {
         all.extend(news);
     }
+    if let (Some(all), Value::Object(lms)) = (all.as_object_mut(), crate::lms_work::lms_schemas()) {
+        all.extend(lms);
+    }
     all
 }
 
@@ -509,6 +512,7 @@ pub fn build() -> Value {
         .iter()
         .chain(openapi_files::FILE_ENDPOINTS)
         .chain(crate::news::NEWS_ENDPOINTS)
+        .chain(crate::lms_work::LMS_ENDPOINTS)
     {
         let entry = paths.entry(*path).or_insert_with(|| json!({}));
         entry[*method] = operation(summary, *body, *status, *response, path);

@@ -59,3 +59,28 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-recorder]"), setup);
 })();
+
+// Read-aloud of instructions (issue 15: children who cannot read yet): a button next to
+// the text speaks it with the browser's speech synthesis in the page's language. Without
+// JavaScript or speech synthesis the button stays hidden; the audio instruction remains.
+(function () {
+  "use strict";
+  if (!("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
+  Array.prototype.forEach.call(document.querySelectorAll("[data-read-aloud]"), function (btn) {
+    var target = document.getElementById(btn.dataset.readAloud);
+    if (!target) return;
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      if (window.speechSynthesis.speaking) {
+        window.speechSynthesis.cancel();
+        btn.textContent = btn.dataset.start;
+        return;
+      }
+      var u = new SpeechSynthesisUtterance(target.textContent);
+      u.lang = document.documentElement.lang || "de";
+      u.onend = function () { btn.textContent = btn.dataset.start; };
+      btn.textContent = btn.dataset.stop;
+      window.speechSynthesis.speak(u);
+    });
+  });
+})();

@@ -5,6 +5,7 @@
 
 mod calendars;
 mod cards;
+mod dues;
 mod errors;
 mod filter;
 mod schedule;
@@ -56,6 +57,7 @@ impl Provider for DomainProvider {
             me,
             calendars,
             carddav: std::sync::OnceLock::new(),
+            cal_memo: std::sync::Mutex::new(None),
         })
     }
 }
@@ -69,6 +71,8 @@ pub struct DomainStore {
     calendars: bool,
     /// The school's CardDAV switch, asked once per request when an address book is.
     carddav: std::sync::OnceLock<bool>,
+    /// The visible calendars, listed once per request (see `cal_find`).
+    cal_memo: std::sync::Mutex<Option<Vec<schulhof_domain::calendar::CalendarInfo>>>,
 }
 
 impl DomainStore {
@@ -108,10 +112,15 @@ impl DavStore for DomainStore {
         if self.calendar_kind(kind).is_err() {
             return Ok(vec![]);
         }
-        self.cal_collections().await
+        let mut all = self.cal_collections().await?;
+        all.push(self.dues_collection().await?);
+        Ok(all)
     }
 
     async fn collection(&self, id: &CollectionRef) -> StoreResult<Option<Collection>> {
+        if self.is_dues(id) {
+            return self.dues_collection().await.map(Some);
+        }
         if id.kind == Kind::AddressBook {
             return self.card_collection(id).await;
         }
@@ -125,6 +134,9 @@ impl DavStore for DomainStore {
     }
 
     async fn objects(&self, id: &CollectionRef) -> StoreResult<Vec<ObjectMeta>> {
+        if self.is_dues(id) {
+            return self.dues_objects().await;
+        }
         if id.kind == Kind::AddressBook {
             return self.card_objects(self.card_resolve(id).await?).await;
         }
@@ -133,6 +145,9 @@ impl DavStore for DomainStore {
     }
 
     async fn get(&self, id: &CollectionRef, name: &str) -> StoreResult<Option<Object>> {
+        if self.is_dues(id) {
+            return self.dues_get(name).await;
+        }
         if id.kind == Kind::AddressBook {
             return self.card_get(self.card_resolve(id).await?, name).await;
         }
@@ -141,6 +156,9 @@ impl DavStore for DomainStore {
     }
 
     async fn multiget(&self, id: &CollectionRef, names: &[String]) -> StoreResult<Vec<Object>> {
+        if self.is_dues(id) {
+            return self.dues_multiget(names).await;
+        }
         if id.kind == Kind::AddressBook {
             return self
                 .card_multiget(self.card_resolve(id).await?, names)
@@ -157,6 +175,9 @@ impl DavStore for DomainStore {
         data: &str,
         pre: &Precondition,
     ) -> StoreResult<Written> {
+        if self.is_dues(id) {
+            return Err(StoreError::Forbidden); // due dates are changed in the course
+        }
         if id.kind == Kind::AddressBook {
             return self
                 .card_put(self.card_resolve(id).await?, name, data, pre)
@@ -167,6 +188,9 @@ impl DavStore for DomainStore {
     }
 
     async fn delete(&self, id: &CollectionRef, name: &str, pre: &Precondition) -> StoreResult<()> {
+        if self.is_dues(id) {
+            return Err(StoreError::Forbidden);
+        }
         if id.kind == Kind::AddressBook {
             return self
                 .card_delete(self.card_resolve(id).await?, name, pre)
@@ -181,6 +205,9 @@ impl DavStore for DomainStore {
         id: &CollectionRef,
         filter: &CompFilter,
     ) -> StoreResult<Vec<Object>> {
+        if self.is_dues(id) {
+            return self.dues_query(filter).await;
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_query(cal, filter).await
     }
@@ -196,6 +223,9 @@ impl DavStore for DomainStore {
     }
 
     async fn changes(&self, id: &CollectionRef, since: Option<u64>) -> StoreResult<Changes> {
+        if self.is_dues(id) {
+            return self.dues_changes(since).await;
+        }
         if id.kind == Kind::AddressBook {
             return self.card_changes(self.card_resolve(id).await?, since).await;
         }
@@ -208,6 +238,9 @@ impl DavStore for DomainStore {
         id: &CollectionRef,
         range: &TimeRange,
     ) -> StoreResult<Vec<crate::store::Busy>> {
+        if self.is_dues(id) {
+            return Ok(vec![]); // due dates block no time
+        }
         let cal = self.cal_resolve(id).await?;
         self.cal_free_busy(cal, range).await
     }
@@ -220,6 +253,9 @@ impl DavStore for DomainStore {
         self.own_home(&id.home)?;
         // Address books have no URL of their own choosing yet: made on the web pages.
         self.calendar_kind(id.kind)?;
+        if id.name == dues::SEGMENT {
+            return Err(StoreError::Exists);
+        }
         self.cal_create(&id.name, props).await
     }
 
@@ -228,6 +264,9 @@ impl DavStore for DomainStore {
         id: &CollectionRef,
         props: &CollectionProps,
     ) -> StoreResult<()> {
+        if self.is_dues(id) {
+            return Err(StoreError::Forbidden);
+        }
         if id.kind == Kind::AddressBook {
             return self.card_update(self.card_resolve(id).await?, props).await;
         }
@@ -236,6 +275,9 @@ impl DavStore for DomainStore {
     }
 
     async fn delete_collection(&self, id: &CollectionRef) -> StoreResult<()> {
+        if self.is_dues(id) {
+            return Err(StoreError::Forbidden);
+        }
         if id.kind == Kind::AddressBook {
             return self
                 .card_delete_collection(self.card_resolve(id).await?)
@@ -252,7 +294,7 @@ impl DavStore for DomainStore {
         pre: &Precondition,
         reply: bool,
     ) -> StoreResult<()> {
-        if id.kind == Kind::AddressBook || reply {
+        if id.kind == Kind::AddressBook || reply || self.is_dues(id) {
             return self.delete(id, name, pre).await;
         }
         let cal = self.cal_resolve(id).await?;

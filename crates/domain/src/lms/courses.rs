@@ -246,7 +246,8 @@ impl Platform {
     }
 
     /// Copies a course the caller edits (open or archived) into a new open course of the
-    /// current school year: sections, material, assignments and quizzes (with their questions)
+    /// current school year: sections, material, assignments and quizzes (with their questions),
+    /// placed LTI tools (with their line items, not the scores), all
     /// with their files (the same blobs) but without last year's dates; never submissions,
     /// grades, attempts or completion. The caller becomes its co-teacher; groups are linked
     /// afterwards in the settings.
@@ -275,6 +276,9 @@ impl Platform {
         };
         courses::insert(&mut tx, inst, &n).await?;
         courses::set_person(&mut tx, inst, new, a.token.user(), "editor").await?;
+        if ctx.row.simple_view {
+            courses::set_simple_view(&mut tx, inst, new, true, now).await?;
+        }
         for s in secs {
             let sid = SectionId::new();
             sections::insert(
@@ -287,7 +291,7 @@ impl Platform {
                 },
             )
             .await?;
-            // Kinds of other modules (connected tools) keep rows this copy does not know.
+            // Only the kinds this copy knows the rows of (see [`COPIED`]).
             let copied = acts.iter().filter(|o| {
                 o.activity.section_id == s.id && COPIED.contains(&o.activity.kind.as_str())
             });
@@ -309,6 +313,8 @@ const COPIED: &[&str] = &[
     "media",
     "assignment",
     "quiz",
+    // Placed LTI tools (issue 18): the placement and its line item, never the scores.
+    "lti",
 ];
 
 fn first_section(course: CourseId) -> SectionRow {
@@ -377,6 +383,9 @@ async fn copy_activity(
         "assignment" => schulhof_store::lms::copy::assignment(tx, inst, a.id, id).await?,
         "quiz" => {
             schulhof_store::lms::copy::quiz_questions(tx, inst, a.id, id, now).await?;
+        }
+        "lti" => {
+            schulhof_store::lms::copy::lti_line_item(tx, inst, a.id, id, course, now).await?;
         }
         _ => {}
     }

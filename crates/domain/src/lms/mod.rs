@@ -19,14 +19,18 @@ pub use schulhof_store::lms::courses::CourseRow;
 
 mod courses;
 mod dates;
+mod dates_feed;
+mod dates_ics;
 pub mod demo;
 mod material;
 mod notify;
 mod outline;
 mod posts;
 mod progress;
+mod simple;
 
 pub use dates::DateRow;
+pub use dates_ics::{DueEvent, listing_token};
 pub use material::{MAX_FILE, MAX_MEDIA, MaterialInput, MaterialView, media_type};
 pub use outline::{ActivityItem, CourseView, SectionInput, SectionView};
 pub use progress::{Cell, Progress};

@@ -17,6 +17,8 @@ pub struct CourseRow {
     pub archived_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The simple view for primary schools (large tiles, read-aloud) for participants.
+    pub simple_view: bool,
     /// "editor", "participant" or `None`.
     pub role: Option<String>,
 }
@@ -30,6 +32,7 @@ type Raw = (
     Option<i64>,
     i64,
     i64,
+    bool,
     Option<String>,
 );
 
@@ -43,7 +46,8 @@ fn row(r: Raw) -> CourseRow {
         archived_at: r.5,
         created_at: r.6,
         updated_at: r.7,
-        role: r.8,
+        simple_view: r.8,
+        role: r.9,
     }
 }
 
@@ -51,7 +55,7 @@ macro_rules! columns {
     () => {
         concat!(
             "c.id, c.name, c.summary, c.group_id, c.school_year, c.archived_at, c.created_at, \
-             c.updated_at, ",
+             c.updated_at, c.simple_view, ",
             course_role!(),
             " AS role FROM lms_courses c"
         )
@@ -157,6 +161,22 @@ pub async fn update(
     Ok(())
 }
 
+/// Switches the simple view for primary schools on or off.
+pub async fn set_simple_view(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: CourseId,
+    on: bool,
+    now: i64,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE lms_courses SET simple_view = $3, updated_at = $4
+          WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id.0).bind(on).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Moves a course to the archive (or back with `None`).
 pub async fn set_archived(
     c: &mut impl AsConn,
@@ -253,23 +273,17 @@ pub async fn remove_person(
     Ok(())
 }
 
-/// The participants of course `$2` in school `$1` with further columns `$extra`: students
-/// and externals of its linked groups and persons added as participants, minus
-/// co-teachers; active logins only, by name.
+/// The participants of course `$2` in school `$1` with further columns `$extra` (the rule
+/// of [`super::participant_of`]); active logins only, by name.
 macro_rules! participants_sql {
     ($extra:literal) => {
         concat!(
-            "SELECT u.id, u.login, u.first_name, u.last_name", $extra, " FROM users u
-              WHERE u.instance_id = $1 AND u.active
-                AND ((u.kind IN ('schueler', 'extern') AND u.id IN (SELECT m.user_id
-                       FROM lms_course_groups g JOIN memberships m
-                         ON m.instance_id = g.instance_id AND m.group_id = g.group_id
-                      WHERE g.instance_id = $1 AND g.course_id = $2))
-                  OR u.id IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = $1
-                      AND p.course_id = $2 AND p.role = 'participant'))
-                AND u.id NOT IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = $1
-                      AND p.course_id = $2 AND p.role = 'editor')
-              ORDER BY u.last_name, u.first_name, u.login"
+            "SELECT u.id, u.login, u.first_name, u.last_name",
+            $extra,
+            " FROM users u
+              WHERE u.instance_id = $1 AND u.active AND ",
+            super::participant_of!("$1", "$2"),
+            " ORDER BY u.last_name, u.first_name, u.login"
         )
     };
 }
@@ -312,22 +326,20 @@ pub async fn participants_with_extension(
         .collect())
 }
 
-/// The editors of a course: teachers and staff of its linked groups and co-teachers.
+/// The editors of a course: teachers and staff of its linked groups and co-teachers (the
+/// rule of [`super::editor_of`]).
 pub async fn editors(
     c: &mut impl AsConn,
     instance: InstanceId,
     course: CourseId,
 ) -> Result<Vec<PersonRow>, StoreError> {
     let r: Vec<PersonRaw> = on!(c, c => sqlx::query_as(
-        "SELECT u.id, u.login, u.first_name, u.last_name FROM users u
-          WHERE u.instance_id = $1 AND u.active
-            AND ((u.kind IN ('lehrer', 'personal') AND u.id IN (SELECT m.user_id
-                   FROM lms_course_groups g JOIN memberships m
-                     ON m.instance_id = g.instance_id AND m.group_id = g.group_id
-                  WHERE g.instance_id = $1 AND g.course_id = $2))
-              OR u.id IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = $1
-                  AND p.course_id = $2 AND p.role = 'editor'))
-          ORDER BY u.last_name, u.first_name, u.login")
+        concat!(
+            "SELECT u.id, u.login, u.first_name, u.last_name FROM users u
+              WHERE u.instance_id = $1 AND u.active AND ",
+            super::editor_of!("$1", "$2"),
+            " ORDER BY u.last_name, u.first_name, u.login"
+        ))
         .bind(instance.0).bind(course.0).fetch_all(&mut *c).await)?;
     Ok(people(r))
 }

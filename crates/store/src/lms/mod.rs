@@ -8,6 +8,7 @@ pub mod assignments;
 pub mod copy;
 pub mod courses;
 pub mod dates;
+pub mod due_feeds;
 pub mod notify;
 pub mod outline;
 pub mod posts;
@@ -34,6 +35,59 @@ macro_rules! course_role {
     };
 }
 pub(crate) use course_role;
+
+/// Whether person `u` (of `users`) takes part in course `$course` of school `$inst`:
+/// students and externals of a linked group and persons added as participants, never
+/// co-teachers. The one rule for participant lists, grading and notifications (`IN` over
+/// the course's few rows lets the planner start from the course, not from all users).
+macro_rules! participant_of {
+    ($inst:literal, $course:literal) => {
+        concat!(
+            "((u.kind IN ('schueler', 'extern') AND u.id IN (SELECT m.user_id
+                 FROM lms_course_groups g JOIN memberships m
+                   ON m.instance_id = g.instance_id AND m.group_id = g.group_id
+                WHERE g.instance_id = ",
+            $inst,
+            " AND g.course_id = ",
+            $course,
+            "))
+              OR u.id IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = ",
+            $inst,
+            " AND p.course_id = ",
+            $course,
+            " AND p.role = 'participant'))
+             AND u.id NOT IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = ",
+            $inst,
+            " AND p.course_id = ",
+            $course,
+            " AND p.role = 'editor')"
+        )
+    };
+}
+pub(crate) use participant_of;
+
+/// Whether person `u` edits course `$course` of school `$inst`: teachers and staff of a
+/// linked group and co-teachers. The one rule for editor lists and notifications.
+macro_rules! editor_of {
+    ($inst:literal, $course:literal) => {
+        concat!(
+            "((u.kind IN ('lehrer', 'personal') AND u.id IN (SELECT m.user_id
+                 FROM lms_course_groups g JOIN memberships m
+                   ON m.instance_id = g.instance_id AND m.group_id = g.group_id
+                WHERE g.instance_id = ",
+            $inst,
+            " AND g.course_id = ",
+            $course,
+            "))
+              OR u.id IN (SELECT p.user_id FROM lms_course_people p WHERE p.instance_id = ",
+            $inst,
+            " AND p.course_id = ",
+            $course,
+            " AND p.role = 'editor'))"
+        )
+    };
+}
+pub(crate) use editor_of;
 
 /// Whether activity `a` in section `s` reaches a participant: `$E` editor flag, `$N` now,
 /// `$U` user — given as the bind numbers of the calling statement.

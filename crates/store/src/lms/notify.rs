@@ -8,40 +8,7 @@ use uuid::Uuid;
 
 use crate::{AsConn, Conn, StoreError, on};
 
-/// Whether person `u` takes part in course `$course` (students and externals of a linked
-/// group, persons added as participants, not co-teachers): the rule of
-/// [`super::courses::participants`].
-macro_rules! participant_of {
-    ($course:literal) => {
-        concat!(
-            "((u.kind IN ('schueler', 'extern') AND EXISTS (SELECT 1 FROM lms_course_groups g
-                 JOIN memberships m ON m.instance_id = g.instance_id AND m.group_id = g.group_id
-                WHERE g.instance_id = u.instance_id AND g.course_id = ", $course, " AND m.user_id = u.id))
-              OR EXISTS (SELECT 1 FROM lms_course_people p WHERE p.instance_id = u.instance_id
-                AND p.course_id = ", $course, " AND p.user_id = u.id AND p.role = 'participant'))
-             AND NOT EXISTS (SELECT 1 FROM lms_course_people p WHERE p.instance_id = u.instance_id
-                AND p.course_id = ", $course, " AND p.user_id = u.id AND p.role = 'editor')"
-        )
-    };
-}
-
-/// Whether person `u` edits course `$course` (teachers and staff of a linked group,
-/// co-teachers): the rule of [`super::courses::editors`].
-macro_rules! editor_of {
-    ($course:literal) => {
-        concat!(
-            "((u.kind IN ('lehrer', 'personal') AND EXISTS (SELECT 1 FROM lms_course_groups g
-                 JOIN memberships m ON m.instance_id = g.instance_id AND m.group_id = g.group_id
-                WHERE g.instance_id = u.instance_id AND g.course_id = ",
-            $course,
-            " AND m.user_id = u.id))
-              OR EXISTS (SELECT 1 FROM lms_course_people p WHERE p.instance_id = u.instance_id
-                AND p.course_id = ",
-            $course,
-            " AND p.user_id = u.id AND p.role = 'editor'))"
-        )
-    };
-}
+use super::{editor_of, participant_of};
 
 /// One notification per active person of school `$1` matching `$who`, kind `$3`, params
 /// `$4`, at `$5`; `$id` makes the row id in the database's dialect.
@@ -71,7 +38,7 @@ macro_rules! activity_audience {
                      WHERE ap.instance_id = a.instance_id AND ap.activity_id = a.id
                        AND ap.user_id = u.id))
                 AND ",
-            participant_of!("a.course_id"),
+            participant_of!("$1", "a.course_id"),
             ") AND $6 IS NULL"
         )
     };
@@ -82,9 +49,9 @@ macro_rules! course_members {
     () => {
         concat!(
             "u.id <> $6 AND (",
-            participant_of!("$2"),
+            participant_of!("$1", "$2"),
             " OR ",
-            editor_of!("$2"),
+            editor_of!("$1", "$2"),
             ")"
         )
     };
@@ -93,7 +60,7 @@ macro_rules! course_members {
 /// Editors of course `$2` but `$6`.
 macro_rules! course_editors {
     () => {
-        concat!("u.id <> $6 AND ", editor_of!("$2"))
+        concat!("u.id <> $6 AND ", editor_of!("$1", "$2"))
     };
 }
 

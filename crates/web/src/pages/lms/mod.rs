@@ -5,6 +5,7 @@
 pub mod assignments;
 pub mod course;
 pub mod dates;
+mod dates_feed;
 pub mod import;
 pub mod lti;
 pub mod quizzes;
@@ -19,4 +20,5 @@ pub fn routes() -> Router<AppState> {
         .merge(quizzes::routes())
         .merge(import::routes())
         .merge(lti::routes())
+        .merge(dates_feed::routes())
 }

@@ -55,6 +55,8 @@ struct CoursePage {
     sections: Vec<SectionBox>,
     /// Participants: "3 von 5 erledigt".
     progress: Option<String>,
+    /// The simple view for primary schools (participants of such a course): large tiles.
+    simple: bool,
 }
 
 fn state_of(r: &Ready, now: i64, hidden: bool, from: Option<i64>, restricted: bool) -> String {
@@ -183,6 +185,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(id): Path<String
         editor,
         may_edit: editor && !archived,
         progress,
+        simple: v.course.row.simple_view && !editor,
     };
     render::ok(&view)
 }

@@ -22,6 +22,8 @@ struct SettingsPage {
     id: String,
     name: String,
     summary: String,
+    /// The simple view for primary schools.
+    simple: bool,
     own_group: Option<String>,
     groups: Vec<(String, String)>,
     /// The caller's groups not linked yet.
@@ -50,6 +52,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(id): Path<String
         id: id.to_string(),
         name: ctx.row.name.clone(),
         summary: ctx.row.summary.clone(),
+        simple: ctx.row.simple_view,
         own_group: ctx.row.group_id.map(|g| g.0.to_string()),
         groups: members
             .groups
@@ -88,6 +91,8 @@ pub struct SettingsForm {
     name: String,
     #[serde(default)]
     zusammenfassung: String,
+    /// The checkbox of the simple view (absent: off).
+    einfach: Option<String>,
 }
 
 /// `POST /kurse/{id}/einstellungen`.
@@ -100,11 +105,18 @@ pub async fn save(
     let Some(id) = course_id(&id) else {
         return r.fail(DomainError::NotFound);
     };
-    match state
-        .platform
+    let p = &state.platform;
+    let saved = match p
         .lms_update_course(&r.actor, id, &f.name, &f.zusammenfassung)
         .await
     {
+        Ok(()) => {
+            p.lms_set_simple_view(&r.actor, id, f.einfach.is_some())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match saved {
         Ok(()) => done(&format!("/kurse/{id}/einstellungen"), "lms_saved"),
         Err(e) => r.fail(e),
     }

@@ -1,0 +1,158 @@
+//! Due dates for calendar programs on SQLite and PostgreSQL: the events CalDAV and the
+//! `.ics` file carry are exactly the due list's (hidden assignments only for the teacher,
+//! nothing for a stranger or another school), their text and entity tag change when the
+//! date does, and the private subscription address works once made, stops when replaced
+//! or revoked, and is refused to function accounts.
+
+mod calendar_support;
+
+use calendar_support::*;
+use chrono::Duration;
+use schulhof_domain::lms::assignments::{AssignmentInput, Grading, SubmissionType};
+use schulhof_domain::lms::{SectionInput, listing_token};
+use schulhof_domain::{Db, DomainError};
+use schulhof_store::backend_tests;
+
+fn assignment(title: &str, days: i64, hidden: bool) -> AssignmentInput {
+    AssignmentInput {
+        title: title.into(),
+        instructions: "<p>Rechne.</p>".into(),
+        transcript: String::new(),
+        allow_from: None,
+        due_at: Some(utc(2026, 11, 2, 8, 0) + Duration::days(days)),
+        cutoff_at: None,
+        types: SubmissionType::ALL.to_vec(),
+        group_mode: false,
+        grading: Grading::Points { max: 10, pass: 5 },
+        completion: "submit".into(),
+        hidden,
+    }
+}
+
+async fn calendar_programs_see_the_due_list(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let teacher = s.user("lehrer").await;
+    let g = teacher
+        .groups
+        .iter()
+        .find(|g| g.name == "5a")
+        .expect("5a")
+        .id;
+    let course = p.lms_create_course(&teacher, g).await.expect("course");
+    let sec = SectionInput {
+        title: "Woche 1".into(),
+        ..SectionInput::default()
+    };
+    let section = p
+        .lms_add_section(&teacher, course, &sec)
+        .await
+        .expect("section");
+    let open = p
+        .lms_assignment_create(
+            &teacher,
+            course,
+            section,
+            &assignment("Brüche, Teil 1", 2, false),
+        )
+        .await
+        .expect("open");
+    p.lms_assignment_create(&teacher, course, section, &assignment("Geheim", 3, true))
+        .await
+        .expect("hidden");
+    let anna = s.user("anna").await;
+    let events = p.lms_due_events(&anna).await.expect("anna");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].name, format!("lms-{}.ics", open.0));
+    assert!(
+        events[0]
+            .text
+            .contains("SUMMARY:Abgabe: Brüche\\, Teil 1\r\n")
+    );
+    assert!(events[0].text.contains("DTSTART:20261104T080000Z\r\n"));
+    let ics = p.lms_due_ics(&anna).await.expect("ics");
+    assert!(ics.contains(&format!("UID:lms-{}@schulhof", open.0)));
+    assert!(!ics.contains("Geheim"), "hidden material stays hidden");
+    let teacher_events = p.lms_due_events(&teacher).await.expect("teacher");
+    assert_eq!(teacher_events.len(), 2, "editors see hidden assignments");
+    for login in ["carla", "lehrer2"] {
+        let who = s.user(login).await;
+        assert!(
+            p.lms_due_events(&who).await.expect("x").is_empty(),
+            "{login}"
+        );
+    }
+    let other = school_on(p.clone(), "654321").await;
+    let stranger = other.user("anna").await;
+    assert!(p.lms_due_events(&stranger).await.expect("o").is_empty());
+    // A changed due date changes the object's tag and the listing's token.
+    let token = listing_token(&events);
+    p.lms_assignment_update(&teacher, open, &assignment("Brüche, Teil 1", 5, false))
+        .await
+        .expect("update");
+    let later = p.lms_due_events(&anna).await.expect("later");
+    assert_ne!(later[0].etag, events[0].etag);
+    assert_ne!(listing_token(&later), token);
+    // A time range: only what falls into it.
+    let none = p
+        .lms_due_events_between(&anna, utc(2026, 11, 3, 0, 0), utc(2026, 11, 4, 0, 0))
+        .await
+        .expect("range");
+    assert!(none.is_empty());
+}
+
+async fn the_subscription_address_works_until_revoked(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let teacher = s.user("lehrer").await;
+    let g = teacher
+        .groups
+        .iter()
+        .find(|g| g.name == "5a")
+        .expect("5a")
+        .id;
+    let course = p.lms_create_course(&teacher, g).await.expect("course");
+    let section = p
+        .lms_outline(&teacher, course)
+        .await
+        .expect("outline")
+        .sections[0]
+        .row
+        .id;
+    p.lms_assignment_create(&teacher, course, section, &assignment("Aufsatz", 2, false))
+        .await
+        .expect("assignment");
+    let anna = s.user("anna").await;
+    assert_eq!(p.lms_due_subscription(&anna).await.expect("none"), None);
+    let first = p.lms_due_subscribe(&anna).await.expect("subscribe");
+    assert!(p.lms_due_subscription(&anna).await.expect("one").is_some());
+    let text = p.lms_due_feed(&first).await.expect("feed");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(text.contains("SUMMARY:Abgabe: Aufsatz"));
+    let second = p.lms_due_subscribe(&anna).await.expect("again");
+    assert_ne!(first, second);
+    assert!(matches!(
+        p.lms_due_feed(&first).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(p.lms_due_feed(&second).await.is_ok());
+    p.lms_due_unsubscribe(&anna).await.expect("revoke");
+    assert!(matches!(
+        p.lms_due_feed(&second).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(matches!(
+        p.lms_due_feed("rubbish").await,
+        Err(DomainError::NotFound)
+    ));
+    let office = s.user("sekretariat").await;
+    assert!(
+        p.lms_due_subscribe(&office).await.is_err(),
+        "function accounts"
+    );
+}
+
+backend_tests!(
+    calendar_programs_see_the_due_list,
+    the_subscription_address_works_until_revoked,
+);
