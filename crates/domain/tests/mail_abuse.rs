@@ -189,4 +189,214 @@ async fn stage_one_is_anonymous_and_needs_the_officer(db: Db) {
     assert!(p.mail_abuse_analysis(&sl, refused).await.is_err());
 }
 
-backend_tests!(stage_one_is_anonymous_and_needs_the_officer);
+/// The subjects in a login's inbox.
+async fn inbox(p: &Platform, a: &schulhof_domain::identity::Actor) -> Vec<(String, String)> {
+    let f = p
+        .mail_special(a, schulhof_domain::mail::Special::Inbox)
+        .await
+        .expect("inbox");
+    let (page, _) = p.mail_page(a, f, 0, 50).await.expect("page");
+    page.into_iter()
+        .map(|m| (m.subject.clone(), format!("{m:?}")))
+        .collect()
+}
+
+/// The subjects of a school's traffic data.
+async fn traffic(p: &Platform, instance: schulhof_types::InstanceId) -> Vec<String> {
+    let mut c = p.db().read().await.expect("db");
+    schulhof_store::mail::traffic::of_instance(&mut c, instance)
+        .await
+        .expect("traffic")
+        .into_iter()
+        .map(|r| r.subject)
+        .collect()
+}
+
+async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
+    let s = setup(db).await;
+    let p = &s.platform;
+    let (sl, t) = (s.user("schulleitung").await, s.user("lehrer").await);
+    let admin = s.admin().await;
+    let instance = t.token.instance();
+    let now = s.clock.now();
+    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
+    s.clock.advance(Duration::seconds(2));
+    let reason = "Verdacht auf Massenversand an externe Domains";
+    let purpose = "Verdacht besteht fort: Versand von Werbung über das Konto lehrer";
+    let dpo = operator(p, "datenschutz", "dpo").await;
+    // Stage 2 follows an approved stage-1 case only.
+    let first = p
+        .mail_abuse_request(&sl, reason, from, until)
+        .await
+        .expect("stage 1");
+    let lehrer = vec!["lehrer".to_owned()];
+    assert!(matches!(
+        p.mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+            .await,
+        Err(DomainError::Invalid { .. })
+    ));
+    p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
+        .await
+        .expect("approved");
+    // Only the Schulleitung asks; a scope is named and is never everyone.
+    assert!(
+        p.mail_abuse_scope_request(&t, first, purpose, &lehrer, from, until)
+            .await
+            .is_err()
+    );
+    let everyone: Vec<String> = ["lehrer", "anna", "ben", "carla"]
+        .map(String::from)
+        .to_vec();
+    assert!(matches!(
+        p.mail_abuse_scope_request(&sl, first, purpose, &everyone, from, until)
+            .await,
+        Err(DomainError::Invalid { .. })
+    ));
+    assert!(matches!(
+        p.mail_abuse_scope_request(&sl, first, purpose, &[], from, until)
+            .await,
+        Err(DomainError::Invalid { .. })
+    ));
+    let id = p
+        .mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+        .await
+        .expect("stage 2");
+    // The officer cannot decide before the staff council took part.
+    let waiting = p.operator_abuse_requests(&dpo).await.expect("waiting");
+    assert!(waiting.iter().all(|c| c.id != id));
+    assert!(
+        p.operator_abuse_decide(&dpo, "123456", id, true, "10.1.0.1")
+            .await
+            .is_err()
+    );
+    // Not the Schulleitung, not someone outside the council.
+    assert!(p.mail_abuse_scope_join(&sl, id).await.is_err());
+    let carla = s.user("carla").await;
+    assert!(matches!(
+        p.mail_abuse_scope_join(&carla, id).await,
+        Err(DomainError::Forbidden)
+    ));
+    p.mail_set_staff_council(&admin, "carla", true)
+        .await
+        .expect("council");
+    p.mail_abuse_scope_join(&carla, id).await.expect("joined");
+    assert!(p.mail_abuse_scope_join(&carla, id).await.is_err());
+    // Nothing is shown before the officer approved.
+    assert!(matches!(
+        p.mail_abuse_scope_data(&sl, id).await,
+        Err(DomainError::NotFound)
+    ));
+    let waiting = p.operator_abuse_requests(&dpo).await.expect("waiting");
+    assert!(waiting.iter().any(|c| c.id == id && c.stage == 2));
+    p.operator_abuse_decide(&dpo, "123456", id, true, "10.1.0.1")
+        .await
+        .expect("approved");
+    // The asker sees the person-specific data of just the scope; nobody else does.
+    assert!(matches!(
+        p.mail_abuse_scope_data(&t, id).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(p.mail_abuse_scope_data(&carla, id).await.is_err());
+    let (case, people) = p.mail_abuse_scope_data(&sl, id).await.expect("data");
+    assert_eq!(case.stage, 2);
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].login, "lehrer");
+    let subjects: Vec<&str> = people[0].rows.iter().map(|r| r.subject.as_str()).collect();
+    assert_eq!(subjects.len(), 3, "{subjects:?}");
+    assert!(subjects.contains(&"Geheim privat"));
+    // Every step is in the school's log.
+    let log = p.admin_log(&admin, 200, 0).await.expect("log");
+    for action in [
+        "mail.abuse.scope.request",
+        "mail.abuse.scope.join",
+        "mail.abuse.scope.read",
+    ] {
+        assert!(log.iter().any(|l| l.action == action), "{action}");
+    }
+    // Held against the 7-day deletion while the case is open.
+    let before = traffic(p, instance).await;
+    assert!(before.iter().any(|s| s == "Geheim privat"), "{before:?}");
+    s.clock.advance(Duration::days(8));
+    p.system_purge_expired().await.expect("purge");
+    assert_eq!(traffic(p, instance).await, before);
+    let (_, people) = p.mail_abuse_scope_data(&sl, id).await.expect("still");
+    assert_eq!(people[0].rows.len(), 3);
+    // Closed: nothing shown any more, the hold is gone, the person is told and can reply.
+    assert!(p.mail_abuse_scope_close(&t, id).await.is_err());
+    p.mail_abuse_scope_close(&sl, id).await.expect("closed");
+    assert!(p.mail_abuse_scope_data(&sl, id).await.is_err());
+    assert!(p.mail_abuse_scope_close(&sl, id).await.is_err());
+    p.system_purge_expired().await.expect("purge");
+    let left = traffic(p, instance).await;
+    assert!(!left.iter().any(|s| s == "Geheim privat"), "{left:?}");
+    let told = inbox(p, &t).await;
+    let notice = told
+        .iter()
+        .find(|(s, _)| s.starts_with("Hinweis: Einsicht in Verkehrsdaten"))
+        .expect("notice");
+    assert!(notice.1.contains("schulleitung"), "{}", notice.1);
+    assert!(
+        inbox(p, &s.user("anna").await)
+            .await
+            .iter()
+            .all(|(s, _)| !s.starts_with("Hinweis"))
+    );
+
+    // A second case ends on its own 30 days after the decision.
+    let now = s.clock.now();
+    let raw = message("werbung@evil.example", T, "Noch ein Angebot");
+    let rcpt = p.mail_inbound_rcpt(T).await.expect("rcpt");
+    p.mail_deliver_inbound("werbung@evil.example", &[rcpt], &raw)
+        .await
+        .expect("in");
+    s.clock.advance(Duration::seconds(2));
+    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
+    let again = p
+        .mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+        .await
+        .expect("stage 2 again");
+    p.mail_abuse_scope_join(&carla, again)
+        .await
+        .expect("joined");
+    p.operator_abuse_decide(&dpo, "123456", again, true, "10.1.0.1")
+        .await
+        .expect("approved");
+    assert!(p.mail_abuse_scope_data(&sl, again).await.is_ok());
+    s.clock.advance(Duration::days(31));
+    let purged = p.system_purge_expired().await.expect("purge");
+    assert_eq!(purged.mail_abuse_cases_ended, 1);
+    assert!(p.mail_abuse_scope_data(&sl, again).await.is_err());
+    let left = traffic(p, instance).await;
+    assert!(!left.iter().any(|s| s == "Noch ein Angebot"), "{left:?}");
+    let notices = inbox(p, &t)
+        .await
+        .iter()
+        .filter(|(s, _)| s.starts_with("Hinweis: Einsicht"))
+        .count();
+    assert_eq!(notices, 2);
+    // Refused by the officer: it ends there.
+    let refused = p
+        .mail_abuse_scope_request(
+            &sl,
+            first,
+            purpose,
+            &lehrer,
+            s.clock.now() - Duration::days(1),
+            s.clock.now(),
+        )
+        .await
+        .expect("asked");
+    p.mail_abuse_scope_join(&carla, refused)
+        .await
+        .expect("joined");
+    p.operator_abuse_decide(&dpo, "123456", refused, false, "10.1.0.1")
+        .await
+        .expect("refused");
+    assert!(p.mail_abuse_scope_data(&sl, refused).await.is_err());
+    assert!(p.mail_abuse_scope_close(&sl, refused).await.is_err());
+}
+
+backend_tests!(
+    stage_one_is_anonymous_and_needs_the_officer,
+    stage_two_names_a_scope_needs_three_parties_holds_and_ends,
+);

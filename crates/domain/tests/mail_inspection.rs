@@ -210,6 +210,16 @@ async fn the_access_is_read_only_logged_limited_and_never_reaches_further(db: Db
         p.mail_inspection_message(&sl, id, msgs[0].id).await,
         Err(DomainError::NotFound)
     ));
+    // The retention job removes the ended access (the log keeps what was read).
+    let purged = p.system_purge_expired().await.expect("purge");
+    assert_eq!(purged.mail_inspections, 1);
+    assert_eq!(
+        p.system_purge_expired()
+            .await
+            .expect("again")
+            .mail_inspections,
+        0
+    );
 }
 
 async fn other_schools_see_nothing(db: Db) {

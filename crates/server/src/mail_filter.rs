@@ -1,9 +1,13 @@
-//! The flags of mail filtering: spam filter (rspamd), virus scanner (clamd) and the
-//! outgoing rate limit's defaults. Both filters are off unless given.
+//! The flags of mail filtering: spam filter (rspamd), virus scanner (clamd), the outgoing
+//! rate limit's defaults, and the name servers of the SPF/DKIM/DMARC checks. Both filters
+//! are off unless given.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
+use schulhof_domain::mail::auth::{AuthConfig, Dns};
 use schulhof_domain::mail::filter::{FilterConfig, SendLimits, rspamd};
 
 #[derive(Args, Clone, Debug, Default)]
@@ -24,9 +28,28 @@ pub struct FilterArgs {
     /// its own.
     #[arg(long, env = "SCHULHOF_MAIL_LIMIT_STAFF", global = true, default_value_t = SendLimits::default().staff)]
     pub mail_limit_staff: u32,
+    /// Name servers (`IP:PORT`, repeatable or comma-separated) that SPF, DKIM and DMARC
+    /// checks of incoming mail ask instead of the system's resolver (e.g. a local unbound).
+    #[arg(
+        long,
+        env = "SCHULHOF_DNS_SERVER",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub dns_server: Vec<SocketAddr>,
 }
 
 impl FilterArgs {
+    /// Signing and checking of mail: outgoing mail DKIM-signed; incoming mail checked
+    /// against `--dns-server` when given, else the system's resolver.
+    pub fn auth_config(&self) -> AuthConfig {
+        let mut auth = AuthConfig::production();
+        if !self.dns_server.is_empty() {
+            auth.dns = Dns::servers(self.dns_server.clone(), Duration::from_secs(2));
+        }
+        auth
+    }
+
     /// The filter settings; a spam filter address that cannot be used stops the start.
     pub fn config(&self) -> anyhow::Result<FilterConfig> {
         let spam = self

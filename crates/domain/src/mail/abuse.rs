@@ -5,8 +5,8 @@
 //! volume per external domain and day, never a local part, subject or person. A state
 //! machine: requested → approved | refused; approved → closed. Every step is audited.
 //!
-//! Stage 2 (person-specific data of a named scope, with the staff council) is not built: the
-//! table has room for it (`stage`, `scope`, `council_id`, `hold_id`).
+//! Stage 2 (person-specific data of a named scope, with the staff council) is in
+//! [`super::abuse_scope`]; the officer decides both stages here.
 
 use chrono::{DateTime, Duration, Utc};
 use schulhof_authz::check;
@@ -54,7 +54,7 @@ impl From<CaseRow> for CaseView {
     }
 }
 
-fn checked_period(
+pub(super) fn checked_period(
     reason: &str,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
@@ -158,6 +158,10 @@ impl Platform {
                 "case",
                 "is not waiting for a decision",
             ));
+        }
+        if approve {
+            // Stage 2: the scope's traffic data are kept while the case is open.
+            self.abuse_scope_hold(&mut tx, instance, id).await?;
         }
         let detail = serde_json::json!({ "case": id, "school": school, "state": state });
         let action = "mail.abuse.decide";

@@ -103,7 +103,9 @@ pub async fn of_instance(
 
 /// System (the officer's console): the cases of every school waiting for a decision.
 pub async fn system_requested(c: &mut impl AsConn) -> Result<Vec<CaseRow>, StoreError> {
-    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(select!("a.state = 'requested'"),
+    // A stage-2 case reaches the officer only once a staff council member took part.
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(
+        select!("a.state = 'requested' AND (a.stage = 1 OR a.council_id IS NOT NULL)"),
         " ORDER BY a.created_at"))
         .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
@@ -121,7 +123,8 @@ pub async fn system_decide(
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
         "UPDATE mail_abuse_cases SET state = $3, officer_id = $4, decided_at = $5
-          WHERE instance_id = $1 AND id = $2 AND state = 'requested'")
+          WHERE instance_id = $1 AND id = $2 AND state = 'requested'
+            AND (stage = 1 OR council_id IS NOT NULL)")
         .bind(instance.0).bind(id).bind(state).bind(officer).bind(to_us(now))
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
@@ -136,7 +139,7 @@ pub async fn close(
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
         "UPDATE mail_abuse_cases SET state = 'closed', closed_at = $3
-          WHERE instance_id = $1 AND id = $2 AND state = 'approved'")
+          WHERE instance_id = $1 AND id = $2 AND stage = 1 AND state = 'approved'")
         .bind(instance.0).bind(id).bind(to_us(now))
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)

@@ -3,13 +3,16 @@
 
 pub mod absence;
 pub mod abuse;
+pub mod abuse_scope;
 pub mod addresses;
 pub mod bulk;
 pub mod delegations;
 pub mod dkim;
+pub mod expunged;
 pub mod filtering;
 pub mod folders;
 pub mod inspections;
 pub mod messages;
+pub mod quarantine;
 pub mod queue;
 pub mod traffic;

@@ -77,7 +77,14 @@ impl Platform {
     /// The DKIM records of the own school's mail domains, keys made where missing.
     pub async fn mail_dkim_records(&self, a: &Actor) -> Result<Vec<DkimRecord>, DomainError> {
         let grant = check(&a.token, ManageSchoolSettings)?;
-        let instance = grant.instance();
+        self.dkim_records_of(grant.instance()).await
+    }
+
+    /// The DKIM records of a school's mail domains, the standard domain first.
+    pub(crate) async fn dkim_records_of(
+        &self,
+        instance: InstanceId,
+    ) -> Result<Vec<DkimRecord>, DomainError> {
         let selector = &self.config.outbound.auth.selector;
         let (domains, have) = {
             let mut c = self.db.read().await?;

@@ -7,6 +7,7 @@ mod dkim;
 pub mod dns;
 mod headers;
 mod inbound;
+mod records;
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ pub use dkim::DkimRecord;
 pub use dns::Dns;
 pub use headers::strip_forged;
 pub use inbound::{DmarcVerdict, SmtpClient};
+pub use records::{DMARC_SUGGESTED, DnsRecord, DomainRecords};
 
 /// The DKIM selector of the keys made here.
 pub const SELECTOR: &str = "schulhof1";

@@ -6,16 +6,19 @@
 use chrono::{DateTime, Utc};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::raw::Raw;
-use schulhof_authz::{ManageSchoolSettings, check};
+use schulhof_authz::check;
+use schulhof_authz::mail_control::ManageQuarantine;
 use schulhof_store::mail::filtering::{self as store, Held};
 use schulhof_types::{InstanceId, UserId};
 
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
 
-/// A held message as the school's admin sees it.
+/// A held message as the school's admin sees it: envelope, subject and finding, never the
+/// content.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct HeldMessage {
+    pub id: uuid::Uuid,
     pub held_at: DateTime<Utc>,
     pub direction: String,
     pub mail_from: String,
@@ -133,14 +136,17 @@ impl Platform {
         self.mail_system_deliver(instance, user, &raw).await
     }
 
-    /// The newest messages held back for the own school (admin).
+    /// The newest messages held back for the own school (admin). A held message is never
+    /// delivered, so there is nothing to release; the retention job deletes it after
+    /// [`crate::retention::QUARANTINE_RETENTION`], the admin earlier.
     pub async fn mail_quarantine(&self, a: &Actor) -> Result<Vec<HeldMessage>, DomainError> {
-        let grant = check(&a.token, ManageSchoolSettings)?;
+        let grant = check(&a.token, ManageQuarantine)?;
         let mut c = self.db.read().await?;
         let rows = store::held(&mut c, grant.instance(), 200).await?;
         Ok(rows
             .into_iter()
             .map(|h| HeldMessage {
+                id: h.id,
                 held_at: h.held_at,
                 direction: h.direction,
                 mail_from: h.mail_from,
@@ -150,5 +156,33 @@ impl Platform {
                 size: h.size.max(0) as u64,
             })
             .collect())
+    }
+}
+
+impl Platform {
+    /// Deletes a held message of the own school (admin); audited. Its content goes with
+    /// the blob collector once no row names it.
+    pub async fn mail_quarantine_delete(
+        &self,
+        a: &Actor,
+        id: uuid::Uuid,
+    ) -> Result<(), DomainError> {
+        let grant = check(&a.token, ManageQuarantine)?;
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        if !schulhof_store::mail::quarantine::delete(&mut tx, grant.instance(), id).await? {
+            return Err(DomainError::NotFound);
+        }
+        let detail = serde_json::json!({ "held": id });
+        crate::audit::admin_action(
+            &mut tx,
+            a,
+            now,
+            "mail.quarantine.delete",
+            "quarantine",
+            Some(detail),
+        )
+        .await?;
+        Ok(tx.commit().await?)
     }
 }

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::mail::address::list_address;
-use schulhof_domain::mail::auth::DkimRecord;
+use schulhof_domain::mail::auth::DomainRecords;
 use schulhof_front::AppState;
 use serde::Deserialize;
 
@@ -36,8 +36,8 @@ struct DomainsPage {
     form: FormView,
     lists_lead: String,
     quotas: FormView,
-    /// The DKIM record each mail domain publishes.
-    dkim: Vec<DkimRecord>,
+    /// The DNS records each mail domain publishes (MX, SPF, DKIM, DMARC).
+    dns: Vec<DomainRecords>,
     /// Spam filter and virus scanner: (name, state, on).
     filters: Vec<(&'static str, &'static str, bool)>,
     /// Outgoing limits per account type.
@@ -202,7 +202,7 @@ async fn domains_page(
         Ok(q) => q,
         Err(e) => return r.fail(e),
     };
-    let dkim = match state.platform.mail_dkim_records(&r.actor).await {
+    let dns = match state.platform.mail_dns_records(&r.actor).await {
         Ok(d) => d,
         Err(e) => return r.fail(e),
     };
@@ -243,7 +243,7 @@ async fn domains_page(
         domains,
         form: FormView::new("domain", vec![field], failure),
         quotas: FormView::new("quota", quota_fields, failure),
-        dkim,
+        dns,
         filters: super::filter_web::filter_state(state, tr),
         limits: FormView::new("limit", limits, failure),
     };

@@ -20,6 +20,7 @@ pub mod folders;
 pub mod inspection;
 pub mod message;
 pub mod pick_files;
+pub mod quarantine;
 mod reply;
 mod sanitize;
 pub mod search;
