@@ -107,6 +107,40 @@ impl OperatorAction for SupportTickets {
     }
 }
 
+// The guides: shipped in German, edited and extended by support and operator-admins from
+// the console. The blog: written there, read by every account type with help.blog.read.
+
+/// Edit, add or reset the guides.
+#[derive(Clone, Copy, Debug)]
+pub struct EditGuides;
+impl OperatorAction for EditGuides {
+    fn decide(&self, token: &OperatorToken) -> Result<(), Denied> {
+        support_or_admin(token)
+    }
+}
+
+/// Read the blog.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadBlog;
+impl Action for ReadBlog {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        if token.has(RightId::HelpBlogRead) {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden)
+        }
+    }
+}
+
+/// Write, change and delete blog posts.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteBlog;
+impl OperatorAction for WriteBlog {
+    fn decide(&self, token: &OperatorToken) -> Result<(), Denied> {
+        support_or_admin(token)
+    }
+}
+
 fn support_or_admin(token: &OperatorToken) -> Result<(), Denied> {
     match token.role() {
         OperatorRole::Admin | OperatorRole::Support => Ok(()),
@@ -182,6 +216,20 @@ mod tests {
             let op = OperatorToken::resolve(Uuid::from_u128(3), role);
             assert_eq!(check_operator(&op, ModerateForum).is_ok(), ok, "{role:?}");
             assert_eq!(check_operator(&op, SupportTickets).is_ok(), ok, "{role:?}");
+            assert_eq!(check_operator(&op, EditGuides).is_ok(), ok, "{role:?}");
+            assert_eq!(check_operator(&op, WriteBlog).is_ok(), ok, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn every_account_type_reads_the_blog() {
+        for t in [
+            AccountType::Schueler,
+            AccountType::Lehrer,
+            AccountType::Personal,
+            AccountType::Extern,
+        ] {
+            assert!(check(&person(t), ReadBlog).is_ok(), "{t:?}");
         }
     }
 }

@@ -170,7 +170,8 @@ impl Platform {
     /// Every school's number and name: public facts, shown before anyone logs in.
     pub async fn public_schools(&self) -> Result<Vec<PublicSchool>, DomainError> {
         let mut c = self.db.read().await?;
-        let rows = instances::list(&mut c).await?;
+        // A deactivated or deleted school's logins cannot log in: the page does not offer it.
+        let rows = instances::list_open(&mut c).await?;
         Ok(rows
             .into_iter()
             .map(|r| PublicSchool {

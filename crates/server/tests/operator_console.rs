@@ -462,6 +462,25 @@ fn create_operator_on_the_command_line(db: &[&str]) {
         "{}",
         text(&bad)
     );
+    // The list shows login, role and state; a reset gives a new password and a new key.
+    let list = run(&["operator", "list"], db, None);
+    let l = text(&list);
+    assert!(list.status.success(), "{l}");
+    assert!(
+        l.contains("anna.betrieb\toperator-admin\tactive, password to change"),
+        "{l}"
+    );
+    let reset = run(&["operator", "reset", "--login", "anna.betrieb"], db, None);
+    let r = text(&reset);
+    assert!(reset.status.success(), "{r}");
+    assert!(
+        r.contains("One-time password") && r.contains("otpauth://totp/"),
+        "{r}"
+    );
+    let old_key = t.split("secret=").nth(1).map(|k| &k[..16]).expect("key");
+    assert!(!r.contains(old_key), "a new TOTP key: {r}");
+    let nobody = run(&["operator", "reset", "--login", "niemand"], db, None);
+    assert!(!nobody.status.success(), "{}", text(&nobody));
 }
 
 #[test]

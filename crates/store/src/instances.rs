@@ -67,6 +67,16 @@ pub async fn list(c: &mut impl AsConn) -> Result<Vec<InstanceRow>, StoreError> {
     Ok(r.into_iter().map(row).collect())
 }
 
+/// The schools whose logins may log in (neither deactivated nor deleted by the operators),
+/// by number: the login page's list.
+pub async fn list_open(c: &mut impl AsConn) -> Result<Vec<InstanceRow>, StoreError> {
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(
+        "SELECT id, school_number, name, mail_domain, demo, created_at, time_zone FROM instances
+         WHERE deactivated_at IS NULL AND deleted_at IS NULL ORDER BY school_number")
+        .fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}
+
 /// Sets the school's time zone (the caller validated the name).
 pub async fn set_time_zone(
     c: &mut impl AsConn,

@@ -225,6 +225,8 @@ pub struct Chrome {
     pub at_bell: bool,
     /// Unread chat messages, shown at the chat's menu entry (counted with the session).
     pub chat_unread: i64,
+    /// A count shown at one other menu entry (the console's open tickets).
+    pub nav_badge: Option<(&'static str, i64, &'static str)>,
 }
 
 impl Chrome {
@@ -252,6 +254,7 @@ impl Chrome {
             unread: None,
             at_bell: false,
             chat_unread: 0,
+            nav_badge: None,
         }
     }
 
@@ -287,6 +290,14 @@ impl Chrome {
 
     pub fn t(&self, key: &str) -> &'static str {
         self.tr.t(key)
+    }
+
+    /// The count at the menu entry `href` (0: none) and what it counts, for screen readers.
+    pub fn badge(&self, href: &str) -> (i64, &'static str) {
+        match self.nav_badge {
+            Some((h, n, what)) if h == href => (n, what),
+            _ => (0, ""),
+        }
     }
 
     pub fn lang(&self) -> &'static str {

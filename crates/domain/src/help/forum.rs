@@ -17,8 +17,10 @@ use crate::identity::Actor;
 use crate::operators::{OperatorActor, audit};
 use crate::{DomainError, Platform};
 
-/// Topics a forum page lists at most.
+/// Topics a forum page lists, and posts a topic page shows; further ones are on the next
+/// pages (`page` counts from 0).
 const TOPICS_SHOWN: i64 = 200;
+const POSTS_SHOWN: i64 = 200;
 const TITLE_MAX: usize = 200;
 const BODY_MAX: usize = 20_000;
 
@@ -119,6 +121,28 @@ fn post_of(p: PostLine) -> Post {
     }
 }
 
+/// One page of a longer list: its items, its number (from 0) and whether a next one exists.
+#[derive(Clone, Debug)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub more: bool,
+}
+
+impl<T> Paged<T> {
+    /// From rows fetched with one more than `shown`.
+    pub(crate) fn of<R>(mut rows: Vec<R>, shown: i64, page: u32, f: impl Fn(R) -> T) -> Paged<T> {
+        let shown = usize::try_from(shown).unwrap_or(usize::MAX);
+        let more = rows.len() > shown;
+        rows.truncate(shown);
+        Paged {
+            items: rows.into_iter().map(f).collect(),
+            page,
+            more,
+        }
+    }
+}
+
 /// Trimmed text of 1..=max characters, else a clear error for `field`.
 pub(crate) fn text(field: &'static str, s: &str, max: usize) -> Result<String, DomainError> {
     let s = s.trim();
@@ -149,44 +173,72 @@ impl Platform {
         Ok(FORUMS)
     }
 
-    /// A forum and its visible topics, last activity first.
+    /// A forum and its visible topics, last activity first (the first page).
     pub async fn help_forum(
         &self,
         a: &Actor,
         slug: &str,
     ) -> Result<(&'static Forum, Vec<Topic>), DomainError> {
+        let (f, topics) = self.help_forum_page(a, slug, 0).await?;
+        Ok((f, topics.items))
+    }
+
+    /// One page of a forum's visible topics.
+    pub async fn help_forum_page(
+        &self,
+        a: &Actor,
+        slug: &str,
+        page: u32,
+    ) -> Result<(&'static Forum, Paged<Topic>), DomainError> {
         check(&a.token, ReadForum)?;
-        self.forum_topics(slug, false).await
+        self.forum_topics(slug, false, page).await
     }
 
     async fn forum_topics(
         &self,
         slug: &str,
         with_hidden: bool,
-    ) -> Result<(&'static Forum, Vec<Topic>), DomainError> {
+        page: u32,
+    ) -> Result<(&'static Forum, Paged<Topic>), DomainError> {
         let f = forum(slug)?;
         let mut c = self.db.read().await?;
-        let rows = store::list_topics(&mut c, f.slug, with_hidden, TOPICS_SHOWN).await?;
-        Ok((f, rows.into_iter().map(topic_of).collect()))
+        // One row more than shown tells whether there is a next page.
+        let offset = i64::from(page) * TOPICS_SHOWN;
+        let rows =
+            store::list_topics(&mut c, f.slug, with_hidden, TOPICS_SHOWN + 1, offset).await?;
+        Ok((f, Paged::of(rows, TOPICS_SHOWN, page, topic_of)))
     }
 
-    /// A topic with its visible posts; a hidden topic is not found.
+    /// A topic with its visible posts (the first page); a hidden topic is not found.
     pub async fn help_topic(&self, a: &Actor, id: Uuid) -> Result<(Topic, Vec<Post>), DomainError> {
+        let (t, posts) = self.help_topic_page(a, id, 0).await?;
+        Ok((t, posts.items))
+    }
+
+    /// A topic with one page of its visible posts.
+    pub async fn help_topic_page(
+        &self,
+        a: &Actor,
+        id: Uuid,
+        page: u32,
+    ) -> Result<(Topic, Paged<Post>), DomainError> {
         check(&a.token, ReadForum)?;
-        self.topic_with_posts(id, false).await
+        self.topic_with_posts(id, false, page).await
     }
 
     async fn topic_with_posts(
         &self,
         id: Uuid,
         with_hidden: bool,
-    ) -> Result<(Topic, Vec<Post>), DomainError> {
+        page: u32,
+    ) -> Result<(Topic, Paged<Post>), DomainError> {
         let mut c = self.db.read().await?;
         let t = store::get_topic(&mut c, id, with_hidden)
             .await?
             .ok_or(DomainError::NotFound)?;
-        let posts = store::posts(&mut c, id, with_hidden).await?;
-        Ok((topic_of(t), posts.into_iter().map(post_of).collect()))
+        let offset = i64::from(page) * POSTS_SHOWN;
+        let posts = store::posts(&mut c, id, with_hidden, POSTS_SHOWN + 1, offset).await?;
+        Ok((topic_of(t), Paged::of(posts, POSTS_SHOWN, page, post_of)))
     }
 
     /// Opens a topic in a forum with its first post.
@@ -228,24 +280,46 @@ impl Platform {
         Ok(tx.commit().await?)
     }
 
-    /// A forum with hidden topics too, for moderators.
+    /// A forum with hidden topics too, for moderators (the first page).
     pub async fn operator_forum(
         &self,
         op: &OperatorActor,
         slug: &str,
     ) -> Result<(&'static Forum, Vec<Topic>), DomainError> {
-        check_operator(&op.token, ModerateForum)?;
-        self.forum_topics(slug, true).await
+        let (f, topics) = self.operator_forum_page(op, slug, 0).await?;
+        Ok((f, topics.items))
     }
 
-    /// A topic with hidden posts too, for moderators.
+    /// One page of a forum's topics, hidden ones too, for moderators.
+    pub async fn operator_forum_page(
+        &self,
+        op: &OperatorActor,
+        slug: &str,
+        page: u32,
+    ) -> Result<(&'static Forum, Paged<Topic>), DomainError> {
+        check_operator(&op.token, ModerateForum)?;
+        self.forum_topics(slug, true, page).await
+    }
+
+    /// A topic with hidden posts too, for moderators (the first page).
     pub async fn operator_topic(
         &self,
         op: &OperatorActor,
         id: Uuid,
     ) -> Result<(Topic, Vec<Post>), DomainError> {
+        let (t, posts) = self.operator_topic_page(op, id, 0).await?;
+        Ok((t, posts.items))
+    }
+
+    /// A topic with one page of its posts, hidden ones too, for moderators.
+    pub async fn operator_topic_page(
+        &self,
+        op: &OperatorActor,
+        id: Uuid,
+        page: u32,
+    ) -> Result<(Topic, Paged<Post>), DomainError> {
         check_operator(&op.token, ModerateForum)?;
-        self.topic_with_posts(id, true).await
+        self.topic_with_posts(id, true, page).await
     }
 
     /// Locks, hides or moves a topic; audited.

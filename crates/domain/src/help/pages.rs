@@ -1,18 +1,25 @@
 //! The documentation shipped with the product: Markdown files in German under
 //! `crates/domain/help/de/`, each starting with a small header (`titel:`, `kontext:`) that
-//! names the page and the platform paths it explains.
+//! names the page and the platform paths it explains. Support's edits (stored, see
+//! `guides`) are merged over them when read.
 
 use std::sync::OnceLock;
 
 /// One page of the documentation.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelpPage {
-    pub slug: &'static str,
-    pub title: &'static str,
+    pub slug: String,
+    pub title: String,
     /// Paths the page explains: `/mail` exactly, `/mail/*` everything below it.
-    pub context: Vec<&'static str>,
+    pub context: Vec<String>,
     /// Markdown, without the header.
-    pub body: &'static str,
+    pub body: String,
+    /// The version addressing pupils with "du" (empty: they read `body`).
+    pub body_du: String,
+    /// Shipped with the product (removing support's edit shows the shipped text again).
+    pub shipped: bool,
+    /// Changed or added by support.
+    pub edited: bool,
 }
 
 /// The shipped pages, in the order the index lists them.
@@ -40,12 +47,15 @@ pub fn shipped() -> &'static [HelpPage] {
 
 /// Splits the header from the body. A shipped file without its header is a build mistake,
 /// caught by the tests below; at run time it still shows, titled by its slug.
-fn parse(slug: &'static str, text: &'static str) -> HelpPage {
+fn parse(slug: &str, text: &str) -> HelpPage {
     let mut page = HelpPage {
-        slug,
-        title: slug,
+        slug: slug.to_owned(),
+        title: slug.to_owned(),
         context: Vec::new(),
-        body: text,
+        body: text.to_owned(),
+        body_du: String::new(),
+        shipped: true,
+        edited: false,
     };
     let Some(rest) = text.strip_prefix("---\n") else {
         return page;
@@ -55,12 +65,12 @@ fn parse(slug: &'static str, text: &'static str) -> HelpPage {
     };
     for line in rest[..end].lines() {
         if let Some(t) = line.strip_prefix("titel:") {
-            page.title = t.trim();
+            page.title = t.trim().to_owned();
         } else if let Some(k) = line.strip_prefix("kontext:") {
-            page.context = k.split_whitespace().collect();
+            page.context = k.split_whitespace().map(str::to_owned).collect();
         }
     }
-    page.body = &rest[end + 5..];
+    page.body = rest[end + 5..].to_owned();
     page
 }
 
@@ -71,7 +81,7 @@ pub(super) fn context_fit(page: &HelpPage, path: &str) -> Option<usize> {
         .iter()
         .filter(|pattern| match pattern.strip_suffix("/*") {
             Some(prefix) => path.starts_with(prefix) && path[prefix.len()..].starts_with('/'),
-            None => path == **pattern,
+            None => path == pattern.as_str(),
         })
         .map(|pattern| pattern.len())
         .max()
@@ -95,7 +105,7 @@ mod tests {
 
     #[test]
     fn slugs_are_unique() {
-        let mut slugs: Vec<_> = shipped().iter().map(|p| p.slug).collect();
+        let mut slugs: Vec<_> = shipped().iter().map(|p| p.slug.as_str()).collect();
         slugs.sort_unstable();
         slugs.dedup();
         assert_eq!(slugs.len(), shipped().len());

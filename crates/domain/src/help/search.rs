@@ -9,7 +9,7 @@ use super::pages::HelpPage;
 /// A page that contains every word of the query, with where it matched.
 #[derive(Debug)]
 pub struct HelpHit {
-    pub page: &'static HelpPage,
+    pub page: HelpPage,
     /// The first body line that contains a word, as plain text.
     pub excerpt: String,
     score: usize,
@@ -21,13 +21,13 @@ const EXCERPT: usize = 200;
 const MAX_WORDS: usize = 8;
 
 /// The pages containing every word of `query`, best first (a title match outweighs text).
-pub fn search(pages: &'static [HelpPage], query: &str) -> Vec<HelpHit> {
+pub fn search(pages: &[HelpPage], query: &str) -> Vec<HelpHit> {
     let words = words(query);
     if words.is_empty() {
         return Vec::new();
     }
     let mut hits: Vec<HelpHit> = pages.iter().filter_map(|p| score(p, &words)).collect();
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.page.slug.cmp(b.page.slug)));
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.page.slug.cmp(&b.page.slug)));
     hits
 }
 
@@ -44,9 +44,9 @@ fn fold(text: &str) -> String {
     deunicode(text).to_lowercase()
 }
 
-fn score(page: &'static HelpPage, words: &[String]) -> Option<HelpHit> {
-    let title = fold(page.title);
-    let body = fold(page.body);
+fn score(page: &HelpPage, words: &[String]) -> Option<HelpHit> {
+    let title = fold(&page.title);
+    let body = fold(&page.body);
     let mut score = 0;
     for w in words {
         let in_title = title.matches(w.as_str()).count();
@@ -66,7 +66,7 @@ fn score(page: &'static HelpPage, words: &[String]) -> Option<HelpHit> {
         .map(plain)
         .unwrap_or_default();
     Some(HelpHit {
-        page,
+        page: page.clone(),
         excerpt,
         score,
     })
@@ -101,7 +101,7 @@ mod tests {
     #[test]
     fn every_word_must_match() {
         assert!(search(shipped(), "Safe Passwort").iter().all(|h| {
-            let b = fold(h.page.body);
+            let b = fold(&h.page.body);
             b.contains("safe") && b.contains("passwort")
         }));
         assert!(search(shipped(), "Safe xylophon").is_empty());

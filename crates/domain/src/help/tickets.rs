@@ -10,12 +10,14 @@ use schulhof_authz::check;
 use schulhof_authz::help::{OpenTicket, OwnTicket, SupportTickets, TicketFacts};
 use schulhof_authz::operator::check_operator;
 use schulhof_store::help::tickets::{self as store, MessageRow, NewTicket, TicketRow};
+use schulhof_store::users;
 use schulhof_store::{from_us, to_us};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::forum::text;
 use crate::identity::Actor;
+use crate::notify::{Kind, notify};
 use crate::operators::{OperatorActor, audit};
 use crate::{DomainError, Platform};
 
@@ -203,6 +205,13 @@ impl Platform {
         Ok(rows.into_iter().map(ticket_of).collect())
     }
 
+    /// How many tickets wait for support (open: new or answered by their person again).
+    pub async fn operator_open_ticket_count(&self, op: &OperatorActor) -> Result<i64, DomainError> {
+        check_operator(&op.token, SupportTickets)?;
+        let mut c = self.db.read().await?;
+        Ok(store::count_status(&mut c, TicketStatus::Open.as_str()).await?)
+    }
+
     /// A ticket with its messages, for support.
     pub async fn operator_ticket(
         &self,
@@ -259,6 +268,22 @@ impl Platform {
             TicketStatus::Answered
         };
         store::set_status(&mut tx, t.instance, id, status.as_str(), now).await?;
+        // The asker learns of it through the notification centre, in this transaction.
+        if let Some(asker) = users::get(&mut tx, t.instance, t.user)
+            .await?
+            .filter(|u| u.active)
+        {
+            let params = json!({"ticket_id": id.to_string(), "number": t.number,
+                                "subject": t.subject, "status": status.as_str()});
+            notify(
+                &mut tx,
+                &asker,
+                Kind::HelpTicketAnswered,
+                params,
+                self.now(),
+            )
+            .await?;
+        }
         let detail = json!({ "school": t.school_number, "status": status.as_str(), "answered": !body.is_empty() });
         audit::record(
             &mut tx,

@@ -55,11 +55,14 @@ pub enum Kind {
     LmsQuestionAnswered,
     /// Someone mentioned the person (`@login`) in a chat room.
     ChatMention,
+    /// Support answered or closed a ticket of the person's (help network).
+    HelpTicketAnswered,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::ChatMention,
+        Kind::HelpTicketAnswered,
         Kind::NewsPublished,
         Kind::FileShared,
         Kind::CalendarInvitation,
@@ -101,6 +104,7 @@ impl Kind {
             Kind::LmsQuestionAsked => "lms_question_asked",
             Kind::LmsQuestionAnswered => "lms_question_answered",
             Kind::ChatMention => "chat_mention",
+            Kind::HelpTicketAnswered => "help_ticket_answered",
         }
     }
 
@@ -122,6 +126,7 @@ impl Kind {
                 | Kind::LmsQuestionAsked
                 | Kind::LmsQuestionAnswered
                 | Kind::ChatMention
+                | Kind::HelpTicketAnswered
         )
     }
 

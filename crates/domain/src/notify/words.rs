@@ -81,6 +81,10 @@ fn wording(kind: Kind) -> (&'static str, &'static str) {
             "{by} hat Ihre Frage zu „{title}“ beantwortet.",
             "{by} answered your question about “{title}”.",
         ),
+        Kind::HelpTicketAnswered => (
+            "Der Support hat Ihr Ticket {number} „{subject}“ bearbeitet.",
+            "Support has worked on your ticket {number} “{subject}”.",
+        ),
     }
 }
 
@@ -140,6 +144,9 @@ pub fn link(kind: Kind, params: &Value) -> String {
             format!("/chat/{}#m-{}", encode(s("room_id")), encode(s("seq")))
         }
         Kind::LmsAnnouncement if !s("course_id").is_empty() => format!("/kurse/{}", s("course_id")),
+        Kind::HelpTicketAnswered if !s("ticket_id").is_empty() => {
+            format!("/hilfe/tickets/{}", encode(s("ticket_id")))
+        }
         Kind::SafePasswordReset
         | Kind::SafePasswordRequested
         | Kind::SafePasswordRequestRejected => "/safe".to_owned(),

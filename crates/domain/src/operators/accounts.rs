@@ -5,6 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
+use schulhof_authz::help::SupportTickets;
 use schulhof_authz::operator::{
     ChangeOwnOperatorPassword, OperatorRole, OperatorToken, check_operator,
 };
@@ -48,6 +49,8 @@ pub struct OperatorActor {
 pub struct OperatorSession {
     pub actor: OperatorActor,
     pub must_change_password: bool,
+    /// Tickets waiting for support, for the console's menu (0 for who does not see them).
+    pub open_tickets: i64,
 }
 
 fn hash_token(raw: &[u8]) -> Vec<u8> {
@@ -71,7 +74,7 @@ fn role_of(row: &OperatorRow) -> Result<OperatorRole, DomainError> {
 impl Platform {
     /// TOTP keys cannot be hashed (the server computes the codes), so they are stored sealed
     /// with the installation's master key: a copy of the database alone yields none.
-    fn seal_totp(&self, secret: &[u8]) -> Result<Vec<u8>, DomainError> {
+    pub(super) fn seal_totp(&self, secret: &[u8]) -> Result<Vec<u8>, DomainError> {
         self.safe_keys
             .master()
             .seal_small(secret)
@@ -269,7 +272,7 @@ impl Platform {
         let hash = parse_cookie(cookie).ok_or(DomainError::SessionEnded)?;
         let now = self.now();
         let mut c = self.db.read().await?;
-        let (row, last_seen, expires) = store::lookup_session(&mut c, &hash)
+        let (row, last_seen, expires, open_tickets) = store::lookup_session(&mut c, &hash)
             .await?
             .ok_or(DomainError::SessionEnded)?;
         drop(c);
@@ -290,9 +293,11 @@ impl Platform {
             login: row.login,
             token_hash: hash,
         };
+        let sees_tickets = check_operator(&actor.token, SupportTickets).is_ok();
         Ok(OperatorSession {
             actor,
             must_change_password: row.must_change_password,
+            open_tickets: if sees_tickets { open_tickets } else { 0 },
         })
     }
 

@@ -9,12 +9,14 @@
 
 mod accounts;
 pub(crate) mod audit;
+mod cli;
 pub mod defaults;
 mod schools;
 pub mod totp;
 
 pub use accounts::{CreatedOperator, NewOperatorSession, OperatorActor, OperatorSession};
 pub use audit::OperatorLogEntry;
+pub use cli::OperatorListing;
 pub use defaults::StateDefaults;
 pub use schools::SchoolOverview;
 pub use schulhof_authz::operator::{OperatorRole, OperatorToken};

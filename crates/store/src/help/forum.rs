@@ -129,17 +129,19 @@ pub async fn insert_post(
     Ok(id)
 }
 
-/// The topics of a forum, last activity first; hidden ones only for moderators.
+/// The topics of a forum, last activity first, `limit` from `offset` on; hidden ones only
+/// for moderators.
 pub async fn list_topics(
     c: &mut impl AsConn,
     forum: &str,
     with_hidden: bool,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<TopicLine>, StoreError> {
     let r: Vec<TopicRaw> = on!(c, c => sqlx::query_as(concat!("SELECT ", topic_columns!(),
         " WHERE x.forum = $1 AND ($2 OR NOT x.hidden)
-          ORDER BY x.last_post_at DESC, x.id DESC LIMIT $3"))
-        .bind(forum).bind(with_hidden).bind(limit).fetch_all(&mut *c).await)?;
+          ORDER BY x.last_post_at DESC, x.id DESC LIMIT $3 OFFSET $4"))
+        .bind(forum).bind(with_hidden).bind(limit).bind(offset).fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(topic).collect())
 }
 
@@ -155,17 +157,21 @@ pub async fn get_topic(
     Ok(r.map(topic))
 }
 
-/// The posts of a topic, oldest first; hidden ones only for moderators.
+/// The posts of a topic, oldest first, `limit` from `offset` on; hidden ones only for
+/// moderators.
 pub async fn posts(
     c: &mut impl AsConn,
     topic: Uuid,
     with_hidden: bool,
+    limit: i64,
+    offset: i64,
 ) -> Result<Vec<PostLine>, StoreError> {
     type Raw = (Uuid, String, bool, i64, String, String);
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(
         "SELECT x.id, x.body, x.hidden, x.created_at, ", who!("help_posts x"),
-        " WHERE x.topic_id = $1 AND ($2 OR NOT x.hidden) ORDER BY x.created_at, x.id"))
-        .bind(topic).bind(with_hidden).fetch_all(&mut *c).await)?;
+        " WHERE x.topic_id = $1 AND ($2 OR NOT x.hidden) ORDER BY x.created_at, x.id
+          LIMIT $3 OFFSET $4"))
+        .bind(topic).bind(with_hidden).bind(limit).bind(offset).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
         .map(|r| PostLine {
             id: r.0,

@@ -157,6 +157,14 @@ pub async fn list_all(
     Ok(r.into_iter().map(row).collect())
 }
 
+/// How many tickets (of every school) are in a status: the console's count of new ones.
+pub async fn count_status(c: &mut impl AsConn, status: &str) -> Result<i64, StoreError> {
+    let (n,): (i64,) = on!(c, c => sqlx::query_as(
+        "SELECT COUNT(*) FROM help_tickets WHERE status = $1")
+        .bind(status).fetch_one(&mut *c).await)?;
+    Ok(n)
+}
+
 /// One ticket by its id (any school: the caller's policy decides who sees it).
 pub async fn get(c: &mut impl AsConn, id: Uuid) -> Result<Option<TicketRow>, StoreError> {
     let r: Option<Raw> = on!(c, c => sqlx::query_as(concat!(columns!(), "WHERE t.id = $1"))

@@ -66,6 +66,31 @@ pub async fn find_by_login(
     Ok(r.map(row))
 }
 
+/// Every operator account, by login (the command line's list).
+pub async fn list(c: &mut impl AsConn) -> Result<Vec<OperatorRow>, StoreError> {
+    const SQL: &str = concat!("SELECT ", op_cols!(), " FROM operators o ORDER BY o.login");
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}
+
+/// Gives an operator a new password (to be changed at the next login) and a new TOTP key
+/// (sealed), and ends every session: a reset for a lost password or a lost authenticator.
+pub async fn reset_credentials(
+    c: &mut impl AsConn,
+    id: Uuid,
+    hash: &str,
+    sealed_totp: &[u8],
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE operators SET password_hash = $2, must_change_password = $3, totp_secret = $4,
+             totp_last_step = 0 WHERE id = $1")
+        .bind(id).bind(hash).bind(true).bind(sealed_totp)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on!(c, c => sqlx::query("DELETE FROM operator_sessions WHERE operator_id = $1")
+        .bind(id).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Accepts TOTP step `step` for the operator unless it (or a later one) was used already.
 /// One conditional statement, so two parallel logins with one code cannot both pass.
 pub async fn claim_totp_step(c: &mut impl AsConn, id: Uuid, step: i64) -> Result<bool, StoreError> {
@@ -97,15 +122,19 @@ pub async fn insert_session(
     Ok(())
 }
 
-/// An operator session with its account: (account, last seen, expires).
+/// An operator session with its account: (account, last seen, expires, open tickets).
+/// The console shows how many tickets wait at its menu; counted here (the index on status
+/// makes it cheap) so a console page costs no statement more for it.
 pub async fn lookup_session(
     c: &mut impl AsConn,
     token_hash: &[u8],
-) -> Result<Option<(OperatorRow, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+) -> Result<Option<(OperatorRow, DateTime<Utc>, DateTime<Utc>, i64)>, StoreError> {
     const SQL: &str = concat!(
         "SELECT ",
         op_cols!(),
-        ", s.last_seen_at, s.expires_at FROM operator_sessions s
+        ", s.last_seen_at, s.expires_at,
+         (SELECT COUNT(*) FROM help_tickets t WHERE t.status = 'open')
+         FROM operator_sessions s
          JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = $1"
     );
     type Wide = (
@@ -120,12 +149,13 @@ pub async fn lookup_session(
         i64,
         i64,
         i64,
+        i64,
     );
     let r: Option<Wide> = on!(c, c => sqlx::query_as(SQL)
         .bind(token_hash).fetch_optional(&mut *c).await)?;
     Ok(r.map(|w| {
         let raw = (w.0, w.1, w.2, w.3, w.4, w.5, w.6, w.7, w.8);
-        (row(raw), from_us(w.9), from_us(w.10))
+        (row(raw), from_us(w.9), from_us(w.10), w.11)
     }))
 }
 

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
@@ -104,6 +104,31 @@ pub fn post_views(tr: Tr, posts: &[Post]) -> Vec<PostView> {
         .collect()
 }
 
+/// Links to the neighbouring pages of a long forum or topic (`?seite=N`, from 0).
+#[derive(Default)]
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+pub fn pager(href: &str, page: u32, more: bool) -> Pager {
+    let at = |n: u32| match n {
+        0 => href.to_owned(),
+        n => format!("{href}?seite={n}"),
+    };
+    Pager {
+        prev: page.checked_sub(1).map(at),
+        next: more.then(|| at(page + 1)),
+    }
+}
+
+/// `?seite=N`: which page of a forum or topic.
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub seite: u32,
+}
+
 #[derive(Template)]
 #[template(path = "help/forums.html")]
 pub struct ForumsPage {
@@ -118,6 +143,7 @@ pub struct ForumPage {
     pub back: String,
     pub forum: &'static Forum,
     pub topics: Vec<TopicRow>,
+    pub pager: Pager,
     /// The new-topic form (readers only, not moderators).
     pub form: Option<FormView>,
     pub action: String,
@@ -162,11 +188,12 @@ async fn forum_page(
     state: &AppState,
     r: &Ready,
     slug: &str,
+    page: u32,
     s: &Sent,
     failure: Option<&Failure>,
 ) -> Response {
     let tr = r.page.tr();
-    let (forum, topics) = match state.platform.help_forum(&r.actor, slug).await {
+    let (forum, topics) = match state.platform.help_forum_page(&r.actor, slug, page).await {
         Ok(x) => x,
         Err(e) => return r.fail(e),
     };
@@ -174,15 +201,21 @@ async fn forum_page(
         c: Chrome::new(&r.page, forum.name).signed_in(&r.page, &r.actor),
         back: "/hilfe/forum".into(),
         forum,
-        topics: topic_rows("/hilfe/forum", tr, &topics),
+        topics: topic_rows("/hilfe/forum", tr, &topics.items),
+        pager: pager(&format!("/hilfe/forum/{}", forum.slug), page, topics.more),
         form: Some(topic_form(tr, s, failure)),
         action: format!("/hilfe/forum/{}", forum.slug),
     };
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }
 
-pub async fn forum(State(state): State<AppState>, r: Ready, Path(slug): Path<String>) -> Response {
-    forum_page(&state, &r, &slug, &Sent::default(), None).await
+pub async fn forum(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    forum_page(&state, &r, &slug, q.seite, &Sent::default(), None).await
 }
 
 pub async fn open(
@@ -201,7 +234,7 @@ pub async fn open(
         }
         Err(e @ DomainError::Invalid { .. }) => {
             let f = Failure::from_domain("topic", r.page.tr(), &e);
-            forum_page(&state, &r, &slug, &s, Some(&f)).await
+            forum_page(&state, &r, &slug, 0, &s, Some(&f)).await
         }
         Err(e) => r.fail(e),
     }
@@ -217,6 +250,7 @@ pub struct TopicPage {
     pub locked: bool,
     pub hidden: bool,
     pub posts: Vec<PostView>,
+    pub pager: Pager,
     /// The answer form, unless the topic is locked (readers only).
     pub reply: Option<FormView>,
     pub action: String,
@@ -244,6 +278,7 @@ async fn topic_page(
     state: &AppState,
     r: &Ready,
     id: &str,
+    page: u32,
     text: &str,
     failure: Option<&Failure>,
 ) -> Response {
@@ -251,7 +286,7 @@ async fn topic_page(
     let Ok(id) = id.parse::<Uuid>() else {
         return r.fail(DomainError::NotFound);
     };
-    let (topic, posts) = match state.platform.help_topic(&r.actor, id).await {
+    let (topic, posts) = match state.platform.help_topic_page(&r.actor, id, page).await {
         Ok(x) => x,
         Err(e) => return r.fail(e),
     };
@@ -262,7 +297,8 @@ async fn topic_page(
         title: topic.title,
         locked: topic.locked,
         hidden: topic.hidden,
-        posts: post_views(tr, &posts),
+        posts: post_views(tr, &posts.items),
+        pager: pager(&format!("/hilfe/forum/thema/{id}"), page, posts.more),
         reply: (!topic.locked).then(|| reply_form(tr, text, failure)),
         action: format!("/hilfe/forum/thema/{id}"),
         moderate: None,
@@ -270,8 +306,13 @@ async fn topic_page(
     render::html(failure.map_or(StatusCode::OK, |f| f.status), &view)
 }
 
-pub async fn topic(State(state): State<AppState>, r: Ready, Path(id): Path<String>) -> Response {
-    topic_page(&state, &r, &id, "", None).await
+pub async fn topic(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    topic_page(&state, &r, &id, q.seite, "", None).await
 }
 
 #[derive(Deserialize, Default)]
@@ -295,7 +336,7 @@ pub async fn reply(
         }
         Err(e @ DomainError::Invalid { .. }) => {
             let f = Failure::from_domain("reply", r.page.tr(), &e);
-            topic_page(&state, &r, &id, &s.text, Some(&f)).await
+            topic_page(&state, &r, &id, 0, &s.text, Some(&f)).await
         }
         Err(e) => r.fail(e),
     }

@@ -2,6 +2,7 @@
 //! search, one page rendered from its Markdown, and `/hilfe/kontext?pfad=…`, which every
 //! page's "Hilfe" link uses to land on the page that explains where the reader is.
 
+pub mod blog;
 pub mod forum;
 pub mod tickets;
 
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/hilfe", get(index))
         .route("/hilfe/kontext", get(context))
+        .route("/hilfe/blog", get(blog::list))
+        .route("/hilfe/blog/{id}", get(blog::show))
         .route("/hilfe/forum", get(forum::index))
         .route("/hilfe/forum/{slug}", get(forum::forum).post(forum::open))
         .route(
@@ -39,7 +42,7 @@ pub fn routes() -> Router<AppState> {
 
 pub struct Entry {
     pub href: String,
-    pub title: &'static str,
+    pub title: String,
     pub excerpt: String,
 }
 
@@ -54,6 +57,7 @@ struct IndexPage {
     /// The network's other parts the reader may use.
     forum: bool,
     tickets: bool,
+    blog: bool,
 }
 
 #[derive(Deserialize)]
@@ -67,10 +71,10 @@ async fn index(State(state): State<AppState>, r: Ready, Query(sq): Query<SearchQ
     let tr = r.page.tr();
     let q = sq.q.trim().chars().take(200).collect::<String>();
     let (entries, found) = if q.is_empty() {
-        match state.platform.help_pages(&r.actor) {
+        match state.platform.help_pages(&r.actor).await {
             Ok(pages) => (
                 pages
-                    .iter()
+                    .into_iter()
                     .map(|p| Entry {
                         href: format!("/hilfe/{}", p.slug),
                         title: p.title,
@@ -82,7 +86,7 @@ async fn index(State(state): State<AppState>, r: Ready, Query(sq): Query<SearchQ
             Err(e) => return r.fail(e),
         }
     } else {
-        match state.platform.help_search(&r.actor, &q) {
+        match state.platform.help_search(&r.actor, &q).await {
             Ok(hits) => {
                 let found = tr
                     .t("help.found")
@@ -110,6 +114,7 @@ async fn index(State(state): State<AppState>, r: Ready, Query(sq): Query<SearchQ
         found,
         forum: state.platform.help_forums(&r.actor).is_ok(),
         tickets: state.platform.help_may_open_ticket(&r.actor),
+        blog: state.platform.help_may_read_blog(&r.actor),
     };
     render::ok(&view)
 }
@@ -124,11 +129,11 @@ struct HelpPageView {
 
 /// `GET /hilfe/{slug}`.
 async fn page(State(state): State<AppState>, r: Ready, Path(slug): Path<String>) -> Response {
-    match state.platform.help_page(&r.actor, &slug) {
+    match state.platform.help_page(&r.actor, &slug).await {
         Ok(p) => {
             let view = HelpPageView {
                 c: Chrome::new(&r.page, p.title).signed_in(&r.page, &r.actor),
-                body: markdown::render(p.body),
+                body: markdown::render(&p.body),
             };
             render::ok(&view)
         }
@@ -149,7 +154,7 @@ async fn context(
     Query(cq): Query<ContextQuery>,
 ) -> Response {
     let path = cq.pfad.split(['?', '#']).next().unwrap_or("/");
-    match state.platform.help_for_path(&r.actor, path) {
+    match state.platform.help_for_path(&r.actor, path).await {
         Ok(Some(p)) => Redirect::to(&format!("/hilfe/{}", p.slug)).into_response(),
         Ok(None) => Redirect::to("/hilfe").into_response(),
         Err(e) => r.fail(e),

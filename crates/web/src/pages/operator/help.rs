@@ -17,7 +17,8 @@ use uuid::Uuid;
 use super::Operator;
 use crate::forms::Failure;
 use crate::pages::help::forum::{
-    ForumPage, ForumsPage, Moderate, TopicPage, forum_links, post_views, topic_rows,
+    ForumPage, ForumsPage, Moderate, PageQuery, TopicPage, forum_links, pager, post_views,
+    topic_rows,
 };
 use crate::pages::help::tickets::{
     TicketPage, TicketsPage, message_views, reply_form, status_label, ticket_row,
@@ -53,14 +54,21 @@ pub async fn forum(
     State(state): State<AppState>,
     o: Operator,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Response {
     let tr = o.page.tr();
-    match state.platform.operator_forum(&o.actor, &slug).await {
+    let page = q.seite;
+    match state
+        .platform
+        .operator_forum_page(&o.actor, &slug, page)
+        .await
+    {
         Ok((forum, topics)) => render::ok(&ForumPage {
             c: o.chrome(forum.name),
             back: FORUM.into(),
             forum,
-            topics: topic_rows(FORUM, tr, &topics),
+            topics: topic_rows(FORUM, tr, &topics.items),
+            pager: pager(&format!("{FORUM}/{}", forum.slug), page, topics.more),
             form: None,
             action: String::new(),
         }),
@@ -69,13 +77,19 @@ pub async fn forum(
 }
 
 /// `GET /betrieb/forum/thema/{id}`: the posts with hide/show, the topic's tools.
-pub async fn topic(State(state): State<AppState>, o: Operator, Path(id): Path<String>) -> Response {
+pub async fn topic(
+    State(state): State<AppState>,
+    o: Operator,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
     let tr = o.page.tr();
     let id = match parse(&id) {
         Ok(id) => id,
         Err(e) => return o.fail(e),
     };
-    let (topic, posts) = match state.platform.operator_topic(&o.actor, id).await {
+    let page = q.seite;
+    let (topic, posts) = match state.platform.operator_topic_page(&o.actor, id, page).await {
         Ok(x) => x,
         Err(e) => return o.fail(e),
     };
@@ -86,7 +100,8 @@ pub async fn topic(State(state): State<AppState>, o: Operator, Path(id): Path<St
         title: topic.title,
         locked: topic.locked,
         hidden: topic.hidden,
-        posts: post_views(tr, &posts),
+        posts: post_views(tr, &posts.items),
+        pager: pager(&format!("{FORUM}/thema/{id}"), page, posts.more),
         reply: None,
         action: format!("{FORUM}/thema/{id}"),
         moderate: Some(Moderate {

@@ -3,7 +3,9 @@
 //! defaults and the operators' log. A school session opens none of these pages, and an
 //! operator session opens no school page: the two cookies are read by different services.
 
+mod blog;
 mod defaults;
+mod guides;
 mod help;
 mod log;
 mod login;
@@ -62,6 +64,23 @@ pub fn routes() -> Router<AppState> {
             get(help::topic).post(help::moderate),
         )
         .route("/betrieb/forum/beitrag/{id}", post(help::post))
+        .route(
+            "/betrieb/anleitungen",
+            get(guides::list).post(guides::create),
+        )
+        .route("/betrieb/anleitungen/neu", get(guides::new))
+        .route(
+            "/betrieb/anleitungen/{slug}",
+            get(guides::edit).post(guides::save),
+        )
+        .route(
+            "/betrieb/anleitungen/{slug}/zuruecksetzen",
+            post(guides::reset),
+        )
+        .route("/betrieb/blog", get(blog::list).post(blog::create))
+        .route("/betrieb/blog/neu", get(blog::new))
+        .route("/betrieb/blog/{id}", get(blog::edit).post(blog::save))
+        .route("/betrieb/blog/{id}/loeschen", post(blog::delete))
         .route("/betrieb/tickets", get(help::tickets))
         .route(
             "/betrieb/tickets/{id}",
@@ -89,12 +108,15 @@ pub struct Operator {
     pub actor: OperatorActor,
     pub page: Page,
     pub addr: String,
+    /// Tickets waiting for support, shown at the menu entry (support and admins).
+    pub open_tickets: i64,
 }
 
 /// A signed-in operator, possibly held at the password page.
 pub struct OperatorGated {
     pub actor: OperatorActor,
     pub must_change_password: bool,
+    pub open_tickets: i64,
     pub page: Page,
     pub addr: String,
 }
@@ -120,6 +142,7 @@ impl FromRequestParts<AppState> for OperatorGated {
         Ok(OperatorGated {
             actor: session.actor,
             must_change_password: session.must_change_password,
+            open_tickets: session.open_tickets,
             page,
             addr,
         })
@@ -138,6 +161,7 @@ impl FromRequestParts<AppState> for Operator {
             actor: g.actor,
             page: g.page,
             addr: g.addr,
+            open_tickets: g.open_tickets,
         })
     }
 }
@@ -165,7 +189,13 @@ impl Operator {
     }
 
     pub fn chrome(&self, title: &str) -> Chrome {
-        chrome(&self.page, &self.actor, title)
+        let mut c = chrome(&self.page, &self.actor, title);
+        c.nav_badge = Some((
+            "/betrieb/tickets",
+            self.open_tickets,
+            c.t("op.tickets.open"),
+        ));
+        c
     }
 }
 
@@ -195,6 +225,8 @@ pub fn chrome(page: &Page, actor: &OperatorActor, title: &str) -> Chrome {
     if actor.token.role() != OperatorRole::Dpo {
         nav.push(("/betrieb/tickets", "op.nav.tickets", "i-mail"));
         nav.push(("/betrieb/forum", "op.nav.forum", "i-chat"));
+        nav.push(("/betrieb/anleitungen", "op.nav.guides", "i-book"));
+        nav.push(("/betrieb/blog", "op.nav.blog", "i-text"));
     }
     if actor.token.role() == OperatorRole::Admin {
         nav.push(("/betrieb/vorgaben", "op.nav.defaults", "i-settings"));
