@@ -13,6 +13,7 @@ pub mod homepage;
 pub mod lms;
 pub mod lti;
 pub mod mail;
+pub mod mail_control;
 pub mod mail_governance;
 pub mod matrix;
 pub mod news;

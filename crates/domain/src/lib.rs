@@ -88,6 +88,9 @@ pub struct Config {
     pub outbound: mail::outbound::OutboundConfig,
     /// Where conferences run: built in, or handed to BigBlueButton or Jitsi.
     pub conference: conference_external::ConferenceProvider,
+    /// Lets the server send requests to tools on loopback (back-channel logouts, LTI key
+    /// sets): for tests and development only; internal addresses are refused otherwise.
+    pub tool_urls_on_loopback: bool,
 }
 
 impl Default for Config {
@@ -109,6 +112,7 @@ impl Default for Config {
             mail: Default::default(),
             outbound: Default::default(),
             conference: Default::default(),
+            tool_urls_on_loopback: false,
         }
     }
 }

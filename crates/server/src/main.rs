@@ -12,6 +12,7 @@ use schulhof_front::AppState;
 
 mod import_cli;
 mod lti_cli;
+mod mail_cli;
 mod oidc_cli;
 
 #[derive(Parser)]
@@ -87,6 +88,8 @@ enum Command {
     Oidc(oidc_cli::OidcArgs),
     /// LTI 1.3 tools in the courses.
     Lti(lti_cli::LtiArgs),
+    /// Mail: the DNS records of the schools' mail domains.
+    Mail(mail_cli::MailArgs),
     /// Build demonstration and benchmark data.
     Demo {
         #[command(subcommand)]
@@ -132,6 +135,14 @@ enum OperatorCommand {
         #[arg(long)]
         role: String,
     },
+    /// List the operator accounts.
+    List,
+    /// Give an operator a new one-time password and a new TOTP key (lost password or lost
+    /// authenticator); ends every session of the operator.
+    Reset {
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -171,11 +182,15 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve { .. }) {
+        // Large freed buffers go back to the system (see `malloc`): restarts once if needed.
+        schulhof::malloc::ensure_tuned();
+    }
     let outbound = schulhof_domain::mail::outbound::OutboundConfig {
         relay: cli.smtp_relay.clone().filter(|r| !r.is_empty()),
         public_url: cli.public_url.clone().filter(|u| !u.is_empty()),
         // DKIM-signed outgoing mail; incoming mail checked against the system's resolver.
-        auth: schulhof_domain::mail::auth::AuthConfig::production(),
+        auth: cli.filter.auth_config(),
         ..Default::default()
     };
     outbound
@@ -276,6 +291,49 @@ async fn main() -> anyhow::Result<()> {
             println!("Log in at /betrieb/anmelden with the password and the app's code.");
             Ok(())
         }
+        Command::Operator {
+            command: OperatorCommand::List,
+        } => {
+            let all = platform.system_list_operators().await.map_err(user_error)?;
+            for o in &all {
+                let state = match (o.active, o.must_change_password) {
+                    (false, _) => "inactive",
+                    (true, true) => "active, password to change",
+                    (true, false) => "active",
+                };
+                println!(
+                    "{}\t{}\t{}\tcreated {}",
+                    o.login,
+                    o.role,
+                    state,
+                    o.created.format("%Y-%m-%d")
+                );
+            }
+            if all.is_empty() {
+                println!("No operators yet: schulhof operator create --login NAME --role ROLE");
+            }
+            Ok(())
+        }
+        Command::Operator {
+            command: OperatorCommand::Reset { login },
+        } => {
+            let reset = platform
+                .system_reset_operator(&login)
+                .await
+                .map_err(user_error)?;
+            println!(
+                "Reset operator {} ({}); every session has ended.",
+                reset.login,
+                reset.role.as_str()
+            );
+            println!(
+                "One-time password (to be changed at the first login): {}",
+                reset.one_time_password
+            );
+            println!("New TOTP key for the authenticator app (the old one no longer works):");
+            println!("  {}", reset.otpauth_uri);
+            Ok(())
+        }
         Command::Consent {
             command:
                 ConsentCommand::Publish {
@@ -319,6 +377,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Oidc(args) => oidc_cli::run(&platform, args).await,
         Command::Lti(args) => lti_cli::run(&platform, args).await,
+        Command::Mail(args) => mail_cli::run(&platform, args).await,
         Command::SchoolYear(args) => {
             let code = import_cli::school_year(&platform, args).await;
             platform.db().close().await;
@@ -376,6 +435,7 @@ async fn open(
         soffice: schulhof_domain::files::preview::find_soffice(storage.soffice.as_deref()),
         object_store: storage.object_store()?,
         conference: storage.conference.provider()?,
+        tool_urls_on_loopback: storage.tool_urls_on_loopback,
         outbound,
         mail,
         ..Config::default()

@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(39, "0039_mail_governance"),
     migration!(40, "0040_lms_notify"),
     migration!(41, "0041_help_network"),
+    migration!(42, "0042_mail_expunged"),
+    migration!(44, "0044_conference_guests"),
+    migration!(45, "0045_lti_jwks_url"),
+    migration!(47, "0047_lms_due_feeds"),
+    migration!(48, "0048_help_guides_blog"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -84,7 +89,7 @@ pub async fn migrate(db: &Db, now_us: i64) -> Result<(), StoreError> {
             .fetch_all(&mut *c).await)?;
     for m in MIGRATIONS {
         let sql = match tx {
-            Tx::Sqlite(_) => m.sqlite,
+            Tx::Sqlite(_) | Tx::SqliteDurable(..) => m.sqlite,
             Tx::Pg(_) => m.postgres,
         };
         let sum = checksum(sql);

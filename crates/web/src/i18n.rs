@@ -33,6 +33,7 @@ mod table_lms_quiz;
 mod table_lti;
 mod table_mail;
 mod table_mail_admin;
+mod table_mail_control;
 mod table_mail_filter;
 mod table_mail_governance;
 mod table_manager;

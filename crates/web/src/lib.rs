@@ -149,6 +149,14 @@ fn admin_routes() -> Router<AppState> {
             post(pages::mail::admin::remove_domain),
         )
         .route(
+            "/verwaltung/mail/quarantaene",
+            get(pages::mail::quarantine::list),
+        )
+        .route(
+            "/verwaltung/mail/quarantaene/{id}/loeschen",
+            post(pages::mail::quarantine::delete),
+        )
+        .route(
             "/verwaltung/schule",
             get(pages::school_settings::show).post(pages::school_settings::save),
         )
@@ -171,6 +179,10 @@ fn admin_routes() -> Router<AppState> {
         .route(
             "/verwaltung/benutzer/{login}/rechte",
             post(user_rights::set_right),
+        )
+        .route(
+            "/verwaltung/benutzer/{login}/einwilligung",
+            post(pages::user_consent::set),
         )
         .route(
             "/verwaltung/gruppen",

@@ -38,6 +38,7 @@ pub mod school_settings;
 pub mod school_year;
 pub mod ui;
 pub mod user_card;
+pub mod user_consent;
 pub mod user_rights;
 pub mod users;
 pub mod views;
