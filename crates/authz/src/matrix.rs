@@ -274,7 +274,6 @@ pub const NOT_IN_POLICY: &[(RightId, &str)] = {
             SafeShareCross,
             "— for every account type; the Safe areas have no share_cross right, so FileOp::ShareCross refuses",
         ),
-        (HelpBlogRead, NO_MODULE),
         (HelpBlogPost, NEVER),
         (
             AdminSharedAreas,

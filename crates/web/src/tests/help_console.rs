@@ -40,10 +40,20 @@ async fn support_edits_guides_writes_the_blog_and_answers(app: App) {
     )
     .await
     .assert(StatusCode::SEE_OTHER);
-    app.get("/benachrichtigungen", &lehrer)
-        .await
-        .has("Der Support hat Ihr Ticket T-")
-        .has(&format!("/hilfe/tickets/{ticket}"));
+    let notes = app.get("/benachrichtigungen", &lehrer).await;
+    notes.has("Der Support hat Ihr Ticket T-");
+    // The notice links through its own address (which marks it read) to the ticket.
+    let note = notes
+        .body
+        .split("href=\"/benachrichtigungen/")
+        .skip(1)
+        .find(|s| !s.starts_with("einstellungen"))
+        .map(|s| s.split('"').next().unwrap_or("").to_string())
+        .expect("the notice's link");
+    let opened = app
+        .get(&format!("/benachrichtigungen/{note}"), &lehrer)
+        .await;
+    assert_eq!(opened.location(), format!("/hilfe/tickets/{ticket}"));
 
     // Guides: edit a shipped one; raw HTML stays text; the search finds the new word.
     app.get("/betrieb/anleitungen", &support)
@@ -99,7 +109,8 @@ async fn support_edits_guides_writes_the_blog_and_answers(app: App) {
         .await
         .assert(StatusCode::OK)
         .has("Neu im Netzwerk")
-        .has("Hallo &lt;b&gt;alle&lt;/b&gt;.")
+        .has("Hallo &#60;b&#62;alle&#60;/b&#62;.")
+        .lacks("<b>alle")
         .has("sven.support");
 
     let dpo = operator(&app, "dora.dsb", "dpo").await;

@@ -232,7 +232,7 @@ mod tests {
         let csp = resume_csp(weiter).expect("a policy");
         assert!(
             csp.to_str()
-                .unwrap()
+                .expect("visible ASCII")
                 .contains("form-action 'self' https://tool.example:8443;")
         );
         // Not an authorization request, no URL, or one that cannot stand in a policy.
