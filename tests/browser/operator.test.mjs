@@ -7,10 +7,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
 
 import { checkA11y, h1, shot, startPlatform } from './harness.mjs';
+import { totp } from './operator_login.mjs';
 
 const BIN = process.env.SCHULHOF_BIN ?? '/var/tmp/schulhof-target/debug/schulhof';
 const NEW_PASSWORD = 'ein-langes-betriebspasswort';
@@ -42,32 +42,6 @@ async function createOperator(login) {
   const uri = stdout.match(/otpauth:\/\/\S+/)[0];
   const secret = new URL(uri).searchParams.get('secret');
   return { password, secret };
-}
-
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >>> bits) & 0xff);
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The RFC 6238 code of `step` (30-second steps, HMAC-SHA-1, six digits). */
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const bin = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(bin % 1_000_000).padStart(6, '0');
 }
 
 /** A code of a step not used before (each code works once). */

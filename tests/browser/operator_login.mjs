@@ -26,7 +26,7 @@ function base32(text) {
 }
 
 /** The RFC 6238 code of `step` (30-second steps, HMAC-SHA-1, six digits). */
-function totp(secret, step) {
+export function totp(secret, step) {
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(step));
   const mac = createHmac('sha1', base32(secret)).update(counter).digest();
