@@ -9,6 +9,15 @@ export SCHULHOF_TEST_PG_URL=${SCHULHOF_TEST_PG_URL:-postgres://postgres@127.0.0.
 # Protocol tests run the Python clients of this environment.
 export SCHULHOF_PYTHON=${SCHULHOF_PYTHON:-${SCHULHOF_VENV:-/var/tmp/schulhof-venv}/bin/python}
 
+# Each PostgreSQL test drops its database when it ends; a crashed or killed run leaves some
+# behind, and over many runs they fill the server's disk. Clear them (and old templates) first.
+if command -v psql >/dev/null 2>&1; then
+  psql "$SCHULHOF_TEST_PG_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'schulhof\_t\_%' OR datname LIKE 'schulhof\_tpl\_%'" 2>/dev/null |
+    while read -r stale; do
+      psql "$SCHULHOF_TEST_PG_URL" -qc "DROP DATABASE IF EXISTS \"$stale\" WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+fi
+
 echo "== Rust tests (SQLite and PostgreSQL)"
 cargo nextest run --workspace --no-fail-fast
 

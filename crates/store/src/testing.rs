@@ -17,6 +17,9 @@ pub struct TestDb {
     pub db: Db,
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    /// Admin URL and name of a cloned PostgreSQL database, dropped with this value so that
+    /// repeated runs do not fill the server's disk.
+    pg_clone: Option<(String, String)>,
 }
 
 impl TestDb {
@@ -29,13 +32,14 @@ impl TestDb {
             db,
             url,
             _dir: Some(dir),
+            pg_clone: None,
         }
     }
 
     pub async fn postgres() -> TestDb {
         let admin_url =
             std::env::var("SCHULHOF_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
-        let url = clone_from_template(&admin_url).await.unwrap_or_else(|e| {
+        let (url, name) = clone_from_template(&admin_url).await.unwrap_or_else(|e| {
             panic!("PostgreSQL at {admin_url} is needed for the PostgreSQL half of the tests: {e}")
         });
         let db = Db::connect(&url).await.expect("connect test database");
@@ -43,11 +47,42 @@ impl TestDb {
             db,
             url,
             _dir: None,
+            pg_clone: Some((admin_url, name)),
         }
     }
 }
 
-async fn clone_from_template(admin_url: &str) -> Result<String, StoreError> {
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.pg_clone.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime (or while unwinding), so the statement runs on
+        // a thread of its own; FORCE ends connections a server under test still holds.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let opts = PgConnectOptions::from_str(&admin_url).ok()?;
+                let mut admin = opts.connect().await.ok()?;
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut admin)
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("test database could not be dropped; scripts/test.sh removes it next run");
+        }
+    }
+}
+
+async fn clone_from_template(admin_url: &str) -> Result<(String, String), StoreError> {
     let opts = PgConnectOptions::from_str(admin_url)?;
     let mut admin = opts.connect().await?;
     let template = format!("schulhof_tpl_{}", migrations_fingerprint());
@@ -82,7 +117,7 @@ async fn clone_from_template(admin_url: &str) -> Result<String, StoreError> {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     admin.close().await?;
-    Ok(opts.database(&name).to_url_lossy().to_string())
+    Ok((opts.database(&name).to_url_lossy().to_string(), name))
 }
 
 async fn build_template(
