@@ -221,10 +221,23 @@ impl LocalBlobs {
             .await;
             return Ok(());
         }
-        if let Some(dir) = target.parent() {
-            tokio::fs::create_dir_all(dir).await?;
+        let dir = target.parent().ok_or(BlobError::NotFound)?.to_path_buf();
+        let new_dir = !tokio::fs::try_exists(&dir).await?;
+        if new_dir {
+            tokio::fs::create_dir_all(&dir).await?;
         }
         tokio::fs::rename(tmp, &target).await?;
+        // The content was fsynced before; the rename lives in the directory, which needs its own
+        // fsync (and its parent's when the directory is new) before the caller may answer "stored".
+        tokio::task::spawn_blocking(move || {
+            sync_dir(&dir)?;
+            match dir.parent() {
+                Some(parent) if new_dir => sync_dir(parent),
+                _ => Ok(()),
+            }
+        })
+        .await
+        .map_err(io::Error::other)??;
         Ok(())
     }
 
@@ -405,6 +418,10 @@ impl BlobWriter {
         }
         self.finish().await
     }
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
 }
 
 /// A SHA-256 as a content id.
