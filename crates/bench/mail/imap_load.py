@@ -11,7 +11,9 @@ Subcommands (all print a human summary and, with --json FILE, write the figures)
                      SELECT / UID FETCH (FLAGS ENVELOPE BODY.PEEK[]) / UID STORE / SEARCH /
                      APPEND / UID STORE \\Deleted / EXPUNGE for a fixed time: commands per second
   deliver            the same message delivered over SMTP or LMTP by C concurrent connections,
-                     R recipients per transaction: mailbox deliveries per second
+                     R recipients per transaction: mailbox deliveries per second; with
+                     --proto submission each connection logs in as an account and sends
+                     from its address to R other accounts
   idle-hold          K connections logged in, INBOX selected, in IDLE; RSS of the server
                      process(es) before and while they are held
   idle-latency       one client in IDLE, another delivers; time until "* n EXISTS" arrives
@@ -322,9 +324,20 @@ def cmd_imap(args):
 def deliver_worker(idx, args, accounts, barrier, results):
     rnd = random.Random(idx)
     cls = smtplib.LMTP if args.proto == "lmtp" else smtplib.SMTP
-    s = cls(args.host, args.port, local_hostname="bench.example.org", timeout=60)
-    s.ehlo_or_helo_if_needed()
-    body = message(idx, args.size, to="klasse@example.org", sender=args.sender)
+    # Submission: each connection logs in as one account and sends as it (plain AUTH on
+    # loopback, as the server allows there without TLS).
+    me = accounts[idx % len(accounts)]
+    sender = me["rcpt"] if args.proto == "submission" else args.sender
+
+    def connect():
+        c = cls(args.host, args.port, local_hostname="bench.example.org", timeout=60)
+        c.ehlo_or_helo_if_needed()
+        if args.proto == "submission":
+            c.login(me["user"], me["password"])
+        return c
+
+    s = connect()
+    body = message(idx, args.size, to="klasse@example.org", sender=sender)
     barrier.wait()
     warm_until = time.monotonic() + args.warmup
     stop_at = warm_until + args.duration
@@ -334,7 +347,7 @@ def deliver_worker(idx, args, accounts, barrier, results):
         t = time.perf_counter()
         ok = 0
         try:
-            code, _ = s.mail(args.sender)
+            code, _ = s.mail(sender)
             good = [r for r in rcpts if s.rcpt(r)[0] in (250, 251)]
             if code == 250 and good:
                 code, _ = s.data(body)
@@ -349,8 +362,7 @@ def deliver_worker(idx, args, accounts, barrier, results):
                 s.rset()
         except smtplib.SMTPException:
             s.close()
-            s = cls(args.host, args.port, local_hostname="bench.example.org", timeout=60)
-            s.ehlo_or_helo_if_needed()
+            s = connect()
         dt = time.perf_counter() - t
         if time.monotonic() >= warm_until:
             delivered += ok
@@ -673,7 +685,7 @@ def main():
     a = sub.add_parser("deliver")
     common(a, 2525)
     a.add_argument("--pid", action="append", help="server pid, for its CPU (repeatable)")
-    a.add_argument("--proto", choices=["smtp", "lmtp"], default="smtp")
+    a.add_argument("--proto", choices=["smtp", "lmtp", "submission"], default="smtp")
     a.add_argument("--clients", type=int, default=4)
     a.add_argument("--rcpts", type=int, default=1)
     a.add_argument("--duration", type=float, default=20)

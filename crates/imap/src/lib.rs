@@ -13,6 +13,7 @@ mod long;
 mod mime;
 mod op;
 mod platform;
+mod quickack;
 mod respond;
 mod selected;
 mod session;

@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::rustls::ServerConfig;
 
 use crate::driver::run;
+use crate::quickack::QuickAck;
 use crate::session::Peer;
 use crate::store::MailStore;
 
@@ -26,7 +27,7 @@ pub async fn serve<S: MailStore>(listener: TcpListener, store: S, tls: Option<Ar
         let peer = peer(addr, tls.clone());
         let store = store.clone();
         tokio::spawn(async move {
-            if let Err(e) = run(store, stream, peer).await {
+            if let Err(e) = run(store, QuickAck(stream), peer).await {
                 tracing::debug!(error = %e, client = %addr, "IMAP connection ended");
             }
         });

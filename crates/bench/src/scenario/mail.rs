@@ -191,6 +191,7 @@ async fn fill(
         .await
         .map_err(e)?
         .id;
+    let syncs_before = s.platform.db().durable_syncs();
     let started = Instant::now();
     let lanes = a.fill_parallel.max(1);
     let mut set = tokio::task::JoinSet::new();
@@ -215,6 +216,16 @@ async fn fill(
         round(a.messages as f64 / secs, 0),
         "messages/s",
     );
+    // SQLite's group commit: how many appends one fsync of the log covered (0 on PostgreSQL,
+    // which groups its commits itself).
+    let syncs = s.platform.db().durable_syncs() - syncs_before;
+    if syncs > 0 {
+        out.figure(
+            "fill: durable commits per fsync of the log",
+            round(a.messages as f64 / syncs as f64, 2),
+            "commits",
+        );
+    }
     Ok(folder)
 }
 

@@ -85,19 +85,26 @@ impl Platform {
         let s = &content.summary;
         let size = content.size as i64;
         let mut tx = self.db.begin_durable().await?;
-        let mut filed = Vec::with_capacity(targets.len());
+        let mut filed: Vec<Option<Filed>> = targets.iter().map(|_| None).collect();
         let mut events = Vec::new();
-        for t in targets {
+        // Rows are locked in one order (by mailbox) in every ingest: two deliveries to the
+        // same mailboxes at once on PostgreSQL then wait for each other instead of deadlocking.
+        let mut order: Vec<usize> = (0..targets.len()).collect();
+        order.sort_by_key(|&i| (targets[i].mb.instance, targets[i].mb.owner));
+        for i in order {
+            let t = &targets[i];
+            // The quota check and the new use in one statement. It comes first: its row is
+            // the mailbox's lock, so a concurrent first delivery that makes the standard
+            // folders has committed them before this one looks.
+            let quota = i64::try_from(t.quota).unwrap_or(i64::MAX);
+            if !store::add_usage_within(&mut tx, t.mb.instance, t.mb.owner, size, quota).await? {
+                filed[i] = Some(Err(over_quota()));
+                continue;
+            }
             let folder = match t.folder {
                 Some(f) => f,
                 None => ensure_standard(&mut tx, t.mb, received_at).await?,
             };
-            // The quota check and the new use in one statement.
-            let quota = i64::try_from(t.quota).unwrap_or(i64::MAX);
-            if !store::add_usage_within(&mut tx, t.mb.instance, t.mb.owner, size, quota).await? {
-                filed.push(Err(over_quota()));
-                continue;
-            }
             let (uid, modseq, validity) =
                 folder_store::take_uids(&mut tx, t.mb.instance, folder, 1).await?;
             let row = MessageRow {
@@ -121,7 +128,7 @@ impl Platform {
                 preview: s.preview.clone(),
             };
             store::insert(&mut tx, t.mb.instance, &row).await?;
-            filed.push(Ok((validity as u32, uid as u32)));
+            filed[i] = Some(Ok((validity as u32, uid as u32)));
             if let (Some(a), Some(rcpt)) = (&arrival, &t.rcpt) {
                 traffic::record(
                     &mut tx,
@@ -149,7 +156,7 @@ impl Platform {
         self.mail_bus.within(&mut tx, &events).await?;
         tx.commit().await?;
         self.mail_bus.committed(&self.db, &events);
-        Ok(filed)
+        Ok(filed.into_iter().flatten().collect())
     }
 
     /// Live mail events of every mailbox (subscribers filter by owner).
