@@ -3,6 +3,7 @@
 //! The protocol is written against [`DavStore`]; the adapter to the domain implements it
 //! for one authenticated caller, so every access is decided there, by the one policy.
 
+mod cache;
 mod collection;
 pub mod domain;
 mod error;

@@ -1,9 +1,11 @@
 //! REPORT: calendar-query, calendar-multiget, free-busy-query, addressbook-query,
 //! addressbook-multiget and sync-collection (RFC 6578).
 
+use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::cache;
 use crate::error::{DavError, DavResult};
 use crate::handler::multistatus;
 use crate::path::{self, Target};
@@ -14,7 +16,7 @@ use crate::store::{Busy, Collection, DavStore, Kind, Object, Principal, TimeRang
 use crate::xml::write::Multistatus;
 use crate::xml::{CALDAV, DAV};
 
-pub async fn report<S: DavStore>(store: &S, target: &Target, body: &[u8]) -> DavResult<Response> {
+pub async fn report<S: DavStore>(store: &S, target: &Target, body: &Bytes) -> DavResult<Response> {
     let report = request::report(body)?;
     if let Report::Unsupported(n) = &report {
         return Err(DavError::condition(
@@ -46,8 +48,7 @@ pub async fn report<S: DavStore>(store: &S, target: &Target, body: &[u8]) -> Dav
                     "Der äußerste comp-filter muss VCALENDAR sein.",
                 ));
             }
-            let objs = store.calendar_query(id, &filter).await.map_err(err)?;
-            Ok(objects(&coll, &objs, &props, &me))
+            calendar_query(store, &coll, &filter, &props, &me, body).await
         }
         Report::AddressbookQuery {
             props,
@@ -79,6 +80,46 @@ pub async fn report<S: DavStore>(store: &S, target: &Target, body: &[u8]) -> Dav
     }
 }
 
+/// A calendar-query: the answer kept for this state of the collection, or written anew
+/// (reading the texts only when the answer shows them).
+async fn calendar_query<S: DavStore>(
+    store: &S,
+    coll: &Collection,
+    filter: &crate::store::CompFilter,
+    asked: &Props,
+    me: &Principal,
+    body: &Bytes,
+) -> DavResult<Response> {
+    let id = &coll.id;
+    let key = store
+        .answer_scope(id)
+        .await
+        .map(|scope| cache::Key::new(scope, coll, me, body));
+    if let Some(kept) = key.as_ref().and_then(cache::get) {
+        return Ok(multistatus_bytes(kept));
+    }
+    let err = |e| DavError::from_store(e, Some(id));
+    let objs = if matches!(asked, Props::Names(n) if props::wants_data(n)) {
+        store.calendar_query(id, filter).await.map_err(err)?
+    } else {
+        store.calendar_query_meta(id, filter).await.map_err(err)?
+    };
+    let answer = Bytes::from(written(coll, &objs, asked, me));
+    if let Some(key) = key {
+        cache::put(key, answer.clone());
+    }
+    Ok(multistatus_bytes(answer))
+}
+
+fn multistatus_bytes(body: Bytes) -> Response {
+    (
+        StatusCode::MULTI_STATUS,
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
 fn unsupported_here() -> DavError {
     DavError::condition(
         StatusCode::FORBIDDEN,
@@ -89,7 +130,13 @@ fn unsupported_here() -> DavError {
 }
 
 fn objects(coll: &Collection, objs: &[Object], asked: &Props, me: &Principal) -> Response {
-    let mut ms = Multistatus::new();
+    multistatus(written(coll, objs, asked, me))
+}
+
+/// The multistatus document for these objects.
+fn written(coll: &Collection, objs: &[Object], asked: &Props, me: &Principal) -> String {
+    let size: usize = objs.iter().map(|o| o.data.len() + 300).sum();
+    let mut ms = Multistatus::with_capacity(size + size / 16);
     for o in objs {
         write(
             &mut ms,
@@ -102,7 +149,7 @@ fn objects(coll: &Collection, objs: &[Object], asked: &Props, me: &Principal) ->
             me,
         );
     }
-    multistatus(ms.finish(None))
+    ms.finish(None)
 }
 
 async fn multiget<S: DavStore>(

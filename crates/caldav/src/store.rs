@@ -275,6 +275,20 @@ pub trait DavStore: Send + Sync {
         id: &CollectionRef,
         filter: &CompFilter,
     ) -> impl Future<Output = StoreResult<Vec<Object>>> + Send;
+    /// The same without the texts (`data` left empty) for an answer that shows none
+    /// (ETags only): a store may then skip reading them.
+    fn calendar_query_meta(
+        &self,
+        id: &CollectionRef,
+        filter: &CompFilter,
+    ) -> impl Future<Output = StoreResult<Vec<Object>>> + Send {
+        self.calendar_query(id, filter)
+    }
+    /// A name for the collection unique in the whole installation when calendar-query
+    /// answers for it may be kept per sync token (see `cache`); `None`: never kept.
+    fn answer_scope(&self, _id: &CollectionRef) -> impl Future<Output = Option<String>> + Send {
+        std::future::ready(None)
+    }
     /// vCards matching an addressbook-query filter, at most `limit`.
     fn card_query(
         &self,

@@ -319,6 +319,43 @@ async fn calendar_query_by_time_range_and_uid() {
     assert!(msg.contains("UTC"), "{msg}");
 }
 
+/// ETags only: no calendar-data in the answer. The same query of an unchanged calendar is
+/// answered from what was kept; after a change (a new sync token) it is read anew.
+#[tokio::test]
+async fn calendar_query_answers_are_kept_per_sync_token() {
+    let mem = seeded();
+    let s = mem.store("lehrer");
+    let q = r#"<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range start="20260101T000000Z" end="20260201T000000Z"/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>"#;
+    let (st, _, first) = run(&s, req("REPORT", CAL, &[("depth", "1")], q)).await;
+    assert_eq!(st, 207);
+    assert!(
+        first.contains("<d:getetag>") && !first.contains("calendar-data"),
+        "{first}"
+    );
+    let n = mem.queries();
+    let (_, _, again) = run(&s, req("REPORT", CAL, &[("depth", "1")], q)).await;
+    assert_eq!(again, first);
+    assert_eq!(mem.queries(), n, "kept, not read again");
+    // Another reader of another state (a write) is read anew and sees the new object.
+    let put = req(
+        "PUT",
+        &format!("{CAL}neu.ics"),
+        &[],
+        &event("neu", "20260115T100000Z", "20260115T110000Z", "Neu"),
+    );
+    assert_eq!(run(&s, put).await.0, 201);
+    let (_, _, after) = run(&s, req("REPORT", CAL, &[("depth", "1")], q)).await;
+    assert_eq!(mem.queries(), n + 1);
+    assert!(
+        after.contains("neu.ics") && !first.contains("neu.ics"),
+        "{after}"
+    );
+    // Another caller never gets this caller's kept answer.
+    let other = mem.store("schueler");
+    let (st, _, _) = run(&other, req("REPORT", CAL, &[("depth", "1")], q)).await;
+    assert_eq!(st, 404);
+}
+
 #[tokio::test]
 async fn multiget_answers_missing_hrefs_with_404() {
     let s = seeded().store("lehrer");

@@ -169,15 +169,20 @@ impl DomainStore {
         &self,
         c: CalendarInfo,
         f: &CompFilter,
+        text: bool,
     ) -> StoreResult<Vec<Object>> {
         let Some(q) = filter::plan(f) else {
             return Ok(vec![]);
         };
-        let found = self
-            .platform
-            .calendar_query(&self.actor, c.id, q.range, q.component)
-            .await
-            .map_err(map)?;
+        let p = &self.platform;
+        let found = if text || q.needs_text() {
+            p.calendar_query(&self.actor, c.id, q.range, q.component)
+                .await
+        } else {
+            p.calendar_query_tags(&self.actor, c.id, q.range, q.component)
+                .await
+        }
+        .map_err(map)?;
         Ok(found
             .into_iter()
             .filter(|o| q.keeps(o))

@@ -66,6 +66,13 @@ pub(super) fn plan(f: &CompFilter) -> Option<Plan> {
 }
 
 impl Plan {
+    /// Whether a prop-filter reads the object's text (a UID one reads the index).
+    pub fn needs_text(&self) -> bool {
+        self.props
+            .iter()
+            .any(|p| !p.name.eq_ignore_ascii_case("UID"))
+    }
+
     pub fn keeps(&self, o: &QueryHit) -> bool {
         if self.exclude.is_some_and(|k| k == o.component) {
             return false;

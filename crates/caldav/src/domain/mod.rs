@@ -209,7 +209,29 @@ impl DavStore for DomainStore {
             return self.dues_query(filter).await;
         }
         let cal = self.cal_resolve(id).await?;
-        self.cal_query(cal, filter).await
+        self.cal_query(cal, filter, true).await
+    }
+
+    async fn calendar_query_meta(
+        &self,
+        id: &CollectionRef,
+        filter: &CompFilter,
+    ) -> StoreResult<Vec<Object>> {
+        if self.is_dues(id) {
+            return self.dues_query(filter).await;
+        }
+        let cal = self.cal_resolve(id).await?;
+        self.cal_query(cal, filter, false).await
+    }
+
+    /// The school and the calendar's id; the due dates (made from the courses, with no
+    /// sync token of their own calendar) are never kept.
+    async fn answer_scope(&self, id: &CollectionRef) -> Option<String> {
+        if self.is_dues(id) || id.kind != Kind::Calendar {
+            return None;
+        }
+        let cal = self.cal_resolve(id).await.ok()?;
+        Some(format!("{}/{}", self.actor.token.instance().0, cal.id))
     }
 
     async fn card_query(

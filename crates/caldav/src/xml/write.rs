@@ -40,7 +40,13 @@ impl Default for Multistatus {
 
 impl Multistatus {
     pub fn new() -> Self {
-        let mut out = String::from(HEADER);
+        Self::with_capacity(0)
+    }
+
+    /// A document expected to grow to about `bytes` (no copying while it grows).
+    pub fn with_capacity(bytes: usize) -> Self {
+        let mut out = String::with_capacity(bytes.max(256));
+        out.push_str(HEADER);
         out.push_str("<d:multistatus");
         declare_all(&mut out);
         out.push('>');

@@ -37,7 +37,13 @@ struct Coll {
 pub struct World {
     colls: HashMap<(Kind, String), Coll>,
     principals: Vec<Principal>,
+    /// Unique per world: the kept calendar-query answers are shared by the whole process.
+    serial: u64,
+    /// calendar-query calls that reached the store (not answered from what was kept).
+    pub queries: usize,
 }
+
+static WORLDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 #[derive(Clone)]
 pub struct Mem {
@@ -94,6 +100,8 @@ impl Mem {
                 principal("lehrer", "Lena Lehmann"),
                 principal("schueler", "Sam Schulz"),
             ],
+            serial: WORLDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            queries: 0,
         };
         w.colls.insert(
             (Kind::Calendar, "privat".into()),
@@ -155,6 +163,11 @@ impl Mem {
     }
 
     /// Forgets tombstones and tokens before the current one (as an expiry would).
+    /// How many calendar-queries reached the store.
+    pub fn queries(&self) -> usize {
+        self.world.lock().unwrap().queries
+    }
+
     pub fn expire_tokens(&self, coll: &str) {
         let mut w = self.world.lock().unwrap();
         let c = w.colls.get_mut(&(Kind::Calendar, coll.into())).unwrap();
@@ -453,11 +466,29 @@ impl DavStore for MemStore {
         })
     }
 
+    async fn answer_scope(&self, id: &CollectionRef) -> Option<String> {
+        let serial = self.world.lock().unwrap().serial;
+        (id.kind == Kind::Calendar).then(|| format!("{serial}/{}", id.name))
+    }
+
+    async fn calendar_query_meta(
+        &self,
+        id: &CollectionRef,
+        filter: &CompFilter,
+    ) -> StoreResult<Vec<Object>> {
+        let mut v = self.calendar_query(id, filter).await?;
+        for o in &mut v {
+            o.data.clear();
+        }
+        Ok(v)
+    }
+
     async fn calendar_query(
         &self,
         id: &CollectionRef,
         filter: &CompFilter,
     ) -> StoreResult<Vec<Object>> {
+        self.world.lock().unwrap().queries += 1;
         self.with(id, |c, _| {
             Ok(c.objects
                 .iter()

@@ -20,6 +20,12 @@ pub struct RuleFields {
     /// The last day, in the school's zone.
     pub until: Option<NaiveDate>,
     pub count: Option<u32>,
+    /// BYDAY without ordinals, 1 = Monday … 7 = Sunday, in the rule's order (empty: the
+    /// first date's weekday).
+    pub weekdays: Vec<u32>,
+    /// Parts the simple fields do not say (BYDAY with ordinals, BYMONTHDAY, BYSETPOS, …):
+    /// the words then say less than the rule does.
+    pub more: bool,
 }
 
 /// The fields of an event's master component.
@@ -35,6 +41,36 @@ pub struct EventFields {
     pub end: DateTime<Utc>,
     pub rule: Option<RuleFields>,
     pub recurring: bool,
+    /// Dates left out of the series (EXDATE values).
+    pub skipped: usize,
+    /// Dates of the series changed on their own (components with RECURRENCE-ID).
+    pub changed: usize,
+}
+
+fn weekday_number(d: calcard::icalendar::ICalendarWeekday) -> u32 {
+    use calcard::icalendar::ICalendarWeekday as W;
+    match d {
+        W::Monday => 1,
+        W::Tuesday => 2,
+        W::Wednesday => 3,
+        W::Thursday => 4,
+        W::Friday => 5,
+        W::Saturday => 6,
+        W::Sunday => 7,
+    }
+}
+
+/// Whether the rule has parts beyond frequency, interval, end and plain weekdays.
+fn has_more(r: &calcard::icalendar::ICalendarRecurrenceRule) -> bool {
+    r.byday.iter().any(|d| d.ordwk.is_some())
+        || !r.bymonthday.is_empty()
+        || !r.byyearday.is_empty()
+        || !r.byweekno.is_empty()
+        || !r.bymonth.is_empty()
+        || !r.bysetpos.is_empty()
+        || !r.byhour.is_empty()
+        || !r.byminute.is_empty()
+        || !r.bysecond.is_empty()
 }
 
 fn freq(f: &F) -> Option<&'static str> {
@@ -101,8 +137,30 @@ impl Platform {
                         })
                     }),
                     count: r.count,
+                    weekdays: r
+                        .byday
+                        .iter()
+                        .filter(|d| d.ordwk.is_none())
+                        .map(|d| weekday_number(d.weekday))
+                        .collect(),
+                    more: has_more(r),
                 })
             });
+        let skipped = comp
+            .entries
+            .iter()
+            .filter(|e| e.name == P::Exdate)
+            .map(|e| e.values.len())
+            .sum();
+        let changed = parsed.components[0]
+            .component_ids
+            .iter()
+            .filter(|k| {
+                let c = &parsed.components[**k as usize];
+                matches!(c.component_type, Ty::VEvent | Ty::VTodo)
+                    && c.has_property(&P::RecurrenceId)
+            })
+            .count();
         Ok(EventFields {
             etag: o.info.etag,
             summary: text(&P::Summary),
@@ -113,6 +171,8 @@ impl Platform {
             end: from_us(end),
             rule,
             recurring: o.info.recurring,
+            skipped,
+            changed,
         })
     }
 }

@@ -15,10 +15,12 @@ mod objects;
 mod occurrences;
 mod public;
 mod query;
+mod reindex;
 mod resources;
 mod scheduling;
 mod series;
 mod sharing;
+mod views;
 
 use chrono::{DateTime, Utc};
 use schulhof_authz::calendar::{CalOwner, CalendarFacts};

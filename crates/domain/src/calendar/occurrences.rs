@@ -132,6 +132,8 @@ impl Platform {
             tx.commit().await?;
             done += batch.len();
         }
+        // Objects an older reading of the text indexed (migration 0051).
+        done += self.system_reindex_calendar_objects().await?;
         Ok(done)
     }
 }

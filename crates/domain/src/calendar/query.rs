@@ -16,18 +16,15 @@ use super::ical::{self, Occurrence};
 use super::objects::may_read;
 use super::occurrences::hits;
 use super::{
-    Busy, CalAccess, CalendarError, CalendarId, Changes, Component, FreeBusyOf, Instance, QueryHit,
-    TimeRange, object_info,
+    Busy, CalendarError, CalendarId, Changes, Component, FreeBusyOf, Instance, QueryHit, TimeRange,
+    object_info,
 };
 use crate::Platform;
 use crate::identity::Actor;
 
-/// Instances one view returns at most.
-const MAX_INSTANCES: usize = 5000;
-
 /// The occurrences of a candidate inside [start, end): from the index for a single event,
 /// by expansion for a recurring one. Unreadable stored data yields none.
-fn occurrences(
+pub(super) fn occurrences(
     o: &ObjectRow,
     raw: Option<&str>,
     tz: chrono_tz::Tz,
@@ -112,6 +109,29 @@ impl Platform {
         range: Option<TimeRange>,
         component: Option<Component>,
     ) -> Result<Vec<QueryHit>, CalendarError> {
+        self.query_hits(a, cal, (range, component), true).await
+    }
+
+    /// [`Platform::calendar_query`] without the texts (`raw` empty): an answer of ETags
+    /// only, which clients ask for to learn what changed. The texts are not read (but for
+    /// open series, which are expanded here).
+    pub async fn calendar_query_tags(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        range: Option<TimeRange>,
+        component: Option<Component>,
+    ) -> Result<Vec<QueryHit>, CalendarError> {
+        self.query_hits(a, cal, (range, component), false).await
+    }
+
+    async fn query_hits(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        (range, component): (Option<TimeRange>, Option<Component>),
+        text: bool,
+    ) -> Result<Vec<QueryHit>, CalendarError> {
         let mut c = self.db.read().await?;
         let (row, _) = self.calendar_row(&mut c, a, cal).await?;
         may_read(a, &row)?;
@@ -119,11 +139,11 @@ impl Platform {
         let (s, e) = bounds(range);
         let (mut rows, open) = match range {
             // Every object: no index needed.
-            None => (texts::all(&mut c, inst, &[cal]).await?, vec![]),
+            None => (texts::all(&mut c, inst, &[cal], text).await?, vec![]),
             Some(_) if s >= e => (vec![], vec![]),
             Some(_) => {
                 let open_ids = texts::open_before(&mut c, inst, &[cal], e).await?;
-                let mut rows = texts::in_range(&mut c, inst, &[cal], s, e).await?;
+                let mut rows = texts::in_range(&mut c, inst, &[cal], (s, e), text).await?;
                 let open = if open_ids.is_empty() {
                     vec![]
                 } else {
@@ -146,7 +166,7 @@ impl Platform {
                     uid: o.uid,
                     component: o.component,
                     first_start: o.first_start,
-                    raw,
+                    raw: if text { raw } else { String::new() },
                 });
             }
         }
@@ -195,65 +215,16 @@ impl Platform {
     }
 
     /// The occurrences in `range` of every calendar the caller reads (or of those given),
-    /// sorted by start, with each calendar's colour: the day, week, month and agenda views.
+    /// sorted by start, with each calendar's colour: the day, week, month and agenda views
+    /// (see [`Platform::calendar_view`]).
     pub async fn calendar_instances(
         &self,
         a: &Actor,
         only: Option<&[CalendarId]>,
         range: TimeRange,
     ) -> Result<Vec<Instance>, CalendarError> {
-        let visible: Vec<_> = self
-            .calendars(a)
-            .await?
-            .into_iter()
-            .filter(|c| c.access >= CalAccess::Read)
-            .filter(|c| only.is_none_or(|o| o.contains(&c.id)))
-            .collect();
-        let ids: Vec<CalendarId> = visible.iter().map(|c| c.id).collect();
-        let (s, e) = bounds(Some(range));
-        let mut c = self.db.read().await?;
-        let found = indexed(&mut c, a.token.instance(), &ids, s, e, false).await?;
-        drop(c);
-        let colours: std::collections::HashMap<CalendarId, &str> =
-            visible.iter().map(|c| (c.id, c.colour.as_str())).collect();
-        let mut out = Vec::new();
-        for (o, raw) in &found.objects {
-            let colour = colours.get(&o.calendar).copied().unwrap_or_default();
-            let inst = |start: i64, end: i64, summary: String, location: String| Instance {
-                calendar: o.calendar,
-                href: o.href.clone(),
-                uid: o.uid.clone(),
-                summary,
-                location,
-                start: from_us(start.max(ical::NO_START)),
-                end: from_us(end.min(i64::MAX / 2)),
-                all_day: o.all_day,
-                recurring: o.recurring,
-                colour: colour.to_owned(),
-            };
-            if found.open.contains(&o.id) {
-                let (occ, parsed) = occurrences(o, raw.as_deref(), a.time_zone, s, e);
-                for x in occ {
-                    let (summary, location) = match &parsed {
-                        Some(p) => (ical::summary_of(p, x.comp), ical::location_of(p, x.comp)),
-                        None => (o.summary.clone(), String::new()),
-                    };
-                    out.push(inst(x.start, x.end, summary, location));
-                }
-                continue;
-            }
-            for x in found.occ.get(&o.id).into_iter().flatten() {
-                let summary = x.summary.clone().unwrap_or_else(|| o.summary.clone());
-                out.push(inst(x.start, x.end, summary, x.location.clone()));
-            }
-        }
-        out.sort_by(|x, y| {
-            x.start
-                .cmp(&y.start)
-                .then_with(|| x.summary.cmp(&y.summary))
-        });
-        out.truncate(MAX_INSTANCES);
-        Ok(out)
+        let shown = |c: &super::CalendarInfo| only.is_none_or(|o| o.contains(&c.id));
+        Ok(self.calendar_view(a, shown, range).await?.1)
     }
 
     /// Busy intervals of a person (all personal calendars) or a resource in `range`: never

@@ -8,6 +8,7 @@ pub mod calendars;
 pub mod objects;
 pub mod occurrences;
 pub mod public;
+pub mod reindex;
 pub mod resources;
 pub mod shares;
 pub mod subscriptions;

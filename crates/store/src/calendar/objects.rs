@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
 
+use super::reindex::INDEX_VERSION;
 use super::{CalObjectId, CalendarId};
 use crate::{AsConn, StoreError, on, push_in_list, to_us};
 
@@ -194,12 +195,12 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let o = n.row;
-    on!(c, c => sqlx::query(concat!("INSERT INTO calendar_objects (instance_id, ", columns!(), ", raw, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)"))
+    on!(c, c => sqlx::query(concat!("INSERT INTO calendar_objects (instance_id, ", columns!(), ", raw, created_at, updated_at, index_version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)"))
         .bind(instance.0).bind(o.id.0).bind(o.calendar.0).bind(&o.href).bind(&o.uid).bind(&o.etag)
         .bind(o.modseq).bind(&o.component).bind(o.size).bind(&o.summary).bind(o.first_start)
         .bind(o.last_end).bind(o.recurring).bind(o.all_day).bind(o.public).bind(o.transparent)
-        .bind(o.created_by.map(|u| u.0)).bind(n.raw).bind(to_us(now))
+        .bind(o.created_by.map(|u| u.0)).bind(n.raw).bind(to_us(now)).bind(INDEX_VERSION)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     on!(c, c => sqlx::query("DELETE FROM calendar_tombstones WHERE calendar_id = $1 AND href = $2")
         .bind(o.calendar.0).bind(&o.href).execute(&mut *c).await.map(|r| r.rows_affected()))?;
@@ -217,12 +218,13 @@ pub async fn update(
     on!(c, c => sqlx::query(
         "UPDATE calendar_objects SET uid = $3, etag = $4, modseq = $5, component = $6, size = $7,
             summary = $8, first_start = $9, last_end = $10, recurring = $11, all_day = $12,
-            public = $13, transparent = $14, raw = $15, updated_at = $16
+            public = $13, transparent = $14, raw = $15, updated_at = $16, index_version = $17,
+            index_claimed_at = NULL
          WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(o.id.0).bind(&o.uid).bind(&o.etag).bind(o.modseq).bind(&o.component)
         .bind(o.size).bind(&o.summary).bind(o.first_start).bind(o.last_end).bind(o.recurring)
         .bind(o.all_day).bind(o.public).bind(o.transparent).bind(n.raw).bind(to_us(now))
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+        .bind(INDEX_VERSION).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@
 use schulhof_types::InstanceId;
 use uuid::Uuid;
 
-use super::occurrences::SPAN_US;
+use super::occurrences::{SPAN_US, push_calendars};
 use super::{CalObjectId, CalendarId};
 use crate::{AsConn, StoreError, on, push_in_list};
 
@@ -40,13 +40,14 @@ fn row((id, href, etag, uid, component, first_start, raw): RawText) -> TextRow {
 
 /// Objects of these calendars with a stored (not open) occurrence overlapping
 /// [start, end), each once, in no particular order. One statement. (The occurrences carry
-/// their object's calendar, which an object never changes.)
+/// their object's calendar, which an object never changes.) Without `text`, `raw` is left
+/// empty and the texts are not read (an answer of ETags only).
 pub async fn in_range(
     c: &mut impl AsConn,
     instance: InstanceId,
     cals: &[CalendarId],
-    start: i64,
-    end: i64,
+    (start, end): (i64, i64),
+    text: bool,
 ) -> Result<Vec<TextRow>, StoreError> {
     if cals.is_empty() || start >= end {
         return Ok(vec![]);
@@ -54,15 +55,15 @@ pub async fn in_range(
     let from = start.saturating_sub(SPAN_US);
     let rows: Vec<RawText> = on!(c, c => {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT o.id, o.href, o.etag, o.uid, o.component, o.first_start, o.raw \
-             FROM calendar_objects o WHERE o.instance_id = ");
+            "SELECT o.id, o.href, o.etag, o.uid, o.component, o.first_start, ");
+        q.push(if text { "o.raw" } else { "''" }).push(" FROM calendar_objects o WHERE o.instance_id = ");
         q.push_bind(instance.0).push(" AND o.id IN (");
         // Recent starts through the time index, and the few long rows through their own;
         // the overlap rule of RFC 4791 §9.9 as the domain's `ical::overlaps` applies it.
         for long in [false, true] {
             q.push(if long { " UNION ALL " } else { "" });
             q.push("SELECT x.object_id FROM calendar_occurrences x WHERE x.calendar_id");
-            push_in_list(&mut q, cals.iter().map(|c| c.0));
+            push_calendars(&mut q, instance, cals);
             if long {
                 q.push(" AND x.is_long AND x.starts_at < ").push_bind(from);
             } else {
@@ -70,7 +71,6 @@ pub async fn in_range(
                     .push(" AND x.starts_at < ").push_bind(end);
             }
             q.push(" AND x.ends_at >= ").push_bind(start)
-                .push(" AND x.instance_id = ").push_bind(instance.0)
                 .push(" AND NOT x.is_open AND (x.ends_at > ").push_bind(start)
                 .push(" OR (x.ends_at = x.starts_at AND x.starts_at >= ").push_bind(start)
                 .push("))");
@@ -95,27 +95,27 @@ pub async fn open_before(
     let rows: Vec<(Uuid,)> = on!(c, c => {
         let mut q = sqlx::QueryBuilder::new(
             "SELECT DISTINCT object_id FROM calendar_occurrences WHERE calendar_id");
-        push_in_list(&mut q, cals.iter().map(|c| c.0));
-        q.push(" AND is_long AND is_open AND starts_at < ").push_bind(end)
-            .push(" AND instance_id = ").push_bind(instance.0);
+        push_calendars(&mut q, instance, cals);
+        q.push(" AND is_long AND is_open AND starts_at < ").push_bind(end);
         q.build_query_as().fetch_all(&mut *c).await
     })?;
     Ok(rows.into_iter().map(|(id,)| CalObjectId(id)).collect())
 }
 
-/// Every object of these calendars (a calendar-query without a time range).
+/// Every object of these calendars (a calendar-query without a time range); without
+/// `text` as [`in_range`].
 pub async fn all(
     c: &mut impl AsConn,
     instance: InstanceId,
     cals: &[CalendarId],
+    text: bool,
 ) -> Result<Vec<TextRow>, StoreError> {
     if cals.is_empty() {
         return Ok(vec![]);
     }
     let rows: Vec<RawText> = on!(c, c => {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT id, href, etag, uid, component, first_start, raw FROM calendar_objects \
-             WHERE instance_id = ");
+        let mut q = sqlx::QueryBuilder::new("SELECT id, href, etag, uid, component, first_start, ");
+        q.push(if text { "raw" } else { "''" }).push(" FROM calendar_objects WHERE instance_id = ");
         q.push_bind(instance.0).push(" AND calendar_id");
         push_in_list(&mut q, cals.iter().map(|c| c.0));
         q.build_query_as().fetch_all(&mut *c).await

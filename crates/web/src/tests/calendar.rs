@@ -135,7 +135,9 @@ async fn an_event_in_5a_reaches_the_student(app: App) {
     app.get(&href, &s)
         .await
         .assert(StatusCode::OK)
-        .has("Serientermin")
+        // The series in words: weekly on the first date's weekday, three times.
+        .has("<dd>wöchentlich am ")
+        .has(", 3-mal</dd>")
         .lacks("/loeschen");
     app.post(&format!("{href}/loeschen"), &s, &[("bestaetigt", "ja")])
         .await

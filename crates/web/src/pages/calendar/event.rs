@@ -226,7 +226,10 @@ pub async fn show(
             .as_ref()
             .map_or(String::new(), |f| f.location.clone()),
         calendar: info.name,
-        repeats: obj.recurring.then(|| tr.t("cal.recurring").to_owned()),
+        repeats: match &fields {
+            Some(f) => super::repeats::words(tr, zone, f),
+            None => obj.recurring.then(|| tr.t("cal.recurring").to_owned()),
+        },
         description: paragraphs(fields.as_ref().map_or("", |f| f.description.as_str())),
         delete_href: writes.then(|| format!("{}/loeschen{q}", event_href(cal, &href))),
         edit_href: writes.then(|| format!("{}/bearbeiten{q}", event_href(cal, &href))),

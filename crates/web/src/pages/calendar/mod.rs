@@ -16,6 +16,7 @@ pub mod grid;
 mod ics;
 pub mod invitations;
 pub mod range;
+mod repeats;
 pub mod rooms;
 pub mod settings;
 pub mod views;

@@ -1,6 +1,6 @@
 //! `GET /kalender`: the month (default), week, day and list views of every calendar the
 //! account reads, in the calendars' colours, with the legend to show or hide calendars.
-//! Two calls to the domain: the calendars, then their occurrences in the shown period.
+//! One call to the domain: the calendars and the occurrences of the shown ones.
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
@@ -76,34 +76,19 @@ pub async fn show(State(state): State<AppState>, r: Ready, RawQuery(query): RawQ
     let zone = Zone::of(&r.actor);
     let today = zone.today(state.platform.now());
     let q = ViewQuery::parse(query.as_deref(), today);
-    let cals: Vec<CalendarInfo> = match state.platform.calendars(&r.actor).await {
-        Ok(v) => v
-            .into_iter()
-            .filter(|c| c.access >= CalAccess::Read)
-            .collect(),
-        Err(e) => return r.fail(e.into()),
-    };
-    let shown: Vec<_> = cals
-        .iter()
-        .filter(|c| ticked(&q, c))
-        .map(|c| c.id)
-        .collect();
     let (first, last) = q.days();
     let range = TimeRange {
         start: zone.start_of_day(first),
         end: zone.start_of_day(add_days(last, 1)),
     };
-    let instances = if shown.is_empty() {
-        Vec::new()
-    } else {
-        match state
-            .platform
-            .calendar_instances(&r.actor, Some(&shown), range)
-            .await
-        {
-            Ok(v) => v,
-            Err(e) => return r.fail(e.into()),
-        }
+    // One listing for the legend and the query.
+    let (cals, instances) = match state
+        .platform
+        .calendar_view(&r.actor, |c| ticked(&q, c), range)
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return r.fail(e.into()),
     };
     let mut entries: Vec<Entry> = instances.iter().map(|i| entry(i, &cals)).collect();
     // Due dates of the caller's courses: read-only, one more statement (see lms::dates).
