@@ -104,3 +104,56 @@ for (const { name, viewport } of WIDTHS) {
     await teacher.close();
   });
 }
+
+// Support's guides and blog, and the readers' blog: every page axe clean at both widths.
+for (const { name, viewport } of WIDTHS) {
+  test(`at ${name} px: guides and blog in the console, the blog for readers`, async () => {
+    const title = `Neue Tafeln im Schulamt ${name}`;
+    const op = await browser.newContext({ viewport, storageState: operatorState });
+    const o = await op.newPage();
+
+    // The guides: the list, a new one, saved, and its edit page with the reset.
+    await o.goto(`${base}/betrieb/anleitungen`);
+    assert.equal(await h1(o), 'Anleitungen und FAQ');
+    await checkPage(o, `operator-guides ${name}`);
+    await o.getByRole('link', { name: 'Neue Anleitung' }).click();
+    await o.waitForURL('**/betrieb/anleitungen/neu');
+    await checkPage(o, `operator-guide-new ${name}`);
+    const slug = `tafeln-${name}`;
+    await o.locator('#guide-slug').fill(slug);
+    await o.locator('#guide-title').fill(`Tafeln ${name}`);
+    await o.locator('#guide-text').fill(`# Tafeln\n\nSo geht es: ${LONG_URL}`);
+    await o.getByRole('button', { name: 'Speichern' }).click();
+    await o.waitForURL(new RegExp(`/betrieb/anleitungen/${slug}\\?ok=op_guide_saved`));
+    await checkPage(o, `operator-guide-edit ${name}`);
+
+    // The blog: the list, a new post, published, its edit page.
+    await o.goto(`${base}/betrieb/blog`);
+    assert.equal(await h1(o), 'Blog des Supports');
+    await checkPage(o, `operator-blog ${name}`);
+    await o.getByRole('link', { name: 'Neuer Beitrag' }).click();
+    await o.waitForURL('**/betrieb/blog/neu');
+    await checkPage(o, `operator-blog-new ${name}`);
+    await o.locator('#blog-title').fill(title);
+    await o.locator('#blog-text').fill(`Ab Montag hängen neue Tafeln. Mehr: ${LONG_URL}`);
+    await o.getByRole('button', { name: 'Veröffentlichen' }).click();
+    await o.waitForURL(/\/betrieb\/blog\?ok=op_blog_saved/);
+    await checkPage(o, `operator-blog-saved ${name}`);
+    await o.getByRole('link', { name: title }).click();
+    await o.waitForURL(/\/betrieb\/blog\/[0-9a-f-]+$/);
+    await checkPage(o, `operator-blog-edit ${name}`);
+    await op.close();
+
+    // A teacher reads it at /hilfe/blog.
+    const teacher = await browser.newContext({ viewport });
+    const t = await teacher.newPage();
+    await loginAndConsent(base, t, 'lehrer');
+    await t.goto(`${base}/hilfe/blog`);
+    assert.equal(await h1(t), 'Blog des Supports');
+    await checkPage(t, `help-blog ${name}`);
+    await t.getByRole('link', { name: title }).click();
+    assert.equal(await h1(t), title);
+    await checkPage(t, `help-blog-post ${name}`);
+    await teacher.close();
+  });
+}

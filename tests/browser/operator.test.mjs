@@ -41,7 +41,9 @@ async function createOperator(login) {
   const password = stdout.match(/One-time password[^:]*: (\S+)/)[1];
   const uri = stdout.match(/otpauth:\/\/\S+/)[0];
   const secret = new URL(uri).searchParams.get('secret');
-  return { password, secret };
+  const codes = [...stdout.matchAll(/^ {2}([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})$/gm)].map((m) => m[1]);
+  assert.equal(codes.length, 10, 'ten recovery codes are printed');
+  return { password, secret, codes };
 }
 
 /** A code of a step not used before (each code works once). */
@@ -125,9 +127,86 @@ test('an operator logs in with TOTP, creates a school and sees its counts', asyn
       assert.equal(await h1(page), title);
       await checkA11y(page, `${path} (${name})`);
     }
+    // The log reads in words, with the code beside them.
     await page.goto(`${base}/betrieb/protokoll`);
-    assert.ok(await page.getByRole('cell', { name: 'school.create' }).count() >= 1);
+    const created = page.getByRole('row').filter({ hasText: 'Schule angelegt' }).first();
+    assert.match(await created.innerText(), /school\.create/);
+    assert.equal(await page.getByRole('cell', { name: 'school.create', exact: true }).count(), 0);
     await shot(page, `operator-log-${name}`);
     await context.close();
   }
+});
+
+test('a recovery code takes the place of the app once, and new codes replace the old', async () => {
+  const op = await createOperator('rosa.betrieb');
+  let password = op.password;
+  let codes = op.codes;
+  for (const [i, { name, viewport }] of WIDTHS.entries()) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    // Password and a recovery code instead of the app's code.
+    await login(page, 'rosa.betrieb', password, codes[0].toLowerCase());
+    if (i === 0) {
+      await page.waitForURL((u) => u.pathname === '/betrieb/passwort');
+      await page.locator('#pw-old').fill(password);
+      await page.locator('#pw-new').fill(NEW_PASSWORD);
+      await page.locator('#pw-repeat').fill(NEW_PASSWORD);
+      await page.getByRole('button', { name: 'Passwort ändern' }).click();
+      password = NEW_PASSWORD;
+      await page.waitForURL((u) => u.pathname === '/betrieb/');
+      await page.goto(`${base}/betrieb/wiederherstellung`);
+    } else {
+      // The login lands where the operator learns how many codes remain.
+      await page.waitForURL((u) => u.pathname === '/betrieb/wiederherstellung');
+      await page.getByRole('status').getByText(/Wiederherstellungscode angemeldet/).waitFor();
+    }
+    assert.equal(await h1(page), 'Wiederherstellungscodes');
+    assert.equal(await page.locator('#rc-left').getAttribute('data-left'), '9');
+    await checkA11y(page, `operator recovery (${name})`);
+    await shot(page, `operator-recovery-${name}`);
+
+    // The used code does not work again.
+    const again = await browser.newContext({ viewport });
+    const other = await again.newPage();
+    await login(other, 'rosa.betrieb', password, codes[0]);
+    await other.getByRole('alert').waitFor();
+    assert.equal(new URL(other.url()).pathname, '/betrieb/anmelden');
+    await again.close();
+
+    // A wrong password makes no new set; the right one does, shown once.
+    await page.locator('#rc-password').fill('falsch');
+    await page.getByRole('button', { name: 'Neue Codes erzeugen' }).click();
+    await page.locator('#rc-password[aria-invalid="true"]').waitFor();
+    assert.equal(await page.locator('#rc-left').getAttribute('data-left'), '9');
+    await page.locator('#rc-password').fill(password);
+    await page.getByRole('button', { name: 'Neue Codes erzeugen' }).click();
+    const shown = page.getByRole('list', { name: 'Ihre neuen Wiederherstellungscodes' });
+    await shown.waitFor();
+    const fresh = (await shown.getByRole('listitem').allInnerTexts()).map((t) => t.trim());
+    assert.equal(fresh.length, 10);
+    assert.ok(!fresh.includes(codes[1]), 'all codes are new');
+    await checkA11y(page, `operator recovery codes shown (${name})`);
+    await shot(page, `operator-recovery-new-${name}`);
+    await context.close();
+
+    // An old, unused code is refused now.
+    const old = await browser.newContext({ viewport });
+    const o = await old.newPage();
+    await login(o, 'rosa.betrieb', password, codes[1]);
+    await o.getByRole('alert').waitFor();
+    await old.close();
+    codes = fresh;
+  }
+
+  // The log names the uses of recovery codes and the new sets in words.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, 'rosa.betrieb', password, codes[0]);
+  await page.waitForURL((u) => u.pathname === '/betrieb/wiederherstellung');
+  await page.goto(`${base}/betrieb/protokoll`);
+  const used = page.getByRole('row').filter({ hasText: 'Mit Wiederherstellungscode angemeldet' });
+  assert.ok(await used.count() >= 2);
+  assert.match(await used.first().innerText(), /login_recovery_code/);
+  assert.ok(await page.getByRole('row').filter({ hasText: 'Neue Wiederherstellungscodes erzeugt' }).count() >= 2);
+  await context.close();
 });

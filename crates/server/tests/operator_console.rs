@@ -479,6 +479,18 @@ fn create_operator_on_the_command_line(db: &[&str]) {
     );
     let old_key = t.split("secret=").nth(1).map(|k| &k[..16]).expect("key");
     assert!(!r.contains(old_key), "a new TOTP key: {r}");
+    // Ten recovery codes at creation, ten new ones at the reset.
+    let codes = |out: &str| -> Vec<String> {
+        out.lines()
+            .map(str::trim)
+            .filter(|l| l.len() == 19 && l.matches('-').count() == 3)
+            .map(str::to_owned)
+            .collect()
+    };
+    let (first, second) = (codes(&t), codes(&r));
+    assert_eq!(first.len(), 10, "{t}");
+    assert_eq!(second.len(), 10, "{r}");
+    assert!(first.iter().all(|c| !second.contains(c)), "new codes: {r}");
     let nobody = run(&["operator", "reset", "--login", "niemand"], db, None);
     assert!(!nobody.status.success(), "{}", text(&nobody));
 }

@@ -1,6 +1,8 @@
 //! Operator accounts: created on the command line, logged in with password and TOTP, kept
 //! in operator sessions of their own.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
@@ -14,7 +16,7 @@ use schulhof_types::Login;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{OPERATOR_REALM, audit, totp};
+use super::{OPERATOR_REALM, audit, recovery, totp};
 use crate::passwords::{check_password_rules, generate_initial_password};
 use crate::{DomainError, Platform, throttle};
 
@@ -28,12 +30,16 @@ pub struct CreatedOperator {
     pub role: OperatorRole,
     pub one_time_password: String,
     pub otpauth_uri: String,
+    /// One-time recovery codes for a lost authenticator, shown only now.
+    pub recovery_codes: Vec<String>,
 }
 
 /// A new operator session: the cookie value and when it ends at the latest.
 pub struct NewOperatorSession {
     pub cookie: String,
     pub expires: DateTime<Utc>,
+    /// Set when a recovery code took the place of the TOTP code: how many remain.
+    pub recovery_codes_left: Option<i64>,
 }
 
 /// The operator of a request.
@@ -122,6 +128,7 @@ impl Platform {
             ));
         }
         store::insert(&mut tx, &row).await?;
+        let recovery_codes = recovery::issue(&mut tx, row.id, self.now()).await?;
         let detail = serde_json::json!({ "role": role.as_str() });
         audit::record(
             &mut tx,
@@ -139,12 +146,14 @@ impl Platform {
             login: row.login,
             role,
             one_time_password: password,
+            recovery_codes,
         })
     }
 
     /// Logs an operator in: password and a TOTP code, both required, every time. A code is
     /// accepted once; wrong passwords, wrong codes and replays count as failed guesses and
-    /// are throttled like school logins. Every outcome gives the same answer.
+    /// are throttled like school logins. Every outcome gives the same answer. An unused
+    /// recovery code may take the place of the TOTP code, once.
     pub async fn operator_login(
         &self,
         login: &str,
@@ -168,8 +177,9 @@ impl Platform {
             address: client_addr,
             known_address: false,
         };
+        let via_recovery = AtomicBool::new(false);
         let check = async || {
-            self.operator_credentials_hold(row.as_ref(), password, code)
+            self.operator_credentials_hold(row.as_ref(), password, code, &via_recovery)
                 .await
         };
         let ok = match throttle::checked(&self.db, &guess, now, check).await {
@@ -191,15 +201,18 @@ impl Platform {
                 .await?;
             return Err(DomainError::BadCredentials);
         };
-        self.open_operator_session(&row, client_addr).await
+        self.open_operator_session(&row, client_addr, via_recovery.load(Ordering::Relaxed))
+            .await
     }
 
-    /// Password and code both right, and the code's step not used before (claimed here).
+    /// Password and code both right, and the code's step not used before (claimed here);
+    /// or password and an unused recovery code (used up here, `via_recovery` set).
     async fn operator_credentials_hold(
         &self,
         row: Option<&OperatorRow>,
         password: &str,
         code: &str,
+        via_recovery: &AtomicBool,
     ) -> Result<bool, DomainError> {
         let password_ok = self
             .hasher
@@ -208,6 +221,11 @@ impl Platform {
         let Some(row) = row.filter(|_| password_ok) else {
             return Ok(false);
         };
+        if !recovery::looks_like_totp(code) {
+            let used = recovery::redeem(self, row.id, code).await?;
+            via_recovery.store(used, Ordering::Relaxed);
+            return Ok(used);
+        }
         let secret = self.open_totp(&row.totp_secret)?;
         let Some(step) = totp::matching_step(&secret, code, self.now().timestamp()) else {
             return Ok(false);
@@ -243,6 +261,7 @@ impl Platform {
         &self,
         row: &OperatorRow,
         client_addr: &str,
+        via_recovery: bool,
     ) -> Result<NewOperatorSession, DomainError> {
         let now = self.now();
         let mut raw = [0u8; 32];
@@ -260,10 +279,15 @@ impl Platform {
             None,
         )
         .await?;
+        let recovery_codes_left = match via_recovery {
+            true => Some(recovery::audit_use(&mut tx, self, row.id, client_addr).await?),
+            false => None,
+        };
         tx.commit().await?;
         Ok(NewOperatorSession {
             cookie: format!("{COOKIE_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw)),
             expires,
+            recovery_codes_left,
         })
     }
 

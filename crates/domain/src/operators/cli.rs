@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use schulhof_store::operators::accounts as store;
 
-use super::{CreatedOperator, OperatorRole, audit, totp};
+use super::{CreatedOperator, OperatorRole, audit, recovery, totp};
 use crate::passwords::generate_initial_password;
 use crate::{DomainError, Platform};
 
@@ -37,8 +37,9 @@ impl Platform {
             .collect())
     }
 
-    /// Gives an operator a new one-time password and a new TOTP key (the old authenticator
-    /// entry stops working) and ends every session; audited.
+    /// Gives an operator a new one-time password, a new TOTP key (the old authenticator
+    /// entry stops working) and new recovery codes (the old ones stop working too), and
+    /// ends every session; audited.
     pub async fn system_reset_operator(&self, login: &str) -> Result<CreatedOperator, DomainError> {
         let mut tx = self.db.begin().await?;
         let Some(row) = store::find_by_login(&mut tx, login.trim()).await? else {
@@ -51,6 +52,7 @@ impl Platform {
         let secret = totp::new_secret();
         let hash = self.hasher.hash(&password).await?;
         store::reset_credentials(&mut tx, row.id, &hash, &self.seal_totp(&secret)?).await?;
+        let recovery_codes = recovery::issue(&mut tx, row.id, self.now()).await?;
         audit::record(
             &mut tx,
             self,
@@ -67,6 +69,7 @@ impl Platform {
             login: row.login,
             role,
             one_time_password: password,
+            recovery_codes,
         })
     }
 }

@@ -11,6 +11,7 @@ mod accounts;
 pub(crate) mod audit;
 mod cli;
 pub mod defaults;
+pub mod recovery;
 mod schools;
 pub mod totp;
 

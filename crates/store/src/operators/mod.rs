@@ -6,4 +6,5 @@ pub mod accounts;
 pub mod audit;
 pub mod defaults;
 pub mod purge;
+pub mod recovery;
 pub mod schools;

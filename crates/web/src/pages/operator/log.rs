@@ -1,4 +1,6 @@
-//! `/betrieb/protokoll`: the operators' audit log, for operator-admins.
+//! `/betrieb/protokoll`: the operators' audit log, for operator-admins. Each action is
+//! shown in words from the i18n table (`op.action.<code>`), with its code beside it for
+//! whoever searches the raw log.
 
 use askama::Template;
 use axum::extract::State;
@@ -6,13 +8,17 @@ use axum::response::Response;
 use schulhof_front::AppState;
 
 use super::Operator;
+use crate::i18n::Tr;
 use crate::render;
 use crate::when::Zone;
 
 pub struct Entry {
     pub at: String,
     pub who: String,
+    /// The action in words; its code when the table has none (a newer binary's action).
     pub action: String,
+    /// The action's code as logged.
+    pub code: String,
     pub object: String,
     pub addr: String,
     pub detail: String,
@@ -23,6 +29,12 @@ pub struct Entry {
 struct LogPage {
     c: crate::layout::Chrome,
     entries: Vec<Entry>,
+}
+
+/// The words for an operator action's code, or the code itself when unknown.
+pub fn action_text(tr: Tr, code: &str) -> String {
+    tr.lookup(&format!("op.action.{code}"))
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 /// `GET /betrieb/protokoll`.
@@ -38,7 +50,8 @@ pub async fn show(State(state): State<AppState>, o: Operator) -> Response {
         .map(|e| Entry {
             at: zone.datetime(tr, e.at),
             who: e.operator_login.unwrap_or_else(|| "—".into()),
-            action: e.action,
+            action: action_text(tr, &e.action),
+            code: e.action,
             object: e.object.unwrap_or_default(),
             addr: e.client_addr.unwrap_or_default(),
             detail: e.detail.unwrap_or_default(),
@@ -49,3 +62,6 @@ pub async fn show(State(state): State<AppState>, o: Operator) -> Response {
         entries,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -17,6 +17,9 @@ use crate::layout::{Chrome, Page};
 use crate::pages::password_change::{PasswordForm, password_fields};
 use crate::render;
 
+/// Where a login with a recovery code lands.
+const RECOVERY_USED: &str = "/betrieb/wiederherstellung?ok=op_recovery_used";
+
 #[derive(Template)]
 #[template(path = "operator/login.html")]
 struct LoginPage {
@@ -45,10 +48,10 @@ fn render_login(page: &Page, typed: &str, failure: Option<&Failure>) -> Response
             .kind("password")
             .auto("current-password")
             .required(),
+        // The app's six digits, or a recovery code in their place (so no numeric keypad).
         Field::new(tr, "op-code", "code", "op.login.code")
             .auto("one-time-code")
-            .attr("inputmode", "numeric")
-            .attr("pattern", "[0-9 ]{6,7}")
+            .attr("pattern", "[0-9 ]{6,7}|[A-Za-z2-7 \\-]{16,23}")
             .hint(tr, "op.login.code_hint")
             .required(),
     ];
@@ -78,8 +81,13 @@ pub async fn submit(
         .await;
     match result {
         Ok(s) => {
+            // A recovery code was used: show how many remain, and the way to new ones.
+            let to = match s.recovery_codes_left {
+                Some(_) => RECOVERY_USED,
+                None => HOME,
+            };
             let jar = jar.add(session_cookie(s.cookie, state.secure_cookies));
-            (jar, Redirect::to(HOME)).into_response()
+            (jar, Redirect::to(to)).into_response()
         }
         Err(e) => {
             let failure = Failure::from_domain("login", page.tr(), &e);
