@@ -1,7 +1,9 @@
 // Courses in a real browser: the teacher opens the demo course of 5a, adds a section and a
-// page with the forms (no JavaScript needed), the student sees the course with its material,
-// opens the page and ticks off the exercise; the teacher's progress shows it. Every page is
-// checked with axe, the student's also at 360 px.
+// page with the forms (no JavaScript needed), arranges material by keyboard (Space, arrows,
+// Space; Escape cancels; announced in the live region) and a section by drag and drop, and
+// the order stays after a reload (the drag as the browser's drag events); the student sees the course with its material, opens the
+// page and ticks off the exercise; the teacher's progress shows it. Every page is checked
+// with axe, the student's also at 360 px.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,6 +50,81 @@ test('the teacher arranges the demo course', async () => {
   await page.getByRole('link', { name: COURSE, exact: true }).click();
   await page.getByRole('link', { name: 'Kurseinstellungen' }).click();
   await checkA11y(page, 'course settings');
+  await context.close();
+});
+
+const names = (list) => list.locator(':scope > li[data-move]').evaluateAll(
+  (els) => els.map((el) => el.dataset.name));
+
+test('the teacher moves material by keyboard and a section by drag; the order stays', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginAndConsent(base, page, 'lehrer');
+  await page.goto(`${base}/kurse`);
+  await page.getByRole('link', { name: COURSE, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: COURSE }).waitFor();
+  const list = page.locator('ul[data-arrange="activity"]').first();
+  await list.locator('.lms-grab').first().waitFor();
+  await checkA11y(page, 'course page with arranging');
+  const before = await names(list);
+  assert.ok(before.length >= 2, `two items to move: ${before}`);
+  const live = page.locator('#arrange-live');
+  // Escape puts it back and saves nothing.
+  const handle = list.getByRole('button', { name: `Verschieben: ${before[0]}`, exact: true });
+  await handle.focus();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => /aufgenommen/.test(document.getElementById('arrange-live').textContent));
+  assert.equal(await handle.getAttribute('aria-pressed'), 'true');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => /abgebrochen/.test(document.getElementById('arrange-live').textContent));
+  assert.deepEqual(await names(list), before);
+  // Space, arrow down, Space: saved, announced.
+  await handle.focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => /Position 2 von/.test(document.getElementById('arrange-live').textContent));
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), `Verschieben: ${before[0]}`);
+  const saved = page.waitForResponse((r) => r.url().includes('/verschieben') && r.request().method() === 'POST');
+  await page.keyboard.press('Space');
+  assert.equal((await saved).status(), 204);
+  await page.waitForFunction(() => /abgelegt/.test(document.getElementById('arrange-live').textContent));
+  assert.match(await live.textContent(), /Position 2 von/);
+  await page.reload();
+  const moved = [before[1], before[0], ...before.slice(2)];
+  assert.deepEqual(await names(page.locator('ul[data-arrange="activity"]').first()), moved);
+  // A section dragged by its handle above the one before it.
+  const titles = () => page.locator('section[data-move]').evaluateAll((els) => els.map((el) => el.dataset.name));
+  const secs = await titles();
+  const last = secs[secs.length - 1];
+  const dropped = page.waitForResponse((r) => r.url().includes('/abschnitte/') && r.request().method() === 'POST');
+  // The drag events a browser sends (Chromium's native drag is not driven headless here).
+  await page.evaluate((name) => {
+    const handle = [...document.querySelectorAll('section[data-move] .lms-grab')]
+      .find((b) => b.textContent === `Verschieben: ${name}`);
+    const target = document.querySelector('section[data-move]');
+    const box = target.getBoundingClientRect();
+    const dataTransfer = new DataTransfer();
+    const fire = (el, type, y) => el.dispatchEvent(new DragEvent(type,
+      { bubbles: true, cancelable: true, dataTransfer, clientX: box.left + 20, clientY: y }));
+    fire(handle, 'dragstart', 0);
+    fire(target, 'dragover', box.top + 2);
+    fire(target, 'drop', box.top + 2);
+    fire(handle, 'dragend', 0);
+  }, last);
+  assert.equal((await dropped).status(), 204);
+  await page.reload();
+  const after = await titles();
+  assert.equal(after[0], last, `dragged to the top: ${after}`);
+  // Back to the end by keyboard (End), so the other tests see the demo order.
+  await page.getByRole('button', { name: `Verschieben: ${last}`, exact: true }).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('End');
+  const back = page.waitForResponse((r) => r.url().includes('/abschnitte/') && r.request().method() === 'POST');
+  await page.keyboard.press('Space');
+  assert.equal((await back).status(), 204);
+  await page.reload();
+  assert.deepEqual(await titles(), secs);
   await context.close();
 });
 

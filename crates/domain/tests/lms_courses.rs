@@ -7,7 +7,7 @@ mod calendar_support;
 
 use calendar_support::*;
 use schulhof_domain::identity::Actor;
-use schulhof_domain::lms::{MaterialInput, SectionInput};
+use schulhof_domain::lms::{MaterialInput, Move, SectionInput};
 use schulhof_domain::{Db, DomainError, Platform};
 use schulhof_store::backend_tests;
 use schulhof_types::{CourseId, GroupId, SectionId};
@@ -229,13 +229,17 @@ async fn participants_see_only_released_material(db: Db) {
         p.lms_open_material(&stranger, open).await,
         Err(DomainError::NotFound)
     ));
-    assert!(p.lms_move_activity(&stranger, open, false).await.is_err());
+    assert!(
+        p.lms_move_activity(&stranger, open, Move::Down)
+            .await
+            .is_err()
+    );
     // Editors reorder.
-    p.lms_move_activity(&lehrer, open, false)
+    p.lms_move_activity(&lehrer, open, Move::Down)
         .await
         .expect("move");
     assert_eq!(titles(p, &lehrer, id).await[..2], ["Versteckt", "Offen"]);
-    p.lms_move_section(&lehrer, secret, true)
+    p.lms_move_section(&lehrer, secret, Move::Up)
         .await
         .expect("move");
     assert_eq!(titles(p, &lehrer, id).await[0], "Drinnen");

@@ -152,7 +152,81 @@ async fn the_subscription_address_works_until_revoked(db: Db) {
     );
 }
 
+/// The sync token (and CTag) of "Fälligkeiten" is a digest of the listing: it must change
+/// with a new due date, with an extension for this student (only theirs), and when the
+/// course goes to the archive.
+async fn the_sync_token_follows_dates_extensions_and_the_archive(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let teacher = s.user("lehrer").await;
+    let g = teacher
+        .groups
+        .iter()
+        .find(|g| g.name == "5a")
+        .expect("5a")
+        .id;
+    let course = p.lms_create_course(&teacher, g).await.expect("course");
+    let section = p
+        .lms_outline(&teacher, course)
+        .await
+        .expect("outline")
+        .sections[0]
+        .row
+        .id;
+    let id = p
+        .lms_assignment_create(&teacher, course, section, &assignment("Aufsatz", 2, false))
+        .await
+        .expect("assignment");
+    let (anna, ben) = (s.user("anna").await, s.user("ben").await);
+    let token_of = async |who| listing_token(&p.lms_due_events(who).await.expect("events"));
+    let (anna0, ben0) = (token_of(&anna).await, token_of(&ben).await);
+    // A new due date: everyone's token changes.
+    p.lms_assignment_update(&teacher, id, &assignment("Aufsatz", 4, false))
+        .await
+        .expect("update");
+    let (anna1, ben1) = (token_of(&anna).await, token_of(&ben).await);
+    assert_ne!(anna1, anna0);
+    assert_ne!(ben1, ben0);
+    // An extension for Anna: her event moves to her date, Ben's stays.
+    p.lms_assignment_set_extension(
+        &teacher,
+        id,
+        anna.token.user(),
+        Some(utc(2026, 11, 20, 8, 0)),
+    )
+    .await
+    .expect("extension");
+    let events = p.lms_due_events(&anna).await.expect("anna");
+    assert!(events[0].text.contains("DTSTART:20261120T080000Z\r\n"));
+    assert_ne!(
+        listing_token(&events),
+        anna1,
+        "the extension changes Anna's token"
+    );
+    assert_eq!(token_of(&ben).await, ben1, "Ben's calendar is unchanged");
+    let ranged = p
+        .lms_due_events_between(&anna, utc(2026, 11, 19, 0, 0), utc(2026, 11, 21, 0, 0))
+        .await
+        .expect("range");
+    assert_eq!(ranged.len(), 1, "a time range finds the extended date");
+    let anna2 = listing_token(&events);
+    // The school-year change archives the course: its dates leave every calendar.
+    {
+        let mut tx = p.db().begin().await.expect("tx");
+        let inst = anna.token.instance();
+        let at = schulhof_store::to_us(p.now());
+        schulhof_store::lms::courses::set_archived(&mut tx, inst, course, Some(at))
+            .await
+            .expect("archive");
+        tx.commit().await.expect("commit");
+    }
+    assert!(p.lms_due_events(&anna).await.expect("a").is_empty());
+    assert_ne!(token_of(&anna).await, anna2);
+    assert_ne!(token_of(&ben).await, ben1);
+}
+
 backend_tests!(
     calendar_programs_see_the_due_list,
     the_subscription_address_works_until_revoked,
+    the_sync_token_follows_dates_extensions_and_the_archive,
 );

@@ -4,12 +4,14 @@
 //! only ways to reach a course or an activity, and they answer `NotFound` for what the caller
 //! may not see (a participant never learns that hidden or restricted material exists).
 
+mod arrange;
 pub mod assignments;
 mod bench;
 mod context;
 pub mod import;
 pub mod quiz;
 
+pub use arrange::Move;
 pub use bench::{BENCH_PASSWORD, BenchCourse, BenchShape};
 pub use context::{ActivityCtx, CourseCtx};
 pub use schulhof_authz::lms::CourseRole;

@@ -1,10 +1,10 @@
 //! The course page: sections in order with the activities the caller sees, their files and
-//! the caller's completion — four statements however big the course is. Editors arrange
-//! sections and activities here.
+//! the caller's completion — four statements however big the course is. Editors add,
+//! change and delete sections here (arranging them is `arrange.rs`).
 
 use schulhof_store::lms::outline::{self, FileRow};
 use schulhof_store::lms::sections::{self, SectionRow};
-use schulhof_types::{ActivityId, CourseId, SectionId};
+use schulhof_types::{CourseId, SectionId};
 
 use super::{ActivityRow, CourseCtx};
 use crate::identity::Actor;
@@ -155,69 +155,6 @@ impl Platform {
         let (_, ctx) = self.lms_section_for_edit(a, id).await?;
         let mut tx = self.db.begin().await?;
         sections::delete(&mut tx, ctx.facts.instance, id).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Moves a section one place up or down.
-    pub async fn lms_move_section(
-        &self,
-        a: &Actor,
-        id: SectionId,
-        up: bool,
-    ) -> Result<(), DomainError> {
-        let (row, ctx) = self.lms_section_for_edit(a, id).await?;
-        let inst = ctx.facts.instance;
-        let mut tx = self.db.begin().await?;
-        let mut order: Vec<SectionId> = sections::of_course(&mut tx, inst, row.course_id, true, 0)
-            .await?
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
-        let Some(i) = order.iter().position(|s| *s == id) else {
-            return Err(DomainError::NotFound);
-        };
-        let j = if up { i.checked_sub(1) } else { Some(i + 1) };
-        if let Some(j) = j.filter(|j| *j < order.len()) {
-            // Renumbered from the order, so equal positions cannot stall a move.
-            order.swap(i, j);
-            for (k, s) in order.iter().enumerate() {
-                sections::set_position(&mut tx, inst, *s, k as i64).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Moves an activity one place up or down within its section.
-    pub async fn lms_move_activity(
-        &self,
-        a: &Actor,
-        id: ActivityId,
-        up: bool,
-    ) -> Result<(), DomainError> {
-        let ctx = self.lms_activity_for_edit(a, id).await?;
-        let inst = ctx.course.instance;
-        let sec = ctx.activity.section_id;
-        let mut tx = self.db.begin().await?;
-        let all: Vec<_> =
-            outline::activities_of(&mut tx, inst, ctx.course.id, a.token.user(), true, 0)
-                .await?
-                .into_iter()
-                .filter(|o| o.activity.section_id == sec)
-                .map(|o| o.activity.id)
-                .collect();
-        let Some(i) = all.iter().position(|x| *x == id) else {
-            return Err(DomainError::NotFound);
-        };
-        let j = if up { i.checked_sub(1) } else { Some(i + 1) };
-        if let Some(j) = j.filter(|j| *j < all.len()) {
-            let mut order = all;
-            order.swap(i, j);
-            for (k, x) in order.iter().enumerate() {
-                outline::place(&mut tx, inst, *x, sec, k as i64).await?;
-            }
-        }
         tx.commit().await?;
         Ok(())
     }

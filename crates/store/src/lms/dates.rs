@@ -21,7 +21,8 @@ pub struct DateRow {
 
 /// Assignments and quizzes the caller sees in their open courses that are due in
 /// [`start`, `end`), by time (`$4`: whether the account type edits through a linked group;
-/// participants see only what the course page shows them at `now`).
+/// participants see only what the course page shows them at `now`). A student with an
+/// extension sees their own later date, so the calendar (and its sync token) follows it.
 pub async fn between(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -31,16 +32,18 @@ pub async fn between(
     (start, end): (i64, i64),
 ) -> Result<Vec<DateRow>, StoreError> {
     let q = concat!(
-        "SELECT a.id, r.id, r.name, a.kind, a.title, a.due_at
+        "SELECT a.id, r.id, r.name, a.kind, a.title, COALESCE(x.due_at, a.due_at) AS due
            FROM (SELECT c.id, c.name, ",
         course_role!(),
         " AS role FROM lms_courses c WHERE c.instance_id = $1 AND c.archived_at IS NULL) r
            JOIN lms_activities a ON a.instance_id = $1 AND a.course_id = r.id
            JOIN lms_sections s ON s.instance_id = a.instance_id AND s.id = a.section_id
+           LEFT JOIN lms_extensions x ON x.instance_id = a.instance_id AND x.activity_id = a.id
+                AND x.user_id = $3
           WHERE r.role IS NOT NULL AND a.kind IN ('assignment', 'quiz')
-            AND a.due_at >= $5 AND a.due_at < $6 AND ",
+            AND COALESCE(x.due_at, a.due_at) >= $5 AND COALESCE(x.due_at, a.due_at) < $6 AND ",
         crate::lms_visible_activity!("r.role = 'editor'", "$2", "$3"),
-        " ORDER BY a.due_at, a.id"
+        " ORDER BY due, a.id"
     );
     type Raw = (Uuid, Uuid, String, String, String, i64);
     let r: Vec<Raw> = on!(c, c => sqlx::query_as(q).bind(instance.0).bind(now).bind(user.0)

@@ -10,6 +10,7 @@ pub mod courses;
 pub mod dates;
 pub mod due_feeds;
 pub mod notify;
+pub mod order;
 pub mod outline;
 pub mod posts;
 pub mod private;

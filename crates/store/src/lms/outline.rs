@@ -2,7 +2,7 @@
 //! statement, whatever the number of sections and activities. The participant filter
 //! ([`crate::lms::visible_activity`]) is part of every statement.
 
-use schulhof_types::{ActivityId, CourseId, InstanceId, SectionId, UserId};
+use schulhof_types::{ActivityId, CourseId, InstanceId, UserId};
 use uuid::Uuid;
 
 use super::activities::{self, ActivityRow, COLUMNS};
@@ -199,22 +199,6 @@ pub async fn delete_file(
         .bind(instance.0).bind(activity.0).bind(id)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
-}
-
-/// Moves an activity to `position` in `section` (the caller swaps with a neighbour).
-pub async fn place(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    id: ActivityId,
-    section: SectionId,
-    position: i64,
-) -> Result<(), StoreError> {
-    on!(c, c => sqlx::query(
-        "UPDATE lms_activities SET section_id = $3, position = $4
-          WHERE instance_id = $1 AND id = $2")
-        .bind(instance.0).bind(id.0).bind(section.0).bind(position)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
 }
 
 /// The persons an activity is restricted to.

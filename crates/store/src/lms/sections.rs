@@ -112,17 +112,3 @@ pub async fn delete(
         .bind(instance.0).bind(id.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
-
-/// Sets the position of a section (reordering swaps two positions in one transaction).
-pub async fn set_position(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    id: SectionId,
-    position: i64,
-) -> Result<(), StoreError> {
-    on!(c, c => sqlx::query(
-        "UPDATE lms_sections SET position = $3 WHERE instance_id = $1 AND id = $2")
-        .bind(instance.0).bind(id.0).bind(position)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}

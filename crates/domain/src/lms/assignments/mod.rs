@@ -34,6 +34,8 @@ use crate::DomainError;
 pub const MAX_AUDIO: u64 = 25 * 1024 * 1024;
 /// Largest other file accepted.
 pub const MAX_FILE: u64 = 20 * 1024 * 1024;
+/// Largest hand-in at once (a recording and four files), web form and API alike.
+pub const MAX_HAND_IN: u64 = MAX_AUDIO + 4 * MAX_FILE;
 /// Largest ZIP of feedback files accepted.
 pub const MAX_ZIP: u64 = 200 * 1024 * 1024;
 

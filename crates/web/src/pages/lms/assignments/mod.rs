@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use schulhof_domain::DomainError;
-use schulhof_domain::lms::assignments::{MAX_AUDIO, MAX_FILE, MAX_ZIP};
+use schulhof_domain::lms::assignments::{MAX_HAND_IN, MAX_ZIP};
 use schulhof_front::AppState;
 use schulhof_types::{ActivityId, UserId};
 
@@ -27,7 +27,7 @@ use crate::auth::Ready;
 use crate::when::Zone;
 
 /// A form with a recording and a few files.
-const FORM_LIMIT: usize = (MAX_AUDIO + 4 * MAX_FILE) as usize;
+const FORM_LIMIT: usize = MAX_HAND_IN as usize;
 
 pub fn routes() -> Router<AppState> {
     let big = DefaultBodyLimit::max(FORM_LIMIT);

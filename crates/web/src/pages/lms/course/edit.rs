@@ -4,9 +4,10 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
-use schulhof_domain::lms::MaterialInput;
+use schulhof_domain::lms::{MaterialInput, Move};
 use schulhof_front::AppState;
 use schulhof_types::{ActivityId, CourseId, UserId};
 use serde::Deserialize;
@@ -22,9 +23,27 @@ use crate::when::Zone;
 
 pub type Pairs = Vec<(String, String)>;
 
+/// The move buttons send `richtung` (`hoch`/`runter`), the script a `position`.
 #[derive(Deserialize)]
 pub struct MoveForm {
+    #[serde(default)]
     pub richtung: String,
+    #[serde(default)]
+    pub position: String,
+}
+
+/// The script asks for JSON and needs no page after a move; the buttons go back to the
+/// course at the moved item.
+pub fn moved(headers: &HeaderMap, to: String) -> Response {
+    let script = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if script {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        Redirect::to(&to).into_response()
+    }
 }
 
 /// One student to tick for "only for".
@@ -316,18 +335,18 @@ pub async fn move_material(
     State(state): State<AppState>,
     r: Ready,
     Path(a): Path<String>,
+    headers: HeaderMap,
     Form(f): Form<MoveForm>,
 ) -> Response {
     let Some(a) = activity_id(&a) else {
         return r.fail(DomainError::NotFound);
     };
-    let p = &state.platform;
-    let course = match p.lms_activity_for_edit(&r.actor, a).await {
-        Ok(c) => c.course.id,
-        Err(e) => return r.fail(e),
+    let result = match Move::from_form(&f.richtung, &f.position) {
+        Ok(mv) => state.platform.lms_move_activity(&r.actor, a, mv).await,
+        Err(e) => Err(e),
     };
-    match p.lms_move_activity(&r.actor, a, f.richtung == "hoch").await {
-        Ok(()) => Redirect::to(&course_href(course)).into_response(),
+    match result {
+        Ok(course) => moved(&headers, format!("{}#a-{a}", course_href(course))),
         Err(e) => r.fail(e),
     }
 }

@@ -57,6 +57,8 @@ struct CoursePage {
     progress: Option<String>,
     /// The simple view for primary schools (participants of such a course): large tiles.
     simple: bool,
+    /// Drag and drop and keyboard arranging for editors (the buttons work without it).
+    arrange_js: String,
 }
 
 fn state_of(r: &Ready, now: i64, hidden: bool, from: Option<i64>, restricted: bool) -> String {
@@ -186,6 +188,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(id): Path<String
         may_edit: editor && !archived,
         progress,
         simple: v.course.row.simple_view && !editor,
+        arrange_js: crate::assets::href("lms_arrange.js"),
     };
     render::ok(&view)
 }

@@ -3,12 +3,13 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use schulhof_domain::DomainError;
-use schulhof_domain::lms::SectionInput;
+use schulhof_domain::lms::{Move, SectionInput};
 use schulhof_front::AppState;
 
-use super::edit::{MoveForm, Pairs};
+use super::edit::{MoveForm, Pairs, moved};
 use super::{
     course_href, course_id, done, field, form_error, local_value, parse_local, section_id,
 };
@@ -137,18 +138,18 @@ pub async fn move_section(
     State(state): State<AppState>,
     r: Ready,
     Path(s): Path<String>,
+    headers: HeaderMap,
     Form(f): Form<MoveForm>,
 ) -> Response {
     let Some(s) = section_id(&s) else {
         return r.fail(DomainError::NotFound);
     };
-    let p = &state.platform;
-    let course = match p.lms_section_for_edit(&r.actor, s).await {
-        Ok((row, _)) => row.course_id,
-        Err(e) => return r.fail(e),
+    let result = match Move::from_form(&f.richtung, &f.position) {
+        Ok(mv) => state.platform.lms_move_section(&r.actor, s, mv).await,
+        Err(e) => Err(e),
     };
-    match p.lms_move_section(&r.actor, s, f.richtung == "hoch").await {
-        Ok(()) => Redirect::to(&format!("{}#s-{s}", course_href(course))).into_response(),
+    match result {
+        Ok(course) => moved(&headers, format!("{}#s-{s}", course_href(course))),
         Err(e) => r.fail(e),
     }
 }
