@@ -116,6 +116,42 @@ pub fn guest_may_wait(f: GuestLinkFacts) -> Result<(), Denied> {
     Ok(())
 }
 
+/// A guest who came through a link, as the socket and the guest page see them.
+#[derive(Clone, Copy, Debug)]
+pub struct GuestFacts {
+    pub link: GuestLinkFacts,
+    /// A moderator admitted them (and did not put them out since).
+    pub admitted: bool,
+    /// The room's conference runs.
+    pub live: bool,
+}
+
+/// Whether an admitted guest may take part in the room's live conference (nothing else of
+/// the room: no chat, no history, no other room). A closed link is `NotFound`, as if it
+/// never existed; a guest not (or no longer) admitted is `Forbidden`.
+pub fn guest_may_join(f: GuestFacts) -> Result<(), Denied> {
+    if f.link.expired || f.link.revoked {
+        return Err(Denied::NotFound);
+    }
+    if !f.admitted {
+        return Err(Denied::Forbidden);
+    }
+    if !f.live {
+        return Err(Denied::NotFound);
+    }
+    Ok(())
+}
+
+/// What the server forwards of a guest: microphone (unless a moderator muted them) and
+/// camera; never a screen.
+pub fn guest_grant(muted: bool) -> MediaGrant {
+    MediaGrant {
+        audio: !muted,
+        video: true,
+        screen: false,
+    }
+}
+
 impl ConferenceFacts {
     /// Whether the caller moderates this conference.
     pub fn moderates(&self, token: &AccessToken) -> bool {

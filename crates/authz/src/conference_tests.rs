@@ -178,3 +178,55 @@ fn moderators_manage_guests_and_links_expire() {
     };
     assert_eq!(guest_may_wait(full), Err(Denied::Forbidden));
 }
+
+#[test]
+fn admitted_guests_join_only_a_live_conference_through_an_open_link() {
+    let open = GuestLinkFacts {
+        expired: false,
+        revoked: false,
+        waiting: MAX_WAITING,
+    };
+    let ok = GuestFacts {
+        link: open,
+        admitted: true,
+        live: true,
+    };
+    // A full waiting room does not keep out who was already admitted.
+    assert!(guest_may_join(ok).is_ok());
+    let waiting = GuestFacts {
+        admitted: false,
+        ..ok
+    };
+    assert_eq!(guest_may_join(waiting), Err(Denied::Forbidden));
+    for link in [
+        GuestLinkFacts {
+            revoked: true,
+            ..open
+        },
+        GuestLinkFacts {
+            expired: true,
+            ..open
+        },
+    ] {
+        // A closed link hides even an admitted guest's place.
+        assert_eq!(
+            guest_may_join(GuestFacts { link, ..ok }),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(
+            guest_may_join(GuestFacts {
+                link,
+                admitted: false,
+                ..ok
+            }),
+            Err(Denied::NotFound)
+        );
+    }
+    let ended = GuestFacts { live: false, ..ok };
+    assert_eq!(guest_may_join(ended), Err(Denied::NotFound));
+    // Microphone unless muted, camera; never a screen.
+    let g = guest_grant(false);
+    assert!(g.audio && g.video && !g.screen);
+    let g = guest_grant(true);
+    assert!(!g.audio && g.video && !g.screen);
+}

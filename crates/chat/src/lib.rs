@@ -5,6 +5,7 @@
 mod api;
 pub mod conference;
 pub mod frame;
+mod guest;
 mod socket;
 mod steps;
 
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/chat/direct/{login}", post(api::open_direct))
         .merge(steps_router())
         .route("/api/v1/chat/socket", get(socket::upgrade))
+        .route("/api/v1/conference/guest/socket", get(guest::upgrade))
         .route(
             "/api/v1/admin/users/{login}/av-consent",
             get(conference::get_av_consent).put(conference::put_av_consent),

@@ -66,7 +66,7 @@ pub async fn upgrade(
 
 /// Whether the upgrade comes from a page of this very host (browsers always send Origin on
 /// WebSocket requests; the CSRF layer does not cover GET upgrades).
-fn same_origin(h: &HeaderMap, trust_forwarded: bool) -> bool {
+pub(crate) fn same_origin(h: &HeaderMap, trust_forwarded: bool) -> bool {
     let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };

@@ -151,8 +151,40 @@ async fn guests_wait_until_a_moderator_admits_them(db: Db) {
             .expect("w")
             .is_empty()
     );
+    // Frau Meier's pass opens the conference, Herr Schulz's not; a pupil revokes nothing.
+    let joined = p.conference_guest_join(&meier.pass).await.expect("join");
+    assert!(
+        joined
+            .participants
+            .iter()
+            .any(|x| x.guest && x.name == "Frau Meier")
+    );
+    assert!(matches!(
+        p.conference_guest_join(&schulz.pass).await,
+        Err(DomainError::Forbidden)
+    ));
+    assert!(
+        p.conference_guest_revoke(&anna, room, link.id)
+            .await
+            .is_err()
+    );
+    let seen = p.conference_status(&lehrer, room).await.expect("s");
+    let seen = seen.live.expect("live");
+    assert!(
+        seen.participants
+            .iter()
+            .any(|x| x.guest && x.name == "Frau Meier")
+    );
     // After two hours the link opens nothing.
     clock.advance(Duration::hours(2) + Duration::minutes(1));
+    assert!(matches!(
+        p.conference_guest_at(&meier.pass).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(matches!(
+        p.conference_guest_join(&meier.pass).await,
+        Err(DomainError::NotFound)
+    ));
     assert!(matches!(
         p.conference_guest_arrive(&link.secret, "Spät").await,
         Err(DomainError::NotFound)

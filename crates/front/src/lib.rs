@@ -16,6 +16,10 @@ pub use lang::Lang;
 use schulhof_domain::Platform;
 pub use session::{SESSION_COOKIE, expire_session_cookie, session_cookie, session_from_parts};
 
+/// The cookie holding a conference guest's pass (set by the guest page, read by the guest
+/// socket; issue 16).
+pub const GUEST_COOKIE: &str = "schulhof_guest";
+
 /// Shared by every handler. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {

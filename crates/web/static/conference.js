@@ -4,7 +4,9 @@
 // and one "subscribe" connection per other participant with three receive-only ones.
 // Turning camera, microphone or screen on and off swaps tracks, with no new negotiation.
 // The server decides what it forwards (consent, mute, screen permission); the buttons only
-// mirror that.
+// mirror that. A guest invited by link uses the same page parts over the guest socket
+// (data-socket) after waiting to be admitted (data-state-url); moderators see the guests'
+// waiting room and admit or refuse them without leaving the conference.
 (function () {
   "use strict";
   var box = document.getElementById("conf");
@@ -21,6 +23,9 @@
   var local = { mic: null, cam: null, screen: null };
   var grant = { audio: false, video: false, screen: false };
   var wantMic = false;
+  var stateUrl = box.getAttribute("data-state-url"), guest = !!stateUrl;
+  var socketPath = box.getAttribute("data-socket") || "/api/v1/chat/socket";
+  var pinned = null, left = false, closed = false;
 
   function send(op) {
     if (socket && socket.readyState === 1) {
@@ -148,6 +153,7 @@
   function person(p) {
     var li = document.createElement("li");
     var text = p.name + (p.user === view.me ? " (" + T("you") + ")" : "");
+    if (p.guest) text += " · " + T("guest");
     if (p.moderator) text += " · " + T("moderator");
     if (p.hand_raised) text += " · ✋ " + T("hand");
     if (p.muted) text += " · " + T("muted");
@@ -156,10 +162,24 @@
       var m = document.createElement("span"); m.className = "conf-marker";
       m.textContent = " · " + T("marker"); li.appendChild(m);
     }
+    if (p.user !== view.me) {
+      // Keep this camera in view (the server's Last-N): the viewer's own choice.
+      var pin = document.createElement("button");
+      pin.type = "button"; pin.className = "button-secondary";
+      pin.textContent = T("pin");
+      pin.setAttribute("aria-pressed", pinned === p.user ? "true" : "false");
+      pin.setAttribute("aria-label", T("pin") + ": " + p.name);
+      pin.addEventListener("click", function () {
+        pinned = pinned === p.user ? null : p.user;
+        send({ kind: "pin", publisher: pinned });
+      });
+      li.appendChild(document.createTextNode(" ")); li.appendChild(pin);
+    }
     if (view.moderator && p.user !== view.me) {
       var acts = [["mute", { kind: "mute", user: p.user }],
         [p.may_share ? "deny-share" : "allow-share", { kind: "allow_share", user: p.user, on: !p.may_share }],
         ["remove", { kind: "remove", user: p.user }]];
+      if (p.guest) acts.splice(1, 1);
       if (p.hand_raised) acts.unshift(["lower-hand", { kind: "lower_hand", user: p.user }]);
       acts.forEach(function (a) {
         var b = document.createElement("button");
@@ -178,6 +198,8 @@
     ice = f.ice_servers || [];
     btn.start.hidden = !(f.status.may_start && !live);
     btn.join.hidden = !live || f.joined;
+    // An admitted guest joins as soon as the conference runs (unless they left).
+    if (guest && live && !f.joined && !joined && !left) { send({ kind: "join" }); return; }
     if (!f.joined) {
       if (joined) teardown(live ? "" : T("ended"));
       else say(live ? "" : T("not-running"));
@@ -233,15 +255,74 @@
 
   function connect() {
     var proto = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(proto + location.host + "/api/v1/chat/socket");
+    socket = new WebSocket(proto + location.host + socketPath);
     socket.onopen = function () { send({ kind: joined ? "join" : "status" }); };
     socket.onmessage = onMessage;
-    socket.onclose = function () { setTimeout(connect, 2000); };
+    socket.onclose = function (ev) {
+      // A guest put out (4403) or whose link closed (4404) does not come back.
+      if (ev.code === 4403 || ev.code === 4404) {
+        closed = true; teardown(T(ev.code === 4403 ? "put-out" : "closed"));
+        return;
+      }
+      if (!closed) setTimeout(connect, 2000);
+    };
+  }
+
+  // A guest waits until a moderator admits them: asks every three seconds.
+  function waitForAdmission() {
+    fetch(stateUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      return r.ok ? r.json() : { state: "closed" };
+    }).then(function (s) {
+      if (s.state === "admitted") { say(T("admitted")); connect(); }
+      else if (s.state === "waiting") setTimeout(waitForAdmission, 3000);
+      else say(T(s.state === "refused" ? "refused" : "closed"));
+    }, function () { setTimeout(waitForAdmission, 3000); });
+  }
+
+  // Moderators: the guests' waiting room, from the database (so guests who arrive on
+  // another node appear too); admit and refuse without leaving the page.
+  var waitingBox = $("conf-waiting");
+  function renderWaiting(list) {
+    waitingBox.textContent = "";
+    if (!list.length) {
+      var none = document.createElement("p"); none.textContent = T("nobody-waits");
+      waitingBox.appendChild(none); return;
+    }
+    var ul = document.createElement("ul");
+    ul.setAttribute("aria-labelledby", "conf-waiting-h");
+    list.forEach(function (g) {
+      var li = document.createElement("li");
+      li.appendChild(document.createTextNode(g.name));
+      [["admit", "einlassen", ""], ["refuse", "abweisen", "button-secondary"]].forEach(function (a) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = a[2]; b.textContent = T(a[0]);
+        b.setAttribute("aria-label", T(a[0]) + ": " + g.name);
+        b.addEventListener("click", function () { decide(g.id, a[1]); });
+        li.appendChild(document.createTextNode(" ")); li.appendChild(b);
+      });
+      ul.appendChild(li);
+    });
+    waitingBox.appendChild(ul);
+  }
+  function loadWaiting() {
+    fetch(waitingBox.getAttribute("data-url"), { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (w) { if (w) renderWaiting(w.waiting); }, function () {});
+  }
+  function decide(id, what) {
+    fetch(waitingBox.getAttribute("data-url") + "/" + id, { method: "POST", credentials: "same-origin",
+      redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "entscheidung=" + what }).then(loadWaiting, loadWaiting);
+  }
+  if (waitingBox) {
+    loadWaiting();
+    setInterval(loadWaiting, 4000);
   }
 
   btn.start.addEventListener("click", function () { send({ kind: "start" }); });
   btn.join.addEventListener("click", function () { send({ kind: "join" }); });
-  btn.leave.addEventListener("click", function () { send({ kind: "leave" }); teardown(""); });
+  btn.leave.addEventListener("click", function () { left = true; send({ kind: "leave" }); teardown(""); });
+  btn.join.addEventListener("click", function () { left = false; });
   btn.end.addEventListener("click", function () { send({ kind: "end" }); });
   btn.hand.addEventListener("click", function () {
     var my = mine(); send({ kind: "hand", up: !(my && my.hand_raised) });
@@ -256,5 +337,5 @@
   // Tests reach the connections through this (read-only use).
   window.schulhofConference = { subs: subs, get pub() { return pub; }, get tx() { return tx; },
     get me() { return me; } };
-  connect();
+  if (guest) waitForAdmission(); else connect();
 })();

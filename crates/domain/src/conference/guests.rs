@@ -59,7 +59,30 @@ pub struct GuestView {
     pub arrived_at: DateTime<Utc>,
 }
 
-fn view(g: GuestRow) -> GuestView {
+/// An arrival: the guest and their own secret (the "pass", kept by their browser; only its
+/// hash is stored). Reads as the [`GuestView`].
+#[derive(Clone, Debug)]
+pub struct GuestPass {
+    pub view: GuestView,
+    pub pass: String,
+}
+
+impl std::ops::Deref for GuestPass {
+    type Target = GuestView;
+    fn deref(&self) -> &GuestView {
+        &self.view
+    }
+}
+
+/// An open guest link as its room's moderators see it (never its secret).
+#[derive(Clone, Debug, Serialize)]
+pub struct GuestLinkView {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub(super) fn view(g: GuestRow) -> GuestView {
     GuestView {
         id: g.id,
         name: g.name,
@@ -68,7 +91,7 @@ fn view(g: GuestRow) -> GuestView {
     }
 }
 
-fn hash(secret: &str) -> Vec<u8> {
+pub(super) fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
@@ -114,13 +137,13 @@ impl Platform {
         })
     }
 
-    /// Someone without a login opens a guest link and gives a name: they wait. An unknown,
-    /// expired or revoked link is `NotFound` alike.
+    /// Someone without a login opens a guest link and gives a name: they wait, holding
+    /// their pass. An unknown, expired or revoked link is `NotFound` alike.
     pub async fn conference_guest_arrive(
         &self,
         secret: &str,
         name: &str,
-    ) -> Result<GuestView, DomainError> {
+    ) -> Result<GuestPass, DomainError> {
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() || name.chars().count() > NAME_MAX {
             return Err(DomainError::invalid(
@@ -146,9 +169,78 @@ impl Platform {
             state: "waiting".into(),
             arrived_at: now,
         };
-        store::insert_guest(&mut tx, link.instance, &guest).await?;
+        let pass = random_value();
+        store::insert_guest(&mut tx, link.instance, &guest, &hash(&pass)).await?;
         tx.commit().await?;
-        Ok(view(guest))
+        Ok(GuestPass {
+            view: view(guest),
+            pass,
+        })
+    }
+
+    /// Whether a guest link opens (the guest page before a name is given), answering the
+    /// link's id: `NotFound` for an unknown, expired or revoked one.
+    pub async fn conference_guest_link_opens(&self, secret: &str) -> Result<Uuid, DomainError> {
+        let mut c = self.db.read().await?;
+        let link = store::link_by_hash(&mut c, &hash(secret))
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let facts = GuestLinkFacts {
+            expired: link.expires_at <= to_us(self.now()),
+            revoked: link.revoked_at.is_some(),
+            waiting: 0,
+        };
+        guest_may_wait(facts)?;
+        Ok(link.id)
+    }
+
+    /// The room's guest links that still open (moderators only).
+    pub async fn conference_guest_links(
+        &self,
+        actor: &Actor,
+        room: RoomId,
+    ) -> Result<Vec<GuestLinkView>, DomainError> {
+        let mut c = self.db.read().await?;
+        let l = self.conference_load(&mut c, actor, room).await?;
+        check(&actor.token, ManageGuests(l.facts))?;
+        let now = to_us(self.now());
+        let rows = store::open_links(&mut c, actor.token.instance(), room, now).await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| GuestLinkView {
+                id: l.id,
+                created_at: from_us(l.created_at),
+                expires_at: from_us(l.expires_at),
+            })
+            .collect())
+    }
+
+    /// A moderator revokes a guest link: it opens nothing any more and its guests leave
+    /// the conference; audited.
+    pub async fn conference_guest_revoke(
+        &self,
+        actor: &Actor,
+        room: RoomId,
+        link: Uuid,
+    ) -> Result<(), DomainError> {
+        let mut tx = self.db.begin().await?;
+        let l = self.conference_load(&mut tx, actor, room).await?;
+        check(&actor.token, ManageGuests(l.facts))?;
+        let now = to_us(self.now());
+        if !store::revoke(&mut tx, actor.token.instance(), room, link, now).await? {
+            return Err(DomainError::NotFound);
+        }
+        let detail = serde_json::json!({ "link": link });
+        self.conference_audit(
+            &mut tx,
+            actor,
+            "conference.revoke_guest_link",
+            room,
+            Some(detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The guest asks where they stand (with the link's secret, which proves who they are

@@ -8,13 +8,15 @@
 
 mod consent;
 mod external;
+mod guest_join;
 mod guests;
 
 pub(crate) use consent::announce;
 pub use consent::{AvConsent, ConsentChange, consent_changes, import_av_consent};
-pub use guests::{GuestLink, GuestState, GuestView, MAX_VALIDITY_DAYS};
+pub use guest_join::GuestAt;
+pub use guests::{GuestLink, GuestLinkView, GuestPass, GuestState, GuestView, MAX_VALIDITY_DAYS};
 
-use schulhof_authz::chat::{RoomFacts, RoomKind, moderates};
+use schulhof_authz::chat::{RoomKind, moderates};
 use schulhof_authz::conference::{
     ConferenceFacts, JoinConference, MediaFacts, MediaGrant, ModerateConference, StartConference,
     consent_marker, media_grant,
@@ -22,6 +24,7 @@ use schulhof_authz::conference::{
 use schulhof_authz::{Principal, check};
 use schulhof_store::chat::RoomId;
 use schulhof_store::chat::rooms::RoomRow;
+use schulhof_store::conference::guests::{self as guest_store, PresentGuest};
 use schulhof_store::conference::{self as store, ConferenceRow, Flag, ParticipantRow};
 use schulhof_store::{AsConn, to_us};
 use schulhof_types::{AccountType, UserId};
@@ -54,6 +57,8 @@ pub struct ParticipantView {
     /// For moderators only: the neutral marker "camera/microphone not available" (the
     /// school's records do not allow it; the reason is never shown).
     pub marker: bool,
+    /// A guest invited by link (`user` is then the guest's id).
+    pub guest: bool,
 }
 
 /// A room's live conference as the caller sees it.
@@ -152,12 +157,14 @@ impl Platform {
         l: &Loaded,
         live: &ConferenceRow,
         rows: Vec<ParticipantRow>,
+        guests: Vec<PresentGuest>,
     ) -> ConferenceView {
         let i_moderate = l.facts.moderates(&actor.token);
         let participants = rows
             .into_iter()
             .filter(|p| !p.removed)
-            .map(|p| participant_view(&l.room, l.facts.room, live, p, i_moderate))
+            .map(|p| participant_view(&l.room, l.facts.room.kind, live, p, i_moderate))
+            .chain(guests.into_iter().map(guest_join::guest_participant))
             .collect();
         ConferenceView {
             id: live.id,
@@ -183,7 +190,8 @@ impl Platform {
         let live = match &l.live {
             Some(live) if check(&actor.token, JoinConference(l.facts)).is_ok() => {
                 let rows = store::participants(&mut c, actor.token.instance(), live.id).await?;
-                Some(self.conference_view(actor, &l, live, rows))
+                let guests = guest_store::present(&mut c, actor.token.instance(), live.id).await?;
+                Some(self.conference_view(actor, &l, live, rows, guests))
             }
             _ => None,
         };
@@ -233,8 +241,9 @@ impl Platform {
         let now = to_us(self.now());
         store::join(&mut tx, instance, live.id, actor.token.user(), now).await?;
         let rows = store::participants(&mut tx, instance, live.id).await?;
+        let guests = guest_store::present(&mut tx, instance, live.id).await?;
         tx.commit().await?;
-        Ok(self.conference_view(actor, &l, &live, rows))
+        Ok(self.conference_view(actor, &l, &live, rows, guests))
     }
 
     /// The caller's own switches: leave, raise or lower the hand, unmute after a
@@ -285,9 +294,22 @@ impl Platform {
             ConferenceStep::LowerHand => (Flag::Hand, false),
         };
         if !store::set_flag(&mut tx, instance, live.id, target, flag, on).await? {
-            return Err(DomainError::NotFound);
-        }
-        if step == ConferenceStep::Remove {
+            // Not a member: perhaps a guest present in it.
+            let now = to_us(self.now());
+            let me = actor.token.user();
+            let done = match step {
+                ConferenceStep::Mute => {
+                    guest_store::set_muted(&mut tx, instance, live.id, target.0, true).await?
+                }
+                ConferenceStep::Remove => {
+                    guest_store::put_out(&mut tx, instance, live.id, target.0, me, now).await?
+                }
+                _ => false,
+            };
+            if !done {
+                return Err(DomainError::NotFound);
+            }
+        } else if step == ConferenceStep::Remove {
             store::leave(&mut tx, instance, live.id, target, to_us(self.now())).await?;
         }
         let detail = serde_json::json!({ "participant": target });
@@ -343,15 +365,14 @@ pub enum SelfStep {
 
 fn participant_view(
     room: &RoomRow,
-    facts: RoomFacts,
+    kind: RoomKind,
     live: &ConferenceRow,
     p: ParticipantRow,
     i_moderate: bool,
 ) -> ParticipantView {
     let principal = principal_of_kind(&p.kind);
     let opener = room.created_by == Some(p.user);
-    let moderator = (facts.kind != RoomKind::Direct
-        && moderates(principal, facts.kind, true, opener))
+    let moderator = (kind != RoomKind::Direct && moderates(principal, kind, true, opener))
         || live.started_by == p.user;
     let mf = MediaFacts {
         principal,
@@ -371,5 +392,6 @@ fn participant_view(
         moderator,
         grant: media_grant(&mf),
         marker: i_moderate && consent_marker(&mf),
+        guest: false,
     }
 }

@@ -62,16 +62,19 @@ pub async fn link_by_hash(c: &mut impl AsConn, hash: &[u8]) -> Result<Option<Lin
     }))
 }
 
+/// Records an arrival; `pass_hash` is the hash of the guest's own secret.
 pub async fn insert_guest(
     c: &mut impl AsConn,
     instance: InstanceId,
     g: &GuestRow,
+    pass_hash: &[u8],
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "INSERT INTO conference_guests (instance_id, id, link_id, name, state, arrived_at)
-         VALUES ($1, $2, $3, $4, $5, $6)")
+        "INSERT INTO conference_guests
+             (instance_id, id, link_id, name, state, arrived_at, pass_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(instance.0).bind(g.id).bind(g.link).bind(&g.name).bind(&g.state)
-        .bind(g.arrived_at).execute(&mut *c).await.map(|_| ()))?;
+        .bind(g.arrived_at).bind(pass_hash).execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 
@@ -146,5 +149,187 @@ pub async fn decide(
          WHERE instance_id = $1 AND id = $2 AND state = 'waiting'")
         .bind(instance.0).bind(id).bind(state).bind(by.0).bind(at)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A guest found by their pass, with the link they came through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassRow {
+    pub guest: GuestRow,
+    pub link: LinkRow,
+    /// The conference the guest is present in.
+    pub conference: Option<Uuid>,
+    pub muted: bool,
+}
+
+type PassRaw = (
+    Uuid,
+    Uuid,
+    Uuid,
+    Vec<u8>,
+    Uuid,
+    i64,
+    i64,
+    Option<i64>,
+    Uuid,
+    String,
+    String,
+    i64,
+    Option<Uuid>,
+    bool,
+);
+
+/// The guest whose pass hashes to `hash`, in whatever school; one query.
+pub async fn by_pass(c: &mut impl AsConn, hash: &[u8]) -> Result<Option<PassRow>, StoreError> {
+    let r: Option<PassRaw> = on!(c, c => sqlx::query_as(
+        "SELECT l.instance_id, l.id, l.room_id, l.token_hash, l.created_by, l.created_at,
+                l.expires_at, l.revoked_at, g.id, g.name, g.state, g.arrived_at,
+                g.conference_id, g.muted
+         FROM conference_guests g
+         JOIN conference_guest_links l ON l.instance_id = g.instance_id AND l.id = g.link_id
+         WHERE g.pass_hash = $1")
+        .bind(hash).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|r| PassRow {
+        link: LinkRow {
+            instance: InstanceId(r.0),
+            id: r.1,
+            room: RoomId(r.2),
+            token_hash: r.3,
+            created_by: UserId(r.4),
+            created_at: r.5,
+            expires_at: r.6,
+            revoked_at: r.7,
+        },
+        guest: GuestRow {
+            id: r.8,
+            link: r.1,
+            name: r.9,
+            state: r.10,
+            arrived_at: r.11,
+        },
+        conference: r.12,
+        muted: r.13,
+    }))
+}
+
+/// Marks an admitted guest present in `conf` (or, with `None`, gone).
+pub async fn set_present(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    conf: Option<Uuid>,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE conference_guests SET conference_id = $3
+         WHERE instance_id = $1 AND id = $2 AND state = 'admitted'")
+        .bind(instance.0).bind(id).bind(conf).execute(&mut *c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A guest present in a conference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresentGuest {
+    pub id: Uuid,
+    pub name: String,
+    pub muted: bool,
+}
+
+/// The guests present in `conf`, in order of arrival.
+pub async fn present(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+) -> Result<Vec<PresentGuest>, StoreError> {
+    let r: Vec<(Uuid, String, bool)> = on!(c, c => sqlx::query_as(
+        "SELECT id, name, muted FROM conference_guests
+         WHERE instance_id = $1 AND conference_id = $2 AND state = 'admitted'
+         ORDER BY arrived_at, id")
+        .bind(instance.0).bind(conf).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|(id, name, muted)| PresentGuest { id, name, muted })
+        .collect())
+}
+
+/// Mutes or unmutes a guest present in `conf`; whether there was one.
+pub async fn set_muted(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    id: Uuid,
+    muted: bool,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guests SET muted = $4
+         WHERE instance_id = $1 AND id = $2 AND conference_id = $3 AND state = 'admitted'")
+        .bind(instance.0).bind(id).bind(conf).bind(muted)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A moderator puts a guest present in `conf` out: refused from now on; whether there was one.
+pub async fn put_out(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    id: Uuid,
+    by: UserId,
+    at: i64,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guests
+         SET state = 'refused', conference_id = NULL, decided_by = $4, decided_at = $5
+         WHERE instance_id = $1 AND id = $2 AND conference_id = $3 AND state = 'admitted'")
+        .bind(instance.0).bind(id).bind(conf).bind(by.0).bind(at)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The links of `room` that still open (neither expired at `now` nor revoked), newest first.
+pub async fn open_links(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    room: RoomId,
+    now: i64,
+) -> Result<Vec<LinkRow>, StoreError> {
+    let r: Vec<LinkRaw> = on!(c, c => sqlx::query_as(
+        "SELECT instance_id, id, room_id, token_hash, created_by, created_at, expires_at,
+                revoked_at
+         FROM conference_guest_links
+         WHERE instance_id = $1 AND room_id = $2 AND revoked_at IS NULL AND expires_at > $3
+         ORDER BY created_at DESC, id")
+        .bind(instance.0).bind(room.0).bind(now).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter()
+        .map(|r| LinkRow {
+            instance: InstanceId(r.0),
+            id: r.1,
+            room: RoomId(r.2),
+            token_hash: r.3,
+            created_by: UserId(r.4),
+            created_at: r.5,
+            expires_at: r.6,
+            revoked_at: r.7,
+        })
+        .collect())
+}
+
+/// Revokes a link of `room`; its present guests leave. Whether it was open.
+pub async fn revoke(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    room: RoomId,
+    link: Uuid,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guest_links SET revoked_at = $4
+         WHERE instance_id = $1 AND room_id = $2 AND id = $3 AND revoked_at IS NULL")
+        .bind(instance.0).bind(room.0).bind(link).bind(now)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        on!(c, c => sqlx::query(
+            "UPDATE conference_guests SET conference_id = NULL
+             WHERE instance_id = $1 AND link_id = $2")
+            .bind(instance.0).bind(link).execute(&mut *c).await.map(|_| ()))?;
+    }
     Ok(n == 1)
 }

@@ -2,7 +2,12 @@
 //! runs and whether the caller may start it; `conference.js` does the rest over the chat
 //! socket (start/join, media, participant list, moderators' controls). Without JavaScript
 //! the page explains that a video conference needs it. The domain decides every right; a
-//! room one may not see is 404.
+//! room one may not see is 404. Moderators also find the guests' waiting room and the
+//! guest links here (`moderation.rs`); guests invited by link have their own page
+//! (`guest.rs`).
+
+mod guest;
+mod moderation;
 
 use askama::Template;
 use axum::Router;
@@ -23,6 +28,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/chat/{id}/konferenz", get(page))
         .route("/chat/{id}/konferenz/extern", post(external))
+        .merge(moderation::routes())
+        .merge(guest::routes())
 }
 
 #[derive(Template)]
@@ -36,6 +43,13 @@ struct ConferencePage {
     /// Meetings go to the operator's BigBlueButton or Jitsi: a plain form, no media here.
     external: bool,
     script: String,
+    /// The socket `conference.js` speaks to.
+    socket: String,
+    /// Only the guest page polls a state.
+    state_url: String,
+    status_key: &'static str,
+    /// The waiting room and guest links, for those who manage guests.
+    guests: Option<moderation::GuestsPanel>,
 }
 
 /// `GET /chat/{id}/konferenz`.
@@ -62,6 +76,10 @@ async fn page(State(state): State<AppState>, r: Ready, Path(id): Path<String>) -
         live: status.live.is_some(),
         external: state.platform.conference_is_external(),
         script: crate::assets::href("conference.js"),
+        socket: "/api/v1/chat/socket".into(),
+        state_url: String::new(),
+        status_key: "",
+        guests: moderation::panel(&state, &r, room).await,
     };
     with_media(render::ok(&page))
 }
@@ -83,7 +101,7 @@ async fn external(State(state): State<AppState>, r: Ready, Path(id): Path<String
 }
 
 /// This page (and only this one) may use camera, microphone and screen capture.
-fn with_media(mut resp: Response) -> Response {
+pub(super) fn with_media(mut resp: Response) -> Response {
     let h = resp.headers_mut();
     h.insert(
         HeaderName::from_static("permissions-policy"),

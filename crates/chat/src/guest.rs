@@ -1,0 +1,372 @@
+//! `/api/v1/conference/guest/socket`: the socket of a guest invited by link (issue 16, the
+//! parents' evening). Authenticated on upgrade with the guest's pass (the `schulhof_guest`
+//! cookie the guest page set) and the Origin check; an unknown pass or a closed link is 404,
+//! a guest not (yet) admitted 403. It speaks the members' conference frames
+//! (`{"type":"conf","room":…,"op":{…}}`) but only for the link's room and only the steps of
+//! a participant (status, join, leave, publish, subscribe, pin, unmute): no chat, no
+//! history, no other room, no moderation. Every few seconds and after every change the
+//! pass is checked again, so a revoked link or a moderator's "remove" closes the socket.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use schulhof_domain::DomainError;
+use schulhof_domain::conference::{ConferenceView, GuestAt, GuestState};
+use schulhof_front::{AppState, GUEST_COOKIE};
+use schulhof_sfu::{Allow, Sfu};
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc};
+use uuid::Uuid;
+
+use crate::ChatError;
+use crate::conference::{ConfOp, ConfSignal, engine, node_id, signal, subscribe};
+use crate::frame::{ClientFrame, MAX_FRAME, decode};
+
+const QUEUE: usize = 64;
+const RATE: f64 = 10.0;
+const BURST: f64 = 40.0;
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the pass is checked again (a revoked link closes the socket within this).
+const TICK: Duration = Duration::from_secs(5);
+
+pub(crate) async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !crate::socket::same_origin(&headers, state.trust_forwarded) {
+        let e = ChatError::new(
+            StatusCode::FORBIDDEN,
+            "origin_refused",
+            "Cross-origin socket refused.",
+        );
+        return e.into_response();
+    }
+    let jar = axum_extra::extract::CookieJar::from_headers(&headers);
+    let Some(pass) = jar.get(GUEST_COOKIE).map(|c| c.value().to_owned()) else {
+        return ChatError::from(DomainError::NotFound).into_response();
+    };
+    let at = match state.platform.conference_guest_at(&pass).await {
+        Ok(at) if at.guest.state == GuestState::Admitted => at,
+        Ok(_) => {
+            let e = ChatError::new(
+                StatusCode::FORBIDDEN,
+                "guest_not_admitted",
+                "Not admitted (yet).",
+            );
+            return e.into_response();
+        }
+        Err(e) => return ChatError::from(e).into_response(),
+    };
+    ws.max_message_size(MAX_FRAME * 4)
+        .max_frame_size(MAX_FRAME * 4)
+        .on_upgrade(move |socket| run(state, pass, at, socket))
+}
+
+/// The conference this guest takes part in; dropping it (the socket ends) leaves it.
+struct Joined {
+    conf: Uuid,
+    state: AppState,
+    pass: String,
+    at: GuestAt,
+}
+
+impl Drop for Joined {
+    fn drop(&mut self) {
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (conf, state, pass) = (self.conf, self.state.clone(), self.pass.clone());
+        let (instance, room, me) = (self.at.instance, self.at.room, self.at.guest.id);
+        rt.spawn(async move {
+            let _ = state.platform.conference_guest_leave(&pass).await;
+            if let Some(sfu) = engine().await {
+                sfu.leave(conf, me).await;
+            }
+            signal(ConfSignal { instance, room });
+        });
+    }
+}
+
+struct Guest {
+    state: AppState,
+    pass: String,
+    at: GuestAt,
+    out: mpsc::Sender<Message>,
+    joined: Option<Joined>,
+    tokens: f64,
+    refilled: Instant,
+}
+
+/// Why the socket ends: gone, or closed with a code and reason.
+type Stop = Option<(u16, String)>;
+
+async fn run(state: AppState, pass: String, at: GuestAt, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let (out, mut rx) = mpsc::channel::<Message>(QUEUE);
+    let writer = tokio::spawn(async move {
+        while let Some(m) = rx.recv().await {
+            let close = matches!(m, Message::Close(_));
+            match tokio::time::timeout(SEND_TIMEOUT, sink.send(m)).await {
+                Ok(Ok(())) if !close => {}
+                _ => break,
+            }
+        }
+        let _ = sink.close().await;
+    });
+    let mut g = Guest {
+        state,
+        pass,
+        at,
+        out,
+        joined: None,
+        tokens: BURST,
+        refilled: Instant::now(),
+    };
+    let mut conf_rx = subscribe();
+    let mut tick = tokio::time::interval(TICK);
+    tick.tick().await;
+    let stop = loop {
+        let step = tokio::select! {
+            frame = stream.next() => g.on_frame(frame).await,
+            sig = conf_rx.recv() => g.on_signal(sig).await,
+            _ = tick.tick() => g.recheck().await,
+        };
+        if let Err(stop) = step {
+            break stop;
+        }
+    };
+    if let Some((code, reason)) = stop {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        if g.out.try_send(Message::Close(Some(frame))).is_ok() {
+            drop(g);
+            let _ = tokio::time::timeout(SEND_TIMEOUT, writer).await;
+            return;
+        }
+    }
+    writer.abort();
+}
+
+fn allow(g: schulhof_authz::conference::MediaGrant) -> Allow {
+    Allow {
+        audio: g.audio,
+        video: g.video,
+        screen: g.screen,
+    }
+}
+
+/// A refusal as the members' sockets answer it (the page shows it and carries on).
+fn fail(room: impl serde::Serialize, code: &str, message: impl std::fmt::Display) -> Value {
+    json!({ "type": "error", "room": room, "conference": true, "code": code,
+        "message": message.to_string() })
+}
+
+async fn sfu() -> Result<&'static Sfu, Value> {
+    engine().await.ok_or_else(|| {
+        fail(
+            (),
+            "conference_unavailable",
+            "The media engine is not running.",
+        )
+    })
+}
+
+impl Guest {
+    fn push(&self, v: Value) -> Result<(), Stop> {
+        self.out
+            .try_send(Message::Text(v.to_string().into()))
+            .map_err(|_| None)
+    }
+
+    fn allow_frame(&mut self) -> bool {
+        let now = Instant::now();
+        let earned = now.duration_since(self.refilled).as_secs_f64() * RATE;
+        self.tokens = (self.tokens + earned).min(BURST);
+        self.refilled = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
+
+    async fn on_frame(&mut self, frame: Option<Result<Message, axum::Error>>) -> Result<(), Stop> {
+        let text = match frame {
+            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Err(None),
+            Some(Ok(Message::Text(t))) => t,
+            Some(Ok(Message::Binary(_))) => {
+                return Err(Some((1003, "binary frames are not accepted".into())));
+            }
+            Some(Ok(_)) => return Ok(()),
+        };
+        if !self.allow_frame() {
+            return Err(Some((1008, "flood: too many frames".into())));
+        }
+        match decode(&text) {
+            Ok(ClientFrame::Ping {}) => self.push(json!({ "type": "pong" })),
+            Ok(ClientFrame::Conf { room, op }) if room == self.at.room => {
+                match self.step(op).await {
+                    Ok(Some(frame)) => self.push(frame),
+                    Ok(None) => self.push_state().await,
+                    Err(frame) => self.push(frame),
+                }
+            }
+            // Chat, history and other rooms are not a guest's.
+            Ok(_) => self.push(fail(
+                self.at.room,
+                "guest_forbidden",
+                "A guest takes part in this conference only.",
+            )),
+            Err(e) => Err(Some((e.close_code(), e.reason()))),
+        }
+    }
+
+    fn joined_conf(&self) -> Result<Uuid, Value> {
+        self.joined.as_ref().map(|j| j.conf).ok_or_else(|| {
+            fail(
+                self.at.room,
+                "conference_not_joined",
+                "Join the conference first.",
+            )
+        })
+    }
+
+    fn domain(&self, e: DomainError) -> Value {
+        let i = schulhof_front::error_info(&e);
+        fail(self.at.room, i.code, e)
+    }
+
+    /// One step; `Ok(None)` answers the conference's state, `Ok(Some(frame))` that frame.
+    async fn step(&mut self, op: ConfOp) -> Result<Option<Value>, Value> {
+        let p = self.state.platform.clone();
+        let (room, me) = (self.at.room, self.at.guest.id);
+        match op {
+            ConfOp::Status {} => return Ok(None),
+            ConfOp::Join {} => {
+                let view = p
+                    .conference_guest_join(&self.pass)
+                    .await
+                    .map_err(|e| self.domain(e))?;
+                if view.node != node_id() {
+                    return Err(fail(room, "conference_elsewhere", &view.node));
+                }
+                self.joined = Some(Joined {
+                    conf: view.id,
+                    state: self.state.clone(),
+                    pass: self.pass.clone(),
+                    at: self.at.clone(),
+                });
+            }
+            ConfOp::Leave {} => {
+                // Dropping the guard leaves (database, media) and tells the others.
+                self.joined = None;
+                return Ok(Some(json!({ "type": "conf_left", "room": room })));
+            }
+            ConfOp::Publish { sdp } => {
+                let conf = self.joined_conf()?;
+                let view = p
+                    .conference_guest_status(&self.pass)
+                    .await
+                    .map_err(|e| self.domain(e))?;
+                let grant = mine(&view).map(|m| m.grant).unwrap_or_default();
+                let answer = sfu().await?.publish(conf, me, sdp, allow(grant)).await;
+                let answer = answer.map_err(|e| fail(room, "conference_bad_offer", e))?;
+                return Ok(Some(json!({ "type": "conf_answer", "room": room,
+                    "role": "publish", "sdp": answer })));
+            }
+            ConfOp::Subscribe { publisher, sdp } => {
+                let conf = self.joined_conf()?;
+                let answer = sfu().await?.subscribe(conf, me, publisher.0, sdp).await;
+                let answer = answer.map_err(|e| fail(room, "conference_bad_offer", e))?;
+                return Ok(Some(json!({ "type": "conf_answer", "room": room,
+                    "role": "subscribe", "publisher": publisher, "sdp": answer })));
+            }
+            ConfOp::Pin { publisher } => {
+                let conf = self.joined_conf()?;
+                sfu().await?.pin(conf, me, publisher.map(|u| u.0)).await;
+                return Ok(None);
+            }
+            ConfOp::Unmute {} => {
+                let conf = self.joined_conf()?;
+                p.conference_guest_unmute(&self.pass)
+                    .await
+                    .map_err(|e| self.domain(e))?;
+                let grant = schulhof_authz::conference::guest_grant(false);
+                sfu().await?.set_allow(conf, me, allow(grant)).await;
+            }
+            _ => {
+                return Err(fail(room, "guest_forbidden", "Guests may not do this."));
+            }
+        }
+        signal(ConfSignal {
+            instance: self.at.instance,
+            room,
+        });
+        Ok(None)
+    }
+
+    /// Pushes the conference as the guest sees it; a guest who may no longer take part
+    /// is closed out, a conference that ended says so.
+    async fn push_state(&mut self) -> Result<(), Stop> {
+        let live = match self
+            .state
+            .platform
+            .conference_guest_status(&self.pass)
+            .await
+        {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.recheck().await?;
+                None
+            }
+        };
+        let present = live.as_ref().and_then(mine).is_some_and(|m| m.present);
+        if !present {
+            self.joined = None;
+        }
+        let ice = match engine().await {
+            Some(s) => s.ice_servers().to_vec(),
+            None => Vec::new(),
+        };
+        self.push(json!({
+            "type": "conf_state", "room": self.at.room,
+            "status": { "may_start": false, "live": live },
+            "joined": self.joined.is_some(), "ice_servers": ice, "guest": true,
+        }))
+    }
+
+    /// The link closed or a moderator put the guest out: the socket closes.
+    async fn recheck(&mut self) -> Result<(), Stop> {
+        match self.state.platform.conference_guest_at(&self.pass).await {
+            Ok(at) if at.guest.state == GuestState::Admitted => self
+                .out
+                .try_send(Message::Ping(Vec::new().into()))
+                .map_err(|_| None),
+            Ok(_) => Err(Some((4403, "no longer admitted".into()))),
+            Err(_) => Err(Some((4404, "the guest link is closed".into()))),
+        }
+    }
+
+    async fn on_signal(
+        &mut self,
+        sig: Result<ConfSignal, broadcast::error::RecvError>,
+    ) -> Result<(), Stop> {
+        match sig {
+            Ok(s) if s.instance == self.at.instance && s.room == self.at.room => {
+                self.push_state().await
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn mine(v: &ConferenceView) -> Option<&schulhof_domain::conference::ParticipantView> {
+    v.mine()
+}
