@@ -179,12 +179,14 @@ impl Platform {
         }
         let seq = self.chat_next(ch, instance).await?;
         let body = seal(&ch.key, text)?;
+        let terms = super::search::index_terms(&ch.key, text);
         let m = NewMessage {
             seq,
             author: actor.token.user(),
             notice: None,
             body: &body,
             reply_to,
+            search: Some(&terms),
         };
         store::insert(&mut ch.tx, instance, room, &m, now).await?;
         let held = if held_in_quiet_hours(&actor.token, &ch.facts) {
@@ -197,7 +199,8 @@ impl Platform {
             Some(until) => moderation::hold(&mut ch.tx, instance, room, seq, until).await?,
             None => {
                 let by = format!("{} {}", actor.user.first_name, actor.user.last_name);
-                self.chat_mentions(&mut ch.tx, instance, room, actor.token.user(), &by, text)
+                let (author, none) = (actor.token.user(), &[]);
+                self.chat_mentions(&mut ch.tx, instance, room, seq, author, &by, text, none)
                     .await?
             }
         }
@@ -206,7 +209,8 @@ impl Platform {
         Ok(seq)
     }
 
-    /// Changes the text of the caller's own message.
+    /// Changes the text of the caller's own message. Mentions it no longer holds are taken
+    /// back (unless mailed already), new ones notified; a held message's wait for its release.
     pub async fn chat_edit(
         &self,
         actor: &Actor,
@@ -226,16 +230,18 @@ impl Platform {
         }
         let rev = self.chat_next(&mut ch, instance).await?;
         let body = seal(&ch.key, text)?;
-        store::edit(
-            &mut ch.tx,
-            instance,
-            room,
-            seq,
-            rev,
-            &body,
-            to_us(self.now()),
-        )
-        .await?;
+        let terms = super::search::index_terms(&ch.key, text);
+        let now = to_us(self.now());
+        store::edit(&mut ch.tx, instance, room, seq, rev, &body, &terms, now).await?;
+        if m.visible_from.is_none_or(|v| v <= now) {
+            let old = open_text(&ch.key, &m.body)?;
+            let by = format!("{} {}", actor.user.first_name, actor.user.last_name);
+            let (author, was) = (actor.token.user(), super::mentions(&old));
+            self.chat_unmention(&mut ch.tx, instance, room, seq, &old, Some(text))
+                .await?;
+            self.chat_mentions(&mut ch.tx, instance, room, seq, author, &by, text, &was)
+                .await?;
+        }
         self.chat_commit(actor, ch).await
     }
 

@@ -11,6 +11,7 @@ mod demo;
 mod messages;
 mod moderation;
 mod rooms;
+mod search;
 mod steps;
 mod upkeep;
 
@@ -21,8 +22,9 @@ use serde::Serialize;
 pub use bus::{ChatBus, ChatSignal};
 pub use moderation::Moderation;
 pub use schulhof_store::chat::RoomId;
+pub use search::SearchHit;
 pub use steps::{MAX_MUTE_MINUTES, Report, mentions};
-pub use upkeep::{SchoolChatSettings, SearchHit};
+pub use upkeep::SchoolChatSettings;
 
 /// The longest message, in characters.
 pub const MAX_TEXT: usize = 4000;

@@ -46,7 +46,8 @@ impl Moderation {
 }
 
 impl Platform {
-    /// Deletes a message: the author its own (while it may write), a moderator any.
+    /// Deletes a message: the author its own (while it may write), a moderator any. Its
+    /// mention notifications are taken back unless mailed already.
     pub async fn chat_delete(
         &self,
         actor: &Actor,
@@ -69,7 +70,14 @@ impl Platform {
             check(&actor.token, ModerateRoom(ch.facts))?;
         }
         let rev = self.chat_next(&mut ch, instance).await?;
-        store::delete(&mut ch.tx, instance, room, seq, rev, me, to_us(self.now())).await?;
+        let now = to_us(self.now());
+        store::delete(&mut ch.tx, instance, room, seq, rev, me, now).await?;
+        // Its mentions go with it (a held message has none yet).
+        if m.visible_from.is_none_or(|v| v <= now) {
+            let old = super::messages::open_text(&ch.key, &m.body)?;
+            self.chat_unmention(&mut ch.tx, instance, room, seq, &old, None)
+                .await?;
+        }
         // A deleted message keeps no file: its blob is collected once nothing refers to it.
         schulhof_store::chat::upkeep::delete_attachment(&mut ch.tx, instance, room, seq).await?;
         if !own {
@@ -141,6 +149,7 @@ impl Platform {
             notice: Some(notice),
             body: &body,
             reply_to: None,
+            search: None,
         };
         store::insert(&mut ch.tx, instance, ch.room, &m, to_us(now)).await?;
         let object = ch.room.to_string();

@@ -69,38 +69,70 @@ pub struct Report {
 }
 
 impl Platform {
-    /// Notifies the members mentioned in `text` (not the author, not who silenced the
-    /// room), through the one notification mechanism, in the message's transaction.
+    /// Notifies the members mentioned in message `seq`'s `text` (not the author, not who
+    /// silenced the room, not the logins in `skip`: notified before), through the one
+    /// notification mechanism, in the message's transaction.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn chat_mentions(
         &self,
         c: &mut impl AsConn,
         instance: InstanceId,
         room: RoomId,
+        seq: i64,
         author: schulhof_types::UserId,
         by: &str,
         text: &str,
+        skip: &[String],
     ) -> Result<(), DomainError> {
         let logins = mentions(text);
-        if logins.is_empty() {
+        if logins.iter().take(MAX_MENTIONS).all(|l| skip.contains(l)) {
             return Ok(());
         }
         let Some(r) = rooms::find(c, instance, room).await? else {
             return Ok(());
         };
-        // Within the message's change, the room's last number is the message's.
-        let seq = r.last_seq;
         let short: String = text.chars().take(120).collect();
         let params = serde_json::json!({
             "by": by, "room": r.name, "room_id": room.to_string(),
             "seq": seq.to_string(), "text": short,
         });
         for login in logins.iter().take(MAX_MENTIONS) {
-            if let Some(u) = store::mentionable(c, instance, room, login, author).await?
+            if !skip.contains(login)
+                && let Some(u) = store::mentionable(c, instance, room, login, author).await?
                 && let Some(row) = users::get(c, instance, u).await?
             {
                 notify::notify(c, &row, Kind::ChatMention, params.clone(), self.now()).await?;
             }
         }
+        Ok(())
+    }
+
+    /// Takes back the mention notifications of message `seq` whose `@login` left its text
+    /// (`now`: the edited text; `None`: deleted), unless they were mailed already.
+    pub(crate) async fn chat_unmention(
+        &self,
+        c: &mut impl AsConn,
+        instance: InstanceId,
+        room: RoomId,
+        seq: i64,
+        was: &str,
+        now: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let still = now.map(mentions).unwrap_or_default();
+        let mut gone = Vec::new();
+        for login in mentions(was).iter().take(MAX_MENTIONS) {
+            if !still.contains(login)
+                && let Some(u) = users::find_by_login(c, instance, login).await?
+            {
+                gone.push(u);
+            }
+        }
+        if gone.is_empty() {
+            return Ok(());
+        }
+        let (room_id, seq) = (room.to_string(), seq.to_string());
+        let about = [("room_id", room_id.as_str()), ("seq", seq.as_str())];
+        notify::withdraw(c, &gone, Kind::ChatMention, &about, self.now()).await?;
         Ok(())
     }
 

@@ -1,17 +1,14 @@
 //! The school's chat settings (default quiet hours, deletion period), the sweep that
-//! releases messages held for quiet hours and deletes messages past the deletion period,
-//! and search in the history of the caller's rooms.
+//! releases messages held for quiet hours and deletes messages past the deletion period.
 
-use chrono::{DateTime, Duration, Utc};
-use schulhof_authz::chat::ChatRights;
+use chrono::Duration;
 use schulhof_authz::{ManageSchoolSettings, check};
 use schulhof_store::chat::RoomId;
 use schulhof_store::chat::messages as msgs;
 use schulhof_store::chat::rooms;
 use schulhof_store::chat::upkeep::{self as store, ChatSettings};
-use schulhof_store::{from_us, to_us};
+use schulhof_store::to_us;
 use schulhof_types::InstanceId;
-use serde::Serialize;
 
 use super::ChatSignal;
 use super::messages::open_text;
@@ -24,10 +21,6 @@ use crate::{DomainError, Platform};
 /// The longest deletion period a school may set (ten years), and the shortest (a week).
 const MAX_RETENTION_DAYS: i64 = 3650;
 const MIN_RETENTION_DAYS: i64 = 7;
-/// How many of the newest messages a search looks through (bodies are sealed, so they are
-/// opened and matched here, after SQL chose the caller's visible messages).
-const SEARCH_SCOPE: i64 = 5000;
-const SEARCH_HITS: usize = 50;
 /// Held messages released per sweep step.
 const RELEASE_BATCH: i64 = 200;
 
@@ -37,17 +30,6 @@ pub struct SchoolChatSettings {
     /// Default quiet hours of every room (`"22:00"`, `"07:00"`).
     pub quiet: Option<(String, String)>,
     pub retention_days: Option<i64>,
-}
-
-/// A message found by a search.
-#[derive(Clone, Debug, Serialize)]
-pub struct SearchHit {
-    pub room: RoomId,
-    pub room_name: String,
-    pub seq: i64,
-    pub author_name: String,
-    pub text: String,
-    pub created: DateTime<Utc>,
 }
 
 impl Platform {
@@ -136,7 +118,8 @@ impl Platform {
             && m.deleted_at.is_none()
         {
             let text = open_text(&key, &m.body)?;
-            self.chat_mentions(&mut tx, instance, room, author, &m.author_name, &text)
+            let name = &m.author_name;
+            self.chat_mentions(&mut tx, instance, room, seq, author, name, &text, &[])
                 .await?;
         }
         let signal = ChatSignal {
@@ -163,45 +146,5 @@ impl Platform {
             tx.commit().await?;
         }
         Ok(total)
-    }
-
-    /// Messages of the caller's rooms containing `query` (case-insensitive), newest first.
-    pub async fn chat_search(
-        &self,
-        actor: &Actor,
-        query: &str,
-    ) -> Result<Vec<SearchHit>, DomainError> {
-        let q = query.trim().to_lowercase();
-        if q.chars().count() < 2 || q.chars().count() > 100 {
-            return Err(DomainError::invalid("q", "Mindestens zwei Zeichen suchen."));
-        }
-        if !ChatRights::of(&actor.token).use_chat {
-            return Ok(Vec::new());
-        }
-        let instance = actor.token.instance();
-        let key = self.school_key(instance).await?;
-        let mut c = self.db.read().await?;
-        let now = to_us(self.now());
-        let rows =
-            store::search_candidates(&mut c, instance, actor.token.user(), now, SEARCH_SCOPE)
-                .await?;
-        let mut hits = Vec::new();
-        for r in rows {
-            let text = open_text(&key, &r.body)?;
-            if text.to_lowercase().contains(&q) {
-                hits.push(SearchHit {
-                    room: r.room,
-                    room_name: r.room_name,
-                    seq: r.seq,
-                    author_name: r.author_name,
-                    text,
-                    created: from_us(r.created_at),
-                });
-                if hits.len() == SEARCH_HITS {
-                    break;
-                }
-            }
-        }
-        Ok(hits)
     }
 }

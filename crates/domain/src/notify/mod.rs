@@ -232,6 +232,30 @@ async fn one(
     Ok(())
 }
 
+/// Takes back notifications of `kind` about one thing (`about`: params keys and values)
+/// from `users` and the persons holding them, where the thing no longer concerns them (a
+/// mention edited away, a message deleted). Rows mailed already stay. How many went.
+pub(crate) async fn withdraw(
+    c: &mut impl AsConn,
+    users: &[UserRow],
+    kind: Kind,
+    about: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> Result<u64, DomainError> {
+    let Some(instance) = users.first().map(|u| u.instance_id) else {
+        return Ok(0);
+    };
+    let mut ids: Vec<UserId> = Vec::new();
+    for u in users {
+        for id in [Some(u.id), u.holder_id].into_iter().flatten() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    Ok(store::withdraw(c, instance, &ids, kind.as_str(), about, now).await?)
+}
+
 /// Whom a share was given to, for [`file_shared`].
 pub(crate) enum ShareTarget {
     User(UserId),

@@ -3,7 +3,7 @@
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
 
-use super::RoomId;
+use super::{RoomId, search};
 use crate::{AsConn, StoreError, on};
 
 /// A stored message (times µs UTC). `body` is sealed; empty once deleted.
@@ -34,6 +34,8 @@ pub struct NewMessage<'a> {
     pub notice: Option<&'a str>,
     pub body: &'a [u8],
     pub reply_to: Option<i64>,
+    /// The search terms of its text (see [`super::search`]); `None` for a notice.
+    pub search: Option<&'a str>,
 }
 
 type Raw = (
@@ -106,7 +108,8 @@ pub struct Viewer {
     pub now: i64,
 }
 
-/// Inserts a message whose seq and rev are both `m.seq` (a fresh number of the room).
+/// Inserts a message whose seq and rev are both `m.seq` (a fresh number of the room), and
+/// its search terms.
 pub async fn insert(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -120,6 +123,9 @@ pub async fn insert(
         .bind(instance.0).bind(room.0).bind(m.seq).bind(m.author.0).bind(m.notice)
         .bind(m.body).bind(m.reply_to).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    if let Some(terms) = m.search {
+        search::put(c, instance, room, m.seq, terms).await?;
+    }
     Ok(())
 }
 
@@ -185,7 +191,8 @@ pub async fn pinned(
     Ok(rows.into_iter().map(row).collect())
 }
 
-/// Replaces a message's body (an edit) and moves it to `rev`.
+/// Replaces a message's body (an edit) and its search terms, and moves it to `rev`.
+#[allow(clippy::too_many_arguments)]
 pub async fn edit(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -193,6 +200,7 @@ pub async fn edit(
     seq: i64,
     rev: i64,
     body: &[u8],
+    terms: &str,
     now: i64,
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
@@ -200,10 +208,11 @@ pub async fn edit(
          WHERE instance_id = $1 AND room_id = $2 AND seq = $3")
         .bind(instance.0).bind(room.0).bind(seq).bind(rev).bind(body).bind(now)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    search::put(c, instance, room, seq, terms).await
 }
 
-/// Empties a message (its place stays, marked deleted) and moves it to `rev`.
+/// Empties a message (its place stays, marked deleted), takes it out of the search index and
+/// moves it to `rev`.
 pub async fn delete(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -218,7 +227,7 @@ pub async fn delete(
          WHERE instance_id = $1 AND room_id = $2 AND seq = $3")
         .bind(instance.0).bind(room.0).bind(seq).bind(rev).bind(Vec::<u8>::new()).bind(now)
         .bind(by.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    search::remove(c, instance, room, seq).await
 }
 
 /// Sets or clears one reaction and moves the message to `rev`.

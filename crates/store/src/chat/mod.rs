@@ -5,6 +5,7 @@
 pub mod messages;
 pub mod moderation;
 pub mod rooms;
+pub mod search;
 pub mod upkeep;
 
 use serde::{Deserialize, Serialize};

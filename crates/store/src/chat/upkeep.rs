@@ -1,5 +1,5 @@
 //! The school's chat settings, quiet hours of rooms, releasing held messages, the deletion
-//! period, search candidates and attachments.
+//! period and attachments.
 
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
@@ -112,54 +112,6 @@ pub async fn delete_older(
         "DELETE FROM chat_messages WHERE instance_id = $1 AND created_at < $2")
         .bind(instance.0).bind(cutoff).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n)
-}
-
-/// One search candidate: a visible, undeleted message of a room of `user`.
-#[derive(Clone, Debug)]
-pub struct Candidate {
-    pub room: RoomId,
-    pub room_name: String,
-    pub seq: i64,
-    pub author_name: String,
-    pub body: Vec<u8>,
-    pub created_at: i64,
-}
-
-/// The newest `limit` messages of the rooms `user` belongs to (visible to it at `now`):
-/// bodies are sealed, so the text is matched after opening them.
-pub async fn search_candidates(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    user: UserId,
-    now: i64,
-    limit: i64,
-) -> Result<Vec<Candidate>, StoreError> {
-    type Raw = (Uuid, String, i64, String, Vec<u8>, i64);
-    let rows: Vec<Raw> = on!(c, c => sqlx::query_as(
-        "SELECT r.id, COALESCE(g.name, r.name), m.seq,
-                COALESCE(u.first_name || ' ' || u.last_name, ''), m.body, m.created_at
-         FROM chat_messages m JOIN chat_rooms r ON r.instance_id = m.instance_id AND r.id = m.room_id
-           LEFT JOIN user_groups g ON g.instance_id = r.instance_id AND g.id = r.group_id
-           LEFT JOIN users u ON u.instance_id = m.instance_id AND u.id = m.author_id
-         WHERE m.instance_id = $1 AND m.deleted_at IS NULL AND m.notice IS NULL
-           AND (m.visible_from IS NULL OR m.visible_from <= $3 OR m.author_id = $2)
-           AND (EXISTS (SELECT 1 FROM memberships ms WHERE ms.instance_id = r.instance_id
-                   AND ms.group_id = r.group_id AND ms.user_id = $2)
-                OR EXISTS (SELECT 1 FROM chat_members cm WHERE cm.instance_id = r.instance_id
-                   AND cm.room_id = r.id AND cm.user_id = $2))
-         ORDER BY m.created_at DESC LIMIT $4")
-        .bind(instance.0).bind(user.0).bind(now).bind(limit).fetch_all(&mut *c).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Candidate {
-            room: RoomId(r.0),
-            room_name: r.1,
-            seq: r.2,
-            author_name: r.3,
-            body: r.4,
-            created_at: r.5,
-        })
-        .collect())
 }
 
 /// A message's attachment.

@@ -226,3 +226,46 @@ pub async fn queued_mails(
         .bind(instance.0).bind(user.0).fetch_one(&mut *c).await)?;
     Ok(n)
 }
+
+/// Withdraws the notifications of `kind` of the logins `users` about one thing (every
+/// `about` key of the params has the given value) that were not mailed: a mention taken
+/// back by an edit, or a message deleted. Rows mailed already, or being mailed now (under
+/// a lease), stay. Keys are fixed codes (lower-case letters and `_`), never input. How many.
+pub async fn withdraw(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    users: &[UserId],
+    kind: &str,
+    about: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    assert!(
+        about
+            .iter()
+            .all(|(k, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')),
+        "param keys are lower-case letters and underscores"
+    );
+    let pg = matches!(c.conn(), Conn::Pg(_));
+    let field = |k: &str| match pg {
+        false => format!("json_extract(params, '$.{k}')"),
+        true => format!("(params::jsonb ->> '{k}')"),
+    };
+    let mut sql = "DELETE FROM notifications WHERE instance_id = $1 AND user_id = $2
+          AND kind = $3 AND mail_state <> 'sent' AND (lease_until IS NULL OR lease_until <= $4)"
+        .to_owned();
+    for (i, (k, _)) in about.iter().enumerate() {
+        sql.push_str(&format!(" AND {} = ${}", field(k), i + 5));
+    }
+    let mut total = 0;
+    for user in users {
+        total += on!(c, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(instance.0).bind(user.0).bind(kind).bind(to_us(now));
+            for (_, v) in about {
+                q = q.bind(*v);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(total)
+}

@@ -77,6 +77,11 @@ pub const CHAT_TEXTS: &[(&str, &str, &str)] = &[
     ("chat.search", "Chat durchsuchen", "Search the chat"),
     ("chat.search_field", "Suchen in meinen Räumen", "Search my rooms"),
     ("chat.search_go", "Suchen", "Search"),
+    (
+        "chat.search_hint",
+        "Findet Nachrichten mit Wörtern, die so beginnen wie jedes Suchwort.",
+        "Finds messages with words that begin like every search word.",
+    ),
     ("chat.hits", "Treffer", "Results"),
     ("chat.no_hits", "Nichts gefunden", "Nothing found"),
     ("chat.settings", "Chat-Einstellungen der Schule", "The school's chat settings"),
