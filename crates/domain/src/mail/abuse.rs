@@ -76,6 +76,28 @@ pub(super) fn checked_period(
     Ok(reason.to_owned())
 }
 
+/// The officer's answer to a waiting case, with the written reason where one is given.
+struct Decision<'a> {
+    approve: bool,
+    reason: Option<&'a str>,
+}
+
+/// The officer's reason: a few words at least, not a novel.
+fn checked_decision_reason(reason: &str) -> Result<String, DomainError> {
+    let reason = reason.trim();
+    match reason.chars().count() {
+        0..10 => Err(DomainError::invalid(
+            "reason",
+            "a written reason of at least 10 characters is required",
+        )),
+        2001.. => Err(DomainError::invalid(
+            "reason",
+            "must have at most 2000 characters",
+        )),
+        _ => Ok(reason.to_owned()),
+    }
+}
+
 impl Platform {
     /// Stage 1: the Schulleitung asks for a domain analysis of `[from, until)`.
     pub async fn mail_abuse_request(
@@ -145,7 +167,44 @@ impl Platform {
         approve: bool,
         client_addr: &str,
     ) -> Result<(), DomainError> {
+        let decision = Decision {
+            approve,
+            reason: None,
+        };
+        self.operator_abuse_rule(op, school, id, decision, client_addr)
+            .await
+    }
+
+    /// The same with the officer's written reason (the console requires one); the reason
+    /// goes into the operators' log with the decision.
+    pub async fn operator_abuse_decide_with_reason(
+        &self,
+        op: &OperatorActor,
+        school: &str,
+        id: Uuid,
+        approve: bool,
+        reason: &str,
+        client_addr: &str,
+    ) -> Result<(), DomainError> {
+        let decision = Decision {
+            approve,
+            reason: Some(reason),
+        };
+        self.operator_abuse_rule(op, school, id, decision, client_addr)
+            .await
+    }
+
+    async fn operator_abuse_rule(
+        &self,
+        op: &OperatorActor,
+        school: &str,
+        id: Uuid,
+        decision: Decision<'_>,
+        client_addr: &str,
+    ) -> Result<(), DomainError> {
         let grant = check_operator(&op.token, DecideAbuseCase)?;
+        let reason = decision.reason.map(checked_decision_reason).transpose()?;
+        let approve = decision.approve;
         let now = self.now();
         let mut tx = self.db.begin().await?;
         let instance = schulhof_store::instances::find_by_number(&mut tx, school)
@@ -163,7 +222,10 @@ impl Platform {
             // Stage 2: the scope's traffic data are kept while the case is open.
             self.abuse_scope_hold(&mut tx, instance, id).await?;
         }
-        let detail = serde_json::json!({ "case": id, "school": school, "state": state });
+        let mut detail = serde_json::json!({ "case": id, "school": school, "state": state });
+        if let Some(reason) = reason {
+            detail["reason"] = reason.into();
+        }
         let action = "mail.abuse.decide";
         crate::operators::audit::record(
             &mut tx,

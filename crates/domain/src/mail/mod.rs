@@ -4,6 +4,7 @@
 
 pub mod absence;
 pub mod abuse;
+pub mod abuse_council;
 pub mod abuse_scope;
 pub mod address;
 pub mod admin;

@@ -5,6 +5,8 @@
 //! The pages call the mail service of the domain, the same one IMAP and SMTP use; it decides
 //! whose mailbox is whose (another person's message id answers 404) and whom one may write.
 
+pub mod abuse;
+pub mod abuse_scope;
 pub mod actions;
 pub mod admin;
 pub mod attachment;
