@@ -80,10 +80,15 @@ fn to_login(parts: &Parts) -> Response {
 
 /// To a gate; the page asked for waits in a short-lived cookie until the gates are passed.
 fn to_gate(parts: &Parts, gate: Gate, secure: bool) -> Response {
+    gate_then(CookieJar::new(), gate, wanted(parts), secure)
+}
+
+/// To `gate`, with `target` (a local path) waiting in `jar` until the gates are passed.
+pub fn gate_then(jar: CookieJar, gate: Gate, target: Option<String>, secure: bool) -> Response {
     let redirect = Redirect::to(gate_path(gate));
-    match wanted(parts) {
-        Some(t) => (CookieJar::new().add(back_cookie(t, secure)), redirect).into_response(),
-        None => redirect.into_response(),
+    match target {
+        Some(t) => (jar.add(back_cookie(t, secure)), redirect).into_response(),
+        None => (jar, redirect).into_response(),
     }
 }
 
@@ -109,14 +114,17 @@ fn back_cookie(target: String, secure: bool) -> Cookie<'static> {
 /// Where to go once the last gate is passed: the remembered target (and the cookie is
 /// cleared), else `default`.
 pub fn after_gates(jar: CookieJar, default: &str) -> Response {
-    let target = jar
-        .get(BACK_COOKIE)
-        .map(|c| url::local_path(&url::decode(c.value())).to_owned())
-        .filter(|t| t != "/");
-    match target {
+    match waiting_target(&jar) {
         Some(t) => (forget_back(jar), Redirect::to(&t)).into_response(),
         None => Redirect::to(default).into_response(),
     }
+}
+
+/// The target waiting behind the gates, if any.
+pub fn waiting_target(jar: &CookieJar) -> Option<String> {
+    jar.get(BACK_COOKIE)
+        .map(|c| url::local_path(&url::decode(c.value())).to_owned())
+        .filter(|t| t != "/")
 }
 
 /// Drops a remembered target (used, or left over from an earlier visit).

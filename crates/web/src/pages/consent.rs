@@ -1,16 +1,18 @@
 //! `/zustimmung`: the terms of use and privacy policy at first login (and after a new
-//! version). Accepting needs both; declining leaves the account without access.
+//! version). Accepting needs both; declining leaves the account without access. Accepted,
+//! the page asked for before (possibly a tool's authorization request) follows.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use schulhof_domain::DomainError;
 use schulhof_domain::identity::{Gate, Session};
 use schulhof_front::AppState;
 use serde::Deserialize;
 
-use crate::auth::{Gated, gate_path};
+use crate::auth::{Gated, gate_path, waiting_target};
 use crate::forms::{Failure, Field, FormView};
 use crate::layout::Chrome;
 use crate::pages::errors;
@@ -43,14 +45,19 @@ fn misplaced(session: &Session) -> Option<Response> {
     }
 }
 
-pub async fn show(State(state): State<AppState>, g: Gated) -> Response {
+pub async fn show(State(state): State<AppState>, g: Gated, jar: CookieJar) -> Response {
     if let Some(r) = misplaced(&g.session) {
         return r;
     }
-    render_page(&state, &g, None).await
+    render_page(&state, &g, &jar, None).await
 }
 
-async fn render_page(state: &AppState, g: &Gated, failure: Option<&Failure>) -> Response {
+async fn render_page(
+    state: &AppState,
+    g: &Gated,
+    jar: &CookieJar,
+    failure: Option<&Failure>,
+) -> Response {
     let page = &g.page;
     let tr = page.tr();
     let actor = &g.session.actor;
@@ -69,13 +76,15 @@ async fn render_page(state: &AppState, g: &Gated, failure: Option<&Failure>) -> 
         form: FormView::new("consent", vec![field], failure),
     };
     let status = failure.map_or(axum::http::StatusCode::OK, |f| f.status);
-    render::html(status, &view)
+    // Accepting may resume a tool's login, which ends at the tool.
+    let waiting = waiting_target(jar).unwrap_or_default();
+    crate::pages::oidc::with_resume_csp(render::html(status, &view), &waiting)
 }
 
 pub async fn answer(
     State(state): State<AppState>,
     g: Gated,
-    jar: axum_extra::extract::cookie::CookieJar,
+    jar: CookieJar,
     Form(a): Form<Answer>,
 ) -> Response {
     if let Some(r) = misplaced(&g.session) {
@@ -89,7 +98,7 @@ pub async fn answer(
             "datenschutz",
             g.page.tr().t("consent.privacy_missing"),
         );
-        return render_page(&state, &g, Some(&f)).await;
+        return render_page(&state, &g, &jar, Some(&f)).await;
     }
     let actor = &g.session.actor;
     match state

@@ -10,9 +10,10 @@ use schulhof_domain::DomainError;
 use schulhof_front::{AppState, ClientAddr, SESSION_COOKIE, expire_session_cookie, session_cookie};
 use serde::Deserialize;
 
-use crate::auth::{forget_back, optional_session};
+use crate::auth::{forget_back, gate_then, optional_session};
 use crate::forms::{Failure, Field, FormView};
 use crate::layout::{Chrome, Page};
+use crate::pages::oidc::{is_authorize, with_resume_csp};
 use crate::render;
 use crate::schools;
 use crate::url;
@@ -60,7 +61,8 @@ fn back_of(raw: &str) -> Option<String> {
 }
 
 /// `GET /anmelden`: the login form, remembering where the visitor wanted to go. Who is
-/// signed in already goes there at once.
+/// signed in already goes there at once; who is held at a gate goes there first, the
+/// target waiting (a tool's authorization request would send a gated session back here).
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
@@ -68,7 +70,13 @@ pub async fn show(
     Query(q): Query<BackQuery>,
 ) -> Response {
     let back = back_of(&q.zurueck);
-    if q.erneut.is_none() && optional_session(&state, &headers).await.is_some() {
+    if q.erneut.is_none()
+        && let Some(session) = optional_session(&state, &headers).await
+    {
+        if let Some(gate) = session.gate {
+            let jar = CookieJar::from_headers(&headers);
+            return gate_then(jar, gate, back, state.secure_cookies);
+        }
         return Redirect::to(back.as_deref().unwrap_or("/")).into_response();
     }
     let input = LoginForm {
@@ -134,7 +142,11 @@ async fn render_form(
         form: FormView::new("login", fields, failure),
         back: back_of(&input.zurueck),
     };
-    render::html(status, &view)
+    // A tool's login ends at the tool: the form's redirect chain must be allowed there.
+    with_resume_csp(
+        render::html(status, &view),
+        view.back.as_deref().unwrap_or(""),
+    )
 }
 
 pub async fn submit(
@@ -161,15 +173,33 @@ pub async fn submit(
                 tracing::error!(error = %e, "ending the replaced session failed");
             }
             // A target left from an earlier visit gives way to this login's own.
+            let cookie = session.cookie.clone();
             let jar = forget_back(jar).add(session_cookie(session.cookie, state.secure_cookies));
             // A gated session meets its gate on the way; the gate remembers the target.
+            // A tool's request does not: it sends a gated session back to log in.
             let target = back_of(&input.zurueck).unwrap_or_else(|| "/".to_owned());
+            if is_authorize(&target)
+                && let Some(gate) = gate_of(&state, &cookie).await
+            {
+                return gate_then(jar, gate, Some(target), state.secure_cookies);
+            }
             (jar, Redirect::to(&target)).into_response()
         }
         Err(e) => {
             let failure = Failure::from_domain("login", page.tr(), &e);
             let response = render_form(&state, &page, &input, Some(&failure)).await;
             with_retry_after(response, &e)
+        }
+    }
+}
+
+/// The gate a fresh session is held at, if any.
+async fn gate_of(state: &AppState, cookie: &str) -> Option<schulhof_domain::identity::Gate> {
+    match state.platform.session(cookie).await {
+        Ok(s) => s.gate,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the new session failed");
+            None
         }
     }
 }

@@ -97,6 +97,22 @@ pub(crate) fn resume_csp(weiter: &str) -> Option<HeaderValue> {
     .ok()
 }
 
+/// Whether a local path `weiter` is an authorization request to resume.
+pub(crate) fn is_authorize(weiter: &str) -> bool {
+    weiter.starts_with(AUTHORIZE)
+}
+
+/// `response` with [`resume_csp`] when `weiter` resumes an authorization request (the
+/// login page and the terms gate a tool's login passes through).
+pub(crate) fn with_resume_csp(mut response: Response, weiter: &str) -> Response {
+    if let Some(v) = resume_csp(weiter) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, v);
+    }
+    response
+}
+
 #[derive(Template)]
 #[template(path = "oidc/goodbye.html")]
 struct GoodbyePage {
@@ -194,13 +210,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Query(t): Query<Targe
         school_decides: screen.school_decides,
         weiter: t.weiter,
     };
-    let csp = resume_csp(&view.weiter);
-    let mut r = render::ok(&view);
-    if let Some(v) = csp {
-        r.headers_mut()
-            .insert(axum::http::header::CONTENT_SECURITY_POLICY, v);
-    }
-    r
+    with_resume_csp(render::ok(&view), &view.weiter)
 }
 
 pub async fn answer(State(state): State<AppState>, r: Ready, Form(a): Form<Answer>) -> Response {
