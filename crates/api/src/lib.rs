@@ -15,6 +15,7 @@ mod four_eyes;
 mod imports;
 mod links;
 mod lms;
+mod lms_handin;
 mod lms_work;
 mod mail;
 mod media;
@@ -138,6 +139,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/assignments/{id}/submission",
             put(lms_work::hand_in),
+        )
+        .route(
+            "/api/v1/assignments/{id}/submission/files",
+            post(lms_handin::hand_in_files).layer(DefaultBodyLimit::max(lms_handin::BODY_LIMIT)),
         )
         .route("/api/v1/news", get(news::list))
         .route("/api/v1/news/{id}", get(news::show))

@@ -68,10 +68,14 @@ enum Scenario {
     Mail(MailArgs),
     /// The web month view of a teacher who sees 30 calendars.
     Calendar(CalendarArgs),
+    /// Many pupils on the chat socket, messages fanned out to their class rooms.
+    Chat(scenario::chat::ChatArgs),
     /// The home page of a teacher with 200 unread notifications.
     Notes(NotesArgs),
     /// The LMS: course page, dashboard, grading overview and the lesson end.
     Course(scenario::course::CourseArgs),
+    /// Connected tools: 08:00 logins into a tool, the token and userinfo endpoints.
+    Sso(scenario::sso::SsoArgs),
     /// Every scenario, tiny: checks that they still work, measures nothing useful.
     Smoke,
 }
@@ -139,8 +143,10 @@ fn run(scenario: &Scenario, database: Option<&str>, tuning: Tuning) -> anyhow::R
             Scenario::Folder(a) => scenario::folder::run(database, a).await,
             Scenario::Mail(a) => scenario::mail::run(database, a).await,
             Scenario::Calendar(a) => scenario::calendar::run(up()?, a).await,
+            Scenario::Chat(a) => scenario::chat::run(up()?, a).await,
             Scenario::Notes(a) => scenario::notes::run(up()?, a).await,
             Scenario::Course(a) => scenario::course::run(up()?, a).await,
+            Scenario::Sso(a) => scenario::sso::run(up()?, a).await,
             Scenario::Smoke => anyhow::bail!("smoke is not a single scenario"),
         }
     });
@@ -212,6 +218,15 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             uploaders: 2,
             file_mb: 1,
         }),
+        Scenario::Sso(scenario::sso::SsoArgs {
+            accounts: 4,
+            spread: 0.2,
+            deadline: 60.0,
+            concurrency: 2,
+            warmup: 0.1,
+            duration: 0.5,
+            create_parallel: 2,
+        }),
     ];
     tiny.iter()
         .map(|s| run(s, database, Tuning::default()))
@@ -234,7 +249,7 @@ mod tests {
 
     fn assert_smoke(database: Option<&str>) {
         let outcomes = smoke(database).expect("every scenario runs");
-        assert_eq!(outcomes.len(), 8);
+        assert_eq!(outcomes.len(), 9);
         for o in &outcomes {
             assert!(o.error_free(), "{}", o.table());
             assert!(o.counted_something(), "{}", o.table());

@@ -288,6 +288,7 @@ async fn main() -> anyhow::Result<()> {
             );
             println!("TOTP key for the authenticator app (shown only now):");
             println!("  {}", created.otpauth_uri);
+            print_recovery_codes(&created.recovery_codes);
             println!("Log in at /betrieb/anmelden with the password and the app's code.");
             Ok(())
         }
@@ -332,6 +333,7 @@ async fn main() -> anyhow::Result<()> {
             );
             println!("New TOTP key for the authenticator app (the old one no longer works):");
             println!("  {}", reset.otpauth_uri);
+            print_recovery_codes(&reset.recovery_codes);
             Ok(())
         }
         Command::Consent {
@@ -573,6 +575,10 @@ async fn media_loop(platform: Platform) {
         if let Err(e) = platform.system_chat_release().await {
             tracing::error!(error = %e, "chat release job failed");
         }
+        // Chat messages written before the search index existed: indexed in batches.
+        if let Err(e) = platform.system_chat_index().await {
+            tracing::error!(error = %e, "chat search index job failed");
+        }
         // Course material, assignments and quizzes whose time came: notify participants.
         if let Err(e) = platform.lms_notify_due().await {
             tracing::error!(error = %e, "course notification job failed");
@@ -602,6 +608,17 @@ fn read_password() -> anyhow::Result<String> {
         .read_line(&mut line)
         .context("cannot read the password from standard input")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// An operator's new recovery codes, for `operator create` and `operator reset`.
+fn print_recovery_codes(codes: &[String]) {
+    println!(
+        "Recovery codes (shown only now; each works once in place of the app's code; \
+         earlier codes no longer work):"
+    );
+    for code in codes {
+        println!("  {code}");
+    }
 }
 
 fn user_error(e: schulhof_domain::DomainError) -> anyhow::Error {

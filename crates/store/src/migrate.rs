@@ -68,6 +68,10 @@ const MIGRATIONS: &[Migration] = &[
     migration!(45, "0045_lti_jwks_url"),
     migration!(47, "0047_lms_due_feeds"),
     migration!(48, "0048_help_guides_blog"),
+    migration!(49, "0049_conference_guest_pass"),
+    migration!(50, "0050_chat_search"),
+    migration!(51, "0051_calendar_reindex"),
+    migration!(56, "0056_operator_recovery_codes"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -130,7 +134,14 @@ pub async fn schema_shape(c: &mut impl AsConn) -> Result<Vec<(String, String, bo
         Conn::Sqlite(c) => {
             let rows: Vec<(String, String, i64)> = sqlx::query_as(
                 "SELECT m.name, p.name, p.\"notnull\" FROM sqlite_master m, pragma_table_info(m.name) p
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+                   -- Full-text tables (FTS5 and its shadow tables) exist on SQLite only;
+                   -- PostgreSQL indexes the same rows with a tsvector column.
+                   AND NOT EXISTS (SELECT 1 FROM sqlite_master v
+                       WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                         AND m.name IN (v.name, v.name || '_data', v.name || '_idx', v.name || '_content',
+                                      v.name || '_docsize', v.name || '_config'))
+                 ORDER BY m.name, p.name",
             )
             .fetch_all(c)
             .await?;

@@ -83,6 +83,13 @@ pub const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../static/lms_record.js"),
     ),
+    // The course page: editors drag sections and material, or move them by keyboard; the
+    // move buttons work without it.
+    (
+        "lms_arrange.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/lms_arrange.js"),
+    ),
     // Assignments: speech recorded in the browser fills the form's file input.
     (
         "lms_assign_record.js",

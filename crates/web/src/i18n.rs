@@ -32,6 +32,7 @@ mod table_lms_messages;
 mod table_lms_quiz;
 mod table_lti;
 mod table_mail;
+mod table_mail_abuse;
 mod table_mail_admin;
 mod table_mail_control;
 mod table_mail_filter;

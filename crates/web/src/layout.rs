@@ -181,6 +181,10 @@ pub fn areas(tr: Tr, actor: &Actor, here: &str) -> Vec<Area> {
     if crate::pages::homepage::offered(&actor.token) {
         list.push(("/verwaltung/startseite", "nav.homepage", "i-home"));
     }
+    let abuse = schulhof_authz::mail_governance::RequestAbuseAnalysis;
+    if schulhof_authz::check(&actor.token, abuse).is_ok() {
+        list.push(("/verwaltung/mail/missbrauch", "nav.abuse", "i-eye"));
+    }
     if schulhof_authz::check(&actor.token, schulhof_authz::ManageSchoolSettings).is_ok() {
         list.push(("/verwaltung/schule", "nav.school", "i-settings"));
         list.push(("/verwaltung/mail", "nav.mail_admin", "i-settings"));

@@ -67,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(link_routes())
         .merge(safe_routes())
         .merge(pages::mail::routes())
+        .merge(pages::mail::abuse::routes())
         .merge(pages::calendar::routes())
         .merge(pages::contacts::routes())
         .merge(pages::homepage::routes())

@@ -1,6 +1,7 @@
 //! The scenarios, and the closed-loop runner that the steady-state ones share.
 
 pub mod calendar;
+pub mod chat;
 pub mod course;
 pub mod files;
 pub mod folder;
@@ -12,6 +13,8 @@ mod mail_burst;
 mod mail_imap;
 pub mod me;
 pub mod notes;
+pub mod sso;
+mod sso_flow;
 pub mod storm;
 mod visit;
 

@@ -138,6 +138,44 @@ const EXACT: &[(&str, &str)] = &[
         "ersten Eintrag behalten, diesen auslassen",
     ),
     ("ignore this membership", "Mitgliedschaft ignorieren"),
+    // Abuse control (Nutzungsbedingungen 7).
+    (
+        "a written reason of at least 20 characters is required",
+        "eine schriftliche Begründung mit mindestens 20 Zeichen ist nötig",
+    ),
+    (
+        "a written reason of at least 10 characters is required",
+        "eine schriftliche Begründung mit mindestens 10 Zeichen ist nötig",
+    ),
+    (
+        "the period must lie within the last 7 days",
+        "der Zeitraum muss in den letzten 7 Tagen liegen",
+    ),
+    (
+        "both days of the period are required",
+        "beide Tage des Zeitraums sind nötig",
+    ),
+    (
+        "stage 2 follows an approved stage-1 case of the school",
+        "Stufe 2 setzt eine genehmigte Domänenanalyse der Schule voraus",
+    ),
+    (
+        "name between one and twenty logins, never all of the school",
+        "nennen Sie ein bis zwanzig Konten, nie alle der Schule",
+    ),
+    (
+        "is not waiting for a decision",
+        "wartet nicht auf eine Entscheidung",
+    ),
+    (
+        "is not waiting for the staff council",
+        "wartet nicht auf die Personalvertretung",
+    ),
+    (
+        "must have at most 2000 characters",
+        "darf höchstens 2000 Zeichen haben",
+    ),
+    ("approve or refuse", "zustimmen oder ablehnen"),
     ("leave the field empty", "Feld leer lassen"),
     // Deletion periods and the school year
     ("must be 0 to 5 years", "muss 0 bis 5 Jahre sein"),
@@ -353,6 +391,7 @@ const PATTERNS: &[(&str, &str, &str)] = &[
         "das aktuelle Schuljahr der Schule ist {}",
     ),
     ("malformed XML: ", "", "fehlerhaftes XML: {}"),
+    ("no such person: ", "", "eine Person {} gibt es nicht"),
 ];
 
 /// Messages with two values: (English prefix, middle, suffix, German with `{1}`, `{2}`).

@@ -648,6 +648,7 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
         .chain(super::table_mail_filter::MAIL_FILTER_TEXTS.iter())
         .chain(super::table_mail_governance::MAIL_GOVERNANCE_TEXTS.iter())
         .chain(super::table_mail_control::MAIL_CONTROL_TEXTS.iter())
+        .chain(super::table_mail_abuse::MAIL_ABUSE_TEXTS.iter())
         .chain(super::table_absence::ABSENCE_TEXTS.iter())
         .chain(super::table_calendar::CALENDAR_TEXTS.iter())
         .chain(super::table_calendar_invite::CALENDAR_INVITE_TEXTS.iter())

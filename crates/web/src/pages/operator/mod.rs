@@ -3,12 +3,14 @@
 //! defaults and the operators' log. A school session opens none of these pages, and an
 //! operator session opens no school page: the two cookies are read by different services.
 
+mod abuse;
 mod blog;
 mod defaults;
 mod guides;
 mod help;
 mod log;
 mod login;
+mod recovery;
 mod schools;
 
 use axum::Router;
@@ -57,6 +59,7 @@ pub fn routes() -> Router<AppState> {
             get(defaults::show).post(defaults::save),
         )
         .route("/betrieb/protokoll", get(log::show))
+        .route(recovery::PATH, get(recovery::show).post(recovery::renew))
         .route("/betrieb/forum", get(help::forums))
         .route("/betrieb/forum/{slug}", get(help::forum))
         .route(
@@ -81,6 +84,8 @@ pub fn routes() -> Router<AppState> {
         .route("/betrieb/blog/neu", get(blog::new))
         .route("/betrieb/blog/{id}", get(blog::edit).post(blog::save))
         .route("/betrieb/blog/{id}/loeschen", post(blog::delete))
+        .route(abuse::PATH, get(abuse::list))
+        .route("/betrieb/missbrauch/{school}/{id}", post(abuse::decide))
         .route("/betrieb/tickets", get(help::tickets))
         .route(
             "/betrieb/tickets/{id}",
@@ -228,10 +233,15 @@ pub fn chrome(page: &Page, actor: &OperatorActor, title: &str) -> Chrome {
         nav.push(("/betrieb/anleitungen", "op.nav.guides", "i-book"));
         nav.push(("/betrieb/blog", "op.nav.blog", "i-text"));
     }
+    // Abuse-control requests are the data-protection officer's to decide.
+    if actor.token.role() == OperatorRole::Dpo {
+        nav.push((abuse::PATH, "op.nav.abuse", "i-eye"));
+    }
     if actor.token.role() == OperatorRole::Admin {
         nav.push(("/betrieb/vorgaben", "op.nav.defaults", "i-settings"));
         nav.push(("/betrieb/protokoll", "op.nav.log", "i-clock"));
     }
+    nav.push((recovery::PATH, "op.nav.recovery", "i-lock"));
     c.nav = nav
         .into_iter()
         .map(|(href, key, icon)| Area {
