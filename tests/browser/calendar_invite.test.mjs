@@ -64,7 +64,7 @@ for (const [i, { name, viewport }] of WIDTHS.entries()) {
     // Its page, then the edit page: a place is added to the whole series.
     await t.getByRole('link', { name: new RegExp(title) }).first().click();
     await t.getByRole('heading', { level: 1, name: title }).waitFor();
-    assert.match(await t.locator('dl.facts').innerText(), /Wiederholung\s+Serientermin/);
+    assert.match(await t.locator('dl.facts').innerText(), /Wiederholung\s+wöchentlich am \S+, 4-mal/);
     await checkPage(t, `calendar-invite event ${name}`);
     await t.getByRole('link', { name: /bearbeiten/i }).first().click();
     await t.locator('#cal-title').waitFor();
