@@ -5,9 +5,6 @@
 
 mod file_support;
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use chrono::Duration;
 use file_support::*;
 use schulhof_authz::files::Area;
@@ -18,6 +15,7 @@ use schulhof_domain::files::{Located, Subject};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::{Db, DomainError};
 use schulhof_store::backend_tests;
+use schulhof_store::testing::statements;
 use schulhof_types::GroupId;
 
 fn class_of(a: &Actor) -> GroupId {
@@ -231,60 +229,9 @@ async fn creating_checks_the_name_the_group_and_the_place(db: Db) {
     assert!(!s.platform.handin_may_create(&anna, &seen));
 }
 
-/// Counts the SQL statements sqlx runs (it reports each as a `sqlx::query` event).
-struct Statements;
-
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-impl tracing::Subscriber for Statements {
-    fn register_callsite(
-        &self,
-        m: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        if m.target().starts_with("sqlx::query") {
-            tracing::subscriber::Interest::always()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx::query")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        if !e.metadata().target().starts_with("sqlx::query") {
-            return;
-        }
-        let mut summary = Summary(String::new());
-        e.record(&mut summary);
-        // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
-        if !summary.0.to_lowercase().contains("pragma") {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-/// The `summary` field of a statement event (its first words).
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
 /// The statements one overview runs (the folder located beforehand).
 async fn statements_of_overview(s: &School, t: &Actor, folder: &Located) -> usize {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok());
+    statements::install();
     let here = s
         .platform
         .locate(t, folder.node().id)
@@ -293,13 +240,13 @@ async fn statements_of_overview(s: &School, t: &Actor, folder: &Located) -> usiz
     // The fewest of three runs: anything else the process does meanwhile only adds.
     let mut fewest = usize::MAX;
     for _ in 0..3 {
-        let before = STATEMENTS.load(Ordering::SeqCst);
+        let before = statements::so_far();
         let o = s
             .platform
             .handin_overview(t, &here)
             .await
             .expect("overview");
-        fewest = fewest.min(STATEMENTS.load(Ordering::SeqCst) - before);
+        fewest = fewest.min(statements::so_far() - before);
         assert!(o.all);
     }
     fewest

@@ -4,8 +4,6 @@
 
 mod file_support;
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use file_support::*;
@@ -15,6 +13,7 @@ use schulhof_domain::homepage::{Cached, PageInput};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
 use schulhof_store::backend_tests;
+use schulhof_store::testing::statements;
 
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
@@ -307,58 +306,11 @@ async fn pictures_count_against_the_school_quota(db: Db) {
     assert!(usage.school_used >= 1_500, "{usage:?}");
 }
 
-/// Counts the SQL statements sqlx runs (it reports each as a `sqlx::query` event).
-struct Statements;
-
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-impl tracing::Subscriber for Statements {
-    fn register_callsite(
-        &self,
-        m: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        if m.target().starts_with("sqlx::query") {
-            tracing::subscriber::Interest::always()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx::query")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        let mut summary = Summary(String::new());
-        e.record(&mut summary);
-        // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
-        if !summary.0.to_lowercase().contains("pragma") {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
 async fn statements_of(p: &Platform, nr: &str) -> (usize, Cached) {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok());
-    let before = STATEMENTS.load(Ordering::SeqCst);
+    statements::install();
+    let before = statements::so_far();
     let c = public(p, nr).await.expect("public");
-    (STATEMENTS.load(Ordering::SeqCst) - before, c)
+    (statements::so_far() - before, c)
 }
 
 /// Another node: its own cache, the same database and content store.

@@ -3,59 +3,15 @@
 //! left; a wrong code fails like a wrong TOTP code and counts toward throttling; a new set
 //! or a command-line reset makes the old codes useless.
 
-use std::sync::Arc;
+mod operator_support;
 
-use chrono::{Duration, TimeZone, Utc};
-use schulhof_domain::clock::ManualClock;
+use chrono::Duration;
+use operator_support::{Env, NEW_PW, env, secret_of};
 use schulhof_domain::operators::{OperatorActor, totp};
-use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
+use schulhof_domain::{Db, DomainError};
 use schulhof_store::backend_tests;
 
-const NEW_PW: &str = "ein-langes-betriebspasswort";
 const ADDR: &str = "10.7.0.1";
-
-struct Env {
-    p: Platform,
-    clock: Arc<ManualClock>,
-}
-
-async fn env(db: Db) -> Env {
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 2, 7, 55, 0)
-            .single()
-            .expect("time"),
-    ));
-    let config = Config {
-        hash: HashParams::insecure_fast_for_tests(),
-        ..Config::default()
-    };
-    let p = Platform::new(db, clock.clone(), config);
-    p.system_seed_demo().await.expect("demo");
-    Env { p, clock }
-}
-
-/// The key of an `otpauth://` URI (RFC 4648 base32).
-fn secret_of(uri: &str) -> Vec<u8> {
-    let b32 = uri
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("secret="))
-        .expect("secret in the URI");
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in b32.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base32: {c}"),
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    out
-}
 
 /// An operator past the first login (own password set), with its recovery codes.
 struct Ready {

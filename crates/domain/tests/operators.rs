@@ -3,60 +3,15 @@
 //! first), roles, schools created with the state defaults, renamed, deactivated (their
 //! logins refused on every path) and deleted with all their rows, and the audit of it all.
 
-use std::sync::Arc;
+mod operator_support;
 
-use chrono::{Duration, TimeZone, Utc};
-use schulhof_domain::clock::ManualClock;
+use operator_support::{Env, NEW_PW, env, secret_of};
 use schulhof_domain::operators::totp;
 use schulhof_domain::operators::{OperatorActor, StateDefaults};
-use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
+use schulhof_domain::{Db, DomainError, Platform};
 use schulhof_store::backend_tests;
 
 const PW: &str = "schulhof-demo";
-const NEW_PW: &str = "ein-langes-betriebspasswort";
-
-struct Env {
-    p: Platform,
-    clock: Arc<ManualClock>,
-}
-
-async fn env(db: Db) -> Env {
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2026, 11, 2, 7, 55, 0)
-            .single()
-            .expect("time"),
-    ));
-    let config = Config {
-        hash: HashParams::insecure_fast_for_tests(),
-        ..Config::default()
-    };
-    let p = Platform::new(db, clock.clone(), config);
-    p.system_seed_demo().await.expect("demo");
-    Env { p, clock }
-}
-
-/// The key of an `otpauth://` URI (RFC 4648 base32).
-fn secret_of(uri: &str) -> Vec<u8> {
-    let b32 = uri
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("secret="))
-        .expect("secret in the URI");
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in b32.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base32: {c}"),
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    out
-}
 
 struct Op {
     login: String,
@@ -65,15 +20,6 @@ struct Op {
 }
 
 impl Env {
-    fn code(&self, secret: &[u8]) -> String {
-        totp::code_at_step(secret, totp::step_at(self.p.now().timestamp()))
-    }
-
-    /// The next 30-second step, so a fresh code exists.
-    fn next_step(&self) {
-        self.clock.advance(Duration::seconds(totp::PERIOD));
-    }
-
     async fn create(&self, login: &str, role: &str) -> Op {
         let c = self
             .p

@@ -3,6 +3,8 @@
 //! PostgreSQL is reached at `SCHULHOF_TEST_PG_URL` (default: the local server's `test`
 //! database). Each test gets its own database, cloned from a migrated template.
 
+pub mod statements;
+
 use std::str::FromStr;
 
 use sqlx::postgres::PgConnectOptions;
