@@ -48,7 +48,9 @@ impl Platform {
             sessions: sessions::purge(&mut tx, now, now - self.config.session_idle).await?,
             throttle_counters: throttle::system_purge(&mut tx, now - Duration::days(1), now)
                 .await?
-                + files::system_purge_counters(&mut tx, now - Duration::days(1)).await?,
+                + files::system_purge_counters(&mut tx, now - Duration::days(1)).await?
+                + schulhof_store::mail::ip_limits::system_purge(&mut tx, now - Duration::hours(1))
+                    .await?,
             dav_locks: dav_locks::system_purge(&mut tx, now).await?,
             mail_traffic: traffic::system_purge(&mut tx, now - LOG_RETENTION).await?,
             password_resets: password_resets::system_purge(&mut tx, now - Duration::days(1))

@@ -3,8 +3,8 @@
 //! imap-codec parses commands and writes responses, imap-next's sans-I/O server handles
 //! literals, continuations, AUTHENTICATE and IDLE; this crate keeps the session state and turns
 //! commands into calls of the mail service ([`MailStore`]). Capabilities: IMAP4rev1, IDLE,
-//! UIDPLUS, MOVE, SPECIAL-USE, CONDSTORE, QUOTA, NAMESPACE, LITERAL+, ID, ENABLE, UNSELECT,
-//! STARTTLS and AUTH=PLAIN (plain-text logins only over TLS or from loopback).
+//! UIDPLUS, MOVE, SPECIAL-USE, CONDSTORE, QRESYNC, QUOTA, NAMESPACE, LITERAL+, ID, ENABLE,
+//! UNSELECT, STARTTLS and AUTH=PLAIN (plain-text logins only over TLS or from loopback).
 
 mod conn;
 mod driver;

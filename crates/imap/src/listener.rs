@@ -27,11 +27,25 @@ pub async fn serve<S: MailStore>(listener: TcpListener, store: S, tls: Option<Ar
         let peer = peer(addr, tls.clone());
         let store = store.clone();
         tokio::spawn(async move {
+            if let Err(wait) = store.connection(addr.ip()).await {
+                refuse(stream, wait).await;
+                return;
+            }
             if let Err(e) = run(store, QuickAck(stream), peer).await {
                 tracing::debug!(error = %e, client = %addr, "IMAP connection ended");
             }
         });
     }
+}
+
+/// Tells a client that its address opened too many connections lately (RFC 5530).
+async fn refuse(mut stream: tokio::net::TcpStream, wait: u64) {
+    use tokio::io::AsyncWriteExt;
+    let line = format!(
+        "* BYE [UNAVAILABLE] Too many connections from your address, try again in {wait} seconds\r\n"
+    );
+    let _ = stream.write_all(line.as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 fn peer(addr: SocketAddr, tls: Option<Arc<ServerConfig>>) -> Peer {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use schulhof_domain::identity::Actor;
+use schulhof_domain::mail::client_limits::MailProtocol;
 use schulhof_domain::{DomainError, Platform};
 use schulhof_types::{MailFolderId, MailMessageId, UserId};
 use tokio::sync::broadcast;
@@ -38,6 +39,18 @@ impl MailStore for Platform {
 
     async fn login(&self, user: &str, password: &str, client_addr: &str) -> R<Actor> {
         Ok(self.mail_client_actor(user, password, client_addr).await?)
+    }
+
+    async fn connection(&self, ip: std::net::IpAddr) -> Result<(), u64> {
+        match self.mail_connection_opened(MailProtocol::Imap, ip).await {
+            Ok(()) => Ok(()),
+            Err(DomainError::RateLimited { retry_after_secs }) => Err(retry_after_secs),
+            Err(e) => {
+                // The limit must not take the service down with the database: let it in.
+                tracing::error!(error = %e, "IMAP connection count failed");
+                Ok(())
+            }
+        }
     }
 
     fn owner(&self, a: &Actor) -> UserId {

@@ -86,12 +86,19 @@ impl Selected {
 
     /// Takes the stored state and returns what the client must be told (EXPUNGE first, then
     /// EXISTS, then changed flags).
-    pub fn update(&mut self, fresh: Arc<Vec<UidFlags>>, condstore: bool) -> Vec<Data<'static>> {
+    /// With QRESYNC one `VANISHED` names the removed UIDs instead.
+    pub fn update(
+        &mut self,
+        fresh: Arc<Vec<UidFlags>>,
+        condstore: bool,
+        qresync: bool,
+    ) -> Vec<Data<'static>> {
         let mut out = Vec::new();
         if Arc::ptr_eq(&self.msgs, &fresh) {
             return out; // the very list this session holds: nothing changed
         }
         let mut changed = Vec::new();
+        let mut gone = Vec::new();
         let mut j = 0usize;
         let mut pos = 0u32;
         for old in self.msgs.iter() {
@@ -103,9 +110,14 @@ impl Selected {
                 if fresh[j].modseq != old.modseq || fresh[j].flags != old.flags {
                     changed.push((pos, fresh[j].clone()));
                 }
+            } else if qresync {
+                gone.push((old.uid, old.uid));
             } else if let Some(seq) = NonZeroU32::new(pos + 1) {
                 out.push(Data::Expunge(seq));
             }
+        }
+        if let Some(d) = crate::op::qresync::vanished(&gone, false) {
+            out.push(d);
         }
         let grew = fresh.len() != pos as usize;
         self.msgs = fresh;
@@ -227,7 +239,7 @@ mod tests {
     #[test]
     fn updates_report_expunges_in_shrinking_positions() {
         let mut s = sel(&[1, 2, 3, 4]);
-        let out = s.update(Arc::new(vec![uf(1, 1), uf(3, 2), uf(5, 3)]), false);
+        let out = s.update(Arc::new(vec![uf(1, 1), uf(3, 2), uf(5, 3)]), false, false);
         let text: Vec<String> = out.iter().map(|d| format!("{d:?}")).collect();
         assert!(text[0].contains("Expunge(2)"), "{text:?}");
         assert!(text[1].contains("Expunge(3)"), "{text:?}");
@@ -237,5 +249,13 @@ mod tests {
             "{text:?}"
         );
         assert_eq!(s.exists(), 3);
+        let mut q = sel(&[1, 2, 3, 4]);
+        let out = q.update(Arc::new(vec![uf(1, 1), uf(4, 1)]), true, true);
+        let text: Vec<String> = out.iter().map(|d| format!("{d:?}")).collect();
+        assert!(
+            text[0].contains("Vanished") && text[0].contains("earlier: false"),
+            "{text:?}"
+        );
+        assert!(text[1].contains("Exists(2)"), "{text:?}");
     }
 }

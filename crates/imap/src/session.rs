@@ -41,6 +41,8 @@ pub struct Ctx<S: MailStore> {
     pub selected: Option<Selected>,
     /// CONDSTORE is on: FETCH responses carry MODSEQ.
     pub condstore: bool,
+    /// QRESYNC is on (implies CONDSTORE): removals are reported as VANISHED.
+    pub qresync: bool,
     /// A live event said the selected folder changed.
     pub changed: bool,
     pub(crate) events: Option<broadcast::Receiver<MailEvent>>,
@@ -81,6 +83,7 @@ impl<S: MailStore> Ctx<S> {
             actor: None,
             selected: None,
             condstore: false,
+            qresync: false,
             changed: false,
             events: None,
             after: After::Nothing,
@@ -175,9 +178,9 @@ impl<S: MailStore> Ctx<S> {
             Err(_) => return,
         };
         self.changed = false;
-        let condstore = self.condstore;
+        let (condstore, qresync) = (self.condstore, self.qresync);
         if let Some(sel) = self.selected.as_mut() {
-            for d in sel.update(fresh, condstore) {
+            for d in sel.update(fresh, condstore, qresync) {
                 self.server.enqueue_data(d);
             }
         }

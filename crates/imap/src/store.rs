@@ -39,6 +39,12 @@ pub trait MailStore: Clone + Send + Sync + 'static {
         password: &str,
         client_addr: &str,
     ) -> impl Future<Output = StoreResultOf<Self::Actor>> + Send;
+    /// Counts a new connection from `ip`; `Err(seconds)` refuses it (too many connections
+    /// from the address lately), to try again after that long.
+    fn connection(&self, ip: std::net::IpAddr) -> impl Future<Output = Result<(), u64>> + Send {
+        let _ = ip;
+        async { Ok(()) }
+    }
     /// Whose mailbox the actor opens (live events are filtered by it).
     fn owner(&self, a: &Self::Actor) -> UserId;
     /// The largest message taken, in bytes.

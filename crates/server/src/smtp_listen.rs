@@ -21,12 +21,17 @@ pub struct SmtpArgs {
         default_value = "127.0.0.1:1587"
     )]
     pub submission_listen: String,
+    /// SMTP submission on implicit TLS (port 465 in production, RFC 8314); empty: off.
+    #[arg(long, env = "SCHULHOF_SUBMISSIONS_LISTEN", default_value = "")]
+    pub submissions_listen: String,
 }
 
 impl SmtpArgs {
     /// Whether any SMTP listener is on (and so TLS is needed).
     pub fn any(&self) -> bool {
-        !self.smtp_listen.trim().is_empty() || !self.submission_listen.trim().is_empty()
+        !self.smtp_listen.trim().is_empty()
+            || !self.submission_listen.trim().is_empty()
+            || !self.submissions_listen.trim().is_empty()
     }
 }
 
@@ -43,9 +48,10 @@ pub async fn start(
         ..SmtpConfig::default()
     };
     let acceptor = tls.map(TlsAcceptor::from);
-    for (role, addr) in [
-        (Role::Mx, &args.smtp_listen),
-        (Role::Submission, &args.submission_listen),
+    for (role, addr, implicit_tls) in [
+        (Role::Mx, &args.smtp_listen, false),
+        (Role::Submission, &args.submission_listen, false),
+        (Role::Submission, &args.submissions_listen, true),
     ] {
         let addr = addr.trim();
         if addr.is_empty() {
@@ -57,7 +63,11 @@ pub async fn start(
         let listener = tokio::net::TcpListener::bind(at)
             .await
             .with_context(|| format!("cannot listen on {at}"))?;
-        tracing::info!("listening for SMTP ({role:?}) on {at}");
+        if implicit_tls && acceptor.is_none() {
+            anyhow::bail!("--submissions-listen needs TLS");
+        }
+        let tls_note = if implicit_tls { ", implicit TLS" } else { "" };
+        tracing::info!("listening for SMTP ({role:?}{tls_note}) on {at}");
         let svc = Arc::new(Service::new(
             role,
             platform.clone(),
@@ -65,7 +75,12 @@ pub async fn start(
             config.clone(),
         ));
         tokio::spawn(async move {
-            if let Err(e) = svc.serve(listener).await {
+            let served = if implicit_tls {
+                svc.serve_tls(listener).await
+            } else {
+                svc.serve(listener).await
+            };
+            if let Err(e) = served {
                 tracing::error!(error = %e, "SMTP listener ended");
             }
         });

@@ -70,6 +70,17 @@ pub trait MailBackend: Send + Sync + 'static {
     /// A recipient accepted from outside (MX).
     type Inbound: Send + Sync + Clone + 'static;
 
+    /// Counts a new connection from `ip` to a listener of `role`; `Err(seconds)` refuses it
+    /// (too many connections from the address lately), to try again after that long.
+    fn connection(
+        &self,
+        role: crate::Role,
+        ip: IpAddr,
+    ) -> impl Future<Output = Result<(), u64>> + Send {
+        let _ = (role, ip);
+        async { Ok(()) }
+    }
+
     /// Checks a mail program's login; `client` is the peer's IP address (for throttling).
     fn login(
         &self,

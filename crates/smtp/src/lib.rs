@@ -123,7 +123,62 @@ impl<B: MailBackend> Service<B> {
             session::refuse_busy(stream).await;
             return;
         };
+        if let Err(wait) = self.backend.connection(self.role, peer.ip()).await {
+            session::refuse_limited(stream, wait).await;
+            return;
+        }
         session::Session::new(self, stream, peer).run().await;
+        drop(slot);
+    }
+
+    /// Accepts connections on implicit TLS (submission on port 465, RFC 8314): the TLS
+    /// handshake comes first, then the session as after STARTTLS.
+    pub async fn serve_tls(self: Arc<Self>, listener: TcpListener) -> std::io::Result<()> {
+        let Some(acceptor) = self.tls.clone() else {
+            return Err(std::io::Error::other("implicit TLS needs a certificate"));
+        };
+        loop {
+            let (tcp, peer) = match listener.accept().await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(error = %e, "smtp accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            let _ = tcp.set_nodelay(true);
+            let svc = self.clone();
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move { svc.handle_tls(acceptor, tcp, peer).await });
+        }
+    }
+
+    /// Serves one implicit-TLS connection: the handshake, the address's limit, then the
+    /// session with TLS on from the start.
+    pub async fn handle_tls<S>(self: Arc<Self>, acceptor: TlsAcceptor, stream: S, peer: SocketAddr)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+            return;
+        };
+        let handshake = tokio::time::timeout(session::HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+        let tls = match handshake.await {
+            Ok(Ok(tls)) => tls,
+            Ok(Err(e)) => {
+                tracing::debug!(%peer, error = %e, "tls handshake failed");
+                return;
+            }
+            Err(_) => return,
+        };
+        // After the handshake, so that the client can read why it is refused.
+        if let Err(wait) = self.backend.connection(self.role, peer.ip()).await {
+            session::refuse_limited(tls, wait).await;
+            return;
+        }
+        let mut s = session::Session::new(self, tls, peer);
+        s.tls = true;
+        s.run().await;
         drop(slot);
     }
 }

@@ -3,6 +3,7 @@
 use schulhof_domain::identity::Actor;
 use schulhof_domain::mail::address::normalise;
 use schulhof_domain::mail::auth::SmtpClient;
+use schulhof_domain::mail::client_limits::MailProtocol;
 use schulhof_domain::mail::{InboundRcpt, RcptRefused};
 use schulhof_domain::{DomainError, Platform};
 
@@ -39,6 +40,22 @@ fn deliver_error(e: DomainError) -> DeliverError {
 impl MailBackend for Platform {
     type Actor = Actor;
     type Inbound = InboundRcpt;
+
+    async fn connection(&self, role: crate::Role, ip: std::net::IpAddr) -> Result<(), u64> {
+        let protocol = match role {
+            crate::Role::Mx => MailProtocol::Smtp,
+            crate::Role::Submission => MailProtocol::Submission,
+        };
+        match self.mail_connection_opened(protocol, ip).await {
+            Ok(()) => Ok(()),
+            Err(DomainError::RateLimited { retry_after_secs }) => Err(retry_after_secs),
+            Err(e) => {
+                // The limit must not take the service down with the database: let it in.
+                tracing::error!(error = %e, "smtp connection count failed");
+                Ok(())
+            }
+        }
+    }
 
     async fn login(&self, user: &str, password: &str, client: &str) -> Result<Actor, AuthError> {
         match self.mail_client_actor(user, password, client).await {

@@ -12,7 +12,7 @@ use crate::reply::{self, Reply};
 use crate::{MailBackend, Role, Service};
 
 /// How long a TLS handshake may take.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the command loop does after a command.
 #[derive(Debug, PartialEq, Eq)]
@@ -46,6 +46,15 @@ pub(crate) async fn refuse_busy<S: AsyncWrite + Unpin>(mut stream: S) {
     let _ = stream
         .write_all(b"421 4.3.2 Too many connections, try again later\r\n")
         .await;
+    let _ = stream.shutdown().await;
+}
+
+/// Tells a client that its address opened too many connections lately.
+pub(crate) async fn refuse_limited<S: AsyncWrite + Unpin>(mut stream: S, wait: u64) {
+    let line = format!(
+        "421 4.7.0 Too many connections from your address, try again in {wait} seconds\r\n"
+    );
+    let _ = stream.write_all(line.as_bytes()).await;
     let _ = stream.shutdown().await;
 }
 

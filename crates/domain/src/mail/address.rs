@@ -132,13 +132,14 @@ impl Platform {
         password: &str,
         client_addr: &str,
     ) -> Result<Actor, DomainError> {
-        let basic_user = match self.login_of_address(user).await? {
-            Some(u) => u,
-            None => user.to_owned(),
+        self.mail_auth_gate(client_addr).await?;
+        let session = match self.mail_client_session(user, password, client_addr).await {
+            Err(DomainError::BadCredentials) => {
+                self.mail_auth_failed(client_addr).await?;
+                return Err(DomainError::BadCredentials);
+            }
+            s => s?,
         };
-        let session = self
-            .basic_session(&basic_user, password, client_addr)
-            .await?;
         // The demo school's passwords are public and its terms placeholders: its mailboxes
         // work in mail programs before anyone accepted them in the web.
         let actor = match session.gate {
@@ -147,6 +148,19 @@ impl Platform {
         };
         check(&actor.token, UseMailClients).map_err(DomainError::Denied)?;
         Ok(actor)
+    }
+
+    async fn mail_client_session(
+        &self,
+        user: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<crate::identity::Session, DomainError> {
+        let basic_user = match self.login_of_address(user).await? {
+            Some(u) => u,
+            None => user.to_owned(),
+        };
+        self.basic_session(&basic_user, password, client_addr).await
     }
 
     /// `login@schulnummer` of the login a mail address belongs to; `None` when `user` is no

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod auth;
 pub mod bulk;
 pub mod bus;
+pub mod client_limits;
 pub mod compose;
 pub mod delegation;
 mod demo;
@@ -48,6 +49,8 @@ pub struct MailConfig {
     pub quota_students: u64,
     /// Spam filter, virus scanner and the outgoing rate limit.
     pub filter: filter::FilterConfig,
+    /// Connections and failed logins per client address on IMAP and SMTP.
+    pub client_limits: client_limits::ClientLimits,
 }
 
 impl Default for MailConfig {
@@ -58,6 +61,7 @@ impl Default for MailConfig {
             quota_staff: 1_000_000_000,
             quota_students: 500_000_000,
             filter: filter::FilterConfig::default(),
+            client_limits: client_limits::ClientLimits::default(),
         }
     }
 }

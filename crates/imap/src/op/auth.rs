@@ -36,6 +36,7 @@ pub fn capabilities<S: MailStore>(cx: &Ctx<S>) -> Vec1<Capability<'static>> {
         Capability::Move,
         Capability::Unselect,
         Capability::CondStore,
+        Capability::QResync,
         Capability::Quota,
     ]);
     if let Ok(a) = Atom::try_from("SPECIAL-USE") {
@@ -163,6 +164,11 @@ pub fn enable<S: MailStore>(cx: &mut Ctx<S>, caps: &[CapabilityEnable<'static>])
         if *c == CapabilityEnable::CondStore {
             cx.condstore = true;
             enabled.push(CapabilityEnable::CondStore);
+        } else if c.to_string().eq_ignore_ascii_case("QRESYNC") {
+            // QRESYNC implies CONDSTORE (RFC 7162 §3.2.3).
+            cx.condstore = true;
+            cx.qresync = true;
+            enabled.push(c.clone());
         }
     }
     cx.data(Data::Enabled {

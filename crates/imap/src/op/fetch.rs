@@ -49,6 +49,18 @@ pub async fn fetch<S: MailStore>(
     if changed_since.is_some() || names.contains(&MessageDataItemName::ModSeq) {
         cx.condstore = true;
     }
+    let vanished = modifiers.contains(&FetchModifier::Vanished);
+    if vanished && !(uid && cx.qresync && changed_since.is_some()) {
+        // RFC 7162 §3.2.6.
+        return Done::bad("VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled");
+    }
+    if vanished && let Some(sel) = cx.selected.as_ref() {
+        let last = sel.msgs.last().map_or(0, |m| m.uid);
+        let gone = super::qresync::missing(&super::qresync::ranges(set, last), &sel.msgs);
+        if let Some(d) = super::qresync::vanished(&gone, true) {
+            cx.data_long(d);
+        }
+    }
     let Some((actor, sel)) = super::selected(cx) else {
         return Done::bad("No mailbox selected");
     };

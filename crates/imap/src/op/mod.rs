@@ -6,6 +6,7 @@ pub mod auth;
 pub mod copy;
 pub mod fetch;
 pub mod mailbox;
+pub mod qresync;
 pub mod search;
 pub mod select;
 pub mod store;

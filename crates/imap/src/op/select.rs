@@ -42,6 +42,18 @@ pub async fn select<S: MailStore>(
     if params.contains(&SelectParameter::CondStore) {
         cx.condstore = true;
     }
+    let qresync = params.iter().find_map(|p| match p {
+        SelectParameter::QResync {
+            uid_validity,
+            mod_sequence_value,
+            known_uids,
+            ..
+        } => Some((*uid_validity, *mod_sequence_value, known_uids.clone())),
+        SelectParameter::CondStore => None,
+    });
+    if qresync.is_some() && !cx.qresync {
+        return Done::bad("QRESYNC is not enabled");
+    }
     let (folder, msgs) = match cx.store.select(&actor, &path).await {
         Ok(f) => f,
         Err(e) => return Done::from(e),
@@ -79,6 +91,13 @@ pub async fn select<S: MailStore>(
     cx.untagged(Done::ok("Highest").code(Code::HighestModSeq(
         NonZeroU64::new(folder.highest_modseq).unwrap_or(NonZeroU64::MIN),
     )));
+    // A client whose UIDVALIDITY is stale starts over; it gets nothing more here.
+    if let Some((validity, modseq, known)) = qresync
+        && validity.get() == folder.uid_validity
+    {
+        let last_uid = folder.uid_next.saturating_sub(1);
+        super::qresync::after_select(cx, modseq, known.as_ref(), last_uid);
+    }
     if read_only {
         Done::ok("EXAMINE completed").code(Code::ReadOnly)
     } else {
@@ -135,10 +154,30 @@ pub async fn expunge<S: MailStore>(cx: &mut Ctx<S>, only: Option<&SequenceSet>) 
     Done::ok("EXPUNGE completed")
 }
 
-/// `* n EXPUNGE` for each UID, removing it from the session's view.
+/// `* n EXPUNGE` for each UID (with QRESYNC one `* VANISHED uids`), removing it from the
+/// session's view.
 pub fn report_expunged<S: MailStore>(cx: &mut Ctx<S>, uids: &[u32]) {
     let mut sorted = uids.to_vec();
     sorted.sort_unstable();
+    if cx.qresync {
+        let mut gone: Vec<(u32, u32)> = Vec::new();
+        for uid in sorted {
+            let Some(sel) = cx.selected.as_mut() else {
+                return;
+            };
+            if let Some(i) = sel.index_of(uid) {
+                sel.remove(i);
+                match gone.last_mut() {
+                    Some(last) if last.1 + 1 == uid => last.1 = uid,
+                    _ => gone.push((uid, uid)),
+                }
+            }
+        }
+        if let Some(d) = super::qresync::vanished(&gone, false) {
+            cx.data(d);
+        }
+        return;
+    }
     for uid in sorted {
         let Some(sel) = cx.selected.as_mut() else {
             return;

@@ -12,6 +12,7 @@ pub mod expunged;
 pub mod filtering;
 pub mod folders;
 pub mod inspections;
+pub mod ip_limits;
 pub mod messages;
 pub mod quarantine;
 pub mod queue;
