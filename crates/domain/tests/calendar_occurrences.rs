@@ -149,7 +149,13 @@ async fn the_job_indexes_what_is_missing(db: Db) {
         .await
         .expect("row")
         .expect("object");
-    occ_store::replace(&mut tx, inst, cal, o.id, &[])
+    let head = occ_store::Head {
+        href: &o.href,
+        etag: &o.etag,
+        component: &o.component,
+        first_start: o.first_start,
+    };
+    occ_store::replace(&mut tx, inst, cal, o.id, head, &[])
         .await
         .expect("wipe");
     tx.commit().await.expect("commit");

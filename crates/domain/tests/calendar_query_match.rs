@@ -8,8 +8,6 @@
 mod calendar_support;
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use calendar_support::*;
 use chrono::{Duration, Months};
@@ -17,6 +15,7 @@ use schulhof_domain::calendar::{CalendarId, Component, Precondition, TimeRange};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::{Db, Platform};
 use schulhof_store::backend_tests;
+use schulhof_store::testing::statements;
 
 fn vcal(body: &str) -> Vec<u8> {
     format!(
@@ -272,64 +271,16 @@ async fn the_query_finds_what_the_views_find(db: Db) {
     }
 }
 
-/// Counts the SQL statements sqlx runs (each is a `sqlx::query` event); nextest runs every
-/// test in its own process.
-struct Statements;
-
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-impl tracing::Subscriber for Statements {
-    fn register_callsite(
-        &self,
-        m: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        if m.target().starts_with("sqlx::query") {
-            tracing::subscriber::Interest::always()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx::query")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        let mut summary = Summary(String::new());
-        e.record(&mut summary);
-        // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
-        if !summary.0.to_lowercase().contains("pragma") {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
 /// Whether statements are counted (not when another subscriber was installed first).
 fn counting() -> bool {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    *INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok())
+    statements::install()
 }
 
 /// The statements of one month query and how many objects it found.
 async fn statements_of(p: &Platform, t: &Actor, cal: CalendarId, r: TimeRange) -> (usize, usize) {
-    let before = STATEMENTS.load(Ordering::SeqCst);
+    let before = statements::so_far();
     let n = query(p, t, cal, r).await.len();
-    (STATEMENTS.load(Ordering::SeqCst) - before, n)
+    (statements::so_far() - before, n)
 }
 
 async fn the_query_costs_a_few_statements_however_many_objects(db: Db) {
@@ -368,13 +319,87 @@ async fn the_query_costs_a_few_statements_however_many_objects(db: Db) {
     assert_eq!(n, 300);
     eprintln!("statements of a month query: {few} (10 objects), {many} (300 objects)");
     if counting() {
-        // The calendar, the open rows, the matching objects.
+        // The calendar, the hits of the time index, the texts not yet held in memory.
         assert_eq!(many, few, "not one per object");
         assert!(many <= 3, "{many} statements");
     }
+    // Asked again: the texts are held, only the calendar and the index are read.
+    let (again, n) = statements_of(p, &t, cal, jan).await;
+    assert_eq!(n, 300);
+    // One object changes: its new text is read, the others are still held.
+    let (name, raw) = put(7);
+    let changed = String::from_utf8(raw)
+        .expect("utf-8")
+        .replace("Stunde", "Vertretung");
+    p.calendar_put(&t, cal, &name, changed.as_bytes(), Precondition::None)
+        .await
+        .expect("change");
+    let (after, n) = statements_of(p, &t, cal, jan).await;
+    assert_eq!(n, 300);
+    if counting() {
+        assert_eq!(again, many - 1, "texts held: {again}");
+        assert_eq!(after, many, "one text read: {after}");
+    }
+    let hits = p
+        .calendar_query(&t, cal, Some(jan), None)
+        .await
+        .expect("query");
+    let hit = hits.iter().find(|h| h.href == name).expect("changed");
+    assert_eq!(hit.raw, changed, "the new text, not the held one");
+    let stored = p.calendar_get(&t, cal, &name).await.expect("get");
+    assert_eq!(hit.etag, stored.info.etag);
+    // Without texts: the same objects with the same names and ETags, in the same order.
+    let tags = p
+        .calendar_query_tags(&t, cal, Some(jan), None)
+        .await
+        .expect("tags");
+    let pairs = |v: &[schulhof_domain::calendar::QueryHit]| -> Vec<(String, String)> {
+        v.iter().map(|h| (h.href.clone(), h.etag.clone())).collect()
+    };
+    assert_eq!(pairs(&tags), pairs(&hits));
+    assert!(tags.iter().all(|h| h.raw.is_empty()));
+}
+
+/// Occurrence rows a node of the previous reading wrote after migration 0063 (without the
+/// copied name and ETag) are rewritten by the re-index job; until then the query would
+/// answer empty names, afterwards it answers what the objects hold.
+async fn rows_without_the_copied_columns_are_reindexed(db: Db) {
+    let s = school(db.clone()).await;
+    let p = &s.platform;
+    let t = s.user("lehrer").await;
+    let cal = p.calendar_personal(&t).await.expect("own").id;
+    put_cases(p, &t, cal).await;
+    let dec = range(utc(2026, 12, 1, 0, 0), utc(2027, 1, 1, 0, 0));
+    let before = p
+        .calendar_query(&t, cal, Some(dec), None)
+        .await
+        .expect("before");
+    let mut tx = db.begin().await.expect("tx");
+    schulhof_store::calendar::reindex::spoil_heads(&mut tx, t.token.instance(), cal)
+        .await
+        .expect("spoil");
+    tx.commit().await.expect("commit");
+    assert!(p.system_index_calendar_occurrences().await.expect("job") > 0);
+    let after = p
+        .calendar_query(&t, cal, Some(dec), None)
+        .await
+        .expect("after");
+    let key = |v: &[schulhof_domain::calendar::QueryHit]| -> Vec<(String, String, String)> {
+        v.iter()
+            .map(|h| (h.href.clone(), h.etag.clone(), h.raw.clone()))
+            .collect()
+    };
+    assert!(!before.is_empty());
+    assert_eq!(key(&after), key(&before));
+    assert_eq!(
+        p.system_index_calendar_occurrences().await.expect("again"),
+        0,
+        "nothing left"
+    );
 }
 
 backend_tests!(
     the_query_finds_what_the_views_find,
     the_query_costs_a_few_statements_however_many_objects,
+    rows_without_the_copied_columns_are_reindexed,
 );

@@ -69,7 +69,13 @@ async fn spoil(db: &Db, t: &Actor, cal: CalendarId, uid: &str) {
             location: String::new(),
         },
     ];
-    occ_store::replace(&mut tx, inst, cal, o.id, &rows)
+    let head = occ_store::Head {
+        href: &o.href,
+        etag: &o.etag,
+        component: &o.component,
+        first_start: o.first_start,
+    };
+    occ_store::replace(&mut tx, inst, cal, o.id, head, &rows)
         .await
         .expect("rows");
     tx.commit().await.expect("commit");

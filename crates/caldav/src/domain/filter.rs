@@ -66,11 +66,10 @@ pub(super) fn plan(f: &CompFilter) -> Option<Plan> {
 }
 
 impl Plan {
-    /// Whether a prop-filter reads the object's text (a UID one reads the index).
+    /// Whether a prop-filter needs the hits' UID or text: the query without texts leaves
+    /// both out (the time index does not carry the UID).
     pub fn needs_text(&self) -> bool {
-        self.props
-            .iter()
-            .any(|p| !p.name.eq_ignore_ascii_case("UID"))
+        !self.props.is_empty()
     }
 
     pub fn keeps(&self, o: &QueryHit) -> bool {

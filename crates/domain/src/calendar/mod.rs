@@ -20,6 +20,7 @@ mod resources;
 mod scheduling;
 mod series;
 mod sharing;
+mod texts;
 mod views;
 
 use chrono::{DateTime, Utc};

@@ -9,7 +9,7 @@
 use calcard::icalendar::{ICalendar, ICalendarProperty as P};
 use schulhof_store::AsConn;
 use schulhof_store::calendar::objects::ObjectRow;
-use schulhof_store::calendar::occurrences::{self as store, NewOccurrence, OccurrenceRow};
+use schulhof_store::calendar::occurrences::{self as store, Head, NewOccurrence, OccurrenceRow};
 use schulhof_store::instances;
 use schulhof_types::InstanceId;
 
@@ -75,7 +75,13 @@ pub(crate) async fn index(
     o: &ObjectRow,
     p: &Parsed,
 ) -> Result<(), CalendarError> {
-    store::replace(c, inst, o.calendar, o.id, &rows_of(p)).await?;
+    let head = Head {
+        href: &o.href,
+        etag: &o.etag,
+        component: &o.component,
+        first_start: o.first_start,
+    };
+    store::replace(c, inst, o.calendar, o.id, head, &rows_of(p)).await?;
     Ok(())
 }
 
@@ -105,7 +111,8 @@ impl Platform {
                 break;
             }
             let mut zones = std::collections::HashMap::new();
-            for (inst, cal, id, raw) in &batch {
+            for u in &batch {
+                let inst = &u.instance;
                 if !zones.contains_key(inst) {
                     let tz = instances::get(&mut tx, *inst)
                         .await?
@@ -115,6 +122,7 @@ impl Platform {
                     zones.insert(*inst, tz);
                 }
                 let tz = zones[inst];
+                let raw = &u.raw;
                 // Unreadable stored text still gets an open row: readers then treat it as
                 // they did before the index (it matches nothing).
                 let rows = match ical::parse(raw.as_bytes(), tz) {
@@ -127,7 +135,7 @@ impl Platform {
                         location: String::new(),
                     }],
                 };
-                store::replace(&mut tx, *inst, *cal, *id, &rows).await?;
+                store::replace(&mut tx, *inst, u.calendar, u.id, u.head(), &rows).await?;
             }
             tx.commit().await?;
             done += batch.len();

@@ -96,12 +96,109 @@ fn bounds(range: Option<TimeRange>) -> (i64, i64) {
     range.map_or((i64::MIN, i64::MAX), |r| (to_us(r.start), to_us(r.end)))
 }
 
+/// The objects of a calendar with an instance in [s, e): the hits of the time index (one
+/// statement), the texts of those not held in memory (one more statement when some are
+/// missing), and the objects whose open row reaches the range expanded here (one more).
+/// Without `text` no text is read and `uid` and `raw` stay empty (but for open objects).
+async fn in_range(
+    c: &mut impl AsConn,
+    inst: InstanceId,
+    cal: CalendarId,
+    (s, e): (i64, i64),
+    (text, tz): (bool, chrono_tz::Tz),
+) -> Result<Vec<TextRow>, CalendarError> {
+    let found = texts::hits(c, inst, &[cal], (s, e)).await?;
+    let open: std::collections::HashSet<CalObjectId> =
+        found.iter().filter(|h| h.open).map(|h| h.id).collect();
+    // Expansion alone decides for objects reached by an open row (as before the index).
+    let mut rows: Vec<TextRow> = found
+        .into_iter()
+        .filter(|h| !open.contains(&h.id))
+        .map(|h| TextRow {
+            id: h.id,
+            href: h.href,
+            etag: h.etag,
+            uid: String::new(),
+            component: h.component,
+            first_start: h.first_start,
+            raw: String::new(),
+        })
+        .collect();
+    if text {
+        with_texts(c, inst, &mut rows).await?;
+    }
+    if !open.is_empty() {
+        let ids: Vec<CalObjectId> = open.into_iter().collect();
+        for (o, raw) in store::by_ids(c, inst, &ids, true).await? {
+            let Some(raw) = raw else { continue };
+            if !occurrences(&o, Some(&raw), tz, s, e).0.is_empty() {
+                rows.push(TextRow {
+                    id: o.id,
+                    href: o.href,
+                    etag: o.etag,
+                    uid: o.uid,
+                    component: o.component,
+                    first_start: o.first_start,
+                    raw: if text { raw } else { String::new() },
+                });
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Fills in UID and text: from memory where the ETag is still the one read, the rest in
+/// one statement by id (and kept for the next query). An object written between the index
+/// read and this one answers with the ETag of the text read; one deleted meanwhile is left
+/// out.
+async fn with_texts(
+    c: &mut impl AsConn,
+    inst: InstanceId,
+    rows: &mut Vec<TextRow>,
+) -> Result<(), CalendarError> {
+    let wanted: Vec<(CalObjectId, &str)> = rows.iter().map(|r| (r.id, r.etag.as_str())).collect();
+    let held = super::texts::get(inst, &wanted);
+    let missing: Vec<CalObjectId> = rows
+        .iter()
+        .zip(&held)
+        .filter(|(_, h)| h.is_none())
+        .map(|(r, _)| r.id)
+        .collect();
+    let read = if missing.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        let read = texts::texts_of(c, inst, &missing).await?;
+        let read: std::collections::HashMap<CalObjectId, super::texts::Text> = read
+            .into_iter()
+            .map(|(id, etag, uid, raw)| {
+                let raw: std::sync::Arc<str> = raw.into();
+                (id, super::texts::Text { etag, uid, raw })
+            })
+            .collect();
+        super::texts::put(inst, read.iter().map(|(id, t)| (*id, t.clone())));
+        read
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for (mut r, h) in std::mem::take(rows).into_iter().zip(held) {
+        let Some(t) = h.or_else(|| read.get(&r.id).cloned()) else {
+            continue;
+        };
+        r.etag = t.etag;
+        r.uid = t.uid;
+        r.raw = String::from(&*t.raw);
+        out.push(r);
+    }
+    *rows = out;
+    Ok(())
+}
+
 impl Platform {
     /// Objects of a calendar with an instance in `range` (all with `None`), optionally of
     /// one component kind, with their texts, by first start: the CalDAV calendar-query.
     /// The occurrence index picks the objects in the database; only objects whose open row
-    /// reaches the range (occurrences not stored) are expanded here. Three statements after
-    /// the calendar's (four when an open series reaches the range).
+    /// reaches the range (occurrences not stored) are expanded here. One statement after the
+    /// calendar's when the texts are held in memory, two when some are read (three when an
+    /// open series reaches the range).
     pub async fn calendar_query(
         &self,
         a: &Actor,
@@ -114,7 +211,7 @@ impl Platform {
 
     /// [`Platform::calendar_query`] without the texts (`raw` empty): an answer of ETags
     /// only, which clients ask for to learn what changed. The texts are not read (but for
-    /// open series, which are expanded here).
+    /// open series, which are expanded here); the hits' `uid` stays empty too.
     pub async fn calendar_query_tags(
         &self,
         a: &Actor,
@@ -137,39 +234,13 @@ impl Platform {
         may_read(a, &row)?;
         let inst = a.token.instance();
         let (s, e) = bounds(range);
-        let (mut rows, open) = match range {
+        let mut rows = match range {
             // Every object: no index needed.
-            None => (texts::all(&mut c, inst, &[cal], text).await?, vec![]),
-            Some(_) if s >= e => (vec![], vec![]),
-            Some(_) => {
-                let open_ids = texts::open_before(&mut c, inst, &[cal], e).await?;
-                let mut rows = texts::in_range(&mut c, inst, &[cal], (s, e), text).await?;
-                let open = if open_ids.is_empty() {
-                    vec![]
-                } else {
-                    // Expansion alone decides for these (as before the narrow statement).
-                    let ids: std::collections::HashSet<_> = open_ids.iter().copied().collect();
-                    rows.retain(|t| !ids.contains(&t.id));
-                    store::by_ids(&mut c, inst, &open_ids, true).await?
-                };
-                (rows, open)
-            }
+            None => texts::all(&mut c, inst, &[cal], text).await?,
+            Some(_) if s >= e => vec![],
+            Some(_) => in_range(&mut c, inst, cal, (s, e), (text, a.time_zone)).await?,
         };
         drop(c);
-        for (o, raw) in open {
-            let Some(raw) = raw else { continue };
-            if !occurrences(&o, Some(&raw), a.time_zone, s, e).0.is_empty() {
-                rows.push(TextRow {
-                    id: o.id,
-                    href: o.href,
-                    etag: o.etag,
-                    uid: o.uid,
-                    component: o.component,
-                    first_start: o.first_start,
-                    raw: if text { raw } else { String::new() },
-                });
-            }
-        }
         rows.sort_unstable_by_key(|t| (t.first_start, t.id));
         Ok(rows
             .into_iter()

@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use schulhof_store::calendar::calendars as cals;
-use schulhof_store::calendar::occurrences::{self as occ_store, NewOccurrence};
+use schulhof_store::calendar::occurrences::{self as occ_store, Head, NewOccurrence};
 use schulhof_store::calendar::reindex::{self as store, Columns, Stale};
 use schulhof_store::{AsConn, instances, to_us};
 use schulhof_types::InstanceId;
@@ -103,7 +103,13 @@ impl Platform {
             };
             let (cols, rows) = recompute(&s.raw, tz);
             if store::write(&mut tx, s, cols).await? {
-                occ_store::replace(&mut tx, s.instance, s.calendar, s.id, &rows).await?;
+                let head = Head {
+                    href: &s.href,
+                    etag: &s.etag,
+                    component: &s.component,
+                    first_start: cols.first_start,
+                };
+                occ_store::replace(&mut tx, s.instance, s.calendar, s.id, head, &rows).await?;
                 touched.insert((s.instance, s.calendar));
                 written += 1;
             }

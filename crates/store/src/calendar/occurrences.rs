@@ -54,12 +54,24 @@ pub struct OccurrenceRow {
     pub location: String,
 }
 
+/// What every occurrence row of an object repeats of it (migration 0063), so that a
+/// calendar-query answers from the time index alone: the object's current values.
+#[derive(Clone, Copy, Debug)]
+pub struct Head<'a> {
+    pub href: &'a str,
+    pub etag: &'a str,
+    pub component: &'a str,
+    /// µs UTC: the object's earliest start (the answer's order).
+    pub first_start: i64,
+}
+
 /// Replaces the occurrences of one object (ingest, re-index), in statements of 200 rows.
 pub async fn replace(
     c: &mut impl AsConn,
     instance: InstanceId,
     cal: CalendarId,
     object: CalObjectId,
+    head: Head<'_>,
     occ: &[NewOccurrence],
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query("DELETE FROM calendar_occurrences WHERE instance_id = $1 AND object_id = $2")
@@ -67,13 +79,15 @@ pub async fn replace(
     for (n, chunk) in occ.chunks(200).enumerate() {
         on!(c, c => {
             let mut q = sqlx::QueryBuilder::new(
-                "INSERT INTO calendar_occurrences (instance_id, object_id, seq, calendar_id, starts_at, ends_at, is_open, is_long, summary, location) ",
+                "INSERT INTO calendar_occurrences (instance_id, object_id, seq, calendar_id, starts_at, ends_at, is_open, is_long, summary, location, href, etag, component, first_start) ",
             );
             q.push_values(chunk.iter().enumerate(), |mut b, (i, o)| {
                 let long = o.open || o.end.saturating_sub(o.start) > SPAN_US;
                 b.push_bind(instance.0).push_bind(object.0).push_bind((n * 200 + i) as i64)
                     .push_bind(cal.0).push_bind(o.start).push_bind(o.end).push_bind(o.open)
-                    .push_bind(long).push_bind(o.summary.as_deref()).push_bind(o.location.as_str());
+                    .push_bind(long).push_bind(o.summary.as_deref()).push_bind(o.location.as_str())
+                    .push_bind(head.href).push_bind(head.etag).push_bind(head.component)
+                    .push_bind(head.first_start);
             });
             q.build().execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
@@ -125,21 +139,56 @@ pub async fn in_range(
         .collect())
 }
 
-/// Objects not in the index yet (made before it existed), at most `limit`: instance,
-/// calendar, id and text, for the indexing job.
-pub async fn unindexed(
-    c: &mut impl AsConn,
-    limit: i64,
-) -> Result<Vec<(InstanceId, CalendarId, CalObjectId, String)>, StoreError> {
-    let rows: Vec<(Uuid, Uuid, Uuid, String)> = on!(c, c => sqlx::query_as(
-        "SELECT o.instance_id, o.calendar_id, o.id, o.raw FROM calendar_objects o
+/// An object the indexing job reads: where it is, what its rows repeat, and its text.
+#[derive(Clone, Debug)]
+pub struct Unindexed {
+    pub instance: InstanceId,
+    pub calendar: CalendarId,
+    pub id: CalObjectId,
+    pub href: String,
+    pub etag: String,
+    pub component: String,
+    pub first_start: i64,
+    pub raw: String,
+}
+
+impl Unindexed {
+    pub fn head(&self) -> Head<'_> {
+        Head {
+            href: &self.href,
+            etag: &self.etag,
+            component: &self.component,
+            first_start: self.first_start,
+        }
+    }
+}
+
+type RawUnindexed = (Uuid, Uuid, Uuid, String, String, String, i64, String);
+
+/// Objects not in the index yet (made before it existed), at most `limit`, for the
+/// indexing job.
+pub async fn unindexed(c: &mut impl AsConn, limit: i64) -> Result<Vec<Unindexed>, StoreError> {
+    let rows: Vec<RawUnindexed> = on!(c, c => sqlx::query_as(
+        "SELECT o.instance_id, o.calendar_id, o.id, o.href, o.etag, o.component, o.first_start, o.raw
+           FROM calendar_objects o
          WHERE NOT EXISTS (SELECT 1 FROM calendar_occurrences x
                            WHERE x.instance_id = o.instance_id AND x.object_id = o.id)
          ORDER BY o.id LIMIT $1")
         .bind(limit).fetch_all(&mut *c).await)?;
     Ok(rows
         .into_iter()
-        .map(|(i, cal, o, raw)| (InstanceId(i), CalendarId(cal), CalObjectId(o), raw))
+        .map(
+            |(i, cal, o, href, etag, component, first_start, raw)| Unindexed {
+                instance: InstanceId(i),
+                calendar: CalendarId(cal),
+                id: CalObjectId(o),
+                href,
+                etag,
+                component,
+                first_start,
+                raw,
+            },
+        )
         .collect())
 }
 

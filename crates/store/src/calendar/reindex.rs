@@ -11,15 +11,21 @@ use crate::{AsConn, StoreError, on};
 /// The reading of the text that the ingest path writes today. Raise it when the domain's
 /// parser changes what the index columns mean; the job then recomputes older objects.
 /// 1: VTIMEZONE rules no longer make an object recurring and endless.
-pub const INDEX_VERSION: i64 = 1;
+/// 2: occurrence rows carry the object's name, ETag, component and first start (migration
+/// 0063 fills them for version 1 objects and marks those 2; a node still at 1 writing after
+/// the migration leaves them empty, and the job rewrites its objects).
+pub const INDEX_VERSION: i64 = 2;
 
-/// One claimed object: where it is, the ETag of the text read, and the text.
+/// One claimed object: where it is, its name, the ETag and component of the text read,
+/// and the text.
 #[derive(Clone, Debug)]
 pub struct Stale {
     pub instance: InstanceId,
     pub calendar: CalendarId,
     pub id: CalObjectId,
+    pub href: String,
     pub etag: String,
+    pub component: String,
     pub raw: String,
 }
 
@@ -32,22 +38,24 @@ pub async fn claim(
     stale_before: i64,
     limit: i64,
 ) -> Result<Vec<Stale>, StoreError> {
-    let rows: Vec<(Uuid, Uuid, Uuid, String, String)> = on!(c, c => sqlx::query_as(
+    let rows: Vec<(Uuid, Uuid, Uuid, String, String, String, String)> = on!(c, c => sqlx::query_as(
         "UPDATE calendar_objects SET index_claimed_at = $1
           WHERE index_version < $2 AND (index_claimed_at IS NULL OR index_claimed_at < $3)
             AND id IN (SELECT id FROM calendar_objects WHERE index_version < $2
                          AND (index_claimed_at IS NULL OR index_claimed_at < $3)
                        ORDER BY id LIMIT $4)
-          RETURNING instance_id, calendar_id, id, etag, raw")
+          RETURNING instance_id, calendar_id, id, href, etag, component, raw")
         .bind(now).bind(INDEX_VERSION).bind(stale_before).bind(limit)
         .fetch_all(&mut *c).await)?;
     Ok(rows
         .into_iter()
-        .map(|(i, cal, id, etag, raw)| Stale {
+        .map(|(i, cal, id, href, etag, component, raw)| Stale {
             instance: InstanceId(i),
             calendar: CalendarId(cal),
             id: CalObjectId(id),
+            href,
             etag,
+            component,
             raw,
         })
         .collect())
@@ -101,5 +109,22 @@ pub async fn mark_old(
         .bind(instance.0).bind(id.0).bind(cols.first_start).bind(cols.last_end)
         .bind(cols.recurring).bind(cols.all_day).bind(cols.transparent)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Empties the copied columns of a calendar's occurrence rows and marks its objects as
+/// indexed by reading 1 (tests: what a node of reading 1 writes after migration 0063).
+pub async fn spoil_heads(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    cal: CalendarId,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE calendar_occurrences SET href = '', etag = '', component = '', first_start = 0
+          WHERE calendar_id = $1 AND instance_id = $2")
+        .bind(cal.0).bind(instance.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    on!(c, c => sqlx::query(
+        "UPDATE calendar_objects SET index_version = 1 WHERE calendar_id = $1 AND instance_id = $2")
+        .bind(cal.0).bind(instance.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -1,8 +1,7 @@
 //! What a CalDAV calendar-query reads: the name, entity tag, UID, kind and text of each
 //! matching object and nothing else. The occurrence index picks the objects inside the
-//! database (one statement, exact overlap rule, each object once), so a month of a large
-//! calendar passes one narrow row per object instead of every occurrence row plus every
-//! column of every object.
+//! database (one statement over the time index alone, exact overlap rule, each object once),
+//! and the texts are read by id only for the hits the caller does not hold in memory.
 
 use schulhof_types::InstanceId;
 use uuid::Uuid;
@@ -38,68 +37,96 @@ fn row((id, href, etag, uid, component, first_start, raw): RawText) -> TextRow {
     }
 }
 
-/// Objects of these calendars with a stored (not open) occurrence overlapping
-/// [start, end), each once, in no particular order. One statement. (The occurrences carry
-/// their object's calendar, which an object never changes.) Without `text`, `raw` is left
-/// empty and the texts are not read (an answer of ETags only).
-pub async fn in_range(
+/// One object a time range reaches, as its occurrence rows carry it (migration 0063).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub id: CalObjectId,
+    pub href: String,
+    pub etag: String,
+    pub component: String,
+    /// µs UTC: the earliest start of any instance (the answer's order).
+    pub first_start: i64,
+    /// Reached by its open row (occurrences that were not stored): the reader expands the
+    /// object to decide. An object may come both ways; then only expansion decides.
+    pub open: bool,
+}
+
+type RawHit = (Uuid, String, String, String, i64, bool);
+
+/// Objects of these calendars with a stored occurrence overlapping [start, end) (the
+/// overlap rule of RFC 4791 §9.9 as the domain's `ical::overlaps` applies it), and those
+/// whose open row starts before `end`; each once per way, in no particular order. One
+/// statement that reads the time index only (it covers these columns), whatever the number
+/// of objects: no occurrence row and no object is looked up.
+pub async fn hits(
     c: &mut impl AsConn,
     instance: InstanceId,
     cals: &[CalendarId],
     (start, end): (i64, i64),
-    text: bool,
-) -> Result<Vec<TextRow>, StoreError> {
+) -> Result<Vec<Hit>, StoreError> {
     if cals.is_empty() || start >= end {
         return Ok(vec![]);
     }
     let from = start.saturating_sub(SPAN_US);
-    let rows: Vec<RawText> = on!(c, c => {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT o.id, o.href, o.etag, o.uid, o.component, o.first_start, ");
-        q.push(if text { "o.raw" } else { "''" }).push(" FROM calendar_objects o WHERE o.instance_id = ");
-        q.push_bind(instance.0).push(" AND o.id IN (");
-        // Recent starts through the time index, and the few long rows through their own;
-        // the overlap rule of RFC 4791 §9.9 as the domain's `ical::overlaps` applies it.
-        for long in [false, true] {
-            q.push(if long { " UNION ALL " } else { "" });
-            q.push("SELECT x.object_id FROM calendar_occurrences x WHERE x.calendar_id");
+    let rows: Vec<RawHit> = on!(c, c => {
+        let mut q = sqlx::QueryBuilder::new("");
+        // Recent starts through the time index, the few long rows and the open rows through
+        // their own small index.
+        for part in 0..3 {
+            q.push(if part > 0 { " UNION " } else { "" });
+            q.push("SELECT x.object_id, x.href, x.etag, x.component, x.first_start, x.is_open \
+                FROM calendar_occurrences x WHERE x.calendar_id");
             push_calendars(&mut q, instance, cals);
-            if long {
-                q.push(" AND x.is_long AND x.starts_at < ").push_bind(from);
-            } else {
-                q.push(" AND x.starts_at >= ").push_bind(from)
-                    .push(" AND x.starts_at < ").push_bind(end);
+            match part {
+                0 => q.push(" AND x.starts_at >= ").push_bind(from)
+                    .push(" AND x.starts_at < ").push_bind(end),
+                1 => q.push(" AND x.is_long AND x.starts_at < ").push_bind(from),
+                _ => q.push(" AND x.is_long AND x.is_open AND x.starts_at < ").push_bind(end),
+            };
+            if part < 2 {
+                q.push(" AND x.ends_at >= ").push_bind(start)
+                    .push(" AND NOT x.is_open AND (x.ends_at > ").push_bind(start)
+                    .push(" OR (x.ends_at = x.starts_at AND x.starts_at >= ").push_bind(start)
+                    .push("))");
             }
-            q.push(" AND x.ends_at >= ").push_bind(start)
-                .push(" AND NOT x.is_open AND (x.ends_at > ").push_bind(start)
-                .push(" OR (x.ends_at = x.starts_at AND x.starts_at >= ").push_bind(start)
-                .push("))");
         }
-        q.push(")");
         q.build_query_as().fetch_all(&mut *c).await
     })?;
-    Ok(rows.into_iter().map(row).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, href, etag, component, first_start, open)| Hit {
+            id: CalObjectId(id),
+            href,
+            etag,
+            component,
+            first_start,
+            open,
+        })
+        .collect())
 }
 
-/// Objects of these calendars whose open row (occurrences that were not stored) starts
-/// before `end`: the reader expands them itself. Through the small index of long rows.
-pub async fn open_before(
+/// The ETag, UID and text of these objects (those of the school only), in statements of up
+/// to 4,000: the texts of a calendar-query's hits that are not in memory.
+pub async fn texts_of(
     c: &mut impl AsConn,
     instance: InstanceId,
-    cals: &[CalendarId],
-    end: i64,
-) -> Result<Vec<CalObjectId>, StoreError> {
-    if cals.is_empty() {
-        return Ok(vec![]);
+    ids: &[CalObjectId],
+) -> Result<Vec<(CalObjectId, String, String, String)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(4000) {
+        let rows: Vec<(Uuid, String, String, String)> = on!(c, c => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, etag, uid, raw FROM calendar_objects WHERE instance_id = ");
+            q.push_bind(instance.0).push(" AND id");
+            push_in_list(&mut q, chunk.iter().map(|i| i.0));
+            q.build_query_as().fetch_all(&mut *c).await
+        })?;
+        out.extend(
+            rows.into_iter()
+                .map(|(id, etag, uid, raw)| (CalObjectId(id), etag, uid, raw)),
+        );
     }
-    let rows: Vec<(Uuid,)> = on!(c, c => {
-        let mut q = sqlx::QueryBuilder::new(
-            "SELECT DISTINCT object_id FROM calendar_occurrences WHERE calendar_id");
-        push_calendars(&mut q, instance, cals);
-        q.push(" AND is_long AND is_open AND starts_at < ").push_bind(end);
-        q.build_query_as().fetch_all(&mut *c).await
-    })?;
-    Ok(rows.into_iter().map(|(id,)| CalObjectId(id)).collect())
+    Ok(out)
 }
 
 /// Every object of these calendars (a calendar-query without a time range); without
