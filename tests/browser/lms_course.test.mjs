@@ -1,8 +1,10 @@
 // Courses in a real browser: the teacher opens the demo course of 5a, adds a section and a
 // page with the forms (no JavaScript needed), arranges material by keyboard (Space, arrows,
 // Space; Escape cancels; announced in the live region) and a section by drag and drop, and
-// the order stays after a reload (the drag as the browser's drag events); the student sees the course with its material, opens the
-// page and ticks off the exercise; the teacher's progress shows it. Every page is checked
+// the order stays after a reload (the section drag as the browser's drag events); material
+// is dragged with the real mouse (Chromium's own drag) and the order stays after a
+// reload; the student sees the course with its material, opens the page and ticks off
+// the exercise; the teacher's progress shows it. Every page is checked
 // with axe, the student's also at 360 px.
 
 import { after, before, test } from 'node:test';
@@ -125,6 +127,40 @@ test('the teacher moves material by keyboard and a section by drag; the order st
   assert.equal((await back).status(), 204);
   await page.reload();
   assert.deepEqual(await titles(), secs);
+  await context.close();
+});
+
+test('the teacher drags material with the real mouse; the order stays', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginAndConsent(base, page, 'lehrer');
+  await page.goto(`${base}/kurse`);
+  await page.getByRole('link', { name: COURSE, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: COURSE }).waitFor();
+  const lists = () => page.locator('ul[data-arrange="activity"]');
+  await lists().first().locator('.lms-grab').first().waitFor();
+  const start = await names(lists().first());
+  assert.ok(start.length >= 2, `two items to move: ${start}`);
+  const [a, b] = start;
+  const posted = () => page.waitForResponse((r) => r.url().includes('/kurse/material/') && r.request().method() === 'POST');
+  // The real mouse (Chromium's own drag): the first item onto the lower half of the second.
+  let saved = posted();
+  const target = lists().first().locator(':scope > li[data-move]').nth(1);
+  const box = await target.boundingBox();
+  await lists().first().getByRole('button', { name: `Verschieben: ${a}`, exact: true })
+    .dragTo(target, { targetPosition: { x: 10, y: box.height - 4 } });
+  assert.equal((await saved).status(), 204);
+  await page.reload();
+  assert.deepEqual(await names(lists().first()), [b, a, ...start.slice(2)]);
+  // Back by keyboard, so the other tests see the demo order.
+  await lists().first().getByRole('button', { name: `Verschieben: ${a}`, exact: true }).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowUp');
+  saved = posted();
+  await page.keyboard.press('Space');
+  assert.equal((await saved).status(), 204);
+  await page.reload();
+  assert.deepEqual(await names(lists().first()), start);
   await context.close();
 });
 

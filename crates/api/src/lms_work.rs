@@ -132,6 +132,7 @@ pub(crate) fn lms_schemas() -> Value {
             ("course", "string"),
             ("course_name", "string"),
             ("due", "string"),
+            ("extended", "boolean"),
             ("completed", "boolean"),
             ("url", "string"),
         ],
@@ -142,6 +143,7 @@ pub(crate) fn lms_schemas() -> Value {
             "course",
             "course_name",
             "due",
+            "extended",
             "completed",
             "url",
         ],
@@ -295,6 +297,8 @@ pub struct DueOut {
     course: String,
     course_name: String,
     due: String,
+    /// Whether `due` is the caller's extension rather than the assignment's date.
+    extended: bool,
     completed: bool,
     url: String,
 }
@@ -310,7 +314,8 @@ pub async fn due(
             .map(|d| DueOut {
                 id: d.activity.id.to_string(),
                 url: href(&d.activity.kind, d.activity.id),
-                due: d.activity.due_at.and_then(time).unwrap_or_default(),
+                due: time(d.due_at).unwrap_or_default(),
+                extended: d.extended,
                 course: d.activity.course_id.to_string(),
                 kind: d.activity.kind,
                 title: d.activity.title,

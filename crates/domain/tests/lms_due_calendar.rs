@@ -225,7 +225,89 @@ async fn the_sync_token_follows_dates_extensions_and_the_archive(db: Db) {
     assert_ne!(token_of(&ben).await, ben1);
 }
 
+/// The due list (dashboard, `/kurse/faellig`, `/api/v1/me/due`) and the course page give a
+/// student with an extension their own date (the list orders by it); the others and the
+/// teacher keep the assignment's date.
+async fn the_due_list_shows_a_students_extension(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let teacher = s.user("lehrer").await;
+    let g = teacher
+        .groups
+        .iter()
+        .find(|g| g.name == "5a")
+        .expect("5a")
+        .id;
+    let course = p.lms_create_course(&teacher, g).await.expect("course");
+    let section = p
+        .lms_outline(&teacher, course)
+        .await
+        .expect("outline")
+        .sections[0]
+        .row
+        .id;
+    let essay = p
+        .lms_assignment_create(&teacher, course, section, &assignment("Aufsatz", 2, false))
+        .await
+        .expect("essay");
+    p.lms_assignment_create(&teacher, course, section, &assignment("Referat", 5, false))
+        .await
+        .expect("talk");
+    let (anna, ben) = (s.user("anna").await, s.user("ben").await);
+    let later = utc(2026, 11, 20, 8, 0);
+    p.lms_assignment_set_extension(&teacher, essay, anna.token.user(), Some(later))
+        .await
+        .expect("extension");
+    let list = async |who| {
+        p.lms_due(who)
+            .await
+            .expect("due")
+            .into_iter()
+            .map(|d| (d.activity.title, d.due_at, d.extended))
+            .collect::<Vec<_>>()
+    };
+    let original = schulhof_store::to_us(utc(2026, 11, 4, 8, 0));
+    let talk = schulhof_store::to_us(utc(2026, 11, 7, 8, 0));
+    let later = schulhof_store::to_us(later);
+    assert_eq!(
+        list(&anna).await,
+        [
+            ("Referat".to_owned(), talk, false),
+            ("Aufsatz".to_owned(), later, true),
+        ],
+        "Anna: her date, and the list follows it"
+    );
+    let others = [
+        ("Aufsatz".to_owned(), original, false),
+        ("Referat".to_owned(), talk, false),
+    ];
+    assert_eq!(list(&ben).await, others, "Ben keeps the assignment's date");
+    assert_eq!(
+        list(&teacher).await,
+        others,
+        "the teacher sees the assignment's date"
+    );
+    // The course page (and the API's outline) says the same.
+    let on_page = async |who| {
+        p.lms_outline(who, course).await.expect("outline").sections[0]
+            .activities
+            .iter()
+            .find(|x| x.row.id == essay)
+            .map(|x| (x.row.due_at, x.extended))
+            .expect("essay")
+    };
+    assert_eq!(on_page(&anna).await, (Some(later), true));
+    assert_eq!(on_page(&ben).await, (Some(original), false));
+    assert_eq!(on_page(&teacher).await, (Some(original), false));
+    // Withdrawn: Anna is back on the assignment's date.
+    p.lms_assignment_set_extension(&teacher, essay, anna.token.user(), None)
+        .await
+        .expect("withdraw");
+    assert_eq!(list(&anna).await, others);
+}
+
 backend_tests!(
+    the_due_list_shows_a_students_extension,
     calendar_programs_see_the_due_list,
     the_subscription_address_works_until_revoked,
     the_sync_token_follows_dates_extensions_and_the_archive,

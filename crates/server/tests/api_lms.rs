@@ -112,7 +112,44 @@ async fn courses_activities_due_list_and_hand_in(db: Db) {
         .clone();
     assert_eq!(item["course"], course.as_str());
     assert_eq!(item["completed"], false);
+    assert_eq!(item["extended"], false);
     assert!(!due.json.to_string().contains("Noch geheim"));
+    // An extension: the student's own date, marked; the teacher keeps the assignment's.
+    let s = app.platform.session(&student).await.expect("session").actor;
+    let later = chrono::DateTime::parse_from_rfc3339("2031-03-17T09:00:00Z")
+        .expect("date")
+        .to_utc();
+    let activity = schulhof_types::ActivityId(aid.parse().expect("uuid"));
+    app.platform
+        .lms_assignment_set_extension(&t, activity, s.token.user(), Some(later))
+        .await
+        .expect("extension");
+    let find = |list: &Value| {
+        list.as_array()
+            .expect("list")
+            .iter()
+            .find(|d| d["id"] == aid.as_str())
+            .expect("due")
+            .clone()
+    };
+    let extended = find(&app.get("/api/v1/me/due", &student).await.json);
+    assert_eq!(extended["due"], "2031-03-17T09:00:00+00:00");
+    assert_eq!(extended["extended"], true);
+    let teachers = find(&app.get("/api/v1/me/due", &teacher).await.json);
+    assert_eq!(teachers["due"], item["due"]);
+    assert_eq!(teachers["extended"], false);
+    let outline = app
+        .get(&format!("/api/v1/courses/{course}"), &student)
+        .await;
+    let mine = activities(&outline.json)
+        .into_iter()
+        .find(|x| x["id"] == aid.as_str())
+        .expect("in the outline");
+    assert_eq!(mine["due"], "2031-03-17T09:00:00+00:00", "the outline too");
+    app.platform
+        .lms_assignment_set_extension(&t, activity, s.token.user(), None)
+        .await
+        .expect("withdrawn");
     // The student's one clear state, then handing in text.
     let page = app
         .get(&format!("/api/v1/assignments/{aid}"), &student)

@@ -1,17 +1,20 @@
 // Course page for editors: sections and material are dragged by a handle, or moved by
 // keyboard on the same handle (Space or Enter picks up, arrow keys move, Space or Enter
-// drops, Escape cancels), announced in the page's live region. A drop posts the new index
-// to the same endpoint as the "Nach oben"/"Nach unten" buttons, which keep working without
-// this script.
+// drops, Escape cancels), announced in the page's live region. Material also crosses into
+// the section before or after (arrow keys past the first or last place, or dragging onto
+// another section, an empty one too). A drop posts the new index (and for material the
+// section) to the same endpoint as the "Nach oben"/"Nach unten" buttons, which keep
+// working without this script, as does the "Anderer Abschnitt" page.
 (function () {
   'use strict';
   var live = document.getElementById('arrange-live');
   var help = document.getElementById('arrange-help');
   if (!live) return;
 
-  function say(key, name, pos, total) {
+  function say(key, name, pos, total, section) {
     var text = (live.dataset[key] || '')
-      .replace('{name}', name).replace('{pos}', pos).replace('{total}', total);
+      .replace('{name}', name).replace('{pos}', pos).replace('{total}', total)
+      .replace('{section}', section || '');
     live.textContent = '';
     window.setTimeout(function () { live.textContent = text; }, 50);
   }
@@ -26,10 +29,20 @@
     return itemsOf(item.parentElement).indexOf(item);
   }
 
+  // Material lists share one group (material moves between sections); the section list
+  // is a group of its own.
+  var materialLists = Array.prototype.slice.call(
+    document.querySelectorAll('[data-arrange="activity"]'));
+
+  function isMaterial(item) {
+    return item.parentElement.getAttribute('data-arrange') === 'activity';
+  }
+
   // Saves the item's place; on failure the server's order is restored by a reload notice.
   function save(item) {
     var body = new URLSearchParams();
     body.append('position', String(indexOf(item)));
+    if (isMaterial(item)) body.append('abschnitt', item.parentElement.dataset.section);
     return fetch(item.getAttribute('data-move'), {
       method: 'POST',
       body: body,
@@ -37,7 +50,6 @@
       headers: { Accept: 'application/json' }
     }).then(function (res) {
       if (!res.ok) throw new Error(String(res.status));
-      item.removeAttribute('aria-busy');
       return true;
     }).catch(function () {
       say('failed', '', '', '');
@@ -52,9 +64,8 @@
     });
   }
 
-  // Puts `item` at index `to` among its list's items.
-  function place(item, to) {
-    var list = item.parentElement;
+  // Puts `item` at index `to` among the items of `list` (past the end: the end).
+  function place(item, list, to) {
     var others = itemsOf(list).filter(function (el) { return el !== item; });
     var ref = others[to];
     if (ref) {
@@ -62,6 +73,8 @@
     } else if (others.length) {
       var lastOther = others[others.length - 1];
       list.insertBefore(item, lastOther.nextSibling);
+    } else {
+      list.appendChild(item);
     }
   }
 
@@ -75,11 +88,11 @@
     return b;
   }
 
-  var grabbed = null; // { item, handle, from }
+  var grabbed = null; // { item, handle, list, from }
   var moving = false; // a keyboard move re-inserts the focused handle: not a blur to act on
 
   function grab(item, handle) {
-    grabbed = { item: item, handle: handle, from: indexOf(item) };
+    grabbed = { item: item, handle: handle, list: item.parentElement, from: indexOf(item) };
     item.classList.add('lms-grabbed');
     handle.setAttribute('aria-pressed', 'true');
     var total = itemsOf(item.parentElement).length;
@@ -91,18 +104,25 @@
     grabbed = null;
     g.item.classList.remove('lms-grabbed');
     g.handle.setAttribute('aria-pressed', 'false');
-    var total = itemsOf(g.item.parentElement).length;
     if (cancel) {
       moving = true;
-      place(g.item, g.from);
+      place(g.item, g.list, g.from);
       if (keepFocus) g.handle.focus();
       moving = false;
-      say('cancelled', g.item.dataset.name, g.from + 1, total);
-    } else if (indexOf(g.item) !== g.from) {
+      say('cancelled', g.item.dataset.name, g.from + 1, itemsOf(g.list).length);
+    } else if (g.item.parentElement !== g.list || indexOf(g.item) !== g.from) {
       announceDrop(g.item);
     } else {
-      say('dropped', g.item.dataset.name, g.from + 1, total);
+      say('dropped', g.item.dataset.name, g.from + 1, itemsOf(g.list).length);
     }
+  }
+
+  // Moves the focused item (its handle keeps the focus) to index `to` of `list`.
+  function moveTo(item, handle, list, to) {
+    moving = true;
+    place(item, list, to);
+    handle.focus();
+    moving = false;
   }
 
   function onKey(e, item, handle) {
@@ -122,25 +142,42 @@
       release(true, true);
       return;
     }
-    var all = itemsOf(item.parentElement);
-    var i = all.indexOf(item);
-    var j = i;
-    if (k === 'ArrowUp' || k === 'ArrowLeft') j = Math.max(0, i - 1);
-    else if (k === 'ArrowDown' || k === 'ArrowRight') j = Math.min(all.length - 1, i + 1);
-    else if (k === 'Home') j = 0;
-    else if (k === 'End') j = all.length - 1;
-    else return;
+    var up = k === 'ArrowUp' || k === 'ArrowLeft';
+    var down = k === 'ArrowDown' || k === 'ArrowRight';
+    if (!up && !down && k !== 'Home' && k !== 'End') return;
     e.preventDefault();
-    if (j !== i) {
-      moving = true;
-      place(item, j);
-      handle.focus();
-      moving = false;
+    var list = item.parentElement;
+    var all = itemsOf(list);
+    var i = all.indexOf(item);
+    // Past the first or last place, material goes on into the section before or after.
+    var l = materialLists.indexOf(list);
+    if (isMaterial(item) && ((up && i === 0 && l > 0) ||
+        (down && i === all.length - 1 && l >= 0 && l < materialLists.length - 1))) {
+      var next = materialLists[up ? l - 1 : l + 1];
+      moveTo(item, handle, next, up ? itemsOf(next).length : 0);
+      var now = itemsOf(next);
+      say('section', item.dataset.name, now.indexOf(item) + 1, now.length,
+        next.dataset.sectionName);
+      return;
     }
+    var j = i;
+    if (up) j = Math.max(0, i - 1);
+    else if (down) j = Math.min(all.length - 1, i + 1);
+    else if (k === 'Home') j = 0;
+    else j = all.length - 1;
+    if (j !== i) moveTo(item, handle, list, j);
     say('position', item.dataset.name, j + 1, all.length);
   }
 
-  var dragging = null;
+  var dragging = null; // { item, list, from }
+
+  // Whether the dragged item may go into `list`.
+  function accepts(list) {
+    if (!dragging) return false;
+    var own = dragging.list.getAttribute('data-arrange');
+    return list === dragging.item.parentElement ||
+      (own === 'activity' && list.getAttribute('data-arrange') === 'activity');
+  }
 
   function setUp(item) {
     var handle = handleFor(item);
@@ -154,13 +191,13 @@
     handle.draggable = true;
     handle.addEventListener('dragstart', function (e) {
       e.stopPropagation();
-      dragging = { item: item, from: indexOf(item) };
+      dragging = { item: item, list: item.parentElement, from: indexOf(item) };
       e.dataTransfer.effectAllowed = 'move';
       e.dataTransfer.setData('text/plain', item.dataset.name);
       item.classList.add('lms-dragging');
     });
     item.addEventListener('dragover', function (e) {
-      if (!dragging || dragging.item === item || dragging.item.parentElement !== item.parentElement) return;
+      if (!dragging || dragging.item === item || !accepts(item.parentElement)) return;
       e.preventDefault();
       e.stopPropagation();
       var box = item.getBoundingClientRect();
@@ -168,7 +205,7 @@
       item.parentElement.insertBefore(dragging.item, after ? item.nextSibling : item);
     });
     item.addEventListener('drop', function (e) {
-      if (dragging && dragging.item.parentElement === item.parentElement) {
+      if (dragging && accepts(item.parentElement)) {
         e.preventDefault();
         e.stopPropagation();
       }
@@ -178,13 +215,33 @@
       var d = dragging;
       dragging = null;
       item.classList.remove('lms-dragging');
-      if (d && indexOf(item) !== d.from) announceDrop(item);
+      if (d && (item.parentElement !== d.list || indexOf(item) !== d.from)) announceDrop(item);
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll('[data-arrange]'), function (list) {
-    var items = itemsOf(list);
-    if (items.length > 1) items.forEach(setUp);
+  // Material dragged over a section but not over one of its items (an empty section, its
+  // heading or buttons) goes to the end of that section's list.
+  materialLists.forEach(function (list) {
+    var area = list.closest('section') || list;
+    area.addEventListener('dragover', function (e) {
+      if (!dragging || !isMaterial(dragging.item) || !accepts(list)) return;
+      e.preventDefault();
+      if (dragging.item.parentElement !== list) place(dragging.item, list, itemsOf(list).length);
+    });
+    area.addEventListener('drop', function (e) {
+      if (dragging && isMaterial(dragging.item)) e.preventDefault();
+    });
   });
+
+  var material = [];
+  materialLists.forEach(function (list) { material = material.concat(itemsOf(list)); });
+  if (material.length > 1 || (material.length && materialLists.length > 1)) {
+    material.forEach(setUp);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('[data-arrange="section"]'),
+    function (list) {
+      var items = itemsOf(list);
+      if (items.length > 1) items.forEach(setUp);
+    });
   if (help) help.hidden = false;
 })();

@@ -1,10 +1,11 @@
 //! Editors arrange a course: a section within its course, an activity within its section,
 //! one place up or down (the buttons without JavaScript) or straight to a place (drag and
-//! drop, keyboard). One read of the order and one statement for the new positions, however
-//! long the list. Only the course's editors (the policy's `EditCourse`); everyone else,
-//! participants included, learns nothing: *not found*.
+//! drop, keyboard), or an activity into another section of the same course. One read of
+//! the order and one statement for the new positions, however long the list. Only the
+//! course's editors (the policy's `EditCourse`); everyone else, participants included,
+//! learns nothing: *not found*.
 
-use schulhof_store::lms::order;
+use schulhof_store::lms::{order, sections};
 use schulhof_types::{ActivityId, CourseId, SectionId};
 
 use crate::identity::Actor;
@@ -74,6 +75,37 @@ fn moves<T: Copy + Eq>(mut rows: Vec<(T, i64)>, id: T, mv: Move) -> Option<Vec<(
     )
 }
 
+/// The rows whose stored position differs from their index once `id` leaves `from` for
+/// index `to` of `into` (past the end: the end); `None` when `id` is not in `from`.
+fn moves_across<T: Copy + Eq>(
+    mut from: Vec<(T, i64)>,
+    mut into: Vec<(T, i64)>,
+    id: T,
+    to: usize,
+) -> Option<Vec<(T, i64)>> {
+    let i = from.iter().position(|r| r.0 == id)?;
+    let (item, _) = from.remove(i);
+    // The moved row always changes (its section), whatever its old position.
+    into.insert(to.min(into.len()), (item, -1));
+    let renumbered = |rows: Vec<(T, i64)>| {
+        rows.into_iter()
+            .enumerate()
+            .filter(|(k, r)| r.1 != *k as i64)
+            .map(|(k, r)| (r.0, k as i64))
+            .collect::<Vec<_>>()
+    };
+    let mut out = renumbered(into);
+    out.extend(renumbered(from));
+    Some(out)
+}
+
+fn no_section() -> DomainError {
+    DomainError::invalid(
+        "abschnitt",
+        "Diesen Abschnitt gibt es in diesem Kurs nicht.",
+    )
+}
+
 impl Platform {
     /// Moves a section within its course; returns the course.
     pub async fn lms_move_section(
@@ -108,6 +140,34 @@ impl Platform {
         tx.commit().await?;
         Ok(ctx.course.id)
     }
+
+    /// Moves an activity to index `to` (past the end: the end) of section `into` of the same
+    /// course; within its own section this is [`Move::To`]. Returns the course. A section
+    /// of another course, or none, is bad input and changes nothing.
+    pub async fn lms_move_activity_to_section(
+        &self,
+        a: &Actor,
+        id: ActivityId,
+        into: SectionId,
+        to: usize,
+    ) -> Result<CourseId, DomainError> {
+        let ctx = self.lms_activity_for_edit(a, id).await.map_err(hidden)?;
+        let (inst, from) = (ctx.course.instance, ctx.activity.section_id);
+        if into == from {
+            return self.lms_move_activity(a, id, Move::To(to)).await;
+        }
+        let mut tx = self.db.begin().await?;
+        let target = sections::get(&mut tx, inst, into).await?;
+        if target.is_none_or(|s| s.course_id != ctx.course.id) {
+            return Err(no_section());
+        }
+        let here = order::activities_of_section(&mut tx, inst, from).await?;
+        let there = order::activities_of_section(&mut tx, inst, into).await?;
+        let changed = moves_across(here, there, id, to).ok_or(DomainError::NotFound)?;
+        order::activity_to_section(&mut tx, inst, ctx.course.id, id, into, &changed).await?;
+        tx.commit().await?;
+        Ok(ctx.course.id)
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +193,24 @@ mod tests {
         // Equal positions (older data) are healed by the renumbering.
         assert_eq!(ids(&[('a', 0), ('b', 0)], 'a', Move::To(0)), [('b', 1)]);
         assert!(moves(rows.to_vec(), 'x', Move::Up).is_none());
+    }
+
+    #[test]
+    fn a_move_across_sections_renumbers_both_and_always_writes_the_item() {
+        let from = vec![('a', 0), ('b', 1), ('c', 2)];
+        let into = vec![('x', 0), ('y', 1)];
+        let out = |id, to| moves_across(from.clone(), into.clone(), id, to).expect("present");
+        assert_eq!(out('b', 1), [('b', 1), ('y', 2), ('c', 1)]);
+        assert_eq!(out('c', 99), [('c', 2)]);
+        assert_eq!(
+            out('a', 0),
+            [('a', 0), ('x', 1), ('y', 2), ('b', 0), ('c', 1)]
+        );
+        assert_eq!(
+            moves_across(vec![('a', 0)], Vec::new(), 'a', 5),
+            Some(vec![('a', 0)])
+        );
+        assert!(moves_across(from.clone(), into.clone(), 'x', 0).is_none());
     }
 
     #[test]

@@ -26,10 +26,13 @@ pub struct SectionView {
 /// An activity on the course page with the caller's completion and its files.
 #[derive(Clone, Debug)]
 pub struct ActivityItem {
+    /// The activity; `due_at` is the caller's own (their extension, if any).
     pub row: ActivityRow,
     pub viewed: bool,
     pub completed: bool,
     pub files: Vec<FileRow>,
+    /// Whether `row.due_at` is the caller's extension.
+    pub extended: bool,
 }
 
 /// What a section is given in its form.
@@ -54,7 +57,8 @@ fn checked(input: &SectionInput) -> Result<(String, String), DomainError> {
 }
 
 impl Platform {
-    /// The course page for the caller: participants get only what they may see now.
+    /// The course page for the caller: participants get only what they may see now, due
+    /// dates as they apply to them (an extension replaces the assignment's).
     pub async fn lms_outline(&self, a: &Actor, id: CourseId) -> Result<CourseView, DomainError> {
         let course = self.lms_course(a, id).await?;
         let scope = self.lms_scope(a, &course.facts)?;
@@ -72,7 +76,11 @@ impl Platform {
                     .iter()
                     .filter(|o| o.activity.section_id == row.id)
                     .map(|o| ActivityItem {
-                        row: o.activity.clone(),
+                        row: ActivityRow {
+                            due_at: o.extension.or(o.activity.due_at),
+                            ..o.activity.clone()
+                        },
+                        extended: o.extension.is_some(),
                         viewed: o.viewed_at.is_some(),
                         completed: o.completed_at.is_some(),
                         files: files

@@ -1,7 +1,8 @@
 //! Arranging a course: sections within their course and activities within their section
-//! take new positions in one statement however many move (`CASE id WHEN … THEN …`), the
-//! same text on SQLite and PostgreSQL. Only rows of the given course (or section) change,
-//! so an id from elsewhere is ignored rather than pulled in.
+//! (or into another section of the course) take new positions in one statement however
+//! many move (`CASE id WHEN … THEN …`), the same text on SQLite and PostgreSQL. Only rows of
+//! the given course (or section) change, so an id from elsewhere is ignored rather than
+//! pulled in.
 
 use schulhof_types::{ActivityId, CourseId, InstanceId, SectionId};
 use uuid::Uuid;
@@ -12,6 +13,12 @@ use crate::{AsConn, StoreError, on};
 /// <scope> = $2 AND id IN ($3, …)`; positions are the indexes themselves (numbers, never
 /// input), ids are bound.
 fn statement(table: &str, scope: &str, positions: &[i64]) -> String {
+    statement_also(table, scope, positions, "")
+}
+
+/// [`statement`] with further assignments (`also`, starting with a comma) after the
+/// position's.
+fn statement_also(table: &str, scope: &str, positions: &[i64], also: &str) -> String {
     let mut case = String::from("CASE id");
     let mut ids = Vec::with_capacity(positions.len());
     for (i, p) in positions.iter().enumerate() {
@@ -20,7 +27,7 @@ fn statement(table: &str, scope: &str, positions: &[i64]) -> String {
         ids.push(format!("${n}"));
     }
     format!(
-        "UPDATE {table} SET position = {case} END
+        "UPDATE {table} SET position = {case} END{also}
           WHERE instance_id = $1 AND {scope} = $2 AND id IN ({})",
         ids.join(", ")
     )
@@ -79,6 +86,31 @@ pub async fn activities(
     .await
 }
 
+/// Moves activity `moved` into section `to` of `course` and gives the activities of both
+/// sections their new positions (`moves`, which must name `moved`), in one statement;
+/// returns how many rows changed. The caller checks that `to` belongs to `course`.
+pub async fn activity_to_section(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    course: CourseId,
+    moved: ActivityId,
+    to: SectionId,
+    moves: &[(ActivityId, i64)],
+) -> Result<u64, StoreError> {
+    let positions: Vec<i64> = moves.iter().map(|m| m.1).collect();
+    let (id, section) = (moves.len() + 3, moves.len() + 4);
+    let also = format!(", section_id = CASE WHEN id = ${id} THEN ${section} ELSE section_id END");
+    let sql = statement_also("lms_activities", "course_id", &positions, &also);
+    let n = on!(c, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(instance.0).bind(course.0);
+        for (id, _) in moves {
+            q = q.bind(id.0);
+        }
+        q.bind(moved.0).bind(to.0).execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    Ok(n)
+}
+
 /// The activities of a section with their positions, in order (editors' view: everything).
 pub async fn activities_of_section(
     c: &mut impl AsConn,
@@ -117,5 +149,12 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("id IN ($3, $4)"), "{s}");
+    }
+
+    #[test]
+    fn a_move_across_sections_sets_the_section_in_the_same_statement() {
+        let s = super::statement_also("lms_activities", "course_id", &[1], ", x = 2");
+        assert!(s.contains("CASE id WHEN $3 THEN 1 END, x = 2\n"), "{s}");
+        assert!(s.contains("course_id = $2 AND id IN ($3)"), "{s}");
     }
 }

@@ -15,6 +15,8 @@ pub struct OutlineRow {
     pub activity: ActivityRow,
     pub viewed_at: Option<i64>,
     pub completed_at: Option<i64>,
+    /// The caller's own later due date (an extension), if any.
+    pub extension: Option<i64>,
 }
 
 fn decode_outline<'r, R>(r: &'r R) -> Result<OutlineRow, sqlx::Error>
@@ -30,11 +32,12 @@ where
         activity: activities::decode(r)?,
         viewed_at: r.try_get(COLUMNS)?,
         completed_at: r.try_get(COLUMNS + 1)?,
+        extension: r.try_get(COLUMNS + 2)?,
     })
 }
 
 /// The activities of a course the caller sees (`editor`: all), in the order of their
-/// sections, with the caller's completion. One statement.
+/// sections, with the caller's completion and extension. One statement.
 pub async fn activities_of(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -46,11 +49,13 @@ pub async fn activities_of(
     let q = concat!(
         "SELECT ",
         crate::lms_activity_columns!(),
-        ", co.viewed_at, co.completed_at
+        ", co.viewed_at, co.completed_at, x.due_at
            FROM lms_activities a
            JOIN lms_sections s ON s.instance_id = a.instance_id AND s.id = a.section_id
            LEFT JOIN lms_completion co ON co.instance_id = a.instance_id
                 AND co.activity_id = a.id AND co.user_id = $3
+           LEFT JOIN lms_extensions x ON x.instance_id = a.instance_id AND x.activity_id = a.id
+                AND x.user_id = $3
           WHERE a.instance_id = $1 AND a.course_id = $2 AND ",
         crate::lms_visible_activity!("$4", "$5", "$3"),
         " ORDER BY s.position, a.position, a.id"
@@ -239,10 +244,15 @@ pub struct DueRow {
     pub activity: ActivityRow,
     pub course_name: String,
     pub completed_at: Option<i64>,
+    /// The due date that applies to the caller: their extension, else the activity's.
+    pub due_at: i64,
+    /// Whether `due_at` is the caller's extension.
+    pub extended: bool,
 }
 
 /// Activities with a due date in the caller's open courses that the caller sees, by due
-/// date (`$4`: whether the account type edits through a linked group). One statement.
+/// date (`$4`: whether the account type edits through a linked group). A student with an
+/// extension gets their own later date, like the calendar. One statement.
 pub async fn due_for(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -253,7 +263,7 @@ pub async fn due_for(
     let q = concat!(
         "SELECT ",
         crate::lms_activity_columns!(),
-        ", r.name, co.completed_at
+        ", r.name, co.completed_at, COALESCE(x.due_at, a.due_at) AS due, x.due_at IS NOT NULL
            FROM (SELECT c.id, c.name, ",
         course_role!(),
         " AS role FROM lms_courses c WHERE c.instance_id = $1 AND c.archived_at IS NULL) r
@@ -261,9 +271,11 @@ pub async fn due_for(
            JOIN lms_sections s ON s.instance_id = a.instance_id AND s.id = a.section_id
            LEFT JOIN lms_completion co ON co.instance_id = a.instance_id
                 AND co.activity_id = a.id AND co.user_id = $3
+           LEFT JOIN lms_extensions x ON x.instance_id = a.instance_id AND x.activity_id = a.id
+                AND x.user_id = $3
           WHERE r.role IS NOT NULL AND a.due_at IS NOT NULL AND ",
         crate::lms_visible_activity!("r.role = 'editor'", "$2", "$3"),
-        " ORDER BY a.due_at, a.id"
+        " ORDER BY due, a.id"
     );
     let r = on!(c, c => {
         let rows = sqlx::query(q).bind(instance.0).bind(now).bind(user.0).bind(edits_by_group)
@@ -274,6 +286,8 @@ pub async fn due_for(
                 activity: activities::decode(r)?,
                 course_name: r.try_get(COLUMNS)?,
                 completed_at: r.try_get(COLUMNS + 1)?,
+                due_at: r.try_get(COLUMNS + 2)?,
+                extended: r.try_get(COLUMNS + 3)?,
             })
         }).collect::<Result<Vec<_>, sqlx::Error>>()
     })?;

@@ -11,8 +11,91 @@ use super::*;
 
 on_both_backends!(
     due_dates_leave_for_calendar_programs,
-    the_simple_view_shows_tiles
+    the_simple_view_shows_tiles,
+    the_due_list_shows_the_students_extension
 );
+
+async fn actor(app: &App, cookie: &str) -> schulhof_domain::identity::Actor {
+    app.platform
+        .session(cookie.split_once('=').map_or("", |(_, v)| v))
+        .await
+        .expect("session")
+        .actor
+}
+
+/// Gives the student an extension of the demo assignment to 17 March 2031, 09:00 UTC.
+async fn extend(app: &App, teacher: &str, student: &str) {
+    let (t, s) = (actor(app, teacher).await, actor(app, student).await);
+    let due = app.platform.lms_due(&s).await.expect("due");
+    let essay = due
+        .iter()
+        .find(|d| d.activity.kind == "assignment")
+        .expect("demo assignment")
+        .activity
+        .id;
+    let later = chrono::DateTime::parse_from_rfc3339("2031-03-17T09:00:00Z")
+        .expect("date")
+        .to_utc();
+    app.platform
+        .lms_assignment_set_extension(&t, essay, s.token.user(), Some(later))
+        .await
+        .expect("extension");
+}
+
+/// The student with an extension sees their date on the due page, the dashboard and the
+/// course page; the teacher keeps the assignment's date.
+async fn the_due_list_shows_the_students_extension(app: App) {
+    app.platform.system_seed_demo_files().await.expect("demo");
+    let teacher = app.ready("lehrer").await;
+    let student = app.ready("schueler").await;
+    app.get("/kurse/faellig", &student)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("17.03.2031")
+        .lacks("(Verlängerung)");
+    extend(&app, &teacher, &student).await;
+    app.get("/kurse/faellig", &student)
+        .await
+        .assert(StatusCode::OK)
+        .has("17.03.2031")
+        .has("(Verlängerung)");
+    app.get("/", &student)
+        .await
+        .assert(StatusCode::OK)
+        .has("2031-03-17T09:00:00+00:00");
+    let course = app.platform.lms_courses(&actor(&app, &student).await).await;
+    let course = format!("/kurse/{}", course.expect("courses")[0].id);
+    app.get(&course, &student)
+        .await
+        .assert(StatusCode::OK)
+        .has("17.03.2031")
+        .has("(Verlängerung)");
+    app.get(&course, &teacher)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("17.03.2031");
+    app.get("/kurse/faellig", &teacher)
+        .await
+        .assert(StatusCode::OK)
+        .lacks("17.03.2031")
+        .lacks("(Verlängerung)");
+}
+
+#[tokio::test]
+async fn an_extension_costs_the_due_page_no_statement() {
+    if !super::statements::install() {
+        return; // another subscriber counts already (not under nextest)
+    }
+    let app = app().await;
+    app.platform.system_seed_demo_files().await.expect("demo");
+    let teacher = app.ready("lehrer").await;
+    let student = app.ready("schueler").await;
+    let before = super::statements::statements_of(&app, "/kurse/faellig", &student).await;
+    extend(&app, &teacher, &student).await;
+    let after = super::statements::statements_of(&app, "/kurse/faellig", &student).await;
+    assert!(before > 0, "statements are counted");
+    assert_eq!(before, after, "the extension is joined, not looked up");
+}
 
 async fn due_dates_leave_for_calendar_programs(app: App) {
     app.platform.system_seed_demo_files().await.expect("demo");

@@ -36,7 +36,7 @@ pub fn due<'a>(cx: &'a Ctx<'a>) -> CardFuture<'a> {
                         meta: Some(d.course_name.clone()),
                         ..CardItem::text(d.activity.title.clone())
                     };
-                    match d.activity.due_at.and_then(DateTime::from_timestamp_micros) {
+                    match DateTime::from_timestamp_micros(d.due_at) {
                         Some(t) => item.at(cx, t),
                         None => item,
                     }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
 use schulhof_domain::lms::{MaterialInput, Move};
 use schulhof_front::AppState;
-use schulhof_types::{ActivityId, CourseId, UserId};
+use schulhof_types::{ActivityId, CourseId, SectionId, UserId};
 use serde::Deserialize;
 
 use super::{
@@ -23,13 +23,83 @@ use crate::when::Zone;
 
 pub type Pairs = Vec<(String, String)>;
 
-/// The move buttons send `richtung` (`hoch`/`runter`), the script a `position`.
+/// The move buttons send `richtung` (`hoch`/`runter`), the script a `position`; material
+/// going to another section (the page for it, or the script) also an `abschnitt`.
 #[derive(Deserialize)]
 pub struct MoveForm {
     #[serde(default)]
     pub richtung: String,
     #[serde(default)]
     pub position: String,
+    #[serde(default)]
+    pub abschnitt: String,
+}
+
+fn no_section() -> DomainError {
+    DomainError::invalid(
+        "abschnitt",
+        "Diesen Abschnitt gibt es in diesem Kurs nicht.",
+    )
+}
+
+/// A move into a section: its id and the index there (empty: the end).
+fn into_section(f: &MoveForm) -> Result<(SectionId, usize), DomainError> {
+    if !f.richtung.trim().is_empty() {
+        return Err(DomainError::invalid(
+            "richtung",
+            "Bitte entweder einen Abschnitt oder eine Richtung angeben.",
+        ));
+    }
+    let section = section_id(f.abschnitt.trim()).ok_or_else(no_section)?;
+    let at = match f.position.trim() {
+        "" => usize::MAX,
+        p => p
+            .parse()
+            .map_err(|_| DomainError::invalid("position", "Bitte eine Position angeben."))?,
+    };
+    Ok((section, at))
+}
+
+#[derive(Template)]
+#[template(path = "lms/course/move.html")]
+struct MovePage {
+    c: Chrome,
+    action: String,
+    back: String,
+    name: String,
+    /// (id, title, whether the material is in it now).
+    sections: Vec<(String, String, bool)>,
+}
+
+/// `GET /kurse/material/{a}/verschieben`: the page to move material into another section
+/// (without JavaScript). Editors only; everyone else 404.
+pub async fn move_form(State(state): State<AppState>, r: Ready, Path(a): Path<String>) -> Response {
+    let Some(a) = activity_id(&a) else {
+        return r.fail(DomainError::NotFound);
+    };
+    let p = &state.platform;
+    let ctx = match p.lms_activity_for_edit(&r.actor, a).await {
+        Ok(c) => c,
+        Err(DomainError::Forbidden) => return r.fail(DomainError::NotFound),
+        Err(e) => return r.fail(e),
+    };
+    let outline = match p.lms_outline(&r.actor, ctx.course.id).await {
+        Ok(o) => o,
+        Err(e) => return r.fail(e),
+    };
+    let here = ctx.activity.section_id;
+    let page = MovePage {
+        c: Chrome::new(&r.page, r.page.tr().t("lms.move.title")).signed_in(&r.page, &r.actor),
+        action: format!("/kurse/material/{a}/verschieben"),
+        back: format!("{}#a-{a}", course_href(ctx.course.id)),
+        name: ctx.activity.title.clone(),
+        sections: outline
+            .sections
+            .iter()
+            .map(|s| (s.row.id.to_string(), s.row.title.clone(), s.row.id == here))
+            .collect(),
+    };
+    render::ok(&page)
 }
 
 /// The script asks for JSON and needs no page after a move; the buttons go back to the
@@ -341,9 +411,17 @@ pub async fn move_material(
     let Some(a) = activity_id(&a) else {
         return r.fail(DomainError::NotFound);
     };
-    let result = match Move::from_form(&f.richtung, &f.position) {
-        Ok(mv) => state.platform.lms_move_activity(&r.actor, a, mv).await,
-        Err(e) => Err(e),
+    let p = &state.platform;
+    let result = if f.abschnitt.trim().is_empty() {
+        match Move::from_form(&f.richtung, &f.position) {
+            Ok(mv) => p.lms_move_activity(&r.actor, a, mv).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        match into_section(&f) {
+            Ok((s, at)) => p.lms_move_activity_to_section(&r.actor, a, s, at).await,
+            Err(e) => Err(e),
+        }
     };
     match result {
         Ok(course) => moved(&headers, format!("{}#a-{a}", course_href(course))),

@@ -79,7 +79,10 @@ pub fn routes() -> Router<AppState> {
             "/kurse/material/{a}/bearbeiten",
             get(edit::edit_material).post(edit::update_material),
         )
-        .route("/kurse/material/{a}/verschieben", post(edit::move_material))
+        .route(
+            "/kurse/material/{a}/verschieben",
+            get(edit::move_form).post(edit::move_material),
+        )
         .route("/kurse/material/{a}/loeschen", post(edit::delete_material))
         .route(
             "/kurse/material/{a}/dateien",

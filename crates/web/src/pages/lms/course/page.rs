@@ -59,6 +59,8 @@ struct CoursePage {
     simple: bool,
     /// Drag and drop and keyboard arranging for editors (the buttons work without it).
     arrange_js: String,
+    /// Whether material can go to another section (editors get the page for it).
+    several_sections: bool,
 }
 
 fn state_of(r: &Ready, now: i64, hidden: bool, from: Option<i64>, restricted: bool) -> String {
@@ -91,7 +93,11 @@ fn item(r: &Ready, now: i64, editor: bool, x: &ActivityItem, first: bool, last: 
         icon: kind_icon(&a.kind),
         kind: tr.lookup(&format!("lms.kind.{}", a.kind)).unwrap_or("?"),
         title: a.title.clone(),
-        due: a.due_at.map(|d| when(r, d)),
+        due: a.due_at.map(|d| match x.extended {
+            // The student's own later date: said so, since classmates see another.
+            true => format!("{} ({})", when(r, d), tr.t("assign.extension")),
+            false => when(r, d),
+        }),
         completion: tracked.then(|| {
             (
                 x.completed,
@@ -189,6 +195,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(id): Path<String
         progress,
         simple: v.course.row.simple_view && !editor,
         arrange_js: crate::assets::href("lms_arrange.js"),
+        several_sections: v.sections.len() > 1,
     };
     render::ok(&view)
 }

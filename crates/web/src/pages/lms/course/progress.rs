@@ -137,6 +137,8 @@ pub struct DueLine {
     pub course: String,
     pub course_href: String,
     pub due: String,
+    /// Whether `due` is the student's extension.
+    pub extended: bool,
     pub overdue: bool,
     pub completed: bool,
 }
@@ -161,7 +163,7 @@ pub async fn due(State(state): State<AppState>, r: Ready) -> Response {
         lines: rows
             .into_iter()
             .map(|d| {
-                let due = d.activity.due_at.unwrap_or(0);
+                let due = d.due_at;
                 DueLine {
                     href: activity_href(&d.activity.kind, d.activity.id),
                     icon: kind_icon(&d.activity.kind),
@@ -169,6 +171,7 @@ pub async fn due(State(state): State<AppState>, r: Ready) -> Response {
                     course: d.course_name,
                     course_href: course_href(d.activity.course_id),
                     due: when(&r, due),
+                    extended: d.extended,
                     overdue: due < now && d.completed_at.is_none(),
                     completed: d.completed_at.is_some(),
                 }

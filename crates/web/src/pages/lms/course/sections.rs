@@ -144,7 +144,12 @@ pub async fn move_section(
     let Some(s) = section_id(&s) else {
         return r.fail(DomainError::NotFound);
     };
-    let result = match Move::from_form(&f.richtung, &f.position) {
+    // Sections have no section to go into: an `abschnitt` is bad input.
+    let mv = match f.abschnitt.trim() {
+        "" => Move::from_form(&f.richtung, &f.position),
+        _ => Move::from_form("", ""),
+    };
+    let result = match mv {
         Ok(mv) => state.platform.lms_move_section(&r.actor, s, mv).await,
         Err(e) => Err(e),
     };
