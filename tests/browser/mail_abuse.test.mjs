@@ -2,8 +2,10 @@
 // the school, the Schulleitung asks for a domain analysis with a reason and a period, the
 // data-protection officer (an operator with the dpo role, TOTP login) approves it on the
 // console with a reason, and the Schulleitung sees messages per external domain and day —
-// no address, subject or person. Every page: axe clean, one main landmark, labelled
-// fields, nothing scrolls sideways.
+// no address, subject or person. Stage 2: the Schulleitung names an account, the staff
+// council member is told and takes part, the officer approves on the console, and the
+// Schulleitung sees the decision with the officer's reason and the account's traffic data.
+// Every page: axe clean, one main landmark, labelled fields, nothing scrolls sideways.
 //
 //   cargo build -p schulhof && node --test mail_abuse.test.mjs
 
@@ -59,7 +61,7 @@ for (const { name, viewport } of WIDTHS) {
     await h.goto(`${base}/verwaltung/mail/missbrauch`);
     assert.equal(await h1(h), 'Missbrauchskontrolle');
     await checkPage(h, `mail-abuse overview ${name}`);
-    await h.getByLabel('Begründung').fill(reason);
+    await h.getByLabel('Begründung', { exact: true }).fill(reason);
     // The form offers the kept seven days up to today; the defaults are the whole span.
     await h.getByRole('button', { name: 'Domänenanalyse beantragen' }).click();
     await h.waitForURL(/ok=abuse_requested/);
@@ -98,6 +100,108 @@ for (const { name, viewport } of WIDTHS) {
     assert.doesNotMatch(main, new RegExp(subject), 'no subject');
     assert.doesNotMatch(main, /lehrer/, 'no person');
     await checkPage(h, `mail-abuse analysis ${name}`);
+    await head.context.close();
+  });
+}
+
+/** Whether `personal` is on the staff council; the admin enters the login once. */
+async function councilAssigned(viewport) {
+  const admin = await signedIn(viewport, 'admin');
+  const a = admin.page;
+  await a.goto(`${base}/mail/einsicht`);
+  const leave = a.getByRole('button', { name: /Austragen.*personal/ });
+  if ((await leave.count()) === 0) {
+    await a.locator('#council-login').fill('personal');
+    await a.getByRole('button', { name: 'Eintragen' }).click();
+    await a.waitForURL(/ok=council_saved/);
+    await leave.waitFor();
+  }
+  await admin.context.close();
+}
+
+/** The officer (signed in on page `o`) decides the waiting request that shows `text`. */
+async function officerDecides(o, text, button, reason, name) {
+  await o.goto(`${base}/betrieb/missbrauch`);
+  const card = o.getByRole('article').filter({ hasText: text });
+  assert.equal(await card.count(), 1, `one waiting request with ${text}`);
+  if (name) await checkPage(o, name);
+  await card.getByLabel('Begründung der Entscheidung').fill(reason);
+  await card.getByRole('button', { name: button }).click();
+  await o.waitForURL(/ok=abuse_(approved|refused)/);
+}
+
+const escaped = (text) => new RegExp(text.replace(/[()]/g, '.'));
+
+for (const { name, viewport } of WIDTHS) {
+  test(`at ${name} px: stage 2 asked, the council takes part, the officer's reason shown`, async () => {
+    await councilAssigned(viewport);
+    await writeOutside(viewport, `kontakt.${name}@web.de`, `Stufe zwei ${name}`);
+
+    // Stage 2 follows an approved domain analysis.
+    const head = await signedIn(viewport, 'schulleitung');
+    const h = head.page;
+    const first = `Verdacht vor Stufe 2 (${name} px), Domänen prüfen`;
+    await h.goto(`${base}/verwaltung/mail/missbrauch`);
+    await h.getByLabel('Begründung', { exact: true }).fill(first);
+    await h.getByRole('button', { name: 'Domänenanalyse beantragen' }).click();
+    await h.waitForURL(/ok=abuse_requested/);
+    // One console session for both decisions (each sign-in waits for a fresh TOTP step).
+    const op = await browser.newContext({ viewport });
+    const o = await op.newPage();
+    await officer(o);
+    await officerDecides(o, first, 'Zustimmen', 'Stufe 1 begründet');
+
+    const purpose = `Verdacht besteht fort (${name} px): Versand über das Konto lehrer`;
+    await h.goto(`${base}/verwaltung/mail/missbrauch`);
+    const form = h.locator('form[action="/verwaltung/mail/missbrauch/stufe2"]');
+    await form.getByLabel('Zweck').fill(purpose);
+    await form.getByLabel('Konten (Benutzernamen)').fill('lehrer');
+    await form.getByRole('button', { name: 'Personenbezogene Kontrolle beantragen' }).click();
+    await h.waitForURL(/ok=abuse_scope_requested/);
+    const asked = h.getByRole('row', { name: escaped(purpose) });
+    assert.match(await asked.innerText(), /Wartet auf die Personalvertretung/);
+    await checkPage(h, `mail-abuse stage-2 requested ${name}`);
+
+    // The council member is told and reaches the waiting request from the notice.
+    const council = await signedIn(viewport, 'personal');
+    const c = council.page;
+    await c.goto(`${base}/benachrichtigungen`);
+    await checkPage(c, `mail-abuse council notified ${name}`);
+    await c
+      .getByRole('link', { name: /Missbrauchskontrolle \(Stufe 2\) wartet auf die Beteiligung/ })
+      .first()
+      .click();
+    await c.waitForURL(/\/verwaltung\/mail\/missbrauch\/beteiligung$/);
+    const waiting = c.getByRole('article').filter({ hasText: purpose });
+    assert.match(await waiting.innerText(), /lehrer/);
+    await checkPage(c, `mail-abuse council ${name}`);
+    await waiting.getByRole('button', { name: /Beteiligen/ }).click();
+    await c.waitForURL(/ok=abuse_joined/);
+    await c.getByText('Sie sind beteiligt').waitFor();
+    assert.equal(await c.getByRole('article').filter({ hasText: purpose }).count(), 0);
+    await checkPage(c, `mail-abuse council joined ${name}`);
+    await council.context.close();
+
+    const because = `Umfang <eng> & Zeitraum angemessen (${name} px)`;
+    await officerDecides(o, purpose, 'Zustimmen', because, `mail-abuse officer stage 2 ${name}`);
+    await op.close();
+
+    // The Schulleitung is told, sees the decision with the officer's reason as text, and
+    // the traffic data of the named account.
+    await h.goto(`${base}/benachrichtigungen`);
+    await h.getByRole('link', { name: /über Ihren Antrag zur Missbrauchskontrolle \(Stufe 2\) entschieden/ }).first().waitFor();
+    await h.goto(`${base}/verwaltung/mail/missbrauch`);
+    const approved = h.getByRole('row', { name: escaped(purpose) });
+    const line = await approved.innerText();
+    assert.match(line, /Genehmigt/);
+    assert.ok(line.includes(because), `the officer's reason in ${line}`);
+    await checkPage(h, `mail-abuse stage-2 approved ${name}`);
+    await approved.getByRole('link', { name: 'Verkehrsdaten ansehen' }).click();
+    await h.waitForURL(/\/verwaltung\/mail\/missbrauch\/stufe2\/[0-9a-f-]{36}$/);
+    assert.equal(await h1(h), 'Personenbezogene Verkehrsdaten');
+    const main = await h.locator('main').innerText();
+    assert.match(main, new RegExp(`kontakt\\.${name}@web\\.de`));
+    await checkPage(h, `mail-abuse stage-2 data ${name}`);
     await head.context.close();
   });
 }

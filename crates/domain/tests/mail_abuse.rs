@@ -396,7 +396,303 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
     assert!(p.mail_abuse_scope_close(&sl, refused).await.is_err());
 }
 
+/// How many notifications of `kind` the login has, and their params.
+async fn notes(
+    p: &Platform,
+    a: &schulhof_domain::identity::Actor,
+    kind: &str,
+) -> Vec<serde_json::Value> {
+    p.my_notifications(a)
+        .await
+        .expect("notifications")
+        .into_iter()
+        .filter(|n| n.kind == kind)
+        .map(|n| n.params)
+        .collect()
+}
+
+/// A second school on the same platform: two teachers on its staff council and a
+/// Schulleitung account held by one of them.
+async fn other_school(p: &Platform) -> [schulhof_domain::identity::Actor; 3] {
+    p.system_create_school("654321", "Andere Schule")
+        .await
+        .expect("school");
+    p.system_set_password("654321", "admin", Some("admin-passwort-2"))
+        .await
+        .expect("password");
+    let login = |login: &'static str, pw: &'static str| async move {
+        let s = p
+            .login("654321", login, pw, "127.0.0.1")
+            .await
+            .expect("login");
+        p.session(&s.cookie).await.expect("session").actor
+    };
+    let admin = login("admin", "admin-passwort-2").await;
+    for (name, kind, role, holder) in [
+        ("lehrer", Some("lehrer"), None, None),
+        ("kollege", Some("lehrer"), None, None),
+        ("paula", Some("schueler"), None, None),
+        ("schulleitung", None, Some("schulleitung"), Some("lehrer")),
+    ] {
+        let u = NewUser {
+            first_name: name.into(),
+            last_name: "Andere".into(),
+            account_type: kind.map(Into::into),
+            function_role: role.map(Into::into),
+            login: Some(name.into()),
+            password: Some(PW.into()),
+            external_mail: None,
+            holder: holder.map(Into::into),
+            groups: Vec::new(),
+        };
+        p.create_user(&admin, u).await.expect("user");
+    }
+    for member in ["lehrer", "kollege"] {
+        p.mail_set_staff_council(&admin, member, true)
+            .await
+            .expect("council");
+    }
+    [
+        login("schulleitung", PW).await,
+        login("lehrer", PW).await,
+        login("kollege", PW).await,
+    ]
+}
+
+/// The staff council hears of a stage-2 case waiting for it, the Schulleitung of the
+/// officer's decision (whose reason the school then reads) — through the notification
+/// centre, to just those persons, never across schools.
+async fn the_council_and_the_schulleitung_are_told(db: Db) {
+    let s = setup(db).await;
+    let p = &s.platform;
+    let admin = s.admin().await;
+    let sl = s.user("schulleitung").await;
+    let [sl2, holder2, kollege2] = other_school(p).await;
+    for member in ["carla", "ben"] {
+        p.mail_set_staff_council(&admin, member, true)
+            .await
+            .expect("council");
+    }
+    let now = s.clock.now();
+    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
+    s.clock.advance(Duration::seconds(2));
+    let reason = "Verdacht auf Massenversand an externe Domains";
+    let purpose = "Verdacht besteht fort: Versand von Werbung über das Konto lehrer";
+    let dpo = operator(p, "datenschutz", "dpo").await;
+    let first = p
+        .mail_abuse_request(&sl, reason, from, until)
+        .await
+        .expect("stage 1");
+    // A decision without a reason, or one too short, changes nothing.
+    assert!(matches!(
+        p.operator_abuse_decide_with_reason(&dpo, "123456", first, true, " kurz ", "10.1.0.1")
+            .await,
+        Err(DomainError::Invalid { .. })
+    ));
+    assert!(notes(p, &sl, "mail_abuse_decided").await.is_empty());
+    let why = "Anlass <b>plausibel</b> & Zeitraum angemessen";
+    p.operator_abuse_decide_with_reason(&dpo, "123456", first, true, why, "10.1.0.1")
+        .await
+        .expect("approved");
+    let cases = p.mail_abuse_cases(&sl).await.expect("cases");
+    assert_eq!(cases[0].decision_reason.as_deref(), Some(why));
+    let told = notes(p, &sl, "mail_abuse_decided").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["stage"], "1");
+    assert_eq!(told[0]["case"], first.to_string());
+    // The notice names no reason or result: those are on the Schulleitung's page.
+    assert!(!told[0].to_string().contains("plausibel"));
+    // Nobody on the council hears of stage 1.
+    for login in ["carla", "ben", "lehrer", "anna"] {
+        let a = s.user(login).await;
+        assert!(
+            notes(p, &a, "mail_abuse_council").await.is_empty(),
+            "{login}"
+        );
+        assert!(
+            notes(p, &a, "mail_abuse_decided").await.is_empty(),
+            "{login}"
+        );
+    }
+
+    let lehrer = vec!["lehrer".to_owned()];
+    let id = p
+        .mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+        .await
+        .expect("stage 2");
+    // Every member of the council is asked to take part, nobody else.
+    for login in ["carla", "ben"] {
+        let a = s.user(login).await;
+        let asked = notes(p, &a, "mail_abuse_council").await;
+        assert_eq!(asked.len(), 1, "{login}");
+        assert_eq!(asked[0]["case"], id.to_string());
+        assert!(!asked[0].to_string().contains("lehrer"), "no login named");
+        let n = p.my_notifications(&a).await.expect("notes");
+        let link = &n
+            .iter()
+            .find(|n| n.kind == "mail_abuse_council")
+            .expect("note")
+            .link;
+        assert_eq!(link, "/verwaltung/mail/missbrauch/beteiligung");
+    }
+    for a in [&sl, &s.user("lehrer").await, &s.user("anna").await] {
+        assert!(notes(p, a, "mail_abuse_council").await.is_empty());
+    }
+    // The other school's council and Schulleitung hear nothing of it.
+    for a in [&sl2, &holder2, &kollege2] {
+        assert!(notes(p, a, "mail_abuse_council").await.is_empty());
+        assert!(notes(p, a, "mail_abuse_decided").await.is_empty());
+    }
+    let carla = s.user("carla").await;
+    p.mail_abuse_scope_join(&carla, id).await.expect("joined");
+    p.operator_abuse_decide_with_reason(
+        &dpo,
+        "123456",
+        id,
+        false,
+        "Umfang nicht begründet, bitte enger fassen",
+        "10.1.0.1",
+    )
+    .await
+    .expect("refused");
+    let told = notes(p, &sl, "mail_abuse_decided").await;
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(
+        told.iter()
+            .any(|n| n["stage"] == "2" && n["case"] == id.to_string())
+    );
+    let cases = p.mail_abuse_cases(&sl).await.expect("cases");
+    let refused = cases.iter().find(|c| c.id == id).expect("case");
+    assert_eq!(refused.state, "refused");
+    assert_eq!(
+        refused.decision_reason.as_deref(),
+        Some("Umfang nicht begründet, bitte enger fassen")
+    );
+    for login in ["carla", "ben", "lehrer", "anna"] {
+        let a = s.user(login).await;
+        assert!(
+            notes(p, &a, "mail_abuse_decided").await.is_empty(),
+            "{login}"
+        );
+    }
+
+    // In the other school the Schulleitung's holder is on the council: never asked to take
+    // part in its own account's case, but told of the decision with the account.
+    let now = s.clock.now();
+    let (from, until) = (now - Duration::days(1), now);
+    let first2 = p
+        .mail_abuse_request(&sl2, reason, from, until)
+        .await
+        .expect("stage 1 elsewhere");
+    p.operator_abuse_decide_with_reason(&dpo, "654321", first2, true, why, "10.1.0.1")
+        .await
+        .expect("approved");
+    assert_eq!(notes(p, &sl2, "mail_abuse_decided").await.len(), 1);
+    assert_eq!(notes(p, &holder2, "mail_abuse_decided").await.len(), 1);
+    assert!(notes(p, &kollege2, "mail_abuse_decided").await.is_empty());
+    let scope2 = vec!["paula".to_owned()];
+    p.mail_abuse_scope_request(&sl2, first2, purpose, &scope2, from, until)
+        .await
+        .expect("stage 2 elsewhere");
+    assert!(notes(p, &holder2, "mail_abuse_council").await.is_empty());
+    assert_eq!(notes(p, &kollege2, "mail_abuse_council").await.len(), 1);
+    // ... and this school's council hears nothing of the other's case.
+    for login in ["carla", "ben"] {
+        let a = s.user(login).await;
+        assert_eq!(notes(p, &a, "mail_abuse_council").await.len(), 1, "{login}");
+    }
+    assert_eq!(notes(p, &sl, "mail_abuse_decided").await.len(), 2);
+}
+
+/// After an approved analysis the Schulleitung tells the affected circle — persons of
+/// chosen account types, never one person — in general terms, once; nothing else changes
+/// on bad input, and no other school hears of it.
+async fn the_general_notice_reaches_a_circle_never_a_person(db: Db) {
+    let s = setup(db).await;
+    let p = &s.platform;
+    let (sl, t) = (s.user("schulleitung").await, s.user("lehrer").await);
+    let [sl2, holder2, kollege2] = other_school(p).await;
+    let now = s.clock.now();
+    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
+    s.clock.advance(Duration::seconds(2));
+    let reason = "Verdacht auf Massenversand an externe Domains";
+    let text = "Die dienstliche E-Mail ist nur für dienstliche Zwecke zu nutzen.";
+    let pupils = vec!["schueler".to_owned()];
+    let id = p
+        .mail_abuse_request(&sl, reason, from, until)
+        .await
+        .expect("stage 1");
+    // Not before the officer approved.
+    assert!(matches!(
+        p.mail_abuse_notice(&sl, id, &pupils, text).await,
+        Err(DomainError::NotFound)
+    ));
+    let dpo = operator(p, "datenschutz", "dpo").await;
+    p.operator_abuse_decide(&dpo, "123456", id, true, "10.1.0.1")
+        .await
+        .expect("approved");
+    // Only the Schulleitung that asked; another school's finds nothing.
+    for other in [&t, &sl2] {
+        assert!(matches!(
+            p.mail_abuse_notice(other, id, &pupils, text).await,
+            Err(DomainError::NotFound | DomainError::Forbidden)
+        ));
+    }
+    // A short text, an unknown circle, or a circle of one person: nothing is sent.
+    let one_teacher = vec!["lehrer".to_owned()];
+    for (circle, words) in [
+        (&pupils, "zu kurz"),
+        (&vec!["eltern".to_owned()], text),
+        (&one_teacher, text),
+        (&Vec::new(), text),
+    ] {
+        assert!(matches!(
+            p.mail_abuse_notice(&sl, id, circle, words).await,
+            Err(DomainError::Invalid { .. })
+        ));
+    }
+    let anna = s.user("anna").await;
+    assert!(notes(p, &anna, "mail_abuse_notice").await.is_empty());
+    assert!(
+        p.mail_abuse_cases(&sl).await.expect("cases")[0]
+            .notice_at
+            .is_none()
+    );
+    // The pupils' circle: every one of them, nobody else.
+    let reached = p
+        .mail_abuse_notice(&sl, id, &pupils, text)
+        .await
+        .expect("notice");
+    assert_eq!(reached, 3);
+    for login in ["anna", "ben", "carla"] {
+        let a = s.user(login).await;
+        let got = notes(p, &a, "mail_abuse_notice").await;
+        assert_eq!(got.len(), 1, "{login}");
+        assert_eq!(got[0]["text"], text);
+    }
+    assert!(notes(p, &t, "mail_abuse_notice").await.is_empty());
+    assert!(notes(p, &sl, "mail_abuse_notice").await.is_empty());
+    for a in [&sl2, &holder2, &kollege2] {
+        assert!(notes(p, a, "mail_abuse_notice").await.is_empty());
+    }
+    // Once per analysis.
+    assert!(matches!(
+        p.mail_abuse_notice(&sl, id, &pupils, text).await,
+        Err(DomainError::Conflict { .. })
+    ));
+    let case = &p.mail_abuse_cases(&sl).await.expect("cases")[0];
+    assert_eq!(case.notice_at, Some(s.clock.now()));
+    let admin = s.admin().await;
+    let log = p.admin_log(&admin, 100, 0).await.expect("log");
+    assert!(log.iter().any(|l| l.action == "mail.abuse.notice"));
+    // Closed, the analysis offers nothing any more.
+    p.mail_abuse_close(&sl, id).await.expect("closed");
+    assert!(p.mail_abuse_notice(&sl, id, &pupils, text).await.is_err());
+}
+
 backend_tests!(
     stage_one_is_anonymous_and_needs_the_officer,
     stage_two_names_a_scope_needs_three_parties_holds_and_ends,
+    the_council_and_the_schulleitung_are_told,
+    the_general_notice_reaches_a_circle_never_a_person,
 );

@@ -15,11 +15,13 @@ use schulhof_authz::mail_governance::{
 };
 use schulhof_authz::operator::check_operator;
 use schulhof_store::mail::abuse::{self as store, CaseRow, DomainDay};
+use schulhof_types::AccountType;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::audit::admin_action;
 use crate::identity::Actor;
+use crate::notify::{Kind, notify};
 use crate::operators::OperatorActor;
 use crate::{DomainError, Platform};
 
@@ -36,6 +38,10 @@ pub struct CaseView {
     pub reason: String,
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
+    /// The officer's written reason for the decision, once decided with one.
+    pub decision_reason: Option<String>,
+    /// When the general notice to the affected circle was given (stage 1).
+    pub notice_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -49,6 +55,8 @@ impl From<CaseRow> for CaseView {
             reason: r.reason,
             from: r.from,
             until: r.until,
+            decision_reason: r.decision_reason,
+            notice_at: r.notice_at,
             created_at: r.created_at,
         }
     }
@@ -75,6 +83,9 @@ pub(super) fn checked_period(
     }
     Ok(reason.to_owned())
 }
+
+/// The smallest circle a general notice may reach: a circle, never a single person.
+pub const MIN_CIRCLE: i64 = 2;
 
 /// The officer's answer to a waiting case, with the written reason where one is given.
 struct Decision<'a> {
@@ -120,6 +131,8 @@ impl Platform {
             from,
             until,
             officer: None,
+            decision_reason: None,
+            notice_at: None,
             created_at: now,
             school: String::new(),
         };
@@ -212,11 +225,24 @@ impl Platform {
             .ok_or(DomainError::NotFound)?
             .id;
         let state = if approve { "approved" } else { "refused" };
-        if !store::system_decide(&mut tx, instance, id, state, grant.operator(), now).await? {
+        let officer = grant.operator();
+        let shown = reason.as_deref();
+        if !store::system_decide(&mut tx, instance, id, state, officer, shown, now).await? {
             return Err(DomainError::conflict(
                 "case",
                 "is not waiting for a decision",
             ));
+        }
+        // The Schulleitung learns of the decision through the notification centre; the
+        // result and the reason are on its page, not in the notice.
+        if let Some(case) = store::get(&mut tx, instance, id).await?
+            && let Some(asker) = schulhof_store::users::get(&mut tx, instance, case.requester)
+                .await?
+                .filter(|u| u.active)
+        {
+            let params =
+                serde_json::json!({ "case": id.to_string(), "stage": case.stage.to_string() });
+            notify(&mut tx, &asker, Kind::MailAbuseDecided, params, now).await?;
         }
         if approve {
             // Stage 2: the scope's traffic data are kept while the case is open.
@@ -268,6 +294,69 @@ impl Platform {
         .await?;
         tx.commit().await?;
         Ok((row.into(), days))
+    }
+
+    /// The next step after an approved analysis (Nutzungsbedingungen 7): the Schulleitung
+    /// tells the affected circle of users — persons of the chosen account types, at least
+    /// [`MIN_CIRCLE`], never one person — in general terms that the use may be improper and
+    /// that a person-specific control (stage 2) may follow. Once per case, through the
+    /// notification centre (a notice about the account: never switched off). Returns how
+    /// many persons it reached.
+    pub async fn mail_abuse_notice(
+        &self,
+        a: &Actor,
+        id: Uuid,
+        circle: &[String],
+        text: &str,
+    ) -> Result<u64, DomainError> {
+        let now = self.now();
+        let instance = a.token.instance();
+        let mut tx = self.db.begin().await?;
+        let row = store::get(&mut tx, instance, id).await?;
+        let case = row.as_ref().map(|r| AbuseCase {
+            requester: r.requester,
+            approved: r.state == "approved" && r.stage == 1,
+        });
+        // Whoever may see the analysis may give its notice; anyone else finds nothing.
+        check(&a.token, ReadAbuseAnalysis(case))?;
+        let text = text.trim();
+        if !(20..=2000).contains(&text.chars().count()) {
+            return Err(DomainError::invalid(
+                "notice",
+                "a notice of 20 to 2000 characters is required",
+            ));
+        }
+        let mut kinds: Vec<&str> = Vec::new();
+        for k in circle {
+            let kind = AccountType::parse(k.trim()).ok_or_else(|| {
+                DomainError::invalid("circle", "choose the circle among the account types")
+            })?;
+            if !kinds.contains(&kind.as_str()) {
+                kinds.push(kind.as_str());
+            }
+        }
+        let kinds = kinds.join(",");
+        let size = store::circle_size(&mut tx, instance, &kinds, a.user.id).await?;
+        if size < MIN_CIRCLE {
+            return Err(DomainError::invalid(
+                "circle",
+                "the notice goes to a circle of at least 2 persons, never to one",
+            ));
+        }
+        if !store::claim_notice(&mut tx, instance, id, now).await? {
+            return Err(DomainError::conflict(
+                "case",
+                "the notice was given already",
+            ));
+        }
+        let params = serde_json::json!({ "text": text }).to_string();
+        let kind = Kind::MailAbuseNotice.as_str();
+        let n =
+            store::notify_circle(&mut tx, instance, &kinds, a.user.id, kind, &params, now).await?;
+        let detail = serde_json::json!({ "case": id, "circle": kinds, "reached": n });
+        admin_action(&mut tx, a, now, "mail.abuse.notice", "stage1", Some(detail)).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     /// Ends an approved case: its analysis can no longer be seen.

@@ -21,7 +21,7 @@ use schulhof_authz::mail_governance::RequestAbuseAnalysis;
 use schulhof_store::audit::{Hold, insert_hold};
 use schulhof_store::mail::abuse::{self as cases, CaseRow};
 use schulhof_store::mail::abuse_scope as store;
-use schulhof_store::mail::inspections::is_council;
+use schulhof_store::mail::inspections::{council, is_council};
 use schulhof_store::mail::traffic::TrafficRow;
 use schulhof_store::{to_us, users};
 use schulhof_types::{InstanceId, UserId};
@@ -30,6 +30,7 @@ use uuid::Uuid;
 use super::abuse::{CaseView, checked_period};
 use crate::audit::admin_action;
 use crate::identity::Actor;
+use crate::notify::{Kind, notify};
 use crate::{DomainError, Platform};
 
 /// An approved stage-2 case ends on its own this long after the officer's decision.
@@ -125,10 +126,13 @@ impl Platform {
             from,
             until,
             officer: None,
+            decision_reason: None,
+            notice_at: None,
             created_at: now,
             school: String::new(),
         };
         store::insert(&mut tx, &row, &scope).await?;
+        self.tell_council(&mut tx, a, row.id).await?;
         let detail = serde_json::json!({
             "case": row.id, "stage": 2, "follows": follows, "scope": scope.len(),
         });
@@ -143,6 +147,32 @@ impl Platform {
         .await?;
         tx.commit().await?;
         Ok(row.id)
+    }
+
+    /// Tells the staff council, in the request's transaction, that a stage-2 case waits for
+    /// one of them: every active member who may take part (never the asker nor the person
+    /// holding the asking account), through the notification centre.
+    async fn tell_council(
+        &self,
+        tx: &mut schulhof_store::Tx,
+        a: &Actor,
+        id: Uuid,
+    ) -> Result<(), DomainError> {
+        let (instance, now) = (a.token.instance(), self.now());
+        let params = serde_json::json!({ "case": id.to_string(), "stage": "2" });
+        for (member, _) in council(&mut *tx, instance).await? {
+            if member == a.user.id || a.user.holder_id == Some(member) {
+                continue;
+            }
+            let Some(row) = users::get(&mut *tx, instance, member)
+                .await?
+                .filter(|u| u.active)
+            else {
+                continue;
+            };
+            notify(&mut *tx, &row, Kind::MailAbuseCouncil, params.clone(), now).await?;
+        }
+        Ok(())
     }
 
     /// A staff council member takes part in a waiting stage-2 case; only then does it

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use schulhof_store::AsConn;
 use schulhof_store::notify::{self as store, prefs};
 use schulhof_store::users::{self, UserRow};
-use schulhof_types::{GroupId, UserId};
+use schulhof_types::{GroupId, InstanceId, UserId};
 
 use crate::DomainError;
 use crate::identity::Actor;
@@ -57,10 +57,19 @@ pub enum Kind {
     ChatMention,
     /// Support answered or closed a ticket of the person's (help network).
     HelpTicketAnswered,
+    /// A stage-2 abuse-control case waits for the staff council the person is a member of.
+    MailAbuseCouncil,
+    /// The data-protection officer decided the (Schulleitung's) abuse-control request.
+    MailAbuseDecided,
+    /// The Schulleitung's general notice to a circle of users after a domain analysis.
+    MailAbuseNotice,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 23] = [
+        Kind::MailAbuseCouncil,
+        Kind::MailAbuseDecided,
+        Kind::MailAbuseNotice,
         Kind::ChatMention,
         Kind::HelpTicketAnswered,
         Kind::NewsPublished,
@@ -105,6 +114,9 @@ impl Kind {
             Kind::LmsQuestionAnswered => "lms_question_answered",
             Kind::ChatMention => "chat_mention",
             Kind::HelpTicketAnswered => "help_ticket_answered",
+            Kind::MailAbuseCouncil => "mail_abuse_council",
+            Kind::MailAbuseDecided => "mail_abuse_decided",
+            Kind::MailAbuseNotice => "mail_abuse_notice",
         }
     }
 
@@ -127,6 +139,8 @@ impl Kind {
                 | Kind::LmsQuestionAnswered
                 | Kind::ChatMention
                 | Kind::HelpTicketAnswered
+                | Kind::MailAbuseCouncil
+                | Kind::MailAbuseDecided
         )
     }
 
@@ -135,6 +149,8 @@ impl Kind {
         match self {
             k if k.is_security() => Mode::Mail,
             Kind::CalendarInvitation => Mode::Mail,
+            // Both ask for a step of an official procedure: mail unless the owner chooses.
+            Kind::MailAbuseCouncil | Kind::MailAbuseDecided => Mode::Mail,
             _ => Mode::Platform,
         }
     }
@@ -167,7 +183,7 @@ impl Mode {
 }
 
 /// The codes the store's delivery statements need.
-const SECURITY: [&str; 9] = [
+const SECURITY: [&str; 10] = [
     "password_reset",
     "private_hold",
     "hold_released",
@@ -177,8 +193,13 @@ const SECURITY: [&str; 9] = [
     "schulleitung_created",
     "schulleitung_holder_changed",
     "mailbox_inspection",
+    "mail_abuse_notice",
 ];
-const MAIL_BY_DEFAULT: [&str; 1] = ["calendar_invitation"];
+const MAIL_BY_DEFAULT: [&str; 3] = [
+    "calendar_invitation",
+    "mail_abuse_council",
+    "mail_abuse_decided",
+];
 
 pub(crate) fn policy() -> store::delivery::Policy<'static> {
     store::delivery::Policy {
@@ -232,19 +253,9 @@ async fn one(
     Ok(())
 }
 
-/// Takes back notifications of `kind` about one thing (`about`: params keys and values)
-/// from `users` and the persons holding them, where the thing no longer concerns them (a
-/// mention edited away, a message deleted). Rows mailed already stay. How many went.
-pub(crate) async fn withdraw(
-    c: &mut impl AsConn,
-    users: &[UserRow],
-    kind: Kind,
-    about: &[(&str, &str)],
-    now: DateTime<Utc>,
-) -> Result<u64, DomainError> {
-    let Some(instance) = users.first().map(|u| u.instance_id) else {
-        return Ok(0);
-    };
+/// The logins and the persons holding them, once each, and their school.
+fn with_holders(users: &[UserRow]) -> Option<(InstanceId, Vec<UserId>)> {
+    let instance = users.first()?.instance_id;
     let mut ids: Vec<UserId> = Vec::new();
     for u in users {
         for id in [Some(u.id), u.holder_id].into_iter().flatten() {
@@ -253,7 +264,38 @@ pub(crate) async fn withdraw(
             }
         }
     }
-    Ok(store::withdraw(c, instance, &ids, kind.as_str(), about, now).await?)
+    Some((instance, ids))
+}
+
+/// Takes back notifications of `kind` about one thing (`about`: params keys and values)
+/// from `users` and the persons holding them, where the thing no longer concerns them (a
+/// mention edited away, a message deleted), mailed or not. How many went.
+pub(crate) async fn withdraw(
+    c: &mut impl AsConn,
+    users: &[UserRow],
+    kind: Kind,
+    about: &[(&str, &str)],
+) -> Result<u64, DomainError> {
+    let Some((instance, ids)) = with_holders(users) else {
+        return Ok(0);
+    };
+    Ok(store::withdraw(c, instance, &ids, kind.as_str(), about).await?)
+}
+
+/// Sets `key` to `value` in the notifications of `kind` about one thing of `users` and the
+/// persons holding them, mailed or not (an edited message's new text). How many.
+pub(crate) async fn refresh(
+    c: &mut impl AsConn,
+    users: &[UserRow],
+    kind: Kind,
+    about: &[(&str, &str)],
+    key: &str,
+    value: &str,
+) -> Result<u64, DomainError> {
+    let Some((instance, ids)) = with_holders(users) else {
+        return Ok(0);
+    };
+    Ok(store::refresh(c, instance, &ids, kind.as_str(), about, key, value).await?)
 }
 
 /// Whom a share was given to, for [`file_shared`].

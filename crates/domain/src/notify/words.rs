@@ -85,6 +85,18 @@ fn wording(kind: Kind) -> (&'static str, &'static str) {
             "Der Support hat Ihr Ticket {number} „{subject}“ bearbeitet.",
             "Support has worked on your ticket {number} “{subject}”.",
         ),
+        Kind::MailAbuseCouncil => (
+            "Eine Missbrauchskontrolle (Stufe {stage}) wartet auf die Beteiligung der Personalvertretung.",
+            "An abuse check (stage {stage}) is waiting for the staff council to take part.",
+        ),
+        Kind::MailAbuseDecided => (
+            "Der Datenschutzbeauftragte hat über Ihren Antrag zur Missbrauchskontrolle (Stufe {stage}) entschieden.",
+            "The data-protection officer has decided on your abuse-control request (stage {stage}).",
+        ),
+        Kind::MailAbuseNotice => (
+            "Allgemeiner Hinweis der Schulleitung zur Nutzung der dienstlichen E-Mail: {text} Halten Verstöße an, kann eine personenbezogene Kontrolle (Nutzungsbedingungen 7, Stufe 2) folgen.",
+            "General notice of the Schulleitung on the use of the school mail: {text} If violations continue, a person-specific control (terms of use 7, stage 2) may follow.",
+        ),
     }
 }
 
@@ -151,6 +163,8 @@ pub fn link(kind: Kind, params: &Value) -> String {
         | Kind::SafePasswordRequested
         | Kind::SafePasswordRequestRejected => "/safe".to_owned(),
         Kind::SchulleitungCreated | Kind::SchulleitungHolderChanged => "/bestaetigungen".to_owned(),
+        Kind::MailAbuseCouncil => "/verwaltung/mail/missbrauch/beteiligung".to_owned(),
+        Kind::MailAbuseDecided => "/verwaltung/mail/missbrauch".to_owned(),
         _ => "/benachrichtigungen".to_owned(),
     }
 }

@@ -21,6 +21,10 @@ pub struct CaseRow {
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
     pub officer: Option<Uuid>,
+    /// The officer's written reason for the decision, shown to the school.
+    pub decision_reason: Option<String>,
+    /// When the general notice to the affected circle was given (stage 1, once).
+    pub notice_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     /// The school's number (filled by the reads).
     pub school: String,
@@ -36,6 +40,8 @@ type Raw = (
     i64,
     i64,
     Option<Uuid>,
+    Option<String>,
+    Option<i64>,
     i64,
     String,
 );
@@ -51,8 +57,10 @@ fn row(r: Raw) -> CaseRow {
         from: from_us(r.6),
         until: from_us(r.7),
         officer: r.8,
-        created_at: from_us(r.9),
-        school: r.10,
+        decision_reason: r.9,
+        notice_at: r.10.map(from_us),
+        created_at: from_us(r.11),
+        school: r.12,
     }
 }
 
@@ -60,7 +68,8 @@ macro_rules! select {
     ($where:literal) => {
         concat!(
             "SELECT a.instance_id, a.id, a.stage, a.state, a.requester_id, a.reason, a.from_at,
-                    a.until_at, a.officer_id, a.created_at, i.school_number
+                    a.until_at, a.officer_id, a.decision_reason, a.notice_at,
+                    a.created_at, i.school_number
                FROM mail_abuse_cases a JOIN instances i ON i.id = a.instance_id WHERE ",
             $where
         )
@@ -111,21 +120,24 @@ pub async fn system_requested(c: &mut impl AsConn) -> Result<Vec<CaseRow>, Store
     Ok(r.into_iter().map(row).collect())
 }
 
-/// System: a requested case is decided by `officer` (`approved` or `refused`). Returns
-/// false if it was not waiting (decided meanwhile).
+/// System: a requested case is decided by `officer` (`approved` or `refused`), with the
+/// officer's reason where one is given. Returns false if it was not waiting (decided
+/// meanwhile).
 pub async fn system_decide(
     c: &mut impl AsConn,
     instance: InstanceId,
     id: Uuid,
     state: &str,
     officer: Uuid,
+    reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
-        "UPDATE mail_abuse_cases SET state = $3, officer_id = $4, decided_at = $5
+        "UPDATE mail_abuse_cases SET state = $3, officer_id = $4, decided_at = $5,
+                decision_reason = $6
           WHERE instance_id = $1 AND id = $2 AND state = 'requested'
             AND (stage = 1 OR council_id IS NOT NULL)")
-        .bind(instance.0).bind(id).bind(state).bind(officer).bind(to_us(now))
+        .bind(instance.0).bind(id).bind(state).bind(officer).bind(to_us(now)).bind(reason)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
 }
@@ -211,4 +223,91 @@ pub async fn domain_report(
             bytes: r.4,
         })
         .collect())
+}
+
+/// Active persons of a school of the account types `kinds` (a comma-separated list) other
+/// than `except`: the circle a general notice reaches. `$1` instance, `$2` kinds, `$3`
+/// except.
+macro_rules! circle {
+    () => {
+        "FROM users u WHERE u.instance_id = $1 AND u.active AND u.kind <> 'function'
+            AND u.id <> $3 AND (',' || $2 || ',') LIKE ('%,' || u.kind || ',%')"
+    };
+}
+
+/// How many persons a general notice to `kinds` would reach.
+pub async fn circle_size(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    kinds: &str,
+    except: UserId,
+) -> Result<i64, StoreError> {
+    let (n,): (i64,) = on!(c, c => sqlx::query_as(concat!("SELECT COUNT(*) ", circle!()))
+        .bind(instance.0).bind(kinds).bind(except.0).fetch_one(&mut *c).await)?;
+    Ok(n)
+}
+
+/// Marks the general notice of an approved stage-1 case as given. Returns false when it
+/// was given before (or the case is not approved stage 1): of two requests only one wins.
+pub async fn claim_notice(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE mail_abuse_cases SET notice_at = $3
+          WHERE instance_id = $1 AND id = $2 AND stage = 1 AND state = 'approved'
+            AND notice_at IS NULL")
+        .bind(instance.0).bind(id).bind(to_us(now))
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+macro_rules! notice_fan_out {
+    ($id:literal) => {
+        concat!(
+            "INSERT INTO notifications (instance_id, id, user_id, kind, params, created_at)
+             SELECT u.instance_id, ",
+            $id,
+            ", u.id, $4, $5, $6 ",
+            circle!()
+        )
+    };
+}
+
+/// Writes the notification `kind` with `params` for every person of the circle, in one
+/// statement. Returns how many were written.
+pub async fn notify_circle(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    kinds: &str,
+    except: UserId,
+    kind: &str,
+    params: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let n = match c.conn() {
+        Conn::Sqlite(c) => sqlx::query(notice_fan_out!("randomblob(16)"))
+            .bind(instance.0)
+            .bind(kinds)
+            .bind(except.0)
+            .bind(kind)
+            .bind(params)
+            .bind(to_us(now))
+            .execute(&mut *c)
+            .await?
+            .rows_affected(),
+        Conn::Pg(c) => sqlx::query(notice_fan_out!("gen_random_uuid()"))
+            .bind(instance.0)
+            .bind(kinds)
+            .bind(except.0)
+            .bind(kind)
+            .bind(params)
+            .bind(to_us(now))
+            .execute(&mut *c)
+            .await?
+            .rows_affected(),
+    };
+    Ok(n)
 }

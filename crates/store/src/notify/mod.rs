@@ -227,40 +227,49 @@ pub async fn queued_mails(
     Ok(n)
 }
 
-/// Withdraws the notifications of `kind` of the logins `users` about one thing (every
-/// `about` key of the params has the given value) that were not mailed: a mention taken
-/// back by an edit, or a message deleted. Rows mailed already, or being mailed now (under
-/// a lease), stay. Keys are fixed codes (lower-case letters and `_`), never input. How many.
-pub async fn withdraw(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    users: &[UserId],
-    kind: &str,
-    about: &[(&str, &str)],
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
+/// The condition on `params` that picks the notifications about one thing (every `about`
+/// key has the given value), its values bound from `$first` on. Keys are fixed codes
+/// (lower-case letters and `_`), never input.
+fn about_sql(pg: bool, about: &[(&str, &str)], first: usize) -> String {
     assert!(
         about
             .iter()
             .all(|(k, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')),
         "param keys are lower-case letters and underscores"
     );
-    let pg = matches!(c.conn(), Conn::Pg(_));
-    let field = |k: &str| match pg {
-        false => format!("json_extract(params, '$.{k}')"),
-        true => format!("(params::jsonb ->> '{k}')"),
-    };
-    let mut sql = "DELETE FROM notifications WHERE instance_id = $1 AND user_id = $2
-          AND kind = $3 AND mail_state <> 'sent' AND (lease_until IS NULL OR lease_until <= $4)"
-        .to_owned();
+    let mut sql = String::new();
     for (i, (k, _)) in about.iter().enumerate() {
-        sql.push_str(&format!(" AND {} = ${}", field(k), i + 5));
+        let field = match pg {
+            false => format!("json_extract(params, '$.{k}')"),
+            true => format!("(params::jsonb ->> '{k}')"),
+        };
+        sql.push_str(&format!(" AND {field} = ${}", i + first));
     }
+    sql
+}
+
+/// Withdraws the notifications of `kind` of the logins `users` about one thing (every
+/// `about` key of the params has the given value): a mention taken back by an edit, or a
+/// message deleted. Mailed rows go from the notification centre too (the mail itself
+/// cannot be called back, but the centre must not keep what is gone); a row being mailed
+/// now only loses its entry, its worker's finish finds nothing. How many.
+pub async fn withdraw(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    users: &[UserId],
+    kind: &str,
+    about: &[(&str, &str)],
+) -> Result<u64, StoreError> {
+    let pg = matches!(c.conn(), Conn::Pg(_));
+    let sql = format!(
+        "DELETE FROM notifications WHERE instance_id = $1 AND user_id = $2 AND kind = $3{}",
+        about_sql(pg, about, 4)
+    );
     let mut total = 0;
     for user in users {
         total += on!(c, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(instance.0).bind(user.0).bind(kind).bind(to_us(now));
+                .bind(instance.0).bind(user.0).bind(kind);
             for (_, v) in about {
                 q = q.bind(*v);
             }
@@ -268,4 +277,59 @@ pub async fn withdraw(
         })?;
     }
     Ok(total)
+}
+
+/// Sets the param `key` (a fixed code) to `value` in the notifications of `kind` of the
+/// logins `users` about one thing, mailed or not: an edited message's mentions show its
+/// new text. How many.
+pub async fn refresh(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    users: &[UserId],
+    kind: &str,
+    about: &[(&str, &str)],
+    key: &str,
+    value: &str,
+) -> Result<u64, StoreError> {
+    assert!(
+        !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+        "param keys are lower-case letters and underscores"
+    );
+    let pg = matches!(c.conn(), Conn::Pg(_));
+    let set = match pg {
+        false => format!("json_set(params, '$.{key}', $4)"),
+        true => format!("jsonb_set(params::jsonb, '{{{key}}}', to_jsonb($4::text))::text"),
+    };
+    let sql = format!(
+        "UPDATE notifications SET params = {set}
+          WHERE instance_id = $1 AND user_id = $2 AND kind = $3{}",
+        about_sql(pg, about, 5)
+    );
+    let mut total = 0;
+    for user in users {
+        total += on!(c, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(instance.0).bind(user.0).bind(kind).bind(value);
+            for (_, v) in about {
+                q = q.bind(*v);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(total)
+}
+
+/// Withdraws a school's notifications of `kind` created before `cutoff` (µs): the mentions
+/// of chat messages the deletion period removed (a mention is made with its message, or
+/// later when a held message is released). How many.
+pub async fn withdraw_older(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    kind: &str,
+    cutoff: i64,
+) -> Result<u64, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "DELETE FROM notifications WHERE instance_id = $1 AND kind = $2 AND created_at < $3")
+        .bind(instance.0).bind(kind).bind(cutoff).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n)
 }

@@ -172,6 +172,22 @@ const EXACT: &[(&str, &str)] = &[
         "wartet nicht auf die Personalvertretung",
     ),
     (
+        "a notice of 20 to 2000 characters is required",
+        "ein Hinweis mit 20 bis 2000 Zeichen ist nötig",
+    ),
+    (
+        "choose the circle among the account types",
+        "wählen Sie den Kreis unter den Kontoarten",
+    ),
+    (
+        "the notice goes to a circle of at least 2 persons, never to one",
+        "der Hinweis geht an einen Kreis von mindestens 2 Personen, nie an eine",
+    ),
+    (
+        "the notice was given already",
+        "der Hinweis ist bereits gegeben",
+    ),
+    (
         "must have at most 2000 characters",
         "darf höchstens 2000 Zeichen haben",
     ),

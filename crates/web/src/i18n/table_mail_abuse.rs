@@ -22,8 +22,8 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "abuse.cases_caption",
-        "Anträge mit Stufe, Stand, Zeitraum und Datum",
-        "Requests with stage, state, period and date",
+        "Anträge mit Stufe, Stand, Zeitraum, Datum und Begründung der Entscheidung",
+        "Requests with stage, state, period, date and the reason for the decision",
     ),
     (
         "abuse.scope.caption",
@@ -288,4 +288,83 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
     ("field.case", "Vorgang", "Case"),
     ("field.scope", "Umfang", "Scope"),
     ("field.decision", "Entscheidung", "Decision"),
+    (
+        "abuse.decision_reason",
+        "Begründung des Datenschutzbeauftragten",
+        "The data-protection officer's reason",
+    ),
+    (
+        "notify.mail_abuse_council",
+        "Eine Missbrauchskontrolle (Stufe {stage}) wartet auf die Beteiligung der Personalvertretung.",
+        "An abuse check (stage {stage}) is waiting for the staff council to take part.",
+    ),
+    (
+        "notify.mail_abuse_decided",
+        "Der Datenschutzbeauftragte hat über Ihren Antrag zur Missbrauchskontrolle (Stufe {stage}) entschieden.",
+        "The data-protection officer has decided on your abuse-control request (stage {stage}).",
+    ),
+    (
+        "notify.mail_abuse_notice",
+        "Allgemeiner Hinweis der Schulleitung zur Nutzung der dienstlichen E-Mail: {text} Halten Verstöße an, kann eine personenbezogene Kontrolle (Nutzungsbedingungen 7, Stufe 2) folgen.",
+        "General notice of the Schulleitung on the use of the school mail: {text} If violations continue, a person-specific control (terms of use 7, stage 2) may follow.",
+    ),
+    (
+        "notify.kind.mail_abuse_notice",
+        "Allgemeine Hinweise der Schulleitung zur Nutzung der dienstlichen E-Mail",
+        "General notices of the Schulleitung on the use of the school mail",
+    ),
+    (
+        "abuse.notice.title",
+        "Allgemeiner Hinweis an den betroffenen Kreis",
+        "General notice to the affected circle",
+    ),
+    (
+        "abuse.notice.circle",
+        "Betroffener Kreis",
+        "Affected circle",
+    ),
+    (
+        "abuse.notice.circle_hint",
+        "Alle aktiven Konten der gewählten Kontoarten erhalten denselben Hinweis – mindestens 2 Personen, nie eine einzelne.",
+        "Every active account of the chosen account types gets the same notice — at least 2 persons, never a single one.",
+    ),
+    ("abuse.notice.text", "Hinweis", "Notice"),
+    (
+        "abuse.notice.default",
+        "Die dienstliche E-Mail darf nur für dienstliche Zwecke genutzt werden. Eine Auswertung anonymisierter Verkehrsdaten gibt Hinweise auf eine darüber hinausgehende Nutzung.",
+        "The school mail may only be used for school business. An analysis of anonymised traffic data indicates use beyond that.",
+    ),
+    (
+        "abuse.notice.text_hint",
+        "Allgemein gehalten, ohne Namen. Angefügt wird: Halten Verstöße an, kann eine personenbezogene Kontrolle (Stufe 2) folgen. Der Hinweis kann je Analyse einmal gegeben werden.",
+        "In general terms, without names. Added to it: if violations continue, a person-specific control (stage 2) may follow. The notice can be given once per analysis.",
+    ),
+    ("abuse.notice.submit", "Hinweis geben", "Give the notice"),
+    (
+        "abuse.notice.given",
+        "Der allgemeine Hinweis ist gegeben am",
+        "The general notice was given on",
+    ),
+    (
+        "ok.abuse_noticed",
+        "Der allgemeine Hinweis ist gegeben.",
+        "The general notice is given.",
+    ),
+    (
+        "action.mail.abuse.notice",
+        "Allgemeiner Hinweis nach einer Missbrauchsprüfung gegeben",
+        "General notice given after an abuse check",
+    ),
+    ("field.notice", "Hinweis", "Notice"),
+    ("field.circle", "Betroffener Kreis", "Affected circle"),
+    (
+        "notify.kind.mail_abuse_council",
+        "Missbrauchskontrollen, an denen die Personalvertretung zu beteiligen ist",
+        "Abuse checks the staff council is to take part in",
+    ),
+    (
+        "notify.kind.mail_abuse_decided",
+        "Entscheidungen des Datenschutzbeauftragten über meine Anträge zur Missbrauchskontrolle",
+        "The data-protection officer's decisions on my abuse-control requests",
+    ),
 ];

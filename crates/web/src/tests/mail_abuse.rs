@@ -206,8 +206,17 @@ async fn stage_one_through_the_pages(app: App) {
         .await
         .has("mail.abuse.decide")
         .has("Begründet und verhältnismäßig");
-    // The analysis: counts per external domain, day and direction; nobody named.
-    app.get(PAGE, &sl).await.has("Genehmigt").has(&results);
+    // The analysis: counts per external domain, day and direction; nobody named. The
+    // officer's reason stands beside the decision.
+    app.get(PAGE, &sl)
+        .await
+        .has("Genehmigt")
+        .has(&results)
+        .has("Begründung des Datenschutzbeauftragten")
+        .has("Begründet und verhältnismäßig");
+    app.get("/benachrichtigungen", &sl)
+        .await
+        .has("Der Datenschutzbeauftragte hat über Ihren Antrag zur Missbrauchskontrolle (Stufe 1) entschieden.");
     let page = app.get(&results, &sl).await;
     page.assert(StatusCode::OK)
         .has("<code>gmx.de</code>")
@@ -216,7 +225,10 @@ async fn stage_one_through_the_pages(app: App) {
         .has("data-total=\"messages\">3<")
         .lacks("freund")
         .lacks("werbung")
-        .lacks("lehrer")
+        // The teacher is named nowhere ("lehrer" is also the account type of the notice's
+        // circle, so the address and the name are what must be missing).
+        .lacks(&mail_of(&app, &t).await)
+        .lacks("Lehmann")
         .lacks("Geheim")
         .lacks("Angebot");
     app.get(&results, &format!("{sl}; lang=en"))
@@ -224,6 +236,51 @@ async fn stage_one_through_the_pages(app: App) {
         .has("Domain analysis")
         .has("incoming")
         .lacks("[?]");
+    // The next step: a general notice to a circle of users, never to one person.
+    let notice = format!("{results}/hinweis");
+    let words = "Die dienstliche E-Mail ist nur für dienstliche Zwecke zu nutzen.";
+    page_has_form(&app, &results, &sl).await;
+    let one = [("kreis", "schueler"), ("hinweis", words)];
+    app.post(&notice, &sl, &one)
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("nie an eine");
+    app.post(
+        &notice,
+        &t,
+        &[
+            ("kreis", "lehrer"),
+            ("kreis", "personal"),
+            ("hinweis", words),
+        ],
+    )
+    .await
+    .assert(StatusCode::NOT_FOUND);
+    let circle = [
+        ("kreis", "lehrer"),
+        ("kreis", "personal"),
+        ("hinweis", words),
+    ];
+    let r = app.post(&notice, &sl, &circle).await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("{results}?ok=abuse_noticed"));
+    app.get(&results, &sl)
+        .await
+        .has("Der allgemeine Hinweis ist gegeben am")
+        .lacks("name=\"kreis\"");
+    app.post(&notice, &sl, &circle)
+        .await
+        .assert(StatusCode::CONFLICT);
+    let told = "Allgemeiner Hinweis der Schulleitung zur Nutzung der dienstlichen E-Mail";
+    for who in ["lehrer", "personal"] {
+        let c = app.ready(who).await;
+        app.get("/benachrichtigungen", &c)
+            .await
+            .has(told)
+            .has(words);
+    }
+    let pupil = app.ready("schueler").await;
+    app.get("/benachrichtigungen", &pupil).await.lacks(told);
     // Nobody else sees it: not the teacher, the admin, nor another school's admin.
     let other = admin_of_another_school(&app).await;
     for who in [&t, &admin, &other] {
@@ -236,6 +293,15 @@ async fn stage_one_through_the_pages(app: App) {
     assert_eq!(r.location(), format!("{PAGE}?ok=abuse_closed"));
     app.get(&results, &sl).await.assert(StatusCode::NOT_FOUND);
     app.get(PAGE, &sl).await.has("Abgeschlossen");
+}
+
+/// The analysis offers the general notice: the circle's account types and the text.
+async fn page_has_form(app: &App, results: &str, sl: &str) {
+    app.get(results, sl)
+        .await
+        .has("Allgemeiner Hinweis an den betroffenen Kreis")
+        .has("name=\"kreis\" value=\"lehrer\"")
+        .has("name=\"hinweis\"");
 }
 
 async fn stage_two_through_the_pages(app: App) {
@@ -286,6 +352,17 @@ async fn stage_two_through_the_pages(app: App) {
             .lacks("[?]");
     }
     ask2("lehrer").await.assert(StatusCode::SEE_OTHER);
+    // The council is told that a case waits for it; the page it leads to lists the case.
+    let asked =
+        "Eine Missbrauchskontrolle (Stufe 2) wartet auf die Beteiligung der Personalvertretung.";
+    app.get("/benachrichtigungen", &council).await.has(asked);
+    app.get("/benachrichtigungen", &format!("{council}; lang=en"))
+        .await
+        .has("An abuse check (stage 2) is waiting for the staff council to take part.")
+        .lacks("[?]");
+    for who in [&t, &sl, &admin] {
+        app.get("/benachrichtigungen", who).await.lacks(asked);
+    }
     app.get(PAGE, &sl)
         .await
         .has("Wartet auf die Personalvertretung")
@@ -324,10 +401,15 @@ async fn stage_two_through_the_pages(app: App) {
         &dpo,
         &id,
         "zustimmen",
-        "Umfang und Zeitraum angemessen",
+        "Umfang <i>und</i> Zeitraum angemessen & begründet",
     )
     .await
     .assert(StatusCode::SEE_OTHER);
+    // The school reads the officer's reason, as text.
+    app.get(PAGE, &sl)
+        .await
+        .has("Umfang &#60;i&#62;und&#60;/i&#62; Zeitraum angemessen &#38; begründet")
+        .lacks("<i>und</i>");
     // Approved: the person-specific traffic data of the scope, to the Schulleitung only.
     app.get(&data, &sl)
         .await

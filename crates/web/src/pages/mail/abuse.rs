@@ -14,6 +14,7 @@ use schulhof_domain::DomainError;
 use schulhof_domain::mail::abuse::CaseView;
 use schulhof_domain::mail::abuse_council::CaseLine;
 use schulhof_front::AppState;
+use schulhof_types::AccountType;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -33,6 +34,8 @@ pub struct Line {
     pub stage: i64,
     pub state: &'static str,
     pub reason: String,
+    /// The data-protection officer's reason, once the case is decided with one.
+    pub decision: Option<String>,
     pub period: String,
     pub asked: String,
     pub accounts: usize,
@@ -86,6 +89,7 @@ fn line(tr: Tr, zone: Zone, l: CaseLine) -> Line {
         stage: c.stage,
         state,
         reason: c.reason.clone(),
+        decision: c.decision_reason.clone(),
         period: period(tr, zone, c.from, c.until),
         asked: zone.datetime(tr, c.created_at),
         accounts: l.accounts,
@@ -187,6 +191,12 @@ struct Count {
     volume: String,
 }
 
+/// An account type the general notice can go to.
+struct Circle {
+    value: &'static str,
+    label: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "mail/abuse_analysis.html")]
 struct AnalysisPage {
@@ -197,6 +207,10 @@ struct AnalysisPage {
     messages: i64,
     volume: String,
     close: String,
+    /// The general notice: its form while not given, else when it was.
+    notice: String,
+    circles: Vec<Circle>,
+    noticed: Option<String>,
 }
 
 /// "1,2 MB" as the file pages write sizes.
@@ -248,8 +262,49 @@ pub async fn analysis(State(state): State<AppState>, r: Ready, Path(id): Path<St
         messages,
         volume: volume(tr, bytes),
         close: format!("{PATH}/{}/abschliessen", case.id),
+        notice: format!("{PATH}/{}/hinweis", case.id),
+        circles: AccountType::ALL
+            .iter()
+            .map(|k| Circle {
+                value: k.as_str(),
+                label: tr.t(&format!("type.{}", k.as_str())),
+            })
+            .collect(),
+        noticed: case.notice_at.map(|at| zone.datetime(tr, at)),
     };
     render::ok(&view)
+}
+
+/// `POST /verwaltung/mail/missbrauch/{id}/hinweis`: the general notice to the affected
+/// circle, after an approved analysis.
+pub async fn notice(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(id): Path<String>,
+    // `kreis` comes once per checked account type.
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let circle = values("kreis");
+    let text = values("hinweis").pop().unwrap_or_default();
+    let given = async {
+        let id = parse_id(&id)?;
+        state
+            .platform
+            .mail_abuse_notice(&r.actor, id, &circle, &text)
+            .await
+            .map(|_| id)
+    };
+    match given.await {
+        Ok(id) => Redirect::to(&format!("{PATH}/{id}?ok=abuse_noticed")).into_response(),
+        Err(e) => r.fail(e),
+    }
 }
 
 /// `POST /verwaltung/mail/missbrauch/{id}/abschliessen`: ends an approved stage-1 case.
@@ -284,4 +339,5 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/verwaltung/mail/missbrauch/{id}", get(analysis))
         .route("/verwaltung/mail/missbrauch/{id}/abschliessen", post(close))
+        .route("/verwaltung/mail/missbrauch/{id}/hinweis", post(notice))
 }
