@@ -21,6 +21,9 @@ pub struct Tuning {
     pub login_queue: Option<usize>,
 }
 
+/// The Safe master key of benchmark installations (their data is thrown away).
+pub const MASTER_KEY: [u8; 32] = [0x5c; 32];
+
 pub struct Server {
     pub addr: SocketAddr,
     /// The platform the server runs, for untimed preparation inside the server's runtime
@@ -28,6 +31,8 @@ pub struct Server {
     pub platform: Platform,
     /// `sqlite` or `postgres`.
     pub backend: &'static str,
+    /// The database, for further nodes a scenario starts on it.
+    pub database_url: String,
     runtime: Option<Runtime>,
     _data: Option<tempfile::TempDir>,
 }
@@ -57,6 +62,7 @@ impl Server {
             addr,
             platform,
             backend,
+            database_url: url,
             runtime: Some(runtime),
             _data: data,
         })
@@ -91,7 +97,12 @@ async fn serve(url: &str, tuning: Tuning) -> anyhow::Result<(SocketAddr, Platfor
     schulhof_store::migrate(&db, chrono::Utc::now().timestamp_micros())
         .await
         .context("cannot migrate")?;
-    let mut config = Config::default();
+    // The master key is fixed, so that further nodes (the real binary) open the same
+    // school keys.
+    let mut config = Config {
+        safe_master_key: Some(MASTER_KEY),
+        ..Config::default()
+    };
     if let Some(q) = tuning.login_queue {
         config.max_login_queue = q;
     }

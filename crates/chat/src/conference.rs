@@ -4,6 +4,8 @@
 //!
 //! Configuration (environment, read once when the first conference needs the engine):
 //! - `SCHULHOF_SFU_BIND`: UDP address of the media socket (default `0.0.0.0:0`).
+//! - `SCHULHOF_SFU_TCP_BIND`: TCP address for ICE over TCP, the fallback where UDP is
+//!   blocked (default: the UDP bind's IP, any free port; `off` turns it off).
 //! - `SCHULHOF_SFU_PUBLIC_IP`: the address announced to browsers (default: the bound IP, or
 //!   127.0.0.1 for an unspecified bind: fine on one machine, wrong on a network).
 //! - `SCHULHOF_TURN_URLS` (comma-separated `turn:`/`stun:` URLs), `SCHULHOF_TURN_USERNAME`,
@@ -123,9 +125,14 @@ pub fn node_id() -> String {
 
 fn config_from_env() -> SfuConfig {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let bind = var("SCHULHOF_SFU_BIND")
+    let bind: std::net::SocketAddr = var("SCHULHOF_SFU_BIND")
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| ([0, 0, 0, 0], 0).into());
+    let tcp_bind = match var("SCHULHOF_SFU_TCP_BIND") {
+        Some(v) if v.trim() == "off" => None,
+        Some(v) => v.parse().ok(),
+        None => Some(std::net::SocketAddr::new(bind.ip(), 0)),
+    };
     let public_ip = var("SCHULHOF_SFU_PUBLIC_IP").and_then(|v| v.parse().ok());
     let ice_servers = match var("SCHULHOF_TURN_URLS") {
         Some(urls) => vec![IceServer {
@@ -140,6 +147,7 @@ fn config_from_env() -> SfuConfig {
         .unwrap_or(schulhof_sfu::DEFAULT_LAST_N);
     SfuConfig {
         bind,
+        tcp_bind,
         public_ip,
         ice_servers,
         last_n,

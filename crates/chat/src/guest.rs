@@ -3,9 +3,10 @@
 //! cookie the guest page set) and the Origin check; an unknown pass or a closed link is 404,
 //! a guest not (yet) admitted 403. It speaks the members' conference frames
 //! (`{"type":"conf","room":…,"op":{…}}`) but only for the link's room and only the steps of
-//! a participant (status, join, leave, publish, subscribe, pin, unmute): no chat, no
-//! history, no other room, no moderation. Every few seconds and after every change the
-//! pass is checked again, so a revoked link or a moderator's "remove" closes the socket.
+//! a participant (status, join, leave, publish, subscribe, pin, unmute, raise a hand): no
+//! chat, no history, no other room, no moderation, no screen. The pass is checked again
+//! every few seconds and at once when any node signals that the room's guests changed, so
+//! a revoked link or a moderator's "remove" closes the socket wherever it is connected.
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use schulhof_domain::DomainError;
-use schulhof_domain::conference::{ConferenceView, GuestAt, GuestState};
+use schulhof_domain::conference::{ConferenceSignal, ConferenceView, GuestAt, GuestState};
 use schulhof_front::{AppState, GUEST_COOKIE};
 use schulhof_sfu::{Allow, Sfu};
 use serde_json::{Value, json};
@@ -128,12 +129,15 @@ async fn run(state: AppState, pass: String, at: GuestAt, socket: WebSocket) {
         refilled: Instant::now(),
     };
     let mut conf_rx = subscribe();
+    // A revoked link or a removal on any node: the pass is checked again at once.
+    let mut guests_rx = g.state.platform.conference_signals();
     let mut tick = tokio::time::interval(TICK);
     tick.tick().await;
     let stop = loop {
         let step = tokio::select! {
             frame = stream.next() => g.on_frame(frame).await,
             sig = conf_rx.recv() => g.on_signal(sig).await,
+            sig = guests_rx.recv() => g.on_guests_signal(sig).await,
             _ = tick.tick() => g.recheck().await,
         };
         if let Err(stop) = step {
@@ -293,6 +297,12 @@ impl Guest {
                 sfu().await?.pin(conf, me, publisher.map(|u| u.0)).await;
                 return Ok(None);
             }
+            ConfOp::Hand { up } => {
+                self.joined_conf()?;
+                p.conference_guest_hand(&self.pass, up)
+                    .await
+                    .map_err(|e| self.domain(e))?;
+            }
             ConfOp::Unmute {} => {
                 let conf = self.joined_conf()?;
                 p.conference_guest_unmute(&self.pass)
@@ -342,15 +352,36 @@ impl Guest {
         }))
     }
 
-    /// The link closed or a moderator put the guest out: the socket closes.
+    /// The periodic check: the pass, then a ping to the client.
     async fn recheck(&mut self) -> Result<(), Stop> {
+        self.still_admitted().await?;
+        self.out
+            .try_send(Message::Ping(Vec::new().into()))
+            .map_err(|_| None)
+    }
+
+    /// The link closed or a moderator put the guest out: the socket closes.
+    async fn still_admitted(&mut self) -> Result<(), Stop> {
         match self.state.platform.conference_guest_at(&self.pass).await {
-            Ok(at) if at.guest.state == GuestState::Admitted => self
-                .out
-                .try_send(Message::Ping(Vec::new().into()))
-                .map_err(|_| None),
+            Ok(at) if at.guest.state == GuestState::Admitted => Ok(()),
             Ok(_) => Err(Some((4403, "no longer admitted".into()))),
             Err(_) => Err(Some((4404, "the guest link is closed".into()))),
+        }
+    }
+
+    async fn on_guests_signal(
+        &mut self,
+        sig: Result<ConferenceSignal, broadcast::error::RecvError>,
+    ) -> Result<(), Stop> {
+        match sig {
+            Ok(ConferenceSignal::Guests { instance, room })
+                if instance == self.at.instance && room == self.at.room =>
+            {
+                self.still_admitted().await
+            }
+            // Signals were lost: one of them may have been ours.
+            Err(broadcast::error::RecvError::Lagged(_)) => self.still_admitted().await,
+            _ => Ok(()),
         }
     }
 

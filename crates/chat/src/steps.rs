@@ -7,6 +7,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use schulhof_domain::chat::RoomId;
+use schulhof_domain::chat::attach::AttachmentBody;
 use schulhof_front::AppState;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -182,13 +183,14 @@ pub async fn attach(
             "The file is too large.",
         ));
     }
-    let bytes = tokio::fs::read(file.temp.path()).await.map_err(|e| {
+    // The form spooled the file to a temporary file; from there it streams in, sealed.
+    let input = tokio::fs::File::open(file.temp.path()).await.map_err(|e| {
         ChatError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
     })?;
     let voice = up.get("voice") == "1";
     let seq = s
         .platform
-        .chat_attach(&actor, room, &file.name, &bytes, voice, up.get("text"))
+        .chat_attach_from(&actor, room, &file.name, input, voice, up.get("text"))
         .await
         .map_err(ChatError::write)?;
     Ok((
@@ -208,11 +210,21 @@ pub async fn attachment(
         .platform
         .chat_attachment(&actor, room_id(&id)?, seq)
         .await?;
-    let what = schulhof_front::files::Download {
-        name: &a.name,
-        size: u64::try_from(a.size).unwrap_or(0),
-        mime: Some(&a.content_type),
-        etag: &a.etag,
-    };
-    Ok(schulhof_front::files::download_as(&what, a.reader, &h).await)
+    let size = u64::try_from(a.size).unwrap_or(0);
+    Ok(match a.body {
+        // Sealed: unsealed as it streams, never cached (like the Safe's documents).
+        AttachmentBody::Sealed(plain) => {
+            schulhof_front::files::download_stream(&a.name, size, Some(&a.content_type), plain)
+        }
+        // Stored before sealing: as it is, with ranges.
+        AttachmentBody::Plain(reader) => {
+            let what = schulhof_front::files::Download {
+                name: &a.name,
+                size,
+                mime: Some(&a.content_type),
+                etag: &a.etag,
+            };
+            schulhof_front::files::download_as(&what, reader, &h).await
+        }
+    })
 }

@@ -416,6 +416,133 @@ async fn attachments_count_and_stay_in_the_room(db: Db) {
     assert!(not_found(p.chat_attachment(&ben, class, seq).await));
 }
 
+/// Every stored file under `dir` that contains `needle`.
+fn stored_with(dir: &std::path::Path, needle: &[u8]) -> usize {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                stored_with(&p, needle)
+            } else {
+                let bytes = std::fs::read(&p).expect("read");
+                usize::from(bytes.windows(needle.len()).any(|w| w == needle))
+            }
+        })
+        .sum()
+}
+
+async fn content_of(a: schulhof_domain::chat::attach::AttachmentContent) -> Vec<u8> {
+    use futures_util::TryStreamExt;
+    use schulhof_domain::chat::attach::AttachmentBody;
+    use tokio::io::AsyncReadExt;
+    match a.body {
+        AttachmentBody::Sealed(s) => s.try_collect::<Vec<_>>().await.expect("unseal").concat(),
+        AttachmentBody::Plain(mut r) => {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).await.expect("read");
+            v
+        }
+    }
+}
+
+async fn attachments_rest_sealed_and_old_ones_stay_readable(db: Db) {
+    let dir = tempfile::tempdir().expect("blob dir");
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 2, 8, 0, 0)
+        .single()
+        .expect("t");
+    let config = Config {
+        hash: HashParams::insecure_fast_for_tests(),
+        blob_dir: Some(dir.path().to_owned()),
+        ..Config::default()
+    };
+    let p = Platform::new(db, Arc::new(ManualClock::new(start)), config);
+    let s = school_on(p, "123456").await;
+    let p = &s.platform;
+    let (anna, ben) = (s.user("anna").await, s.user("ben").await);
+    let class = room_named(&s, &anna, "5a").await.id;
+    // A picture of several sealing chunks (64 KiB each) with a secret in every part.
+    let secret = b"GEHEIM-TAFELBILD-0815";
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    while png.len() < 200_000 {
+        png.extend_from_slice(secret);
+        png.extend((0..200u32).map(|i| (i % 251) as u8));
+    }
+    let seq = p
+        .chat_attach_from(&anna, class, "tafel.png", &png[..], false, "")
+        .await
+        .expect("attach");
+    assert_eq!(stored_with(dir.path(), secret), 0, "sealed at rest");
+    let got = p.chat_attachment(&ben, class, seq).await.expect("download");
+    assert_eq!(
+        (got.content_type.as_str(), got.size),
+        ("image/png", png.len() as i64)
+    );
+    assert_eq!(content_of(got).await, png, "unsealed on the way out");
+    // A voice message and its quota count: the plain size.
+    let ogg = b"OggS\0\x02GEHEIM-STIMME";
+    let voice = p
+        .chat_attach(&anna, class, "", ogg, true, "")
+        .await
+        .expect("voice");
+    assert_eq!(stored_with(dir.path(), b"GEHEIM-STIMME"), 0);
+    let got = p.chat_attachment(&ben, class, voice).await.expect("v");
+    assert_eq!(content_of(got).await, ogg);
+    let inst = anna.token.instance();
+    let mut c = p.db().read().await.expect("db");
+    let used = schulhof_store::files::usage(&mut c, inst, Some(anna.token.user().0))
+        .await
+        .expect("usage");
+    assert_eq!(used, (png.len() + ogg.len()) as i64);
+    drop(c);
+    // Too large: refused while it streams, nothing becomes a message.
+    let before = p.chat_messages(&ben, class, None).await.expect("m").len();
+    let huge = vec![b'x'; schulhof_domain::chat::attach::MAX_ATTACHMENT + 1];
+    assert!(matches!(
+        p.chat_attach_from(&anna, class, "gross.bin", &huge[..], false, "")
+            .await,
+        Err(DomainError::Invalid { .. })
+    ));
+    assert_eq!(
+        p.chat_messages(&ben, class, None).await.expect("m").len(),
+        before
+    );
+    // An attachment stored before sealing (a plain blob, `sealed` false) still downloads.
+    let old = b"%PDF-1.4 Elternbrief von frueher".to_vec();
+    let blobs = schulhof_blob::LocalBlobs::open(dir.path())
+        .await
+        .expect("blobs");
+    let blob = blobs.put(&old[..], 1 << 20).await.expect("put");
+    let seq = p.chat_send(&anna, class, "alt", None).await.expect("send");
+    let mut tx = p.db().begin().await.expect("tx");
+    let row = schulhof_store::chat::upkeep::AttachmentRow {
+        sha: blob.sha256.clone(),
+        name: "brief.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: old.len() as i64,
+        sealed: false,
+    };
+    schulhof_store::chat::upkeep::insert_attachment(
+        &mut tx,
+        inst,
+        class,
+        seq,
+        &row,
+        anna.token.user(),
+    )
+    .await
+    .expect("row");
+    tx.commit().await.expect("commit");
+    let got = p.chat_attachment(&ben, class, seq).await.expect("old");
+    assert!(matches!(
+        got.body,
+        schulhof_domain::chat::attach::AttachmentBody::Plain(_)
+    ));
+    assert_eq!(content_of(got).await, old);
+}
+
 async fn nothing_crosses_schools(db: Db) {
     let (s, _clock) = setup(db).await;
     let other = school_on(s.platform.clone(), "654321").await;
@@ -451,5 +578,6 @@ backend_tests!(
     mentions_silencing_and_header_count,
     search_history_and_deletion_period,
     attachments_count_and_stay_in_the_room,
+    attachments_rest_sealed_and_old_ones_stay_readable,
     nothing_crosses_schools,
 );

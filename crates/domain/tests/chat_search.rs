@@ -7,8 +7,7 @@
 
 mod calendar_support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use calendar_support::*;
 use chrono::{Duration, TimeZone, Utc};
@@ -18,6 +17,7 @@ use schulhof_domain::identity::Actor;
 use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
 use schulhof_store::backend_tests;
 use schulhof_store::chat::search as index;
+use schulhof_store::testing::statements;
 
 /// The test school on a clock the test moves: Monday 2 November 2026, 09:00 in Berlin.
 async fn setup(db: Db) -> (School, Arc<ManualClock>) {
@@ -191,57 +191,8 @@ async fn messages_before_the_index_are_indexed(db: Db) {
     assert_eq!(found(&s, &anna, "bücherei").await, ["Bücherei bleibt zu"]);
 }
 
-/// Counts the SQL statements sqlx runs (each is a `sqlx::query` event); nextest runs every
-/// test in its own process.
-struct Statements;
-
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-impl tracing::Subscriber for Statements {
-    fn register_callsite(
-        &self,
-        m: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        if m.target().starts_with("sqlx::query") {
-            tracing::subscriber::Interest::always()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx::query")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        let mut summary = Summary(String::new());
-        e.record(&mut summary);
-        // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
-        if !summary.0.to_lowercase().contains("pragma") {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
 async fn a_search_costs_one_statement(db: Db) {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    let counting =
-        *INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok());
+    let counting = statements::install();
     let (s, _clock) = setup(db).await;
     let p = &s.platform;
     let (lena, anna) = (s.user("lehrer").await, s.user("anna").await);
@@ -253,9 +204,9 @@ async fn a_search_costs_one_statement(db: Db) {
     }
     // The school's key is cached after its first use.
     assert_eq!(found(&s, &anna, "vokabel").await.len(), 30);
-    let before = STATEMENTS.load(Ordering::SeqCst);
+    let before = statements::so_far();
     assert_eq!(found(&s, &anna, "vokabeltest nummer").await.len(), 30);
-    let n = STATEMENTS.load(Ordering::SeqCst) - before;
+    let n = statements::so_far() - before;
     if counting {
         assert_eq!(n, 1, "one statement for a search");
     }
@@ -305,7 +256,8 @@ async fn mentions_follow_edits_and_deletions(db: Db) {
     assert_eq!(mentions_of(&s, &anna).await.len(), 2);
     assert_eq!(mentions_of(&s, &ben).await.len(), 1, "not twice");
     // The worker settles what it found (to stay in the platform); then Ben wants
-    // mentions mailed at once, and a mention mailed stays: a mail cannot be called back.
+    // mentions mailed at once. A mailed mention follows edits and deletions in the
+    // notification centre too (the mail itself cannot be called back).
     p.system_deliver_notifications(p.now())
         .await
         .expect("deliver");
@@ -326,8 +278,40 @@ async fn mentions_follow_edits_and_deletions(db: Db) {
     // Deleted: its mentions go.
     p.chat_delete(&lena, class, seq).await.expect("delete");
     assert_eq!(mentions_of(&s, &anna).await, [other.to_string()]);
+    p.chat_edit(&lena, class, third, "@ben noch einmal, bitte bis Freitag")
+        .await
+        .expect("edit");
+    let texts: Vec<String> = p
+        .notifications_before(&ben, None)
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|n| n.kind == "chat_mention" && n.params["seq"] == third.to_string())
+        .map(|n| n.params["text"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        texts,
+        ["@ben noch einmal, bitte bis Freitag"],
+        "the new text"
+    );
     p.chat_delete(&lena, class, third).await.expect("delete");
-    assert_eq!(mentions_of(&s, &ben).await, [third.to_string()], "mailed");
+    assert!(mentions_of(&s, &ben).await.is_empty(), "mailed, and gone");
+    // The deletion period takes the mentions of the messages it deletes.
+    let kept = p
+        .chat_send(&lena, class, "@anna für später", None)
+        .await
+        .expect("send");
+    assert_eq!(
+        mentions_of(&s, &anna).await,
+        [kept.to_string(), other.to_string()]
+    );
+    let admin = s.admin().await;
+    p.chat_set_school_settings(&admin, "", "", Some(30))
+        .await
+        .expect("period");
+    clock.advance(Duration::days(31));
+    assert!(p.system_chat_retention().await.expect("sweep") >= 2);
+    assert!(mentions_of(&s, &anna).await.is_empty());
 }
 
 backend_tests!(

@@ -6,7 +6,7 @@
 
 mod support;
 
-use schulhof_domain::conference::{AvConsent, consent_changes};
+use schulhof_domain::conference::AvConsent;
 use schulhof_domain::import::{
     Columns, Format, ImportOutcome, ImportProgress, SystemImport, UploadInput,
 };
@@ -78,7 +78,7 @@ async fn svws_consents_are_imported_audited_and_updated(db: Db) {
 
     // The school withdraws Lea's video consent and records Jonas's: a re-import updates
     // exactly them, names the field, and tells running conferences at once.
-    let mut changes = consent_changes();
+    let mut changes = e.platform.consent_changes();
     let changed = FILE
         .replace(
             r#""einwilligungAudiokonferenz": true, "einwilligungVideokonferenz": true"#,

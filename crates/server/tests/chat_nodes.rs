@@ -175,3 +175,63 @@ async fn chat_between_two_nodes_on_postgres() {
     .expect("serve");
     scenario(a.1, b.1).await;
 }
+
+/// A `nats-server` on a free loopback port, stopped when dropped.
+struct NatsServer(std::process::Child, u16);
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn nats_server() -> NatsServer {
+    let port = free_port();
+    let bin = ["nats-server", "/usr/sbin/nats-server"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok()
+        })
+        .expect("nats-server is installed (scripts/ensure-test-deps.sh installs it)");
+    let child = std::process::Command::new(bin)
+        .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start nats-server");
+    let server = NatsServer(child, port);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("nats-server did not listen on {port}");
+}
+
+/// The same two nodes with NATS as the bus (`--nats-url`): the chat's signals travel over
+/// NATS only, PostgreSQL stays the source of truth.
+#[tokio::test(flavor = "multi_thread")]
+async fn chat_between_two_nodes_over_nats() {
+    let t = TestDb::postgres().await;
+    t.db.close().await;
+    let url = t.url.clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    let (nats, a, b) = tokio::task::spawn_blocking(move || {
+        let nats = nats_server();
+        let bus = format!("nats://127.0.0.1:{}", nats.1);
+        let global: [&str; 6] = ["--database", &url, "--data", &data, "--nats-url", &bus];
+        let a = serve(&global, &["--demo"]);
+        let b = serve(&global, &["--demo"]);
+        (nats, a, b)
+    })
+    .await
+    .expect("serve");
+    scenario(a.1, b.1).await;
+    drop((a, b, nats));
+}

@@ -39,6 +39,7 @@ async fn main() {
         rt.block_on(async move {
             let sfu = Sfu::start(SfuConfig {
                 bind: "127.0.0.1:0".parse().expect("addr"),
+                tcp_bind: None,
                 public_ip: None,
                 ice_servers: vec![],
                 last_n: schulhof_sfu::DEFAULT_LAST_N,

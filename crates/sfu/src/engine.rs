@@ -1,7 +1,7 @@
-//! The engine's task: owns the UDP socket and every peer of this node, and drives str0m
-//! (input → drain outputs until `Timeout`, after every single mutation).
+//! The engine's task: owns the UDP socket, the TCP connections and every peer of this node,
+//! and drives str0m (input → drain outputs until `Timeout`, after every single mutation).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,8 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use crate::lastn::{Rank, speaking};
-use crate::peer::{Peer, Propagate, Role};
+use crate::peer::{Peer, Propagate, Role, Wire};
+use crate::tcp::{TcpConn, TcpEvent};
 use crate::{Cmd, SfuStats, Source};
 
 /// The longest the engine sleeps without looking at its peers.
@@ -22,7 +23,12 @@ const RANK_GAP: Duration = Duration::from_millis(200);
 struct Engine {
     socket: UdpSocket,
     addr: SocketAddr,
+    /// The announced address of the TCP listener, if ICE-TCP is on.
+    tcp_addr: Option<SocketAddr>,
+    /// Open TCP connections by remote address.
+    tcp: HashMap<SocketAddr, TcpConn>,
     peers: Vec<Peer>,
+    next_peer: u64,
     forwarded: u64,
     dropped_gone: u64,
     held_back: u64,
@@ -30,16 +36,30 @@ struct Engine {
     ranked: Instant,
 }
 
+/// The TCP side of the engine: the announced address and the connections' events.
+pub(crate) struct TcpSide {
+    pub addr: SocketAddr,
+    pub events: mpsc::Receiver<TcpEvent>,
+}
+
 pub(crate) async fn run(
     socket: UdpSocket,
     addr: SocketAddr,
+    tcp: Option<TcpSide>,
     last_n: usize,
     mut rx: mpsc::Receiver<Cmd>,
 ) {
+    let (tcp_addr, mut tcp_events) = match tcp {
+        Some(t) => (Some(t.addr), Some(t.events)),
+        None => (None, None),
+    };
     let mut e = Engine {
         socket,
         addr,
+        tcp_addr,
+        tcp: HashMap::new(),
         peers: Vec::new(),
+        next_peer: 0,
         forwarded: 0,
         dropped_gone: 0,
         held_back: 0,
@@ -63,12 +83,21 @@ pub(crate) async fn run(
                     e.receive(&buf[..n], source);
                 }
             }
+            Some(ev) = next_tcp(&mut tcp_events) => e.on_tcp(ev),
             _ = sleep => {}
         }
         let now = Instant::now();
         for p in &mut e.peers {
             p.input(Input::Timeout(now));
         }
+    }
+}
+
+/// The next TCP event; never, without ICE-TCP.
+async fn next_tcp(events: &mut Option<mpsc::Receiver<TcpEvent>>) -> Option<TcpEvent> {
+    match events {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -101,19 +130,30 @@ impl Engine {
         loop {
             let mut wake = Instant::now() + MAX_SLEEP;
             let mut out = Vec::new();
+            let wire = Wire {
+                udp: &self.socket,
+                tcp: &self.tcp,
+            };
             for p in &mut self.peers {
-                wake = wake.min(p.drain(&self.socket, &mut out));
+                wake = wake.min(p.drain(&wire, &mut out));
             }
             let mut gone = Vec::new();
+            let mut gone_ids = HashSet::new();
             self.peers.retain(|p| {
                 if !p.alive() {
                     tracing::debug!(conf = %p.conf, user = %p.user, "sfu peer gone");
+                    gone_ids.insert(p.id);
                     if p.role == Role::Publish {
                         gone.push((p.conf, p.user));
                     }
                 }
                 p.alive()
             });
+            // Dropping a gone peer's connections closes them.
+            if !gone_ids.is_empty() {
+                self.tcp
+                    .retain(|_, c| c.peer.is_none_or(|id| !gone_ids.contains(&id)));
+            }
             // A publisher whose browser went away leaves the choice (not one replaced
             // by its own reload).
             for (conf, user) in gone {
@@ -191,8 +231,65 @@ impl Engine {
         }
     }
 
+    /// A TCP connection's event. The first packet of a connection must belong to a peer
+    /// (its STUN request carries that peer's ICE credentials); from then on the
+    /// connection feeds only that peer. A connection nobody accepts is closed.
+    fn on_tcp(&mut self, ev: TcpEvent) {
+        let Some(tcp_addr) = self.tcp_addr else {
+            return;
+        };
+        match ev {
+            TcpEvent::Opened { id, remote, tx } => {
+                self.tcp.insert(remote, TcpConn::new(id, tx));
+            }
+            TcpEvent::Closed { id, remote } => {
+                if self.tcp.get(&remote).is_some_and(|c| c.id == id) {
+                    self.tcp.remove(&remote);
+                }
+            }
+            TcpEvent::Packet { remote, data } => {
+                let Some(conn) = self.tcp.get_mut(&remote) else {
+                    return;
+                };
+                let Ok(contents) = data.as_slice().try_into() else {
+                    // Not even a packet: a stranger's connection is closed at once.
+                    if conn.peer.is_none() {
+                        self.tcp.remove(&remote);
+                    }
+                    return;
+                };
+                let input = Input::Receive(
+                    Instant::now(),
+                    Receive {
+                        proto: Protocol::Tcp,
+                        source: remote,
+                        destination: tcp_addr,
+                        contents,
+                    },
+                );
+                let peer = match conn.peer {
+                    Some(id) => self.peers.iter_mut().find(|p| p.id == id),
+                    None => {
+                        let p = self.peers.iter_mut().find(|p| p.accepts(&input));
+                        conn.peer = p.as_ref().map(|p| p.id);
+                        p
+                    }
+                };
+                match peer {
+                    Some(p) => p.input(input),
+                    None => {
+                        self.dropped_gone += 1;
+                        self.tcp.remove(&remote);
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds a peer in place of the same user's earlier one of the same role (a reload).
-    fn add(&mut self, peer: Peer) {
+    fn add(&mut self, mut peer: Peer) {
+        self.next_peer += 1;
+        peer.id = self.next_peer;
         for old in &mut self.peers {
             if old.conf == peer.conf && old.user == peer.user && old.role == peer.role {
                 old.close();
@@ -210,7 +307,7 @@ impl Engine {
                 allow,
                 reply,
             } => {
-                let r = Peer::accept(conf, user, Role::Publish, allow, &offer, self.addr);
+                let r = Peer::accept(conf, user, Role::Publish, allow, &offer, self.candidates());
                 let _ = reply.send(r.map(|(p, answer)| {
                     self.add(p);
                     // Only a camera that may be forwarded takes a place in the choice.
@@ -230,7 +327,14 @@ impl Engine {
                 reply,
             } => {
                 let role = Role::Subscribe(publisher);
-                let r = Peer::accept(conf, user, role, Default::default(), &offer, self.addr);
+                let r = Peer::accept(
+                    conf,
+                    user,
+                    role,
+                    Default::default(),
+                    &offer,
+                    self.candidates(),
+                );
                 let _ = reply.send(r.map(|(p, answer)| {
                     self.add(p);
                     // A new viewer (or a reload) is chosen for at once.
@@ -268,6 +372,11 @@ impl Engine {
                 });
             }
         }
+    }
+
+    /// The addresses of this node's host candidates.
+    fn candidates(&self) -> (SocketAddr, Option<SocketAddr>) {
+        (self.addr, self.tcp_addr)
     }
 
     fn set_allow(&mut self, conf: uuid::Uuid, user: uuid::Uuid, allow: crate::Allow) {

@@ -13,13 +13,17 @@
 //! says which of its sources are forwarded at all; packets of a source that is not allowed
 //! are dropped before they reach anybody, whatever the browser sends.
 //!
-//! One UDP socket serves all peers (str0m demultiplexes by ICE credentials); ICE-TCP and a
-//! built-in TURN server are not part of it: a TURN server (e.g. coturn) is announced to
-//! browsers as `iceServers` from [`SfuConfig::ice_servers`].
+//! One UDP socket serves all peers (str0m demultiplexes by ICE credentials). Where UDP is
+//! blocked, browsers fall back to ICE over TCP: a passive TCP host candidate on
+//! [`SfuConfig::tcp_bind`] with RFC 4571 framing, each connection bound to the one peer
+//! whose credentials its first packet carries (see `tcp`). There is no built-in TURN
+//! server: one (e.g. coturn) is announced to browsers as `iceServers` from
+//! [`SfuConfig::ice_servers`], and relayed traffic reaches the SFU like any other UDP.
 
 mod engine;
 pub mod lastn;
 mod peer;
+mod tcp;
 
 use std::net::SocketAddr;
 
@@ -32,6 +36,9 @@ use uuid::Uuid;
 pub struct SfuConfig {
     /// Where the UDP socket binds (port 0: any free port).
     pub bind: SocketAddr,
+    /// Where the TCP listener for ICE-TCP binds (port 0: any free port); `None`: no
+    /// TCP fallback. Announced with the same public IP as UDP.
+    pub tcp_bind: Option<SocketAddr>,
     /// The address announced to browsers as the host candidate; defaults to the bound
     /// address (an unspecified bind IP is announced as 127.0.0.1, so real networks must set
     /// it: behind 1:1 NAT it is the public IP and the same port).
@@ -152,26 +159,46 @@ pub(crate) enum Cmd {
 pub struct Sfu {
     tx: mpsc::Sender<Cmd>,
     addr: SocketAddr,
+    tcp_addr: Option<SocketAddr>,
     ice_servers: Vec<IceServer>,
 }
 
 impl Sfu {
-    /// Binds the UDP socket and starts the engine's task on the current tokio runtime.
+    /// Binds the UDP socket (and the TCP listener, if configured) and starts the engine's
+    /// tasks on the current tokio runtime.
     pub async fn start(config: SfuConfig) -> std::io::Result<Sfu> {
         str0m::crypto::from_feature_flags().install_process_default();
         let socket = tokio::net::UdpSocket::bind(config.bind).await?;
         let local = socket.local_addr()?;
-        let ip = match config.public_ip {
-            Some(ip) => ip,
-            None if local.ip().is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
-            None => local.ip(),
+        let public = |local: SocketAddr| {
+            let ip = match config.public_ip {
+                Some(ip) => ip,
+                None if local.ip().is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+                None => local.ip(),
+            };
+            SocketAddr::new(ip, local.port())
         };
-        let addr = SocketAddr::new(ip, local.port());
+        let addr = public(local);
+        let tcp = match config.tcp_bind {
+            Some(bind) => {
+                let listener = tokio::net::TcpListener::bind(bind).await?;
+                let tcp_addr = public(listener.local_addr()?);
+                let (events_tx, events) = mpsc::channel(4096);
+                tokio::spawn(tcp::listen(listener, events_tx));
+                Some(engine::TcpSide {
+                    addr: tcp_addr,
+                    events,
+                })
+            }
+            None => None,
+        };
+        let tcp_addr = tcp.as_ref().map(|t| t.addr);
         let (tx, rx) = mpsc::channel(1024);
-        tokio::spawn(engine::run(socket, addr, config.last_n, rx));
+        tokio::spawn(engine::run(socket, addr, tcp, config.last_n, rx));
         Ok(Sfu {
             tx,
             addr,
+            tcp_addr,
             ice_servers: config.ice_servers,
         })
     }
@@ -179,6 +206,11 @@ impl Sfu {
     /// The address browsers send media to (recorded as the conference's host address).
     pub fn public_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The announced address of the ICE-TCP listener, if there is one.
+    pub fn public_tcp_addr(&self) -> Option<SocketAddr> {
+        self.tcp_addr
     }
 
     pub fn ice_servers(&self) -> &[IceServer] {

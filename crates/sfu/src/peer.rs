@@ -5,9 +5,11 @@ use std::time::{Duration, Instant};
 
 use str0m::change::SdpOffer;
 use str0m::media::{KeyframeRequestKind, MediaData, Mid};
+use str0m::net::{Protocol, TcpType};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 use uuid::Uuid;
 
+use crate::tcp::TcpConn;
 use crate::{Allow, SfuError, Source, mids_of};
 
 /// A publisher forwards at most one keyframe request per source in this time.
@@ -38,7 +40,15 @@ pub(crate) enum Propagate {
     },
 }
 
+/// Where a peer's packets go out: the UDP socket or its own TCP connections.
+pub(crate) struct Wire<'a> {
+    pub udp: &'a tokio::net::UdpSocket,
+    pub tcp: &'a std::collections::HashMap<std::net::SocketAddr, TcpConn>,
+}
+
 pub(crate) struct Peer {
+    /// Unique on this node (set when the engine adds the peer).
+    pub id: u64,
     pub conf: Uuid,
     pub user: Uuid,
     pub role: Role,
@@ -60,7 +70,7 @@ impl Peer {
         role: Role,
         allow: Allow,
         offer: &str,
-        addr: std::net::SocketAddr,
+        (udp, tcp): (std::net::SocketAddr, Option<std::net::SocketAddr>),
     ) -> Result<(Peer, String), SfuError> {
         let mids = mids_of(offer)?
             .iter()
@@ -69,13 +79,23 @@ impl Peer {
         let offer =
             SdpOffer::from_sdp_string(offer).map_err(|e| SfuError::BadOffer(e.to_string()))?;
         let mut rtc = Rtc::builder().build(Instant::now());
-        let candidate =
-            Candidate::host(addr, "udp").map_err(|e| SfuError::BadOffer(e.to_string()))?;
-        rtc.add_local_candidate(candidate);
+        let bad = |e: str0m::error::IceError| SfuError::BadOffer(e.to_string());
+        rtc.add_local_candidate(Candidate::host(udp, "udp").map_err(bad)?);
+        if let Some(tcp) = tcp {
+            // Passive: the browser connects; UDP keeps the higher priority.
+            let c = Candidate::builder()
+                .tcp()
+                .host(tcp)
+                .tcptype(TcpType::Passive)
+                .build()
+                .map_err(bad)?;
+            rtc.add_local_candidate(c);
+        }
         let answer = catch_unwind(AssertUnwindSafe(|| rtc.sdp_api().accept_offer(offer)))
             .map_err(|_| SfuError::BadOffer("the engine could not read the offer".into()))?
             .map_err(|e| SfuError::BadOffer(e.to_string()))?;
         let peer = Peer {
+            id: 0,
             conf,
             user,
             role,
@@ -109,14 +129,30 @@ impl Peer {
         }
     }
 
+    /// A full socket buffer or send queue drops the packet, as the network would; TCP
+    /// goes only over a connection this peer owns.
+    fn transmit(&self, wire: &Wire<'_>, t: &str0m::net::Transmit) {
+        match t.proto {
+            Protocol::Udp => drop(wire.udp.try_send_to(&t.contents, t.destination)),
+            Protocol::Tcp => {
+                if let Some(c) = wire.tcp.get(&t.destination)
+                    && c.peer == Some(self.id)
+                {
+                    c.send(&t.contents);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn source_of(&self, mid: Mid) -> Option<Source> {
         let i = self.mids.iter().position(|m| *m == mid)?;
         Source::ALL.get(i).copied()
     }
 
-    /// Drains the engine until it wants to be woken: packets go out on `socket`, events
+    /// Drains the engine until it wants to be woken: packets go out on `wire`, events
     /// for other peers into `out`. Returns when to wake it next.
-    pub fn drain(&mut self, socket: &tokio::net::UdpSocket, out: &mut Vec<Propagate>) -> Instant {
+    pub fn drain(&mut self, wire: &Wire<'_>, out: &mut Vec<Propagate>) -> Instant {
         loop {
             if !self.rtc.is_alive() {
                 return Instant::now() + Duration::from_secs(1);
@@ -132,7 +168,7 @@ impl Peer {
             match output {
                 Output::Timeout(t) => return t,
                 // A full socket buffer drops the packet, as the network would.
-                Output::Transmit(t) => drop(socket.try_send_to(&t.contents, t.destination)),
+                Output::Transmit(t) => self.transmit(wire, &t),
                 Output::Event(e) => self.on_event(e, out),
             }
         }

@@ -20,6 +20,7 @@ async fn sfu() -> Sfu {
 async fn sfu_with(last_n: usize) -> Sfu {
     Sfu::start(SfuConfig {
         bind: "127.0.0.1:0".parse().expect("addr"),
+        tcp_bind: None,
         public_ip: None,
         ice_servers: vec![],
         last_n,

@@ -29,10 +29,18 @@ pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 pub async fn start(db: Db) -> Harness {
-    let config = Config {
+    start_with(db, test_config()).await
+}
+
+pub fn test_config() -> Config {
+    Config {
         hash: HashParams::insecure_fast_for_tests(),
         ..Config::default()
-    };
+    }
+}
+
+/// The harness's school on a platform made with `config`.
+pub async fn start_with(db: Db, config: Config) -> Harness {
     let platform = Platform::new(db, Arc::new(SystemClock), config);
     platform
         .system_create_school("123456", "Testschule")
@@ -79,6 +87,10 @@ pub async fn start(db: Db) -> Harness {
             .expect("consent");
         cookies.insert(l, c);
     }
+    serve(platform, cookies).await
+}
+
+async fn serve(platform: Platform, cookies: HashMap<&'static str, String>) -> Harness {
     let state = AppState {
         platform: platform.clone(),
         demo: false,
@@ -106,6 +118,13 @@ async fn login(p: &Platform, login: &str, pw: &str) -> String {
 }
 
 impl Harness {
+    /// A second node of the same installation: its own platform (bus listener, caches) on
+    /// the same database, serving the same school; the sessions work on both.
+    pub async fn node(&self, db: Db, config: Config) -> Harness {
+        let platform = Platform::new(db, Arc::new(SystemClock), config);
+        serve(platform, self.cookies.clone()).await
+    }
+
     /// A request as `who` (`None`: no cookie); the status and the JSON body (Null if none).
     pub async fn http(
         &self,

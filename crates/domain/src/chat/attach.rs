@@ -1,14 +1,23 @@
 //! Attachments: a file, a picture or a voice message recorded in the browser, one per
-//! message. The content goes to the blob store and counts against the sender's quota; its
-//! type is decided by its first bytes, never by the name or the client's claim. Only the
-//! room's members download it (404 for everyone else).
+//! message. The content streams into the blob store sealed with the school's key, as the
+//! Safe's documents are (pictures are shown from the same content, so their previews are
+//! sealed alike), and counts against the sender's quota by its plain size; its type is
+//! decided by its first bytes, never by the name or the client's claim. Only the room's
+//! members download it (404 for everyone else). Attachments stored before sealing are
+//! marked so and stay readable as they are.
 
-use schulhof_blob::BlobReader;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use schulhof_blob::{BlobReader, SealingWriter, open_sealed};
 use schulhof_store::chat::RoomId;
 use schulhof_store::chat::upkeep::{self as store, AttachmentRow};
 use schulhof_store::to_us;
+use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::messages::checked_text;
+use crate::files::blob_error;
 use crate::homepage::images::image_type;
 use crate::identity::Actor;
 use crate::lms::assignments::audio_type;
@@ -18,14 +27,63 @@ use crate::{DomainError, Platform};
 pub const MAX_ATTACHMENT: usize = 20 * 1024 * 1024;
 pub const MAX_VOICE: usize = 10 * 1024 * 1024;
 
+/// The first bytes kept to decide the type.
+const HEAD: usize = 64;
+
+/// The plain content of a sealed attachment, unsealed chunk by chunk as it streams.
+pub type PlainStream = Pin<Box<dyn Stream<Item = Result<Bytes, DomainError>> + Send>>;
+
+/// How an attachment's content is read.
+pub enum AttachmentBody {
+    /// Sealed with the school's key: streamed, unsealed as it goes (no ranges).
+    Sealed(PlainStream),
+    /// Stored before sealing: the blob as it is, seekable for ranges.
+    Plain(BlobReader),
+}
+
 /// A downloadable attachment: its row and content.
 pub struct AttachmentContent {
     pub name: String,
     pub content_type: String,
+    /// The plain content's size.
     pub size: i64,
-    /// The content's hash: changes with the content.
+    /// The stored content's hash: changes with the content.
     pub etag: String,
-    pub reader: BlobReader,
+    pub body: AttachmentBody,
+}
+
+/// An attachment under way: its content is sealed while it streams in, and only
+/// [`Platform::chat_attach_finish`] makes it a message. Dropped unfinished, it leaves
+/// nothing visible.
+#[derive(Debug)]
+pub struct PendingAttachment {
+    room: RoomId,
+    writer: SealingWriter,
+    head: Vec<u8>,
+}
+
+impl PendingAttachment {
+    /// Seals the next piece of the content; refuses content beyond the largest attachment
+    /// (and beyond the quota, through the blob writer's limit).
+    pub async fn write(&mut self, bytes: &[u8]) -> Result<(), DomainError> {
+        if self.writer.size() + bytes.len() as u64 > MAX_ATTACHMENT as u64 {
+            return Err(too_large());
+        }
+        if self.head.len() < HEAD {
+            let take = (HEAD - self.head.len()).min(bytes.len());
+            self.head.extend_from_slice(&bytes[..take]);
+        }
+        self.writer.write(bytes).await.map_err(blob_error)
+    }
+
+    /// Plain bytes received so far.
+    pub fn size(&self) -> u64 {
+        self.writer.size()
+    }
+}
+
+fn too_large() -> DomainError {
+    DomainError::invalid("file", "Die Datei ist zu groß.")
 }
 
 /// The content type by the first bytes: pictures and recordings as themselves, a PDF as
@@ -57,7 +115,104 @@ fn clean_name(name: &str, voice: bool) -> String {
 }
 
 impl Platform {
-    /// Sends a message with an attachment (and an optional text).
+    /// Starts an attachment for `room`: the caller must see the room (a stranger stores
+    /// nothing), and the content may have what the caller's quota leaves.
+    pub async fn chat_attach_begin(
+        &self,
+        actor: &Actor,
+        room: RoomId,
+    ) -> Result<PendingAttachment, DomainError> {
+        let mut c = self.db.read().await?;
+        self.chat_facts(&mut c, actor, room).await?;
+        let left = self
+            .quota_left_in(&mut c, actor, actor.token.user().0, false)
+            .await?;
+        drop(c);
+        let key = self.school_key(actor.token.instance()).await?;
+        // Sealing adds 16 bytes per 64 KiB and a header: the plain size is what counts.
+        let limit = left.min(MAX_ATTACHMENT as u64);
+        let raw = self
+            .blobs
+            .writer(limit.saturating_add(limit / 4096 + 64))
+            .await
+            .map_err(blob_error)?;
+        let writer = SealingWriter::new(raw, key).await.map_err(blob_error)?;
+        Ok(PendingAttachment {
+            room,
+            writer,
+            head: Vec::with_capacity(HEAD),
+        })
+    }
+
+    /// Makes a complete attachment a message of its room (with an optional text).
+    pub async fn chat_attach_finish(
+        &self,
+        actor: &Actor,
+        up: PendingAttachment,
+        name: &str,
+        voice: bool,
+        text: &str,
+    ) -> Result<i64, DomainError> {
+        let size = up.size();
+        if size == 0 {
+            return Err(DomainError::invalid("file", "Die Datei ist leer."));
+        }
+        let max = if voice { MAX_VOICE } else { MAX_ATTACHMENT };
+        if size > max as u64 {
+            return Err(too_large());
+        }
+        let content_type = attachment_type(&up.head, voice)?;
+        let text = if text.trim().is_empty() {
+            ""
+        } else {
+            checked_text(text)?
+        };
+        let room = up.room;
+        let blob = up.writer.finish().await.map_err(blob_error)?;
+        let mut ch = self.chat_begin(actor, room).await?;
+        let size = size as i64;
+        self.check_quota_in(&mut ch.tx, actor, actor.token.user().0, size)
+            .await?;
+        let seq = self.chat_post(actor, &mut ch, text, None).await?;
+        let row = AttachmentRow {
+            sha: blob.sha256,
+            name: clean_name(name, voice),
+            content_type: content_type.into(),
+            size,
+            sealed: true,
+        };
+        let instance = actor.token.instance();
+        store::insert_attachment(&mut ch.tx, instance, room, seq, &row, actor.token.user()).await?;
+        self.chat_commit(actor, ch).await?;
+        Ok(seq)
+    }
+
+    /// Sends a message with an attachment whose content `input` yields, streamed and sealed.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn chat_attach_from(
+        &self,
+        actor: &Actor,
+        room: RoomId,
+        name: &str,
+        mut input: impl AsyncRead + Unpin,
+        voice: bool,
+        text: &str,
+    ) -> Result<i64, DomainError> {
+        let mut up = self.chat_attach_begin(actor, room).await?;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = input.read(&mut buf).await.map_err(|e| {
+                DomainError::invalid("file", format!("Die Übertragung brach ab: {e}"))
+            })?;
+            if n == 0 {
+                break;
+            }
+            up.write(&buf[..n]).await?;
+        }
+        self.chat_attach_finish(actor, up, name, voice, text).await
+    }
+
+    /// Sends a message with an attachment held in memory (and an optional text).
     pub async fn chat_attach(
         &self,
         actor: &Actor,
@@ -67,42 +222,8 @@ impl Platform {
         voice: bool,
         text: &str,
     ) -> Result<i64, DomainError> {
-        if bytes.is_empty() {
-            return Err(DomainError::invalid("file", "Die Datei ist leer."));
-        }
-        let max = if voice { MAX_VOICE } else { MAX_ATTACHMENT };
-        if bytes.len() > max {
-            return Err(DomainError::invalid("file", "Die Datei ist zu groß."));
-        }
-        let content_type = attachment_type(bytes, voice)?;
-        let text = if text.trim().is_empty() {
-            ""
-        } else {
-            checked_text(text)?
-        };
-        // Rights first (a stranger stores nothing), then the content, then the rows.
-        self.chat_facts(&mut self.db.read().await?, actor, room)
-            .await?;
-        let blob = self
-            .blobs
-            .put(bytes, bytes.len() as u64)
+        self.chat_attach_from(actor, room, name, bytes, voice, text)
             .await
-            .map_err(crate::files::blob_error)?;
-        let mut ch = self.chat_begin(actor, room).await?;
-        let size = bytes.len() as i64;
-        self.check_quota_in(&mut ch.tx, actor, actor.token.user().0, size)
-            .await?;
-        let seq = self.chat_post(actor, &mut ch, text, None).await?;
-        let row = AttachmentRow {
-            sha: blob.sha256,
-            name: clean_name(name, voice),
-            content_type: content_type.into(),
-            size,
-        };
-        let instance = actor.token.instance();
-        store::insert_attachment(&mut ch.tx, instance, room, seq, &row, actor.token.user()).await?;
-        self.chat_commit(actor, ch).await?;
-        Ok(seq)
     }
 
     /// The attachment of message `seq`, for members who see the message.
@@ -126,17 +247,20 @@ impl Platform {
         .await?
         .ok_or(DomainError::NotFound)?;
         drop(c);
-        let reader = self
-            .blobs
-            .open_read(&a.sha.clone())
-            .await
-            .map_err(crate::files::blob_error)?;
+        let reader = self.blobs.open_read(&a.sha).await.map_err(blob_error)?;
+        let body = if a.sealed {
+            let key = self.school_key(actor.token.instance()).await?;
+            let plain = open_sealed(reader, key).map(|r| r.map_err(blob_error));
+            AttachmentBody::Sealed(Box::pin(plain))
+        } else {
+            AttachmentBody::Plain(reader)
+        };
         Ok(AttachmentContent {
             name: a.name,
             content_type: a.content_type,
             size: a.size,
             etag: a.sha,
-            reader,
+            body,
         })
     }
 }

@@ -2,7 +2,8 @@
 //! ids travel (far below PostgreSQL's 8,000-byte NOTIFY limit); clients fetch the change
 //! from the database with `after=<seq>`, so a lost signal costs latency, never a message.
 //! In one process a broadcast channel; on PostgreSQL a NOTIFY sent with the transaction
-//! that made the change, which every node's one listener hands to its own subscribers.
+//! that made the change (or, configured, a NATS message after its commit), which every
+//! node's one listener hands to its own subscribers.
 
 use schulhof_store::chat::RoomId;
 use schulhof_store::{AsConn, Db, events};
@@ -62,13 +63,14 @@ impl ChatSignal {
 #[derive(Clone)]
 pub struct ChatBus {
     tx: broadcast::Sender<ChatSignal>,
+    bus: events::Bus,
 }
 
 impl ChatBus {
-    pub(crate) fn new() -> ChatBus {
+    pub(crate) fn new(bus: events::Bus) -> ChatBus {
         // A socket that falls this far behind sees a lag and resumes from the database.
         let (tx, _) = broadcast::channel(8192);
-        ChatBus { tx }
+        ChatBus { tx, bus }
     }
 
     /// This node's handler of other nodes' chat signals (the platform runs one listener).
@@ -93,32 +95,21 @@ impl ChatBus {
         c: &mut impl AsConn,
         signal: ChatSignal,
     ) -> Result<(), schulhof_store::StoreError> {
-        events::notify(c, CHANNEL, &signal.encode()).await
+        self.bus.within(c, CHANNEL, &signal.encode()).await
     }
 
-    /// Announces a committed change on SQLite (PostgreSQL did in [`ChatBus::within`]).
-    pub(crate) fn committed(&self, db: &Db, signal: ChatSignal) {
-        if matches!(db, Db::Sqlite { .. }) {
+    /// Announces a committed change (NATS), and to this node's own sockets unless the
+    /// NOTIFY of [`ChatBus::within`] comes back to them.
+    pub(crate) fn committed(&self, _db: &Db, signal: ChatSignal) {
+        if self.bus.committed(CHANNEL, &signal.encode()) {
             let _ = self.tx.send(signal);
         }
     }
 
     /// Passes an ephemeral signal (typing) to every node at once, stored nowhere.
-    pub(crate) async fn ephemeral(&self, db: &Db, signal: ChatSignal) {
-        match db {
-            Db::Pg(_) => {
-                // A lost typing signal is harmless: nothing to report beyond a trace.
-                let sent = async {
-                    let mut c = db.read().await?;
-                    events::notify(&mut c, CHANNEL, &signal.encode()).await
-                };
-                if let Err(e) = sent.await {
-                    tracing::debug!(error = %e, "typing signal lost");
-                }
-            }
-            _ => {
-                let _ = self.tx.send(signal);
-            }
+    pub(crate) async fn ephemeral(&self, _db: &Db, signal: ChatSignal) {
+        if self.bus.now(CHANNEL, &signal.encode()).await {
+            let _ = self.tx.send(signal);
         }
     }
 }

@@ -210,7 +210,8 @@ impl Platform {
     }
 
     /// Changes the text of the caller's own message. Mentions it no longer holds are taken
-    /// back (unless mailed already), new ones notified; a held message's wait for its release.
+    /// back (mailed or not), kept ones show the new text, new ones notified; a held
+    /// message's wait for its release.
     pub async fn chat_edit(
         &self,
         actor: &Actor,

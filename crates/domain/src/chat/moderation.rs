@@ -47,7 +47,7 @@ impl Moderation {
 
 impl Platform {
     /// Deletes a message: the author its own (while it may write), a moderator any. Its
-    /// mention notifications are taken back unless mailed already.
+    /// mention notifications are taken back, mailed or not.
     pub async fn chat_delete(
         &self,
         actor: &Actor,

@@ -25,6 +25,11 @@ pub const MAX_MUTE_MINUTES: i64 = 7 * 24 * 60;
 /// Mentions notified per message, at most (a list of logins is no broadcast).
 const MAX_MENTIONS: usize = 5;
 
+/// The start of a message's text that its mention notifications show.
+fn preview(text: &str) -> String {
+    text.chars().take(120).collect()
+}
+
 /// How pages show an attachment of this content type.
 pub(crate) fn attachment_kind(content_type: &str) -> &'static str {
     if content_type.starts_with("image/") {
@@ -91,10 +96,9 @@ impl Platform {
         let Some(r) = rooms::find(c, instance, room).await? else {
             return Ok(());
         };
-        let short: String = text.chars().take(120).collect();
         let params = serde_json::json!({
             "by": by, "room": r.name, "room_id": room.to_string(),
-            "seq": seq.to_string(), "text": short,
+            "seq": seq.to_string(), "text": preview(text),
         });
         for login in logins.iter().take(MAX_MENTIONS) {
             if !skip.contains(login)
@@ -108,7 +112,8 @@ impl Platform {
     }
 
     /// Takes back the mention notifications of message `seq` whose `@login` left its text
-    /// (`now`: the edited text; `None`: deleted), unless they were mailed already.
+    /// (`now`: the edited text; `None`: deleted), mailed or not, and shows the edited text
+    /// in those that stay.
     pub(crate) async fn chat_unmention(
         &self,
         c: &mut impl AsConn,
@@ -119,20 +124,21 @@ impl Platform {
         now: Option<&str>,
     ) -> Result<(), DomainError> {
         let still = now.map(mentions).unwrap_or_default();
-        let mut gone = Vec::new();
+        let (mut gone, mut kept) = (Vec::new(), Vec::new());
         for login in mentions(was).iter().take(MAX_MENTIONS) {
-            if !still.contains(login)
-                && let Some(u) = users::find_by_login(c, instance, login).await?
-            {
-                gone.push(u);
+            if let Some(u) = users::find_by_login(c, instance, login).await? {
+                match still.contains(login) {
+                    true => kept.push(u),
+                    false => gone.push(u),
+                }
             }
-        }
-        if gone.is_empty() {
-            return Ok(());
         }
         let (room_id, seq) = (room.to_string(), seq.to_string());
         let about = [("room_id", room_id.as_str()), ("seq", seq.as_str())];
-        notify::withdraw(c, &gone, Kind::ChatMention, &about, self.now()).await?;
+        notify::withdraw(c, &gone, Kind::ChatMention, &about).await?;
+        if let Some(text) = now.filter(|t| preview(t) != preview(was)) {
+            notify::refresh(c, &kept, Kind::ChatMention, &about, "text", &preview(text)).await?;
+        }
         Ok(())
     }
 

@@ -143,6 +143,11 @@ impl Platform {
             let cutoff = now - Duration::days(days);
             let mut tx = self.db.begin().await?;
             total += store::delete_older(&mut tx, instance, to_us(cutoff)).await?;
+            // Their mentions go too (made with the message or at its release, so never
+            // before it): the centre shows nothing of what is deleted.
+            let mention = crate::notify::Kind::ChatMention.as_str();
+            schulhof_store::notify::withdraw_older(&mut tx, instance, mention, to_us(cutoff))
+                .await?;
             tx.commit().await?;
         }
         Ok(total)

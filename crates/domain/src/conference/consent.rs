@@ -2,15 +2,13 @@
 //! imported (SVWS `EinwilligungAudiokonferenz` / `EinwilligungVideokonferenz`) or set by an
 //! admin by hand. Changing it is an admin action on the login: audited.
 
-use std::sync::LazyLock;
-
 use schulhof_authz::{EditUser, ReadUser, check};
 use schulhof_store::conference as store;
 use schulhof_store::{AsConn, to_us};
 use schulhof_types::{InstanceId, UserId};
 use serde::Serialize;
-use tokio::sync::broadcast;
 
+use super::ConferenceSignal;
 use crate::admin::target;
 use crate::audit::admin_action;
 use crate::identity::Actor;
@@ -25,27 +23,12 @@ pub struct AvConsent {
 
 /// "The consent on record of `user` changed": whoever holds that person's media in a
 /// running conference applies the new grant at once (the chat socket of the person hands
-/// it to the SFU). In-process: the media of a conference and the sockets of its
-/// participants live on the node that hosts it.
+/// it to the SFU). Sent over the event bus, since the person's conference may run on
+/// another node than the admin's page ([`super::ConferenceSignal`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConsentChange {
     pub instance: InstanceId,
     pub user: UserId,
-}
-
-static CHANGES: LazyLock<broadcast::Sender<ConsentChange>> =
-    LazyLock::new(|| broadcast::channel(1024).0);
-
-/// Follows consent changes (the chat socket does, for its own person).
-pub fn consent_changes() -> broadcast::Receiver<ConsentChange> {
-    CHANGES.subscribe()
-}
-
-/// Announces committed consent changes.
-pub(crate) fn announce(instance: InstanceId, users: impl IntoIterator<Item = UserId>) {
-    for user in users {
-        let _ = CHANGES.send(ConsentChange { instance, user });
-    }
 }
 
 impl Platform {
@@ -89,8 +72,13 @@ impl Platform {
             Some(detail),
         )
         .await?;
+        let signal = [ConferenceSignal::Consent(ConsentChange {
+            instance: grant.instance(),
+            user: user.id,
+        })];
+        self.conference_hub.within(&mut tx, &signal).await?;
         tx.commit().await?;
-        announce(grant.instance(), [user.id]);
+        self.conference_hub.committed(&signal);
         Ok(())
     }
 }

@@ -35,7 +35,7 @@ pub(super) fn guest_participant(g: PresentGuest) -> ParticipantView {
         user: UserId(g.id),
         name: g.name,
         present: true,
-        hand_raised: false,
+        hand_raised: g.hand_raised,
         may_share: false,
         muted: g.muted,
         moderator: false,
@@ -143,6 +143,22 @@ impl Platform {
         let live = g.live.as_ref().ok_or(DomainError::NotFound)?;
         let (instance, id) = (g.row.link.instance, g.row.guest.id);
         if !store::set_muted(&mut tx, instance, live.id, id, false).await? {
+            return Err(DomainError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The guest raises or lowers their hand, as members do (the policy lets a present,
+    /// admitted guest do so; sharing the screen stays closed to guests).
+    pub async fn conference_guest_hand(&self, pass: &str, up: bool) -> Result<(), DomainError> {
+        let mut tx = self.db.begin().await?;
+        let g = self.guest_load(&mut tx, pass).await?;
+        guest_may_join(g.facts)?;
+        let live = g.live.as_ref().ok_or(DomainError::NotFound)?;
+        let (instance, id) = (g.row.link.instance, g.row.guest.id);
+        if !store::set_hand(&mut tx, instance, live.id, id, up).await? {
+            // Not present in it: join first.
             return Err(DomainError::NotFound);
         }
         tx.commit().await?;

@@ -14,6 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::ConferenceSignal;
 use crate::identity::Actor;
 use crate::oidc::random_value;
 use crate::{DomainError, Platform};
@@ -239,7 +240,14 @@ impl Platform {
             Some(detail),
         )
         .await?;
+        // The guests' sockets close at once, on whatever node they are.
+        let signal = [ConferenceSignal::Guests {
+            instance: actor.token.instance(),
+            room,
+        }];
+        self.conference_hub.within(&mut tx, &signal).await?;
         tx.commit().await?;
+        self.conference_hub.committed(&signal);
         Ok(())
     }
 

@@ -10,11 +10,13 @@ mod consent;
 mod external;
 mod guest_join;
 mod guests;
+mod signals;
 
-pub(crate) use consent::announce;
-pub use consent::{AvConsent, ConsentChange, consent_changes, import_av_consent};
+pub use consent::{AvConsent, ConsentChange, import_av_consent};
 pub use guest_join::GuestAt;
 pub use guests::{GuestLink, GuestLinkView, GuestPass, GuestState, GuestView, MAX_VALIDITY_DAYS};
+pub(crate) use signals::ConferenceHub;
+pub use signals::{ConferenceSignal, ConsentChanges};
 
 use schulhof_authz::chat::{RoomKind, moderates};
 use schulhof_authz::conference::{
@@ -287,6 +289,7 @@ impl Platform {
         let l = self.conference_load(&mut tx, actor, room).await?;
         let live = l.live.ok_or(DomainError::NotFound)?;
         check(&actor.token, ModerateConference(l.facts))?;
+        let mut guest_signal = None;
         let (flag, on) = match step {
             ConferenceStep::Mute => (Flag::Muted, true),
             ConferenceStep::Remove => (Flag::Removed, true),
@@ -304,10 +307,17 @@ impl Platform {
                 ConferenceStep::Remove => {
                     guest_store::put_out(&mut tx, instance, live.id, target.0, me, now).await?
                 }
-                _ => false,
+                ConferenceStep::LowerHand => {
+                    guest_store::set_hand(&mut tx, instance, live.id, target.0, false).await?
+                }
+                ConferenceStep::AllowShare(_) => false,
             };
             if !done {
                 return Err(DomainError::NotFound);
+            }
+            if step == ConferenceStep::Remove {
+                // The guest's socket closes at once, on whatever node it is.
+                guest_signal = Some(ConferenceSignal::Guests { instance, room });
             }
         } else if step == ConferenceStep::Remove {
             store::leave(&mut tx, instance, live.id, target, to_us(self.now())).await?;
@@ -315,7 +325,10 @@ impl Platform {
         let detail = serde_json::json!({ "participant": target });
         self.conference_audit(&mut tx, actor, step.audit_name(), room, Some(detail))
             .await?;
+        let signals: Vec<ConferenceSignal> = guest_signal.into_iter().collect();
+        self.conference_hub.within(&mut tx, &signals).await?;
         tx.commit().await?;
+        self.conference_hub.committed(&signals);
         Ok(live.id)
     }
 

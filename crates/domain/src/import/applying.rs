@@ -106,7 +106,8 @@ impl Platform {
         let detail = Some(super::audit_detail(&summary, &plan));
         admin_action(&mut tx, actor, now, "import.apply", &run.file_name, detail).await?;
         tx.commit().await?;
-        crate::conference::announce(instance, plan.consent_users());
+        self.conference_consent_changed(instance, plan.consent_users())
+            .await;
         self.refresh_statistics(summary).await;
         Ok(summary)
     }

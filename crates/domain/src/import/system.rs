@@ -56,7 +56,8 @@ impl Platform {
         )
         .await?;
         tx.commit().await?;
-        crate::conference::announce(instance, plan.consent_users());
+        self.conference_consent_changed(instance, plan.consent_users())
+            .await;
         self.refresh_statistics(summary).await;
         Ok(ImportOutcome {
             summary,

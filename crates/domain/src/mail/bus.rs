@@ -1,6 +1,6 @@
 //! Live mail events: "this folder changed". In one process a broadcast channel; on PostgreSQL
-//! the event is a NOTIFY sent with the transaction that made the change, and every node's
-//! listener passes it to its own subscribers, so an IMAP IDLE on one node sees a delivery
+//! the event is a NOTIFY sent with the transaction that made the change (or a NATS message
+//! after it), and every node's listener passes it to its own subscribers, so an IMAP IDLE on one node sees a delivery
 //! made on another.
 
 use std::sync::Arc;
@@ -50,16 +50,18 @@ pub struct MailBus {
     /// This node's copies of folders' UID lists, checked against the database on every use
     /// (see `view.rs`). Kept here because the bus is what every node has of the mail service.
     pub(crate) views: Arc<Views>,
+    bus: events::Bus,
 }
 
 impl MailBus {
     /// Makes the bus; the platform connects it to other nodes through [`Self::listener`].
-    pub(crate) fn new() -> MailBus {
+    pub(crate) fn new(bus: events::Bus) -> MailBus {
         // Subscribers that fall this far behind see a lag and re-read their folder.
         let (tx, _) = broadcast::channel(4096);
         MailBus {
             tx,
             views: Arc::default(),
+            bus,
         }
     }
 
@@ -86,15 +88,16 @@ impl MailBus {
         changes: &[MailEvent],
     ) -> Result<(), schulhof_store::StoreError> {
         for e in changes {
-            events::notify(c, CHANNEL, &e.encode()).await?;
+            self.bus.within(c, CHANNEL, &e.encode()).await?;
         }
         Ok(())
     }
 
-    /// Announces committed changes on SQLite (PostgreSQL did in [`MailBus::within`]).
-    pub(crate) fn committed(&self, db: &Db, events: &[MailEvent]) {
-        if matches!(db, Db::Sqlite { .. }) {
-            for e in events {
+    /// Announces committed changes (NATS), and to this node's own subscribers unless a
+    /// NOTIFY of [`MailBus::within`] comes back to them.
+    pub(crate) fn committed(&self, _db: &Db, events: &[MailEvent]) {
+        for e in events {
+            if self.bus.committed(CHANNEL, &e.encode()) {
                 let _ = self.tx.send(*e);
             }
         }

@@ -114,13 +114,15 @@ pub async fn delete_older(
     Ok(n)
 }
 
-/// A message's attachment.
+/// A message's attachment. `size` is the plain content's; `sealed`: the blob is sealed
+/// with the school's key (false only for attachments stored before sealing).
 #[derive(Clone, Debug)]
 pub struct AttachmentRow {
     pub sha: String,
     pub name: String,
     pub content_type: String,
     pub size: i64,
+    pub sealed: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -134,9 +136,9 @@ pub async fn insert_attachment(
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO chat_attachments (instance_id, room_id, seq, sha, name, content_type, size,
-             uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+             uploaded_by, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(instance.0).bind(room.0).bind(seq).bind(&a.sha).bind(&a.name)
-        .bind(&a.content_type).bind(a.size).bind(by.0)
+        .bind(&a.content_type).bind(a.size).bind(by.0).bind(a.sealed)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -150,20 +152,23 @@ pub async fn attachment(
     user: UserId,
     now: i64,
 ) -> Result<Option<AttachmentRow>, StoreError> {
-    let r: Option<(String, String, String, i64)> = on!(c, c => sqlx::query_as(
-        "SELECT a.sha, a.name, a.content_type, a.size FROM chat_attachments a
+    let r: Option<(String, String, String, i64, bool)> = on!(c, c => sqlx::query_as(
+        "SELECT a.sha, a.name, a.content_type, a.size, a.sealed FROM chat_attachments a
            JOIN chat_messages m ON m.instance_id = a.instance_id AND m.room_id = a.room_id
              AND m.seq = a.seq
          WHERE a.instance_id = $1 AND a.room_id = $2 AND a.seq = $3 AND m.deleted_at IS NULL
            AND (m.visible_from IS NULL OR m.visible_from <= $5 OR m.author_id = $4)")
         .bind(instance.0).bind(room.0).bind(seq).bind(user.0).bind(now)
         .fetch_optional(&mut *c).await)?;
-    Ok(r.map(|(sha, name, content_type, size)| AttachmentRow {
-        sha,
-        name,
-        content_type,
-        size,
-    }))
+    Ok(
+        r.map(|(sha, name, content_type, size, sealed)| AttachmentRow {
+            sha,
+            name,
+            content_type,
+            size,
+            sealed,
+        }),
+    )
 }
 
 /// Drops the attachment of a deleted message (its blob is collected later).

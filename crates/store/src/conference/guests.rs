@@ -212,7 +212,7 @@ pub async fn by_pass(c: &mut impl AsConn, hash: &[u8]) -> Result<Option<PassRow>
     }))
 }
 
-/// Marks an admitted guest present in `conf` (or, with `None`, gone).
+/// Marks an admitted guest present in `conf` (or, with `None`, gone), hand lowered.
 pub async fn set_present(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -220,9 +220,10 @@ pub async fn set_present(
     conf: Option<Uuid>,
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "UPDATE conference_guests SET conference_id = $3
+        "UPDATE conference_guests SET conference_id = $3, hand_raised = $4
          WHERE instance_id = $1 AND id = $2 AND state = 'admitted'")
-        .bind(instance.0).bind(id).bind(conf).execute(&mut *c).await.map(|_| ()))?;
+        .bind(instance.0).bind(id).bind(conf).bind(false)
+        .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 
@@ -232,6 +233,7 @@ pub struct PresentGuest {
     pub id: Uuid,
     pub name: String,
     pub muted: bool,
+    pub hand_raised: bool,
 }
 
 /// The guests present in `conf`, in order of arrival.
@@ -240,13 +242,18 @@ pub async fn present(
     instance: InstanceId,
     conf: Uuid,
 ) -> Result<Vec<PresentGuest>, StoreError> {
-    let r: Vec<(Uuid, String, bool)> = on!(c, c => sqlx::query_as(
-        "SELECT id, name, muted FROM conference_guests
+    let r: Vec<(Uuid, String, bool, bool)> = on!(c, c => sqlx::query_as(
+        "SELECT id, name, muted, hand_raised FROM conference_guests
          WHERE instance_id = $1 AND conference_id = $2 AND state = 'admitted'
          ORDER BY arrived_at, id")
         .bind(instance.0).bind(conf).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
-        .map(|(id, name, muted)| PresentGuest { id, name, muted })
+        .map(|(id, name, muted, hand_raised)| PresentGuest {
+            id,
+            name,
+            muted,
+            hand_raised,
+        })
         .collect())
 }
 
@@ -262,6 +269,22 @@ pub async fn set_muted(
         "UPDATE conference_guests SET muted = $4
          WHERE instance_id = $1 AND id = $2 AND conference_id = $3 AND state = 'admitted'")
         .bind(instance.0).bind(id).bind(conf).bind(muted)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Raises or lowers the hand of a guest present in `conf`; whether there was one.
+pub async fn set_hand(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    id: Uuid,
+    up: bool,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guests SET hand_raised = $4
+         WHERE instance_id = $1 AND id = $2 AND conference_id = $3 AND state = 'admitted'")
+        .bind(instance.0).bind(id).bind(conf).bind(up)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

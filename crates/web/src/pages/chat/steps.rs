@@ -9,6 +9,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
+use schulhof_domain::chat::attach::{AttachmentBody, AttachmentContent};
 use schulhof_domain::chat::{Report, SearchHit};
 use schulhof_front::AppState;
 use serde::Deserialize;
@@ -145,7 +146,8 @@ pub(super) async fn silence(
 }
 
 /// `POST /chat/{id}/anhang`: a multipart form with `file`, `text` and `voice=1` for a
-/// recording (chat.js sends recordings here too).
+/// recording (chat.js sends recordings here too). The file streams into the blob store,
+/// sealed as it arrives.
 pub(super) async fn attach(
     State(s): State<AppState>,
     r: Ready,
@@ -156,18 +158,33 @@ pub(super) async fn attach(
     let Ok(mut form) = form else {
         return r.fail(too_big());
     };
-    // The route's body limit caps the file (a little above the domain's own limit).
-    let (mut name, mut bytes, mut voice, mut text) =
-        (String::new(), Vec::new(), false, String::new());
+    let room = match parse(&id) {
+        Ok(room) => room,
+        Err(e) => return r.fail(e),
+    };
+    // The route's body limit caps the request (a little above the domain's own limit).
+    let (mut name, mut up, mut voice, mut text) = (String::new(), None, false, String::new());
     loop {
         match form.next_field().await {
-            Ok(Some(f)) => match f.name().unwrap_or("") {
-                "file" => {
+            Ok(Some(mut f)) => match f.name().unwrap_or("") {
+                "file" if up.is_none() => {
                     name = f.file_name().unwrap_or("").to_owned();
-                    match f.bytes().await {
-                        Ok(b) => bytes = b.to_vec(),
-                        Err(_) => return r.fail(too_big()),
+                    let mut pending = match s.platform.chat_attach_begin(&r.actor, room).await {
+                        Ok(p) => p,
+                        Err(e) => return r.fail(e),
+                    };
+                    loop {
+                        match f.chunk().await {
+                            Ok(Some(b)) => {
+                                if let Err(e) = pending.write(&b).await {
+                                    return r.fail(e);
+                                }
+                            }
+                            Ok(None) => break,
+                            Err(_) => return r.fail(too_big()),
+                        }
                     }
+                    up = Some(pending);
                 }
                 "voice" => voice = f.text().await.is_ok_and(|v| v == "1"),
                 "text" => text = f.text().await.unwrap_or_default(),
@@ -178,12 +195,11 @@ pub(super) async fn attach(
         }
     }
     let res = async {
-        let room = parse(&id)?;
-        if bytes.is_empty() && name.is_empty() {
-            return Err(DomainError::invalid("file", "Bitte eine Datei auswählen."));
-        }
+        let up = up
+            .filter(|u| u.size() > 0 || !name.is_empty())
+            .ok_or_else(|| DomainError::invalid("file", "Bitte eine Datei auswählen."))?;
         s.platform
-            .chat_attach(&r.actor, room, &name, &bytes, voice, &text)
+            .chat_attach_finish(&r.actor, up, &name, voice, &text)
             .await
     };
     match res.await {
@@ -204,16 +220,28 @@ pub(super) async fn download(
         s.platform.chat_attachment(&r.actor, room, seq).await
     };
     match res.await {
-        Ok(a) => {
+        Ok(a) => send_attachment(a, &h).await,
+        Err(e) => r.fail(e),
+    }
+}
+
+/// An attachment's content: a sealed one unsealed as it streams (never cached, like the
+/// Safe's), an older plain one with ranges.
+async fn send_attachment(a: AttachmentContent, h: &HeaderMap) -> Response {
+    let size = u64::try_from(a.size).unwrap_or(0);
+    match a.body {
+        AttachmentBody::Sealed(plain) => {
+            schulhof_front::files::download_stream(&a.name, size, Some(&a.content_type), plain)
+        }
+        AttachmentBody::Plain(reader) => {
             let what = schulhof_front::files::Download {
                 name: &a.name,
-                size: u64::try_from(a.size).unwrap_or(0),
+                size,
                 mime: Some(&a.content_type),
                 etag: &a.etag,
             };
-            schulhof_front::files::download_as(&what, a.reader, &h).await
+            schulhof_front::files::download_as(&what, reader, h).await
         }
-        Err(e) => r.fail(e),
     }
 }
 
