@@ -149,12 +149,37 @@ async fn consent_gives_and_withdraws_personal_data(db: Db) {
     assert_eq!(info["school"], "123456");
 }
 
+/// The key id in a JWT's header.
+fn kid_of(jwt: &str) -> serde_json::Value {
+    let header: serde_json::Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(jwt.split('.').next().expect("header"))
+            .expect("b64"),
+    )
+    .expect("json");
+    header["kid"].clone()
+}
+
 async fn keys_rotate_with_overlap(db: Db) {
     let s = school(db).await;
     let p = &s.platform;
     let first = p.oidc_jwks().await.expect("jwks");
     assert_eq!(first["keys"].as_array().map(Vec::len), Some(1));
     assert_eq!(first["keys"][0]["alg"], "RS256");
+    // A token before the rotation: the first key signs (and is now kept in memory).
+    let anna = s.user("anna").await;
+    let c = add(p, None, "app.example", true, &[], "").await;
+    let r = req(&c, "app.example", "openid", true);
+    let k = code(p, &anna, &r).await;
+    let t = p
+        .oidc_exchange_code(&auth(&c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
+        .await
+        .expect("tokens");
+    assert_eq!(
+        kid_of(&t.id_token.expect("id token")),
+        first["keys"][0]["kid"],
+        "the first key signs"
+    );
     let kid = p.system_oidc_rotate_keys().await.expect("rotate");
     let both = p.oidc_jwks().await.expect("jwks");
     let kids: Vec<&str> = both["keys"]
@@ -168,22 +193,14 @@ async fn keys_rotate_with_overlap(db: Db) {
         kids.contains(&kid.as_str())
             && kids.contains(&first["keys"][0]["kid"].as_str().expect("kid"))
     );
-    let anna = s.user("anna").await;
-    let c = add(p, None, "app.example", true, &[], "").await;
-    let r = req(&c, "app.example", "openid", true);
+    // The rotation takes effect at once on this node, though the old key was kept.
     let k = code(p, &anna, &r).await;
     let t = p
         .oidc_exchange_code(&auth(&c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
         .await
         .expect("tokens");
     let jwt = t.id_token.expect("id token");
-    let header: serde_json::Value = serde_json::from_slice(
-        &URL_SAFE_NO_PAD
-            .decode(jwt.split('.').next().expect("header"))
-            .expect("b64"),
-    )
-    .expect("json");
-    assert_eq!(header["kid"], kid.as_str(), "the new key signs");
+    assert_eq!(kid_of(&jwt), kid.as_str(), "the new key signs");
     // The end-session endpoint trusts only its own, untampered tokens.
     let target = p
         .oidc_logout_target(Some(&jwt), None, Some("https://app.example/bye"))

@@ -2,7 +2,9 @@
 //! terms gate, lead back to the waiting authorization request, and its code reaches the
 //! tool's redirect URI. Both pages allow the tool's origin as a form target (browsers check
 //! `form-action` along the whole redirect chain); a gated session never loops between the
-//! authorization endpoint and the login page. On SQLite and PostgreSQL.
+//! authorization endpoint and the login page. A pupil whose password must be changed first
+//! (a new account, or one an admin reset) passes the password page the same way. On SQLite
+//! and PostgreSQL.
 
 mod common;
 
@@ -216,4 +218,86 @@ async fn a_tools_login_resumes_after_login_and_terms(db: Db) {
     assert_eq!(redeem(&app, &id, &secret, &code).await, sub);
 }
 
-backend_tests!(a_tools_login_resumes_after_login_and_terms);
+/// A pupil with a password an admin reset opens the tool: login, the password page (which
+/// may end at the tool, so it allows the tool's origin as a form target), the terms, and
+/// back to the waiting authorization request.
+async fn a_tools_login_resumes_after_the_forced_password_change(db: Db) {
+    let app = TestApp::new(db).await;
+    let (id, secret) = register(&app).await;
+    let admin = app.ready("admin").await;
+    let reset = app
+        .send(
+            "POST",
+            "/api/v1/users/schueler/password",
+            Some(&admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.json);
+    let initial = reset.json["initial_password"].as_str().expect("a password");
+    let authorize = format!(
+        "/oidc/authorize?client_id={id}&redirect_uri={}&response_type=code&scope=openid&state=s2&nonce=n2",
+        enc(REDIRECT)
+    );
+    let form = format!(
+        "schule=100000&login=schueler&passwort={}&zurueck={}",
+        enc(initial),
+        enc(&authorize)
+    );
+    let a = send(&app, "POST", "/anmelden", "", &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(a.location(), "/konto/passwort-setzen");
+    let session = a.cookie("schulhof_session").expect("a session");
+    let waiting = a.cookie("schulhof_zurueck").expect("the request waits");
+    let cookies = format!("{session}; {waiting}");
+
+    let page = send(&app, "GET", "/konto/passwort-setzen", &cookies, "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.csp().contains(TOOL_ORIGIN),
+        "password CSP: {}",
+        page.csp()
+    );
+    // Without a waiting tool request the page keeps the strict policy.
+    let alone = send(&app, "GET", "/konto/passwort-setzen", &session, "").await;
+    assert_eq!(alone.status, StatusCode::OK);
+    assert!(!alone.csp().contains("127.0.0.1:9"), "{}", alone.csp());
+    // A mistake shows the form again, still able to end at the tool.
+    let new = "ein-neues-passwort-2026";
+    let mismatch = format!("old={}&new={new}&repeat=anders-2026-passwort", enc(initial));
+    let wrong = send(&app, "POST", "/konto/passwort-setzen", &cookies, &mismatch).await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.body
+    );
+    assert!(wrong.csp().contains(TOOL_ORIGIN), "{}", wrong.csp());
+
+    // The new password set, the request resumes; the terms gate comes next and keeps it.
+    let change = format!("old={}&new={new}&repeat={new}", enc(initial));
+    let a = send(&app, "POST", "/konto/passwort-setzen", &cookies, &change).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(a.location(), authorize);
+    let a = send(&app, "GET", &authorize, &session, "").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let login_page = a.location().to_owned();
+    let a = send(&app, "GET", &login_page, &session, "").await;
+    assert_eq!(a.location(), "/zustimmung");
+    let waiting = a
+        .cookie("schulhof_zurueck")
+        .expect("the request waits again");
+    let cookies = format!("{session}; {waiting}");
+    let accept = "antwort=annehmen&datenschutz=on";
+    let a = send(&app, "POST", "/zustimmung", &cookies, accept).await;
+    assert_eq!(a.location(), authorize);
+    let a = send(&app, "GET", &authorize, &session, "").await;
+    let code = code_at_tool(&a, "s2");
+    redeem(&app, &id, &secret, &code).await;
+}
+
+backend_tests!(
+    a_tools_login_resumes_after_login_and_terms,
+    a_tools_login_resumes_after_the_forced_password_change
+);

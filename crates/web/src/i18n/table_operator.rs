@@ -16,6 +16,7 @@ pub const OPERATOR_TEXTS: &[(&str, &str, &str)] = &[
     ("op.login.lead", "Für die Betreiber aller Schulen. Jede Anmeldung braucht Passwort und den aktuellen Code Ihrer Authenticator-App. Schulkonten melden sich hier nicht an.", "For the operators of all schools. Every login needs the password and the current code of your authenticator app. School accounts do not log in here."),
     ("op.login.code", "Code aus der Authenticator-App", "Code from the authenticator app"),
     ("op.login.code_hint", "Sechs Ziffern; jeder Code gilt nur einmal. Ohne die App: einer Ihrer Wiederherstellungscodes.", "Six digits; each code works only once. Without the app: one of your recovery codes."),
+    ("op.login.bad_credentials", "Benutzername, Passwort oder Code stimmen nicht.", "Wrong user name, password or code."),
     // Password
     ("op.password.title", "Passwort ändern", "Change password"),
     ("op.password.forced_lead", "Bitte ersetzen Sie das Einmalpasswort jetzt durch ein eigenes. Vorher ist nichts anderes erreichbar.", "Please replace the one-time password with your own now. Nothing else is open before that."),
@@ -103,6 +104,8 @@ pub const OPERATOR_TEXTS: &[(&str, &str, &str)] = &[
     ("op.action.tool.register", "Werkzeug landesweit registriert", "Tool registered state-wide"),
     ("op.action.mail.abuse.decide", "Missbrauchsfall entschieden", "Abuse case decided"),
     ("op.action.mail_rate_limited", "Mailversand gebremst (Stundenlimit erreicht)", "Mail sending held back (hourly limit reached)"),
+    ("op.action.mail_connections_limited", "Mail-Verbindungen einer Adresse abgewiesen (Minutenlimit erreicht)", "Mail connections from an address refused (per-minute limit reached)"),
+    ("op.action.mail_logins_limited", "Mail-Anmeldungen einer Adresse gesperrt (zu viele Fehlversuche)", "Mail logins from an address blocked (too many failures)"),
     // Recovery codes
     ("op.nav.recovery", "Wiederherstellungscodes", "Recovery codes"),
     ("op.recovery.title", "Wiederherstellungscodes", "Recovery codes"),

@@ -10,7 +10,7 @@ use schulhof_domain::identity::Gate;
 use schulhof_front::AppState;
 use serde::Deserialize;
 
-use crate::auth::{Gated, after_gates};
+use crate::auth::{Gated, after_gates, waiting_target};
 use crate::forms::{Failure, Field, FormView};
 use crate::i18n::Tr;
 use crate::layout::Chrome;
@@ -69,20 +69,23 @@ fn wrong_place(g: &Gated) -> Option<Response> {
     }
 }
 
-fn render_forced(g: &Gated, failure: Option<&Failure>) -> Response {
+fn render_forced(g: &Gated, jar: &CookieJar, failure: Option<&Failure>) -> Response {
     let tr = g.page.tr();
     let view = ForcedPage {
         c: Chrome::new(&g.page, tr.t("password.forced_title")).gated(&g.session.actor),
         form: password_fields(tr, "password", failure),
     };
-    render::html(
+    let response = render::html(
         failure.map_or(axum::http::StatusCode::OK, |f| f.status),
         &view,
-    )
+    );
+    // The new password may resume a tool's login, which ends at the tool.
+    let waiting = waiting_target(jar).unwrap_or_default();
+    crate::pages::oidc::with_resume_csp(response, &waiting)
 }
 
-pub async fn forced_form(g: Gated) -> Response {
-    wrong_place(&g).unwrap_or_else(|| render_forced(&g, None))
+pub async fn forced_form(g: Gated, jar: CookieJar) -> Response {
+    wrong_place(&g).unwrap_or_else(|| render_forced(&g, &jar, None))
 }
 
 pub async fn forced_submit(
@@ -96,7 +99,7 @@ pub async fn forced_submit(
     }
     let tr = g.page.tr();
     if let Some(failure) = f.mismatch(tr, "password") {
-        return render_forced(&g, Some(&failure));
+        return render_forced(&g, &jar, Some(&failure));
     }
     match state
         .platform
@@ -106,6 +109,6 @@ pub async fn forced_submit(
         // On to the page a deep link asked for, or to the start page; either sends the
         // session on to the consent gate if that is next.
         Ok(()) => after_gates(jar, "/?ok=password_changed"),
-        Err(e) => render_forced(&g, Some(&Failure::from_domain("password", tr, &e))),
+        Err(e) => render_forced(&g, &jar, Some(&Failure::from_domain("password", tr, &e))),
     }
 }

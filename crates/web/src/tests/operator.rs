@@ -78,3 +78,38 @@ async fn the_school_list_costs_the_same_for_one_school_or_many() {
     assert_eq!(few, many, "one query for the list, whatever its length");
     assert!(many <= 2, "session and list: {many} statements");
 }
+
+/// A failed operator login speaks of what the form asks for (user name, password, code),
+/// never of the school number that only school accounts have; in German and in English.
+async fn a_failed_login_names_the_operator_fields(app: App) {
+    let made = app
+        .platform
+        .system_create_operator("anna.betrieb", "operator-admin")
+        .await
+        .expect("create");
+    let wrong_password = [
+        ("login", "anna.betrieb"),
+        ("passwort", "falsch"),
+        ("code", "123456"),
+    ];
+    let wrong_code = [
+        ("login", "anna.betrieb"),
+        ("passwort", made.one_time_password.as_str()),
+        ("code", "000000"),
+    ];
+    for form in [&wrong_password[..], &wrong_code[..]] {
+        let r = app.post("/betrieb/anmelden", "", form).await;
+        assert!(r.status.is_client_error(), "{}", r.status);
+        assert!(r.cookie("schulhof_betrieb").is_none());
+        r.has("Benutzername, Passwort oder Code stimmen nicht.")
+            .lacks("Schulnummer");
+    }
+    let r = app
+        .post("/betrieb/anmelden", "lang=en", &wrong_password)
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    r.has("Wrong user name, password or code.")
+        .lacks("school number");
+}
+
+on_both_backends!(a_failed_login_names_the_operator_fields);

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
+use schulhof_domain::DomainError;
 use schulhof_front::{AppState, ClientAddr};
 use serde::Deserialize;
 
@@ -90,7 +91,11 @@ pub async fn submit(
             (jar, Redirect::to(to)).into_response()
         }
         Err(e) => {
-            let failure = Failure::from_domain("login", page.tr(), &e);
+            let mut failure = Failure::from_domain("login", page.tr(), &e);
+            if matches!(e, DomainError::BadCredentials) {
+                // Operators have no school number: the schools' wording would ask for one.
+                failure.message = page.tr().t("op.login.bad_credentials").to_owned();
+            }
             let response = render_login(&page, &f.login, Some(&failure));
             crate::pages::login::with_retry_after(response, &e)
         }
