@@ -8,8 +8,6 @@ mod calendar_support;
 
 use std::io::{Cursor, Read, Write};
 use std::sync::Arc;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use calendar_support::*;
 use chrono::{Duration, TimeZone, Utc};
@@ -22,6 +20,7 @@ use schulhof_domain::lms::assignments::{
 };
 use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
 use schulhof_store::backend_tests;
+use schulhof_store::testing::statements;
 use schulhof_types::{ActivityId, CourseId, SectionId};
 
 const OGG: &[u8] = b"OggS\0\x02\0\0\0\0\0\0\0\0 a recording";
@@ -591,55 +590,8 @@ async fn zip_of_all_and_feedback_back(db: Db) {
     );
 }
 
-/// Counts the SQL statements sqlx runs (it reports each as a `sqlx::query` event).
-struct Statements;
-
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-impl tracing::Subscriber for Statements {
-    fn register_callsite(
-        &self,
-        m: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        if m.target().starts_with("sqlx::query") {
-            tracing::subscriber::Interest::always()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx::query")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        let mut summary = Summary(String::new());
-        e.record(&mut summary);
-        // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
-        if !summary.0.to_lowercase().contains("pragma") {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
 async fn statements_of_overview(e: &Env, id: ActivityId) -> usize {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok());
+    statements::install();
     let ctx =
         e.s.platform
             .lms_activity_for_edit(&e.teacher, id)
@@ -647,12 +599,12 @@ async fn statements_of_overview(e: &Env, id: ActivityId) -> usize {
             .expect("ctx");
     let mut fewest = usize::MAX;
     for _ in 0..3 {
-        let before = STATEMENTS.load(Ordering::SeqCst);
+        let before = statements::so_far();
         e.s.platform
             .lms_assignment_overview(&e.teacher, &ctx)
             .await
             .expect("overview");
-        fewest = fewest.min(STATEMENTS.load(Ordering::SeqCst) - before);
+        fewest = fewest.min(statements::so_far() - before);
     }
     fewest
 }

@@ -4,15 +4,13 @@
 
 mod file_support;
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use file_support::*;
 use schulhof_domain::files::quota::FileQuotas;
 use schulhof_domain::identity::Actor;
 use schulhof_domain::mail::{FlagOp, Flags, UidFlags};
 use schulhof_domain::{Config, Db, HashParams, Platform};
 use schulhof_store::backend_tests;
+use schulhof_store::testing::statements;
 use schulhof_types::MailFolderId;
 
 fn message(i: usize) -> Vec<u8> {
@@ -49,59 +47,12 @@ fn node(s: &School, db: &Db) -> Platform {
     Platform::new(db.clone(), s.clock.clone(), config)
 }
 
-/// Counts the SQL statements sqlx runs (it reports each as a `sqlx::query` event).
-struct Statements;
-
-static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
-
-impl tracing::Subscriber for Statements {
-    fn register_callsite(
-        &self,
-        m: &'static tracing::Metadata<'static>,
-    ) -> tracing::subscriber::Interest {
-        if m.target().starts_with("sqlx::query") {
-            tracing::subscriber::Interest::always()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-    fn enabled(&self, m: &tracing::Metadata<'_>) -> bool {
-        m.target().starts_with("sqlx::query")
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, e: &tracing::Event<'_>) {
-        let mut summary = Summary(String::new());
-        e.record(&mut summary);
-        // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
-        if !summary.0.to_lowercase().contains("pragma") {
-            STATEMENTS.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
 /// The statements of one SELECT of `path`.
 async fn select_statements(p: &Platform, t: &Actor, path: &str, expect: usize) -> usize {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok());
-    let before = STATEMENTS.load(Ordering::SeqCst);
+    statements::install();
+    let before = statements::so_far();
     let (info, msgs) = p.mail_select(t, path).await.expect("select");
-    let n = STATEMENTS.load(Ordering::SeqCst) - before;
+    let n = statements::so_far() - before;
     assert_eq!(msgs.len(), expect);
     assert_eq!(info.exists as usize, expect);
     n
@@ -287,13 +238,13 @@ async fn append_costs_a_few_statements(db: Db) {
     select_statements(p, &t, "Gross", 0).await;
     let mut counts = Vec::new();
     for i in 0..12 {
-        let before = STATEMENTS.load(Ordering::SeqCst);
+        let before = statements::so_far();
         let id = p.mail_client_folder_id(&t, "Gross").await.expect("id");
         assert_eq!(id, f);
         p.mail_append(&t, f, &message(i), &flags(false, false), None)
             .await
             .expect("append");
-        counts.push(STATEMENTS.load(Ordering::SeqCst) - before);
+        counts.push(statements::so_far() - before);
     }
     let fewest = counts.iter().copied().min().unwrap_or_default();
     assert_eq!(

@@ -52,10 +52,11 @@ impl tracing::field::Visit for Summary {
     }
 }
 
-/// Installs the counter as the global subscriber (once per process).
-pub fn install() {
+/// Installs the counter as the global subscriber (once per process); false when another
+/// subscriber came first, so nothing is counted.
+pub fn install() -> bool {
     static INSTALLED: OnceLock<bool> = OnceLock::new();
-    INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok());
+    *INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(Statements).is_ok())
 }
 
 /// Statements run in this process since it started (after [`install`]).
