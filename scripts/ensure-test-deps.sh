@@ -21,6 +21,8 @@ command -v node >/dev/null || packages+=(nodejs npm)
 # Mail clients the protocol tests drive: swaks (SMTP), mbsync (IMAP sync), Python's venv for
 # imaplib/smtplib/aiosmtpd.
 command -v swaks >/dev/null || packages+=(swaks)
+# swaks speaks TLS (STARTTLS, implicit TLS with --tlsc) through Net::SSLeay.
+perl -MNet::SSLeay -e1 2>/dev/null || packages+=(libnet-ssleay-perl)
 command -v mbsync >/dev/null || packages+=(isync)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 # Calendar and address-book sync client the CalDAV/CardDAV tests drive.
@@ -30,6 +32,10 @@ command -v rspamd >/dev/null || packages+=(rspamd)
 command -v clamd >/dev/null || packages+=(clamav-daemon)
 # Apache with mod_auth_openidc: a real relying party of the OpenID Connect provider.
 [ -e /usr/lib/apache2/modules/mod_auth_openidc.so ] || packages+=(apache2 libapache2-mod-auth-openidc)
+# TURN server for the relay-only conference test.
+command -v turnserver >/dev/null || packages+=(coturn)
+# NATS, the optional event bus between nodes (the tests start their own on a free port).
+command -v nats-server >/dev/null || packages+=(nats-server)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing ${packages[*]}"
   apt-get update -qq

@@ -91,6 +91,9 @@ pub struct Config {
     /// Lets the server send requests to tools on loopback (back-channel logouts, LTI key
     /// sets): for tests and development only; internal addresses are refused otherwise.
     pub tool_urls_on_loopback: bool,
+    /// The event bus between nodes: NATS at this address instead of PostgreSQL NOTIFY
+    /// (large installations); ignored on SQLite, which has one node.
+    pub nats: Option<schulhof_store::events::NatsUrl>,
 }
 
 impl Default for Config {
@@ -113,6 +116,7 @@ impl Default for Config {
             outbound: Default::default(),
             conference: Default::default(),
             tool_urls_on_loopback: false,
+            nats: None,
         }
     }
 }
@@ -133,6 +137,9 @@ pub struct Platform {
     pub(crate) staging: Arc<files::Staging>,
     pub(crate) mail_bus: mail::bus::MailBus,
     pub(crate) chat_bus: chat::ChatBus,
+    /// The carrier of live signals between nodes, shared by the services above.
+    pub(crate) bus: schulhof_store::events::Bus,
+    pub(crate) conference_hub: conference::ConferenceHub,
     /// This node's rendered public start pages.
     pub(crate) homepage: homepage::HomepageCache,
     /// The rendered public feeds of this node (see `news::feed`).
@@ -174,20 +181,21 @@ impl Platform {
         });
         #[allow(clippy::expect_used)]
         let staging = files::Staging::open(upload_dir).expect("upload staging directory");
-        let mail_bus = mail::bus::MailBus::new();
-        let chat_bus = chat::ChatBus::new();
+        let bus = schulhof_store::events::Bus::new(&db, config.nats.clone());
+        let mail_bus = mail::bus::MailBus::new(bus.clone());
+        let chat_bus = chat::ChatBus::new(bus.clone());
+        let conference_hub = conference::ConferenceHub::new(bus.clone());
         let homepage = homepage::HomepageCache::new();
         let feeds = news::feed::FeedCache::new();
-        if matches!(db, Db::Pg(_))
-            && let Ok(rt) = tokio::runtime::Handle::try_current()
-        {
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
             let handlers = vec![
                 mail_bus.listener(),
                 homepage.listener(),
                 feeds.listener(),
                 chat_bus.listener(),
+                conference_hub.listener(),
             ];
-            rt.spawn(schulhof_store::events::listen_all(db.clone(), handlers));
+            bus.start(&rt, handlers);
         }
         Self {
             db,
@@ -202,6 +210,8 @@ impl Platform {
             staging,
             mail_bus,
             chat_bus,
+            bus,
+            conference_hub,
             homepage,
             feeds,
         }
@@ -209,6 +219,12 @@ impl Platform {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Waits (at most `limit`) until this node hears the other nodes' signals; whether it
+    /// does (for start-up checks and tests; NOTIFY and in-process are ready at once).
+    pub async fn events_ready(&self, limit: std::time::Duration) -> bool {
+        self.bus.ready(limit).await
     }
 
     pub fn config(&self) -> &Config {

@@ -4,6 +4,7 @@
 mod headers;
 pub mod imap_listen;
 pub mod mail_filter;
+pub mod mail_limits;
 pub mod malloc;
 pub mod settings;
 pub mod smtp_listen;

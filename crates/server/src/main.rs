@@ -30,6 +30,8 @@ struct Cli {
     public_url: Option<String>,
     #[command(flatten)]
     filter: schulhof::mail_filter::FilterArgs,
+    #[command(flatten)]
+    mail_limits: schulhof::mail_limits::MailLimitArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -198,6 +200,7 @@ async fn main() -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("--smtp-relay is unusable: {e}"))?;
     let mail = schulhof_domain::mail::MailConfig {
         filter: cli.filter.config()?,
+        client_limits: cli.mail_limits.config(),
         ..Default::default()
     };
     let platform = open(&cli.storage, outbound, mail).await?;
@@ -438,6 +441,7 @@ async fn open(
         object_store: storage.object_store()?,
         conference: storage.conference.provider()?,
         tool_urls_on_loopback: storage.tool_urls_on_loopback,
+        nats: storage.nats_url.clone(),
         outbound,
         mail,
         ..Config::default()
@@ -469,6 +473,15 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
         bail!(
             "this database holds the demo school, whose passwords are public: start with --demo, or use another --data directory"
         );
+    }
+    // Under NATS, say so when the bus is not there yet (live signals wait for it; the
+    // database keeps every change, so nothing is lost but time).
+    if !state
+        .platform
+        .events_ready(std::time::Duration::from_secs(5))
+        .await
+    {
+        tracing::warn!("the NATS event bus is not reachable yet: live updates between nodes wait");
     }
     tokio::spawn(retention_loop(state.platform.clone()));
     tokio::spawn(media_loop(state.platform.clone()));

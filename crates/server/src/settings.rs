@@ -73,6 +73,10 @@ pub struct Storage {
     /// LTI key sets): for tests and development only. Internal addresses stay refused.
     #[arg(long, env = "SCHULHOF_TOOL_URLS_ON_LOOPBACK", global = true)]
     pub tool_urls_on_loopback: bool,
+    /// The event bus between nodes on NATS (`nats://host:4222`) instead of PostgreSQL
+    /// NOTIFY, for large installations; every node needs the same. Ignored on SQLite.
+    #[arg(long, env = "SCHULHOF_NATS_URL", global = true)]
+    pub nats_url: Option<schulhof_store::events::NatsUrl>,
     #[command(flatten)]
     pub conference: ConferenceArgs,
 }

@@ -72,6 +72,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(50, "0050_chat_search"),
     migration!(51, "0051_calendar_reindex"),
     migration!(56, "0056_operator_recovery_codes"),
+    migration!(58, "0058_conference_guest_hand"),
+    migration!(59, "0059_chat_sealed_attachments"),
+    migration!(61, "0061_mail_abuse_decision_reason"),
+    migration!(63, "0063_calendar_occurrence_answers"),
+    migration!(64, "0064_mail_ip_limits"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
