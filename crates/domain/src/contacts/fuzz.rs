@@ -27,10 +27,15 @@ fn query() -> CardQuery {
     }
 }
 
-/// The text with vCard escapes read loosely (`\n` a line break, any other `\x` just `x`), as
-/// the parser reads a value.
+/// The text unfolded (a line break before a space or tab continues the line) and with vCard
+/// escapes read loosely (`\n` a line break, any other `\x` just `x`), as the parser reads a
+/// value.
 fn unescaped(text: &str) -> String {
-    text.replace("\\n", "\n")
+    text.replace("\r\n ", "")
+        .replace("\r\n\t", "")
+        .replace("\n ", "")
+        .replace("\n\t", "")
+        .replace("\\n", "\n")
         .replace("\\N", "\n")
         .replace('\\', "")
 }

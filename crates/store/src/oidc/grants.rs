@@ -221,6 +221,14 @@ pub async fn delete_token(c: &mut impl AsConn, hash: &str) -> Result<u64, StoreE
 
 /// Ends a grant: every token issued from it stops working.
 pub async fn revoke_grant(c: &mut impl AsConn, grant_id: Uuid) -> Result<u64, StoreError> {
+    // Replays of one code or token arrive together (a stolen copy used in parallel); their
+    // DELETEs of the same rows deadlock on PostgreSQL unless they take turns per grant.
+    if let crate::Conn::Pg(c) = c.conn() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(format!("oidc-grant {grant_id}"))
+            .execute(&mut *c)
+            .await?;
+    }
     on!(c, c => sqlx::query("DELETE FROM oidc_tokens WHERE grant_id = $1")
         .bind(grant_id).execute(&mut *c).await.map(|r| r.rows_affected()))
     .map_err(Into::into)

@@ -106,6 +106,9 @@ pub const OPERATOR_TEXTS: &[(&str, &str, &str)] = &[
     ("op.action.mail_rate_limited", "Mailversand gebremst (Stundenlimit erreicht)", "Mail sending held back (hourly limit reached)"),
     ("op.action.mail_connections_limited", "Mail-Verbindungen einer Adresse abgewiesen (Minutenlimit erreicht)", "Mail connections from an address refused (per-minute limit reached)"),
     ("op.action.mail_logins_limited", "Mail-Anmeldungen einer Adresse gesperrt (zu viele Fehlversuche)", "Mail logins from an address blocked (too many failures)"),
+    // The same actions where a log reads them without the operator prefix.
+    ("action.mail_connections_limited", "Mail-Verbindungen einer Adresse abgewiesen (Minutenlimit erreicht)", "Mail connections from an address refused (per-minute limit reached)"),
+    ("action.mail_logins_limited", "Mail-Anmeldungen einer Adresse gesperrt (zu viele Fehlversuche)", "Mail logins from an address blocked (too many failures)"),
     // Recovery codes
     ("op.nav.recovery", "Wiederherstellungscodes", "Recovery codes"),
     ("op.recovery.title", "Wiederherstellungscodes", "Recovery codes"),
