@@ -286,7 +286,9 @@ async fn mentions_follow_edits_and_deletions(db: Db) {
         .await
         .expect("list")
         .into_iter()
-        .filter(|n| n.kind == "chat_mention" && n.params["seq"] == third.to_string())
+        .filter(|n| {
+            n.kind == "chat_mention" && n.params["seq"].as_str() == Some(third.to_string().as_str())
+        })
         .map(|n| n.params["text"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(

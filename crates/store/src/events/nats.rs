@@ -353,7 +353,7 @@ impl Pending {
                     }
                 }
                 out = self.rx.recv() => {
-                    let Some((subject, payload)) = out else { return None };
+                    let (subject, payload) = out?;
                     let mut frame = format!("PUB {subject} {}\r\n{payload}\r\n", payload.len());
                     // Whatever else is queued goes out in the same write.
                     while frame.len() < 64 * 1024 {
