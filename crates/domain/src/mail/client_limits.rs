@@ -85,6 +85,14 @@ impl Platform {
         !(self.config.mail.client_limits.exempt_loopback && ip.to_canonical().is_loopback())
     }
 
+    /// The address of a mail client and the failed-login limit that applies to it; `None`
+    /// when the limit is off or the address is exempt (or unreadable).
+    fn auth_limit_for(&self, client_addr: &str) -> Option<(IpAddr, i64)> {
+        let limit = i64::from(self.config.mail.client_limits.auth_failures);
+        let ip = client_addr.parse::<IpAddr>().ok()?;
+        (limit != 0 && self.limits_apply(ip)).then_some((ip, limit))
+    }
+
     /// Counts a new connection from `ip`; over the limit it is refused with `RateLimited`
     /// (SMTP 421 4.7.0, IMAP BYE [UNAVAILABLE]).
     pub async fn mail_connection_opened(
@@ -116,17 +124,9 @@ impl Platform {
 
     /// Refuses a login attempt from an address that failed too many logins lately.
     pub(crate) async fn mail_auth_gate(&self, client_addr: &str) -> Result<(), DomainError> {
-        let limit = i64::from(self.config.mail.client_limits.auth_failures);
-        let Some(ip) = client_addr
-            .parse::<IpAddr>()
-            .ok()
-            .filter(|ip| self.limits_apply(*ip))
-        else {
+        let Some((ip, limit)) = self.auth_limit_for(client_addr) else {
             return Ok(());
         };
-        if limit == 0 {
-            return Ok(());
-        }
         let now = self.now();
         let key = format!("auth:{}", client_key(ip));
         let mut c = self.db.read().await?;
@@ -146,17 +146,9 @@ impl Platform {
 
     /// Counts a failed login of a mail program from `client_addr`.
     pub(crate) async fn mail_auth_failed(&self, client_addr: &str) -> Result<(), DomainError> {
-        let limit = i64::from(self.config.mail.client_limits.auth_failures);
-        let Some(ip) = client_addr
-            .parse::<IpAddr>()
-            .ok()
-            .filter(|ip| self.limits_apply(*ip))
-        else {
+        let Some((ip, limit)) = self.auth_limit_for(client_addr) else {
             return Ok(());
         };
-        if limit == 0 {
-            return Ok(());
-        }
         let now = self.now();
         let key = format!("auth:{}", client_key(ip));
         let mut tx = self.db.begin().await?;
