@@ -2,6 +2,7 @@
 # Schulhof for the calendar benchmarks (docs/benchmarks.md, "Calendars"): the release binary
 # with the demo school in a fresh data directory on loopback (SQLite), the teacher `lehrer`
 # logged in once (terms accepted) and an empty calendar "Bench" made for dav_load.py.
+# DATABASE=postgres://… runs it on that (empty) PostgreSQL database instead.
 #
 #   cargo build --release -p schulhof
 #   bash crates/bench/caldav/schulhof.sh start    # prints the dav_load.py arguments
@@ -16,7 +17,7 @@ USER_PASS="lehrer@100000:schulhof-demo"
 
 start() {
   rm -rf "$DIR" && mkdir -p "$DIR/data"
-  nohup setsid ${NICE:+nice -n $NICE} "$BIN" serve --demo --data "$DIR/data" --listen "127.0.0.1:$PORT" \
+  nohup setsid ${NICE:+nice -n $NICE} "$BIN" ${DATABASE:+--database "$DATABASE"} serve --demo --data "$DIR/data" --listen "127.0.0.1:$PORT" \
     --smtp-listen "" --submission-listen "" --imap-listen "" >"$DIR/schulhof.log" 2>&1 &
   echo $! >"$DIR/pid"
   for _ in $(seq 100); do

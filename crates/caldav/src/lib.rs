@@ -7,6 +7,7 @@ mod cache;
 mod collection;
 pub mod domain;
 mod error;
+pub mod fragments;
 pub mod handler;
 mod object;
 pub mod path;

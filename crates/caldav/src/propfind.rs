@@ -5,7 +5,7 @@ use axum::response::Response;
 use crate::error::{DavError, DavResult};
 use crate::handler::{DavRequest, multistatus};
 use crate::path::Target;
-use crate::props::{self, Res};
+use crate::props::{self, Data, Res};
 use crate::request::{self, Props};
 use crate::store::{Collection, DavStore, Object, ObjectMeta, Principal};
 use crate::xml::Name;
@@ -73,7 +73,7 @@ pub async fn propfind<S: DavStore>(
             let res = Res::Object {
                 coll: &coll,
                 meta: &obj.meta,
-                data: Some(&obj.data),
+                data: Some(Data::Raw(&obj.data)),
             };
             write(&mut ms, &res, &asked, &me);
         }
@@ -115,7 +115,7 @@ async fn members<S: DavStore>(
                 &Res::Object {
                     coll,
                     meta: &o.meta,
-                    data: Some(&o.data),
+                    data: Some(Data::Raw(&o.data)),
                 },
                 asked,
                 me,

@@ -19,6 +19,31 @@ pub fn parse_sync_token(token: &str) -> Option<u64> {
     token.strip_prefix(SYNC_PREFIX)?.parse().ok()
 }
 
+/// The text of an object as the answer gets it: as stored, or already escaped (a kept
+/// fragment, see `fragments`).
+#[derive(Clone, Copy, Debug)]
+pub enum Data<'a> {
+    Raw(&'a str),
+    Escaped(&'a crate::fragments::Escaped),
+}
+
+impl Data<'_> {
+    /// The length of the stored text in bytes.
+    fn len(self) -> usize {
+        match self {
+            Data::Raw(s) => s.len(),
+            Data::Escaped(e) => e.raw_len,
+        }
+    }
+
+    fn value(self) -> Value {
+        match self {
+            Data::Raw(s) => Value::Text(s.to_owned()),
+            Data::Escaped(e) => Value::Escaped(e.xml.clone()),
+        }
+    }
+}
+
 /// A resource whose properties are asked for.
 pub enum Res<'a> {
     Root,
@@ -29,7 +54,7 @@ pub enum Res<'a> {
     Object {
         coll: &'a Collection,
         meta: &'a ObjectMeta,
-        data: Option<&'a str>,
+        data: Option<Data<'a>>,
     },
 }
 
@@ -210,7 +235,7 @@ fn collection_prop(c: &Collection, name: &Name) -> Option<Value> {
 fn object_prop(
     c: &Collection,
     meta: &ObjectMeta,
-    data: Option<&str>,
+    data: Option<Data<'_>>,
     name: &Name,
 ) -> Option<Value> {
     let cal = c.id.kind == Kind::Calendar;
@@ -219,8 +244,8 @@ fn object_prop(
         (DAV, "getcontenttype") => Some(Value::Text(content_type(c.id.kind).into())),
         (DAV, "getcontentlength") => data.map(|d| Value::Text(d.len().to_string())),
         (DAV, "current-user-privilege-set") => Some(privileges(c.id.kind, c.writable, false)),
-        (CALDAV, "calendar-data") if cal => data.map(|d| Value::Text(d.to_owned())),
-        (CARDDAV, "address-data") if !cal => data.map(|d| Value::Text(d.to_owned())),
+        (CALDAV, "calendar-data") if cal => data.map(Data::value),
+        (CARDDAV, "address-data") if !cal => data.map(Data::value),
         _ => None,
     }
 }

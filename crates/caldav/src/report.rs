@@ -5,14 +5,17 @@ use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use std::collections::HashMap;
+
 use crate::cache;
 use crate::error::{DavError, DavResult};
+use crate::fragments::{self, Escaped};
 use crate::handler::multistatus;
 use crate::path::{self, Target};
 use crate::propfind::write;
-use crate::props::{self, Res};
+use crate::props::{self, Data, Res};
 use crate::request::{self, Props, Report};
-use crate::store::{Busy, Collection, DavStore, Kind, Object, Principal, TimeRange};
+use crate::store::{Busy, Collection, DavStore, Kind, Object, ObjectMeta, Principal, TimeRange};
 use crate::xml::write::Multistatus;
 use crate::xml::{CALDAV, DAV};
 
@@ -81,7 +84,8 @@ pub async fn report<S: DavStore>(store: &S, target: &Target, body: &Bytes) -> Da
 }
 
 /// A calendar-query: the answer kept for this state of the collection, or written anew
-/// (reading the texts only when the answer shows them).
+/// (reading the texts only when the answer shows them, and then only those whose escaped
+/// fragment is not kept).
 async fn calendar_query<S: DavStore>(
     store: &S,
     coll: &Collection,
@@ -91,24 +95,114 @@ async fn calendar_query<S: DavStore>(
     body: &Bytes,
 ) -> DavResult<Response> {
     let id = &coll.id;
-    let key = store
-        .answer_scope(id)
-        .await
+    let scope = store.answer_scope(id).await;
+    let key = scope
+        .clone()
         .map(|scope| cache::Key::new(scope, coll, me, body));
     if let Some(kept) = key.as_ref().and_then(cache::get) {
         return Ok(multistatus_bytes(kept));
     }
     let err = |e| DavError::from_store(e, Some(id));
-    let objs = if matches!(asked, Props::Names(n) if props::wants_data(n)) {
-        store.calendar_query(id, filter).await.map_err(err)?
-    } else {
-        store.calendar_query_meta(id, filter).await.map_err(err)?
+    let with_data = matches!(asked, Props::Names(n) if props::wants_data(n));
+    let answer = match (with_data, &scope) {
+        (true, Some(scope)) => {
+            let hits = store.calendar_query_meta(id, filter).await.map_err(err)?;
+            let found = escaped(store, id, scope, hits).await.map_err(err)?;
+            written_escaped(coll, &found, asked, me)
+        }
+        (true, None) => {
+            let objs = store.calendar_query(id, filter).await.map_err(err)?;
+            written(coll, &objs, asked, me)
+        }
+        (false, _) => {
+            let objs = store.calendar_query_meta(id, filter).await.map_err(err)?;
+            written(coll, &objs, asked, me)
+        }
     };
-    let answer = Bytes::from(written(coll, &objs, asked, me));
+    let answer = Bytes::from(answer);
     if let Some(key) = key {
         cache::put(key, answer.clone());
     }
     Ok(multistatus_bytes(answer))
+}
+
+/// Names read at most per multiget of texts whose fragment is not kept.
+const READ_AT_ONCE: usize = 1000;
+
+/// The escaped texts of the hits (names and ETags, texts left empty by the store where it
+/// could): the kept fragments written with the same ETag, the rest read by name and kept.
+/// A text read here may be newer than its hit (written meanwhile): it answers with the ETag
+/// it was read with. A hit deleted meanwhile is left out.
+async fn escaped<S: DavStore>(
+    store: &S,
+    id: &crate::store::CollectionRef,
+    scope: &str,
+    hits: Vec<Object>,
+) -> crate::store::StoreResult<Vec<(ObjectMeta, Escaped)>> {
+    let wanted: Vec<(&str, &str)> = hits
+        .iter()
+        .map(|o| (o.meta.name.as_str(), o.meta.etag.as_str()))
+        .collect();
+    let held = fragments::get(scope, &wanted);
+    let missing: Vec<String> = hits
+        .iter()
+        .zip(&held)
+        .filter(|(o, h)| h.is_none() && o.data.is_empty())
+        .map(|(o, _)| o.meta.name.clone())
+        .collect();
+    let mut read: HashMap<String, Object> = HashMap::with_capacity(missing.len());
+    for names in missing.chunks(READ_AT_ONCE) {
+        for o in store.multiget(id, names).await? {
+            read.insert(o.meta.name.clone(), o);
+        }
+    }
+    let mut fresh = Vec::new();
+    let mut out = Vec::with_capacity(hits.len());
+    for (o, h) in hits.into_iter().zip(held) {
+        let (meta, esc) = match h {
+            Some(esc) => (o.meta, esc),
+            None => {
+                let o = if o.data.is_empty() {
+                    match read.remove(&o.meta.name) {
+                        Some(r) => r,
+                        None => continue,
+                    }
+                } else {
+                    o
+                };
+                let esc = Escaped::of(&o.data);
+                fresh.push((o.meta.name.clone(), o.meta.etag.clone(), esc.clone()));
+                (o.meta, esc)
+            }
+        };
+        out.push((meta, esc));
+    }
+    fragments::put(scope, fresh);
+    Ok(out)
+}
+
+/// The multistatus document for these objects with their escaped texts: mostly copying.
+fn written_escaped(
+    coll: &Collection,
+    found: &[(ObjectMeta, Escaped)],
+    asked: &Props,
+    me: &Principal,
+) -> String {
+    let size: usize = found.iter().map(|(_, e)| e.xml.len() + 300).sum();
+    let mut ms = Multistatus::with_capacity(size);
+    for (meta, esc) in found {
+        write(
+            &mut ms,
+            &Res::Object {
+                coll,
+                meta,
+                data: Some(Data::Escaped(esc)),
+            },
+            asked,
+            me,
+        );
+    }
+    ms.finish(None)
 }
 
 fn multistatus_bytes(body: Bytes) -> Response {
@@ -143,7 +237,7 @@ fn written(coll: &Collection, objs: &[Object], asked: &Props, me: &Principal) ->
             &Res::Object {
                 coll,
                 meta: &o.meta,
-                data: Some(&o.data),
+                data: Some(Data::Raw(&o.data)),
             },
             asked,
             me,
@@ -176,7 +270,7 @@ async fn multiget<S: DavStore>(
                 &Res::Object {
                     coll,
                     meta: &o.meta,
-                    data: Some(&o.data),
+                    data: Some(Data::Raw(&o.data)),
                 },
                 asked,
                 me,
@@ -216,7 +310,7 @@ async fn sync<S: DavStore>(
                 &Res::Object {
                     coll,
                     meta: &o.meta,
-                    data: Some(&o.data),
+                    data: Some(Data::Raw(&o.data)),
                 },
                 asked,
                 me,

@@ -356,6 +356,65 @@ async fn calendar_query_answers_are_kept_per_sync_token() {
     assert_eq!(st, 404);
 }
 
+/// A calendar-query answer is made of escaped fragments kept per object and ETag. A change
+/// of an object (a new ETag) is answered with the new text at once, although nothing
+/// removed the old fragment: the write does not touch the kept fragments (as on another
+/// node), the ETag alone decides.
+#[tokio::test]
+async fn a_changed_object_is_never_answered_from_its_old_fragment() {
+    let mem = seeded();
+    let s = mem.store("lehrer");
+    let scope = mem.scope("privat");
+    let q = r#"<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><d:getcontentlength/><c:calendar-data/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range start="20260101T000000Z" end="20260201T000000Z"/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>"#;
+    let old = event("a", "20260105T080000Z", "20260105T090000Z", "Konferenz");
+    let (st, _, first) = run(&s, req("REPORT", CAL, &[("depth", "1")], q)).await;
+    assert_eq!(st, 207);
+    assert!(first.contains("SUMMARY:Konferenz&#13;"), "{first}");
+    assert!(
+        first.contains(&format!("<d:getcontentlength>{}<", old.len())),
+        "{first}"
+    );
+    let old_tag = etag(&old);
+    assert!(schulhof_caldav::fragments::holds(&scope, "a.ics", &old_tag));
+    // The same query again (another body: no kept answer) is made of the fragments.
+    let q2 = q.replace("<d:prop>", "<!-- 2 --><d:prop>");
+    let (_, _, again) = run(&s, req("REPORT", CAL, &[("depth", "1")], &q2)).await;
+    assert_eq!(again, first);
+    let new = event(
+        "a",
+        "20260105T080000Z",
+        "20260105T090000Z",
+        "Konferenz & <Abitur>",
+    );
+    let put = req("PUT", &format!("{CAL}a.ics"), &[], &new);
+    assert_eq!(run(&s, put).await.0, 204);
+    assert!(
+        schulhof_caldav::fragments::holds(&scope, "a.ics", &old_tag),
+        "the write left the old fragment where it was"
+    );
+    for body in [q, q2.as_str()] {
+        let (_, _, after) = run(&s, req("REPORT", CAL, &[("depth", "1")], body)).await;
+        assert!(
+            after.contains("SUMMARY:Konferenz &amp; &lt;Abitur&gt;&#13;"),
+            "{after}"
+        );
+        assert!(!after.contains("SUMMARY:Konferenz&#13;"), "stale: {after}");
+        assert!(
+            after.contains(&etag(&new)) && !after.contains(&old_tag),
+            "{after}"
+        );
+        assert!(
+            after.contains(&format!("<d:getcontentlength>{}<", new.len())),
+            "{after}"
+        );
+    }
+    assert!(schulhof_caldav::fragments::holds(
+        &scope,
+        "a.ics",
+        &etag(&new)
+    ));
+}
+
 #[tokio::test]
 async fn multiget_answers_missing_hrefs_with_404() {
     let s = seeded().store("lehrer");

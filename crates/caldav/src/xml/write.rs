@@ -25,6 +25,8 @@ pub enum Value {
     Hrefs(Vec<String>),
     /// Child elements, already written with the fixed prefixes.
     Xml(String),
+    /// Text already escaped, shared with the fragments kept for calendar-queries.
+    Escaped(std::sync::Arc<str>),
 }
 
 /// The `d:multistatus` answer being written.
@@ -173,6 +175,7 @@ fn prop(out: &mut String, name: &Name, value: &Value) {
         Value::Href(h) => href_el(out, h),
         Value::Hrefs(hs) => hs.iter().for_each(|h| href_el(out, h)),
         Value::Xml(x) => out.push_str(x),
+        Value::Escaped(x) => out.push_str(x),
     }
     let _ = write!(out, "</{t}>");
 }

@@ -164,6 +164,12 @@ impl Mem {
 
     /// Forgets tombstones and tokens before the current one (as an expiry would).
     /// How many calendar-queries reached the store.
+    /// The store's answer scope of a calendar (what the kept answers and fragments are
+    /// filed under).
+    pub fn scope(&self, calendar: &str) -> String {
+        format!("{}/{calendar}", self.world.lock().unwrap().serial)
+    }
+
     pub fn queries(&self) -> usize {
         self.world.lock().unwrap().queries
     }

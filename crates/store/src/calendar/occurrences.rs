@@ -6,7 +6,7 @@ use schulhof_types::InstanceId;
 use uuid::Uuid;
 
 use super::{CalObjectId, CalendarId};
-use crate::{AsConn, StoreError, on, push_in_list};
+use crate::{AsConn, Conn, StoreError, on, push_in_list};
 
 /// How far a reader looks back for occurrences that started before its range: rows longer
 /// than this are marked `is_long` and found through their own index.
@@ -225,7 +225,8 @@ type RawShown = (
 );
 
 /// [`in_range`] joined to the objects, with only the columns the views show: the day,
-/// week, month and list views in one statement, however many calendars.
+/// week, month and list views in one statement, however many calendars. On SQLite the rows
+/// come back as one (a JSON array), as the calendar-query's hits do (see `texts::hits`).
 pub async fn shown_in_range(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -236,26 +237,25 @@ pub async fn shown_in_range(
     if cals.is_empty() || start >= end {
         return Ok(vec![]);
     }
-    let from = start.saturating_sub(SPAN_US);
-    let rows: Vec<RawShown> = on!(c, c => {
-        let mut q = sqlx::QueryBuilder::new("");
-        for long in [false, true] {
-            q.push(if long { " UNION ALL " } else { "" });
-            q.push("SELECT x.object_id, x.calendar_id, x.starts_at, x.ends_at, x.is_open, \
-                COALESCE(x.summary, o.summary), x.location, o.href, o.uid, o.all_day, o.recurring \
-                FROM calendar_occurrences x JOIN calendar_objects o \
-                ON o.instance_id = x.instance_id AND o.id = x.object_id WHERE x.calendar_id");
-            push_calendars(&mut q, instance, cals);
-            if long {
-                q.push(" AND x.is_long AND x.starts_at < ").push_bind(from);
-            } else {
-                q.push(" AND x.starts_at >= ").push_bind(from)
-                    .push(" AND x.starts_at < ").push_bind(end);
-            }
-            q.push(" AND x.ends_at >= ").push_bind(start);
+    let rows: Vec<RawShown> = match c.conn() {
+        Conn::Sqlite(c) => {
+            let mut q = sqlx::QueryBuilder::new(format!(
+                "SELECT json_group_array(json_array({}, {}, s, e, op, sm, lo, hr, ui, ad, re)) \
+                 FROM (",
+                hex_of("o_id"),
+                hex_of("c_id")
+            ));
+            push_shown(&mut q, instance, cals, (start, end));
+            q.push(")");
+            let (json,): (String,) = q.build_query_as().fetch_one(&mut *c).await?;
+            packed_shown(&json)?
         }
-        q.build_query_as().fetch_all(&mut *c).await
-    })?;
+        Conn::Pg(c) => {
+            let mut q = sqlx::QueryBuilder::new("");
+            push_shown(&mut q, instance, cals, (start, end));
+            q.build_query_as().fetch_all(&mut *c).await?
+        }
+    };
     Ok(rows
         .into_iter()
         .map(|r| ShownRow {
@@ -272,4 +272,82 @@ pub async fn shown_in_range(
             recurring: r.10,
         })
         .collect())
+}
+
+/// The views' statement; the columns are named for the SQLite variant's outer select.
+fn push_shown<DB: sqlx::Database>(
+    q: &mut sqlx::QueryBuilder<DB>,
+    instance: InstanceId,
+    cals: &[CalendarId],
+    (start, end): (i64, i64),
+) where
+    Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let from = start.saturating_sub(SPAN_US);
+    for long in [false, true] {
+        q.push(if long { " UNION ALL " } else { "" });
+        q.push(
+            "SELECT x.object_id AS o_id, x.calendar_id AS c_id, x.starts_at AS s, \
+             x.ends_at AS e, x.is_open AS op, COALESCE(x.summary, o.summary) AS sm, \
+             x.location AS lo, o.href AS hr, o.uid AS ui, o.all_day AS ad, \
+             o.recurring AS re \
+             FROM calendar_occurrences x JOIN calendar_objects o \
+             ON o.instance_id = x.instance_id AND o.id = x.object_id WHERE x.calendar_id",
+        );
+        push_calendars(q, instance, cals);
+        if long {
+            q.push(" AND x.is_long AND x.starts_at < ").push_bind(from);
+        } else {
+            q.push(" AND x.starts_at >= ")
+                .push_bind(from)
+                .push(" AND x.starts_at < ")
+                .push_bind(end);
+        }
+        q.push(" AND x.ends_at >= ").push_bind(start);
+    }
+}
+
+/// A UUID column as SQLite's JSON takes it: hex of the blob (text as stored otherwise).
+pub(crate) fn hex_of(col: &str) -> String {
+    format!("CASE typeof({col}) WHEN 'blob' THEN hex({col}) ELSE {col} END")
+}
+
+type PackedShown = (
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+);
+
+/// The rows of SQLite's JSON array, in the statement's column order.
+fn packed_shown(json: &str) -> Result<Vec<RawShown>, StoreError> {
+    let bad = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("calendar view: {e}"));
+    let rows: Vec<PackedShown> = serde_json::from_str(json).map_err(|e| bad(&e))?;
+    rows.into_iter()
+        .map(|r| {
+            let id = Uuid::parse_str(&r.0).map_err(|e| bad(&e))?;
+            let cal = Uuid::parse_str(&r.1).map_err(|e| bad(&e))?;
+            Ok((
+                id,
+                cal,
+                r.2,
+                r.3,
+                r.4 != 0,
+                r.5,
+                r.6,
+                r.7,
+                r.8,
+                r.9 != 0,
+                r.10 != 0,
+            ))
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::occurrences::{SPAN_US, push_calendars};
 use super::{CalObjectId, CalendarId};
-use crate::{AsConn, StoreError, on, push_in_list};
+use crate::{AsConn, Conn, StoreError, on, push_in_list};
 
 /// One matching object with only what the answer and its prop-filters need.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +57,9 @@ type RawHit = (Uuid, String, String, String, i64, bool);
 /// overlap rule of RFC 4791 §9.9 as the domain's `ical::overlaps` applies it), and those
 /// whose open row starts before `end`; each once per way, in no particular order. One
 /// statement that reads the time index only (it covers these columns), whatever the number
-/// of objects: no occurrence row and no object is looked up.
+/// of objects: no occurrence row and no object is looked up. On SQLite the hits come back
+/// as one row (a JSON array): its driver hands every row from its worker thread to the
+/// caller through a small channel, and a month of a busy calendar is thousands of rows.
 pub async fn hits(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -67,31 +69,24 @@ pub async fn hits(
     if cals.is_empty() || start >= end {
         return Ok(vec![]);
     }
-    let from = start.saturating_sub(SPAN_US);
-    let rows: Vec<RawHit> = on!(c, c => {
-        let mut q = sqlx::QueryBuilder::new("");
-        // Recent starts through the time index, the few long rows and the open rows through
-        // their own small index.
-        for part in 0..3 {
-            q.push(if part > 0 { " UNION " } else { "" });
-            q.push("SELECT x.object_id, x.href, x.etag, x.component, x.first_start, x.is_open \
-                FROM calendar_occurrences x WHERE x.calendar_id");
-            push_calendars(&mut q, instance, cals);
-            match part {
-                0 => q.push(" AND x.starts_at >= ").push_bind(from)
-                    .push(" AND x.starts_at < ").push_bind(end),
-                1 => q.push(" AND x.is_long AND x.starts_at < ").push_bind(from),
-                _ => q.push(" AND x.is_long AND x.is_open AND x.starts_at < ").push_bind(end),
-            };
-            if part < 2 {
-                q.push(" AND x.ends_at >= ").push_bind(start)
-                    .push(" AND NOT x.is_open AND (x.ends_at > ").push_bind(start)
-                    .push(" OR (x.ends_at = x.starts_at AND x.starts_at >= ").push_bind(start)
-                    .push("))");
-            }
+    let rows: Vec<RawHit> = match c.conn() {
+        Conn::Sqlite(c) => {
+            let mut q = sqlx::QueryBuilder::new(format!(
+                "SELECT json_group_array(json_array({}, href, etag, component, first_start, \
+                 is_open)) FROM (",
+                super::occurrences::hex_of("object_id")
+            ));
+            push_hits(&mut q, instance, cals, (start, end));
+            q.push(")");
+            let (json,): (String,) = q.build_query_as().fetch_one(&mut *c).await?;
+            packed(&json)?
         }
-        q.build_query_as().fetch_all(&mut *c).await
-    })?;
+        Conn::Pg(c) => {
+            let mut q = sqlx::QueryBuilder::new("");
+            push_hits(&mut q, instance, cals, (start, end));
+            q.build_query_as().fetch_all(&mut *c).await?
+        }
+    };
     Ok(rows
         .into_iter()
         .map(|(id, href, etag, component, first_start, open)| Hit {
@@ -103,6 +98,61 @@ pub async fn hits(
             open,
         })
         .collect())
+}
+
+/// The hits' statement: recent starts through the time index, the few long rows and the
+/// open rows through their own small index.
+fn push_hits<DB: sqlx::Database>(
+    q: &mut sqlx::QueryBuilder<DB>,
+    instance: InstanceId,
+    cals: &[CalendarId],
+    (start, end): (i64, i64),
+) where
+    Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let from = start.saturating_sub(SPAN_US);
+    for part in 0..3 {
+        q.push(if part > 0 { " UNION " } else { "" });
+        q.push(
+            "SELECT x.object_id, x.href, x.etag, x.component, x.first_start, x.is_open \
+             FROM calendar_occurrences x WHERE x.calendar_id",
+        );
+        push_calendars(q, instance, cals);
+        match part {
+            0 => q
+                .push(" AND x.starts_at >= ")
+                .push_bind(from)
+                .push(" AND x.starts_at < ")
+                .push_bind(end),
+            1 => q.push(" AND x.is_long AND x.starts_at < ").push_bind(from),
+            _ => q
+                .push(" AND x.is_long AND x.is_open AND x.starts_at < ")
+                .push_bind(end),
+        };
+        if part < 2 {
+            q.push(" AND x.ends_at >= ")
+                .push_bind(start)
+                .push(" AND NOT x.is_open AND (x.ends_at > ")
+                .push_bind(start)
+                .push(" OR (x.ends_at = x.starts_at AND x.starts_at >= ")
+                .push_bind(start)
+                .push("))");
+        }
+    }
+}
+
+/// The rows of SQLite's JSON array: `[id (hex), href, etag, component, first start, open]`.
+fn packed(json: &str) -> Result<Vec<RawHit>, StoreError> {
+    let bad = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("calendar hits: {e}"));
+    let rows: Vec<(String, String, String, String, i64, i64)> =
+        serde_json::from_str(json).map_err(|e| bad(&e))?;
+    rows.into_iter()
+        .map(|(id, href, etag, component, first_start, open)| {
+            let id = Uuid::parse_str(&id).map_err(|e| bad(&e))?;
+            Ok((id, href, etag, component, first_start, open != 0))
+        })
+        .collect()
 }
 
 /// The ETag, UID and text of these objects (those of the school only), in statements of up

@@ -133,7 +133,8 @@ pub fn lay_out(
         }
     }
     let mut sorted: Vec<&Entry> = entries.iter().collect();
-    sorted.sort_by_key(|e| (!e.all_day, e.start, e.title.clone()));
+    // Compared in place: a key function would copy every title at each comparison.
+    sorted.sort_by(|a, b| (!a.all_day, a.start, &a.title).cmp(&(!b.all_day, b.start, &b.title)));
     for e in sorted {
         let (from, to) = e.days(zone);
         for cell in cells.iter_mut().filter(|c| c.date >= from && c.date <= to) {

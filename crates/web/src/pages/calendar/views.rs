@@ -7,7 +7,9 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use chrono::Datelike;
 use schulhof_authz::calendar::UsePersonalCalendar;
-use schulhof_domain::calendar::{CalAccess, CalendarInfo, CalendarKind, Instance, TimeRange};
+use schulhof_domain::calendar::{
+    CalAccess, CalendarId, CalendarInfo, CalendarKind, Instance, TimeRange,
+};
 use schulhof_front::AppState;
 
 use super::grid::{self, DayCell, Entry, WeekRow};
@@ -90,7 +92,9 @@ pub async fn show(State(state): State<AppState>, r: Ready, RawQuery(query): RawQ
         Ok(v) => v,
         Err(e) => return r.fail(e.into()),
     };
-    let mut entries: Vec<Entry> = instances.iter().map(|i| entry(i, &cals)).collect();
+    let names: std::collections::HashMap<_, &str> =
+        cals.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let mut entries: Vec<Entry> = instances.iter().map(|i| entry(i, &names)).collect();
     // Due dates of the caller's courses: read-only, one more statement (see lms::dates).
     match crate::pages::lms::dates::entries(&state, &r, range).await {
         Ok(due) => entries.extend(due),
@@ -103,11 +107,10 @@ pub async fn show(State(state): State<AppState>, r: Ready, RawQuery(query): RawQ
     })
 }
 
-fn entry(i: &Instance, cals: &[CalendarInfo]) -> Entry {
-    let calendar = cals
-        .iter()
-        .find(|c| c.id == i.calendar)
-        .map(|c| c.name.clone())
+fn entry(i: &Instance, names: &std::collections::HashMap<CalendarId, &str>) -> Entry {
+    let calendar = names
+        .get(&i.calendar)
+        .map(|n| (*n).to_owned())
         .unwrap_or_default();
     Entry {
         // A date of a series names itself, so its page can change just that date.
