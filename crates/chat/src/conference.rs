@@ -5,7 +5,8 @@
 //! Configuration (environment, read once when the first conference needs the engine):
 //! - `SCHULHOF_SFU_BIND`: UDP address of the media socket (default `0.0.0.0:0`).
 //! - `SCHULHOF_SFU_TCP_BIND`: TCP address for ICE over TCP, the fallback where UDP is
-//!   blocked (default: the UDP bind's IP, any free port; `off` turns it off).
+//!   blocked (default: the UDP bind's IP, any free port; `off` turns it off; any other
+//!   value is refused by [`check_settings`] and keeps the engine from starting).
 //! - `SCHULHOF_SFU_PUBLIC_IP`: the address announced to browsers (default: the bound IP, or
 //!   127.0.0.1 for an unspecified bind: fine on one machine, wrong on a network).
 //! - `SCHULHOF_TURN_URLS` (comma-separated `turn:`/`stun:` URLs), `SCHULHOF_TURN_USERNAME`,
@@ -102,7 +103,13 @@ static ENGINE: OnceCell<Option<Sfu>> = OnceCell::const_new();
 pub async fn engine() -> Option<&'static Sfu> {
     ENGINE
         .get_or_init(|| async {
-            let cfg = config_from_env();
+            let cfg = match config_from_env() {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!("conference media engine not started: {e}");
+                    return None;
+                }
+            };
             match Sfu::start(cfg).await {
                 Ok(s) => {
                     tracing::info!(addr = %s.public_addr(), "conference media engine started");
@@ -123,16 +130,18 @@ pub fn node_id() -> String {
     std::env::var("SCHULHOF_NODE_ID").unwrap_or_else(|_| "local".into())
 }
 
-fn config_from_env() -> SfuConfig {
+/// Checks the media engine's settings in the environment, for a start-up that refuses
+/// bad ones with a clear message instead of a conference that quietly lacks a transport.
+pub fn check_settings() -> Result<(), String> {
+    config_from_env().map(|_| ())
+}
+
+fn config_from_env() -> Result<SfuConfig, String> {
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let bind: std::net::SocketAddr = var("SCHULHOF_SFU_BIND")
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| ([0, 0, 0, 0], 0).into());
-    let tcp_bind = match var("SCHULHOF_SFU_TCP_BIND") {
-        Some(v) if v.trim() == "off" => None,
-        Some(v) => v.parse().ok(),
-        None => Some(std::net::SocketAddr::new(bind.ip(), 0)),
-    };
+    let tcp_bind = tcp_bind(var("SCHULHOF_SFU_TCP_BIND").as_deref(), bind)?;
     let public_ip = var("SCHULHOF_SFU_PUBLIC_IP").and_then(|v| v.parse().ok());
     let ice_servers = match var("SCHULHOF_TURN_URLS") {
         Some(urls) => vec![IceServer {
@@ -145,12 +154,28 @@ fn config_from_env() -> SfuConfig {
     let last_n = var("SCHULHOF_SFU_LAST_N")
         .and_then(|v| v.parse().ok())
         .unwrap_or(schulhof_sfu::DEFAULT_LAST_N);
-    SfuConfig {
+    Ok(SfuConfig {
         bind,
         tcp_bind,
         public_ip,
         ice_servers,
         last_n,
+    })
+}
+
+/// The ICE-over-TCP address from `SCHULHOF_SFU_TCP_BIND`: `off`, an address, or (unset)
+/// the UDP bind's IP on any free port. Anything else is an error: a typo must not switch off
+/// the fallback for networks that block UDP.
+fn tcp_bind(
+    value: Option<&str>,
+    udp: std::net::SocketAddr,
+) -> Result<Option<std::net::SocketAddr>, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(Some(std::net::SocketAddr::new(udp.ip(), 0))),
+        Some("off") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            format!("SCHULHOF_SFU_TCP_BIND={v:?} is not an address like 0.0.0.0:3478 (or `off`)")
+        }),
     }
 }
 
@@ -206,6 +231,33 @@ mod tests {
             r#"{"kind":"nope"}"#,
         ] {
             assert!(serde_json::from_str::<ConfOp>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_tcp_bind_is_an_address_off_or_unset_and_nothing_else() {
+        let udp: std::net::SocketAddr = "10.0.0.5:40000".parse().expect("addr");
+        assert_eq!(
+            tcp_bind(None, udp),
+            Ok(Some("10.0.0.5:0".parse().expect("addr")))
+        );
+        assert_eq!(tcp_bind(Some(" off "), udp), Ok(None));
+        assert_eq!(
+            tcp_bind(Some("127.0.0.1:3478"), udp),
+            Ok(Some("127.0.0.1:3478".parse().expect("addr")))
+        );
+        for bad in [
+            "of",
+            "3478",
+            "127.0.0.1",
+            "localhost:3478",
+            "127.0.0.1:99999",
+        ] {
+            let e = tcp_bind(Some(bad), udp).expect_err(bad);
+            assert!(
+                e.contains("SCHULHOF_SFU_TCP_BIND") && e.contains(bad),
+                "{e}"
+            );
         }
     }
 }

@@ -2,6 +2,9 @@
 //! then frames in both directions. The client resumes each room with `after=<rev>`; the
 //! server pushes whatever changed after the client's cursor whenever the bus says a room
 //! changed, so a lost signal costs latency, never a message, and nothing arrives twice.
+//! A session follows its rooms on the node's bus, so only changes of its rooms wake it, and
+//! the change is read once per node for all its sessions in the room (the domain filters it
+//! per viewer).
 //!
 //! Protection: a bounded send queue (a client that does not read is dropped, never buffered
 //! without bound), a frame size limit, a flood limit, and a malformed frame closes this
@@ -16,12 +19,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use schulhof_domain::DomainError;
-use schulhof_domain::chat::{ChatSignal, RoomId};
+use schulhof_domain::chat::{ChatListener, ChatSignal, RoomId, Wake};
 use schulhof_domain::conference::ConferenceSignal;
 use schulhof_domain::identity::Actor;
 use schulhof_front::AppState;
 use serde_json::{Value, json};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 
 use crate::frame::{ClientFrame, MAX_FRAME, decode};
 
@@ -88,6 +91,17 @@ pub(crate) fn same_origin(h: &HeaderMap, trust_forwarded: bool) -> bool {
     authority.is_some_and(|a| a.eq_ignore_ascii_case(host.trim()))
 }
 
+/// Why a room is delivered.
+#[derive(Clone, Copy)]
+enum Target {
+    /// The client resumed it: answer even when nothing changed.
+    Asked,
+    /// A signal said it changed up to this seq.
+    Seq(i64),
+    /// Signals may have been lost, or the room is new to the session.
+    CatchUp,
+}
+
 /// Why a session ends.
 enum Stop {
     /// The client left, or its queue is full (too slow): nothing more to say.
@@ -101,7 +115,9 @@ struct Session {
     actor: Actor,
     cookie: String,
     out: mpsc::Sender<Message>,
-    /// Per room the last `rev` this client holds.
+    /// The rooms this session follows on the node's bus.
+    listener: ChatListener,
+    /// Per room the last `rev` this client holds (exactly the rooms followed).
     cursors: HashMap<RoomId, i64>,
     not_mine: HashMap<RoomId, Instant>,
     tokens: f64,
@@ -113,12 +129,13 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
     let (sink, mut stream) = socket.split();
     let (out, rx) = mpsc::channel(QUEUE);
     let writer = tokio::spawn(write_loop(sink, rx));
-    let mut bus = state.platform.chat_bus().subscribe();
+    let listener = state.platform.chat_listen(&actor);
     let mut s = Session {
         state,
         actor,
         cookie,
         out,
+        listener,
         cursors: HashMap::new(),
         not_mine: HashMap::new(),
         tokens: BURST,
@@ -134,7 +151,7 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
     while stop.is_none() {
         let step = tokio::select! {
             frame = stream.next() => s.on_frame(frame).await,
-            signal = bus.recv() => s.on_bus(signal).await,
+            wake = s.listener.recv() => s.on_bus(wake).await,
             _ = tick.tick() => s.on_tick().await,
             sig = conf_rx.recv() => s.on_conf_signal(sig).await,
             change = consent_rx.recv() => match change {
@@ -212,7 +229,7 @@ impl Session {
             .await
             .map_err(|_| Stop::Gone)?;
         for r in &rooms {
-            self.cursors.insert(r.id, r.last_seq);
+            self.follow(r.id, r.last_seq);
         }
         self.push(json!({ "type": "hello", "user": self.actor.token.user(), "rooms": rooms }))
     }
@@ -279,8 +296,8 @@ impl Session {
             ClientFrame::Read { room, seq } => (p.chat_read(a, room, seq).await, None, false),
             ClientFrame::Typing { room } => (p.chat_typing(a, room).await, None, true),
             ClientFrame::Resume { room, after } => {
-                self.cursors.insert(room, after.max(0));
-                return self.deliver(room, true).await;
+                self.follow(room, after.max(0));
+                return self.deliver(room, Target::Asked).await;
             }
             ClientFrame::Ping {} => return self.push(json!({ "type": "pong" })),
             ClientFrame::Conf { room, op } => return self.conference(room, op).await,
@@ -291,60 +308,70 @@ impl Session {
         }
     }
 
+    /// Follows `room` on the bus from cursor `seq` on.
+    fn follow(&mut self, room: RoomId, seq: i64) {
+        self.cursors.insert(room, seq);
+        self.listener.follow(room);
+    }
+
+    fn unfollow(&mut self, room: RoomId) {
+        self.cursors.remove(&room);
+        self.listener.unfollow(room);
+    }
+
     /// Pushes everything of `room` changed after the client's cursor, in pages.
-    async fn deliver(&mut self, room: RoomId, asked: bool) -> Result<(), Stop> {
+    async fn deliver(&mut self, room: RoomId, target: Target) -> Result<(), Stop> {
+        // A wake-up shares the node's read of the change; a resume or catch-up wants the
+        // state of now. A shared read older than the signal is followed by a fresh one.
+        let mut fresh = !matches!(target, Target::Seq(_));
         loop {
             let after = self.cursors.get(&room).copied().unwrap_or(0);
-            let page = match self
+            let c = match self
                 .state
                 .platform
-                .chat_messages(&self.actor, room, Some(after))
+                .chat_changes(&self.actor, room, after, fresh)
                 .await
             {
-                Ok(m) => m,
+                Ok(c) => c,
                 Err(e) => {
                     // Gone from the room (left the class): stop following it.
-                    self.cursors.remove(&room);
-                    return if asked {
+                    self.unfollow(room);
+                    return if matches!(target, Target::Asked) {
                         self.push(error_frame(&e, None, false))
                     } else {
                         Ok(())
                     };
                 }
             };
-            let Some(last) = page.iter().map(|m| m.rev).max() else {
-                return if asked {
-                    self.push(
-                        json!({ "type": "messages", "room": room, "seq": after, "messages": [] }),
-                    )
-                } else {
-                    Ok(())
-                };
-            };
+            let last = c.upto.max(after);
             self.cursors.insert(room, last);
-            let full = page.len() >= 500;
-            self.push(json!({ "type": "messages", "room": room, "seq": last, "messages": page }))?;
-            if !full {
-                return Ok(());
+            if !c.messages.is_empty() || matches!(target, Target::Asked) {
+                self.push(
+                    json!({ "type": "messages", "room": room, "seq": last, "messages": c.messages }),
+                )?;
+            }
+            if c.more {
+                continue;
+            }
+            match target {
+                Target::Seq(s) if last < s && !fresh => fresh = last == after,
+                _ => return Ok(()),
             }
         }
     }
 
-    async fn on_bus(
-        &mut self,
-        signal: Result<ChatSignal, broadcast::error::RecvError>,
-    ) -> Result<(), Stop> {
-        let sig = match signal {
-            Ok(s) => s,
-            Err(broadcast::error::RecvError::Lagged(_)) => {
+    async fn on_bus(&mut self, wake: Option<Wake>) -> Result<(), Stop> {
+        let sig: ChatSignal = match wake {
+            Some(Wake::Signal(s)) => s,
+            Some(Wake::Lagged) => {
                 // Signals were lost: catch up every room from the database.
                 let rooms: Vec<RoomId> = self.cursors.keys().copied().collect();
                 for r in rooms {
-                    self.deliver(r, false).await?;
+                    self.deliver(r, Target::CatchUp).await?;
                 }
                 return Ok(());
             }
-            Err(broadcast::error::RecvError::Closed) => return Err(Stop::Gone),
+            None => return Err(Stop::Gone),
         };
         if sig.instance != self.actor.token.instance() {
             return Ok(());
@@ -357,7 +384,7 @@ impl Session {
         }
         match self.cursors.get(&sig.room) {
             Some(c) if *c >= sig.seq => Ok(()),
-            Some(_) => self.deliver(sig.room, false).await,
+            Some(_) => self.deliver(sig.room, Target::Seq(sig.seq)).await,
             None => self.maybe_joined(sig.room).await,
         }
     }
@@ -380,8 +407,8 @@ impl Session {
             .unwrap_or(false)
         {
             self.not_mine.remove(&room);
-            self.cursors.insert(room, 0);
-            self.deliver(room, false).await
+            self.follow(room, 0);
+            self.deliver(room, Target::CatchUp).await
         } else {
             if self.not_mine.len() > 10_000 {
                 self.not_mine.clear();

@@ -6,41 +6,17 @@
 //! injected clock; nothing sleeps.
 
 mod calendar_support;
+mod chat_support;
 
 use std::sync::Arc;
 
-use calendar_support::*;
+use chat_support::*;
 use chrono::{Duration, TimeZone, Utc};
-use schulhof_domain::chat::{RoomId, RoomView};
+use schulhof_domain::chat::RoomId;
 use schulhof_domain::clock::ManualClock;
 use schulhof_domain::identity::Actor;
 use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
 use schulhof_store::backend_tests;
-
-/// The test school on a clock the test moves: Monday 2 November 2026, 09:00 in Berlin.
-async fn setup(db: Db) -> (School, Arc<ManualClock>) {
-    let start = Utc
-        .with_ymd_and_hms(2026, 11, 2, 8, 0, 0)
-        .single()
-        .expect("t");
-    let clock = Arc::new(ManualClock::new(start));
-    let config = Config {
-        hash: HashParams::insecure_fast_for_tests(),
-        ..Config::default()
-    };
-    let p = Platform::new(db, clock.clone(), config);
-    (school_on(p, "123456").await, clock)
-}
-
-async fn room_named(s: &School, a: &Actor, name: &str) -> RoomView {
-    s.platform
-        .chat_rooms(a)
-        .await
-        .expect("rooms")
-        .into_iter()
-        .find(|r| r.name == name)
-        .unwrap_or_else(|| panic!("{} has no room {name}", a.user.login))
-}
 
 async fn texts(s: &School, a: &Actor, room: RoomId) -> Vec<String> {
     s.platform

@@ -6,44 +6,15 @@
 //! edited away or deleted leaves the notification centre.
 
 mod calendar_support;
+mod chat_support;
 
-use std::sync::Arc;
-
-use calendar_support::*;
-use chrono::{Duration, TimeZone, Utc};
-use schulhof_domain::chat::RoomId;
-use schulhof_domain::clock::ManualClock;
+use chat_support::*;
+use chrono::Duration;
 use schulhof_domain::identity::Actor;
-use schulhof_domain::{Config, Db, DomainError, HashParams, Platform};
+use schulhof_domain::{Db, DomainError};
 use schulhof_store::backend_tests;
 use schulhof_store::chat::search as index;
 use schulhof_store::testing::statements;
-
-/// The test school on a clock the test moves: Monday 2 November 2026, 09:00 in Berlin.
-async fn setup(db: Db) -> (School, Arc<ManualClock>) {
-    let start = Utc
-        .with_ymd_and_hms(2026, 11, 2, 8, 0, 0)
-        .single()
-        .expect("t");
-    let clock = Arc::new(ManualClock::new(start));
-    let config = Config {
-        hash: HashParams::insecure_fast_for_tests(),
-        ..Config::default()
-    };
-    let p = Platform::new(db, clock.clone(), config);
-    (school_on(p, "123456").await, clock)
-}
-
-async fn room(s: &School, a: &Actor, name: &str) -> RoomId {
-    s.platform
-        .chat_rooms(a)
-        .await
-        .expect("rooms")
-        .into_iter()
-        .find(|r| r.name == name)
-        .unwrap_or_else(|| panic!("{} has no room {name}", a.user.login))
-        .id
-}
 
 /// The texts a search finds, newest first.
 async fn found(s: &School, a: &Actor, q: &str) -> Vec<String> {

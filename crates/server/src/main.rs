@@ -450,6 +450,9 @@ async fn open(
 }
 
 async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
+    // The media server starts with the first conference; a wrong setting must stop the start
+    // instead of showing up then as a conference without video.
+    schulhof_chat::conference::check_settings().map_err(anyhow::Error::msg)?;
     if state.demo {
         if state
             .platform

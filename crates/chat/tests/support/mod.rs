@@ -156,6 +156,21 @@ impl Harness {
         (status, serde_json::from_str(body).unwrap_or(Value::Null))
     }
 
+    /// The platform's view of `who` (for services the HTTP API does not offer here).
+    pub async fn actor(&self, who: &str) -> schulhof_domain::identity::Actor {
+        self.platform
+            .session(&self.cookies[who])
+            .await
+            .expect("session")
+            .actor
+    }
+
+    /// The school's administrator.
+    pub async fn admin(&self) -> schulhof_domain::identity::Actor {
+        let c = login(&self.platform, "admin", "admin-passwort-1").await;
+        self.platform.session(&c).await.expect("session").actor
+    }
+
     /// The id of `who`'s room called `name`.
     pub async fn room(&self, who: &str, name: &str) -> String {
         let (_, v) = self.http(Some(who), "GET", "/api/v1/chat/rooms", "").await;

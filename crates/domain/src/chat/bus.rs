@@ -4,11 +4,27 @@
 //! In one process a broadcast channel; on PostgreSQL a NOTIFY sent with the transaction
 //! that made the change (or, configured, a NATS message after its commit), which every
 //! node's one listener hands to its own subscribers.
+//!
+//! Within a node, sockets listen per room ([`ChatListener`]): one dispatcher takes the
+//! node's signals and wakes only the sockets following the signal's room, and those of its
+//! members that do not follow it yet (a new direct chat, an invitation), so a message does
+//! not wake every socket of the node.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use schulhof_store::chat::RoomId;
 use schulhof_store::{AsConn, Db, events};
 use schulhof_types::{InstanceId, UserId};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
+
+use super::feed::Feed;
+use crate::Platform;
+use crate::identity::Actor;
+
+/// Wake-ups waiting for one socket; beyond, it is told it lagged and catches up instead.
+const WAKES: usize = 1024;
 
 /// The PostgreSQL channel of chat signals.
 const CHANNEL: &str = "schulhof_chat";
@@ -64,13 +80,20 @@ impl ChatSignal {
 pub struct ChatBus {
     tx: broadcast::Sender<ChatSignal>,
     bus: events::Bus,
+    pub(crate) feed: Arc<Feed>,
+    hub: Arc<Hub>,
 }
 
 impl ChatBus {
     pub(crate) fn new(bus: events::Bus) -> ChatBus {
         // A socket that falls this far behind sees a lag and resumes from the database.
         let (tx, _) = broadcast::channel(8192);
-        ChatBus { tx, bus }
+        ChatBus {
+            tx,
+            bus,
+            feed: Arc::default(),
+            hub: Arc::default(),
+        }
     }
 
     /// This node's handler of other nodes' chat signals (the platform runs one listener).
@@ -110,6 +133,197 @@ impl ChatBus {
     pub(crate) async fn ephemeral(&self, _db: &Db, signal: ChatSignal) {
         if self.bus.now(CHANNEL, &signal.encode()).await {
             let _ = self.tx.send(signal);
+        }
+    }
+}
+
+/// What wakes a socket's session.
+#[derive(Clone, Copy, Debug)]
+pub enum Wake {
+    /// A room it follows (or may have joined) changed, or someone types there.
+    Signal(ChatSignal),
+    /// Signals were lost: catch up every room from the database.
+    Lagged,
+}
+
+/// The node's sockets and the rooms they follow.
+#[derive(Default)]
+struct Hub {
+    inner: Mutex<Sessions>,
+    dispatching: OnceLock<()>,
+}
+
+#[derive(Default)]
+struct Sessions {
+    next: u64,
+    slots: HashMap<u64, Slot>,
+    by_room: HashMap<(InstanceId, RoomId), HashSet<u64>>,
+    by_user: HashMap<(InstanceId, UserId), HashSet<u64>>,
+}
+
+struct Slot {
+    tx: mpsc::Sender<Wake>,
+    lagged: Arc<AtomicBool>,
+    instance: InstanceId,
+    user: UserId,
+    rooms: HashSet<RoomId>,
+}
+
+impl Slot {
+    fn wake(&self, w: Wake) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(w) {
+            self.lagged.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Hub {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Sessions> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wakes the sockets following the signal's room and those of `audience` (members that
+    /// may not follow it yet).
+    fn dispatch(&self, sig: ChatSignal, audience: Option<&HashSet<UserId>>) {
+        let s = self.lock();
+        let mut woken: HashSet<u64> = HashSet::new();
+        if let Some(ids) = s.by_room.get(&(sig.instance, sig.room)) {
+            woken.extend(ids);
+        }
+        for u in audience.into_iter().flatten() {
+            if let Some(ids) = s.by_user.get(&(sig.instance, *u)) {
+                woken.extend(ids);
+            }
+        }
+        for id in woken {
+            if let Some(slot) = s.slots.get(&id) {
+                slot.wake(Wake::Signal(sig));
+            }
+        }
+    }
+
+    fn lagged_all(&self) {
+        for slot in self.lock().slots.values() {
+            slot.wake(Wake::Lagged);
+        }
+    }
+}
+
+/// One socket's subscription: the rooms it follows, and its wake-ups.
+pub struct ChatListener {
+    id: u64,
+    hub: Arc<Hub>,
+    rx: mpsc::Receiver<Wake>,
+    lagged: Arc<AtomicBool>,
+    instance: InstanceId,
+}
+
+impl ChatListener {
+    /// Signals of `room` wake this socket from now on.
+    pub fn follow(&self, room: RoomId) {
+        let mut guard = self.hub.lock();
+        let s = &mut *guard;
+        let Some(slot) = s.slots.get_mut(&self.id) else {
+            return;
+        };
+        if slot.rooms.insert(room) {
+            s.by_room
+                .entry((self.instance, room))
+                .or_default()
+                .insert(self.id);
+        }
+    }
+
+    pub fn unfollow(&self, room: RoomId) {
+        let mut s = self.hub.lock();
+        if let Some(slot) = s.slots.get_mut(&self.id) {
+            slot.rooms.remove(&room);
+        }
+        unindex(&mut s.by_room, (self.instance, room), self.id);
+    }
+
+    /// The next wake-up (`None` once the node's bus is gone).
+    pub async fn recv(&mut self) -> Option<Wake> {
+        if self.lagged.swap(false, Ordering::SeqCst) {
+            return Some(Wake::Lagged);
+        }
+        self.rx.recv().await
+    }
+}
+
+fn unindex<K: std::hash::Hash + Eq>(m: &mut HashMap<K, HashSet<u64>>, k: K, id: u64) {
+    if let Some(ids) = m.get_mut(&k) {
+        ids.remove(&id);
+        if ids.is_empty() {
+            m.remove(&k);
+        }
+    }
+}
+
+impl Drop for ChatListener {
+    fn drop(&mut self) {
+        let mut s = self.hub.lock();
+        if let Some(slot) = s.slots.remove(&self.id) {
+            for room in slot.rooms {
+                unindex(&mut s.by_room, (slot.instance, room), self.id);
+            }
+            unindex(&mut s.by_user, (slot.instance, slot.user), self.id);
+        }
+    }
+}
+
+impl Platform {
+    /// A live socket's subscription to the chat signals of this node (it follows no room
+    /// yet). The node's dispatcher starts with the first one.
+    pub fn chat_listen(&self, actor: &Actor) -> ChatListener {
+        let hub = self.chat_bus.hub.clone();
+        hub.dispatching.get_or_init(|| {
+            let p = self.clone();
+            let rx = self.chat_bus.tx.subscribe();
+            tokio::spawn(p.chat_dispatch(rx));
+        });
+        let (tx, rx) = mpsc::channel(WAKES);
+        let lagged = Arc::new(AtomicBool::new(false));
+        let (instance, user) = (actor.token.instance(), actor.token.user());
+        let id = {
+            let mut s = hub.lock();
+            s.next += 1;
+            let id = s.next;
+            let slot = Slot {
+                tx,
+                lagged: lagged.clone(),
+                instance,
+                user,
+                rooms: HashSet::new(),
+            };
+            s.slots.insert(id, slot);
+            s.by_user.entry((instance, user)).or_default().insert(id);
+            id
+        };
+        ChatListener {
+            id,
+            hub,
+            rx,
+            lagged,
+            instance,
+        }
+    }
+
+    /// The node's dispatcher: each signal wakes only the sockets it concerns.
+    async fn chat_dispatch(self, mut rx: broadcast::Receiver<ChatSignal>) {
+        let hub = self.chat_bus.hub.clone();
+        loop {
+            match rx.recv().await {
+                Ok(sig) if sig.typing.is_some() => hub.dispatch(sig, None),
+                Ok(sig) => {
+                    // Without the member list (database trouble) the room's followers still
+                    // hear of it; new members see it with the next change.
+                    let audience = self.chat_audience(sig.instance, sig.room).await.ok();
+                    hub.dispatch(sig, audience.as_deref());
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => hub.lagged_all(),
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
         }
     }
 }

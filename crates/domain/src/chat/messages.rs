@@ -11,13 +11,14 @@ use schulhof_store::chat::messages::{self as store, MessageRow, NewMessage, View
 use schulhof_store::chat::moderation;
 use schulhof_store::chat::rooms::{self, RoomRow};
 use schulhof_store::{Tx, from_us, to_us};
+use schulhof_types::UserId;
 
 use super::{Attachment, ChatMessage, ChatSignal, MAX_TEXT, MUTED, Reaction};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
 
 /// The most changes one fetch returns; clients continue from the last `rev` they got.
-const PAGE: i64 = 500;
+pub(crate) const PAGE: i64 = 500;
 /// A room's first view.
 const LATEST: i64 = 100;
 
@@ -354,7 +355,7 @@ impl Platform {
         rows.into_iter()
             .map(|m| {
                 let r = reactions.remove(&m.seq).unwrap_or_default();
-                message(actor, &key, m, r)
+                message(Some(actor.token.user()), &key, m, r)
             })
             .collect()
     }
@@ -371,8 +372,9 @@ pub(crate) fn open_text(key: &SealKey, body: &[u8]) -> Result<String, DomainErro
     String::from_utf8(plain).map_err(|e| DomainError::Internal(e.to_string()))
 }
 
+/// A message as `me` sees it (`None`: nobody in particular, every `mine` false).
 pub(crate) fn message(
-    actor: &Actor,
+    me: Option<UserId>,
     key: &SealKey,
     m: MessageRow,
     reactions: BTreeMap<String, (usize, bool)>,
@@ -381,7 +383,7 @@ pub(crate) fn message(
     Ok(ChatMessage {
         seq: m.seq,
         rev: m.rev,
-        mine: m.author == Some(actor.token.user()),
+        mine: me.is_some() && m.author == me,
         author: m.author,
         author_name: m.author_name,
         notice: m.notice,

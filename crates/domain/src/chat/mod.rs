@@ -8,6 +8,7 @@
 pub mod attach;
 pub mod bus;
 mod demo;
+mod feed;
 mod messages;
 mod moderation;
 mod rooms;
@@ -19,7 +20,8 @@ use chrono::{DateTime, Utc};
 use schulhof_types::UserId;
 use serde::Serialize;
 
-pub use bus::{ChatBus, ChatSignal};
+pub use bus::{ChatBus, ChatListener, ChatSignal, Wake};
+pub use feed::RoomChanges;
 pub use moderation::Moderation;
 pub use schulhof_store::chat::RoomId;
 pub use search::SearchHit;

@@ -159,6 +159,22 @@ pub async fn changed_after(
     Ok(rows.into_iter().map(row).collect())
 }
 
+/// Messages new or changed after `after`, oldest change first, whoever may see them: one
+/// node's shared read for all its sockets in the room (each viewer's filter is applied in
+/// memory, as [`changed_after`] does in SQL).
+pub async fn changed_after_all(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    room: RoomId,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<MessageRow>, StoreError> {
+    let rows: Vec<Raw> = on!(c, c => sqlx::query_as(concat!("SELECT ", columns!(),
+        " WHERE m.instance_id = $1 AND m.room_id = $2 AND m.rev > $3 ORDER BY m.rev LIMIT $4"))
+        .bind(instance.0).bind(room.0).bind(after).bind(limit).fetch_all(&mut *c).await)?;
+    Ok(rows.into_iter().map(row).collect())
+}
+
 /// The newest `limit` messages `viewer` may see, oldest first (a page's first view).
 pub async fn latest(
     c: &mut impl AsConn,

@@ -257,6 +257,43 @@ pub async fn present(
         .collect())
 }
 
+/// A guest's on/off state that moderators and the guest change while it is present.
+#[derive(Clone, Copy, Debug)]
+pub enum GuestFlag {
+    Muted,
+    HandRaised,
+}
+
+impl GuestFlag {
+    fn column(self) -> &'static str {
+        match self {
+            GuestFlag::Muted => "muted",
+            GuestFlag::HandRaised => "hand_raised",
+        }
+    }
+}
+
+/// Sets one flag of a guest present in `conf`; whether there was one.
+pub async fn set_flag(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    id: Uuid,
+    flag: GuestFlag,
+    on: bool,
+) -> Result<bool, StoreError> {
+    // The column comes from the enum above, never from input.
+    let sql = format!(
+        "UPDATE conference_guests SET {} = $4
+         WHERE instance_id = $1 AND id = $2 AND conference_id = $3 AND state = 'admitted'",
+        flag.column()
+    );
+    let n = on!(c, c => sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(instance.0).bind(id).bind(conf).bind(on)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
 /// Mutes or unmutes a guest present in `conf`; whether there was one.
 pub async fn set_muted(
     c: &mut impl AsConn,
@@ -265,12 +302,7 @@ pub async fn set_muted(
     id: Uuid,
     muted: bool,
 ) -> Result<bool, StoreError> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE conference_guests SET muted = $4
-         WHERE instance_id = $1 AND id = $2 AND conference_id = $3 AND state = 'admitted'")
-        .bind(instance.0).bind(id).bind(conf).bind(muted)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+    set_flag(c, instance, conf, id, GuestFlag::Muted, muted).await
 }
 
 /// Raises or lowers the hand of a guest present in `conf`; whether there was one.
@@ -281,12 +313,7 @@ pub async fn set_hand(
     id: Uuid,
     up: bool,
 ) -> Result<bool, StoreError> {
-    let n = on!(c, c => sqlx::query(
-        "UPDATE conference_guests SET hand_raised = $4
-         WHERE instance_id = $1 AND id = $2 AND conference_id = $3 AND state = 'admitted'")
-        .bind(instance.0).bind(id).bind(conf).bind(up)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+    set_flag(c, instance, conf, id, GuestFlag::HandRaised, up).await
 }
 
 /// A moderator puts a guest present in `conf` out: refused from now on; whether there was one.
