@@ -8,10 +8,12 @@ mod calendar_support;
 
 use calendar_support::*;
 use chrono::Duration;
+use schulhof_domain::identity::Actor;
 use schulhof_domain::lms::assignments::{AssignmentInput, Grading, SubmissionType};
-use schulhof_domain::lms::{SectionInput, listing_token};
+use schulhof_domain::lms::listing_token;
 use schulhof_domain::{Db, DomainError};
 use schulhof_store::backend_tests;
+use schulhof_types::{CourseId, SectionId};
 
 fn assignment(title: &str, days: i64, hidden: bool) -> AssignmentInput {
     AssignmentInput {
@@ -29,9 +31,17 @@ fn assignment(title: &str, days: i64, hidden: bool) -> AssignmentInput {
     }
 }
 
-async fn calendar_programs_see_the_due_list(db: Db) {
+/// The school with the course of 5a (made by its teacher with one click) and its first
+/// section, where every scenario puts its assignments.
+struct Course5a {
+    s: School,
+    teacher: Actor,
+    course: CourseId,
+    section: SectionId,
+}
+
+async fn course_of_5a(db: Db) -> Course5a {
     let s = school(db).await;
-    let p = &s.platform;
     let teacher = s.user("lehrer").await;
     let g = teacher
         .groups
@@ -39,15 +49,31 @@ async fn calendar_programs_see_the_due_list(db: Db) {
         .find(|g| g.name == "5a")
         .expect("5a")
         .id;
+    let p = &s.platform;
     let course = p.lms_create_course(&teacher, g).await.expect("course");
-    let sec = SectionInput {
-        title: "Woche 1".into(),
-        ..SectionInput::default()
-    };
     let section = p
-        .lms_add_section(&teacher, course, &sec)
+        .lms_outline(&teacher, course)
         .await
-        .expect("section");
+        .expect("outline")
+        .sections[0]
+        .row
+        .id;
+    Course5a {
+        s,
+        teacher,
+        course,
+        section,
+    }
+}
+
+async fn calendar_programs_see_the_due_list(db: Db) {
+    let Course5a {
+        s,
+        teacher,
+        course,
+        section,
+    } = course_of_5a(db).await;
+    let p = &s.platform;
     let open = p
         .lms_assignment_create(
             &teacher,
@@ -102,23 +128,13 @@ async fn calendar_programs_see_the_due_list(db: Db) {
 }
 
 async fn the_subscription_address_works_until_revoked(db: Db) {
-    let s = school(db).await;
+    let Course5a {
+        s,
+        teacher,
+        course,
+        section,
+    } = course_of_5a(db).await;
     let p = &s.platform;
-    let teacher = s.user("lehrer").await;
-    let g = teacher
-        .groups
-        .iter()
-        .find(|g| g.name == "5a")
-        .expect("5a")
-        .id;
-    let course = p.lms_create_course(&teacher, g).await.expect("course");
-    let section = p
-        .lms_outline(&teacher, course)
-        .await
-        .expect("outline")
-        .sections[0]
-        .row
-        .id;
     p.lms_assignment_create(&teacher, course, section, &assignment("Aufsatz", 2, false))
         .await
         .expect("assignment");
@@ -156,23 +172,13 @@ async fn the_subscription_address_works_until_revoked(db: Db) {
 /// with a new due date, with an extension for this student (only theirs), and when the
 /// course goes to the archive.
 async fn the_sync_token_follows_dates_extensions_and_the_archive(db: Db) {
-    let s = school(db).await;
+    let Course5a {
+        s,
+        teacher,
+        course,
+        section,
+    } = course_of_5a(db).await;
     let p = &s.platform;
-    let teacher = s.user("lehrer").await;
-    let g = teacher
-        .groups
-        .iter()
-        .find(|g| g.name == "5a")
-        .expect("5a")
-        .id;
-    let course = p.lms_create_course(&teacher, g).await.expect("course");
-    let section = p
-        .lms_outline(&teacher, course)
-        .await
-        .expect("outline")
-        .sections[0]
-        .row
-        .id;
     let id = p
         .lms_assignment_create(&teacher, course, section, &assignment("Aufsatz", 2, false))
         .await
@@ -229,23 +235,13 @@ async fn the_sync_token_follows_dates_extensions_and_the_archive(db: Db) {
 /// student with an extension their own date (the list orders by it); the others and the
 /// teacher keep the assignment's date.
 async fn the_due_list_shows_a_students_extension(db: Db) {
-    let s = school(db).await;
+    let Course5a {
+        s,
+        teacher,
+        course,
+        section,
+    } = course_of_5a(db).await;
     let p = &s.platform;
-    let teacher = s.user("lehrer").await;
-    let g = teacher
-        .groups
-        .iter()
-        .find(|g| g.name == "5a")
-        .expect("5a")
-        .id;
-    let course = p.lms_create_course(&teacher, g).await.expect("course");
-    let section = p
-        .lms_outline(&teacher, course)
-        .await
-        .expect("outline")
-        .sections[0]
-        .row
-        .id;
     let essay = p
         .lms_assignment_create(&teacher, course, section, &assignment("Aufsatz", 2, false))
         .await

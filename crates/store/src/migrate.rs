@@ -77,6 +77,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(61, "0061_mail_abuse_decision_reason"),
     migration!(63, "0063_calendar_occurrence_answers"),
     migration!(64, "0064_mail_ip_limits"),
+    migration!(65, "0065_lms_auto_courses"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -4,17 +4,20 @@
 // the section before or after (arrow keys past the first or last place, or dragging onto
 // another section, an empty one too). A drop posts the new index (and for material the
 // section) to the same endpoint as the "Nach oben"/"Nach unten" buttons, which keep
-// working without this script, as does the "Anderer Abschnitt" page.
+// working without this script, as does the "Anderer Abschnitt" page. A section that gets
+// its first item loses its "empty" hint, one whose last item leaves gets it back.
 (function () {
   'use strict';
   var live = document.getElementById('arrange-live');
   var help = document.getElementById('arrange-help');
   if (!live) return;
 
-  function say(key, name, pos, total, section) {
+  // `extra`: a further sentence (a section left empty).
+  function say(key, name, pos, total, section, extra) {
     var text = (live.dataset[key] || '')
       .replace('{name}', name).replace('{pos}', pos).replace('{total}', total)
       .replace('{section}', section || '');
+    if (extra) text += ' ' + extra;
     live.textContent = '';
     window.setTimeout(function () { live.textContent = text; }, 50);
   }
@@ -38,6 +41,33 @@
     return item.parentElement.getAttribute('data-arrange') === 'activity';
   }
 
+  // The "nothing here yet" hint of a material list (the page renders it for empty
+  // sections only; the script adds it where the last item left).
+  function emptyHint(list) {
+    var prev = list.previousElementSibling;
+    return prev && prev.classList.contains('lms-empty') ? prev : null;
+  }
+
+  // Shows each section's hint exactly when its list is empty; returns the sentence that
+  // announces `from` as left empty, if it is.
+  function syncEmpty(from) {
+    materialLists.forEach(function (list) {
+      var hint = emptyHint(list);
+      var empty = itemsOf(list).length === 0;
+      if (empty && !hint) {
+        hint = document.createElement('p');
+        hint.className = 'muted lms-empty';
+        hint.textContent = live.dataset.empty || '';
+        list.parentElement.insertBefore(hint, list);
+      }
+      if (hint) hint.hidden = !empty;
+    });
+    if (from && from.getAttribute('data-arrange') === 'activity' && !itemsOf(from).length) {
+      return (live.dataset.leftEmpty || '').replace('{section}', from.dataset.sectionName || '');
+    }
+    return '';
+  }
+
   // Saves the item's place; on failure the server's order is restored by a reload notice.
   function save(item) {
     var body = new URLSearchParams();
@@ -57,10 +87,11 @@
     });
   }
 
-  function announceDrop(item) {
+  function announceDrop(item, from) {
     var all = itemsOf(item.parentElement);
+    var left = syncEmpty(from);
     save(item).then(function (ok) {
-      if (ok) say('dropped', item.dataset.name, all.indexOf(item) + 1, all.length);
+      if (ok) say('dropped', item.dataset.name, all.indexOf(item) + 1, all.length, '', left);
     });
   }
 
@@ -109,9 +140,10 @@
       place(g.item, g.list, g.from);
       if (keepFocus) g.handle.focus();
       moving = false;
+      syncEmpty(null);
       say('cancelled', g.item.dataset.name, g.from + 1, itemsOf(g.list).length);
     } else if (g.item.parentElement !== g.list || indexOf(g.item) !== g.from) {
-      announceDrop(g.item);
+      announceDrop(g.item, g.list);
     } else {
       say('dropped', g.item.dataset.name, g.from + 1, itemsOf(g.list).length);
     }
@@ -157,7 +189,7 @@
       moveTo(item, handle, next, up ? itemsOf(next).length : 0);
       var now = itemsOf(next);
       say('section', item.dataset.name, now.indexOf(item) + 1, now.length,
-        next.dataset.sectionName);
+        next.dataset.sectionName, syncEmpty(list));
       return;
     }
     var j = i;
@@ -202,7 +234,9 @@
       e.stopPropagation();
       var box = item.getBoundingClientRect();
       var after = e.clientY > box.top + box.height / 2;
+      var crossing = dragging.item.parentElement !== item.parentElement;
       item.parentElement.insertBefore(dragging.item, after ? item.nextSibling : item);
+      if (crossing) syncEmpty(null);
     });
     item.addEventListener('drop', function (e) {
       if (dragging && accepts(item.parentElement)) {
@@ -215,7 +249,11 @@
       var d = dragging;
       dragging = null;
       item.classList.remove('lms-dragging');
-      if (d && (item.parentElement !== d.list || indexOf(item) !== d.from)) announceDrop(item);
+      if (d && (item.parentElement !== d.list || indexOf(item) !== d.from)) {
+        announceDrop(item, d.list);
+      } else {
+        syncEmpty(null);
+      }
     });
   }
 
@@ -226,7 +264,10 @@
     area.addEventListener('dragover', function (e) {
       if (!dragging || !isMaterial(dragging.item) || !accepts(list)) return;
       e.preventDefault();
-      if (dragging.item.parentElement !== list) place(dragging.item, list, itemsOf(list).length);
+      if (dragging.item.parentElement !== list) {
+        place(dragging.item, list, itemsOf(list).length);
+        syncEmpty(null);
+      }
     });
     area.addEventListener('drop', function (e) {
       if (dragging && isMaterial(dragging.item)) e.preventDefault();

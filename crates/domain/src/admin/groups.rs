@@ -162,6 +162,8 @@ impl Platform {
             description: description.trim().into(),
         };
         store::insert(&mut tx, &row, now).await?;
+        // Its course, if the school makes courses without a click.
+        crate::lms::auto_courses::create_in(&mut tx, grant.instance(), None, now).await?;
         admin_action(
             &mut tx,
             actor,
@@ -204,6 +206,8 @@ impl Platform {
         g.kind = kind.as_str().into();
         g.description = description.trim().into();
         store::update(&mut tx, &g).await?;
+        // A group that became a class or course group gets its course, if the school says so.
+        crate::lms::auto_courses::create_in(&mut tx, grant.instance(), None, now).await?;
         admin_action(&mut tx, actor, now, "group.update", &g.name, None).await?;
         tx.commit().await?;
         Ok(())

@@ -96,6 +96,9 @@ pub(crate) async fn apply(
             lifecycle::set_school_year(tx, instance, year).await?;
         }
     }
+    // The courses of the new classes and course groups, if the school makes them without
+    // a click (in the year the groups were made for).
+    crate::lms::auto_courses::create_in(tx, instance, school_year, now).await?;
     progress.phase("done");
     Ok(protocol)
 }

@@ -6,12 +6,14 @@
 
 mod arrange;
 pub mod assignments;
+pub(crate) mod auto_courses;
 mod bench;
 mod context;
 pub mod import;
 pub mod quiz;
 
 pub use arrange::Move;
+pub use auto_courses::AutoCourses;
 pub use bench::{BENCH_PASSWORD, BenchCourse, BenchShape};
 pub use context::{ActivityCtx, CourseCtx};
 pub use schulhof_authz::lms::CourseRole;

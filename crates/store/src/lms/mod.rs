@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod assignments;
+pub mod auto_courses;
 pub mod copy;
 pub mod courses;
 pub mod dates;

@@ -1,7 +1,8 @@
 //! The course pages: the demo course for 5a as teacher and student, material the student
 //! may not see answers 404, the student ticks off and the teacher sees it in the progress
 //! (and as CSV), files download with ranges, the one-click creation, and the course page
-//! costs the same few statements for 2 or 30 activities.
+//! costs the same few statements for 2 or 30 activities; the setting "courses without a
+//! click" is the school admin's alone.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -11,7 +12,11 @@ use schulhof_domain::lms::MaterialInput;
 use super::statements::{self, statements_of};
 use super::*;
 
-on_both_backends!(pages_per_role, creating_and_editing);
+on_both_backends!(
+    pages_per_role,
+    creating_and_editing,
+    courses_without_a_click
+);
 
 async fn actor(app: &App, cookie: &str) -> Actor {
     app.platform
@@ -304,5 +309,50 @@ async fn the_course_page_costs_the_same_few_statements_for_2_or_30_activities() 
     assert!(
         many <= 8,
         "the course page costs a few statements, not {many}"
+    );
+}
+
+async fn courses_without_a_click(app: App) {
+    let admin = app.ready("admin").await;
+    let teacher = app.ready("lehrer").await;
+    let student = app.ready("schueler").await;
+    app.get("/kurse", &admin)
+        .await
+        .assert(StatusCode::OK)
+        .has("action=\"/kurse/automatisch\"")
+        .has("value=\"aus\" checked");
+    for who in [&teacher, &student] {
+        app.get("/kurse", who)
+            .await
+            .assert(StatusCode::OK)
+            .lacks("/kurse/automatisch");
+        let r = app
+            .post("/kurse/automatisch", who, &[("auto", "klassen")])
+            .await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{}",
+            r.status
+        );
+    }
+    // A word outside the choices: refused, nothing changes.
+    let r = app
+        .post("/kurse/automatisch", &admin, &[("auto", "alle")])
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+    app.get("/kurse", &admin).await.has("value=\"aus\" checked");
+    let r = app
+        .post("/kurse/automatisch", &admin, &[("auto", "klassen")])
+        .await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/kurse?ok=lms_auto_saved");
+    let page = app.get("/kurse", &admin).await;
+    page.has("value=\"klassen\" checked")
+        .lacks("value=\"aus\" checked");
+    // Every class has its course now: the one-click list offers none.
+    let list = app.get("/kurse", &teacher).await;
+    assert!(
+        !list.body.contains(">Kurs anlegen: 5a<"),
+        "5a still offered"
     );
 }

@@ -1,11 +1,13 @@
 //! `GET /kurse`: the caller's courses (open, then the archive) and the groups a course can
-//! be created for with one click; `POST /kurse/anlegen` creates it.
+//! be created for with one click; `POST /kurse/anlegen` creates it. The school's admin
+//! also sets here whether courses are made without a click (`POST /kurse/automatisch`).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
+use schulhof_domain::lms::AutoCourses;
 use schulhof_front::AppState;
 use schulhof_types::GroupId;
 use serde::Deserialize;
@@ -29,6 +31,25 @@ struct ListPage {
     open: Vec<CourseLine>,
     archived: Vec<CourseLine>,
     groups: Vec<(String, String)>,
+    /// The admin's setting "courses without a click": (value, label, chosen); empty for
+    /// everyone else.
+    auto: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// The choices of the setting with their words, the school's one ticked.
+fn auto_choices(r: &Ready, now: AutoCourses) -> Vec<(&'static str, &'static str, bool)> {
+    let tr = r.page.tr();
+    AutoCourses::ALL
+        .into_iter()
+        .map(|a| {
+            let label = match a {
+                AutoCourses::Off => "lms.auto.off",
+                AutoCourses::Classes => "lms.auto.classes",
+                AutoCourses::ClassesAndCourseGroups => "lms.auto.classes_courses",
+            };
+            (a.code(), tr.t(label), a == now)
+        })
+        .collect()
 }
 
 /// `GET /kurse`.
@@ -40,6 +61,12 @@ pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
     };
     let groups = match p.lms_creatable_groups(&r.actor).await {
         Ok(x) => x,
+        Err(e) => return r.fail(e),
+    };
+    // Only the school's admin sees (and may change) the setting.
+    let auto = match p.lms_auto_courses(&r.actor).await {
+        Ok(now) => auto_choices(&r, now),
+        Err(DomainError::Forbidden) => Vec::new(),
         Err(e) => return r.fail(e),
     };
     let tr = r.page.tr();
@@ -69,6 +96,7 @@ pub async fn show(State(state): State<AppState>, r: Ready) -> Response {
             .into_iter()
             .map(|(id, n)| (id.0.to_string(), n))
             .collect(),
+        auto,
     };
     render::ok(&view)
 }
@@ -89,6 +117,24 @@ pub async fn create(
     };
     match state.platform.lms_create_course(&r.actor, GroupId(g)).await {
         Ok(id) => Redirect::to(&format!("{}?ok=lms_created", course_href(id))).into_response(),
+        Err(e) => r.fail(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AutoForm {
+    #[serde(default)]
+    auto: String,
+}
+
+/// `POST /kurse/automatisch`: the school's setting; the domain decides who may set it.
+pub async fn set_auto(
+    State(state): State<AppState>,
+    r: Ready,
+    Form(f): Form<AutoForm>,
+) -> Response {
+    match state.platform.lms_set_auto_courses(&r.actor, &f.auto).await {
+        Ok(_) => Redirect::to("/kurse?ok=lms_auto_saved").into_response(),
         Err(e) => r.fail(e),
     }
 }

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/kurse", get(list::show))
         .route("/kurse/anlegen", post(list::create))
+        .route("/kurse/automatisch", post(list::set_auto))
         .route("/kurse/faellig", get(progress::due))
         .route("/kurse/{id}", get(page::show))
         .route("/kurse/{id}/abschnitte", post(sections::add_section))
