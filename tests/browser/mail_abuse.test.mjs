@@ -2,7 +2,8 @@
 // the school, the Schulleitung asks for a domain analysis with a reason and a period, the
 // data-protection officer (an operator with the dpo role, TOTP login) approves it on the
 // console with a reason, and the Schulleitung sees messages per external domain and day —
-// no address, subject or person. Stage 2: the Schulleitung names an account, the staff
+// no address, subject or person. Stage 2: after the general notice to the affected circle
+// on the analysis page, the Schulleitung names an account, the staff
 // council member is told and takes part, the officer approves on the console, and the
 // Schulleitung sees the decision with the officer's reason and the account's traffic data.
 // Every page: axe clean, one main landmark, labelled fields, nothing scrolls sideways.
@@ -150,6 +151,18 @@ for (const { name, viewport } of WIDTHS) {
     const o = await op.newPage();
     await officer(o);
     await officerDecides(o, first, 'Zustimmen', 'Stufe 1 begründet');
+
+    // Before stage 2 the affected circle gets the general notice (Nutzungsbedingungen 7).
+    await h.goto(`${base}/verwaltung/mail/missbrauch`);
+    await h
+      .getByRole('row', { name: escaped(first) })
+      .getByRole('link', { name: 'Auswertung ansehen' })
+      .click();
+    await h.waitForURL(/\/verwaltung\/mail\/missbrauch\/[0-9a-f-]{36}$/);
+    await h.locator('#circle-lehrer').check();
+    await h.locator('#circle-personal').check();
+    await h.getByRole('button', { name: 'Hinweis geben' }).click();
+    await h.waitForURL(/ok=abuse_noticed/);
 
     const purpose = `Verdacht besteht fort (${name} px): Versand über das Konto lehrer`;
     await h.goto(`${base}/verwaltung/mail/missbrauch`);

@@ -50,25 +50,38 @@ impl Action for RequestAbuseScope {
 }
 
 /// A staff council member takes part in a stage-2 case: a member (as the domain found),
-/// never the login that asked nor the person holding it.
+/// never the login that asked nor the person holding it, and never a person the case is
+/// about — for them the case does not exist (404, as any case they may not see), so it
+/// still needs another member.
 #[derive(Debug, Clone, Copy)]
-pub struct TakePartInAbuseCase {
+pub struct TakePartInAbuseCase<'a> {
     pub is_council: bool,
     pub requester: UserId,
     /// The person holding the requesting function account, if one does.
     pub requester_holder: Option<UserId>,
+    /// The logins whose traffic data the case asks for.
+    pub scope: &'a [UserId],
 }
 
-impl Action for TakePartInAbuseCase {
-    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
-        let me = token.user();
+impl TakePartInAbuseCase<'_> {
+    /// The decision for `member`, who need not be the one asking: the domain also uses it
+    /// to choose whom of the council to tell of a case.
+    pub fn for_member(&self, member: UserId) -> Result<(), Denied> {
         if !self.is_council {
             Err(Denied::Forbidden)
-        } else if self.requester == me || self.requester_holder == Some(me) {
+        } else if self.scope.contains(&member) {
+            Err(Denied::NotFound)
+        } else if self.requester == member || self.requester_holder == Some(member) {
             Err(Denied::SamePerson)
         } else {
             Ok(())
         }
+    }
+}
+
+impl Action for TakePartInAbuseCase<'_> {
+    fn decide(&self, token: &AccessToken) -> Result<(), Denied> {
+        self.for_member(token.user())
     }
 }
 
@@ -134,12 +147,24 @@ mod tests {
             is_council,
             requester,
             requester_holder: None,
+            scope: &[],
         };
         let held_by_me = TakePartInAbuseCase {
             is_council: true,
             requester: sl.user(),
             requester_holder: Some(council.user()),
+            scope: &[],
         };
+        // A member whose own traffic data the case asks for: the case is hidden from them.
+        let about_me = [UserId(uuid::Uuid::now_v7()), council.user()];
+        let named = TakePartInAbuseCase {
+            scope: &about_me,
+            ..part(true, sl.user())
+        };
+        assert_eq!(check(&council, named).err(), Some(Denied::NotFound));
+        let other = token(Principal::Person(AccountType::Lehrer));
+        assert!(check(&other, named).is_ok());
+        assert_eq!(named.for_member(council.user()), Err(Denied::NotFound));
         assert_eq!(check(&council, held_by_me).err(), Some(Denied::SamePerson));
         assert!(check(&council, part(true, sl.user())).is_ok());
         assert!(check(&council, part(false, sl.user())).is_err());

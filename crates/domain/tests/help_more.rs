@@ -5,35 +5,15 @@
 //! line's operator list and reset; deactivated schools leave the login page's list.
 
 mod calendar_support;
+mod operator_support;
 
 use calendar_support::*;
+use operator_support::secret_of;
 use schulhof_domain::help::guides::GuideInput;
 use schulhof_domain::operators::OperatorActor;
 use schulhof_domain::operators::totp;
 use schulhof_domain::{Db, DomainError, Platform};
 use schulhof_store::backend_tests;
-
-fn secret_of(uri: &str) -> Vec<u8> {
-    let b32 = uri
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("secret="))
-        .expect("secret");
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in b32.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base32: {c}"),
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    out
-}
 
 async fn login(
     p: &Platform,

@@ -4,9 +4,11 @@
 //! domain and day and nothing that names a person; refused or closed, it shows nothing.
 
 mod file_support;
+mod operator_support;
 
 use chrono::Duration;
 use file_support::*;
+use operator_support::secret_of;
 use schulhof_domain::admin::NewUser;
 use schulhof_domain::clock::Clock;
 use schulhof_domain::files::quota::FileQuotas;
@@ -15,28 +17,6 @@ use schulhof_domain::{Db, DomainError, Platform};
 use schulhof_store::backend_tests;
 
 const T: &str = "lehrer.test@123456.nrw.schule";
-
-fn secret_of(uri: &str) -> Vec<u8> {
-    let b32 = uri
-        .split(['?', '&'])
-        .find_map(|kv| kv.strip_prefix("secret="))
-        .expect("secret in the URI");
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in b32.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base32: {c}"),
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    out
-}
 
 /// An operator with `role`, logged in with its second factor and a changed password.
 async fn operator(p: &Platform, login: &str, role: &str) -> OperatorActor {
@@ -238,6 +218,14 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
     p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
         .await
         .expect("approved");
+    // ... and only after the general notice to the affected circle; nothing is asked.
+    assert!(matches!(
+        p.mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+            .await,
+        Err(DomainError::Invalid { field: "case", ref message }) if message.contains("general notice")
+    ));
+    assert_eq!(p.mail_abuse_cases(&sl).await.expect("cases").len(), 1);
+    give_notice(p, &sl, first, "schueler").await;
     // Only the Schulleitung asks; a scope is named and is never everyone.
     assert!(
         p.mail_abuse_scope_request(&t, first, purpose, &lehrer, from, until)
@@ -329,18 +317,44 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
     p.system_purge_expired().await.expect("purge");
     let left = traffic(p, instance).await;
     assert!(!left.iter().any(|s| s == "Geheim privat"), "{left:?}");
-    let told = inbox(p, &t).await;
-    let notice = told
+    // The written notice goes the way of the stage-1 notice: the notification centre, a
+    // notice about the account, mailed by the worker; it names purpose and period and leads
+    // to a reply to the Schulleitung.
+    let told = notes(p, &t, "mail_abuse_concerned").await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0]["purpose"], purpose);
+    assert_eq!(told[0]["case"], id.to_string());
+    let reply = told[0]["reply"].as_str().expect("reply").to_owned();
+    assert!(reply.starts_with("schulleitung"), "{reply}");
+    let n = p.my_notifications(&t).await.expect("notes");
+    let note = n
         .iter()
-        .find(|(s, _)| s.starts_with("Hinweis: Einsicht in Verkehrsdaten"))
-        .expect("notice");
-    assert!(notice.1.contains("schulleitung"), "{}", notice.1);
-    assert!(
-        inbox(p, &s.user("anna").await)
-            .await
-            .iter()
-            .all(|(s, _)| !s.starts_with("Hinweis"))
+        .find(|n| n.kind == "mail_abuse_concerned")
+        .expect("note");
+    assert_eq!(
+        note.link,
+        format!("/mail/neu?an={}", reply.replace('@', "%40"))
     );
+    let anna = s.user("anna").await;
+    assert!(notes(p, &anna, "mail_abuse_concerned").await.is_empty());
+    assert!(notes(p, &sl, "mail_abuse_concerned").await.is_empty());
+    p.system_deliver_notifications(s.clock.now())
+        .await
+        .expect("delivered");
+    let mailed = |subjects: &[(String, String)]| {
+        subjects
+            .iter()
+            .filter(|(s, _)| s.starts_with("Im Rahmen einer Missbrauchskontrolle"))
+            .count()
+    };
+    assert_eq!(mailed(&inbox(p, &t).await), 1);
+    assert_eq!(mailed(&inbox(p, &anna).await), 0);
+    let log = p.admin_log(&admin, 200, 0).await.expect("log");
+    let close = log
+        .iter()
+        .find(|l| l.action == "mail.abuse.scope.close")
+        .expect("closing logged");
+    assert!(format!("{close:?}").contains("notified"), "{close:?}");
 
     // A second case ends on its own 30 days after the decision.
     let now = s.clock.now();
@@ -368,12 +382,7 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
     assert!(p.mail_abuse_scope_data(&sl, again).await.is_err());
     let left = traffic(p, instance).await;
     assert!(!left.iter().any(|s| s == "Noch ein Angebot"), "{left:?}");
-    let notices = inbox(p, &t)
-        .await
-        .iter()
-        .filter(|(s, _)| s.starts_with("Hinweis: Einsicht"))
-        .count();
-    assert_eq!(notices, 2);
+    assert_eq!(notes(p, &t, "mail_abuse_concerned").await.len(), 2);
     // Refused by the officer: it ends there.
     let refused = p
         .mail_abuse_scope_request(
@@ -409,6 +418,20 @@ async fn notes(
         .filter(|n| n.kind == kind)
         .map(|n| n.params)
         .collect()
+}
+
+/// The general notice of the approved stage-1 case `id` to the circle of account type
+/// `kind`.
+async fn give_notice(
+    p: &Platform,
+    sl: &schulhof_domain::identity::Actor,
+    id: uuid::Uuid,
+    kind: &str,
+) {
+    let text = "Die dienstliche E-Mail ist nur für dienstliche Zwecke zu nutzen.";
+    p.mail_abuse_notice(sl, id, &[kind.to_owned()], text)
+        .await
+        .expect("notice");
 }
 
 /// A second school on the same platform: two teachers on its staff council and a
@@ -515,6 +538,7 @@ async fn the_council_and_the_schulleitung_are_told(db: Db) {
         );
     }
 
+    give_notice(p, &sl, first, "schueler").await;
     let lehrer = vec!["lehrer".to_owned()];
     let id = p
         .mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
@@ -590,6 +614,7 @@ async fn the_council_and_the_schulleitung_are_told(db: Db) {
     assert_eq!(notes(p, &sl2, "mail_abuse_decided").await.len(), 1);
     assert_eq!(notes(p, &holder2, "mail_abuse_decided").await.len(), 1);
     assert!(notes(p, &kollege2, "mail_abuse_decided").await.is_empty());
+    give_notice(p, &sl2, first2, "lehrer").await;
     let scope2 = vec!["paula".to_owned()];
     p.mail_abuse_scope_request(&sl2, first2, purpose, &scope2, from, until)
         .await
@@ -690,9 +715,159 @@ async fn the_general_notice_reaches_a_circle_never_a_person(db: Db) {
     assert!(p.mail_abuse_notice(&sl, id, &pupils, text).await.is_err());
 }
 
+/// A staff council member whose own mail a stage-2 case examines never takes part in it:
+/// the policy hides the case from them (404, as an unknown case), they are not asked, and
+/// the case still waits for another member of the council.
+async fn a_council_member_named_in_the_scope_never_takes_part(db: Db) {
+    let s = setup(db).await;
+    let p = &s.platform;
+    let (sl, admin) = (s.user("schulleitung").await, s.admin().await);
+    for member in ["lehrer", "carla"] {
+        p.mail_set_staff_council(&admin, member, true)
+            .await
+            .expect("council");
+    }
+    let (t, carla) = (s.user("lehrer").await, s.user("carla").await);
+    let now = s.clock.now();
+    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
+    s.clock.advance(Duration::seconds(2));
+    let dpo = operator(p, "datenschutz", "dpo").await;
+    let first = p
+        .mail_abuse_request(
+            &sl,
+            "Verdacht auf Massenversand an externe Domains",
+            from,
+            until,
+        )
+        .await
+        .expect("stage 1");
+    p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
+        .await
+        .expect("approved");
+    give_notice(p, &sl, first, "schueler").await;
+    let purpose = "Verdacht besteht fort: Versand von Werbung über das Konto lehrer";
+    let lehrer = vec!["lehrer".to_owned()];
+    let id = p
+        .mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+        .await
+        .expect("stage 2");
+    // The member named in the scope is not asked and does not see the case ...
+    assert!(notes(p, &t, "mail_abuse_council").await.is_empty());
+    assert_eq!(notes(p, &carla, "mail_abuse_council").await.len(), 1);
+    assert!(
+        p.mail_abuse_council_cases(&t)
+            .await
+            .expect("member's list")
+            .is_empty()
+    );
+    // ... and cannot take part: the same answer as for a case that does not exist.
+    assert!(matches!(
+        p.mail_abuse_scope_join(&t, id).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(matches!(
+        p.mail_abuse_scope_join(&t, uuid::Uuid::now_v7()).await,
+        Err(DomainError::NotFound)
+    ));
+    let log = p.admin_log(&admin, 200, 0).await.expect("log");
+    assert!(log.iter().all(|l| l.action != "mail.abuse.scope.join"));
+    // The case still needs another member: not with the officer, not joined.
+    let waiting = p.operator_abuse_requests(&dpo).await.expect("waiting");
+    assert!(waiting.iter().all(|c| c.id != id));
+    let line = p.mail_abuse_overview(&sl).await.expect("overview");
+    let line = line.iter().find(|l| l.case.id == id).expect("line");
+    assert!(!line.council_joined);
+    assert_eq!(line.accounts, 1);
+    let listed = p.mail_abuse_council_cases(&carla).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].logins, lehrer);
+    p.mail_abuse_scope_join(&carla, id).await.expect("joined");
+    let waiting = p.operator_abuse_requests(&dpo).await.expect("waiting");
+    assert!(waiting.iter().any(|c| c.id == id));
+}
+
+/// The overview, the council's list and the officer's list cost the same few statements
+/// for one open stage-2 case of each kind as for five: no statement per case.
+async fn the_lists_cost_the_same_for_one_and_five_open_cases(db: Db) {
+    use schulhof_store::testing::statements;
+    if !statements::install() {
+        return;
+    }
+    let s = setup(db).await;
+    let p = &s.platform;
+    let (sl, admin) = (s.user("schulleitung").await, s.admin().await);
+    for member in ["carla", "ben"] {
+        p.mail_set_staff_council(&admin, member, true)
+            .await
+            .expect("council");
+    }
+    let (carla, ben) = (s.user("carla").await, s.user("ben").await);
+    let now = s.clock.now();
+    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
+    s.clock.advance(Duration::seconds(2));
+    let dpo = operator(p, "datenschutz", "dpo").await;
+    let first = p
+        .mail_abuse_request(
+            &sl,
+            "Verdacht auf Massenversand an externe Domains",
+            from,
+            until,
+        )
+        .await
+        .expect("stage 1");
+    p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
+        .await
+        .expect("approved");
+    give_notice(p, &sl, first, "schueler").await;
+    let purpose = "Verdacht besteht fort: Versand von Werbung über das Konto lehrer";
+    // One case the council joined (for the officer), one waiting for the council.
+    // The council members are never in a scope: it would hide the case from them.
+    let open_two = |scope: &'static [&'static str]| {
+        let (sl, carla) = (&sl, &carla);
+        async move {
+            let scope: Vec<String> = scope.iter().map(|l| l.to_string()).collect();
+            let joined = p
+                .mail_abuse_scope_request(sl, first, purpose, &scope, from, until)
+                .await
+                .expect("stage 2");
+            p.mail_abuse_scope_join(carla, joined)
+                .await
+                .expect("joined");
+            p.mail_abuse_scope_request(sl, first, purpose, &scope, from, until)
+                .await
+                .expect("stage 2");
+        }
+    };
+    let costs = || async {
+        let (a, lines) = statements::count(p.mail_abuse_overview(&sl)).await;
+        let (b, council) = statements::count(p.mail_abuse_council_cases(&ben)).await;
+        let (c, officer) = statements::count(p.operator_abuse_waiting(&dpo)).await;
+        let sizes = (
+            lines.expect("overview").len(),
+            council.expect("council").len(),
+            officer.expect("officer").len(),
+        );
+        ([a, b, c], sizes)
+    };
+    open_two(&["lehrer", "anna"]).await;
+    let (one, sizes) = costs().await;
+    assert_eq!(sizes, (3, 1, 1));
+    let scopes: [&[&str]; 4] = [&["anna"], &["lehrer"], &["anna", "lehrer"], &["lehrer"]];
+    for scope in scopes {
+        open_two(scope).await;
+    }
+    let (five, sizes) = costs().await;
+    assert_eq!(sizes, (11, 5, 5));
+    assert_eq!(one, five, "overview, council, officer");
+    // Counted at all (a list reads at least its cases), and few.
+    assert!(one.iter().all(|n| (1..=4).contains(n)), "{one:?}");
+}
+
 backend_tests!(
     stage_one_is_anonymous_and_needs_the_officer,
     stage_two_names_a_scope_needs_three_parties_holds_and_ends,
     the_council_and_the_schulleitung_are_told,
     the_general_notice_reaches_a_circle_never_a_person,
+    a_council_member_named_in_the_scope_never_takes_part,
+    the_lists_cost_the_same_for_one_and_five_open_cases,
 );

@@ -157,7 +157,7 @@ impl Platform {
         check(&a.token, RequestAbuseAnalysis)?;
         let mut c = self.db.read().await?;
         let rows = store::of_instance(&mut c, a.token.instance()).await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        Ok(rows.into_iter().map(|(r, _)| r.into()).collect())
     }
 
     /// The cases of every school waiting for the data-protection officer.
@@ -168,7 +168,7 @@ impl Platform {
         check_operator(&op.token, DecideAbuseCase)?;
         let mut c = self.db.read().await?;
         let rows = store::system_requested(&mut c).await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        Ok(rows.into_iter().map(|(r, _)| r.into()).collect())
     }
 
     /// The officer approves or refuses a waiting case; audited in the operators' log.

@@ -9,9 +9,9 @@ use schulhof_authz::mail_control::TakePartInAbuseCase;
 use schulhof_authz::mail_governance::{DecideAbuseCase, RequestAbuseAnalysis};
 use schulhof_authz::operator::check_operator;
 use schulhof_store::mail::abuse::{self as cases, CaseRow};
-use schulhof_store::mail::abuse_scope as store;
+use schulhof_store::mail::abuse_scope::{self as store, Scope};
 use schulhof_store::mail::inspections::is_council;
-use schulhof_store::{AsConn, users};
+use schulhof_types::UserId;
 
 use super::abuse::CaseView;
 use crate::identity::Actor;
@@ -43,35 +43,39 @@ pub struct WaitingCase {
     pub accounts: usize,
 }
 
-/// The size of a stage-2 case's scope and whether the council took part; stage 1 has none.
-async fn scope_of(c: &mut impl AsConn, row: &CaseRow) -> Result<(usize, bool), DomainError> {
+/// The size of a stage-2 case's scope and whether the council took part; stage 1 and
+/// decided or closed cases have none to show.
+fn scope_of(row: &CaseRow, scope: &Scope) -> (usize, bool) {
     if row.stage != 2 || !matches!(row.state.as_str(), "requested" | "approved") {
-        return Ok((0, false));
+        return (0, false);
     }
-    let scope = store::scope(c, row.instance, row.id).await?;
-    Ok(scope.map_or((0, false), |s| (s.logins.len(), s.council.is_some())))
+    (scope.logins.len(), scope.council.is_some())
 }
 
 impl Platform {
-    /// The school's cases for the Schulleitung, newest first.
+    /// The school's cases for the Schulleitung, newest first: one statement for the list,
+    /// however many stage-2 cases are open.
     pub async fn mail_abuse_overview(&self, a: &Actor) -> Result<Vec<CaseLine>, DomainError> {
         check(&a.token, RequestAbuseAnalysis)?;
         let mut c = self.db.read().await?;
         let rows = cases::of_instance(&mut c, a.token.instance()).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let (accounts, council_joined) = scope_of(&mut c, &row).await?;
-            out.push(CaseLine {
-                case: row.into(),
-                accounts,
-                council_joined,
-            });
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .map(|(row, scope)| {
+                let (accounts, council_joined) = scope_of(&row, &scope);
+                CaseLine {
+                    case: row.into(),
+                    accounts,
+                    council_joined,
+                }
+            })
+            .collect())
     }
 
     /// The stage-2 cases of the school waiting for the staff council that this member may
-    /// take part in (never one the member asked for, nor one of the account they hold).
+    /// take part in (never one the member asked for, nor one of the account they hold, nor
+    /// one about the member's own mail). A fixed number of statements for any number of
+    /// cases: the cases with their scopes, then every login they name at once.
     pub async fn mail_abuse_council_cases(
         &self,
         a: &Actor,
@@ -85,35 +89,41 @@ impl Platform {
                 is_council: false,
                 requester: a.user.id,
                 requester_holder: None,
+                scope: &[],
             };
             check(&a.token, not_member)?;
         }
-        let rows = cases::of_instance(&mut c, instance).await?;
-        let waiting = rows
+        let waiting: Vec<(CaseRow, Scope)> = cases::of_instance(&mut c, instance)
+            .await?
             .into_iter()
-            .filter(|r| r.stage == 2 && r.state == "requested");
+            .filter(|(r, s)| r.stage == 2 && r.state == "requested" && s.council.is_none())
+            .collect();
+        let mut ids: Vec<UserId> = Vec::new();
+        for (row, scope) in &waiting {
+            for u in std::iter::once(&row.requester).chain(&scope.logins) {
+                if !ids.contains(u) {
+                    ids.push(*u);
+                }
+            }
+        }
+        let people = store::people(&mut c, instance, &ids).await?;
+        let person = |u: UserId| people.iter().find(|p| p.id == u);
         let mut out = Vec::new();
-        for row in waiting {
-            let Some(scope) = store::scope(&mut c, instance, row.id).await? else {
-                continue;
-            };
-            let requester_holder = users::get(&mut c, instance, row.requester)
-                .await?
-                .and_then(|u| u.holder_id);
+        for (row, scope) in waiting {
             let part = TakePartInAbuseCase {
                 is_council: member,
                 requester: row.requester,
-                requester_holder,
+                requester_holder: person(row.requester).and_then(|p| p.holder),
+                scope: &scope.logins,
             };
-            if scope.council.is_some() || check(&a.token, part).is_err() {
+            if check(&a.token, part).is_err() {
                 continue;
             }
-            let mut logins = Vec::with_capacity(scope.logins.len());
-            for u in scope.logins {
-                if let Some(u) = users::get(&mut c, instance, u).await? {
-                    logins.push(u.login);
-                }
-            }
+            let logins = scope
+                .logins
+                .iter()
+                .filter_map(|u| person(*u).map(|p| p.login.clone()))
+                .collect();
             out.push(CouncilCase {
                 case: row.into(),
                 logins,
@@ -123,7 +133,7 @@ impl Platform {
     }
 
     /// The cases of every school waiting for the data-protection officer, with the size
-    /// of each stage-2 scope (the officer judges "never all of them" by it).
+    /// of each stage-2 scope (the officer judges "never all of them" by it): one statement.
     pub async fn operator_abuse_waiting(
         &self,
         op: &OperatorActor,
@@ -131,14 +141,12 @@ impl Platform {
         check_operator(&op.token, DecideAbuseCase)?;
         let mut c = self.db.read().await?;
         let rows = cases::system_requested(&mut c).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let (accounts, _) = scope_of(&mut c, &row).await?;
-            out.push(WaitingCase {
+        Ok(rows
+            .into_iter()
+            .map(|(row, scope)| WaitingCase {
+                accounts: scope_of(&row, &scope).0,
                 case: row.into(),
-                accounts,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
 }

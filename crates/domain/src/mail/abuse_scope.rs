@@ -1,18 +1,22 @@
 //! Abuse control, stage 2 (Nutzungsbedingungen 7, "Kontrollstufe 2"): only if the suspicion
-//! of an approved stage-1 case persists, the Schulleitung asks with a purpose, a named scope
+//! of an approved stage-1 case persists after its general notice to the affected circle
+//! (the rules: the circle is "zunächst pauschal" told that a person-specific control may
+//! follow "bei Fortdauer der Verstöße"), the Schulleitung asks with a purpose, a named scope
 //! of logins (never all of them) and a period; a staff council member takes part (with their
-//! own login, never the one who asked); the data-protection officer decides, and a refusal
-//! ends it. Approved, the Schulleitung sees the traffic data of just those logins and that
-//! period; holds keep those data from the 7-day deletion while the case is open. Closing it
-//! (or its end, [`SCOPE_DAYS`] after the decision) drops the holds and the scope, and each
-//! person concerned gets a written notice they can answer. Every step is audited.
+//! own login, never the one who asked nor a person the case is about); the data-protection
+//! officer decides, and a refusal ends it. Approved, the Schulleitung sees the traffic data
+//! of just those logins and that period; holds keep those data from the 7-day deletion while
+//! the case is open. Closing it (or its end, [`SCOPE_DAYS`] after the decision) drops the
+//! holds and the scope, and each person concerned gets a written notice they can answer
+//! ("schriftlich in Kenntnis gesetzt … Gelegenheit zur Stellungnahme"): a notice about the
+//! account through the notification centre, in the closing transaction — shown at once,
+//! never switched off, mailed to the external address if set, else to the school mailbox —
+//! leading to a reply to the Schulleitung. Every step is audited.
 //!
 //! The state machine: requested → (council takes part) → approved | refused (officer);
 //! approved → closed (Schulleitung, or the retention job when it ends).
 
 use chrono::{DateTime, Duration, Utc};
-use mail_builder::MessageBuilder;
-use mail_builder::headers::raw::Raw;
 use schulhof_authz::check;
 use schulhof_authz::mail_control::{
     ReadAbuseScope, RequestAbuseScope, ScopeCase, TakePartInAbuseCase,
@@ -23,7 +27,7 @@ use schulhof_store::mail::abuse::{self as cases, CaseRow};
 use schulhof_store::mail::abuse_scope as store;
 use schulhof_store::mail::inspections::{council, is_council};
 use schulhof_store::mail::traffic::TrafficRow;
-use schulhof_store::{to_us, users};
+use schulhof_store::{instances, to_us, users};
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
 
@@ -48,25 +52,6 @@ fn hold_reason(id: Uuid) -> String {
     format!("mail abuse case {id}")
 }
 
-fn notice(purpose: &str, from: DateTime<Utc>, until: DateTime<Utc>) -> String {
-    let (f, u) = (
-        from.format("%d.%m.%Y %H:%M"),
-        until.format("%d.%m.%Y %H:%M"),
-    );
-    format!(
-        "Guten Tag,\r\n\r\nim Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) \
-         wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; \
-         keine Inhalte) für den Zeitraum {f} bis {u} UTC eingesehen. Die Personalvertretung war \
-         beteiligt, der Datenschutzbeauftragte hat zugestimmt. Der Vorgang ist abgeschlossen; \
-         die dafür aufbewahrten Daten werden nach den üblichen 7 Tagen gelöscht.\r\n\r\nZweck: \
-         {purpose}\r\n\r\nSie können auf diese Nachricht antworten; die Antwort erreicht die \
-         Schulleitung.\r\n\r\n---\r\n\r\nDuring an abuse check (terms of use 7, stage 2) the \
-         traffic data of your mailbox (time, sender, recipient, size, subject; no content) from \
-         {f} to {u} UTC were examined, with the staff council taking part and the approval of \
-         the data-protection officer. The case is closed. You can reply to this message.\r\n"
-    )
-}
-
 impl Platform {
     /// Stage 2: the Schulleitung asks for the traffic data of `logins` in `[from, until)`,
     /// following the approved stage-1 case `follows`.
@@ -84,12 +69,22 @@ impl Platform {
         let purpose = checked_period(purpose, from, until, now)?;
         let instance = a.token.instance();
         let mut tx = self.db.begin().await?;
-        let first = cases::get(&mut tx, instance, follows).await?;
-        if !first.is_some_and(|c| c.stage == 1 && matches!(c.state.as_str(), "approved" | "closed"))
-        {
+        let first = cases::get(&mut tx, instance, follows)
+            .await?
+            .filter(|c| c.stage == 1 && matches!(c.state.as_str(), "approved" | "closed"))
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "case",
+                    "stage 2 follows an approved stage-1 case of the school",
+                )
+            })?;
+        // Nutzungsbedingungen 7: the affected circle is first told in general terms
+        // ("zunächst pauschal … hinzuweisen") that a person-specific control may follow if
+        // the violations continue; only then may one be asked for.
+        if first.notice_at.is_none() {
             return Err(DomainError::invalid(
                 "case",
-                "stage 2 follows an approved stage-1 case of the school",
+                "stage 2 follows only after the general notice to the affected circle",
             ));
         }
         let mut scope: Vec<UserId> = Vec::with_capacity(logins.len());
@@ -132,7 +127,7 @@ impl Platform {
             school: String::new(),
         };
         store::insert(&mut tx, &row, &scope).await?;
-        self.tell_council(&mut tx, a, row.id).await?;
+        self.tell_council(&mut tx, a, row.id, &scope).await?;
         let detail = serde_json::json!({
             "case": row.id, "stage": 2, "follows": follows, "scope": scope.len(),
         });
@@ -150,18 +145,26 @@ impl Platform {
     }
 
     /// Tells the staff council, in the request's transaction, that a stage-2 case waits for
-    /// one of them: every active member who may take part (never the asker nor the person
-    /// holding the asking account), through the notification centre.
+    /// one of them: every active member the policy lets take part (never the asker, the
+    /// person holding the asking account, nor a person the case is about), through the
+    /// notification centre.
     async fn tell_council(
         &self,
         tx: &mut schulhof_store::Tx,
         a: &Actor,
         id: Uuid,
+        scope: &[UserId],
     ) -> Result<(), DomainError> {
         let (instance, now) = (a.token.instance(), self.now());
         let params = serde_json::json!({ "case": id.to_string(), "stage": "2" });
+        let part = TakePartInAbuseCase {
+            is_council: true,
+            requester: a.user.id,
+            requester_holder: a.user.holder_id,
+            scope,
+        };
         for (member, _) in council(&mut *tx, instance).await? {
-            if member == a.user.id || a.user.holder_id == Some(member) {
+            if part.for_member(member).is_err() {
                 continue;
             }
             let Some(row) = users::get(&mut *tx, instance, member)
@@ -189,12 +192,16 @@ impl Platform {
         let requester_holder = users::get(&mut tx, instance, case.requester)
             .await?
             .and_then(|u| u.holder_id);
+        let scope = store::scope(&mut tx, instance, id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
         check(
             &a.token,
             TakePartInAbuseCase {
                 is_council: member,
                 requester: case.requester,
                 requester_holder,
+                scope: &scope.logins,
             },
         )?;
         if !store::join_council(&mut tx, instance, id, a.user.id).await? {
@@ -304,7 +311,7 @@ impl Platform {
         let instance = a.token.instance();
         let mut tx = self.db.begin().await?;
         let told = self.close_scope(&mut tx, instance, id).await?;
-        let detail = serde_json::json!({ "case": id, "notified": told.1.len() });
+        let detail = serde_json::json!({ "case": id, "notified": told });
         admin_action(
             &mut tx,
             a,
@@ -314,9 +321,7 @@ impl Platform {
             Some(detail),
         )
         .await?;
-        tx.commit().await?;
-        self.scope_notices(instance, id, told).await;
-        Ok(())
+        Ok(tx.commit().await?)
     }
 
     /// Retention job: closes approved stage-2 cases that have ended. Returns how many.
@@ -335,7 +340,7 @@ impl Platform {
                 Err(DomainError::NotFound) => continue,
                 Err(e) => return Err(e),
             };
-            let detail = serde_json::json!({ "case": id, "notified": told.1.len(), "ended": true });
+            let detail = serde_json::json!({ "case": id, "notified": told, "ended": true });
             let event = crate::audit::Event {
                 kind: "admin",
                 actor: None,
@@ -347,19 +352,19 @@ impl Platform {
             };
             crate::audit::record(&mut tx, instance, now, event).await?;
             tx.commit().await?;
-            self.scope_notices(instance, id, told).await;
             n += 1;
         }
         Ok(n)
     }
 
-    /// Closes the case, drops its holds and scope; returns who is to be told, and the case.
+    /// Closes the case, drops its holds and scope, and tells each person concerned; returns
+    /// how many were told.
     async fn close_scope(
         &self,
         tx: &mut schulhof_store::Tx,
         instance: InstanceId,
         id: Uuid,
-    ) -> Result<(CaseRow, Vec<UserId>), DomainError> {
+    ) -> Result<usize, DomainError> {
         let now = self.now();
         let case = cases::get(&mut *tx, instance, id)
             .await?
@@ -372,49 +377,53 @@ impl Platform {
             return Err(DomainError::NotFound);
         }
         store::drop_holds(&mut *tx, instance, &hold_reason(id)).await?;
-        Ok((case, scope.logins))
+        self.tell_concerned(tx, &case, &scope.logins).await
     }
 
-    /// The written notice to each person concerned, from the Schulleitung's address so
-    /// that a reply reaches it. A notice that cannot be filed is logged.
-    async fn scope_notices(&self, instance: InstanceId, id: Uuid, told: (CaseRow, Vec<UserId>)) {
-        let (case, people) = told;
-        let (sender, mails) = {
-            let Ok(mut c) = self.db.read().await else {
-                return;
-            };
-            let sender = users::get(&mut c, instance, case.requester)
-                .await
-                .ok()
-                .flatten()
-                .map(|u| u.mail)
-                .unwrap_or_default();
-            let mut mails = Vec::new();
-            for u in &people {
-                if let Ok(Some(row)) = users::get(&mut c, instance, *u).await {
-                    mails.push((*u, row.mail));
-                }
-            }
-            (sender, mails)
-        };
-        let text = notice(&case.reason, case.from, case.until);
-        for (user, to) in mails {
-            let raw = MessageBuilder::new()
-                .from(("Schulleitung".to_owned(), sender.clone()))
-                .reply_to(sender.clone())
-                .to(to)
-                .subject("Hinweis: Einsicht in Verkehrsdaten / Notice: traffic data examined")
-                .date(self.now().timestamp())
-                .header("Auto-Submitted", Raw::new("auto-generated"))
-                .text_body(text.clone())
-                .write_to_vec();
-            let sent = match raw {
-                Ok(raw) => self.mail_system_deliver(instance, user, &raw).await,
-                Err(e) => Err(DomainError::Internal(format!("building a notice: {e}"))),
-            };
-            if let Err(e) = sent {
-                tracing::warn!(error = %e, case = %id, "notice of an abuse case");
+    /// The written notice to each person concerned (Nutzungsbedingungen 7: "schriftlich in
+    /// Kenntnis gesetzt", "Gelegenheit zur Stellungnahme"), by the path of the stage-1
+    /// notice: the notification centre, in the closing transaction, as a notice about the
+    /// account — never switched off, mailed at once (to the external address if set, else to
+    /// the school mailbox). It names purpose and period in the school's time and the address
+    /// of the Schulleitung, to which its link opens a reply. Returns how many were told.
+    async fn tell_concerned(
+        &self,
+        tx: &mut schulhof_store::Tx,
+        case: &CaseRow,
+        people: &[UserId],
+    ) -> Result<usize, DomainError> {
+        let (instance, now) = (case.instance, self.now());
+        let zone = instances::get(&mut *tx, instance)
+            .await?
+            .map_or(chrono_tz::Europe::Berlin, |i| {
+                crate::school_settings::stored_time_zone(&i.time_zone)
+            });
+        let at = |t: DateTime<Utc>| t.with_timezone(&zone).format("%d.%m.%Y %H:%M").to_string();
+        let reply = users::get(&mut *tx, instance, case.requester)
+            .await?
+            .map(|u| u.mail)
+            .unwrap_or_default();
+        let params = serde_json::json!({
+            "case": case.id.to_string(),
+            "purpose": case.reason,
+            "from": at(case.from),
+            "until": at(case.until),
+            "reply": reply,
+        });
+        let mut told = 0;
+        for user in people {
+            if let Some(row) = users::get(&mut *tx, instance, *user).await? {
+                notify(
+                    &mut *tx,
+                    &row,
+                    Kind::MailAbuseConcerned,
+                    params.clone(),
+                    now,
+                )
+                .await?;
+                told += 1;
             }
         }
+        Ok(told)
     }
 }

@@ -63,13 +63,16 @@ pub enum Kind {
     MailAbuseDecided,
     /// The Schulleitung's general notice to a circle of users after a domain analysis.
     MailAbuseNotice,
+    /// The written notice to a person whose traffic data a stage-2 abuse check examined.
+    MailAbuseConcerned,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 24] = [
         Kind::MailAbuseCouncil,
         Kind::MailAbuseDecided,
         Kind::MailAbuseNotice,
+        Kind::MailAbuseConcerned,
         Kind::ChatMention,
         Kind::HelpTicketAnswered,
         Kind::NewsPublished,
@@ -117,6 +120,7 @@ impl Kind {
             Kind::MailAbuseCouncil => "mail_abuse_council",
             Kind::MailAbuseDecided => "mail_abuse_decided",
             Kind::MailAbuseNotice => "mail_abuse_notice",
+            Kind::MailAbuseConcerned => "mail_abuse_concerned",
         }
     }
 
@@ -183,7 +187,7 @@ impl Mode {
 }
 
 /// The codes the store's delivery statements need.
-const SECURITY: [&str; 10] = [
+const SECURITY: [&str; 11] = [
     "password_reset",
     "private_hold",
     "hold_released",
@@ -194,6 +198,7 @@ const SECURITY: [&str; 10] = [
     "schulleitung_holder_changed",
     "mailbox_inspection",
     "mail_abuse_notice",
+    "mail_abuse_concerned",
 ];
 const MAIL_BY_DEFAULT: [&str; 3] = [
     "calendar_invitation",

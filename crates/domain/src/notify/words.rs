@@ -97,6 +97,10 @@ fn wording(kind: Kind) -> (&'static str, &'static str) {
             "Allgemeiner Hinweis der Schulleitung zur Nutzung der dienstlichen E-Mail: {text} Halten Verstöße an, kann eine personenbezogene Kontrolle (Nutzungsbedingungen 7, Stufe 2) folgen.",
             "General notice of the Schulleitung on the use of the school mail: {text} If violations continue, a person-specific control (terms of use 7, stage 2) may follow.",
         ),
+        Kind::MailAbuseConcerned => (
+            "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Der Vorgang ist abgeschlossen; Sie können dazu schriftlich Stellung nehmen: {reply}",
+            "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} The case is closed; you can reply in writing: {reply}",
+        ),
     }
 }
 
@@ -165,6 +169,10 @@ pub fn link(kind: Kind, params: &Value) -> String {
         Kind::SchulleitungCreated | Kind::SchulleitungHolderChanged => "/bestaetigungen".to_owned(),
         Kind::MailAbuseCouncil => "/verwaltung/mail/missbrauch/beteiligung".to_owned(),
         Kind::MailAbuseDecided => "/verwaltung/mail/missbrauch".to_owned(),
+        // The person concerned answers the Schulleitung in writing (Nutzungsbedingungen 7).
+        Kind::MailAbuseConcerned if !s("reply").is_empty() => {
+            format!("/mail/neu?an={}", encode(s("reply")))
+        }
         _ => "/benachrichtigungen".to_owned(),
     }
 }

@@ -1,5 +1,6 @@
 //! Set-up shared by the operator tests: a platform with the demo school on a manual clock,
-//! and the TOTP codes an operator's authenticator app would show.
+//! and the TOTP codes an operator's authenticator app would show. Tests that only sign an
+//! operator in use [`secret_of`] alone; the rest is then unused there.
 
 use std::sync::Arc;
 
@@ -8,13 +9,16 @@ use schulhof_domain::clock::ManualClock;
 use schulhof_domain::operators::totp;
 use schulhof_domain::{Config, Db, HashParams, Platform};
 
+#[allow(dead_code)]
 pub const NEW_PW: &str = "ein-langes-betriebspasswort";
 
+#[allow(dead_code)]
 pub struct Env {
     pub p: Platform,
     pub clock: Arc<ManualClock>,
 }
 
+#[allow(dead_code)]
 pub async fn env(db: Db) -> Env {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 11, 2, 7, 55, 0)

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
 
+use crate::mail::abuse_scope::Scope;
 use crate::{AsConn, Conn, StoreError, from_us, on, to_us};
 
 /// One case.
@@ -64,16 +65,63 @@ fn row(r: Raw) -> CaseRow {
     }
 }
 
+macro_rules! columns {
+    () => {
+        "a.instance_id, a.id, a.stage, a.state, a.requester_id, a.reason, a.from_at,
+         a.until_at, a.officer_id, a.decision_reason, a.notice_at, a.created_at, i.school_number"
+    };
+}
+
 macro_rules! select {
     ($where:literal) => {
         concat!(
-            "SELECT a.instance_id, a.id, a.stage, a.state, a.requester_id, a.reason, a.from_at,
-                    a.until_at, a.officer_id, a.decision_reason, a.notice_at,
-                    a.created_at, i.school_number
+            "SELECT ",
+            columns!(),
+            " FROM mail_abuse_cases a JOIN instances i ON i.id = a.instance_id WHERE ",
+            $where
+        )
+    };
+}
+
+/// The same with what stage 2 adds (scope, council member, decision time), so that a list
+/// of cases costs one statement however many of them are stage 2.
+macro_rules! select_scoped {
+    ($where:literal) => {
+        concat!(
+            "SELECT ",
+            columns!(),
+            ", a.scope, a.council_id, a.decided_at
                FROM mail_abuse_cases a JOIN instances i ON i.id = a.instance_id WHERE ",
             $where
         )
     };
+}
+
+type ScopedRaw = (
+    Uuid,
+    Uuid,
+    i64,
+    String,
+    Uuid,
+    String,
+    i64,
+    i64,
+    Option<Uuid>,
+    Option<String>,
+    Option<i64>,
+    i64,
+    String,
+    String,
+    Option<Uuid>,
+    Option<i64>,
+);
+
+fn scoped(r: ScopedRaw) -> (CaseRow, Scope) {
+    let scope = Scope::from_columns(&r.13, r.14, r.15);
+    let case = row((
+        r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12,
+    ));
+    (case, scope)
 }
 
 /// Opens a case (stage 1: scope empty).
@@ -99,25 +147,27 @@ pub async fn get(
     Ok(r.map(row))
 }
 
-/// The cases of one school, newest first.
+/// The cases of one school, newest first, each with its stage-2 scope (empty for stage 1
+/// and for closed cases): one statement.
 pub async fn of_instance(
     c: &mut impl AsConn,
     instance: InstanceId,
-) -> Result<Vec<CaseRow>, StoreError> {
-    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(select!("a.instance_id = $1"),
+) -> Result<Vec<(CaseRow, Scope)>, StoreError> {
+    let r: Vec<ScopedRaw> = on!(c, c => sqlx::query_as(concat!(select_scoped!("a.instance_id = $1"),
         " ORDER BY a.created_at DESC LIMIT 200"))
         .bind(instance.0).fetch_all(&mut *c).await)?;
-    Ok(r.into_iter().map(row).collect())
+    Ok(r.into_iter().map(scoped).collect())
 }
 
-/// System (the officer's console): the cases of every school waiting for a decision.
-pub async fn system_requested(c: &mut impl AsConn) -> Result<Vec<CaseRow>, StoreError> {
+/// System (the officer's console): the cases of every school waiting for a decision, each
+/// with its stage-2 scope: one statement.
+pub async fn system_requested(c: &mut impl AsConn) -> Result<Vec<(CaseRow, Scope)>, StoreError> {
     // A stage-2 case reaches the officer only once a staff council member took part.
-    let r: Vec<Raw> = on!(c, c => sqlx::query_as(concat!(
-        select!("a.state = 'requested' AND (a.stage = 1 OR a.council_id IS NOT NULL)"),
+    let r: Vec<ScopedRaw> = on!(c, c => sqlx::query_as(concat!(
+        select_scoped!("a.state = 'requested' AND (a.stage = 1 OR a.council_id IS NOT NULL)"),
         " ORDER BY a.created_at"))
         .fetch_all(&mut *c).await)?;
-    Ok(r.into_iter().map(row).collect())
+    Ok(r.into_iter().map(scoped).collect())
 }
 
 /// System: a requested case is decided by `officer` (`approved` or `refused`), with the

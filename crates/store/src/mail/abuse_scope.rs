@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::mail::abuse::CaseRow;
 use crate::mail::traffic::TrafficRow;
-use crate::{AsConn, StoreError, from_us, on, to_us};
+use crate::{AsConn, StoreError, from_us, on, push_in_list, to_us};
 
 /// What stage 2 adds to a case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +23,21 @@ fn encode(ids: &[UserId]) -> String {
         .map(|u| u.0.to_string())
         .collect::<Vec<_>>()
         .join(",")
+}
+
+impl Scope {
+    /// From the stored columns: the scope's ids (comma-separated), the council member and
+    /// the decision time.
+    pub(crate) fn from_columns(scope: &str, council: Option<Uuid>, decided: Option<i64>) -> Scope {
+        Scope {
+            logins: scope
+                .split(',')
+                .filter_map(|p| Uuid::parse_str(p.trim()).ok().map(UserId))
+                .collect(),
+            council: council.map(UserId),
+            decided_at: decided.map(from_us),
+        }
+    }
 }
 
 /// Opens a stage-2 case with its scope.
@@ -46,14 +61,7 @@ pub async fn scope(
     let r: Option<(String, Option<Uuid>, Option<i64>)> = on!(c, c => sqlx::query_as(
         "SELECT scope, council_id, decided_at FROM mail_abuse_cases WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
-    Ok(r.map(|(s, council, decided)| Scope {
-        logins: s
-            .split(',')
-            .filter_map(|p| Uuid::parse_str(p.trim()).ok().map(UserId))
-            .collect(),
-        council: council.map(UserId),
-        decided_at: decided.map(from_us),
-    }))
+    Ok(r.map(|(s, council, decided)| Scope::from_columns(&s, council, decided)))
 }
 
 /// A staff council member other than the requester takes part in a waiting stage-2 case.
@@ -163,4 +171,38 @@ pub async fn persons(c: &mut impl AsConn, instance: InstanceId) -> Result<i64, S
         "SELECT COUNT(*) FROM users WHERE instance_id = $1 AND kind <> 'function' AND active")
         .bind(instance.0).fetch_one(&mut *c).await)?;
     Ok(n)
+}
+
+/// A login of the school as the stage-2 lists name it, with the person holding it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: UserId,
+    pub login: String,
+    pub holder: Option<UserId>,
+}
+
+/// The logins of `ids` of a school (any order; unknown ids left out): one statement for a
+/// whole list of cases.
+pub async fn people(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    ids: &[UserId],
+) -> Result<Vec<Person>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(Uuid, String, Option<Uuid>)> = on!(c, c => {
+        let mut q = sqlx::QueryBuilder::new("SELECT id, login, holder_id FROM users WHERE instance_id = ");
+        q.push_bind(instance.0).push(" AND id");
+        push_in_list(&mut q, ids.iter().map(|u| u.0));
+        q.build_query_as().fetch_all(&mut *c).await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, login, holder)| Person {
+            id: UserId(id),
+            login,
+            holder: holder.map(UserId),
+        })
+        .collect())
 }

@@ -160,6 +160,10 @@ const EXACT: &[(&str, &str)] = &[
         "Stufe 2 setzt eine genehmigte Domänenanalyse der Schule voraus",
     ),
     (
+        "stage 2 follows only after the general notice to the affected circle",
+        "Stufe 2 folgt erst nach dem allgemeinen Hinweis an den betroffenen Kreis",
+    ),
+    (
         "name between one and twenty logins, never all of the school",
         "nennen Sie ein bis zwanzig Konten, nie alle der Schule",
     ),

@@ -100,13 +100,13 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "abuse.two.lead",
-        "Nur wenn der Verdacht nach einer genehmigten Domänenanalyse fortbesteht: Zweck, benannte Konten (nie alle) und Zeitraum. Ein Mitglied der Personalvertretung muss sich beteiligen, dann entscheidet der Datenschutzbeauftragte. Nach dem Abschluss werden die Betroffenen schriftlich informiert und können antworten.",
-        "Only if the suspicion persists after an approved domain analysis: purpose, named accounts (never all of them) and period. A member of the staff council must take part, then the data-protection officer decides. When it is closed, each person concerned is told in writing and can reply.",
+        "Nur wenn der Verdacht nach einer genehmigten Domänenanalyse und dem allgemeinen Hinweis an den betroffenen Kreis fortbesteht: Zweck, benannte Konten (nie alle) und Zeitraum. Ein Mitglied der Personalvertretung muss sich beteiligen, dann entscheidet der Datenschutzbeauftragte. Nach dem Abschluss werden die Betroffenen schriftlich informiert und können antworten.",
+        "Only if the suspicion persists after an approved domain analysis and the general notice to the affected circle: purpose, named accounts (never all of them) and period. A member of the staff council must take part, then the data-protection officer decides. When it is closed, each person concerned is told in writing and can reply.",
     ),
     (
         "abuse.two.none",
-        "Stufe 2 setzt eine genehmigte Domänenanalyse voraus.",
-        "Stage 2 requires an approved domain analysis.",
+        "Stufe 2 setzt eine genehmigte Domänenanalyse voraus, nach der der betroffene Kreis allgemein hingewiesen wurde.",
+        "Stage 2 requires an approved domain analysis after which the affected circle was given the general notice.",
     ),
     (
         "abuse.two.follows",
@@ -307,6 +307,16 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
         "notify.mail_abuse_notice",
         "Allgemeiner Hinweis der Schulleitung zur Nutzung der dienstlichen E-Mail: {text} Halten Verstöße an, kann eine personenbezogene Kontrolle (Nutzungsbedingungen 7, Stufe 2) folgen.",
         "General notice of the Schulleitung on the use of the school mail: {text} If violations continue, a person-specific control (terms of use 7, stage 2) may follow.",
+    ),
+    (
+        "notify.mail_abuse_concerned",
+        "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Der Vorgang ist abgeschlossen; Sie können dazu schriftlich Stellung nehmen: {reply}",
+        "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} The case is closed; you can reply in writing: {reply}",
+    ),
+    (
+        "notify.kind.mail_abuse_concerned",
+        "Einsicht in die Verkehrsdaten meines Postfachs (Missbrauchskontrolle)",
+        "The traffic data of my mailbox were examined (abuse check)",
     ),
     (
         "notify.kind.mail_abuse_notice",

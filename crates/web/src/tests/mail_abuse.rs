@@ -310,7 +310,7 @@ async fn stage_two_through_the_pages(app: App) {
     let (t, council) = (app.ready("lehrer").await, app.ready("personal").await);
     app.get(PAGE, &sl)
         .await
-        .has("Stufe 2 setzt eine genehmigte Domänenanalyse voraus.");
+        .has("Stufe 2 setzt eine genehmigte Domänenanalyse voraus");
     let first = ask(&app, &sl).await;
     let dpo = operator_login(&app, "dsb.betrieb", "dpo").await;
     decide(
@@ -344,6 +344,31 @@ async fn stage_two_through_the_pages(app: App) {
             app.post(&format!("{PAGE}/stufe2"), &sl, &form).await
         }
     };
+    // Approved, but the affected circle has not had the general notice yet: the form is
+    // not offered, and asking anyway is refused with the reason.
+    app.get(PAGE, &sl)
+        .await
+        .has("nach der der betroffene Kreis allgemein hingewiesen wurde")
+        .lacks("name=\"konten\"");
+    ask2("lehrer")
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("Stufe 2 folgt erst nach dem allgemeinen Hinweis an den betroffenen Kreis");
+    app.get(PAGE, &sl)
+        .await
+        .lacks("Wartet auf die Personalvertretung");
+    let circle = [
+        ("kreis", "lehrer"),
+        ("kreis", "personal"),
+        (
+            "hinweis",
+            "Die dienstliche E-Mail ist nur für dienstliche Zwecke zu nutzen.",
+        ),
+    ];
+    app.post(&format!("{PAGE}/{first}/hinweis"), &sl, &circle)
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    app.get(PAGE, &sl).await.has("name=\"konten\"");
     // No scope, or someone not of the school: nothing is asked.
     for konten in ["", "niemand.da"] {
         ask2(konten)
@@ -423,10 +448,21 @@ async fn stage_two_through_the_pages(app: App) {
     let r = app.post(&format!("{data}/abschliessen"), &sl, &[]).await;
     assert_eq!(r.location(), format!("{PAGE}?ok=abuse_scope_closed"));
     app.get(&data, &sl).await.assert(StatusCode::NOT_FOUND);
-    // The person concerned got the written notice.
-    app.get("/mail", &t)
+    // The person concerned got the written notice, as a notice about the account, with
+    // the way to answer the Schulleitung in writing.
+    let told = "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2)";
+    app.get("/benachrichtigungen", &t)
         .await
-        .has("Hinweis: Einsicht in Verkehrsdaten");
+        .has(told)
+        .has(purpose)
+        .has("an=schulleitung");
+    app.get("/benachrichtigungen", &format!("{t}; lang=en"))
+        .await
+        .has("During an abuse check (terms of use 7, stage 2)")
+        .lacks("[?]");
+    for who in [&sl, &council, &admin] {
+        app.get("/benachrichtigungen", who).await.lacks(told);
+    }
 }
 
 /// The overview and the officer's list cost a few statements, not one per line beyond the

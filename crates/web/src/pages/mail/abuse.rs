@@ -45,7 +45,8 @@ pub struct Line {
     pub close: Option<String>,
 }
 
-/// An approved or closed stage-1 case a stage-2 request can follow.
+/// An approved or closed stage-1 case whose general notice was given: what a stage-2
+/// request can follow (the domain checks; the form offers no other).
 struct Follow {
     id: String,
     label: String,
@@ -107,7 +108,11 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
     };
     let follows = cases
         .iter()
-        .filter(|l| l.case.stage == 1 && matches!(l.case.state.as_str(), "approved" | "closed"))
+        .filter(|l| {
+            l.case.stage == 1
+                && matches!(l.case.state.as_str(), "approved" | "closed")
+                && l.case.notice_at.is_some()
+        })
         .map(|l| Follow {
             id: l.case.id.to_string(),
             label: format!(
