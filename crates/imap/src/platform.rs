@@ -102,6 +102,10 @@ impl MailStore for Platform {
         Ok(self.mail_client_select(a, path).await?)
     }
 
+    async fn left_before(&self, a: &Actor, folder: MailFolderId, since: u64) -> R<(Vec<u32>, u32)> {
+        Ok(self.mail_left_before(a, folder, since).await?)
+    }
+
     async fn metas(&self, a: &Actor, folder: MailFolderId, uids: &[u32]) -> R<Vec<MessageMeta>> {
         Ok(self.mail_metas(a, folder, uids).await?)
     }

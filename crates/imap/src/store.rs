@@ -110,6 +110,18 @@ pub trait MailStore: Clone + Send + Sync + 'static {
             Ok((f, msgs))
         }
     }
+    /// For QRESYNC: UIDs known to have left the folder at or before MODSEQ `since`
+    /// (ascending; those without such knowledge are not listed), and the folder's next UID
+    /// (0: unknown).
+    fn left_before(
+        &self,
+        a: &Self::Actor,
+        folder: MailFolderId,
+        since: u64,
+    ) -> impl Future<Output = StoreResultOf<(Vec<u32>, u32)>> + Send {
+        let _ = (a, folder, since);
+        async { Ok((Vec::new(), 0)) }
+    }
     /// Envelope rows of these UIDs (those that exist), in UID order.
     fn metas(
         &self,

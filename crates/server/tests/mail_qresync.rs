@@ -1,7 +1,8 @@
 //! QRESYNC (RFC 7162) with raw commands through Python's imaplib, on SQLite and PostgreSQL:
 //! ENABLE QRESYNC, SELECT (QRESYNC …) answering VANISHED (EARLIER) and the changed flags,
 //! VANISHED instead of EXPUNGE once enabled (own expunge and another session's), and
-//! UID FETCH … (CHANGEDSINCE … VANISHED).
+//! UID FETCH … (CHANGEDSINCE … VANISHED), which also names UIDs removed above the highest one
+//! left; neither repeats UIDs removed at or before the client's MODSEQ.
 
 mod common;
 
@@ -66,6 +67,27 @@ out['live'] = cmd(b, 'NOOP')
 c = login()
 cmd(c, 'ENABLE QRESYNC')
 out['wrong_validity'] = cmd(c, f'SELECT INBOX (QRESYNC ({validity + 1} {m0} {u1}:{u3}))')
+# Removals above the highest UID still there, and removals the client knew of already.
+d = login()
+cmd(d, 'ENABLE QRESYNC')
+cmd(d, 'SELECT INBOX')
+more = []
+for i in range(3):
+    body = f'From: a@example.org\r\nSubject: v{i}\r\n\r\nx\r\n'.encode()
+    r = cmd(d, f'APPEND INBOX {{{len(body)}+}}', body)
+    more.append(int(re.search(r'APPENDUID \d+ (\d+)', r[-1]).group(1)))
+v1, v2, v3 = more
+cmd(d, f'UID STORE {v1} +FLAGS.SILENT (\\Deleted)')
+cmd(d, f'UID EXPUNGE {v1}')
+status = ' '.join(cmd(d, 'STATUS INBOX (HIGHESTMODSEQ)'))
+m1 = int(re.search(r'HIGHESTMODSEQ (\d+)', status).group(1))
+cmd(d, f'UID STORE {v3} +FLAGS.SILENT (\\Deleted)')
+cmd(d, f'UID EXPUNGE {v3}')
+out['more'] = more
+out['top_gone'] = cmd(d, f'UID FETCH 1:* (FLAGS) (CHANGEDSINCE {m1} VANISHED)')
+e = login()
+cmd(e, 'ENABLE QRESYNC')
+out['known_gone'] = cmd(e, f'SELECT INBOX (QRESYNC ({validity} {m1} {v1}:{v3}))')
 print(json.dumps(out))
 "#;
 
@@ -177,6 +199,28 @@ async fn scenario(db: TestDb) {
     let wv = lines("wrong_validity");
     assert!(!wv.iter().any(|l| l.contains("VANISHED")), "{wv:?}");
     assert!(!wv.iter().any(|l| l.contains("FETCH")), "{wv:?}");
+    // `UID FETCH 1:* … VANISHED` names a UID removed above the highest one still there, and
+    // leaves out those removed at or before the client's MODSEQ (v1, and u1/u3 long before).
+    let v = |i: usize| r["more"][i].as_u64().expect("uid");
+    let top = lines("top_gone");
+    let vanished: Vec<&String> = top.iter().filter(|l| l.contains("VANISHED")).collect();
+    assert_eq!(
+        vanished,
+        [&format!("* VANISHED (EARLIER) {}", v(2))],
+        "{top:?}"
+    );
+    // SELECT (QRESYNC …) with v1:v3 known at that MODSEQ: only v3 vanished since.
+    let kg = lines("known_gone");
+    let vanished: Vec<&String> = kg.iter().filter(|l| l.contains("VANISHED")).collect();
+    assert_eq!(
+        vanished,
+        [&format!("* VANISHED (EARLIER) {}", v(2))],
+        "{kg:?}"
+    );
+    assert!(
+        !kg.iter().any(|l| l.contains(&format!("UID {} ", v(1)))),
+        "{kg:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

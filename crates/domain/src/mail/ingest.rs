@@ -11,7 +11,8 @@ use schulhof_types::{MailFolderId, MailMessageId};
 use super::bus::MailEvent;
 use super::folders::ensure_standard;
 use super::parse::{Summary, summarise};
-use super::{Flags, Mailbox};
+use super::view::Change;
+use super::{Flags, Mailbox, UidFlags, u32_of};
 use crate::{DomainError, Platform};
 
 /// A message's content, stored durably and read once.
@@ -87,6 +88,7 @@ impl Platform {
         let mut tx = self.db.begin_durable().await?;
         let mut filed: Vec<Option<Filed>> = targets.iter().map(|_| None).collect();
         let mut events = Vec::new();
+        let mut added = Vec::new();
         // Rows are locked in one order (by mailbox) in every ingest: two deliveries to the
         // same mailboxes at once on PostgreSQL then wait for each other instead of deadlocking.
         let mut order: Vec<usize> = (0..targets.len()).collect();
@@ -129,6 +131,14 @@ impl Platform {
             };
             store::insert(&mut tx, t.mb.instance, &row).await?;
             filed[i] = Some(Ok((validity as u32, uid as u32)));
+            added.push((
+                folder,
+                UidFlags {
+                    uid: u32_of(uid),
+                    modseq: modseq.max(0) as u64,
+                    flags: t.flags.clone(),
+                },
+            ));
             if let (Some(a), Some(rcpt)) = (&arrival, &t.rcpt) {
                 traffic::record(
                     &mut tx,
@@ -156,6 +166,14 @@ impl Platform {
         self.mail_bus.within(&mut tx, &events).await?;
         tx.commit().await?;
         self.mail_bus.committed(&self.db, &events);
+        // This node's copies of the folders take the new messages without reading them.
+        let bytes = u32::try_from(size.max(0)).unwrap_or(u32::MAX);
+        for (folder, m) in &added {
+            let to = i64::try_from(m.modseq).unwrap_or(i64::MAX);
+            self.mail_bus
+                .views
+                .advance(*folder, to, Change::Added(m, bytes));
+        }
         Ok(filed.into_iter().flatten().collect())
     }
 

@@ -12,7 +12,8 @@ use schulhof_types::{MailFolderId, MailMessageId};
 use super::bus::MailEvent;
 use super::folders::mailbox_of;
 use super::ingest::Target;
-use super::shared::{open_folder, open_message, owner_row};
+use super::shared::{open_folder, open_message, open_owner, owner_row};
+use super::view::Change;
 use super::{
     CopyResult, FlagOp, Flags, MailQuery, Mailbox, MessageMeta, Special, StoreResult, UidFlags,
     u32_of,
@@ -23,14 +24,6 @@ use schulhof_authz::mail::MailboxAccess::{Read, Write};
 
 /// Messages that end with the same flags: the flags, and (id, UID) of each.
 type FlagGroup = (Flags, Vec<(MailMessageId, u32)>);
-
-async fn owned(c: &mut impl AsConn, mb: Mailbox, f: MailFolderId) -> Result<(), DomainError> {
-    if folder_store::owned(c, mb.instance, mb.owner, f).await? {
-        Ok(())
-    } else {
-        Err(DomainError::NotFound)
-    }
-}
 
 /// The rows of `uids` (any order, duplicates ignored) in UID order.
 async fn rows_of(
@@ -47,20 +40,26 @@ async fn rows_of(
     Ok(rows.into_iter().filter(|r| want.contains(&r.uid)).collect())
 }
 
-/// Flags of the messages `uids` (any order, duplicates ignored) in UID order.
+/// The mailbox of `folder` opened for writing, and the flags of its messages `uids` (any
+/// order, duplicates ignored) in UID order: one statement.
 async fn flagged_of(
     c: &mut impl AsConn,
-    mb: Mailbox,
+    a: &Actor,
     folder: MailFolderId,
     uids: &[u32],
-) -> Result<Vec<store::Flagged>, DomainError> {
-    let (Some(lo), Some(hi)) = (uids.iter().min(), uids.iter().max()) else {
-        return Ok(Vec::new());
-    };
+) -> Result<(Mailbox, Vec<store::Flagged>), DomainError> {
+    // No UIDs: an empty range, the folder's row alone.
+    let lo = uids.iter().min().map_or(1, |u| i64::from(*u));
+    let hi = uids.iter().max().map_or(0, |u| i64::from(*u));
+    let (owner, rows) = store::owner_and_flagged(c, a.token.instance(), folder, lo, hi)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let (mb, _) = open_owner(c, a, owner, Write).await?;
     let want: HashSet<i64> = uids.iter().map(|u| i64::from(*u)).collect();
-    let rows =
-        store::flagged_in_range(c, mb.instance, folder, i64::from(*lo), i64::from(*hi)).await?;
-    Ok(rows.into_iter().filter(|r| want.contains(&r.uid)).collect())
+    Ok((
+        mb,
+        rows.into_iter().filter(|r| want.contains(&r.uid)).collect(),
+    ))
 }
 
 impl Platform {
@@ -72,6 +71,21 @@ impl Platform {
         uids: &[u32],
     ) -> Result<Vec<MessageMeta>, DomainError> {
         let mut c = self.db.read().await?;
+        // The own mailbox, the usual case: rows of the actor's own messages need no lookup
+        // of whose folder it is first (one statement). Nothing found: the general way below
+        // (a delegated folder, or none of these UIDs left).
+        if let Ok(own) = mailbox_of(a)
+            && let (Some(lo), Some(hi)) = (uids.iter().min(), uids.iter().max())
+        {
+            let (lo, hi) = (i64::from(*lo), i64::from(*hi));
+            let rows =
+                store::own_in_uid_range(&mut c, own.instance, own.owner, folder, lo, hi).await?;
+            if !rows.is_empty() {
+                let want: HashSet<i64> = uids.iter().map(|u| i64::from(*u)).collect();
+                let rows = rows.into_iter().filter(|r| want.contains(&r.uid));
+                return Ok(rows.map(Into::into).collect());
+            }
+        }
         let mb = open_folder(&mut c, a, folder, Read).await?;
         let rows = rows_of(&mut c, mb, folder, uids).await?;
         Ok(rows.into_iter().map(Into::into).collect())
@@ -106,10 +120,18 @@ impl Platform {
         r.map(Into::into).ok_or(DomainError::NotFound)
     }
 
-    /// The whole message as it was received.
+    /// The whole message as it was received. The owner (for the rights check) and the
+    /// content's hash come from one statement: IMAP FETCH of a body runs this per message.
     pub async fn mail_raw(&self, a: &Actor, id: MailMessageId) -> Result<Vec<u8>, DomainError> {
-        let m = self.mail_message(a, id).await?;
-        self.mail_blob(&m.blob_sha).await
+        let sha = {
+            let mut c = self.db.read().await?;
+            let (owner, sha) = store::owner_and_blob(&mut c, a.token.instance(), id)
+                .await?
+                .ok_or(DomainError::NotFound)?;
+            open_owner(&mut c, a, owner, Read).await?;
+            sha
+        };
+        self.mail_blob(&sha).await
     }
 
     pub(crate) async fn mail_blob(&self, sha: &str) -> Result<Vec<u8>, DomainError> {
@@ -138,10 +160,10 @@ impl Platform {
         unchanged_since: Option<u64>,
     ) -> Result<StoreResult, DomainError> {
         let mut tx = self.db.begin().await?;
-        let mb = open_folder(&mut tx, a, folder, Write).await?;
-        // Few columns, and whose folder it is is checked with the MODSEQ taken below: the
-        // single writer of SQLite is held for as few statements as possible.
-        let rows = flagged_of(&mut tx, mb, folder, uids).await?;
+        // Whose folder it is and the few columns a flag change needs, in one statement: on
+        // PostgreSQL every statement is a round trip, and SQLite's single writer is held for
+        // as few as possible.
+        let (mb, rows) = flagged_of(&mut tx, a, folder, uids).await?;
         let mut result = StoreResult::default();
         // Messages that end with the same flags are changed by one statement.
         let mut groups: BTreeMap<Vec<u8>, FlagGroup> = BTreeMap::new();
@@ -164,7 +186,6 @@ impl Platform {
                 .push((r.id, uid));
         }
         if groups.is_empty() {
-            owned(&mut tx, mb, folder).await?;
             tx.commit().await?;
             return Ok(result);
         }
@@ -184,6 +205,8 @@ impl Platform {
         }
         result.changed.sort_by_key(|c| c.uid);
         self.commit_with_event(tx, mb, folder).await?;
+        let views = &self.mail_bus.views;
+        views.advance(folder, modseq, Change::Flags(&result.changed));
         Ok(result)
     }
 
@@ -307,11 +330,14 @@ impl Platform {
         only: Option<&[u32]>,
     ) -> Result<Vec<u32>, DomainError> {
         let mut tx = self.db.begin().await?;
-        let mb = open_folder(&mut tx, a, folder, Write).await?;
-        // Only the messages flagged \Deleted are read (a partial index holds them).
-        let limit: Option<HashSet<u32>> = only.map(|o| o.iter().copied().collect());
-        let gone: Vec<(MailMessageId, u32, i64)> = store::deleted_in(&mut tx, mb.instance, folder)
+        // Whose folder it is and only the messages flagged \Deleted (a partial index holds
+        // them), in one statement.
+        let (owner, deleted) = store::owner_and_deleted(&mut tx, a.token.instance(), folder)
             .await?
+            .ok_or(DomainError::NotFound)?;
+        let (mb, _) = open_owner(&mut tx, a, owner, Write).await?;
+        let limit: Option<HashSet<u32>> = only.map(|o| o.iter().copied().collect());
+        let gone: Vec<(MailMessageId, u32, i64)> = deleted
             .into_iter()
             .map(|(id, uid, size)| (id, u32_of(uid), size))
             .filter(|(_, u, _)| limit.as_ref().is_none_or(|l| l.contains(u)))
@@ -324,9 +350,13 @@ impl Platform {
         store::delete_many(&mut tx, mb.instance, &ids).await?;
         let bytes: i64 = gone.iter().map(|g| g.2).sum();
         store::add_usage(&mut tx, mb.instance, mb.owner, -bytes).await?;
-        folder_store::take_modseq(&mut tx, mb.instance, folder).await?;
+        let modseq = folder_store::take_modseq(&mut tx, mb.instance, folder).await?;
         self.commit_with_event(tx, mb, folder).await?;
-        Ok(gone.into_iter().map(|g| g.1).collect())
+        let uids: Vec<u32> = gone.into_iter().map(|g| g.1).collect();
+        self.mail_bus
+            .views
+            .advance(folder, modseq, Change::Gone(&uids));
+        Ok(uids)
     }
 
     async fn remove_rows(
@@ -449,10 +479,20 @@ impl Platform {
     ) -> Result<(u32, u32), DomainError> {
         let (mb, quota) = {
             let mut c = self.db.read().await?;
-            let mb = open_folder(&mut c, a, folder, Write).await?;
-            let used = store::usage(&mut c, mb.instance, mb.owner).await?;
-            let owner = owner_row(&mut c, a, mb).await?;
-            let quota = self.mail_quota_of(&mut c, mb.instance, &owner).await?;
+            // Whose folder it is, the mailbox's use and (for the own mailbox) the quota of the
+            // actor's account type in one statement.
+            let (owner, used, set) =
+                store::owner_and_usage(&mut c, a.token.instance(), folder, &a.user.kind)
+                    .await?
+                    .ok_or(DomainError::NotFound)?;
+            let (mb, _) = open_owner(&mut c, a, owner, Write).await?;
+            // A delegated mailbox has its owner's quota.
+            let quota = if mb.owner == a.user.id {
+                self.mail_quota_from(&a.user.kind, set)
+            } else {
+                let owner = owner_row(&mut c, a, mb).await?;
+                self.mail_quota_of(&mut c, mb.instance, &owner).await?
+            };
             if used.saturating_add(raw.len() as i64) > quota as i64 {
                 return Err(DomainError::QuotaExceeded("Das Postfach ist voll.".into()));
             }

@@ -17,14 +17,20 @@ impl Platform {
         instance: InstanceId,
         u: &UserRow,
     ) -> Result<u64, DomainError> {
-        if let Some(b) = addresses::quota_of(c, instance, &u.kind).await? {
-            return Ok(b.max(0) as u64);
+        let set = addresses::quota_of(c, instance, &u.kind).await?;
+        Ok(self.mail_quota_from(&u.kind, set))
+    }
+
+    /// The quota of an account type: the school's setting (`set`) or the installation's.
+    pub(crate) fn mail_quota_from(&self, kind: &str, set: Option<i64>) -> u64 {
+        if let Some(b) = set {
+            return b.max(0) as u64;
         }
         let m = &self.config.mail;
-        Ok(match u.kind.as_str() {
+        match kind {
             "schueler" | "extern" => m.quota_students,
             _ => m.quota_staff,
-        })
+        }
     }
 
     /// What the own mailbox holds and may hold, in bytes.

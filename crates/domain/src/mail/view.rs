@@ -20,7 +20,7 @@ use schulhof_store::{AsConn, StoreError};
 use schulhof_types::MailFolderId;
 
 use super::folders::{ensure_standard, mailbox_of};
-use super::shared::open_folder;
+use super::shared::open_owner;
 use super::{Flags, FolderInfo, Mailbox, Special, UidFlags, u32_of};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
@@ -93,6 +93,16 @@ pub(crate) struct Stamp {
     pub modseq: i64,
 }
 
+/// A change this node committed to a folder, applied to its copy by [`Views::advance`].
+pub(crate) enum Change<'a> {
+    /// Messages whose flags changed: their new state.
+    Flags(&'a [UidFlags]),
+    /// UIDs that left the folder.
+    Gone(&'a [u32]),
+    /// A new message (UID above all others) and its size.
+    Added(&'a UidFlags, u32),
+}
+
 #[derive(Default)]
 pub(crate) struct Views {
     inner: Mutex<Inner>,
@@ -148,6 +158,54 @@ impl Views {
         }
     }
 
+    /// After this node committed a change that took the folder's MODSEQ to `to`: a copy at
+    /// `to - 1` (nothing else changed the folder in between, as MODSEQs are taken one by one
+    /// under the folder row's lock) becomes the copy at `to` by applying the change, so the
+    /// next SELECT or status check of any session reads nothing but the folder's row. Any
+    /// other copy is left alone (the next use catches up from the database).
+    pub(crate) fn advance(&self, folder: MailFolderId, to: i64, change: Change<'_>) {
+        let Some(old) = self.get(folder).filter(|v| v.modseq == to - 1) else {
+            return;
+        };
+        let mut new = View {
+            uid_validity: old.uid_validity,
+            modseq: to,
+            msgs: old.msgs.clone(),
+            sizes: old.sizes.clone(),
+        };
+        match change {
+            Change::Flags(changed) => {
+                for c in changed {
+                    if let Ok(i) = new.msgs.binary_search_by_key(&c.uid, |m| m.uid) {
+                        Arc::make_mut(&mut new.msgs)[i] = c.clone();
+                    }
+                }
+            }
+            Change::Gone(uids) => {
+                let mut gone: Vec<i64> = uids.iter().map(|u| i64::from(*u)).collect();
+                gone.sort_unstable();
+                remove_sorted(&mut new, &gone);
+            }
+            Change::Added(m, size) => {
+                if new.msgs.last().is_some_and(|l| l.uid >= m.uid) {
+                    return; // not the next UID: leave it to the catch-up
+                }
+                Arc::make_mut(&mut new.msgs).push(m.clone());
+                new.sizes.push(size);
+            }
+        }
+        let (grown, shrunk) = (new.msgs.len(), old.msgs.len());
+        let mut g = self.lock();
+        let inner = &mut *g;
+        // Only if no other session replaced the copy meanwhile.
+        if let Some(slot) = inner.map.get_mut(&folder)
+            && Arc::ptr_eq(&slot.view, &old)
+        {
+            slot.view = Arc::new(new);
+            inner.held = (inner.held + grown).saturating_sub(shrunk);
+        }
+    }
+
     /// The folder's messages at `stamp` (read just before, on the same connection).
     pub async fn of(&self, c: &mut impl AsConn, stamp: Stamp) -> Result<Arc<View>, StoreError> {
         let cached = self
@@ -177,7 +235,7 @@ impl Views {
 /// anything left without a tombstone the copy saw (pruned, or older than the window), and
 /// only then are all UIDs read.
 async fn catch_up(c: &mut impl AsConn, old: &View, stamp: Stamp) -> Result<View, StoreError> {
-    let rows = expunged::flag_changes(c, stamp.folder, old.modseq).await?;
+    let (rows, count) = expunged::flag_changes(c, stamp.folder, old.modseq).await?;
     let (gone, changed): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.3 < 0);
     let changed = changed
         .into_iter()
@@ -194,7 +252,7 @@ async fn catch_up(c: &mut impl AsConn, old: &View, stamp: Stamp) -> Result<View,
         let gone: Vec<i64> = gone.into_iter().map(|r| r.0).collect();
         remove_sorted(&mut view, &gone);
     }
-    if store::count_in(c, stamp.folder).await? != view.msgs.len() as i64 {
+    if count != view.msgs.len() as i64 {
         let uids = store::uids_in(c, stamp.folder).await?;
         retain_sorted(&mut view, &uids);
     }
@@ -289,10 +347,11 @@ impl Platform {
         folder: MailFolderId,
     ) -> Result<Arc<Vec<UidFlags>>, DomainError> {
         let mut c = self.db.read().await?;
-        let mb = open_folder(&mut c, a, folder, MailboxAccess::Read).await?;
-        let head = folder_store::head(&mut c, mb.instance, mb.owner, folder)
+        // Whose folder it is and its row in one statement; the policy decides on the owner.
+        let (owner, head) = folder_store::owner_and_head(&mut c, a.token.instance(), folder)
             .await?
             .ok_or(DomainError::NotFound)?;
+        open_owner(&mut c, a, owner, MailboxAccess::Read).await?;
         Ok(self
             .mail_bus
             .views
@@ -300,6 +359,27 @@ impl Platform {
             .await?
             .msgs
             .clone())
+    }
+
+    /// For QRESYNC: the UIDs known to have left an own folder at or before MODSEQ `since`
+    /// (ascending), and the folder's next UID.
+    pub async fn mail_left_before(
+        &self,
+        a: &Actor,
+        folder: MailFolderId,
+        since: u64,
+    ) -> Result<(Vec<u32>, u32), DomainError> {
+        let mut c = self.db.read().await?;
+        let (owner, head) = folder_store::owner_and_head(&mut c, a.token.instance(), folder)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        open_owner(&mut c, a, owner, MailboxAccess::Read).await?;
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        let left = expunged::left_by(&mut c, folder, since).await?;
+        Ok((
+            left.into_iter().map(u32_of).collect(),
+            u32_of(head.uid_next),
+        ))
     }
 
     /// What IMAP SELECT needs: the folder at `path` with its counts, and its messages in UID

@@ -54,9 +54,26 @@ pub async fn fetch<S: MailStore>(
         // RFC 7162 §3.2.6.
         return Done::bad("VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled");
     }
-    if vanished && let Some(sel) = cx.selected.as_ref() {
-        let last = sel.msgs.last().map_or(0, |m| m.uid);
-        let gone = super::qresync::missing(&super::qresync::ranges(set, last), &sel.msgs);
+    if vanished
+        && let Some(since) = changed_since
+        && let Some((actor, sel)) = super::selected(cx)
+    {
+        let (left, uid_next) = match cx.store.left_before(&actor, sel.folder, since).await {
+            Ok(l) => l,
+            Err(e) => return Done::from(e),
+        };
+        let Some(sel) = cx.selected.as_ref() else {
+            return Done::bad("No mailbox selected");
+        };
+        // `*` reaches the last UID the folder ever gave, so UIDs removed above the highest
+        // one still there are reported too.
+        let last = sel
+            .msgs
+            .last()
+            .map_or(0, |m| m.uid)
+            .max(uid_next.saturating_sub(1));
+        let known = super::qresync::ranges(set, last);
+        let gone = super::qresync::without(&super::qresync::missing(&known, &sel.msgs), &left);
         if let Some(d) = super::qresync::vanished(&gone, true) {
             cx.data_long(d);
         }

@@ -3,9 +3,10 @@
 //! enabled, removals are reported as `VANISHED <uids>` instead of `EXPUNGE <n>`.
 //!
 //! Which UIDs vanished is worked out from the UIDs the client names and those the folder
-//! holds now: a UID named but not held is gone. This may also list UIDs that left before
-//! the client's MODSEQ, which RFC 7162 §3.2.5.1 allows (the client ignores UIDs it does
-//! not know); it never misses one, however old the client's state.
+//! holds now: a UID named but not held is gone, unless its tombstone says it left at or
+//! before the client's MODSEQ (the client knew that already). A UID whose tombstone was
+//! pruned is reported again, which RFC 7162 §3.2.5.1 allows (the client ignores UIDs it
+//! does not know); none is ever missed, however old the client's state.
 
 use std::num::{NonZeroU32, NonZeroU64};
 
@@ -65,6 +66,25 @@ pub fn missing(known: &[(u32, u32)], present: &[UidFlags]) -> Vec<(u32, u32)> {
     out
 }
 
+/// `ranges` (sorted, merged) without the UIDs in `skip` (ascending).
+pub fn without(ranges: &[(u32, u32)], skip: &[u32]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for &(a, b) in ranges {
+        let mut next = u64::from(a);
+        let from = skip.partition_point(|&u| u < a);
+        for &u in skip[from..].iter().take_while(|&&u| u <= b) {
+            if u64::from(u) > next {
+                out.push((next as u32, u - 1));
+            }
+            next = u64::from(u) + 1;
+        }
+        if next <= u64::from(b) {
+            out.push((next as u32, b));
+        }
+    }
+    out
+}
+
 /// The ranges as a sequence set (`None` when empty).
 pub fn set_of(ranges: &[(u32, u32)]) -> Option<SequenceSet> {
     let nz = |v: u32| SeqOrUid::Value(NonZeroU32::new(v).unwrap_or(NonZeroU32::MIN));
@@ -92,11 +112,15 @@ pub fn vanished(uids: &[(u32, u32)], earlier: bool) -> Option<Data<'static>> {
 
 /// The answers after SELECT (QRESYNC …) when the client's UIDVALIDITY still holds: what
 /// vanished among the UIDs it knew, then the messages changed after its MODSEQ.
+///
+/// `left_before`: UIDs known to have left at or before the client's MODSEQ; they are not
+/// reported again.
 pub fn after_select<S: MailStore>(
     cx: &mut Ctx<S>,
     modseq: NonZeroU64,
     known_uids: Option<&SequenceSet>,
     last_uid: u32,
+    left_before: &[u32],
 ) {
     let Some(sel) = cx.selected.as_ref() else {
         return;
@@ -107,7 +131,7 @@ pub fn after_select<S: MailStore>(
         None => Vec::new(),
     };
     let mut out = Vec::new();
-    if let Some(d) = vanished(&missing(&known, &sel.msgs), true) {
+    if let Some(d) = vanished(&without(&missing(&known, &sel.msgs), left_before), true) {
         out.push(d);
     }
     for (i, m) in sel.msgs.iter().enumerate() {
@@ -151,6 +175,19 @@ mod tests {
         let d = vanished(&[(1, 1), (4, 5)], true).expect("data");
         assert!(format!("{d:?}").contains("earlier: true"), "{d:?}");
         assert!(vanished(&[], false).is_none());
+    }
+
+    #[test]
+    fn uids_known_gone_are_cut_out_of_ranges() {
+        assert_eq!(
+            without(&[(1, 5), (8, 9), (20, 20)], &[1, 3, 4, 9, 12, 20]),
+            vec![(2, 2), (5, 5), (8, 8)]
+        );
+        assert_eq!(without(&[(1, 3)], &[]), vec![(1, 3)]);
+        assert_eq!(
+            without(&[(u32::MAX - 1, u32::MAX)], &[u32::MAX]),
+            vec![(u32::MAX - 1, u32::MAX - 1)]
+        );
     }
 
     #[test]

@@ -96,7 +96,13 @@ pub async fn select<S: MailStore>(
         && validity.get() == folder.uid_validity
     {
         let last_uid = folder.uid_next.saturating_sub(1);
-        super::qresync::after_select(cx, modseq, known.as_ref(), last_uid);
+        // Not knowing (an error) only means reporting more UIDs, never fewer.
+        let left = cx
+            .store
+            .left_before(&actor, folder.id, modseq.get())
+            .await
+            .map_or_else(|_| Vec::new(), |l| l.0);
+        super::qresync::after_select(cx, modseq, known.as_ref(), last_uid, &left);
     }
     if read_only {
         Done::ok("EXAMINE completed").code(Code::ReadOnly)

@@ -52,15 +52,19 @@ pub async fn record_gone(
     Ok(())
 }
 
+/// A row of [`flag_changes`]: `(uid, size, modseq, flag bits, keywords)`.
+pub type Change = (i64, i64, i64, i64, Option<String>);
+
 /// What changed in a folder after MODSEQ `since`, in UID order: `(uid, size, modseq, flag
 /// bits, keywords)` of messages changed or added, and `(uid, 0, modseq, -1, None)` for UIDs
-/// that left it. One statement.
+/// that left it; and how many messages the folder holds now. One statement (on PostgreSQL
+/// one round trip), the count from the same snapshot as the changes.
 pub async fn flag_changes(
     c: &mut impl AsConn,
     folder: MailFolderId,
     since: i64,
-) -> Result<Vec<(i64, i64, i64, i64, Option<String>)>, StoreError> {
-    let r = on!(c, c => sqlx::query_as(
+) -> Result<(Vec<Change>, i64), StoreError> {
+    let mut rows: Vec<Change> = on!(c, c => sqlx::query_as(
         "SELECT uid, size, modseq, CAST(CAST(seen AS INTEGER) + 2 * CAST(answered AS INTEGER)
             + 4 * CAST(flagged AS INTEGER) + 8 * CAST(deleted AS INTEGER) + 16 * CAST(draft AS INTEGER) AS BIGINT),
             NULLIF(keywords, '')
@@ -68,7 +72,30 @@ pub async fn flag_changes(
          UNION ALL
          SELECT uid, CAST(0 AS BIGINT), modseq, CAST(-1 AS BIGINT), CAST(NULL AS TEXT)
          FROM mail_expunged WHERE folder_id = $1 AND modseq > $2
+         UNION ALL
+         SELECT CAST(-1 AS BIGINT), COUNT(*), CAST(0 AS BIGINT), CAST(-2 AS BIGINT), CAST(NULL AS TEXT)
+         FROM mail_messages WHERE folder_id = $1
          ORDER BY 1")
         .bind(folder.0).bind(since).fetch_all(&mut *c).await)?;
-    Ok(r)
+    // The count's row sorts first (UID -1; real UIDs are positive).
+    let count = match rows.first() {
+        Some(r) if r.3 == -2 => rows.remove(0).1,
+        _ => return Err(StoreError::Corrupt("folder count missing".into())),
+    };
+    Ok((rows, count))
+}
+
+/// UIDs whose tombstones say they left the folder at or before MODSEQ `modseq`, ascending.
+/// QRESYNC leaves these out of `VANISHED (EARLIER)`: the client, at that MODSEQ, already
+/// knew them gone. (A UID without a tombstone is not here, so it is reported again, which
+/// RFC 7162 allows; none is ever missed.)
+pub async fn left_by(
+    c: &mut impl AsConn,
+    folder: MailFolderId,
+    modseq: i64,
+) -> Result<Vec<i64>, StoreError> {
+    let r: Vec<(i64,)> = on!(c, c => sqlx::query_as(
+        "SELECT uid FROM mail_expunged WHERE folder_id = $1 AND modseq <= $2 ORDER BY uid")
+        .bind(folder.0).bind(modseq).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(|(u,)| u).collect())
 }

@@ -269,6 +269,28 @@ pub async fn head(
     Ok(r.map(head_row))
 }
 
+/// A folder's owner and row by id alone (one statement for the owner lookup of the rights
+/// check and the row the caller then reads).
+pub async fn owner_and_head(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: MailFolderId,
+) -> Result<Option<(UserId, FolderHead)>, StoreError> {
+    type Row = (Uuid, Uuid, String, Option<String>, i64, i64, i64, bool);
+    let r: Option<Row> = on!(c, c => sqlx::query_as(
+        "SELECT owner_id, id, path, special, uid_validity, uid_next, highest_modseq, subscribed
+         FROM mail_folders WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(
+        |(owner, id, path, special, validity, next, modseq, subscribed)| {
+            (
+                UserId(owner),
+                head_row((id, path, special, validity, next, modseq, subscribed)),
+            )
+        },
+    ))
+}
+
 /// The row of an own folder by path.
 pub async fn head_by_path(
     c: &mut impl AsConn,

@@ -212,6 +212,23 @@ pub async fn in_uid_range(
     Ok(r.into_iter().map(Into::into).collect())
 }
 
+/// As [`in_uid_range`], only messages of `owner`'s mailbox: a reader of the own mailbox needs
+/// no lookup of whose folder it is first.
+pub async fn own_in_uid_range(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    folder: MailFolderId,
+    lo: i64,
+    hi: i64,
+) -> Result<Vec<MessageRow>, StoreError> {
+    let r = fetch_raws!(c, c => sqlx::query(concat!("SELECT ", columns!(), " FROM mail_messages
+         WHERE instance_id = $1 AND folder_id = $2 AND uid >= $3 AND uid <= $4 AND owner_id = $5
+         ORDER BY uid"))
+        .bind(instance.0).bind(folder.0).bind(lo).bind(hi).bind(owner.0))?;
+    Ok(r.into_iter().map(Into::into).collect())
+}
+
 /// One page of a folder, newest first, and how many messages the folder holds.
 pub async fn page(
     c: &mut impl AsConn,
@@ -237,6 +254,19 @@ pub async fn get(
          WHERE instance_id = $1 AND owner_id = $2 AND id = $3"))
         .bind(instance.0).bind(owner.0).bind(id.0))?;
     Ok(r.into_iter().next().map(Into::into))
+}
+
+/// Whose mailbox a message belongs to and its content's hash, in one statement (reading a
+/// message: the owner for the rights check, the hash for the content).
+pub async fn owner_and_blob(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: MailMessageId,
+) -> Result<Option<(UserId, String)>, StoreError> {
+    let r: Option<(Uuid, String)> = on!(c, c => sqlx::query_as(
+        "SELECT owner_id, blob_sha FROM mail_messages WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id.0).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|(o, sha)| (UserId(o), sha)))
 }
 
 /// Messages of the owner's mailbox by id (any order).
@@ -370,6 +400,24 @@ pub async fn usage(
         "SELECT bytes FROM mail_usage WHERE instance_id = $1 AND owner_id = $2")
         .bind(instance.0).bind(owner.0).fetch_optional(&mut *c).await)?;
     Ok(r.map_or(0, |(b,)| b))
+}
+
+/// The folder's owner, what the owner's mailbox holds in bytes, and the school's mail quota
+/// for `account_type` (if set), in one statement: APPEND's rights check and quota
+/// pre-check. `None`: no such folder in the school.
+pub async fn owner_and_usage(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    folder: MailFolderId,
+    account_type: &str,
+) -> Result<Option<(UserId, i64, Option<i64>)>, StoreError> {
+    let r: Option<(Uuid, i64, Option<i64>)> = on!(c, c => sqlx::query_as(
+        "SELECT f.owner_id, COALESCE((SELECT u.bytes FROM mail_usage u
+            WHERE u.instance_id = f.instance_id AND u.owner_id = f.owner_id), CAST(0 AS BIGINT)),
+            (SELECT q.bytes FROM mail_quotas q WHERE q.instance_id = f.instance_id AND q.account_type = $3)
+         FROM mail_folders f WHERE f.instance_id = $1 AND f.id = $2")
+        .bind(instance.0).bind(folder.0).bind(account_type).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|(o, b, q)| (UserId(o), b, q)))
 }
 
 /// What a webmail search asks for; every given part must match (case-insensitive).
@@ -549,4 +597,73 @@ pub async fn flagged_in_range(
             },
         )
         .collect())
+}
+
+/// The folder's owner and the messages with UIDs between `lo` and `hi` (flags only, in UID
+/// order), in one statement: a flag change's rights check and read in one round trip.
+/// `None`: no such folder in the school.
+pub async fn owner_and_flagged(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    folder: MailFolderId,
+    lo: i64,
+    hi: i64,
+) -> Result<Option<(UserId, Vec<Flagged>)>, StoreError> {
+    type R = (Uuid, i64, i64, bool, bool, bool, bool, bool, String);
+    // The folder's row comes first, as UID -1 carrying the owner (real UIDs are positive).
+    let r: Vec<R> = on!(c, c => sqlx::query_as(
+        "SELECT owner_id, CAST(-1 AS BIGINT), CAST(0 AS BIGINT), FALSE, FALSE, FALSE, FALSE, FALSE, ''
+         FROM mail_folders WHERE instance_id = $1 AND id = $2
+         UNION ALL
+         SELECT id, uid, modseq, seen, answered, flagged, deleted, draft, keywords FROM mail_messages
+         WHERE folder_id = $2 AND uid >= $3 AND uid <= $4 AND instance_id = $1
+         ORDER BY 2")
+        .bind(instance.0).bind(folder.0).bind(lo).bind(hi).fetch_all(&mut *c).await)?;
+    let mut rows = r.into_iter();
+    let Some(owner) = rows.next().filter(|r| r.1 == -1).map(|r| UserId(r.0)) else {
+        return Ok(None);
+    };
+    let flagged = rows
+        .map(
+            |(id, uid, modseq, seen, answered, flagged, deleted, draft, keywords)| Flagged {
+                id: MailMessageId(id),
+                uid,
+                modseq,
+                flags: FlagRow {
+                    seen,
+                    answered,
+                    flagged,
+                    deleted,
+                    draft,
+                    keywords,
+                },
+            },
+        )
+        .collect();
+    Ok(Some((owner, flagged)))
+}
+
+/// The folder's owner and its messages flagged \Deleted (id, UID, size; UID order), in one
+/// statement: EXPUNGE's rights check and read in one round trip. `None`: no such folder.
+pub async fn owner_and_deleted(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    folder: MailFolderId,
+) -> Result<Option<(UserId, Vec<(MailMessageId, i64, i64)>)>, StoreError> {
+    let r: Vec<(Uuid, i64, i64)> = on!(c, c => sqlx::query_as(
+        "SELECT owner_id, CAST(-1 AS BIGINT), CAST(0 AS BIGINT)
+         FROM mail_folders WHERE instance_id = $1 AND id = $2
+         UNION ALL
+         SELECT id, uid, size FROM mail_messages WHERE folder_id = $2 AND deleted AND instance_id = $1
+         ORDER BY 2")
+        .bind(instance.0).bind(folder.0).fetch_all(&mut *c).await)?;
+    let mut rows = r.into_iter();
+    let Some(owner) = rows.next().filter(|r| r.1 == -1).map(|r| UserId(r.0)) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        owner,
+        rows.map(|(id, uid, size)| (MailMessageId(id), uid, size))
+            .collect(),
+    )))
 }
