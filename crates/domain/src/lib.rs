@@ -144,6 +144,8 @@ pub struct Platform {
     pub(crate) homepage: homepage::HomepageCache,
     /// The rendered public feeds of this node (see `news::feed`).
     pub(crate) feeds: Arc<news::feed::FeedCache>,
+    /// The OpenID provider's signing key and pairwise secrets as this node keeps them.
+    pub(crate) oidc_cache: oidc::OidcCache,
 }
 
 impl Platform {
@@ -214,6 +216,7 @@ impl Platform {
             conference_hub,
             homepage,
             feeds,
+            oidc_cache: Default::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The OpenID Connect provider on SQLite and PostgreSQL: pairwise subjects per tool and per
 //! school, a school's tool invisible to other schools, consent (given, pseudonymous,
-//! withdrawn), and signing-key rotation with overlap.
+//! withdrawn), and signing-key rotation with overlap, on this node and on another.
 
 mod calendar_support;
 mod oidc_support;
@@ -219,8 +219,54 @@ async fn keys_rotate_with_overlap(db: Db) {
     );
 }
 
+/// The key id of a fresh ID token `node` issues to `anna` at the public tool `c`.
+async fn kid_signed_by(
+    node: &schulhof_domain::Platform,
+    anna: &schulhof_domain::identity::Actor,
+    c: &schulhof_domain::oidc::RegisteredClient,
+) -> (String, String) {
+    let r = req(c, "app.example", "openid", true);
+    let k = code(node, anna, &r).await;
+    let t = node
+        .oidc_exchange_code(&auth(c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
+        .await
+        .expect("tokens");
+    let jwt = t.id_token.expect("id token");
+    (kid_of(&jwt).as_str().expect("kid").to_owned(), jwt)
+}
+
+/// Each node keeps the signing key in memory: a rotation on another node is seen within
+/// the minute, and what was signed with the old key meanwhile still verifies.
+async fn another_node_sees_a_rotation_within_the_minute(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let (other, clock) = clocked(p.db().clone());
+    let anna = s.user("anna").await;
+    let c = add(p, None, "app.example", true, &[], "").await;
+    let (first, _) = kid_signed_by(&other, &anna, &c).await;
+    let rotated = p.system_oidc_rotate_keys().await.expect("rotate");
+    assert_ne!(first, rotated);
+    assert_eq!(kid_signed_by(p, &anna, &c).await.0, rotated, "at once here");
+    clock.advance(chrono::Duration::seconds(30));
+    let (kid, jwt) = kid_signed_by(&other, &anna, &c).await;
+    assert_eq!(kid, first, "the other node still signs with its copy");
+    let bye = Some("https://app.example/bye");
+    assert_eq!(
+        p.oidc_logout_target(Some(&jwt), None, bye).await,
+        Ok(bye.map(str::to_owned)),
+        "the old key is still published"
+    );
+    clock.advance(chrono::Duration::seconds(31));
+    assert_eq!(
+        kid_signed_by(&other, &anna, &c).await.0,
+        rotated,
+        "after a minute the other node reads the new key"
+    );
+}
+
 backend_tests!(
     pairwise_per_tool_and_school,
     consent_gives_and_withdraws_personal_data,
     keys_rotate_with_overlap,
+    another_node_sees_a_rotation_within_the_minute,
 );

@@ -37,7 +37,7 @@ fn new_key(now: i64) -> Result<KeyRow, OidcError> {
     })
 }
 
-fn pair_of(k: &KeyRow) -> Result<KeyPair, OidcError> {
+pub(super) fn pair_of(k: &KeyRow) -> Result<KeyPair, OidcError> {
     KeyPair::from_pkcs8(&k.private_der).map_err(|e| internal("stored OIDC key", e))
 }
 
@@ -59,13 +59,22 @@ pub(crate) fn sign(key: &KeyRow, claims: &Value) -> Result<String, OidcError> {
 /// Signs with an explicit `typ` (logout tokens are `logout+jwt`, so no tool can mistake one
 /// for an ID token).
 pub(crate) fn sign_typed(key: &KeyRow, claims: &Value, typ: &str) -> Result<String, OidcError> {
-    let header = json!({"alg": SIGNING_ALG, "typ": typ, "kid": key.kid});
+    sign_with(&pair_of(key)?, &key.kid, claims, typ)
+}
+
+/// Signs with a key already parsed (see [`super::cache`]).
+pub(crate) fn sign_with(
+    pair: &KeyPair,
+    kid: &str,
+    claims: &Value,
+    typ: &str,
+) -> Result<String, OidcError> {
+    let header = json!({"alg": SIGNING_ALG, "typ": typ, "kid": kid});
     let input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     );
-    let pair = pair_of(key)?;
     let mut sig = vec![0u8; pair.public_modulus_len()];
     pair.sign(
         &signature::RSA_PKCS1_SHA256,
@@ -134,6 +143,8 @@ impl Platform {
         let until = now + super::KEY_OVERLAP_SECS * 1_000_000;
         store::retire_others(&mut tx, &k.kid, now, until).await?;
         tx.commit().await.map_err(OidcError::from)?;
+        // This node signs with the new key at once; the others within a minute.
+        self.oidc_signer_rotated(&k)?;
         Ok(k.kid)
     }
 }

@@ -5,6 +5,8 @@
 
 mod account;
 mod authorize;
+// The signing key and pairwise secrets as this node keeps them.
+mod cache;
 pub(crate) mod clients;
 // Requests to tools' URIs go only to public addresses (the LTI key sets use it too).
 pub(crate) mod guard;
@@ -23,6 +25,8 @@ use schulhof_authz::oidc::{Claim, ToolFacts};
 use schulhof_store::oidc::ClientRow;
 use sha2::{Digest, Sha256};
 
+pub(crate) use cache::OidcCache;
+pub use cache::KEY_REREAD_SECS;
 pub use authorize::{AuthFailure, AuthRequest, Authorized, ConsentScreen};
 pub use clients::{NewClient, RegisteredClient, ToolView};
 pub use keys::SIGNING_ALG;

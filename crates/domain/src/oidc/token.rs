@@ -108,6 +108,25 @@ impl Platform {
             .then_some(actor))
     }
 
+    /// The tool, authenticated on a read connection before any write transaction begins
+    /// (SQLite has one writer; nothing that can be read first is read while holding it).
+    async fn authenticated(&self, auth: &ClientAuth) -> Result<ClientRow, OidcError> {
+        let mut c = self.db.read().await?;
+        authenticate(&mut c, auth).await
+    }
+
+    /// Revokes a grant in a transaction of its own. Not in the one that found the replay:
+    /// on PostgreSQL a redeeming UPDATE that waited for a concurrent one keeps the row it
+    /// re-checked locked though it changed nothing, and a revocation holding the grant's
+    /// turn (see `grants::revoke_grant`) would wait for that row while this transaction
+    /// waits for the turn: a deadlock. Nothing the failed UPDATE did needs keeping.
+    async fn revoke_apart(&self, grant: uuid::Uuid) -> Result<(), OidcError> {
+        let mut tx = self.db.begin().await?;
+        grants::revoke_grant(&mut tx, grant).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Exchanges a code (authorization_code grant).
     pub async fn oidc_exchange_code(
         &self,
@@ -117,15 +136,15 @@ impl Platform {
         verifier: Option<&str>,
         issuer: &str,
     ) -> Result<TokenResponse, OidcError> {
+        let client = self.authenticated(auth).await?;
         let mut tx = self.db.begin().await?;
-        let client = authenticate(&mut tx, auth).await?;
         let now = self.now().timestamp_micros();
         let row = match grants::redeem_code(&mut tx, &hash(code), now).await? {
             Redeemed::Fresh(r) => r,
             Redeemed::Replayed(grant) => {
                 // A code used twice was stolen or leaked: what it produced is revoked too.
-                grants::revoke_grant(&mut tx, grant).await?;
-                tx.commit().await?;
+                drop(tx);
+                self.revoke_apart(grant).await?;
                 tracing::warn!(client = %client.client_id, "authorization code replayed");
                 return Err(OidcError::InvalidGrant("code already used".into()));
             }
@@ -149,18 +168,10 @@ impl Platform {
                 "the account may not use this tool".into(),
             ));
         };
-        let out = self
-            .issue(
-                &mut tx,
-                &client,
-                &actor,
-                &row.grant,
-                row.nonce.as_deref(),
-                issuer,
-            )
-            .await?;
+        let tokens = store_tokens(&mut tx, &row.grant, now).await?;
         tx.commit().await?;
-        Ok(out)
+        self.signed(&client, &actor, tokens, row.nonce.as_deref(), issuer)
+            .await
     }
 
     /// Exchanges a refresh token for new tokens; the old one is spent. Presenting a spent
@@ -171,8 +182,8 @@ impl Platform {
         refresh_token: &str,
         issuer: &str,
     ) -> Result<TokenResponse, OidcError> {
+        let client = self.authenticated(auth).await?;
         let mut tx = self.db.begin().await?;
-        let client = authenticate(&mut tx, auth).await?;
         let now = self.now().timestamp_micros();
         let g = match grants::redeem_refresh(&mut tx, &hash(refresh_token), now).await? {
             Redeemed::Fresh(g) if g.client_ref == client.id => g,
@@ -182,47 +193,39 @@ impl Platform {
                 ));
             }
             Redeemed::Replayed(grant) => {
-                grants::revoke_grant(&mut tx, grant).await?;
-                tx.commit().await?;
+                drop(tx);
+                self.revoke_apart(grant).await?;
                 tracing::warn!(client = %client.client_id, "refresh token reused");
                 return Err(OidcError::InvalidGrant("refresh token already used".into()));
             }
         };
         let Some(actor) = self.grant_actor(&mut tx, &g, &client).await? else {
-            grants::revoke_grant(&mut tx, g.grant_id).await?;
             tx.commit().await?;
+            self.revoke_apart(g.grant_id).await?;
             return Err(OidcError::InvalidGrant(
                 "the account may not use this tool".into(),
             ));
         };
-        let out = self
-            .issue(&mut tx, &client, &actor, &g, None, issuer)
-            .await?;
+        let tokens = store_tokens(&mut tx, &g, now).await?;
         tx.commit().await?;
-        Ok(out)
+        self.signed(&client, &actor, tokens, None, issuer).await
     }
 
-    /// New access and refresh tokens of grant `g`, and an ID token.
-    async fn issue(
+    /// The token response with its ID token, signed after the commit: the signature (the
+    /// dearest step) no longer holds the writer, and the key and school secret come from
+    /// this node's memory.
+    async fn signed(
         &self,
-        tx: &mut Tx,
         client: &ClientRow,
         actor: &Actor,
-        g: &GrantRow,
+        t: Stored,
         nonce: Option<&str>,
         issuer: &str,
     ) -> Result<TokenResponse, OidcError> {
-        let now = self.now().timestamp_micros();
-        let (access, refresh) = (random_value(), random_value());
-        let at = |ttl: i64| GrantRow {
-            expires_at: now + ttl * 1_000_000,
-            ..g.clone()
-        };
-        grants::insert_token(tx, &hash(&access), "access", &at(ACCESS_TTL_SECS)).await?;
-        grants::insert_token(tx, &hash(&refresh), "refresh", &at(REFRESH_TTL_SECS)).await?;
-        let secret = userinfo::secret_of(self, tx, actor).await?;
+        let g = &t.grant;
+        let secret = self.oidc_school_secret(g.instance).await?;
         let mut claims = userinfo::claims(&secret, client, actor, &parse_claims(&g.claims))?;
-        let secs = now / 1_000_000;
+        let secs = t.now / 1_000_000;
         let extra = json!({
             "iss": issuer,
             "aud": client.client_id,
@@ -230,7 +233,7 @@ impl Platform {
             "iat": secs,
             "exp": secs + ACCESS_TTL_SECS,
             "auth_time": g.auth_time / 1_000_000,
-            "at_hash": half_hash(&access),
+            "at_hash": half_hash(&t.access),
         });
         if let (Value::Object(m), Value::Object(e)) = (&mut claims, extra) {
             m.extend(e);
@@ -242,13 +245,13 @@ impl Platform {
                 m.insert("sid".into(), Value::String(sid.clone()));
             }
         }
-        let key = keys::signing_key(tx, now).await?;
+        let key = self.oidc_signer().await?;
         Ok(TokenResponse {
-            access_token: access,
+            id_token: Some(keys::sign_with(&key.pair, &key.kid, &claims, "JWT")?),
+            access_token: t.access,
             token_type: "Bearer",
             expires_in: ACCESS_TTL_SECS,
-            refresh_token: refresh,
-            id_token: Some(keys::sign(&key, &claims)?),
+            refresh_token: t.refresh,
             scope: g.scope.join(" "),
         })
     }
@@ -256,8 +259,8 @@ impl Platform {
     /// Token revocation (RFC 7009): a refresh token ends its whole grant, an access token
     /// only itself. Unknown tokens and other clients' tokens are answered alike.
     pub async fn oidc_revoke(&self, auth: &ClientAuth, token: &str) -> Result<(), OidcError> {
+        let client = self.authenticated(auth).await?;
         let mut tx = self.db.begin().await?;
-        let client = authenticate(&mut tx, auth).await?;
         let h = hash(token);
         if let Some((kind, g)) = grants::find_token(&mut tx, &h).await?
             && g.client_ref == client.id
@@ -271,6 +274,33 @@ impl Platform {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// New access and refresh tokens of a grant, stored (hashed) but not yet handed out.
+struct Stored {
+    access: String,
+    refresh: String,
+    grant: GrantRow,
+    now: i64,
+}
+
+async fn store_tokens(tx: &mut Tx, g: &GrantRow, now: i64) -> Result<Stored, OidcError> {
+    let (access, refresh) = (random_value(), random_value());
+    grants::insert_tokens(
+        tx,
+        &hash(&access),
+        now + ACCESS_TTL_SECS * 1_000_000,
+        &hash(&refresh),
+        now + REFRESH_TTL_SECS * 1_000_000,
+        g,
+    )
+    .await?;
+    Ok(Stored {
+        access,
+        refresh,
+        grant: g.clone(),
+        now,
+    })
 }
 
 #[cfg(test)]

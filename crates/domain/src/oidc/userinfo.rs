@@ -2,26 +2,12 @@
 //! end-session endpoint's checks.
 
 use schulhof_authz::oidc::Claim;
-use schulhof_store::AsConn;
-use schulhof_store::oidc::{
-    ClientRow, clients, existing_school_secret, grants, keys as key_store, school_secret,
-};
+use schulhof_store::oidc::{ClientRow, clients, grants, keys as key_store};
 use serde_json::{Map, Value, json};
 
-use super::{OidcError, hash, pairwise_subject, parse_claims, random_value};
+use super::{OidcError, hash, pairwise_subject, parse_claims};
 use crate::Platform;
 use crate::identity::Actor;
-
-/// The school's pairwise secret, made on first use (needs a write transaction).
-pub(crate) async fn secret_of(
-    p: &Platform,
-    c: &mut impl AsConn,
-    actor: &Actor,
-) -> Result<Vec<u8>, OidcError> {
-    let now = p.now().timestamp_micros();
-    let fresh = random_value();
-    Ok(school_secret(c, actor.token.instance(), fresh.as_bytes(), now).await?)
-}
 
 /// `sub`, `school` and the released claims of `actor` for `client`.
 pub(crate) fn claims(
@@ -66,22 +52,19 @@ pub(crate) fn claims(
 impl Platform {
     /// The userinfo response for a bearer access token.
     pub async fn oidc_userinfo(&self, access_token: &str) -> Result<Value, OidcError> {
-        let mut c = self.db.read().await?;
         let now = self.now().timestamp_micros();
-        let g = grants::access(&mut c, &hash(access_token), now)
-            .await?
-            .ok_or(OidcError::InvalidToken)?;
-        let client = clients::get(&mut c, g.client_ref)
-            .await?
-            .ok_or(OidcError::InvalidToken)?;
-        let actor = self
-            .grant_actor(&mut c, &g, &client)
-            .await?
-            .ok_or(OidcError::InvalidToken)?;
-        // Made when the tokens were issued, so a read connection suffices.
-        let secret = existing_school_secret(&mut c, g.instance)
-            .await?
-            .ok_or(OidcError::ServerError)?;
+        let (g, actor, client) = {
+            let mut c = self.db.read().await?;
+            let (g, client) = grants::access_with_client(&mut c, &hash(access_token), now)
+                .await?
+                .ok_or(OidcError::InvalidToken)?;
+            let actor = self
+                .grant_actor(&mut c, &g, &client)
+                .await?
+                .ok_or(OidcError::InvalidToken)?;
+            (g, actor, client)
+        };
+        let secret = self.oidc_school_secret(g.instance).await?;
         claims(&secret, &client, &actor, &parse_claims(&g.claims))
     }
 

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{ClientRow, split};
 use crate::{AsConn, StoreError, on};
 
-type Raw = (
+pub(super) type Raw = (
     Uuid,
     Option<Uuid>,
     String,
@@ -33,7 +33,7 @@ macro_rules! columns {
     };
 }
 
-fn row(r: Raw) -> ClientRow {
+pub(super) fn row(r: Raw) -> ClientRow {
     ClientRow {
         id: r.0,
         instance: r.1.map(InstanceId),

@@ -5,7 +5,8 @@
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
 
-use super::split;
+use super::clients::{Raw as ClientRaw, row as client_row};
+use super::{ClientRow, split};
 use crate::{AsConn, StoreError, on};
 
 /// What a code or token carries.
@@ -149,6 +150,29 @@ pub async fn insert_token(
     Ok(())
 }
 
+/// Stores an access and a refresh token of one grant in one statement (the token request
+/// holds SQLite's one writer; every statement saved there counts).
+pub async fn insert_tokens(
+    c: &mut impl AsConn,
+    access_hash: &str,
+    access_expires: i64,
+    refresh_hash: &str,
+    refresh_expires: i64,
+    g: &GrantRow,
+) -> Result<(), StoreError> {
+    let (scope, claims) = (g.scope.join(" "), g.claims.join(" "));
+    on!(c, c => sqlx::query(
+        "INSERT INTO oidc_tokens (token_hash, kind, grant_id, client_ref, instance_id, user_id,
+             scope, claims, auth_time, expires_at, used_at, sid)
+         VALUES ($1, 'access', $3, $4, $5, $6, $7, $8, $9, $10, NULL, $12),
+                ($2, 'refresh', $3, $4, $5, $6, $7, $8, $9, $11, NULL, $12)")
+        .bind(access_hash).bind(refresh_hash).bind(g.grant_id).bind(g.client_ref)
+        .bind(g.instance.0).bind(g.user.0).bind(&scope).bind(&claims).bind(g.auth_time)
+        .bind(access_expires).bind(refresh_expires).bind(&g.sid)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 macro_rules! grant_columns {
     () => {
         "grant_id, client_ref, instance_id, user_id, scope, claims, auth_time, expires_at, sid"
@@ -166,6 +190,63 @@ pub async fn access(
          WHERE token_hash = $1 AND kind = 'access' AND expires_at > $2"))
         .bind(hash).bind(now).fetch_optional(&mut *c).await)?;
     Ok(r.map(grant))
+}
+
+/// A valid access token with the tool it was issued to, in one statement (userinfo).
+pub async fn access_with_client(
+    c: &mut impl AsConn,
+    hash: &str,
+    now: i64,
+) -> Result<Option<(GrantRow, ClientRow)>, StoreError> {
+    // 24 columns: more than sqlx's tuples decode, so taken by index.
+    macro_rules! take {
+        ($r:expr) => {{
+            use sqlx::Row;
+            let r = $r;
+            let g: GrantRaw = (
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+                r.try_get(5)?,
+                r.try_get(6)?,
+                r.try_get(7)?,
+                r.try_get(8)?,
+            );
+            let t: ClientRaw = (
+                r.try_get(9)?,
+                r.try_get(10)?,
+                r.try_get(11)?,
+                r.try_get(12)?,
+                r.try_get(13)?,
+                r.try_get(14)?,
+                r.try_get(15)?,
+                r.try_get(16)?,
+                r.try_get(17)?,
+                r.try_get(18)?,
+                r.try_get(19)?,
+                r.try_get(20)?,
+                r.try_get(21)?,
+                r.try_get(22)?,
+                r.try_get(23)?,
+            );
+            (g, t)
+        }};
+    }
+    let r = on!(c, c => match sqlx::query(
+        "SELECT g.grant_id, g.client_ref, g.instance_id, g.user_id, g.scope, g.claims,
+                g.auth_time, g.expires_at, g.sid,
+                t.id, t.instance_id, t.client_id, t.name, t.secret_hash, t.public,
+                t.redirect_uris, t.post_logout_uris, t.claims, t.terms, t.sector, t.created_at,
+                t.backchannel_logout_uri, t.frontchannel_logout_uri, t.terms_url
+           FROM oidc_tokens g JOIN oidc_clients t ON t.id = g.client_ref
+          WHERE g.token_hash = $1 AND g.kind = 'access' AND g.expires_at > $2")
+        .bind(hash).bind(now).fetch_optional(&mut *c).await? {
+        Some(r) => Some(take!(r)),
+        None => None,
+    });
+    Ok(r.map(|(g, t)| (grant(g), client_row(t))))
 }
 
 /// Spends a refresh token at `now` (rotation: the caller issues the next one).

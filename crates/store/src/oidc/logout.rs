@@ -32,18 +32,18 @@ pub async fn put_session(
     issuer: &str,
     now: i64,
 ) -> Result<String, StoreError> {
-    on!(c, c => sqlx::query(
+    // One statement: the update that changes nothing makes RETURNING name the existing row
+    // (DO NOTHING would return no row).
+    let (sid,): (String,) = on!(c, c => sqlx::query_as(
         "INSERT INTO oidc_tool_sessions
              (instance_id, session_key, client_ref, user_id, sid, issuer, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (instance_id, session_key, client_ref) DO NOTHING")
+         ON CONFLICT (instance_id, session_key, client_ref)
+         DO UPDATE SET sid = oidc_tool_sessions.sid
+         RETURNING sid")
         .bind(instance.0).bind(session_key).bind(client_ref).bind(user.0).bind(fresh_sid)
         .bind(issuer).bind(now)
-        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
-    let (sid,): (String,) = on!(c, c => sqlx::query_as(
-        "SELECT sid FROM oidc_tool_sessions
-         WHERE instance_id = $1 AND session_key = $2 AND client_ref = $3")
-        .bind(instance.0).bind(session_key).bind(client_ref).fetch_one(&mut *c).await)?;
+        .fetch_one(&mut *c).await)?;
     Ok(sid)
 }
 
