@@ -4,7 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-test-deps.sh
+# The compile needs only the toolchain, so it runs while the packages install (on a fresh
+# machine both take minutes). Its errors, if any, show again in the test run below.
+cargo build --workspace --tests --examples >/dev/null 2>&1 &
+build=$!
+bash scripts/ensure-test-deps.sh || { kill "$build" 2>/dev/null; exit 1; }
+wait "$build" || echo "== the early build failed; the test run below shows why"
 export SCHULHOF_TEST_PG_URL=${SCHULHOF_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 # Protocol tests run the Python clients of this environment.
 export SCHULHOF_PYTHON=${SCHULHOF_PYTHON:-${SCHULHOF_VENV:-/var/tmp/schulhof-venv}/bin/python}
