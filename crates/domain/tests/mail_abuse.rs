@@ -434,6 +434,52 @@ async fn give_notice(
         .expect("notice");
 }
 
+/// A stage-1 case approved by the officer and noticed to the pupils, with `council` on the
+/// staff council: where every stage-2 test starts.
+struct StageOne {
+    sl: schulhof_domain::identity::Actor,
+    admin: schulhof_domain::identity::Actor,
+    dpo: OperatorActor,
+    first: uuid::Uuid,
+    from: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+}
+
+async fn stage_one_noticed(s: &School, council: [&str; 2]) -> StageOne {
+    let p = &s.platform;
+    let (sl, admin) = (s.user("schulleitung").await, s.admin().await);
+    for member in council {
+        p.mail_set_staff_council(&admin, member, true)
+            .await
+            .expect("council");
+    }
+    let now = s.clock.now();
+    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
+    s.clock.advance(Duration::seconds(2));
+    let dpo = operator(p, "datenschutz", "dpo").await;
+    let first = p
+        .mail_abuse_request(
+            &sl,
+            "Verdacht auf Massenversand an externe Domains",
+            from,
+            until,
+        )
+        .await
+        .expect("stage 1");
+    p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
+        .await
+        .expect("approved");
+    give_notice(p, &sl, first, "schueler").await;
+    StageOne {
+        sl,
+        admin,
+        dpo,
+        first,
+        from,
+        until,
+    }
+}
+
 /// A second school on the same platform: two teachers on its staff council and a
 /// Schulleitung account held by one of them.
 async fn other_school(p: &Platform) -> [schulhof_domain::identity::Actor; 3] {
@@ -721,30 +767,15 @@ async fn the_general_notice_reaches_a_circle_never_a_person(db: Db) {
 async fn a_council_member_named_in_the_scope_never_takes_part(db: Db) {
     let s = setup(db).await;
     let p = &s.platform;
-    let (sl, admin) = (s.user("schulleitung").await, s.admin().await);
-    for member in ["lehrer", "carla"] {
-        p.mail_set_staff_council(&admin, member, true)
-            .await
-            .expect("council");
-    }
+    let StageOne {
+        sl,
+        admin,
+        dpo,
+        first,
+        from,
+        until,
+    } = stage_one_noticed(&s, ["lehrer", "carla"]).await;
     let (t, carla) = (s.user("lehrer").await, s.user("carla").await);
-    let now = s.clock.now();
-    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
-    s.clock.advance(Duration::seconds(2));
-    let dpo = operator(p, "datenschutz", "dpo").await;
-    let first = p
-        .mail_abuse_request(
-            &sl,
-            "Verdacht auf Massenversand an externe Domains",
-            from,
-            until,
-        )
-        .await
-        .expect("stage 1");
-    p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
-        .await
-        .expect("approved");
-    give_notice(p, &sl, first, "schueler").await;
     let purpose = "Verdacht besteht fort: Versand von Werbung über das Konto lehrer";
     let lehrer = vec!["lehrer".to_owned()];
     let id = p
@@ -795,30 +826,15 @@ async fn the_lists_cost_the_same_for_one_and_five_open_cases(db: Db) {
     }
     let s = setup(db).await;
     let p = &s.platform;
-    let (sl, admin) = (s.user("schulleitung").await, s.admin().await);
-    for member in ["carla", "ben"] {
-        p.mail_set_staff_council(&admin, member, true)
-            .await
-            .expect("council");
-    }
+    let StageOne {
+        sl,
+        dpo,
+        first,
+        from,
+        until,
+        ..
+    } = stage_one_noticed(&s, ["carla", "ben"]).await;
     let (carla, ben) = (s.user("carla").await, s.user("ben").await);
-    let now = s.clock.now();
-    let (from, until) = (now - Duration::days(1), now + Duration::seconds(1));
-    s.clock.advance(Duration::seconds(2));
-    let dpo = operator(p, "datenschutz", "dpo").await;
-    let first = p
-        .mail_abuse_request(
-            &sl,
-            "Verdacht auf Massenversand an externe Domains",
-            from,
-            until,
-        )
-        .await
-        .expect("stage 1");
-    p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
-        .await
-        .expect("approved");
-    give_notice(p, &sl, first, "schueler").await;
     let purpose = "Verdacht besteht fort: Versand von Werbung über das Konto lehrer";
     // One case the council joined (for the officer), one waiting for the council.
     // The council members are never in a scope: it would hide the case from them.

@@ -451,11 +451,27 @@ async fn stage_two_through_the_pages(app: App) {
     // The person concerned got the written notice, as a notice about the account, with
     // the way to answer the Schulleitung in writing.
     let told = "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2)";
-    app.get("/benachrichtigungen", &t)
-        .await
-        .has(told)
-        .has(purpose)
-        .has("an=schulleitung");
+    let notes = app.get("/benachrichtigungen", &t).await;
+    notes.has(told).has(purpose);
+    // Its own address (which marks it read) leads to a reply to the Schulleitung.
+    let note = notes
+        .body
+        .split("href=\"/benachrichtigungen/")
+        .skip(1)
+        .find(|s| {
+            s.split("</a>")
+                .next()
+                .is_some_and(|text| text.contains(told))
+        })
+        .and_then(|s| s.split('"').next())
+        .expect("the notice's link")
+        .to_owned();
+    let opened = app.get(&format!("/benachrichtigungen/{note}"), &t).await;
+    assert!(
+        opened.location().starts_with("/mail/neu?an=schulleitung"),
+        "{}",
+        opened.location()
+    );
     app.get("/benachrichtigungen", &format!("{t}; lang=en"))
         .await
         .has("During an abuse check (terms of use 7, stage 2)")
