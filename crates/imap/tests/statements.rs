@@ -134,10 +134,9 @@ async fn everyday_commands_cost_a_few_statements(db: Db) {
         "SELECT", "FETCH", "STORE", "SEARCH", "APPEND", "STORE+D", "EXPUNGE",
     ];
     let mut best = [usize::MAX; 7];
-    for round in 0..3 {
+    for (round, uid) in filled.iter().copied().enumerate().take(3) {
         let mut n = Vec::new();
         n.push(c.counted("SELECT INBOX", None).await.0);
-        let uid = filled[round];
         let fetch = format!("UID FETCH {uid} (FLAGS ENVELOPE BODY.PEEK[])");
         let (k, a) = c.counted(&fetch, None).await;
         assert!(a.contains(&format!("Nr. {round}")), "{a}");

@@ -83,8 +83,11 @@ impl Item {
 /// The node's shared reads, in flight or just done, and the rooms' member lists for waking.
 pub(crate) struct Feed {
     reads: Mutex<Reads>,
-    audience: Mutex<HashMap<(InstanceId, RoomId), (Instant, Arc<HashSet<UserId>>)>>,
+    audience: Mutex<HashMap<(InstanceId, RoomId), Audience>>,
 }
+
+/// A room's members as read at the instant, for waking their sessions.
+type Audience = (Instant, Arc<HashSet<UserId>>);
 
 struct Reads {
     map: HashMap<Key, (Instant, Flight)>,

@@ -25,9 +25,9 @@ use schulhof_authz::oidc::{Claim, ToolFacts};
 use schulhof_store::oidc::ClientRow;
 use sha2::{Digest, Sha256};
 
-pub(crate) use cache::OidcCache;
-pub use cache::KEY_REREAD_SECS;
 pub use authorize::{AuthFailure, AuthRequest, Authorized, ConsentScreen};
+pub use cache::KEY_REREAD_SECS;
+pub(crate) use cache::OidcCache;
 pub use clients::{NewClient, RegisteredClient, ToolView};
 pub use keys::SIGNING_ALG;
 pub use logout::BACKCHANNEL_EVENT;
