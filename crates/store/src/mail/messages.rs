@@ -567,6 +567,28 @@ pub struct Flagged {
     pub flags: FlagRow,
 }
 
+/// A message's flags as the flag reads select them: id, UID, MODSEQ, the five system flags,
+/// keywords.
+type FlaggedRaw = (Uuid, i64, i64, bool, bool, bool, bool, bool, String);
+
+fn flagged_row(
+    (id, uid, modseq, seen, answered, flagged, deleted, draft, keywords): FlaggedRaw,
+) -> Flagged {
+    Flagged {
+        id: MailMessageId(id),
+        uid,
+        modseq,
+        flags: FlagRow {
+            seen,
+            answered,
+            flagged,
+            deleted,
+            draft,
+            keywords,
+        },
+    }
+}
+
 /// The messages of a folder with UIDs between `lo` and `hi`, in UID order, flags only.
 pub async fn flagged_in_range(
     c: &mut impl AsConn,
@@ -575,28 +597,11 @@ pub async fn flagged_in_range(
     lo: i64,
     hi: i64,
 ) -> Result<Vec<Flagged>, StoreError> {
-    type R = (Uuid, i64, i64, bool, bool, bool, bool, bool, String);
-    let r: Vec<R> = on!(c, c => sqlx::query_as(
+    let r: Vec<FlaggedRaw> = on!(c, c => sqlx::query_as(
         "SELECT id, uid, modseq, seen, answered, flagged, deleted, draft, keywords FROM mail_messages
          WHERE folder_id = $2 AND uid >= $3 AND uid <= $4 AND instance_id = $1 ORDER BY uid")
         .bind(instance.0).bind(folder.0).bind(lo).bind(hi).fetch_all(&mut *c).await)?;
-    Ok(r.into_iter()
-        .map(
-            |(id, uid, modseq, seen, answered, flagged, deleted, draft, keywords)| Flagged {
-                id: MailMessageId(id),
-                uid,
-                modseq,
-                flags: FlagRow {
-                    seen,
-                    answered,
-                    flagged,
-                    deleted,
-                    draft,
-                    keywords,
-                },
-            },
-        )
-        .collect())
+    Ok(r.into_iter().map(flagged_row).collect())
 }
 
 /// The folder's owner and the messages with UIDs between `lo` and `hi` (flags only, in UID
@@ -609,9 +614,8 @@ pub async fn owner_and_flagged(
     lo: i64,
     hi: i64,
 ) -> Result<Option<(UserId, Vec<Flagged>)>, StoreError> {
-    type R = (Uuid, i64, i64, bool, bool, bool, bool, bool, String);
     // The folder's row comes first, as UID -1 carrying the owner (real UIDs are positive).
-    let r: Vec<R> = on!(c, c => sqlx::query_as(
+    let r: Vec<FlaggedRaw> = on!(c, c => sqlx::query_as(
         "SELECT owner_id, CAST(-1 AS BIGINT), CAST(0 AS BIGINT), FALSE, FALSE, FALSE, FALSE, FALSE, ''
          FROM mail_folders WHERE instance_id = $1 AND id = $2
          UNION ALL
@@ -623,23 +627,7 @@ pub async fn owner_and_flagged(
     let Some(owner) = rows.next().filter(|r| r.1 == -1).map(|r| UserId(r.0)) else {
         return Ok(None);
     };
-    let flagged = rows
-        .map(
-            |(id, uid, modseq, seen, answered, flagged, deleted, draft, keywords)| Flagged {
-                id: MailMessageId(id),
-                uid,
-                modseq,
-                flags: FlagRow {
-                    seen,
-                    answered,
-                    flagged,
-                    deleted,
-                    draft,
-                    keywords,
-                },
-            },
-        )
-        .collect();
+    let flagged = rows.map(flagged_row).collect();
     Ok(Some((owner, flagged)))
 }
 
