@@ -47,7 +47,15 @@ pub async fn messages(
 ) -> Answer {
     let actor = actor_of(&s, &h).await?;
     let room = room_id(&id)?;
-    let messages = s.platform.chat_messages(&actor, room, q.after).await?;
+    if let Some(after) = q.after {
+        // Pollers share the node's read of a room change with the sockets; `seq` is the
+        // next cursor, `more` says a page limit was reached.
+        let c = s.platform.chat_changes(&actor, room, after, false).await?;
+        return Ok(Json(
+            json!({ "room": room, "seq": c.upto, "messages": c.messages, "more": c.more }),
+        ));
+    }
+    let messages = s.platform.chat_messages(&actor, room, None).await?;
     let seq = messages
         .iter()
         .map(|m| m.rev)

@@ -2,18 +2,23 @@
 //! this node's media engine (the built-in SFU) and the in-process signal that a room's
 //! conference changed.
 //!
-//! Configuration (environment, read once when the first conference needs the engine):
-//! - `SCHULHOF_SFU_BIND`: UDP address of the media socket (default `0.0.0.0:0`).
-//! - `SCHULHOF_SFU_TCP_BIND`: TCP address for ICE over TCP, the fallback where UDP is
-//!   blocked (default: the UDP bind's IP, any free port; `off` turns it off; any other
-//!   value is refused by [`check_settings`] and keeps the engine from starting).
-//! - `SCHULHOF_SFU_PUBLIC_IP`: the address announced to browsers (default: the bound IP, or
-//!   127.0.0.1 for an unspecified bind: fine on one machine, wrong on a network).
-//! - `SCHULHOF_TURN_URLS` (comma-separated `turn:`/`stun:` URLs), `SCHULHOF_TURN_USERNAME`,
-//!   `SCHULHOF_TURN_CREDENTIAL`: handed to browsers as `iceServers`.
-//! - `SCHULHOF_NODE_ID`: this node's name (default `local`).
-//! - `SCHULHOF_SFU_LAST_N`: the most cameras one participant receives (default 9; the
-//!   latest pinned and speakers first, see `schulhof_sfu::lastn`).
+//! Configuration: `serve`'s flags or their environment variables, typed and checked at
+//! start ([`settings`]):
+//! - `--sfu-bind` / `SCHULHOF_SFU_BIND`: UDP address of the media socket (default
+//!   `0.0.0.0:0`).
+//! - `--sfu-tcp-bind` / `SCHULHOF_SFU_TCP_BIND`: TCP address for ICE over TCP, the fallback
+//!   where UDP is blocked (default: the UDP bind's IP, any free port; `off` turns it off).
+//! - `--sfu-public-ip` / `SCHULHOF_SFU_PUBLIC_IP`: the address announced to browsers
+//!   (default: the bound IP, or 127.0.0.1 for an unspecified bind: fine on one machine,
+//!   wrong on a network).
+//! - `--turn-urls` / `SCHULHOF_TURN_URLS` (comma-separated `turn:`/`stun:` URLs),
+//!   `--turn-username`, `--turn-credential` (`SCHULHOF_TURN_…`): handed to browsers as
+//!   `iceServers`.
+//! - `--node-id` / `SCHULHOF_NODE_ID`: this node's name (default `local`).
+//! - `--sfu-last-n` / `SCHULHOF_SFU_LAST_N`: the most cameras one participant receives
+//!   (default 9; the latest pinned and speakers first, see `schulhof_sfu::lastn`).
+//!
+//! Without [`configure`] (tests, embedding) the environment variables alone apply.
 //!
 //! Several nodes: the media of one conference runs on the node that started it; the
 //! database records that node and its media address. A socket on another node answers the
@@ -21,9 +26,9 @@
 //! balancer (or the client) can send the person to that node. Participant changes are
 //! signalled in-process only; sockets on other nodes see them on their next `status`.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use schulhof_sfu::{IceServer, Sfu, SfuConfig};
+use schulhof_sfu::Sfu;
 use schulhof_types::UserId;
 use serde::Deserialize;
 use tokio::sync::{OnceCell, broadcast};
@@ -97,14 +102,32 @@ pub(crate) fn signal(s: ConfSignal) {
     let _ = HUB.send(s);
 }
 
+pub mod settings;
+
+pub use settings::{SfuSettings, SfuValues};
+
 static ENGINE: OnceCell<Option<Sfu>> = OnceCell::const_new();
+static SETTINGS: OnceLock<SfuSettings> = OnceLock::new();
+
+/// Sets this node's media settings (`serve`, before the first conference); the first call
+/// wins. Without it the environment variables apply.
+pub fn configure(s: SfuSettings) {
+    let _ = SETTINGS.set(s);
+}
+
+fn settings() -> Result<SfuSettings, String> {
+    match SETTINGS.get() {
+        Some(s) => Ok(s.clone()),
+        None => SfuValues::from_env().settings(),
+    }
+}
 
 /// This node's media engine, started on first use; `None` if its socket cannot be bound.
 pub async fn engine() -> Option<&'static Sfu> {
     ENGINE
         .get_or_init(|| async {
-            let cfg = match config_from_env() {
-                Ok(c) => c,
+            let cfg = match settings() {
+                Ok(s) => s.engine,
                 Err(e) => {
                     tracing::error!("conference media engine not started: {e}");
                     return None;
@@ -127,56 +150,17 @@ pub async fn engine() -> Option<&'static Sfu> {
 
 /// This node's name as recorded with the conferences it hosts.
 pub fn node_id() -> String {
-    std::env::var("SCHULHOF_NODE_ID").unwrap_or_else(|_| "local".into())
-}
-
-/// Checks the media engine's settings in the environment, for a start-up that refuses
-/// bad ones with a clear message instead of a conference that quietly lacks a transport.
-pub fn check_settings() -> Result<(), String> {
-    config_from_env().map(|_| ())
-}
-
-fn config_from_env() -> Result<SfuConfig, String> {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let bind: std::net::SocketAddr = var("SCHULHOF_SFU_BIND")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| ([0, 0, 0, 0], 0).into());
-    let tcp_bind = tcp_bind(var("SCHULHOF_SFU_TCP_BIND").as_deref(), bind)?;
-    let public_ip = var("SCHULHOF_SFU_PUBLIC_IP").and_then(|v| v.parse().ok());
-    let ice_servers = match var("SCHULHOF_TURN_URLS") {
-        Some(urls) => vec![IceServer {
-            urls: urls.split(',').map(|u| u.trim().to_owned()).collect(),
-            username: var("SCHULHOF_TURN_USERNAME"),
-            credential: var("SCHULHOF_TURN_CREDENTIAL"),
-        }],
-        None => Vec::new(),
-    };
-    let last_n = var("SCHULHOF_SFU_LAST_N")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(schulhof_sfu::DEFAULT_LAST_N);
-    Ok(SfuConfig {
-        bind,
-        tcp_bind,
-        public_ip,
-        ice_servers,
-        last_n,
-    })
-}
-
-/// The ICE-over-TCP address from `SCHULHOF_SFU_TCP_BIND`: `off`, an address, or (unset)
-/// the UDP bind's IP on any free port. Anything else is an error: a typo must not switch off
-/// the fallback for networks that block UDP.
-fn tcp_bind(
-    value: Option<&str>,
-    udp: std::net::SocketAddr,
-) -> Result<Option<std::net::SocketAddr>, String> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(Some(std::net::SocketAddr::new(udp.ip(), 0))),
-        Some("off") => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| {
-            format!("SCHULHOF_SFU_TCP_BIND={v:?} is not an address like 0.0.0.0:3478 (or `off`)")
-        }),
+    match SETTINGS.get() {
+        Some(s) => s.node_id.clone(),
+        None => settings().map_or_else(|_| "local".into(), |s| s.node_id),
     }
+}
+
+/// Checks the media engine's settings (as configured, else the environment), for a
+/// start-up that refuses bad ones with a clear message instead of a conference that
+/// quietly lacks a transport.
+pub fn check_settings() -> Result<(), String> {
+    settings().map(|_| ())
 }
 
 /// `GET`/`PUT /api/v1/admin/users/{login}/av-consent`: the consent on record, set by an
@@ -236,6 +220,7 @@ mod tests {
 
     #[test]
     fn the_tcp_bind_is_an_address_off_or_unset_and_nothing_else() {
+        use super::settings::tcp_bind;
         let udp: std::net::SocketAddr = "10.0.0.5:40000".parse().expect("addr");
         assert_eq!(
             tcp_bind(None, udp),

@@ -68,9 +68,12 @@ pub(crate) async fn upgrade(
         .on_upgrade(move |socket| run(state, pass, at, socket))
 }
 
-/// The conference this guest takes part in; dropping it (the socket ends) leaves it.
+/// The conference this guest takes part in; dropping it (the socket ends) leaves it,
+/// unless the guest has joined again since (a reconnected page): then the newer join
+/// keeps the place and the media.
 struct Joined {
     conf: Uuid,
+    presence: Uuid,
     state: AppState,
     pass: String,
     at: GuestAt,
@@ -83,8 +86,13 @@ impl Drop for Joined {
         };
         let (conf, state, pass) = (self.conf, self.state.clone(), self.pass.clone());
         let (instance, room, me) = (self.at.instance, self.at.room, self.at.guest.id);
+        let presence = self.presence;
         rt.spawn(async move {
-            let _ = state.platform.conference_guest_leave(&pass).await;
+            let left = state.platform.conference_guest_leave(&pass, presence).await;
+            // Superseded by a newer join: that one keeps the place and the media.
+            if matches!(left, Ok(false)) {
+                return;
+            }
             if let Some(sfu) = engine().await {
                 sfu.leave(conf, me).await;
             }
@@ -263,6 +271,7 @@ impl Guest {
                 }
                 self.joined = Some(Joined {
                     conf: view.id,
+                    presence: view.presence,
                     state: self.state.clone(),
                     pass: self.pass.clone(),
                     at: self.at.clone(),

@@ -151,8 +151,52 @@ async fn a_member_who_left_gets_nothing_further(db: Db) {
     assert_eq!(e["code"], "not_found");
 }
 
+/// Clients without a socket poll `GET …/messages?after=`: they share the node's read of
+/// the change as sockets do (the second and third poller cost only their session), the
+/// answer's `seq` is the next cursor, a newer message is never hidden by a shared read,
+/// and a room one may not see stays 404.
+async fn pollers_share_one_read_per_change(db: Db) {
+    let counting = statements::install();
+    let h = start(db).await;
+    let room = h.room("anna", "5a").await;
+    let pollers = ["anna", "ben", "lehrer"];
+    for who in pollers {
+        let (status, _) = h
+            .http(Some(who), "GET", &format!("/api/v1/chat/rooms/{room}"), "")
+            .await;
+        assert_eq!(status, 200);
+    }
+    h.post("lehrer", &room, "Guten Morgen").await;
+    let seq = h.post("lehrer", &room, "Heute Vokabeltest").await;
+    let path = format!("/api/v1/chat/rooms/{room}/messages?after={}", seq - 1);
+    let mut cost = Vec::new();
+    for who in pollers {
+        let before = statements::so_far();
+        let (status, v) = h.http(Some(who), "GET", &path, "").await;
+        cost.push(statements::so_far() - before);
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(texts(&v), ["Heute Vokabeltest"]);
+        assert_eq!(
+            (v["seq"].as_i64(), v["more"].as_bool()),
+            (Some(seq), Some(false))
+        );
+        assert_eq!(v["messages"][0]["mine"], who == "lehrer");
+    }
+    if counting {
+        assert_eq!(cost[1], cost[2], "{cost:?}");
+        assert!(cost[0] >= cost[1] + 3, "the read is made once: {cost:?}");
+    }
+    let next = h.post("ben", &room, "Ich bin da").await;
+    let (_, v) = h.http(Some("anna"), "GET", &path, "").await;
+    assert_eq!(texts(&v), ["Heute Vokabeltest", "Ich bin da"]);
+    assert_eq!(v["seq"].as_i64(), Some(next));
+    let (status, v) = h.http(Some("carla"), "GET", &path, "").await;
+    assert_eq!((status, v["error"].as_str()), (404, Some("not_found")));
+}
+
 backend_tests!(
     one_read_per_message_however_many_sockets,
     held_messages_reach_only_their_author,
     a_member_who_left_gets_nothing_further,
+    pollers_share_one_read_per_change,
 );

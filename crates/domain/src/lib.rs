@@ -230,6 +230,13 @@ impl Platform {
         self.bus.ready(limit).await
     }
 
+    /// Waits (at most `limit`) until this node's signals have gone out to the other nodes:
+    /// before a command-line run ends (NOTIFY leaves after the commit, from a task of the
+    /// process).
+    pub async fn events_flushed(&self, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, self.bus.flushed()).await;
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }

@@ -101,6 +101,21 @@ async fn each_viewer_gets_only_its_part(db: Db) {
             other.token.user() == lena.token.user()
         );
     }
+    // The socket's encoding (most copies shared) says the same to each of them.
+    for v in [&anna, &ben, &lena] {
+        let j = p
+            .chat_changes_json(v, class, start, false)
+            .await
+            .expect("json");
+        let c = changes(&s, v, class, start).await;
+        let parsed: serde_json::Value = serde_json::from_str(&j.messages).expect("a JSON array");
+        let expected = serde_json::to_value(&c.messages).expect("value");
+        assert_eq!(parsed, expected, "for {}", v.user.login);
+        assert_eq!(
+            (j.count, j.upto, j.more),
+            (c.messages.len(), c.upto, c.more)
+        );
+    }
     // Ben leaves the class: the next change is no longer his, shared read or not.
     let admin = s.admin().await;
     let group = ben.groups.iter().find(|g| g.name == "5a").expect("5a").id;
@@ -128,7 +143,43 @@ async fn each_viewer_gets_only_its_part(db: Db) {
     }
 }
 
+/// A shared read answers later askers only while no newer change of the room was
+/// committed: a poller asking with the same cursor right after a new message (or the
+/// writer, right after writing) gets it, not the read made a moment before.
+async fn a_shared_read_never_hides_a_newer_change(db: Db) {
+    let (s, _clock) = setup(db).await;
+    let p = &s.platform;
+    let (lena, anna, ben) = (
+        s.user("lehrer").await,
+        s.user("anna").await,
+        s.user("ben").await,
+    );
+    let class = room(&s, &lena, "5a").await;
+    let first = p
+        .chat_send(&lena, class, "Erste", None)
+        .await
+        .expect("send");
+    let cursor = first - 1;
+    assert_eq!(texts(&changes(&s, &anna, class, cursor).await), ["Erste"]);
+    let second = p
+        .chat_send(&anna, class, "Zweite", None)
+        .await
+        .expect("send");
+    for v in [&anna, &ben] {
+        let c = changes(&s, v, class, cursor).await;
+        assert_eq!(texts(&c), ["Erste", "Zweite"]);
+        assert_eq!(c.upto, second);
+    }
+    // An edit (a new rev of an old message) counts alike.
+    p.chat_edit(&lena, class, first, "Erste, berichtigt")
+        .await
+        .expect("edit");
+    let c = changes(&s, &ben, class, cursor).await;
+    assert_eq!(texts(&c), ["Zweite", "Erste, berichtigt"]);
+}
+
 backend_tests!(
     one_read_per_change_for_every_viewer,
     each_viewer_gets_only_its_part,
+    a_shared_read_never_hides_a_newer_change,
 );

@@ -202,4 +202,89 @@ async fn guests_wait_until_a_moderator_admits_them(db: Db) {
     }
 }
 
-backend_tests!(guests_wait_until_a_moderator_admits_them);
+/// Who is present, as the room's teacher sees the live conference.
+async fn guests_present(s: &School, a: &Actor, room: RoomId) -> Vec<String> {
+    let status = s.platform.conference_status(a, room).await.expect("status");
+    status
+        .live
+        .expect("live")
+        .participants
+        .into_iter()
+        .filter(|x| x.guest && x.present)
+        .map(|x| x.name)
+        .collect()
+}
+
+/// A guest whose page reconnects joins on the new socket before the old socket's leave
+/// is done (the old one closes in the background): that late leave must not put the
+/// rejoined guest out, and the guest is listed once. Leaving on the current socket does.
+async fn a_late_leave_does_not_drop_a_rejoined_guest(db: Db) {
+    let config = Config {
+        hash: HashParams::insecure_fast_for_tests(),
+        ..Config::default()
+    };
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 2, 17, 0, 0)
+            .single()
+            .expect("time"),
+    ));
+    let s = school_on(Platform::new(db, clock, config), "123456").await;
+    let p = &s.platform;
+    let lehrer = s.user("lehrer").await;
+    let room = room_named(&s, &lehrer, "5a").await;
+    let link = p
+        .conference_guest_link(&lehrer, room, Duration::hours(2))
+        .await
+        .expect("link");
+    let meier = p
+        .conference_guest_arrive(&link.secret, "Frau Meier")
+        .await
+        .expect("arrive");
+    let host = MediaHost {
+        node: "node-a".into(),
+        media_addr: "127.0.0.1:40000".into(),
+    };
+    p.conference_start(&lehrer, room, &host)
+        .await
+        .expect("start");
+    p.conference_admit(&lehrer, room, meier.id, true)
+        .await
+        .expect("admit");
+    let old = p.conference_guest_join(&meier.pass).await.expect("join");
+    let new = p.conference_guest_join(&meier.pass).await.expect("rejoin");
+    assert_ne!(old.presence, new.presence, "each join is its own presence");
+    assert_eq!(guests_present(&s, &lehrer, room).await, ["Frau Meier"]);
+    // The old socket's leave arrives after the rejoin: nothing changes.
+    let left = p
+        .conference_guest_leave(&meier.pass, old.presence)
+        .await
+        .expect("late leave");
+    assert!(!left, "a superseded presence leaves nothing");
+    assert_eq!(guests_present(&s, &lehrer, room).await, ["Frau Meier"]);
+    let status = p.conference_guest_status(&meier.pass).await.expect("own");
+    assert!(status.mine().is_some_and(|m| m.present));
+    // The current socket's leave does; a second one is a no-op.
+    let left = p
+        .conference_guest_leave(&meier.pass, new.presence)
+        .await
+        .expect("leave");
+    assert!(left);
+    assert!(guests_present(&s, &lehrer, room).await.is_empty());
+    let again = p
+        .conference_guest_leave(&meier.pass, new.presence)
+        .await
+        .expect("again");
+    assert!(!again);
+    // Leave first, then join (the other order of the same two signals): present.
+    let third = p.conference_guest_join(&meier.pass).await.expect("join");
+    p.conference_guest_leave(&meier.pass, old.presence)
+        .await
+        .expect("stale");
+    assert_eq!(guests_present(&s, &lehrer, room).await, ["Frau Meier"]);
+    assert!(third.participants.iter().filter(|x| x.guest).count() == 1);
+}
+
+backend_tests!(
+    guests_wait_until_a_moderator_admits_them,
+    a_late_leave_does_not_drop_a_rejoined_guest,
+);

@@ -7,6 +7,7 @@ pub mod mail_filter;
 pub mod mail_limits;
 pub mod malloc;
 pub mod settings;
+pub mod sfu_args;
 pub mod smtp_listen;
 pub mod tls;
 

@@ -58,6 +58,8 @@ enum Command {
         tls: schulhof::tls::TlsArgs,
         #[command(flatten)]
         imap: schulhof::imap_listen::ImapArgs,
+        #[command(flatten)]
+        sfu: schulhof::sfu_args::SfuArgs,
     },
     /// Manage schools.
     Instance {
@@ -204,7 +206,9 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let platform = open(&cli.storage, outbound, mail).await?;
-    match cli.command {
+    // A command's signals (NOTIFY after the commit) leave before the process ends.
+    let events = platform.clone();
+    let done = match cli.command {
         Command::Serve {
             listen,
             demo,
@@ -213,7 +217,11 @@ async fn main() -> anyhow::Result<()> {
             smtp,
             tls,
             imap,
+            sfu,
         } => {
+            // The media server starts with the first conference; a wrong setting must stop
+            // the start instead of showing up then as a conference without video.
+            schulhof_chat::conference::configure(sfu.settings()?);
             // One TLS configuration for every mail listener.
             let tls_config = if smtp.any() || imap.any() {
                 Some(tls.server_config(&cli.storage.data)?)
@@ -377,6 +385,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import(args) => {
             let code = import_cli::import(&platform, args).await;
+            platform.events_flushed(EVENTS_FLUSH).await;
             platform.db().close().await;
             std::process::exit(code)
         }
@@ -385,6 +394,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Mail(args) => mail_cli::run(&platform, args).await,
         Command::SchoolYear(args) => {
             let code = import_cli::school_year(&platform, args).await;
+            platform.events_flushed(EVENTS_FLUSH).await;
             platform.db().close().await;
             std::process::exit(code)
         }
@@ -409,8 +419,13 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&built)?);
             Ok(())
         }
-    }
+    };
+    events.events_flushed(EVENTS_FLUSH).await;
+    done
 }
+
+/// How long a command waits for its signals to go out at the end.
+const EVENTS_FLUSH: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn open(
     storage: &Storage,
@@ -450,8 +465,6 @@ async fn open(
 }
 
 async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
-    // The media server starts with the first conference; a wrong setting must stop the start
-    // instead of showing up then as a conference without video.
     schulhof_chat::conference::check_settings().map_err(anyhow::Error::msg)?;
     if state.demo {
         if state

@@ -32,7 +32,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 /// What the operator configures for the media path.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SfuConfig {
     /// Where the UDP socket binds (port 0: any free port).
     pub bind: SocketAddr,

@@ -15,6 +15,9 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 
 use crate::StoreError;
 
+/// A pooled PostgreSQL connection idle this long is tested before it is handed out.
+const IDLE_PING: Duration = Duration::from_secs(30);
+
 /// Which database a URL points to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -179,10 +182,23 @@ impl Db {
             Backend::Sqlite => Self::connect_sqlite(url).await,
             Backend::Postgres => {
                 let opts = PgConnectOptions::from_str(url)?;
+                // No ping before every acquire (a round trip each): a connection that broke
+                // in use fails its statement once and is dropped (sqlx tests it on release);
+                // only one idle for a while (a server restart in a quiet hour, a firewall's
+                // idle timeout) is tested before it is handed out.
                 let pool = PgPoolOptions::new()
                     .max_connections(32)
                     .min_connections(2)
                     .acquire_timeout(Duration::from_secs(30))
+                    .test_before_acquire(false)
+                    .before_acquire(|c, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= IDLE_PING {
+                                sqlx::Connection::ping(c).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect_with(opts)
                     .await?;
                 Ok(Db::Pg(pool))
@@ -199,14 +215,17 @@ impl Db {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", "-16000");
         let wal = Arc::new(WalSync::new(opts.get_filename()));
+        // In-process connections cannot be lost: no ping before an acquire.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.clone())
             .await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2) as u32;
         let read = SqlitePoolOptions::new()
             .max_connections(readers.max(4))
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await?;

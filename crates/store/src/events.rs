@@ -1,10 +1,12 @@
-//! Live events between nodes: PostgreSQL NOTIFY within a transaction, LISTEN on every node,
-//! or NATS for large installations (see [`Bus`]). SQLite has one node, so there is nothing
-//! to send.
+//! Live events between nodes: PostgreSQL NOTIFY sent after the commit by one sender per node
+//! (see [`sender`]), LISTEN on every node, or NATS for large installations (see [`Bus`]).
+//! SQLite has one node, so there is nothing to send.
 
 use crate::{AsConn, Conn, Db, StoreError};
 
-/// Sends `payload` on `channel` when the transaction commits (PostgreSQL only).
+/// Sends `payload` on `channel` when the transaction commits (PostgreSQL only). Serialises
+/// the commit with every other committing transaction that notifies: for rare changes only;
+/// frequent ones go through [`Bus::committed`].
 pub async fn notify(c: &mut impl AsConn, channel: &str, payload: &str) -> Result<(), StoreError> {
     if let Conn::Pg(c) = c.conn() {
         sqlx::query("SELECT pg_notify($1, $2)")
@@ -64,6 +66,7 @@ async fn listen_shared(db: Db, handlers: std::sync::Arc<Vec<(&'static str, Handl
 }
 
 pub mod nats;
+mod sender;
 
 pub use nats::NatsUrl;
 
@@ -72,8 +75,8 @@ pub use nats::NatsUrl;
 pub enum Carrier {
     /// SQLite: one node; signals stay in the process.
     Local,
-    /// PostgreSQL NOTIFY, sent with the changing transaction; every node's LISTEN hears it,
-    /// this node's own included.
+    /// PostgreSQL NOTIFY, sent after the commit by this node's sender; every node's LISTEN
+    /// hears it, this node's own included.
     Notify,
     /// NATS, published after the commit; this node hands its own signals over itself.
     Nats,
@@ -92,6 +95,8 @@ struct BusInner {
     nats: Option<nats::Publisher>,
     /// The NATS connection until [`Bus::start`] runs it.
     pending: std::sync::Mutex<Option<nats::Pending>>,
+    /// NOTIFY after the commit (PostgreSQL without NATS).
+    sender: Option<sender::Sender>,
 }
 
 /// The NATS subject of a channel.
@@ -114,11 +119,16 @@ impl Bus {
             }
             (_, None) => (None, None),
         };
+        let sender = match (db, &nats) {
+            (Db::Pg(pool), None) => Some(sender::Sender::new(pool.clone())),
+            _ => None,
+        };
         Bus {
             inner: std::sync::Arc::new(BusInner {
                 db: db.clone(),
                 nats,
                 pending: std::sync::Mutex::new(pending),
+                sender,
             }),
         }
     }
@@ -131,25 +141,30 @@ impl Bus {
         }
     }
 
-    /// Announces a change inside the transaction that makes it (NOTIFY: delivered on commit,
-    /// dropped on rollback). Other carriers send in [`Bus::committed`].
+    /// Marks where a transaction makes a change it will announce. Sends nothing on any
+    /// carrier: a NOTIFY inside the transaction would serialise its commit with every other
+    /// (see [`sender`]); every carrier sends in [`Bus::committed`], which a rolled-back
+    /// transaction never reaches.
     pub async fn within(
         &self,
-        c: &mut impl AsConn,
-        channel: &str,
-        payload: &str,
+        _c: &mut impl AsConn,
+        _channel: &str,
+        _payload: &str,
     ) -> Result<(), StoreError> {
-        if self.carrier() == Carrier::Notify {
-            notify(c, channel, payload).await?;
-        }
         Ok(())
     }
 
-    /// Announces a committed change to the other nodes (NATS). Answers whether the caller
-    /// must hand it to this node's own subscribers (no NOTIFY comes back to them).
+    /// Announces a committed change to every node; never waits. Answers whether the caller
+    /// must hand it to this node's own subscribers (NATS, in-process) or not (NOTIFY: this
+    /// node's LISTEN hears it like the others).
     pub fn committed(&self, channel: &str, payload: &str) -> bool {
         match (self.carrier(), &self.inner.nats) {
-            (Carrier::Notify, _) => false,
+            (Carrier::Notify, _) => {
+                if let Some(s) = &self.inner.sender {
+                    s.send(channel, payload);
+                }
+                false
+            }
             (Carrier::Nats, Some(n)) => {
                 n.publish(&subject(channel), payload);
                 true
@@ -158,21 +173,23 @@ impl Bus {
         }
     }
 
-    /// Sends a signal that belongs to no transaction (someone is typing) to every node now.
-    /// Answers whether the caller must hand it to this node's own subscribers.
+    /// Sends a signal that belongs to no transaction (someone is typing) to every node, in
+    /// order with the committed ones. Answers whether the caller must hand it to this node's
+    /// own subscribers.
     pub async fn now(&self, channel: &str, payload: &str) -> bool {
-        if self.carrier() != Carrier::Notify {
-            return self.committed(channel, payload);
+        self.committed(channel, payload)
+    }
+
+    /// Returns once every signal handed over before this call has been sent (or given up):
+    /// NOTIFY by this node's sender, NATS confirmed by its server (at most 10 s). For tests
+    /// and orderly ends; at once in-process.
+    pub async fn flushed(&self) {
+        if let Some(s) = &self.inner.sender {
+            s.flushed().await;
         }
-        // A lost signal costs latency only: nothing to report beyond a trace.
-        let sent = async {
-            let mut c = self.inner.db.read().await?;
-            notify(&mut c, channel, payload).await
-        };
-        if let Err(e) = sent.await {
-            tracing::debug!(error = %e, channel, "signal lost");
+        if let Some(n) = &self.inner.nats {
+            n.flushed(std::time::Duration::from_secs(10)).await;
         }
-        false
     }
 
     /// Runs this node's listeners on `rt`: the NOTIFY listener on PostgreSQL (also under

@@ -1,9 +1,9 @@
 //! Live chat signals: "room R of school I changed up to seq S", or "U is typing in R". Only
 //! ids travel (far below PostgreSQL's 8,000-byte NOTIFY limit); clients fetch the change
 //! from the database with `after=<seq>`, so a lost signal costs latency, never a message.
-//! In one process a broadcast channel; on PostgreSQL a NOTIFY sent with the transaction
-//! that made the change (or, configured, a NATS message after its commit), which every
-//! node's one listener hands to its own subscribers.
+//! In one process a broadcast channel; on PostgreSQL a NOTIFY (or, configured, a NATS
+//! message) sent after the commit of the change, which every node's one listener hands to
+//! its own subscribers.
 //!
 //! Within a node, sockets listen per room ([`ChatListener`]): one dispatcher takes the
 //! node's signals and wakes only the sockets following the signal's room, and those of its
@@ -99,8 +99,12 @@ impl ChatBus {
     /// This node's handler of other nodes' chat signals (the platform runs one listener).
     pub(crate) fn listener(&self) -> (&'static str, events::Handler) {
         let tx = self.tx.clone();
+        let feed = self.feed.clone();
         let on = move |p: &str| {
             if let Some(e) = ChatSignal::decode(p) {
+                if e.typing.is_none() {
+                    feed.heard(e.instance, e.room, e.seq);
+                }
                 let _ = tx.send(e);
             }
         };
@@ -111,8 +115,8 @@ impl ChatBus {
         self.tx.subscribe()
     }
 
-    /// Announces a change inside the transaction that makes it: PostgreSQL delivers the
-    /// NOTIFY on commit and drops it on rollback.
+    /// Marks a change inside the transaction that makes it; nothing is sent until
+    /// [`ChatBus::committed`] (a rolled-back transaction never gets there).
     pub(crate) async fn within(
         &self,
         c: &mut impl AsConn,
@@ -121,9 +125,11 @@ impl ChatBus {
         self.bus.within(c, CHANNEL, &signal.encode()).await
     }
 
-    /// Announces a committed change (NATS), and to this node's own sockets unless the
-    /// NOTIFY of [`ChatBus::within`] comes back to them.
+    /// Announces a committed change to every node, and to this node's own sockets unless
+    /// its NOTIFY comes back to them through its LISTEN.
     pub(crate) fn committed(&self, _db: &Db, signal: ChatSignal) {
+        // Before anyone hears of it: this node's next reads of the room include it.
+        self.feed.heard(signal.instance, signal.room, signal.seq);
         if self.bus.committed(CHANNEL, &signal.encode()) {
             let _ = self.tx.send(signal);
         }

@@ -4,9 +4,13 @@
 //! a moment. Each socket then gets its viewer's part without further SQL: the policy decides
 //! on the shared facts whether it still sees the room (a removed member sees nothing more),
 //! held messages are left out for all but their author, and `mine` flags are set per viewer.
+//! Sockets woken by a signal and clients polling `GET …/messages?after=` share the same
+//! reads. A read is shared only while it is not older than the newest change this node has
+//! heard of in the room (its own commits, other nodes' signals), so a client that wrote
+//! and then asks sees its write, and a poller never waits for a read to age out.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use schulhof_authz::chat::{RoomFacts, RoomKind, SeeRoom, moderates};
@@ -31,6 +35,9 @@ const AUDIENCE_TTL: Duration = Duration::from_secs(10);
 
 type Key = (InstanceId, RoomId, i64);
 type Flight = Arc<OnceCell<Arc<Shared>>>;
+/// Rooms whose newest heard seq is remembered; beyond, the memory starts afresh (a
+/// forgotten room only costs one unshared read).
+const HEARD_MAX: usize = 100_000;
 
 /// What one viewer gets of a room's changes after a sequence number.
 #[derive(Debug)]
@@ -41,6 +48,20 @@ pub struct RoomChanges {
     /// client's next cursor.
     pub upto: i64,
     /// A page limit was reached: ask again from `upto`.
+    pub more: bool,
+}
+
+/// [`RoomChanges`] with the messages as one JSON array, as the live socket sends them: a
+/// message is encoded once per read and node for every viewer whose copy is everyone's
+/// (not its author, not among its reactors); only those viewers' own copies are encoded
+/// for them.
+#[derive(Debug)]
+pub struct RoomChangesJson {
+    /// A JSON array of the messages, as `RoomChanges::messages` serialises.
+    pub messages: String,
+    /// How many messages it holds.
+    pub count: usize,
+    pub upto: i64,
     pub more: bool,
 }
 
@@ -63,9 +84,35 @@ struct Item {
     visible_from: Option<i64>,
     /// Who gave each reaction, in the order of `message.reactions`.
     reactors: Vec<Vec<UserId>>,
+    /// The message as JSON for a viewer whose copy is everyone's, made on first need.
+    everyones: OnceLock<String>,
 }
 
 impl Item {
+    /// Whether `me`'s copy differs from everyone's (`mine` flags).
+    fn personal(&self, me: UserId) -> bool {
+        self.message.author == Some(me) || self.reactors.iter().any(|w| w.contains(&me))
+    }
+
+    fn push_json(&self, me: UserId, out: &mut String) -> Result<(), DomainError> {
+        let encode = |m: &ChatMessage| {
+            serde_json::to_string(m).map_err(|e| DomainError::Internal(e.to_string()))
+        };
+        if self.personal(me) {
+            out.push_str(&encode(&self.for_viewer(me))?);
+            return Ok(());
+        }
+        let plain = match self.everyones.get() {
+            Some(j) => j,
+            None => {
+                let j = encode(&self.message)?;
+                self.everyones.get_or_init(|| j)
+            }
+        };
+        out.push_str(plain);
+        Ok(())
+    }
+
     fn visible_to(&self, me: UserId, now: i64) -> bool {
         self.visible_from.is_none_or(|v| v <= now) || self.message.author == Some(me)
     }
@@ -84,13 +131,17 @@ impl Item {
 pub(crate) struct Feed {
     reads: Mutex<Reads>,
     audience: Mutex<HashMap<(InstanceId, RoomId), Audience>>,
+    /// Per room the newest seq this node committed or heard of from other nodes.
+    heard: Mutex<HashMap<(InstanceId, RoomId), i64>>,
 }
 
 /// A room's members as read at the instant, for waking their sessions.
 type Audience = (Instant, Arc<HashSet<UserId>>);
 
 struct Reads {
-    map: HashMap<Key, (Instant, Flight)>,
+    /// Per key: when the read started, the newest seq heard of the room then (the read
+    /// holds every change up to it), and the read.
+    map: HashMap<Key, (Instant, i64, Flight)>,
     pruned: Instant,
 }
 
@@ -102,28 +153,47 @@ impl Default for Feed {
                 pruned: Instant::now(),
             }),
             audience: Mutex::new(HashMap::new()),
+            heard: Mutex::new(HashMap::new()),
         }
     }
 }
 
 impl Feed {
-    /// The flight of `key`: a running or recent one, or (when `fresh`, or none is there) a
-    /// new one that later askers join.
+    /// A change of a room up to `seq` is committed (here or on another node): reads
+    /// started before no longer answer later askers.
+    pub(crate) fn heard(&self, instance: InstanceId, room: RoomId, seq: i64) {
+        let mut h = self.heard.lock().unwrap_or_else(|e| e.into_inner());
+        if h.len() >= HEARD_MAX {
+            h.clear();
+        }
+        let e = h.entry((instance, room)).or_insert(seq);
+        *e = (*e).max(seq);
+    }
+
+    fn newest_heard(&self, instance: InstanceId, room: RoomId) -> i64 {
+        let h = self.heard.lock().unwrap_or_else(|e| e.into_inner());
+        h.get(&(instance, room)).copied().unwrap_or(0)
+    }
+
+    /// The flight of `key`: a running or recent one that holds every change heard of, or
+    /// (when `fresh`, or none is there) a new one that later askers join.
     fn flight(&self, key: Key, fresh: bool) -> Flight {
+        let newest = self.newest_heard(key.0, key.1);
         let mut r = self.reads.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         if now.duration_since(r.pruned) > HOLD {
-            r.map.retain(|_, (t, _)| now.duration_since(*t) < HOLD);
+            r.map.retain(|_, (t, _, _)| now.duration_since(*t) < HOLD);
             r.pruned = now;
         }
         if !fresh
-            && let Some((t, f)) = r.map.get(&key)
+            && let Some((t, holds, f)) = r.map.get(&key)
             && now.duration_since(*t) < HOLD
+            && *holds >= newest
         {
             return f.clone();
         }
         let f = Flight::default();
-        r.map.insert(key, (now, f.clone()));
+        r.map.insert(key, (now, newest, f.clone()));
         f
     }
 
@@ -158,6 +228,60 @@ impl Platform {
         after: i64,
         fresh: bool,
     ) -> Result<RoomChanges, DomainError> {
+        let shared = self.chat_shared_changes(actor, room, after, fresh).await?;
+        let me = actor.token.user();
+        let now = to_us(self.now());
+        let messages = shared
+            .items
+            .iter()
+            .filter(|i| i.visible_to(me, now))
+            .map(|i| i.for_viewer(me))
+            .collect();
+        Ok(RoomChanges {
+            messages,
+            upto: shared.upto,
+            more: shared.more,
+        })
+    }
+
+    /// [`Platform::chat_changes`] encoded for the live socket (see [`RoomChangesJson`]).
+    pub async fn chat_changes_json(
+        &self,
+        actor: &Actor,
+        room: RoomId,
+        after: i64,
+        fresh: bool,
+    ) -> Result<RoomChangesJson, DomainError> {
+        let shared = self.chat_shared_changes(actor, room, after, fresh).await?;
+        let me = actor.token.user();
+        let now = to_us(self.now());
+        let mut messages = String::from("[");
+        let mut count = 0;
+        for i in shared.items.iter().filter(|i| i.visible_to(me, now)) {
+            if count > 0 {
+                messages.push(',');
+            }
+            i.push_json(me, &mut messages)?;
+            count += 1;
+        }
+        messages.push(']');
+        Ok(RoomChangesJson {
+            messages,
+            count,
+            upto: shared.upto,
+            more: shared.more,
+        })
+    }
+
+    /// The node's shared read of `room` after `after`, once the policy let the caller
+    /// see the room on its facts.
+    async fn chat_shared_changes(
+        &self,
+        actor: &Actor,
+        room: RoomId,
+        after: i64,
+        fresh: bool,
+    ) -> Result<Arc<Shared>, DomainError> {
         let instance = actor.token.instance();
         let after = after.max(0);
         let flight = self.chat_bus.feed.flight((instance, room, after), fresh);
@@ -186,18 +310,7 @@ impl Platform {
             peer: None,
         };
         check(&actor.token, SeeRoom(facts))?;
-        let now = to_us(self.now());
-        let messages = shared
-            .items
-            .iter()
-            .filter(|i| i.visible_to(me, now))
-            .map(|i| i.for_viewer(me))
-            .collect();
-        Ok(RoomChanges {
-            messages,
-            upto: shared.upto,
-            more: shared.more,
-        })
+        Ok(shared)
     }
 
     /// Who belongs to `room` as this node last read it (a few seconds old at most): the
@@ -277,6 +390,7 @@ impl Platform {
                     message: message(None, &key, m, counts)?,
                     visible_from,
                     reactors: by_emoji.into_values().collect(),
+                    everyones: OnceLock::new(),
                 })
             })
             .collect::<Result<_, DomainError>>()?;

@@ -21,7 +21,7 @@ use schulhof_types::UserId;
 use serde::Serialize;
 
 pub use bus::{ChatBus, ChatListener, ChatSignal, Wake};
-pub use feed::RoomChanges;
+pub use feed::{RoomChanges, RoomChangesJson};
 pub use moderation::Moderation;
 pub use schulhof_store::chat::RoomId;
 pub use search::SearchHit;

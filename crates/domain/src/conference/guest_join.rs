@@ -45,6 +45,20 @@ pub(super) fn guest_participant(g: PresentGuest) -> ParticipantView {
     }
 }
 
+/// A guest's join: the conference as they see it, and the presence their leave names.
+#[derive(Clone, Debug)]
+pub struct GuestJoined {
+    pub view: ConferenceView,
+    pub presence: Uuid,
+}
+
+impl std::ops::Deref for GuestJoined {
+    type Target = ConferenceView;
+    fn deref(&self) -> &ConferenceView {
+        &self.view
+    }
+}
+
 struct GuestLoaded {
     row: PassRow,
     live: Option<ConferenceRow>,
@@ -98,15 +112,18 @@ impl Platform {
         self.guest_view(&mut c, &g.row, live).await
     }
 
-    /// An admitted guest joins the live conference; audited (without an actor).
-    pub async fn conference_guest_join(&self, pass: &str) -> Result<ConferenceView, DomainError> {
+    /// An admitted guest joins the live conference; audited (without an actor). Each join
+    /// is a presence of its own: the newest takes over (a reconnecting page), and only
+    /// leaving with it ends the guest's presence.
+    pub async fn conference_guest_join(&self, pass: &str) -> Result<GuestJoined, DomainError> {
         let mut tx = self.db.begin().await?;
         let g = self.guest_load(&mut tx, pass).await?;
         guest_may_join(g.facts)?;
         let live = g.live.as_ref().ok_or(DomainError::NotFound)?;
         let (instance, id) = (g.row.link.instance, g.row.guest.id);
+        let presence = Uuid::now_v7();
+        store::set_present(&mut tx, instance, id, live.id, presence).await?;
         if g.row.conference != Some(live.id) {
-            store::set_present(&mut tx, instance, id, Some(live.id)).await?;
             let object = live.room.to_string();
             let event = Event {
                 kind: "chat",
@@ -119,20 +136,26 @@ impl Platform {
             };
             audit::record(&mut tx, instance, self.now(), event).await?;
         }
-        let v = self.guest_view(&mut tx, &g.row, live).await?;
+        let view = self.guest_view(&mut tx, &g.row, live).await?;
         tx.commit().await?;
-        Ok(v)
+        Ok(GuestJoined { view, presence })
     }
 
-    /// The guest leaves (closing the page or the socket).
-    pub async fn conference_guest_leave(&self, pass: &str) -> Result<(), DomainError> {
+    /// The guest leaves the join `presence` (closing the page or the socket). A socket
+    /// closing after its guest joined again elsewhere ends nothing: whether the guest
+    /// left (then the media of the guest goes too).
+    pub async fn conference_guest_leave(
+        &self,
+        pass: &str,
+        presence: Uuid,
+    ) -> Result<bool, DomainError> {
         let mut tx = self.db.begin().await?;
         let row = store::by_pass(&mut tx, &hash(pass))
             .await?
             .ok_or(DomainError::NotFound)?;
-        store::set_present(&mut tx, row.link.instance, row.guest.id, None).await?;
+        let left = store::clear_present(&mut tx, row.link.instance, row.guest.id, presence).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(left)
     }
 
     /// The guest switches the microphone on again after a moderator's mute.

@@ -13,7 +13,7 @@ mod guests;
 mod signals;
 
 pub use consent::{AvConsent, ConsentChange, import_av_consent};
-pub use guest_join::GuestAt;
+pub use guest_join::{GuestAt, GuestJoined};
 pub use guests::{GuestLink, GuestLinkView, GuestPass, GuestState, GuestView, MAX_VALIDITY_DAYS};
 pub(crate) use signals::ConferenceHub;
 pub use signals::{ConferenceSignal, ConsentChanges};

@@ -102,7 +102,7 @@ impl ConferenceHub {
         self.tx.subscribe()
     }
 
-    /// Inside the changing transaction (NOTIFY goes out on commit).
+    /// Inside the changing transaction; nothing is sent until [`Self::committed`].
     pub(crate) async fn within(
         &self,
         c: &mut impl AsConn,

@@ -1,7 +1,7 @@
 //! Live mail events: "this folder changed". In one process a broadcast channel; on PostgreSQL
-//! the event is a NOTIFY sent with the transaction that made the change (or a NATS message
-//! after it), and every node's listener passes it to its own subscribers, so an IMAP IDLE on one node sees a delivery
-//! made on another.
+//! the event is a NOTIFY (or a NATS message) sent after the commit of the change, and every
+//! node's listener passes it to its own subscribers, so an IMAP IDLE on one node sees a
+//! delivery made on another.
 
 use std::sync::Arc;
 
@@ -80,8 +80,8 @@ impl MailBus {
         self.tx.subscribe()
     }
 
-    /// Announces changes inside the transaction that makes them: PostgreSQL delivers the
-    /// NOTIFY on commit and drops it on rollback.
+    /// Marks the changes inside the transaction that makes them; nothing is sent until
+    /// [`MailBus::committed`] (a rolled-back transaction never gets there).
     pub(crate) async fn within(
         &self,
         c: &mut impl AsConn,
@@ -93,8 +93,8 @@ impl MailBus {
         Ok(())
     }
 
-    /// Announces committed changes (NATS), and to this node's own subscribers unless a
-    /// NOTIFY of [`MailBus::within`] comes back to them.
+    /// Announces committed changes to every node, and to this node's own subscribers unless
+    /// its NOTIFY comes back to them through its LISTEN.
     pub(crate) fn committed(&self, _db: &Db, events: &[MailEvent]) {
         for e in events {
             if self.bus.committed(CHANNEL, &e.encode()) {

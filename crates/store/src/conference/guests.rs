@@ -212,19 +212,37 @@ pub async fn by_pass(c: &mut impl AsConn, hash: &[u8]) -> Result<Option<PassRow>
     }))
 }
 
-/// Marks an admitted guest present in `conf` (or, with `None`, gone), hand lowered.
+/// Marks an admitted guest present in `conf` as the join `presence` (the newest join
+/// wins: a reconnecting guest's page takes over), hand lowered.
 pub async fn set_present(
     c: &mut impl AsConn,
     instance: InstanceId,
     id: Uuid,
-    conf: Option<Uuid>,
+    conf: Uuid,
+    presence: Uuid,
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "UPDATE conference_guests SET conference_id = $3, hand_raised = $4
+        "UPDATE conference_guests SET conference_id = $3, presence_id = $4, hand_raised = $5
          WHERE instance_id = $1 AND id = $2 AND state = 'admitted'")
-        .bind(instance.0).bind(id).bind(conf).bind(false)
+        .bind(instance.0).bind(id).bind(conf).bind(presence).bind(false)
         .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
+}
+
+/// Ends the join `presence` of a guest: gone, unless a later join took over (then
+/// nothing changes). Whether it ended.
+pub async fn clear_present(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    presence: Uuid,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guests SET conference_id = NULL, presence_id = NULL, hand_raised = $4
+         WHERE instance_id = $1 AND id = $2 AND presence_id = $3")
+        .bind(instance.0).bind(id).bind(presence).bind(false)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// A guest present in a conference.

@@ -10,11 +10,12 @@
 //! `MSG <subject> <sid> [reply-to] <len>\r\n<payload>`, `PING` (answered `PONG`), `+OK`,
 //! `-ERR '<reason>'`. Every line ends with CRLF.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// The longest control line accepted from the server (an `INFO` line included).
 const MAX_LINE: usize = 64 * 1024;
@@ -217,17 +218,24 @@ fn connect_line(url: &NatsUrl) -> String {
     format!("CONNECT {o}\r\nPING\r\n")
 }
 
+/// What the publishers hand the connection, in order.
+enum Out {
+    Pub(String, String),
+    /// Answer once the server has taken everything queued before (a PING's PONG).
+    Flush(oneshot::Sender<()>),
+}
+
 /// The publishing half of a connection: cheap to clone, never waits.
 #[derive(Clone)]
 pub struct Publisher {
-    tx: mpsc::Sender<(String, String)>,
+    tx: mpsc::Sender<Out>,
     connected: watch::Receiver<bool>,
 }
 
 /// The connection's other half, until it is started.
 pub struct Pending {
     url: NatsUrl,
-    rx: mpsc::Receiver<(String, String)>,
+    rx: mpsc::Receiver<Out>,
     connected: watch::Sender<bool>,
 }
 
@@ -251,11 +259,20 @@ impl Publisher {
     pub fn publish(&self, subject: &str, payload: &str) {
         if self
             .tx
-            .try_send((subject.to_owned(), payload.to_owned()))
+            .try_send(Out::Pub(subject.to_owned(), payload.to_owned()))
             .is_err()
         {
             tracing::debug!(subject, "NATS signal dropped: not connected");
         }
+    }
+
+    /// Waits (at most `limit`) until the server has taken every signal published before
+    /// this call; whether it has. A command-line run calls it before it exits, or the
+    /// signals still queued would go with the process.
+    pub async fn flushed(&self, limit: Duration) -> bool {
+        let (tx, rx) = oneshot::channel();
+        let asked = async { self.tx.send(Out::Flush(tx)).await.is_ok() && rx.await.is_ok() };
+        tokio::time::timeout(limit, asked).await.unwrap_or(false)
     }
 
     /// Waits until the connection is up and subscribed (at most `limit`); whether it is.
@@ -313,6 +330,8 @@ impl Pending {
             return Some(e.to_string());
         }
         let mut pongs = 0;
+        // Flushes whose PING went out, answered by the PONGs after the first two.
+        let mut flushes: VecDeque<oneshot::Sender<()>> = VecDeque::new();
         loop {
             tokio::select! {
                 read = rd.read(&mut buf) => {
@@ -345,6 +364,10 @@ impl Pending {
                                 // Both PINGs answered: CONNECT and every SUB were taken.
                                 if pongs == 2 {
                                     let _ = self.connected.send(true);
+                                } else if pongs > 2
+                                    && let Some(f) = flushes.pop_front()
+                                {
+                                    let _ = f.send(());
                                 }
                             }
                             ServerOp::Err(e) => return Some(format!("server error: {e}")),
@@ -353,12 +376,22 @@ impl Pending {
                     }
                 }
                 out = self.rx.recv() => {
-                    let (subject, payload) = out?;
-                    let mut frame = format!("PUB {subject} {}\r\n{payload}\r\n", payload.len());
+                    let mut next = Some(out?);
+                    let mut frame = String::new();
                     // Whatever else is queued goes out in the same write.
-                    while frame.len() < 64 * 1024 {
-                        let Ok((s, p)) = self.rx.try_recv() else { break };
-                        frame.push_str(&format!("PUB {s} {}\r\n{p}\r\n", p.len()));
+                    while let Some(o) = next.take() {
+                        match o {
+                            Out::Pub(s, p) => {
+                                frame.push_str(&format!("PUB {s} {}\r\n{p}\r\n", p.len()));
+                            }
+                            Out::Flush(f) => {
+                                frame.push_str("PING\r\n");
+                                flushes.push_back(f);
+                            }
+                        }
+                        if frame.len() < 64 * 1024 {
+                            next = self.rx.try_recv().ok();
+                        }
                     }
                     if let Err(e) = wr.write_all(frame.as_bytes()).await {
                         return Some(e.to_string());
