@@ -159,14 +159,42 @@ for (const { name, viewport } of WIDTHS) {
       .getByRole('link', { name: 'Auswertung ansehen' })
       .click();
     await h.waitForURL(/\/verwaltung\/mail\/missbrauch\/[0-9a-f-]{36}$/);
+    const firstId = new URL(h.url()).pathname.split('/').pop();
     await h.locator('#circle-lehrer').check();
     await h.locator('#circle-personal').check();
     await h.getByRole('button', { name: 'Hinweis geben' }).click();
     await h.waitForURL(/ok=abuse_noticed/);
 
+    // The notice alone does not open stage 2: a further analysis of the time after it must
+    // be approved first ("durch weitere Domänenanalyse"); the page says so.
+    await h.goto(`${base}/verwaltung/mail/missbrauch`);
+    assert.equal(await h.locator('form[action="/verwaltung/mail/missbrauch/stufe2"]').count(), 0);
+    assert.match(
+      await h.locator('[data-stage-two-missing]').innerText(),
+      /zuerst oben eine weitere Domänenanalyse/,
+    );
+    const further = `Verdacht hält an (${name} px), weitere Analyse`;
+    await h.getByLabel('Weitere Analyse zu').selectOption(firstId);
+    await h.getByLabel('Begründung', { exact: true }).fill(further);
+    await checkPage(h, `mail-abuse further analysis ${name}`);
+    await h.getByRole('button', { name: 'Domänenanalyse beantragen' }).click();
+    await h.waitForURL(/ok=abuse_requested/);
+    assert.match(
+      await h.getByRole('row', { name: escaped(further) }).innerText(),
+      /weitere Analyse/,
+    );
+    await officerDecides(o, further, 'Zustimmen', 'Weitere Analyse begründet');
+
     const purpose = `Verdacht besteht fort (${name} px): Versand über das Konto lehrer`;
     await h.goto(`${base}/verwaltung/mail/missbrauch`);
+    const furtherHref = await h
+      .getByRole('row', { name: escaped(further) })
+      .getByRole('link', { name: 'Auswertung ansehen' })
+      .getAttribute('href');
     const form = h.locator('form[action="/verwaltung/mail/missbrauch/stufe2"]');
+    await form
+      .getByLabel('Nach der weiteren Domänenanalyse')
+      .selectOption(furtherHref.split('/').pop());
     await form.getByLabel('Zweck').fill(purpose);
     await form.getByLabel('Konten (Benutzernamen)').fill('lehrer');
     await form.getByRole('button', { name: 'Personenbezogene Kontrolle beantragen' }).click();
@@ -215,6 +243,19 @@ for (const { name, viewport } of WIDTHS) {
     const main = await h.locator('main').innerText();
     assert.match(main, new RegExp(`kontakt\\.${name}@web\\.de`));
     await checkPage(h, `mail-abuse stage-2 data ${name}`);
+
+    // Closing takes the written result for the person concerned, who reads it.
+    const result = `Kein Verstoß festgestellt (${name} px).`;
+    await h.getByLabel(/Ergebnis der Auswertung für/).fill(result);
+    await h.getByRole('button', { name: 'Abschließen und Betroffene informieren' }).click();
+    await h.waitForURL(/ok=abuse_scope_closed/);
     await head.context.close();
+    const teacher = await signedIn(viewport, 'lehrer');
+    await teacher.page.goto(`${base}/benachrichtigungen`);
+    assert.match(
+      await teacher.page.locator('main').innerText(),
+      new RegExp(`Ergebnis der Auswertung: ${escaped(result).source}`),
+    );
+    await teacher.context.close();
   });
 }

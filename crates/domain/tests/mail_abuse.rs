@@ -137,7 +137,16 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
         Err(DomainError::Invalid { field: "case", ref message }) if message.contains("general notice")
     ));
     assert_eq!(p.mail_abuse_cases(&sl).await.expect("cases").len(), 1);
-    give_notice(p, &sl, first, "schueler").await;
+    give_notice(p, &sl, first, "schueler,lehrer").await;
+    // The notice alone is not enough: a further analysis must follow (below, in
+    // `stage_two_rests_on_a_further_analysis_after_the_notice`).
+    assert!(matches!(
+        p.mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+            .await,
+        Err(DomainError::Invalid { field: "case", ref message }) if message.contains("further domain analysis")
+    ));
+    let noticed = first;
+    let first = further_approved(&s, &sl, &dpo, "123456", noticed).await;
     // Only the Schulleitung asks; a scope is named and is never everyone.
     assert!(
         p.mail_abuse_scope_request(&t, first, purpose, &lehrer, from, until)
@@ -221,11 +230,18 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
     assert_eq!(traffic(p, instance).await, before);
     let (_, people) = p.mail_abuse_scope_data(&sl, id).await.expect("still");
     assert_eq!(people[0].rows.len(), 3);
-    // Closed: nothing shown any more, the hold is gone, the person is told and can reply.
-    assert!(p.mail_abuse_scope_close(&t, id).await.is_err());
-    p.mail_abuse_scope_close(&sl, id).await.expect("closed");
+    // Closed with the written result for the person: nothing shown any more, the hold is
+    // gone, the person is told and can reply.
+    let result = vec![(
+        "lehrer".to_owned(),
+        "Kein Verstoß festgestellt; die Werbung kam ungefragt.".to_owned(),
+    )];
+    assert!(p.mail_abuse_scope_close(&t, id, &result).await.is_err());
+    p.mail_abuse_scope_close(&sl, id, &result)
+        .await
+        .expect("closed");
     assert!(p.mail_abuse_scope_data(&sl, id).await.is_err());
-    assert!(p.mail_abuse_scope_close(&sl, id).await.is_err());
+    assert!(p.mail_abuse_scope_close(&sl, id, &result).await.is_err());
     p.system_purge_expired().await.expect("purge");
     let left = traffic(p, instance).await;
     assert!(!left.iter().any(|s| s == "Geheim privat"), "{left:?}");
@@ -236,6 +252,7 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
     assert_eq!(told.len(), 1, "{told:?}");
     assert_eq!(told[0]["purpose"], purpose);
     assert_eq!(told[0]["case"], id.to_string());
+    assert_eq!(told[0]["result"], result[0].1);
     let reply = told[0]["reply"].as_str().expect("reply").to_owned();
     assert!(reply.starts_with("schulleitung"), "{reply}");
     let n = p.my_notifications(&t).await.expect("notes");
@@ -260,6 +277,28 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
             .count()
     };
     assert_eq!(mailed(&inbox(p, &t).await), 1);
+    // The mail carries the result.
+    let f = p
+        .mail_special(&t, schulhof_domain::mail::Special::Inbox)
+        .await
+        .expect("inbox");
+    let (page, _) = p.mail_page(&t, f, 0, 50).await.expect("page");
+    let m = page
+        .iter()
+        .find(|m| {
+            m.subject
+                .starts_with("Im Rahmen einer Missbrauchskontrolle")
+        })
+        .expect("mail");
+    let raw = p.mail_raw(&t, m.id).await.expect("raw");
+    let body = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .and_then(|m| m.body_text(0).map(|b| b.replace("\r\n", " ")))
+        .expect("body");
+    assert!(
+        body.contains(&format!("Ergebnis der Auswertung: {}", result[0].1)),
+        "{body}"
+    );
     assert_eq!(mailed(&inbox(p, &anna).await), 0);
     let log = p.admin_log(&admin, 200, 0).await.expect("log");
     let close = log
@@ -294,7 +333,21 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
     assert!(p.mail_abuse_scope_data(&sl, again).await.is_err());
     let left = traffic(p, instance).await;
     assert!(!left.iter().any(|s| s == "Noch ein Angebot"), "{left:?}");
-    assert_eq!(notes(p, &t, "mail_abuse_concerned").await.len(), 2);
+    let told = notes(p, &t, "mail_abuse_concerned").await;
+    assert_eq!(told.len(), 2);
+    // Its notice says it ended without a result.
+    let ended = told
+        .iter()
+        .find(|n| n["case"] == again.to_string())
+        .expect("ended");
+    assert_eq!(ended["variant"], "ended");
+    assert!(ended.get("result").is_none(), "{ended}");
+    let (de, en) = schulhof_domain::notify::words::line(
+        schulhof_domain::notify::Kind::MailAbuseConcerned,
+        ended,
+    );
+    assert!(de.contains("ohne Ergebnis der Auswertung"), "{de}");
+    assert!(en.contains("without a result"), "{en}");
     // Refused by the officer: it ends there.
     let refused = p
         .mail_abuse_scope_request(
@@ -314,7 +367,11 @@ async fn stage_two_names_a_scope_needs_three_parties_holds_and_ends(db: Db) {
         .await
         .expect("refused");
     assert!(p.mail_abuse_scope_data(&sl, refused).await.is_err());
-    assert!(p.mail_abuse_scope_close(&sl, refused).await.is_err());
+    assert!(
+        p.mail_abuse_scope_close(&sl, refused, &result)
+            .await
+            .is_err()
+    );
 }
 
 backend_tests!(

@@ -69,10 +69,11 @@ async fn the_council_and_the_schulleitung_are_told(db: Db) {
         );
     }
 
-    give_notice(p, &sl, first, "schueler").await;
+    give_notice(p, &sl, first, "schueler,lehrer").await;
+    let further = further_approved(&s, &sl, &dpo, "123456", first).await;
     let lehrer = vec!["lehrer".to_owned()];
     let id = p
-        .mail_abuse_scope_request(&sl, first, purpose, &lehrer, from, until)
+        .mail_abuse_scope_request(&sl, further, purpose, &lehrer, from, until)
         .await
         .expect("stage 2");
     // Every member of the council is asked to take part, nobody else.
@@ -110,8 +111,9 @@ async fn the_council_and_the_schulleitung_are_told(db: Db) {
     )
     .await
     .expect("refused");
+    // Told of the first analysis, the further one and the refusal.
     let told = notes(p, &sl, "mail_abuse_decided").await;
-    assert_eq!(told.len(), 2, "{told:?}");
+    assert_eq!(told.len(), 3, "{told:?}");
     assert!(
         told.iter()
             .any(|n| n["stage"] == "2" && n["case"] == id.to_string())
@@ -145,9 +147,10 @@ async fn the_council_and_the_schulleitung_are_told(db: Db) {
     assert_eq!(notes(p, &sl2, "mail_abuse_decided").await.len(), 1);
     assert_eq!(notes(p, &holder2, "mail_abuse_decided").await.len(), 1);
     assert!(notes(p, &kollege2, "mail_abuse_decided").await.is_empty());
-    give_notice(p, &sl2, first2, "lehrer").await;
+    give_notice(p, &sl2, first2, "lehrer,schueler").await;
+    let further2 = further_approved(&s, &sl2, &dpo, "654321", first2).await;
     let scope2 = vec!["paula".to_owned()];
-    p.mail_abuse_scope_request(&sl2, first2, purpose, &scope2, from, until)
+    p.mail_abuse_scope_request(&sl2, further2, purpose, &scope2, from, until)
         .await
         .expect("stage 2 elsewhere");
     assert!(notes(p, &holder2, "mail_abuse_council").await.is_empty());
@@ -157,7 +160,7 @@ async fn the_council_and_the_schulleitung_are_told(db: Db) {
         let a = s.user(login).await;
         assert_eq!(notes(p, &a, "mail_abuse_council").await.len(), 1, "{login}");
     }
-    assert_eq!(notes(p, &sl, "mail_abuse_decided").await.len(), 2);
+    assert_eq!(notes(p, &sl, "mail_abuse_decided").await.len(), 3);
 }
 
 /// After an approved analysis the Schulleitung tells the affected circle — persons of
@@ -259,6 +262,7 @@ async fn a_council_member_named_in_the_scope_never_takes_part(db: Db) {
         first,
         from,
         until,
+        ..
     } = stage_one_noticed(&s, ["lehrer", "carla"]).await;
     let (t, carla) = (s.user("lehrer").await, s.user("carla").await);
     let purpose = "Verdacht besteht fort: Versand von Werbung über das Konto lehrer";
@@ -352,13 +356,14 @@ async fn the_lists_cost_the_same_for_one_and_five_open_cases(db: Db) {
     };
     open_two(&["lehrer", "anna"]).await;
     let (one, sizes) = costs().await;
-    assert_eq!(sizes, (3, 1, 1));
+    // The first analysis, its further analysis and the new case.
+    assert_eq!(sizes, (4, 1, 1));
     let scopes: [&[&str]; 4] = [&["anna"], &["lehrer"], &["anna", "lehrer"], &["lehrer"]];
     for scope in scopes {
         open_two(scope).await;
     }
     let (five, sizes) = costs().await;
-    assert_eq!(sizes, (11, 5, 5));
+    assert_eq!(sizes, (12, 5, 5));
     assert_eq!(one, five, "overview, council, officer");
     // Counted at all (a list reads at least its cases), and few.
     assert!(one.iter().all(|n| (1..=4).contains(n)), "{one:?}");

@@ -118,6 +118,18 @@ async fn only_the_schulleitung_asks_and_only_the_council_confirms(db: Db) {
     let kollegin = s.user("kollegin").await;
     let listed = p.four_eyes_requests(&kollegin).await.expect("requests");
     assert!(listed.iter().any(|r| r.id == id && r.may_decide));
+    // The owner has an external address: the notice goes there too, at once.
+    let mut tx = p.db().begin().await.expect("tx");
+    schulhof_store::users::set_external_mail(
+        &mut tx,
+        t.token.instance(),
+        t.token.user(),
+        Some("lehrer.privat@example.org"),
+        p.now(),
+    )
+    .await
+    .expect("external");
+    tx.commit().await.expect("commit");
     p.confirm_request(&kollegin, id).await.expect("confirmed");
     // The owner is told at once, with who, why and until when.
     let notes = p.my_notifications(&t).await.expect("notes");
@@ -128,6 +140,13 @@ async fn only_the_schulleitung_asks_and_only_the_council_confirms(db: Db) {
     assert_eq!(note.params["by"], "schulleitung");
     assert_eq!(note.params["with"], "kollegin");
     assert_eq!(note.params["reason"], reason);
+    let mut c = p.db().read().await.expect("db");
+    let waiting = schulhof_store::notify::queued_mails(&mut c, t.token.instance(), t.token.user())
+        .await
+        .expect("outbox");
+    drop(c);
+    // Queued in the confirming transaction for the external address (the security path).
+    assert_eq!(waiting, 1, "queued with the notice itself");
     let log = p.admin_log(&admin, 100, 0).await.expect("log");
     for action in ["four_eyes.request", "four_eyes.confirm", "mail.council.add"] {
         assert!(log.iter().any(|l| l.action == action), "{action}");

@@ -78,6 +78,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(63, "0063_calendar_occurrence_answers"),
     migration!(64, "0064_mail_ip_limits"),
     migration!(65, "0065_lms_auto_courses"),
+    migration!(66, "0066_mail_abuse_follow_up"),
+    migration!(67, "0067_conference_guest_presence"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

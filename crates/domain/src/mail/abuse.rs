@@ -5,6 +5,12 @@
 //! volume per external domain and day, never a local part, subject or person. A state
 //! machine: requested → approved | refused; approved → closed. Every step is audited.
 //!
+//! After an approved analysis the affected circle is told in general terms (once per case).
+//! If the suspicion persists, a *further* analysis is asked for, following that case: it
+//! looks only at traffic after the notice ("bei anhaltendem Verdacht auf Missbrauch durch
+//! weitere Domänenanalyse") and goes to the officer like any other. Only such a further
+//! analysis, once approved, opens the way to stage 2.
+//!
 //! Stage 2 (person-specific data of a named scope, with the staff council) is in
 //! [`super::abuse_scope`]; the officer decides both stages here.
 
@@ -43,6 +49,26 @@ pub struct CaseView {
     /// When the general notice to the affected circle was given (stage 1).
     pub notice_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// A further analysis: the case whose notice it follows; stage 2: the further analysis
+    /// it rests on.
+    pub follows: Option<Uuid>,
+}
+
+impl CaseView {
+    /// An approved (or since closed) further analysis: what a stage-2 request may follow.
+    pub fn opens_stage_two(&self) -> bool {
+        self.stage == 1
+            && self.follows.is_some()
+            && matches!(self.state.as_str(), "approved" | "closed")
+    }
+
+    /// An approved (or since closed) stage-1 case whose general notice was given: what a
+    /// further analysis may follow.
+    pub fn allows_further_analysis(&self) -> bool {
+        self.stage == 1
+            && self.notice_at.is_some()
+            && matches!(self.state.as_str(), "approved" | "closed")
+    }
 }
 
 impl From<CaseRow> for CaseView {
@@ -58,6 +84,7 @@ impl From<CaseRow> for CaseView {
             decision_reason: r.decision_reason,
             notice_at: r.notice_at,
             created_at: r.created_at,
+            follows: r.follows,
         }
     }
 }
@@ -118,8 +145,57 @@ impl Platform {
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Uuid, DomainError> {
+        self.open_analysis(a, None, reason, from, until).await
+    }
+
+    /// Stage 1 again, when the suspicion persists: a further domain analysis following the
+    /// case `follows`, whose general notice was given. Its period begins at that notice at
+    /// the earliest (an earlier start is cut to it): only what happened after the notice
+    /// shows that the use goes on. A period wholly before the notice is refused.
+    pub async fn mail_abuse_request_further(
+        &self,
+        a: &Actor,
+        follows: Uuid,
+        reason: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Uuid, DomainError> {
+        self.open_analysis(a, Some(follows), reason, from, until)
+            .await
+    }
+
+    async fn open_analysis(
+        &self,
+        a: &Actor,
+        follows: Option<Uuid>,
+        reason: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Uuid, DomainError> {
         check(&a.token, RequestAbuseAnalysis)?;
         let now = self.now();
+        let mut from = from;
+        let mut tx = self.db.begin().await?;
+        if let Some(earlier) = follows {
+            let earlier = store::get(&mut tx, a.token.instance(), earlier)
+                .await?
+                .map(CaseView::from)
+                .filter(CaseView::allows_further_analysis)
+                .ok_or_else(|| {
+                    DomainError::invalid(
+                        "case",
+                        "a further analysis follows an approved stage-1 case whose general notice was given",
+                    )
+                })?;
+            let noticed = earlier.notice_at.unwrap_or(from);
+            if until <= noticed {
+                return Err(DomainError::invalid(
+                    "period",
+                    "a further analysis looks only at the time after the general notice",
+                ));
+            }
+            from = from.max(noticed);
+        }
         let reason = checked_period(reason, from, until, now)?;
         let row = CaseRow {
             instance: a.token.instance(),
@@ -135,10 +211,13 @@ impl Platform {
             notice_at: None,
             created_at: now,
             school: String::new(),
+            follows,
         };
-        let mut tx = self.db.begin().await?;
         store::insert(&mut tx, &row).await?;
-        let detail = serde_json::json!({ "case": row.id, "stage": 1 });
+        let mut detail = serde_json::json!({ "case": row.id, "stage": 1 });
+        if let Some(earlier) = follows {
+            detail["follows"] = earlier.to_string().into();
+        }
         admin_action(
             &mut tx,
             a,
@@ -343,7 +422,7 @@ impl Platform {
                 "the notice goes to a circle of at least 2 persons, never to one",
             ));
         }
-        if !store::claim_notice(&mut tx, instance, id, now).await? {
+        if !store::claim_notice(&mut tx, instance, id, &kinds, now).await? {
             return Err(DomainError::conflict(
                 "case",
                 "the notice was given already",

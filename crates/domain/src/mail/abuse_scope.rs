@@ -1,14 +1,21 @@
 //! Abuse control, stage 2 (Nutzungsbedingungen 7, "Kontrollstufe 2"): only if the suspicion
-//! of an approved stage-1 case persists after its general notice to the affected circle
-//! (the rules: the circle is "zunächst pauschal" told that a person-specific control may
-//! follow "bei Fortdauer der Verstöße"), the Schulleitung asks with a purpose, a named scope
-//! of logins (never all of them) and a period; a staff council member takes part (with their
+//! persists after the general notice to the affected circle (the rules: the circle is
+//! "zunächst pauschal" told that a person-specific control may follow "bei Fortdauer der
+//! Verstöße") and a further domain analysis made after that notice was approved ("bei
+//! anhaltendem Verdacht auf Missbrauch durch weitere Domänenanalyse"), the Schulleitung asks
+//! with a purpose, a named scope of logins of the circle told (never all of them) and a
+//! period; a staff council member takes part (with their
 //! own login, never the one who asked nor a person the case is about); the data-protection
 //! officer decides, and a refusal ends it. Approved, the Schulleitung sees the traffic data
 //! of just those logins and that period; holds keep those data from the 7-day deletion while
 //! the case is open. Closing it (or its end, [`SCOPE_DAYS`] after the decision) drops the
 //! holds and the scope, and each person concerned gets a written notice they can answer
-//! ("schriftlich in Kenntnis gesetzt … Gelegenheit zur Stellungnahme"): a notice about the
+//! ("Über das Ergebnis der Auswertung … schriftlich in Kenntnis gesetzt … Gelegenheit zur
+//! Stellungnahme"). The Schulleitung closes with a written result for each person; that
+//! text is about the person and goes only into that person's notice — the case keeps none
+//! of it (what the case produced is deleted on closing) and the audit log notes only that
+//! results were given. A case that reaches its end untouched tells each person that it
+//! ended without a result. The notice is a notice about the
 //! account through the notification centre, in the closing transaction — shown at once,
 //! never switched off, mailed to the external address if set, else to the school mailbox —
 //! leading to a reply to the Schulleitung. Every step is audited.
@@ -54,7 +61,8 @@ fn hold_reason(id: Uuid) -> String {
 
 impl Platform {
     /// Stage 2: the Schulleitung asks for the traffic data of `logins` in `[from, until)`,
-    /// following the approved stage-1 case `follows`.
+    /// following `follows`: an approved further analysis, made after the general notice of
+    /// an earlier case. The logins must belong to the circle that notice reached.
     pub async fn mail_abuse_scope_request(
         &self,
         a: &Actor,
@@ -69,8 +77,9 @@ impl Platform {
         let purpose = checked_period(purpose, from, until, now)?;
         let instance = a.token.instance();
         let mut tx = self.db.begin().await?;
-        let first = cases::get(&mut tx, instance, follows)
+        let further = cases::get(&mut tx, instance, follows)
             .await?
+            .map(CaseView::from)
             .filter(|c| c.stage == 1 && matches!(c.state.as_str(), "approved" | "closed"))
             .ok_or_else(|| {
                 DomainError::invalid(
@@ -80,19 +89,34 @@ impl Platform {
             })?;
         // Nutzungsbedingungen 7: the affected circle is first told in general terms
         // ("zunächst pauschal … hinzuweisen") that a person-specific control may follow if
-        // the violations continue; only then may one be asked for.
-        if first.notice_at.is_none() {
-            return Err(DomainError::invalid(
-                "case",
-                "stage 2 follows only after the general notice to the affected circle",
-            ));
-        }
+        // the violations continue, and the suspicion must persist in a further domain
+        // analysis after that; only then may one be asked for.
+        let noticed = match further.follows {
+            Some(noticed) if further.opens_stage_two() => noticed,
+            _ => {
+                return Err(DomainError::invalid(
+                    "case",
+                    "stage 2 follows only a further domain analysis, approved after the general notice to the affected circle",
+                ));
+            }
+        };
+        let circle = cases::notice_circle(&mut tx, instance, noticed).await?;
         let mut scope: Vec<UserId> = Vec::with_capacity(logins.len());
         for login in logins {
             let u = users::find_by_login(&mut tx, instance, login.trim())
                 .await?
                 .filter(|u| u.active && u.kind != "function")
                 .ok_or_else(|| DomainError::invalid("scope", format!("no such person: {login}")))?;
+            // Only those told that a person-specific control may follow can be its subject.
+            if circle
+                .as_deref()
+                .is_some_and(|c| !c.split(',').any(|k| k == u.kind))
+            {
+                return Err(DomainError::invalid(
+                    "scope",
+                    format!("{login} is not of the circle the general notice reached"),
+                ));
+            }
             if !scope.contains(&u.id) {
                 scope.push(u.id);
             }
@@ -125,6 +149,7 @@ impl Platform {
             notice_at: None,
             created_at: now,
             school: String::new(),
+            follows: Some(follows),
         };
         store::insert(&mut tx, &row, &scope).await?;
         self.tell_council(&mut tx, a, row.id, &scope).await?;
@@ -304,14 +329,24 @@ impl Platform {
         Ok((row.into(), out))
     }
 
-    /// The Schulleitung closes an approved stage-2 case.
-    pub async fn mail_abuse_scope_close(&self, a: &Actor, id: Uuid) -> Result<(), DomainError> {
+    /// The Schulleitung closes an approved stage-2 case with the written result of the
+    /// evaluation for each person concerned: `results` pairs each login of the scope with
+    /// its text (every one required, [`RESULT_CHARS`] at most).
+    pub async fn mail_abuse_scope_close(
+        &self,
+        a: &Actor,
+        id: Uuid,
+        results: &[(String, String)],
+    ) -> Result<(), DomainError> {
         check(&a.token, RequestAbuseAnalysis)?;
         let now = self.now();
         let instance = a.token.instance();
         let mut tx = self.db.begin().await?;
-        let told = self.close_scope(&mut tx, instance, id).await?;
-        let detail = serde_json::json!({ "case": id, "notified": told });
+        let told = self
+            .close_scope(&mut tx, instance, id, Some(results))
+            .await?;
+        // Only that results were given: their text is the persons' own.
+        let detail = serde_json::json!({ "case": id, "notified": told, "result": "written" });
         admin_action(
             &mut tx,
             a,
@@ -334,13 +369,15 @@ impl Platform {
         let mut n = 0;
         for (instance, id) in ended {
             let mut tx = self.db.begin().await?;
-            let told = match self.close_scope(&mut tx, instance, id).await {
+            let told = match self.close_scope(&mut tx, instance, id, None).await {
                 Ok(t) => t,
                 // Closed meanwhile by its requester or another node.
                 Err(DomainError::NotFound) => continue,
                 Err(e) => return Err(e),
             };
-            let detail = serde_json::json!({ "case": id, "notified": told, "ended": true });
+            let detail = serde_json::json!({
+                "case": id, "notified": told, "ended": true, "result": "none",
+            });
             let event = crate::audit::Event {
                 kind: "admin",
                 actor: None,
@@ -357,27 +394,42 @@ impl Platform {
         Ok(n)
     }
 
-    /// Closes the case, drops its holds and scope, and tells each person concerned; returns
-    /// how many were told.
+    /// Closes the case, drops its holds and scope, and tells each person concerned — with
+    /// the written result for them, or (`None`: the case reached its end) that it ended
+    /// without one; returns how many were told. Nothing changes when a result is missing.
     async fn close_scope(
         &self,
         tx: &mut schulhof_store::Tx,
         instance: InstanceId,
         id: Uuid,
+        results: Option<&[(String, String)]>,
     ) -> Result<usize, DomainError> {
         let now = self.now();
         let case = cases::get(&mut *tx, instance, id)
             .await?
-            .filter(|c| c.stage == 2)
+            .filter(|c| c.stage == 2 && c.state == "approved")
             .ok_or(DomainError::NotFound)?;
         let scope = store::scope(&mut *tx, instance, id)
             .await?
             .ok_or(DomainError::NotFound)?;
+        let mut people = Vec::with_capacity(scope.logins.len());
+        for user in &scope.logins {
+            if let Some(row) = users::get(&mut *tx, instance, *user).await? {
+                people.push(row);
+            }
+        }
+        let told: Vec<(users::UserRow, Option<String>)> = match results {
+            Some(results) => checked_results(people, results)?
+                .into_iter()
+                .map(|(u, r)| (u, Some(r)))
+                .collect(),
+            None => people.into_iter().map(|u| (u, None)).collect(),
+        };
         if !store::close(&mut *tx, instance, id, now).await? {
             return Err(DomainError::NotFound);
         }
         store::drop_holds(&mut *tx, instance, &hold_reason(id)).await?;
-        self.tell_concerned(tx, &case, &scope.logins).await
+        self.tell_concerned(tx, &case, told).await
     }
 
     /// The written notice to each person concerned (Nutzungsbedingungen 7: "schriftlich in
@@ -390,7 +442,7 @@ impl Platform {
         &self,
         tx: &mut schulhof_store::Tx,
         case: &CaseRow,
-        people: &[UserId],
+        people: Vec<(users::UserRow, Option<String>)>,
     ) -> Result<usize, DomainError> {
         let (instance, now) = (case.instance, self.now());
         let zone = instances::get(&mut *tx, instance)
@@ -411,19 +463,55 @@ impl Platform {
             "reply": reply,
         });
         let mut told = 0;
-        for user in people {
-            if let Some(row) = users::get(&mut *tx, instance, *user).await? {
-                notify(
-                    &mut *tx,
-                    &row,
-                    Kind::MailAbuseConcerned,
-                    params.clone(),
-                    now,
-                )
-                .await?;
-                told += 1;
+        for (row, result) in people {
+            let mut params = params.clone();
+            match result {
+                Some(result) => params["result"] = result.into(),
+                None => params["variant"] = "ended".into(),
             }
+            notify(&mut *tx, &row, Kind::MailAbuseConcerned, params, now).await?;
+            told += 1;
         }
         Ok(told)
     }
+}
+
+/// The longest written result for one person.
+pub const RESULT_CHARS: usize = 2000;
+
+/// Pairs each person of the scope with the written result for them: every one needs a text
+/// of 10 to [`RESULT_CHARS`] characters, and a result for anyone else is refused.
+fn checked_results(
+    people: Vec<users::UserRow>,
+    results: &[(String, String)],
+) -> Result<Vec<(users::UserRow, String)>, DomainError> {
+    for (login, _) in results {
+        if !people.iter().any(|u| u.login == login.trim()) {
+            return Err(DomainError::invalid(
+                "result",
+                format!("{} is not a person of this case", login.trim()),
+            ));
+        }
+    }
+    let mut out = Vec::with_capacity(people.len());
+    for u in people {
+        let text = results
+            .iter()
+            .rev()
+            .find(|(login, _)| login.trim() == u.login)
+            .map(|(_, t)| t.trim())
+            .unwrap_or_default();
+        if !(10..=RESULT_CHARS).contains(&text.chars().count()) {
+            return Err(DomainError::invalid(
+                "result",
+                format!(
+                    "a written result of 10 to {RESULT_CHARS} characters is required for {}",
+                    u.login
+                ),
+            ));
+        }
+        let text = text.to_owned();
+        out.push((u, text));
+    }
+    Ok(out)
 }

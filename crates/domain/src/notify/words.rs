@@ -98,9 +98,21 @@ fn wording(kind: Kind) -> (&'static str, &'static str) {
             "General notice of the Schulleitung on the use of the school mail: {text} If violations continue, a person-specific control (terms of use 7, stage 2) may follow.",
         ),
         Kind::MailAbuseConcerned => (
-            "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Der Vorgang ist abgeschlossen; Sie können dazu schriftlich Stellung nehmen: {reply}",
-            "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} The case is closed; you can reply in writing: {reply}",
+            "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Ergebnis der Auswertung: {result} Der Vorgang ist abgeschlossen; Sie können dazu schriftlich Stellung nehmen: {reply}",
+            "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} Result of the evaluation: {result} The case is closed; you can reply in writing: {reply}",
         ),
+    }
+}
+
+/// The words of a kind for the variant its parameters name (`variant`), where it has one.
+fn variant_wording(kind: Kind, variant: &str) -> Option<(&'static str, &'static str)> {
+    match (kind, variant) {
+        // A stage-2 case that reached its end without being closed has no written result.
+        (Kind::MailAbuseConcerned, "ended") => Some((
+            "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Der Vorgang endete nach Ablauf seiner Frist ohne Ergebnis der Auswertung; Sie können dazu schriftlich Stellung nehmen: {reply}",
+            "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} The case ended when its time ran out, without a result of the evaluation; you can reply in writing: {reply}",
+        )),
+        _ => None,
     }
 }
 
@@ -129,7 +141,11 @@ pub fn fill(template: &str, params: &Value) -> String {
 
 /// The line of a notification in German and English.
 pub fn line(kind: Kind, params: &Value) -> (String, String) {
-    let (de, en) = wording(kind);
+    let (de, en) = params
+        .get("variant")
+        .and_then(Value::as_str)
+        .and_then(|v| variant_wording(kind, v))
+        .unwrap_or_else(|| wording(kind));
     (fill(de, params), fill(en, params))
 }
 

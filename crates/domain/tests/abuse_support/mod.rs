@@ -1,6 +1,7 @@
 //! The abuse-control tests' common set-up: the school with a Schulleitung account and a
 //! teacher's mail to and from outside, operators with their second factor, and a stage-1
-//! case approved and noticed, where every stage-2 test starts.
+//! case approved and noticed, followed by an approved further analysis, where every stage-2
+//! test starts.
 
 #![allow(dead_code)]
 
@@ -113,27 +114,55 @@ pub async fn notes(
         .collect()
 }
 
-/// The general notice of the approved stage-1 case `id` to the circle of account type
-/// `kind`.
+/// The general notice of the approved stage-1 case `id` to the circle of the account
+/// types `kinds` (comma-separated).
 pub async fn give_notice(
     p: &Platform,
     sl: &schulhof_domain::identity::Actor,
     id: uuid::Uuid,
-    kind: &str,
+    kinds: &str,
 ) {
     let text = "Die dienstliche E-Mail ist nur für dienstliche Zwecke zu nutzen.";
-    p.mail_abuse_notice(sl, id, &[kind.to_owned()], text)
+    let circle: Vec<String> = kinds.split(',').map(str::to_owned).collect();
+    p.mail_abuse_notice(sl, id, &circle, text)
         .await
         .expect("notice");
 }
 
-/// A stage-1 case approved by the officer and noticed to the pupils, with `council` on the
-/// staff council: where every stage-2 test starts.
+/// The further analysis after the notice of `noticed` (asked from a day before, which the
+/// domain cuts to the notice), approved by the officer: what stage 2 rests on.
+pub async fn further_approved(
+    s: &School,
+    sl: &schulhof_domain::identity::Actor,
+    dpo: &OperatorActor,
+    school: &str,
+    noticed: uuid::Uuid,
+) -> uuid::Uuid {
+    let p = &s.platform;
+    let from = s.clock.now() - Duration::days(1);
+    s.clock.advance(Duration::seconds(2));
+    let reason = "Der Verdacht besteht nach dem allgemeinen Hinweis fort";
+    let id = p
+        .mail_abuse_request_further(sl, noticed, reason, from, s.clock.now())
+        .await
+        .expect("further analysis");
+    p.operator_abuse_decide(dpo, school, id, true, "10.1.0.1")
+        .await
+        .expect("further approved");
+    id
+}
+
+/// A stage-1 case approved by the officer and noticed to teachers and pupils, then a
+/// further analysis approved, with `council` on the staff council: where every stage-2
+/// test starts.
 pub struct StageOne {
     pub sl: schulhof_domain::identity::Actor,
     pub admin: schulhof_domain::identity::Actor,
     pub dpo: OperatorActor,
+    /// The approved further analysis: what stage 2 follows.
     pub first: uuid::Uuid,
+    /// The first analysis, whose notice was given.
+    pub noticed: uuid::Uuid,
     pub from: chrono::DateTime<chrono::Utc>,
     pub until: chrono::DateTime<chrono::Utc>,
 }
@@ -162,12 +191,15 @@ pub async fn stage_one_noticed(s: &School, council: [&str; 2]) -> StageOne {
     p.operator_abuse_decide(&dpo, "123456", first, true, "10.1.0.1")
         .await
         .expect("approved");
-    give_notice(p, &sl, first, "schueler").await;
+    give_notice(p, &sl, first, "schueler,lehrer").await;
+    let noticed = first;
+    let first = further_approved(s, &sl, &dpo, "123456", noticed).await;
     StageOne {
         sl,
         admin,
         dpo,
         first,
+        noticed,
         from,
         until,
     }

@@ -29,6 +29,9 @@ pub struct CaseRow {
     pub created_at: DateTime<Utc>,
     /// The school's number (filled by the reads).
     pub school: String,
+    /// A further stage-1 analysis: the case whose general notice it follows; stage 2: the
+    /// further analysis it rests on.
+    pub follows: Option<Uuid>,
 }
 
 type Raw = (
@@ -45,6 +48,7 @@ type Raw = (
     Option<i64>,
     i64,
     String,
+    Option<Uuid>,
 );
 
 fn row(r: Raw) -> CaseRow {
@@ -62,13 +66,15 @@ fn row(r: Raw) -> CaseRow {
         notice_at: r.10.map(from_us),
         created_at: from_us(r.11),
         school: r.12,
+        follows: r.13,
     }
 }
 
 macro_rules! columns {
     () => {
         "a.instance_id, a.id, a.stage, a.state, a.requester_id, a.reason, a.from_at,
-         a.until_at, a.officer_id, a.decision_reason, a.notice_at, a.created_at, i.school_number"
+         a.until_at, a.officer_id, a.decision_reason, a.notice_at, a.created_at, i.school_number,
+         a.follows_id"
     };
 }
 
@@ -83,14 +89,15 @@ macro_rules! select {
     };
 }
 
-/// The same with what stage 2 adds (scope, council member, decision time), so that a list
-/// of cases costs one statement however many of them are stage 2.
+/// The same with what stage 2 adds (scope, council member), so that a list of cases costs
+/// one statement however many of them are stage 2. The decision time is left out (a row
+/// holds at most 16 columns); [`crate::mail::abuse_scope::scope`] reads it where needed.
 macro_rules! select_scoped {
     ($where:literal) => {
         concat!(
             "SELECT ",
             columns!(),
-            ", a.scope, a.council_id, a.decided_at
+            ", a.scope, a.council_id
                FROM mail_abuse_cases a JOIN instances i ON i.id = a.instance_id WHERE ",
             $where
         )
@@ -111,15 +118,15 @@ type ScopedRaw = (
     Option<i64>,
     i64,
     String,
+    Option<Uuid>,
     String,
     Option<Uuid>,
-    Option<i64>,
 );
 
 fn scoped(r: ScopedRaw) -> (CaseRow, Scope) {
-    let scope = Scope::from_columns(&r.13, r.14, r.15);
+    let scope = Scope::from_columns(&r.14, r.15, None);
     let case = row((
-        r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12,
+        r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13,
     ));
     (case, scope)
 }
@@ -128,10 +135,11 @@ fn scoped(r: ScopedRaw) -> (CaseRow, Scope) {
 pub async fn insert(c: &mut impl AsConn, r: &CaseRow) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO mail_abuse_cases (instance_id, id, stage, state, requester_id, reason, scope,
-             from_at, until_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)")
+             from_at, until_at, created_at, follows_id)
+         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10)")
         .bind(r.instance.0).bind(r.id).bind(r.stage).bind(&r.state).bind(r.requester.0)
         .bind(&r.reason).bind(to_us(r.from)).bind(to_us(r.until)).bind(to_us(r.created_at))
+        .bind(r.follows)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -297,21 +305,36 @@ pub async fn circle_size(
     Ok(n)
 }
 
-/// Marks the general notice of an approved stage-1 case as given. Returns false when it
-/// was given before (or the case is not approved stage 1): of two requests only one wins.
+/// Marks the general notice of an approved stage-1 case as given to the circle `kinds`
+/// (account types, comma-separated). Returns false when it was given before (or the case
+/// is not approved stage 1): of two requests only one wins.
 pub async fn claim_notice(
     c: &mut impl AsConn,
     instance: InstanceId,
     id: Uuid,
+    kinds: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
-        "UPDATE mail_abuse_cases SET notice_at = $3
+        "UPDATE mail_abuse_cases SET notice_at = $3, notice_circle = $4
           WHERE instance_id = $1 AND id = $2 AND stage = 1 AND state = 'approved'
             AND notice_at IS NULL")
-        .bind(instance.0).bind(id).bind(to_us(now))
+        .bind(instance.0).bind(id).bind(to_us(now)).bind(kinds)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+/// The circle (account types, comma-separated) the general notice of a case reached; None
+/// before the notice (or for a notice given before the circle was kept).
+pub async fn notice_circle(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    let r: Option<(Option<String>,)> = on!(c, c => sqlx::query_as(
+        "SELECT notice_circle FROM mail_abuse_cases WHERE instance_id = $1 AND id = $2")
+        .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
+    Ok(r.and_then(|r| r.0))
 }
 
 macro_rules! notice_fan_out {

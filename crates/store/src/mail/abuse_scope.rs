@@ -44,10 +44,10 @@ impl Scope {
 pub async fn insert(c: &mut impl AsConn, r: &CaseRow, scope: &[UserId]) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO mail_abuse_cases (instance_id, id, stage, state, requester_id, reason, scope,
-             from_at, until_at, created_at)
-         VALUES ($1, $2, 2, 'requested', $3, $4, $5, $6, $7, $8)")
+             from_at, until_at, created_at, follows_id)
+         VALUES ($1, $2, 2, 'requested', $3, $4, $5, $6, $7, $8, $9)")
         .bind(r.instance.0).bind(r.id).bind(r.requester.0).bind(&r.reason).bind(encode(scope))
-        .bind(to_us(r.from)).bind(to_us(r.until)).bind(to_us(r.created_at))
+        .bind(to_us(r.from)).bind(to_us(r.until)).bind(to_us(r.created_at)).bind(r.follows)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -160,8 +160,20 @@ const EXACT: &[(&str, &str)] = &[
         "Stufe 2 setzt eine genehmigte Domänenanalyse der Schule voraus",
     ),
     (
-        "stage 2 follows only after the general notice to the affected circle",
-        "Stufe 2 folgt erst nach dem allgemeinen Hinweis an den betroffenen Kreis",
+        "stage 2 follows only a further domain analysis, approved after the general notice to the affected circle",
+        "Stufe 2 folgt nur einer weiteren Domänenanalyse, die nach dem allgemeinen Hinweis an den betroffenen Kreis genehmigt wurde",
+    ),
+    (
+        "a further analysis follows an approved stage-1 case whose general notice was given",
+        "eine weitere Analyse folgt einer genehmigten Domänenanalyse, nach der der allgemeine Hinweis gegeben wurde",
+    ),
+    (
+        "a further analysis looks only at the time after the general notice",
+        "eine weitere Analyse umfasst nur die Zeit nach dem allgemeinen Hinweis",
+    ),
+    (
+        "choose a case whose general notice was given",
+        "wählen Sie einen Vorgang, dessen allgemeiner Hinweis gegeben wurde",
     ),
     (
         "name between one and twenty logins, never all of the school",
@@ -412,6 +424,21 @@ const PATTERNS: &[(&str, &str, &str)] = &[
     ),
     ("malformed XML: ", "", "fehlerhaftes XML: {}"),
     ("no such person: ", "", "eine Person {} gibt es nicht"),
+    (
+        "",
+        " is not of the circle the general notice reached",
+        "{} gehört nicht zum Kreis, den der allgemeine Hinweis erreicht hat",
+    ),
+    (
+        "",
+        " is not a person of this case",
+        "{} ist keine Person dieses Vorgangs",
+    ),
+    (
+        "a written result of 10 to 2000 characters is required for ",
+        "",
+        "für {} ist ein schriftliches Ergebnis der Auswertung mit 10 bis 2000 Zeichen nötig",
+    ),
 ];
 
 /// Messages with two values: (English prefix, middle, suffix, German with `{1}`, `{2}`).

@@ -89,6 +89,18 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
         "At most the last 7 days; older traffic data no longer exist.",
     ),
     (
+        "abuse.one.further",
+        "Weitere Analyse zu",
+        "Further analysis of",
+    ),
+    ("abuse.one.first", "Erste Analyse", "First analysis"),
+    (
+        "abuse.one.further_hint",
+        "Hält der Verdacht nach dem allgemeinen Hinweis an, wählen Sie den Vorgang, dessen Hinweis gegeben wurde. Die weitere Analyse umfasst nur die Zeit nach dem Hinweis; erst sie kann zu Stufe 2 führen.",
+        "If the suspicion persists after the general notice, choose the case whose notice was given. The further analysis covers only the time after the notice; only it can lead to stage 2.",
+    ),
+    ("abuse.further", "weitere Analyse", "further analysis"),
+    (
         "abuse.one.submit",
         "Domänenanalyse beantragen",
         "Request the domain analysis",
@@ -100,18 +112,23 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "abuse.two.lead",
-        "Nur wenn der Verdacht nach einer genehmigten Domänenanalyse und dem allgemeinen Hinweis an den betroffenen Kreis fortbesteht: Zweck, benannte Konten (nie alle) und Zeitraum. Ein Mitglied der Personalvertretung muss sich beteiligen, dann entscheidet der Datenschutzbeauftragte. Nach dem Abschluss werden die Betroffenen schriftlich informiert und können antworten.",
-        "Only if the suspicion persists after an approved domain analysis and the general notice to the affected circle: purpose, named accounts (never all of them) and period. A member of the staff council must take part, then the data-protection officer decides. When it is closed, each person concerned is told in writing and can reply.",
+        "Nur wenn der Verdacht nach dem allgemeinen Hinweis an den betroffenen Kreis in einer weiteren, genehmigten Domänenanalyse fortbesteht: Zweck, benannte Konten aus diesem Kreis (nie alle) und Zeitraum. Ein Mitglied der Personalvertretung muss sich beteiligen, dann entscheidet der Datenschutzbeauftragte. Nach dem Abschluss werden die Betroffenen schriftlich informiert und können antworten.",
+        "Only if the suspicion persists, after the general notice to the affected circle, in a further approved domain analysis: purpose, named accounts of that circle (never all of them) and period. A member of the staff council must take part, then the data-protection officer decides. When it is closed, each person concerned is told in writing and can reply.",
     ),
     (
         "abuse.two.none",
-        "Stufe 2 setzt eine genehmigte Domänenanalyse voraus, nach der der betroffene Kreis allgemein hingewiesen wurde.",
-        "Stage 2 requires an approved domain analysis after which the affected circle was given the general notice.",
+        "Stufe 2 setzt eine genehmigte Domänenanalyse, den allgemeinen Hinweis an den betroffenen Kreis und danach eine weitere, genehmigte Domänenanalyse voraus.",
+        "Stage 2 requires an approved domain analysis, the general notice to the affected circle and after it a further approved domain analysis.",
+    ),
+    (
+        "abuse.two.needs_further",
+        "Der betroffene Kreis wurde allgemein hingewiesen. Hält der Verdacht an, beantragen Sie zuerst oben eine weitere Domänenanalyse zu diesem Vorgang; erst wenn der Datenschutzbeauftragte sie genehmigt hat, kann Stufe 2 beantragt werden.",
+        "The affected circle was given the general notice. If the suspicion persists, first request a further domain analysis of that case above; only once the data-protection officer has approved it can stage 2 be requested.",
     ),
     (
         "abuse.two.follows",
-        "Nach der Domänenanalyse",
-        "Following the domain analysis",
+        "Nach der weiteren Domänenanalyse",
+        "Following the further domain analysis",
     ),
     ("abuse.two.purpose", "Zweck", "Purpose"),
     (
@@ -121,8 +138,8 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "abuse.two.logins_hint",
-        "Durch Komma oder Zeilen getrennt, höchstens 20, nie alle der Schule.",
-        "Separated by commas or lines, at most 20, never all of the school.",
+        "Durch Komma oder Zeilen getrennt, höchstens 20, nie alle der Schule; nur Personen des Kreises, der den allgemeinen Hinweis erhalten hat.",
+        "Separated by commas or lines, at most 20, never all of the school; only persons of the circle that was given the general notice.",
     ),
     (
         "abuse.two.submit",
@@ -188,8 +205,18 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
     ("abuse.scope.end", "Vorgang abschließen", "Close the case"),
     (
         "abuse.scope.end_lead",
-        "Beim Abschluss wird die Aufbewahrung aufgehoben, und jede betroffene Person erhält eine schriftliche Nachricht, auf die sie antworten kann.",
-        "Closing lifts the hold, and each person concerned receives a written notice they can reply to.",
+        "Schreiben Sie für jede betroffene Person das Ergebnis der Auswertung. Es geht nur an diese Person, in einer schriftlichen Nachricht, auf die sie antworten kann; der Vorgang selbst behält den Text nicht. Beim Abschluss wird die Aufbewahrung aufgehoben.",
+        "Write the result of the evaluation for each person concerned. It goes only to that person, in a written notice they can reply to; the case itself keeps no copy. Closing lifts the hold.",
+    ),
+    (
+        "abuse.scope.result",
+        "Ergebnis der Auswertung für",
+        "Result of the evaluation for",
+    ),
+    (
+        "abuse.scope.result_hint",
+        "10 bis 2000 Zeichen; nennen Sie keine anderen Personen.",
+        "10 to 2000 characters; name no other persons.",
     ),
     (
         "abuse.scope.close",
@@ -310,8 +337,13 @@ pub const MAIL_ABUSE_TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "notify.mail_abuse_concerned",
-        "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Der Vorgang ist abgeschlossen; Sie können dazu schriftlich Stellung nehmen: {reply}",
-        "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} The case is closed; you can reply in writing: {reply}",
+        "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Ergebnis der Auswertung: {result} Der Vorgang ist abgeschlossen; Sie können dazu schriftlich Stellung nehmen: {reply}",
+        "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} Result of the evaluation: {result} The case is closed; you can reply in writing: {reply}",
+    ),
+    (
+        "notify.mail_abuse_concerned.ended",
+        "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2) wurden die Verkehrsdaten Ihres Postfachs (Zeit, Absender, Empfänger, Größe, Betreff; keine Inhalte) vom {from} bis {until} eingesehen, unter Beteiligung der Personalvertretung und mit Zustimmung des Datenschutzbeauftragten. Zweck: {purpose} Der Vorgang endete nach Ablauf seiner Frist ohne Ergebnis der Auswertung; Sie können dazu schriftlich Stellung nehmen: {reply}",
+        "During an abuse check (terms of use 7, stage 2) the traffic data of your mailbox (time, sender, recipient, size, subject; no content) from {from} to {until} were examined, with the staff council taking part and the approval of the data-protection officer. Purpose: {purpose} The case ended when its time ran out, without a result of the evaluation; you can reply in writing: {reply}",
     ),
     (
         "notify.kind.mail_abuse_concerned",

@@ -310,7 +310,7 @@ async fn stage_two_through_the_pages(app: App) {
     let (t, council) = (app.ready("lehrer").await, app.ready("personal").await);
     app.get(PAGE, &sl)
         .await
-        .has("Stufe 2 setzt eine genehmigte Domänenanalyse voraus");
+        .has("Stufe 2 setzt eine genehmigte Domänenanalyse, den allgemeinen Hinweis");
     let first = ask(&app, &sl).await;
     let dpo = operator_login(&app, "dsb.betrieb", "dpo").await;
     decide(
@@ -330,12 +330,12 @@ async fn stage_two_through_the_pages(app: App) {
     .await
     .assert(StatusCode::SEE_OTHER);
     let purpose = "Auffällig viele Nachrichten an evil.example";
-    let ask2 = |konten: &'static str| {
+    let ask2 = |fall: &str, konten: &'static str| {
         let (from, until) = (day(&app, 2), day(&app, 0));
-        let (first, sl, app) = (first.clone(), sl.clone(), &app);
+        let (fall, sl, app) = (fall.to_owned(), sl.clone(), &app);
         async move {
             let form = [
-                ("fall", first.as_str()),
+                ("fall", fall.as_str()),
                 ("zweck", purpose),
                 ("konten", konten),
                 ("von", &from),
@@ -348,12 +348,14 @@ async fn stage_two_through_the_pages(app: App) {
     // not offered, and asking anyway is refused with the reason.
     app.get(PAGE, &sl)
         .await
-        .has("nach der der betroffene Kreis allgemein hingewiesen wurde")
+        .has("danach eine weitere, genehmigte Domänenanalyse voraus")
+        .lacks("name=\"folgt\"")
         .lacks("name=\"konten\"");
-    ask2("lehrer")
+    let refused_two = "Stufe 2 folgt nur einer weiteren Domänenanalyse, die nach dem allgemeinen Hinweis an den betroffenen Kreis genehmigt wurde";
+    ask2(&first, "lehrer")
         .await
         .assert(StatusCode::UNPROCESSABLE_ENTITY)
-        .has("Stufe 2 folgt erst nach dem allgemeinen Hinweis an den betroffenen Kreis");
+        .has(refused_two);
     app.get(PAGE, &sl)
         .await
         .lacks("Wartet auf die Personalvertretung");
@@ -368,15 +370,81 @@ async fn stage_two_through_the_pages(app: App) {
     app.post(&format!("{PAGE}/{first}/hinweis"), &sl, &circle)
         .await
         .assert(StatusCode::SEE_OTHER);
-    app.get(PAGE, &sl).await.has("name=\"konten\"");
+    // The notice alone does not open stage 2: the page says that a further analysis must
+    // come first and offers it; asking anyway is refused and stores nothing.
+    app.get(PAGE, &sl)
+        .await
+        .has("beantragen Sie zuerst oben eine weitere Domänenanalyse")
+        .has("name=\"folgt\"")
+        .has(&format!("<option value=\"{first}\">"))
+        .lacks("name=\"konten\"");
+    ask2(&first, "lehrer")
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY)
+        .has(refused_two);
+    let sa = actor(&app, &sl).await;
+    let count = || async {
+        app.platform
+            .mail_abuse_cases(&sa)
+            .await
+            .expect("cases")
+            .len()
+    };
+    assert_eq!(count().await, 1);
+    let further_form = [
+        ("grund", "Der Verdacht besteht nach dem Hinweis fort"),
+        ("von", &day(&app, 7)),
+        ("bis", &day(&app, 0)),
+        ("folgt", first.as_str()),
+    ];
+    app.post(PAGE, &sl, &further_form)
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    let cases = app.platform.mail_abuse_cases(&sa).await.expect("cases");
+    let further = cases
+        .iter()
+        .find(|c| c.follows.is_some())
+        .expect("further analysis");
+    // It covers only the time after the notice.
+    let noticed = cases
+        .iter()
+        .find(|c| c.id.to_string() == first)
+        .expect("first");
+    assert_eq!(Some(further.from), noticed.notice_at);
+    let further = further.id.to_string();
+    app.get(PAGE, &sl)
+        .await
+        .has("1 (weitere Analyse)")
+        .lacks("name=\"konten\"");
+    app.get("/betrieb/missbrauch", &dpo)
+        .await
+        .has("(weitere Analyse)");
+    decide(
+        &app,
+        &dpo,
+        &further,
+        "zustimmen",
+        "Verdacht besteht fort, genehmigt",
+    )
+    .await
+    .assert(StatusCode::SEE_OTHER);
+    app.get(PAGE, &sl)
+        .await
+        .has("name=\"konten\"")
+        .has(&format!("<option value=\"{further}\">"));
+    // The first analysis still opens no stage 2.
+    ask2(&first, "lehrer")
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY);
     // No scope, or someone not of the school: nothing is asked.
     for konten in ["", "niemand.da"] {
-        ask2(konten)
+        ask2(&further, konten)
             .await
             .assert(StatusCode::UNPROCESSABLE_ENTITY)
             .lacks("[?]");
     }
-    ask2("lehrer").await.assert(StatusCode::SEE_OTHER);
+    assert_eq!(count().await, 2);
+    ask2(&further, "lehrer").await.assert(StatusCode::SEE_OTHER);
     // The council is told that a case waits for it; the page it leads to lists the case.
     let asked =
         "Eine Missbrauchskontrolle (Stufe 2) wartet auf die Beteiligung der Personalvertretung.";
@@ -445,14 +513,44 @@ async fn stage_two_through_the_pages(app: App) {
     for who in [&admin, &council, &t] {
         app.get(&data, who).await.assert(StatusCode::NOT_FOUND);
     }
-    let r = app.post(&format!("{data}/abschliessen"), &sl, &[]).await;
+    // Closing takes the written result for each person concerned, on the data page.
+    app.get(&data, &sl)
+        .await
+        .has("name=\"ergebnis:lehrer\"")
+        .has("Ergebnis der Auswertung für <code>lehrer</code>");
+    app.get(PAGE, &sl)
+        .await
+        .lacks(&format!("action=\"{data}/abschliessen\""));
+    app.post(&format!("{data}/abschliessen"), &sl, &[])
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("für lehrer ist ein schriftliches Ergebnis der Auswertung mit 10 bis 2000 Zeichen nötig");
+    app.post(
+        &format!("{data}/abschliessen"),
+        &sl,
+        &[("ergebnis:lehrer", "kurz")],
+    )
+    .await
+    .assert(StatusCode::UNPROCESSABLE_ENTITY);
+    app.get(&data, &sl).await.assert(StatusCode::OK);
+    let result = "Kein Verstoß festgestellt; die Werbung kam ungefragt.";
+    let r = app
+        .post(
+            &format!("{data}/abschliessen"),
+            &sl,
+            &[("ergebnis:lehrer", result)],
+        )
+        .await;
     assert_eq!(r.location(), format!("{PAGE}?ok=abuse_scope_closed"));
     app.get(&data, &sl).await.assert(StatusCode::NOT_FOUND);
     // The person concerned got the written notice, as a notice about the account, with
     // the way to answer the Schulleitung in writing.
     let told = "Im Rahmen einer Missbrauchskontrolle (Nutzungsbedingungen 7, Stufe 2)";
     let notes = app.get("/benachrichtigungen", &t).await;
-    notes.has(told).has(purpose);
+    notes
+        .has(told)
+        .has(purpose)
+        .has(&format!("Ergebnis der Auswertung: {result}"));
     // Its own address (which marks it read) leads to a reply to the Schulleitung.
     let note = notes
         .body
@@ -475,6 +573,7 @@ async fn stage_two_through_the_pages(app: App) {
     app.get("/benachrichtigungen", &format!("{t}; lang=en"))
         .await
         .has("During an abuse check (terms of use 7, stage 2)")
+        .has(&format!("Result of the evaluation: {result}"))
         .lacks("[?]");
     for who in [&sl, &council, &admin] {
         app.get("/benachrichtigungen", who).await.lacks(told);

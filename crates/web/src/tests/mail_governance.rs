@@ -159,7 +159,60 @@ async fn read_only_mailboxes_show_no_changing_buttons(app: App) {
         .lacks("[?]");
 }
 
+/// "Spam" and "not spam" on a message in webmail: into the Spam folder and back into the
+/// inbox (the filter learns from it where one runs; without one the school still works),
+/// and only on the reader's own messages.
+async fn spam_and_not_spam_in_webmail(app: App) {
+    let (t, s) = (app.ready("lehrer").await, app.ready("schueler").await);
+    let t_addr = mail_of(&app, &t).await;
+    send_simple(&app, &s, &t_addr, "Sonderangebot", "Jetzt kaufen")
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    let inbox = folder_id(&app, &t, Special::Inbox).await;
+    let junk = folder_id(&app, &t, Special::Junk).await;
+    let folder = app.get(&format!("/mail/ordner/{inbox}"), &t).await;
+    let id = message_ids(&folder.body)[0].clone();
+    let spam = format!("/mail/nachricht/{id}/spam");
+    app.get(&format!("/mail/nachricht/{id}"), &t)
+        .await
+        .has(&format!("action=\"{spam}\""))
+        .has("value=\"spam\"");
+    // Someone else's message: as if it did not exist.
+    app.post(&spam, &s, &[("aktion", "spam")])
+        .await
+        .assert(StatusCode::NOT_FOUND);
+    let r = app.post(&spam, &t, &[("aktion", "spam")]).await;
+    r.assert(StatusCode::SEE_OTHER);
+    assert!(
+        r.location().contains("ok=mail_marked_spam"),
+        "{}",
+        r.location()
+    );
+    app.get(&format!("/mail/ordner/{junk}"), &t)
+        .await
+        .has("Sonderangebot");
+    app.get(&format!("/mail/ordner/{inbox}"), &t)
+        .await
+        .lacks("Sonderangebot");
+    app.get(&format!("/mail/nachricht/{id}"), &t)
+        .await
+        .has("value=\"kein_spam\"");
+    let r = app.post(&spam, &t, &[("aktion", "kein_spam")]).await;
+    assert!(
+        r.location().contains("ok=mail_marked_ham"),
+        "{}",
+        r.location()
+    );
+    app.get(&format!("/mail/ordner/{inbox}"), &t)
+        .await
+        .has("Sonderangebot");
+    app.get(&format!("/mail/ordner/{junk}"), &t)
+        .await
+        .lacks("Sonderangebot");
+}
+
 on_both_backends!(
     four_eyes_access_through_webmail,
     read_only_mailboxes_show_no_changing_buttons,
+    spam_and_not_spam_in_webmail,
 );

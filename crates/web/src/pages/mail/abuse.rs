@@ -1,9 +1,11 @@
 //! `/verwaltung/mail/missbrauch`: abuse control (Nutzungsbedingungen 7) for the Schulleitung.
 //! Stage 1: ask the data-protection officer, with a written reason and a period within the
 //! kept seven days, for a domain analysis; approved, see messages and volume per external
-//! domain, day and direction — nothing that names a person. Stage 2 (a named scope, with
-//! the staff council) is asked here too and shown in [`super::abuse_scope`]. The domain
-//! decides every step; these pages only show and ask.
+//! domain, day and direction — nothing that names a person; then give the general notice,
+//! and, if the suspicion persists, ask for a further analysis of the time after it. Stage 2
+//! (a named scope, with the staff council) follows only an approved further analysis; it
+//! is asked here too and shown in [`super::abuse_scope`]. The domain decides every step;
+//! these pages only show and ask.
 
 use askama::Template;
 use axum::Form;
@@ -32,6 +34,8 @@ const KEPT_DAYS: i64 = 7;
 /// A case as a line of the overview.
 pub struct Line {
     pub stage: i64,
+    /// A further stage-1 analysis (after a general notice).
+    pub further: bool,
     pub state: &'static str,
     pub reason: String,
     /// The data-protection officer's reason, once the case is decided with one.
@@ -41,12 +45,13 @@ pub struct Line {
     pub accounts: usize,
     /// The results (stage 1) or traffic data (stage 2), while they can be seen.
     pub href: Option<String>,
-    /// The form that closes it, while it is approved.
+    /// The form that closes it, while an approved stage-1 case (stage 2 closes on its data
+    /// page, with the written results).
     pub close: Option<String>,
 }
 
-/// An approved or closed stage-1 case whose general notice was given: what a stage-2
-/// request can follow (the domain checks; the form offers no other).
+/// A case another can follow: a noticed stage-1 case (for a further analysis) or an
+/// approved further analysis (for stage 2). The domain checks; the forms offer no other.
 struct Follow {
     id: String,
     label: String,
@@ -57,7 +62,10 @@ struct Follow {
 struct OverviewPage {
     c: Chrome,
     lines: Vec<Line>,
+    /// What a stage-2 request can follow: approved further analyses.
     follows: Vec<Follow>,
+    /// What a further analysis can follow: stage-1 cases whose notice was given.
+    noticed: Vec<Follow>,
     /// Values of the period fields: the earliest day offered, and today.
     min_day: String,
     today: String,
@@ -88,6 +96,7 @@ fn line(tr: Tr, zone: Zone, l: CaseLine) -> Line {
     };
     Line {
         stage: c.stage,
+        further: c.stage == 1 && c.follows.is_some(),
         state,
         reason: c.reason.clone(),
         decision: c.decision_reason.clone(),
@@ -95,7 +104,7 @@ fn line(tr: Tr, zone: Zone, l: CaseLine) -> Line {
         asked: zone.datetime(tr, c.created_at),
         accounts: l.accounts,
         href: open.then(|| base.clone()),
-        close: open.then(|| format!("{base}/abschliessen")),
+        close: (open && c.stage == 1).then(|| format!("{base}/abschliessen")),
     }
 }
 
@@ -106,21 +115,23 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
         Ok(c) => c,
         Err(e) => return r.fail(e),
     };
+    let follow = |l: &CaseLine| Follow {
+        id: l.case.id.to_string(),
+        label: format!(
+            "{} ({})",
+            period(tr, zone, l.case.from, l.case.until),
+            zone.datetime(tr, l.case.created_at)
+        ),
+    };
     let follows = cases
         .iter()
-        .filter(|l| {
-            l.case.stage == 1
-                && matches!(l.case.state.as_str(), "approved" | "closed")
-                && l.case.notice_at.is_some()
-        })
-        .map(|l| Follow {
-            id: l.case.id.to_string(),
-            label: format!(
-                "{} ({})",
-                period(tr, zone, l.case.from, l.case.until),
-                zone.datetime(tr, l.case.created_at)
-            ),
-        })
+        .filter(|l| l.case.opens_stage_two())
+        .map(follow)
+        .collect();
+    let noticed = cases
+        .iter()
+        .filter(|l| l.case.allows_further_analysis())
+        .map(follow)
         .collect();
     let today = zone.today(state.platform.now());
     let min_day = today - Days::new(KEPT_DAYS as u64);
@@ -128,6 +139,7 @@ pub async fn overview(State(state): State<AppState>, r: Ready) -> Response {
         c: Chrome::new(&r.page, tr.t("abuse.title")).signed_in(&r.page, &r.actor),
         lines: cases.into_iter().map(|l| line(tr, zone, l)).collect(),
         follows,
+        noticed,
         min_day: min_day.format("%Y-%m-%d").to_string(),
         today: today.format("%Y-%m-%d").to_string(),
     };
@@ -164,6 +176,9 @@ pub struct RequestForm {
     grund: String,
     von: String,
     bis: String,
+    /// The noticed case a further analysis follows; empty for a first one.
+    #[serde(default)]
+    folgt: String,
 }
 
 /// `POST /verwaltung/mail/missbrauch`: stage 1, a domain analysis.
@@ -175,7 +190,16 @@ pub async fn request(
     let p = &state.platform;
     let asked = async {
         let (from, until) = period_of(Zone::of(&r.actor), p.now(), &f.von, &f.bis)?;
-        p.mail_abuse_request(&r.actor, &f.grund, from, until).await
+        match f.folgt.trim() {
+            "" => p.mail_abuse_request(&r.actor, &f.grund, from, until).await,
+            id => {
+                let follows = id.parse().map_err(|_| {
+                    DomainError::invalid("case", "choose a case whose general notice was given")
+                })?;
+                p.mail_abuse_request_further(&r.actor, follows, &f.grund, from, until)
+                    .await
+            }
+        }
     };
     match asked.await {
         Ok(_) => Redirect::to(&format!("{PATH}?ok=abuse_requested")).into_response(),

@@ -1,8 +1,9 @@
 //! Abuse control, stage 2 (Nutzungsbedingungen 7) on the pages: the Schulleitung asks with
-//! purpose, named logins and period after an approved stage-1 case; a staff council member
-//! takes part on `/verwaltung/mail/missbrauch/beteiligung`; after the officer's approval the
-//! Schulleitung sees the traffic data of just those logins and that period, and closing the
-//! case tells each person concerned. The domain decides every step.
+//! purpose, named logins and period after an approved further analysis; a staff council
+//! member takes part on `/verwaltung/mail/missbrauch/beteiligung`; after the officer's
+//! approval the Schulleitung sees the traffic data of just those logins and that period,
+//! and closes the case on the same page with the written result for each person concerned,
+//! who is told. The domain decides every step.
 
 use askama::Template;
 use axum::Form;
@@ -52,7 +53,7 @@ pub async fn request(
         let follows = parse_id(&f.fall).map_err(|_| {
             schulhof_domain::DomainError::invalid(
                 "case",
-                "stage 2 follows an approved stage-1 case of the school",
+                "stage 2 follows only a further domain analysis, approved after the general notice to the affected circle",
             )
         })?;
         let (from, until) = period_of(Zone::of(&r.actor), p.now(), &f.von, &f.bis)?;
@@ -77,6 +78,8 @@ struct Message {
 
 struct Person {
     login: String,
+    /// The name of the field of the written result for this login.
+    field: String,
     messages: Vec<Message>,
 }
 
@@ -100,6 +103,7 @@ fn direction(tr: Tr, d: &str) -> &'static str {
 
 fn person(tr: Tr, zone: Zone, p: PersonTraffic) -> Person {
     Person {
+        field: format!("{RESULT_FIELD}{}", p.login),
         login: p.login,
         messages: p
             .rows
@@ -137,12 +141,27 @@ pub async fn data(State(state): State<AppState>, r: Ready, Path(id): Path<String
     render::ok(&view)
 }
 
-/// `POST /verwaltung/mail/missbrauch/stufe2/{id}/abschliessen`: ends the case; each person
-/// concerned is told.
-pub async fn close(State(state): State<AppState>, r: Ready, Path(id): Path<String>) -> Response {
+/// The form field of the written result for one login.
+const RESULT_FIELD: &str = "ergebnis:";
+
+/// `POST /verwaltung/mail/missbrauch/stufe2/{id}/abschliessen`: ends the case with the
+/// written result for each person concerned (`ergebnis:<login>`), who is told.
+pub async fn close(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let results: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter_map(|(k, v)| k.strip_prefix(RESULT_FIELD).map(|l| (l.to_owned(), v)))
+        .collect();
     let closed = async {
         let id = parse_id(&id)?;
-        state.platform.mail_abuse_scope_close(&r.actor, id).await
+        state
+            .platform
+            .mail_abuse_scope_close(&r.actor, id, &results)
+            .await
     };
     match closed.await {
         Ok(()) => Redirect::to(&format!("{PATH}?ok=abuse_scope_closed")).into_response(),

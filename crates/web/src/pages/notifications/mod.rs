@@ -32,8 +32,13 @@ pub fn note_text(tr: Tr, n: &Notification) -> String {
             params["answer"] = t.into();
         }
     }
-    let template = tr
-        .lookup(&format!("notify.{}", n.kind))
+    // A variant (e.g. a case that ended without result) has words of its own.
+    let variant = params
+        .get("variant")
+        .and_then(|v| v.as_str())
+        .and_then(|v| tr.lookup(&format!("notify.{}.{v}", n.kind)));
+    let template = variant
+        .or_else(|| tr.lookup(&format!("notify.{}", n.kind)))
         .unwrap_or_else(|| tr.t("notify.other"));
     fill(template, &params)
 }

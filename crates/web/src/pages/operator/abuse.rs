@@ -22,6 +22,8 @@ struct Row {
     action: String,
     school: String,
     stage: i64,
+    /// A further stage-1 analysis, asked after the general notice of an earlier case.
+    further: bool,
     accounts: usize,
     reason: String,
     period: String,
@@ -53,6 +55,7 @@ pub async fn list(State(state): State<AppState>, o: Operator) -> Response {
             action: format!("{PATH}/{}/{}", w.case.school, w.case.id),
             school: w.case.school,
             stage: w.case.stage,
+            further: w.case.stage == 1 && w.case.follows.is_some(),
             accounts: w.accounts,
             reason: w.case.reason,
             period: crate::pages::mail::abuse::period(tr, zone, w.case.from, w.case.until),
