@@ -5,7 +5,7 @@ use schulhof_authz::check;
 use schulhof_authz::lms::CourseRole;
 use schulhof_authz::lti::{self as policy, LaunchTool, PickContent};
 use schulhof_store::lti::{ToolRow, grades};
-use schulhof_store::oidc::{ClientRow, consents, school_secret};
+use schulhof_store::oidc::{ClientRow, consents};
 use schulhof_store::to_us;
 use schulhof_types::{ActivityId, CourseId, InstanceId, SectionId};
 use serde_json::{Map, Value, json};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::{ID_TOKEN_TTL_SECS, claim, path, scope};
 use crate::Platform;
 use crate::identity::Actor;
-use crate::oidc::{OidcError, facts, keys, pairwise_subject, random_value};
+use crate::oidc::{OidcError, facts, keys, pairwise_subject};
 
 /// The services' base URL of a course.
 pub(crate) fn course_base(issuer: &str, inst: InstanceId, course: CourseId) -> String {
@@ -148,15 +148,17 @@ impl Platform {
     ) -> Result<String, OidcError> {
         let now = to_us(self.now());
         let (inst, user) = (actor.token.instance(), actor.token.user());
-        let mut tx = self.db.begin().await?;
-        let secret = school_secret(&mut tx, inst, random_value().as_bytes(), now).await?;
-        let consented = consents::get(&mut tx, inst, user, client.id)
-            .await?
-            .filter(|k| k.revoked_at.is_none())
-            .map(|k| crate::oidc::parse_claims(&k.claims))
-            .unwrap_or_default();
-        let key = keys::signing_key(&mut tx, now).await?;
-        tx.commit().await?;
+        let consented = {
+            let mut c = self.db.read().await?;
+            consents::get(&mut c, inst, user, client.id)
+                .await?
+                .filter(|k| k.revoked_at.is_none())
+                .map(|k| crate::oidc::parse_claims(&k.claims))
+                .unwrap_or_default()
+        };
+        // Key and school secret as this node keeps them (as for ID tokens).
+        let secret = self.oidc_school_secret(inst).await?;
+        let key = self.oidc_signer().await?;
         let secs = now / 1_000_000;
         let u = &actor.user;
         for c in policy::personal_claims(&facts(client), &consented) {
@@ -191,6 +193,6 @@ impl Platform {
         if let Value::Object(h) = head {
             m.extend(h);
         }
-        keys::sign(&key, &Value::Object(m))
+        keys::sign_with(&key.pair, &key.kid, &Value::Object(m), "JWT")
     }
 }

@@ -44,14 +44,29 @@ impl Platform {
         c: &mut impl AsConn,
         actor: &Actor,
     ) -> Result<bool, DomainError> {
-        let rule = self.under16_rule(c, actor).await?;
+        let rule = store::under16(c, actor.token.instance()).await?;
+        if rule.as_deref().and_then(Under16::parse).unwrap_or_default() == Under16::Student {
+            return Ok(self.may_share_with(actor, rule.as_deref(), None));
+        }
+        let born = store::birthday(c, actor.token.instance(), actor.token.user()).await?;
+        Ok(self.may_share_with(actor, rule.as_deref(), born.as_deref()))
+    }
+
+    /// [`Self::may_share`] from what was read already: the school's stored rule and the
+    /// birthday (needed only where the school keeps the decision).
+    pub(crate) fn may_share_with(
+        &self,
+        actor: &Actor,
+        rule: Option<&str>,
+        birthday: Option<&str>,
+    ) -> bool {
+        let rule = rule.and_then(Under16::parse).unwrap_or_default();
         if rule == Under16::Student {
-            return Ok(policy::may_share_personal(&actor.token, rule, None));
+            return policy::may_share_personal(&actor.token, rule, None);
         }
         let today = self.now().with_timezone(&actor.time_zone).date_naive();
-        let born = store::birthday(c, actor.token.instance(), actor.token.user()).await?;
-        let years = born.as_deref().and_then(|b| age(b, today));
-        Ok(policy::may_share_personal(&actor.token, rule, years))
+        let years = birthday.and_then(|b| age(b, today));
+        policy::may_share_personal(&actor.token, rule, years)
     }
 
     /// The tools the person consented to (Mein Konto), newest first.

@@ -2,6 +2,7 @@
 
 use schulhof_authz::oidc::{self as policy, Claim, UseTool};
 use schulhof_authz::{Denied, check};
+use schulhof_store::oidc::authorize::authorize_facts;
 use schulhof_store::oidc::grants::{self, CodeRow, GrantRow};
 use schulhof_store::oidc::{ClientRow, clients, consents};
 
@@ -169,16 +170,51 @@ impl Platform {
         if r.cancelled {
             return Err(server(OidcError::AccessDenied));
         }
-        let auth_time = self
-            .session_auth_time(actor)
+        self.grant_code(actor, &client, r, prompt_none, max_age)
             .await
-            .map_err(|e| server(e.into()))?;
+            .map_err(server)
+    }
+
+    /// The login's freshness, the consent check and, where both pass, a fresh code (stored
+    /// hashed, audited). What is read about the person is one statement inside the write
+    /// transaction: a consent withdrawn meanwhile is seen.
+    async fn grant_code(
+        &self,
+        actor: &Actor,
+        client: &ClientRow,
+        r: &AuthRequest,
+        prompt_none: bool,
+        max_age: Option<i64>,
+    ) -> Result<Authorized, OidcError> {
+        let tool = facts(client);
+        let requested = claims_of_scope(&scopes(&r.scope));
+        let inst = actor.token.instance();
+        let mut c = self.db.begin().await?;
+        let known = authorize_facts(
+            &mut c,
+            inst,
+            actor.token.user(),
+            &actor.token_hash,
+            client.id,
+        )
+        .await?
+        .ok_or(OidcError::AccessDenied)?;
         let now = self.now().timestamp_micros();
+        // When the platform session logged in (now for a session-less actor).
+        let auth_time = if actor.token_hash.is_empty() {
+            now
+        } else {
+            known.session_created.unwrap_or(now)
+        };
+        let prompt_login = r
+            .prompt
+            .as_deref()
+            .is_some_and(|p| p.split(' ').any(|x| x == "login"));
         let stale = max_age.is_some_and(|m| auth_time + m * 1_000_000 < now)
             || r.login_since.is_some_and(|s| auth_time < s * 1_000_000)
-            || (prompt_has("login") && r.login_since.is_none());
+            || (prompt_login && r.login_since.is_none());
         match (stale, prompt_none) {
-            (true, true) => return Err(server(OidcError::LoginRequired)),
+            (true, true) => return Err(OidcError::LoginRequired),
             (true, false) => {
                 return Ok(Authorized::Reauthenticate {
                     since: now / 1_000_000,
@@ -186,44 +222,8 @@ impl Platform {
             }
             _ => {}
         }
-        self.grant_code(actor, &client, r, prompt_none, auth_time)
-            .await
-            .map_err(server)
-    }
-
-    /// When the actor's platform session logged in (now for a session-less actor).
-    async fn session_auth_time(&self, actor: &Actor) -> Result<i64, DomainError> {
-        let now = self.now().timestamp_micros();
-        if actor.token_hash.is_empty() {
-            return Ok(now);
-        }
-        let mut c = self.db.read().await?;
-        let t = schulhof_store::oidc::logout::session_auth_time(
-            &mut c,
-            actor.token.instance(),
-            &actor.token_hash,
-        )
-        .await?;
-        Ok(t.unwrap_or(now))
-    }
-
-    /// The consent check and, where it passes, a fresh code (stored hashed, audited).
-    async fn grant_code(
-        &self,
-        actor: &Actor,
-        client: &ClientRow,
-        r: &AuthRequest,
-        prompt_none: bool,
-        auth_time: i64,
-    ) -> Result<Authorized, OidcError> {
-        let tool = facts(client);
-        let requested = claims_of_scope(&scopes(&r.scope));
-        let mut c = self.db.begin().await?;
-        let inst = actor.token.instance();
-        let consent = consents::get(&mut c, inst, actor.token.user(), client.id)
-            .await?
-            .filter(|k| k.revoked_at.is_none());
-        let share = self.may_share(&mut c, actor).await?;
+        let consent = known.consent.filter(|k| k.revoked_at.is_none());
+        let share = self.may_share_with(actor, known.under16.as_deref(), known.birthday.as_deref());
         let must_ask = (share && !policy::consent_needed(&tool, &requested).is_empty())
             || !client.terms.is_empty();
         let consented = match consent {
@@ -235,7 +235,6 @@ impl Platform {
             None => Vec::new(),
         };
         let code = random_value();
-        let now = self.now().timestamp_micros();
         let sid = super::logout::tool_session(
             &mut c,
             inst,

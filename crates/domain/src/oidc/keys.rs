@@ -51,18 +51,9 @@ pub(crate) async fn signing_key(c: &mut impl AsConn, now: i64) -> Result<KeyRow,
     Ok(k)
 }
 
-/// Signs `claims` as a compact JWS with `key`.
-pub(crate) fn sign(key: &KeyRow, claims: &Value) -> Result<String, OidcError> {
-    sign_typed(key, claims, "JWT")
-}
-
-/// Signs with an explicit `typ` (logout tokens are `logout+jwt`, so no tool can mistake one
-/// for an ID token).
-pub(crate) fn sign_typed(key: &KeyRow, claims: &Value, typ: &str) -> Result<String, OidcError> {
-    sign_with(&pair_of(key)?, &key.kid, claims, typ)
-}
-
-/// Signs with a key already parsed (see [`super::cache`]).
+/// Signs `claims` as a compact JWS with a key already parsed (see [`super::cache`]), with
+/// an explicit `typ` (logout tokens are `logout+jwt`, so no tool can mistake one for an ID
+/// token).
 pub(crate) fn sign_with(
     pair: &KeyPair,
     kid: &str,

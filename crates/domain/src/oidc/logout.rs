@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use schulhof_store::oidc::logout::{self as store, EndedSession, OutboxRow};
-use schulhof_store::oidc::{clients, existing_school_secret, grants};
+use schulhof_store::oidc::{clients, grants};
 use schulhof_store::{AsConn, Tx};
 use schulhof_types::{InstanceId, UserId};
 use serde_json::json;
@@ -187,16 +187,16 @@ impl Platform {
 
     /// The signed logout token of an outbox row, and where it goes.
     async fn logout_token(&self, row: &OutboxRow) -> Result<(String, String), OidcError> {
-        let mut tx = self.db.begin().await?;
-        let client = clients::get(&mut tx, row.client_ref)
-            .await?
-            .ok_or(OidcError::InvalidClient)?;
-        let secret = existing_school_secret(&mut tx, row.instance)
-            .await?
-            .ok_or(OidcError::ServerError)?;
+        let client = {
+            let mut c = self.db.read().await?;
+            clients::get(&mut c, row.client_ref)
+                .await?
+                .ok_or(OidcError::InvalidClient)?
+        };
+        // Key and school secret as this node keeps them (see `super::cache`).
+        let secret = self.oidc_school_secret(row.instance).await?;
+        let key = self.oidc_signer().await?;
         let now = self.now().timestamp_micros();
-        let key = keys::signing_key(&mut tx, now).await?;
-        tx.commit().await?;
         let secs = now / 1_000_000;
         let mut claims = json!({
             "iss": row.issuer,
@@ -210,7 +210,7 @@ impl Platform {
         if let Some(sid) = &row.sid {
             claims["sid"] = sid.clone().into();
         }
-        let token = keys::sign_typed(&key, &claims, "logout+jwt")?;
+        let token = keys::sign_with(&key.pair, &key.kid, &claims, "logout+jwt")?;
         Ok((client.backchannel_logout_uri, token))
     }
 

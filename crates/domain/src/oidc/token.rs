@@ -100,7 +100,7 @@ impl Platform {
         g: &GrantRow,
         client: &ClientRow,
     ) -> Result<Option<Actor>, OidcError> {
-        let Some(actor) = self.system_actor_for(c, g.instance, g.user).await? else {
+        let Some(actor) = self.tool_actor_for(c, g.instance, g.user).await? else {
             return Ok(None);
         };
         Ok(check(&actor.token, UseTool(facts(client)))
@@ -162,14 +162,21 @@ impl Platform {
             tx.commit().await?;
             return Err(e);
         }
-        let Some(actor) = self.grant_actor(&mut tx, &row.grant, &client).await? else {
-            tx.commit().await?;
+        let tokens = store_tokens(&mut tx, &row.grant, now).await?;
+        tx.commit().await?;
+        // The person is read after the commit, on a read connection: SQLite's one writer is
+        // not held for it. Tokens of someone who may no longer use the tool are revoked
+        // before anybody saw them.
+        let actor = {
+            let mut c = self.db.read().await?;
+            self.grant_actor(&mut c, &row.grant, &client).await?
+        };
+        let Some(actor) = actor else {
+            self.revoke_apart(row.grant.grant_id).await?;
             return Err(OidcError::InvalidGrant(
                 "the account may not use this tool".into(),
             ));
         };
-        let tokens = store_tokens(&mut tx, &row.grant, now).await?;
-        tx.commit().await?;
         self.signed(&client, &actor, tokens, row.nonce.as_deref(), issuer)
             .await
     }

@@ -1,11 +1,13 @@
 //! The OpenID Connect provider's rows: connected tools (clients), the per-school pairwise
 //! secret, signing keys, codes and tokens (hashed), and consents.
 
+pub mod authorize;
 pub mod clients;
 pub mod consents;
 pub mod grants;
 pub mod keys;
 pub mod logout;
+pub mod person;
 
 use schulhof_types::InstanceId;
 use uuid::Uuid;
