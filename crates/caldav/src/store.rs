@@ -275,8 +275,10 @@ pub trait DavStore: Send + Sync {
         id: &CollectionRef,
         filter: &CompFilter,
     ) -> impl Future<Output = StoreResult<Vec<Object>>> + Send;
-    /// The same without the texts (`data` left empty) for an answer that shows none
-    /// (ETags only): a store may then skip reading them.
+    /// The same without the texts for an answer that shows none (ETags only), or that
+    /// takes them from kept fragments: a store may then skip reading them (`data` left
+    /// empty), and fills in only those it read anyway (objects changed since it last
+    /// answered), which spares the answer reading them by name.
     fn calendar_query_meta(
         &self,
         id: &CollectionRef,

@@ -119,6 +119,15 @@ impl Platform {
     /// the school's and the resources. Missing ones are made first (the own personal
     /// calendar, a group's, the school's); then it costs one statement.
     pub async fn calendars(&self, a: &Actor) -> Result<Vec<CalendarInfo>, CalendarError> {
+        Ok(self.calendars_kept(a).await?.0)
+    }
+
+    /// [`Platform::calendars`] and the read connection it used, when no calendar had to be
+    /// made: a caller that reads on can go on with it instead of acquiring another.
+    pub(crate) async fn calendars_kept(
+        &self,
+        a: &Actor,
+    ) -> Result<(Vec<CalendarInfo>, Option<schulhof_store::Handle>), CalendarError> {
         let scope = calendar_scope(&a.token);
         let ls = ListScope {
             personal: scope.personal,
@@ -129,7 +138,6 @@ impl Platform {
         let inst = a.token.instance();
         let mut c = self.db.read().await?;
         let rows = store::visible(&mut c, inst, &viewer(a), ls).await?;
-        drop(c);
         let wants_personal = check(&a.token, UsePersonalCalendar).is_ok();
         let has_personal = rows
             .iter()
@@ -138,7 +146,8 @@ impl Platform {
         let missing = (wants_personal && !has_personal)
             || (scope.school && !rows.iter().any(|r| r.kind == "school"))
             || (scope.groups && group_cals < a.token.groups().len());
-        let rows = if missing {
+        let (rows, kept) = if missing {
+            drop(c);
             let mut tx = self.db.begin().await?;
             if wants_personal && !has_personal {
                 self.ensure_personal(&mut tx, a).await?;
@@ -149,11 +158,11 @@ impl Platform {
             ensure_groups(&mut tx, inst, a.token.groups(), self.now()).await?;
             let rows = store::visible(&mut tx, inst, &viewer(a), ls).await?;
             tx.commit().await?;
-            rows
+            (rows, None)
         } else {
-            rows
+            (rows, Some(c))
         };
-        Ok(rows.iter().filter_map(|r| info(a, r)).collect())
+        Ok((rows.iter().filter_map(|r| info(a, r)).collect(), kept))
     }
 
     /// Makes the caller's first personal calendar.

@@ -11,6 +11,7 @@ pub mod ical;
 mod ics;
 mod invitations;
 pub mod itip;
+mod kept;
 mod objects;
 mod occurrences;
 mod public;
@@ -20,7 +21,6 @@ mod resources;
 mod scheduling;
 mod series;
 mod sharing;
-mod texts;
 mod views;
 
 use chrono::{DateTime, Utc};

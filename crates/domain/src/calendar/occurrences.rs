@@ -10,6 +10,7 @@ use calcard::icalendar::{ICalendar, ICalendarProperty as P};
 use schulhof_store::AsConn;
 use schulhof_store::calendar::objects::ObjectRow;
 use schulhof_store::calendar::occurrences::{self as store, Head, NewOccurrence, OccurrenceRow};
+use schulhof_store::calendar::reindex;
 use schulhof_store::instances;
 use schulhof_types::InstanceId;
 
@@ -111,6 +112,7 @@ impl Platform {
                 break;
             }
             let mut zones = std::collections::HashMap::new();
+            let mut touched: std::collections::BTreeMap<_, Vec<_>> = Default::default();
             for u in &batch {
                 let inst = &u.instance;
                 if !zones.contains_key(inst) {
@@ -136,6 +138,14 @@ impl Platform {
                     }],
                 };
                 store::replace(&mut tx, *inst, u.calendar, u.id, u.head(), &rows).await?;
+                touched
+                    .entry((u.instance, u.calendar))
+                    .or_default()
+                    .push(u.id);
+            }
+            // Kept hits and answers of these calendars are read anew (see `kept`).
+            for ((inst, cal), ids) in &touched {
+                reindex::touch(&mut tx, *inst, *cal, ids).await?;
             }
             tx.commit().await?;
             done += batch.len();

@@ -6,13 +6,18 @@ use schulhof_authz::check;
 use schulhof_store::calendar::CalObjectId;
 use schulhof_store::calendar::bookings;
 use schulhof_store::calendar::calendars as cals;
+use schulhof_store::calendar::calendars::CalendarRow;
 use schulhof_store::calendar::objects::{self as store, ObjectRow};
 use schulhof_store::calendar::occurrences::{self as occ_store, OccurrenceRow};
-use schulhof_store::calendar::texts::{self, TextRow};
+use schulhof_store::calendar::texts::{self, Hit, TextRow};
 use schulhof_store::{AsConn, from_us, to_us};
 use schulhof_types::InstanceId;
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
 use super::ical::{self, Occurrence};
+use super::kept::{self, Kept};
 use super::objects::may_read;
 use super::occurrences::hits;
 use super::{
@@ -96,32 +101,104 @@ fn bounds(range: Option<TimeRange>) -> (i64, i64) {
     range.map_or((i64::MIN, i64::MAX), |r| (to_us(r.start), to_us(r.end)))
 }
 
-/// The objects of a calendar with an instance in [s, e): the hits of the time index (one
-/// statement), the texts of those not held in memory (one more statement when some are
-/// missing), and the objects whose open row reaches the range expanded here (one more).
-/// Without `text` no text is read and `uid` and `raw` stay empty (but for open objects).
+/// Texts read with a delta: object → (ETag, UID, text).
+type Fresh = HashMap<CalObjectId, (String, String, String)>;
+
+/// The hits of a range: kept in memory for the calendar's state (see `kept`), brought up to
+/// date by what changed since (one small statement), or read from the time index whole
+/// (one statement) when nothing is kept, the kept state is too old for the tombstones, or
+/// too much changed. Texts of objects written since the kept state come along (by id).
+async fn current_hits(
+    c: &mut impl AsConn,
+    inst: InstanceId,
+    cal: &CalendarRow,
+    (s, e): (i64, i64),
+) -> Result<(Vec<Hit>, Fresh), CalendarError> {
+    let key = (inst, cal.id, s, e);
+    let usable = kept::get(&key).filter(|k| {
+        k.modseq <= cal.modseq
+            && k.modseq >= cal.tombstone_floor
+            && cal.modseq - k.modseq <= kept::MOST_CHANGES
+    });
+    let Some(old) = usable else {
+        let hits = texts::hits(c, inst, &[cal.id], (s, e)).await?;
+        let out = hits.clone();
+        kept::put(
+            key,
+            Kept {
+                modseq: cal.modseq,
+                hits: Arc::new(hits),
+            },
+        );
+        return Ok((out, HashMap::new()));
+    };
+    if old.modseq == cal.modseq {
+        return Ok(((*old.hits).clone(), HashMap::new()));
+    }
+    let d = texts::delta(c, inst, cal.id, old.modseq, (s, e)).await?;
+    let gone: HashSet<&str> = d
+        .written
+        .iter()
+        .map(|w| w.1.as_str())
+        .chain(d.deleted.iter().map(String::as_str))
+        .collect();
+    let mut hits: Vec<Hit> = old
+        .hits
+        .iter()
+        .filter(|h| !gone.contains(h.href.as_str()))
+        .cloned()
+        .collect();
+    hits.extend(d.hits);
+    // The state read: every change up to the calendar's modseq is in the delta (a write
+    // raises the modseq in the transaction that writes the object); later ones come again.
+    kept::put(
+        key,
+        Kept {
+            modseq: cal.modseq,
+            hits: Arc::new(hits.clone()),
+        },
+    );
+    let texts = d
+        .written
+        .into_iter()
+        .map(|(id, _, etag, uid, raw)| (id, (etag, uid, raw)))
+        .collect();
+    Ok((hits, texts))
+}
+
+/// The objects of a calendar with an instance in [s, e): the hits (see `current_hits`), the
+/// texts when asked (one more statement for those the delta did not bring), and the objects
+/// whose open row reaches the range expanded here (one more).
+/// Without `text` no text is read and `uid` and `raw` stay empty (but for open objects and
+/// objects written since the kept state, whose texts were read anyway).
 async fn in_range(
     c: &mut impl AsConn,
     inst: InstanceId,
-    cal: CalendarId,
+    cal: &CalendarRow,
     (s, e): (i64, i64),
     (text, tz): (bool, chrono_tz::Tz),
 ) -> Result<Vec<TextRow>, CalendarError> {
-    let found = texts::hits(c, inst, &[cal], (s, e)).await?;
-    let open: std::collections::HashSet<CalObjectId> =
-        found.iter().filter(|h| h.open).map(|h| h.id).collect();
+    let (found, mut fresh) = current_hits(c, inst, cal, (s, e)).await?;
+    let open: HashSet<CalObjectId> = found.iter().filter(|h| h.open).map(|h| h.id).collect();
     // Expansion alone decides for objects reached by an open row (as before the index).
     let mut rows: Vec<TextRow> = found
         .into_iter()
         .filter(|h| !open.contains(&h.id))
-        .map(|h| TextRow {
-            id: h.id,
-            href: h.href,
-            etag: h.etag,
-            uid: String::new(),
-            component: h.component,
-            first_start: h.first_start,
-            raw: String::new(),
+        .map(|h| {
+            let (uid, raw) = match fresh.remove(&h.id) {
+                // The text read with the delta, if it is the one the hit names.
+                Some((etag, uid, raw)) if etag == h.etag => (uid, raw),
+                _ => (String::new(), String::new()),
+            };
+            TextRow {
+                id: h.id,
+                href: h.href,
+                etag: h.etag,
+                uid,
+                component: h.component,
+                first_start: h.first_start,
+                raw,
+            }
         })
         .collect();
     if text {
@@ -147,58 +224,52 @@ async fn in_range(
     Ok(rows)
 }
 
-/// Fills in UID and text: from memory where the ETag is still the one read, the rest in
-/// one statement by id (and kept for the next query). An object written between the index
-/// read and this one answers with the ETag of the text read; one deleted meanwhile is left
-/// out.
+/// Fills in UID and text of the rows without them, in one statement by id. An object
+/// written between the hits read and this one answers with the ETag of the text read; one
+/// deleted meanwhile is left out.
 async fn with_texts(
     c: &mut impl AsConn,
     inst: InstanceId,
     rows: &mut Vec<TextRow>,
 ) -> Result<(), CalendarError> {
-    let wanted: Vec<(CalObjectId, &str)> = rows.iter().map(|r| (r.id, r.etag.as_str())).collect();
-    let held = super::texts::get(inst, &wanted);
     let missing: Vec<CalObjectId> = rows
         .iter()
-        .zip(&held)
-        .filter(|(_, h)| h.is_none())
-        .map(|(r, _)| r.id)
+        .filter(|r| r.raw.is_empty())
+        .map(|r| r.id)
         .collect();
-    let read = if missing.is_empty() {
-        std::collections::HashMap::new()
-    } else {
-        let read = texts::texts_of(c, inst, &missing).await?;
-        let read: std::collections::HashMap<CalObjectId, super::texts::Text> = read
-            .into_iter()
-            .map(|(id, etag, uid, raw)| {
-                let raw: std::sync::Arc<str> = raw.into();
-                (id, super::texts::Text { etag, uid, raw })
-            })
-            .collect();
-        super::texts::put(inst, read.iter().map(|(id, t)| (*id, t.clone())));
-        read
-    };
-    let mut out = Vec::with_capacity(rows.len());
-    for (mut r, h) in std::mem::take(rows).into_iter().zip(held) {
-        let Some(t) = h.or_else(|| read.get(&r.id).cloned()) else {
-            continue;
-        };
-        r.etag = t.etag;
-        r.uid = t.uid;
-        r.raw = String::from(&*t.raw);
-        out.push(r);
+    if missing.is_empty() {
+        return Ok(());
     }
-    *rows = out;
+    let mut read: HashMap<CalObjectId, (String, String, String)> =
+        texts::texts_of(c, inst, &missing)
+            .await?
+            .into_iter()
+            .map(|(id, etag, uid, raw)| (id, (etag, uid, raw)))
+            .collect();
+    rows.retain_mut(|r| {
+        if !r.raw.is_empty() {
+            return true;
+        }
+        match read.remove(&r.id) {
+            Some((etag, uid, raw)) => {
+                r.etag = etag;
+                r.uid = uid;
+                r.raw = raw;
+                true
+            }
+            None => false,
+        }
+    });
     Ok(())
 }
 
 impl Platform {
     /// Objects of a calendar with an instance in `range` (all with `None`), optionally of
     /// one component kind, with their texts, by first start: the CalDAV calendar-query.
-    /// The occurrence index picks the objects in the database; only objects whose open row
-    /// reaches the range (occurrences not stored) are expanded here. One statement after the
-    /// calendar's when the texts are held in memory, two when some are read (three when an
-    /// open series reaches the range).
+    /// The occurrence index picks the objects in the database (or the hits kept for the
+    /// calendar's state, brought up to date by what changed since); only objects whose open
+    /// row reaches the range (occurrences not stored) are expanded here. Two statements
+    /// after the calendar's (one more when an open series reaches the range).
     pub async fn calendar_query(
         &self,
         a: &Actor,
@@ -209,9 +280,11 @@ impl Platform {
         self.query_hits(a, cal, (range, component), true).await
     }
 
-    /// [`Platform::calendar_query`] without the texts (`raw` empty): an answer of ETags
-    /// only, which clients ask for to learn what changed. The texts are not read (but for
-    /// open series, which are expanded here); the hits' `uid` stays empty too.
+    /// [`Platform::calendar_query`] without the texts: an answer of ETags only, which
+    /// clients ask for to learn what changed, or one whose texts the caller keeps. The
+    /// texts are not read: `raw` and `uid` stay empty but for open series (expanded here)
+    /// and objects written since the calendar's kept hits, whose texts came with the
+    /// changes (one statement after the calendar's, none when it did not change).
     pub async fn calendar_query_tags(
         &self,
         a: &Actor,
@@ -238,7 +311,7 @@ impl Platform {
             // Every object: no index needed.
             None => texts::all(&mut c, inst, &[cal], text).await?,
             Some(_) if s >= e => vec![],
-            Some(_) => in_range(&mut c, inst, cal, (s, e), (text, a.time_zone)).await?,
+            Some(_) => in_range(&mut c, inst, &row, (s, e), (text, a.time_zone)).await?,
         };
         drop(c);
         rows.sort_unstable_by_key(|t| (t.first_start, t.id));

@@ -4,11 +4,11 @@
 //! and a write-back that checks the ETag make it safe on any number of nodes and against
 //! puts running meanwhile; running it again changes nothing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use schulhof_store::calendar::calendars as cals;
 use schulhof_store::calendar::occurrences::{self as occ_store, Head, NewOccurrence};
 use schulhof_store::calendar::reindex::{self as store, Columns, Stale};
+use schulhof_store::calendar::{CalObjectId, CalendarId};
 use schulhof_store::{AsConn, instances, to_us};
 use schulhof_types::InstanceId;
 
@@ -84,14 +84,15 @@ impl Platform {
     }
 
     /// One transaction for a claimed batch; each calendar that changed gets a new sync
-    /// token, so answers cached under the old one are not served again.
+    /// token and its re-indexed objects that modseq, so answers and hits kept under the old
+    /// one are not served again.
     async fn reindex_batch(
         &self,
         batch: &[Stale],
         zones: &mut HashMap<InstanceId, chrono_tz::Tz>,
     ) -> Result<usize, CalendarError> {
         let mut tx = self.db.begin().await?;
-        let mut touched = BTreeSet::new();
+        let mut touched: BTreeMap<(InstanceId, CalendarId), Vec<CalObjectId>> = BTreeMap::new();
         let mut written = 0;
         for s in batch {
             let tz = match zones.get(&s.instance) {
@@ -110,12 +111,15 @@ impl Platform {
                     first_start: cols.first_start,
                 };
                 occ_store::replace(&mut tx, s.instance, s.calendar, s.id, head, &rows).await?;
-                touched.insert((s.instance, s.calendar));
+                touched
+                    .entry((s.instance, s.calendar))
+                    .or_default()
+                    .push(s.id);
                 written += 1;
             }
         }
-        for (inst, cal) in &touched {
-            cals::bump(&mut tx, *inst, *cal).await?;
+        for ((inst, cal), ids) in &touched {
+            store::touch(&mut tx, *inst, *cal, ids).await?;
         }
         tx.commit().await?;
         Ok(written)

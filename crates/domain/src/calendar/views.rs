@@ -42,9 +42,9 @@ impl Platform {
         shown: impl Fn(&CalendarInfo) -> bool,
         range: TimeRange,
     ) -> Result<(Vec<CalendarInfo>, Vec<Instance>), CalendarError> {
-        let cals: Vec<CalendarInfo> = self
-            .calendars(a)
-            .await?
+        // The listing's connection reads on (one acquisition for both statements).
+        let (all, kept) = self.calendars_kept(a).await?;
+        let cals: Vec<CalendarInfo> = all
             .into_iter()
             .filter(|c| c.access >= CalAccess::Read)
             .collect();
@@ -52,7 +52,10 @@ impl Platform {
         let colours: HashMap<CalendarId, &str> =
             cals.iter().map(|c| (c.id, c.colour.as_str())).collect();
         let (s, e) = (range.start.timestamp_micros(), range.end.timestamp_micros());
-        let mut c = self.db.read().await?;
+        let mut c = match kept {
+            Some(c) => c,
+            None => self.db.read().await?,
+        };
         let rows = occ_store::shown_in_range(&mut c, a.token.instance(), &ids, s, e).await?;
         let open: HashSet<CalObjectId> = rows.iter().filter(|r| r.open).map(|r| r.object).collect();
         let expanded = if open.is_empty() {

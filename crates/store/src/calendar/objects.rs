@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::reindex::INDEX_VERSION;
 use super::{CalObjectId, CalendarId};
-use crate::{AsConn, StoreError, on, push_in_list, to_us};
+use crate::{AsConn, Conn, StoreError, on, push_in_list, to_us};
 
 /// An object without its text.
 #[derive(Clone, Debug)]
@@ -117,21 +117,48 @@ pub async fn list(
     Ok(r.into_iter().map(|(row, _)| row).collect())
 }
 
-/// The objects with these names, with their texts, in one statement per 500 names.
+/// The objects with these names, with their texts: one statement per 500 names on SQLite,
+/// one in all on PostgreSQL, which looks each name up by the calendar's unique name index
+/// (an `IN` list let its planner scan the whole calendar when the table had no statistics:
+/// 50–70 ms for 100 names of 10,000 objects).
 pub async fn multiget(
     c: &mut impl AsConn,
     instance: InstanceId,
     cal: CalendarId,
     hrefs: &[String],
 ) -> Result<Vec<(ObjectRow, String)>, StoreError> {
-    let mut out = Vec::with_capacity(hrefs.len());
-    for chunk in hrefs.chunks(500) {
+    let mut names: Vec<&str> = hrefs.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut out = Vec::with_capacity(names.len());
+    if let Conn::Pg(pg) = c.conn() {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            ", raw FROM unnest($1::text[]) AS n(wanted)
+            CROSS JOIN LATERAL (SELECT ",
+            columns!(),
+            ", raw FROM calendar_objects x
+              WHERE x.calendar_id = $2 AND x.href = n.wanted AND x.instance_id = $3 LIMIT 1) o"
+        ))
+        .bind(&names)
+        .bind(cal.0)
+        .bind(instance.0)
+        .fetch_all(&mut *pg)
+        .await?;
+        for r in &rows {
+            use sqlx::Row as _;
+            out.push((read_row!(r)?, r.try_get(16)?));
+        }
+        return Ok(out);
+    }
+    for chunk in names.chunks(500) {
         let r = fetch!(c, c => {
             let mut q = sqlx::QueryBuilder::new(concat!("SELECT ", columns!(), ", raw FROM calendar_objects WHERE instance_id = "));
             q.push_bind(instance.0).push(" AND calendar_id = ").push_bind(cal.0).push(" AND href IN (");
             let mut s = q.separated(", ");
             for h in chunk {
-                s.push_bind(h.as_str());
+                s.push_bind(*h);
             }
             q.push(")");
             q

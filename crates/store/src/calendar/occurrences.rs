@@ -225,8 +225,9 @@ type RawShown = (
 );
 
 /// [`in_range`] joined to the objects, with only the columns the views show: the day,
-/// week, month and list views in one statement, however many calendars. On SQLite the rows
-/// come back as one (a JSON array), as the calendar-query's hits do (see `texts::hits`).
+/// week, month and list views in one statement, however many calendars. The rows come back
+/// as one, as the calendar-query's hits do (see `texts::hits`): a JSON array on SQLite,
+/// columns of arrays on PostgreSQL.
 pub async fn shown_in_range(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -251,9 +252,15 @@ pub async fn shown_in_range(
             packed_shown(&json)?
         }
         Conn::Pg(c) => {
-            let mut q = sqlx::QueryBuilder::new("");
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT array_agg(o_id), array_agg(c_id), array_agg(s), array_agg(e), \
+                 array_agg(op), array_agg(sm), array_agg(lo), array_agg(hr), array_agg(ui), \
+                 array_agg(ad), array_agg(re) FROM (",
+            );
             push_shown(&mut q, instance, cals, (start, end));
-            q.build_query_as().fetch_all(&mut *c).await?
+            q.push(") t");
+            let cols: PgShown = q.build_query_as().fetch_one(&mut *c).await?;
+            unpacked_shown(cols)?
         }
     };
     Ok(rows
@@ -274,7 +281,65 @@ pub async fn shown_in_range(
         .collect())
 }
 
-/// The views' statement; the columns are named for the SQLite variant's outer select.
+/// The views' rows as PostgreSQL's columns of arrays (one row, `NULL`s when none): one
+/// message instead of one per occurrence.
+type PgShown = (
+    Option<Vec<Uuid>>,
+    Option<Vec<Uuid>>,
+    Option<Vec<i64>>,
+    Option<Vec<i64>>,
+    Option<Vec<bool>>,
+    Option<Vec<String>>,
+    Option<Vec<String>>,
+    Option<Vec<String>>,
+    Option<Vec<String>>,
+    Option<Vec<bool>>,
+    Option<Vec<bool>>,
+);
+
+/// The rows of [`PgShown`]'s arrays, which are equally long.
+fn unpacked_shown(cols: PgShown) -> Result<Vec<RawShown>, StoreError> {
+    fn column<T>(v: Option<Vec<T>>, n: usize) -> Result<std::vec::IntoIter<T>, StoreError> {
+        let v = v.unwrap_or_default();
+        if v.len() == n {
+            Ok(v.into_iter())
+        } else {
+            Err(StoreError::Corrupt(
+                "calendar view: arrays of unequal length".into(),
+            ))
+        }
+    }
+    let (o, c, s, e, op, sm, lo, hr, ui, ad, re) = cols;
+    let o = o.unwrap_or_default();
+    let n = o.len();
+    let (mut c, mut s, mut e, mut op) =
+        (column(c, n)?, column(s, n)?, column(e, n)?, column(op, n)?);
+    let (mut sm, mut lo, mut hr, mut ui) = (
+        column(sm, n)?,
+        column(lo, n)?,
+        column(hr, n)?,
+        column(ui, n)?,
+    );
+    let (mut ad, mut re) = (column(ad, n)?, column(re, n)?);
+    let rows = o.into_iter().filter_map(|id| {
+        Some((
+            id,
+            c.next()?,
+            s.next()?,
+            e.next()?,
+            op.next()?,
+            sm.next()?,
+            lo.next()?,
+            hr.next()?,
+            ui.next()?,
+            ad.next()?,
+            re.next()?,
+        ))
+    });
+    Ok(rows.collect())
+}
+
+/// The views' statement; the columns are named for the packing outer selects.
 fn push_shown<DB: sqlx::Database>(
     q: &mut sqlx::QueryBuilder<DB>,
     instance: InstanceId,

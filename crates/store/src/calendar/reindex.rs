@@ -128,3 +128,25 @@ pub async fn spoil_heads(
         .bind(cal.0).bind(instance.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Gives these objects of a calendar a new modseq (the calendar's, raised once): their
+/// occurrence rows were rewritten, so whoever keeps a range's hits by modseq reads them
+/// again, and a syncing client is told (their ETags stay).
+pub async fn touch(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    cal: CalendarId,
+    ids: &[CalObjectId],
+) -> Result<(), StoreError> {
+    let modseq = super::calendars::bump(c, instance, cal).await?;
+    for chunk in ids.chunks(1000) {
+        on!(c, c => {
+            let mut q = sqlx::QueryBuilder::new("UPDATE calendar_objects SET modseq = ");
+            q.push_bind(modseq).push(" WHERE instance_id = ").push_bind(instance.0)
+                .push(" AND calendar_id = ").push_bind(cal.0).push(" AND id");
+            crate::push_in_list(&mut q, chunk.iter().map(|i| i.0));
+            q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
