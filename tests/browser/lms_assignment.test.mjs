@@ -1,7 +1,8 @@
 // An assignment in a real browser with a fake microphone: the teacher creates one with an
 // audio instruction recorded in the browser, the student records a spoken answer and hands
 // it in, the teacher grades with spoken feedback and releases it, and the student plays the
-// feedback (the audio element reaches "canplay"). Every page is checked with axe.
+// feedback (the audio element reaches "canplay"); the teacher records a video for the course
+// material in the browser and the student plays it. Every page is checked with axe.
 //
 // The harness's browser has no microphone flags, so this file launches its own Chromium
 // with a fake device and fake permission prompt; the harness's server is used as it is.
@@ -139,4 +140,38 @@ test('the student plays the spoken feedback', async () => {
   await checkA11y(page, 'assignment page (returned)');
   await shot(page, 'lms-assignment-returned');
   await page.context().close();
+});
+
+test('the teacher records a video for the course; the student plays it', async () => {
+  const page = await newPage();
+  await page.context().grantPermissions(['microphone', 'camera']);
+  await loginAndConsent(base, page, 'lehrer');
+  await page.goto(`${base}/kurse`);
+  await page.getByRole('link', { name: 'Mathematik 5a' }).first().click();
+  const first = page.locator('section.lms-section').first();
+  await first.getByLabel('Material hinzufügen:').selectOption('media');
+  await first.getByRole('button', { name: 'Hinzufügen' }).click();
+  await page.getByLabel('Titel', { exact: true }).fill('Brüche im Video');
+  await page.getByRole('button', { name: 'Speichern' }).first().click();
+  // Saved: the form of the material now offers the recorder (the script shows it).
+  await page.getByRole('button', { name: 'Video aufnehmen' }).waitFor();
+  await checkA11y(page, 'media material with the recorder');
+  await page.getByRole('button', { name: 'Video aufnehmen' }).click();
+  await page.waitForTimeout(1500);
+  const uploaded = page.waitForResponse((r) => r.url().endsWith('/dateien')
+    && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Aufnahme beenden und hochladen' }).click();
+  assert.ok((await uploaded).status() < 400, 'the recording is stored');
+  await page.getByRole('link', { name: /^aufnahme\.(webm|mp4)$/i }).waitFor();
+  const material = new URL(page.url()).pathname.replace(/\/bearbeiten$/, '');
+  await page.context().close();
+
+  const student = await newPage();
+  await loginAndConsent(base, student, 'schueler');
+  await student.goto(`${base}${material}`);
+  await student.getByRole('heading', { level: 1, name: 'Brüche im Video' }).waitFor();
+  const duration = await playable(student, 'figure.lms-media video');
+  assert.ok(duration > 0, `video duration ${duration}`);
+  await checkA11y(student, 'media material (student)');
+  await student.context().close();
 });

@@ -4,8 +4,9 @@
 // the order stays after a reload (the section drag as the browser's drag events); material
 // is dragged with the real mouse (Chromium's own drag) and the order stays after a
 // reload; the student sees the course with its material, opens the page and ticks off
-// the exercise; the teacher's progress shows it. Every page is checked
-// with axe, the student's also at 360 px.
+// the exercise; the teacher's progress shows it. The school's admin follows the link on the
+// school settings to the setting "Kurse ohne Klick" on /kurse and saves it at 360 px. Every
+// page is checked with axe, the student's and the admin's also at 360 px.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +41,8 @@ test('the teacher arranges the demo course', async () => {
   await page.getByLabel('Titel', { exact: true }).fill('Woche 3');
   await page.getByRole('button', { name: 'Hinzufügen' }).last().click();
   await page.getByRole('heading', { level: 2, name: 'Woche 3' }).waitFor();
+  // The hidden part of a control's name joins without a stray " : ".
+  await page.getByRole('link', { name: 'Bearbeiten Woche 3', exact: true }).waitFor();
   const section = page.locator('section.lms-section').filter({ hasText: 'Woche 3' });
   await section.getByLabel('Material hinzufügen:').selectOption('page');
   await section.getByRole('button', { name: 'Hinzufügen' }).click();
@@ -204,5 +207,36 @@ test('the teacher sees the progress of the students only', async () => {
   await checkA11y(page, 'progress');
   const row = page.getByRole('row').filter({ hasText: 'Erledigt' });
   assert.ok(await row.count() >= 1, 'the ticked exercise shows');
+  await context.close();
+});
+
+// Last: saving the setting makes courses for every class of the demo school.
+test('the admin sets "Kurse ohne Klick" from the school settings (360 px)', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+  const page = await context.newPage();
+  await loginAndConsent(base, page, 'admin');
+  await page.goto(`${base}/verwaltung/schule`);
+  const card = page.locator('section').filter({
+    has: page.getByRole('heading', { level: 2, name: 'Kurse ohne Klick' }),
+  });
+  await card.getByText('Keine – Kurse entstehen mit einem Klick').waitFor();
+  await checkA11y(page, 'school settings 360');
+  await card.getByRole('link', { name: 'Einstellung „Kurse ohne Klick“ öffnen' }).click();
+  await page.waitForURL(/\/kurse#auto-h$/);
+  const form = page.getByRole('group', { name: 'Welche Gruppen bekommen ihren Kurs automatisch?' });
+  await form.waitFor();
+  assert.equal(await form.getByLabel('Keine – Kurse entstehen mit einem Klick').isChecked(), true);
+  const wide = async () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(await wide(), false, 'nothing scrolls sideways');
+  await checkA11y(page, 'course list with the setting 360');
+  await form.getByLabel('Jede Klasse', { exact: true }).check();
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByText('Die Einstellung ist gespeichert; fehlende Kurse sind angelegt.').waitFor();
+  assert.equal(await page.getByRole('group', { name: 'Welche Gruppen bekommen ihren Kurs automatisch?' })
+    .getByLabel('Jede Klasse', { exact: true }).isChecked(), true);
+  assert.equal(await wide(), false, 'nothing scrolls sideways after saving');
+  await checkA11y(page, 'course list after saving 360');
+  await page.goto(`${base}/verwaltung/schule`);
+  await card.getByText('Jede Klasse', { exact: true }).waitFor();
   await context.close();
 });

@@ -4,7 +4,7 @@
 // the last place); the "Noch nichts in diesem Abschnitt." hint leaves a section that gets
 // an item and comes back (announced) to one whose last item left, at once and after a
 // reload; the order stays after every reload. The link's name carries the item's title
-// ("Anderer Abschnitt: …"), and the drag starts with the whole way in view: a page that
+// ("Anderer Abschnitt …"), and the drag starts with the whole way in view: a page that
 // scrolls between pressing the mouse and moving it makes Chromium drag whatever link is
 // then under the pointer, not the handle.
 
@@ -50,9 +50,9 @@ const hintShown = (page, title) => page.locator('section.lms-section')
 
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-// The link's name is its words and the item's title from a visually hidden span, which
-// Chromium joins with a space ("Anderer Abschnitt : Titel").
-const otherSection = (title) => new RegExp(`^Anderer Abschnitt ?: ${esc(title)}$`);
+// The link's name is its words and the item's title from a visually hidden span, exactly
+// "Anderer Abschnitt Titel" (no stray " : " where Chromium joins the span with a space).
+const otherSection = (title) => new RegExp(`^Anderer Abschnitt ${esc(title)}$`);
 
 const posted = (page) => page.waitForResponse((r) =>
   r.url().includes('/kurse/material/') && r.request().method() === 'POST');

@@ -1,7 +1,9 @@
 //! Courses and material on SQLite and PostgreSQL: members come from the linked groups and
 //! co-teachers, one click creates a group's course (once), participants never see hidden,
 //! scheduled or restricted material nor other schools' courses, completion and progress
-//! (never of teachers), the archive is read-only and its copy takes material only.
+//! (never of teachers), the school-year change archives courses, the archive is read-only
+//! and its copy takes material only, and a file picked from the own files is the same
+//! content.
 
 mod calendar_support;
 
@@ -334,14 +336,18 @@ async fn the_archive_is_read_only_and_copies_material(db: Db) {
     p.lms_add_file(&lehrer, media, "x.webm", &[0x1a, 0x45, 0xdf, 0xa3, 1, 2])
         .await
         .expect("webm");
-    {
-        let mut tx = p.db().begin().await.expect("tx");
-        let n = schulhof_store::lms::courses::archive_all(&mut tx, lehrer.token.instance(), 1)
-            .await
-            .expect("archive");
-        tx.commit().await.expect("commit");
-        assert_eq!(n, 1);
-    }
+    // The school-year change (without a new year's file) archives the year's courses.
+    let from = p
+        .current_school_year(lehrer.token.instance())
+        .await
+        .expect("year");
+    let y: i32 = from[..4].parse().expect("year number");
+    let to = format!("{}/{:02}", y + 1, (y + 2) % 100);
+    let (change, _) = p
+        .system_school_year(s.number, &from, &to, None, false)
+        .await
+        .expect("year change");
+    assert!(change.applied);
     // Still readable, nothing changes any more.
     assert_eq!(titles(p, &anna, id).await.len(), 3);
     assert!(
@@ -386,6 +392,80 @@ async fn the_archive_is_read_only_and_copies_material(db: Db) {
     );
 }
 
+/// A file picked from the teacher's own area is the same stored content (no copy) and
+/// reaches the participants; a file of someone else's area cannot be picked, and a
+/// participant picks nothing into material.
+async fn picked_files_are_the_same_content(db: Db) {
+    use schulhof_authz::files::Area;
+    use schulhof_domain::files::{Located, Placement};
+    use tokio::io::AsyncReadExt;
+
+    let s = school(db).await;
+    let p = &s.platform;
+    let lehrer = s.user("lehrer").await;
+    let anna = s.user("anna").await;
+    let own = async |a: &Actor, name: &str, content: &[u8]| {
+        let root = p
+            .file_areas(a)
+            .await
+            .expect("areas")
+            .into_iter()
+            .find(|e| e.area_value == Area::Own)
+            .expect("own area");
+        let folder: Located = p.locate(a, root.id).await.expect("root");
+        let e = p
+            .file_upload(
+                a,
+                Placement {
+                    folder: &folder,
+                    name,
+                },
+                None,
+                content,
+            )
+            .await
+            .expect("upload");
+        p.locate(a, e.id).await.expect("file").node().clone()
+    };
+    let id = p
+        .lms_create_course(&lehrer, group(&lehrer, "5a"))
+        .await
+        .expect("create");
+    let first = first_section(p, &lehrer, id).await;
+    let material = MaterialInput {
+        kind: "file".into(),
+        ..page("Blatt")
+    };
+    let material = p
+        .lms_add_material(&lehrer, first, &material)
+        .await
+        .expect("material");
+    let mine = own(&lehrer, "bruch.txt", b"3/4 + 1/8").await;
+    let picked = p
+        .lms_pick_file(&lehrer, material, mine.id)
+        .await
+        .expect("pick");
+    let (row, mut content) = p
+        .lms_file_content(&anna, material, picked)
+        .await
+        .expect("the student reads it");
+    assert_eq!(
+        (Some(row.blob_sha.clone()), row.node_id, row.name.as_str()),
+        (mine.blob_sha.clone(), Some(mine.id.0), "bruch.txt")
+    );
+    let mut bytes = Vec::new();
+    content.read_to_end(&mut bytes).await.expect("read");
+    assert_eq!(bytes, b"3/4 + 1/8");
+    let hers = own(&anna, "geheim.txt", b"nur meins").await;
+    assert!(matches!(
+        p.lms_pick_file(&lehrer, material, hers.id).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(p.lms_pick_file(&anna, material, hers.id).await.is_err());
+    let view = p.lms_outline(&lehrer, id).await.expect("outline");
+    assert_eq!(view.sections[0].activities[0].files.len(), 1);
+}
+
 async fn the_demo_school_has_a_course_for_5a(db: Db) {
     let p = platform(db);
     p.system_seed_demo().await.expect("demo");
@@ -406,6 +486,7 @@ backend_tests!(
     participants_see_only_released_material,
     completion_progress_and_due,
     the_archive_is_read_only_and_copies_material,
+    picked_files_are_the_same_content,
     the_demo_school_has_a_course_for_5a,
     announcements_and_the_forum,
 );

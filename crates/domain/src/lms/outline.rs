@@ -1,5 +1,5 @@
 //! The course page: sections in order with the activities the caller sees, their files and
-//! the caller's completion — four statements however big the course is. Editors add,
+//! the caller's completion — three statements however big the course is. Editors add,
 //! change and delete sections here (arranging them is `arrange.rs`).
 
 use schulhof_store::lms::outline::{self, FileRow};
@@ -64,17 +64,16 @@ impl Platform {
         let scope = self.lms_scope(a, &course.facts)?;
         let inst = course.facts.instance;
         let mut c = self.db.read().await?;
-        let secs = sections::of_course(&mut c, inst, id, scope.editor, scope.now).await?;
-        let acts =
-            outline::activities_of(&mut c, inst, id, scope.user, scope.editor, scope.now).await?;
+        let secs =
+            outline::sections_of(&mut c, inst, id, scope.user, scope.editor, scope.now).await?;
         let files =
             outline::files_of_course(&mut c, inst, id, scope.user, scope.editor, scope.now).await?;
         let sections = secs
             .into_iter()
-            .map(|row| SectionView {
-                activities: acts
+            .map(|s| SectionView {
+                activities: s
+                    .activities
                     .iter()
-                    .filter(|o| o.activity.section_id == row.id)
                     .map(|o| ActivityItem {
                         row: ActivityRow {
                             due_at: o.extension.or(o.activity.due_at),
@@ -90,7 +89,7 @@ impl Platform {
                             .collect(),
                     })
                     .collect(),
-                row,
+                row: s.section,
             })
             .collect();
         Ok(CourseView { course, sections })

@@ -3,6 +3,7 @@
 use schulhof_types::{ActivityId, CourseId, GroupId, InstanceId, UserId};
 use uuid::Uuid;
 
+use super::assignments::grades::GradeRow;
 use super::{PersonRow, course_role};
 use crate::{AsConn, StoreError, on};
 
@@ -273,15 +274,17 @@ pub async fn remove_person(
     Ok(())
 }
 
-/// The participants of course `$2` in school `$1` with further columns `$extra` (the rule
-/// of [`super::participant_of`]); active logins only, by name.
+/// The participants of course `$2` in school `$1` with further columns `$extra` from
+/// further tables `$join` (the rule of [`super::participant_of`]); active logins only, by
+/// name.
 macro_rules! participants_sql {
-    ($extra:literal) => {
+    ($extra:literal, $join:literal) => {
         concat!(
             "SELECT u.id, u.login, u.first_name, u.last_name",
             $extra,
-            " FROM users u
-              WHERE u.instance_id = $1 AND u.active AND ",
+            " FROM users u ",
+            $join,
+            " WHERE u.instance_id = $1 AND u.active AND ",
             super::participant_of!("$1", "$2"),
             " ORDER BY u.last_name, u.first_name, u.login"
         )
@@ -294,35 +297,78 @@ pub async fn participants(
     instance: InstanceId,
     course: CourseId,
 ) -> Result<Vec<PersonRow>, StoreError> {
-    let r: Vec<PersonRaw> = on!(c, c => sqlx::query_as(participants_sql!(""))
+    let r: Vec<PersonRaw> = on!(c, c => sqlx::query_as(participants_sql!("", ""))
         .bind(instance.0).bind(course.0).fetch_all(&mut *c).await)?;
     Ok(people(r))
 }
 
-/// The participants of a course, each with their extension of `activity` (a later due
-/// date), for the grading overview. One statement.
-pub async fn participants_with_extension(
+/// A participant as the grading overview lists them: with their extension of the
+/// activity (a later due date) and their grade, if any.
+#[derive(Clone, Debug)]
+pub struct GradingLine {
+    pub person: PersonRow,
+    pub extension: Option<i64>,
+    /// Without `feedback` and `spoken_transcript` (left empty: the overview shows neither).
+    pub grade: Option<GradeRow>,
+}
+
+/// The participants of a course with their extension of `activity` and their grade for
+/// it, for the grading overview. One statement (the grade is one row per person, so the
+/// join adds no rows; written feedback is not read).
+pub async fn participants_for_grading(
     c: &mut impl AsConn,
     instance: InstanceId,
     course: CourseId,
     activity: ActivityId,
-) -> Result<Vec<(PersonRow, Option<i64>)>, StoreError> {
+) -> Result<Vec<GradingLine>, StoreError> {
     let q = participants_sql!(
         ", (SELECT e.due_at FROM lms_extensions e WHERE e.instance_id = u.instance_id
-             AND e.activity_id = $3 AND e.user_id = u.id)"
+             AND e.activity_id = $3 AND e.user_id = u.id),
+           g.grade, g.passed, g.graded_by, g.graded_at, g.released_at",
+        "LEFT JOIN lms_grades g ON g.instance_id = u.instance_id AND g.activity_id = $3
+            AND g.user_id = u.id"
     );
-    let r: Vec<(Uuid, String, String, String, Option<i64>)> = on!(c, c => sqlx::query_as(q)
+    type Raw = (
+        Uuid,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<bool>,
+        Option<Uuid>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(q)
         .bind(instance.0).bind(course.0).bind(activity.0).fetch_all(&mut *c).await)?;
     Ok(r.into_iter()
-        .map(|(id, login, first_name, last_name, ext)| {
-            let p = PersonRow {
-                id: UserId(id),
-                login,
-                first_name,
-                last_name,
-            };
-            (p, ext)
-        })
+        .map(
+            |(id, login, first_name, last_name, extension, grade, passed, by, at, released)| {
+                let person = PersonRow {
+                    id: UserId(id),
+                    login,
+                    first_name,
+                    last_name,
+                };
+                // A grade row always has its grader and time: they say whether there is one.
+                let grade = by.zip(at).map(|(by, at)| GradeRow {
+                    user: person.id,
+                    grade,
+                    passed,
+                    feedback: String::new(),
+                    spoken_transcript: String::new(),
+                    graded_by: UserId(by),
+                    graded_at: at,
+                    released_at: released,
+                });
+                GradingLine {
+                    person,
+                    extension,
+                    grade,
+                }
+            },
+        )
         .collect())
 }
 

@@ -2,11 +2,12 @@
 //! statement, whatever the number of sections and activities. The participant filter
 //! ([`crate::lms::visible_activity`]) is part of every statement.
 
-use schulhof_types::{ActivityId, CourseId, InstanceId, UserId};
+use schulhof_types::{ActivityId, CourseId, InstanceId, SectionId, UserId};
 use uuid::Uuid;
 
 use super::activities::{self, ActivityRow, COLUMNS};
 use super::course_role;
+use super::sections::SectionRow;
 use crate::{AsConn, StoreError, on};
 
 /// An activity with the caller's completion state.
@@ -64,6 +65,76 @@ pub async fn activities_of(
         let rows = sqlx::query(q).bind(instance.0).bind(course.0).bind(user.0).bind(editor)
             .bind(now).fetch_all(&mut *c).await?;
         rows.iter().map(decode_outline).collect::<Result<Vec<_>, sqlx::Error>>()
+    })?;
+    Ok(r)
+}
+
+/// A section with its activities the caller sees, for the course page.
+#[derive(Clone, Debug)]
+pub struct SectionOutline {
+    pub section: SectionRow,
+    pub activities: Vec<OutlineRow>,
+}
+
+/// The sections of a course the caller sees, in order, each with its activities the
+/// caller sees (with completion and extension, as [`activities_of`]). One statement: the
+/// sections left-joined with their activities — one round trip less for every course page
+/// than reading sections and activities apart.
+pub async fn sections_of(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    course: CourseId,
+    user: UserId,
+    editor: bool,
+    now: i64,
+) -> Result<Vec<SectionOutline>, StoreError> {
+    let q = concat!(
+        "SELECT ",
+        crate::lms_activity_columns!(),
+        ", co.viewed_at, co.completed_at, x.due_at,
+                s.id, s.course_id, s.position, s.title, s.summary, s.hidden, s.visible_from
+           FROM lms_sections s
+           LEFT JOIN lms_activities a ON a.instance_id = s.instance_id AND a.section_id = s.id
+                AND a.course_id = s.course_id AND ",
+        crate::lms_visible_activity!("$4", "$5", "$3"),
+        " LEFT JOIN lms_completion co ON co.instance_id = a.instance_id
+                AND co.activity_id = a.id AND co.user_id = $3
+           LEFT JOIN lms_extensions x ON x.instance_id = a.instance_id AND x.activity_id = a.id
+                AND x.user_id = $3
+          WHERE s.instance_id = $1 AND s.course_id = $2
+            AND ($4 OR (NOT s.hidden AND (s.visible_from IS NULL OR s.visible_from <= $5)))
+          ORDER BY s.position, s.id, a.position, a.id"
+    );
+    let r = on!(c, c => {
+        let rows = sqlx::query(q).bind(instance.0).bind(course.0).bind(user.0).bind(editor)
+            .bind(now).fetch_all(&mut *c).await?;
+        let mut out: Vec<SectionOutline> = Vec::new();
+        for r in &rows {
+            use sqlx::Row;
+            let at = COLUMNS + 3;
+            let id = SectionId(r.try_get(at)?);
+            if out.last().is_none_or(|o| o.section.id != id) {
+                out.push(SectionOutline {
+                    section: SectionRow {
+                        id,
+                        course_id: CourseId(r.try_get(at + 1)?),
+                        position: r.try_get(at + 2)?,
+                        title: r.try_get(at + 3)?,
+                        summary: r.try_get(at + 4)?,
+                        hidden: r.try_get(at + 5)?,
+                        visible_from: r.try_get(at + 6)?,
+                    },
+                    activities: Vec::new(),
+                });
+            }
+            // A section without (visible) activities comes as one row without an activity.
+            if r.try_get::<Option<Uuid>, _>(0)?.is_some()
+                && let Some(o) = out.last_mut()
+            {
+                o.activities.push(decode_outline(r)?);
+            }
+        }
+        Ok::<_, sqlx::Error>(out)
     })?;
     Ok(r)
 }

@@ -129,6 +129,8 @@ pub const LMS_TEXTS: &[(&str, &str, &str)] = &[
     ("lms.auto.title", "Kurse ohne Klick", "Courses without a click"),
     ("lms.auto.legend", "Welche Gruppen bekommen ihren Kurs automatisch?", "Which groups get their course automatically?"),
     ("lms.auto.hint", "Gilt sofort für alle bestehenden Gruppen und für jede neue (angelegt, importiert oder beim Schuljahreswechsel). Die Lehrkräfte der Gruppe bearbeiten den Kurs, die Schülerinnen und Schüler nehmen teil. Bestehende Kurse bleiben, wie sie sind.", "Applies at once to every existing group and to every new one (created, imported or at the school-year change). The group's teachers edit the course, its students take part. Existing courses stay as they are."),
+    ("school.lms_auto_now", "Eingestellt:", "Set to:"),
+    ("school.lms_auto_link", "Einstellung „Kurse ohne Klick“ öffnen", "Open the setting \"courses without a click\""),
     ("lms.auto.off", "Keine – Kurse entstehen mit einem Klick", "None – courses are created with one click"),
     ("lms.auto.classes", "Jede Klasse", "Every class"),
     ("lms.auto.classes_courses", "Jede Klasse und jede Kursgruppe", "Every class and every course group"),

@@ -1,6 +1,7 @@
 //! `/verwaltung/schule`: the school's settings for its admin: its time zone, in which
 //! every page shows its times and a "valid until" date ends; and whether the German pages
-//! address its students with "du"; and whether its address books may sync over CardDAV.
+//! address its students with "du"; and whether its address books may sync over CardDAV. It
+//! also shows the LMS setting "courses without a click" and links to its form on `/kurse`.
 
 use askama::Template;
 use axum::Form;
@@ -31,6 +32,8 @@ struct SettingsPage {
     du: bool,
     /// Address books may sync over CardDAV.
     carddav: bool,
+    /// The LMS setting "courses without a click" in words; it is set on `/kurse`.
+    lms_auto: &'static str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +72,10 @@ async fn render_page(
         Ok(on) => on,
         Err(e) => return r.fail(e),
     };
+    let lms_auto = match state.platform.lms_auto_courses(&r.actor).await {
+        Ok(a) => tr.t(crate::pages::lms::course::auto_label(a)),
+        Err(e) => return r.fail(e),
+    };
     let zone = Zone(settings.time_zone);
     let view = SettingsPage {
         c: Chrome::new(&r.page, tr.t("school.title")).signed_in(&r.page, &r.actor),
@@ -77,6 +84,7 @@ async fn render_page(
         zones: time_zone_names(),
         du: settings.du_students,
         carddav,
+        lms_auto,
     };
     match failure {
         Some(f) => render::html(f.status, &view),

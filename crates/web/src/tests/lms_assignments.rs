@@ -271,4 +271,7 @@ async fn the_overview_costs_the_same_statements_for_1_or_31_students() {
     let many = statements_of(&app, &path, &teacher).await;
     assert!(few > 0, "statements are counted");
     assert_eq!(few, many, "the same statements for 1 or 31 students");
+    // The session (3), the assignment with the caller's role, the participants with their
+    // grades, and the submissions.
+    assert_eq!(many, 6, "the overview costs six statements, not {many}");
 }

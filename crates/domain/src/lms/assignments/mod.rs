@@ -391,5 +391,40 @@ mod tests {
         assert_eq!(s.grade_of("4").ok().flatten(), Some(("4".into(), false)));
         assert!(s.grade_of("11").is_err());
         assert!(s.grade_of("").ok().flatten().is_none());
+        // A scale as stored (best first, passed up to the third label) and pass/fail.
+        let stored = |grading: &str, scale: &str, pass: i64| {
+            Settings::of(Some(AssignmentRow {
+                activity_id: ActivityId::new(),
+                allow_from: None,
+                cutoff_at: None,
+                types: "text".into(),
+                group_mode: false,
+                grading: grading.into(),
+                max_points: 0,
+                pass_points: pass,
+                scale: scale.into(),
+            }))
+        };
+        let s = stored("scale", "sehr gut\ngut\nbefriedigend\nmangelhaft", 2);
+        assert_eq!(s.grade_of("gut").ok().flatten(), Some(("gut".into(), true)));
+        assert_eq!(
+            s.grade_of(" befriedigend ").ok().flatten(),
+            Some(("befriedigend".into(), true))
+        );
+        assert_eq!(
+            s.grade_of("mangelhaft").ok().flatten(),
+            Some(("mangelhaft".into(), false))
+        );
+        assert!(s.grade_of("7").is_err());
+        let s = stored("passfail", "", 0);
+        assert_eq!(
+            s.grade_of("pass").ok().flatten(),
+            Some(("pass".into(), true))
+        );
+        assert_eq!(
+            s.grade_of("fail").ok().flatten(),
+            Some(("fail".into(), false))
+        );
+        assert!(s.grade_of("gut").is_err());
     }
 }

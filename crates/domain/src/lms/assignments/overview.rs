@@ -1,5 +1,5 @@
 //! The teacher's overview of an assignment: every participant with their state and grade,
-//! in three statements whatever the class size; one student's work; and the files of
+//! in two statements whatever the class size; one student's work; and the files of
 //! assignments, each behind the right check.
 
 use std::collections::HashMap;
@@ -54,7 +54,7 @@ pub enum FileOf {
 
 impl Platform {
     /// The overview for an assignment the caller edits (reached beforehand): participants,
-    /// submissions per student, grades — three statements.
+    /// with their grades, and submissions per student — two statements.
     pub async fn lms_assignment_overview(
         &self,
         a: &Actor,
@@ -65,23 +65,18 @@ impl Platform {
         }
         let (inst, id) = (a.token.instance(), ctx.activity.id);
         let mut c = self.db.read().await?;
-        let people = courses::participants_with_extension(&mut c, inst, ctx.course.id, id).await?;
+        let people = courses::participants_for_grading(&mut c, inst, ctx.course.id, id).await?;
         let mut subs = HashMap::new();
         for l in submissions::per_student(&mut c, inst, id).await? {
             subs.entry(l.user).or_insert(l);
         }
-        let grades: HashMap<UserId, grades::GradeRow> = grades::of_activity(&mut c, inst, id)
-            .await?
-            .into_iter()
-            .map(|g| (g.user, g))
-            .collect();
         let lines: Vec<OverviewLine> = people
             .into_iter()
-            .map(|(p, ext)| {
-                let id = p_id(&p);
+            .map(|p| {
+                let id = p_id(&p.person);
                 OverviewLine {
-                    extension: ext,
-                    ..line(p, subs.get(&id), grades.get(&id))
+                    extension: p.extension,
+                    ..line(p.person, subs.get(&id), p.grade.as_ref())
                 }
             })
             .collect();

@@ -41,15 +41,17 @@ fn auto_choices(r: &Ready, now: AutoCourses) -> Vec<(&'static str, &'static str,
     let tr = r.page.tr();
     AutoCourses::ALL
         .into_iter()
-        .map(|a| {
-            let label = match a {
-                AutoCourses::Off => "lms.auto.off",
-                AutoCourses::Classes => "lms.auto.classes",
-                AutoCourses::ClassesAndCourseGroups => "lms.auto.classes_courses",
-            };
-            (a.code(), tr.t(label), a == now)
-        })
+        .map(|a| (a.code(), tr.t(auto_label(a)), a == now))
         .collect()
+}
+
+/// The words of one choice of the setting (its i18n key).
+pub fn auto_label(a: AutoCourses) -> &'static str {
+    match a {
+        AutoCourses::Off => "lms.auto.off",
+        AutoCourses::Classes => "lms.auto.classes",
+        AutoCourses::ClassesAndCourseGroups => "lms.auto.classes_courses",
+    }
 }
 
 /// `GET /kurse`.

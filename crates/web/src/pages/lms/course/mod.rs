@@ -6,6 +6,7 @@
 pub mod card;
 mod edit;
 mod list;
+pub use list::auto_label;
 mod material;
 mod page;
 mod progress;
