@@ -1,0 +1,106 @@
+//! Every integration test of this crate in one binary: one link and one copy of the
+//! generic code they share, instead of one per file (most of the test build's time).
+
+// Shared set-up.
+#[path = "../abuse_support/mod.rs"]
+#[allow(dead_code)]
+mod abuse_support;
+#[path = "../calendar_support/mod.rs"]
+#[allow(dead_code)]
+mod calendar_support;
+#[path = "../chat_support/mod.rs"]
+#[allow(dead_code)]
+mod chat_support;
+#[path = "../contacts_support/mod.rs"]
+#[allow(dead_code)]
+mod contacts_support;
+#[path = "../conference_support/fake_bbb.rs"]
+#[allow(dead_code)]
+mod fake_bbb;
+#[path = "../file_support/mod.rs"]
+#[allow(dead_code)]
+mod file_support;
+#[path = "../mail_support/mod.rs"]
+#[allow(dead_code)]
+mod mail_support;
+#[path = "../oidc_support/mod.rs"]
+#[allow(dead_code)]
+mod oidc_support;
+#[path = "../operator_support/mod.rs"]
+#[allow(dead_code)]
+mod operator_support;
+#[path = "../conference_support/pyjwt.rs"]
+#[allow(dead_code)]
+mod pyjwt;
+#[path = "../conference_support/settings.rs"]
+#[allow(dead_code)]
+mod settings;
+#[path = "../support/mod.rs"]
+#[allow(dead_code)]
+mod support;
+
+// The tests, one module per concern.
+mod calendar;
+mod calendar_ics;
+mod calendar_invitations;
+mod calendar_occurrences;
+mod calendar_query_match;
+mod calendar_reindex;
+mod calendar_series;
+mod calendar_time;
+mod chat;
+mod chat_feed;
+mod chat_more;
+mod chat_search;
+mod conference;
+mod conference_external;
+mod conference_guests;
+mod conference_handover;
+mod contacts;
+mod contacts_directory;
+mod contacts_import;
+mod files;
+mod files_lifecycle;
+mod files_listing;
+mod handin;
+mod help_more;
+mod help_network;
+mod homepage;
+mod import;
+mod import_consent;
+mod lifecycle;
+mod lms_arrange;
+mod lms_assignments;
+mod lms_auto_courses;
+mod lms_courses;
+mod lms_due_calendar;
+mod lms_import;
+mod lms_notify;
+mod lms_quizzes;
+mod lti;
+mod lti_keys;
+mod mail;
+mod mail_absence;
+mod mail_abuse;
+mod mail_abuse_council;
+mod mail_abuse_further;
+mod mail_auth;
+mod mail_delegation;
+mod mail_ingest;
+mod mail_inspection;
+mod mail_outbound;
+mod mail_quarantine;
+mod mail_view;
+mod media;
+mod news;
+mod notify;
+mod notify_feeds;
+mod oidc;
+mod oidc_consent;
+mod oidc_import;
+mod oidc_logout;
+mod operator_recovery;
+mod operators;
+mod password_reset;
+mod preview;
+mod safe;

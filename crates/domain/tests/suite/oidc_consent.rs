@@ -1,0 +1,271 @@
+//! The OpenID Connect provider on SQLite and PostgreSQL: pairwise subjects per tool and per
+//! school, a school's tool invisible to other schools, consent (given, pseudonymous,
+//! withdrawn), and signing-key rotation with overlap, on this node and on another.
+
+use crate::calendar_support;
+use crate::oidc_support;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use calendar_support::*;
+use oidc_support::*;
+use schulhof_domain::Db;
+use schulhof_domain::DomainError;
+use schulhof_domain::oidc::{AuthFailure, AuthRequest, Authorized, OidcError};
+use schulhof_store::backend_tests;
+
+async fn pairwise_per_tool_and_school(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let other = school_on(p.clone(), "654321").await;
+    let a1 = s.user("anna").await;
+    let a2 = other.user("anna").await;
+    let ben = s.user("ben").await;
+    let one = add(p, None, "one.example", true, &[], "").await;
+    let two = add(p, None, "two.example", true, &[], "").await;
+    let sub = sub_of(p, &a1, &one, "one.example").await;
+    assert_eq!(sub, sub_of(p, &a1, &one, "one.example").await, "stable");
+    assert_ne!(sub, sub_of(p, &a1, &two, "two.example").await, "per tool");
+    assert_ne!(
+        sub,
+        sub_of(p, &ben, &one, "one.example").await,
+        "per person"
+    );
+    assert_ne!(
+        sub_of(p, &a2, &one, "one.example").await,
+        sub_of(p, &a1, &one, "one.example").await,
+        "per school"
+    );
+    // A school's tool is invisible to the other school, also on the consent screen.
+    let own = add(p, Some("123456"), "own.example", true, &["name"], "").await;
+    let r = req(&own, "own.example", "openid", true);
+    assert!(matches!(
+        p.oidc_authorize(Some(&a2), &r).await,
+        Err(AuthFailure::BadClient("unknown_client"))
+    ));
+    let e = p
+        .oidc_consent_screen(&a2, &own.client_id, "openid profile")
+        .await;
+    assert!(matches!(e, Err(DomainError::NotFound)), "{e:?}");
+    assert!(
+        p.oidc_give_consent(&a2, &own.client_id, "openid profile", true)
+            .await
+            .is_err()
+    );
+}
+
+async fn consent_gives_and_withdraws_personal_data(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let anna = s.user("anna").await;
+    let c = add(
+        p,
+        None,
+        "lern.example",
+        false,
+        &["name", "email", "groups", "role"],
+        "Bitte nett sein.",
+    )
+    .await;
+    let r = req(
+        &c,
+        "lern.example",
+        "openid profile email groups role",
+        false,
+    );
+    assert!(matches!(
+        p.oidc_authorize(Some(&anna), &r).await,
+        Ok(Authorized::Consent)
+    ));
+    let silent = AuthRequest {
+        prompt: Some("none".into()),
+        ..r.clone()
+    };
+    assert_eq!(
+        redirect_error(p.oidc_authorize(Some(&anna), &silent).await),
+        "consent_required"
+    );
+    let screen = p
+        .oidc_consent_screen(&anna, &c.client_id, &r.scope)
+        .await
+        .expect("screen");
+    assert_eq!(
+        screen.asked.len(),
+        3,
+        "name, email, groups (role is not personal)"
+    );
+    assert_eq!(screen.tool.terms, "Bitte nett sein.");
+    let cancelled = AuthRequest {
+        cancelled: true,
+        ..r.clone()
+    };
+    assert_eq!(
+        redirect_error(p.oidc_authorize(Some(&anna), &cancelled).await),
+        "access_denied"
+    );
+    p.oidc_give_consent(&anna, &c.client_id, &r.scope, true)
+        .await
+        .expect("consent");
+    let k = code(p, &anna, &r).await;
+    let t = p
+        .oidc_exchange_code(&auth(&c), &k, &r.redirect_uri, None, ISS)
+        .await
+        .expect("tokens");
+    let info = p.oidc_userinfo(&t.access_token).await.expect("userinfo");
+    assert_eq!(info["given_name"], "Anna");
+    assert_eq!(info["role"], "schueler");
+    assert!(info["email"].as_str().is_some_and(|m| m.contains('@')));
+    let groups = info["groups"].as_array().expect("groups");
+    assert!(groups.iter().any(|g| g == "5a"), "{groups:?}");
+    assert_eq!(payload(&t)["given_name"], "Anna");
+    let mine = p.oidc_my_tools(&anna).await.expect("mine");
+    assert_eq!(mine.len(), 1);
+    // Withdrawn: the tokens end, and the next login asks again.
+    p.oidc_revoke_consent(&anna, &c.client_id)
+        .await
+        .expect("revoke");
+    assert_eq!(
+        p.oidc_userinfo(&t.access_token).await.err(),
+        Some(OidcError::InvalidToken)
+    );
+    assert!(matches!(
+        p.oidc_authorize(Some(&anna), &r).await,
+        Ok(Authorized::Consent)
+    ));
+    // Pseudonym only: role (registered, not personal) but no name.
+    p.oidc_give_consent(&anna, &c.client_id, &r.scope, false)
+        .await
+        .expect("pseudonym");
+    let k = code(p, &anna, &r).await;
+    let t = p
+        .oidc_exchange_code(&auth(&c), &k, &r.redirect_uri, None, ISS)
+        .await
+        .expect("tokens");
+    let info = p.oidc_userinfo(&t.access_token).await.expect("userinfo");
+    assert!(
+        info.get("name").is_none() && info.get("email").is_none() && info.get("groups").is_none()
+    );
+    assert_eq!(info["role"], "schueler");
+    assert_eq!(info["school"], "123456");
+}
+
+/// The key id in a JWT's header.
+fn kid_of(jwt: &str) -> serde_json::Value {
+    let header: serde_json::Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(jwt.split('.').next().expect("header"))
+            .expect("b64"),
+    )
+    .expect("json");
+    header["kid"].clone()
+}
+
+async fn keys_rotate_with_overlap(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let first = p.oidc_jwks().await.expect("jwks");
+    assert_eq!(first["keys"].as_array().map(Vec::len), Some(1));
+    assert_eq!(first["keys"][0]["alg"], "RS256");
+    // A token before the rotation: the first key signs (and is now kept in memory).
+    let anna = s.user("anna").await;
+    let c = add(p, None, "app.example", true, &[], "").await;
+    let r = req(&c, "app.example", "openid", true);
+    let k = code(p, &anna, &r).await;
+    let t = p
+        .oidc_exchange_code(&auth(&c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
+        .await
+        .expect("tokens");
+    assert_eq!(
+        kid_of(&t.id_token.expect("id token")),
+        first["keys"][0]["kid"],
+        "the first key signs"
+    );
+    let kid = p.system_oidc_rotate_keys().await.expect("rotate");
+    let both = p.oidc_jwks().await.expect("jwks");
+    let kids: Vec<&str> = both["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["kid"].as_str())
+        .collect();
+    assert_eq!(kids.len(), 2);
+    assert!(
+        kids.contains(&kid.as_str())
+            && kids.contains(&first["keys"][0]["kid"].as_str().expect("kid"))
+    );
+    // The rotation takes effect at once on this node, though the old key was kept.
+    let k = code(p, &anna, &r).await;
+    let t = p
+        .oidc_exchange_code(&auth(&c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
+        .await
+        .expect("tokens");
+    let jwt = t.id_token.expect("id token");
+    assert_eq!(kid_of(&jwt), kid.as_str(), "the new key signs");
+    // The end-session endpoint trusts only its own, untampered tokens.
+    let target = p
+        .oidc_logout_target(Some(&jwt), None, Some("https://app.example/bye"))
+        .await;
+    assert_eq!(target, Ok(Some("https://app.example/bye".into())));
+    let elsewhere = p
+        .oidc_logout_target(Some(&jwt), None, Some("https://evil.example/"))
+        .await;
+    assert_eq!(elsewhere, Ok(None));
+    let mut forged = jwt.clone();
+    forged.push('A');
+    assert!(
+        p.oidc_logout_target(Some(&forged), None, Some("https://app.example/bye"))
+            .await
+            .is_err()
+    );
+}
+
+/// The key id of a fresh ID token `node` issues to `anna` at the public tool `c`.
+async fn kid_signed_by(
+    node: &schulhof_domain::Platform,
+    anna: &schulhof_domain::identity::Actor,
+    c: &schulhof_domain::oidc::RegisteredClient,
+) -> (String, String) {
+    let r = req(c, "app.example", "openid", true);
+    let k = code(node, anna, &r).await;
+    let t = node
+        .oidc_exchange_code(&auth(c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
+        .await
+        .expect("tokens");
+    let jwt = t.id_token.expect("id token");
+    (kid_of(&jwt).as_str().expect("kid").to_owned(), jwt)
+}
+
+/// Each node keeps the signing key in memory: a rotation on another node is seen within
+/// the minute, and what was signed with the old key meanwhile still verifies.
+async fn another_node_sees_a_rotation_within_the_minute(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let (other, clock) = clocked(p.db().clone());
+    let anna = s.user("anna").await;
+    let c = add(p, None, "app.example", true, &[], "").await;
+    let (first, _) = kid_signed_by(&other, &anna, &c).await;
+    let rotated = p.system_oidc_rotate_keys().await.expect("rotate");
+    assert_ne!(first, rotated);
+    assert_eq!(kid_signed_by(p, &anna, &c).await.0, rotated, "at once here");
+    clock.advance(chrono::Duration::seconds(30));
+    let (kid, jwt) = kid_signed_by(&other, &anna, &c).await;
+    assert_eq!(kid, first, "the other node still signs with its copy");
+    let bye = Some("https://app.example/bye");
+    assert_eq!(
+        p.oidc_logout_target(Some(&jwt), None, bye).await,
+        Ok(bye.map(str::to_owned)),
+        "the old key is still published"
+    );
+    clock.advance(chrono::Duration::seconds(31));
+    assert_eq!(
+        kid_signed_by(&other, &anna, &c).await.0,
+        rotated,
+        "after a minute the other node reads the new key"
+    );
+}
+
+backend_tests!(
+    pairwise_per_tool_and_school,
+    consent_gives_and_withdraws_personal_data,
+    keys_rotate_with_overlap,
+    another_node_sees_a_rotation_within_the_minute,
+);
