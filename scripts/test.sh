@@ -28,7 +28,9 @@ cargo nextest run --workspace --no-fail-fast
 
 if [ -f tests/browser/package.json ]; then
   echo "== Browser tests (chromium, axe-core)"
-  cargo build -q -p schulhof
+  # The same command as the build above (nothing left to do): `-p schulhof` alone would
+  # unify features differently and rebuild the web crate and the binary.
+  cargo build -q --workspace --tests --examples
   target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
   export SCHULHOF_BIN="$target_dir/debug/schulhof"
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && npm test)

@@ -1,42 +1,32 @@
 //! Every integration test of this crate in one binary: one link and one copy of the
 //! generic code they share, instead of one per file (most of the test build's time).
+// Shared set-up serves many modules; each uses only part of it.
+#![allow(dead_code)]
 
 // Shared set-up.
 #[path = "../abuse_support/mod.rs"]
-#[allow(dead_code)]
 mod abuse_support;
 #[path = "../calendar_support/mod.rs"]
-#[allow(dead_code)]
 mod calendar_support;
 #[path = "../chat_support/mod.rs"]
-#[allow(dead_code)]
 mod chat_support;
 #[path = "../contacts_support/mod.rs"]
-#[allow(dead_code)]
 mod contacts_support;
 #[path = "../conference_support/fake_bbb.rs"]
-#[allow(dead_code)]
 mod fake_bbb;
 #[path = "../file_support/mod.rs"]
-#[allow(dead_code)]
 mod file_support;
 #[path = "../mail_support/mod.rs"]
-#[allow(dead_code)]
 mod mail_support;
 #[path = "../oidc_support/mod.rs"]
-#[allow(dead_code)]
 mod oidc_support;
 #[path = "../operator_support/mod.rs"]
-#[allow(dead_code)]
 mod operator_support;
 #[path = "../conference_support/pyjwt.rs"]
-#[allow(dead_code)]
 mod pyjwt;
 #[path = "../conference_support/settings.rs"]
-#[allow(dead_code)]
 mod settings;
 #[path = "../support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 // The tests, one module per concern.

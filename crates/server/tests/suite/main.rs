@@ -1,33 +1,26 @@
 //! Every integration test of this crate in one binary: one link and one copy of the
 //! generic code they share, instead of one per file (most of the test build's time).
+// Shared set-up serves many modules; each uses only part of it.
+#![allow(dead_code)]
 
 // Shared set-up.
 #[path = "../../../import/tests/common/books.rs"]
-#[allow(dead_code)]
 mod books;
 #[path = "../cli_support/mod.rs"]
-#[allow(dead_code)]
 mod cli_support;
 #[path = "../common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 #[path = "../mail_dmarc/dns.rs"]
-#[allow(dead_code)]
 mod dns;
 #[path = "../common/file_api.rs"]
-#[allow(dead_code)]
 mod file_api;
 #[path = "../common/files.rs"]
-#[allow(dead_code)]
 mod file_helpers;
 #[path = "../filter_support/mod.rs"]
-#[allow(dead_code)]
 mod filter_support;
 #[path = "../security_support/mod.rs"]
-#[allow(dead_code)]
 mod security_support;
 #[path = "../carddav/support.rs"]
-#[allow(dead_code)]
 mod support;
 
 // The tests, one module per concern.
