@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use schulhof_store::chat::RoomId;
-use schulhof_store::{AsConn, Db, events};
+use schulhof_store::{Db, events};
 use schulhof_types::{InstanceId, UserId};
 use tokio::sync::{broadcast, mpsc};
 
@@ -113,16 +113,6 @@ impl ChatBus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<ChatSignal> {
         self.tx.subscribe()
-    }
-
-    /// Marks a change inside the transaction that makes it; nothing is sent until
-    /// [`ChatBus::committed`] (a rolled-back transaction never gets there).
-    pub(crate) async fn within(
-        &self,
-        c: &mut impl AsConn,
-        signal: ChatSignal,
-    ) -> Result<(), schulhof_store::StoreError> {
-        self.bus.within(c, CHANNEL, &signal.encode()).await
     }
 
     /// Announces a committed change to every node, and to this node's own sockets unless

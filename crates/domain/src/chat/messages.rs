@@ -102,18 +102,13 @@ impl Platform {
     }
 
     /// Commits a change and announces it (with the commit on PostgreSQL, after it on SQLite).
-    pub(crate) async fn chat_commit(
-        &self,
-        actor: &Actor,
-        mut ch: Change,
-    ) -> Result<(), DomainError> {
+    pub(crate) async fn chat_commit(&self, actor: &Actor, ch: Change) -> Result<(), DomainError> {
         let signal = ChatSignal {
             instance: actor.token.instance(),
             room: ch.room,
             seq: ch.last,
             typing: None,
         };
-        self.chat_bus.within(&mut ch.tx, signal).await?;
         ch.tx.commit().await?;
         self.chat_bus.committed(&self.db, signal);
         Ok(())

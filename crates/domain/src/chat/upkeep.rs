@@ -128,7 +128,6 @@ impl Platform {
             seq: rev,
             typing: None,
         };
-        self.chat_bus.within(&mut tx, signal).await?;
         tx.commit().await?;
         self.chat_bus.committed(&self.db, signal);
         Ok(true)

@@ -76,7 +76,6 @@ impl Platform {
             instance: grant.instance(),
             user: user.id,
         })];
-        self.conference_hub.within(&mut tx, &signal).await?;
         tx.commit().await?;
         self.conference_hub.committed(&signal);
         Ok(())

@@ -245,7 +245,6 @@ impl Platform {
             instance: actor.token.instance(),
             room,
         }];
-        self.conference_hub.within(&mut tx, &signal).await?;
         tx.commit().await?;
         self.conference_hub.committed(&signal);
         Ok(())

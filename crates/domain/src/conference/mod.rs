@@ -326,7 +326,6 @@ impl Platform {
         self.conference_audit(&mut tx, actor, step.audit_name(), room, Some(detail))
             .await?;
         let signals: Vec<ConferenceSignal> = guest_signal.into_iter().collect();
-        self.conference_hub.within(&mut tx, &signals).await?;
         tx.commit().await?;
         self.conference_hub.committed(&signals);
         Ok(live.id)

@@ -5,7 +5,7 @@
 //! Only ids travel; what changed is read from the database.
 
 use schulhof_store::chat::RoomId;
-use schulhof_store::{AsConn, StoreError, events};
+use schulhof_store::events;
 use schulhof_types::{InstanceId, UserId};
 use tokio::sync::broadcast;
 
@@ -102,19 +102,7 @@ impl ConferenceHub {
         self.tx.subscribe()
     }
 
-    /// Inside the changing transaction; nothing is sent until [`Self::committed`].
-    pub(crate) async fn within(
-        &self,
-        c: &mut impl AsConn,
-        signals: &[ConferenceSignal],
-    ) -> Result<(), StoreError> {
-        for s in signals {
-            self.bus.within(c, CHANNEL, &self.wire(s)).await?;
-        }
-        Ok(())
-    }
-
-    /// After the commit of a change announced [`Self::within`] it.
+    /// After the commit of a change (a rolled-back transaction never gets here).
     pub(crate) fn committed(&self, signals: &[ConferenceSignal]) {
         for s in signals {
             self.bus.committed(CHANNEL, &self.wire(s));

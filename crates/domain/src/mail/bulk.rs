@@ -162,7 +162,7 @@ impl Platform {
     /// PostgreSQL, the in-process channel after commit on SQLite).
     async fn bulk_commit(
         &self,
-        mut tx: Tx,
+        tx: Tx,
         mb: Mailbox,
         folders: &[MailFolderId],
     ) -> Result<(), DomainError> {
@@ -174,7 +174,6 @@ impl Platform {
                 folder: *f,
             })
             .collect();
-        self.mail_bus.within(&mut tx, &events).await?;
         tx.commit().await?;
         self.mail_bus.committed(&self.db, &events);
         Ok(())

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use schulhof_store::{AsConn, Db, events};
+use schulhof_store::{Db, events};
 use schulhof_types::{InstanceId, MailFolderId, UserId};
 use tokio::sync::broadcast;
 
@@ -78,19 +78,6 @@ impl MailBus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<MailEvent> {
         self.tx.subscribe()
-    }
-
-    /// Marks the changes inside the transaction that makes them; nothing is sent until
-    /// [`MailBus::committed`] (a rolled-back transaction never gets there).
-    pub(crate) async fn within(
-        &self,
-        c: &mut impl AsConn,
-        changes: &[MailEvent],
-    ) -> Result<(), schulhof_store::StoreError> {
-        for e in changes {
-            self.bus.within(c, CHANNEL, &e.encode()).await?;
-        }
-        Ok(())
     }
 
     /// Announces committed changes to every node, and to this node's own subscribers unless

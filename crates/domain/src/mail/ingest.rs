@@ -163,7 +163,6 @@ impl Platform {
         if !events.is_empty() {
             store::put_text(&mut tx, &content.blob_sha, &s.text).await?;
         }
-        self.mail_bus.within(&mut tx, &events).await?;
         tx.commit().await?;
         self.mail_bus.committed(&self.db, &events);
         // This node's copies of the folders take the new messages without reading them.

@@ -212,7 +212,7 @@ impl Platform {
 
     async fn commit_with_event(
         &self,
-        mut tx: schulhof_store::Tx,
+        tx: schulhof_store::Tx,
         mb: Mailbox,
         folder: MailFolderId,
     ) -> Result<(), DomainError> {
@@ -221,7 +221,6 @@ impl Platform {
             owner: mb.owner,
             folder,
         }];
-        self.mail_bus.within(&mut tx, &events).await?;
         tx.commit().await?;
         self.mail_bus.committed(&self.db, &events);
         Ok(())
@@ -312,7 +311,6 @@ impl Platform {
                 folder: from,
             });
         }
-        self.mail_bus.within(&mut tx, &events).await?;
         tx.commit().await?;
         self.mail_bus.committed(&self.db, &events);
         Ok(CopyResult {
