@@ -158,8 +158,8 @@ impl Platform {
         })
     }
 
-    /// Commits with an event for every folder touched (NOTIFY inside the transaction on
-    /// PostgreSQL, the in-process channel after commit on SQLite).
+    /// Commits, then hands an event for every folder touched to the bus (NOTIFY or NATS
+    /// after the commit on PostgreSQL, the in-process channel on SQLite).
     async fn bulk_commit(
         &self,
         tx: Tx,
