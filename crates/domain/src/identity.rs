@@ -6,8 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use schulhof_authz::{AccessToken, OwnAccount, Principal, check};
 use schulhof_store::groups::{self, GroupRow};
+use schulhof_store::oidc::person::{self, PersonRow};
 use schulhof_store::users::UserRow;
-use schulhof_store::{instances, sessions, throttle as counters, users};
+use schulhof_store::{sessions, throttle as counters, users};
 use schulhof_types::{AccountType, FunctionRole, InstanceId, RightId};
 use sha2::{Digest, Sha256};
 
@@ -29,10 +30,10 @@ pub struct Actor {
     /// The school's setting "address students with du" (see [`Actor::addressed_with_du`]).
     pub du_students: bool,
     /// Unread notifications when the session was looked up (the bell); 0 for actors made
-    /// without a session.
+    /// without a session or by [`Platform::acting_session`].
     pub unread_notifications: i64,
     /// Unread chat messages when the session was looked up (the header's chat count; 0
-    /// for who may not chat).
+    /// for who may not chat, and as for `unread_notifications`).
     pub unread_chat: i64,
     pub(crate) token_hash: Vec<u8>,
     /// Set only by the Safe's gate ([`Platform::safe_actor`]): Safe areas are invisible to
@@ -201,24 +202,16 @@ impl Platform {
         let row = sessions::lookup(&mut c, instance, &hash)
             .await?
             .ok_or(DomainError::SessionEnded)?;
-        let idle = now - row.last_seen_at > self.config.session_idle;
-        if idle || row.expires_at <= now || !row.user.active {
+        if self.ended(now, row.last_seen_at, row.expires_at, &row.user) {
             drop(c);
-            let mut tx = self.db.begin().await?;
-            sessions::delete(&mut tx, instance, &hash).await?;
-            tx.commit().await?;
-            return Err(DomainError::SessionEnded);
+            return self.end_session(instance, &hash).await;
         }
         let (groups, granted) =
             groups::memberships_and_grants(&mut c, instance, row.user.id).await?;
         let held = schulhof_store::four_eyes::hold(&mut c, instance, row.user.id).await?;
         drop(c);
-        // Activity is written at most once a minute, to spare the database a write per request.
-        if now - row.last_seen_at > Duration::seconds(60) {
-            let mut tx = self.db.begin().await?;
-            sessions::touch(&mut tx, instance, &hash, now).await?;
-            tx.commit().await?;
-        }
+        self.touch_if_due(instance, &hash, now, row.last_seen_at)
+            .await?;
         let principal = principal_of(&row.user)?;
         let token = AccessToken::resolve(
             instance,
@@ -229,16 +222,7 @@ impl Platform {
         )
         .with_holder(row.user.holder_id)
         .with_private_hold(held.is_some());
-        let gate = if row.user.must_change_password {
-            Some(Gate::PasswordChange)
-        } else if row
-            .current_version
-            .is_some_and(|v| row.consented_version.is_none_or(|c| c < v))
-        {
-            Some(Gate::Consent)
-        } else {
-            None
-        };
+        let gate = gate_of(&row.user, row.current_version, row.consented_version);
         let actor = Actor {
             token,
             user: row.user,
@@ -254,6 +238,65 @@ impl Platform {
             safe: false,
         };
         Ok(Session { actor, gate })
+    }
+
+    /// The session behind a cookie value as acting needs it, or `SessionEnded`: login,
+    /// school, hold, groups and rights in one statement (see
+    /// [`schulhof_store::oidc::person::session_person`]), without what only a page shows
+    /// (unread counts, the form of address). For endpoints that answer with a redirect, not
+    /// a page: the SSO authorization, LTI launches. Ends, touches and gates the session as
+    /// [`Self::session`] does.
+    pub async fn acting_session(&self, cookie: &str) -> Result<Session, DomainError> {
+        let (instance, hash) = parse_cookie(cookie).ok_or(DomainError::SessionEnded)?;
+        let now = self.now();
+        let mut c = self.db.read().await?;
+        let row = person::session_person(&mut c, instance, &hash)
+            .await?
+            .ok_or(DomainError::SessionEnded)?;
+        drop(c);
+        if self.ended(now, row.last_seen_at, row.expires_at, &row.person.user) {
+            return self.end_session(instance, &hash).await;
+        }
+        self.touch_if_due(instance, &hash, now, row.last_seen_at)
+            .await?;
+        let gate = gate_of(&row.person.user, row.current_version, row.consented_version);
+        let actor = actor_of(instance, row.person, hash)?;
+        Ok(Session { actor, gate })
+    }
+
+    /// Whether a session has ended: idle too long, past its end, or its login deactivated.
+    fn ended(
+        &self,
+        now: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
+        expires: DateTime<Utc>,
+        user: &UserRow,
+    ) -> bool {
+        now - last_seen > self.config.session_idle || expires <= now || !user.active
+    }
+
+    /// Deletes an ended session; always `SessionEnded`.
+    async fn end_session<T>(&self, instance: InstanceId, hash: &[u8]) -> Result<T, DomainError> {
+        let mut tx = self.db.begin().await?;
+        sessions::delete(&mut tx, instance, hash).await?;
+        tx.commit().await?;
+        Err(DomainError::SessionEnded)
+    }
+
+    /// Records activity, at most once a minute, to spare the database a write per request.
+    async fn touch_if_due(
+        &self,
+        instance: InstanceId,
+        hash: &[u8],
+        now: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        if now - last_seen > Duration::seconds(60) {
+            let mut tx = self.db.begin().await?;
+            sessions::touch(&mut tx, instance, hash, now).await?;
+            tx.commit().await?;
+        }
+        Ok(())
     }
 
     /// Ends the session behind the cookie, if there is one.
@@ -331,46 +374,60 @@ impl Platform {
 
 impl Platform {
     /// A login as it would act now, without authenticating it: for a share link, which
-    /// acts with its creator's current rights. Inactive or deleted logins give `None`.
+    /// acts with its creator's current rights, a feed, a delivery, a tool's grant.
+    /// Inactive or deleted logins give `None`. One statement (login, school, hold, groups
+    /// and rights).
     pub(crate) async fn system_actor_for(
         &self,
         c: &mut impl schulhof_store::AsConn,
         instance: InstanceId,
         user: schulhof_types::UserId,
     ) -> Result<Option<Actor>, DomainError> {
-        let Some(row) = users::get(c, instance, user).await?.filter(|u| u.active) else {
+        let Some(p) = person::active_person(c, instance, user).await? else {
             return Ok(None);
         };
-        let Some(school) = instances::get(c, instance).await? else {
-            return Ok(None);
-        };
-        let (groups, granted) = groups::memberships_and_grants(c, instance, row.id).await?;
-        let held = schulhof_store::four_eyes::hold(c, instance, row.id).await?;
-        let token = AccessToken::resolve(
-            instance,
-            row.id,
-            principal_of(&row)?,
-            groups.iter().map(|g| g.id).collect(),
-            granted.iter().filter_map(|r| RightId::parse(r)),
-        )
-        .with_holder(row.holder_id)
-        .with_private_hold(held.is_some());
-        Ok(Some(Actor {
-            token,
-            user: row,
-            groups,
-            school_number: school.school_number,
-            school_name: school.name,
-            demo: school.demo,
-            time_zone: crate::school_settings::stored_time_zone(&school.time_zone),
-            // Acts for a share link; no page speaks to it.
-            du_students: false,
-            unread_notifications: 0,
-            unread_chat: 0,
-            token_hash: Vec::new(),
-            safe: false,
-        }))
+        actor_of(instance, p, Vec::new()).map(Some)
     }
+}
+
+/// The gate a login stands at: a password to replace first, then terms to accept.
+fn gate_of(user: &UserRow, current: Option<i64>, consented: Option<i64>) -> Option<Gate> {
+    if user.must_change_password {
+        Some(Gate::PasswordChange)
+    } else if current.is_some_and(|v| consented.is_none_or(|c| c < v)) {
+        Some(Gate::Consent)
+    } else {
+        None
+    }
+}
+
+/// The actor of a person read in one statement; its rights resolved by the policy
+/// ([`AccessToken::resolve`]). `token_hash`: its session's (empty: none). What only a page
+/// shows (unread counts, the form of address) is left empty.
+fn actor_of(instance: InstanceId, p: PersonRow, token_hash: Vec<u8>) -> Result<Actor, DomainError> {
+    let token = AccessToken::resolve(
+        instance,
+        p.user.id,
+        principal_of(&p.user)?,
+        p.groups.iter().map(|g| g.id).collect(),
+        p.rights.iter().filter_map(|r| RightId::parse(r)),
+    )
+    .with_holder(p.user.holder_id)
+    .with_private_hold(p.held);
+    Ok(Actor {
+        token,
+        user: p.user,
+        groups: p.groups,
+        school_number: p.school_number,
+        school_name: p.school_name,
+        demo: p.demo,
+        time_zone: crate::school_settings::stored_time_zone(&p.time_zone),
+        du_students: false,
+        unread_notifications: 0,
+        unread_chat: 0,
+        token_hash,
+        safe: false,
+    })
 }
 
 impl Platform {

@@ -96,8 +96,10 @@ async fn handle(
     let mut r = request(&q);
     r.issuer = issuer(state, headers);
     let jar = CookieJar::from_headers(headers);
+    // The lean read: login, school, hold and rights in one statement, none of the web
+    // shell's counts (this endpoint only redirects).
     let session = match jar.get(schulhof_front::SESSION_COOKIE) {
-        Some(c) => state.platform.session(c.value()).await.ok(),
+        Some(c) => state.platform.acting_session(c.value()).await.ok(),
         None => None,
     };
     // A login held at a gate (terms, new password) is not yet logged in for a tool.

@@ -14,8 +14,6 @@ pub(crate) mod guard;
 pub(crate) mod keys;
 pub(crate) mod logout;
 mod pairwise;
-// The person behind a grant, in one statement.
-mod person;
 mod token;
 mod tools;
 mod userinfo;

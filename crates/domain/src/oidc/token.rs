@@ -100,7 +100,7 @@ impl Platform {
         g: &GrantRow,
         client: &ClientRow,
     ) -> Result<Option<Actor>, OidcError> {
-        let Some(actor) = self.tool_actor_for(c, g.instance, g.user).await? else {
+        let Some(actor) = self.system_actor_for(c, g.instance, g.user).await? else {
             return Ok(None);
         };
         Ok(check(&actor.token, UseTool(facts(client)))

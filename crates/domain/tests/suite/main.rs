@@ -86,6 +86,7 @@ mod news;
 mod notify;
 mod notify_feeds;
 mod oidc;
+mod oidc_acting_session;
 mod oidc_consent;
 mod oidc_import;
 mod oidc_logout;
