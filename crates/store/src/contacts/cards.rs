@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use schulhof_types::{AddressBookId, ContactId, InstanceId};
 use uuid::Uuid;
 
-use crate::{AsConn, StoreError, from_us, on, to_us};
+use crate::{AsConn, Conn, StoreError, from_us, on, to_us};
 
 /// A contact without its text, for lists.
 #[derive(Clone, Debug)]
@@ -156,23 +156,36 @@ pub async fn get(
     Ok(r.map(full))
 }
 
-/// The contacts of a book at these resource names, with their texts; missing ones are left
-/// out.
+/// The contacts of a book at these resource names, with their texts, by name; missing ones
+/// are left out. One statement per 500 names on SQLite, one in all on PostgreSQL, which looks
+/// each name up by the book's unique name index (an `IN` list let its generic plan read the
+/// whole book through the book's other indexes while the table had no statistics).
 pub async fn by_hrefs(
     c: &mut impl AsConn,
     instance: InstanceId,
     book: AddressBookId,
     hrefs: &[String],
 ) -> Result<Vec<(CardRow, String)>, StoreError> {
-    let mut out = Vec::with_capacity(hrefs.len());
-    for chunk in hrefs.chunks(500) {
+    let names = distinct(hrefs);
+    let mut out = Vec::with_capacity(names.len());
+    if let Conn::Pg(pg) = c.conn() {
+        let rows: Vec<FullRaw> = sqlx::query_as(BY_HREFS_PG)
+            .bind(&names)
+            .bind(book.0)
+            .bind(instance.0)
+            .fetch_all(&mut *pg)
+            .await?;
+        out.extend(rows.into_iter().map(full));
+        return Ok(out);
+    }
+    for chunk in names.chunks(500) {
         let rows: Vec<FullRaw> = on!(c, c => {
             let mut q = sqlx::QueryBuilder::new(concat!("SELECT ", cols!(),
                 ", vcard FROM contacts WHERE instance_id = "));
             q.push_bind(instance.0).push(" AND book_id = ").push_bind(book.0).push(" AND href IN (");
             let mut s = q.separated(", ");
             for h in chunk {
-                s.push_bind(h.as_str());
+                s.push_bind(*h);
             }
             q.push(") ORDER BY sort_key, id");
             q.build_query_as::<FullRaw>().fetch_all(&mut *c).await
@@ -180,6 +193,33 @@ pub async fn by_hrefs(
         out.extend(rows.into_iter().map(full));
     }
     Ok(out)
+}
+
+/// The PostgreSQL statement of [`by_hrefs`]: `$1` the names (`text[]`), `$2` the book, `$3`
+/// the school; public for the test that reads its plan.
+pub const BY_HREFS_PG: &str = concat!(
+    "SELECT ",
+    cols!(),
+    ", vcard FROM unnest($1::text[]) AS n(wanted)
+     CROSS JOIN LATERAL (SELECT ",
+    cols!(),
+    ", vcard, sort_key FROM contacts x
+       WHERE x.book_id = $2 AND x.href = n.wanted AND x.instance_id = $3 LIMIT 1) o
+     ORDER BY sort_key, id"
+);
+
+/// The PostgreSQL statement of [`hrefs_of_uids`], by the book's unique UID index: `$1` the
+/// UIDs (`text[]`), `$2` the book, `$3` the school.
+pub const HREFS_OF_UIDS_PG: &str = "SELECT uid, href FROM unnest($1::text[]) AS n(wanted)
+     CROSS JOIN LATERAL (SELECT uid, href FROM contacts x
+       WHERE x.book_id = $2 AND x.uid = n.wanted AND x.instance_id = $3 LIMIT 1) o";
+
+/// The names once each, sorted.
+fn distinct(names: &[String]) -> Vec<&str> {
+    let mut v: Vec<&str> = names.iter().map(String::as_str).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// A contact to store: the text and what was read from it.
@@ -301,13 +341,23 @@ pub async fn with_mail_matching(
     Ok(rows.into_iter().map(row).collect())
 }
 
-/// Which of `uids` a book holds already, with their resource names.
+/// Which of `uids` a book holds already, with their resource names: one statement per 500
+/// UIDs on SQLite, one in all on PostgreSQL (by the book's unique UID index).
 pub async fn hrefs_of_uids(
     c: &mut impl AsConn,
     instance: InstanceId,
     book: AddressBookId,
     uids: &[String],
 ) -> Result<Vec<(String, String)>, StoreError> {
+    let uids = distinct(uids);
+    if let Conn::Pg(pg) = c.conn() {
+        return Ok(sqlx::query_as(HREFS_OF_UIDS_PG)
+            .bind(&uids)
+            .bind(book.0)
+            .bind(instance.0)
+            .fetch_all(&mut *pg)
+            .await?);
+    }
     let mut out = Vec::new();
     for chunk in uids.chunks(500) {
         let rows: Vec<(String, String)> = on!(c, c => {
@@ -315,7 +365,7 @@ pub async fn hrefs_of_uids(
             q.push_bind(instance.0).push(" AND book_id = ").push_bind(book.0).push(" AND uid IN (");
             let mut s = q.separated(", ");
             for u in chunk {
-                s.push_bind(u.as_str());
+                s.push_bind(*u);
             }
             q.push(")");
             q.build_query_as::<(String, String)>().fetch_all(&mut *c).await
