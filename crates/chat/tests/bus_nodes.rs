@@ -3,7 +3,9 @@
 //! starts its own `nats-server` on a free port): a chat message posted on node A reaches a
 //! socket on node B; the admin on A withdraws a pupil's video consent while she takes part
 //! in a conference hosted on B, and B applies the gate at once; a guest link revoked on A
-//! closes the guest's socket on B at once (well before the socket's own 5-second check).
+//! closes the guest's socket on B at once (well before the socket's own 5-second check);
+//! a pupil who joins again on a second socket on B stays present for A when her first
+//! socket closes late.
 //! On one node (SQLite and PostgreSQL): a guest raises a hand, the teacher sees and lowers
 //! it, and a guest still cannot be let share the screen.
 
@@ -224,6 +226,29 @@ async fn two_nodes(nats: Option<NatsUrl>) {
         t_view["marker"], true,
         "the teacher sees the neutral marker"
     );
+
+    // Anna's page reconnects: a second socket on B joins, then the first one closes late.
+    // Node A still sees her present, with her media granted.
+    let mut anna2 = b.socket("anna").await;
+    send(&mut anna2, conf(json!({"kind": "join"}))).await;
+    let s = next_of(&mut anna2, "conf_state").await;
+    assert_eq!(s["joined"], true, "{s}");
+    drop(anna);
+    for _ in 0..15 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let seen = pa.conference_status(&lehrer, room).await.expect("status");
+        let her = seen
+            .live
+            .expect("live")
+            .participants
+            .into_iter()
+            .find(|x| x.name == "anna Test")
+            .expect("anna");
+        assert!(
+            her.present && her.grant.audio,
+            "the late leave on B put her out"
+        );
+    }
 
     // A guest on B; the teacher revokes the link on A.
     let link = pa

@@ -135,24 +135,29 @@ pub async fn participants(
         .collect())
 }
 
-/// Marks `user` present (again); a removed participant stays removed (the domain refuses
+/// Marks `user` present (again) as the join `presence` (the newest join wins: a member's
+/// reconnecting page takes over); a removed participant stays removed (the domain refuses
 /// them before this).
 pub async fn join(
     c: &mut impl AsConn,
     instance: InstanceId,
     conf: Uuid,
     user: UserId,
+    presence: Uuid,
     now: i64,
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "INSERT INTO conference_participants (instance_id, conference_id, user_id, joined_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (instance_id, conference_id, user_id) DO UPDATE SET left_at = NULL")
-        .bind(instance.0).bind(conf).bind(user.0).bind(now).execute(&mut *c).await.map(|_| ()))?;
+        "INSERT INTO conference_participants (instance_id, conference_id, user_id, joined_at,
+            presence_id)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (instance_id, conference_id, user_id)
+         DO UPDATE SET left_at = NULL, presence_id = $5")
+        .bind(instance.0).bind(conf).bind(user.0).bind(now).bind(presence)
+        .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
 }
 
-/// Marks `user` gone.
+/// Marks `user` gone, whichever join they are present with (a moderator's "remove").
 pub async fn leave(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -161,11 +166,30 @@ pub async fn leave(
     now: i64,
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "UPDATE conference_participants SET left_at = $4, hand_raised = $5
+        "UPDATE conference_participants SET left_at = $4, hand_raised = $5, presence_id = NULL
          WHERE instance_id = $1 AND conference_id = $2 AND user_id = $3 AND left_at IS NULL")
         .bind(instance.0).bind(conf).bind(user.0).bind(now).bind(false)
         .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
+}
+
+/// Ends the join `presence` of `user`: gone, unless a later join took over (then nothing
+/// changes). Whether it ended.
+pub async fn leave_presence(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    user: UserId,
+    presence: Uuid,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_participants SET left_at = $5, hand_raised = $6, presence_id = NULL
+         WHERE instance_id = $1 AND conference_id = $2 AND user_id = $3 AND presence_id = $4
+           AND left_at IS NULL")
+        .bind(instance.0).bind(conf).bind(user.0).bind(presence).bind(now).bind(false)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// A participant's switch that moderators or the person change.

@@ -80,6 +80,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(65, "0065_lms_auto_courses"),
     migration!(66, "0066_mail_abuse_follow_up"),
     migration!(67, "0067_conference_guest_presence"),
+    migration!(69, "0069_conference_member_presence"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

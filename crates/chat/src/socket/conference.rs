@@ -18,7 +18,9 @@ use uuid::Uuid;
 use super::{Session, Stop, error_frame};
 use crate::conference::{ConfOp, ConfSignal, engine, node_id, signal};
 
-/// The conference this socket takes part in; leaving the socket leaves the conference.
+/// The conference this socket takes part in; leaving the socket leaves the conference,
+/// unless the person has joined again since (a reconnected page, another socket): then the
+/// newer join keeps the place and the media.
 #[derive(Default)]
 pub(super) struct Conf {
     joined: Option<Joined>,
@@ -27,6 +29,8 @@ pub(super) struct Conf {
 struct Joined {
     room: RoomId,
     conf: Uuid,
+    /// This socket's join, which its leave names.
+    presence: Uuid,
     state: AppState,
     actor: Actor,
 }
@@ -37,11 +41,15 @@ impl Drop for Conf {
             && let Ok(rt) = tokio::runtime::Handle::try_current()
         {
             rt.spawn(async move {
-                let _ = j
+                let left = j
                     .state
                     .platform
-                    .conference_self(&j.actor, j.room, SelfStep::Leave)
+                    .conference_leave(&j.actor, j.room, j.presence)
                     .await;
+                // Superseded by a newer join: that one keeps the place and the media.
+                if matches!(left, Ok((_, false))) {
+                    return;
+                }
                 if let Some(sfu) = engine().await {
                     sfu.leave(j.conf, j.actor.token.user().0).await;
                 }
@@ -153,14 +161,22 @@ impl Session {
                 self.conf.joined = Some(Joined {
                     room,
                     conf: view.id,
+                    presence: view.presence,
                     state: self.state.clone(),
                     actor: a.clone(),
                 });
             }
             ConfOp::Leave {} => {
-                let conf = p.conference_self(&a, room, SelfStep::Leave).await?;
+                // This socket's own join; without one (never joined here), whichever.
+                let mine = self.conf.joined.as_ref().filter(|j| j.room == room);
+                let (conf, left) = match mine.map(|j| j.presence) {
+                    Some(presence) => p.conference_leave(&a, room, presence).await?,
+                    None => (p.conference_self(&a, room, SelfStep::Leave).await?, true),
+                };
                 self.conf.joined = None;
-                sfu().await?.leave(conf, me.0).await;
+                if left {
+                    sfu().await?.leave(conf, me.0).await;
+                }
             }
             ConfOp::Publish { sdp } => {
                 let conf = self.joined_conf(room)?;

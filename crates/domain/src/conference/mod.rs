@@ -83,6 +83,22 @@ impl ConferenceView {
     }
 }
 
+/// A member's join: the conference as they see it, and the presence their socket's leave
+/// names (each join is its own: a reconnecting page takes over, and the old socket's late
+/// leave ends nothing).
+#[derive(Clone, Debug)]
+pub struct MemberJoined {
+    pub view: ConferenceView,
+    pub presence: Uuid,
+}
+
+impl std::ops::Deref for MemberJoined {
+    type Target = ConferenceView;
+    fn deref(&self) -> &ConferenceView {
+        &self.view
+    }
+}
+
 /// What the room page needs: whether the caller may start one, and the live one.
 #[derive(Clone, Debug, Serialize)]
 pub struct ConferenceStatus {
@@ -207,7 +223,7 @@ impl Platform {
         actor: &Actor,
         room: RoomId,
         host: &MediaHost,
-    ) -> Result<ConferenceView, DomainError> {
+    ) -> Result<MemberJoined, DomainError> {
         let instance = actor.token.instance();
         let mut tx = self.db.begin().await?;
         let l = self.conference_load(&mut tx, actor, room).await?;
@@ -229,27 +245,60 @@ impl Platform {
         self.conference_join(actor, room).await
     }
 
-    /// Joins the room's live conference; `NotFound` when there is none.
+    /// Joins the room's live conference; `NotFound` when there is none. Each join is a
+    /// presence of its own: the newest takes over (a reconnecting page), and only leaving
+    /// with it ([`Platform::conference_leave`]) ends the member's presence.
     pub async fn conference_join(
         &self,
         actor: &Actor,
         room: RoomId,
-    ) -> Result<ConferenceView, DomainError> {
+    ) -> Result<MemberJoined, DomainError> {
         let instance = actor.token.instance();
         let mut tx = self.db.begin().await?;
         let l = self.conference_load(&mut tx, actor, room).await?;
         let live = l.live.clone().ok_or(DomainError::NotFound)?;
         check(&actor.token, JoinConference(l.facts))?;
         let now = to_us(self.now());
-        store::join(&mut tx, instance, live.id, actor.token.user(), now).await?;
+        let presence = Uuid::now_v7();
+        store::join(
+            &mut tx,
+            instance,
+            live.id,
+            actor.token.user(),
+            presence,
+            now,
+        )
+        .await?;
         let rows = store::participants(&mut tx, instance, live.id).await?;
         let guests = guest_store::present(&mut tx, instance, live.id).await?;
         tx.commit().await?;
-        Ok(self.conference_view(actor, &l, &live, rows, guests))
+        let view = self.conference_view(actor, &l, &live, rows, guests);
+        Ok(MemberJoined { view, presence })
     }
 
-    /// The caller's own switches: leave, raise or lower the hand, unmute after a
-    /// moderator's mute. Answers the live conference's id.
+    /// The member leaves the join `presence` (the leave button, or the socket closing). A
+    /// socket closing after its member joined again elsewhere ends nothing. Answers the
+    /// conference's id and whether the member left (then their media goes too).
+    pub async fn conference_leave(
+        &self,
+        actor: &Actor,
+        room: RoomId,
+        presence: Uuid,
+    ) -> Result<(Uuid, bool), DomainError> {
+        let instance = actor.token.instance();
+        let mut tx = self.db.begin().await?;
+        let l = self.conference_load(&mut tx, actor, room).await?;
+        let live = l.live.ok_or(DomainError::NotFound)?;
+        check(&actor.token, JoinConference(l.facts))?;
+        let now = to_us(self.now());
+        let me = actor.token.user();
+        let left = store::leave_presence(&mut tx, instance, live.id, me, presence, now).await?;
+        tx.commit().await?;
+        Ok((live.id, left))
+    }
+
+    /// The caller's own switches: leave (whichever join they are present with), raise or
+    /// lower the hand, unmute after a moderator's mute. Answers the live conference's id.
     pub async fn conference_self(
         &self,
         actor: &Actor,

@@ -281,9 +281,110 @@ async fn nothing_crosses_schools(db: Db) {
     );
 }
 
+/// The caller's own entry as another participant sees it.
+async fn entry_of(
+    s: &School,
+    viewer: &Actor,
+    room: RoomId,
+    who: &Actor,
+) -> schulhof_domain::conference::ParticipantView {
+    s.platform
+        .conference_status(viewer, room)
+        .await
+        .expect("status")
+        .live
+        .expect("live")
+        .participants
+        .into_iter()
+        .find(|x| x.user == who.token.user())
+        .expect("listed")
+}
+
+/// A member whose page reconnects joins on the new socket before the old socket's leave
+/// is done (the old one closes in the background): that late leave must not put the
+/// rejoined member out nor take their media, and they are listed once. Leaving with the
+/// current join does.
+async fn a_late_leave_does_not_drop_a_rejoined_member(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let (lehrer, anna) = (s.user("lehrer").await, s.user("anna").await);
+    let room = class_room(&s, &lehrer).await;
+    let first = p
+        .conference_start(&lehrer, room, &host())
+        .await
+        .expect("start");
+    p.conference_join(&anna, room).await.expect("anna");
+    let again = p.conference_join(&lehrer, room).await.expect("rejoin");
+    assert_ne!(
+        first.presence, again.presence,
+        "each join is its own presence"
+    );
+    let mine = |v: &schulhof_domain::conference::ConferenceView| {
+        v.participants
+            .iter()
+            .filter(|x| x.user == lehrer.token.user())
+            .count()
+    };
+    assert_eq!(mine(&again), 1, "listed once");
+    // The old socket's leave arrives after the rejoin: nothing changes.
+    let (conf, left) = p
+        .conference_leave(&lehrer, room, first.presence)
+        .await
+        .expect("late leave");
+    assert_eq!(conf, first.id);
+    assert!(!left, "a superseded presence leaves nothing");
+    let seen = entry_of(&s, &anna, room, &lehrer).await;
+    assert!(seen.present, "still present");
+    assert!(seen.grant.audio && seen.grant.video, "with media: {seen:?}");
+    // The current join's leave does; a second one is a no-op.
+    let (_, left) = p
+        .conference_leave(&lehrer, room, again.presence)
+        .await
+        .expect("leave");
+    assert!(left);
+    assert!(!entry_of(&s, &anna, room, &lehrer).await.present);
+    let (_, left) = p
+        .conference_leave(&lehrer, room, again.presence)
+        .await
+        .expect("again");
+    assert!(!left);
+    // Leave first, then join (the other order of the same two signals): present.
+    let third = p.conference_join(&lehrer, room).await.expect("join");
+    let (_, left) = p
+        .conference_leave(&lehrer, room, first.presence)
+        .await
+        .expect("stale");
+    assert!(!left);
+    assert!(entry_of(&s, &anna, room, &lehrer).await.present);
+    assert_eq!(mine(&third), 1);
+    // Another member's presence is not someone else's to end.
+    let (_, left) = p
+        .conference_leave(&anna, room, third.presence)
+        .await
+        .expect("not hers");
+    assert!(!left);
+    assert!(entry_of(&s, &anna, room, &lehrer).await.present);
+    // A moderator's "remove" ends whichever join is current.
+    let teacher_of_anna = entry_of(&s, &lehrer, room, &anna).await;
+    assert!(teacher_of_anna.present);
+    p.conference_moderate(&lehrer, room, anna.token.user(), ConferenceStep::Remove)
+        .await
+        .expect("remove");
+    let status = p.conference_status(&lehrer, room).await.expect("status");
+    assert!(
+        !status
+            .live
+            .expect("live")
+            .participants
+            .iter()
+            .any(|x| x.user == anna.token.user() && x.present)
+    );
+}
+
 backend_tests!(
     teachers_start_members_join,
     consent_gates_students_media,
     moderators_mute_remove_share_and_end,
     nothing_crosses_schools,
+    a_late_leave_does_not_drop_a_rejoined_member,
 );
