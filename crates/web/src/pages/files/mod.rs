@@ -7,6 +7,7 @@ pub mod list;
 pub mod move_copy;
 pub mod node;
 pub mod offers;
+pub mod picker;
 pub mod preview;
 pub mod share;
 pub mod share_view;

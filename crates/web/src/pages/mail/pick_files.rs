@@ -12,12 +12,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use schulhof_domain::DomainError;
-use schulhof_domain::files::FileEntry;
 use schulhof_front::AppState;
 
 use crate::auth::Ready;
 use crate::layout::Chrome;
-use crate::pages::files::{area_title, display_name, parse_node, size_text};
+use crate::pages::files::picker::{PickRow, listing};
 use crate::render;
 use crate::url;
 
@@ -29,15 +28,6 @@ pub struct PickQuery {
     /// The folder shown; none: the areas.
     #[serde(default)]
     pub ordner: String,
-}
-
-/// A folder to open, or a file to tick.
-pub struct PickRow {
-    pub id: String,
-    pub name: String,
-    /// A folder's link in the picker.
-    pub href: Option<String>,
-    pub size: String,
 }
 
 #[derive(Template)]
@@ -59,27 +49,6 @@ fn picker_href(entwurf: &str, folder: &str) -> String {
         h.push_str(&url::encode(entwurf));
     }
     h
-}
-
-fn rows_of(r: &Ready, entwurf: &str, entries: &[FileEntry]) -> Vec<PickRow> {
-    let tr = r.page.tr();
-    let mut rows: Vec<PickRow> = entries
-        .iter()
-        .filter(|e| !e.area_value.is_safe())
-        .map(|e| PickRow {
-            id: e.id.to_string(),
-            name: display_name(tr, e),
-            href: e.is_dir.then(|| picker_href(entwurf, &e.id.to_string())),
-            size: if e.is_dir {
-                String::new()
-            } else {
-                size_text(tr.0, e.size)
-            },
-        })
-        .collect();
-    // Folders first, as the file manager lists them.
-    rows.sort_by_key(|r| r.href.is_none());
-    rows
 }
 
 /// `GET /mail/neu/dateien`.
@@ -109,53 +78,15 @@ async fn page(state: &AppState, r: &Ready, q: PickQuery) -> Result<Response, Dom
     } else {
         format!("/mail/neu?entwurf={}", url::encode(&entwurf))
     };
-    let (crumbs, folder_name, rows, shared) = if q.ordner.is_empty() {
-        let areas = p.file_areas(&r.actor).await?;
-        let shared = p.file_shared_with_me(&r.actor).await?;
-        (
-            Vec::new(),
-            None,
-            rows_of(r, &entwurf, &areas),
-            rows_of(r, &entwurf, &shared),
-        )
-    } else {
-        let id = parse_node(&q.ordner).ok_or(DomainError::NotFound)?;
-        let folder = p.locate(&r.actor, id).await?;
-        if folder.area.is_safe() || !folder.node().is_dir {
-            return Err(DomainError::NotFound);
-        }
-        let children = p.file_list(&r.actor, &folder).await?;
-        let mut crumbs: Vec<(String, String)> = vec![(
-            picker_href(&entwurf, ""),
-            tr.t("mail.pick.areas").to_owned(),
-        )];
-        let trail = p.file_breadcrumbs(&r.actor, &folder);
-        let here = trail.last().map(|(_, n)| n.clone());
-        for (i, (node, name)) in trail.iter().enumerate() {
-            let name = if i == 0 && folder.rows.len() == trail.len() {
-                area_title(tr, folder.area.as_str()).to_owned()
-            } else {
-                name.clone()
-            };
-            if i + 1 < trail.len() {
-                crumbs.push((picker_href(&entwurf, &node.to_string()), name));
-            }
-        }
-        let name = if folder.node().parent_id.is_none() {
-            Some(area_title(tr, folder.area.as_str()).to_owned())
-        } else {
-            here
-        };
-        (crumbs, name, rows_of(r, &entwurf, &children), Vec::new())
-    };
+    let list = listing(p, &r.actor, tr, &q.ordner, |f| picker_href(&entwurf, f)).await?;
     let view = PickPage {
         c: Chrome::new(&r.page, tr.t("mail.pick.title")).signed_in(&r.page, &r.actor),
         entwurf,
         back,
-        crumbs,
-        folder_name,
-        rows,
-        shared,
+        crumbs: list.crumbs,
+        folder_name: list.folder_name,
+        rows: list.rows,
+        shared: list.shared,
     };
     Ok(render::ok(&view))
 }
