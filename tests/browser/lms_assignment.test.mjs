@@ -157,6 +157,8 @@ test('the teacher records a video for the course; the student plays it', async (
   await page.getByRole('button', { name: 'Video aufnehmen' }).waitFor();
   await checkA11y(page, 'media material with the recorder');
   await page.getByRole('button', { name: 'Video aufnehmen' }).click();
+  // The recorder says what it does, in the page's language.
+  await page.locator('#rec-status').filter({ hasText: 'Aufnahme läuft …' }).waitFor();
   await page.waitForTimeout(1500);
   const uploaded = page.waitForResponse((r) => r.url().endsWith('/dateien')
     && r.request().method() === 'POST');

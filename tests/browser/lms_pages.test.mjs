@@ -3,7 +3,8 @@
 // forms for audio/video material, a new quiz and an LTI tool; the student's announcements,
 // a forum question asked and its thread, and the due dates for calendar programs — the
 // student's at 360 px, where nothing may scroll sideways; and the simple view for primary
-// schools (large tiles) once the teacher switches it on.
+// schools (large tiles) once the teacher switches it on; a page with a picture uploaded
+// through "Bild einfügen" and formulas, which the student sees as an image and MathML.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -103,6 +104,55 @@ test('the student\'s course pages are accessible at 360 px', async () => {
   await page.getByRole('heading', { level: 1 }).waitFor();
   assert.equal(await sideways(page), false, 'calendar page: nothing scrolls sideways');
   await checkA11y(page, 'due dates for calendar programs (student, 360)');
+  await context.close();
+});
+
+// A 4×4 red PNG.
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000040000000408020000002693092900000010' +
+  '4944415478da6338a3a404470cc47100c4e3110188' + '91ee100000000049454e44ae426082', 'hex');
+
+test('a page shows a picture (uploaded with alt text) and formulas as MathML', async () => {
+  const teacher = await browser.newContext();
+  const t = await teacher.newPage();
+  await loginAndConsent(base, t, 'lehrer');
+  await openCourse(t);
+  const section = t.locator('section.lms-section').first();
+  await section.getByLabel('Material hinzufügen:').selectOption('page');
+  await section.getByRole('button', { name: 'Hinzufügen' }).click();
+  await t.getByLabel('Titel', { exact: true }).fill('Satz des Pythagoras');
+  await t.getByLabel('Text', { exact: true })
+    .fill('<p>Es gilt \\(a^2 + b^2 = c^2\\).</p><p>\\[A = \\frac{1}{2} g h\\]</p>');
+  await t.getByRole('button', { name: 'Speichern' }).click();
+  await t.getByRole('link', { name: 'Satz des Pythagoras', exact: true }).click();
+  const shown = t.url();
+  await t.goto(`${shown}/bearbeiten`);
+  await t.getByLabel(/^Bild hochladen/).setInputFiles(
+    { name: 'dreieck.png', mimeType: 'image/png', buffer: PNG });
+  await t.getByLabel('Alternativtext').first().fill('Rotes Quadrat');
+  await t.getByRole('button', { name: 'Bild einfügen' }).first().click();
+  await t.waitForURL(/ok=lms_image_added/);
+  await checkA11y(t, 'page form with a picture');
+  assert.match(await t.getByLabel('Text', { exact: true }).inputValue(),
+    /<img src="\/kurse\/material\/[0-9a-f-]{36}\/datei\/[0-9a-f-]{36}" alt="Rotes Quadrat">/);
+  await teacher.close();
+
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginAndConsent(base, page, 'schueler');
+  await page.goto(shown);
+  const img = page.getByRole('img', { name: 'Rotes Quadrat' });
+  await img.waitFor();
+  assert.equal(await img.evaluate((el) => el.complete && el.naturalWidth), 4, 'the picture loads');
+  const math = page.locator('.prose math');
+  assert.equal(await math.count(), 2, 'two formulas as MathML');
+  assert.equal(await math.first().evaluate((el) => el.namespaceURI),
+    'http://www.w3.org/1998/Math/MathML');
+  assert.equal(await math.nth(1).getAttribute('display'), 'block');
+  const box = await math.first().boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, 'the formula is laid out');
+  assert.equal(await page.getByText('\\(a^2').count(), 0, 'no LaTeX left over');
+  await checkA11y(page, 'page with picture and formulas (student)');
   await context.close();
 });
 

@@ -22,16 +22,19 @@
         var ext = type.indexOf("mp4") >= 0 ? "mp4" : (type.indexOf("ogg") >= 0 ? "ogg" : "webm");
         var form = new FormData();
         form.append("datei", new Blob(chunks, { type: type }), "aufnahme." + ext);
-        status.textContent = "…";
+        status.textContent = box.dataset.uploading;
         fetch(box.dataset.action, { method: "POST", body: form, credentials: "same-origin" })
-          .then(function (r) { window.location.href = r.url || window.location.href; })
-          .catch(function () { status.textContent = "Upload failed"; });
+          .then(function (r) {
+            if (!r.ok) throw new Error(String(r.status));
+            window.location.href = r.url || window.location.href;
+          })
+          .catch(function () { status.textContent = box.dataset.failed; });
       };
       recorder.start();
       stop.disabled = false;
       starts.forEach(function (b) { b.disabled = true; });
-      status.textContent = "● REC";
-    }).catch(function (e) { status.textContent = String(e); });
+      status.textContent = box.dataset.recording;
+    }).catch(function () { status.textContent = box.dataset.denied; });
   }
 
   starts[0].addEventListener("click", function () { start(false); });

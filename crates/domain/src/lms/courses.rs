@@ -348,13 +348,30 @@ async fn copy_activity(
         }
         _ => a.settings.clone(),
     };
+    // The copy's files get new ids; the text's pictures and links follow them.
+    let copies: Vec<FileRow> = files
+        .iter()
+        .filter(|f| f.activity_id == a.id)
+        .map(|f| FileRow {
+            id: Uuid::now_v7(),
+            activity_id: id,
+            ..f.clone()
+        })
+        .collect();
+    let mut body = a.body.clone();
+    for (old, new) in files.iter().filter(|f| f.activity_id == a.id).zip(&copies) {
+        body = body.replace(
+            &super::page_text::file_src(a.id, old.id),
+            &super::page_text::file_src(id, new.id),
+        );
+    }
     let n = NewActivity {
         id,
         course_id: course,
         section_id: section,
         kind: &a.kind,
         title: &a.title,
-        body: &a.body,
+        body: &body,
         url: a.url.as_deref(),
         transcript: &a.transcript,
         hidden: a.hidden,
@@ -371,13 +388,8 @@ async fn copy_activity(
         ..n
     };
     activities::insert(tx, inst, &n).await?;
-    for f in files.iter().filter(|f| f.activity_id == a.id) {
-        let copy = FileRow {
-            id: Uuid::now_v7(),
-            activity_id: id,
-            ..f.clone()
-        };
-        outline::insert_file(tx, inst, &copy, now).await?;
+    for copy in &copies {
+        outline::insert_file(tx, inst, copy, now).await?;
     }
     match a.kind.as_str() {
         "assignment" => schulhof_store::lms::copy::assignment(tx, inst, a.id, id).await?,

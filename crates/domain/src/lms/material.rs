@@ -21,6 +21,8 @@ use crate::{DomainError, Platform};
 pub const MAX_FILE: u64 = 50 * 1024 * 1024;
 /// Largest recording or media file.
 pub const MAX_MEDIA: u64 = 200 * 1024 * 1024;
+/// Largest picture of a page.
+pub const MAX_IMAGE: u64 = 10 * 1024 * 1024;
 
 /// What a material form gives.
 #[derive(Clone, Debug, Default)]
@@ -49,7 +51,7 @@ pub struct MaterialView {
     pub only_for: Vec<UserId>,
 }
 
-fn checked(input: &MaterialInput) -> Result<MaterialInput, DomainError> {
+fn checked(id: ActivityId, input: &MaterialInput) -> Result<MaterialInput, DomainError> {
     if !MATERIAL_KINDS.contains(&input.kind.as_str()) {
         return Err(DomainError::invalid("kind", "Unbekannte Art von Material."));
     }
@@ -78,7 +80,7 @@ fn checked(input: &MaterialInput) -> Result<MaterialInput, DomainError> {
     }
     Ok(MaterialInput {
         title: title.to_owned(),
-        body: crate::news::sanitize(&input.body),
+        body: super::page_text::clean_for_store(&input.body, id)?,
         url,
         transcript: input.transcript.trim().to_owned(),
         ..input.clone()
@@ -123,6 +125,9 @@ fn clean_file_name(name: &str) -> Result<String, DomainError> {
     Ok(n.to_owned())
 }
 
+/// Files picked from the file areas in one go, at most.
+const MAX_PICKED: usize = 50;
+
 impl Platform {
     /// Adds material at the end of a section of a course the caller edits.
     pub async fn lms_add_material(
@@ -131,9 +136,9 @@ impl Platform {
         section: SectionId,
         input: &MaterialInput,
     ) -> Result<ActivityId, DomainError> {
-        let input = checked(input)?;
-        let (sec, ctx) = self.lms_section_for_edit(a, section).await?;
         let id = ActivityId::new();
+        let input = checked(id, input)?;
+        let (sec, ctx) = self.lms_section_for_edit(a, section).await?;
         let inst = ctx.facts.instance;
         let mut tx = self.db.begin().await?;
         activities::insert(
@@ -156,10 +161,13 @@ impl Platform {
         input: &MaterialInput,
     ) -> Result<(), DomainError> {
         let ctx = self.lms_activity_for_edit(a, id).await?;
-        let input = checked(&MaterialInput {
-            kind: ctx.activity.kind.clone(),
-            ..input.clone()
-        })?;
+        let input = checked(
+            id,
+            &MaterialInput {
+                kind: ctx.activity.kind.clone(),
+                ..input.clone()
+            },
+        )?;
         let inst = ctx.course.instance;
         let mut tx = self.db.begin().await?;
         let sec = sections::get(&mut tx, inst, ctx.activity.section_id)
@@ -205,7 +213,7 @@ impl Platform {
                 DomainError::invalid("file", "Bitte eine Audio- oder Videodatei wählen.")
             })?
         } else {
-            "application/octet-stream"
+            super::page_text::image_type(bytes).unwrap_or("application/octet-stream")
         };
         if size > if media { MAX_MEDIA } else { MAX_FILE } {
             return Err(DomainError::invalid("file", "Die Datei ist zu groß."));
@@ -235,42 +243,70 @@ impl Platform {
     }
 
     /// Adds a file from the caller's file areas by its node: the same content, no copy.
+    /// Only a file the caller reads, never one of the Safe (nothing leaves the Safe).
     pub async fn lms_pick_file(
         &self,
         a: &Actor,
         id: ActivityId,
         node: NodeId,
     ) -> Result<Uuid, DomainError> {
+        let ids = self.lms_pick_files(a, id, &[node]).await?;
+        ids.into_iter().next().ok_or(DomainError::NotFound)
+    }
+
+    /// Adds several files of the caller's file areas at once (as [`Self::lms_pick_file`]):
+    /// all or, if one cannot be picked, none.
+    pub async fn lms_pick_files(
+        &self,
+        a: &Actor,
+        id: ActivityId,
+        nodes: &[NodeId],
+    ) -> Result<Vec<Uuid>, DomainError> {
+        if nodes.is_empty() || nodes.len() > MAX_PICKED {
+            return Err(DomainError::invalid(
+                "node",
+                format!("Bitte 1 bis {MAX_PICKED} Dateien auswählen."),
+            ));
+        }
         let ctx = self.lms_activity_for_edit(a, id).await?;
-        let located = self.locate(a, node).await?;
-        let n = located.node();
-        let sha = match (&n.blob_sha, n.is_dir, n.deleted_at, located.guest) {
-            (Some(sha), false, None, None) => sha.clone(),
-            _ => return Err(DomainError::NotFound),
+        let role = if ctx.activity.kind == "media" {
+            "media"
+        } else {
+            "material"
         };
-        let row = FileRow {
-            id: Uuid::now_v7(),
-            activity_id: id,
-            role: if ctx.activity.kind == "media" {
-                "media"
-            } else {
-                "material"
+        let mut rows = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let located = self.locate(a, *node).await?;
+            if located.area.is_safe() || located.entry(a).is_none() {
+                return Err(DomainError::NotFound);
             }
-            .into(),
-            name: n.name.clone(),
-            mime: n
-                .mime
-                .clone()
-                .unwrap_or_else(|| "application/octet-stream".into()),
-            size: n.size,
-            blob_sha: sha,
-            node_id: Some(n.id.0),
-            position: 0,
-        };
+            let n = located.node();
+            let sha = match (&n.blob_sha, n.is_dir, n.deleted_at, located.guest) {
+                (Some(sha), false, None, None) => sha.clone(),
+                _ => return Err(DomainError::NotFound),
+            };
+            rows.push(FileRow {
+                id: Uuid::now_v7(),
+                activity_id: id,
+                role: role.into(),
+                name: n.name.clone(),
+                mime: n
+                    .mime
+                    .clone()
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+                size: n.size,
+                blob_sha: sha,
+                node_id: Some(n.id.0),
+                position: 0,
+            });
+        }
         let mut tx = self.db.begin().await?;
-        outline::insert_file(&mut tx, ctx.course.instance, &row, to_us(self.now())).await?;
+        let now = to_us(self.now());
+        for row in &rows {
+            outline::insert_file(&mut tx, ctx.course.instance, row, now).await?;
+        }
         tx.commit().await?;
-        Ok(row.id)
+        Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
     /// Removes a file from material the caller edits.

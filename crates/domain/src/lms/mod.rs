@@ -29,13 +29,16 @@ pub mod demo;
 mod material;
 mod notify;
 mod outline;
+mod page_images;
+pub mod page_text;
 mod posts;
 mod progress;
 mod simple;
 
 pub use dates::DateRow;
 pub use dates_ics::{DueEvent, listing_token};
-pub use material::{MAX_FILE, MAX_MEDIA, MaterialInput, MaterialView, media_type};
+pub use material::{MAX_FILE, MAX_IMAGE, MAX_MEDIA, MaterialInput, MaterialView, media_type};
+pub use page_images::IMAGE_ROLE;
 pub use outline::{ActivityItem, CourseView, SectionInput, SectionView};
 pub use progress::{Cell, Progress};
 pub use schulhof_store::lms::outline::{DueRow, FileRow};

@@ -461,8 +461,23 @@ async fn picked_files_are_the_same_content(db: Db) {
         Err(DomainError::NotFound)
     ));
     assert!(p.lms_pick_file(&anna, material, hers.id).await.is_err());
+    // Several at once: all or none.
+    let second = own(&lehrer, "bruch2.txt", b"1/2").await;
+    assert!(matches!(
+        p.lms_pick_files(&lehrer, material, &[second.id, hers.id])
+            .await,
+        Err(DomainError::NotFound)
+    ));
     let view = p.lms_outline(&lehrer, id).await.expect("outline");
     assert_eq!(view.sections[0].activities[0].files.len(), 1);
+    assert!(p.lms_pick_files(&lehrer, material, &[]).await.is_err());
+    let both = p
+        .lms_pick_files(&lehrer, material, &[second.id, mine.id])
+        .await
+        .expect("two at once");
+    assert_eq!(both.len(), 2);
+    let view = p.lms_outline(&lehrer, id).await.expect("outline");
+    assert_eq!(view.sections[0].activities[0].files.len(), 3);
 }
 
 async fn the_demo_school_has_a_course_for_5a(db: Db) {
@@ -486,6 +501,7 @@ backend_tests!(
     completion_progress_and_due,
     the_archive_is_read_only_and_copies_material,
     picked_files_are_the_same_content,
+    nothing_of_the_safe_is_picked_into_a_course,
     the_demo_school_has_a_course_for_5a,
     announcements_and_the_forum,
 );
@@ -524,4 +540,65 @@ async fn announcements_and_the_forum(db: Db) {
         Err(DomainError::NotFound)
     ));
     assert!(p.lms_ask(&anna, id, " ", "x").await.is_err());
+}
+
+/// A file of the teacher's Safe cannot become course material, not even with the Safe
+/// open: nothing leaves the Safe.
+async fn nothing_of_the_safe_is_picked_into_a_course(db: Db) {
+    use schulhof_authz::files::Area;
+    use schulhof_domain::files::Placement;
+
+    let s = school(db).await;
+    let p = &s.platform;
+    let head = s.user("schulleitung").await;
+    let safe_pw = p
+        .safe_generate_password(&head, "lehrer")
+        .await
+        .expect("safe password");
+    let lehrer = s.user("lehrer").await;
+    p.safe_unlock(&lehrer, &safe_pw, "127.0.0.1")
+        .await
+        .expect("unlock");
+    let safe = p.safe_actor(&lehrer).await.expect("open");
+    let root = p
+        .safe_areas(&safe)
+        .await
+        .expect("areas")
+        .into_iter()
+        .find(|e| e.area_value == Area::SafeOwn)
+        .expect("own Safe area");
+    let folder = p.locate(&safe, root.id).await.expect("root");
+    let secret = p
+        .file_upload(
+            &safe,
+            Placement {
+                folder: &folder,
+                name: "Förderplan.txt",
+            },
+            None,
+            &b"vertraulich"[..],
+        )
+        .await
+        .expect("upload into the Safe");
+    let id = p
+        .lms_create_course(&lehrer, group(&lehrer, "5a"))
+        .await
+        .expect("create");
+    let first = first_section(p, &lehrer, id).await;
+    let material = MaterialInput {
+        kind: "file".into(),
+        ..page("Blatt")
+    };
+    let material = p
+        .lms_add_material(&lehrer, first, &material)
+        .await
+        .expect("material");
+    for a in [&safe, &lehrer] {
+        assert!(matches!(
+            p.lms_pick_file(a, material, secret.id).await,
+            Err(DomainError::NotFound)
+        ));
+    }
+    let view = p.lms_outline(&lehrer, id).await.expect("outline");
+    assert!(view.sections[0].activities[0].files.is_empty());
 }

@@ -51,6 +51,7 @@ mod cli_sfu;
 mod dav;
 mod homepage_public;
 mod lms_caldav;
+mod lms_nodes;
 mod lti_attacks;
 mod lti_tool;
 mod mail_delegation;

@@ -72,7 +72,11 @@ async fn render_overview(
             late: l.late,
             resubmit: l.resubmission_requested,
             submitted: when(r, l.submitted_at),
-            grade: l.grade.clone().unwrap_or_default(),
+            grade: l
+                .grade
+                .as_deref()
+                .map(|g| super::show::grade_word(r, g))
+                .unwrap_or_default(),
             released: l.released,
             extension: when(r, l.extension),
         })

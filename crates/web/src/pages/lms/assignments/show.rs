@@ -60,16 +60,21 @@ pub struct WorkView {
     pub feedback_files: Vec<FileView>,
 }
 
+/// A grade as the pages name it: pass/fail in words, points and scale words as they are.
+pub fn grade_word(r: &Ready, g: &str) -> String {
+    match g {
+        "pass" => r.page.tr().t("assign.pass").to_owned(),
+        "fail" => r.page.tr().t("assign.fail").to_owned(),
+        g => g.to_owned(),
+    }
+}
+
 pub fn work_view(r: &Ready, w: &StudentWork, remove_base: &str) -> WorkView {
     let tr = r.page.tr();
     let feedback = files("rueckmeldung", &w.feedback_files, "");
     let (spoken, others): (Vec<FileView>, Vec<FileView>) =
         feedback.into_iter().partition(|f| f.audio);
-    let grade = w.grade.as_deref().map(|g| match g {
-        "pass" => tr.t("assign.pass").to_owned(),
-        "fail" => tr.t("assign.fail").to_owned(),
-        g => g.to_owned(),
-    });
+    let grade = w.grade.as_deref().map(|g| grade_word(r, g));
     WorkView {
         state: tr.t(&format!("assign.state.{}", w.state.as_str())),
         state_key: w.state.as_str(),

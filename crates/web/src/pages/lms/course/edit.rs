@@ -143,6 +143,10 @@ pub struct MaterialPage {
     /// Editing: the activity's id (delete, files).
     pub existing: Option<String>,
     pub files: Vec<super::material::FileLine>,
+    /// A page's pictures.
+    pub images: Vec<super::material::ImageLine>,
+    /// Pictures the course already holds: (file id, name).
+    pub course_images: Vec<(String, String)>,
     pub record_js: String,
 }
 
@@ -209,6 +213,8 @@ async fn material_page(
         error: None,
         existing: existing.map(|a| a.to_string()),
         files: Vec::new(),
+        images: Vec::new(),
+        course_images: Vec::new(),
         record_js: crate::assets::href("lms_record.js"),
     })
 }
@@ -365,6 +371,18 @@ pub async fn edit_material(
                 ),
             );
             resp
+        }
+        Ok(mut p) if x.kind == "page" => {
+            match state.platform.lms_course_images(&r.actor, a).await {
+                Ok(list) => {
+                    p.course_images = list
+                        .into_iter()
+                        .map(|f| (f.id.to_string(), f.name))
+                        .collect();
+                }
+                Err(e) => return r.fail(e),
+            }
+            super::material::with_files(&r, p, &v)
         }
         Ok(p) => super::material::with_files(&r, p, &v),
         Err(resp) => resp,

@@ -9,7 +9,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use schulhof_domain::DomainError;
-use schulhof_domain::lms::MaterialView;
+use schulhof_domain::lms::{FileRow, IMAGE_ROLE, MaterialView, page_text};
 use schulhof_front::AppState;
 use schulhof_types::NodeId;
 use serde::Deserialize;
@@ -28,10 +28,16 @@ pub struct FileLine {
     pub remove: String,
 }
 
+/// The files listed as downloads (a page's pictures are shown in its text instead).
 fn lines(v: &MaterialView) -> Vec<FileLine> {
+    file_lines(v, |f| f.role != IMAGE_ROLE)
+}
+
+fn file_lines(v: &MaterialView, keep: impl Fn(&FileRow) -> bool) -> Vec<FileLine> {
     let a = v.ctx.activity.id;
     v.files
         .iter()
+        .filter(|f| keep(f))
         .map(|f| FileLine {
             href: format!("/kurse/material/{a}/datei/{}", f.id),
             name: f.name.clone(),
@@ -90,7 +96,12 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(a): Path<String>
         icon: kind_icon(&x.kind),
         kind_label: tr.lookup(&format!("lms.kind.{}", x.kind)).unwrap_or("?"),
         title: x.title.clone(),
-        body: x.body.clone(),
+        body: page_text::render(
+            &x.body,
+            a,
+            &v.files.iter().map(|f| f.id).collect::<Vec<_>>(),
+            tr.t("lms.formula.error"),
+        ),
         url: x.url.clone().unwrap_or_default(),
         transcript: x.transcript.clone(),
         files: lines(&v),
@@ -103,10 +114,103 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(a): Path<String>
     render::ok(&page)
 }
 
-/// The edit form with the files part.
+/// The edit form with the files part (and a page's pictures).
 pub fn with_files(_r: &Ready, mut p: MaterialPage, v: &MaterialView) -> Response {
     p.files = lines(v);
+    p.images = file_lines(v, |f| f.role == IMAGE_ROLE)
+        .into_iter()
+        .map(|l| ImageLine {
+            markup: format!("<img src=\"{}\" alt=\"…\">", l.href),
+            line: l,
+        })
+        .collect();
     render::ok(&p)
+}
+
+/// A picture of a page in its edit form: the file and the markup that shows it.
+pub struct ImageLine {
+    pub line: FileLine,
+    pub markup: String,
+}
+
+/// `POST /kurse/material/{a}/bilder`: a picture (`datei`) with its alternative text (`alt`)
+/// is uploaded into a page and appended to its text.
+pub async fn upload_image(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(a): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(a) = activity_id(&a) else {
+        return r.fail(DomainError::NotFound);
+    };
+    let too_big = || DomainError::invalid("file", "Das Bild ist zu groß (höchstens 10 MB).");
+    let Ok(mut form) = form else {
+        return r.fail(too_big());
+    };
+    let (mut file, mut alt) = (None, String::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(f)) if f.name() == Some("datei") => {
+                let name = f.file_name().unwrap_or("").to_owned();
+                match f.bytes().await {
+                    Ok(b) if !b.is_empty() => file = Some((name, b)),
+                    Ok(_) => {}
+                    Err(_) => return r.fail(too_big()),
+                }
+            }
+            Ok(Some(f)) if f.name() == Some("alt") => match f.text().await {
+                Ok(t) => alt = t,
+                Err(_) => return r.fail(too_big()),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return r.fail(too_big()),
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return r.fail(DomainError::invalid("file", "Bitte ein Bild auswählen."));
+    };
+    match state
+        .platform
+        .lms_page_add_image(&r.actor, a, &name, &bytes, &alt)
+        .await
+    {
+        Ok(_) => done(
+            &format!("/kurse/material/{a}/bearbeiten"),
+            "lms_image_added",
+        ),
+        Err(e) => r.fail(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PickImageForm {
+    datei: String,
+    alt: String,
+}
+
+/// `POST /kurse/material/{a}/bilder/auswahl`: a picture the course already holds.
+pub async fn pick_image(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(a): Path<String>,
+    Form(f): Form<PickImageForm>,
+) -> Response {
+    let (Some(a), Ok(file)) = (activity_id(&a), uuid::Uuid::parse_str(f.datei.trim())) else {
+        return r.fail(DomainError::invalid("file", "Bitte ein Bild auswählen."));
+    };
+    match state
+        .platform
+        .lms_page_pick_image(&r.actor, a, file, &f.alt)
+        .await
+    {
+        Ok(_) => done(
+            &format!("/kurse/material/{a}/bearbeiten"),
+            "lms_image_added",
+        ),
+        Err(e) => r.fail(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -204,22 +308,31 @@ pub async fn upload(
     done(&format!("/kurse/material/{a}/bearbeiten"), "lms_file_added")
 }
 
-#[derive(Deserialize)]
-pub struct PickForm {
-    knoten: String,
-}
-
-/// `POST /kurse/material/{a}/dateien/auswahl`: a file of the own areas by its id.
+/// `POST /kurse/material/{a}/dateien/auswahl`: the files ticked in the picker (`knoten`,
+/// repeated), all or none.
 pub async fn pick(
     State(state): State<AppState>,
     r: Ready,
     Path(a): Path<String>,
-    Form(f): Form<PickForm>,
+    Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (Some(a), Some(node)) = (activity_id(&a), f.knoten.trim().parse::<NodeId>().ok()) else {
-        return r.fail(DomainError::invalid("node", "Unbekannte Datei."));
+    let Some(a) = activity_id(&a) else {
+        return r.fail(DomainError::NotFound);
     };
-    match state.platform.lms_pick_file(&r.actor, a, node).await {
+    let mut nodes = Vec::new();
+    for (k, v) in &f {
+        if k == "knoten" {
+            let Ok(node) = v.trim().parse::<NodeId>() else {
+                return r.fail(DomainError::invalid("node", "Unbekannte Datei."));
+            };
+            nodes.push(node);
+        }
+    }
+    if nodes.is_empty() {
+        let tr = r.page.tr();
+        return r.fail(DomainError::invalid("node", tr.t("lms.files.pick.none")));
+    }
+    match state.platform.lms_pick_files(&r.actor, a, &nodes).await {
         Ok(_) => done(&format!("/kurse/material/{a}/bearbeiten"), "lms_file_added"),
         Err(e) => r.fail(e),
     }

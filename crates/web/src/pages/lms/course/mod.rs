@@ -9,6 +9,7 @@ mod list;
 pub use list::auto_label;
 mod material;
 mod page;
+mod pick_files;
 mod progress;
 mod sections;
 mod settings;
@@ -20,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{NaiveDateTime, TimeZone};
 use schulhof_domain::DomainError;
-use schulhof_domain::lms::MAX_MEDIA;
+use schulhof_domain::lms::{MAX_IMAGE, MAX_MEDIA};
 use schulhof_front::AppState;
 use schulhof_types::{ActivityId, CourseId, SectionId};
 
@@ -90,7 +91,19 @@ pub fn routes() -> Router<AppState> {
             "/kurse/material/{a}/dateien",
             post(material::upload).layer(DefaultBodyLimit::max(MAX_MEDIA as usize + 1024 * 1024)),
         )
-        .route("/kurse/material/{a}/dateien/auswahl", post(material::pick))
+        .route(
+            "/kurse/material/{a}/dateien/auswahl",
+            get(pick_files::show).post(material::pick),
+        )
+        .route(
+            "/kurse/material/{a}/bilder",
+            post(material::upload_image)
+                .layer(DefaultBodyLimit::max(MAX_IMAGE as usize + 1024 * 1024)),
+        )
+        .route(
+            "/kurse/material/{a}/bilder/auswahl",
+            post(material::pick_image),
+        )
         .route(
             "/kurse/material/{a}/dateien/{f}/entfernen",
             post(material::remove_file),
