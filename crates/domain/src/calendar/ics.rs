@@ -12,6 +12,7 @@ use schulhof_store::calendar::subscriptions::{self as subs, SubscriptionRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::invite_mail::InviteMails;
 use super::objects::may_read;
 use super::{CalendarError, CalendarId, CalendarInfo, Precondition, SubscriptionId, ical};
 use crate::Platform;
@@ -280,6 +281,7 @@ impl Platform {
         }
         let inst = a.token.instance();
         let mut tx = self.db.begin().await?;
+        let mut mails = InviteMails::default();
         let (mut created, mut replaced) = (0, 0);
         for (raw, p) in &parsed {
             let href = match store::by_uid(&mut tx, inst, cal, &p.uid).await? {
@@ -287,7 +289,16 @@ impl Platform {
                 None => href_for(&p.uid),
             };
             let out = self
-                .put_in(&mut tx, a, cal, &href, raw, p, &Precondition::None)
+                .put_in(
+                    &mut tx,
+                    a,
+                    cal,
+                    &href,
+                    raw,
+                    p,
+                    &Precondition::None,
+                    &mut mails,
+                )
                 .await?;
             if out.created {
                 created += 1
@@ -296,6 +307,7 @@ impl Platform {
             }
         }
         tx.commit().await?;
+        self.calendar_send_invite_mails(mails).await;
         Ok(ImportReport {
             created,
             replaced,

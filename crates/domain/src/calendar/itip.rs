@@ -3,7 +3,7 @@
 //! attendee gets, and a cancelled event.
 
 use calcard::icalendar::{
-    ICalendar, ICalendarComponentType as Ty, ICalendarEntry, ICalendarParameter,
+    ICalendar, ICalendarComponentType as Ty, ICalendarEntry, ICalendarMethod, ICalendarParameter,
     ICalendarParameterName as PN, ICalendarParameterValue as PV,
     ICalendarParticipationStatus as PS, ICalendarProperty as P, ICalendarStatus,
     ICalendarUserTypes, ICalendarValue, Uri,
@@ -260,9 +260,8 @@ pub fn cancel(ical: &mut ICalendar) {
     }
 }
 
-/// The attendee's copy of the organiser's object: its PARTSTAT set (and listed, if it came
-/// through a group), the organiser's alarms left out.
-pub fn copy_for(master: &ICalendar, addr: &str, ps: PartStat, group: Option<&str>) -> String {
+/// The organiser's object without its alarms (they are the organiser's own).
+fn without_alarms(master: &ICalendar) -> ICalendar {
     let mut copy = master.clone();
     let alarms: Vec<u32> = copy
         .components
@@ -274,8 +273,57 @@ pub fn copy_for(master: &ICalendar, addr: &str, ps: PartStat, group: Option<&str
     if !alarms.is_empty() {
         copy.remove_component_ids(&alarms);
     }
+    copy
+}
+
+/// The attendee's copy of the organiser's object: its PARTSTAT set (and listed, if it came
+/// through a group), the organiser's alarms left out.
+pub fn copy_for(master: &ICalendar, addr: &str, ps: PartStat, group: Option<&str>) -> String {
+    let mut copy = without_alarms(master);
     set_partstat(&mut copy, addr, ps, group);
     copy.to_string()
+}
+
+/// The iTIP message (RFC 5546) of the organiser's object as a mail carries it (iMIP,
+/// RFC 6047): METHOD:REQUEST, or with `cancel` METHOD:CANCEL and STATUS:CANCELLED; the
+/// organiser's alarms left out. `also` are attendees the message names besides the
+/// object's own (those a CANCEL takes out of the event).
+pub fn message(master: &ICalendar, cancel_it: bool, also: &[&str]) -> String {
+    let mut m = without_alarms(master);
+    if cancel_it {
+        cancel(&mut m);
+    }
+    for a in also {
+        if partstat_of(&m, a).is_none() {
+            set_partstat(&mut m, a, PartStat::NeedsAction, None);
+        }
+    }
+    let method = if cancel_it {
+        ICalendarMethod::Cancel
+    } else {
+        ICalendarMethod::Request
+    };
+    if let Some(root) = m
+        .components
+        .first_mut()
+        .filter(|c| c.component_type == Ty::VCalendar)
+    {
+        root.entries.retain(|e| e.name != P::Method);
+        let at = root
+            .entries
+            .iter()
+            .position(|e| e.name == P::Prodid || e.name == P::Version)
+            .map_or(0, |i| i + 1);
+        root.entries.insert(
+            at.min(root.entries.len()),
+            ICalendarEntry {
+                name: P::Method,
+                params: vec![],
+                values: vec![ICalendarValue::Method(method)],
+            },
+        );
+    }
+    m.to_string()
 }
 
 /// Whether the component an occurrence comes from blocks time: not TRANSP:TRANSPARENT and
@@ -309,6 +357,23 @@ mod tests {
         assert_eq!(a[0].partstat, PartStat::Accepted);
         assert!(a[1].group && a[1].by_server);
         assert!(!a[2].by_server);
+    }
+
+    #[test]
+    fn messages_carry_the_method() {
+        let i = parse(EV);
+        let req = message(&i, false, &[]);
+        assert!(req.contains("METHOD:REQUEST\r\n"), "{req}");
+        assert!(
+            !req.contains("VALARM") && !req.contains("CANCELLED"),
+            "{req}"
+        );
+        assert_eq!(organizer(&parse(&req)), organizer(&i));
+        let gone = message(&i, true, &["ben.test@schule.example"]);
+        assert!(gone.contains("METHOD:CANCEL\r\n"), "{gone}");
+        assert!(gone.contains("STATUS:CANCELLED"), "{gone}");
+        assert!(partstat_of(&parse(&gone), "ben.test@schule.example").is_some());
+        assert_eq!(gone.matches("METHOD:").count(), 1);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use schulhof_store::calendar::calendars::{self as cals, CalendarRow};
 use schulhof_store::calendar::objects::{self as store, NewObject, ObjectRow};
 use sha2::{Digest, Sha256};
 
+use super::invite_mail::InviteMails;
 use super::{
     CalAccess, CalendarError, CalendarId, CalendarInfo, CalendarKind, ObjectInfo, Precondition,
     PutOutcome, StoredObject, facts, ical, object_info,
@@ -101,7 +102,8 @@ pub(crate) struct Target<'a> {
 impl Platform {
     /// Stores an iCalendar object under `href`: the ONE ingest path for CalDAV PUT, ICS
     /// import and the web form. Checks the data, the preconditions, the UID's uniqueness and
-    /// (resource calendars) double bookings, all in one transaction.
+    /// (resource calendars) double bookings, all in one transaction; invitation mails go
+    /// out after it commits.
     pub async fn calendar_put(
         &self,
         a: &Actor,
@@ -113,10 +115,12 @@ impl Platform {
         check_href(href)?;
         let parsed = ical::parse(raw, a.time_zone)?;
         let mut tx = self.db.begin().await?;
+        let mut mails = InviteMails::default();
         let out = self
-            .put_in(&mut tx, a, cal, href, raw, &parsed, &pre)
+            .put_in(&mut tx, a, cal, href, raw, &parsed, &pre, &mut mails)
             .await?;
         tx.commit().await?;
+        self.calendar_send_invite_mails(mails).await;
         if parsed.public {
             // This node's feed copy (others hear the change on the bus).
             self.news_feed_changed(a.token.instance());
@@ -134,6 +138,7 @@ impl Platform {
         raw: &[u8],
         parsed: &ical::Parsed,
         pre: &Precondition,
+        mails: &mut InviteMails,
     ) -> Result<PutOutcome, CalendarError> {
         let inst = a.token.instance();
         let (row, info) = self.calendar_row(c, a, cal).await?;
@@ -158,7 +163,7 @@ impl Platform {
         };
         if info.own {
             // Implicit scheduling (RFC 6638): invitations out, answers back.
-            self.schedule_after_put(c, a, &o, parsed, existing.as_ref())
+            self.schedule_after_put(c, a, &o, parsed, existing.as_ref(), mails)
                 .await?;
         }
         Ok(PutOutcome {
@@ -303,8 +308,10 @@ impl Platform {
         };
         may_write(a, &row, &info, Some(&o))?;
         check_precondition(&pre, Some(&o))?;
+        let mut mails = InviteMails::default();
         if info.own {
-            self.schedule_before_delete(&mut tx, a, &o, reply).await?;
+            self.schedule_before_delete(&mut tx, a, &o, reply, &mut mails)
+                .await?;
         }
         let modseq = cals::bump(&mut tx, inst, cal).await?;
         store::delete(&mut tx, inst, &o, modseq, self.now()).await?;
@@ -312,6 +319,7 @@ impl Platform {
             self.feed_changed_within(&mut tx, inst).await?;
         }
         tx.commit().await?;
+        self.calendar_send_invite_mails(mails).await;
         if o.public {
             self.news_feed_changed(inst);
         }

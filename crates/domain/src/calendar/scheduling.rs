@@ -21,6 +21,7 @@ use serde_json::json;
 
 use super::collections::PERSONAL_COLOUR;
 use super::ical::{self, Parsed};
+use super::invite_mail::{InviteMails, Why};
 use super::itip::{self, PartStat};
 use super::objects::Target;
 use super::{CalendarError, CalendarId, CalendarKind};
@@ -111,7 +112,8 @@ fn name(u: &UserRow) -> String {
 
 impl Platform {
     /// After a put into the caller's own calendar: invitations out (the caller organises),
-    /// or the caller's answer back (the caller is an attendee).
+    /// or the caller's answer back (the caller is an attendee). The invitation mails are
+    /// noted in `mails`, for the caller to file after the commit.
     pub(crate) async fn schedule_after_put(
         &self,
         c: &mut impl AsConn,
@@ -119,13 +121,14 @@ impl Platform {
         o: &ObjectRow,
         parsed: &Parsed,
         before: Option<&ObjectRow>,
+        mails: &mut InviteMails,
     ) -> Result<(), CalendarError> {
         let me = a.user.mail.to_lowercase();
         match itip::organizer(&parsed.ical) {
-            Some(org) if org == me => self.organise(c, a, o, parsed, before).await,
+            Some(org) if org == me => self.organise(c, a, o, parsed, before, mails).await,
             Some(_) => self.answer_back(c, a, o, parsed, true).await,
             // No organiser (any more): a former invitation is cancelled for everyone.
-            None => self.cancel_all(c, a, o).await,
+            None => self.cancel_all(c, a, o, mails).await,
         }
     }
 
@@ -137,6 +140,7 @@ impl Platform {
         a: &Actor,
         o: &ObjectRow,
         reply: bool,
+        mails: &mut InviteMails,
     ) -> Result<(), CalendarError> {
         let inst = a.token.instance();
         if let Some(row) = att::by_copy(c, inst, o.id).await? {
@@ -154,7 +158,7 @@ impl Platform {
             let row = AttendeeRow { copy: None, ..row };
             return Ok(att::upsert(c, inst, &row, self.now()).await?);
         }
-        self.cancel_all(c, a, o).await
+        self.cancel_all(c, a, o, mails).await
     }
 
     async fn organise(
@@ -164,23 +168,32 @@ impl Platform {
         o: &ObjectRow,
         parsed: &Parsed,
         before: Option<&ObjectRow>,
+        mails: &mut InviteMails,
     ) -> Result<(), CalendarError> {
         let inst = a.token.instance();
         let want = wanted(c, a, &itip::attendees(&parsed.ical)).await?;
         let rows = att::of_object(c, inst, o.id).await?;
+        let (mut gone, mut gone_to) = (Vec::new(), Vec::new());
         for r in rows
             .iter()
             .filter(|r| !want.iter().any(|w| w.user.id == r.user))
         {
             if let Some(u) = users::get(c, inst, r.user).await? {
                 self.deliver(c, a, &parsed.ical, &u, None, r, true).await?;
+                gone.push(u.mail.to_lowercase());
+                gone_to.push(u.id);
             }
             att::remove(c, inst, o.id, r.user).await?;
         }
+        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
+        mails.add_also(a, parsed, Why::Cancelled, gone_to, &gone);
         // A new time asks everyone again (RFC 5546 §2.1.4: a significant change).
         let moved = before.is_some_and(|b| {
             (b.first_start, b.last_end, b.recurring) != (o.first_start, o.last_end, o.recurring)
         });
+        // A new time or title: everyone invited gets the changed invitation by mail too.
+        let changed = moved || before.is_some_and(|b| b.summary != o.summary);
+        let (mut new, mut again) = (Vec::new(), Vec::new());
         for w in &want {
             let old = rows.iter().find(|r| r.user == w.user.id);
             let ps = match old.and_then(|r| PartStat::parse(&r.partstat)) {
@@ -206,7 +219,11 @@ impl Platform {
                 ..row
             };
             att::upsert(c, inst, &row, self.now()).await?;
+            if old.is_some() && changed {
+                again.push(w.user.id);
+            }
             if old.is_none() {
+                new.push(w.user.id);
                 let params = json!({
                     "summary": o.summary,
                     "start": (o.first_start > ical::NO_START)
@@ -217,6 +234,8 @@ impl Platform {
                 notify(c, &w.user, Kind::CalendarInvitation, params, self.now()).await?;
             }
         }
+        mails.add(a, parsed, Why::New, new);
+        mails.add(a, parsed, Why::Changed, again);
         Ok(())
     }
 
@@ -302,6 +321,7 @@ impl Platform {
         c: &mut impl AsConn,
         a: &Actor,
         o: &ObjectRow,
+        mails: &mut InviteMails,
     ) -> Result<(), CalendarError> {
         let inst = a.token.instance();
         let rows = att::of_object(c, inst, o.id).await?;
@@ -311,15 +331,20 @@ impl Platform {
         let Some((_, raw)) = store::get(c, inst, o.calendar, &o.href).await? else {
             return Ok(());
         };
-        let master = ical::parse_one(&raw)?;
+        let parsed = ical::parse(raw.as_bytes(), a.time_zone)?;
+        let (mut gone, mut gone_to) = (Vec::new(), Vec::new());
         for r in rows {
             if r.copy.is_some()
                 && let Some(u) = users::get(c, inst, r.user).await?
             {
-                self.deliver(c, a, &master, &u, None, &r, true).await?;
+                self.deliver(c, a, &parsed.ical, &u, None, &r, true).await?;
+                gone.push(u.mail.to_lowercase());
+                gone_to.push(u.id);
             }
             att::remove(c, inst, o.id, r.user).await?;
         }
+        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
+        mails.add_also(a, &parsed, Why::Cancelled, gone_to, &gone);
         Ok(())
     }
 

@@ -14,6 +14,7 @@ use calcard::icalendar::{
 use chrono::{DateTime, Duration, Utc};
 use schulhof_store::calendar::objects as store;
 
+use super::invite_mail::InviteMails;
 use super::objects::may_read;
 use super::{CalendarError, CalendarId, Precondition, ical};
 use crate::Platform;
@@ -217,6 +218,7 @@ impl Platform {
             std::str::from_utf8(new).map_err(|_| CalendarError::invalid("not UTF-8 text"))?,
         )?;
         let mut tx = self.db.begin().await?;
+        let mut mails = InviteMails::default();
         let (old, all_day, first, uid) = self.stored_event(&mut tx, a, cal, href).await?;
         let scope = match scope {
             SeriesScope::Following(at) if at.timestamp_micros() <= first => SeriesScope::All,
@@ -262,6 +264,7 @@ impl Platform {
                     next.as_bytes(),
                     &parsed,
                     &Precondition::IfNoneMatch,
+                    &mut mails,
                 )
                 .await?;
                 end_before(&old, at, all_day, tz)?
@@ -269,9 +272,19 @@ impl Platform {
         };
         let text = whole.to_string();
         let parsed = ical::parse(text.as_bytes(), tz)?;
-        self.put_in(&mut tx, a, cal, href, text.as_bytes(), &parsed, &etag)
-            .await?;
+        self.put_in(
+            &mut tx,
+            a,
+            cal,
+            href,
+            text.as_bytes(),
+            &parsed,
+            &etag,
+            &mut mails,
+        )
+        .await?;
         tx.commit().await?;
+        self.calendar_send_invite_mails(mails).await;
         Ok(written)
     }
 
@@ -287,6 +300,7 @@ impl Platform {
     ) -> Result<(), CalendarError> {
         let tz = a.time_zone;
         let mut tx = self.db.begin().await?;
+        let mut mails = InviteMails::default();
         let (old, all_day, first, _) = self.stored_event(&mut tx, a, cal, href).await?;
         let whole = match scope {
             SeriesScope::All => None,
@@ -308,9 +322,19 @@ impl Platform {
         };
         let text = whole.to_string();
         let parsed = ical::parse(text.as_bytes(), tz)?;
-        self.put_in(&mut tx, a, cal, href, text.as_bytes(), &parsed, &etag)
-            .await?;
+        self.put_in(
+            &mut tx,
+            a,
+            cal,
+            href,
+            text.as_bytes(),
+            &parsed,
+            &etag,
+            &mut mails,
+        )
+        .await?;
         tx.commit().await?;
+        self.calendar_send_invite_mails(mails).await;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 use schulhof_authz::check;
 use schulhof_authz::mail::{Origin, ReceiveMail, Recipient, SendMail};
 use schulhof_store::mail::queue;
+use schulhof_store::users::UserRow;
 use schulhof_store::{AsConn, groups};
 use schulhof_types::{InstanceId, UserId};
 
@@ -398,6 +399,51 @@ impl Platform {
             .pop()
             .unwrap_or_else(|| Err(DomainError::Internal("nothing filed".into())))
             .map(|_| ())
+    }
+
+    /// Files one message of the platform itself into the inboxes of several logins of one
+    /// school (invitations by mail): one stored content, one transaction; bypassing the
+    /// rights of senders but not each quota. Per login, whether it was filed.
+    pub(crate) async fn mail_system_deliver_many(
+        &self,
+        instance: InstanceId,
+        users: &[&UserRow],
+        raw: &[u8],
+    ) -> Result<Vec<Result<(), DomainError>>, DomainError> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let content = self.mail_store_content(raw).await?;
+        let mut targets = Vec::with_capacity(users.len());
+        {
+            let mut c = self.db.read().await?;
+            // The quota is set per account type: read once per type.
+            let mut quotas: Vec<(&str, u64)> = Vec::new();
+            for u in users {
+                let quota = match quotas.iter().find(|q| q.0 == u.kind) {
+                    Some(q) => q.1,
+                    None => {
+                        let q = self.mail_quota_of(&mut c, instance, u).await?;
+                        quotas.push((&u.kind, q));
+                        q
+                    }
+                };
+                targets.push(Target {
+                    mb: Mailbox {
+                        instance,
+                        owner: u.id,
+                    },
+                    folder: None,
+                    flags: Flags::default(),
+                    quota,
+                    rcpt: None,
+                });
+            }
+        }
+        let filed = self
+            .mail_ingest(&content, &targets, self.now(), None)
+            .await?;
+        Ok(filed.into_iter().map(|f| f.map(|_| ())).collect())
     }
 
     /// Sends the absence notes the delivered message calls for. A failure here is logged:
