@@ -8,7 +8,10 @@ endpoint (a small HTTP server here) receives a logout token, validated by Authli
 JWKS, and the goodbye page frames its front-channel logout URI. Prints "OK <sub>" on
 success; any failure raises.
 
-Usage: authlib_rp.py BASE SCHOOL LOGIN PASSWORD PUBLIC_ID CONF_ID CONF_SECRET REDIRECT BCL_PORT
+With ES256_ID (a public client registered with id_token_signed_response_alg ES256), its ID
+token must carry alg ES256 and verify against the JWKS's P-256 key.
+
+Usage: authlib_rp.py BASE SCHOOL LOGIN PASSWORD PUBLIC_ID CONF_ID CONF_SECRET REDIRECT BCL_PORT [ES256_ID]
 """
 
 import queue
@@ -29,6 +32,7 @@ with warnings.catch_warnings():
     from authlib.jose.errors import BadSignatureError, DecodeError
 
 BASE, SCHOOL, LOGIN, PASSWORD, PUBLIC_ID, CONF_ID, CONF_SECRET, REDIRECT, BCL_PORT = sys.argv[1:10]
+ES256_ID = sys.argv[10] if len(sys.argv) > 10 else None
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 LOGOUT_TOKENS = queue.Queue()
 
@@ -141,6 +145,7 @@ def main():
     # Public client: PKCE, refresh rotation, replay, wrong verifier, tampering, revocation.
     s, token, claims, back, verifier = code_flow(meta, jwks, b, PUBLIC_ID, None, "openid offline_access")
     check(claims["school"] == SCHOOL and "name" not in claims, f"pseudonymous: {claims}")
+    check(claims.header.get("alg") == "RS256", f"RS256 by default: {claims.header}")
     info = s.get(meta["userinfo_endpoint"]).json()
     check(info["sub"] == claims["sub"], "userinfo sub")
     old_refresh = token["refresh_token"]
@@ -199,9 +204,22 @@ def main():
     r = b.get(bad, allow_redirects=False)
     check(r.status_code == 400 and "location" not in r.headers, f"bad redirect_uri: {r.status_code}")
 
+    if ES256_ID:
+        es256(meta, jwks, b)
     prompts_and_cors(meta, b)
     central_logout(meta, jwks, b, url, cclaims)
     print("OK", claims["sub"])
+
+
+def es256(meta, jwks, b):
+    """A tool registered with ES256: its ID token is signed with the P-256 key of the JWKS."""
+    check(meta["id_token_signing_alg_values_supported"] == ["RS256", "ES256"],
+          f"algorithms: {meta['id_token_signing_alg_values_supported']}")
+    _, _, claims, _, _ = code_flow(meta, jwks, b, ES256_ID, None, "openid")
+    check(claims.header.get("alg") == "ES256", f"ES256 header: {claims.header}")
+    key = [k for k in jwks["keys"] if k["kid"] == claims.header["kid"]]
+    check(len(key) == 1 and key[0]["kty"] == "EC" and key[0]["crv"] == "P-256"
+          and key[0]["alg"] == "ES256" and key[0]["use"] == "sig", f"the P-256 JWK: {key}")
 
 
 def prompts_and_cors(meta, b):

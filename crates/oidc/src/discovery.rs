@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use schulhof_domain::oidc::{SCOPES, SIGNING_ALG};
+use schulhof_domain::oidc::{ID_TOKEN_ALGS, SCOPES};
 use schulhof_front::AppState;
 use serde_json::json;
 
@@ -25,7 +25,7 @@ pub async fn configuration(State(state): State<AppState>, headers: HeaderMap) ->
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "subject_types_supported": ["pairwise"],
-        "id_token_signing_alg_values_supported": [SIGNING_ALG],
+        "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "code_challenge_methods_supported": ["S256"],

@@ -20,7 +20,8 @@ enum OidcCommand {
         #[command(subcommand)]
         command: ClientCommand,
     },
-    /// Make a new signing key; the old ones stay in the JWKS for 7 days.
+    /// Make new signing keys (RS256, and ES256 if in use); the old ones stay in the JWKS
+    /// for 7 days.
     RotateKeys,
 }
 
@@ -57,17 +58,24 @@ enum ClientCommand {
         /// Front-Channel Logout 1.0: loaded in a hidden frame at central logout.
         #[arg(long, default_value = "")]
         frontchannel_logout_uri: String,
+        /// What its ID tokens are signed with (id_token_signed_response_alg).
+        #[arg(long = "id-token-alg", default_value = "RS256",
+              value_parser = ["RS256", "ES256"])]
+        id_token_alg: String,
     },
 }
 
 pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
     match args.command {
         OidcCommand::RotateKeys => {
-            let kid = platform
+            let kids = platform
                 .system_oidc_rotate_keys()
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("New signing key {kid}; the previous keys stay published for 7 days.");
+            println!(
+                "New signing keys {}; the previous keys stay published for 7 days.",
+                kids.join(", ")
+            );
         }
         OidcCommand::Client {
             command:
@@ -82,6 +90,7 @@ pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
                     terms_url,
                     backchannel_logout_uri,
                     frontchannel_logout_uri,
+                    id_token_alg,
                 },
         } => {
             let terms = match terms_file {
@@ -100,6 +109,7 @@ pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
                 terms_url,
                 backchannel_logout_uri,
                 frontchannel_logout_uri,
+                id_token_alg,
             };
             let c = platform
                 .system_oidc_add_client(&n)

@@ -81,6 +81,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(66, "0066_mail_abuse_follow_up"),
     migration!(67, "0067_conference_guest_presence"),
     migration!(69, "0069_conference_member_presence"),
+    migration!(70, "0070_oidc_id_token_alg"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -158,7 +158,7 @@ impl Platform {
         };
         // Key and school secret as this node keeps them (as for ID tokens).
         let secret = self.oidc_school_secret(inst).await?;
-        let key = self.oidc_signer().await?;
+        let key = self.oidc_signer(crate::oidc::SIGNING_ALG).await?;
         let secs = now / 1_000_000;
         let u = &actor.user;
         for c in policy::personal_claims(&facts(client), &consented) {

@@ -1,8 +1,8 @@
-//! What every token request would otherwise read again: the signing key, parsed, and the
+//! What every token request would otherwise read again: the signing keys, parsed, and the
 //! schools' pairwise secrets. Both live in the database so every node signs with the same
 //! key and computes the same subjects; this node keeps copies.
 //!
-//! - The signing key is read again after [`KEY_REREAD_SECS`]. A rotation on this node
+//! - A signing key (one per algorithm) is read again after [`KEY_REREAD_SECS`]. A rotation on this node
 //!   replaces it at once; one on another node is seen here within that time, and what this
 //!   node signed meanwhile still verifies, because the retired key stays in the JWKS for
 //!   [`super::KEY_OVERLAP_SECS`].
@@ -11,22 +11,21 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use aws_lc_rs::rsa::KeyPair;
 use schulhof_store::oidc::keys::{self as key_store, KeyRow};
 use schulhof_store::oidc::{existing_school_secret, school_secret};
 use schulhof_types::InstanceId;
 
-use super::keys::{SIGNING_ALG, pair_of, signing_key};
+use super::keys::{ES256, Pair, pair_of, signing_key};
 use super::{OidcError, random_value};
 use crate::Platform;
 
 /// How long a node signs with the key it read before it looks again.
 pub const KEY_REREAD_SECS: i64 = 60;
 
-/// The key that signs, parsed once.
+/// A key that signs, parsed once.
 pub(crate) struct Signer {
     pub kid: String,
-    pub pair: KeyPair,
+    pub pair: Pair,
     /// When it was read (unix microseconds, the platform's clock).
     read_at: i64,
 }
@@ -34,15 +33,21 @@ pub(crate) struct Signer {
 /// This node's copies (one per [`Platform`], shared by its clones).
 #[derive(Clone, Default)]
 pub(crate) struct OidcCache {
-    signer: Arc<RwLock<Option<Arc<Signer>>>>,
+    /// The RS256 signer, then the ES256 one.
+    signers: Arc<RwLock<[Option<Arc<Signer>>; 2]>>,
     secrets: Arc<RwLock<HashMap<InstanceId, Arc<[u8]>>>>,
 }
 
+fn slot(alg: &str) -> usize {
+    usize::from(alg == ES256)
+}
+
 impl OidcCache {
-    fn signer(&self, now: i64) -> Option<Arc<Signer>> {
-        let s = self.signer.read().unwrap_or_else(PoisonError::into_inner);
+    fn signer(&self, alg: &str, now: i64) -> Option<Arc<Signer>> {
+        let s = self.signers.read().unwrap_or_else(PoisonError::into_inner);
         // A clock set back counts as stale too.
-        s.as_ref()
+        s[slot(alg)]
+            .as_ref()
             .filter(|s| (s.read_at..s.read_at + KEY_REREAD_SECS * 1_000_000).contains(&now))
             .cloned()
     }
@@ -53,7 +58,8 @@ impl OidcCache {
             pair: pair_of(k)?,
             read_at: now,
         });
-        *self.signer.write().unwrap_or_else(PoisonError::into_inner) = Some(s.clone());
+        self.signers.write().unwrap_or_else(PoisonError::into_inner)[slot(&k.alg)] =
+            Some(s.clone());
         Ok(s)
     }
 
@@ -71,22 +77,22 @@ impl OidcCache {
 }
 
 impl Platform {
-    /// The key that signs now: this node's copy, read again after [`KEY_REREAD_SECS`] (and
-    /// made on first use).
-    pub(crate) async fn oidc_signer(&self) -> Result<Arc<Signer>, OidcError> {
+    /// The key of `alg` (RS256 or ES256) that signs now: this node's copy, read again after
+    /// [`KEY_REREAD_SECS`] (and made on first use).
+    pub(crate) async fn oidc_signer(&self, alg: &str) -> Result<Arc<Signer>, OidcError> {
         let now = self.now().timestamp_micros();
-        if let Some(s) = self.oidc_cache.signer(now) {
+        if let Some(s) = self.oidc_cache.signer(alg, now) {
             return Ok(s);
         }
         let found = {
             let mut c = self.db.read().await?;
-            key_store::signing(&mut c, SIGNING_ALG).await?
+            key_store::signing(&mut c, alg).await?
         };
         let k = match found {
             Some(k) => k,
             None => {
                 let mut tx = self.db.begin().await?;
-                let k = signing_key(&mut tx, now).await?;
+                let k = signing_key(&mut tx, alg, now).await?;
                 tx.commit().await?;
                 k
             }

@@ -3,6 +3,7 @@
 use schulhof_store::instances;
 use schulhof_store::oidc::{ClientRow, clients};
 
+use super::keys::{ES256, SIGNING_ALG};
 use super::{OidcError, hash, random_value};
 use crate::{DomainError, Platform};
 
@@ -28,6 +29,8 @@ pub struct NewClient {
     pub backchannel_logout_uri: String,
     /// Front-Channel Logout: loaded in a hidden frame at logout, or empty.
     pub frontchannel_logout_uri: String,
+    /// `id_token_signed_response_alg`: RS256 (also when empty) or ES256.
+    pub id_token_alg: String,
 }
 
 /// What the registering person must hand to the tool: shown once.
@@ -123,6 +126,16 @@ pub(crate) fn row_of(
     {
         return Err(DomainError::invalid("claims", format!("unknown claim {c}")));
     }
+    let id_token_alg = match n.id_token_alg.trim() {
+        "" | SIGNING_ALG => SIGNING_ALG,
+        ES256 => ES256,
+        other => {
+            return Err(DomainError::invalid(
+                "id_token_signed_response_alg",
+                format!("{other}: RS256 or ES256"),
+            ));
+        }
+    };
     let secret = (!n.public).then(random_value);
     let client_id = format!("t{}", &random_value()[..22]);
     let row = ClientRow {
@@ -141,8 +154,25 @@ pub(crate) fn row_of(
         backchannel_logout_uri: n.backchannel_logout_uri.trim().to_owned(),
         frontchannel_logout_uri: n.frontchannel_logout_uri.trim().to_owned(),
         terms_url: n.terms_url.trim().to_owned(),
+        id_token_alg: id_token_alg.to_owned(),
     };
     Ok((row, RegisteredClient { client_id, secret }))
+}
+
+/// Stores a tool; one signing with ES256 gets the ES256 key now if there is none yet, so the
+/// JWKS a tool fetches before its first login already holds it.
+pub(crate) async fn insert(
+    tx: &mut impl schulhof_store::AsConn,
+    row: &ClientRow,
+    now: i64,
+) -> Result<(), DomainError> {
+    clients::insert(tx, row).await?;
+    if row.id_token_alg == ES256 {
+        super::keys::signing_key(tx, ES256, now)
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))?;
+    }
+    Ok(())
 }
 
 impl Platform {
@@ -175,8 +205,9 @@ impl Platform {
                     .id,
             ),
         };
-        let (row, registered) = row_of(n, instance, self.now().timestamp_micros())?;
-        clients::insert(&mut tx, &row).await?;
+        let now = self.now().timestamp_micros();
+        let (row, registered) = row_of(n, instance, now)?;
+        insert(&mut tx, &row, now).await?;
         if let Some(i) = instance {
             let detail = serde_json::json!({"client_id": row.client_id, "name": row.name});
             crate::audit::record(

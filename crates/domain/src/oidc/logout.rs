@@ -195,7 +195,7 @@ impl Platform {
         };
         // Key and school secret as this node keeps them (see `super::cache`).
         let secret = self.oidc_school_secret(row.instance).await?;
-        let key = self.oidc_signer().await?;
+        let key = self.oidc_signer(keys::SIGNING_ALG).await?;
         let now = self.now().timestamp_micros();
         let secs = now / 1_000_000;
         let mut claims = json!({

@@ -29,7 +29,7 @@ pub use authorize::{AuthFailure, AuthRequest, Authorized, ConsentScreen};
 pub use cache::KEY_REREAD_SECS;
 pub(crate) use cache::OidcCache;
 pub use clients::{NewClient, RegisteredClient, ToolView};
-pub use keys::SIGNING_ALG;
+pub use keys::{ES256, ID_TOKEN_ALGS, SIGNING_ALG};
 pub use logout::BACKCHANNEL_EVENT;
 pub use pairwise::pairwise_subject;
 pub use schulhof_authz::oidc::Under16;

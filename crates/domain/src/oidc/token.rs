@@ -252,7 +252,7 @@ impl Platform {
                 m.insert("sid".into(), Value::String(sid.clone()));
             }
         }
-        let key = self.oidc_signer().await?;
+        let key = self.oidc_signer(&client.id_token_alg).await?;
         Ok(TokenResponse {
             id_token: Some(keys::sign_with(&key.pair, &key.kid, &claims, "JWT")?),
             access_token: t.access,

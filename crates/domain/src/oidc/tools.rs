@@ -9,7 +9,7 @@ use schulhof_authz::operator::check_operator;
 use schulhof_store::oidc::{ClientRow, clients};
 use schulhof_types::InstanceId;
 
-use super::clients::row_of;
+use super::clients::{insert, row_of};
 use super::{NewClient, RegisteredClient};
 use crate::identity::Actor;
 use crate::operators::OperatorActor;
@@ -75,9 +75,10 @@ impl Platform {
         let now = self.now();
         let (row, registered) = row_of(n, Some(grant.instance()), now.timestamp_micros())?;
         let mut tx = self.db.begin().await?;
-        clients::insert(&mut tx, &row).await?;
+        insert(&mut tx, &row, now.timestamp_micros()).await?;
         let detail = serde_json::json!({"name": row.name, "public": row.public,
-            "redirect_uris": row.redirect_uris, "claims": row.claims});
+            "redirect_uris": row.redirect_uris, "claims": row.claims,
+            "id_token_signed_response_alg": row.id_token_alg});
         crate::audit::admin_action(
             &mut tx,
             actor,
@@ -110,11 +111,13 @@ impl Platform {
     ) -> Result<RegisteredClient, DomainError> {
         let grant = check_operator(&actor.token, ManageStateTools)?;
         self.guard_client_uris(n).await?;
-        let (row, registered) = row_of(n, None, self.now().timestamp_micros())?;
+        let now = self.now().timestamp_micros();
+        let (row, registered) = row_of(n, None, now)?;
         let mut tx = self.db.begin().await?;
-        clients::insert(&mut tx, &row).await?;
+        insert(&mut tx, &row, now).await?;
         let detail = serde_json::json!({"name": row.name, "public": row.public,
-            "redirect_uris": row.redirect_uris, "claims": row.claims});
+            "redirect_uris": row.redirect_uris, "claims": row.claims,
+            "id_token_signed_response_alg": row.id_token_alg});
         crate::operators::audit::record(
             &mut tx,
             self,

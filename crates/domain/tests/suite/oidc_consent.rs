@@ -10,7 +10,9 @@ use calendar_support::*;
 use oidc_support::*;
 use schulhof_domain::Db;
 use schulhof_domain::DomainError;
-use schulhof_domain::oidc::{AuthFailure, AuthRequest, Authorized, OidcError};
+use schulhof_domain::oidc::{
+    AuthFailure, AuthRequest, Authorized, NewClient, OidcError, RegisteredClient,
+};
 use schulhof_store::backend_tests;
 
 async fn pairwise_per_tool_and_school(db: Db) {
@@ -179,7 +181,7 @@ async fn keys_rotate_with_overlap(db: Db) {
         first["keys"][0]["kid"],
         "the first key signs"
     );
-    let kid = p.system_oidc_rotate_keys().await.expect("rotate");
+    let kid = p.system_oidc_rotate_keys().await.expect("rotate").remove(0);
     let both = p.oidc_jwks().await.expect("jwks");
     let kids: Vec<&str> = both["keys"]
         .as_array()
@@ -243,7 +245,7 @@ async fn another_node_sees_a_rotation_within_the_minute(db: Db) {
     let anna = s.user("anna").await;
     let c = add(p, None, "app.example", true, &[], "").await;
     let (first, _) = kid_signed_by(&other, &anna, &c).await;
-    let rotated = p.system_oidc_rotate_keys().await.expect("rotate");
+    let rotated = p.system_oidc_rotate_keys().await.expect("rotate").remove(0);
     assert_ne!(first, rotated);
     assert_eq!(kid_signed_by(p, &anna, &c).await.0, rotated, "at once here");
     clock.advance(chrono::Duration::seconds(30));
@@ -263,7 +265,114 @@ async fn another_node_sees_a_rotation_within_the_minute(db: Db) {
     );
 }
 
+/// A fresh ID token `p` issues to `a` at the public tool `c` on `host`.
+async fn signed_at(
+    p: &schulhof_domain::Platform,
+    a: &schulhof_domain::identity::Actor,
+    c: &RegisteredClient,
+    host: &str,
+) -> String {
+    let r = req(c, host, "openid", true);
+    let k = code(p, a, &r).await;
+    let t = p
+        .oidc_exchange_code(&auth(c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
+        .await
+        .expect("tokens");
+    t.id_token.expect("id token")
+}
+
+/// A tool registered with ES256: its ID tokens are signed with the P-256 key (made at the
+/// registration, so in the JWKS before the first login), which rotates with the RS256 key
+/// and stays published during the overlap; the RS256 tools are untouched.
+async fn es256_tool_and_its_key_rotation(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let anna = s.user("anna").await;
+    let rs = add(p, None, "app.example", true, &[], "").await;
+    let es = p
+        .system_oidc_add_client(&NewClient {
+            name: "Karten".into(),
+            redirect_uris: vec!["https://karten.example/cb".into()],
+            post_logout_uris: vec!["https://karten.example/bye".into()],
+            public: true,
+            id_token_alg: "ES256".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("client");
+    let algs = |j: &serde_json::Value| -> Vec<(String, String)> {
+        j["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .map(|k| {
+                (
+                    k["alg"].as_str().expect("alg").into(),
+                    k["kid"].as_str().expect("kid").into(),
+                )
+            })
+            .collect()
+    };
+    let jwks = p.oidc_jwks().await.expect("jwks");
+    let first = algs(&jwks);
+    assert_eq!(first.len(), 2, "{first:?}");
+    let ec = jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|k| k["alg"] == "ES256")
+        .expect("EC key");
+    assert_eq!(
+        (&ec["kty"], &ec["crv"]),
+        (&serde_json::json!("EC"), &serde_json::json!("P-256"))
+    );
+    let header = |jwt: &str| -> serde_json::Value {
+        serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(jwt.split('.').next().expect("h"))
+                .expect("b64"),
+        )
+        .expect("json")
+    };
+    let old_es = first
+        .iter()
+        .find(|(a, _)| a == "ES256")
+        .expect("es")
+        .1
+        .clone();
+    let jwt = signed_at(p, &anna, &es, "karten.example").await;
+    assert_eq!(header(&jwt)["alg"], "ES256");
+    assert_eq!(header(&jwt)["kid"], old_es.as_str());
+    assert_eq!(
+        header(&signed_at(p, &anna, &rs, "app.example").await)["alg"],
+        "RS256"
+    );
+    // The end-session endpoint verifies an ES256 ID token too.
+    let bye = p
+        .oidc_logout_target(Some(&jwt), None, Some("https://karten.example/bye"))
+        .await;
+    assert_eq!(bye, Ok(Some("https://karten.example/bye".into())));
+
+    let fresh = p.system_oidc_rotate_keys().await.expect("rotate");
+    assert_eq!(fresh.len(), 2, "both algorithms rotate");
+    let after = algs(&p.oidc_jwks().await.expect("jwks"));
+    assert_eq!(after.len(), 4, "the old keys stay published: {after:?}");
+    assert!(after.iter().any(|(a, k)| a == "ES256" && *k == old_es));
+    let jwt = signed_at(p, &anna, &es, "karten.example").await;
+    assert_eq!(header(&jwt)["alg"], "ES256");
+    assert_eq!(
+        header(&jwt)["kid"],
+        fresh[1].as_str(),
+        "the new P-256 key signs"
+    );
+    assert_eq!(
+        header(&signed_at(p, &anna, &rs, "app.example").await)["kid"],
+        fresh[0].as_str()
+    );
+}
+
 backend_tests!(
+    es256_tool_and_its_key_rotation,
     pairwise_per_tool_and_school,
     consent_gives_and_withdraws_personal_data,
     keys_rotate_with_overlap,

@@ -5,7 +5,8 @@
 //! token, revokes, checks prompt/max_age, CORS and the CSRF layer at the token endpoint, and
 //! logs out: the back-channel logout token reaches its own HTTP endpoint (validated by
 //! Authlib), the goodbye page frames the front-channel URI. The clients are registered with
-//! `schulhof oidc client add`, and the issuer is the `--public-url`.
+//! `schulhof oidc client add`, and the issuer is the `--public-url`; one with
+//! `--id-token-alg ES256` gets ID tokens Authlib verifies with the JWKS's P-256 key.
 
 use crate::cli_support;
 use std::path::Path;
@@ -58,6 +59,12 @@ fn scenario(db: &[&str]) {
     let base = format!("http://127.0.0.1:{port}");
     let (public, none) = add_client(db, "Lern-App", "127.0.0.1", &["--public"]);
     assert!(none.is_none(), "a public client has no secret");
+    let (es256, _) = add_client(
+        db,
+        "Karten-App",
+        "127.0.0.1",
+        &["--public", "--id-token-alg", "ES256"],
+    );
     let bcl_port = free_port();
     let bcl = format!("http://127.0.0.1:{bcl_port}/bcl");
     // The server POSTs to a back-channel URI itself: internal addresses are refused (SSRF);
@@ -109,6 +116,7 @@ fn scenario(db: &[&str]) {
             &secret,
             REDIRECT,
             &bcl_port.to_string(),
+            &es256,
         ])
         .output()
         .expect("the Python environment of scripts/ensure-test-deps.sh (SCHULHOF_PYTHON)");

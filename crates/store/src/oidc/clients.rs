@@ -23,13 +23,14 @@ pub(super) type Raw = (
     String,
     String,
     String,
+    String,
 );
 
 macro_rules! columns {
     () => {
         "SELECT id, instance_id, client_id, name, secret_hash, public, redirect_uris, \
          post_logout_uris, claims, terms, sector, created_at, backchannel_logout_uri, \
-         frontchannel_logout_uri, terms_url FROM oidc_clients "
+         frontchannel_logout_uri, terms_url, id_token_signed_response_alg FROM oidc_clients "
     };
 }
 
@@ -50,6 +51,7 @@ pub(super) fn row(r: Raw) -> ClientRow {
         backchannel_logout_uri: r.12,
         frontchannel_logout_uri: r.13,
         terms_url: r.14,
+        id_token_alg: r.15,
     }
 }
 
@@ -60,12 +62,14 @@ pub async fn insert(c: &mut impl AsConn, r: &ClientRow) -> Result<(), StoreError
     on!(c, c => sqlx::query(
         "INSERT INTO oidc_clients (id, instance_id, client_id, name, secret_hash, public,
              redirect_uris, post_logout_uris, claims, terms, sector, created_at,
-             backchannel_logout_uri, frontchannel_logout_uri, terms_url)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+             backchannel_logout_uri, frontchannel_logout_uri, terms_url,
+             id_token_signed_response_alg)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
         .bind(r.id).bind(r.instance.map(|i| i.0)).bind(&r.client_id).bind(&r.name)
         .bind(&r.secret_hash).bind(r.public).bind(&redirect).bind(&logout).bind(&claims)
         .bind(&r.terms).bind(&r.sector).bind(r.created_at)
         .bind(&r.backchannel_logout_uri).bind(&r.frontchannel_logout_uri).bind(&r.terms_url)
+        .bind(&r.id_token_alg)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -198,7 +198,7 @@ pub async fn access_with_client(
     hash: &str,
     now: i64,
 ) -> Result<Option<(GrantRow, ClientRow)>, StoreError> {
-    // 24 columns: more than sqlx's tuples decode, so taken by index.
+    // 25 columns: more than sqlx's tuples decode, so taken by index.
     macro_rules! take {
         ($r:expr) => {{
             use sqlx::Row;
@@ -230,6 +230,7 @@ pub async fn access_with_client(
                 r.try_get(21)?,
                 r.try_get(22)?,
                 r.try_get(23)?,
+                r.try_get(24)?,
             );
             (g, t)
         }};
@@ -239,7 +240,8 @@ pub async fn access_with_client(
                 g.auth_time, g.expires_at, g.sid,
                 t.id, t.instance_id, t.client_id, t.name, t.secret_hash, t.public,
                 t.redirect_uris, t.post_logout_uris, t.claims, t.terms, t.sector, t.created_at,
-                t.backchannel_logout_uri, t.frontchannel_logout_uri, t.terms_url
+                t.backchannel_logout_uri, t.frontchannel_logout_uri, t.terms_url,
+                t.id_token_signed_response_alg
            FROM oidc_tokens g JOIN oidc_clients t ON t.id = g.client_ref
           WHERE g.token_hash = $1 AND g.kind = 'access' AND g.expires_at > $2")
         .bind(hash).bind(now).fetch_optional(&mut *c).await? {

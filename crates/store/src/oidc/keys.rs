@@ -52,17 +52,17 @@ pub async fn published(c: &mut impl AsConn, now: i64) -> Result<Vec<KeyRow>, Sto
     Ok(r.into_iter().map(row).collect())
 }
 
-/// Retires every key but `keep`; they stay published until `until`.
+/// Retires every key of `keep`'s algorithm but `keep`; they stay published until `until`.
 pub async fn retire_others(
     c: &mut impl AsConn,
-    keep: &str,
+    keep: &KeyRow,
     now: i64,
     until: i64,
 ) -> Result<u64, StoreError> {
     on!(c, c => sqlx::query(
         "UPDATE oidc_keys SET retired_at = $2, published_until = $3
-         WHERE kid <> $1 AND retired_at IS NULL")
-        .bind(keep).bind(now).bind(until)
+         WHERE alg = $4 AND kid <> $1 AND retired_at IS NULL")
+        .bind(&keep.kid).bind(now).bind(until).bind(&keep.alg)
         .execute(&mut *c).await.map(|r| r.rows_affected()))
     .map_err(Into::into)
 }

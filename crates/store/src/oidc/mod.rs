@@ -41,6 +41,8 @@ pub struct ClientRow {
     pub frontchannel_logout_uri: String,
     /// Where the tool's terms of use are published ('' = only `terms`).
     pub terms_url: String,
+    /// `id_token_signed_response_alg`: what its ID tokens are signed with (RS256, ES256).
+    pub id_token_alg: String,
 }
 
 /// The school's pairwise secret: `fresh` is stored when there is none yet (any node may

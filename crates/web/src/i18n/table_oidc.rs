@@ -73,5 +73,9 @@ pub const OIDC_TEXTS: &[(&str, &str, &str)] = &[
     ("oidc.admin.backchannel_logout_uri", "Back-Channel-Logout-Adresse", "Back-channel logout URI"),
     ("oidc.admin.backchannel_hint", "Dorthin sendet die Plattform bei zentraler Abmeldung ein signiertes logout_token.", "The platform sends a signed logout_token there at central logout."),
     ("oidc.admin.frontchannel_logout_uri", "Front-Channel-Logout-Adresse", "Front-channel logout URI"),
+    ("oidc.admin.id_token_signed_response_alg", "Signatur der ID-Tokens", "ID token signature"),
+    ("oidc.admin.alg_rs256", "RS256 (Standard)", "RS256 (default)"),
+    ("oidc.admin.alg_es256", "ES256 (elliptische Kurve P-256)", "ES256 (elliptic curve P-256)"),
+    ("oidc.admin.alg_hint", "id_token_signed_response_alg: nur ES256 wählen, wenn das Werkzeug es erwartet.", "id_token_signed_response_alg: choose ES256 only if the tool expects it."),
     ("action.tool_login", "Anmeldung bei einem angebundenen Werkzeug", "Login to a connected tool"),
 ];

@@ -208,6 +208,33 @@ async fn operator_scenario(app: App) {
         .has("Mediathek")
         .has(&client_id)
         .lacks(&secret);
+    // The ID tokens' signature is chosen at registration: RS256 or ES256, nothing else.
+    app.get("/betrieb/werkzeuge", &op)
+        .await
+        .has("Signatur der ID-Tokens")
+        .has(r#"<option value="ES256""#);
+    let karten = |alg| {
+        [
+            ("name", "Karten"),
+            ("redirect_uris", "https://karten.example/cb"),
+            ("id_token_signed_response_alg", alg),
+        ]
+    };
+    app.post("/betrieb/werkzeuge", &op, &karten("HS256"))
+        .await
+        .assert(StatusCode::UNPROCESSABLE_ENTITY)
+        .has("RS256 or ES256");
+    app.post("/betrieb/werkzeuge", &op, &karten("ES256"))
+        .await
+        .assert(StatusCode::OK)
+        .has("client_id");
+    let jwks = app.platform.oidc_jwks().await.expect("jwks");
+    let keys = jwks["keys"].as_array().expect("keys");
+    assert!(
+        keys.iter()
+            .any(|k| k["alg"] == "ES256" && k["crv"] == "P-256"),
+        "the P-256 key is published at the registration: {jwks}"
+    );
     let school = actor(&app, &admin).await;
     let seen = app
         .platform

@@ -57,6 +57,8 @@ pub struct ToolForm {
     backchannel_logout_uri: String,
     #[serde(default)]
     frontchannel_logout_uri: String,
+    #[serde(default)]
+    id_token_signed_response_alg: String,
 }
 
 fn lines(s: &str) -> Vec<String> {
@@ -90,6 +92,7 @@ impl ToolForm {
             terms_url: self.terms_url.clone(),
             backchannel_logout_uri: self.backchannel_logout_uri.clone(),
             frontchannel_logout_uri: self.frontchannel_logout_uri.clone(),
+            id_token_alg: self.id_token_signed_response_alg.clone(),
         }
     }
 }
@@ -154,6 +157,17 @@ fn fields(tr: Tr, f: &ToolForm) -> Vec<Field> {
             "frontchannel_logout_uri",
             &f.frontchannel_logout_uri,
         ),
+        text(
+            "alg",
+            "id_token_signed_response_alg",
+            "id_token_signed_response_alg",
+            &f.id_token_signed_response_alg,
+        )
+        .options([
+            (String::new(), tr.t("oidc.admin.alg_rs256").to_owned()),
+            ("ES256".to_owned(), tr.t("oidc.admin.alg_es256").to_owned()),
+        ])
+        .hint(tr, "oidc.admin.alg_hint"),
     ]
 }
 
