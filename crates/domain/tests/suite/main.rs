@@ -32,8 +32,8 @@ mod support;
 // The tests, one module per concern.
 mod calendar;
 mod calendar_ics;
-mod calendar_invite_mail;
 mod calendar_invitations;
+mod calendar_invite_mail;
 mod calendar_occurrences;
 mod calendar_query_match;
 mod calendar_reindex;
