@@ -86,9 +86,9 @@ fn offer() -> String {
         .map(|i| format!("{i:02X}"))
         .collect::<Vec<_>>()
         .join(":");
-    let mut sdp = format!(
+    let mut sdp = String::from(
         "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
-         a=group:BUNDLE 0 1 2\r\na=msid-semantic: WMS\r\n"
+         a=group:BUNDLE 0 1 2\r\na=msid-semantic: WMS\r\n",
     );
     for (mid, kind, pt, codec, ssrc) in [
         (0, "audio", 111, "opus/48000/2", 1001),

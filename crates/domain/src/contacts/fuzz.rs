@@ -38,8 +38,7 @@ fn unescaped(text: &str) -> String {
         .replace("\n\t", "")
         .replace("\\n", "\n")
         .replace("\\N", "\n")
-        .replace('\\', "")
-        .replace('\r', "")
+        .replace(['\\', '\r'], "")
 }
 
 fn check(bytes: &[u8]) {
