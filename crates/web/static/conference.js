@@ -27,9 +27,14 @@
   var socketPath = box.getAttribute("data-socket") || "/api/v1/chat/socket";
   var pinned = null, left = false, closed = false;
 
+  // A start or join clicked while the socket is (re)connecting is sent once it is open,
+  // not lost (a busy device opens the socket after the page shows its buttons).
+  var wanted = null;
   function send(op) {
     if (socket && socket.readyState === 1) {
       socket.send(JSON.stringify({ type: "conf", room: room, op: op }));
+    } else if (op.kind === "start" || op.kind === "join") {
+      wanted = op;
     }
   }
   // The socket closes on floods (10 frames/s on average): in a big class the offers to
@@ -256,7 +261,12 @@
   function connect() {
     var proto = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(proto + location.host + socketPath);
-    socket.onopen = function () { send({ kind: joined ? "join" : "status" }); };
+    socket.onopen = function () {
+      send({ kind: joined ? "join" : "status" });
+      var w = wanted;
+      wanted = null;
+      if (w && !(joined && w.kind === "join")) send(w);
+    };
     socket.onmessage = onMessage;
     socket.onclose = function (ev) {
       // A guest put out (4403) or whose link closed (4404) does not come back.
@@ -321,7 +331,7 @@
 
   btn.start.addEventListener("click", function () { send({ kind: "start" }); });
   btn.join.addEventListener("click", function () { send({ kind: "join" }); });
-  btn.leave.addEventListener("click", function () { left = true; send({ kind: "leave" }); teardown(""); });
+  btn.leave.addEventListener("click", function () { left = true; wanted = null; send({ kind: "leave" }); teardown(""); });
   btn.join.addEventListener("click", function () { left = false; });
   btn.end.addEventListener("click", function () { send({ kind: "end" }); });
   btn.hand.addEventListener("click", function () {
