@@ -4,45 +4,11 @@
 //! student of the course gets no picker; nothing ticked is a clear error.
 
 use axum::http::StatusCode;
-use schulhof_domain::files::{Located, Placement};
-use schulhof_domain::identity::Actor;
 
+use super::mail_files::own_file;
 use super::*;
 
 on_both_backends!(the_editor_picks_files_from_the_own_areas);
-
-async fn actor(app: &App, cookie: &str) -> Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
-
-async fn own_area(app: &App, a: &Actor) -> Located {
-    let own = app
-        .platform
-        .file_areas(a)
-        .await
-        .expect("areas")
-        .into_iter()
-        .find(|e| e.area == "own")
-        .expect("own area");
-    app.platform.locate(a, own.id).await.expect("own")
-}
-
-/// Puts a file into the caller's own area; its id and the area's root id.
-async fn own_file(app: &App, cookie: &str, name: &str, bytes: &[u8]) -> (String, String) {
-    let a = actor(app, cookie).await;
-    let own = own_area(app, &a).await;
-    let at = Placement { folder: &own, name };
-    let e = app
-        .platform
-        .file_upload(&a, at, Some("text/plain"), bytes)
-        .await
-        .expect("upload");
-    (e.id.to_string(), own.node().id.to_string())
-}
 
 fn id_in(body: &str, before: &str) -> String {
     let at = body.find(before).expect("link") + before.len();

@@ -16,7 +16,7 @@ use super::mail::{actor, compose, mail_of, message_ids};
 use super::{App, config};
 
 /// The root of the caller's own file area.
-async fn own_area(app: &App, a: &Actor) -> Located {
+pub(super) async fn own_area(app: &App, a: &Actor) -> Located {
     let own = app
         .platform
         .file_areas(a)
@@ -29,7 +29,12 @@ async fn own_area(app: &App, a: &Actor) -> Located {
 }
 
 /// Puts a file into the caller's own area; its id.
-async fn own_file(app: &App, cookie: &str, name: &str, bytes: &[u8]) -> (String, String) {
+pub(super) async fn own_file(
+    app: &App,
+    cookie: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (String, String) {
     let a = actor(app, cookie).await;
     let own = own_area(app, &a).await;
     let at = Placement { folder: &own, name };
