@@ -3,8 +3,9 @@
 //! each mailbox in one transaction, with UID, MODSEQ, usage and the live event.
 
 use chrono::{DateTime, Utc};
+use schulhof_store::Backend;
 use schulhof_store::mail::folders as folder_store;
-use schulhof_store::mail::messages::{self as store, MessageRow};
+use schulhof_store::mail::messages::{self as store, FiledOne, MessageRow};
 use schulhof_store::mail::traffic;
 use schulhof_types::{MailFolderId, MailMessageId};
 
@@ -47,6 +48,37 @@ fn over_quota() -> DomainError {
     DomainError::QuotaExceeded("Das Postfach ist voll: das Kontingent ist erschöpft.".into())
 }
 
+/// The row of `content` filed into `folder` of the target's mailbox under (UID, MODSEQ).
+fn message_row(
+    content: &Content,
+    t: &Target,
+    folder: MailFolderId,
+    (uid, modseq): (i64, i64),
+    received_at: DateTime<Utc>,
+) -> MessageRow {
+    let s = &content.summary;
+    MessageRow {
+        id: MailMessageId(uuid::Uuid::now_v7()),
+        owner: t.mb.owner,
+        folder,
+        uid,
+        modseq,
+        blob_sha: content.blob_sha.clone(),
+        size: content.size as i64,
+        received_at,
+        sent_at: s.sent_at,
+        flags: t.flags.to_row(),
+        subject: s.subject.clone(),
+        from_addr: s.from_addr.clone(),
+        from_name: s.from_name.clone(),
+        to_addrs: s.to.clone(),
+        cc_addrs: s.cc.clone(),
+        message_id: s.message_id.clone(),
+        has_attachments: s.has_attachments,
+        preview: s.preview.clone(),
+    }
+}
+
 impl Platform {
     /// Stores a message's content (fsynced by the blob store before this returns) and
     /// reads its envelope. Larger than the installation's limit: refused.
@@ -83,6 +115,18 @@ impl Platform {
         received_at: DateTime<Utc>,
         arrival: Option<Arrival<'_>>,
     ) -> Result<Vec<Filed>, DomainError> {
+        // One message into one given folder (APPEND, an own copy): on PostgreSQL one
+        // statement instead of a transaction.
+        if let [t] = targets
+            && arrival.is_none()
+            && let Some(folder) = t.folder
+            && self.db.backend() == Backend::Postgres
+        {
+            return Ok(vec![
+                self.file_one_at_once(content, t, folder, received_at)
+                    .await?,
+            ]);
+        }
         let s = &content.summary;
         let size = content.size as i64;
         let mut tx = self.db.begin_durable().await?;
@@ -109,26 +153,7 @@ impl Platform {
             };
             let (uid, modseq, validity) =
                 folder_store::take_uids(&mut tx, t.mb.instance, folder, 1).await?;
-            let row = MessageRow {
-                id: MailMessageId(uuid::Uuid::now_v7()),
-                owner: t.mb.owner,
-                folder,
-                uid,
-                modseq,
-                blob_sha: content.blob_sha.clone(),
-                size,
-                received_at,
-                sent_at: s.sent_at,
-                flags: t.flags.to_row(),
-                subject: s.subject.clone(),
-                from_addr: s.from_addr.clone(),
-                from_name: s.from_name.clone(),
-                to_addrs: s.to.clone(),
-                cc_addrs: s.cc.clone(),
-                message_id: s.message_id.clone(),
-                has_attachments: s.has_attachments,
-                preview: s.preview.clone(),
-            };
+            let row = message_row(content, t, folder, (uid, modseq), received_at);
             store::insert(&mut tx, t.mb.instance, &row).await?;
             filed[i] = Some(Ok((validity as u32, uid as u32)));
             added.push((
@@ -174,6 +199,52 @@ impl Platform {
                 .advance(*folder, to, Change::Added(m, bytes));
         }
         Ok(filed.into_iter().flatten().collect())
+    }
+
+    /// PostgreSQL: [`store::insert_one_within_quota`] — quota, UID, row and text in one
+    /// statement, durable when it returns (the server commits it synchronously).
+    async fn file_one_at_once(
+        &self,
+        content: &Content,
+        t: &Target,
+        folder: MailFolderId,
+        received_at: DateTime<Utc>,
+    ) -> Result<Filed, DomainError> {
+        let row = message_row(content, t, folder, (0, 0), received_at);
+        let quota = i64::try_from(t.quota).unwrap_or(i64::MAX);
+        let mut c = self.db.read().await?;
+        let filed = store::insert_one_within_quota(
+            &mut c,
+            t.mb.instance,
+            &row,
+            quota,
+            &content.summary.text,
+        )
+        .await?;
+        drop(c);
+        let (uid, modseq, validity) = match filed {
+            Some(FiledOne::Filed(uid, modseq, validity)) => (uid, modseq, validity),
+            Some(FiledOne::OverQuota) => return Ok(Err(over_quota())),
+            Some(FiledOne::NoFolder) | None => return Err(DomainError::NotFound),
+        };
+        self.mail_bus.committed(
+            &self.db,
+            &[MailEvent {
+                instance: t.mb.instance,
+                owner: t.mb.owner,
+                folder,
+            }],
+        );
+        let added = UidFlags {
+            uid: u32_of(uid),
+            modseq: modseq.max(0) as u64,
+            flags: t.flags.clone(),
+        };
+        let bytes = u32::try_from(content.size).unwrap_or(u32::MAX);
+        self.mail_bus
+            .views
+            .advance(folder, modseq, Change::Added(&added, bytes));
+        Ok(Ok((validity as u32, uid as u32)))
     }
 
     /// Live mail events of every mailbox (subscribers filter by owner).

@@ -31,6 +31,7 @@ mod support;
 
 // The tests, one module per concern.
 mod calendar;
+mod calendar_fuzz;
 mod calendar_ics;
 mod calendar_invitations;
 mod calendar_invite_mail;
@@ -77,6 +78,7 @@ mod mail_abuse_council;
 mod mail_abuse_further;
 mod mail_auth;
 mod mail_delegation;
+mod mail_flags_race;
 mod mail_ingest;
 mod mail_inspection;
 mod mail_outbound;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use schulhof_types::{InstanceId, MailFolderId, UserId};
 use uuid::Uuid;
 
-use crate::{AsConn, StoreError, on, to_us};
+use crate::{AsConn, Conn, StoreError, on, to_us};
 
 #[derive(Clone, Debug)]
 pub struct FolderRow {
@@ -303,6 +303,25 @@ pub async fn head_by_path(
          WHERE instance_id = $1 AND owner_id = $2 AND path = $3")
         .bind(instance.0).bind(owner.0).bind(path).fetch_optional(&mut *c).await)?;
     Ok(r.map(head_row))
+}
+
+/// PostgreSQL: locks the folder's row for the rest of the transaction, so that what is read
+/// next (flags) cannot change before the transaction writes (every change of a folder's
+/// messages locks its row first). SQLite: nothing to do, its transactions take the one
+/// writer from the start.
+pub async fn lock(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: MailFolderId,
+) -> Result<(), StoreError> {
+    if let Conn::Pg(c) = c.conn() {
+        sqlx::query("SELECT 1 FROM mail_folders WHERE instance_id = $1 AND id = $2 FOR UPDATE")
+            .bind(instance.0)
+            .bind(id.0)
+            .fetch_optional(&mut *c)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Takes a new MODSEQ of a folder of the owner's mailbox; `None`: no such folder there.

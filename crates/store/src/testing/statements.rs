@@ -36,6 +36,10 @@ impl tracing::Subscriber for Statements {
         // A connection the pool opens meanwhile sets itself up with PRAGMAs: not ours.
         if !summary.0.to_lowercase().contains("pragma") {
             STATEMENTS.fetch_add(1, Ordering::SeqCst);
+            // To see which statements a count is made of.
+            if std::env::var_os("SCHULHOF_PRINT_STATEMENTS").is_some() {
+                eprintln!("statement: {}", summary.0);
+            }
         }
     }
     fn enter(&self, _: &tracing::span::Id) {}
