@@ -37,10 +37,17 @@ pub fn server_tls(
     key: Option<&Path>,
     data_dir: &Path,
 ) -> anyhow::Result<Arc<ServerConfig>> {
+    let given = cert.is_some();
     let (chain, key) = match (cert, key) {
         (Some(c), Some(k)) => load(c, k)?,
         (None, None) => self_signed(data_dir)?,
         _ => bail!("--tls-cert and --tls-key must be given together"),
+    };
+    // The operator learns which flag to fix; the self-signed pair is the server's own.
+    let mismatch = if given {
+        "--tls-key is not the private key of the certificate in --tls-cert"
+    } else {
+        "the TLS certificate does not match its key"
     };
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
@@ -48,22 +55,23 @@ pub fn server_tls(
         .context("TLS protocol versions")?
         .with_no_client_auth()
         .with_single_cert(chain, key)
-        .context("the TLS certificate does not match its key")?;
+        .context(mismatch)?;
     Ok(Arc::new(config))
 }
 
 type Pair = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
 
 fn load(cert: &Path, key: &Path) -> anyhow::Result<Pair> {
+    // Every message names the flag (`--tls-cert`/`--tls-key`) the operator has to fix.
     let chain = CertificateDer::pem_file_iter(cert)
-        .with_context(|| format!("cannot read the TLS certificate {}", cert.display()))?
+        .with_context(|| format!("--tls-cert: cannot read {}", cert.display()))?
         .collect::<Result<Vec<_>, _>>()
-        .with_context(|| format!("bad PEM in {}", cert.display()))?;
+        .with_context(|| format!("--tls-cert: bad PEM in {}", cert.display()))?;
     if chain.is_empty() {
-        bail!("no certificate in {}", cert.display());
+        bail!("--tls-cert: no certificate in {}", cert.display());
     }
     let key = PrivateKeyDer::from_pem_file(key)
-        .with_context(|| format!("cannot read the TLS key {}", key.display()))?;
+        .with_context(|| format!("--tls-key: no usable private key in {}", key.display()))?;
     Ok((chain, key))
 }
 

@@ -65,6 +65,7 @@ pub const MAIL_TEXTS: &[(&str, &str, &str)] = &[
     ("mail.msg.from", "Von", "From"),
     ("mail.msg.to", "An", "To"),
     ("mail.msg.cc", "Cc", "Cc"),
+    ("mail.msg.bcc", "Bcc", "Bcc"),
     ("mail.msg.date", "Datum", "Date"),
     ("mail.msg.folder", "Ordner", "Folder"),
     ("mail.msg.headers", "Kopfzeilen", "Headers"),

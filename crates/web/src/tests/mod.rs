@@ -61,6 +61,7 @@ mod mail;
 mod mail_abuse;
 mod mail_admin;
 mod mail_bulk;
+mod mail_compose_flows;
 mod mail_delegation;
 mod mail_files;
 mod mail_governance;

@@ -45,6 +45,8 @@ struct MessagePage {
     from: String,
     to: String,
     cc: String,
+    /// Only the sender's own copy has them (Sent, Drafts): whom she wrote to in secret.
+    bcc: String,
     date: String,
     date_iso: String,
     folder_name: String,
@@ -171,6 +173,7 @@ async fn render_message(
         },
         to: v.to.join(", "),
         cc: v.cc.join(", "),
+        bcc: v.bcc.join(", "),
         date: zone.datetime(tr, date),
         date_iso: date.to_rfc3339(),
         back_text: tr.t("mail.msg.back").replace("{folder}", &folder_name),
