@@ -2,7 +2,9 @@
 // registers a tool (/verwaltung/werkzeuge), the teacher logs in to it through the platform
 // and agrees to share the name (the tool's address is answered inside the browser), then
 // withdraws the consent on /konto/werkzeuge; an operator registers a state-wide tool on
-// /betrieb/werkzeuge. Every page: axe clean, one main landmark, labelled fields, nothing
+// /betrieb/werkzeuge; a tool with an initiate login URI appears as a tile in Mein Konto
+// and on the home page, and its tile sends the browser to the tool with iss and
+// target_link_uri (OpenID Connect Core §4). Every page: axe clean, one main landmark, labelled fields, nothing
 // scrolls sideways.
 //
 //   cargo build -p schulhof && node --test tools.test.mjs
@@ -38,9 +40,10 @@ after(async () => {
 });
 
 /** Fills the registration form open on `page`; returns the client_id shown once. */
-async function register(page, name, redirect) {
+async function register(page, name, redirect, initiate = '') {
   await page.locator('#tool-name').fill(name);
   await page.locator('#tool-redirect').fill(redirect);
+  if (initiate) await page.locator('#tool-initiate').fill(initiate);
   await page.locator('#tool-claim_name').check();
   await page.getByRole('button', { name: 'Registrieren' }).click();
   const shown = page.getByRole('status').filter({ hasText: 'Werkzeug registriert' });
@@ -110,5 +113,39 @@ for (const { name, viewport } of WIDTHS) {
     await register(o, `Landesmediathek ${name}`, `https://mediathek.example/cb-${name}`);
     await checkPage(o, `tools operator registered ${name}`);
     await op.close();
+  });
+
+  test(`at ${name} px: a tool's tile opens it from the platform`, async () => {
+    const tool = `Kachelwerkzeug ${name}`;
+    const initiate = `${TOOL}/start-${name}`;
+
+    const admin = await browser.newContext({ viewport });
+    const a = await admin.newPage();
+    await loginAndConsent(base, a, 'admin');
+    await a.goto(`${base}/verwaltung/werkzeuge`);
+    const clientId = await register(a, tool, `${TOOL}/cb-tile-${name}`, initiate);
+    await admin.close();
+
+    const teacher = await browser.newContext({ viewport });
+    const t = await teacher.newPage();
+    await t.route(`${TOOL}/**`, (route) => route.fulfill({
+      status: 200, contentType: 'text/html', body: '<!doctype html><title>Werkzeug</title><p>gestartet</p>',
+    }));
+    await loginAndConsent(base, t, 'lehrer');
+    await t.goto(`${base}/`);
+    const card = t.locator('.home-card-tools');
+    await card.getByRole('link', { name: tool }).waitFor();
+    await checkPage(t, `tools home card ${name}`);
+    await t.goto(`${base}/konto/werkzeuge`);
+    await t.getByRole('heading', { name: 'Meine Werkzeuge' }).waitFor();
+    const tile = t.getByRole('link', { name: new RegExp(tool) });
+    assert.equal(await tile.getAttribute('href'), `/werkzeuge/${clientId}/start`);
+    await checkPage(t, `tools tiles ${name}`);
+    await tile.click();
+    await t.waitForURL((u) => u.href.startsWith(initiate));
+    const at = new URL(t.url());
+    assert.equal(at.searchParams.get('iss'), base);
+    assert.equal(at.searchParams.get('target_link_uri'), 'http://localhost:9/');
+    await teacher.close();
   });
 }

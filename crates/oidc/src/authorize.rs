@@ -128,12 +128,12 @@ async fn handle(
         Ok(Authorized::Consent) => {
             Redirect::to(&format!("{CONSENT}?weiter={}", percent(&again(&query)))).into_response()
         }
-        Err(AuthFailure::BadClient(reason)) => errors::page(reason),
+        Err(AuthFailure::BadClient(reason)) => errors::page_for(reason, &r.client_id),
         Err(AuthFailure::Redirect {
             redirect_uri,
             error,
         }) => {
-            tracing::info!(error = error.code(), client = %r.client_id, "OIDC authorization refused");
+            tracing::warn!(error = error.code(), client = %r.client_id, "OIDC authorization refused");
             let mut p = vec![("error", error.code())];
             if let Some(d) = error.description() {
                 p.push(("error_description", d));

@@ -9,6 +9,12 @@ use serde_json::json;
 
 /// The JSON error of the token, revocation and userinfo endpoints.
 pub fn json(e: &OidcError) -> Response {
+    json_for(e, "")
+}
+
+/// [`json`] for a request that named the tool `client` (logged with the refusal; never a
+/// secret, code or token).
+pub fn json_for(e: &OidcError, client: &str) -> Response {
     let status = match e {
         OidcError::InvalidClient | OidcError::InvalidToken => StatusCode::UNAUTHORIZED,
         OidcError::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
@@ -18,11 +24,15 @@ pub fn json(e: &OidcError) -> Response {
     if let Some(d) = e.description() {
         body["error_description"] = d.into();
     }
-    tracing::info!(
-        error = e.code(),
-        detail = e.description().unwrap_or(""),
-        "OIDC request refused"
-    );
+    // A server error is logged where it happened; a refusal is logged here.
+    if *e != OidcError::ServerError {
+        tracing::warn!(
+            error = e.code(),
+            detail = e.description().unwrap_or(""),
+            client = %short(client),
+            "OIDC request refused"
+        );
+    }
     let mut r = (status, Json(body)).into_response();
     let h = r.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -46,8 +56,14 @@ pub fn json(e: &OidcError) -> Response {
 
 /// The page for a request that must not be redirected: German and English, no script.
 pub fn page(reason: &str) -> Response {
-    tracing::info!(
+    page_for(reason, "")
+}
+
+/// [`page`] for a request that named the tool `client` (logged with the refusal).
+pub fn page_for(reason: &str, client: &str) -> Response {
+    tracing::warn!(
         reason,
+        client = %short(client),
         "OIDC authorization request refused with an error page"
     );
     let (de, en) = match reason {
@@ -73,4 +89,14 @@ pub fn page(reason: &str) -> Response {
          <p><a href=\"/\">Zur Startseite</a></p></main></body></html>"
     );
     (StatusCode::BAD_REQUEST, Html(body)).into_response()
+}
+
+/// What a request named as its client, made safe for one log line: at most 80 characters,
+/// control characters dropped (a forged client id must not fake log lines).
+fn short(client: &str) -> String {
+    client
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(80)
+        .collect()
 }

@@ -86,14 +86,23 @@ fn no_store(mut r: Response) -> Response {
     r
 }
 
+/// The client id a refused request named (Basic or the form), for the log; empty if none.
+fn named_client(headers: &HeaderMap, p: &Params) -> String {
+    client_auth(headers, p)
+        .map(|a| a.client_id)
+        .or_else(|_| one(p, "client_id").map(|c| c.unwrap_or_default().to_owned()))
+        .unwrap_or_default()
+}
+
 pub async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
-    match exchange(&state, &headers, &parse(&body)).await {
+    let p = parse(&body);
+    match exchange(&state, &headers, &p).await {
         Ok(r) => no_store(Json(r).into_response()),
-        Err(e) => errors::json(&e),
+        Err(e) => errors::json_for(&e, &named_client(&headers, &p)),
     }
 }
 
@@ -163,6 +172,6 @@ pub async fn revoke(
     };
     match run.await {
         Ok(()) => no_store(().into_response()),
-        Err(e) => errors::json(&e),
+        Err(e) => errors::json_for(&e, &named_client(&headers, &p)),
     }
 }

@@ -62,6 +62,14 @@ enum ClientCommand {
         #[arg(long = "id-token-alg", default_value = "RS256",
               value_parser = ["RS256", "ES256"])]
         id_token_alg: String,
+        /// Third-party initiated login (OpenID Connect Core §4): where the platform's tile
+        /// sends the browser with `iss` and `target_link_uri` (https, http only on loopback).
+        #[arg(long, default_value = "")]
+        initiate_login_uri: String,
+        /// Where the tool should land after a login from the tile (same host as the
+        /// initiate login URI; default: its root).
+        #[arg(long, default_value = "")]
+        target_link_uri: String,
     },
 }
 
@@ -91,6 +99,8 @@ pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
                     backchannel_logout_uri,
                     frontchannel_logout_uri,
                     id_token_alg,
+                    initiate_login_uri,
+                    target_link_uri,
                 },
         } => {
             let terms = match terms_file {
@@ -110,6 +120,8 @@ pub async fn run(platform: &Platform, args: OidcArgs) -> anyhow::Result<()> {
                 backchannel_logout_uri,
                 frontchannel_logout_uri,
                 id_token_alg,
+                initiate_login_uri,
+                target_link_uri,
             };
             let c = platform
                 .system_oidc_add_client(&n)

@@ -82,6 +82,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(67, "0067_conference_guest_presence"),
     migration!(69, "0069_conference_member_presence"),
     migration!(70, "0070_oidc_id_token_alg"),
+    migration!(71, "0071_oidc_initiate_login"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -31,6 +31,12 @@ pub struct NewClient {
     pub frontchannel_logout_uri: String,
     /// `id_token_signed_response_alg`: RS256 (also when empty) or ES256.
     pub id_token_alg: String,
+    /// Third-party initiated login (OpenID Connect Core §4): where the platform's tile sends
+    /// the browser with `iss` and `target_link_uri`, or empty (no tile).
+    pub initiate_login_uri: String,
+    /// Where the tool should land after such a login (same host), or empty: the root of
+    /// the initiate login URI's host.
+    pub target_link_uri: String,
 }
 
 /// What the registering person must hand to the tool: shown once.
@@ -136,6 +142,7 @@ pub(crate) fn row_of(
             ));
         }
     };
+    launch_uris(n)?;
     let secret = (!n.public).then(random_value);
     let client_id = format!("t{}", &random_value()[..22]);
     let row = ClientRow {
@@ -159,14 +166,48 @@ pub(crate) fn row_of(
     Ok((row, RegisteredClient { client_id, secret }))
 }
 
+/// The checked (initiate login URI, target link URI) of a registration; both empty when the
+/// tool is not opened from the platform.
+pub(crate) fn launch_uris(n: &NewClient) -> Result<(String, String), DomainError> {
+    let initiate = n.initiate_login_uri.trim();
+    let target = n.target_link_uri.trim();
+    if initiate.is_empty() {
+        if !target.is_empty() {
+            return Err(DomainError::invalid(
+                "target_link_uri",
+                "only with an initiate login URI",
+            ));
+        }
+        return Ok((String::new(), String::new()));
+    }
+    let host = redirect_host(initiate)
+        .map_err(|e| DomainError::invalid("initiate_login_uri", e.to_string()))?;
+    if !target.is_empty() {
+        let t = redirect_host(target)
+            .map_err(|e| DomainError::invalid("target_link_uri", e.to_string()))?;
+        if t != host {
+            return Err(DomainError::invalid(
+                "target_link_uri",
+                format!("{target}: must be on the host of the initiate login URI ({host})"),
+            ));
+        }
+    }
+    Ok((initiate.to_owned(), target.to_owned()))
+}
+
 /// Stores a tool; one signing with ES256 gets the ES256 key now if there is none yet, so the
 /// JWKS a tool fetches before its first login already holds it.
 pub(crate) async fn insert(
     tx: &mut impl schulhof_store::AsConn,
     row: &ClientRow,
+    n: &NewClient,
     now: i64,
 ) -> Result<(), DomainError> {
     clients::insert(tx, row).await?;
+    let (initiate, target) = launch_uris(n)?;
+    if !initiate.is_empty() {
+        clients::set_launch(tx, row.id, &initiate, &target).await?;
+    }
     if row.id_token_alg == ES256 {
         super::keys::signing_key(tx, ES256, now)
             .await
@@ -207,7 +248,7 @@ impl Platform {
         };
         let now = self.now().timestamp_micros();
         let (row, registered) = row_of(n, instance, now)?;
-        insert(&mut tx, &row, now).await?;
+        insert(&mut tx, &row, n, now).await?;
         if let Some(i) = instance {
             let detail = serde_json::json!({"client_id": row.client_id, "name": row.name});
             crate::audit::record(

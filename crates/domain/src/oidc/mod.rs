@@ -12,6 +12,8 @@ pub(crate) mod clients;
 pub(crate) mod guard;
 // The LTI messages (crate::lti) are signed with the same keys.
 pub(crate) mod keys;
+// Tiles that open a tool (third-party initiated login).
+mod launch;
 pub(crate) mod logout;
 mod pairwise;
 mod token;
@@ -30,6 +32,7 @@ pub use cache::KEY_REREAD_SECS;
 pub(crate) use cache::OidcCache;
 pub use clients::{NewClient, RegisteredClient, ToolView};
 pub use keys::{ES256, ID_TOKEN_ALGS, SIGNING_ALG};
+pub use launch::{ToolTile, initiate_url};
 pub use logout::BACKCHANNEL_EVENT;
 pub use pairwise::pairwise_subject;
 pub use schulhof_authz::oidc::Under16;

@@ -75,10 +75,11 @@ impl Platform {
         let now = self.now();
         let (row, registered) = row_of(n, Some(grant.instance()), now.timestamp_micros())?;
         let mut tx = self.db.begin().await?;
-        insert(&mut tx, &row, now.timestamp_micros()).await?;
+        insert(&mut tx, &row, n, now.timestamp_micros()).await?;
         let detail = serde_json::json!({"name": row.name, "public": row.public,
             "redirect_uris": row.redirect_uris, "claims": row.claims,
-            "id_token_signed_response_alg": row.id_token_alg});
+            "id_token_signed_response_alg": row.id_token_alg,
+            "initiate_login_uri": n.initiate_login_uri.trim()});
         crate::audit::admin_action(
             &mut tx,
             actor,
@@ -114,10 +115,11 @@ impl Platform {
         let now = self.now().timestamp_micros();
         let (row, registered) = row_of(n, None, now)?;
         let mut tx = self.db.begin().await?;
-        insert(&mut tx, &row, now).await?;
+        insert(&mut tx, &row, n, now).await?;
         let detail = serde_json::json!({"name": row.name, "public": row.public,
             "redirect_uris": row.redirect_uris, "claims": row.claims,
-            "id_token_signed_response_alg": row.id_token_alg});
+            "id_token_signed_response_alg": row.id_token_alg,
+            "initiate_login_uri": n.initiate_login_uri.trim()});
         crate::operators::audit::record(
             &mut tx,
             self,

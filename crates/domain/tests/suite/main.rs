@@ -93,6 +93,7 @@ mod oidc_acting_session;
 mod oidc_consent;
 mod oidc_import;
 mod oidc_logout;
+mod oidc_tiles;
 mod operator_recovery;
 mod operators;
 mod password_reset;

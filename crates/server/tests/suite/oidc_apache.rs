@@ -20,7 +20,7 @@ use schulhof_store::testing::TestDb;
 const APACHE: &str = "/usr/sbin/apache2";
 const MODULES: &str = "/usr/lib/apache2/modules";
 
-struct Apache(Child);
+pub(crate) struct Apache(Child);
 
 impl Drop for Apache {
     fn drop(&mut self) {
@@ -30,7 +30,7 @@ impl Drop for Apache {
 }
 
 /// One HTTP/1.0 request with headers: (status, headers lower-cased, body).
-fn request(
+pub(crate) fn request(
     port: u16,
     path: &str,
     headers: &[(&str, String)],
@@ -68,10 +68,10 @@ fn request(
 
 /// The cookies of one host, as a browser keeps them.
 #[derive(Default)]
-struct Jar(HashMap<String, String>);
+pub(crate) struct Jar(HashMap<String, String>);
 
 impl Jar {
-    fn take(&mut self, headers: &[(String, String)]) {
+    pub(crate) fn take(&mut self, headers: &[(String, String)]) {
         for (_, v) in headers.iter().filter(|(k, _)| k == "set-cookie") {
             let pair = v.split(';').next().unwrap_or("");
             if let Some((name, value)) = pair.split_once('=') {
@@ -85,7 +85,7 @@ impl Jar {
         }
     }
 
-    fn header(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn header(&self) -> Vec<(&'static str, String)> {
         if self.0.is_empty() {
             return Vec::new();
         }
@@ -94,7 +94,7 @@ impl Jar {
     }
 }
 
-fn location(h: &[(String, String)]) -> String {
+pub(crate) fn location(h: &[(String, String)]) -> String {
     h.iter()
         .find(|(k, _)| k == "location")
         .map(|(_, v)| v.clone())
@@ -102,7 +102,7 @@ fn location(h: &[(String, String)]) -> String {
 }
 
 /// `http://127.0.0.1:PORT/path?q` → (PORT, /path?q).
-fn split(url: &str) -> (u16, String) {
+pub(crate) fn split(url: &str) -> (u16, String) {
     let rest = url
         .strip_prefix("http://127.0.0.1:")
         .expect("a loopback URL");
@@ -110,7 +110,7 @@ fn split(url: &str) -> (u16, String) {
     (port.parse().expect("port"), format!("/{path}"))
 }
 
-fn write_config(
+pub(crate) fn write_config(
     dir: &Path,
     aport: u16,
     base: &str,
@@ -149,7 +149,7 @@ fn write_config(
     path
 }
 
-fn start_apache(dir: &Path, conf: &Path, aport: u16) -> Apache {
+pub(crate) fn start_apache(dir: &Path, conf: &Path, aport: u16) -> Apache {
     assert!(
         Path::new(APACHE).exists() && Path::new(MODULES).join("mod_auth_openidc.so").exists(),
         "Apache with mod_auth_openidc is missing: run scripts/ensure-test-deps.sh \
@@ -184,7 +184,7 @@ fn start_apache(dir: &Path, conf: &Path, aport: u16) -> Apache {
 }
 
 /// Logs the demo pupil in at the platform (and accepts the platform's terms): the cookies.
-fn platform_login(port: u16) -> Jar {
+pub(crate) fn platform_login(port: u16) -> Jar {
     let mut jar = Jar::default();
     let json = ("Content-Type", "application/json".to_owned());
     let body = r#"{"instance":"100000","login":"schueler","password":"schulhof-demo"}"#;

@@ -131,3 +131,71 @@ pub async fn state_wide(c: &mut impl AsConn) -> Result<Vec<ClientRow>, StoreErro
         .fetch_all(&mut *c).await)?;
     Ok(r.into_iter().map(row).collect())
 }
+
+/// A tool's third-party initiated login (OpenID Connect Core §4): where a tile sends the
+/// browser, and where the tool should land afterwards ('' each when not offered).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaunchRow {
+    pub id: Uuid,
+    /// `None`: state-wide.
+    pub instance: Option<InstanceId>,
+    pub client_id: String,
+    pub name: String,
+    pub initiate_login_uri: String,
+    pub target_link_uri: String,
+}
+
+type LaunchRaw = (Uuid, Option<Uuid>, String, String, String, String);
+
+fn launch_row(r: LaunchRaw) -> LaunchRow {
+    LaunchRow {
+        id: r.0,
+        instance: r.1.map(InstanceId),
+        client_id: r.2,
+        name: r.3,
+        initiate_login_uri: r.4,
+        target_link_uri: r.5,
+    }
+}
+
+/// Sets the tool's initiate login URI and target link URI (at registration).
+pub async fn set_launch(
+    c: &mut impl AsConn,
+    id: Uuid,
+    initiate_login_uri: &str,
+    target_link_uri: &str,
+) -> Result<(), StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE oidc_clients SET initiate_login_uri = $2, target_link_uri = $3 WHERE id = $1")
+        .bind(id).bind(initiate_login_uri).bind(target_link_uri)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The tools of `instance` and the state-wide ones that can be opened from the platform
+/// (an initiate login URI is registered), by name: one statement.
+pub async fn launchable(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+) -> Result<Vec<LaunchRow>, StoreError> {
+    let r: Vec<LaunchRaw> = on!(c, c => sqlx::query_as(
+        "SELECT id, instance_id, client_id, name, initiate_login_uri, target_link_uri
+           FROM oidc_clients
+          WHERE (instance_id IS NULL OR instance_id = $1) AND initiate_login_uri <> ''
+          ORDER BY name, id")
+        .bind(instance.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(launch_row).collect())
+}
+
+/// One tool's launch details by the `client_id` it is known by (the policy decides who
+/// may use it).
+pub async fn launch_by_client_id(
+    c: &mut impl AsConn,
+    client_id: &str,
+) -> Result<Option<LaunchRow>, StoreError> {
+    let r: Option<LaunchRaw> = on!(c, c => sqlx::query_as(
+        "SELECT id, instance_id, client_id, name, initiate_login_uri, target_link_uri
+           FROM oidc_clients WHERE client_id = $1")
+        .bind(client_id).fetch_optional(&mut *c).await)?;
+    Ok(r.map(launch_row))
+}

@@ -77,5 +77,13 @@ pub const OIDC_TEXTS: &[(&str, &str, &str)] = &[
     ("oidc.admin.alg_rs256", "RS256 (Standard)", "RS256 (default)"),
     ("oidc.admin.alg_es256", "ES256 (elliptische Kurve P-256)", "ES256 (elliptic curve P-256)"),
     ("oidc.admin.alg_hint", "id_token_signed_response_alg: nur ES256 wählen, wenn das Werkzeug es erwartet.", "id_token_signed_response_alg: choose ES256 only if the tool expects it."),
+    ("oidc.admin.initiate_login_uri", "Start-Adresse für die Anmeldung (initiate_login_uri)", "Initiate login URI"),
+    ("oidc.admin.initiate_hint", "Wenn angegeben, erscheint das Werkzeug als Kachel; ein Klick führt mit iss und target_link_uri dorthin (OpenID Connect Core §4). https (http nur auf localhost).", "If given, the tool appears as a tile; a click leads there with iss and target_link_uri (OpenID Connect Core §4). https (http only on localhost)."),
+    ("oidc.admin.target_link_uri", "Einstiegsseite des Werkzeugs (target_link_uri)", "Tool's landing page (target_link_uri)"),
+    ("oidc.admin.target_hint", "Auf demselben Host wie die Start-Adresse; leer: deren Startseite.", "On the host of the initiate login URI; empty: its root page."),
+    ("oidc.tiles.title", "Meine Werkzeuge", "My tools"),
+    ("oidc.tiles.lead", "Ein Klick öffnet das Werkzeug und meldet mit dem Schulkonto an.", "A click opens the tool and logs in with the school account."),
+    ("oidc.tiles.open", "Mit dem Schulkonto öffnen", "Open with the school account"),
+    ("oidc.tiles.none", "Keine Werkzeuge zum Öffnen.", "No tools to open."),
     ("action.tool_login", "Anmeldung bei einem angebundenen Werkzeug", "Login to a connected tool"),
 ];

@@ -71,6 +71,7 @@ mod news;
 mod notifications;
 mod offers_policy;
 mod oidc_relogin;
+mod oidc_tiles;
 mod oidc_tools;
 mod operator;
 mod paging;

@@ -95,6 +95,7 @@ const SOURCES: &[Source] = &[
     crate::pages::news::card::unread,
     crate::pages::mail::card::unread,
     crate::pages::lms::course::card::due,
+    crate::pages::oidc::card,
     files::recent,
     files::shared,
     school::settings,

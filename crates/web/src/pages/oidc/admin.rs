@@ -59,6 +59,10 @@ pub struct ToolForm {
     frontchannel_logout_uri: String,
     #[serde(default)]
     id_token_signed_response_alg: String,
+    #[serde(default)]
+    initiate_login_uri: String,
+    #[serde(default)]
+    target_link_uri: String,
 }
 
 fn lines(s: &str) -> Vec<String> {
@@ -93,6 +97,8 @@ impl ToolForm {
             backchannel_logout_uri: self.backchannel_logout_uri.clone(),
             frontchannel_logout_uri: self.frontchannel_logout_uri.clone(),
             id_token_alg: self.id_token_signed_response_alg.clone(),
+            initiate_login_uri: self.initiate_login_uri.clone(),
+            target_link_uri: self.target_link_uri.clone(),
         }
     }
 }
@@ -168,6 +174,20 @@ fn fields(tr: Tr, f: &ToolForm) -> Vec<Field> {
             ("ES256".to_owned(), tr.t("oidc.admin.alg_es256").to_owned()),
         ])
         .hint(tr, "oidc.admin.alg_hint"),
+        text(
+            "initiate",
+            "initiate_login_uri",
+            "initiate_login_uri",
+            &f.initiate_login_uri,
+        )
+        .hint(tr, "oidc.admin.initiate_hint"),
+        text(
+            "target",
+            "target_link_uri",
+            "target_link_uri",
+            &f.target_link_uri,
+        )
+        .hint(tr, "oidc.admin.target_hint"),
     ]
 }
 

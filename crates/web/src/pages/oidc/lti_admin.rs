@@ -128,7 +128,7 @@ fn fields(tr: Tr, f: &LtiForm) -> Vec<Field> {
 }
 
 /// The issuer as `schulhof-oidc` names it: the public base URL, else the request's host.
-fn issuer(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn issuer(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(u) = state.platform.config().outbound.public_url.as_deref() {
         return u.trim_end_matches('/').to_owned();
     }

@@ -7,6 +7,8 @@
 mod admin;
 mod lti_admin;
 mod mine;
+/// The home page's card of the tools a person may open.
+pub(crate) use mine::card;
 
 use askama::Template;
 use axum::Form;
@@ -32,6 +34,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/oidc/zustimmung", get(show).post(answer))
         .route("/konto/werkzeuge", get(mine::show))
+        .route("/werkzeuge/{client_id}/start", get(mine::start))
         .route(
             "/konto/werkzeuge/{client_id}/widerrufen",
             post(mine::revoke),
