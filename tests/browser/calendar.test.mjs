@@ -5,16 +5,20 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
+import { checkPage } from './checks.mjs';
 import { checkA11y, loginAndConsent, shot, startPlatform } from './harness.mjs';
 
 let base;
 let browser;
 let platform;
+let dataDir;
 
 before(async () => {
   platform = await startPlatform('calendar');
-  ({ base, browser } = platform);
+  ({ base, browser, dataDir } = platform);
 });
 
 after(async () => {
@@ -113,6 +117,53 @@ for (const [w, h] of [[1280, 800], [360, 640]]) {
     await t.goto(`${base}/kalender/raeume`);
     assert.match(await t.locator('.cal-room', { hasText: room }).innerText(), /Belegt: 10:00–11:00/);
     await checkA11y(t, `calendar rooms ${w}`);
+    await teacher.context.close();
+  });
+}
+
+// Attachments from the own file area: the teacher uploads a file, makes an event in the own
+// calendar, opens the picker from the event, walks into the own area, ticks the file and
+// attaches it; the event lists it with its size and a download address of the event.
+for (const [w, h] of [[1280, 800], [360, 640]]) {
+  test(`at ${w} px: a file of the own area attached to an event`, async () => {
+    const fileName = `Stoffplan ${w}.txt`;
+    const file = path.join(dataDir, fileName);
+    await writeFile(file, 'Bruchrechnung, Kapitel 3\n');
+    const title = `Elternabend ${w}`;
+    const teacher = await signedIn(w, h, 'lehrer');
+    const t = teacher.page;
+
+    await t.goto(`${base}/dateien`);
+    await t.locator('.tiles').getByRole('link', { name: /Eigene Dateien/ }).click();
+    await t.waitForURL(/\/dateien\/[0-9a-f-]{36}$/);
+    await t.getByLabel(/^Dateien( \(Pflichtfeld\))?$/).setInputFiles(file);
+    await t.getByRole('button', { name: 'Hochladen', exact: true }).click();
+    await t.waitForURL((u) => u.searchParams.get('ok') === 'uploaded');
+
+    await t.goto(`${base}/kalender/termin/neu`);
+    await t.locator('#cal-title').waitFor();
+    await fillEvent(t, { title, from: '18:00', to: '19:30' });
+    await t.locator('.flash').waitFor();
+    await t.getByRole('link', { name: new RegExp(title) }).first().click();
+    await t.getByRole('heading', { level: 1, name: new RegExp(title) }).waitFor();
+    await t.getByRole('link', { name: 'Dateien anhängen' }).click();
+    await t.getByRole('heading', { level: 1, name: 'Dateien anhängen' }).waitFor();
+    await checkPage(t, `calendar attach areas ${w}`);
+    await t.getByRole('link', { name: /Eigene Dateien/ }).click();
+    await t.getByLabel(new RegExp(fileName)).check();
+    await checkPage(t, `calendar attach pick ${w}`);
+    await t.getByRole('button', { name: 'Anhängen', exact: true }).click();
+    await t.locator('.flash').waitFor();
+    assert.match(await t.locator('.flash').innerText(), /Dateien sind angehängt/);
+    const list = t.locator('.cal-attachment-list');
+    const link = list.getByRole('link', { name: fileName });
+    await link.waitFor();
+    assert.match(await link.getAttribute('href'), /\/kalender\/[0-9a-f-]{36}\/termin\/.+\/anhang\/[0-9a-f-]{36}$/);
+    assert.match(await list.innerText(), /\(\d+ B\)/);
+    await checkPage(t, `calendar event with attachment ${w}`);
+    const got = await t.request.get(`${base}${await link.getAttribute("href")}`);
+    assert.equal(got.status(), 200);
+    assert.equal(await got.text(), 'Bruchrechnung, Kapitel 3\n');
     await teacher.context.close();
   });
 }

@@ -765,6 +765,7 @@ pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bo
             OR EXISTS (SELECT 1 FROM homepage_images WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM news_files WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM lms_activity_files WHERE blob_sha = $1)
+            OR EXISTS (SELECT 1 FROM calendar_attachments WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM lms_submission_files WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM lms_feedback_files WHERE blob_sha = $1)
             OR EXISTS (SELECT 1 FROM mail_quarantine WHERE blob_sha = $1)

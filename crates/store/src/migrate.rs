@@ -83,6 +83,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(69, "0069_conference_member_presence"),
     migration!(70, "0070_oidc_id_token_alg"),
     migration!(71, "0071_oidc_initiate_login"),
+    migration!(72, "0072_calendar_attachments"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

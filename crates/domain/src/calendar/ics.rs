@@ -223,10 +223,14 @@ impl Platform {
         may_read(a, &row)?;
         let rows =
             store::in_range(&mut c, a.token.instance(), &[cal], i64::MIN, i64::MAX, true).await?;
+        let att = self
+            .calendar_attachments_within(&mut c, a.token.instance(), &row)
+            .await?;
         drop(c);
         let parts: Vec<(ICalendar, Vec<u32>)> = rows
-            .iter()
-            .filter_map(|(_, raw)| ical::parse_one(raw.as_deref()?).ok())
+            .into_iter()
+            .filter_map(|(o, raw)| Some(att.apply(&o.href, raw?)))
+            .filter_map(|raw| ical::parse_one(&raw).ok())
             .map(|c| {
                 let top = top_ids(&c);
                 (c, top)

@@ -2,6 +2,7 @@
 //! One ingest path ([`Platform::calendar_put`]) serves CalDAV, ICS import and the web form;
 //! every access is decided by `schulhof_authz::calendar`. See /work/notes/calendar-api.md.
 
+mod attachments;
 mod collections;
 mod demo;
 mod error;
@@ -31,6 +32,7 @@ use schulhof_store::calendar::objects::ObjectRow;
 use schulhof_types::{GroupId, UserId};
 use serde::Serialize;
 
+pub use attachments::{AttachmentInfo, MAX_ATTACHMENTS, attachment_path};
 pub use error::CalendarError;
 pub use fields::{EventFields, RuleFields};
 pub use freebusy::FreeBusyAnswer;

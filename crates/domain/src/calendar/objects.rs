@@ -234,9 +234,13 @@ impl Platform {
         let (o, raw) = store::get(&mut c, a.token.instance(), cal, href)
             .await?
             .ok_or(CalendarError::NotFound)?;
+        // With its attachments as ATTACH (one statement; the text itself is kept as written).
+        let att = self
+            .calendar_attachments_within(&mut c, a.token.instance(), &row)
+            .await?;
         Ok(StoredObject {
+            raw: att.apply(&o.href, raw),
             info: object_info(&o),
-            raw,
         })
     }
 
@@ -265,11 +269,14 @@ impl Platform {
         let (row, _) = self.calendar_row(&mut c, a, cal).await?;
         may_read(a, &row)?;
         let rows = store::multiget(&mut c, a.token.instance(), cal, hrefs).await?;
+        let att = self
+            .calendar_attachments_within(&mut c, a.token.instance(), &row)
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(o, raw)| StoredObject {
+                raw: att.apply(&o.href, raw),
                 info: object_info(&o),
-                raw,
             })
             .collect())
     }

@@ -2,6 +2,7 @@
 //! indexed time bounds, tombstones for sync-collection, shares, bookable resources with their
 //! bookings, and ICS subscription tokens.
 
+pub mod attachments;
 pub mod attendees;
 pub mod bookings;
 pub mod calendars;

@@ -26,6 +26,7 @@ mod account;
 mod admin;
 mod admin_views;
 mod calendar;
+mod calendar_attach;
 mod calendar_edit;
 mod calendar_invite;
 mod chat;

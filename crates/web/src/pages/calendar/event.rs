@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::calendar::{
-    BookingStatus, CalAccess, CalendarInfo, CalendarKind, Precondition,
+    BookingStatus, CalAccess, CalendarInfo, CalendarKind, Precondition, attachment_path,
 };
 use schulhof_front::AppState;
 
@@ -39,6 +39,17 @@ struct EventPage {
     /// The own calendar's events: invite and see the answers.
     invite_href: Option<String>,
     back_href: String,
+    /// The event's attachments (name, size, download and, for who changes it, removal).
+    attachments: Vec<AttachmentRow>,
+    /// Who changes the event: attach files of the own file areas.
+    attach_href: Option<String>,
+}
+
+struct AttachmentRow {
+    name: String,
+    size: String,
+    href: String,
+    remove_href: Option<String>,
 }
 
 /// "Delete which dates of the series?"
@@ -61,6 +72,7 @@ fn new_frame(r: &Ready) -> Frame {
         back_href: "/kalender".to_owned(),
         delete_href: None,
         series: false,
+        attach_href: None,
     }
 }
 
@@ -215,8 +227,28 @@ pub async fn show(
         (Some(s), None) => zone.datetime(tr, s),
         _ => String::new(),
     };
+    let attachments = match state
+        .platform
+        .calendar_attachments(&r.actor, cal, &href)
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return r.fail(e.into()),
+    };
     let writes =
         info.access >= CalAccess::Write || (info.kind == CalendarKind::Resource && info.may_book);
+    let attachments = attachments
+        .into_iter()
+        .map(|a| {
+            let href = attachment_path(cal, &href, a.id);
+            AttachmentRow {
+                name: a.name,
+                size: crate::pages::files::size_text(tr.0, a.size),
+                remove_href: writes.then(|| format!("{href}/entfernen")),
+                href,
+            }
+        })
+        .collect();
     let view = EventPage {
         c: Chrome::new(&r.page, obj.summary.clone()).signed_in(&r.page, &r.actor),
         title: obj.summary,
@@ -237,6 +269,8 @@ pub async fn show(
             .own
             .then(|| format!("{}/einladen", event_href(cal, &href))),
         back_href: "/kalender".to_owned(),
+        attachments,
+        attach_href: writes.then(|| format!("{}/anhaenge", event_href(cal, &href))),
     };
     render::ok(&view)
 }

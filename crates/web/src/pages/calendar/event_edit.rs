@@ -55,6 +55,7 @@ fn frame(r: &Ready, cal: CalendarId, href: &str, series: bool, at: &str) -> Fram
         back_href: format!("{}{q}", event_href(cal, href)),
         delete_href: Some(format!("{}/loeschen{q}", event_href(cal, href))),
         series,
+        attach_href: Some(format!("{}/anhaenge", event_href(cal, href))),
     }
 }
 

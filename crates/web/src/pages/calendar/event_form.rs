@@ -30,6 +30,8 @@ struct FormPage {
     occurrence: String,
     back_href: String,
     delete_href: Option<String>,
+    /// An existing event: attach files of the own file areas.
+    attach_href: Option<String>,
 }
 
 /// The calendars an event may go into: those the account writes, and the rooms and
@@ -53,6 +55,8 @@ pub struct Frame {
     pub back_href: String,
     pub delete_href: Option<String>,
     pub series: bool,
+    /// An existing event: where files are attached.
+    pub attach_href: Option<String>,
 }
 
 fn options(tr: Tr, pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -195,6 +199,7 @@ pub fn page(
         occurrence: f.vorkommen.clone(),
         back_href: frame.back_href,
         delete_href: frame.delete_href,
+        attach_href: frame.attach_href,
     };
     render::html(failure.map_or(StatusCode::OK, |fl| fl.status), &view)
 }

@@ -7,6 +7,7 @@
 //! who sees and writes which calendar (a hidden calendar answers 404).
 
 pub mod admin;
+pub mod attachments;
 pub mod event;
 pub mod event_edit;
 mod event_form;
@@ -84,6 +85,18 @@ pub fn routes() -> Router<AppState> {
             get(event::new_form).post(event::create),
         )
         .route("/kalender/{cal}/termin/{href}", get(event::show))
+        .route(
+            "/kalender/{cal}/termin/{href}/anhaenge",
+            get(attachments::pick_form).post(attachments::pick),
+        )
+        .route(
+            "/kalender/{cal}/termin/{href}/anhang/{id}",
+            get(attachments::download),
+        )
+        .route(
+            "/kalender/{cal}/termin/{href}/anhang/{id}/entfernen",
+            post(attachments::remove),
+        )
         .route(
             "/kalender/{cal}/termin/{href}/bearbeiten",
             get(event_edit::edit_form).post(event_edit::save),
