@@ -2,7 +2,8 @@
 // audio instruction recorded in the browser, the student records a spoken answer and hands
 // it in, the teacher grades with spoken feedback and releases it, and the student plays the
 // feedback (the audio element reaches "canplay"); the teacher records a video for the course
-// material in the browser and the student plays it. Every page is checked with axe.
+// material in the browser, adds a WebVTT caption file, and the student plays it with its
+// caption track's cues loaded. Every page is checked with axe.
 //
 // The harness's browser has no microphone flags, so this file launches its own Chromium
 // with a fake device and fake permission prompt; the harness's server is used as it is.
@@ -67,6 +68,8 @@ async function playable(page, selector) {
 }
 
 let assignment;
+
+const VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHallo 5a!\n\n00:00:01.000 --> 00:00:02.000\nBrüche im Video.\n';
 
 test('the teacher creates an assignment with an audio instruction', async () => {
   const page = await newPage();
@@ -165,6 +168,15 @@ test('the teacher records a video for the course; the student plays it', async (
   await page.getByRole('button', { name: 'Aufnahme beenden und hochladen' }).click();
   assert.ok((await uploaded).status() < 400, 'the recording is stored');
   await page.getByRole('link', { name: /^aufnahme\.(webm|mp4)$/i }).waitFor();
+  // Captions: a WebVTT file, German by default.
+  await page.getByLabel('Untertiteldatei (WebVTT)').setInputFiles({
+    name: 'untertitel.vtt',
+    mimeType: 'text/vtt',
+    buffer: Buffer.from(VTT),
+  });
+  await page.getByRole('button', { name: 'Untertitel hochladen' }).click();
+  await page.getByText('Die Untertitel sind hinzugefügt.').waitFor();
+  await checkA11y(page, 'media material with captions');
   const material = new URL(page.url()).pathname.replace(/\/bearbeiten$/, '');
   await page.context().close();
 
@@ -174,6 +186,25 @@ test('the teacher records a video for the course; the student plays it', async (
   await student.getByRole('heading', { level: 1, name: 'Brüche im Video' }).waitFor();
   const duration = await playable(student, 'figure.lms-media video');
   assert.ok(duration > 0, `video duration ${duration}`);
+  // The video's caption track loads its cues (from the material's own address).
+  const cues = await student.$eval('figure.lms-media video', (v) => new Promise((resolve, reject) => {
+    const track = v.querySelector('track[kind="captions"]');
+    const t = v.textTracks[0];
+    if (!track || !t) { reject(new Error('no caption track')); return; }
+    t.mode = 'showing';
+    const timer = setTimeout(() => reject(new Error('no cues within 10 s')), 10_000);
+    const check = () => {
+      if (t.cues && t.cues.length > 0) {
+        clearTimeout(timer);
+        resolve({ n: t.cues.length, text: t.cues[0].text, lang: t.language, label: t.label });
+      } else {
+        setTimeout(check, 100);
+      }
+    };
+    track.addEventListener('error', () => reject(new Error('the track did not load')));
+    check();
+  }));
+  assert.deepEqual(cues, { n: 2, text: 'Hallo 5a!', lang: 'de', label: 'Deutsch' });
   await checkA11y(student, 'media material (student)');
   await student.context().close();
 });

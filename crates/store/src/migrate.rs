@@ -84,6 +84,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(70, "0070_oidc_id_token_alg"),
     migration!(71, "0071_oidc_initiate_login"),
     migration!(72, "0072_calendar_attachments"),
+    migration!(73, "0073_lms_caption_tracks"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -172,7 +172,9 @@ impl Platform {
         Ok(())
     }
 
-    /// Adds a teacher or staff member of the school as co-teacher, by login.
+    /// Adds a teacher or staff member of the school as co-teacher, by login or by the
+    /// school's mail address (trimmed, in any case). Refused with a clear error: an
+    /// address of another school, a deactivated account, a student or function account.
     pub async fn lms_add_co_teacher(
         &self,
         a: &Actor,
@@ -181,15 +183,49 @@ impl Platform {
     ) -> Result<(), DomainError> {
         let ctx = self.lms_course_for_edit(a, id).await?;
         let inst = ctx.facts.instance;
+        let login = login.trim().to_lowercase();
+        if login.is_empty() {
+            return Err(DomainError::invalid(
+                "login",
+                "Bitte die Anmeldung der Lehrkraft angeben.",
+            ));
+        }
         let mut tx = self.db.begin().await?;
-        let u = users::find_by_login(&mut tx, inst, login.trim())
-            .await?
-            .filter(|u| {
-                u.function_role.is_none() && matches!(u.kind.as_str(), "lehrer" | "personal")
-            })
-            .ok_or_else(|| {
-                DomainError::invalid("login", "Keine Lehrkraft mit dieser Anmeldung.")
-            })?;
+        let u = if let Some((_, domain)) = login.split_once('@') {
+            let own = schulhof_store::instances::get(&mut tx, inst)
+                .await?
+                .ok_or(DomainError::NotFound)?
+                .mail_domain
+                .to_lowercase();
+            if domain != own {
+                return Err(DomainError::invalid(
+                    "login",
+                    "Nur Lehrkräfte dieser Schule können weitere Lehrkräfte eines Kurses sein.",
+                ));
+            }
+            users::find_by_login_or_mail(&mut tx, inst, &login).await?
+        } else {
+            users::find_by_login(&mut tx, inst, &login).await?
+        };
+        // Another school's login is unknown here: the same answer as no login at all.
+        let u = u.ok_or_else(|| {
+            DomainError::invalid(
+                "login",
+                "Keine Lehrkraft dieser Schule mit dieser Anmeldung.",
+            )
+        })?;
+        if u.function_role.is_some() || !matches!(u.kind.as_str(), "lehrer" | "personal") {
+            return Err(DomainError::invalid(
+                "login",
+                "Keine Lehrkraft mit dieser Anmeldung.",
+            ));
+        }
+        if !u.active {
+            return Err(DomainError::invalid(
+                "login",
+                "Dieses Konto ist deaktiviert und kann nicht weitere Lehrkraft sein.",
+            ));
+        }
         courses::set_person(&mut tx, inst, id, u.id, "editor").await?;
         tx.commit().await?;
         Ok(())

@@ -233,6 +233,7 @@ impl Platform {
             blob_sha: blob.sha256,
             node_id: None,
             position: 0,
+            lang: None,
         };
         let mut tx = self.db.begin().await?;
         self.check_quota_in(&mut tx, a, SHARED_OWNER, size as i64)
@@ -298,6 +299,7 @@ impl Platform {
                 blob_sha: sha,
                 node_id: Some(n.id.0),
                 position: 0,
+                lang: None,
             });
         }
         let mut tx = self.db.begin().await?;

@@ -8,6 +8,7 @@ mod arrange;
 pub mod assignments;
 pub(crate) mod auto_courses;
 mod bench;
+pub mod captions;
 mod context;
 pub mod import;
 pub mod quiz;

@@ -87,6 +87,7 @@ impl Platform {
             blob_sha: blob.sha256,
             node_id: None,
             position: 0,
+            lang: None,
         };
         self.lms_append_image(a, &ctx, &row, &alt, true).await?;
         Ok(row.id)
@@ -130,6 +131,7 @@ impl Platform {
             blob_sha: source.blob_sha,
             node_id: source.node_id,
             position: 0,
+            lang: None,
         };
         self.lms_append_image(a, &ctx, &row, &alt, false).await?;
         Ok(row.id)

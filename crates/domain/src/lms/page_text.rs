@@ -103,6 +103,43 @@ pub fn sanitize(html: &str, activity: ActivityId) -> String {
     pictures_checked(&page_rules(activity, None).clean(html).to_string()).0
 }
 
+/// [`sanitize`] for text brought in by a course import: an own picture is kept only when
+/// `picture` accepts its address (a real picture among the imported files), giving the
+/// file's name; without an alternative text it gets that name as one (the archive had
+/// none, and a picture without one would be dropped). Other pictures are dropped.
+pub(crate) fn sanitize_imported(
+    html: &str,
+    activity: ActivityId,
+    picture: impl Fn(&str) -> Option<String>,
+) -> String {
+    let clean = page_rules(activity, None).clean(html).to_string();
+    if !clean.contains("<img") {
+        return clean;
+    }
+    let mut out = String::with_capacity(clean.len());
+    for p in pieces(&clean) {
+        match p {
+            Piece::Tag(t) if tag_name(t).0 == "img" => {
+                let Some(name) = attribute(t, "src").and_then(|s| picture(&unescape(s))) else {
+                    continue;
+                };
+                let has_alt = attribute(t, "alt").is_some_and(|a| !unescape(a).trim().is_empty());
+                if has_alt {
+                    out.push_str(t);
+                } else {
+                    // The first of two `alt` attributes counts: this one goes first.
+                    out.push_str("<img alt=\"");
+                    out.push_str(&escape(name.trim()));
+                    out.push('"');
+                    out.push_str(&t[4..]);
+                }
+            }
+            Piece::Tag(t) | Piece::Text(t) => out.push_str(t),
+        }
+    }
+    sanitize(&out, activity)
+}
+
 /// [`sanitize`] for a form: an own picture without an alternative text is refused (others
 /// are dropped silently, as the news module does).
 pub fn clean_for_store(html: &str, activity: ActivityId) -> Result<String, DomainError> {

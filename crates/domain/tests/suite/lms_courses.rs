@@ -504,7 +504,81 @@ backend_tests!(
     nothing_of_the_safe_is_picked_into_a_course,
     the_demo_school_has_a_course_for_5a,
     announcements_and_the_forum,
+    co_teachers_are_active_teachers_of_this_school,
 );
+
+async fn people_of(p: &Platform, a: &Actor, id: CourseId) -> Vec<(String, String)> {
+    p.lms_course_members(a, id)
+        .await
+        .expect("members")
+        .people
+        .into_iter()
+        .map(|(u, role)| (u.login, role))
+        .collect()
+}
+
+fn invalid(r: Result<(), DomainError>) -> String {
+    match r {
+        Err(DomainError::Invalid { message, .. }) => message,
+        r => panic!("not refused as input: {r:?}"),
+    }
+}
+
+async fn co_teachers_are_active_teachers_of_this_school(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let lehrer = s.user("lehrer").await;
+    let lehrer2 = s.user("lehrer2").await;
+    let id = p
+        .lms_create_course(&lehrer, group(&lehrer, "5a"))
+        .await
+        .expect("create");
+    // Another school's teacher: by login unknown here, by mail address refused as such.
+    let other = school_on(p.clone(), "654321").await;
+    let fremd = other.user("lehrer2").await;
+    let m = invalid(p.lms_add_co_teacher(&lehrer, id, "  fremd.test ").await);
+    assert!(m.contains("dieser Schule"), "{m}");
+    let m = invalid(
+        p.lms_add_co_teacher(&lehrer, id, &fremd.user.mail.to_uppercase())
+            .await,
+    );
+    assert!(m.contains("Nur Lehrkräfte dieser Schule"), "{m}");
+    let m = invalid(p.lms_add_co_teacher(&lehrer, id, "   ").await);
+    assert!(m.contains("Anmeldung"), "{m}");
+    // A deactivated teacher is refused with that reason.
+    let admin = s.admin().await;
+    p.set_user_active(&admin, "lehrer2", false)
+        .await
+        .expect("deactivate");
+    let m = invalid(p.lms_add_co_teacher(&lehrer, id, "lehrer2").await);
+    assert!(m.contains("deaktiviert"), "{m}");
+    assert!(people_of(p, &lehrer, id).await.is_empty(), "nothing added");
+    // Active again: the login in any case and with spaces, or the school's mail address.
+    p.set_user_active(&admin, "lehrer2", true)
+        .await
+        .expect("activate");
+    p.lms_add_co_teacher(&lehrer, id, "  LEHRER2\t")
+        .await
+        .expect("co-teacher by login");
+    assert_eq!(
+        people_of(p, &lehrer, id).await,
+        vec![("lehrer2".to_owned(), "editor".to_owned())]
+    );
+    p.lms_remove_person(&lehrer, id, lehrer2.token.user())
+        .await
+        .expect("remove");
+    p.lms_add_co_teacher(
+        &lehrer,
+        id,
+        &format!(" {} ", lehrer2.user.mail.to_uppercase()),
+    )
+    .await
+    .expect("co-teacher by mail");
+    assert_eq!(
+        people_of(p, &lehrer, id).await,
+        vec![("lehrer2".to_owned(), "editor".to_owned())]
+    );
+}
 
 async fn announcements_and_the_forum(db: Db) {
     let s = school(db).await;

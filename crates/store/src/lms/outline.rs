@@ -151,6 +151,8 @@ pub struct FileRow {
     pub blob_sha: String,
     pub node_id: Option<Uuid>,
     pub position: i64,
+    /// A caption track's language (BCP 47, e.g. "de"); `None` for every other file.
+    pub lang: Option<String>,
 }
 
 type FileRaw = (
@@ -163,6 +165,7 @@ type FileRaw = (
     String,
     Option<Uuid>,
     i64,
+    Option<String>,
 );
 
 fn file_row(r: FileRaw) -> FileRow {
@@ -176,6 +179,7 @@ fn file_row(r: FileRaw) -> FileRow {
         blob_sha: r.6,
         node_id: r.7,
         position: r.8,
+        lang: r.9,
     }
 }
 
@@ -190,7 +194,7 @@ pub async fn files_of_course(
 ) -> Result<Vec<FileRow>, StoreError> {
     let q = concat!(
         "SELECT f.id, f.activity_id, f.role, f.name, f.mime, f.size, f.blob_sha, f.node_id,
-                f.position
+                f.position, f.lang
            FROM lms_activity_files f
            JOIN lms_activities a ON a.instance_id = f.instance_id AND a.id = f.activity_id
            JOIN lms_sections s ON s.instance_id = a.instance_id AND s.id = a.section_id
@@ -210,7 +214,7 @@ pub async fn files_of(
     activity: ActivityId,
 ) -> Result<Vec<FileRow>, StoreError> {
     let r: Vec<FileRaw> = on!(c, c => sqlx::query_as(
-        "SELECT id, activity_id, role, name, mime, size, blob_sha, node_id, position
+        "SELECT id, activity_id, role, name, mime, size, blob_sha, node_id, position, lang
            FROM lms_activity_files WHERE instance_id = $1 AND activity_id = $2
           ORDER BY position, id")
         .bind(instance.0).bind(activity.0).fetch_all(&mut *c).await)?;
@@ -226,11 +230,11 @@ pub async fn insert_file(
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO lms_activity_files (instance_id, id, activity_id, role, name, mime, size,
-                blob_sha, node_id, position, created_at)
+                blob_sha, node_id, position, created_at, lang)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(position), -1) + 1
-                 FROM lms_activity_files WHERE instance_id = $1 AND activity_id = $3), $10)")
+                 FROM lms_activity_files WHERE instance_id = $1 AND activity_id = $3), $10, $11)")
         .bind(instance.0).bind(f.id).bind(f.activity_id.0).bind(&f.role).bind(&f.name)
-        .bind(&f.mime).bind(f.size).bind(&f.blob_sha).bind(f.node_id).bind(now)
+        .bind(&f.mime).bind(f.size).bind(&f.blob_sha).bind(f.node_id).bind(now).bind(&f.lang)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -242,7 +246,7 @@ pub async fn file(
     id: Uuid,
 ) -> Result<Option<FileRow>, StoreError> {
     let r: Option<FileRaw> = on!(c, c => sqlx::query_as(
-        "SELECT id, activity_id, role, name, mime, size, blob_sha, node_id, position
+        "SELECT id, activity_id, role, name, mime, size, blob_sha, node_id, position, lang
            FROM lms_activity_files WHERE instance_id = $1 AND id = $2")
         .bind(instance.0).bind(id).fetch_optional(&mut *c).await)?;
     Ok(r.map(file_row))

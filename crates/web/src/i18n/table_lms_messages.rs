@@ -9,6 +9,16 @@ pub const LMS_MESSAGES: &[(&str, &str)] = &[
     ("Bitte eine Adresse angeben, die mit https:// oder http:// beginnt.", "Please give an address starting with https:// or http://."),
     ("Bitte eine Audio- oder Videodatei wählen.", "Please choose an audio or video file."),
     ("Bitte eine Datei auswählen.", "Please choose a file."),
+    ("Bitte die Anmeldung der Lehrkraft angeben.", "Please give the teacher's login."),
+    ("Nur Lehrkräfte dieser Schule können weitere Lehrkräfte eines Kurses sein.", "Only teachers of this school can be co-teachers of a course."),
+    ("Keine Lehrkraft dieser Schule mit dieser Anmeldung.", "No teacher of this school with this login."),
+    ("Dieses Konto ist deaktiviert und kann nicht weitere Lehrkraft sein.", "This account is deactivated and cannot be a co-teacher."),
+    ("Bitte die Sprache als Kürzel angeben (etwa de, en oder tr).", "Please give the language as a code (such as de, en or tr)."),
+    ("Das ist keine WebVTT-Untertiteldatei: Die erste Zeile muss mit WEBVTT beginnen.", "This is no WebVTT caption file: the first line must start with WEBVTT."),
+    ("Die Untertiteldatei enthält keine Untertitel.", "The caption file holds no captions."),
+    ("Die Untertiteldatei ist kein Text in UTF-8.", "The caption file is no UTF-8 text."),
+    ("Die Untertiteldatei ist zu groß (höchstens 1 MB).", "The caption file is too large (at most 1 MB)."),
+    ("Untertitel gibt es nur für Audio und Video.", "Captions are for audio and video only."),
     ("Bitte eine ZIP-Datei auswählen.", "Please choose a ZIP file."),
     ("Bitte einen Namen mit höchstens 120 Zeichen angeben.", "Please give a name of at most 120 characters."),
     ("Bitte einen Titel (bis 200 Zeichen) angeben.", "Please give a title (up to 200 characters)."),
@@ -66,6 +76,10 @@ pub const LMS_MESSAGES: &[(&str, &str)] = &[
 pub const LMS_PATTERNS: &[(&str, &str, &str)] = &[
     ("Bitte einen Text mit höchstens ", " Zeichen angeben.", "Please give a text of at most {} characters."),
     ("Die ZIP-Datei ist nicht lesbar: ", "", "The ZIP file cannot be read: {}"),
+    ("Die Untertiteldatei ist fehlerhaft, Zeile ", ": Zeitangabe erwartet (etwa 00:00:01.000 --> 00:00:04.000).", "The caption file is faulty, line {}: a time expected (such as 00:00:01.000 --> 00:00:04.000)."),
+    ("Die Untertiteldatei ist fehlerhaft, Zeile ", ": Die Zeitangabe ist nicht lesbar (Stunden:Minuten:Sekunden.Millisekunden, etwa 00:01:02.500).", "The caption file is faulty, line {}: the time cannot be read (hours:minutes:seconds.milliseconds, such as 00:01:02.500)."),
+    ("Die Untertiteldatei ist fehlerhaft, Zeile ", ": Das Ende liegt nicht nach dem Anfang.", "The caption file is faulty, line {}: the end is not after the start."),
+    ("Die Untertiteldatei ist fehlerhaft, Zeile ", ": Vor dieser Zeitangabe fehlt eine Leerzeile.", "The caption file is faulty, line {}: a blank line is missing before this time."),
 ];
 
 /// A German message of the learning management in English, if it is one.

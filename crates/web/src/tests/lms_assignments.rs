@@ -275,3 +275,77 @@ async fn the_overview_costs_the_same_statements_for_1_or_31_students() {
     // grades, and the submissions.
     assert_eq!(many, 6, "the overview costs six statements, not {many}");
 }
+
+/// Adds students `from..to` of class 5a who each hand in a text for assignment `id`.
+async fn students_hand_in(app: &App, id: &str, from: usize, to: usize) {
+    let admin = actor(app, &app.ready("admin").await).await;
+    let activity = schulhof_types::ActivityId(id.parse().expect("id"));
+    for i in from..to {
+        let login = format!("zipkind{i}");
+        let u = schulhof_domain::admin::NewUser {
+            first_name: format!("Zipkind{i}"),
+            last_name: "Test".into(),
+            account_type: Some("schueler".into()),
+            function_role: None,
+            login: Some(login.clone()),
+            password: Some("zip-kind-passwort-1".into()),
+            external_mail: None,
+            holder: None,
+            groups: vec!["5a".into()],
+        };
+        app.platform.create_user(&admin, u).await.expect("student");
+        let s = app
+            .platform
+            .login("100000", &login, "zip-kind-passwort-1", "127.0.0.1")
+            .await
+            .expect("login");
+        let student = app
+            .platform
+            .session(&s.cookie)
+            .await
+            .expect("session")
+            .actor;
+        app.platform
+            .lms_assignment_hand_in(
+                &student,
+                activity,
+                schulhof_domain::lms::assignments::HandIn {
+                    text: Some(format!("Vulkan-Text von Kind {i}")),
+                    files: Vec::new(),
+                },
+            )
+            .await
+            .expect("hand in");
+    }
+}
+
+#[tokio::test]
+async fn the_zip_costs_the_same_statements_for_5_or_30_who_handed_in() {
+    if !statements::install() {
+        return; // another subscriber counts already (not under nextest)
+    }
+    let app = app().await;
+    app.platform.system_seed_demo_files().await.expect("demo");
+    let teacher = app.ready("lehrer").await;
+    let (_, section) = course_and_section(&app, &teacher).await;
+    let id = create(&app, &teacher, &section).await;
+    let path = format!("/kurse/aufgaben/{id}/abgaben.zip");
+    students_hand_in(&app, &id, 0, 5).await;
+    let zip = app.get(&path, &teacher).await;
+    zip.assert(StatusCode::OK)
+        .has("Test Zipkind4 (zipkind4)/Abgabetext.txt")
+        .has("Vulkan-Text von Kind 4");
+    let few = statements_of(&app, &path, &teacher).await;
+    students_hand_in(&app, &id, 5, 30).await;
+    let zip = app.get(&path, &teacher).await;
+    zip.has("Test Zipkind29 (zipkind29)/Abgabetext.txt")
+        .has("Vulkan-Text von Kind 29");
+    assert_eq!(
+        zip.body.matches("Vulkan-Text von Kind").count(),
+        30,
+        "a folder with the text for each of the 30"
+    );
+    let many = statements_of(&app, &path, &teacher).await;
+    assert!(few > 0, "statements are counted");
+    assert_eq!(few, many, "the same statements for 5 or 30 who handed in");
+}

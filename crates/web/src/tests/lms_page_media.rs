@@ -31,13 +31,13 @@ async fn actor(app: &App, cookie: &str) -> Actor {
         .actor
 }
 
-fn id_in(body: &str, before: &str) -> String {
+pub(super) fn id_in(body: &str, before: &str) -> String {
     let at = body.find(before).expect("link") + before.len();
     body[at..at + 36].to_owned()
 }
 
 /// Logs a login of `school` in with a password and accepts the terms.
-async fn login_at(app: &App, school: &str, login: &str, password: &str) -> String {
+pub(super) async fn login_at(app: &App, school: &str, login: &str, password: &str) -> String {
     let r = app
         .post(
             "/anmelden",
@@ -60,7 +60,7 @@ async fn login_at(app: &App, school: &str, login: &str, password: &str) -> Strin
 }
 
 /// A new student of `school` (in no course), logged in.
-async fn new_student(app: &App, school: &str, admin: &str) -> String {
+pub(super) async fn new_student(app: &App, school: &str, admin: &str) -> String {
     app.post(
         "/verwaltung/benutzer/neu",
         admin,

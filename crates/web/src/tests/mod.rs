@@ -48,6 +48,7 @@ mod lifecycle;
 mod links;
 mod lms_arrange;
 mod lms_assignments;
+mod lms_captions;
 mod lms_course;
 mod lms_due_feed;
 mod lms_grading_web;

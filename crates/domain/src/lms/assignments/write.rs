@@ -11,7 +11,6 @@ use schulhof_types::{ActivityId, CourseId, SectionId, UserId};
 use super::{AssignmentInput, Grading, check_upload};
 use crate::identity::Actor;
 use crate::lms::ActivityCtx;
-use crate::news::sanitize;
 use crate::{DomainError, Platform};
 
 const COMPLETIONS: &[&str] = &["submit", "grade", "pass"];
@@ -109,7 +108,7 @@ impl Platform {
         let ctx = self.lms_course_for_edit(a, course).await?;
         let id = ActivityId::new();
         let (row, title) = checked(id, input)?;
-        let body = sanitize(&input.instructions);
+        let body = instructions_text(&input.instructions, id);
         let inst = a.token.instance();
         let mut tx = self.db.begin().await?;
         if store::section_course(&mut tx, inst, section).await? != Some(ctx.row.id) {
@@ -161,7 +160,7 @@ impl Platform {
     ) -> Result<(), DomainError> {
         let ctx = self.assignment_for_edit(a, id).await?;
         let (row, title) = checked(id, input)?;
-        let body = sanitize(&input.instructions);
+        let body = instructions_text(&input.instructions, id);
         let old = &ctx.activity;
         let n = NewActivity {
             id,
@@ -221,6 +220,7 @@ impl Platform {
             blob_sha: blob.sha256,
             node_id: None,
             position: 0,
+            lang: None,
         };
         let inst = a.token.instance();
         let mut tx = self.db.begin().await?;
@@ -272,4 +272,10 @@ impl Platform {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The instructions as stored: the page rules, so the assignment's own pictures (brought
+/// in by a course import) stay; anything else as the news rules.
+fn instructions_text(html: &str, id: ActivityId) -> String {
+    crate::lms::page_text::sanitize(html, id)
 }

@@ -10,6 +10,7 @@ use schulhof_store::lms::assignments::AssignmentRow;
 use schulhof_types::{ActivityId, SectionId};
 use uuid::Uuid;
 
+use crate::lms::page_text::{image_type, sanitize_imported};
 use crate::news::sanitize;
 
 /// Longest title of a section or activity.
@@ -40,6 +41,9 @@ pub(crate) struct PlanItem {
     pub completion: &'static str,
     /// (row id of the activity file, archive file) in order.
     pub files: Vec<(Uuid, FileId)>,
+    /// The rows of `files` that are pictures in the text (a page's pictures, not listed as
+    /// downloads), with their type by their bytes.
+    pub images: Vec<(Uuid, &'static str)>,
     pub assignment: Option<AssignmentRow>,
 }
 
@@ -142,13 +146,16 @@ pub(crate) fn file_url(activity: ActivityId, row: Uuid) -> String {
     format!("/kurse/material/{activity}/datei/{row}")
 }
 
-/// An item with its files; file references in `html` point at this item's copies.
+/// An item with its files; file references in `html` point at this item's copies. The text
+/// follows the page rules: a referenced file that is a picture by its bytes (PNG, JPEG, GIF,
+/// WebP) stays in the text as the page's own picture — with the archive's alternative
+/// text, else the file name — and is listed in the returned pictures.
 fn with_files(
     course: &ImportedCourse,
     id: ActivityId,
     listed: &[FileId],
     html: &str,
-) -> (Vec<(Uuid, FileId)>, String) {
+) -> (Vec<(Uuid, FileId)>, String, Vec<(Uuid, &'static str)>) {
     let mut files: Vec<(Uuid, FileId)> = Vec::new();
     for f in listed.iter().copied().chain(referenced(html)) {
         if course.file(f).is_some() && !files.iter().any(|(_, x)| *x == f) {
@@ -165,7 +172,27 @@ fn with_files(
                 .unwrap_or_default(),
         )
     });
-    (files, sanitize(&body))
+    let picture_of = |src: &str| {
+        files.iter().find_map(|(row, f)| {
+            (file_url(id, *row) == src)
+                .then(|| image_type(course.file_bytes(*f).unwrap_or_default()))
+                .flatten()
+                .map(|mime| (*row, *f, mime))
+        })
+    };
+    let body = sanitize_imported(&body, id, |src| {
+        picture_of(src).and_then(|(_, f, _)| course.file(f).map(|x| x.name.clone()))
+    });
+    let images = files
+        .iter()
+        .filter_map(|(row, _)| {
+            let src = file_url(id, *row);
+            body.contains(&format!("src=\"{src}\""))
+                .then(|| picture_of(&src).map(|(_, _, mime)| (*row, mime)))
+                .flatten()
+        })
+        .collect();
+    (files, body, images)
 }
 
 fn plan_item(
@@ -184,15 +211,18 @@ fn plan_item(
         due_at: None,
         completion: "view",
         files: Vec::new(),
+        images: Vec::new(),
         assignment: None,
     };
     match item {
-        ImportedItem::Page { html, .. } => (p.files, p.body) = with_files(course, id, &[], html),
+        ImportedItem::Page { html, .. } => {
+            (p.files, p.body, p.images) = with_files(course, id, &[], html);
+        }
         ImportedItem::File { file_id, .. } => {
-            (p.files, _) = with_files(course, id, &[*file_id], "");
+            (p.files, _, _) = with_files(course, id, &[*file_id], "");
         }
         ImportedItem::Folder { file_ids, .. } => {
-            (p.files, _) = with_files(course, id, file_ids, "");
+            (p.files, _, _) = with_files(course, id, file_ids, "");
         }
         ImportedItem::Link { url, .. } if kind == "link" => p.url = Some(url.clone()),
         ImportedItem::Link { url, title } => {
@@ -211,7 +241,7 @@ fn plan_item(
             file_ids,
             ..
         } => {
-            (p.files, p.body) = with_files(course, id, file_ids, instructions_html);
+            (p.files, p.body, p.images) = with_files(course, id, file_ids, instructions_html);
             p.completion = "submit";
             let (row, due) = super::assignment::settings(id, item, notes);
             p.due_at = due;

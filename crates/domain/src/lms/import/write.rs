@@ -140,16 +140,23 @@ impl Platform {
             let (Some(f), Some(sha)) = (course.file(*file), shas.get(file)) else {
                 continue;
             };
+            // A picture of the text: the page's own (not listed as a download).
+            let picture = item.images.iter().find(|(r, _)| r == row_id);
             let row = FileRow {
                 id: *row_id,
                 activity_id: item.id,
-                role: "material".into(),
+                role: match picture {
+                    Some(_) => crate::lms::IMAGE_ROLE,
+                    None => "material",
+                }
+                .into(),
                 name: f.name.clone(),
-                mime: f.mime.clone(),
+                mime: picture.map_or_else(|| f.mime.clone(), |(_, mime)| (*mime).to_owned()),
                 size: f.size as i64,
                 blob_sha: sha.clone(),
                 node_id: None,
                 position: 0,
+                lang: None,
             };
             outline::insert_file(tx, inst, &row, now).await?;
         }

@@ -138,6 +138,27 @@ pub async fn extension(
     Ok(r.map(|r| r.0))
 }
 
+/// For every member of a course-linked group: the group they hand in with (the first by
+/// name, as [`member_group`]). One statement.
+pub async fn member_groups(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    course: CourseId,
+) -> Result<std::collections::HashMap<UserId, GroupId>, StoreError> {
+    let r: Vec<(Uuid, Uuid)> = on!(c, c => sqlx::query_as(
+        "SELECT m.user_id, g.id FROM lms_course_groups l
+           JOIN user_groups g ON g.instance_id = l.instance_id AND g.id = l.group_id
+           JOIN memberships m ON m.instance_id = l.instance_id AND m.group_id = l.group_id
+          WHERE l.instance_id = $1 AND l.course_id = $2
+          ORDER BY m.user_id, g.name, g.id")
+        .bind(instance.0).bind(course.0).fetch_all(&mut *c).await)?;
+    let mut out = std::collections::HashMap::new();
+    for (user, group) in r {
+        out.entry(UserId(user)).or_insert(GroupId(group));
+    }
+    Ok(out)
+}
+
 /// The course-linked group `user` hands in with (the first by name), if any.
 pub async fn member_group(
     c: &mut impl AsConn,

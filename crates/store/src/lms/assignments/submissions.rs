@@ -59,6 +59,22 @@ pub async fn of_owner(
     Ok(r.map(row))
 }
 
+/// Every submission of an activity (students' and groups'). One statement.
+pub async fn of_activity(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    activity: ActivityId,
+) -> Result<Vec<SubmissionRow>, StoreError> {
+    let q = concat!(
+        "SELECT ",
+        columns!(),
+        " WHERE instance_id = $1 AND activity_id = $2"
+    );
+    let r: Vec<Raw> = on!(c, c => sqlx::query_as(q)
+        .bind(instance.0).bind(activity.0).fetch_all(&mut *c).await)?;
+    Ok(r.into_iter().map(row).collect())
+}
+
 pub async fn get(
     c: &mut impl AsConn,
     instance: InstanceId,

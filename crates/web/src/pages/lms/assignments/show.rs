@@ -133,9 +133,11 @@ async fn render_page(
         Err(e) => return r.fail(e),
     };
     let a = &p.ctx.activity;
+    // Pictures of the instructions show in the text, not as downloads.
     let instr: Vec<FileView> = p
         .files
         .iter()
+        .filter(|f| f.role != schulhof_domain::lms::IMAGE_ROLE)
         .map(|f| FileView {
             href: format!("/kurse/aufgaben/datei/anleitung/{}", f.id),
             name: f.name.clone(),

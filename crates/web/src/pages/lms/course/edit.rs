@@ -143,6 +143,10 @@ pub struct MaterialPage {
     /// Editing: the activity's id (delete, files).
     pub existing: Option<String>,
     pub files: Vec<super::material::FileLine>,
+    /// Media: the caption tracks.
+    pub tracks: Vec<super::material::TrackLine>,
+    /// Media: the languages offered for a caption track (tag, name).
+    pub languages: &'static [(&'static str, &'static str)],
     /// A page's pictures.
     pub images: Vec<super::material::ImageLine>,
     /// Pictures the course already holds: (file id, name).
@@ -213,6 +217,8 @@ async fn material_page(
         error: None,
         existing: existing.map(|a| a.to_string()),
         files: Vec::new(),
+        tracks: Vec::new(),
+        languages: schulhof_domain::lms::captions::LANGUAGES,
         images: Vec::new(),
         course_images: Vec::new(),
         record_js: crate::assets::href("lms_record.js"),

@@ -9,6 +9,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use schulhof_domain::DomainError;
+use schulhof_domain::lms::captions::{CAPTIONS_ROLE, DEFAULT_LANG, lang_label};
 use schulhof_domain::lms::{FileRow, IMAGE_ROLE, MaterialView, page_text};
 use schulhof_front::AppState;
 use schulhof_types::NodeId;
@@ -28,9 +29,36 @@ pub struct FileLine {
     pub remove: String,
 }
 
-/// The files listed as downloads (a page's pictures are shown in its text instead).
+/// The files listed as downloads (a page's pictures are shown in its text instead, caption
+/// tracks with the media).
 fn lines(v: &MaterialView) -> Vec<FileLine> {
-    file_lines(v, |f| f.role != IMAGE_ROLE)
+    file_lines(v, |f| f.role != IMAGE_ROLE && f.role != CAPTIONS_ROLE)
+}
+
+/// A caption track of media material.
+pub struct TrackLine {
+    pub line: FileLine,
+    pub lang: String,
+    pub label: String,
+}
+
+/// The caption tracks of media material, in the order they were added.
+fn tracks(v: &MaterialView) -> Vec<TrackLine> {
+    let langs: Vec<(uuid::Uuid, String)> = v
+        .files
+        .iter()
+        .filter(|f| f.role == CAPTIONS_ROLE)
+        .map(|f| (f.id, f.lang.clone().unwrap_or_else(|| DEFAULT_LANG.into())))
+        .collect();
+    file_lines(v, |f| f.role == CAPTIONS_ROLE)
+        .into_iter()
+        .zip(langs)
+        .map(|(line, (_, lang))| TrackLine {
+            label: lang_label(&lang),
+            lang,
+            line,
+        })
+        .collect()
 }
 
 fn file_lines(v: &MaterialView, keep: impl Fn(&FileRow) -> bool) -> Vec<FileLine> {
@@ -62,6 +90,7 @@ struct ShowPage {
     url: String,
     transcript: String,
     files: Vec<FileLine>,
+    tracks: Vec<TrackLine>,
     back: String,
     may_edit: bool,
     /// Participants with manual completion: (done).
@@ -105,6 +134,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(a): Path<String>
         url: x.url.clone().unwrap_or_default(),
         transcript: x.transcript.clone(),
         files: lines(&v),
+        tracks: tracks(&v),
         back: course_href(x.course_id),
         may_edit: editor && !v.ctx.course.archived,
         manual: (participant && x.completion == "manual").then_some(v.completed),
@@ -117,6 +147,7 @@ pub async fn show(State(state): State<AppState>, r: Ready, Path(a): Path<String>
 /// The edit form with the files part (and a page's pictures).
 pub fn with_files(_r: &Ready, mut p: MaterialPage, v: &MaterialView) -> Response {
     p.files = lines(v);
+    p.tracks = tracks(v);
     p.images = file_lines(v, |f| f.role == IMAGE_ROLE)
         .into_iter()
         .map(|l| ImageLine {
@@ -179,6 +210,65 @@ pub async fn upload_image(
         Ok(_) => done(
             &format!("/kurse/material/{a}/bearbeiten"),
             "lms_image_added",
+        ),
+        Err(e) => r.fail(e),
+    }
+}
+
+/// `POST /kurse/material/{a}/untertitel`: a WebVTT caption file (`datei`) with its language
+/// (`sprache`, empty: German) for media material; replaces the track in that language.
+pub async fn upload_captions(
+    State(state): State<AppState>,
+    r: Ready,
+    Path(a): Path<String>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(a) = activity_id(&a) else {
+        return r.fail(DomainError::NotFound);
+    };
+    let too_big = || {
+        DomainError::invalid(
+            "captions",
+            "Die Untertiteldatei ist zu groß (höchstens 1 MB).",
+        )
+    };
+    let Ok(mut form) = form else {
+        return r.fail(too_big());
+    };
+    let (mut file, mut lang) = (None, String::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(f)) if f.name() == Some("datei") => {
+                let name = f.file_name().unwrap_or("").to_owned();
+                match f.bytes().await {
+                    Ok(b) if !b.is_empty() => file = Some((name, b)),
+                    Ok(_) => {}
+                    Err(_) => return r.fail(too_big()),
+                }
+            }
+            Ok(Some(f)) if f.name() == Some("sprache") => match f.text().await {
+                Ok(t) => lang = t,
+                Err(_) => return r.fail(too_big()),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return r.fail(too_big()),
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return r.fail(DomainError::invalid(
+            "captions",
+            "Bitte eine Datei auswählen.",
+        ));
+    };
+    match state
+        .platform
+        .lms_add_captions(&r.actor, a, &name, &bytes, &lang)
+        .await
+    {
+        Ok(_) => done(
+            &format!("/kurse/material/{a}/bearbeiten"),
+            "lms_captions_added",
         ),
         Err(e) => r.fail(e),
     }

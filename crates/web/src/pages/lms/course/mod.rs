@@ -101,6 +101,12 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_IMAGE as usize + 1024 * 1024)),
         )
         .route(
+            "/kurse/material/{a}/untertitel",
+            post(material::upload_captions).layer(DefaultBodyLimit::max(
+                schulhof_domain::lms::captions::MAX_CAPTIONS as usize + 64 * 1024,
+            )),
+        )
+        .route(
             "/kurse/material/{a}/bilder/auswahl",
             post(material::pick_image),
         )
