@@ -176,7 +176,11 @@ impl Platform {
             Ok(r) => r,
             Err(e) => return Outcome::Transient(format!("DKIM signing: {e}")),
         };
-        let outcome = sender.send(&row.mail_from, &row.rcpt, &raw).await;
+        // A domain of another school here: handed to the MX's inbound path in process.
+        let outcome = match self.deliver_hosted(row, &raw).await {
+            Some(o) => o,
+            None => sender.send(&row.mail_from, &row.rcpt, &raw).await,
+        };
         match &outcome {
             Outcome::Sent => tracing::info!(queue = %row.id, "mail delivered to the next hop"),
             Outcome::Transient(e) => {
@@ -187,6 +191,76 @@ impl Platform {
             }
         }
         outcome
+    }
+
+    /// Delivers a queued message whose recipient domain is hosted on this installation
+    /// (another school of the platform) through the same inbound path as the MX, as if it
+    /// had come from outside: a `Received` and an `Authentication-Results` header, the
+    /// filters, the recipient's own rights (`mail.external`), traffic recorded as `in` at the
+    /// recipient's school. No network hop; see docs/mail.md. `None`: not hosted here.
+    async fn deliver_hosted(&self, row: &QueueRow, raw: &[u8]) -> Option<Outcome> {
+        match self.mail_is_local_address(&row.rcpt).await {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return Some(Outcome::Transient(format!("looking up {}: {e}", row.rcpt))),
+        }
+        use super::submit::RcptRefused;
+        let rcpt = match self.mail_inbound_rcpt(&row.rcpt).await {
+            Ok(r) => r,
+            Err(RcptRefused::Temporary(_)) => {
+                return Some(Outcome::Transient(format!(
+                    "451 4.3.0 temporarily unable to check <{}>",
+                    row.rcpt
+                )));
+            }
+            Err(RcptRefused::Unknown(_) | RcptRefused::Malformed(_)) => {
+                return Some(Outcome::Permanent(format!(
+                    "550 5.1.1 <{}>: no such address",
+                    row.rcpt
+                )));
+            }
+            Err(RcptRefused::NotAllowed(_)) => {
+                return Some(Outcome::Permanent(format!(
+                    "550 5.7.1 <{}>: this address does not take mail from outside",
+                    row.rcpt
+                )));
+            }
+        };
+        let by = row.rcpt.rsplit('@').next().unwrap_or_default().to_owned();
+        let helo = row
+            .mail_from
+            .rsplit('@')
+            .next()
+            .unwrap_or("localhost")
+            .to_owned();
+        let client = super::auth::SmtpClient {
+            ip: std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            helo: helo.clone(),
+            authserv_id: by.clone(),
+        };
+        let date = self.now().to_rfc2822();
+        let mut received = format!(
+            "Received: from {helo} ([::1])\r\n\tby {by} (Schulhof) with local\r\n\tfor <{}>;\r\n\t{date}\r\n",
+            row.rcpt
+        )
+        .into_bytes();
+        received.extend_from_slice(raw);
+        match self
+            .mail_deliver_from_outside(&client, &row.mail_from, &[rcpt], &received)
+            .await
+        {
+            Ok(filed) => match filed.into_iter().next() {
+                Some(Ok(())) | None => Some(Outcome::Sent),
+                Some(Err(e @ DomainError::Invalid { .. })) => {
+                    Some(Outcome::Permanent(format!("552 5.2.2 <{}>: {e}", row.rcpt)))
+                }
+                Some(Err(e)) => Some(Outcome::Transient(format!("451 4.3.0 {e}"))),
+            },
+            Err(e @ DomainError::Invalid { .. }) => {
+                Some(Outcome::Permanent(format!("550 5.7.1 {e}")))
+            }
+            Err(e) => Some(Outcome::Transient(format!("451 4.3.0 {e}"))),
+        }
     }
 
     /// Records the attempt; a given-up message of a login bounces into its inbox.

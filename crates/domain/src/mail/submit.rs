@@ -99,15 +99,19 @@ impl Platform {
                     .collect();
                 Ok(Ok(Accepted::Users(users)))
             }
+            // Another school here is outside, as if it were another domain: the message
+            // leaves through the queue, and that school decides at delivery.
+            Dest::User { instance, .. } if instance != own => {
+                match check(&a.token, SendMail(Recipient::Outside)) {
+                    Ok(_) => Ok(Ok(Accepted::Foreign)),
+                    Err(_) => refuse(),
+                }
+            }
             Dest::User { instance, user } => {
-                let (send, origin) = if instance == own {
-                    (Recipient::SameSchool, Origin::SameSchool)
-                } else {
-                    // Another school here is outside, as if it were another domain.
-                    (Recipient::Outside, Origin::Outside)
-                };
-                if check(&a.token, SendMail(send)).is_err()
-                    || !self.may_receive(&mut c, instance, user, origin).await?
+                if check(&a.token, SendMail(Recipient::SameSchool)).is_err()
+                    || !self
+                        .may_receive(&mut c, instance, user, Origin::SameSchool)
+                        .await?
                 {
                     return refuse();
                 }

@@ -80,6 +80,7 @@ mod mail_abuse;
 mod mail_abuse_council;
 mod mail_abuse_further;
 mod mail_auth;
+mod mail_cross_school;
 mod mail_delegation;
 mod mail_flags_race;
 mod mail_ingest;
