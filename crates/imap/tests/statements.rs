@@ -177,9 +177,10 @@ async fn everyday_commands_cost_a_few_statements(db: Db) {
     // takes the MODSEQ and makes the change, an APPEND the folder, the use and one statement
     // for quota, UID, row and text — no transaction around them; SQLite keeps its
     // in-process transaction (its BEGIN is not reported). APPEND and STORE+D include the
-    // folder's row read to report the change to the client (EXISTS, FETCH).
+    // folder's row read to report the change to the client (EXISTS, FETCH); EXPUNGE may
+    // include it too, when the previous change's event arrived only as it started.
     let most = match backend {
-        Backend::Postgres => [1, 2, 2, 0, 4, 3, 2],
+        Backend::Postgres => [1, 2, 2, 0, 4, 3, 3],
         Backend::Sqlite => [1, 2, 5, 0, 8, 5, 8],
     };
     for ((name, got), most) in names.iter().zip(best).zip(most) {

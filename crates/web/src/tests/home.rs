@@ -209,8 +209,9 @@ async fn the_dashboard_costs_the_same_few_statements_for_3_or_40_files() {
     let many = statements_of(&app, "/", &cookie).await;
     assert!(few > 0, "statements are counted");
     assert_eq!(few, many, "the home page does not grow with the files");
+    // 14: the card of the person's connected tools is one statement.
     assert!(
-        many <= 13,
+        many <= 14,
         "the home page costs a few statements, not {many}"
     );
 }
