@@ -70,13 +70,15 @@ fn faults_are_refused_naming_the_line() {
         let m = message(check_vtt(text.as_bytes()).expect_err(text));
         assert!(m.contains(expected), "{text:?}: {m}");
     }
-    let m = message(check_vtt(b"WEBVTT\n\n00:01.000 --> 00:02.000\n\xff\xfe\n").unwrap_err());
+    let m = message(
+        check_vtt(b"WEBVTT\n\n00:01.000 --> 00:02.000\n\xff\xfe\n").expect_err("not UTF-8"),
+    );
     assert!(m.contains("UTF-8"), "{m}");
     let mut big = GOOD.to_owned();
     while big.len() as u64 <= MAX_CAPTIONS {
         big.push_str("\n00:05.000 --> 00:06.000\nnoch eine Zeile Untertitel\n");
     }
-    let m = message(check_vtt(big.as_bytes()).unwrap_err());
+    let m = message(check_vtt(big.as_bytes()).expect_err("too large"));
     assert!(m.contains("zu groß"), "{m}");
 }
 

@@ -87,7 +87,7 @@ async fn who_sees_which_tile(db: Db) {
     let e = p
         .oidc_tool_start(&admin, &own.client_id, ISS)
         .await
-        .unwrap_err();
+        .expect_err("refused");
     assert!(matches!(e, DomainError::NotFound), "{e:?}");
 
     // The start: iss and target_link_uri added to the URI's query, percent-encoded.
@@ -110,13 +110,13 @@ async fn who_sees_which_tile(db: Db) {
         (&other_anna, &own.client_id),
         (&anna, &plain.client_id),
     ] {
-        let e = p.oidc_tool_start(who, id, ISS).await.unwrap_err();
+        let e = p.oidc_tool_start(who, id, ISS).await.expect_err("refused");
         assert!(matches!(e, DomainError::NotFound), "{id}: {e:?}");
     }
     let e = p
         .oidc_tool_start(&anna, "t-unknown", ISS)
         .await
-        .unwrap_err();
+        .expect_err("refused");
     assert!(matches!(e, DomainError::NotFound), "{e:?}");
 }
 

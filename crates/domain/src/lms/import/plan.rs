@@ -146,16 +146,15 @@ pub(crate) fn file_url(activity: ActivityId, row: Uuid) -> String {
     format!("/kurse/material/{activity}/datei/{row}")
 }
 
+/// What [`with_files`] gives: the activity's files (new id, archive file), the text, and its
+/// pictures (file id, alternative text).
+type WithFiles = (Vec<(Uuid, FileId)>, String, Vec<(Uuid, &'static str)>);
+
 /// An item with its files; file references in `html` point at this item's copies. The text
 /// follows the page rules: a referenced file that is a picture by its bytes (PNG, JPEG, GIF,
 /// WebP) stays in the text as the page's own picture — with the archive's alternative
 /// text, else the file name — and is listed in the returned pictures.
-fn with_files(
-    course: &ImportedCourse,
-    id: ActivityId,
-    listed: &[FileId],
-    html: &str,
-) -> (Vec<(Uuid, FileId)>, String, Vec<(Uuid, &'static str)>) {
+fn with_files(course: &ImportedCourse, id: ActivityId, listed: &[FileId], html: &str) -> WithFiles {
     let mut files: Vec<(Uuid, FileId)> = Vec::new();
     for f in listed.iter().copied().chain(referenced(html)) {
         if course.file(f).is_some() && !files.iter().any(|(_, x)| *x == f) {
