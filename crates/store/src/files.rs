@@ -34,9 +34,11 @@ mod offers;
 mod page;
 pub mod previews;
 pub mod recent;
+mod references;
 mod shares;
 pub use offers::*;
 pub use page::*;
+pub use references::*;
 pub use shares::*;
 
 /// The nil id stands for "no owner": the shared areas of a school.
@@ -752,26 +754,6 @@ pub async fn delete_owned_by(
     on!(c, c => sqlx::query("DELETE FROM file_links WHERE instance_id = $1 AND created_by = $2")
         .bind(instance.0).bind(user.0).execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-/// Whether a node or a version of any school still refers to stored content.
-pub async fn system_blob_referenced(c: &mut impl AsConn, sha: &str) -> Result<bool, StoreError> {
-    let r: Option<(i64,)> = on!(c, c => sqlx::query_as(
-        "SELECT CAST(1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM file_nodes WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM file_versions WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM file_previews WHERE pdf_sha = $1)
-            OR EXISTS (SELECT 1 FROM mail_messages WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM mail_queue WHERE blob_sha = $1 AND status = 'queued')
-            OR EXISTS (SELECT 1 FROM homepage_images WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM news_files WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM lms_activity_files WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM calendar_attachments WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM lms_submission_files WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM lms_feedback_files WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM mail_quarantine WHERE blob_sha = $1)
-            OR EXISTS (SELECT 1 FROM chat_attachments WHERE sha = $1)")
-        .bind(sha).fetch_optional(&mut *c).await)?;
-    Ok(r.is_some())
 }
 
 /// The dead properties of every live child of a folder (one query for a whole listing).

@@ -5,6 +5,7 @@ pub mod absence;
 pub mod abuse;
 pub mod abuse_scope;
 pub mod addresses;
+pub mod at_once;
 pub mod bulk;
 pub mod delegations;
 pub mod dkim;

@@ -1,0 +1,214 @@
+//! PostgreSQL's one-statement changes of a mailbox: a flag change, an EXPUNGE and a single
+//! message filed into a folder, each a data-modifying CTE without a transaction around it.
+//! On PostgreSQL every statement is a network round trip, and these are a mail program's
+//! most frequent writes; SQLite's writer is in-process, so there each returns `None` and the
+//! caller takes the transaction way.
+
+use schulhof_types::{InstanceId, MailFolderId, MailMessageId, UserId};
+use uuid::Uuid;
+
+use super::messages::{FlagRow, MessageRow};
+use crate::{AsConn, Conn, StoreError, to_us};
+
+/// What [`insert_one_within_quota`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FiledOne {
+    /// Stored: (UID, MODSEQ, UIDVALIDITY).
+    Filed(i64, i64, i64),
+    /// The mailbox holds too much for it; nothing changed.
+    OverQuota,
+    /// No such folder of that owner; nothing changed.
+    NoFolder,
+}
+
+/// PostgreSQL: one message into one folder in ONE statement without a transaction around
+/// it — the quota check with the new use, the folder's next UID and MODSEQ, the row and the
+/// search text (IMAP APPEND, an own copy into Sent; on PostgreSQL these were six round trips
+/// with BEGIN and COMMIT). The use row is locked before the folder's row, the order every
+/// delivery takes. `m.uid` and `m.modseq` are ignored (the folder gives them). `None` on
+/// SQLite (its writer is in-process: one transaction costs no round trips there).
+pub async fn insert_one_within_quota(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    m: &MessageRow,
+    quota: i64,
+    text: &str,
+) -> Result<Option<FiledOne>, StoreError> {
+    let Conn::Pg(c) = c.conn() else {
+        return Ok(None);
+    };
+    if m.size > quota {
+        return Ok(Some(FiledOne::OverQuota));
+    }
+    type R = (i64, bool, Option<i64>, Option<i64>, Option<i64>);
+    let (used, folder, uid, modseq, validity): R = sqlx::query_as(
+        "WITH u AS (
+           INSERT INTO mail_usage (instance_id, owner_id, bytes)
+           SELECT $1, $3, $6 WHERE EXISTS (
+             SELECT 1 FROM mail_folders WHERE instance_id = $1 AND id = $4 AND owner_id = $3)
+           ON CONFLICT (instance_id, owner_id) DO UPDATE SET bytes = mail_usage.bytes + excluded.bytes
+           WHERE mail_usage.bytes + excluded.bytes <= $23
+           RETURNING bytes),
+         f AS (
+           UPDATE mail_folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1
+           WHERE instance_id = $1 AND id = $4 AND owner_id = $3 AND EXISTS (SELECT 1 FROM u)
+           RETURNING uid_next - 1 AS uid, highest_modseq, uid_validity),
+         m AS (
+           INSERT INTO mail_messages (instance_id, id, owner_id, folder_id, uid, modseq, blob_sha,
+             size, received_at, sent_at, seen, answered, flagged, deleted, draft, keywords,
+             subject, from_addr, from_name, to_addrs, cc_addrs, message_id, has_attachments,
+             preview)
+           SELECT $1, $2, $3, $4, f.uid, f.highest_modseq, $5, $6, $7, $8, $9, $10, $11, $12,
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 FROM f
+           RETURNING 1),
+         t AS (
+           INSERT INTO mail_texts (blob_sha, text) SELECT $5, $24 WHERE EXISTS (SELECT 1 FROM m)
+           ON CONFLICT (blob_sha) DO NOTHING)
+         SELECT (SELECT count(*) FROM u),
+           EXISTS (SELECT 1 FROM mail_folders WHERE instance_id = $1 AND id = $4 AND owner_id = $3),
+           f.uid, f.highest_modseq, f.uid_validity
+         FROM (SELECT 1) AS one LEFT JOIN f ON TRUE",
+    )
+    .bind(instance.0)
+    .bind(m.id.0)
+    .bind(m.owner.0)
+    .bind(m.folder.0)
+    .bind(&m.blob_sha)
+    .bind(m.size)
+    .bind(to_us(m.received_at))
+    .bind(m.sent_at.map(to_us))
+    .bind(m.flags.seen)
+    .bind(m.flags.answered)
+    .bind(m.flags.flagged)
+    .bind(m.flags.deleted)
+    .bind(m.flags.draft)
+    .bind(&m.flags.keywords)
+    .bind(&m.subject)
+    .bind(&m.from_addr)
+    .bind(&m.from_name)
+    .bind(&m.to_addrs)
+    .bind(&m.cc_addrs)
+    .bind(&m.message_id)
+    .bind(m.has_attachments)
+    .bind(&m.preview)
+    .bind(quota)
+    .bind(text)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok(Some(match (uid, modseq, validity) {
+        (Some(uid), Some(modseq), Some(validity)) => FiledOne::Filed(uid, modseq, validity),
+        _ if used > 0 => {
+            // The use was taken, but the folder's row was gone by the time it was changed
+            // (deleted at that very moment): nothing else was written; the use goes back.
+            sqlx::query(
+                "UPDATE mail_usage SET bytes = bytes - $3 WHERE instance_id = $1 AND owner_id = $2",
+            )
+            .bind(instance.0)
+            .bind(m.owner.0)
+            .bind(m.size)
+            .execute(&mut *c)
+            .await?;
+            FiledOne::NoFolder
+        }
+        _ if !folder => FiledOne::NoFolder,
+        _ => FiledOne::OverQuota,
+    }))
+}
+
+/// PostgreSQL: a new MODSEQ of the owner's folder and the flags `f` on the messages `rows`
+/// (id, the MODSEQ they were read with) that still have that MODSEQ, in ONE statement with
+/// no transaction around it (a flag change is a mail program's most frequent write; on
+/// PostgreSQL BEGIN, the MODSEQ, the change and COMMIT were four round trips). The folder's
+/// row is locked before any message row, in the order every other change of the folder
+/// takes. Returns the MODSEQ and the ids changed; none, when the folder is gone or every
+/// message changed meanwhile. `None` on SQLite (its writer is in-process: one transaction
+/// costs no round trips there).
+pub async fn set_flags_if_unchanged(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    folder: MailFolderId,
+    rows: &[(MailMessageId, i64)],
+    f: &FlagRow,
+) -> Result<Option<(i64, Vec<MailMessageId>)>, StoreError> {
+    let Conn::Pg(c) = c.conn() else {
+        return Ok(None);
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.0.0).collect();
+    let seqs: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let done: Vec<(Uuid, i64)> = sqlx::query_as(
+        "WITH f AS (
+           UPDATE mail_folders SET highest_modseq = highest_modseq + 1
+           WHERE instance_id = $1 AND owner_id = $2 AND id = $3 RETURNING highest_modseq)
+         UPDATE mail_messages m SET seen = $4, answered = $5, flagged = $6, deleted = $7,
+           draft = $8, keywords = $9, modseq = f.highest_modseq
+         FROM f, unnest($10::uuid[], $11::bigint[]) AS w(id, modseq)
+         WHERE m.instance_id = $1 AND m.folder_id = $3 AND m.id = w.id AND m.modseq = w.modseq
+         RETURNING m.id, f.highest_modseq",
+    )
+    .bind(instance.0)
+    .bind(owner.0)
+    .bind(folder.0)
+    .bind(f.seen)
+    .bind(f.answered)
+    .bind(f.flagged)
+    .bind(f.deleted)
+    .bind(f.draft)
+    .bind(&f.keywords)
+    .bind(&ids)
+    .bind(&seqs)
+    .fetch_all(&mut *c)
+    .await?;
+    let modseq = done.first().map_or(0, |d| d.1);
+    Ok(Some((
+        modseq,
+        done.into_iter().map(|d| MailMessageId(d.0)).collect(),
+    )))
+}
+
+/// PostgreSQL: EXPUNGE of the owner's messages `ids` that are still flagged \Deleted, in
+/// ONE statement without a transaction around it — a new MODSEQ of the folder, the rows
+/// gone with their tombstones (old ones pruned), the use given back (on PostgreSQL these
+/// were seven round trips with BEGIN and COMMIT). The folder's row is locked first, as in
+/// every change of a folder. Returns the MODSEQ and the UIDs removed (in order); none when
+/// nothing was left to remove. `None` on SQLite.
+pub async fn expunge_at_once(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    folder: MailFolderId,
+    ids: &[MailMessageId],
+) -> Result<Option<(i64, Vec<i64>)>, StoreError> {
+    let Conn::Pg(c) = c.conn() else {
+        return Ok(None);
+    };
+    let ids: Vec<Uuid> = ids.iter().map(|i| i.0).collect();
+    let gone: Vec<(i64, i64)> = sqlx::query_as(
+        "WITH f AS (
+           UPDATE mail_folders SET highest_modseq = highest_modseq + 1
+           WHERE instance_id = $1 AND id = $2 AND owner_id = $3 RETURNING highest_modseq),
+         d AS (
+           DELETE FROM mail_messages m USING f
+           WHERE m.instance_id = $1 AND m.folder_id = $2 AND m.id = ANY($4) AND m.deleted
+           RETURNING m.uid, m.size, f.highest_modseq AS modseq),
+         g AS (
+           INSERT INTO mail_expunged (instance_id, folder_id, modseq, uid)
+           SELECT $1, $2, d.modseq, d.uid FROM d ON CONFLICT DO NOTHING),
+         p AS (
+           DELETE FROM mail_expunged e USING f
+           WHERE e.instance_id = $1 AND e.folder_id = $2 AND e.modseq < f.highest_modseq - $5),
+         u AS (
+           UPDATE mail_usage SET bytes = bytes - (SELECT sum(size) FROM d)
+           WHERE instance_id = $1 AND owner_id = $3 AND EXISTS (SELECT 1 FROM d))
+         SELECT d.uid, d.modseq FROM d ORDER BY d.uid",
+    )
+    .bind(instance.0)
+    .bind(folder.0)
+    .bind(owner.0)
+    .bind(&ids)
+    .bind(super::expunged::WINDOW)
+    .fetch_all(&mut *c)
+    .await?;
+    let modseq = gone.first().map_or(0, |g| g.1);
+    Ok(Some((modseq, gone.into_iter().map(|g| g.0).collect())))
+}
