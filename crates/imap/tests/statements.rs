@@ -74,7 +74,13 @@ impl Client {
     }
 
     /// The statements the command ran, and its answer.
+    /// The statements of one command. The live events of the session's earlier changes are
+    /// let in first (a pause and an uncounted NOOP): on PostgreSQL they come back through
+    /// LISTEN at a moment that depends on the machine's load, and the folder read they cause
+    /// belongs to the change that sent them, not to the command that happens to follow.
     async fn counted(&mut self, text: &str, literal: Option<&[u8]>) -> (usize, String) {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        self.cmd("NOOP", None).await;
         let before = statements::so_far();
         let answer = self.cmd(text, literal).await;
         (statements::so_far() - before, answer)
@@ -176,11 +182,11 @@ async fn everyday_commands_cost_a_few_statements(db: Db) {
     // STORE and an EXPUNGE are the read (rights check included) and one statement that
     // takes the MODSEQ and makes the change, an APPEND the folder, the use and one statement
     // for quota, UID, row and text — no transaction around them; SQLite keeps its
-    // in-process transaction (its BEGIN is not reported). APPEND and STORE+D include the
-    // folder's row read to report the change to the client (EXISTS, FETCH); EXPUNGE may
-    // include it too, when the previous change's event arrived only as it started.
+    // in-process transaction (its BEGIN is not reported). APPEND includes the folder's row
+    // read to report the change to the client (EXISTS). The echo of the session's own change
+    // (its event coming back) is let in before each count, see `counted`.
     let most = match backend {
-        Backend::Postgres => [1, 2, 2, 0, 4, 3, 3],
+        Backend::Postgres => [1, 2, 2, 0, 4, 2, 2],
         Backend::Sqlite => [1, 2, 5, 0, 8, 5, 8],
     };
     for ((name, got), most) in names.iter().zip(best).zip(most) {

@@ -210,9 +210,9 @@ impl Platform {
             .map_or(String::new(), |u| u.trim_end_matches('/').to_owned())
     }
 
-    /// Every attachment of a calendar, for decorating answers: kept in memory for the
-    /// calendar's state (its modseq, which every change of an attachment raises), else one
-    /// statement.
+    /// Every attachment of a calendar, for decorating answers: none without a statement when
+    /// the calendar's row says it has none, else kept in memory for the calendar's state (its
+    /// modseq, which every change of an attachment raises), else one statement.
     pub(crate) async fn calendar_attachments_within(
         &self,
         c: &mut impl AsConn,
@@ -226,6 +226,8 @@ impl Platform {
             .and_then(|m| m.get(&key).filter(|(at, _)| *at == cal.modseq).cloned());
         let rows = match known {
             Some((_, rows)) => rows,
+            // The calendar's row said so: nothing to read.
+            None if !cal.has_attachments => Arc::default(),
             None => {
                 let rows = Arc::new(store::of_calendar(c, inst, cal.id).await?);
                 if let Ok(mut m) = memo().lock() {

@@ -165,7 +165,8 @@ pub struct QueryHit {
     pub etag: String,
     pub uid: String,
     pub component: Component,
-    /// The original text, byte for byte.
+    /// The stored text, byte for byte, with the event's attachments as ATTACH lines (as GET
+    /// answers it).
     pub raw: String,
 }
 

@@ -313,6 +313,11 @@ impl Platform {
             Some(_) if s >= e => vec![],
             Some(_) => in_range(&mut c, inst, &row, (s, e), (text, a.time_zone)).await?,
         };
+        // The texts carry their attachments as ATTACH, as GET and multiget answer them.
+        let att = match text {
+            true => Some(self.calendar_attachments_within(&mut c, inst, &row).await?),
+            false => None,
+        };
         drop(c);
         rows.sort_unstable_by_key(|t| (t.first_start, t.id));
         Ok(rows
@@ -320,10 +325,13 @@ impl Platform {
             .filter(|t| component.is_none_or(|k| k.as_str() == t.component))
             .map(|t| QueryHit {
                 component: Component::parse(&t.component),
+                raw: match &att {
+                    Some(att) if !t.raw.is_empty() => att.apply(&t.href, t.raw),
+                    _ => t.raw,
+                },
                 href: t.href,
                 etag: t.etag,
                 uid: t.uid,
-                raw: t.raw,
             })
             .collect())
     }

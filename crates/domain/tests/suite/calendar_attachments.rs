@@ -19,6 +19,7 @@ use schulhof_domain::mail::outbound::OutboundConfig;
 use schulhof_domain::{Config, Db, HashParams, Platform};
 use schulhof_store::backend_tests;
 use schulhof_store::files::NodeRow as FileNode;
+use schulhof_store::testing::statements;
 use tokio::io::AsyncReadExt;
 
 const BASE: &str = "https://schulhof.test";
@@ -194,7 +195,16 @@ async fn attach_download_and_remove(db: Db) {
         .expect("query");
     let hit = hits.iter().find(|h| h.href == "ka.ics").expect("hit");
     assert_eq!(hit.etag, after.info.etag);
-    // calendar-query answers are not decorated yet (the month query's statement budget).
+    assert_eq!(hit.raw, after.raw, "calendar-query answers as GET does");
+    let dec = range(utc(2026, 12, 1, 0, 0), utc(2027, 1, 1, 0, 0));
+    let hits = p
+        .calendar_query(&anna, c5a, Some(dec), None)
+        .await
+        .expect("month query");
+    let hit = hits.iter().find(|h| h.href == "ka.ics").expect("hit");
+    assert_eq!(hit.raw, after.raw, "a time-range query as well");
+    let other = hits.iter().find(|h| h.href == "other.ics").expect("other");
+    assert!(!other.raw.contains("ATTACH"), "{}", other.raw);
     let multi = p
         .calendar_multiget(&anna, c5a, &["ka.ics".into()])
         .await
@@ -444,7 +454,75 @@ async fn private_and_free_busy_viewers_see_no_attachments(db: Db) {
     ));
 }
 
+/// The statements of a whole-calendar and a month query.
+async fn query_statements(p: &Platform, a: &Actor, cal: CalendarId) -> (usize, Vec<String>) {
+    let dec = range(utc(2026, 12, 1, 0, 0), utc(2027, 1, 1, 0, 0));
+    let before = statements::so_far();
+    let all = p.calendar_query(a, cal, None, None).await.expect("query");
+    let month = p
+        .calendar_query(a, cal, Some(dec), None)
+        .await
+        .expect("month");
+    let raws = all.into_iter().chain(month).map(|h| h.raw).collect();
+    (statements::so_far() - before, raws)
+}
+
+/// calendar-query answers carry ATTACH like GET, without a statement per query: a calendar
+/// without attachments costs what it did (its row says so), one with them reads them once
+/// for its state and then costs the same; a change of the attachments is seen at once.
+async fn queries_carry_attach_for_the_calendars_state(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let t = s.user("lehrer").await;
+    let plain = p.calendar_personal(&t).await.expect("own").id;
+    let c5a = class_event(&s, &t).await;
+    p.calendar_put(
+        &t,
+        plain,
+        "ka.ics",
+        &event(
+            "ka",
+            "Sprechstunde",
+            "20261204T080000",
+            "20261204T090000",
+            "RRULE:FREQ=WEEKLY;COUNT=3\r\n",
+        ),
+        Precondition::None,
+    )
+    .await
+    .expect("put");
+    let f = own_file(p, &t, "Aufgaben.pdf", b"%PDF-1.4 A").await;
+    let ids = p
+        .calendar_attach_files(&t, c5a, "ka.ics", &[f.id])
+        .await
+        .expect("attach");
+    // Without a public URL the address is a path.
+    let url = format!("/kalender/{c5a}/termin/ka.ics/anhang/{}", ids[0]);
+    let counting = statements::install();
+    let (plain_first, raws) = query_statements(p, &t, plain).await;
+    assert!(raws.iter().all(|r| !r.contains("ATTACH")));
+    let (plain_again, _) = query_statements(p, &t, plain).await;
+    let (first, raws) = query_statements(p, &t, c5a).await;
+    assert_eq!(raws.len(), 2);
+    assert!(
+        raws.iter().all(|r| r.replace("\r\n ", "").contains(&url)),
+        "{raws:?}"
+    );
+    let (again, _) = query_statements(p, &t, c5a).await;
+    eprintln!("query statements: {plain_first}/{plain_again} without, {first}/{again} with");
+    if counting {
+        assert!(first <= plain_first + 1, "{first} vs {plain_first}");
+        assert_eq!(again, plain_again, "kept for the calendar's state");
+    }
+    p.calendar_remove_attachment(&t, c5a, "ka.ics", ids[0])
+        .await
+        .expect("remove");
+    let (_, raws) = query_statements(p, &t, c5a).await;
+    assert!(raws.iter().all(|r| !r.contains("ATTACH")), "{raws:?}");
+}
+
 backend_tests!(
+    queries_carry_attach_for_the_calendars_state,
     attach_download_and_remove,
     only_readable_files_never_the_safe,
     at_most_twenty_per_event,

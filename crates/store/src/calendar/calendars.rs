@@ -28,6 +28,8 @@ pub struct CalendarRow {
     /// Resource calendars: the viewer is in a group that may book.
     pub book_group: bool,
     pub needs_approval: bool,
+    /// Some event of the calendar has attachments (answers need their ATTACH lines).
+    pub has_attachments: bool,
 }
 
 /// Who looks: the list and the single lookup compute the viewer's shares and booking rights.
@@ -41,7 +43,9 @@ macro_rules! select {
     () => {
         "SELECT c.id, c.kind, c.owner_id, c.group_id, c.resource_id, c.slug, c.name, c.colour, c.description,
             c.modseq, c.tombstone_floor, CAST(COALESCE(s.lvl, 0) AS BIGINT), COALESCE(r.account_types, ''),
-            CAST(COALESCE(rg.n, 0) AS BIGINT), r.needs_approval
+            CAST(COALESCE(rg.n, 0) AS BIGINT), r.needs_approval,
+            CAST(CASE WHEN EXISTS (SELECT 1 FROM calendar_attachments a
+                 WHERE a.instance_id = c.instance_id AND a.calendar_id = c.id) THEN 1 ELSE 0 END AS BIGINT)
          FROM calendars c
          LEFT JOIN calendar_resources r ON r.instance_id = c.instance_id AND r.id = c.resource_id
          LEFT JOIN (SELECT calendar_id, MAX(CASE access WHEN 'write' THEN 2 ELSE 1 END) AS lvl
@@ -69,6 +73,7 @@ macro_rules! read_row {
             book_types: r.try_get(12)?,
             book_group: r.try_get::<i64, _>(13)? > 0,
             needs_approval: r.try_get::<Option<bool>, _>(14)?.unwrap_or(false),
+            has_attachments: r.try_get::<i64, _>(15)? > 0,
         })
     }};
 }
