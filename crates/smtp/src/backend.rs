@@ -43,6 +43,9 @@ pub enum RcptError {
     Malformed,
     /// The service failed (451 4.3.0).
     Temporary,
+    /// The recipient's mailbox has no room for the message (452 4.2.2: its owner may make
+    /// room, so the sending server tries again later).
+    MailboxFull,
 }
 
 /// Why a message was not taken after its data.
@@ -96,11 +99,13 @@ pub trait MailBackend: Send + Sync + 'static {
         mail_from: &str,
     ) -> impl Future<Output = Result<bool, RcptError>> + Send;
 
-    /// Whether the actor may write to `rcpt`.
+    /// Whether the actor may write to `rcpt` a message of `size` bytes (the SIZE declared
+    /// with MAIL FROM, 0 if none).
     fn check_rcpt(
         &self,
         actor: &Self::Actor,
         rcpt: &str,
+        size: u64,
     ) -> impl Future<Output = Result<(), RcptError>> + Send;
 
     /// Sends a message of the actor to `rcpts`.
@@ -112,10 +117,12 @@ pub trait MailBackend: Send + Sync + 'static {
         raw: &[u8],
     ) -> impl Future<Output = Result<(), DeliverError>> + Send;
 
-    /// Whether mail from outside may go to `rcpt`.
+    /// Whether mail from outside of `size` bytes (declared with MAIL FROM, 0 if none) may go
+    /// to `rcpt`.
     fn inbound_rcpt(
         &self,
         rcpt: &str,
+        size: u64,
     ) -> impl Future<Output = Result<Self::Inbound, RcptError>> + Send;
 
     /// Files mail from outside into the mailboxes of `rcpts`; `client` says who handed it

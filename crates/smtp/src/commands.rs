@@ -80,6 +80,7 @@ where
         }
         self.txn = Some(Txn {
             from: from.address,
+            size: from.size as u64,
             rcpts: Vec::new(),
             inbound: Vec::new(),
             chunks: None,
@@ -107,12 +108,14 @@ where
         }
         let backend = &self.svc.backend;
         let inbound = match (self.role(), &self.actor) {
-            (Role::Submission, Some(actor)) => match backend.check_rcpt(actor, &to.address).await {
-                Ok(()) => None,
-                Err(e) => return reply::rcpt_error(e),
-            },
+            (Role::Submission, Some(actor)) => {
+                match backend.check_rcpt(actor, &to.address, txn.size).await {
+                    Ok(()) => None,
+                    Err(e) => return reply::rcpt_error(e),
+                }
+            }
             (Role::Submission, None) => return reply::auth_required(),
-            (Role::Mx, _) => match backend.inbound_rcpt(&to.address).await {
+            (Role::Mx, _) => match backend.inbound_rcpt(&to.address, txn.size).await {
                 Ok(i) => Some(i),
                 Err(e) => return reply::rcpt_error(e),
             },

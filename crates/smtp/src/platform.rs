@@ -15,6 +15,7 @@ fn rcpt_error(r: RcptRefused) -> RcptError {
         RcptRefused::NotAllowed(_) => RcptError::NotAllowed,
         RcptRefused::Malformed(_) => RcptError::Malformed,
         RcptRefused::Temporary(_) => RcptError::Temporary,
+        RcptRefused::MailboxFull(_) => RcptError::MailboxFull,
     }
 }
 
@@ -93,8 +94,10 @@ impl MailBackend for Platform {
         }
     }
 
-    async fn check_rcpt(&self, actor: &Actor, rcpt: &str) -> Result<(), RcptError> {
-        self.mail_check_rcpt(actor, rcpt).await.map_err(rcpt_error)
+    async fn check_rcpt(&self, actor: &Actor, rcpt: &str, size: u64) -> Result<(), RcptError> {
+        self.mail_check_rcpt_sized(actor, rcpt, size)
+            .await
+            .map_err(rcpt_error)
     }
 
     async fn submit(
@@ -114,8 +117,8 @@ impl MailBackend for Platform {
         Ok(())
     }
 
-    async fn inbound_rcpt(&self, rcpt: &str) -> Result<InboundRcpt, RcptError> {
-        match self.mail_inbound_rcpt(rcpt).await {
+    async fn inbound_rcpt(&self, rcpt: &str, size: u64) -> Result<InboundRcpt, RcptError> {
+        match self.mail_inbound_rcpt_sized(rcpt, size).await {
             Ok(r) => Ok(r),
             Err(RcptRefused::NotAllowed(_)) => match self.mail_is_local_address(rcpt).await {
                 Ok(true) => Err(RcptError::NotAllowed),

@@ -118,6 +118,7 @@ pub fn rcpt_error(e: RcptError) -> Reply {
         RcptError::Relay => Reply::new(550, "5.7.1", "Relay not permitted"),
         RcptError::Malformed => Reply::new(501, "5.1.3", "Bad recipient address syntax"),
         RcptError::Temporary => temporary(),
+        RcptError::MailboxFull => Reply::new(452, "4.2.2", "Mailbox full (quota exceeded)"),
     }
 }
 

@@ -24,6 +24,8 @@ pub(crate) enum Step {
 /// The mail being sent: envelope so far, and the chunks of BDAT.
 pub(crate) struct Txn<I> {
     pub from: String,
+    /// The SIZE declared with MAIL FROM (0: none), so a full mailbox is refused at RCPT.
+    pub size: u64,
     pub rcpts: Vec<String>,
     pub inbound: Vec<I>,
     pub chunks: Option<Vec<u8>>,

@@ -70,6 +70,40 @@ async fn students_may_not_write_outside_and_full_mailboxes_refuse() {
     expect(&c.cmd("NOOP").await, "250");
 }
 
+/// A mailbox without room for the declared SIZE is refused at RCPT with 452 4.2.2 (the
+/// sender keeps the message and may try again), on submission and on the MX; without a
+/// declared SIZE or with one that fits, the recipient is taken.
+#[tokio::test]
+async fn a_declared_size_without_room_is_refused_at_rcpt() {
+    for role in [Role::Submission, Role::Mx] {
+        let svc = service(role);
+        let mut c = Client::connect(&svc, LOOPBACK).await;
+        let from = match role {
+            Role::Submission => {
+                c.login("lehrer@school.test").await;
+                "lehrer@school.test"
+            }
+            Role::Mx => {
+                expect(&c.cmd("EHLO draussen.example").await, "250");
+                "jemand@draussen.example"
+            }
+        };
+        expect(
+            &c.cmd(&format!("MAIL FROM:<{from}> SIZE=3000")).await,
+            "250",
+        );
+        expect(&c.cmd("RCPT TO:<knapp@school.test>").await, "452 4.2.2");
+        expect(&c.cmd("RCPT TO:<anna@school.test>").await, "250");
+        expect(&c.cmd("RSET").await, "250");
+        expect(&c.cmd(&format!("MAIL FROM:<{from}> SIZE=400")).await, "250");
+        expect(&c.cmd("RCPT TO:<knapp@school.test>").await, "250");
+        expect(&c.cmd("RSET").await, "250");
+        expect(&c.cmd(&format!("MAIL FROM:<{from}>")).await, "250");
+        expect(&c.cmd("RCPT TO:<knapp@school.test>").await, "250");
+        expect(&c.cmd("QUIT").await, "221");
+    }
+}
+
 #[tokio::test]
 async fn login_mechanism_and_cancel() {
     let svc = service(Role::Submission);

@@ -225,6 +225,13 @@ impl Platform {
                     row.rcpt
                 )));
             }
+            // The owner may make room: tried again with the queue's back-off.
+            Err(RcptRefused::MailboxFull(_)) => {
+                return Some(Outcome::Transient(format!(
+                    "452 4.2.2 <{}>: mailbox full",
+                    row.rcpt
+                )));
+            }
         };
         let by = row.rcpt.rsplit('@').next().unwrap_or_default().to_owned();
         let helo = row

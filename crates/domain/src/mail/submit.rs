@@ -4,7 +4,7 @@
 
 use schulhof_authz::check;
 use schulhof_authz::mail::{Origin, ReceiveMail, Recipient, SendMail};
-use schulhof_store::mail::queue;
+use schulhof_store::mail::{messages, queue};
 use schulhof_store::users::UserRow;
 use schulhof_store::{AsConn, groups};
 use schulhof_types::{InstanceId, UserId};
@@ -29,6 +29,10 @@ pub enum RcptRefused {
     /// The service could not decide now; try again later (SMTP 451).
     #[error("temporarily unable to check {0}")]
     Temporary(String),
+    /// The recipient's mailbox has no room for the message (SMTP 452 4.2.2 at RCPT: the
+    /// owner may make room, so the sender's server tries again).
+    #[error("mailbox full: {0}")]
+    MailboxFull(String),
 }
 
 /// A recipient accepted from outside.
@@ -53,15 +57,41 @@ pub struct SubmitReport {
 /// A recipient after the policy: whose mailbox(es), or another domain.
 enum Accepted {
     Users(Vec<(InstanceId, UserId)>),
+    /// One person of the school (not a list).
+    Person(InstanceId, UserId),
     Foreign,
 }
 
 impl Platform {
-    /// Whether the actor may write to `rcpt` (SMTP RCPT, the compose form).
+    /// Whether the actor may write to `rcpt` (the compose form): as
+    /// [`Self::mail_check_rcpt_sized`] for a message of unknown size.
     pub async fn mail_check_rcpt(&self, a: &Actor, rcpt: &str) -> Result<(), RcptRefused> {
-        match self.accept_rcpt(a, rcpt).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(r)) => Err(r),
+        self.mail_check_rcpt_sized(a, rcpt, 0).await
+    }
+
+    /// Whether the actor may write to `rcpt` (SMTP RCPT) a message of `size` bytes (SMTP's
+    /// declared SIZE, 0 if unknown): a person of the school whose mailbox has no room for it
+    /// is refused now rather than bounced later. Lists are not: their members' mailboxes
+    /// are decided at delivery.
+    pub async fn mail_check_rcpt_sized(
+        &self,
+        a: &Actor,
+        rcpt: &str,
+        size: u64,
+    ) -> Result<(), RcptRefused> {
+        let checked = async {
+            Ok::<_, DomainError>(match self.accept_rcpt(a, rcpt).await? {
+                Ok(Accepted::Person(instance, user)) => {
+                    let mut c = self.db.read().await?;
+                    self.room_at_rcpt(&mut c, (instance, user), rcpt, size)
+                        .await?
+                }
+                Ok(_) => Ok(()),
+                Err(r) => Err(r),
+            })
+        };
+        match checked.await {
+            Ok(r) => r,
             Err(e) => {
                 tracing::warn!(error = %e, "checking a recipient");
                 Err(RcptRefused::Temporary(rcpt.to_owned()))
@@ -115,9 +145,34 @@ impl Platform {
                 {
                     return refuse();
                 }
-                Ok(Ok(Accepted::Users(vec![(instance, user)])))
+                Ok(Ok(Accepted::Person(instance, user)))
             }
         }
+    }
+
+    /// Whether the mailbox of `user` has room for `size` more bytes: what it holds and the
+    /// school's quota for its account type in one statement. Delivery checks again (and
+    /// alone decides): this only spares the sender a bounce.
+    async fn room_at_rcpt(
+        &self,
+        c: &mut impl AsConn,
+        (instance, user): (InstanceId, UserId),
+        rcpt: &str,
+        size: u64,
+    ) -> Result<Result<(), RcptRefused>, DomainError> {
+        let Some((kind, used, set)) = messages::use_of(c, instance, user).await? else {
+            return Ok(Ok(()));
+        };
+        let quota = self.mail_quota_from(&kind, set);
+        let used = used.max(0) as u64;
+        let fits = match size {
+            0 => used < quota,
+            _ => used.saturating_add(size) <= quota,
+        };
+        Ok(match fits {
+            true => Ok(()),
+            false => Err(RcptRefused::MailboxFull(rcpt.to_owned())),
+        })
     }
 
     /// Whether the login may receive mail of this origin (decided on its own token).
@@ -158,16 +213,19 @@ impl Platform {
         let mut users: Vec<(InstanceId, UserId, String)> = Vec::new();
         let mut foreign: Vec<String> = Vec::new();
         for r in rcpts {
-            match self.accept_rcpt(a, r).await? {
-                Ok(Accepted::Users(us)) => {
-                    for (i, u) in us {
-                        if !users.iter().any(|x| x.1 == u) {
-                            users.push((i, u, r.trim().to_lowercase()));
-                        }
-                    }
+            let us = match self.accept_rcpt(a, r).await? {
+                Ok(Accepted::Users(us)) => us,
+                Ok(Accepted::Person(i, u)) => vec![(i, u)],
+                Ok(Accepted::Foreign) => {
+                    foreign.push(r.trim().to_owned());
+                    continue;
                 }
-                Ok(Accepted::Foreign) => foreign.push(r.trim().to_owned()),
                 Err(refused) => return Err(DomainError::invalid("to", refused.to_string())),
+            };
+            for (i, u) in us {
+                if !users.iter().any(|x| x.1 == u) {
+                    users.push((i, u, r.trim().to_lowercase()));
+                }
             }
         }
         // Rate limit and virus scanner (issue 17), before anything is stored.
@@ -266,8 +324,19 @@ impl Platform {
         Ok(report)
     }
 
-    /// Whether mail from outside may go to `rcpt` (SMTP RCPT on the MX).
+    /// Whether mail from outside may go to `rcpt` (SMTP RCPT on the MX): as
+    /// [`Self::mail_inbound_rcpt_sized`] for a message of unknown size.
     pub async fn mail_inbound_rcpt(&self, rcpt: &str) -> Result<InboundRcpt, RcptRefused> {
+        self.mail_inbound_rcpt_sized(rcpt, 0).await
+    }
+
+    /// Whether mail from outside of `size` bytes (SMTP's declared SIZE, 0 if unknown) may go
+    /// to `rcpt`; a mailbox without room for it is refused at once (452 4.2.2).
+    pub async fn mail_inbound_rcpt_sized(
+        &self,
+        rcpt: &str,
+        size: u64,
+    ) -> Result<InboundRcpt, RcptRefused> {
         let refused = || RcptRefused::NotAllowed(rcpt.to_owned());
         let Some((l, d)) = normalise(rcpt) else {
             return Err(RcptRefused::Malformed(rcpt.to_owned()));
@@ -280,11 +349,13 @@ impl Platform {
                         .may_receive(&mut c, instance, user, Origin::Outside)
                         .await?
                     {
-                        Ok(InboundRcpt {
-                            address: format!("{l}@{d}"),
-                            instance,
-                            user,
-                        })
+                        self.room_at_rcpt(&mut c, (instance, user), rcpt, size)
+                            .await?
+                            .map(|()| InboundRcpt {
+                                address: format!("{l}@{d}"),
+                                instance,
+                                user,
+                            })
                     } else {
                         Err(refused())
                     }

@@ -39,7 +39,8 @@ for st in json.loads(sys.argv[1]):
     s.ehlo('client.example')
     if st.get('login'):
         s.login(st['login'], st['pw'])
-    code, text = s.mail(st['from'])
+    declared = [f"SIZE={st['declare']}"] if st.get('declare') else []
+    code, text = s.mail(st['from'], declared)
     r = {'mail': f'{code} {text.decode()}', 'rcpt': {}}
     taken = False
     for to in st['to']:

@@ -225,6 +225,52 @@ async fn smtp_to_full_mailboxes(p: &Platform, big: usize) {
         "{student:?}"
     );
     assert_eq!(usage(p, "schueler@100000").await.0, student_used);
+
+    // A client that declares the size (SIZE with MAIL FROM) learns of the full mailbox at
+    // RCPT, 452 4.2.2, and keeps the message; the recipient with room is taken.
+    let declared = |mut s: Value| {
+        s["declare"] = json!(big + 200);
+        sized(s)
+    };
+    let r = smtp_steps(vec![
+        declared(step(
+            sub,
+            teacher,
+            TEACHER,
+            &[STUDENT, TEACHER],
+            "Angekündigt",
+        )),
+        declared(step(
+            mx,
+            None,
+            "jemand@example.org",
+            &[STAFF],
+            "Angekündigt MX",
+        )),
+    ])
+    .await;
+    let rcpt = |i: usize, to: &str| r[i]["rcpt"][to].as_str().unwrap_or_default().to_owned();
+    assert!(rcpt(0, STUDENT).starts_with("452 4.2.2"), "{}", r[0]);
+    assert!(rcpt(0, TEACHER).starts_with("250"), "{}", r[0]);
+    assert!(
+        r[0]["data"].as_str().is_some_and(|s| s.starts_with("250")),
+        "{}",
+        r[0]
+    );
+    assert!(rcpt(1, STAFF).starts_with("452 4.2.2"), "{}", r[1]);
+    assert!(
+        r[1].get("data").is_none(),
+        "no DATA without a recipient: {}",
+        r[1]
+    );
+    let teacher_now = inbox(p, "lehrer@100000", DEMO_PW).await;
+    assert!(
+        teacher_now.iter().any(|s| s == "Angekündigt"),
+        "{teacher_now:?}"
+    );
+    assert_eq!(bounces(&teacher_now), 1, "no bounce for a refusal at RCPT");
+    assert_eq!(usage(p, "schueler@100000").await.0, student_used);
+    assert_eq!(usage(p, "personal@100000").await.0, staff_used);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,8 @@ use schulhof_smtp::{
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
 
 pub const LOCAL: &str = "school.test";
+/// The room left in the mailbox `knapp@` ("tight"), in bytes.
+pub const KNAPP_ROOM: u64 = 500;
 
 /// A message the fake took: envelope sender, recipients, content.
 pub type Taken = (String, Vec<String>, Vec<u8>);
@@ -50,9 +52,12 @@ impl MailBackend for Fake {
         Ok(actor.eq_ignore_ascii_case(from))
     }
 
-    async fn check_rcpt(&self, actor: &String, rcpt: &str) -> Result<(), RcptError> {
+    async fn check_rcpt(&self, actor: &String, rcpt: &str, size: u64) -> Result<(), RcptError> {
         if rcpt.starts_with("unbekannt@") {
             return Err(RcptError::Unknown);
+        }
+        if rcpt.starts_with("knapp@") && size > KNAPP_ROOM {
+            return Err(RcptError::MailboxFull);
         }
         if domain(rcpt) != LOCAL && actor.starts_with("schueler") {
             return Err(RcptError::NotAllowed);
@@ -75,9 +80,12 @@ impl MailBackend for Fake {
         Ok(())
     }
 
-    async fn inbound_rcpt(&self, rcpt: &str) -> Result<String, RcptError> {
+    async fn inbound_rcpt(&self, rcpt: &str, size: u64) -> Result<String, RcptError> {
         if domain(rcpt) != LOCAL {
             return Err(RcptError::Relay);
+        }
+        if rcpt.starts_with("knapp@") && size > KNAPP_ROOM {
+            return Err(RcptError::MailboxFull);
         }
         match rcpt.split('@').next() {
             Some("unbekannt") => Err(RcptError::Unknown),

@@ -406,6 +406,22 @@ pub async fn usage(
     Ok(r.map_or(0, |(b,)| b))
 }
 
+/// A login's account type, what its mailbox holds in bytes and the school's mail quota for
+/// that type (if set), in one statement. `None`: no such login in the school.
+pub async fn use_of(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+) -> Result<Option<(String, i64, Option<i64>)>, StoreError> {
+    let r: Option<(String, i64, Option<i64>)> = on!(c, c => sqlx::query_as(
+        "SELECT us.kind, COALESCE((SELECT u.bytes FROM mail_usage u
+            WHERE u.instance_id = us.instance_id AND u.owner_id = us.id), CAST(0 AS BIGINT)),
+            (SELECT q.bytes FROM mail_quotas q WHERE q.instance_id = us.instance_id AND q.account_type = us.kind)
+         FROM users us WHERE us.instance_id = $1 AND us.id = $2")
+        .bind(instance.0).bind(owner.0).fetch_optional(&mut *c).await)?;
+    Ok(r)
+}
+
 /// The folder's owner, what the owner's mailbox holds in bytes, and the school's mail quota
 /// for `account_type` (if set), in one statement: APPEND's rights check and quota
 /// pre-check. `None`: no such folder in the school.

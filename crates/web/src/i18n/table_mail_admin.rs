@@ -105,6 +105,11 @@ pub const MAIL_ADMIN_TEXTS: &[(&str, &str, &str)] = &[
         "{addr}: kann gerade nicht geprüft werden. Bitte später noch einmal senden.",
         "{addr}: cannot be checked right now. Please send again later.",
     ),
+    (
+        "mail.refused.full",
+        "{addr}: Das Postfach ist voll. Die Nachricht wurde nicht gesendet.",
+        "{addr}: the mailbox is full. The message was not sent.",
+    ),
     ("admin.module.mail", "E-Mail", "Mail"),
     (
         "action.mail_alias_add",

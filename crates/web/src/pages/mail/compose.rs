@@ -359,6 +359,7 @@ fn refusal_text(r: &Ready, why: &RcptRefused) -> String {
         RcptRefused::Unknown(a) => ("mail.refused.unknown", a),
         RcptRefused::Malformed(a) => ("mail.compose.bad_address", a),
         RcptRefused::Temporary(a) => ("mail.refused.temporary", a),
+        RcptRefused::MailboxFull(a) => ("mail.refused.full", a),
     };
     tr.t(key).replace("{addr}", addr)
 }
