@@ -83,6 +83,7 @@ impl MemStore {
             instance: InstanceId(Uuid::nil()),
             owner: self.owner,
             folder,
+            origin: schulhof_domain::mail::bus::current_origin(),
         });
     }
 }

@@ -46,6 +46,10 @@ pub struct Ctx<S: MailStore> {
     /// A live event said the selected folder changed.
     pub changed: bool,
     pub(crate) events: Option<broadcast::Receiver<MailEvent>>,
+    /// Marks the events of this session's own STORE, APPEND and EXPUNGE (random, so no
+    /// session of another node has it): they come back after the session's view took the
+    /// change, and are not read again.
+    pub(crate) origin: u64,
     pub(crate) after: After,
     pub(crate) idle_tag: Option<Tag<'static>>,
     pub(crate) auth_tag: Option<Tag<'static>>,
@@ -86,6 +90,7 @@ impl<S: MailStore> Ctx<S> {
             qresync: false,
             changed: false,
             events: None,
+            origin: schulhof_domain::mail::bus::new_origin(),
             after: After::Nothing,
             idle_tag: None,
             auth_tag: None,
@@ -142,7 +147,7 @@ impl<S: MailStore> Ctx<S> {
         match (&self.actor, &self.selected) {
             // Folder ids are unique; a delegated mailbox's events carry its owner, not the
             // actor, so the folder alone decides.
-            (Some(_), Some(sel)) => sel.folder == e.folder,
+            (Some(_), Some(sel)) => sel.folder == e.folder && e.origin != self.origin,
             _ => false,
         }
     }

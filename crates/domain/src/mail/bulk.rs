@@ -172,6 +172,7 @@ impl Platform {
                 instance: mb.instance,
                 owner: mb.owner,
                 folder: *f,
+                origin: 0,
             })
             .collect();
         tx.commit().await?;

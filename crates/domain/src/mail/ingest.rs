@@ -183,6 +183,7 @@ impl Platform {
                 instance: t.mb.instance,
                 owner: t.mb.owner,
                 folder,
+                origin: 0,
             });
         }
         if !events.is_empty() {
@@ -233,6 +234,7 @@ impl Platform {
                 instance: t.mb.instance,
                 owner: t.mb.owner,
                 folder,
+                origin: 0,
             }],
         );
         let added = UidFlags {

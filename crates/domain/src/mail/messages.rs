@@ -326,6 +326,7 @@ impl Platform {
             instance: mb.instance,
             owner: mb.owner,
             folder,
+            origin: 0,
         }];
         self.mail_bus.committed(&self.db, &events);
     }
@@ -417,6 +418,7 @@ impl Platform {
             instance: mb.instance,
             owner: mb.owner,
             folder: to,
+            origin: 0,
         }];
         if remove {
             folder_store::take_modseq(&mut tx, mb.instance, from).await?;
@@ -424,6 +426,7 @@ impl Platform {
                 instance: mb.instance,
                 owner: mb.owner,
                 folder: from,
+                origin: 0,
             });
         }
         tx.commit().await?;

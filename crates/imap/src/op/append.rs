@@ -1,5 +1,6 @@
 //! APPEND (APPENDUID; over quota NO [OVERQUOTA]) and the quota commands.
 
+use schulhof_domain::mail::bus::with_origin;
 use std::num::NonZeroU32;
 
 use chrono::Utc;
@@ -45,11 +46,11 @@ pub async fn append<S: MailStore>(
         Err(e) => return Done::from(e),
     };
     let date = date.map(|d| d.as_ref().with_timezone(&Utc));
-    match cx
-        .store
-        .append(&actor, folder, &data, &flags_of(flags), date)
-        .await
-    {
+    // The session reads the folder after its APPEND anyway (`changed`): the event coming
+    // back is its own.
+    let flags = flags_of(flags);
+    let change = cx.store.append(&actor, folder, &data, &flags, date);
+    match with_origin(cx.origin, change).await {
         Ok((validity, uid)) => {
             if cx.selected.as_ref().is_some_and(|s| s.folder == folder) {
                 cx.changed = true;

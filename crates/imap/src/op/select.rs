@@ -1,5 +1,6 @@
 //! SELECT/EXAMINE (with CONDSTORE), CLOSE, UNSELECT, EXPUNGE and UID EXPUNGE.
 
+use schulhof_domain::mail::bus::with_origin;
 use std::num::{NonZeroU32, NonZeroU64};
 
 use imap_types::command::SelectParameter;
@@ -152,7 +153,8 @@ pub async fn expunge<S: MailStore>(cx: &mut Ctx<S>, only: Option<&SequenceSet>) 
     if uids.as_ref().is_some_and(Vec::is_empty) {
         return Done::ok("UID EXPUNGE completed");
     }
-    let gone = match cx.store.expunge(&actor, folder, uids.as_deref()).await {
+    let change = cx.store.expunge(&actor, folder, uids.as_deref());
+    let gone = match with_origin(cx.origin, change).await {
         Ok(g) => g,
         Err(e) => return Done::from(e),
     };

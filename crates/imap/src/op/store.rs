@@ -1,5 +1,6 @@
 //! STORE and UID STORE: +FLAGS, -FLAGS, FLAGS, .SILENT, UNCHANGEDSINCE (CONDSTORE).
 
+use schulhof_domain::mail::bus::with_origin;
 use std::num::NonZeroU32;
 
 use imap_types::command::StoreModifier;
@@ -53,11 +54,10 @@ pub async fn store<S: MailStore>(
     let result = if uids.is_empty() {
         Default::default()
     } else {
-        match cx
+        let change = cx
             .store
-            .store_flags(&actor, folder, &uids, op, &wanted, unchanged_since)
-            .await
-        {
+            .store_flags(&actor, folder, &uids, op, &wanted, unchanged_since);
+        match with_origin(cx.origin, change).await {
             Ok(r) => r,
             Err(e) => return Done::from(e),
         }
