@@ -40,6 +40,11 @@ pub struct CourseArgs {
     /// Size of each handed-in file.
     #[arg(long, default_value_t = 5)]
     pub file_mb: usize,
+    /// Course pages per second of all lesson-end readers together, each reader in its turn
+    /// (people who open the page, read, open it again); 0: every reader reloads back to back
+    /// (closed loop, the harshest reading).
+    #[arg(long, default_value_t = 0.0)]
+    pub reader_rate: f64,
 }
 
 pub async fn run(server: &Server, a: &CourseArgs) -> anyhow::Result<Outcome> {
@@ -55,7 +60,7 @@ pub async fn run(server: &Server, a: &CourseArgs) -> anyhow::Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("cannot build the course: {e}"))?;
     let settings = json!({ "sections": a.sections, "activities": a.activities,
         "students": a.students, "connections": a.connections, "duration_s": a.duration,
-        "uploaders": a.uploaders, "file_mb": a.file_mb });
+        "uploaders": a.uploaders, "file_mb": a.file_mb, "reader_rate": a.reader_rate });
     let mut out = Outcome::new("course", server.backend, settings);
     let mut students = Vec::with_capacity(a.connections);
     for login in built.students.iter().take(a.connections) {
@@ -104,7 +109,8 @@ pub async fn run(server: &Server, a: &CourseArgs) -> anyhow::Result<Outcome> {
 }
 
 /// `uploaders` students hand in a file each, spread over 60 s (scaled down with a short
-/// `--duration`), while as many other students load the course page back to back.
+/// `--duration`), while as many other students load the course page: back to back, or
+/// together `--reader-rate` pages a second.
 async fn lesson_end(
     server: &Server,
     built: &BenchCourse,
@@ -131,7 +137,8 @@ async fn lesson_end(
         body: None,
         expect: 200,
     };
-    let pages = tokio::spawn(async move { run_workers(readers, window, &probe, None).await });
+    let rate = Some(a.reader_rate).filter(|r| *r > 0.0);
+    let pages = tokio::spawn(async move { run_workers(readers, window, &probe, rate).await });
     let file = vec![b'x'; a.file_mb * 1024 * 1024];
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();

@@ -330,7 +330,7 @@ fn apply_keep(view: &mut View, keep: &[bool]) {
     view.sizes.retain(|_| k.next().copied().unwrap_or(false));
 }
 
-fn stamp(h: &FolderHead) -> Stamp {
+pub(crate) fn stamp(h: &FolderHead) -> Stamp {
     Stamp {
         folder: h.id,
         uid_validity: h.uid_validity,

@@ -153,6 +153,20 @@ async fn a_nodes_copy_never_hides_a_change_made_on_another_node(db: Db) {
     );
     let (info, _) = a.mail_select(&t, "Gross").await.expect("select");
     assert_eq!(info.exists, 21);
+    // The webmail page counts from the same copy: it follows the other node too.
+    let count = |p: &Platform| {
+        let (p, t) = (p.clone(), t.clone());
+        async move { p.mail_page(&t, f, 0, 5).await.expect("page").1 }
+    };
+    assert_eq!(count(a).await, 21);
+    fill(&b, &t, f, 25, 27).await;
+    assert_eq!(count(a).await, 23, "appended on b");
+    b.mail_store_flags(&t, f, &[4], FlagOp::Add, &flags(false, true), None)
+        .await
+        .expect("flags");
+    b.mail_expunge(&t, f, None).await.expect("expunge");
+    assert_eq!(count(a).await, 22, "expunged on b");
+    assert_eq!(count(&b).await, 22);
     assert!(
         a.mail_uids(&other, f).await.is_err(),
         "a copy is no way into another's folder"
