@@ -217,6 +217,7 @@ fn smoke(database: Option<&str>) -> anyhow::Result<Vec<Outcome>> {
             duration: 0.5,
             uploaders: 2,
             file_mb: 1,
+            reader_rate: 0.0,
         }),
         Scenario::Sso(scenario::sso::SsoArgs {
             accounts: 4,
