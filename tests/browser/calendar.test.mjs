@@ -1,7 +1,8 @@
 // The calendar in a real browser at 1280 px and 360 px: the admin creates a room, the
 // teacher puts a recurring event into class 5a's calendar, the student sees it, the teacher
 // books the room twice and the second booking names the first. Nothing scrolls sideways
-// and axe is clean on every page.
+// and axe is clean on every page. The week view works with the keyboard alone (focus
+// visible) and prints without its navigation.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -167,3 +168,109 @@ for (const [w, h] of [[1280, 800], [360, 640]]) {
     await teacher.context.close();
   });
 }
+
+/** Presses Tab until the focused element matches `sel` (and holds `text`); fails after `max`. */
+async function tabTo(page, sel, text, what, max = 150) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(([s, t]) => {
+      const a = document.activeElement;
+      return Boolean(a && a.matches(s) && (!t || a.textContent.includes(t)));
+    }, [sel, text]);
+    if (hit) return;
+  }
+  assert.fail(`${what}: not reached with Tab in ${max} steps`);
+}
+
+/** The focused element shows a focus ring (keyboard focus, an outline that is drawn). */
+async function focusShown(page, what) {
+  const f = await page.evaluate(() => {
+    const a = document.activeElement;
+    const s = getComputedStyle(a);
+    const r = a.getBoundingClientRect();
+    return {
+      visible: a.matches(':focus-visible'),
+      style: s.outlineStyle,
+      width: parseFloat(s.outlineWidth) || 0,
+      area: r.width * r.height,
+    };
+  });
+  assert.ok(f.visible && f.style !== 'none' && f.width > 0 && f.area > 0,
+    `${what}: the focus is not visible (${JSON.stringify(f)})`);
+}
+
+/** A new event today in the own calendar; returns the week view's address of its day. */
+async function eventToday(page, title) {
+  await page.goto(`${base}/kalender/termin/neu`);
+  await page.locator('#cal-title').waitFor();
+  const day = await page.locator('#cal-start-d').inputValue();
+  await fillEvent(page, { title, from: '10:00', to: '11:00' });
+  await page.locator('.flash').waitFor();
+  return `${base}/kalender?ansicht=woche&datum=${day}`;
+}
+
+// The week with the keyboard only: from the top of the page Tab reaches the event (its
+// focus visible) and Enter opens it; "next" and "previous" move between weeks.
+for (const [w, h] of [[1280, 800], [360, 640]]) {
+  test(`at ${w} px: the week view by keyboard`, async () => {
+    const title = `Sprechstunde ${w}`;
+    const teacher = await signedIn(w, h, 'lehrer');
+    const t = teacher.page;
+    const week = await eventToday(t, title);
+    await t.goto(week);
+    const heading = (await t.locator('h1').innerText()).trim();
+
+    await tabTo(t, 'a.cal-event', title, 'the event');
+    await focusShown(t, 'the event');
+    await t.keyboard.press('Enter');
+    await t.waitForURL(/\/kalender\/[0-9a-f-]{36}\/termin\//);
+    await t.getByRole('heading', { level: 1, name: title }).waitFor();
+
+    await t.goto(week);
+    await tabTo(t, 'a[rel="next"]', '', 'the next week');
+    await focusShown(t, 'the next week');
+    await t.keyboard.press('Enter');
+    await t.waitForURL((u) => u.href !== week && u.searchParams.get('ansicht') === 'woche');
+    assert.notEqual((await t.locator('h1').innerText()).trim(), heading, 'another week');
+    assert.equal(await t.locator('a.cal-event', { hasText: title }).count(), 0);
+    await tabTo(t, 'a[rel="prev"]', '', 'the previous week');
+    await focusShown(t, 'the previous week');
+    await t.keyboard.press('Enter');
+    await t.locator('a.cal-event', { hasText: title }).waitFor();
+    assert.equal((await t.locator('h1').innerText()).trim(), heading, 'back in the first week');
+    await teacher.context.close();
+  });
+}
+
+// Printing the week: the app bar, the calendar's navigation, the side panel and the footer
+// are left out; the heading and the week's events are on the page, the days side by side.
+test('the week view prints without navigation, with its events', async () => {
+  const title = 'Zeugniskonferenz';
+  const teacher = await signedIn(1280, 800, 'lehrer');
+  const t = teacher.page;
+  const week = await eventToday(t, title);
+  await t.goto(week);
+  await t.emulateMedia({ media: 'print' });
+  for (const sel of ['.appbar', '.cal-nav', '.cal-tools', '.cal-side', '.site-footer', '.skip-link']) {
+    const shown = await t.locator(sel).evaluateAll((els) => els.some((e) => {
+      const s = getComputedStyle(e);
+      return s.display !== 'none' && s.visibility !== 'hidden' && e.getClientRects().length > 0;
+    }));
+    assert.equal(shown, false, `${sel} is printed`);
+  }
+  assert.ok(await t.locator('h1').isVisible(), 'the heading is printed');
+  const ev = t.locator('a.cal-event', { hasText: title });
+  assert.ok(await ev.isVisible(), 'the event is printed');
+  assert.match(await ev.innerText(), /10:00/);
+  const cols = await t.locator('.cal-col').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { top: Math.round(r.top), left: r.left, width: r.width };
+  }));
+  assert.equal(cols.length, 7, 'seven days');
+  assert.ok(cols.every((c) => c.top === cols[0].top && c.width > 0), `one row: ${JSON.stringify(cols)}`);
+  assert.ok(cols.every((c, i) => i === 0 || c.left > cols[i - 1].left), 'Monday to Sunday');
+  await shot(t, 'calendar-week-print');
+  await t.emulateMedia({ media: 'screen' });
+  assert.ok(await t.locator('.cal-nav').isVisible(), 'on screen the navigation is back');
+  await teacher.context.close();
+});

@@ -12,7 +12,9 @@
 //! An attachment belongs to the stored object, i.e. to the whole series; it goes with the
 //! object (foreign key, on delete cascade). Whoever reads the event's calendar (not only its
 //! busy times) sees and downloads the attachments through an event-scoped address; everyone
-//! else gets `NotFound`, as for the event itself.
+//! else gets `NotFound`, as for the event itself. An invitee's copy of an event (scheduling)
+//! lists the organiser's attachments too, downloaded through the copy's own address by
+//! whoever reads the copy, while the invitation stands.
 //!
 //! iCalendar answers (CalDAV GET, multiget, calendar-query, `.ics` export and the
 //! subscription feed) carry one `ATTACH;FMTTYPE=…;FILENAME=…;SIZE=…:<absolute URL>` per
@@ -33,6 +35,7 @@ use schulhof_blob::BlobReader;
 use schulhof_store::AsConn;
 use schulhof_store::calendar::CalObjectId;
 use schulhof_store::calendar::attachments::{self as store, AttachmentRow};
+use schulhof_store::calendar::attendees;
 use schulhof_store::calendar::calendars::{self as cals, CalendarRow};
 use schulhof_store::calendar::objects as objects_store;
 use schulhof_types::{InstanceId, NodeId};
@@ -54,6 +57,15 @@ pub struct AttachmentInfo {
     pub name: String,
     pub mime: String,
     pub size: u64,
+}
+
+/// What an event's page lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EventAttachments {
+    /// The event's own (who changes the event removes them).
+    pub own: Vec<AttachmentInfo>,
+    /// An invitation's copy: the organiser's (read only).
+    pub organiser: Vec<AttachmentInfo>,
 }
 
 fn info(r: &AttachmentRow) -> AttachmentInfo {
@@ -421,6 +433,113 @@ impl Platform {
             .ok_or(CalendarError::NotFound)?;
         may_write(a, &row, &info, Some(&o))?;
         Ok((o.id, object_info(&o)))
+    }
+
+    /// A series split at an occurrence ("this and following"): the new part `to` carries
+    /// the attachments of `from` — new rows of the new object, the same blobs, no copy —
+    /// and the old part keeps its own. Inside the split's transaction, after both are
+    /// written by the caller's checks.
+    pub(crate) async fn carry_attachments(
+        &self,
+        c: &mut impl AsConn,
+        a: &Actor,
+        cal: CalendarId,
+        from: &str,
+        to: &str,
+    ) -> Result<(), CalendarError> {
+        let inst = a.token.instance();
+        let rows = store::of_href(c, inst, cal, from).await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let (o, raw) = objects_store::get(c, inst, cal, to)
+            .await?
+            .ok_or(CalendarError::NotFound)?;
+        let now = self.now();
+        let mut all = store::of_object(c, inst, o.id).await?;
+        for r in rows {
+            let n = AttachmentRow {
+                id: Uuid::now_v7(),
+                object: o.id,
+                href: to.to_owned(),
+                ..r
+            };
+            store::insert(c, inst, &n, a.user.id, now).await?;
+            all.push(n);
+        }
+        self.attachments_changed(c, inst, cal, o.id, &raw, &all)
+            .await
+    }
+
+    /// The attachments an event's page lists, for whoever reads the event (`NotFound`
+    /// otherwise, other schools included): its own and, when it is the invitee's copy of
+    /// an invitation, the organiser's — while the copy is the current one of an
+    /// invitation (an uninvited person's or a deleted copy shows none of them).
+    pub async fn calendar_event_attachments(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        href: &str,
+    ) -> Result<EventAttachments, CalendarError> {
+        let mut c = self.db.read().await?;
+        let (row, _) = self.calendar_row(&mut c, a, cal).await?;
+        may_read(a, &row)?;
+        let inst = a.token.instance();
+        let own = store::of_href(&mut c, inst, cal, href).await?;
+        let organiser = self.organiser_rows(&mut c, inst, &row, href).await?;
+        Ok(EventAttachments {
+            own: own.iter().map(info).collect(),
+            organiser: organiser.iter().map(info).collect(),
+        })
+    }
+
+    /// One of the organiser's attachments of an invitation, through the invitee's copy
+    /// (rights as [`Platform::calendar_event_attachments`]).
+    pub async fn calendar_invitation_attachment_content(
+        &self,
+        a: &Actor,
+        cal: CalendarId,
+        href: &str,
+        id: Uuid,
+    ) -> Result<(AttachmentInfo, String, BlobReader), CalendarError> {
+        let f = {
+            let mut c = self.db.read().await?;
+            let (row, _) = self.calendar_row(&mut c, a, cal).await?;
+            may_read(a, &row)?;
+            self.organiser_rows(&mut c, a.token.instance(), &row, href)
+                .await?
+                .into_iter()
+                .find(|r| r.id == id)
+                .ok_or(CalendarError::NotFound)?
+        };
+        let reader = self
+            .blobs
+            .open_read(&f.blob_sha)
+            .await
+            .map_err(crate::files::blob_error)?;
+        Ok((info(&f), f.blob_sha, reader))
+    }
+
+    /// The attachments of the master whose invitation copy is `href` in the calendar (none
+    /// when it is no copy; copies live in personal calendars only). The caller checked that
+    /// the calendar is read.
+    async fn organiser_rows(
+        &self,
+        c: &mut impl AsConn,
+        inst: InstanceId,
+        cal: &CalendarRow,
+        href: &str,
+    ) -> Result<Vec<AttachmentRow>, CalendarError> {
+        if cal.kind != "personal" {
+            return Ok(Vec::new());
+        }
+        let Some((o, _)) = objects_store::get(c, inst, cal.id, href).await? else {
+            return Ok(Vec::new());
+        };
+        let Some(invited) = attendees::by_copy(c, inst, o.id).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(store::of_object(c, inst, invited.object).await?)
     }
 
     /// The object's answer changed: a new ETag, and the calendar's sync token raised.

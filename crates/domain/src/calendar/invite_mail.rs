@@ -7,7 +7,9 @@
 //! module's one ingest path: one message and one delivery for all recipients. The
 //! organiser never gets one; persons without a mailbox are skipped.
 
-use calcard::icalendar::{ICalendarComponentType as Ty, ICalendarProperty as P};
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType as Ty, ICalendarProperty as P,
+};
 use chrono::DateTime;
 use chrono_tz::Tz;
 use mail_builder::MessageBuilder;
@@ -112,6 +114,37 @@ impl InviteMails {
             to,
         });
     }
+}
+
+/// What an invitee reads of an event besides its times, per VEVENT (the overrides by their
+/// RECURRENCE-ID): title, place and description, trimmed. A change of it sends the changed
+/// invitation; storing the same again does not.
+pub(crate) fn seen(ical: &ICalendar) -> Vec<[String; 4]> {
+    let text = |c: &ICalendarComponent, p: &P| {
+        c.property(p)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_text())
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let mut out: Vec<[String; 4]> = ical
+        .components
+        .iter()
+        .filter(|c| c.component_type == Ty::VEvent)
+        .map(|c| {
+            [
+                c.property(&P::RecurrenceId)
+                    .map(|e| format!("{:?}", e.values))
+                    .unwrap_or_default(),
+                text(c, &P::Summary),
+                text(c, &P::Location),
+                text(c, &P::Description),
+            ]
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 const WEEKDAYS: [&str; 7] = ["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."];

@@ -32,7 +32,7 @@ use schulhof_store::calendar::objects::ObjectRow;
 use schulhof_types::{GroupId, UserId};
 use serde::Serialize;
 
-pub use attachments::{AttachmentInfo, MAX_ATTACHMENTS, attachment_path};
+pub use attachments::{AttachmentInfo, EventAttachments, MAX_ATTACHMENTS, attachment_path};
 pub use error::CalendarError;
 pub use fields::{EventFields, RuleFields};
 pub use freebusy::FreeBusyAnswer;

@@ -142,7 +142,10 @@ impl Platform {
     ) -> Result<PutOutcome, CalendarError> {
         let inst = a.token.instance();
         let (row, info) = self.calendar_row(c, a, cal).await?;
-        let existing = store::get(c, inst, cal, href).await?.map(|(o, _)| o);
+        let (existing, before) = match store::get(c, inst, cal, href).await? {
+            Some((o, raw)) => (Some(o), Some(raw)),
+            None => (None, None),
+        };
         may_write(a, &row, &info, existing.as_ref())?;
         check_precondition(pre, existing.as_ref())?;
         if let Some(other) = store::by_uid(c, inst, cal, &parsed.uid).await?
@@ -163,7 +166,8 @@ impl Platform {
         };
         if info.own {
             // Implicit scheduling (RFC 6638): invitations out, answers back.
-            self.schedule_after_put(c, a, &o, parsed, existing.as_ref(), mails)
+            let before = existing.as_ref().zip(before.as_deref());
+            self.schedule_after_put(c, a, &o, parsed, before, mails)
                 .await?;
         }
         Ok(PutOutcome {

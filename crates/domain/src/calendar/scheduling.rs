@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::collections::PERSONAL_COLOUR;
 use super::ical::{self, Parsed};
-use super::invite_mail::{InviteMails, Why};
+use super::invite_mail::{InviteMails, Why, seen};
 use super::itip::{self, PartStat};
 use super::objects::Target;
 use super::{CalendarError, CalendarId, CalendarKind};
@@ -113,14 +113,15 @@ fn name(u: &UserRow) -> String {
 impl Platform {
     /// After a put into the caller's own calendar: invitations out (the caller organises),
     /// or the caller's answer back (the caller is an attendee). The invitation mails are
-    /// noted in `mails`, for the caller to file after the commit.
+    /// noted in `mails`, for the caller to file after the commit. `before`: the object and
+    /// its text as they were.
     pub(crate) async fn schedule_after_put(
         &self,
         c: &mut impl AsConn,
         a: &Actor,
         o: &ObjectRow,
         parsed: &Parsed,
-        before: Option<&ObjectRow>,
+        before: Option<(&ObjectRow, &str)>,
         mails: &mut InviteMails,
     ) -> Result<(), CalendarError> {
         let me = a.user.mail.to_lowercase();
@@ -167,9 +168,10 @@ impl Platform {
         a: &Actor,
         o: &ObjectRow,
         parsed: &Parsed,
-        before: Option<&ObjectRow>,
+        before: Option<(&ObjectRow, &str)>,
         mails: &mut InviteMails,
     ) -> Result<(), CalendarError> {
+        let (before, before_text) = (before.map(|b| b.0), before.map(|b| b.1));
         let inst = a.token.instance();
         let want = wanted(c, a, &itip::attendees(&parsed.ical)).await?;
         let rows = att::of_object(c, inst, o.id).await?;
@@ -191,8 +193,14 @@ impl Platform {
         let moved = before.is_some_and(|b| {
             (b.first_start, b.last_end, b.recurring) != (o.first_start, o.last_end, o.recurring)
         });
-        // A new time or title: everyone invited gets the changed invitation by mail too.
-        let changed = moved || before.is_some_and(|b| b.summary != o.summary);
+        // A new time, title, place or description: everyone invited gets the changed
+        // invitation by mail too (the same event stored again sends nothing).
+        let changed = moved
+            || before.is_some_and(|b| b.summary != o.summary)
+            || (!rows.is_empty()
+                && before_text.is_some_and(|t| {
+                    !ical::parse_one(t).is_ok_and(|old| seen(&old) == seen(&parsed.ical))
+                }));
         let (mut new, mut again) = (Vec::new(), Vec::new());
         for w in &want {
             let old = rows.iter().find(|r| r.user == w.user.id);

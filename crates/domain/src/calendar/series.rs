@@ -3,6 +3,9 @@
 //! UNTIL before the occurrence and a new master with a new UID starts there). Every text
 //! written goes through the one ingest path ([`Platform::put_in`]), in one transaction.
 //!
+//! The new part of a split series carries the attachments of the old one (new rows, the same
+//! files); the old part keeps its own.
+//!
 //! The new event comes as iCalendar text (the web form writes it); its UID is replaced here.
 //! Properties the form does not know (attendees, organiser, categories, exceptions) are
 //! carried over from the stored master.
@@ -267,6 +270,9 @@ impl Platform {
                     &mut mails,
                 )
                 .await?;
+                // The new part carries the event's attachments (the old part keeps its own).
+                self.carry_attachments(&mut tx, a, cal, href, &written)
+                    .await?;
                 end_before(&old, at, all_day, tz)?
             }
         };

@@ -8,7 +8,7 @@ use crate::calendar_support;
 use calendar_support::*;
 use mail_parser::{MessageParser, MimeHeaders};
 use schulhof_domain::Db;
-use schulhof_domain::calendar::{CalendarId, Precondition};
+use schulhof_domain::calendar::{CalendarId, PartStat, Precondition, SeriesScope};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::mail::Special;
 use schulhof_domain::mail::parse::summarise;
@@ -264,6 +264,95 @@ async fn only_changes_that_matter_send_mail(db: Db) {
     assert!(text.contains("Theater-AG"), "{text}");
 }
 
+/// A new place or description asks again, by a client's PUT and by the web form's change;
+/// storing the same again (either way) sends nothing, and the answer given stays.
+async fn a_new_place_or_description_sends_mail(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let t = s.user("lehrer").await;
+    let anna = s.user("anna").await;
+    let cal = own(&s, &t).await;
+    let with = |place: &str, about: &str| {
+        event(
+            "pl1",
+            "Elternabend",
+            "20261210T180000",
+            "20261210T193000",
+            &format!(
+                "LOCATION:{place}\r\nDESCRIPTION:{about}\r\nORGANIZER;CN=Lena Test:mailto:{}\r\nATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{}\r\n",
+                t.user.mail, anna.user.mail
+            ),
+        )
+    };
+    let org = &t;
+    let put = |raw: Vec<u8>| async move {
+        p.calendar_put(org, cal, "pl.ics", &raw, Precondition::None)
+            .await
+            .expect("put");
+    };
+    put(with("Raum 1", "Bitte pünktlich")).await;
+    assert_eq!(invitations(&s, &anna).await.len(), 1);
+    // Anna accepts; the same text again sends nothing.
+    let inv = p.calendar_invitations(&anna).await.expect("list").remove(0);
+    p.calendar_answer(&anna, inv.calendar, &inv.href, PartStat::Accepted)
+        .await
+        .expect("accept");
+    put(with("Raum 1", "Bitte pünktlich")).await;
+    assert_eq!(invitations(&s, &anna).await.len(), 1, "nothing changed");
+
+    // Only the place: a changed invitation naming the new place; the answer stays.
+    put(with("Aula", "Bitte pünktlich")).await;
+    let annas = invitations(&s, &anna).await;
+    assert_eq!(annas.len(), 2, "a new place");
+    let (ical, text, subject) = parts(&annas[1], "REQUEST");
+    assert_eq!(subject, "Geänderte Einladung: Elternabend");
+    assert!(text.contains("Wo: Aula"), "{text}");
+    assert!(ical.contains("LOCATION:Aula"), "{ical}");
+    let inv = p.calendar_invitations(&anna).await.expect("list").remove(0);
+    assert_eq!(
+        inv.partstat,
+        PartStat::Accepted,
+        "a new place keeps the answer"
+    );
+    put(with("Aula", "Bitte pünktlich")).await;
+    assert_eq!(invitations(&s, &anna).await.len(), 2, "stored again");
+
+    // Only the description.
+    put(with("Aula", "Bitte Zeugnisse mitbringen")).await;
+    let annas = invitations(&s, &anna).await;
+    assert_eq!(annas.len(), 3, "a new description");
+    let (ical, _, _) = parts(&annas[2], "REQUEST");
+    assert!(ical.contains("Zeugnisse"), "{ical}");
+
+    // The web form's change of the whole event: a re-save sends nothing, a new place mails.
+    let form = |place: &str| {
+        event(
+            "egal",
+            "Elternabend",
+            "20261210T180000",
+            "20261210T193000",
+            &format!("LOCATION:{place}\r\nDESCRIPTION:Bitte Zeugnisse mitbringen\r\n"),
+        )
+    };
+    for (place, n) in [("Aula", 3), ("Mensa", 4), ("Mensa", 4)] {
+        p.calendar_change_event(
+            &t,
+            cal,
+            "pl.ics",
+            Precondition::None,
+            SeriesScope::All,
+            &form(place),
+        )
+        .await
+        .expect("form");
+        assert_eq!(invitations(&s, &anna).await.len(), n, "{place}");
+    }
+    let annas = invitations(&s, &anna).await;
+    let (_, text, _) = parts(&annas[3], "REQUEST");
+    assert!(text.contains("Wo: Mensa"), "{text}");
+    assert!(invitations(&s, &t).await.is_empty(), "never the organiser");
+}
+
 async fn no_invitation_mail_crosses_schools(db: Db) {
     let s = school(db.clone()).await;
     let other = school_on(platform(db), "654321").await;
@@ -318,5 +407,6 @@ async fn no_invitation_mail_crosses_schools(db: Db) {
 backend_tests!(
     an_invitation_reaches_each_invitee_by_mail,
     only_changes_that_matter_send_mail,
+    a_new_place_or_description_sends_mail,
     no_invitation_mail_crosses_schools,
 );

@@ -32,6 +32,7 @@ mod support;
 // The tests, one module per concern.
 mod calendar;
 mod calendar_attachments;
+mod calendar_attachments_carried;
 mod calendar_fuzz;
 mod calendar_ics;
 mod calendar_invitations;

@@ -4,7 +4,9 @@
 //! downloads a file through the event's address, gets no picker and removes nothing; who
 //! does not see the event (another class's calendar, a personal calendar seen as busy time
 //! only) gets 404 on every attachment address. The event page costs the same statements
-//! with attachments as without.
+//! with attachments as without. An invitee's copy of an event lists the organiser's
+//! attachments and downloads them through the copy's address, until the invitation is
+//! taken back; nobody else reaches them there.
 
 use axum::http::{StatusCode, header};
 use schulhof_domain::calendar::{CalendarId, CalendarKind, Precondition};
@@ -14,7 +16,10 @@ use super::mail_files::own_file;
 use super::statements::{self, statements_of};
 use super::{App, app, app_on_postgres};
 
-on_both_backends!(attach_list_download_and_remove);
+on_both_backends!(
+    attach_list_download_and_remove,
+    an_invitee_downloads_the_organisers_attachments
+);
 
 async fn actor(app: &App, cookie: &str) -> Actor {
     let value = cookie.split_once('=').map_or(cookie, |(_, v)| v);
@@ -209,6 +214,68 @@ async fn attach_list_download_and_remove(app: App) {
         .await
         .expect("list");
     assert!(left.is_empty());
+}
+
+async fn an_invitee_downloads_the_organisers_attachments(app: App) {
+    let teacher = app.ready("lehrer").await;
+    let student = app.ready("schueler").await;
+    let admin = app.ready("admin").await;
+    let ta = actor(&app, &teacher).await;
+    let cal = app.platform.calendar_personal(&ta).await.expect("own").id;
+    // Still to come (the list of invitations shows what has not ended).
+    let later = String::from_utf8(event("sprech", "Sprechstunde"))
+        .expect("text")
+        .replace("20261204", "20310304");
+    app.platform
+        .calendar_put(&ta, cal, "sprech.ics", later.as_bytes(), Precondition::None)
+        .await
+        .expect("put");
+    let page = format!("/kalender/{cal}/termin/sprech.ics");
+    let (file, _) = own_file(&app, &teacher, "Tagesordnung.txt", b"1. Begruessung").await;
+    app.post(&format!("{page}/anhaenge"), &teacher, &[("knoten", &file)])
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    let mail = actor(&app, &student).await.user.mail;
+    app.post(&format!("{page}/einladen"), &teacher, &[("wer", &mail)])
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    let inv = app
+        .platform
+        .calendar_invitations(&actor(&app, &student).await)
+        .await
+        .expect("invitations")
+        .remove(0);
+    let copy = format!("/kalender/{}/termin/{}", inv.calendar, inv.href);
+    // The invitation lists the organiser's file, without a way to remove it.
+    let seen = app.get(&copy, &student).await;
+    seen.assert(StatusCode::OK)
+        .has("Tagesordnung.txt")
+        .lacks("/entfernen");
+    let att = id_after(&seen.body, &format!("{copy}/anhang/"));
+    let download = format!("{copy}/anhang/{att}");
+    let got = app.get(&download, &student).await;
+    got.assert(StatusCode::OK);
+    assert_eq!(got.body, "1. Begruessung");
+    // Removing through the copy does nothing.
+    assert!(refused(
+        app.post(&format!("{download}/entfernen"), &student, &[])
+            .await
+            .status
+    ));
+    // Nobody else reaches it through the copy (the organiser included: not their calendar).
+    for who in [&admin, &teacher] {
+        app.get(&download, who).await.assert(StatusCode::NOT_FOUND);
+    }
+    // Taken back: the copy lists nothing of the organiser's, the address is gone.
+    app.post(&format!("{page}/ausladen"), &teacher, &[("adresse", &mail)])
+        .await
+        .assert(StatusCode::SEE_OTHER);
+    app.get(&download, &student)
+        .await
+        .assert(StatusCode::NOT_FOUND);
+    app.get(&copy, &student).await.lacks("Tagesordnung.txt");
+    // The organiser's own page still has it.
+    app.get(&page, &teacher).await.has("Tagesordnung.txt");
 }
 
 /// The event page of a reader costs the same statements with three attachments as with

@@ -2,6 +2,7 @@
 //! shared picker: areas, then a folder's subfolders as links and its files to tick; never
 //! the Safe), removing one, and downloading one through the event's own address.
 //!
+//! An invitation's copy downloads the organiser's attachments through its own address.
 //! Whether the caller changes the event, reads the event or may read a file, the domain
 //! decides: an event one does not see, or sees only as busy time, answers 404 on every path.
 
@@ -11,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
-use schulhof_domain::calendar::CalendarId;
+use schulhof_domain::calendar::{CalendarError, CalendarId};
 use schulhof_front::AppState;
 use schulhof_types::NodeId;
 
@@ -153,11 +154,19 @@ pub async fn download(
     let (Ok(cal), Ok(id)) = (parse_calendar(&cal), uuid::Uuid::parse_str(&id)) else {
         return r.fail(DomainError::NotFound);
     };
-    match state
-        .platform
+    let p = &state.platform;
+    // The event's own attachment, else (an invitation's copy) one of the organiser's.
+    let found = match p
         .calendar_attachment_content(&r.actor, cal, &href, id)
         .await
     {
+        Err(CalendarError::NotFound) => {
+            p.calendar_invitation_attachment_content(&r.actor, cal, &href, id)
+                .await
+        }
+        other => other,
+    };
+    match found {
         Ok((info, sha, reader)) => {
             let what = schulhof_front::files::Download {
                 name: &info.name,

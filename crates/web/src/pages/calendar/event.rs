@@ -227,9 +227,11 @@ pub async fn show(
         (Some(s), None) => zone.datetime(tr, s),
         _ => String::new(),
     };
+    // An invitation (the copy in the invitee's calendar) lists the organiser's attachments
+    // too, to download through the copy's address; only the organiser removes them.
     let attachments = match state
         .platform
-        .calendar_attachments(&r.actor, cal, &href)
+        .calendar_event_attachments(&r.actor, cal, &href)
         .await
     {
         Ok(v) => v,
@@ -238,13 +240,16 @@ pub async fn show(
     let writes =
         info.access >= CalAccess::Write || (info.kind == CalendarKind::Resource && info.may_book);
     let attachments = attachments
+        .own
         .into_iter()
-        .map(|a| {
+        .map(|a| (a, writes))
+        .chain(attachments.organiser.into_iter().map(|a| (a, false)))
+        .map(|(a, removable)| {
             let href = attachment_path(cal, &href, a.id);
             AttachmentRow {
                 name: a.name,
                 size: crate::pages::files::size_text(tr.0, a.size),
-                remove_href: writes.then(|| format!("{href}/entfernen")),
+                remove_href: removable.then(|| format!("{href}/entfernen")),
                 href,
             }
         })
