@@ -144,6 +144,19 @@ fn mentions_attach(raw: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(b"ATTACH"))
 }
 
+/// Whether an ATTACH value is our address of another event's attachment: an organiser's
+/// lines that reached an invitee's copy (the copy's own reader may not open them there) or
+/// an event's lines kept in a text copied from it. Another server's addresses stay.
+fn ours_elsewhere(v: &str, base: &str) -> bool {
+    let path = match base {
+        "" => Some(v),
+        b => v.strip_prefix(b),
+    };
+    path.is_some_and(|p| {
+        p.starts_with("/kalender/") && p.contains("/termin/") && p.contains("/anhang/")
+    })
+}
+
 /// The text with the event's attachments as `ATTACH` in each VEVENT/VTODO (our own
 /// `ATTACH` lines a client sent back replaced). Unchanged when there is nothing to do.
 pub(crate) fn decorate(
@@ -170,7 +183,7 @@ pub(crate) fn decorate(
                     .values
                     .first()
                     .and_then(value_text)
-                    .is_some_and(|v| v.contains(&ours))
+                    .is_some_and(|v| v.contains(&ours) || ours_elsewhere(v, base))
         });
         for a in list {
             comp.entries.push(attach_entry(base, a));

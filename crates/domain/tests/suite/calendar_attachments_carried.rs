@@ -269,6 +269,9 @@ async fn an_invitee_downloads_the_organisers_attachments(db: Db) {
     let (copy_cal, copy) = (inv.calendar, inv.href.as_str());
     assert_ne!(copy_cal, cal);
 
+    // The organiser's ATTACH lines (her event's addresses) do not reach the copy's text.
+    let text = p.calendar_get(&anna, copy_cal, copy).await.expect("copy");
+    assert!(!text.raw.contains("/anhang/"), "{}", text.raw);
     // The invitee's copy lists the organiser's attachment; the copy has none of its own.
     let seen = p
         .calendar_event_attachments(&anna, copy_cal, copy)
