@@ -20,18 +20,28 @@
 //!
 //! Without [`configure`] (tests, embedding) the environment variables alone apply.
 //!
+//! - `SCHULHOF_CONFERENCE_LEASE_SECS`: how long a presence outlives its node (default 30;
+//!   see below).
+//!
 //! Several nodes: the media of one conference runs on the node that started it; the
-//! database records that node and its media address. A socket on another node answers the
-//! conference's frames with `conference_elsewhere` and the host node's name, so a load
-//! balancer (or the client) can send the person to that node. Participant changes are
-//! signalled in-process only; sockets on other nodes see them on their next `status`.
+//! database records that node and its media address. A member may join through any node:
+//! the presence belongs to the socket that joined and holds a lease in the database that
+//! this socket renews every third of the lease. Closing the socket leaves at once; a node
+//! that dies stops renewing and any node's sweep puts its people out once the lease ran out
+//! (`schulhof_domain::conference::presence`). The media itself only runs on the host: a
+//! socket elsewhere answers publish, subscribe and pin with `conference_elsewhere` and the
+//! host node's name (`conf_state` says `media_node`), so a load balancer (or the client)
+//! can send the person there. Every change of a conference is signalled to all nodes over
+//! the platform's event bus.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
+use std::time::{Duration, Instant};
 
 use schulhof_sfu::Sfu;
 use schulhof_types::UserId;
 use serde::Deserialize;
-use tokio::sync::{OnceCell, broadcast};
+use tokio::sync::OnceCell;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -85,21 +95,82 @@ pub enum ConfOp {
     End {},
 }
 
-/// "The conference of this room changed": every socket following it refreshes.
+/// "The conference of this room changed": every socket following it refreshes, on every
+/// node (over the platform's event bus).
 #[derive(Clone, Copy, Debug)]
 pub struct ConfSignal {
     pub instance: schulhof_types::InstanceId,
     pub room: RoomId,
 }
 
-static HUB: LazyLock<broadcast::Sender<ConfSignal>> = LazyLock::new(|| broadcast::channel(256).0);
-
-pub(crate) fn subscribe() -> broadcast::Receiver<ConfSignal> {
-    HUB.subscribe()
+pub(crate) fn signal(p: &schulhof_domain::Platform, s: ConfSignal) {
+    p.conference_changed(s.instance, s.room);
 }
 
-pub(crate) fn signal(s: ConfSignal) {
-    let _ = HUB.send(s);
+/// The environment variable of the presence lease, in seconds.
+pub const LEASE_ENV: &str = "SCHULHOF_CONFERENCE_LEASE_SECS";
+
+/// The presence lease from `SCHULHOF_CONFERENCE_LEASE_SECS` (1 to 600 seconds; blank or
+/// unset: the default of 30).
+fn lease_setting() -> Result<Option<Duration>, String> {
+    parse_lease(std::env::var(LEASE_ENV).ok().as_deref())
+}
+
+fn parse_lease(v: Option<&str>) -> Result<Option<Duration>, String> {
+    let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    v.parse::<u64>()
+        .ok()
+        .filter(|n| (1..=600).contains(n))
+        .map(|n| Some(Duration::from_secs(n)))
+        .ok_or_else(|| format!("{LEASE_ENV}: {v:?} is not a number of seconds from 1 to 600"))
+}
+
+/// Applies the presence lease setting once per process (the first socket, or `serve`).
+pub(crate) fn apply_lease() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        if let Ok(Some(d)) = lease_setting() {
+            schulhof_domain::conference::set_presence_lease(d);
+        }
+    });
+}
+
+/// This node's media engine if it is already running (never starts it).
+pub(crate) fn running_engine() -> Option<&'static Sfu> {
+    ENGINE.get().and_then(Option::as_ref)
+}
+
+/// When this process last swept run-out presences (ms since its start).
+static SWEPT_AT: AtomicU64 = AtomicU64::new(0);
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// Sweeps run-out presences (their node died) at most every half lease per process; the
+/// media of those put out goes if it runs here. Called from the lease ticks of sockets.
+pub(crate) async fn sweep(p: &schulhof_domain::Platform) {
+    let lease = schulhof_domain::conference::presence_lease();
+    let now = EPOCH.elapsed().as_millis() as u64 + 1;
+    let last = SWEPT_AT.load(Ordering::Relaxed);
+    if last != 0 && now.saturating_sub(last) < (lease.as_millis() as u64) / 2 {
+        return;
+    }
+    if SWEPT_AT
+        .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+        .is_err()
+    {
+        return;
+    }
+    match p.conference_sweep().await {
+        Ok(swept) => {
+            if let Some(sfu) = running_engine() {
+                for (_, _, conf, who) in swept.iter() {
+                    sfu.leave(*conf, *who).await;
+                }
+            }
+        }
+        Err(e) => tracing::warn!("conference presence sweep failed: {e}"),
+    }
 }
 
 pub mod settings;
@@ -160,7 +231,10 @@ pub fn node_id() -> String {
 /// start-up that refuses bad ones with a clear message instead of a conference that
 /// quietly lacks a transport.
 pub fn check_settings() -> Result<(), String> {
-    settings().map(|_| ())
+    settings()?;
+    lease_setting()?;
+    apply_lease();
+    Ok(())
 }
 
 /// `GET`/`PUT /api/v1/admin/users/{login}/av-consent`: the consent on record, set by an
@@ -215,6 +289,18 @@ mod tests {
             r#"{"kind":"nope"}"#,
         ] {
             assert!(serde_json::from_str::<ConfOp>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_presence_lease_is_seconds_from_1_to_600_or_unset() {
+        assert_eq!(parse_lease(None), Ok(None));
+        assert_eq!(parse_lease(Some("  ")), Ok(None));
+        assert_eq!(parse_lease(Some(" 5 ")), Ok(Some(Duration::from_secs(5))));
+        assert_eq!(parse_lease(Some("600")), Ok(Some(Duration::from_secs(600))));
+        for bad in ["0", "601", "-3", "5s", "1.5"] {
+            let e = parse_lease(Some(bad)).expect_err(bad);
+            assert!(e.contains(LEASE_ENV) && e.contains(bad), "{e}");
         }
     }
 

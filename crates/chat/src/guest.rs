@@ -24,7 +24,7 @@ use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
 use crate::ChatError;
-use crate::conference::{ConfOp, ConfSignal, engine, node_id, signal, subscribe};
+use crate::conference::{ConfOp, ConfSignal, engine, node_id, running_engine, signal};
 use crate::frame::{ClientFrame, MAX_FRAME, decode};
 
 const QUEUE: usize = 64;
@@ -74,6 +74,10 @@ pub(crate) async fn upgrade(
 struct Joined {
     conf: Uuid,
     presence: Uuid,
+    /// The conference's media runs on this node (else on `node`): the presence is this
+    /// socket's either way, its lease renewed while the socket lives.
+    media_here: bool,
+    node: String,
     state: AppState,
     pass: String,
     at: GuestAt,
@@ -86,17 +90,17 @@ impl Drop for Joined {
         };
         let (conf, state, pass) = (self.conf, self.state.clone(), self.pass.clone());
         let (instance, room, me) = (self.at.instance, self.at.room, self.at.guest.id);
-        let presence = self.presence;
+        let (presence, media_here) = (self.presence, self.media_here);
         rt.spawn(async move {
             let left = state.platform.conference_guest_leave(&pass, presence).await;
             // Superseded by a newer join: that one keeps the place and the media.
             if matches!(left, Ok(false)) {
                 return;
             }
-            if let Some(sfu) = engine().await {
+            if media_here && let Some(sfu) = running_engine() {
                 sfu.leave(conf, me).await;
             }
-            signal(ConfSignal { instance, room });
+            signal(&state.platform, ConfSignal { instance, room });
         });
     }
 }
@@ -136,17 +140,26 @@ async fn run(state: AppState, pass: String, at: GuestAt, socket: WebSocket) {
         tokens: BURST,
         refilled: Instant::now(),
     };
-    let mut conf_rx = subscribe();
-    // A revoked link or a removal on any node: the pass is checked again at once.
+    // A revoked link or a removal on any node: the pass is checked again at once; a
+    // change of the conference on any node: the guest sees it.
     let mut guests_rx = g.state.platform.conference_signals();
     let mut tick = tokio::time::interval(TICK);
     tick.tick().await;
+    crate::conference::apply_lease();
+    let every = (schulhof_domain::conference::presence_lease() / 3).max(Duration::from_millis(300));
+    let mut lease_tick = tokio::time::interval(every);
+    lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let stop = loop {
         let step = tokio::select! {
             frame = stream.next() => g.on_frame(frame).await,
-            sig = conf_rx.recv() => g.on_signal(sig).await,
-            sig = guests_rx.recv() => g.on_guests_signal(sig).await,
+            sig = guests_rx.recv() => match sig {
+                Ok(ConferenceSignal::Room { instance, room }) => {
+                    g.on_signal(Ok(ConfSignal { instance, room })).await
+                }
+                sig => g.on_guests_signal(sig).await,
+            },
             _ = tick.tick() => g.recheck().await,
+            _ = lease_tick.tick(), if g.joined.is_some() => g.on_lease_tick().await,
         };
         if let Err(stop) = step {
             break stop;
@@ -250,6 +263,33 @@ impl Guest {
         })
     }
 
+    /// The joined conference whose media runs on this node; on another node, say which.
+    fn media_conf(&self) -> Result<Uuid, Value> {
+        let conf = self.joined_conf()?;
+        match &self.joined {
+            Some(j) if !j.media_here => Err(fail(self.at.room, "conference_elsewhere", &j.node)),
+            _ => Ok(conf),
+        }
+    }
+
+    /// Renews the lease of this socket's presence; a presence that is over shows the new
+    /// state (and leaves nothing to leave). Sweeps run-out presences now and then.
+    async fn on_lease_tick(&mut self) -> Result<(), Stop> {
+        let Some(presence) = self.joined.as_ref().map(|j| j.presence) else {
+            return Ok(());
+        };
+        let p = self.state.platform.clone();
+        crate::conference::sweep(&p).await;
+        match p.conference_guest_renew(&self.pass, presence).await {
+            Ok(true) => Ok(()),
+            Ok(false) => self.push_state().await,
+            Err(e) => {
+                tracing::warn!("guest presence lease not renewed: {e}");
+                Ok(())
+            }
+        }
+    }
+
     fn domain(&self, e: DomainError) -> Value {
         let i = schulhof_front::error_info(&e);
         fail(self.at.room, i.code, e)
@@ -266,12 +306,11 @@ impl Guest {
                     .conference_guest_join(&self.pass)
                     .await
                     .map_err(|e| self.domain(e))?;
-                if view.node != node_id() {
-                    return Err(fail(room, "conference_elsewhere", &view.node));
-                }
                 self.joined = Some(Joined {
                     conf: view.id,
                     presence: view.presence,
+                    media_here: view.node == node_id(),
+                    node: view.node.clone(),
                     state: self.state.clone(),
                     pass: self.pass.clone(),
                     at: self.at.clone(),
@@ -283,7 +322,7 @@ impl Guest {
                 return Ok(Some(json!({ "type": "conf_left", "room": room })));
             }
             ConfOp::Publish { sdp } => {
-                let conf = self.joined_conf()?;
+                let conf = self.media_conf()?;
                 let view = p
                     .conference_guest_status(&self.pass)
                     .await
@@ -295,14 +334,14 @@ impl Guest {
                     "role": "publish", "sdp": answer })));
             }
             ConfOp::Subscribe { publisher, sdp } => {
-                let conf = self.joined_conf()?;
+                let conf = self.media_conf()?;
                 let answer = sfu().await?.subscribe(conf, me, publisher.0, sdp).await;
                 let answer = answer.map_err(|e| fail(room, "conference_bad_offer", e))?;
                 return Ok(Some(json!({ "type": "conf_answer", "room": room,
                     "role": "subscribe", "publisher": publisher, "sdp": answer })));
             }
             ConfOp::Pin { publisher } => {
-                let conf = self.joined_conf()?;
+                let conf = self.media_conf()?;
                 sfu().await?.pin(conf, me, publisher.map(|u| u.0)).await;
                 return Ok(None);
             }
@@ -318,16 +357,21 @@ impl Guest {
                     .await
                     .map_err(|e| self.domain(e))?;
                 let grant = schulhof_authz::conference::guest_grant(false);
-                sfu().await?.set_allow(conf, me, allow(grant)).await;
+                if self.joined.as_ref().is_some_and(|j| j.media_here) {
+                    sfu().await?.set_allow(conf, me, allow(grant)).await;
+                }
             }
             _ => {
                 return Err(fail(room, "guest_forbidden", "Guests may not do this."));
             }
         }
-        signal(ConfSignal {
-            instance: self.at.instance,
-            room,
-        });
+        signal(
+            &p,
+            ConfSignal {
+                instance: self.at.instance,
+                room,
+            },
+        );
         Ok(None)
     }
 

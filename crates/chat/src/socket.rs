@@ -142,20 +142,29 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
         refilled: Instant::now(),
         conf: Default::default(),
     };
-    let mut conf_rx = crate::conference::subscribe();
-    // Consent changes come over the bus: the admin's page may be on another node.
+    // Conference changes and consent changes come over the bus: the other participants'
+    // and the admin's pages may be on other nodes.
     let mut consent_rx = s.state.platform.conference_signals();
     let mut tick = tokio::time::interval(TICK);
     tick.tick().await;
+    crate::conference::apply_lease();
+    let every = (schulhof_domain::conference::presence_lease() / 3).max(Duration::from_millis(300));
+    let mut lease_tick = tokio::time::interval(every);
+    lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut stop = s.hello().await.err();
     while stop.is_none() {
         let step = tokio::select! {
             frame = stream.next() => s.on_frame(frame).await,
             wake = s.listener.recv() => s.on_bus(wake).await,
             _ = tick.tick() => s.on_tick().await,
-            sig = conf_rx.recv() => s.on_conf_signal(sig).await,
+            // Only a socket that takes part holds a lease to renew.
+            _ = lease_tick.tick(), if s.conf.is_joined() => s.on_lease_tick().await,
             change = consent_rx.recv() => match change {
                 Ok(ConferenceSignal::Consent(c)) => s.on_consent_change(Ok(c)).await,
+                Ok(ConferenceSignal::Room { instance, room }) => {
+                    let sig = crate::conference::ConfSignal { instance, room };
+                    s.on_conf_signal(Ok(sig)).await
+                }
                 Ok(_) => Ok(()),
                 Err(e) => s.on_consent_change(Err(e)).await,
             },

@@ -88,6 +88,8 @@ pub struct ParticipantRow {
     pub removed: bool,
     /// The consent on record (audio, video); students without a row have none.
     pub consent: (bool, bool),
+    /// Until when the presence's connection holds it (unix microseconds; none: expired).
+    pub lease_until: Option<i64>,
 }
 
 type Raw = (
@@ -102,6 +104,7 @@ type Raw = (
     bool,
     Option<bool>,
     Option<bool>,
+    Option<i64>,
 );
 
 /// Everybody who ever joined `conf`, by name; one query.
@@ -112,7 +115,7 @@ pub async fn participants(
 ) -> Result<Vec<ParticipantRow>, StoreError> {
     let rows: Vec<Raw> = on!(c, c => sqlx::query_as(
         "SELECT p.user_id, u.first_name, u.last_name, u.kind, p.left_at, p.hand_raised,
-                p.may_share, p.muted, p.removed, a.audio, a.video
+                p.may_share, p.muted, p.removed, a.audio, a.video, p.lease_until
          FROM conference_participants p
          JOIN users u ON u.instance_id = p.instance_id AND u.id = p.user_id
          LEFT JOIN av_consents a ON a.instance_id = p.instance_id AND a.user_id = p.user_id
@@ -131,13 +134,14 @@ pub async fn participants(
             muted: r.7,
             removed: r.8,
             consent: (r.9.unwrap_or(false), r.10.unwrap_or(false)),
+            lease_until: r.11,
         })
         .collect())
 }
 
 /// Marks `user` present (again) as the join `presence` (the newest join wins: a member's
-/// reconnecting page takes over); a removed participant stays removed (the domain refuses
-/// them before this).
+/// reconnecting page takes over), held until `lease_until` unless renewed ([`renew`]); a
+/// removed participant stays removed (the domain refuses them before this).
 pub async fn join(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -145,16 +149,90 @@ pub async fn join(
     user: UserId,
     presence: Uuid,
     now: i64,
+    lease_until: i64,
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
         "INSERT INTO conference_participants (instance_id, conference_id, user_id, joined_at,
-            presence_id)
-         VALUES ($1, $2, $3, $4, $5)
+            presence_id, lease_until)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (instance_id, conference_id, user_id)
-         DO UPDATE SET left_at = NULL, presence_id = $5")
-        .bind(instance.0).bind(conf).bind(user.0).bind(now).bind(presence)
+         DO UPDATE SET left_at = NULL, presence_id = $5, lease_until = $6")
+        .bind(instance.0).bind(conf).bind(user.0).bind(now).bind(presence).bind(lease_until)
         .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
+}
+
+/// Extends the lease of the member's join `presence` to `lease_until`; whether that join
+/// is still present (false: left, put out, taken over by a newer join, expired or ended).
+pub async fn renew(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    user: UserId,
+    presence: Uuid,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_participants SET lease_until = $5
+         WHERE instance_id = $1 AND user_id = $2 AND presence_id = $3 AND left_at IS NULL
+           AND lease_until >= $4")
+        .bind(instance.0).bind(user.0).bind(presence).bind(now).bind(lease_until)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// A present member whose lease ran out before a moment: their connection's node stopped
+/// renewing it (crashed, killed, cut off).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expired {
+    pub instance: InstanceId,
+    pub conference: Uuid,
+    pub room: RoomId,
+    /// The member, or the guest's id.
+    pub who: Uuid,
+    pub presence: Option<Uuid>,
+}
+
+/// The members of live conferences, in any school, whose lease ran out before `now`
+/// (at most `limit`); a present row without a lease counts as run out.
+pub async fn expired(
+    c: &mut impl AsConn,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<Expired>, StoreError> {
+    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Option<Uuid>)> = on!(c, c => sqlx::query_as(
+        "SELECT p.instance_id, p.conference_id, f.room_id, p.user_id, p.presence_id
+         FROM conference_participants p
+         JOIN conferences f ON f.instance_id = p.instance_id AND f.id = p.conference_id
+         WHERE p.left_at IS NULL AND (p.lease_until IS NULL OR p.lease_until < $1)
+           AND f.ended_at IS NULL
+         LIMIT $2")
+        .bind(now).bind(limit).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Expired {
+            instance: InstanceId(r.0),
+            conference: r.1,
+            room: RoomId(r.2),
+            who: r.3,
+            presence: r.4,
+        })
+        .collect())
+}
+
+/// Puts out the member of `e` if their lease still ran out before `now` (a renewal or a
+/// newer join in between keeps them); whether they were put out. They left when the lease
+/// ended.
+pub async fn expire(c: &mut impl AsConn, e: &Expired, now: i64) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_participants
+         SET left_at = COALESCE(lease_until, $5), hand_raised = $6, presence_id = NULL
+         WHERE instance_id = $1 AND conference_id = $2 AND user_id = $3 AND left_at IS NULL
+           AND (lease_until IS NULL OR lease_until < $5)
+           AND (presence_id = $4 OR (presence_id IS NULL AND $4 IS NULL))")
+        .bind(e.instance.0).bind(e.conference).bind(e.who).bind(e.presence).bind(now).bind(false)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// Marks `user` gone, whichever join they are present with (a moderator's "remove").

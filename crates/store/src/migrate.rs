@@ -85,6 +85,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(71, "0071_oidc_initiate_login"),
     migration!(72, "0072_calendar_attachments"),
     migration!(73, "0073_lms_caption_tracks"),
+    migration!(75, "0075_conference_presence_lease"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -16,14 +16,21 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::{Session, Stop, error_frame};
-use crate::conference::{ConfOp, ConfSignal, engine, node_id, signal};
+use crate::conference::{ConfOp, ConfSignal, engine, node_id, running_engine, signal};
 
 /// The conference this socket takes part in; leaving the socket leaves the conference,
 /// unless the person has joined again since (a reconnected page, another socket): then the
-/// newer join keeps the place and the media.
+/// newer join keeps the place and the media. While it lives the socket renews its
+/// presence's lease, so a node that dies leaves no one present for long.
 #[derive(Default)]
 pub(super) struct Conf {
     joined: Option<Joined>,
+}
+
+impl Conf {
+    pub(super) fn is_joined(&self) -> bool {
+        self.joined.is_some()
+    }
 }
 
 struct Joined {
@@ -33,6 +40,9 @@ struct Joined {
     presence: Uuid,
     state: AppState,
     actor: Actor,
+    /// The conference's media runs on this node (else: on `node`).
+    media_here: bool,
+    node: String,
 }
 
 impl Drop for Conf {
@@ -50,13 +60,18 @@ impl Drop for Conf {
                 if matches!(left, Ok((_, false))) {
                     return;
                 }
-                if let Some(sfu) = engine().await {
+                if j.media_here
+                    && let Some(sfu) = running_engine()
+                {
                     sfu.leave(j.conf, j.actor.token.user().0).await;
                 }
-                signal(ConfSignal {
-                    instance: j.actor.token.instance(),
-                    room: j.room,
-                });
+                signal(
+                    &j.state.platform,
+                    ConfSignal {
+                        instance: j.actor.token.instance(),
+                        room: j.room,
+                    },
+                );
             });
         }
     }
@@ -104,13 +119,8 @@ async fn sfu() -> Result<&'static Sfu, Fail> {
     ))
 }
 
-/// The conference's media runs on another node: say which.
-fn here(view: &ConferenceView) -> Result<(), Fail> {
-    if view.node == node_id() {
-        Ok(())
-    } else {
-        Err(Fail::Code("conference_elsewhere", view.node.clone()))
-    }
+fn here(view: &ConferenceView) -> bool {
+    view.node == node_id()
 }
 
 impl Session {
@@ -141,6 +151,15 @@ impl Session {
         }
     }
 
+    /// The joined conference whose media runs on this node; on another node, say which.
+    fn media_conf(&self, room: RoomId) -> Result<Uuid, Fail> {
+        let conf = self.joined_conf(room)?;
+        match &self.conf.joined {
+            Some(j) if !j.media_here => Err(Fail::Code("conference_elsewhere", j.node.clone())),
+            _ => Ok(conf),
+        }
+    }
+
     async fn conf_step(&mut self, room: RoomId, op: ConfOp) -> Result<Reply, Fail> {
         let p = self.state.platform.clone();
         let a = self.actor.clone();
@@ -157,29 +176,36 @@ impl Session {
                 } else {
                     p.conference_join(&a, room).await?
                 };
-                here(&view)?;
+                // The presence is this socket's, wherever the media runs: it leaves when
+                // the socket does, and its lease runs out if this node dies.
                 self.conf.joined = Some(Joined {
                     room,
                     conf: view.id,
                     presence: view.presence,
                     state: self.state.clone(),
                     actor: a.clone(),
+                    media_here: here(&view),
+                    node: view.node.clone(),
                 });
             }
             ConfOp::Leave {} => {
                 // This socket's own join; without one (never joined here), whichever.
                 let mine = self.conf.joined.as_ref().filter(|j| j.room == room);
+                let media_here = mine.is_none_or(|j| j.media_here);
                 let (conf, left) = match mine.map(|j| j.presence) {
                     Some(presence) => p.conference_leave(&a, room, presence).await?,
                     None => (p.conference_self(&a, room, SelfStep::Leave).await?, true),
                 };
                 self.conf.joined = None;
-                if left {
-                    sfu().await?.leave(conf, me.0).await;
+                if left
+                    && media_here
+                    && let Some(sfu) = running_engine()
+                {
+                    sfu.leave(conf, me.0).await;
                 }
             }
             ConfOp::Publish { sdp } => {
-                let conf = self.joined_conf(room)?;
+                let conf = self.media_conf(room)?;
                 let status = p.conference_status(&a, room).await?;
                 let grant = status
                     .live
@@ -192,7 +218,7 @@ impl Session {
                 return Ok(Reply::Frame(f));
             }
             ConfOp::Subscribe { publisher, sdp } => {
-                let conf = self.joined_conf(room)?;
+                let conf = self.media_conf(room)?;
                 let answer = sfu().await?.subscribe(conf, me.0, publisher.0, sdp).await?;
                 let f = json!({ "type": "conf_answer", "room": room, "role": "subscribe",
                     "publisher": publisher, "sdp": answer });
@@ -200,7 +226,7 @@ impl Session {
             }
             ConfOp::Pin { publisher } => {
                 // The viewer's own choice of what it receives: no right involved.
-                let conf = self.joined_conf(room)?;
+                let conf = self.media_conf(room)?;
                 sfu().await?.pin(conf, me.0, publisher.map(|u| u.0)).await;
                 return Ok(Reply::State);
             }
@@ -215,7 +241,11 @@ impl Session {
                 let conf = p
                     .conference_moderate(&a, room, user, ConferenceStep::Remove)
                     .await?;
-                sfu().await?.leave(conf, user.0).await;
+                // Here if the media runs here; elsewhere the person's own socket drops
+                // it when the signal shows them put out.
+                if let Some(sfu) = running_engine() {
+                    sfu.leave(conf, user.0).await;
+                }
             }
             ConfOp::AllowShare { user, on } => {
                 self.moderate(room, user, ConferenceStep::AllowShare(on))
@@ -227,14 +257,19 @@ impl Session {
             ConfOp::End {} => {
                 let conf = p.conference_end(&a, room).await?;
                 self.conf.joined = None;
-                sfu().await?.end(conf).await;
+                if let Some(sfu) = running_engine() {
+                    sfu.end(conf).await;
+                }
             }
         }
         self.apply_grants(room).await?;
-        signal(ConfSignal {
-            instance: a.token.instance(),
-            room,
-        });
+        signal(
+            &p,
+            ConfSignal {
+                instance: a.token.instance(),
+                room,
+            },
+        );
         Ok(Reply::State)
     }
 
@@ -284,21 +319,67 @@ impl Session {
             .and_then(|v| v.mine())
             .is_some_and(|m| m.present);
         if self.conf.joined.as_ref().is_some_and(|j| j.room == room) && !still_in {
-            // Ended or removed: nothing to leave any more.
-            self.conf.joined = None;
+            // Ended, removed or run out: nothing to leave any more, but the media that
+            // runs here for this socket goes (a moderator on another node removed them).
+            if let Some(j) = self.conf.joined.take()
+                && j.media_here
+                && let Some(sfu) = running_engine()
+            {
+                sfu.leave(j.conf, self.actor.token.user().0).await;
+            }
         }
         let ice = engine()
             .await
             .map(|s| s.ice_servers().to_vec())
             .unwrap_or_default();
-        let joined = self.conf.joined.as_ref().is_some_and(|j| j.room == room);
+        let mine = self.conf.joined.as_ref().filter(|j| j.room == room);
+        let joined = mine.is_some();
+        let media_node = status.live.as_ref().map(|v| v.node.clone());
+        let media_here = status.live.as_ref().is_some_and(here);
         self.push(json!({
             "type": "conf_state", "room": room, "status": status,
             "joined": joined, "ice_servers": ice,
+            "media_node": media_node, "media_here": media_here,
         }))
     }
 
-    /// Another socket changed a conference: refresh it if this socket follows the room.
+    /// The lease tick of a joined socket: renews its presence's lease (a presence that is
+    /// over, put out or run out, shows the new state) and sweeps run-out presences of dead
+    /// nodes now and then.
+    pub(super) async fn on_lease_tick(&mut self) -> Result<(), Stop> {
+        let Some((room, presence)) = self.conf.joined.as_ref().map(|j| (j.room, j.presence)) else {
+            return Ok(());
+        };
+        let p = self.state.platform.clone();
+        crate::conference::sweep(&p).await;
+        match p.conference_renew(&self.actor, presence).await {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                // The join is over; a newer join of the person elsewhere keeps the place.
+                let j = self.conf.joined.take();
+                let status = p.conference_status(&self.actor, room).await;
+                let still_in = status
+                    .ok()
+                    .and_then(|s| s.live)
+                    .is_some_and(|v| v.mine().is_some_and(|m| m.present));
+                if let Some(j) = j
+                    && j.media_here
+                    && !still_in
+                    && let Some(sfu) = running_engine()
+                {
+                    sfu.leave(j.conf, self.actor.token.user().0).await;
+                }
+                self.conf_state(room).await
+            }
+            Err(e) => {
+                // The database is away for a moment: the next tick tries again.
+                tracing::warn!(room = %room.0, "conference lease not renewed: {e}");
+                Ok(())
+            }
+        }
+    }
+
+    /// A conference changed (on any node): refresh it if this socket follows the room.
     pub(super) async fn on_conf_signal(
         &mut self,
         sig: Result<ConfSignal, broadcast::error::RecvError>,
@@ -338,10 +419,13 @@ impl Session {
         if self.apply_grants(room).await.is_err() {
             tracing::warn!(room = %room.0, "consent change not applied to the conference");
         }
-        signal(ConfSignal {
-            instance: change.instance,
-            room,
-        });
+        signal(
+            &self.state.platform,
+            ConfSignal {
+                instance: change.instance,
+                room,
+            },
+        );
         Ok(())
     }
 }

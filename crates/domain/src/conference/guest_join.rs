@@ -122,7 +122,8 @@ impl Platform {
         let live = g.live.as_ref().ok_or(DomainError::NotFound)?;
         let (instance, id) = (g.row.link.instance, g.row.guest.id);
         let presence = Uuid::now_v7();
-        store::set_present(&mut tx, instance, id, live.id, presence).await?;
+        let lease_until = super::presence::lease_until(self.now());
+        store::set_present(&mut tx, instance, id, live.id, presence, lease_until).await?;
         if g.row.conference != Some(live.id) {
             let object = live.room.to_string();
             let event = Event {
@@ -202,6 +203,7 @@ impl Platform {
         let kind = RoomKind::parse(&room.kind)
             .ok_or_else(|| DomainError::Internal("unknown room kind".into()))?;
         let rows = conf_store::participants(c, instance, live.id).await?;
+        let rows = super::presence::leased(rows, to_us(self.now()));
         let guests = store::present(c, instance, live.id).await?;
         let participants = rows
             .into_iter()

@@ -10,11 +10,13 @@ mod consent;
 mod external;
 mod guest_join;
 mod guests;
+mod presence;
 mod signals;
 
 pub use consent::{AvConsent, ConsentChange, import_av_consent};
 pub use guest_join::{GuestAt, GuestJoined};
 pub use guests::{GuestLink, GuestLinkView, GuestPass, GuestState, GuestView, MAX_VALIDITY_DAYS};
+pub use presence::{DEFAULT_LEASE, Swept, presence_lease, set_presence_lease};
 pub(crate) use signals::ConferenceHub;
 pub use signals::{ConferenceSignal, ConsentChanges};
 
@@ -178,7 +180,7 @@ impl Platform {
         guests: Vec<PresentGuest>,
     ) -> ConferenceView {
         let i_moderate = l.facts.moderates(&actor.token);
-        let participants = rows
+        let participants = presence::leased(rows, to_us(self.now()))
             .into_iter()
             .filter(|p| !p.removed)
             .map(|p| participant_view(&l.room, l.facts.room.kind, live, p, i_moderate))
@@ -260,6 +262,7 @@ impl Platform {
         check(&actor.token, JoinConference(l.facts))?;
         let now = to_us(self.now());
         let presence = Uuid::now_v7();
+        let lease_until = presence::lease_until(self.now());
         store::join(
             &mut tx,
             instance,
@@ -267,6 +270,7 @@ impl Platform {
             actor.token.user(),
             presence,
             now,
+            lease_until,
         )
         .await?;
         let rows = store::participants(&mut tx, instance, live.id).await?;

@@ -22,6 +22,12 @@ pub enum ConferenceSignal {
         instance: InstanceId,
         room: RoomId,
     },
+    /// The conference of `room` changed (who is present, hands, mutes, a lease ran out):
+    /// every socket following it, on any node, shows the new state.
+    Room {
+        instance: InstanceId,
+        room: RoomId,
+    },
 }
 
 impl ConferenceSignal {
@@ -32,6 +38,9 @@ impl ConferenceSignal {
             }
             ConferenceSignal::Guests { instance, room } => {
                 format!("guests {} {}", instance.0.simple(), room.0.simple())
+            }
+            ConferenceSignal::Room { instance, room } => {
+                format!("room {} {}", instance.0.simple(), room.0.simple())
             }
         }
     }
@@ -50,6 +59,10 @@ impl ConferenceSignal {
                 user: UserId(id),
             })),
             "guests" => Some(ConferenceSignal::Guests {
+                instance,
+                room: RoomId(id),
+            }),
+            "room" => Some(ConferenceSignal::Room {
                 instance,
                 room: RoomId(id),
             }),
@@ -172,6 +185,10 @@ mod tests {
                 user: UserId(Uuid::now_v7()),
             }),
             ConferenceSignal::Guests {
+                instance,
+                room: RoomId(Uuid::now_v7()),
+            },
+            ConferenceSignal::Room {
                 instance,
                 room: RoomId(Uuid::now_v7()),
             },

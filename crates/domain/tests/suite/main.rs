@@ -50,6 +50,7 @@ mod conference;
 mod conference_external;
 mod conference_guests;
 mod conference_handover;
+mod conference_lease;
 mod contacts;
 mod contacts_directory;
 mod contacts_import;

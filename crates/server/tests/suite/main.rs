@@ -48,6 +48,7 @@ mod chat_nodes;
 mod cli;
 mod cli_import;
 mod cli_sfu;
+mod conference_nodes;
 mod dav;
 mod homepage_public;
 mod lms_caldav;

@@ -213,20 +213,78 @@ pub async fn by_pass(c: &mut impl AsConn, hash: &[u8]) -> Result<Option<PassRow>
 }
 
 /// Marks an admitted guest present in `conf` as the join `presence` (the newest join
-/// wins: a reconnecting guest's page takes over), hand lowered.
+/// wins: a reconnecting guest's page takes over), hand lowered, held until `lease_until`
+/// unless renewed ([`renew`]).
 pub async fn set_present(
     c: &mut impl AsConn,
     instance: InstanceId,
     id: Uuid,
     conf: Uuid,
     presence: Uuid,
+    lease_until: i64,
 ) -> Result<(), StoreError> {
     on!(c, c => sqlx::query(
-        "UPDATE conference_guests SET conference_id = $3, presence_id = $4, hand_raised = $5
+        "UPDATE conference_guests SET conference_id = $3, presence_id = $4, hand_raised = $5,
+            lease_until = $6
          WHERE instance_id = $1 AND id = $2 AND state = 'admitted'")
-        .bind(instance.0).bind(id).bind(conf).bind(presence).bind(false)
+        .bind(instance.0).bind(id).bind(conf).bind(presence).bind(false).bind(lease_until)
         .execute(&mut *c).await.map(|_| ()))?;
     Ok(())
+}
+
+/// Extends the lease of the guest's join `presence`; whether that join is still present.
+pub async fn renew(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    presence: Uuid,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guests SET lease_until = $5
+         WHERE instance_id = $1 AND id = $2 AND presence_id = $3 AND conference_id IS NOT NULL
+           AND lease_until >= $4")
+        .bind(instance.0).bind(id).bind(presence).bind(now).bind(lease_until)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The guests present in a conference, in any school, whose lease ran out before `now`.
+pub async fn expired(
+    c: &mut impl AsConn,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<super::Expired>, StoreError> {
+    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Option<Uuid>)> = on!(c, c => sqlx::query_as(
+        "SELECT g.instance_id, g.conference_id, f.room_id, g.id, g.presence_id
+         FROM conference_guests g
+         JOIN conferences f ON f.instance_id = g.instance_id AND f.id = g.conference_id
+         WHERE (g.lease_until IS NULL OR g.lease_until < $1) AND f.ended_at IS NULL
+         LIMIT $2")
+        .bind(now).bind(limit).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| super::Expired {
+            instance: InstanceId(r.0),
+            conference: r.1,
+            room: RoomId(r.2),
+            who: r.3,
+            presence: r.4,
+        })
+        .collect())
+}
+
+/// Clears the presence of the guest of `e` if its lease still ran out before `now`;
+/// whether it did.
+pub async fn expire(c: &mut impl AsConn, e: &super::Expired, now: i64) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conference_guests SET conference_id = NULL, presence_id = NULL, hand_raised = $5
+         WHERE instance_id = $1 AND id = $2 AND conference_id = $3
+           AND (lease_until IS NULL OR lease_until < $4)")
+        .bind(e.instance.0).bind(e.who).bind(e.conference).bind(now).bind(false)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }
 
 /// Ends the join `presence` of a guest: gone, unless a later join took over (then
