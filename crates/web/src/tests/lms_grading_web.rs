@@ -303,8 +303,16 @@ async fn scale_and_pass_fail_reach_only_their_student(app: App) {
         &[("bewertung", "passfail")],
     )
     .await;
-    hand_in_text(&app, &test, &sophie, "42").await;
-    hand_in_text(&app, &test, &mia, "41").await;
+    // Answers that cannot occur by chance in a page (an id, a time or a CSS value could hold
+    // "42"), so their absence below proves something.
+    hand_in_text(
+        &app,
+        &test,
+        &sophie,
+        "Sophies Rechnung ergibt zweiundvierzig",
+    )
+    .await;
+    hand_in_text(&app, &test, &mia, "Mias Rechnung ergibt einundvierzig").await;
     let sophie_work = work_of(&app, &teacher, &test, "Schüler, Sophie").await;
     let mia_work = work_of(&app, &teacher, &test, "Berg, Mia").await;
     app.get(&mia_work, &teacher)
@@ -367,9 +375,14 @@ async fn scale_and_pass_fail_reach_only_their_student(app: App) {
     .await
     .has("<td>Passed</td>")
     .has("<td>Not passed</td>");
+    app.get(&sophie_work, &teacher)
+        .await
+        .assert(StatusCode::OK)
+        .has("Sophies Rechnung ergibt zweiundvierzig")
+        .lacks("Mias Rechnung");
     let r = app.get(&sophie_work, &mia).await;
     refused(&r);
-    r.lacks("42");
+    r.lacks("Sophies Rechnung").lacks("Bestanden");
 }
 
 /// Class 5b made by the admin with the teacher in it and linked to the demo course in its
