@@ -175,7 +175,11 @@ async fn everyday_commands_cost_a_few_statements(db: Db) {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let before = statements::so_far();
     c.cmd("NOOP", None).await;
-    assert_eq!(statements::so_far() - before, 0, "own changes' events read again");
+    assert_eq!(
+        statements::so_far() - before,
+        0,
+        "own changes' events read again"
+    );
     let report: Vec<String> = names
         .iter()
         .zip(best)
