@@ -16,6 +16,21 @@ pub async fn recreate(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Brings the planner's statistics up to date, as autovacuum does within a minute or so of a
+/// bulk load: a scenario that measures right after filling measures the steady state, not a
+/// planner that still believes the tables are nearly empty.
+pub async fn analyze(url: &str) -> anyhow::Result<()> {
+    let mut c = sqlx::PgConnection::connect(url)
+        .await
+        .with_context(|| format!("cannot connect to {url}"))?;
+    sqlx::raw_sql("ANALYZE")
+        .execute(&mut c)
+        .await
+        .context("ANALYZE")?;
+    c.close().await?;
+    Ok(())
+}
+
 /// Drops the database named in `url` (same safety rule as [`recreate`]).
 #[cfg(test)]
 pub async fn drop_database(url: &str) -> anyhow::Result<()> {

@@ -170,6 +170,9 @@ pub async fn run(database: Option<&str>, a: &MailArgs) -> anyhow::Result<Outcome
     });
     let mut out = Outcome::new("mail", s.backend, settings);
     let folder = fill(&s, a, &mut out).await?;
+    if let Some(url) = database {
+        crate::pg::analyze(url).await?;
+    }
     measure_folder(&s, folder, a, &mut out).await?;
     super::mail_imap::measure(&s, a, &mut out).await?;
     if a.burst_mib > 0 && a.bursts > 0 {
