@@ -413,6 +413,14 @@ impl Platform {
                 .find(|r| r.id == id)
                 .ok_or(CalendarError::NotFound)?
         };
+        self.attachment_opened(f).await
+    }
+
+    /// An attachment the caller may read, with its content to stream.
+    async fn attachment_opened(
+        &self,
+        f: AttachmentRow,
+    ) -> Result<(AttachmentInfo, String, BlobReader), CalendarError> {
         let reader = self
             .blobs
             .open_read(&f.blob_sha)
@@ -525,12 +533,7 @@ impl Platform {
                 .find(|r| r.id == id)
                 .ok_or(CalendarError::NotFound)?
         };
-        let reader = self
-            .blobs
-            .open_read(&f.blob_sha)
-            .await
-            .map_err(crate::files::blob_error)?;
-        Ok((info(&f), f.blob_sha, reader))
+        self.attachment_opened(f).await
     }
 
     /// The attachments of the master whose invitation copy is `href` in the calendar (none

@@ -41,7 +41,7 @@ fn platform_with_url(db: Db) -> Platform {
     Platform::new(db, clock, config)
 }
 
-async fn own_file(p: &Platform, a: &Actor, name: &str, content: &[u8]) -> FileNode {
+pub(crate) async fn own_file(p: &Platform, a: &Actor, name: &str, content: &[u8]) -> FileNode {
     let root = p
         .file_areas(a)
         .await
@@ -87,7 +87,7 @@ async fn class_event(s: &School, t: &Actor) -> CalendarId {
     c5a
 }
 
-async fn read_all(mut r: schulhof_blob::BlobReader) -> Vec<u8> {
+pub(crate) async fn read_all(mut r: schulhof_blob::BlobReader) -> Vec<u8> {
     let mut v = Vec::new();
     r.read_to_end(&mut v).await.expect("read");
     v

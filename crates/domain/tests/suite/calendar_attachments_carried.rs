@@ -4,47 +4,14 @@
 //! attachments and downloads them through the copy, while the invitation stands — nobody
 //! else, no other school.
 
+use crate::calendar_attachments::{own_file, read_all};
 use crate::calendar_support;
 use calendar_support::*;
-use schulhof_authz::files::Area;
 use schulhof_domain::Db;
 use schulhof_domain::Platform;
 use schulhof_domain::calendar::{CalendarError, CalendarId, Precondition, SeriesScope};
-use schulhof_domain::files::Placement;
 use schulhof_domain::identity::Actor;
 use schulhof_store::backend_tests;
-use schulhof_store::files::NodeRow as FileNode;
-use tokio::io::AsyncReadExt;
-
-async fn own_file(p: &Platform, a: &Actor, name: &str, content: &[u8]) -> FileNode {
-    let root = p
-        .file_areas(a)
-        .await
-        .expect("areas")
-        .into_iter()
-        .find(|e| e.area_value == Area::Own)
-        .expect("own area");
-    let folder = p.locate(a, root.id).await.expect("root");
-    let e = p
-        .file_upload(
-            a,
-            Placement {
-                folder: &folder,
-                name,
-            },
-            None,
-            content,
-        )
-        .await
-        .expect("upload");
-    p.locate(a, e.id).await.expect("file").node().clone()
-}
-
-async fn read_all(mut r: schulhof_blob::BlobReader) -> Vec<u8> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v).await.expect("read");
-    v
-}
 
 async fn names(p: &Platform, a: &Actor, cal: CalendarId, href: &str) -> Vec<String> {
     p.calendar_attachments(a, cal, href)
