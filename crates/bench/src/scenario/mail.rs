@@ -3,7 +3,7 @@
 //! - one folder filled with `--messages` (50,000) small messages through `mail_append`;
 //! - what IMAP `SELECT` asks of the service (`mail_select`), what
 //!   `UID FETCH 1:* (FLAGS)` asks (`mail_uids`, and the same with the response lines written
-//!   out), and the webmail folder page (`mail_page`, first 50) — each `--samples` times;
+//!   out), and the webmail folder page (`mail_folders` and `mail_page`, first 50) — each `--samples` times;
 //! - the lesson-end burst (see [`super::mail_burst`]).
 //!
 //! - the same through the real IMAP session over an in-memory socket ([`super::mail_imap`]).
@@ -321,7 +321,14 @@ async fn measure_folder(
     out.latency("UID FETCH 1:* (FLAGS): mail_uids + response text", &written);
     out.figure("UID FETCH 1:* (FLAGS): response size", bytes.get(), "bytes");
 
+    // What the folder page asks for: the folder list beside it and the first 50.
     let page = timed(a.samples, || async {
+        let folders = p.mail_folders(t).await.map_err(e)?;
+        let listed = folders.iter().find(|f| f.id == folder).map(|f| f.exists);
+        anyhow::ensure!(
+            listed == Some(a.messages as u32),
+            "the folder list miscounts the folder"
+        );
         let (rows, total) = p.mail_page(t, folder, 0, 50).await.map_err(e)?;
         anyhow::ensure!(
             rows.len() == 50 && total as usize == a.messages,
@@ -331,7 +338,7 @@ async fn measure_folder(
     })
     .await?
     .summary();
-    out.latency("webmail page: mail_page(0, 50)", &page);
+    out.latency("webmail page: mail_folders + mail_page(0, 50)", &page);
 
     out.check("SELECT of 50,000 < 50 ms (p99)", select.p99_ms < 50.0);
     out.check(

@@ -216,7 +216,7 @@ impl Platform {
 }
 
 /// Senders nobody answers: the empty (bounce) sender, mailer daemons, no-reply addresses.
-fn answerable_sender(mail_from: &str) -> bool {
+pub(super) fn answerable_sender(mail_from: &str) -> bool {
     let s = mail_from.trim().trim_matches(['<', '>']).to_lowercase();
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;

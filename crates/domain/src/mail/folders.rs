@@ -103,7 +103,7 @@ impl Platform {
     pub async fn mail_folders(&self, a: &Actor) -> Result<Vec<FolderInfo>, DomainError> {
         let mb = mailbox_of(a)?;
         let mut c = self.db.read().await?;
-        let rows = store::list(&mut c, mb.instance, mb.owner).await?;
+        let rows = self.mail_folder_rows(&mut c, mb).await?;
         drop(c);
         if rows.iter().any(|r| r.special.as_deref() == Some("inbox")) {
             return Ok(rows.into_iter().map(info).collect());
@@ -113,6 +113,34 @@ impl Platform {
         let rows = store::list(&mut tx, mb.instance, mb.owner).await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(info).collect())
+    }
+
+    /// The mailbox's folders with their counts in one statement. A folder whose copy this
+    /// node holds at the folder's current MODSEQ (see `view.rs`) is not counted in the
+    /// database: its counts come from the copy (a large inbox costs no count per page).
+    async fn mail_folder_rows(
+        &self,
+        c: &mut impl AsConn,
+        mb: Mailbox,
+    ) -> Result<Vec<FolderRow>, DomainError> {
+        let views = &self.mail_bus.views;
+        let known = views.known(mb);
+        let pairs: Vec<_> = known.iter().map(|(f, v)| (*f, v.modseq)).collect();
+        let Some(mut rows) = store::list_knowing(c, mb.instance, mb.owner, &pairs).await? else {
+            return Ok(store::list(c, mb.instance, mb.owner).await?);
+        };
+        for r in &mut rows {
+            let copy = known.iter().find(|(f, v)| {
+                *f == r.id && v.modseq == r.highest_modseq && v.uid_validity == r.uid_validity
+            });
+            if let Some((_, v)) = copy {
+                r.exists = v.msgs.len() as i64;
+                r.unseen = i64::from(v.unseen());
+                r.bytes = v.bytes() as i64;
+            }
+        }
+        views.remember(mb, rows.iter().map(|r| r.id).collect());
+        Ok(rows)
     }
 
     /// The folder at `path` (IMAP names INBOX case-insensitively).

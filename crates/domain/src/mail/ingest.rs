@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use schulhof_store::Backend;
 use schulhof_store::mail::folders as folder_store;
-use schulhof_store::mail::messages::{self as store, FiledOne, MessageRow};
+use schulhof_store::mail::messages::{self as store, FiledOne, MessageRow, TrafficLine};
 use schulhof_store::mail::traffic;
 use schulhof_types::{MailFolderId, MailMessageId};
 
@@ -115,17 +115,38 @@ impl Platform {
         received_at: DateTime<Utc>,
         arrival: Option<Arrival<'_>>,
     ) -> Result<Vec<Filed>, DomainError> {
-        // One message into one given folder (APPEND, an own copy): on PostgreSQL one
-        // statement instead of a transaction.
+        // One message into one folder (APPEND, an own copy, mail to one person whose inbox
+        // exists): on PostgreSQL one statement instead of a transaction.
         if let [t] = targets
-            && arrival.is_none()
-            && let Some(folder) = t.folder
             && self.db.backend() == Backend::Postgres
         {
-            return Ok(vec![
-                self.file_one_at_once(content, t, folder, received_at)
-                    .await?,
-            ]);
+            let inbox = match t.folder {
+                Some(_) => None,
+                None => {
+                    let mut c = self.db.read().await?;
+                    folder_store::id_by_special(&mut c, t.mb.instance, t.mb.owner, "inbox").await?
+                }
+            };
+            if let Some(folder) = t.folder.or(inbox) {
+                let line = arrival
+                    .as_ref()
+                    .zip(t.rcpt.as_deref())
+                    .map(|(a, rcpt)| TrafficLine {
+                        id: uuid::Uuid::now_v7(),
+                        direction: a.direction,
+                        sender: a.mail_from,
+                        recipient: rcpt,
+                        message_id: &content.summary.message_id,
+                        subject: &content.summary.subject,
+                    });
+                let one = self.file_one_at_once(content, t, folder, received_at, line.as_ref());
+                match one.await? {
+                    Some(filed) => return Ok(vec![filed]),
+                    // Given: gone. The inbox: deleted a moment ago; the transaction makes it.
+                    None if t.folder.is_some() => return Err(DomainError::NotFound),
+                    None => {}
+                }
+            }
         }
         let s = &content.summary;
         let size = content.size as i64;
@@ -202,15 +223,17 @@ impl Platform {
         Ok(filed.into_iter().flatten().collect())
     }
 
-    /// PostgreSQL: [`store::insert_one_within_quota`] — quota, UID, row and text in one
-    /// statement, durable when it returns (the server commits it synchronously).
+    /// PostgreSQL: [`store::insert_one_within_quota`] — quota, UID, row, text and traffic
+    /// line in one statement, durable when it returns (the server commits it
+    /// synchronously). `None`: the folder is gone, nothing changed.
     async fn file_one_at_once(
         &self,
         content: &Content,
         t: &Target,
         folder: MailFolderId,
         received_at: DateTime<Utc>,
-    ) -> Result<Filed, DomainError> {
+        traffic: Option<&TrafficLine<'_>>,
+    ) -> Result<Option<Filed>, DomainError> {
         let row = message_row(content, t, folder, (0, 0), received_at);
         let quota = i64::try_from(t.quota).unwrap_or(i64::MAX);
         let mut c = self.db.read().await?;
@@ -220,13 +243,14 @@ impl Platform {
             &row,
             quota,
             &content.summary.text,
+            traffic,
         )
         .await?;
         drop(c);
         let (uid, modseq, validity) = match filed {
             Some(FiledOne::Filed(uid, modseq, validity)) => (uid, modseq, validity),
-            Some(FiledOne::OverQuota) => return Ok(Err(over_quota())),
-            Some(FiledOne::NoFolder) | None => return Err(DomainError::NotFound),
+            Some(FiledOne::OverQuota) => return Ok(Some(Err(over_quota()))),
+            Some(FiledOne::NoFolder) | None => return Ok(None),
         };
         self.mail_bus.committed(
             &self.db,
@@ -246,7 +270,7 @@ impl Platform {
         self.mail_bus
             .views
             .advance(folder, modseq, Change::Added(&added, bytes));
-        Ok(Ok((validity as u32, uid as u32)))
+        Ok(Some(Ok((validity as u32, uid as u32))))
     }
 
     /// Live mail events of every mailbox (subscribers filter by owner).

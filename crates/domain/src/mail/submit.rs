@@ -4,7 +4,7 @@
 
 use schulhof_authz::check;
 use schulhof_authz::mail::{Origin, ReceiveMail, Recipient, SendMail};
-use schulhof_store::mail::{messages, queue};
+use schulhof_store::mail::{absence as absence_store, addresses, messages, queue};
 use schulhof_store::users::UserRow;
 use schulhof_store::{AsConn, groups};
 use schulhof_types::{InstanceId, UserId};
@@ -41,6 +41,9 @@ pub struct InboundRcpt {
     pub address: String,
     pub instance: InstanceId,
     pub user: UserId,
+    /// The mailbox's quota in bytes as read at RCPT, so that delivery reads nothing more
+    /// per recipient (it checks the use against it in its own transaction).
+    pub(crate) quota: u64,
 }
 
 /// What happened to a sent message.
@@ -56,10 +59,19 @@ pub struct SubmitReport {
 
 /// A recipient after the policy: whose mailbox(es), or another domain.
 enum Accepted {
-    Users(Vec<(InstanceId, UserId)>),
+    /// The members of a list (active logins, with their account type).
+    Users(Vec<Receiver>),
     /// One person of the school (not a list).
-    Person(InstanceId, UserId),
+    Person(Receiver),
     Foreign,
+}
+
+/// A login of the school that may receive the message, with its account type (which sets
+/// its quota).
+struct Receiver {
+    instance: InstanceId,
+    user: UserId,
+    kind: String,
 }
 
 impl Platform {
@@ -81,10 +93,11 @@ impl Platform {
     ) -> Result<(), RcptRefused> {
         let checked = async {
             Ok::<_, DomainError>(match self.accept_rcpt(a, rcpt).await? {
-                Ok(Accepted::Person(instance, user)) => {
+                Ok(Accepted::Person(r)) => {
                     let mut c = self.db.read().await?;
-                    self.room_at_rcpt(&mut c, (instance, user), rcpt, size)
+                    self.room_at_rcpt(&mut c, (r.instance, r.user), rcpt, size)
                         .await?
+                        .map(|_| ())
                 }
                 Ok(_) => Ok(()),
                 Err(r) => Err(r),
@@ -125,7 +138,11 @@ impl Platform {
                 let users = members
                     .into_iter()
                     .filter(|m| m.active && m.id != a.user.id)
-                    .map(|m| (instance, m.id))
+                    .map(|m| Receiver {
+                        instance,
+                        user: m.id,
+                        kind: m.kind,
+                    })
                     .collect();
                 Ok(Ok(Accepted::Users(users)))
             }
@@ -138,30 +155,32 @@ impl Platform {
                 }
             }
             Dest::User { instance, user } => {
-                if check(&a.token, SendMail(Recipient::SameSchool)).is_err()
-                    || !self
-                        .may_receive(&mut c, instance, user, Origin::SameSchool)
-                        .await?
-                {
+                if check(&a.token, SendMail(Recipient::SameSchool)).is_err() {
                     return refuse();
                 }
-                Ok(Ok(Accepted::Person(instance, user)))
+                match self
+                    .receiver(&mut c, instance, user, Origin::SameSchool)
+                    .await?
+                {
+                    Some(r) => Ok(Ok(Accepted::Person(r))),
+                    None => refuse(),
+                }
             }
         }
     }
 
     /// Whether the mailbox of `user` has room for `size` more bytes: what it holds and the
     /// school's quota for its account type in one statement. Delivery checks again (and
-    /// alone decides): this only spares the sender a bounce.
+    /// alone decides): this only spares the sender a bounce. With room: the quota.
     async fn room_at_rcpt(
         &self,
         c: &mut impl AsConn,
         (instance, user): (InstanceId, UserId),
         rcpt: &str,
         size: u64,
-    ) -> Result<Result<(), RcptRefused>, DomainError> {
+    ) -> Result<Result<u64, RcptRefused>, DomainError> {
         let Some((kind, used, set)) = messages::use_of(c, instance, user).await? else {
-            return Ok(Ok(()));
+            return Ok(Err(RcptRefused::Unknown(rcpt.to_owned())));
         };
         let quota = self.mail_quota_from(&kind, set);
         let used = used.max(0) as u64;
@@ -170,23 +189,28 @@ impl Platform {
             _ => used.saturating_add(size) <= quota,
         };
         Ok(match fits {
-            true => Ok(()),
+            true => Ok(quota),
             false => Err(RcptRefused::MailboxFull(rcpt.to_owned())),
         })
     }
 
-    /// Whether the login may receive mail of this origin (decided on its own token).
-    async fn may_receive(
+    /// The login if it may receive mail of this origin (decided on its own token).
+    async fn receiver(
         &self,
         c: &mut impl AsConn,
         instance: InstanceId,
         user: UserId,
         origin: Origin,
-    ) -> Result<bool, DomainError> {
+    ) -> Result<Option<Receiver>, DomainError> {
         let Some(r) = self.system_actor_for(c, instance, user).await? else {
-            return Ok(false);
+            return Ok(None);
         };
-        Ok(check(&r.token, ReceiveMail(origin)).is_ok())
+        let may = check(&r.token, ReceiveMail(origin)).is_ok();
+        Ok(may.then_some(Receiver {
+            instance,
+            user,
+            kind: r.user.kind,
+        }))
     }
 
     /// Sends a message: `mail_from` must be an own address, as must the From header; every
@@ -211,20 +235,22 @@ impl Platform {
             return Err(DomainError::invalid("to", "the message has no recipient"));
         }
         let mut users: Vec<(InstanceId, UserId, String)> = Vec::new();
+        let mut kinds: Vec<String> = Vec::new();
         let mut foreign: Vec<String> = Vec::new();
         for r in rcpts {
             let us = match self.accept_rcpt(a, r).await? {
                 Ok(Accepted::Users(us)) => us,
-                Ok(Accepted::Person(i, u)) => vec![(i, u)],
+                Ok(Accepted::Person(p)) => vec![p],
                 Ok(Accepted::Foreign) => {
                     foreign.push(r.trim().to_owned());
                     continue;
                 }
                 Err(refused) => return Err(DomainError::invalid("to", refused.to_string())),
             };
-            for (i, u) in us {
-                if !users.iter().any(|x| x.1 == u) {
-                    users.push((i, u, r.trim().to_lowercase()));
+            for p in us {
+                if !users.iter().any(|x| x.1 == p.user) {
+                    users.push((p.instance, p.user, r.trim().to_lowercase()));
+                    kinds.push(p.kind);
                 }
             }
         }
@@ -253,12 +279,21 @@ impl Platform {
         let mut report = SubmitReport::default();
         let mut targets = Vec::with_capacity(users.len());
         {
+            // Every recipient was read as active by the policy's check; the quota is set
+            // per account type: read once per type.
             let mut c = self.db.read().await?;
-            for (instance, user, rcpt) in &users {
-                let Some(row) = user_row(&mut c, *instance, *user).await? else {
-                    continue;
+            let mut quotas: Vec<(InstanceId, &str, u64)> = Vec::new();
+            for ((instance, user, rcpt), kind) in users.iter().zip(&kinds) {
+                let known = quotas.iter().find(|q| q.0 == *instance && q.1 == kind);
+                let quota = match known {
+                    Some(q) => q.2,
+                    None => {
+                        let set = addresses::quota_of(&mut c, *instance, kind).await?;
+                        let q = self.mail_quota_from(kind, set);
+                        quotas.push((*instance, kind, q));
+                        q
+                    }
                 };
-                let quota = self.mail_quota_of(&mut c, *instance, &row).await?;
                 let mb = Mailbox {
                     instance: *instance,
                     owner: *user,
@@ -346,15 +381,17 @@ impl Platform {
             Ok::<_, DomainError>(match resolve(&mut c, rcpt).await? {
                 Dest::User { instance, user } => {
                     if self
-                        .may_receive(&mut c, instance, user, Origin::Outside)
+                        .receiver(&mut c, instance, user, Origin::Outside)
                         .await?
+                        .is_some()
                     {
                         self.room_at_rcpt(&mut c, (instance, user), rcpt, size)
                             .await?
-                            .map(|()| InboundRcpt {
+                            .map(|quota| InboundRcpt {
                                 address: format!("{l}@{d}"),
                                 instance,
                                 user,
+                                quota,
                             })
                     } else {
                         Err(refused())
@@ -407,27 +444,20 @@ impl Platform {
         };
         let raw: &[u8] = &screened;
         let content = self.mail_store_content(raw).await?;
-        let mut targets = Vec::with_capacity(rcpts.len());
-        {
-            let mut c = self.db.read().await?;
-            for r in rcpts {
-                let quota = match user_row(&mut c, r.instance, r.user).await? {
-                    Some(row) => self.mail_quota_of(&mut c, r.instance, &row).await?,
-                    None => 0,
-                };
-                let mb = Mailbox {
+        // Each recipient's quota came with its acceptance at RCPT: nothing to read here.
+        let mut targets: Vec<Target> = rcpts
+            .iter()
+            .map(|r| Target {
+                mb: Mailbox {
                     instance: r.instance,
                     owner: r.user,
-                };
-                targets.push(Target {
-                    mb,
-                    folder: None,
-                    flags: Flags::default(),
-                    quota,
-                    rcpt: Some(r.address.clone()),
-                });
-            }
-        }
+                },
+                folder: None,
+                flags: Flags::default(),
+                quota: r.quota,
+                rcpt: Some(r.address.clone()),
+            })
+            .collect();
         if spam || junk {
             self.mail_to_junk(&mut targets).await?;
         }
@@ -532,9 +562,26 @@ impl Platform {
     ) {
         let mut replies = Vec::new();
         let noted = async {
+            if !super::absence::answerable_sender(mail_from) {
+                return Ok(());
+            }
+            // Who is away is one read outside a transaction; only they are looked at closer.
+            let owners: Vec<_> = targets
+                .iter()
+                .zip(filed)
+                .filter(|(_, f)| f.is_ok())
+                .map(|(t, _)| (t.mb.instance, t.mb.owner))
+                .collect();
+            let away = {
+                let mut c = self.db.read().await?;
+                absence_store::current_among(&mut c, &owners, self.now()).await?
+            };
+            if away.is_empty() {
+                return Ok(());
+            }
             let mut tx = self.db.begin().await?;
-            for (t, f) in targets.iter().zip(filed) {
-                if f.is_ok()
+            for t in targets {
+                if away.contains(&(t.mb.instance, t.mb.owner))
                     && let Some(r) = self.absence_reply(&mut tx, t.mb, mail_from, raw).await?
                 {
                     replies.push((t.mb, r));

@@ -106,7 +106,13 @@ pub(crate) enum Change<'a> {
 #[derive(Default)]
 pub(crate) struct Views {
     inner: Mutex<Inner>,
+    /// The folders of each mailbox whose folder list this node read last, so that the next
+    /// list can name the copies it holds (see [`Views::known`]).
+    mailboxes: Mutex<HashMap<Mailbox, Vec<MailFolderId>>>,
 }
+
+/// Mailboxes whose folders are remembered before the memory is cleared (a few MB).
+const MAILBOXES: usize = 100_000;
 
 #[derive(Default)]
 struct Inner {
@@ -156,6 +162,29 @@ impl Views {
                 g.held -= gone.view.msgs.len();
             }
         }
+    }
+
+    /// The copies this node holds of the folders of `mb` (as its last folder list named
+    /// them): (folder, MODSEQ of the copy, the copy).
+    pub(crate) fn known(&self, mb: Mailbox) -> Vec<(MailFolderId, Arc<View>)> {
+        let folders = {
+            let m = self.mailboxes.lock().unwrap_or_else(|p| p.into_inner());
+            m.get(&mb).cloned().unwrap_or_default()
+        };
+        let g = self.lock();
+        folders
+            .into_iter()
+            .filter_map(|f| g.map.get(&f).map(|s| (f, s.view.clone())))
+            .collect()
+    }
+
+    /// Remembers the folders of `mb` for its next folder list.
+    pub(crate) fn remember(&self, mb: Mailbox, folders: Vec<MailFolderId>) {
+        let mut m = self.mailboxes.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= MAILBOXES && !m.contains_key(&mb) {
+            m.clear();
+        }
+        m.insert(mb, folders);
     }
 
     /// After this node committed a change that took the folder's MODSEQ to `to`: a copy at

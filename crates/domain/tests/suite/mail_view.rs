@@ -270,7 +270,64 @@ async fn append_costs_a_few_statements(db: Db) {
     println!("statements per APPEND: {counts:?}");
 }
 
+/// (path, messages, unseen, bytes) of every folder, as `p` lists them.
+async fn listed(p: &Platform, t: &Actor) -> Vec<(String, u32, u32, u64)> {
+    let folders = p.mail_folders(t).await.expect("folders");
+    folders
+        .into_iter()
+        .map(|f| (f.path, f.exists, f.unseen, f.size))
+        .collect()
+}
+
+/// The folder list takes the counts of a folder this node holds a current copy of from
+/// the copy (one statement, no count over a large folder), and counts again in the
+/// database whatever changed meanwhile, on this node or another.
+async fn the_folder_list_counts_from_current_copies_only(db: Db) {
+    let s = school(db.clone(), "123456", FileQuotas::default()).await;
+    let t = s.user("lehrer").await;
+    let (a, b) = (&s.platform, node(&s, &db));
+    let f = a.mail_create_folder(&t, "Gross").await.expect("folder").id;
+    fill(a, &t, f, 0, 20).await;
+    // The truth: a fresh node holds no copies and counts everything.
+    let truth = async || listed(&node(&s, &db), &t).await;
+    assert_eq!(listed(a, &t).await, truth().await);
+    a.mail_select(&t, "Gross").await.expect("select");
+    let gross = |l: &[(String, u32, u32, u64)]| l.iter().find(|x| x.0 == "Gross").cloned();
+    let now = listed(a, &t).await;
+    assert_eq!(now, truth().await);
+    assert_eq!(gross(&now).map(|g| (g.1, g.2)), Some((20, 13)));
+    statements::install();
+    let before = statements::so_far();
+    listed(a, &t).await;
+    assert_eq!(
+        statements::so_far() - before,
+        1,
+        "one statement for the list"
+    );
+
+    b.mail_store_flags(&t, f, &[2, 5], FlagOp::Add, &flags(true, false), None)
+        .await
+        .expect("flags");
+    assert_eq!(listed(a, &t).await, truth().await, "seen on b");
+    fill(&b, &t, f, 20, 23).await;
+    assert_eq!(listed(a, &t).await, truth().await, "appended on b");
+    b.mail_store_flags(&t, f, &[1, 4], FlagOp::Add, &flags(false, true), None)
+        .await
+        .expect("flags");
+    b.mail_expunge(&t, f, None).await.expect("expunge");
+    let now = listed(a, &t).await;
+    assert_eq!(now, truth().await, "expunged on b");
+    assert_eq!(gross(&now).map(|g| g.1), Some(21));
+    // A change on a itself, with its copy brought along.
+    a.mail_select(&t, "Gross").await.expect("select");
+    a.mail_store_flags(&t, f, &[7], FlagOp::Add, &flags(true, false), None)
+        .await
+        .expect("flags");
+    assert_eq!(listed(a, &t).await, truth().await, "seen on a");
+}
+
 backend_tests!(
+    the_folder_list_counts_from_current_copies_only,
     append_costs_a_few_statements,
     select_costs_the_same_few_statements_for_any_folder_size,
     a_nodes_copy_never_hides_a_change_made_on_another_node,

@@ -84,6 +84,7 @@ mod mail_abuse_further;
 mod mail_auth;
 mod mail_cross_school;
 mod mail_delegation;
+mod mail_delivery_statements;
 mod mail_flags_race;
 mod mail_ingest;
 mod mail_inspection;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
 
-use crate::{AsConn, StoreError, from_us, on, to_us};
+use crate::{AsConn, Conn, StoreError, from_us, on, to_us};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AbsenceRow {
@@ -33,6 +33,43 @@ pub async fn get(
         substitute: r.4.map(UserId),
         updated_at: from_us(r.5),
     }))
+}
+
+/// Which of `owners` have a note whose period holds `now`: one statement on PostgreSQL
+/// (a message to a list asks for all its members at once), one per owner on SQLite.
+pub async fn current_among(
+    c: &mut impl AsConn,
+    owners: &[(InstanceId, UserId)],
+    now: DateTime<Utc>,
+) -> Result<Vec<(InstanceId, UserId)>, StoreError> {
+    let Conn::Pg(pg) = c.conn() else {
+        let mut current = Vec::new();
+        for &(instance, user) in owners {
+            if get(c, instance, user)
+                .await?
+                .is_some_and(|n| n.starts <= now && now < n.ends)
+            {
+                current.push((instance, user));
+            }
+        }
+        return Ok(current);
+    };
+    let instances: Vec<Uuid> = owners.iter().map(|o| o.0.0).collect();
+    let users: Vec<Uuid> = owners.iter().map(|o| o.1.0).collect();
+    let r: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT a.instance_id, a.user_id FROM mail_absence a
+           JOIN unnest($1::uuid[], $2::uuid[]) AS o(instance_id, user_id)
+             ON o.instance_id = a.instance_id AND o.user_id = a.user_id
+          WHERE a.starts <= $3 AND a.ends > $3",
+    )
+    .bind(&instances)
+    .bind(&users)
+    .bind(to_us(now))
+    .fetch_all(&mut *pg)
+    .await?;
+    Ok(r.into_iter()
+        .map(|(i, u)| (InstanceId(i), UserId(u)))
+        .collect())
 }
 
 /// Sets (or replaces) the note. A new period starts a new round of replies, because replies

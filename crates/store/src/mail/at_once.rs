@@ -21,10 +21,22 @@ pub enum FiledOne {
     NoFolder,
 }
 
+/// The line of the traffic log a delivery writes with its message (see `traffic::record`).
+#[derive(Clone, Debug)]
+pub struct TrafficLine<'a> {
+    pub id: Uuid,
+    pub direction: &'a str,
+    pub sender: &'a str,
+    pub recipient: &'a str,
+    pub message_id: &'a str,
+    pub subject: &'a str,
+}
+
 /// PostgreSQL: one message into one folder in ONE statement without a transaction around
 /// it — the quota check with the new use, the folder's next UID and MODSEQ, the row and the
-/// search text (IMAP APPEND, an own copy into Sent; on PostgreSQL these were six round trips
-/// with BEGIN and COMMIT). The use row is locked before the folder's row, the order every
+/// search text, and for a delivery its line in the traffic log (IMAP APPEND, an own copy
+/// into Sent, mail to one person; on PostgreSQL these were six round trips and more with
+/// BEGIN and COMMIT). The use row is locked before the folder's row, the order every
 /// delivery takes. `m.uid` and `m.modseq` are ignored (the folder gives them). `None` on
 /// SQLite (its writer is in-process: one transaction costs no round trips there).
 pub async fn insert_one_within_quota(
@@ -33,6 +45,7 @@ pub async fn insert_one_within_quota(
     m: &MessageRow,
     quota: i64,
     text: &str,
+    traffic: Option<&TrafficLine<'_>>,
 ) -> Result<Option<FiledOne>, StoreError> {
     let Conn::Pg(c) = c.conn() else {
         return Ok(None);
@@ -63,7 +76,12 @@ pub async fn insert_one_within_quota(
            RETURNING 1),
          t AS (
            INSERT INTO mail_texts (blob_sha, text) SELECT $5, $24 WHERE EXISTS (SELECT 1 FROM m)
-           ON CONFLICT (blob_sha) DO NOTHING)
+           ON CONFLICT (blob_sha) DO NOTHING),
+         r AS (
+           INSERT INTO mail_traffic (instance_id, id, at, direction, sender, recipient,
+             message_id, size, subject)
+           SELECT $1, $25, $7, $26, $27, $28, $29, $6, $30
+           WHERE CAST($25 AS uuid) IS NOT NULL AND EXISTS (SELECT 1 FROM m))
          SELECT (SELECT count(*) FROM u),
            EXISTS (SELECT 1 FROM mail_folders WHERE instance_id = $1 AND id = $4 AND owner_id = $3),
            f.uid, f.highest_modseq, f.uid_validity
@@ -93,6 +111,12 @@ pub async fn insert_one_within_quota(
     .bind(&m.preview)
     .bind(quota)
     .bind(text)
+    .bind(traffic.map(|l| l.id))
+    .bind(traffic.map(|l| l.direction))
+    .bind(traffic.map(|l| l.sender))
+    .bind(traffic.map(|l| l.recipient))
+    .bind(traffic.map(|l| l.message_id))
+    .bind(traffic.map(|l| l.subject))
     .fetch_one(&mut *c)
     .await?;
     Ok(Some(match (uid, modseq, validity) {

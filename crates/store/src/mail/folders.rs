@@ -70,6 +70,43 @@ pub async fn list(
     Ok(r.into_iter().map(row).collect())
 }
 
+/// Every folder of the mailbox, by path, as [`list`] — except that folders whose
+/// HIGHESTMODSEQ is still the one given in `known` (a node's copy of their messages at that
+/// MODSEQ holds their counts) are not counted: their counts come back 0. One statement.
+/// `None` on SQLite, where counting runs in-process and [`list`] serves.
+pub async fn list_knowing(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    known: &[(MailFolderId, i64)],
+) -> Result<Option<Vec<FolderRow>>, StoreError> {
+    let Conn::Pg(c) = c.conn() else {
+        return Ok(None);
+    };
+    let ids: Vec<Uuid> = known.iter().map(|k| k.0.0).collect();
+    let modseqs: Vec<i64> = known.iter().map(|k| k.1).collect();
+    let r: Vec<Row> = sqlx::query_as(
+        "SELECT f.id, f.path, f.special, f.uid_validity, f.uid_next, f.highest_modseq, f.subscribed,
+            CAST(COALESCE(s.n, 0) AS BIGINT), CAST(COALESCE(s.unseen, 0) AS BIGINT), CAST(COALESCE(s.bytes, 0) AS BIGINT)
+         FROM mail_folders f
+         LEFT JOIN (SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN seen THEN 0 ELSE 1 END) AS unseen, SUM(size) AS bytes
+                    FROM mail_messages WHERE instance_id = $1 AND owner_id = $2
+                     AND folder_id NOT IN (
+                       SELECT k.id FROM unnest($3::uuid[], $4::bigint[]) AS k(id, modseq)
+                       JOIN mail_folders kf ON kf.instance_id = $1 AND kf.owner_id = $2
+                        AND kf.id = k.id AND kf.highest_modseq = k.modseq)
+                    GROUP BY folder_id) s ON s.folder_id = f.id
+         WHERE f.instance_id = $1 AND f.owner_id = $2 ORDER BY f.path",
+    )
+    .bind(instance.0)
+    .bind(owner.0)
+    .bind(&ids)
+    .bind(&modseqs)
+    .fetch_all(&mut *c)
+    .await?;
+    Ok(Some(r.into_iter().map(row).collect()))
+}
+
 /// One folder by id, with its counts (counted in that folder only: a SELECT of a large
 /// folder must not count the whole mailbox).
 pub async fn get(
