@@ -28,11 +28,16 @@
 //! the presence belongs to the socket that joined and holds a lease in the database that
 //! this socket renews every third of the lease. Closing the socket leaves at once; a node
 //! that dies stops renewing and any node's sweep puts its people out once the lease ran out
-//! (`schulhof_domain::conference::presence`). The media itself only runs on the host: a
-//! socket elsewhere answers publish, subscribe and pin with `conference_elsewhere` and the
-//! host node's name (`conf_state` says `media_node`), so a load balancer (or the client)
-//! can send the person there. Every change of a conference is signalled to all nodes over
-//! the platform's event bus.
+//! (`schulhof_domain::conference::presence`). The media itself only runs on the host
+//! (`conf_state` says `media_node`): a socket elsewhere relays its person's publish,
+//! subscribe and pin to the host and answers the client the host's `conf_answer` (whose
+//! SDP carries the host's address, so the browser's media flows to the host's SFU
+//! directly); its leave, a conference's end and changed grants go there too (`relay`:
+//! the bodies in the database, ids over the event bus). The node that holds the socket
+//! decides the rights as for a local step; the host acts only for a conference it hosts
+//! and a person the database shows present. A host that does not answer within
+//! `relay::WAIT` (5 s) is reported as `conference_unavailable`. Every change of a conference
+//! is signalled to all nodes over the platform's event bus.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
@@ -147,7 +152,8 @@ static SWEPT_AT: AtomicU64 = AtomicU64::new(0);
 static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
 
 /// Sweeps run-out presences (their node died) at most every half lease per process; the
-/// media of those put out goes if it runs here. Called from the lease ticks of sockets.
+/// media of those put out goes, here or on the node hosting it. Called from the lease ticks
+/// of sockets.
 pub(crate) async fn sweep(p: &schulhof_domain::Platform) {
     let lease = schulhof_domain::conference::presence_lease();
     let now = EPOCH.elapsed().as_millis() as u64 + 1;
@@ -163,9 +169,24 @@ pub(crate) async fn sweep(p: &schulhof_domain::Platform) {
     }
     match p.conference_sweep().await {
         Ok(swept) => {
-            if let Some(sfu) = running_engine() {
-                for (_, _, conf, who) in swept.iter() {
-                    sfu.leave(*conf, *who).await;
+            let me = node_id();
+            for (instance, _, conf, who) in swept.iter() {
+                match swept.nodes.get(conf) {
+                    // Hosted elsewhere: that node drops the media of the one put out.
+                    Some(node) if *node != me => {
+                        let to = relay::Target {
+                            instance: *instance,
+                            conference: *conf,
+                            user: *who,
+                            node: node.clone(),
+                        };
+                        relay::tell(p, &to, relay::Request::Leave);
+                    }
+                    _ => {
+                        if let Some(sfu) = running_engine() {
+                            sfu.leave(*conf, *who).await;
+                        }
+                    }
                 }
             }
         }
@@ -173,6 +194,7 @@ pub(crate) async fn sweep(p: &schulhof_domain::Platform) {
     }
 }
 
+pub(crate) mod relay;
 pub mod settings;
 
 pub use settings::{SfuSettings, SfuValues};
@@ -217,6 +239,13 @@ pub async fn engine() -> Option<&'static Sfu> {
         })
         .await
         .as_ref()
+}
+
+/// Serves the media requests other nodes relay to this one for the conferences it hosts
+/// (several nodes on PostgreSQL; nothing on SQLite). The first socket starts it too; a
+/// second call does nothing.
+pub fn serve_relay(p: &schulhof_domain::Platform) {
+    relay::serve(p);
 }
 
 /// This node's name as recorded with the conferences it hosts.

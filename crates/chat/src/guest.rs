@@ -24,6 +24,7 @@ use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
 use crate::ChatError;
+use crate::conference::relay::{self, Reply as Relayed, Request, Target};
 use crate::conference::{ConfOp, ConfSignal, engine, node_id, running_engine, signal};
 use crate::frame::{ClientFrame, MAX_FRAME, decode};
 
@@ -74,13 +75,26 @@ pub(crate) async fn upgrade(
 struct Joined {
     conf: Uuid,
     presence: Uuid,
-    /// The conference's media runs on this node (else on `node`): the presence is this
-    /// socket's either way, its lease renewed while the socket lives.
+    /// The conference's media runs on this node (else on `node`, which runs this socket's
+    /// media requests on its behalf): the presence is this socket's either way, its lease
+    /// renewed while the socket lives.
     media_here: bool,
     node: String,
     state: AppState,
     pass: String,
     at: GuestAt,
+}
+
+impl Joined {
+    /// The host node's address for this guest's relayed media requests.
+    fn target(&self) -> Target {
+        Target {
+            instance: self.at.instance,
+            conference: self.conf,
+            user: self.at.guest.id,
+            node: self.node.clone(),
+        }
+    }
 }
 
 impl Drop for Joined {
@@ -91,13 +105,16 @@ impl Drop for Joined {
         let (conf, state, pass) = (self.conf, self.state.clone(), self.pass.clone());
         let (instance, room, me) = (self.at.instance, self.at.room, self.at.guest.id);
         let (presence, media_here) = (self.presence, self.media_here);
+        let to = self.target();
         rt.spawn(async move {
             let left = state.platform.conference_guest_leave(&pass, presence).await;
             // Superseded by a newer join: that one keeps the place and the media.
             if matches!(left, Ok(false)) {
                 return;
             }
-            if media_here && let Some(sfu) = running_engine() {
+            if !media_here {
+                relay::tell(&state.platform, &to, Request::Leave);
+            } else if let Some(sfu) = running_engine() {
                 sfu.leave(conf, me).await;
             }
             signal(&state.platform, ConfSignal { instance, room });
@@ -146,6 +163,7 @@ async fn run(state: AppState, pass: String, at: GuestAt, socket: WebSocket) {
     let mut tick = tokio::time::interval(TICK);
     tick.tick().await;
     crate::conference::apply_lease();
+    crate::conference::relay::serve(&g.state.platform);
     let every = (schulhof_domain::conference::presence_lease() / 3).max(Duration::from_millis(300));
     let mut lease_tick = tokio::time::interval(every);
     lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -263,12 +281,24 @@ impl Guest {
         })
     }
 
-    /// The joined conference whose media runs on this node; on another node, say which.
-    fn media_conf(&self) -> Result<Uuid, Value> {
+    /// The joined conference and, when its media runs on another node, where to send the
+    /// media requests.
+    fn media_conf(&self) -> Result<(Uuid, Option<Target>), Value> {
         let conf = self.joined_conf()?;
-        match &self.joined {
-            Some(j) if !j.media_here => Err(fail(self.at.room, "conference_elsewhere", &j.node)),
-            _ => Ok(conf),
+        let there = self
+            .joined
+            .as_ref()
+            .filter(|j| !j.media_here)
+            .map(Joined::target);
+        Ok((conf, there))
+    }
+
+    /// Asks the host node; its SDP answer, or the refusal as an error frame.
+    async fn relayed(&self, to: &Target, req: Request) -> Result<Option<String>, Value> {
+        match relay::ask(&self.state.platform, to, req).await {
+            Ok(Relayed::Answer { sdp }) => Ok(Some(sdp)),
+            Ok(_) => Ok(None),
+            Err((code, message)) => Err(fail(self.at.room, code, message)),
         }
     }
 
@@ -322,27 +352,53 @@ impl Guest {
                 return Ok(Some(json!({ "type": "conf_left", "room": room })));
             }
             ConfOp::Publish { sdp } => {
-                let conf = self.media_conf()?;
+                let (conf, there) = self.media_conf()?;
                 let view = p
                     .conference_guest_status(&self.pass)
                     .await
                     .map_err(|e| self.domain(e))?;
                 let grant = mine(&view).map(|m| m.grant).unwrap_or_default();
-                let answer = sfu().await?.publish(conf, me, sdp, allow(grant)).await;
-                let answer = answer.map_err(|e| fail(room, "conference_bad_offer", e))?;
+                let answer = match there {
+                    Some(to) => {
+                        let allow = allow(grant).into();
+                        let req = Request::Publish { sdp, allow };
+                        self.relayed(&to, req).await?.unwrap_or_default()
+                    }
+                    None => {
+                        let answer = sfu().await?.publish(conf, me, sdp, allow(grant)).await;
+                        answer.map_err(|e| fail(room, "conference_bad_offer", e))?
+                    }
+                };
                 return Ok(Some(json!({ "type": "conf_answer", "room": room,
                     "role": "publish", "sdp": answer })));
             }
             ConfOp::Subscribe { publisher, sdp } => {
-                let conf = self.media_conf()?;
-                let answer = sfu().await?.subscribe(conf, me, publisher.0, sdp).await;
-                let answer = answer.map_err(|e| fail(room, "conference_bad_offer", e))?;
+                let (conf, there) = self.media_conf()?;
+                let answer = match there {
+                    Some(to) => {
+                        let req = Request::Subscribe {
+                            publisher: publisher.0,
+                            sdp,
+                        };
+                        self.relayed(&to, req).await?.unwrap_or_default()
+                    }
+                    None => {
+                        let answer = sfu().await?.subscribe(conf, me, publisher.0, sdp).await;
+                        answer.map_err(|e| fail(room, "conference_bad_offer", e))?
+                    }
+                };
                 return Ok(Some(json!({ "type": "conf_answer", "room": room,
                     "role": "subscribe", "publisher": publisher, "sdp": answer })));
             }
             ConfOp::Pin { publisher } => {
-                let conf = self.media_conf()?;
-                sfu().await?.pin(conf, me, publisher.map(|u| u.0)).await;
+                let (conf, there) = self.media_conf()?;
+                let publisher = publisher.map(|u| u.0);
+                match there {
+                    Some(to) => {
+                        self.relayed(&to, Request::Pin { publisher }).await?;
+                    }
+                    None => sfu().await?.pin(conf, me, publisher).await,
+                }
                 return Ok(None);
             }
             ConfOp::Hand { up } => {
@@ -357,8 +413,13 @@ impl Guest {
                     .await
                     .map_err(|e| self.domain(e))?;
                 let grant = schulhof_authz::conference::guest_grant(false);
-                if self.joined.as_ref().is_some_and(|j| j.media_here) {
-                    sfu().await?.set_allow(conf, me, allow(grant)).await;
+                match self.joined.as_ref() {
+                    Some(j) if j.media_here => {
+                        sfu().await?.set_allow(conf, me, allow(grant)).await;
+                    }
+                    // The host reads the grants again (a guest's own unmute).
+                    Some(j) => relay::tell(&p, &j.target(), Request::Grants),
+                    None => {}
                 }
             }
             _ => {

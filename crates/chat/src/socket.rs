@@ -148,6 +148,7 @@ async fn run(state: AppState, actor: Actor, cookie: String, socket: WebSocket) {
     let mut tick = tokio::time::interval(TICK);
     tick.tick().await;
     crate::conference::apply_lease();
+    crate::conference::relay::serve(&s.state.platform);
     let every = (schulhof_domain::conference::presence_lease() / 3).max(Duration::from_millis(300));
     let mut lease_tick = tokio::time::interval(every);
     lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -140,6 +140,8 @@ pub struct Platform {
     /// The carrier of live signals between nodes, shared by the services above.
     pub(crate) bus: schulhof_store::events::Bus,
     pub(crate) conference_hub: conference::ConferenceHub,
+    /// Conference signalling relayed to the node hosting the media.
+    pub(crate) relay_hub: conference::RelayHub,
     /// This node's rendered public start pages.
     pub(crate) homepage: homepage::HomepageCache,
     /// The rendered public feeds of this node (see `news::feed`).
@@ -187,6 +189,7 @@ impl Platform {
         let mail_bus = mail::bus::MailBus::new(bus.clone());
         let chat_bus = chat::ChatBus::new(bus.clone());
         let conference_hub = conference::ConferenceHub::new(bus.clone());
+        let relay_hub = conference::RelayHub::new(bus.clone());
         let homepage = homepage::HomepageCache::new();
         let feeds = news::feed::FeedCache::new();
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
@@ -196,6 +199,7 @@ impl Platform {
                 feeds.listener(),
                 chat_bus.listener(),
                 conference_hub.listener(),
+                relay_hub.listener(),
             ];
             bus.start(&rt, handlers);
         }
@@ -214,6 +218,7 @@ impl Platform {
             chat_bus,
             bus,
             conference_hub,
+            relay_hub,
             homepage,
             feeds,
             oidc_cache: Default::default(),

@@ -466,6 +466,8 @@ async fn open(
 
 async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     schulhof_chat::conference::check_settings().map_err(anyhow::Error::msg)?;
+    // Other nodes' media requests for the conferences this node hosts (PostgreSQL only).
+    schulhof_chat::conference::serve_relay(&state.platform);
     if state.demo {
         if state
             .platform

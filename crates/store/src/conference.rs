@@ -2,6 +2,7 @@
 //! hosts its media), its participants, and the students' audio/video consent.
 
 pub mod guests;
+pub mod relay;
 
 use schulhof_types::{InstanceId, UserId};
 use uuid::Uuid;
@@ -191,6 +192,8 @@ pub struct Expired {
     /// The member, or the guest's id.
     pub who: Uuid,
     pub presence: Option<Uuid>,
+    /// The node hosting the conference's media.
+    pub node: String,
 }
 
 /// The members of live conferences, in any school, whose lease ran out before `now`
@@ -200,8 +203,8 @@ pub async fn expired(
     now: i64,
     limit: i64,
 ) -> Result<Vec<Expired>, StoreError> {
-    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Option<Uuid>)> = on!(c, c => sqlx::query_as(
-        "SELECT p.instance_id, p.conference_id, f.room_id, p.user_id, p.presence_id
+    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Option<Uuid>, String)> = on!(c, c => sqlx::query_as(
+        "SELECT p.instance_id, p.conference_id, f.room_id, p.user_id, p.presence_id, f.node
          FROM conference_participants p
          JOIN conferences f ON f.instance_id = p.instance_id AND f.id = p.conference_id
          WHERE p.left_at IS NULL AND (p.lease_until IS NULL OR p.lease_until < $1)
@@ -216,6 +219,7 @@ pub async fn expired(
             room: RoomId(r.2),
             who: r.3,
             presence: r.4,
+            node: r.5,
         })
         .collect())
 }

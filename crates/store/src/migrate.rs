@@ -86,6 +86,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(72, "0072_calendar_attachments"),
     migration!(73, "0073_lms_caption_tracks"),
     migration!(75, "0075_conference_presence_lease"),
+    migration!(76, "0076_conference_relay"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -16,6 +16,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::{Session, Stop, error_frame};
+use crate::conference::relay::{self, Reply as Relayed, Request, Target};
 use crate::conference::{ConfOp, ConfSignal, engine, node_id, running_engine, signal};
 
 /// The conference this socket takes part in; leaving the socket leaves the conference,
@@ -40,9 +41,33 @@ struct Joined {
     presence: Uuid,
     state: AppState,
     actor: Actor,
-    /// The conference's media runs on this node (else: on `node`).
+    /// The conference's media runs on this node (else: on `node`, which runs this
+    /// socket's media requests on its behalf).
     media_here: bool,
     node: String,
+}
+
+impl Joined {
+    /// The host node's address for this socket's relayed media requests.
+    fn target(&self) -> Target {
+        Target {
+            instance: self.actor.token.instance(),
+            conference: self.conf,
+            user: self.actor.token.user().0,
+            node: self.node.clone(),
+        }
+    }
+
+    /// This person's media goes: here, or on the host node.
+    async fn drop_media(&self) {
+        if self.media_here {
+            if let Some(sfu) = running_engine() {
+                sfu.leave(self.conf, self.actor.token.user().0).await;
+            }
+        } else {
+            relay::tell(&self.state.platform, &self.target(), Request::Leave);
+        }
+    }
 }
 
 impl Drop for Conf {
@@ -60,11 +85,7 @@ impl Drop for Conf {
                 if matches!(left, Ok((_, false))) {
                     return;
                 }
-                if j.media_here
-                    && let Some(sfu) = running_engine()
-                {
-                    sfu.leave(j.conf, j.actor.token.user().0).await;
-                }
+                j.drop_media().await;
                 signal(
                     &j.state.platform,
                     ConfSignal {
@@ -95,6 +116,12 @@ impl From<DomainError> for Fail {
     }
 }
 
+impl From<(&'static str, String)> for Fail {
+    fn from((code, message): (&'static str, String)) -> Self {
+        Fail::Code(code, message)
+    }
+}
+
 impl From<SfuError> for Fail {
     fn from(e: SfuError) -> Self {
         match e {
@@ -117,6 +144,17 @@ async fn sfu() -> Result<&'static Sfu, Fail> {
         "conference_unavailable",
         "The conference media engine is not running.".into(),
     ))
+}
+
+/// The SDP of a relayed answer.
+fn relayed_sdp(r: Relayed) -> Result<String, Fail> {
+    match r {
+        Relayed::Answer { sdp } => Ok(sdp),
+        _ => Err(Fail::Code(
+            "conference_unavailable",
+            "The media node answered without SDP.".into(),
+        )),
+    }
 }
 
 fn here(view: &ConferenceView) -> bool {
@@ -151,13 +189,17 @@ impl Session {
         }
     }
 
-    /// The joined conference whose media runs on this node; on another node, say which.
-    fn media_conf(&self, room: RoomId) -> Result<Uuid, Fail> {
+    /// The joined conference and, when its media runs on another node, where to send
+    /// the media requests.
+    fn media_conf(&self, room: RoomId) -> Result<(Uuid, Option<Target>), Fail> {
         let conf = self.joined_conf(room)?;
-        match &self.conf.joined {
-            Some(j) if !j.media_here => Err(Fail::Code("conference_elsewhere", j.node.clone())),
-            _ => Ok(conf),
-        }
+        let there = self
+            .conf
+            .joined
+            .as_ref()
+            .filter(|j| !j.media_here)
+            .map(Joined::target);
+        Ok((conf, there))
     }
 
     async fn conf_step(&mut self, room: RoomId, op: ConfOp) -> Result<Reply, Fail> {
@@ -191,21 +233,24 @@ impl Session {
             ConfOp::Leave {} => {
                 // This socket's own join; without one (never joined here), whichever.
                 let mine = self.conf.joined.as_ref().filter(|j| j.room == room);
-                let media_here = mine.is_none_or(|j| j.media_here);
+                let there = mine.filter(|j| !j.media_here).map(Joined::target);
                 let (conf, left) = match mine.map(|j| j.presence) {
                     Some(presence) => p.conference_leave(&a, room, presence).await?,
                     None => (p.conference_self(&a, room, SelfStep::Leave).await?, true),
                 };
                 self.conf.joined = None;
-                if left
-                    && media_here
-                    && let Some(sfu) = running_engine()
-                {
-                    sfu.leave(conf, me.0).await;
+                match there {
+                    Some(to) if left => relay::tell(&p, &to, Request::Leave),
+                    Some(_) => {}
+                    None => {
+                        if left && let Some(sfu) = running_engine() {
+                            sfu.leave(conf, me.0).await;
+                        }
+                    }
                 }
             }
             ConfOp::Publish { sdp } => {
-                let conf = self.media_conf(room)?;
+                let (conf, there) = self.media_conf(room)?;
                 let status = p.conference_status(&a, room).await?;
                 let grant = status
                     .live
@@ -213,21 +258,43 @@ impl Session {
                     .and_then(|v| v.mine())
                     .map(|m| m.grant)
                     .unwrap_or_default();
-                let answer = sfu().await?.publish(conf, me.0, sdp, allow(grant)).await?;
+                let answer = match there {
+                    // The grant decided here travels with the offer.
+                    Some(to) => {
+                        let allow = allow(grant).into();
+                        relayed_sdp(relay::ask(&p, &to, Request::Publish { sdp, allow }).await?)?
+                    }
+                    None => sfu().await?.publish(conf, me.0, sdp, allow(grant)).await?,
+                };
                 let f = json!({ "type": "conf_answer", "room": room, "role": "publish", "sdp": answer });
                 return Ok(Reply::Frame(f));
             }
             ConfOp::Subscribe { publisher, sdp } => {
-                let conf = self.media_conf(room)?;
-                let answer = sfu().await?.subscribe(conf, me.0, publisher.0, sdp).await?;
+                let (conf, there) = self.media_conf(room)?;
+                let answer = match there {
+                    Some(to) => {
+                        let req = Request::Subscribe {
+                            publisher: publisher.0,
+                            sdp,
+                        };
+                        relayed_sdp(relay::ask(&p, &to, req).await?)?
+                    }
+                    None => sfu().await?.subscribe(conf, me.0, publisher.0, sdp).await?,
+                };
                 let f = json!({ "type": "conf_answer", "room": room, "role": "subscribe",
                     "publisher": publisher, "sdp": answer });
                 return Ok(Reply::Frame(f));
             }
             ConfOp::Pin { publisher } => {
                 // The viewer's own choice of what it receives: no right involved.
-                let conf = self.media_conf(room)?;
-                sfu().await?.pin(conf, me.0, publisher.map(|u| u.0)).await;
+                let (conf, there) = self.media_conf(room)?;
+                let publisher = publisher.map(|u| u.0);
+                match there {
+                    Some(to) => {
+                        relay::ask(&p, &to, Request::Pin { publisher }).await?;
+                    }
+                    None => sfu().await?.pin(conf, me.0, publisher).await,
+                }
                 return Ok(Reply::State);
             }
             ConfOp::Hand { up } => {
@@ -255,10 +322,29 @@ impl Session {
                 self.moderate(room, user, ConferenceStep::LowerHand).await?
             }
             ConfOp::End {} => {
+                let host = if p.conference_relays() {
+                    let status = p.conference_status(&a, room).await?;
+                    status.live.map(|v| v.node).filter(|n| *n != node_id())
+                } else {
+                    None
+                };
                 let conf = p.conference_end(&a, room).await?;
                 self.conf.joined = None;
-                if let Some(sfu) = running_engine() {
-                    sfu.end(conf).await;
+                match host {
+                    Some(node) => {
+                        let to = Target {
+                            instance: a.token.instance(),
+                            conference: conf,
+                            user: me.0,
+                            node,
+                        };
+                        relay::tell(&p, &to, Request::End);
+                    }
+                    None => {
+                        if let Some(sfu) = running_engine() {
+                            sfu.end(conf).await;
+                        }
+                    }
                 }
             }
         }
@@ -284,16 +370,26 @@ impl Session {
         Ok(())
     }
 
-    /// Hands every participant's current grant to the SFU (when the media runs here).
+    /// Hands every participant's current grant to the SFU: here when the media runs here,
+    /// else the host node reads them again.
     async fn apply_grants(&self, room: RoomId) -> Result<(), Fail> {
-        let status = self
-            .state
-            .platform
-            .conference_status(&self.actor, room)
-            .await?;
-        let Some(view) = status.live.filter(|v| v.node == node_id()) else {
+        let p = &self.state.platform;
+        let status = p.conference_status(&self.actor, room).await?;
+        let Some(view) = status.live else {
             return Ok(());
         };
+        if view.node != node_id() {
+            if p.conference_relays() {
+                let to = Target {
+                    instance: self.actor.token.instance(),
+                    conference: view.id,
+                    user: self.actor.token.user().0,
+                    node: view.node.clone(),
+                };
+                relay::tell(p, &to, Request::Grants);
+            }
+            return Ok(());
+        }
         let sfu = sfu().await?;
         for p in &view.participants {
             sfu.set_allow(view.id, p.user.0, allow(p.grant)).await;
@@ -321,11 +417,8 @@ impl Session {
         if self.conf.joined.as_ref().is_some_and(|j| j.room == room) && !still_in {
             // Ended, removed or run out: nothing to leave any more, but the media that
             // runs here for this socket goes (a moderator on another node removed them).
-            if let Some(j) = self.conf.joined.take()
-                && j.media_here
-                && let Some(sfu) = running_engine()
-            {
-                sfu.leave(j.conf, self.actor.token.user().0).await;
+            if let Some(j) = self.conf.joined.take() {
+                j.drop_media().await;
             }
         }
         let ice = engine()
@@ -363,11 +456,9 @@ impl Session {
                     .and_then(|s| s.live)
                     .is_some_and(|v| v.mine().is_some_and(|m| m.present));
                 if let Some(j) = j
-                    && j.media_here
                     && !still_in
-                    && let Some(sfu) = running_engine()
                 {
-                    sfu.leave(j.conf, self.actor.token.user().0).await;
+                    j.drop_media().await;
                 }
                 self.conf_state(room).await
             }

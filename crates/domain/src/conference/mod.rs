@@ -11,12 +11,15 @@ mod external;
 mod guest_join;
 mod guests;
 mod presence;
+mod relay;
 mod signals;
 
 pub use consent::{AvConsent, ConsentChange, import_av_consent};
 pub use guest_join::{GuestAt, GuestJoined};
 pub use guests::{GuestLink, GuestLinkView, GuestPass, GuestState, GuestView, MAX_VALIDITY_DAYS};
 pub use presence::{DEFAULT_LEASE, Swept, presence_lease, set_presence_lease};
+pub(crate) use relay::RelayHub;
+pub use relay::{RelayAsk, RelayCall};
 pub(crate) use signals::ConferenceHub;
 pub use signals::{ConferenceSignal, ConsentChanges};
 

@@ -67,6 +67,8 @@ pub(super) fn leased(mut rows: Vec<ParticipantRow>, now: i64) -> Vec<Participant
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub gone: Vec<(InstanceId, RoomId, Uuid, Uuid)>,
+    /// The node hosting the media of each conference in `gone` (whose SFU drops theirs).
+    pub nodes: std::collections::BTreeMap<Uuid, String>,
 }
 
 impl Swept {
@@ -142,6 +144,7 @@ impl Platform {
         let mut out = |e: &Expired, done: bool| {
             if done {
                 swept.gone.push((e.instance, e.room, e.conference, e.who));
+                swept.nodes.insert(e.conference, e.node.clone());
             }
         };
         for e in &members {

@@ -1,10 +1,12 @@
 //! A conference across two server processes on one PostgreSQL (issue 16, several nodes):
 //! the teacher starts it on node A (its media runs there), a pupil joins through node B.
 //! Her presence belongs to her socket on B and holds a lease B renews: both nodes list her
-//! present (A's sockets are told over the bus), also after several lease times; B sends
-//! her media requests to A by name (`conference_elsewhere`). Her socket closing puts her
-//! out at once; B killed with SIGKILL puts her out on A within the lease time (any node's
-//! sweep), with nobody left to say goodbye.
+//! present (A's sockets are told over the bus), also after several lease times. Her media
+//! requests on B are relayed to A: her offers (one larger than a NOTIFY carries) get A's
+//! answers, which name A's media address; a broken offer gets A's `conference_bad_offer`.
+//! Her socket closing puts her out at once; B killed with SIGKILL puts her out on A within
+//! the lease time (any node's sweep), with nobody left to say goodbye. A killed instead:
+//! B answers her offer `conference_unavailable` within the relay's wait.
 
 use crate::cli_support;
 use std::time::{Duration, Instant};
@@ -166,6 +168,11 @@ async fn scenario(a: &Server, b: Server) {
     assert_eq!(s["joined"], true, "{s}");
     assert_eq!(s["media_node"], "node-a", "{s}");
     assert_eq!(s["media_here"], true, "{s}");
+    let teacher_id = s["status"]["live"]["me"].clone();
+    let media_addr = s["status"]["live"]["media_addr"]
+        .as_str()
+        .expect("media_addr")
+        .to_owned();
 
     // The pupil joins through B: present in the list on B, and A is told at once.
     let mut on_b = socket(pb, &pupil).await;
@@ -178,11 +185,8 @@ async fn scenario(a: &Server, b: Server) {
     assert_eq!(s["media_node"], "node-a", "{s}");
     assert!(lists(&s, &her), "present on B: {s}");
     until_state(&mut on_a, LEASE, |s| lists(s, &her)).await;
-    // Her media is A's: B names the node instead of answering an offer it cannot serve.
-    send(&mut on_b, conf(json!({"kind": "publish", "sdp": "v=0"}))).await;
-    let e = next_in(&mut on_b, "error", Duration::from_secs(10)).await;
-    assert_eq!(e["code"], "conference_elsewhere", "{e}");
-    assert_eq!(e["message"], "node-a", "{e}");
+    // Her media is A's: B relays her offers to A and hands her A's answers.
+    relayed_media(&mut on_b, &room, &media_addr, &teacher_id).await;
 
     // B renews her lease: after three lease times she is still present for A.
     tokio::time::sleep(LEASE * 3).await;
@@ -223,6 +227,77 @@ async fn scenario(a: &Server, b: Server) {
     assert!(lists(&s, &hello_user(&s)), "{s}");
 }
 
+/// A browser's offer as the SFU expects it (audio, camera, screen; `dir` `sendonly` to
+/// publish, `recvonly` to receive), with `pad` host candidates per m-line: 40 make it
+/// larger than a PostgreSQL NOTIFY carries.
+fn offer(dir: &str, pad: usize) -> String {
+    let fp = (0..32)
+        .map(|i| format!("{i:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    let mut sdp = String::from(
+        "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
+         a=group:BUNDLE 0 1 2\r\na=msid-semantic: WMS\r\n",
+    );
+    for (mid, kind, pt, codec, ssrc) in [
+        (0, "audio", 111, "opus/48000/2", 1001),
+        (1, "video", 96, "VP8/90000", 1002),
+        (2, "video", 96, "VP8/90000", 1003),
+    ] {
+        sdp.push_str(&format!(
+            "m={kind} 9 UDP/TLS/RTP/SAVPF {pt}\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n\
+             a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n\
+             a=fingerprint:sha-256 {fp}\r\na=setup:actpass\r\na=mid:{mid}\r\na={dir}\r\n\
+             a=msid:s t{mid}\r\na=rtcp-mux\r\na=rtpmap:{pt} {codec}\r\na=ssrc:{ssrc} cname:c\r\n"
+        ));
+        for i in 0..pad {
+            let port = 41000 + mid * 100 + i;
+            sdp.push_str(&format!(
+                "a=candidate:{i} 1 udp 2122260223 127.0.0.1 {port} typ host generation 0\r\n"
+            ));
+        }
+    }
+    sdp
+}
+
+/// The pupil's media requests on B, relayed to A (`media_addr`): publish (an offer larger
+/// than a NOTIFY), pin and subscribe to the teacher get A's answers; a broken offer gets
+/// A's refusal.
+async fn relayed_media(on_b: &mut Ws, room: &str, media_addr: &str, teacher: &Value) {
+    let conf = |op: Value| json!({"type": "conf", "room": room, "op": op});
+    let (ip, port) = media_addr.rsplit_once(':').expect("ip:port");
+    let at_a = format!("{ip} {port} typ host");
+    let big = offer("sendonly", 40);
+    assert!(big.len() > 8000, "{}", big.len());
+    send(on_b, conf(json!({"kind": "publish", "sdp": big}))).await;
+    let a = next_in(on_b, "conf_answer", Duration::from_secs(10)).await;
+    assert_eq!(a["role"], "publish", "{a}");
+    let sdp = a["sdp"].as_str().expect("sdp");
+    assert!(
+        sdp.contains("m=audio") && sdp.contains(&at_a),
+        "A's address {at_a}: {sdp}"
+    );
+    // Pinning works too (an error here would come before the refusal below).
+    send(on_b, conf(json!({"kind": "pin", "publisher": teacher}))).await;
+    next_in(on_b, "conf_state", Duration::from_secs(10)).await;
+    send(
+        on_b,
+        conf(json!({"kind": "subscribe", "publisher": teacher,
+        "sdp": offer("recvonly", 0)})),
+    )
+    .await;
+    let a = next_in(on_b, "conf_answer", Duration::from_secs(10)).await;
+    assert_eq!(a["role"], "subscribe", "{a}");
+    assert_eq!(&a["publisher"], teacher, "{a}");
+    let sdp = a["sdp"].as_str().expect("sdp");
+    assert!(sdp.contains(&at_a), "A's address {at_a}: {sdp}");
+    // A broken offer: A's SFU refuses it, with the code a local one answers.
+    let broken = json!({"kind": "publish", "sdp": "v=0\r\nthis is no offer\r\n"});
+    send(on_b, conf(broken)).await;
+    let e = next_in(on_b, "error", Duration::from_secs(10)).await;
+    assert_eq!(e["code"], "conference_bad_offer", "{e}");
+}
+
 /// The caller's own id as a `conf_state` says it.
 fn hello_user(state: &Value) -> Value {
     state["status"]["live"]["me"].clone()
@@ -244,4 +319,81 @@ async fn conference_presence_across_two_nodes_on_postgres() {
     .expect("serve");
     scenario(&a, b).await;
     drop(a);
+}
+
+/// The host node dies: the pupil's offer on B is answered `conference_unavailable` once the
+/// relay's wait has passed (not never, not `conference_elsewhere`).
+#[tokio::test(flavor = "multi_thread")]
+async fn conference_media_of_a_dead_host_is_unavailable() {
+    let t = TestDb::postgres().await;
+    t.db.close().await;
+    let url = t.url.clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("utf-8").to_owned();
+    let (a, b) = tokio::task::spawn_blocking(move || {
+        let db = ["--database", url.as_str(), "--data", data.as_str()];
+        (node(&db, "node-a"), node(&db, "node-b"))
+    })
+    .await
+    .expect("serve");
+    let (pa, pb) = (a.1, b.1);
+    let teacher = tokio::task::spawn_blocking(move || session(pa, "lehrer"))
+        .await
+        .expect("login");
+    let pupil = tokio::task::spawn_blocking(move || session(pb, "schueler"))
+        .await
+        .expect("login");
+    let t = teacher.clone();
+    let (_, resp) = tokio::task::spawn_blocking(move || {
+        http_with(pa, "GET", "/api/v1/chat/rooms", "", Some(&t)).expect("rooms")
+    })
+    .await
+    .expect("rooms");
+    let room = body(&resp)["rooms"]
+        .as_array()
+        .expect("rooms")
+        .iter()
+        .find(|r| r["name"] == "5a")
+        .and_then(|r| r["id"].as_str())
+        .expect("5a")
+        .to_owned();
+    let conf = |op: Value| json!({"type": "conf", "room": room, "op": op});
+    let mut on_a = socket(pa, &teacher).await;
+    next_in(&mut on_a, "hello", Duration::from_secs(10)).await;
+    send(&mut on_a, conf(json!({"kind": "start"}))).await;
+    let s = next_in(&mut on_a, "conf_state", Duration::from_secs(10)).await;
+    assert_eq!(s["media_node"], "node-a", "{s}");
+    let mut on_b = socket(pb, &pupil).await;
+    next_in(&mut on_b, "hello", Duration::from_secs(10)).await;
+    send(&mut on_b, conf(json!({"kind": "join"}))).await;
+    let s = next_in(&mut on_b, "conf_state", Duration::from_secs(10)).await;
+    assert_eq!(s["media_here"], false, "{s}");
+    // While A lives, her offer is answered through it.
+    send(
+        &mut on_b,
+        conf(json!({"kind": "publish", "sdp": offer("sendonly", 0)})),
+    )
+    .await;
+    next_in(&mut on_b, "conf_answer", Duration::from_secs(10)).await;
+    // A dies: B waits for it a few seconds, then says so.
+    let mut a = a;
+    a.0.kill().expect("SIGKILL node A");
+    a.0.wait().expect("wait");
+    drop(on_a);
+    let asked = Instant::now();
+    send(
+        &mut on_b,
+        conf(json!({"kind": "publish", "sdp": offer("sendonly", 0)})),
+    )
+    .await;
+    let e = next_in(&mut on_b, "error", Duration::from_secs(15)).await;
+    let took = asked.elapsed();
+    eprintln!("host A killed, B answered after {took:?}: {e}");
+    assert_eq!(e["code"], "conference_unavailable", "{e}");
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("node-a")),
+        "{e}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    drop(b);
 }

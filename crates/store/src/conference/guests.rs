@@ -256,8 +256,8 @@ pub async fn expired(
     now: i64,
     limit: i64,
 ) -> Result<Vec<super::Expired>, StoreError> {
-    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Option<Uuid>)> = on!(c, c => sqlx::query_as(
-        "SELECT g.instance_id, g.conference_id, f.room_id, g.id, g.presence_id
+    let rows: Vec<(Uuid, Uuid, Uuid, Uuid, Option<Uuid>, String)> = on!(c, c => sqlx::query_as(
+        "SELECT g.instance_id, g.conference_id, f.room_id, g.id, g.presence_id, f.node
          FROM conference_guests g
          JOIN conferences f ON f.instance_id = g.instance_id AND f.id = g.conference_id
          WHERE (g.lease_until IS NULL OR g.lease_until < $1) AND f.ended_at IS NULL
@@ -271,6 +271,7 @@ pub async fn expired(
             room: RoomId(r.2),
             who: r.3,
             presence: r.4,
+            node: r.5,
         })
         .collect())
 }
