@@ -7,6 +7,7 @@ use file_support::*;
 use schulhof_domain::admin::NewUser;
 use schulhof_domain::files::quota::FileQuotas;
 use schulhof_domain::{Db, Platform};
+use schulhof_store::Backend;
 use schulhof_store::backend_tests;
 use schulhof_store::testing::statements;
 
@@ -75,6 +76,13 @@ async fn a_recipient_is_read_once(db: Db) {
         best = (best.0.min(r), best.1.min(d));
     }
     eprintln!("inbound: RCPT {} filing {}", best.0, best.1);
+    let pg = s.platform.db().backend() == Backend::Postgres;
+    // RCPT: the school of the domain, the address's owner, the person (rights) and the
+    // mailbox's use with its quota. Filing on PostgreSQL: the inbox, the message with its
+    // use, UID, text and traffic line in one statement, and who is away; SQLite files in a
+    // transaction of in-process statements.
+    assert!(best.0 <= 4, "RCPT: {best:?}");
+    assert!(best.1 <= if pg { 3 } else { 7 }, "filing: {best:?}");
     // Sending to the class list: its cost per member is what filing needs, nothing more.
     let t = s.user("lehrer").await;
     let send = async |n: usize| {
@@ -95,6 +103,12 @@ async fn a_recipient_is_read_once(db: Db) {
     let per_member = (many_cost - few_cost) as f64 / 10.0;
     eprintln!(
         "list: {few} members {few_cost}, {many} members {many_cost}, {per_member} per member"
+    );
+    // Per member: the use, the inbox, the UID, the row and the traffic line (SQLite also
+    // asks for each member's absence note: in-process).
+    assert!(
+        per_member <= if pg { 5.0 } else { 6.0 },
+        "{per_member} per member"
     );
 }
 
