@@ -468,6 +468,16 @@ async fn serve(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     schulhof_chat::conference::check_settings().map_err(anyhow::Error::msg)?;
     // Other nodes' media requests for the conferences this node hosts (PostgreSQL only).
     schulhof_chat::conference::serve_relay(&state.platform);
+    if state.platform.db().backend() == schulhof_store::Backend::Postgres
+        && schulhof_chat::conference::node_id() == "local"
+    {
+        // Nodes are told apart by this name (conference media, relays, leases): two nodes
+        // both called `local` would take each other's requests.
+        tracing::warn!(
+            "--node-id (SCHULHOF_NODE_ID) is not set: on PostgreSQL every node needs a name of \
+             its own, or conferences across nodes mix up their media"
+        );
+    }
     if state.demo {
         if state
             .platform

@@ -68,6 +68,7 @@ mod mail_qresync;
 mod mail_quota_clients;
 mod mail_smtp;
 mod news_feeds;
+mod node_name;
 mod oidc_apache;
 mod oidc_apache_tile;
 mod oidc_attacks;
