@@ -6,7 +6,8 @@
 //! non-member learns nothing: NotFound). Deep linking changes the course, so only its
 //! editors. A tool's services reach a course only in a school the tool serves and only
 //! while the tool is placed in that course; the roster carries name and mail address of a
-//! person only where that person agreed (`oidc::released`).
+//! person only where that person agreed (`oidc::released`) and the school's under-16 rule
+//! lets them (`oidc::person_may_share_personal`), as a login to the tool does.
 
 use schulhof_types::InstanceId;
 

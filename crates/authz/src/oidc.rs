@@ -164,10 +164,17 @@ impl Under16 {
 /// where the birthday is known. A pupil whose age is unknown counts as under 16 (the safe
 /// side) where the school keeps the decision.
 pub fn may_share_personal(token: &AccessToken, rule: Under16, age: Option<u32>) -> bool {
-    let pupil = matches!(
-        token.principal(),
-        Principal::Person(schulhof_types::AccountType::Schueler)
-    );
+    person_may_share_personal(token.principal().account_type(), rule, age)
+}
+
+/// [`may_share_personal`] for a person known only by account type (`None`: not a person),
+/// such as the members of a roster a tool reads: the same rule.
+pub fn person_may_share_personal(
+    kind: Option<schulhof_types::AccountType>,
+    rule: Under16,
+    age: Option<u32>,
+) -> bool {
+    let pupil = kind == Some(schulhof_types::AccountType::Schueler);
     !(pupil && rule == Under16::School && age.is_none_or(|a| a < 16))
 }
 

@@ -4,8 +4,9 @@
 use schulhof_authz::check;
 use schulhof_authz::lms::CourseRole;
 use schulhof_authz::lti::{self as policy, LaunchTool, PickContent};
+use schulhof_authz::oidc::Claim;
 use schulhof_store::lti::{ToolRow, grades};
-use schulhof_store::oidc::{ClientRow, consents};
+use schulhof_store::oidc::ClientRow;
 use schulhof_store::to_us;
 use schulhof_types::{ActivityId, CourseId, InstanceId, SectionId};
 use serde_json::{Map, Value, json};
@@ -136,32 +137,27 @@ impl Platform {
     }
 
     /// Adds who and for whom, and signs: the pairwise subject always; name and mail only
-    /// where the tool is registered for them and the person agreed.
+    /// where the tool is registered for them and `consented` (what the person's consent
+    /// releases under the login rule, [`Platform::login_consent`]) holds them.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn sign_launch(
         &self,
         actor: &Actor,
         client: &ClientRow,
         tool: &ToolRow,
         mut m: Map<String, Value>,
+        consented: &[Claim],
         nonce: &str,
         issuer: &str,
     ) -> Result<String, OidcError> {
         let now = to_us(self.now());
         let (inst, user) = (actor.token.instance(), actor.token.user());
-        let consented = {
-            let mut c = self.db.read().await?;
-            consents::get(&mut c, inst, user, client.id)
-                .await?
-                .filter(|k| k.revoked_at.is_none())
-                .map(|k| crate::oidc::parse_claims(&k.claims))
-                .unwrap_or_default()
-        };
         // Key and school secret as this node keeps them (as for ID tokens).
         let secret = self.oidc_school_secret(inst).await?;
         let key = self.oidc_signer(crate::oidc::SIGNING_ALG).await?;
         let secs = now / 1_000_000;
         let u = &actor.user;
-        for c in policy::personal_claims(&facts(client), &consented) {
+        for c in policy::personal_claims(&facts(client), consented) {
             match c.as_str() {
                 "name" => {
                     m.insert(

@@ -5,8 +5,10 @@
 
 use schulhof_authz::check;
 use schulhof_authz::lti::{LaunchTool, PickContent};
+use schulhof_authz::oidc::Claim;
 use schulhof_store::lti::{self as store, MessageRow, ToolRow};
 use schulhof_store::oidc::ClientRow;
+use schulhof_store::oidc::authorize::authorize_facts;
 use schulhof_store::to_us;
 use schulhof_types::{ActivityId, SectionId};
 
@@ -28,6 +30,8 @@ pub struct LtiAuthRequest {
     pub state: Option<String>,
     pub nonce: Option<String>,
     pub prompt: Option<String>,
+    /// The person cancelled on the consent screen (as [`crate::oidc::AuthRequest`]).
+    pub cancelled: bool,
 }
 
 /// The answer: a form the browser posts to the tool.
@@ -39,6 +43,10 @@ pub enum LtiAuthorized {
     },
     /// Nobody logged in (and the tool did not say prompt=none): the login page first.
     Login,
+    /// The consent screen first, as for an OpenID Connect login: the tool is registered for
+    /// personal data the person may share, or has terms, and there is no consent yet. The
+    /// launch stays unused; this request again afterwards continues it.
+    Consent,
 }
 
 #[derive(Debug)]
@@ -175,60 +183,82 @@ impl Platform {
                 Ok(LtiAuthorized::Login)
             };
         };
+        if r.cancelled {
+            return Err(back(OidcError::AccessDenied));
+        }
         let id_token = self
             .launch_token(actor, &client, &tool, r, issuer)
             .await
             .map_err(back)?;
-        Ok(LtiAuthorized::Post {
-            redirect_uri: r.redirect_uri.clone(),
-            id_token,
+        Ok(match id_token {
+            Some(id_token) => LtiAuthorized::Post {
+                redirect_uri: r.redirect_uri.clone(),
+                id_token,
+            },
+            None => LtiAuthorized::Consent,
         })
     }
 
-    /// The launch the hints name, taken once, for this person and tool.
+    /// The launch the hints name, taken once, for this person and tool, with the personal
+    /// claims the person's consent releases; `None` when the consent screen comes first
+    /// (the same rule as the authorization endpoint's, [`Platform::login_consent`]): then
+    /// the launch is left unused for the request that resumes it.
     async fn take_launch(
         &self,
         actor: &Actor,
         client: &ClientRow,
         r: &LtiAuthRequest,
-    ) -> Result<MessageRow, OidcError> {
+    ) -> Result<Option<(MessageRow, Vec<Claim>)>, OidcError> {
         let (inst, id) = parse_handle(&r.lti_message_hint)
             .filter(|_| r.login_hint == r.lti_message_hint)
             .ok_or_else(|| OidcError::InvalidRequest("unknown lti_message_hint".into()))?;
         let mut tx = self.db.begin().await?;
         let m = store::take_message(&mut tx, inst, id, to_us(self.now())).await?;
-        let mine = m.as_ref().is_some_and(|m| {
+        let Some(m) = m.filter(|m| {
             m.instance == actor.token.instance()
                 && m.user == actor.token.user()
                 && m.client_ref == client.id
-        });
-        if mine {
-            // Logins to tools are kept like all log data (7 days), LTI launches too.
-            let event = crate::audit::Event {
-                kind: "tool",
-                actor: Some(actor.token.user()),
-                holder: actor.user.holder_id,
-                action: "tool_login",
-                object: Some(&client.client_id),
-                client_addr: None,
-                detail: Some(serde_json::json!({"tool": client.name, "lti": true})),
-            };
-            crate::audit::record(&mut tx, inst, self.now(), event).await?;
-        }
-        tx.commit().await?;
-        match m {
-            Some(m)
-                if m.instance == actor.token.instance()
-                    && m.user == actor.token.user()
-                    && m.client_ref == client.id =>
-            {
-                Ok(m)
-            }
+        }) else {
+            tx.commit().await?;
             // Someone else's launch, a used or an expired one: start again from the course.
-            _ => Err(OidcError::InvalidRequest(
+            return Err(OidcError::InvalidRequest(
                 "launch unknown, expired or already used".into(),
-            )),
-        }
+            ));
+        };
+        // Read inside the transaction, as the authorization endpoint does: a consent
+        // withdrawn meanwhile is seen.
+        let known = authorize_facts(
+            &mut tx,
+            inst,
+            actor.token.user(),
+            &actor.token_hash,
+            client.id,
+        )
+        .await?
+        .ok_or(OidcError::AccessDenied)?;
+        let Some(consented) = self.login_consent(actor, client, &super::launch_claims(), &known)
+        else {
+            // Dropped, not committed: the launch stays unused.
+            drop(tx);
+            return if r.prompt.as_deref() == Some("none") {
+                Err(OidcError::ConsentRequired)
+            } else {
+                Ok(None)
+            };
+        };
+        // Logins to tools are kept like all log data (7 days), LTI launches too.
+        let event = crate::audit::Event {
+            kind: "tool",
+            actor: Some(actor.token.user()),
+            holder: actor.user.holder_id,
+            action: "tool_login",
+            object: Some(&client.client_id),
+            client_addr: None,
+            detail: Some(serde_json::json!({"tool": client.name, "lti": true})),
+        };
+        crate::audit::record(&mut tx, inst, self.now(), event).await?;
+        tx.commit().await?;
+        Ok(Some((m, consented)))
     }
 
     async fn launch_token(
@@ -238,8 +268,10 @@ impl Platform {
         tool: &ToolRow,
         r: &LtiAuthRequest,
         issuer: &str,
-    ) -> Result<String, OidcError> {
-        let m = self.take_launch(actor, client, r).await?;
+    ) -> Result<Option<String>, OidcError> {
+        let Some((m, consented)) = self.take_launch(actor, client, r).await? else {
+            return Ok(None);
+        };
         let nonce = r.nonce.as_deref().unwrap_or_default();
         let claims = match (m.activity, m.section) {
             (Some(a), _) => self.resource_claims(actor, client, tool, a, issuer).await?,
@@ -250,8 +282,9 @@ impl Platform {
             }
             (None, None) => return Err(OidcError::ServerError),
         };
-        self.sign_launch(actor, client, tool, claims, nonce, issuer)
+        self.sign_launch(actor, client, tool, claims, &consented, nonce, issuer)
             .await
+            .map(Some)
     }
 }
 

@@ -66,6 +66,17 @@ pub mod path {
     pub const SERVICES: &str = "/lti/dienste";
 }
 
+/// What a launch asks for in OpenID Connect terms: besides the pseudonym, name and mail
+/// address (LTI Core §5.3.6), where the tool is registered for them. The consent screen of
+/// a launch asks as for an authorization request with this scope.
+pub const LAUNCH_SCOPE: &str = "openid profile email";
+
+/// The claims of [`LAUNCH_SCOPE`].
+pub(crate) fn launch_claims() -> Vec<schulhof_authz::oidc::Claim> {
+    let scope: Vec<String> = LAUNCH_SCOPE.split(' ').map(str::to_owned).collect();
+    crate::oidc::claims_of_scope(&scope)
+}
+
 /// How long a launch waits for the tool's authentication request.
 pub const MESSAGE_TTL_SECS: i64 = 300;
 /// How long a teacher has to pick content in the tool.

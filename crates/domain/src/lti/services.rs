@@ -3,18 +3,18 @@
 //! check of every service request, and Names and Role Provisioning (NRPS 2.0).
 
 use schulhof_authz::lti as policy;
-use schulhof_store::lms::courses;
-use schulhof_store::lti::{self as store, grades};
+use schulhof_authz::oidc::Claim;
+use schulhof_store::lti::{self as store, grades, roster};
 use schulhof_store::oidc::{ClientRow, clients, school_secret};
 use schulhof_store::to_us;
-use schulhof_types::{CourseId, InstanceId, UserId};
+use schulhof_types::{AccountType, CourseId, InstanceId, UserId};
 use serde_json::{Value, json};
 
 use super::claims::course_base;
 use super::jwt::{self, JwtFault};
 use super::{SERVICE_TOKEN_TTL_SECS, scope};
 use crate::Platform;
-use crate::oidc::{OidcError, facts, hash, pairwise_subject, parse_claims, random_value};
+use crate::oidc::{OidcError, facts, hash, pairwise_subject, random_value, standing_consent};
 
 pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -208,37 +208,40 @@ pub(crate) struct RosterEntry {
 }
 
 impl Platform {
-    /// Editors and participants of the course (three statements for the whole roster).
+    /// Editors and participants of the course: the school's secret and one statement for
+    /// the whole roster, whatever its size. A name goes out under the login's rule: a
+    /// consent in force, and the school's under-16 rule allowing it for that person
+    /// ([`Platform::person_may_share`], [`standing_consent`]).
     pub(crate) async fn roster(&self, s: &Served) -> Result<Vec<RosterEntry>, ServiceError> {
         use schulhof_authz::lms::CourseRole;
         let now = to_us(self.now());
         let mut tx = self.db.begin().await?;
         let secret = school_secret(&mut tx, s.instance, random_value().as_bytes(), now).await?;
-        let editors = courses::editors(&mut tx, s.instance, s.course).await?;
-        let learners = courses::participants(&mut tx, s.instance, s.course).await?;
-        let consents = grades::consented_claims(&mut tx, s.instance, s.client.id).await?;
+        let (school, members) = roster::roster(&mut tx, s.instance, s.course, s.client.id).await?;
         tx.commit().await?;
         let tool = facts(&s.client);
-        let all = editors
+        let zone = crate::school_settings::stored_time_zone(&school.time_zone);
+        Ok(members
             .into_iter()
-            .map(|p| (p, CourseRole::Editor))
-            .chain(learners.into_iter().map(|p| (p, CourseRole::Participant)));
-        Ok(all
-            .map(|(p, role)| {
-                let agreed = consents
-                    .iter()
-                    .find(|(u, _)| *u == p.id)
-                    .map(|(_, c)| {
-                        parse_claims(&c.split(' ').map(str::to_owned).collect::<Vec<_>>())
-                    })
-                    .unwrap_or_default();
-                let named = policy::personal_claims(&tool, &agreed)
-                    .iter()
-                    .any(|c| c.as_str() == "name");
+            .map(|p| {
+                let share = self.person_may_share(
+                    AccountType::parse(&p.kind),
+                    zone,
+                    school.under16.as_deref(),
+                    p.birthday.as_deref(),
+                );
+                // The roster asks nobody: without a consent, the pseudonym.
+                let agreed =
+                    standing_consent(share, p.consent.as_deref(), false).unwrap_or_default();
+                let named = policy::personal_claims(&tool, &agreed).contains(&Claim::Name);
                 RosterEntry {
                     user: p.id,
                     sub: pairwise_subject(&secret, &s.client.sector, p.id),
-                    role,
+                    role: if p.editor {
+                        CourseRole::Editor
+                    } else {
+                        CourseRole::Participant
+                    },
                     named,
                     first: p.first_name,
                     last: p.last_name,

@@ -8,6 +8,7 @@ use schulhof_authz::{OwnAccount, check};
 use schulhof_store::AsConn;
 use schulhof_store::oidc::consents::{self, ConsentedTool};
 use schulhof_store::oidc::logout as store;
+use schulhof_types::AccountType;
 
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
@@ -60,13 +61,27 @@ impl Platform {
         rule: Option<&str>,
         birthday: Option<&str>,
     ) -> bool {
+        let kind = actor.token.principal().account_type();
+        self.person_may_share(kind, actor.time_zone, rule, birthday)
+    }
+
+    /// The same rule for a person known by account type and birthday only (the members of
+    /// a roster a tool reads): `zone` is the school's time zone, where a birthday turns an
+    /// age.
+    pub(crate) fn person_may_share(
+        &self,
+        kind: Option<AccountType>,
+        zone: chrono_tz::Tz,
+        rule: Option<&str>,
+        birthday: Option<&str>,
+    ) -> bool {
         let rule = rule.and_then(Under16::parse).unwrap_or_default();
         if rule == Under16::Student {
-            return policy::may_share_personal(&actor.token, rule, None);
+            return policy::person_may_share_personal(kind, rule, None);
         }
-        let today = self.now().with_timezone(&actor.time_zone).date_naive();
+        let today = self.now().with_timezone(&zone).date_naive();
         let years = birthday.and_then(|b| age(b, today));
-        policy::may_share_personal(&actor.token, rule, years)
+        policy::person_may_share_personal(kind, rule, years)
     }
 
     /// The tools the person consented to (Mein Konto), newest first.

@@ -2,7 +2,7 @@
 
 use schulhof_authz::oidc::{self as policy, Claim, UseTool};
 use schulhof_authz::{Denied, check};
-use schulhof_store::oidc::authorize::authorize_facts;
+use schulhof_store::oidc::authorize::{AuthorizeFacts, authorize_facts};
 use schulhof_store::oidc::grants::{self, CodeRow, GrantRow};
 use schulhof_store::oidc::{ClientRow, clients, consents};
 
@@ -114,6 +114,24 @@ fn check_request(c: &ClientRow, r: &AuthRequest) -> Result<(), OidcError> {
     }
 }
 
+/// The one rule of what a person's consent to a tool releases, for logins (OIDC and LTI)
+/// and for the roster a tool reads: `share` is the under-16 verdict
+/// ([`Platform::may_share_with`]), `consent` the claims of the consent in force, `must_ask`
+/// whether a login without consent goes to the consent screen first (`None`).
+pub(crate) fn standing_consent(
+    share: bool,
+    consent: Option<&[String]>,
+    must_ask: bool,
+) -> Option<Vec<Claim>> {
+    match consent {
+        // A consent given before the school kept the decision no longer counts.
+        Some(_) if !share => Some(Vec::new()),
+        Some(k) => Some(parse_claims(k)),
+        None if must_ask => None,
+        None => Some(Vec::new()),
+    }
+}
+
 impl Platform {
     /// Decides an authorization request for `actor` (`None`: nobody logged in).
     pub async fn oidc_authorize(
@@ -222,17 +240,10 @@ impl Platform {
             }
             _ => {}
         }
-        let consent = known.consent.filter(|k| k.revoked_at.is_none());
-        let share = self.may_share_with(actor, known.under16.as_deref(), known.birthday.as_deref());
-        let must_ask = (share && !policy::consent_needed(&tool, &requested).is_empty())
-            || !client.terms.is_empty();
-        let consented = match consent {
-            // A consent given before the school kept the decision no longer counts.
-            Some(_) if !share => Vec::new(),
-            Some(k) => parse_claims(&k.claims),
-            None if must_ask && prompt_none => return Err(OidcError::ConsentRequired),
-            None if must_ask => return Ok(Authorized::Consent),
-            None => Vec::new(),
+        let consented = match self.login_consent(actor, client, &requested, &known) {
+            Some(c) => c,
+            None if prompt_none => return Err(OidcError::ConsentRequired),
+            None => return Ok(Authorized::Consent),
         };
         let code = random_value();
         let sid = super::logout::tool_session(
@@ -268,6 +279,24 @@ impl Platform {
             redirect_uri: r.redirect_uri.clone(),
             code,
         })
+    }
+
+    /// The consent rule of a login to a tool (the authorization endpoint's and an LTI
+    /// launch's), from what [`authorize_facts`] read: the personal claims the person's
+    /// consent releases, or `None` when the consent screen must come first — the tool asks
+    /// for personal data the person may share, or has terms, and there is no consent yet.
+    pub(crate) fn login_consent(
+        &self,
+        actor: &Actor,
+        client: &ClientRow,
+        requested: &[Claim],
+        known: &AuthorizeFacts,
+    ) -> Option<Vec<Claim>> {
+        let share = self.may_share_with(actor, known.under16.as_deref(), known.birthday.as_deref());
+        let must_ask = (share && !policy::consent_needed(&facts(client), requested).is_empty())
+            || !client.terms.is_empty();
+        let consent = known.consent.as_ref().filter(|k| k.revoked_at.is_none());
+        standing_consent(share, consent.map(|k| k.claims.as_slice()), must_ask)
     }
 
     pub(crate) async fn tool_event(

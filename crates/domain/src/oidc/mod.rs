@@ -27,6 +27,7 @@ use schulhof_authz::oidc::{Claim, ToolFacts};
 use schulhof_store::oidc::ClientRow;
 use sha2::{Digest, Sha256};
 
+pub(crate) use authorize::standing_consent;
 pub use authorize::{AuthFailure, AuthRequest, Authorized, ConsentScreen};
 pub use cache::KEY_REREAD_SECS;
 pub(crate) use cache::OidcCache;

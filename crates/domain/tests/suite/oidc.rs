@@ -10,7 +10,9 @@ use calendar_support::*;
 use chrono::Duration;
 use oidc_support::*;
 use schulhof_domain::Db;
-use schulhof_domain::oidc::{AuthFailure, AuthRequest, Authorized, ClientAuth, OidcError};
+use schulhof_domain::oidc::{
+    ACCESS_TTL_SECS, AuthFailure, AuthRequest, Authorized, ClientAuth, OidcError, REFRESH_TTL_SECS,
+};
 use schulhof_store::backend_tests;
 use sha2::{Digest, Sha256};
 
@@ -227,6 +229,29 @@ async fn refresh_rotation_and_tampering(db: Db) {
     p.oidc_revoke(&auth(&c), "gibt-es-nicht")
         .await
         .expect("unknown tokens are fine");
+    // Expired tokens: the access token after its hour (invalid_token), the refresh token
+    // after its 30 days (invalid_grant); a refresh within them still works.
+    let k = code(p, &anna, &r).await;
+    let t = p
+        .oidc_exchange_code(&auth(&c), &k, &r.redirect_uri, Some(VERIFIER), ISS)
+        .await
+        .expect("tokens");
+    let (later, clock) = clocked(p.db().clone());
+    clock.advance(Duration::seconds(ACCESS_TTL_SECS + 1));
+    assert_eq!(
+        later.oidc_userinfo(&t.access_token).await.err(),
+        Some(OidcError::InvalidToken)
+    );
+    let fresh = later
+        .oidc_refresh(&auth(&c), &t.refresh_token, ISS)
+        .await
+        .expect("a refresh within its lifetime");
+    assert!(later.oidc_userinfo(&fresh.access_token).await.is_ok());
+    clock.advance(Duration::seconds(REFRESH_TTL_SECS + 1));
+    let e = later
+        .oidc_refresh(&auth(&c), &fresh.refresh_token, ISS)
+        .await;
+    assert!(matches!(e, Err(OidcError::InvalidGrant(_))), "{e:?}");
 }
 
 backend_tests!(

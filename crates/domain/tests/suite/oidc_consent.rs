@@ -11,7 +11,7 @@ use oidc_support::*;
 use schulhof_domain::Db;
 use schulhof_domain::DomainError;
 use schulhof_domain::oidc::{
-    AuthFailure, AuthRequest, Authorized, NewClient, OidcError, RegisteredClient,
+    AuthFailure, AuthRequest, Authorized, KEY_OVERLAP_SECS, NewClient, OidcError, RegisteredClient,
 };
 use schulhof_store::backend_tests;
 
@@ -217,6 +217,24 @@ async fn keys_rotate_with_overlap(db: Db) {
         p.oidc_logout_target(Some(&forged), None, Some("https://app.example/bye"))
             .await
             .is_err()
+    );
+    // The overlap ends: after its 7 days the old key leaves the JWKS, the new one stays.
+    let (later, clock) = clocked(p.db().clone());
+    clock.advance(chrono::Duration::seconds(KEY_OVERLAP_SECS - 60));
+    let still = later.oidc_jwks().await.expect("jwks");
+    assert_eq!(still["keys"].as_array().map(Vec::len), Some(2), "{still}");
+    clock.advance(chrono::Duration::seconds(61));
+    let only = later.oidc_jwks().await.expect("jwks");
+    let kids: Vec<&str> = only["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["kid"].as_str())
+        .collect();
+    assert_eq!(
+        kids,
+        vec![kid.as_str()],
+        "the old key is gone after the overlap"
     );
 }
 

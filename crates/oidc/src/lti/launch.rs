@@ -8,12 +8,13 @@ use axum::extract::{Path, Query, RawForm, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
-use schulhof_domain::lti::{LtiAuthFailure, LtiAuthRequest, LtiAuthorized};
+use schulhof_domain::lti::{LtiAuthFailure, LtiAuthRequest, LtiAuthorized, path};
 use schulhof_front::AppState;
 use schulhof_types::{ActivityId, SectionId};
 
 use super::{actor, esc};
-use crate::{errors, issuer};
+use crate::authorize::CANCELLED;
+use crate::{CONSENT, errors, issuer};
 
 fn to_login(uri: &Uri) -> Response {
     let back: String = url::form_urlencoded::byte_serialize(uri.to_string().as_bytes()).collect();
@@ -93,7 +94,20 @@ fn request(q: &HashMap<String, String>) -> LtiAuthRequest {
         state: opt("state"),
         nonce: opt("nonce"),
         prompt: opt("prompt"),
+        cancelled: q.contains_key(CANCELLED),
     }
+}
+
+/// This request again as a local path (GET, whichever way it came): where the consent
+/// screen leads back to, as for the authorization endpoint.
+fn again(q: &HashMap<String, String>) -> String {
+    let mut keys: Vec<&String> = q.keys().filter(|k| k.as_str() != CANCELLED).collect();
+    keys.sort();
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for k in keys {
+        s.append_pair(k, &q[k]);
+    }
+    format!("{}?{}", path::AUTHORIZE, s.finish())
 }
 
 pub async fn authorize_get(
@@ -134,6 +148,10 @@ async fn authorize(
             redirect_uri
         }
         Ok(LtiAuthorized::Login) => return to_login(uri),
+        Ok(LtiAuthorized::Consent) => {
+            let back: String = url::form_urlencoded::byte_serialize(again(&q).as_bytes()).collect();
+            return Redirect::to(&format!("{CONSENT}?weiter={back}")).into_response();
+        }
         Err(LtiAuthFailure::BadClient(reason)) => return errors::page(reason),
         Err(LtiAuthFailure::Post {
             redirect_uri,

@@ -1,6 +1,6 @@
 //! Assignment and Grade Services: line items of a course (one tool's gradebook columns) and
 //! the latest score per person. Also what the services need to know about a course: whether
-//! the tool is placed in it, and which members agreed to share what with the tool.
+//! the tool is placed in it (the roster's read is [`super::roster`]).
 
 use schulhof_types::{ActivityId, CourseId, InstanceId, UserId};
 use uuid::Uuid;
@@ -232,18 +232,4 @@ pub async fn scores(
             scored_at: r.7,
         })
         .collect())
-}
-
-/// The claims each of `users` agreed to share with the tool (consents in force), one
-/// statement for the whole roster.
-pub async fn consented_claims(
-    c: &mut impl AsConn,
-    instance: InstanceId,
-    client_ref: Uuid,
-) -> Result<Vec<(UserId, String)>, StoreError> {
-    let r: Vec<(Uuid, String)> = on!(c, c => sqlx::query_as(
-        "SELECT user_id, claims FROM oidc_consents
-          WHERE instance_id = $1 AND client_ref = $2 AND revoked_at IS NULL")
-        .bind(instance.0).bind(client_ref).fetch_all(&mut *c).await)?;
-    Ok(r.into_iter().map(|(u, s)| (UserId(u), s)).collect())
 }

@@ -2,6 +2,7 @@
 //! single-use nonces of tool JWTs, service tokens; line items and scores in [`grades`].
 
 pub mod grades;
+pub mod roster;
 
 use schulhof_types::{ActivityId, InstanceId, SectionId, UserId};
 use uuid::Uuid;

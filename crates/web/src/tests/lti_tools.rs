@@ -1,7 +1,10 @@
 //! LTI tools registered on the web, on SQLite and PostgreSQL: a school's admin registers one
 //! with pasted keys and sees what to configure in the tool; a key set URL into the server's
 //! own network is refused at its field (SSRF) and nothing stored; pupils cannot reach the
-//! page; the registration is audited; the operator registers a state-wide one.
+//! page; the registration is audited; the operator registers a state-wide one. A launch of
+//! a tool registered for the name waits at the consent screen like an OpenID Connect login:
+//! the screen names the data, sharing records the consent and resumes the launch, cancelling
+//! resumes it as cancelled.
 
 use axum::http::StatusCode;
 
@@ -115,6 +118,78 @@ async fn operator_scenario(app: App) {
         .await
         .assert(StatusCode::OK)
         .has("Landeswerkzeug");
+}
+
+async fn consent_scenario(app: App) {
+    let reg = app
+        .platform
+        .system_lti_add_tool(&schulhof_domain::lti::NewLtiTool {
+            school: Some("100000".into()),
+            name: "Namenswerkzeug".into(),
+            login_url: "https://lern.example/login".into(),
+            target_link_uri: "https://lern.example/launch".into(),
+            jwks: JWK.into(),
+            claims: vec!["name".into()],
+            terms: "Ergebnisse bleiben ein Schuljahr.".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("tool");
+    let pupil = app.ready("schueler").await;
+    let waiting = format!(
+        "/lti/authorize?client_id={}&lti_message_hint=h&login_hint=h&nonce=n\
+         &redirect_uri=https%3A%2F%2Flern.example%2Flaunch&response_mode=form_post\
+         &response_type=id_token&scope=openid",
+        reg.client_id
+    );
+    let enc = crate::url::encode(&waiting);
+    app.get(&format!("/oidc/zustimmung?weiter={enc}"), &pupil)
+        .await
+        .assert(StatusCode::OK)
+        .has("Namenswerkzeug")
+        .has("Vor- und Nachname")
+        .has("Ergebnisse bleiben ein Schuljahr.");
+    let cancel = app
+        .post(
+            "/oidc/zustimmung",
+            &pupil,
+            &[("weiter", waiting.as_str()), ("antwort", "abbrechen")],
+        )
+        .await;
+    assert_eq!(
+        cancel.location(),
+        format!("{waiting}&schulhof_abgebrochen=1")
+    );
+    let share = app
+        .post(
+            "/oidc/zustimmung",
+            &pupil,
+            &[("weiter", waiting.as_str()), ("antwort", "teilen")],
+        )
+        .await;
+    assert_eq!(share.location(), waiting, "the launch resumes");
+    let who = app
+        .platform
+        .session(pupil.split_once('=').map_or(&pupil[..], |(_, v)| v))
+        .await
+        .expect("session")
+        .actor;
+    let mine = app.platform.oidc_my_tools(&who).await.expect("tools");
+    assert!(
+        mine.iter()
+            .any(|t| t.name == "Namenswerkzeug" && t.claims.iter().any(|c| c == "name")),
+        "{mine:?}"
+    );
+}
+
+#[tokio::test]
+async fn lti_consent_screen_on_sqlite() {
+    consent_scenario(app().await).await;
+}
+
+#[tokio::test]
+async fn lti_consent_screen_on_postgres() {
+    consent_scenario(app_on_postgres().await).await;
 }
 
 #[tokio::test]

@@ -168,8 +168,17 @@ pub struct Answer {
     antwort: String,
 }
 
-/// The waiting authorization request, if `weiter` is one: (client_id, scope).
+/// The waiting authorization request, if `weiter` is one: (client_id, scope). An LTI
+/// launch's authentication request waits here too; it asks for what every launch asks
+/// ([`schulhof_domain::lti::LAUNCH_SCOPE`]), whatever its `scope` says.
 fn request_of(weiter: &str) -> Option<(String, String)> {
+    if let Some(query) = weiter
+        .strip_prefix(schulhof_domain::lti::path::AUTHORIZE)
+        .and_then(|q| q.strip_prefix('?'))
+    {
+        let client = url::query_param(Some(query), "client_id")?;
+        return Some((client, schulhof_domain::lti::LAUNCH_SCOPE.to_owned()));
+    }
     let query = weiter.strip_prefix(AUTHORIZE)?;
     let client = url::query_param(Some(query), "client_id")?;
     let scope = url::query_param(Some(query), "scope").unwrap_or_default();
