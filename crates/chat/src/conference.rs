@@ -38,6 +38,13 @@
 //! and a person the database shows present. A host that does not answer within
 //! `relay::WAIT` (5 s) is reported as `conference_unavailable`. Every change of a conference
 //! is signalled to all nodes over the platform's event bus.
+//!
+//! The host holds a lease on each conference it hosts (`host_until`, renewed every third
+//! of the presence lease by the relay server's heartbeat). Once it ran out (the host died),
+//! a node whose socket takes part in the conference takes the media over ([`take_over`]:
+//! on the socket's lease tick, its join, or a relayed request that went unanswered), in
+//! one conditional update of the row that one node wins; every node is told, `conf_state`
+//! names the new `media_node`, and the pages publish and subscribe again there.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
@@ -191,6 +198,36 @@ pub(crate) async fn sweep(p: &schulhof_domain::Platform) {
             }
         }
         Err(e) => tracing::warn!("conference presence sweep failed: {e}"),
+    }
+}
+
+/// Takes over the media of the live conference `conf` from the node `dead` if the
+/// database shows that node's host lease run out (it died): starts this node's engine and
+/// records this node and its address, in one conditional update that one node wins; every
+/// node is told. Whether this node won.
+pub(crate) async fn take_over(
+    p: &schulhof_domain::Platform,
+    instance: schulhof_types::InstanceId,
+    conf: uuid::Uuid,
+    dead: &str,
+) -> bool {
+    let me = node_id();
+    if dead == me {
+        return false;
+    }
+    let Some(sfu) = engine().await else {
+        return false;
+    };
+    let host = schulhof_domain::conference::MediaHost {
+        node: me,
+        media_addr: sfu.public_addr().to_string(),
+    };
+    match p.conference_take_over(instance, conf, dead, &host).await {
+        Ok(won) => won,
+        Err(e) => {
+            tracing::warn!(conference = %conf, "conference media not taken over: {e}");
+            false
+        }
     }
 }
 

@@ -311,7 +311,16 @@ impl Guest {
         let p = self.state.platform.clone();
         crate::conference::sweep(&p).await;
         match p.conference_guest_renew(&self.pass, presence).await {
-            Ok(true) => Ok(()),
+            Ok(true) => {
+                // A host whose lease ran out (it died): this node takes the media over.
+                if let Some(j) = self.joined.as_mut().filter(|j| !j.media_here)
+                    && crate::conference::take_over(&p, self.at.instance, j.conf, &j.node).await
+                {
+                    j.node = node_id();
+                    j.media_here = true;
+                }
+                Ok(())
+            }
             Ok(false) => self.push_state().await,
             Err(e) => {
                 tracing::warn!("guest presence lease not renewed: {e}");
@@ -455,6 +464,21 @@ impl Guest {
         if !present {
             self.joined = None;
         }
+        // The media moved to another node (a takeover): requests go there now.
+        if let (Some(j), Some(v)) = (self.joined.as_mut(), live.as_ref())
+            && j.node != v.node
+        {
+            let was_here = j.media_here;
+            j.node = v.node.clone();
+            j.media_here = v.node == node_id();
+            if was_here
+                && !j.media_here
+                && let Some(sfu) = running_engine()
+            {
+                sfu.leave(j.conf, self.at.guest.id).await;
+            }
+        }
+        let media_node = live.as_ref().map(|v| v.node.clone());
         let ice = match engine().await {
             Some(s) => s.ice_servers().to_vec(),
             None => Vec::new(),
@@ -463,6 +487,7 @@ impl Guest {
             "type": "conf_state", "room": self.at.room,
             "status": { "may_start": false, "live": live },
             "joined": self.joined.is_some(), "ice_servers": ice, "guest": true,
+            "media_node": media_node,
         }))
     }
 

@@ -42,20 +42,57 @@ pub async fn live(
     }))
 }
 
-/// Records a new live conference; false when the room already has one (started at the
-/// same moment by another moderator: the caller then joins that one).
+/// Records a new live conference, its host's lease running until `host_until`; false when
+/// the room already has one (started at the same moment by another moderator: the caller
+/// then joins that one).
 pub async fn start(
     c: &mut impl AsConn,
     instance: InstanceId,
     row: &ConferenceRow,
+    host_until: i64,
 ) -> Result<bool, StoreError> {
     let n = on!(c, c => sqlx::query(
-        "INSERT INTO conferences (instance_id, id, room_id, started_by, started_at, node, media_addr)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
+        "INSERT INTO conferences (instance_id, id, room_id, started_by, started_at, node, media_addr,
+            host_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING")
         .bind(instance.0).bind(row.id).bind(row.room.0).bind(row.started_by.0)
-        .bind(row.started_at).bind(&row.node).bind(&row.media_addr)
+        .bind(row.started_at).bind(&row.node).bind(&row.media_addr).bind(host_until)
         .execute(&mut *c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// Renews the host lease of every live conference, in any school, whose media `node` hosts
+/// (its heartbeat); how many.
+pub async fn renew_host(c: &mut impl AsConn, node: &str, until: i64) -> Result<u64, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE conferences SET host_until = $2 WHERE node = $1 AND ended_at IS NULL")
+        .bind(node).bind(until).execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n)
+}
+
+/// The media of the live conference `conf` moves to `node` at `media_addr` (its lease
+/// running until `until`), only if the row still names `dead` as its host and that host's
+/// lease ran out before `now` (or it never had one): of two nodes trying, one wins. The
+/// conference's room when this call won.
+#[allow(clippy::too_many_arguments)]
+pub async fn take_over(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    conf: Uuid,
+    dead: &str,
+    node: &str,
+    media_addr: &str,
+    now: i64,
+    until: i64,
+) -> Result<Option<RoomId>, StoreError> {
+    let r: Option<(Uuid,)> = on!(c, c => sqlx::query_as(
+        "UPDATE conferences SET node = $4, media_addr = $5, host_until = $7
+         WHERE instance_id = $1 AND id = $2 AND node = $3 AND ended_at IS NULL
+           AND (host_until IS NULL OR host_until < $6)
+         RETURNING room_id")
+        .bind(instance.0).bind(conf).bind(dead).bind(node).bind(media_addr).bind(now).bind(until)
+        .fetch_optional(&mut *c).await)?;
+    Ok(r.map(|r| RoomId(r.0)))
 }
 
 /// Ends a conference for everybody.

@@ -87,6 +87,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(73, "0073_lms_caption_tracks"),
     migration!(75, "0075_conference_presence_lease"),
     migration!(76, "0076_conference_relay"),
+    migration!(78, "0078_conference_host_lease"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -26,6 +26,8 @@
   var stateUrl = box.getAttribute("data-state-url"), guest = !!stateUrl;
   var socketPath = box.getAttribute("data-socket") || "/api/v1/chat/socket";
   var pinned = null, left = false, closed = false;
+  // The node running the conference's media; another node takes over when it dies.
+  var mediaNode = null;
 
   // A start or join clicked while the socket is (re)connecting is sent once it is open,
   // not lost (a busy device opens the socket after the page shows its buttons).
@@ -220,6 +222,18 @@
       if (grant.audio) await setSource("mic", true);
       if (grant.video) await setSource("cam", true);
     }
+    var node = f.media_node || live.node;
+    if (mediaNode && node !== mediaNode && pub) {
+      // The media moved (its node died): drop the old connections, publish the same
+      // tracks there and subscribe again (below).
+      mediaNode = node;
+      Object.keys(subs).forEach(unsubscribe);
+      pub.close();
+      await publish();
+      var idx = { mic: 0, cam: 1, screen: 2 };
+      for (var k in idx) if (local[k]) await tx[idx[k]].sender.replaceTrack(local[k]);
+    }
+    mediaNode = node;
     // What the server no longer forwards is switched off here too.
     if (!grant.audio && local.mic) await setSource("mic", false);
     if (!grant.video && local.cam) await setSource("cam", false);
@@ -241,7 +255,7 @@
   }
 
   function teardown(msg) {
-    joined = false; roomEl.hidden = true;
+    joined = false; roomEl.hidden = true; mediaNode = null;
     Object.keys(subs).forEach(unsubscribe);
     ["mic", "cam", "screen"].forEach(function (k) { if (local[k]) { local[k].stop(); local[k] = null; } });
     if (pub) { pub.close(); pub = null; tx = null; }

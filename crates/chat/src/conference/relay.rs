@@ -146,10 +146,20 @@ pub(crate) async fn ask(
                 "The media node {node} answered something unreadable."
             ))),
         },
-        Ok(None) => Err(unavailable(format!(
-            "The media node {node} of this conference did not answer within {} seconds.",
-            WAIT.as_secs()
-        ))),
+        Ok(None) => {
+            // Perhaps it died: once its host lease ran out this node takes the media over
+            // (every page is told and publishes again); this request is lost either way.
+            let moved = super::take_over(p, to.instance, to.conference, node).await;
+            let then = if moved {
+                " This node took the media over."
+            } else {
+                ""
+            };
+            Err(unavailable(format!(
+                "The media node {node} of this conference did not answer within {} seconds.{then}",
+                WAIT.as_secs()
+            )))
+        }
         Err(e) => Err(unavailable(format!(
             "The media node {node} could not be asked: {e}"
         ))),
@@ -178,6 +188,7 @@ pub(crate) fn serve(p: &Platform) {
     ) else {
         return;
     };
+    heartbeat(p, &rt);
     let p = p.clone();
     let me = node_id();
     rt.clone().spawn(async move {
@@ -190,6 +201,22 @@ pub(crate) fn serve(p: &Platform) {
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,
             }
+        }
+    });
+}
+
+/// Renews this node's host lease on the conferences it hosts every third of the lease,
+/// for as long as the process lives (started with the relay server, once).
+fn heartbeat(p: &Platform, rt: &tokio::runtime::Handle) {
+    let p = p.clone();
+    let me = node_id();
+    rt.spawn(async move {
+        loop {
+            if let Err(e) = p.conference_host_renew(&me).await {
+                tracing::warn!("conference host lease not renewed: {e}");
+            }
+            let every = schulhof_domain::conference::presence_lease() / 3;
+            tokio::time::sleep(every.max(Duration::from_millis(300))).await;
         }
     });
 }

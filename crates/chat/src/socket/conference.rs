@@ -229,6 +229,7 @@ impl Session {
                     media_here: here(&view),
                     node: view.node.clone(),
                 });
+                self.take_over_dead_host().await;
             }
             ConfOp::Leave {} => {
                 // This socket's own join; without one (never joined here), whichever.
@@ -425,6 +426,23 @@ impl Session {
             .await
             .map(|s| s.ice_servers().to_vec())
             .unwrap_or_default();
+        // The media moved (a node took over from a dead host): requests go there now; what
+        // ran here for this socket goes.
+        if let (Some(j), Some(v)) = (
+            self.conf.joined.as_mut().filter(|j| j.room == room),
+            status.live.as_ref(),
+        ) && j.node != v.node
+        {
+            let was_here = j.media_here;
+            j.node = v.node.clone();
+            j.media_here = here(v);
+            if was_here
+                && !j.media_here
+                && let Some(sfu) = running_engine()
+            {
+                sfu.leave(j.conf, self.actor.token.user().0).await;
+            }
+        }
         let mine = self.conf.joined.as_ref().filter(|j| j.room == room);
         let joined = mine.is_some();
         let media_node = status.live.as_ref().map(|v| v.node.clone());
@@ -446,7 +464,10 @@ impl Session {
         let p = self.state.platform.clone();
         crate::conference::sweep(&p).await;
         match p.conference_renew(&self.actor, presence).await {
-            Ok(true) => Ok(()),
+            Ok(true) => {
+                self.take_over_dead_host().await;
+                Ok(())
+            }
             Ok(false) => {
                 // The join is over; a newer join of the person elsewhere keeps the place.
                 let j = self.conf.joined.take();
@@ -467,6 +488,20 @@ impl Session {
                 tracing::warn!(room = %room.0, "conference lease not renewed: {e}");
                 Ok(())
             }
+        }
+    }
+
+    /// When the joined conference's media runs on another node whose host lease ran out
+    /// (it died), this node takes it over (one node wins; all are told, and the state
+    /// pushed on that signal moves this socket's requests).
+    async fn take_over_dead_host(&mut self) {
+        let Some(j) = self.conf.joined.as_mut().filter(|j| !j.media_here) else {
+            return;
+        };
+        let instance = self.actor.token.instance();
+        if crate::conference::take_over(&self.state.platform, instance, j.conf, &j.node).await {
+            j.node = node_id();
+            j.media_here = true;
         }
     }
 

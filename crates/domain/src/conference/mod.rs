@@ -242,7 +242,7 @@ impl Platform {
                 node: host.node.clone(),
                 media_addr: host.media_addr.clone(),
             };
-            store::start(&mut tx, instance, &row).await?;
+            store::start(&mut tx, instance, &row, presence::lease_until(self.now())).await?;
             self.conference_audit(&mut tx, actor, "conference.start", room, None)
                 .await?;
         }

@@ -166,6 +166,57 @@ impl Platform {
         Ok(swept)
     }
 
+    /// The heartbeat of node `node`: renews the host lease (one presence lease long) of
+    /// every live conference whose media it hosts. A node that stops renewing (died, lost
+    /// the database) may have its conferences taken over once the lease ran out
+    /// ([`Platform::conference_take_over`]). Answers how many it renewed.
+    pub async fn conference_host_renew(&self, node: &str) -> Result<u64, DomainError> {
+        let mut tx = self.db.begin().await?;
+        let n = store::renew_host(&mut tx, node, lease_until(self.now())).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Moves the media of the live conference `conf` from the node `dead` to `host` if the
+    /// database still names `dead` and its host lease ran out (one conditional update: of
+    /// several nodes trying at once, one wins). On a win every node is told (the members
+    /// then publish and subscribe again on the new host); whether this call won.
+    pub async fn conference_take_over(
+        &self,
+        instance: InstanceId,
+        conf: Uuid,
+        dead: &str,
+        host: &super::MediaHost,
+    ) -> Result<bool, DomainError> {
+        if dead == host.node {
+            return Ok(false);
+        }
+        let now = self.now();
+        let mut tx = self.db.begin().await?;
+        let room = store::take_over(
+            &mut tx,
+            instance,
+            conf,
+            dead,
+            &host.node,
+            &host.media_addr,
+            to_us(now),
+            lease_until(now),
+        )
+        .await?;
+        tx.commit().await?;
+        let Some(room) = room else {
+            return Ok(false);
+        };
+        tracing::warn!(
+            conference = %conf, from = dead, to = %host.node,
+            "conference media taken over from a node whose host lease ran out"
+        );
+        self.conference_hub
+            .committed(&[ConferenceSignal::Room { instance, room }]);
+        Ok(true)
+    }
+
     /// Tells every node that the conference of `room` changed (someone joined, left,
     /// raised a hand, was muted…): the sockets following it there show the new state.
     pub fn conference_changed(&self, instance: InstanceId, room: RoomId) {

@@ -134,4 +134,118 @@ async fn a_presence_ends_when_its_lease_runs_out(db: Db) {
     assert!(present(p, &lehrer, room, "Anna Test").await);
 }
 
-backend_tests!(a_presence_ends_when_its_lease_runs_out);
+/// The host node holds a lease on its conference (renewed by its heartbeat); once it ran
+/// out, another node takes the media over, in one conditional update: of two nodes trying
+/// at once exactly one wins, every node is told, and the dead node's late heartbeat
+/// changes nothing.
+async fn a_dead_hosts_conference_is_taken_over_once(db: Db) {
+    let lease = Duration::from_std(presence_lease()).expect("lease");
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 2, 17, 0, 0)
+            .single()
+            .expect("time"),
+    ));
+    let config = Config {
+        hash: HashParams::insecure_fast_for_tests(),
+        ..Config::default()
+    };
+    let s = school_on(Platform::new(db, clock.clone(), config), "123456").await;
+    let p = &s.platform;
+    let lehrer = s.user("lehrer").await;
+    let instance = lehrer.token.instance();
+    let room = room_named(&s, &lehrer, "5a").await;
+    let host = |node: &str, port: u16| MediaHost {
+        node: node.into(),
+        media_addr: format!("127.0.0.1:{port}"),
+    };
+    let (a, b, c) = (
+        host("node-a", 40000),
+        host("node-b", 40001),
+        host("node-c", 40002),
+    );
+    let conf = p
+        .conference_start(&lehrer, room, &a)
+        .await
+        .expect("start")
+        .id;
+    let node = |p: &Platform| {
+        let (p, lehrer) = (p.clone(), lehrer.clone());
+        async move {
+            let live = p.conference_status(&lehrer, room).await.expect("status");
+            let live = live.live.expect("live");
+            (live.node, live.media_addr)
+        }
+    };
+
+    // A lives and renews: nobody takes over, before or after a renewal.
+    clock.advance(lease - Duration::seconds(1));
+    assert!(
+        !p.conference_take_over(instance, conf, "node-a", &b)
+            .await
+            .expect("try")
+    );
+    assert_eq!(p.conference_host_renew("node-a").await.expect("renew"), 1);
+    clock.advance(lease - Duration::seconds(1));
+    assert!(
+        !p.conference_take_over(instance, conf, "node-a", &b)
+            .await
+            .expect("try")
+    );
+    // Naming the wrong host changes nothing either.
+    clock.advance(Duration::seconds(2));
+    assert!(
+        !p.conference_take_over(instance, conf, "node-x", &b)
+            .await
+            .expect("try")
+    );
+    assert_eq!(node(p).await.0, "node-a");
+
+    // A died (its lease ran out): B and C try at once, exactly one wins.
+    let mut signals = p.conference_signals();
+    let (wb, wc) = tokio::join!(
+        p.conference_take_over(instance, conf, "node-a", &b),
+        p.conference_take_over(instance, conf, "node-a", &c),
+    );
+    let (wb, wc) = (wb.expect("b"), wc.expect("c"));
+    assert!(wb ^ wc, "exactly one wins: b {wb}, c {wc}");
+    let winner = if wb { &b } else { &c };
+    assert_eq!(
+        node(p).await,
+        (winner.node.clone(), winner.media_addr.clone())
+    );
+    assert_eq!(
+        signals.try_recv().expect("a signal"),
+        ConferenceSignal::Room { instance, room }
+    );
+    assert!(signals.try_recv().is_err(), "one signal only");
+    // Once: a later try finds the new host alive; A's late heartbeat renews nothing.
+    assert!(
+        !p.conference_take_over(instance, conf, "node-a", &b)
+            .await
+            .expect("try")
+    );
+    assert_eq!(p.conference_host_renew("node-a").await.expect("renew"), 0);
+    assert!(
+        !p.conference_take_over(instance, conf, &winner.node, &a)
+            .await
+            .expect("try")
+    );
+    // The new host renews; without, it may be taken over in turn.
+    clock.advance(lease - Duration::seconds(1));
+    assert_eq!(
+        p.conference_host_renew(&winner.node).await.expect("renew"),
+        1
+    );
+    clock.advance(lease + Duration::seconds(1));
+    assert!(
+        p.conference_take_over(instance, conf, &winner.node, &a)
+            .await
+            .expect("try")
+    );
+    assert_eq!(node(p).await.0, "node-a");
+}
+
+backend_tests!(
+    a_presence_ends_when_its_lease_runs_out,
+    a_dead_hosts_conference_is_taken_over_once
+);
