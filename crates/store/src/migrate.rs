@@ -88,6 +88,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(75, "0075_conference_presence_lease"),
     migration!(76, "0076_conference_relay"),
     migration!(78, "0078_conference_host_lease"),
+    migration!(79, "0079_mail_folder_statistics"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

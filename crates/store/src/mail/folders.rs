@@ -85,17 +85,18 @@ pub async fn list_knowing(
     };
     let ids: Vec<Uuid> = known.iter().map(|k| k.0.0).collect();
     let modseqs: Vec<i64> = known.iter().map(|k| k.1).collect();
+    // Each folder counted through the folder index, unless `known` holds it at its MODSEQ:
+    // then the count's scan never runs (a one-time filter on the outer row).
     let r: Vec<Row> = sqlx::query_as(
         "SELECT f.id, f.path, f.special, f.uid_validity, f.uid_next, f.highest_modseq, f.subscribed,
             CAST(COALESCE(s.n, 0) AS BIGINT), CAST(COALESCE(s.unseen, 0) AS BIGINT), CAST(COALESCE(s.bytes, 0) AS BIGINT)
          FROM mail_folders f
-         LEFT JOIN (SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN seen THEN 0 ELSE 1 END) AS unseen, SUM(size) AS bytes
-                    FROM mail_messages WHERE instance_id = $1 AND owner_id = $2
-                     AND folder_id NOT IN (
-                       SELECT k.id FROM unnest($3::uuid[], $4::bigint[]) AS k(id, modseq)
-                       JOIN mail_folders kf ON kf.instance_id = $1 AND kf.owner_id = $2
-                        AND kf.id = k.id AND kf.highest_modseq = k.modseq)
-                    GROUP BY folder_id) s ON s.folder_id = f.id
+         LEFT JOIN unnest($3::uuid[], $4::bigint[]) AS k(id, modseq)
+           ON k.id = f.id AND k.modseq = f.highest_modseq
+         LEFT JOIN LATERAL (
+           SELECT COUNT(*) AS n, SUM(CASE WHEN seen THEN 0 ELSE 1 END) AS unseen, SUM(size) AS bytes
+           FROM mail_messages m
+           WHERE m.instance_id = f.instance_id AND m.folder_id = f.id AND k.id IS NULL) s ON TRUE
          WHERE f.instance_id = $1 AND f.owner_id = $2 ORDER BY f.path",
     )
     .bind(instance.0)
