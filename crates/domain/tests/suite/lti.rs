@@ -880,6 +880,7 @@ async fn roster_statements_do_not_grow_with_the_course(db: Db) {
     let p = &s.platform;
     let (admin, lehrer) = (s.admin().await, s.user("lehrer").await);
     let placed = named_tool(p, &s, &lehrer, "").await;
+    statements::install();
     let cost = |n: usize| {
         let placed = &placed;
         async move {
