@@ -75,6 +75,7 @@ mod lms_import_pictures;
 mod lms_notify;
 mod lms_quizzes;
 mod lti;
+mod lti_consent;
 mod lti_keys;
 mod mail;
 mod mail_absence;
