@@ -28,7 +28,9 @@ fi
 # further (a failure found that way is kept as a named test).
 export PROPTEST_RNG_SEED=${PROPTEST_RNG_SEED:-20261206}
 echo "== Rust tests (SQLite and PostgreSQL)"
-cargo nextest run --workspace --no-fail-fast
+# A Rust failure does not hide the browser results: both run, the script fails at the end.
+rust=0
+cargo nextest run --workspace --no-fail-fast || rust=$?
 
 if [ -f tests/browser/package.json ]; then
   echo "== Browser tests (chromium, axe-core)"
@@ -38,4 +40,8 @@ if [ -f tests/browser/package.json ]; then
   target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
   export SCHULHOF_BIN="$target_dir/debug/schulhof"
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && npm test)
+fi
+if [ "$rust" -ne 0 ]; then
+  echo "== Rust tests failed (exit $rust; see above)"
+  exit "$rust"
 fi
