@@ -136,6 +136,25 @@ async fn until_state(
     }
 }
 
+/// The id of class 5a's room, as the teacher's session on the node at `port` lists it.
+async fn class_room(port: u16, teacher: &str) -> String {
+    let t = teacher.to_owned();
+    let (status, resp) = tokio::task::spawn_blocking(move || {
+        http_with(port, "GET", "/api/v1/chat/rooms", "", Some(&t)).expect("rooms")
+    })
+    .await
+    .expect("rooms");
+    assert_eq!(status, 200, "{resp}");
+    body(&resp)["rooms"]
+        .as_array()
+        .expect("rooms")
+        .iter()
+        .find(|r| r["name"] == "5a")
+        .and_then(|r| r["id"].as_str())
+        .expect("5a")
+        .to_owned()
+}
+
 async fn scenario(a: &Server, b: Server) {
     let (pa, pb) = (a.1, b.1);
     let teacher = tokio::task::spawn_blocking(move || session(pa, "lehrer"))
@@ -144,21 +163,7 @@ async fn scenario(a: &Server, b: Server) {
     let pupil = tokio::task::spawn_blocking(move || session(pb, "schueler"))
         .await
         .expect("login");
-    let t = teacher.clone();
-    let (status, resp) = tokio::task::spawn_blocking(move || {
-        http_with(pa, "GET", "/api/v1/chat/rooms", "", Some(&t)).expect("rooms")
-    })
-    .await
-    .expect("rooms");
-    assert_eq!(status, 200, "{resp}");
-    let room = body(&resp)["rooms"]
-        .as_array()
-        .expect("rooms")
-        .iter()
-        .find(|r| r["name"] == "5a")
-        .and_then(|r| r["id"].as_str())
-        .expect("5a")
-        .to_owned();
+    let room = class_room(pa, &teacher).await;
     let conf = |op: Value| json!({"type": "conf", "room": room, "op": op});
 
     // The teacher starts the conference on A: its media runs on A.
@@ -345,20 +350,7 @@ async fn conference_media_of_a_dead_host_moves_to_a_live_node() {
     let pupil = tokio::task::spawn_blocking(move || session(pb, "schueler"))
         .await
         .expect("login");
-    let t = teacher.clone();
-    let (_, resp) = tokio::task::spawn_blocking(move || {
-        http_with(pa, "GET", "/api/v1/chat/rooms", "", Some(&t)).expect("rooms")
-    })
-    .await
-    .expect("rooms");
-    let room = body(&resp)["rooms"]
-        .as_array()
-        .expect("rooms")
-        .iter()
-        .find(|r| r["name"] == "5a")
-        .and_then(|r| r["id"].as_str())
-        .expect("5a")
-        .to_owned();
+    let room = class_room(pa, &teacher).await;
     let conf = |op: Value| json!({"type": "conf", "room": room, "op": op});
     let mut on_a = socket(pa, &teacher).await;
     next_in(&mut on_a, "hello", Duration::from_secs(10)).await;
