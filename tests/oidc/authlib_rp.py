@@ -187,6 +187,7 @@ def main():
                                          CONF_REDIRECT)
     TOKENS["conf_id_token"] = ctoken["id_token"]
     check(cclaims["sub"] != claims["sub"], "pairwise differs per tool")
+    check("school" not in cclaims, f"school number only where registered: {cclaims}")
     cinfo = c.get(meta["userinfo_endpoint"]).json()
     check("given_name" in cinfo and "email" in cinfo, f"consented claims: {cinfo}")
     check(token_error(meta, {"grant_type": "refresh_token", "refresh_token": ctoken["refresh_token"]},

@@ -4,17 +4,21 @@
 //! A school's tool is invisible to every other school; a state-wide tool (registered by the
 //! operator) serves every school. Only persons use tools: a function account is shared by
 //! whoever holds it and has no identity a tool could know. A tool always gets the pairwise
-//! subject and the school; the role only where it is registered for it; name, mail address
-//! and groups only where it is registered for them, asks for them, and the person agreed.
+//! subject; the school only where it is registered for it; the role where it is registered
+//! for it and asks; name, mail address and groups only where it is registered for them,
+//! asks for them, and the person agreed.
 
 use schulhof_types::InstanceId;
 
 use crate::policy::{Action, Denied};
 use crate::token::{AccessToken, Principal};
 
-/// A claim beyond `sub` and `school`.
+/// A claim beyond `sub`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Claim {
+    /// The school number: not personal, but it narrows a pseudonym down to one school, so
+    /// only where the tool is registered for it.
+    School,
     /// The account type (lehrer, schueler, …): not personal, but only where needed.
     Role,
     /// Given and family name.
@@ -26,10 +30,17 @@ pub enum Claim {
 }
 
 impl Claim {
-    pub const ALL: [Claim; 4] = [Claim::Role, Claim::Name, Claim::Email, Claim::Groups];
+    pub const ALL: [Claim; 5] = [
+        Claim::School,
+        Claim::Role,
+        Claim::Name,
+        Claim::Email,
+        Claim::Groups,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Claim::School => "school",
             Claim::Role => "role",
             Claim::Name => "name",
             Claim::Email => "email",
@@ -43,7 +54,14 @@ impl Claim {
 
     /// Personal data: only with the person's consent.
     pub fn personal(self) -> bool {
-        !matches!(self, Claim::Role)
+        !matches!(self, Claim::School | Claim::Role)
+    }
+
+    /// Released by the registration alone, asked for or not: a tool registered for the
+    /// school relies on it at every login (tools registered before the claim was a choice
+    /// were given it and ask for no scope).
+    pub fn by_registration(self) -> bool {
+        matches!(self, Claim::School)
     }
 }
 
@@ -118,12 +136,14 @@ pub fn consent_needed(tool: &ToolFacts, requested: &[Claim]) -> Vec<Claim> {
     v
 }
 
-/// The claims the tool receives (besides `sub` and `school`): requested and registered,
-/// and for personal ones also consented.
+/// The claims the tool receives (besides `sub`): registered, and requested unless the
+/// registration alone releases them, and for personal ones also consented.
 pub fn released(tool: &ToolFacts, requested: &[Claim], consented: &[Claim]) -> Vec<Claim> {
+    let by_registration = tool.allowed.iter().copied().filter(|c| c.by_registration());
     let mut v: Vec<Claim> = requested
         .iter()
         .copied()
+        .chain(by_registration)
         .filter(|c| tool.allowed.contains(c))
         .filter(|c| !c.personal() || consented.contains(c))
         .collect();
@@ -251,5 +271,27 @@ mod tests {
             allowed: vec![],
         };
         assert!(released(&bare, &asked, &asked).is_empty());
+    }
+
+    #[test]
+    fn the_school_goes_only_to_tools_registered_for_it() {
+        let with = ToolFacts {
+            owner: None,
+            allowed: vec![Claim::School, Claim::Role],
+        };
+        let without = ToolFacts {
+            owner: None,
+            allowed: vec![Claim::Role],
+        };
+        // Registered: released without a scope asking for it, and without consent.
+        assert_eq!(released(&with, &[], &[]), vec![Claim::School]);
+        assert_eq!(
+            released(&with, &[Claim::Role, Claim::School], &[]),
+            vec![Claim::School, Claim::Role]
+        );
+        assert!(consent_needed(&with, &[Claim::School]).is_empty());
+        // Not registered: never, even when asked for.
+        assert!(released(&without, &[Claim::School], &[Claim::School]).is_empty());
+        assert_eq!(Claim::parse("school"), Some(Claim::School));
     }
 }

@@ -576,6 +576,9 @@ async fn retention_loop(platform: Platform) {
         if let Err(e) = platform.system_oidc_purge().await {
             tracing::error!(error = %e, "OIDC code and token purge failed");
         }
+        if let Err(e) = platform.system_oidc_rotate_due().await {
+            tracing::error!(error = %e, "OIDC signing key rotation failed");
+        }
         if let Err(e) = platform.system_lti_purge().await {
             tracing::error!(error = %e, "LTI launch, nonce and token purge failed");
         }

@@ -40,7 +40,7 @@ enum ClientCommand {
         /// A public client (an app without a secret): PKCE is then required.
         #[arg(long)]
         public: bool,
-        /// Claims the tool may ask for, comma separated: role, name, email, groups.
+        /// Claims the tool may receive, comma separated: school, role, name, email, groups.
         #[arg(long, value_delimiter = ',')]
         claims: Vec<String>,
         /// Where RP-initiated logout may lead back to (repeatable).

@@ -89,6 +89,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(76, "0076_conference_relay"),
     migration!(78, "0078_conference_host_lease"),
     migration!(79, "0079_mail_folder_statistics"),
+    migration!(82, "0082_oidc_school_claim"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

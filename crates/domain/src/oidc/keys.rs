@@ -227,6 +227,38 @@ impl Platform {
 }
 
 impl Platform {
+    /// Replaces each signing key older than [`super::KEY_ROTATION_SECS`] (the hourly
+    /// retention job); the old one stays published for [`super::KEY_OVERLAP_SECS`]. Nodes
+    /// running it at once rotate once: only the one that retires the old key goes on.
+    /// Returns the new key ids.
+    pub async fn system_oidc_rotate_due(&self) -> Result<Vec<String>, OidcError> {
+        let now = self.now().timestamp_micros();
+        let due_before = now - super::KEY_ROTATION_SECS * 1_000_000;
+        let until = now + super::KEY_OVERLAP_SECS * 1_000_000;
+        let mut tx = self.db.begin().await.map_err(OidcError::from)?;
+        let mut fresh = Vec::new();
+        for alg in [SIGNING_ALG, ES256] {
+            let Some(old) = store::signing(&mut tx, alg).await? else {
+                continue;
+            };
+            if old.created_at > due_before {
+                continue;
+            }
+            if store::retire(&mut tx, &old.kid, now, until).await? == 0 {
+                continue;
+            }
+            let k = new_key(alg, now)?;
+            store::insert(&mut tx, &k).await?;
+            fresh.push(k);
+        }
+        tx.commit().await.map_err(OidcError::from)?;
+        for k in &fresh {
+            self.oidc_signer_rotated(k)?;
+            tracing::info!(kid = %k.kid, alg = %k.alg, "OIDC signing key rotated");
+        }
+        Ok(fresh.into_iter().map(|k| k.kid).collect())
+    }
+
     /// Deletes expired codes and tokens (the hourly retention job); returns how many.
     pub async fn system_oidc_purge(&self) -> Result<u64, OidcError> {
         let now = self.now().timestamp_micros();

@@ -51,6 +51,8 @@ pub const ACCESS_TTL_SECS: i64 = 3600;
 pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
 /// How long a retired signing key stays in the JWKS.
 pub const KEY_OVERLAP_SECS: i64 = 7 * 24 * 3600;
+/// How old a signing key grows before the hourly job replaces it.
+pub const KEY_ROTATION_SECS: i64 = 90 * 24 * 3600;
 
 /// A refusal as RFC 6749 §5.2 / OIDC Core name it; the protocol crate turns it into the
 /// JSON error or the redirect the specifications prescribe.
@@ -163,6 +165,7 @@ pub fn claims_of_scope(scope: &[String]) -> Vec<Claim> {
             "email" => Some(Claim::Email),
             "groups" => Some(Claim::Groups),
             "role" => Some(Claim::Role),
+            "school" => Some(Claim::School),
             _ => None,
         })
         .collect()
@@ -175,6 +178,7 @@ pub const SCOPES: &[&str] = &[
     "email",
     "groups",
     "role",
+    "school",
     "offline_access",
 ];
 

@@ -9,7 +9,7 @@ use super::{OidcError, hash, pairwise_subject, parse_claims};
 use crate::Platform;
 use crate::identity::Actor;
 
-/// `sub`, `school` and the released claims of `actor` for `client`.
+/// `sub` and the released claims of `actor` for `client`.
 pub(crate) fn claims(
     secret: &[u8],
     client: &ClientRow,
@@ -21,10 +21,12 @@ pub(crate) fn claims(
         "sub".into(),
         pairwise_subject(secret, &client.sector, actor.token.user()).into(),
     );
-    m.insert("school".into(), actor.school_number.clone().into());
     let u = &actor.user;
     for claim in released {
         match claim {
+            Claim::School => {
+                m.insert("school".into(), actor.school_number.clone().into());
+            }
             Claim::Role => {
                 m.insert("role".into(), u.kind.clone().into());
             }

@@ -41,8 +41,9 @@ async fn confidential_code_flow_and_replay(db: Db) {
     assert_eq!(id["iss"], ISS);
     assert_eq!(id["aud"], c.client_id.as_str());
     assert_eq!(id["nonce"], "n-123");
-    assert_eq!(id["school"], "123456");
-    assert!(id.get("name").is_none() && id.get("email").is_none() && id.get("role").is_none());
+    // Not registered for the school number: the pseudonym alone.
+    assert!(id.get("school").is_none() && id.get("role").is_none());
+    assert!(id.get("name").is_none() && id.get("email").is_none());
     let half = &Sha256::digest(t.access_token.as_bytes())[..16];
     assert_eq!(id["at_hash"], URL_SAFE_NO_PAD.encode(half));
     let info = p.oidc_userinfo(&t.access_token).await.expect("userinfo");
@@ -120,6 +121,33 @@ async fn confidential_code_flow_and_replay(db: Db) {
         redirect_error(p.oidc_authorize(Some(&sek), &r).await),
         "access_denied"
     );
+}
+
+/// The school number goes to a tool registered for it, asked for or not (tools registered
+/// before it was a choice ask for no scope), and to no other tool even when asked for.
+async fn the_school_number_only_where_registered(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let anna = s.user("anna").await;
+    let with = add(p, None, "with.example", false, &["school"], "").await;
+    let without = add(p, None, "without.example", false, &[], "").await;
+    for (c, host, scope, school) in [
+        (&with, "with.example", "openid", Some("123456")),
+        (&with, "with.example", "openid school", Some("123456")),
+        (&without, "without.example", "openid school", None),
+    ] {
+        let r = req(c, host, scope, false);
+        let k = code(p, &anna, &r).await;
+        let t = p
+            .oidc_exchange_code(&auth(c), &k, &r.redirect_uri, None, ISS)
+            .await
+            .expect("tokens");
+        let info = p.oidc_userinfo(&t.access_token).await.expect("userinfo");
+        assert_eq!(payload(&t)["school"].as_str(), school, "{host} {scope}");
+        assert_eq!(info["school"].as_str(), school, "{host} {scope}");
+        // Not personal: no consent screen on the way.
+        assert!(info.get("name").is_none());
+    }
 }
 
 async fn public_client_needs_pkce(db: Db) {
@@ -255,6 +283,7 @@ async fn refresh_rotation_and_tampering(db: Db) {
 }
 
 backend_tests!(
+    the_school_number_only_where_registered,
     confidential_code_flow_and_replay,
     public_client_needs_pkce,
     refresh_rotation_and_tampering,

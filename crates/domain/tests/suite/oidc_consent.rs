@@ -1,6 +1,7 @@
 //! The OpenID Connect provider on SQLite and PostgreSQL: pairwise subjects per tool and per
 //! school, a school's tool invisible to other schools, consent (given, pseudonymous,
-//! withdrawn), and signing-key rotation with overlap, on this node and on another.
+//! withdrawn), and signing-key rotation with overlap, on this node and on another, by
+//! command and on schedule.
 
 use crate::calendar_support;
 use crate::oidc_support;
@@ -11,7 +12,8 @@ use oidc_support::*;
 use schulhof_domain::Db;
 use schulhof_domain::DomainError;
 use schulhof_domain::oidc::{
-    AuthFailure, AuthRequest, Authorized, KEY_OVERLAP_SECS, NewClient, OidcError, RegisteredClient,
+    AuthFailure, AuthRequest, Authorized, KEY_OVERLAP_SECS, KEY_ROTATION_SECS, NewClient,
+    OidcError, RegisteredClient,
 };
 use schulhof_store::backend_tests;
 
@@ -64,7 +66,7 @@ async fn consent_gives_and_withdraws_personal_data(db: Db) {
         None,
         "lern.example",
         false,
-        &["name", "email", "groups", "role"],
+        &["name", "email", "groups", "role", "school"],
         "Bitte nett sein.",
     )
     .await;
@@ -93,7 +95,7 @@ async fn consent_gives_and_withdraws_personal_data(db: Db) {
     assert_eq!(
         screen.asked.len(),
         3,
-        "name, email, groups (role is not personal)"
+        "name, email, groups (role and school are not personal)"
     );
     assert_eq!(screen.tool.terms, "Bitte nett sein.");
     let cancelled = AuthRequest {
@@ -389,7 +391,60 @@ async fn es256_tool_and_its_key_rotation(db: Db) {
     );
 }
 
+/// The kids the JWKS of `node` publishes now.
+async fn published_kids(node: &schulhof_domain::Platform) -> Vec<String> {
+    let set = node.oidc_jwks().await.expect("jwks");
+    let mut kids: Vec<String> = set["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["kid"].as_str().map(str::to_owned))
+        .collect();
+    kids.sort();
+    kids
+}
+
+/// The hourly job replaces a signing key once it is 90 days old, once however many nodes
+/// run it at the same moment; the old key stays published through the overlap.
+async fn keys_rotate_on_schedule_once_across_nodes(db: Db) {
+    let s = school(db).await;
+    let anna = s.user("anna").await;
+    let c = add(&s.platform, None, "app.example", true, &[], "").await;
+    let (a, clock_a) = clocked(s.platform.db().clone());
+    let (b, clock_b) = clocked(s.platform.db().clone());
+    let advance = |secs: i64| {
+        clock_a.advance(chrono::Duration::seconds(secs));
+        clock_b.advance(chrono::Duration::seconds(secs));
+    };
+    let (first, _) = kid_signed_by(&a, &anna, &c).await;
+    assert!(a.system_oidc_rotate_due().await.expect("due").is_empty());
+    advance(KEY_ROTATION_SECS - 3600);
+    assert!(
+        a.system_oidc_rotate_due().await.expect("due").is_empty(),
+        "not yet due"
+    );
+    advance(3600);
+    let (on_a, on_b) = tokio::join!(a.system_oidc_rotate_due(), b.system_oidc_rotate_due());
+    let fresh: Vec<String> = [on_a.expect("a"), on_b.expect("b")].concat();
+    assert_eq!(fresh.len(), 1, "one rotation for two nodes: {fresh:?}");
+    let mut both = vec![first.clone(), fresh[0].clone()];
+    both.sort();
+    assert_eq!(
+        published_kids(&a).await,
+        both,
+        "the old key stays published"
+    );
+    // Both nodes sign with the new key within the minute.
+    advance(61);
+    assert_eq!(kid_signed_by(&a, &anna, &c).await.0, fresh[0]);
+    assert_eq!(kid_signed_by(&b, &anna, &c).await.0, fresh[0]);
+    assert!(b.system_oidc_rotate_due().await.expect("due").is_empty());
+    advance(KEY_OVERLAP_SECS);
+    assert_eq!(published_kids(&b).await, vec![fresh[0].clone()]);
+}
+
 backend_tests!(
+    keys_rotate_on_schedule_once_across_nodes,
     es256_tool_and_its_key_rotation,
     pairwise_per_tool_and_school,
     consent_gives_and_withdraws_personal_data,

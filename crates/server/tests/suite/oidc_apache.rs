@@ -219,6 +219,8 @@ fn scenario(db: &[&str]) {
             "Apache",
             "--redirect-uri",
             &redirect,
+            "--claims",
+            "school",
         ],
         db,
         None,

@@ -57,7 +57,12 @@ fn scenario(db: &[&str]) {
     let server = serve_public(db);
     let port = server.1;
     let base = format!("http://127.0.0.1:{port}");
-    let (public, none) = add_client(db, "Lern-App", "127.0.0.1", &["--public"]);
+    let (public, none) = add_client(
+        db,
+        "Lern-App",
+        "127.0.0.1",
+        &["--public", "--claims", "school"],
+    );
     assert!(none.is_none(), "a public client has no secret");
     let (es256, _) = add_client(
         db,

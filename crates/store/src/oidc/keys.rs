@@ -52,6 +52,21 @@ pub async fn published(c: &mut impl AsConn, now: i64) -> Result<Vec<KeyRow>, Sto
     Ok(r.into_iter().map(row).collect())
 }
 
+/// Retires the key `kid` if it still signs; 0 when another node retired it first.
+pub async fn retire(
+    c: &mut impl AsConn,
+    kid: &str,
+    now: i64,
+    until: i64,
+) -> Result<u64, StoreError> {
+    on!(c, c => sqlx::query(
+        "UPDATE oidc_keys SET retired_at = $2, published_until = $3
+         WHERE kid = $1 AND retired_at IS NULL")
+        .bind(kid).bind(now).bind(until)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))
+    .map_err(Into::into)
+}
+
 /// Retires every key of `keep`'s algorithm but `keep`; they stay published until `until`.
 pub async fn retire_others(
     c: &mut impl AsConn,

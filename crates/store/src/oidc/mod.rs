@@ -29,7 +29,7 @@ pub struct ClientRow {
     pub public: bool,
     pub redirect_uris: Vec<String>,
     pub post_logout_uris: Vec<String>,
-    /// The claims it may ask for (name, email, groups, role).
+    /// The claims it may receive (school, role, name, email, groups).
     pub claims: Vec<String>,
     pub terms: String,
     /// The host pairwise subjects are made for.

@@ -45,6 +45,7 @@ pub struct ToolForm {
     #[serde(default)]
     post_logout_uris: String,
     public: Option<String>,
+    claim_school: Option<String>,
     claim_role: Option<String>,
     claim_name: Option<String>,
     claim_email: Option<String>,
@@ -76,6 +77,7 @@ fn lines(s: &str) -> Vec<String> {
 impl ToolForm {
     fn new_client(&self) -> NewClient {
         let claims = [
+            ("school", &self.claim_school),
             ("role", &self.claim_role),
             ("name", &self.claim_name),
             ("email", &self.claim_email),
@@ -137,6 +139,7 @@ fn fields(tr: Tr, f: &ToolForm) -> Vec<Field> {
         .required()
         .hint(tr, "oidc.admin.redirect_hint"),
         check("public", f.public.is_some()).hint(tr, "oidc.admin.public_hint"),
+        check("claim_school", f.claim_school.is_some()),
         check("claim_role", f.claim_role.is_some()),
         check("claim_name", f.claim_name.is_some()),
         check("claim_email", f.claim_email.is_some()),

@@ -179,6 +179,16 @@ fn request_of(weiter: &str) -> Option<(String, String)> {
         let client = url::query_param(Some(query), "client_id")?;
         return Some((client, schulhof_domain::lti::LAUNCH_SCOPE.to_owned()));
     }
+    // Opening a tool from the course asks before the tool is contacted (`werkzeug` names it).
+    use schulhof_domain::lti::path::{PICK, START};
+    if let Some((p, query)) = weiter.split_once('?')
+        && [START, PICK]
+            .iter()
+            .any(|s| p.strip_prefix(s).is_some_and(|r| r.starts_with('/')))
+    {
+        let client = url::query_param(Some(query), "werkzeug")?;
+        return Some((client, schulhof_domain::lti::LAUNCH_SCOPE.to_owned()));
+    }
     let query = weiter.strip_prefix(AUTHORIZE)?;
     let client = url::query_param(Some(query), "client_id")?;
     let scope = url::query_param(Some(query), "scope").unwrap_or_default();
@@ -192,6 +202,7 @@ pub(crate) fn claim_label(c: schulhof_authz::oidc::Claim) -> &'static str {
         Claim::Email => "oidc.claim.email",
         Claim::Groups => "oidc.claim.groups",
         Claim::Role => "oidc.claim.role",
+        Claim::School => "oidc.claim.school",
     }
 }
 
