@@ -54,6 +54,8 @@ fn scenario(db: &[&str]) {
             &redirect,
             "--target-link-uri",
             &target,
+            "--claims",
+            "school",
         ],
         db,
         None,
