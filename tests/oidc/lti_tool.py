@@ -6,8 +6,19 @@ signed client assertion). A requests session plays the browser of a teacher and 
 Refusals checked: a deep linking response posted twice (nonce), one with a bad signature,
 a client assertion replayed or signed by another key.
 
+With a second tool registered for name and mail address with terms of use, the consent
+chain as a browser walks it: opening the activity shows the platform's consent screen
+before the tool hears of it (tools ask with prompt=none); cancelling leads back to the
+activity; sharing goes on to the tool, whose launch pylti1p3 validates and which carries
+name and mail address, as the roster does for that pupil only; the spent launch cannot be
+answered again; the consent stands for the next launch; withdrawn in Mein Konto while a
+launch is under way, the tool gets `consent_required` with its state; the screen comes
+again, and the pseudonym chosen there launches without name or mail address, the roster
+then naming nobody.
+
 Usage: lti_tool.py keygen DIR
        lti_tool.py run BASE SCHOOL PASSWORD CLIENT_ID DEPLOYMENT_ID DIR TOOL_PORT
+                   [CONSENT_CLIENT_ID CONSENT_DEPLOYMENT_ID]
 Prints "OK ..." on success; any failure raises.
 """
 
@@ -24,7 +35,7 @@ import jwt
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
@@ -58,28 +69,44 @@ def keygen(d):
     json.dump({"keys": [Registration.get_jwk(pub)]}, open(f"{d}/jwks.json", "w"))
 
 
-def tool_app(base, client_id, deployment_id, priv, pub, tool):
+def tool_app(base, tools, priv, pub, tool, logins):
+    """`tools`: (client_id, deployment_id) of each registration; the first is the default
+    and does everything, the others (the consent tool) report who launched and the roster.
+    `logins` collects the client ids of the login initiations the tool received."""
     conf = ToolConfDict({base: [{
-        "default": True, "client_id": client_id,
+        "default": i == 0, "client_id": client_id,
         "auth_login_url": f"{base}/lti/authorize", "auth_token_url": f"{base}/lti/token",
         "key_set_url": f"{base}/oidc/jwks", "key_set": None, "deployment_ids": [deployment_id],
-    }]})
-    conf.set_private_key(base, priv, client_id=client_id)
-    conf.set_public_key(base, pub, client_id=client_id)
+    } for i, (client_id, deployment_id) in enumerate(tools)]})
+    for client_id, _ in tools:
+        conf.set_private_key(base, priv, client_id=client_id)
+        conf.set_public_key(base, pub, client_id=client_id)
     app = Flask("lti_tool")
     app.secret_key = uuid.uuid4().hex
     app.config["SESSION_COOKIE_NAME"] = "tool_session"
 
     @app.route("/login", methods=["GET", "POST"])
     def login():
+        logins.append(request.values.get("client_id"))
         # The launch URL is fixed (registered); the target travels in the message.
         return FlaskOIDCLogin(FlaskRequest(), conf).redirect(f"{tool}/launch")
 
     @app.route("/launch", methods=["POST"])
     def launch():
+        if "error" in request.form:
+            # The platform's error answer (OIDC Core §3.1.2.6): no ID token, the tool's
+            # state back, which must be the one its login set.
+            state = request.form.get("state", "")
+            return jsonify(error=request.form["error"],
+                           error_description=request.form.get("error_description"),
+                           state_ok=bool(state) and request.cookies.get(f"lti1p3-{state}") == state)
         try:
             ml = FlaskMessageLaunch(FlaskRequest(), conf)
             data = ml.get_launch_data()
+            if data["aud"] != tools[0][0]:
+                return jsonify(sub=data["sub"], name=data.get("name"),
+                               given_name=data.get("given_name"), email=data.get("email"),
+                               members=ml.get_nrps().get_members())
             if ml.is_deep_link_launch():
                 item = (DeepLinkResource().set_url(f"{tool}/launch?kapitel=1")
                         .set_title("Kapitel 1: Brüche").set_custom_params({"kapitel": "1"}))
@@ -129,13 +156,20 @@ def to_tool(b, url):
     return b.post(action, data=fields, allow_redirects=False)
 
 
-def run(base, school, password, client_id, deployment_id, d, port):
+def run(base, school, password, client_id, deployment_id, d, port, consent_id=None, consent_deployment=None):
     priv, pub = open(f"{d}/private.pem").read(), open(f"{d}/public.pem").read()
     tool = f"http://127.0.0.1:{port}"
-    server = make_server("127.0.0.1", int(port), tool_app(base, client_id, deployment_id, priv, pub, tool))
+    tools = [(client_id, deployment_id)]
+    if consent_id:
+        tools.append((consent_id, consent_deployment))
+    logins = []
+    server = make_server("127.0.0.1", int(port), tool_app(base, tools, priv, pub, tool, logins))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        return scenario(base, school, password, client_id, tool, d)
+        sub = scenario(base, school, password, client_id, tool, d)
+        if consent_id:
+            consent_scenario(base, school, password, consent_id, tool, logins)
+        return sub
     finally:
         server.shutdown()
 
@@ -237,9 +271,107 @@ def scenario(base, school, password, client_id, tool, d):
     return got["sub"]
 
 
+def consent_screen(r):
+    """The platform's consent screen: its text, where it returns to (`weiter`) and the
+    answers its buttons offer."""
+    check(r.status_code == 200 and r.url.split("?")[0].endswith("/oidc/zustimmung"),
+          f"consent screen: {r.status_code} {r.url} {r.text[:300]}")
+    m = re.search(r'<form method="post" action="/oidc/zustimmung"[^>]*>(.*?)</form>', r.text, re.S)
+    check(m, f"no consent form in: {r.text[:400]}")
+    weiter = re.search(r'name="weiter" value="([^"]*)"', m.group(1))
+    check(weiter, "the waiting request is in the form")
+    answers = re.findall(r'name="antwort" value="([^"]+)"', m.group(1))
+    return html.unescape(r.text), html.unescape(weiter.group(1)), answers
+
+
+def answer(b, base, weiter, antwort):
+    """Presses a button of the consent screen: the browser goes on to the tool's login and
+    the platform's self-posting launch form, which it sends to the tool. Returns the tool's
+    answer and the authentication request the launch was answered to."""
+    r = b.post(f"{base}/oidc/zustimmung", data={"weiter": weiter, "antwort": antwort})
+    check(r.status_code == 200 and "/lti/authorize" in r.url, f"resumed: {r.status_code} {r.url} {r.text[:300]}")
+    action, fields = form(r.text)
+    check("id_token" in fields, f"no id_token: {fields}")
+    return b.post(action, data=fields, allow_redirects=False), r.url
+
+
+def consent_scenario(base, school, password, client_id, tool, logins):
+    teacher = browser(base, school, "lehrer", password)
+    page = teacher.get(f"{base}/kurse").text
+    course = re.search(r'href="/kurse/([0-9a-f-]{36})"', page).group(1)
+    page = teacher.get(f"{base}/kurse/{course}").text
+    section = re.search(r'/kurse/abschnitte/([0-9a-f-]{36})/lti/neu', page).group(1)
+    r = teacher.post(f"{base}/kurse/abschnitte/{section}/lti/neu",
+                     data={"werkzeug": client_id, "titel": "Namensliste"}, allow_redirects=False)
+    check(r.status_code in (302, 303), f"place consent tool: {r.status_code} {r.text[:300]}")
+    activity = re.search(r"/kurse/lti/([0-9a-f-]{36})", r.headers["location"]).group(1)
+    start = f"{base}/lti/start/{activity}"
+
+    # Opening the activity shows the consent screen before the tool hears of it (tools ask
+    # with prompt=none, as pylti1p3 does): the data asked for and the terms.
+    pupil = browser(base, school, "schueler", password)
+    before = len(logins)
+    text, weiter, answers = consent_screen(pupil.get(start))
+    check("Namenswerkzeug" in text and "Vor- und Nachname" in text and "E-Mail-Adresse" in text
+          and "Ergebnisse bleiben ein Schuljahr." in text, f"consent screen text: {text[:2000]}")
+    check(answers == ["teilen", "pseudonym", "abbrechen"], f"answers: {answers}")
+    check(weiter == f"/lti/start/{activity}?werkzeug={client_id}", f"weiter: {weiter}")
+
+    # Cancelled: back to the activity; the tool was never contacted.
+    r = pupil.post(f"{base}/oidc/zustimmung", data={"weiter": weiter, "antwort": "abbrechen"})
+    check(r.status_code == 200 and r.url == f"{base}/kurse/lti/{activity}", f"cancel: {r.status_code} {r.url}")
+    check(len(logins) == before, f"the tool heard nothing: {logins[before:]}")
+
+    # Shared: the launch goes on to the tool; pylti1p3 validates it; name and mail with it.
+    text, weiter, _ = consent_screen(pupil.get(start))
+    r, resumed = answer(pupil, base, weiter, "teilen")
+    check(r.status_code == 200, f"launch after consent: {r.status_code} {r.text[:400]}")
+    check(len(logins) == before + 1, f"one login at the tool: {logins[before:]}")
+    got = r.json()
+    check(got["name"] == "Sophie Schüler" and got["given_name"] == "Sophie", f"name: {got}")
+    check(got["email"] and "@" in got["email"], f"email: {got}")
+    sub = got["sub"]
+    named = {m["user_id"]: m.get("name") for m in got["members"]}
+    check(named.get(sub) == "Sophie Schüler", f"the pupil named in the roster: {named}")
+    check(len(named) >= 2 and all(n is None for s, n in named.items() if s != sub),
+          f"nobody else named: {got['members']}")
+    # The launch is spent: its authentication request once more is refused at the tool.
+    action, fields = form(pupil.get(resumed).text)
+    check(action == f"{tool}/launch" and fields.get("error") == "invalid_request"
+          and "id_token" not in fields, f"spent: {action} {fields}")
+    # The consent stands: the next launch goes straight to the tool.
+    r = to_tool(pupil, start)
+    check(r.status_code == 200 and r.json()["name"] == "Sophie Schüler", f"standing consent: {r.text[:300]}")
+
+    # Withdrawn in Mein Konto while a launch is on its way to the tool: the tool's request
+    # (prompt=none) is answered consent_required, with the tool's state.
+    r = pupil.get(start, allow_redirects=False)
+    check(r.status_code in (302, 303) and r.headers["location"].startswith(f"{tool}/login"),
+          f"to the tool: {r.status_code} {r.headers.get('location')}")
+    to_login = r.headers["location"]
+    r = pupil.post(f"{base}/konto/werkzeuge/{client_id}/widerrufen", allow_redirects=False)
+    check(r.status_code in (200, 302, 303), f"withdraw: {r.status_code} {r.text[:300]}")
+    r = pupil.get(to_login)
+    action, fields = form(r.text)
+    check(action == f"{tool}/launch" and fields.get("error") == "consent_required"
+          and "id_token" not in fields, f"withdrawn meanwhile: {fields}")
+    got = pupil.post(action, data=fields, allow_redirects=False).json()
+    check(got["error"] == "consent_required" and got["state_ok"], f"at the tool: {got}")
+
+    # The screen comes again; the pseudonym chosen there launches without name or mail,
+    # under the same pseudonym, and the roster names nobody.
+    text, weiter, _ = consent_screen(pupil.get(start))
+    r, _ = answer(pupil, base, weiter, "pseudonym")
+    check(r.status_code == 200, f"pseudonymous launch: {r.status_code} {r.text[:400]}")
+    got = r.json()
+    check(got["sub"] == sub, f"the same pseudonym: {got['sub']} {sub}")
+    check(got["name"] is None and got["given_name"] is None and got["email"] is None, f"no personal data: {got}")
+    check(all("name" not in m and "email" not in m for m in got["members"]), f"roster: {got['members']}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "keygen":
         keygen(sys.argv[2])
         print("OK keys")
     else:
-        print("OK", run(*sys.argv[2:9]))
+        print("OK", run(*sys.argv[2:]))

@@ -12,7 +12,7 @@ use schulhof_store::oidc::authorize::authorize_facts;
 use schulhof_store::to_us;
 use schulhof_types::{ActivityId, SectionId};
 
-use super::{MESSAGE_TTL_SECS, PICK_TTL_SECS, handle, parse_handle};
+use super::{CONSENT_TTL_SECS, MESSAGE_TTL_SECS, PICK_TTL_SECS, handle, parse_handle};
 use crate::identity::Actor;
 use crate::oidc::{OidcError, facts};
 use crate::{DomainError, Platform};
@@ -49,6 +49,23 @@ pub enum LtiAuthorized {
     Consent,
 }
 
+/// Where opening a tool from the course leads.
+#[derive(Debug)]
+pub enum LtiStart {
+    /// The tool's login initiation.
+    Tool(String),
+    /// The consent screen for this tool first; nothing was sent to the tool. Opening it
+    /// again afterwards goes to the tool.
+    Consent { client_id: String },
+}
+
+fn tool_url(s: LtiStart) -> Result<String, DomainError> {
+    match s {
+        LtiStart::Tool(url) => Ok(url),
+        LtiStart::Consent { .. } => Err(DomainError::Internal("consent not asked".into())),
+    }
+}
+
 #[derive(Debug)]
 pub enum LtiAuthFailure {
     /// Unknown tool or unregistered redirect URI: an error page, never a post to the URI.
@@ -69,6 +86,27 @@ impl Platform {
         activity: ActivityId,
         issuer: &str,
     ) -> Result<String, DomainError> {
+        tool_url(self.launch(a, activity, issuer, false).await?)
+    }
+
+    /// Opens an activity from the course: the consent screen first where the login's rule
+    /// asks for it ([`LtiStart::Consent`]), else as [`Platform::lti_launch`].
+    pub async fn lti_start(
+        &self,
+        a: &Actor,
+        activity: ActivityId,
+        issuer: &str,
+    ) -> Result<LtiStart, DomainError> {
+        self.launch(a, activity, issuer, true).await
+    }
+
+    async fn launch(
+        &self,
+        a: &Actor,
+        activity: ActivityId,
+        issuer: &str,
+        ask: bool,
+    ) -> Result<LtiStart, DomainError> {
         let ctx = self.lms_activity(a, activity).await?;
         if ctx.activity.kind != super::KIND {
             return Err(DomainError::NotFound);
@@ -86,6 +124,11 @@ impl Platform {
                 course: ctx.course,
             },
         )?;
+        if ask && self.consent_first(&mut tx, a, &client).await? {
+            return Ok(LtiStart::Consent {
+                client_id: client.client_id,
+            });
+        }
         let target = ctx
             .activity
             .url
@@ -101,7 +144,9 @@ impl Platform {
         );
         store::insert_message(&mut tx, &m).await?;
         tx.commit().await?;
-        Ok(login_url(issuer, &client, &tool, &m, &target))
+        Ok(LtiStart::Tool(login_url(
+            issuer, &client, &tool, &m, &target,
+        )))
     }
 
     /// Starts a deep linking request: a teacher picks content in the tool for a section.
@@ -112,6 +157,29 @@ impl Platform {
         client_id: &str,
         issuer: &str,
     ) -> Result<String, DomainError> {
+        tool_url(self.pick(a, section, client_id, issuer, false).await?)
+    }
+
+    /// Opens a tool to pick content from the course: the consent screen first where the
+    /// login's rule asks for it, else as [`Platform::lti_pick_content`].
+    pub async fn lti_pick_start(
+        &self,
+        a: &Actor,
+        section: SectionId,
+        client_id: &str,
+        issuer: &str,
+    ) -> Result<LtiStart, DomainError> {
+        self.pick(a, section, client_id, issuer, true).await
+    }
+
+    async fn pick(
+        &self,
+        a: &Actor,
+        section: SectionId,
+        client_id: &str,
+        issuer: &str,
+        ask: bool,
+    ) -> Result<LtiStart, DomainError> {
         let (_, ctx) = self.lms_section_for_edit(a, section).await?;
         let mut tx = self.db.begin().await?;
         let (client, tool) = self
@@ -125,10 +193,39 @@ impl Platform {
                 course: ctx.facts,
             },
         )?;
+        if ask && self.consent_first(&mut tx, a, &client).await? {
+            return Ok(LtiStart::Consent {
+                client_id: client.client_id,
+            });
+        }
         let m = self.message(a, &client, "deeplink", None, Some(section), PICK_TTL_SECS);
         store::insert_message(&mut tx, &m).await?;
         tx.commit().await?;
-        Ok(login_url(issuer, &client, &tool, &m, &tool.target_link_uri))
+        Ok(LtiStart::Tool(login_url(
+            issuer,
+            &client,
+            &tool,
+            &m,
+            &tool.target_link_uri,
+        )))
+    }
+
+    /// Whether the login's consent rule ([`Platform::login_consent`]) wants the consent
+    /// screen before this person's launch of `client`. Asked before the tool is contacted:
+    /// tools send their authentication request with `prompt=none` (the IMS Security
+    /// Framework requires it), which forbids a consent screen in the middle of the launch.
+    async fn consent_first(
+        &self,
+        tx: &mut schulhof_store::Tx,
+        a: &Actor,
+        client: &ClientRow,
+    ) -> Result<bool, DomainError> {
+        let (inst, user) = (a.token.instance(), a.token.user());
+        let known = authorize_facts(tx, inst, user, &a.token_hash, client.id).await?;
+        Ok(known.is_some_and(|k| {
+            self.login_consent(a, client, &super::launch_claims(), &k)
+                .is_none()
+        }))
     }
 
     fn message(
@@ -240,11 +337,17 @@ impl Platform {
         else {
             // Dropped, not committed: the launch stays unused.
             drop(tx);
-            return if r.prompt.as_deref() == Some("none") {
-                Err(OidcError::ConsentRequired)
-            } else {
-                Ok(None)
-            };
+            if r.prompt.as_deref() == Some("none") {
+                return Err(OidcError::ConsentRequired);
+            }
+            // The person reads the consent screen now: the launch waits from here, still
+            // for this person and tool only and still usable once.
+            let now = to_us(self.now());
+            let mut tx = self.db.begin().await?;
+            let until = now + CONSENT_TTL_SECS * 1_000_000;
+            store::hold_message(&mut tx, inst, id, now, until).await?;
+            tx.commit().await?;
+            return Ok(None);
         };
         // Logins to tools are kept like all log data (7 days), LTI launches too.
         let event = crate::audit::Event {

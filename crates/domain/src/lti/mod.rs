@@ -19,7 +19,7 @@ mod services;
 mod tools;
 
 pub use grades::LtiActivityView;
-pub use launch::{LtiAuthFailure, LtiAuthRequest, LtiAuthorized};
+pub use launch::{LtiAuthFailure, LtiAuthRequest, LtiAuthorized, LtiStart};
 pub use services::{ServiceError, ServiceToken};
 pub use tools::{LtiActivityInput, LtiToolView, NewLtiTool, RegisteredLtiTool};
 
@@ -60,6 +60,10 @@ pub mod scope {
 /// The protocol paths (the front-end crate routes them; launches and services name them).
 pub mod path {
     pub const AUTHORIZE: &str = "/lti/authorize";
+    /// `/lti/start/{activity}`: a person opens an activity.
+    pub const START: &str = "/lti/start";
+    /// `/lti/auswahl/{section}?werkzeug=…`: a teacher picks content in a tool.
+    pub const PICK: &str = "/lti/auswahl";
     pub const TOKEN: &str = "/lti/token";
     pub const DEEP_LINK_RETURN: &str = "/lti/deeplink";
     /// `/lti/dienste/{school}/{course}` + `/mitglieder` or `/bewertungen[/{item}[/scores]]`.
@@ -79,6 +83,9 @@ pub(crate) fn launch_claims() -> Vec<schulhof_authz::oidc::Claim> {
 
 /// How long a launch waits for the tool's authentication request.
 pub const MESSAGE_TTL_SECS: i64 = 300;
+/// How long a launch waits from the moment its person reaches the consent screen: reading
+/// a tool's terms takes longer than the tool's redirect.
+pub const CONSENT_TTL_SECS: i64 = 1800;
 /// How long a teacher has to pick content in the tool.
 pub const PICK_TTL_SECS: i64 = 3600;
 /// An LTI ID token's lifetime.

@@ -364,9 +364,168 @@ async fn roster_statements_do_not_grow_with_the_course(db: Db) {
     assert_eq!(named, 5, "those who agreed");
 }
 
+/// Opening a tool from the course asks first where the login's rule wants the consent
+/// screen (tools send `prompt=none`, which forbids it mid-launch): nothing goes to the
+/// tool until the person answered; then the launch goes ahead, as it does at once for a
+/// tool that asks for nothing. Picking content (deep linking) asks the same way.
+async fn opening_a_tool_asks_before_the_tool_hears_of_it(db: Db) {
+    use schulhof_domain::lti::{LAUNCH_SCOPE, LtiStart};
+    let s = school(db).await;
+    let p = &s.platform;
+    let (lehrer, anna) = (s.user("lehrer").await, s.user("anna").await);
+    let placed = named_tool(p, &s, &lehrer, "").await;
+    let t = &placed.t;
+    let start = p.lti_start(&anna, placed.act, ISS).await.expect("start");
+    assert!(
+        matches!(&start, LtiStart::Consent { client_id } if *client_id == t.client_id),
+        "{start:?}"
+    );
+    p.oidc_give_consent(&anna, &t.client_id, LAUNCH_SCOPE, true)
+        .await
+        .expect("consent");
+    let LtiStart::Tool(url) = p.lti_start(&anna, placed.act, ISS).await.expect("start") else {
+        panic!("to the tool after the consent");
+    };
+    // The tool's request with prompt=none is answered at once, with the name.
+    let claims = id_token(p, &anna, &auth_request(t, &url, "tool.example")).await;
+    assert!(claims["name"].is_string(), "{claims}");
+    let section = p
+        .lms_outline(&lehrer, placed.course)
+        .await
+        .expect("outline")
+        .sections[0]
+        .row
+        .id;
+    let pick = p
+        .lti_pick_start(&lehrer, section, &t.client_id, ISS)
+        .await
+        .expect("pick");
+    assert!(matches!(pick, LtiStart::Consent { .. }), "{pick:?}");
+    p.oidc_give_consent(&lehrer, &t.client_id, LAUNCH_SCOPE, false)
+        .await
+        .expect("pseudonym");
+    let pick = p
+        .lti_pick_start(&lehrer, section, &t.client_id, ISS)
+        .await
+        .expect("pick");
+    assert!(matches!(pick, LtiStart::Tool(_)), "{pick:?}");
+    // A tool that asks for nothing personal and has no terms: straight to the tool.
+    let plain = register(p, s.number, "plain.example").await;
+    let input = LtiActivityInput {
+        client_id: plain.client_id.clone(),
+        title: "Ohne Namen".into(),
+        ..LtiActivityInput::default()
+    };
+    let act = p
+        .lti_add_activity(&lehrer, section, &input)
+        .await
+        .expect("placed");
+    let start = p.lti_start(&anna, act, ISS).await.expect("start");
+    assert!(matches!(start, LtiStart::Tool(_)), "{start:?}");
+}
+
+/// A launch waiting at the consent screen is not lost to a long read: from the screen on it
+/// waits [`CONSENT_TTL_SECS`] instead of the tool's redirect time; it is still good once
+/// only, and the screen's wait has its end too. A launch that never reached the screen
+/// lapses after [`MESSAGE_TTL_SECS`] as before.
+async fn a_launch_waits_while_the_consent_screen_is_read(db: Db) {
+    use chrono::Duration;
+    use schulhof_domain::clock::Clock;
+    use schulhof_domain::lti::{CONSENT_TTL_SECS, LAUNCH_SCOPE, MESSAGE_TTL_SECS};
+    let (p, clock) = crate::oidc_support::clocked(db);
+    let s = school_on(p, "123456").await;
+    let p = &s.platform;
+    let (lehrer, anna) = (s.user("lehrer").await, s.user("anna").await);
+    let key = KeyPair::generate(KeySize::Rsa2048).expect("key");
+    let reg = p
+        .system_lti_add_tool(&NewLtiTool {
+            school: Some(s.number.into()),
+            name: "Werkzeug mit Bedingungen".into(),
+            login_url: "https://tool.example/login".into(),
+            target_link_uri: "https://tool.example/launch".into(),
+            jwks: jwks(&key),
+            claims: vec!["name".into()],
+            terms: "Wir speichern Ihre Ergebnisse ein Schuljahr.".into(),
+            ..NewLtiTool::default()
+        })
+        .await
+        .expect("tool");
+    let t = Tool {
+        key,
+        client_id: reg.client_id,
+        deployment_id: reg.deployment_id,
+    };
+    let (_, section) = course_section(p, &lehrer).await;
+    let input = LtiActivityInput {
+        client_id: t.client_id.clone(),
+        title: "Übung".into(),
+        ..LtiActivityInput::default()
+    };
+    let act = p
+        .lti_add_activity(&lehrer, section, &input)
+        .await
+        .expect("placed");
+    let request = |a: &Actor| {
+        let a = a.clone();
+        let t = &t;
+        async move {
+            let url = p.lti_launch(&a, act, ISS).await.expect("launch");
+            LtiAuthRequest {
+                prompt: None,
+                ..auth_request(t, &url, "tool.example")
+            }
+        }
+    };
+    let secs = Duration::seconds;
+    // Never at the screen: gone after the redirect time.
+    let idle = request(&anna).await;
+    clock.advance(secs(MESSAGE_TTL_SECS + 1));
+    assert_eq!(
+        post_error(p.lti_authorize(Some(&anna), &idle, ISS).await),
+        "invalid_request"
+    );
+    // At the screen just before the redirect time ends, answered long after it.
+    let r = request(&anna).await;
+    clock.advance(secs(MESSAGE_TTL_SECS - 5));
+    assert!(matches!(
+        p.lti_authorize(Some(&anna), &r, ISS).await,
+        Ok(LtiAuthorized::Consent)
+    ));
+    let started = clock.now();
+    clock.advance(secs(CONSENT_TTL_SECS - 5));
+    assert!(clock.now() - started > secs(MESSAGE_TTL_SECS));
+    p.oidc_give_consent(&anna, &t.client_id, LAUNCH_SCOPE, true)
+        .await
+        .expect("consent");
+    let named = id_token(p, &anna, &r).await;
+    assert!(named["name"].is_string(), "{named}");
+    assert_eq!(named["nonce"], "n-1");
+    assert_eq!(
+        post_error(p.lti_authorize(Some(&anna), &r, ISS).await),
+        "invalid_request",
+        "still once only"
+    );
+    // The screen's wait ends too: answered after it, the launch is gone.
+    let r = request(&lehrer).await;
+    assert!(matches!(
+        p.lti_authorize(Some(&lehrer), &r, ISS).await,
+        Ok(LtiAuthorized::Consent)
+    ));
+    clock.advance(secs(CONSENT_TTL_SECS + 1));
+    p.oidc_give_consent(&lehrer, &t.client_id, LAUNCH_SCOPE, false)
+        .await
+        .expect("pseudonym");
+    assert_eq!(
+        post_error(p.lti_authorize(Some(&lehrer), &r, ISS).await),
+        "invalid_request"
+    );
+}
+
 backend_tests!(
     consent_names_the_person_at_launch_and_in_the_roster,
     terms_are_accepted_before_the_first_launch,
     school_decides_keeps_old_consents_from_launch_and_roster,
     roster_statements_do_not_grow_with_the_course,
+    a_launch_waits_while_the_consent_screen_is_read,
+    opening_a_tool_asks_before_the_tool_hears_of_it,
 );

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, RawForm, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use schulhof_domain::DomainError;
-use schulhof_domain::lti::{LtiAuthFailure, LtiAuthRequest, LtiAuthorized, path};
+use schulhof_domain::lti::{LtiAuthFailure, LtiAuthRequest, LtiAuthorized, LtiStart, path};
 use schulhof_front::AppState;
 use schulhof_types::{ActivityId, SectionId};
 
@@ -31,12 +31,27 @@ fn failed(e: DomainError) -> Response {
     (status, errors::page("lti").into_body()).into_response()
 }
 
-/// `GET /lti/start/{activity}`: open an LTI activity.
+/// Where opening a tool leads: to the tool's login, or to the consent screen first, which
+/// returns to `again` (`?werkzeug=` names the tool for it).
+fn opened(r: Result<LtiStart, DomainError>, again: &str) -> Response {
+    match r {
+        Ok(LtiStart::Tool(url)) => Redirect::to(&url).into_response(),
+        Ok(LtiStart::Consent { .. }) => {
+            let back: String = url::form_urlencoded::byte_serialize(again.as_bytes()).collect();
+            Redirect::to(&format!("{CONSENT}?weiter={back}")).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+/// `GET /lti/start/{activity}`: open an LTI activity (after the consent screen, if the tool
+/// needs one; cancelled there, back to the activity without contacting the tool).
 pub async fn start(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
     Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(a) = actor(&state, &headers).await else {
         return to_login(&uri);
@@ -44,17 +59,25 @@ pub async fn start(
     let Ok(id) = id.parse::<ActivityId>() else {
         return failed(DomainError::NotFound);
     };
-    match state
-        .platform
-        .lti_launch(&a, id, &issuer(&state, &headers))
-        .await
-    {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(e) => failed(e),
+    if q.contains_key(CANCELLED) {
+        return Redirect::to(&format!("/kurse/lti/{id}")).into_response();
     }
+    let r = state
+        .platform
+        .lti_start(&a, id, &issuer(&state, &headers))
+        .await;
+    let again = match &r {
+        Ok(LtiStart::Consent { client_id }) => {
+            let tool: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
+            format!("{}/{id}?werkzeug={tool}", path::START)
+        }
+        _ => String::new(),
+    };
+    opened(r, &again)
 }
 
-/// `GET /lti/auswahl/{section}?werkzeug=…`: a teacher picks content in a tool.
+/// `GET /lti/auswahl/{section}?werkzeug=…`: a teacher picks content in a tool (after the
+/// consent screen, if the tool needs one).
 pub async fn pick(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -68,16 +91,14 @@ pub async fn pick(
     let Ok(section) = section.parse::<SectionId>() else {
         return failed(DomainError::NotFound);
     };
+    if q.contains_key(CANCELLED) {
+        return Redirect::to(&format!("/kurse/abschnitte/{section}/lti/neu")).into_response();
+    }
     let tool = q.get("werkzeug").map(String::as_str).unwrap_or_default();
     let iss = issuer(&state, &headers);
-    match state
-        .platform
-        .lti_pick_content(&a, section, tool, &iss)
-        .await
-    {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(e) => failed(e),
-    }
+    let r = state.platform.lti_pick_start(&a, section, tool, &iss).await;
+    let enc: String = url::form_urlencoded::byte_serialize(tool.as_bytes()).collect();
+    opened(r, &format!("{}/{section}?werkzeug={enc}", path::PICK))
 }
 
 fn request(q: &HashMap<String, String>) -> LtiAuthRequest {

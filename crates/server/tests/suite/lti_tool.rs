@@ -5,6 +5,14 @@
 //! student (pylti1p3 validates the ID token against the JWKS), reads the roster (NRPS,
 //! pseudonymous) and posts a grade (AGS) that the course then shows. Its client assertions
 //! are checked too: a replayed or foreign-signed one is `invalid_client`.
+//!
+//! A second tool, registered for name and mail address (`--claims`) with terms of use
+//! (`--terms-file`), takes a pupil through the consent screen over HTTP as a browser does.
+//! pylti1p3 asks with `prompt=none`, as the IMS Security Framework requires, so the screen
+//! comes when the activity is opened, before the tool hears of it: cancelled, back to the
+//! activity; shared, the launch carries name and mail address (the roster names that pupil
+//! only); withdrawn in Mein Konto while a launch is under way, the tool gets
+//! `consent_required`; the pseudonym chosen on the screen then launches without them.
 
 use crate::cli_support;
 use std::path::Path;
@@ -80,6 +88,37 @@ fn scenario(db: &[&str]) {
     assert_eq!(field(&text, "issuer:"), base);
     assert_eq!(field(&text, "auth_token_url:"), format!("{base}/lti/token"));
     let (client_id, deployment) = (field(&text, "client_id:"), field(&text, "deployment_id:"));
+    let terms = keys.path().join("terms.txt");
+    std::fs::write(&terms, "Ergebnisse bleiben ein Schuljahr.").expect("terms");
+    let out = run(
+        &[
+            "--public-url",
+            &base,
+            "lti",
+            "tool",
+            "add",
+            "--name",
+            "Namenswerkzeug",
+            "--login-url",
+            &login,
+            "--target-link-uri",
+            &launch,
+            "--jwks-file",
+            &jwks,
+            "--instance",
+            "100000",
+            "--claims",
+            "name,email",
+            "--terms-file",
+            terms.to_str().expect("utf-8"),
+        ],
+        db,
+        None,
+    );
+    let named = cli_support::text(&out);
+    assert!(out.status.success(), "{named}");
+    let (consent_id, consent_deployment) =
+        (field(&named, "client_id:"), field(&named, "deployment_id:"));
     py(&[
         "run",
         &base,
@@ -89,6 +128,8 @@ fn scenario(db: &[&str]) {
         &deployment,
         dir,
         &tool_port,
+        &consent_id,
+        &consent_deployment,
     ]);
 }
 

@@ -147,6 +147,25 @@ pub async fn take_message(
     }))
 }
 
+/// Lets an unused launch wait until `until` (never shorter than it already may): the person
+/// is at the consent screen. Only while it is still unused and unexpired at `now`, so a
+/// spent or lapsed launch stays so.
+pub async fn hold_message(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    id: Uuid,
+    now: i64,
+    until: i64,
+) -> Result<bool, StoreError> {
+    let n = on!(c, c => sqlx::query(
+        "UPDATE lti_messages SET expires_at = $4
+          WHERE instance_id = $1 AND id = $2 AND used_at IS NULL AND expires_at > $3
+            AND expires_at < $4")
+        .bind(instance.0).bind(id).bind(now).bind(until)
+        .execute(&mut *c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
 /// Records a nonce (or jti) of a tool's JWT; false when it was seen before.
 pub async fn use_nonce(
     c: &mut impl AsConn,
