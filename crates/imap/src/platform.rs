@@ -165,6 +165,20 @@ impl MailStore for Platform {
             .await?)
     }
 
+    async fn append_to(
+        &self,
+        a: &Actor,
+        path: &str,
+        raw: &[u8],
+        flags: &Flags,
+        internal_date: Option<DateTime<Utc>>,
+    ) -> R<(MailFolderId, R<(u32, u32)>)> {
+        let (folder, filed) = self
+            .mail_client_append(a, path, raw, flags, internal_date)
+            .await?;
+        Ok((folder, filed.map_err(StoreError::from)))
+    }
+
     async fn usage(&self, a: &Actor) -> R<(u64, u64)> {
         Ok(self.mail_usage(a).await?)
     }

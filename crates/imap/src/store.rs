@@ -173,6 +173,24 @@ pub trait MailStore: Clone + Send + Sync + 'static {
         flags: &Flags,
         internal_date: Option<DateTime<Utc>>,
     ) -> impl Future<Output = StoreResultOf<(u32, u32)>> + Send;
+    /// APPEND to the folder at `path`: the folder and (UIDVALIDITY, UID) or why the APPEND
+    /// was refused. The outer error: the folder could not be opened (not found: TRYCREATE).
+    /// The platform looks up the folder and checks the quota in one read.
+    #[allow(clippy::type_complexity)]
+    fn append_to(
+        &self,
+        a: &Self::Actor,
+        path: &str,
+        raw: &[u8],
+        flags: &Flags,
+        internal_date: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = StoreResultOf<(MailFolderId, StoreResultOf<(u32, u32)>)>> + Send {
+        async move {
+            let folder = self.folder_id(a, path).await?;
+            let filed = self.append(a, folder, raw, flags, internal_date).await;
+            Ok((folder, filed))
+        }
+    }
     /// (bytes used, quota).
     fn usage(&self, a: &Self::Actor) -> impl Future<Output = StoreResultOf<(u64, u64)>> + Send;
 }

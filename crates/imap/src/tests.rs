@@ -207,6 +207,8 @@ async fn a_client_reads_and_files_mail() {
     let r = c.cmd("UID COPY 1 Trash").await;
     assert!(r.contains("[COPYUID 7 1 1]"), "{r}");
     assert!(c.cmd("COPY 1 Nirgends").await.contains("[TRYCREATE]"));
+    let r = c.append("Nirgends", MAIL).await;
+    assert!(r.contains("NO [TRYCREATE]"), "{r}");
     let r = c.cmd("UID MOVE 1 Drafts").await;
     assert!(
         r.contains("[COPYUID 7 1 1]") && r.contains("* 1 EXPUNGE"),

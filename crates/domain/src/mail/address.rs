@@ -79,7 +79,8 @@ pub(crate) async fn resolve(c: &mut impl AsConn, addr: &str) -> Result<Dest, Dom
     let Some((local, domain)) = normalise(addr) else {
         return Ok(Dest::Unknown);
     };
-    let Some((instance, standard)) = store::school_of_domain(c, &domain).await? else {
+    // The school and the owner in one read (a list address does not use the owner).
+    let Some((instance, owner)) = store::school_and_owner(c, &domain, &local).await? else {
         return Ok(Dest::Foreign);
     };
     if let Some(slug) = local.strip_prefix(LIST_PREFIX) {
@@ -93,12 +94,7 @@ pub(crate) async fn resolve(c: &mut impl AsConn, addr: &str) -> Result<Dest, Dom
             None => Dest::Unknown,
         });
     }
-    let full = format!("{local}@{domain}");
-    let mut user = store::owner_of(c, instance, &full).await?;
-    if user.is_none() && domain != standard {
-        user = store::owner_of(c, instance, &format!("{local}@{standard}")).await?;
-    }
-    Ok(match user {
+    Ok(match owner {
         Some(user) => Dest::User { instance, user },
         None => Dest::Unknown,
     })

@@ -12,7 +12,7 @@ use schulhof_types::{MailFolderId, MailMessageId};
 use super::bus::MailEvent;
 use super::folders::mailbox_of;
 use super::ingest::Target;
-use super::shared::{open_folder, open_message, open_owner, owner_row};
+use super::shared::{open_folder, open_message, open_owner, owner_row, split_other};
 use super::view::{Change, stamp};
 use super::{
     CopyResult, FlagOp, Flags, MailQuery, Mailbox, MessageMeta, Special, StoreResult, UidFlags,
@@ -640,7 +640,7 @@ impl Platform {
         flags: &Flags,
         internal_date: Option<DateTime<Utc>>,
     ) -> Result<(u32, u32), DomainError> {
-        let (mb, quota) = {
+        let (mb, used, quota) = {
             let mut c = self.db.read().await?;
             // Whose folder it is, the mailbox's use and (for the own mailbox) the quota of the
             // actor's account type in one statement.
@@ -656,11 +656,67 @@ impl Platform {
                 let owner = owner_row(&mut c, a, mb).await?;
                 self.mail_quota_of(&mut c, mb.instance, &owner).await?
             };
-            if used.saturating_add(raw.len() as i64) > quota as i64 {
-                return Err(DomainError::QuotaExceeded("Das Postfach ist voll.".into()));
-            }
-            (mb, quota)
+            (mb, used, quota)
         };
+        self.append_within(mb, folder, used, quota, raw, flags, internal_date)
+            .await
+    }
+
+    /// IMAP APPEND to the folder a mail program names (own, or `Andere/<login>/<path>`):
+    /// the folder, its owner's use and quota are one read. The outer error: no such folder
+    /// for the actor (IMAP answers TRYCREATE to not found); otherwise the folder and the
+    /// APPEND's own outcome, (UIDVALIDITY, UID) or why it was refused.
+    pub async fn mail_client_append(
+        &self,
+        a: &Actor,
+        path: &str,
+        raw: &[u8],
+        flags: &Flags,
+        internal_date: Option<DateTime<Utc>>,
+    ) -> Result<(MailFolderId, Result<(u32, u32), DomainError>), DomainError> {
+        let (mb, inner) = match split_other(path) {
+            Some((login, inner)) => (self.open_login(a, login).await?.0, inner),
+            None if path.eq_ignore_ascii_case("INBOX") => (mailbox_of(a)?, "INBOX"),
+            None => (mailbox_of(a)?, path),
+        };
+        let mut c = self.db.read().await?;
+        let Some(t) = store::append_target(&mut c, mb.instance, mb.owner, inner).await? else {
+            drop(c);
+            // A new mailbox's standard folders are made on first use, as by
+            // [`Platform::mail_client_folder_id`]; a folder that does not exist stays not found.
+            let folder = self.mail_client_folder_id(a, path).await?;
+            let filed = self.mail_append(a, folder, raw, flags, internal_date);
+            return Ok((folder, filed.await));
+        };
+        let folder = t.folder;
+        let filed = async move {
+            // The rights are decided as for any APPEND: writing into the mailbox.
+            let (mb, _) = open_owner(&mut c, a, mb.owner, Write).await?;
+            drop(c);
+            // The quota is the owner's, also when a delegate appends.
+            let quota = self.mail_quota_from(&t.kind, t.quota);
+            self.append_within(mb, folder, t.used, quota, raw, flags, internal_date)
+                .await
+        };
+        Ok((folder, filed.await))
+    }
+
+    /// Files a message into a folder of `mb` whose use (`used`) and quota were read: over
+    /// the quota, nothing is stored.
+    #[allow(clippy::too_many_arguments)]
+    async fn append_within(
+        &self,
+        mb: Mailbox,
+        folder: MailFolderId,
+        used: i64,
+        quota: u64,
+        raw: &[u8],
+        flags: &Flags,
+        internal_date: Option<DateTime<Utc>>,
+    ) -> Result<(u32, u32), DomainError> {
+        if used.saturating_add(raw.len() as i64) > quota as i64 {
+            return Err(DomainError::QuotaExceeded("Das Postfach ist voll.".into()));
+        }
         let content = self.mail_store_content(raw).await?;
         let target = Target {
             mb,

@@ -151,7 +151,7 @@ impl Platform {
     }
 
     /// The mailbox of `login` as opened by the actor, with that login.
-    async fn open_login(
+    pub(super) async fn open_login(
         &self,
         a: &Actor,
         login: &str,

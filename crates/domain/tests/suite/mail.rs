@@ -321,6 +321,18 @@ async fn a_full_mailbox_takes_nothing(db: Db) {
             .await,
         Err(DomainError::QuotaExceeded(_))
     ));
+    // A mail program's APPEND by name: the folder is found, the message refused.
+    let by_name = p
+        .mail_client_append(&anna, "inbox", &big, &Flags::default(), None)
+        .await
+        .expect("the inbox is found");
+    assert_eq!(by_name.0, inbox);
+    assert!(matches!(by_name.1, Err(DomainError::QuotaExceeded(_))));
+    assert!(matches!(
+        p.mail_client_append(&anna, "Nirgends", &big, &Flags::default(), None)
+            .await,
+        Err(DomainError::NotFound)
+    ));
     let r = p
         .mail_submit(&t, T, &[ANNA.into()], &message(T, ANNA, "voll", "x"))
         .await

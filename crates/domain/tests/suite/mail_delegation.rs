@@ -126,6 +126,19 @@ async fn grant_and_revoke_with_read_write_and_send_as(db: Db) {
             .map(|_| ())
     ));
     assert!(denied(p.mail_delete_to_trash(&k, &[metas[0].id]).await));
+    // A mail program's APPEND by name: the folder is found, the write refused.
+    let by_name = p
+        .mail_client_append(
+            &k,
+            "Andere/lehrer/INBOX",
+            b"Subject: x\r\n\r\ny",
+            &seen(),
+            None,
+        )
+        .await
+        .expect("the folder is found");
+    assert_eq!(by_name.0, inbox.id);
+    assert!(denied(by_name.1.map(|_| ())));
     assert!(
         !p.mail_own_addresses(&k)
             .await
@@ -141,6 +154,20 @@ async fn grant_and_revoke_with_read_write_and_send_as(db: Db) {
         .await
         .expect("select");
     assert!(!inbox.read_only);
+    // Written into the owner's mailbox, within the owner's quota.
+    let (into, filed) = p
+        .mail_client_append(
+            &k,
+            "Andere/lehrer/INBOX",
+            b"Subject: y\r\n\r\nz",
+            &seen(),
+            None,
+        )
+        .await
+        .expect("the folder is found");
+    assert_eq!(into, inbox.id);
+    filed.expect("appended");
+    assert_eq!(p.mail_page(&t, inbox.id, 0, 10).await.expect("page").1, 2);
     p.mail_store_flags(&k, inbox.id, &[msgs[0].uid], FlagOp::Add, &seen(), None)
         .await
         .expect("flag");
@@ -190,6 +217,18 @@ async fn grant_and_revoke_with_read_write_and_send_as(db: Db) {
     );
     assert!(matches!(
         p.mail_page(&k, inbox.id, 0, 10).await,
+        Err(DomainError::NotFound)
+    ));
+    // Without the delegation the folder is not found (IMAP: TRYCREATE), nothing stored.
+    assert!(matches!(
+        p.mail_client_append(
+            &k,
+            "Andere/lehrer/INBOX",
+            b"Subject: w\r\n\r\nv",
+            &seen(),
+            None
+        )
+        .await,
         Err(DomainError::NotFound)
     ));
     assert!(matches!(

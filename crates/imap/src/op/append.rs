@@ -39,18 +39,17 @@ pub async fn append<S: MailStore>(
     if data.len() as u64 > cx.store.max_message() {
         return Done::no("Message too large").code(Code::TooBig);
     }
-    // Only the id: the folder's counts (a read over all its messages) are not needed here.
-    let folder = match cx.store.folder_id(&actor, &path).await {
+    let date = date.map(|d| d.as_ref().with_timezone(&Utc));
+    // The session reads the folder after its APPEND anyway (`changed`): the event coming
+    // back is its own. The folder's counts (a read over all its messages) are not needed.
+    let flags = flags_of(flags);
+    let change = cx.store.append_to(&actor, &path, &data, &flags, date);
+    let (folder, filed) = match with_origin(cx.origin, change).await {
         Ok(f) => f,
         Err(StoreError::NotFound) => return Done::no("No such mailbox").code(Code::TryCreate),
         Err(e) => return Done::from(e),
     };
-    let date = date.map(|d| d.as_ref().with_timezone(&Utc));
-    // The session reads the folder after its APPEND anyway (`changed`): the event coming
-    // back is its own.
-    let flags = flags_of(flags);
-    let change = cx.store.append(&actor, folder, &data, &flags, date);
-    match with_origin(cx.origin, change).await {
+    match filed {
         Ok((validity, uid)) => {
             if cx.selected.as_ref().is_some_and(|s| s.folder == folder) {
                 cx.changed = true;

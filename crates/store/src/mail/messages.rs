@@ -440,6 +440,42 @@ pub async fn owner_and_usage(
     Ok(r.map(|(o, b, q)| (UserId(o), b, q)))
 }
 
+/// What APPEND by a folder's name needs to know, read in one statement.
+#[derive(Clone, Debug)]
+pub struct AppendTarget {
+    pub folder: MailFolderId,
+    /// The owner's account type (the quota is the owner's, also for a delegate).
+    pub kind: String,
+    /// What the owner's mailbox holds, in bytes.
+    pub used: i64,
+    /// The school's mail quota for `kind`, if set.
+    pub quota: Option<i64>,
+}
+
+/// The folder at `path` of `owner`'s mailbox with the owner's account type, use and the
+/// school's quota for that type, in one statement: a mail program's APPEND looks up its
+/// target and checks the quota in one round trip. `None`: no such folder.
+pub async fn append_target(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    path: &str,
+) -> Result<Option<AppendTarget>, StoreError> {
+    let r: Option<(Uuid, String, i64, Option<i64>)> = on!(c, c => sqlx::query_as(
+        "SELECT f.id, us.kind, COALESCE((SELECT u.bytes FROM mail_usage u
+            WHERE u.instance_id = f.instance_id AND u.owner_id = f.owner_id), CAST(0 AS BIGINT)),
+            (SELECT q.bytes FROM mail_quotas q WHERE q.instance_id = f.instance_id AND q.account_type = us.kind)
+         FROM mail_folders f JOIN users us ON us.instance_id = f.instance_id AND us.id = f.owner_id
+         WHERE f.instance_id = $1 AND f.owner_id = $2 AND f.path = $3")
+        .bind(instance.0).bind(owner.0).bind(path).fetch_optional(&mut *c).await)?;
+    Ok(r.map(|(folder, kind, used, quota)| AppendTarget {
+        folder: MailFolderId(folder),
+        kind,
+        used,
+        quota,
+    }))
+}
+
 /// What a webmail search asks for; every given part must match (case-insensitive).
 #[derive(Clone, Debug, Default)]
 pub struct Search {
