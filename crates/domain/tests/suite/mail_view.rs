@@ -296,14 +296,16 @@ async fn the_folder_list_counts_from_current_copies_only(db: Db) {
     let now = listed(a, &t).await;
     assert_eq!(now, truth().await);
     assert_eq!(gross(&now).map(|g| (g.1, g.2)), Some((20, 13)));
-    statements::install();
-    let before = statements::so_far();
-    listed(a, &t).await;
-    assert_eq!(
-        statements::so_far() - before,
-        1,
-        "one statement for the list"
-    );
+    assert!(statements::install(), "the counter counts");
+    // The counter is the process's: on PostgreSQL the node's event listener may read a
+    // change of the appends above meanwhile, so the fewest of three lists is the list's own.
+    let mut fewest = usize::MAX;
+    for _ in 0..3 {
+        let before = statements::so_far();
+        listed(a, &t).await;
+        fewest = fewest.min(statements::so_far() - before);
+    }
+    assert_eq!(fewest, 1, "one statement for the list");
 
     b.mail_store_flags(&t, f, &[2, 5], FlagOp::Add, &flags(true, false), None)
         .await
