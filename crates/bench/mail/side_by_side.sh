@@ -2,7 +2,8 @@
 # IMAP side by side with Dovecot (docs/benchmarks.md, "Mail"): the same client script
 # (imap_load.py, 20 clients) against Dovecot (dovecot.sh) and `schulhof serve --demo` on
 # SQLite or PostgreSQL, one after the other, each `ROUNDS` (or `IMAP_ROUNDS`) times
-# alternating; then delivery (SMTP MX vs Dovecot LMTP, 1 recipient), `DELIVER_ROUNDS` times. Prints one JSON line per run into $OUT.
+# alternating; then delivery (SMTP MX vs Dovecot LMTP, 1 recipient), `DELIVER_ROUNDS` times;
+# with IDLE=1 then the time from a delivery to an idling client's EXISTS. Prints one JSON line per run into $OUT.
 #
 #   apt-get install dovecot-imapd dovecot-lmtpd                 # not a test dependency
 #   bash crates/bench/mail/side_by_side.sh [postgres://…/db]     # no URL: SQLite
@@ -58,4 +59,10 @@ for i in $(seq 1 "$DELIVER_ROUNDS"); do
   "$PY" $L deliver --proto lmtp --port 10024 --accounts "$OUT/dc.json" --rcpts 1 --duration 15 \
     --pid "$DOVECOT" --label dovecot --json "$OUT/deliver-dovecot-$i.json"
 done
+# A delivery reaching an idling client (IDLE=1): from the 250 of SMTP to `* n EXISTS`.
+if [ "${IDLE:-0}" = 1 ]; then
+  echo "== idle latency: load $(cut -d' ' -f1 /proc/loadavg)"
+  "$PY" $L idle-latency --port 21143 --deliver-port 22525 --accounts "$OUT/sh.json" \
+    | tee "$OUT/idle-latency.txt"
+fi
 echo "results in $OUT"
