@@ -3,15 +3,19 @@
 //! stay in the text at the activity's own address, so the page rules keep them: with the
 //! archive's alternative text, else the file name. A referenced file that is no picture by
 //! its bytes (here an SVG) is no picture in the text. Students see the pictures only with
-//! the material; a page's pictures are no downloads.
+//! the material; a page's pictures are no downloads. An imported assignment keeps the
+//! backup's start of submissions, due date and cut-off as the instants Moodle stored,
+//! shown on the school's clock.
 
 use crate::calendar_support;
 use std::io::{Cursor, Write};
 
 use calendar_support::*;
-use schulhof_domain::Db;
+use schulhof_domain::identity::Actor;
 use schulhof_domain::lms::IMAGE_ROLE;
+use schulhof_domain::{Db, Platform};
 use schulhof_store::backend_tests;
+use schulhof_types::CourseId;
 
 #[path = "../../../course_import/tests/common/moodle.rs"]
 #[allow(dead_code)]
@@ -261,4 +265,96 @@ async fn embedded_pictures_stay_as_own_pictures(db: Db) {
         .expect("the student loads it");
 }
 
-backend_tests!(embedded_pictures_stay_as_own_pictures);
+type Dates<T> = (Option<T>, Option<T>, Option<T>);
+
+/// Imports the reader's Moodle 4 course backup into `course`: the start of submissions,
+/// due date and cut-off of its assignment, as stored and on the school's clock.
+async fn imported_dates(
+    p: &Platform,
+    who: &Actor,
+    course: CourseId,
+) -> (Dates<i64>, Dates<String>) {
+    let v = p
+        .lms_import_preview(who, course, zip(&moodle4_entries()))
+        .await
+        .expect("preview");
+    p.lms_import_confirm(who, course, &v.token, false)
+        .await
+        .expect("import");
+    let view = p.lms_outline(who, course).await.expect("outline");
+    let task = view
+        .sections
+        .iter()
+        .flat_map(|s| &s.activities)
+        .find(|a| a.row.title == "Hausaufgabe 1")
+        .expect("the assignment")
+        .row
+        .id;
+    let page = p.lms_assignment(who, task).await.expect("assignment");
+    let local = |us: Option<i64>| {
+        us.map(|us| {
+            schulhof_store::from_us(us)
+                .with_timezone(&who.time_zone)
+                .format("%d.%m.%Y %H:%M")
+                .to_string()
+        })
+    };
+    let stored = (
+        page.settings.allow_from,
+        page.ctx.activity.due_at,
+        page.settings.cutoff_at,
+    );
+    let shown = (local(stored.0), local(stored.1), local(stored.2));
+    (stored, shown)
+}
+
+/// The backup's assignment "Hausaufgabe 1" is due at 1767225600 (1 January 2026, 00:00
+/// UTC), takes work from 25 December and has its cut-off a day after the due date.
+async fn an_imported_assignment_keeps_its_dates(db: Db) {
+    let s = school(db).await;
+    let p = &s.platform;
+    let lehrer = s.user("lehrer").await;
+    let group = |who: &Actor, name: &str| {
+        who.groups
+            .iter()
+            .find(|g| g.name == name)
+            .expect("group")
+            .id
+    };
+    let course = p
+        .lms_create_course(&lehrer, group(&lehrer, "5a"))
+        .await
+        .expect("course");
+    let us = |secs: i64| Some(secs * 1_000_000);
+    let expected = (us(1_766_620_800), us(1_767_225_600), us(1_767_312_000));
+    let (stored, shown) = imported_dates(p, &lehrer, course).await;
+    assert_eq!(stored, expected);
+    // Moodle stores instants; the school's zone (Berlin unless set) only shows them.
+    assert_eq!(lehrer.time_zone, chrono_tz::Europe::Berlin);
+    assert_eq!(
+        shown,
+        (
+            Some("25.12.2025 01:00".to_owned()),
+            Some("01.01.2026 01:00".to_owned()),
+            Some("02.01.2026 01:00".to_owned())
+        )
+    );
+    // A school in another zone imports the same instants and shows its own clock time.
+    let admin = s.admin().await;
+    p.set_school_time_zone(&admin, "Europe/London")
+        .await
+        .expect("zone");
+    let lehrer = s.user("lehrer").await;
+    let second = p
+        .lms_create_course(&lehrer, group(&lehrer, "Mathe-Kurs"))
+        .await
+        .expect("course");
+    let (stored, shown) = imported_dates(p, &lehrer, second).await;
+    assert_eq!(stored, expected, "not shifted by the school's zone");
+    assert_eq!(shown.1.as_deref(), Some("01.01.2026 00:00"));
+}
+
+backend_tests!(
+    embedded_pictures_stay_as_own_pictures,
+    an_imported_assignment_keeps_its_dates,
+);

@@ -74,6 +74,7 @@ mod lms_import;
 mod lms_import_pictures;
 mod lms_notify;
 mod lms_quizzes;
+mod lms_quota;
 mod lti;
 mod lti_consent;
 mod lti_keys;

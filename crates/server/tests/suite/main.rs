@@ -50,6 +50,7 @@ mod cli_import;
 mod cli_sfu;
 mod conference_nodes;
 mod dav;
+mod demo_course;
 mod homepage_public;
 mod lms_caldav;
 mod lms_nodes;

@@ -174,6 +174,13 @@ impl Platform {
             }
             found.push((student, name, content));
         }
+        // All or nothing: the files together must fit before the first is stored, so a
+        // full quota leaves no student with part of the feedback.
+        let total: usize = found.iter().map(|f| f.2.len()).sum();
+        let mut tx = self.db.begin().await?;
+        self.check_quota_in(&mut tx, a, a.token.user().0, total as i64)
+            .await?;
+        drop(tx);
         for (student, name, content) in found {
             self.lms_assignment_add_feedback(a, id, student, &name, content, false)
                 .await?;
