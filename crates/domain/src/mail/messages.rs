@@ -12,7 +12,7 @@ use schulhof_types::{MailFolderId, MailMessageId};
 use super::bus::MailEvent;
 use super::folders::mailbox_of;
 use super::ingest::Target;
-use super::shared::{open_folder, open_message, open_owner, owner_row, split_other};
+use super::shared::{open_folder, open_message, open_owner, owner_row};
 use super::view::{Change, stamp};
 use super::{
     CopyResult, FlagOp, Flags, MailQuery, Mailbox, MessageMeta, Special, StoreResult, UidFlags,
@@ -674,11 +674,7 @@ impl Platform {
         flags: &Flags,
         internal_date: Option<DateTime<Utc>>,
     ) -> Result<(MailFolderId, Result<(u32, u32), DomainError>), DomainError> {
-        let (mb, inner) = match split_other(path) {
-            Some((login, inner)) => (self.open_login(a, login).await?.0, inner),
-            None if path.eq_ignore_ascii_case("INBOX") => (mailbox_of(a)?, "INBOX"),
-            None => (mailbox_of(a)?, path),
-        };
+        let (mb, inner) = self.client_mailbox(a, path).await?;
         let mut c = self.db.read().await?;
         let Some(t) = store::append_target(&mut c, mb.instance, mb.owner, inner).await? else {
             drop(c);

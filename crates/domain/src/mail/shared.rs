@@ -264,6 +264,20 @@ impl Platform {
         Ok(prefixed(super::folders::info(r), &login, ro))
     }
 
+    /// The mailbox a mail program's folder name points into (own, or `Andere/<login>/…` as
+    /// opened by the actor) and the folder's path inside it (`INBOX` in any case is INBOX).
+    pub(super) async fn client_mailbox<'p>(
+        &self,
+        a: &Actor,
+        path: &'p str,
+    ) -> Result<(Mailbox, &'p str), DomainError> {
+        Ok(match split_other(path) {
+            Some((login, inner)) => (self.open_login(a, login).await?.0, inner),
+            None if path.eq_ignore_ascii_case("INBOX") => (mailbox_of(a)?, "INBOX"),
+            None => (mailbox_of(a)?, path),
+        })
+    }
+
     /// The id of the folder a mail program names (APPEND's target): one indexed row, no
     /// counts. A new mailbox's standard folders are made on first use, as with
     /// [`Platform::mail_client_folder`].
@@ -272,11 +286,7 @@ impl Platform {
         a: &Actor,
         path: &str,
     ) -> Result<MailFolderId, DomainError> {
-        let (mb, inner) = match split_other(path) {
-            Some((login, inner)) => (self.open_login(a, login).await?.0, inner),
-            None if path.eq_ignore_ascii_case("INBOX") => (mailbox_of(a)?, "INBOX"),
-            None => (mailbox_of(a)?, path),
-        };
+        let (mb, inner) = self.client_mailbox(a, path).await?;
         let mut c = self.db.read().await?;
         if let Some(id) = folder_store::id_by_path(&mut c, mb.instance, mb.owner, inner).await? {
             return Ok(id);
