@@ -67,10 +67,19 @@ where
 }
 
 /// RFC 6764 §5: the well-known URIs point at the context path.
-async fn well_known() -> Response {
+async fn well_known(req: Request) -> Response {
+    // Clients send their PROPFIND body here and follow the redirect on the same connection:
+    // an unread body would make the server close it after the answer, and a client quick
+    // enough to reuse it first sees "closed without response". Read it; if it is too large
+    // to read, say the connection closes.
+    let drained = read_bounded(req.into_body(), MAX_XML_BODY).await.is_ok();
     let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
     r.headers_mut()
         .insert(header::LOCATION, HeaderValue::from_static(path::ROOT));
+    if !drained {
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     r
 }
 
