@@ -260,13 +260,14 @@ impl MailStore for MemStore {
                     message_id: String::new(),
                     has_attachments: false,
                     preview: String::new(),
-                    blob_sha: String::new(),
+                    content: Default::default(),
                 }
             })
             .collect())
     }
 
-    async fn raw(&self, _: &(), id: MailMessageId) -> StoreResultOf<Vec<u8>> {
+    async fn raw(&self, _: &(), m: &MessageMeta) -> StoreResultOf<Vec<u8>> {
+        let id = m.id;
         let i = self.lock();
         i.folders
             .iter()

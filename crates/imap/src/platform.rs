@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use schulhof_domain::identity::Actor;
 use schulhof_domain::mail::client_limits::MailProtocol;
 use schulhof_domain::{DomainError, Platform};
-use schulhof_types::{MailFolderId, MailMessageId, UserId};
+use schulhof_types::{MailFolderId, UserId};
 use tokio::sync::broadcast;
 
 use crate::store::*;
@@ -110,8 +110,8 @@ impl MailStore for Platform {
         Ok(self.mail_metas(a, folder, uids).await?)
     }
 
-    async fn raw(&self, a: &Actor, id: MailMessageId) -> R<Vec<u8>> {
-        Ok(self.mail_raw(a, id).await?)
+    async fn raw(&self, a: &Actor, m: &MessageMeta) -> R<Vec<u8>> {
+        Ok(self.mail_content(a, m).await?)
     }
 
     async fn store_flags(

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use schulhof_types::{MailFolderId, MailMessageId, UserId};
+use schulhof_types::{MailFolderId, UserId};
 use tokio::sync::broadcast;
 
 pub use schulhof_domain::mail::{
@@ -129,10 +129,11 @@ pub trait MailStore: Clone + Send + Sync + 'static {
         folder: MailFolderId,
         uids: &[u32],
     ) -> impl Future<Output = StoreResultOf<Vec<MessageMeta>>> + Send;
+    /// The whole message of one of `metas`' answers (which decided the reading).
     fn raw(
         &self,
         a: &Self::Actor,
-        id: MailMessageId,
+        m: &MessageMeta,
     ) -> impl Future<Output = StoreResultOf<Vec<u8>>> + Send;
     fn store_flags(
         &self,

@@ -259,7 +259,7 @@ impl Platform {
         )
         .await?;
         tx.commit().await?;
-        let raw = self.mail_blob(&m.blob_sha).await?;
+        let raw = self.mail_blob(&m.content.0).await?;
         Ok((m, raw))
     }
 

@@ -171,6 +171,17 @@ impl Platform {
         self.mail_blob(&sha).await
     }
 
+    /// The whole message of a listing the actor was shown (`mail_metas`, a page, a search):
+    /// the listing decided the reading, so the content is read without asking again — IMAP
+    /// FETCH of a body is one statement, not two. A listing without a content reference
+    /// takes the way of [`Self::mail_raw`].
+    pub async fn mail_content(&self, a: &Actor, m: &MessageMeta) -> Result<Vec<u8>, DomainError> {
+        if m.content.0.is_empty() {
+            return self.mail_raw(a, m.id).await;
+        }
+        self.mail_blob(&m.content.0).await
+    }
+
     pub(crate) async fn mail_blob(&self, sha: &str) -> Result<Vec<u8>, DomainError> {
         let internal =
             |e: &dyn std::fmt::Display| DomainError::Internal(format!("mail content: {e}"));
@@ -205,7 +216,8 @@ impl Platform {
             .await
     }
 
-    /// PostgreSQL: the read (rights check included) and, when the messages end with the
+    /// PostgreSQL: the own folder's everyday change in one statement (`own_at_once`); else
+    /// the read (rights check included) and, when the messages end with the
     /// same flags (`+FLAGS (\Seen)` on one or many: nearly always), the change with its
     /// MODSEQ as one statement — two round trips instead of five. Messages changed by
     /// someone else between the two (their MODSEQ moved) go the transaction's way.
@@ -218,6 +230,10 @@ impl Platform {
         flags: &Flags,
         unchanged_since: Option<u64>,
     ) -> Result<StoreResult, DomainError> {
+        let own = self.own_store_flags(a, folder, uids, op, flags, unchanged_since);
+        if let Some(done) = own.await? {
+            return Ok(done);
+        }
         let mut c = self.db.read().await?;
         let (mb, rows) = flagged_of(&mut c, a, folder, uids).await?;
         let (mut result, groups) = flag_plan(rows, op, flags, unchanged_since);
@@ -326,7 +342,7 @@ impl Platform {
     }
 
     /// Tells sessions on every node that a folder changed (after a commit).
-    fn announce(&self, mb: Mailbox, folder: MailFolderId) {
+    pub(super) fn announce(&self, mb: Mailbox, folder: MailFolderId) {
         let events = [MailEvent {
             instance: mb.instance,
             owner: mb.owner,
@@ -483,7 +499,8 @@ impl Platform {
         Ok(uids)
     }
 
-    /// PostgreSQL: the read (rights check included) and one statement that removes what is
+    /// PostgreSQL: the own folder's EXPUNGE in one statement (`own_at_once`); else the read
+    /// (rights check included) and one statement that removes what is
     /// still flagged \Deleted with its MODSEQ, tombstones and use — two round trips instead
     /// of eight.
     async fn expunge_at_once(
@@ -492,6 +509,9 @@ impl Platform {
         folder: MailFolderId,
         only: Option<&[u32]>,
     ) -> Result<Vec<u32>, DomainError> {
+        if let Some(done) = self.own_expunge(a, folder, only).await? {
+            return Ok(done);
+        }
         let mut c = self.db.read().await?;
         let (owner, deleted) = store::owner_and_deleted(&mut c, a.token.instance(), folder)
             .await?

@@ -21,6 +21,7 @@ mod ingest;
 pub mod inspection;
 mod messages;
 pub mod outbound;
+mod own_at_once;
 pub mod parse;
 mod quota;
 mod shared;
@@ -179,8 +180,14 @@ pub struct MessageMeta {
     pub has_attachments: bool,
     pub preview: String,
     #[serde(skip)]
-    pub blob_sha: String,
+    pub content: ContentRef,
 }
+
+/// Where a message's content lies, as the domain found it for someone who may read the
+/// message: only the domain makes one (empty by default), so a protocol that hands it back
+/// to read the content (`Platform::mail_content`) reads no more than it was shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContentRef(pub(crate) String);
 
 /// The result of a flag change: what changed, and (UNCHANGEDSINCE) what was left alone.
 #[derive(Clone, Debug, Default)]
@@ -285,7 +292,7 @@ impl From<MessageRow> for MessageMeta {
             message_id: r.message_id,
             has_attachments: r.has_attachments,
             preview: r.preview,
-            blob_sha: r.blob_sha,
+            content: ContentRef(r.blob_sha),
         }
     }
 }

@@ -91,6 +91,7 @@ mod mail_flags_race;
 mod mail_ingest;
 mod mail_inspection;
 mod mail_outbound;
+mod mail_own_changes;
 mod mail_quarantine;
 mod mail_view;
 mod media;

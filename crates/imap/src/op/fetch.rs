@@ -217,7 +217,7 @@ async fn items<S: MailStore>(
     let seq = NonZeroU32::new(u32::try_from(i + 1).unwrap_or(u32::MAX)).unwrap_or(NonZeroU32::MIN);
     let raw = match one.meta {
         Some(m) if names.iter().any(needs_raw) => {
-            Some(cx.store.raw(actor, m.id).await.map_err(Done::from)?)
+            Some(cx.store.raw(actor, m).await.map_err(Done::from)?)
         }
         _ => None,
     };

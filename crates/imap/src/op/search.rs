@@ -94,7 +94,7 @@ pub async fn search<S: MailStore>(
                 continue;
             }
             let raw = match (n.raw, meta) {
-                (true, Some(m)) => match cx.store.raw(&actor, m.id).await {
+                (true, Some(m)) => match cx.store.raw(&actor, m).await {
                     Ok(r) => Some(r),
                     Err(e) => return Done::from(e),
                 },

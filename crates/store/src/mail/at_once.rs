@@ -236,3 +236,158 @@ pub async fn expunge_at_once(
     let modseq = gone.first().map_or(0, |g| g.1);
     Ok(Some((modseq, gone.into_iter().map(|g| g.0).collect())))
 }
+
+/// What [`own_flags_at_once`] and [`own_expunge_at_once`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnChange<T> {
+    /// The folder is not the owner's (or gone): nothing changed; the caller takes the
+    /// general way (a delegated folder, or "not found").
+    NotOwn,
+    /// The folder's new MODSEQ (0 when nothing changed) and what changed.
+    Done(i64, Vec<T>),
+}
+
+/// One message after a flag change: UID, MODSEQ and its flags.
+pub type FlagsAfter = (i64, i64, FlagRow);
+
+/// PostgreSQL: sets the system flags `set` and clears `clear` on the owner's messages `uids`
+/// of `folder` that change by it, in ONE statement with no read before it: the folder is
+/// checked to be the owner's in the same statement (a mail program's own folder is nearly
+/// always the case; the caller decided the own mailbox's rights), the MODSEQ taken only when
+/// a message changes, the folder's row locked first as in every change of a folder. A row
+/// changed meanwhile is changed on what it holds then (adding or removing flags gives the
+/// same result in any order). `None` on SQLite.
+pub async fn own_flags_at_once(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    folder: MailFolderId,
+    uids: &[i64],
+    set: &FlagRow,
+    clear: &FlagRow,
+) -> Result<Option<OwnChange<FlagsAfter>>, StoreError> {
+    let Conn::Pg(c) = c.conn() else {
+        return Ok(None);
+    };
+    type Raw = (i64, i64, bool, bool, bool, bool, bool, String);
+    let rows: Vec<Raw> = sqlx::query_as(
+        "WITH o AS (
+           SELECT 1 FROM mail_folders WHERE instance_id = $1 AND owner_id = $2 AND id = $3),
+         t AS (
+           SELECT m.id FROM mail_messages m
+           WHERE m.instance_id = $1 AND m.folder_id = $3 AND m.uid = ANY($4) AND EXISTS (SELECT 1 FROM o)
+             AND (m.seen, m.answered, m.flagged, m.deleted, m.draft) IS DISTINCT FROM
+                 ((m.seen AND NOT $10) OR $5, (m.answered AND NOT $11) OR $6,
+                  (m.flagged AND NOT $12) OR $7, (m.deleted AND NOT $13) OR $8,
+                  (m.draft AND NOT $14) OR $9)),
+         f AS (
+           UPDATE mail_folders SET highest_modseq = highest_modseq + 1
+           WHERE instance_id = $1 AND owner_id = $2 AND id = $3 AND EXISTS (SELECT 1 FROM t)
+           RETURNING highest_modseq),
+         u AS (
+           UPDATE mail_messages m SET seen = (m.seen AND NOT $10) OR $5,
+             answered = (m.answered AND NOT $11) OR $6, flagged = (m.flagged AND NOT $12) OR $7,
+             deleted = (m.deleted AND NOT $13) OR $8, draft = (m.draft AND NOT $14) OR $9,
+             modseq = f.highest_modseq
+           FROM f, t WHERE m.instance_id = $1 AND m.folder_id = $3 AND m.id = t.id
+           RETURNING m.uid, m.modseq, m.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords)
+         SELECT CAST(-1 AS BIGINT), CAST(0 AS BIGINT), FALSE, FALSE, FALSE, FALSE, FALSE, '' FROM o
+         UNION ALL SELECT * FROM u ORDER BY 1",
+    )
+    .bind(instance.0)
+    .bind(owner.0)
+    .bind(folder.0)
+    .bind(uids)
+    .bind(set.seen)
+    .bind(set.answered)
+    .bind(set.flagged)
+    .bind(set.deleted)
+    .bind(set.draft)
+    .bind(clear.seen)
+    .bind(clear.answered)
+    .bind(clear.flagged)
+    .bind(clear.deleted)
+    .bind(clear.draft)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut rows = rows.into_iter();
+    if rows.next().is_none_or(|r| r.0 != -1) {
+        return Ok(Some(OwnChange::NotOwn));
+    }
+    let after: Vec<FlagsAfter> = rows
+        .map(|r| {
+            let flags = FlagRow {
+                seen: r.2,
+                answered: r.3,
+                flagged: r.4,
+                deleted: r.5,
+                draft: r.6,
+                keywords: r.7,
+            };
+            (r.0, r.1, flags)
+        })
+        .collect();
+    let modseq = after.first().map_or(0, |a| a.1);
+    Ok(Some(OwnChange::Done(modseq, after)))
+}
+
+/// PostgreSQL: EXPUNGE of the owner's folder in ONE statement with no read before it — the
+/// folder checked to be the owner's, its messages flagged \Deleted (only those among `only`,
+/// if given) removed with a new MODSEQ (taken only when something is removed), tombstones
+/// written and old ones pruned, the use given back. Returns the UIDs removed in order.
+/// `None` on SQLite.
+pub async fn own_expunge_at_once(
+    c: &mut impl AsConn,
+    instance: InstanceId,
+    owner: UserId,
+    folder: MailFolderId,
+    only: Option<&[i64]>,
+) -> Result<Option<OwnChange<i64>>, StoreError> {
+    let Conn::Pg(c) = c.conn() else {
+        return Ok(None);
+    };
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "WITH o AS (
+           SELECT 1 FROM mail_folders WHERE instance_id = $1 AND owner_id = $3 AND id = $2),
+         t AS (
+           SELECT m.id FROM mail_messages m
+           WHERE m.instance_id = $1 AND m.folder_id = $2 AND m.deleted AND EXISTS (SELECT 1 FROM o)
+             AND ($4::bigint[] IS NULL OR m.uid = ANY($4))),
+         f AS (
+           UPDATE mail_folders SET highest_modseq = highest_modseq + 1
+           WHERE instance_id = $1 AND id = $2 AND owner_id = $3 AND EXISTS (SELECT 1 FROM t)
+           RETURNING highest_modseq),
+         d AS (
+           DELETE FROM mail_messages m USING f, t
+           WHERE m.instance_id = $1 AND m.folder_id = $2 AND m.id = t.id AND m.deleted
+           RETURNING m.uid, m.size, f.highest_modseq AS modseq),
+         g AS (
+           INSERT INTO mail_expunged (instance_id, folder_id, modseq, uid)
+           SELECT $1, $2, d.modseq, d.uid FROM d ON CONFLICT DO NOTHING),
+         p AS (
+           DELETE FROM mail_expunged e USING f
+           WHERE e.instance_id = $1 AND e.folder_id = $2 AND e.modseq < f.highest_modseq - $5),
+         u AS (
+           UPDATE mail_usage SET bytes = bytes - (SELECT sum(size) FROM d)
+           WHERE instance_id = $1 AND owner_id = $3 AND EXISTS (SELECT 1 FROM d))
+         SELECT CAST(-1 AS BIGINT), CAST(0 AS BIGINT) FROM o
+         UNION ALL SELECT d.uid, d.modseq FROM d ORDER BY 1",
+    )
+    .bind(instance.0)
+    .bind(folder.0)
+    .bind(owner.0)
+    .bind(only)
+    .bind(super::expunged::WINDOW)
+    .fetch_all(&mut *c)
+    .await?;
+    let mut rows = rows.into_iter();
+    if rows.next().is_none_or(|r| r.0 != -1) {
+        return Ok(Some(OwnChange::NotOwn));
+    }
+    let gone: Vec<(i64, i64)> = rows.collect();
+    let modseq = gone.first().map_or(0, |g| g.1);
+    Ok(Some(OwnChange::Done(
+        modseq,
+        gone.into_iter().map(|g| g.0).collect(),
+    )))
+}

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::{AsConn, StoreError, from_us, on, push_in_list, to_us};
 
 pub use super::at_once::{
-    FiledOne, TrafficLine, expunge_at_once, insert_one_within_quota, set_flags_if_unchanged,
+    FiledOne, FlagsAfter, OwnChange, TrafficLine, expunge_at_once, insert_one_within_quota,
+    own_expunge_at_once, own_flags_at_once, set_flags_if_unchanged,
 };
 
 /// The IMAP system flags and keywords of a message.

@@ -17,7 +17,7 @@ impl Platform {
         spam: bool,
     ) -> Result<MailFolderId, DomainError> {
         let m = self.mail_message(a, id).await?;
-        let raw = self.mail_blob(&m.blob_sha).await?;
+        let raw = self.mail_blob(&m.content.0).await?;
         let junk = self.mail_special(a, Special::Junk).await?;
         let target = match (spam, m.folder == junk) {
             (true, _) => Some(junk),
