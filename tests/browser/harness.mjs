@@ -18,7 +18,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SHOTS = path.join(HERE, 'screenshots');
 
 /** A port nobody listens on right now. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.unref();
@@ -30,7 +30,7 @@ function freePort() {
   });
 }
 
-async function waitHealthy(server, log, url, timeoutMs = 60_000) {
+export async function waitHealthy(server, log, url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) {

@@ -360,6 +360,6 @@
   btn.screen.addEventListener("click", function () { setSource("screen", !local.screen); });
   // Tests reach the connections through this (read-only use).
   window.schulhofConference = { subs: subs, get pub() { return pub; }, get tx() { return tx; },
-    get me() { return me; } };
+    get me() { return me; }, get mediaNode() { return mediaNode; } };
   if (guest) waitForAdmission(); else connect();
 })();
