@@ -552,6 +552,10 @@ async fn zip_of_all_and_feedback_back(db: Db) {
 
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let o = zip::write::SimpleFileOptions::default();
+    // An empty file is named among those not taken; it stops nothing (it used to end the
+    // upload with an error after the files before it were stored).
+    w.start_file(format!("{anna_folder}leer.txt"), o)
+        .expect("f");
     w.start_file(format!("{anna_folder}korrektur.txt"), o)
         .expect("f");
     w.write_all(b"Korrektur").expect("w");
@@ -565,7 +569,10 @@ async fn zip_of_all_and_feedback_back(db: Db) {
     assert_eq!(report.matched, 1);
     assert_eq!(
         report.unmatched,
-        vec!["Niemand (x)/irgendwas.txt".to_owned()]
+        vec![
+            format!("{anna_folder}leer.txt"),
+            "Niemand (x)/irgendwas.txt".to_owned()
+        ]
     );
     let mine = p
         .lms_assignment_work(&anna, id, anna.token.user())

@@ -90,7 +90,7 @@ pub const LMS_ASSIGN_TEXTS: &[(&str, &str, &str)] = &[
     ("assign.zip.send", "Hochladen", "Upload"),
     ("assign.zip.report", "Ergebnis des Hochladens", "Result of the upload"),
     ("assign.zip.matched", "Zugeordnete Dateien", "Files assigned"),
-    ("assign.zip.unmatched", "Nicht zugeordnet (kein passender Ordner)", "Not assigned (no matching folder)"),
+    ("assign.zip.unmatched", "Nicht zugeordnet (kein passender Ordner, leer oder nicht lesbar)", "Not assigned (no matching folder, empty or unreadable)"),
     ("assign.nothing_yet", "Noch nichts abgegeben.", "Nothing handed in yet."),
     ("assign.grading", "Bewerten", "Grade"),
     ("assign.points_of", "Punkte von", "Points out of"),

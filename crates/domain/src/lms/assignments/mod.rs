@@ -296,6 +296,13 @@ fn file_type(bytes: &[u8]) -> &'static str {
     }
 }
 
+/// Whether [`check_upload`] takes `bytes` named `name` as a file (not a recording).
+pub(crate) fn takes_file(name: &str, bytes: &[u8]) -> bool {
+    !bytes.is_empty()
+        && bytes.len() as u64 <= MAX_FILE
+        && clean_name(name, false, file_type(bytes)).is_ok()
+}
+
 /// A file to store: checked name, type and size.
 pub(crate) struct Checked {
     pub row: FileRow,

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use super::{MAX_FILE, MAX_ZIP, Settings};
+use super::{MAX_FILE, MAX_ZIP, Settings, takes_file};
 use crate::identity::Actor;
 use crate::{DomainError, Platform};
 
@@ -24,7 +24,8 @@ use crate::{DomainError, Platform};
 pub struct ZipReport {
     /// Files given to a student.
     pub matched: usize,
-    /// Paths whose folder is no participant's (or that could not be read).
+    /// Paths whose folder is no participant's, or whose file could not be read or would be
+    /// refused (empty, too large, a name not allowed).
     pub unmatched: Vec<String>,
 }
 
@@ -163,11 +164,14 @@ impl Platform {
                 continue;
             };
             let mut content = Vec::new();
+            // A file that would be refused (empty, a name not allowed) is named here, not
+            // found out while storing, when files before it are already stored.
             if entry
                 .by_ref()
                 .take(MAX_FILE)
                 .read_to_end(&mut content)
                 .is_err()
+                || !takes_file(&name, &content)
             {
                 report.unmatched.push(path);
                 continue;
