@@ -302,6 +302,17 @@ impl Guest {
         }
     }
 
+    /// A host whose lease ran out (it died): this node takes the media over.
+    async fn take_over_dead_host(&mut self) {
+        let p = self.state.platform.clone();
+        if let Some(j) = self.joined.as_mut().filter(|j| !j.media_here)
+            && crate::conference::take_over(&p, self.at.instance, j.conf, &j.node).await
+        {
+            j.node = node_id();
+            j.media_here = true;
+        }
+    }
+
     /// Renews the lease of this socket's presence; a presence that is over shows the new
     /// state (and leaves nothing to leave). Sweeps run-out presences now and then.
     async fn on_lease_tick(&mut self) -> Result<(), Stop> {
@@ -312,13 +323,7 @@ impl Guest {
         crate::conference::sweep(&p).await;
         match p.conference_guest_renew(&self.pass, presence).await {
             Ok(true) => {
-                // A host whose lease ran out (it died): this node takes the media over.
-                if let Some(j) = self.joined.as_mut().filter(|j| !j.media_here)
-                    && crate::conference::take_over(&p, self.at.instance, j.conf, &j.node).await
-                {
-                    j.node = node_id();
-                    j.media_here = true;
-                }
+                self.take_over_dead_host().await;
                 Ok(())
             }
             Ok(false) => self.push_state().await,
@@ -354,6 +359,9 @@ impl Guest {
                     pass: self.pass.clone(),
                     at: self.at.clone(),
                 });
+                // A guest joining a conference whose host died takes it over at once, as a
+                // member's join does (not only on the next lease tick).
+                self.take_over_dead_host().await;
             }
             ConfOp::Leave {} => {
                 // Dropping the guard leaves (database, media) and tells the others.
