@@ -192,7 +192,8 @@ pub async fn set_flags_if_unchanged(
 
 /// PostgreSQL: EXPUNGE of the owner's messages `ids` that are still flagged \Deleted, in
 /// ONE statement without a transaction around it — a new MODSEQ of the folder, the rows
-/// gone with their tombstones (old ones pruned), the use given back (on PostgreSQL these
+/// gone with their tombstones (old ones pruned at every 64th MODSEQ: pruning reads all of
+/// the folder's tombstones), the use given back (on PostgreSQL these
 /// were seven round trips with BEGIN and COMMIT). The folder's row is locked first, as in
 /// every change of a folder. Returns the MODSEQ and the UIDs removed (in order); none when
 /// nothing was left to remove. `None` on SQLite.
@@ -219,8 +220,9 @@ pub async fn expunge_at_once(
            INSERT INTO mail_expunged (instance_id, folder_id, modseq, uid)
            SELECT $1, $2, d.modseq, d.uid FROM d ON CONFLICT DO NOTHING),
          p AS (
-           DELETE FROM mail_expunged e USING f
-           WHERE e.instance_id = $1 AND e.folder_id = $2 AND e.modseq < f.highest_modseq - $5),
+           DELETE FROM mail_expunged e
+           WHERE (SELECT highest_modseq FROM f) % 64 = 0 AND e.folder_id = $2
+             AND e.modseq < (SELECT highest_modseq FROM f) - $5 AND e.instance_id = $1),
          u AS (
            UPDATE mail_usage SET bytes = bytes - (SELECT sum(size) FROM d)
            WHERE instance_id = $1 AND owner_id = $3 AND EXISTS (SELECT 1 FROM d))
@@ -256,7 +258,9 @@ pub type FlagsAfter = (i64, i64, FlagRow);
 /// always the case; the caller decided the own mailbox's rights), the MODSEQ taken only when
 /// a message changes, the folder's row locked first as in every change of a folder. A row
 /// changed meanwhile is changed on what it holds then (adding or removing flags gives the
-/// same result in any order). `None` on SQLite.
+/// same result in any order). The scans name the UID range of `uids`: a prepared statement's
+/// generic plan otherwise reads the whole folder instead of its (folder, UID) index.
+/// `None` on SQLite.
 pub async fn own_flags_at_once(
     c: &mut impl AsConn,
     instance: InstanceId,
@@ -275,7 +279,8 @@ pub async fn own_flags_at_once(
            SELECT 1 FROM mail_folders WHERE instance_id = $1 AND owner_id = $2 AND id = $3),
          t AS (
            SELECT m.id FROM mail_messages m
-           WHERE m.instance_id = $1 AND m.folder_id = $3 AND m.uid = ANY($4) AND EXISTS (SELECT 1 FROM o)
+           WHERE m.folder_id = $3 AND m.uid >= $15 AND m.uid <= $16 AND m.uid = ANY($4)
+             AND m.instance_id = $1 AND EXISTS (SELECT 1 FROM o)
              AND (m.seen, m.answered, m.flagged, m.deleted, m.draft) IS DISTINCT FROM
                  ((m.seen AND NOT $10) OR $5, (m.answered AND NOT $11) OR $6,
                   (m.flagged AND NOT $12) OR $7, (m.deleted AND NOT $13) OR $8,
@@ -289,7 +294,8 @@ pub async fn own_flags_at_once(
              answered = (m.answered AND NOT $11) OR $6, flagged = (m.flagged AND NOT $12) OR $7,
              deleted = (m.deleted AND NOT $13) OR $8, draft = (m.draft AND NOT $14) OR $9,
              modseq = f.highest_modseq
-           FROM f, t WHERE m.instance_id = $1 AND m.folder_id = $3 AND m.id = t.id
+           FROM f, t WHERE m.folder_id = $3 AND m.uid >= $15 AND m.uid <= $16 AND m.id = t.id
+             AND m.instance_id = $1
            RETURNING m.uid, m.modseq, m.seen, m.answered, m.flagged, m.deleted, m.draft, m.keywords)
          SELECT CAST(-1 AS BIGINT), CAST(0 AS BIGINT), FALSE, FALSE, FALSE, FALSE, FALSE, '' FROM o
          UNION ALL SELECT * FROM u ORDER BY 1",
@@ -308,6 +314,8 @@ pub async fn own_flags_at_once(
     .bind(clear.flagged)
     .bind(clear.deleted)
     .bind(clear.draft)
+    .bind(uids.iter().min().copied().unwrap_or(1))
+    .bind(uids.iter().max().copied().unwrap_or(0))
     .fetch_all(&mut *c)
     .await?;
     let mut rows = rows.into_iter();
@@ -334,7 +342,9 @@ pub async fn own_flags_at_once(
 /// PostgreSQL: EXPUNGE of the owner's folder in ONE statement with no read before it — the
 /// folder checked to be the owner's, its messages flagged \Deleted (only those among `only`,
 /// if given) removed with a new MODSEQ (taken only when something is removed), tombstones
-/// written and old ones pruned, the use given back. Returns the UIDs removed in order.
+/// written and old ones pruned (at every 64th MODSEQ), the use given back. Returns the UIDs
+/// removed in order. The scans name the UID range: a prepared statement's generic plan
+/// otherwise reads the whole folder instead of its (folder, UID) index.
 /// `None` on SQLite.
 pub async fn own_expunge_at_once(
     c: &mut impl AsConn,
@@ -351,7 +361,8 @@ pub async fn own_expunge_at_once(
            SELECT 1 FROM mail_folders WHERE instance_id = $1 AND owner_id = $3 AND id = $2),
          t AS (
            SELECT m.id FROM mail_messages m
-           WHERE m.instance_id = $1 AND m.folder_id = $2 AND m.deleted AND EXISTS (SELECT 1 FROM o)
+           WHERE m.folder_id = $2 AND m.deleted AND m.uid >= $6 AND m.uid <= $7
+             AND m.instance_id = $1 AND EXISTS (SELECT 1 FROM o)
              AND ($4::bigint[] IS NULL OR m.uid = ANY($4))),
          f AS (
            UPDATE mail_folders SET highest_modseq = highest_modseq + 1
@@ -359,14 +370,16 @@ pub async fn own_expunge_at_once(
            RETURNING highest_modseq),
          d AS (
            DELETE FROM mail_messages m USING f, t
-           WHERE m.instance_id = $1 AND m.folder_id = $2 AND m.id = t.id AND m.deleted
+           WHERE m.folder_id = $2 AND m.deleted AND m.uid >= $6 AND m.uid <= $7 AND m.id = t.id
+             AND m.instance_id = $1
            RETURNING m.uid, m.size, f.highest_modseq AS modseq),
          g AS (
            INSERT INTO mail_expunged (instance_id, folder_id, modseq, uid)
            SELECT $1, $2, d.modseq, d.uid FROM d ON CONFLICT DO NOTHING),
          p AS (
-           DELETE FROM mail_expunged e USING f
-           WHERE e.instance_id = $1 AND e.folder_id = $2 AND e.modseq < f.highest_modseq - $5),
+           DELETE FROM mail_expunged e
+           WHERE (SELECT highest_modseq FROM f) % 64 = 0 AND e.folder_id = $2
+             AND e.modseq < (SELECT highest_modseq FROM f) - $5 AND e.instance_id = $1),
          u AS (
            UPDATE mail_usage SET bytes = bytes - (SELECT sum(size) FROM d)
            WHERE instance_id = $1 AND owner_id = $3 AND EXISTS (SELECT 1 FROM d))
@@ -378,6 +391,11 @@ pub async fn own_expunge_at_once(
     .bind(owner.0)
     .bind(only)
     .bind(super::expunged::WINDOW)
+    .bind(only.and_then(|o| o.iter().min().copied()).unwrap_or(0))
+    .bind(
+        only.and_then(|o| o.iter().max().copied())
+            .unwrap_or(i64::MAX),
+    )
     .fetch_all(&mut *c)
     .await?;
     let mut rows = rows.into_iter();

@@ -3,8 +3,9 @@
 //! `flag_changes`) instead of re-reading all UIDs of the folder after every removal.
 //!
 //! They are an optimisation, never the truth: only the last [`WINDOW`] MODSEQs of a folder
-//! keep theirs, and a copy that is older (or a removal that wrote none) shows up as a count
-//! that does not match, upon which the reader takes the folder's UIDs again.
+//! (a few more until the next pruning) keep theirs, and a copy that is older (or a removal
+//! that wrote none) shows up as a count that does not match, upon which the reader takes the
+//! folder's UIDs again.
 
 use schulhof_types::{InstanceId, MailFolderId, MailMessageId};
 
