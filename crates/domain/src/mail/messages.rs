@@ -247,12 +247,18 @@ impl Platform {
             return Ok(result);
         };
         let want: Vec<(MailMessageId, i64)> = members.iter().map(|m| (m.0, m.2)).collect();
+        let member_uids = members.iter().map(|m| i64::from(m.1));
+        let range = (
+            member_uids.clone().min().unwrap_or(1),
+            member_uids.max().unwrap_or(0),
+        );
         let Some((modseq, done)) = store::set_flags_if_unchanged(
             &mut c,
             mb.instance,
             mb.owner,
             folder,
             &want,
+            range,
             &after.to_row(),
         )
         .await?
@@ -518,16 +524,19 @@ impl Platform {
             .ok_or(DomainError::NotFound)?;
         let (mb, _) = open_owner(&mut c, a, owner, Write).await?;
         let limit: Option<HashSet<u32>> = only.map(|o| o.iter().copied().collect());
-        let ids: Vec<MailMessageId> = deleted
+        let gone: Vec<(MailMessageId, i64)> = deleted
             .into_iter()
             .filter(|(_, uid, _)| limit.as_ref().is_none_or(|l| l.contains(&u32_of(*uid))))
-            .map(|(id, _, _)| id)
+            .map(|(id, uid, _)| (id, uid))
             .collect();
-        if ids.is_empty() {
+        let (Some(lo), Some(hi)) = (gone.first(), gone.last()) else {
             return Ok(Vec::new());
-        }
+        };
+        // UID order (the read's): the first and the last give the range.
+        let range = (lo.1, hi.1);
+        let ids: Vec<MailMessageId> = gone.iter().map(|g| g.0).collect();
         let Some((modseq, gone)) =
-            store::expunge_at_once(&mut c, mb.instance, mb.owner, folder, &ids).await?
+            store::expunge_at_once(&mut c, mb.instance, mb.owner, folder, &ids, range).await?
         else {
             return Err(DomainError::Internal("expunge: not PostgreSQL".into()));
         };

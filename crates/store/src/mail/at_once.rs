@@ -144,8 +144,9 @@ pub async fn insert_one_within_quota(
 /// no transaction around it (a flag change is a mail program's most frequent write; on
 /// PostgreSQL BEGIN, the MODSEQ, the change and COMMIT were four round trips). The folder's
 /// row is locked before any message row, in the order every other change of the folder
-/// takes. Returns the MODSEQ and the ids changed; none, when the folder is gone or every
-/// message changed meanwhile. `None` on SQLite (its writer is in-process: one transaction
+/// takes; `uid_range` (the messages' lowest and highest UID) keeps the scan on the folder's
+/// (folder, UID) index in a generic plan. Returns the MODSEQ and the ids changed; none, when
+/// the folder is gone or every message changed meanwhile. `None` on SQLite (its writer is in-process: one transaction
 /// costs no round trips there).
 pub async fn set_flags_if_unchanged(
     c: &mut impl AsConn,
@@ -153,6 +154,7 @@ pub async fn set_flags_if_unchanged(
     owner: UserId,
     folder: MailFolderId,
     rows: &[(MailMessageId, i64)],
+    uid_range: (i64, i64),
     f: &FlagRow,
 ) -> Result<Option<(i64, Vec<MailMessageId>)>, StoreError> {
     let Conn::Pg(c) = c.conn() else {
@@ -167,7 +169,8 @@ pub async fn set_flags_if_unchanged(
          UPDATE mail_messages m SET seen = $4, answered = $5, flagged = $6, deleted = $7,
            draft = $8, keywords = $9, modseq = f.highest_modseq
          FROM f, unnest($10::uuid[], $11::bigint[]) AS w(id, modseq)
-         WHERE m.instance_id = $1 AND m.folder_id = $3 AND m.id = w.id AND m.modseq = w.modseq
+         WHERE m.folder_id = $3 AND m.uid >= $12 AND m.uid <= $13 AND m.id = w.id
+           AND m.modseq = w.modseq AND m.instance_id = $1
          RETURNING m.id, f.highest_modseq",
     )
     .bind(instance.0)
@@ -181,6 +184,8 @@ pub async fn set_flags_if_unchanged(
     .bind(&f.keywords)
     .bind(&ids)
     .bind(&seqs)
+    .bind(uid_range.0)
+    .bind(uid_range.1)
     .fetch_all(&mut *c)
     .await?;
     let modseq = done.first().map_or(0, |d| d.1);
@@ -193,16 +198,18 @@ pub async fn set_flags_if_unchanged(
 /// PostgreSQL: EXPUNGE of the owner's messages `ids` that are still flagged \Deleted, in
 /// ONE statement without a transaction around it — a new MODSEQ of the folder, the rows
 /// gone with their tombstones (old ones pruned at every 64th MODSEQ: pruning reads all of
-/// the folder's tombstones), the use given back (on PostgreSQL these
-/// were seven round trips with BEGIN and COMMIT). The folder's row is locked first, as in
-/// every change of a folder. Returns the MODSEQ and the UIDs removed (in order); none when
-/// nothing was left to remove. `None` on SQLite.
+/// the folder's tombstones), the use given back (on PostgreSQL these were seven round trips
+/// with BEGIN and COMMIT). The folder's row is locked first, as in every change of a folder;
+/// `uid_range` (the lowest and highest UID of `ids`) keeps the scan on the folder's index in
+/// a generic plan. Returns the MODSEQ and the UIDs removed (in order); none when nothing was
+/// left to remove. `None` on SQLite.
 pub async fn expunge_at_once(
     c: &mut impl AsConn,
     instance: InstanceId,
     owner: UserId,
     folder: MailFolderId,
     ids: &[MailMessageId],
+    uid_range: (i64, i64),
 ) -> Result<Option<(i64, Vec<i64>)>, StoreError> {
     let Conn::Pg(c) = c.conn() else {
         return Ok(None);
@@ -214,7 +221,8 @@ pub async fn expunge_at_once(
            WHERE instance_id = $1 AND id = $2 AND owner_id = $3 RETURNING highest_modseq),
          d AS (
            DELETE FROM mail_messages m USING f
-           WHERE m.instance_id = $1 AND m.folder_id = $2 AND m.id = ANY($4) AND m.deleted
+           WHERE m.folder_id = $2 AND m.deleted AND m.uid >= $6 AND m.uid <= $7
+             AND m.id = ANY($4) AND m.instance_id = $1
            RETURNING m.uid, m.size, f.highest_modseq AS modseq),
          g AS (
            INSERT INTO mail_expunged (instance_id, folder_id, modseq, uid)
@@ -233,6 +241,8 @@ pub async fn expunge_at_once(
     .bind(owner.0)
     .bind(&ids)
     .bind(super::expunged::WINDOW)
+    .bind(uid_range.0)
+    .bind(uid_range.1)
     .fetch_all(&mut *c)
     .await?;
     let modseq = gone.first().map_or(0, |g| g.1);
