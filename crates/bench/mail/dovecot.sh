@@ -15,6 +15,9 @@ MAIL_UID=$(id -u mail)
 MAIL_GID=$(id -g mail)
 
 start() {
+  # Every run starts from empty mailboxes, as Schulhof's side does (a new database): mail
+  # left from an earlier run's deliveries would make Dovecot's folders larger than ours.
+  rm -rf "$DIR/mail"
   mkdir -p "$DIR/run" "$DIR/state" "$DIR/mail"
   chown "$MAIL_UID:$MAIL_GID" "$DIR/mail"
   : >"$DIR/passwd"
