@@ -11,38 +11,13 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { checkA11y, loginAndConsent, shot, startPlatform } from './harness.mjs';
+import { MEDIA_FLAGS, camGrows } from './media.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-];
-
-/** Waits until the page decodes camera frames from some other participant, growing. */
-async function camGrows(page, label) {
-  const frames = () => page.evaluate(async () => {
-    let n = 0;
-    for (const s of Object.values(window.schulhofConference.subs)) {
-      const id = s.ts[1].receiver.track.id;
-      (await s.pc.getStats()).forEach((r) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.trackIdentifier === id) n += r.framesDecoded ?? 0;
-      });
-    }
-    return n;
-  });
-  const deadline = Date.now() + 30_000;
-  let a = 0;
-  while (Date.now() < deadline && (a = await frames()) === 0) await page.waitForTimeout(300);
-  assert.ok(a > 0, `${label}: no camera frames decoded`);
-  await page.waitForTimeout(1500);
-  const b = await frames();
-  assert.ok(b > a, `${label}: camera stalled ${a} → ${b}`);
-}
 
 test('a guest waits, is admitted by the teacher and joins the conference', async () => {
   const p = await startPlatform('conference-guest');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: MEDIA_FLAGS });
   try {
     const tctx = await browser.newContext({ locale: 'de-DE', permissions: ['camera', 'microphone'] });
     const teacher = await tctx.newPage();

@@ -15,15 +15,11 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { freePort, loginAndConsent, waitHealthy } from './harness.mjs';
+import { MEDIA_FLAGS, camGrows } from './media.mjs';
 
 const BIN = process.env.SCHULHOF_BIN ?? '/var/tmp/schulhof-target/debug/schulhof';
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const ADMIN_URL = process.env.SCHULHOF_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-];
 /** The presence (and host) lease of both nodes, short for the test. */
 const LEASE_SECS = 3;
 
@@ -61,41 +57,6 @@ async function kill(n, signal) {
   await exited;
 }
 
-/** Decoded camera frames of every subscription of the page: { user: frames }. */
-async function camFrames(page) {
-  return page.evaluate(async () => {
-    const out = {};
-    for (const [user, s] of Object.entries(window.schulhofConference.subs)) {
-      const stats = await s.pc.getStats();
-      const id = s.ts[1].receiver.track.id;
-      out[user] = 0;
-      stats.forEach((r) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.trackIdentifier === id) {
-          out[user] = r.framesDecoded ?? 0;
-        }
-      });
-    }
-    return out;
-  });
-}
-
-/** Waits until a subscription decodes camera frames, then checks that they keep growing. */
-async function camGrows(page, label) {
-  const deadline = Date.now() + 40_000;
-  let a = {};
-  while (Date.now() < deadline) {
-    a = await camFrames(page);
-    if (Object.values(a).some((v) => v > 0)) break;
-    await page.waitForTimeout(300);
-  }
-  assert.ok(Object.values(a).some((v) => v > 0), `${label}: no camera frames, ${JSON.stringify(a)}`);
-  await page.waitForTimeout(2000);
-  const b = await camFrames(page);
-  for (const [user, v] of Object.entries(a)) {
-    if (v > 0) assert.ok(b[user] > v, `${label}: camera of ${user} stalled ${v} → ${b[user]}`);
-  }
-}
-
 async function mediaNode(page) {
   return page.evaluate(() => window.schulhofConference.mediaNode);
 }
@@ -108,7 +69,7 @@ test('a conference across two nodes, and its media moving when the host dies', a
   const dataDir = await mkdtemp(path.join(tmpdir(), 'schulhof-browser-nodes-'));
   let a = null;
   let b = null;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: MEDIA_FLAGS });
   try {
     // One after the other, so the demo school is seeded once; both share the data folder.
     a = await startNode(url.href, dataDir, 'node-a');

@@ -8,34 +8,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { loginAndConsent, startPlatform } from './harness.mjs';
+import { freePort, loginAndConsent, startPlatform } from './harness.mjs';
+import { MEDIA_FLAGS, camGrows } from './media.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-];
 const TURN_USER = 'schulhof';
 const TURN_PASS = 'relay-geheim';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts coturn on loopback; resolves once it listens. */
 async function startTurn() {
@@ -71,41 +55,6 @@ async function startTurn() {
   return { url: `turn:127.0.0.1:${port}?transport=udp`, log: () => log, stop };
 }
 
-/** Decoded camera frames of every subscription of the page: { user: frames }. */
-async function camFrames(page) {
-  return page.evaluate(async () => {
-    const out = {};
-    for (const [user, s] of Object.entries(window.schulhofConference.subs)) {
-      const stats = await s.pc.getStats();
-      const id = s.ts[1].receiver.track.id;
-      out[user] = 0;
-      stats.forEach((r) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'video' && r.trackIdentifier === id) {
-          out[user] = r.framesDecoded ?? 0;
-        }
-      });
-    }
-    return out;
-  });
-}
-
-/** Waits until a subscription decodes camera frames, then checks that they keep growing. */
-async function camGrows(page, label) {
-  const deadline = Date.now() + 40_000;
-  let a = {};
-  while (Date.now() < deadline) {
-    a = await camFrames(page);
-    if (Object.values(a).some((v) => v > 0)) break;
-    await page.waitForTimeout(300);
-  }
-  assert.ok(Object.values(a).some((v) => v > 0), `${label}: no camera frames, ${JSON.stringify(a)}`);
-  await page.waitForTimeout(2000);
-  const b = await camFrames(page);
-  for (const [user, v] of Object.entries(a)) {
-    if (v > 0) assert.ok(b[user] > v, `${label}: camera of ${user} stalled ${v} → ${b[user]}`);
-  }
-}
-
 /** The local candidate types of the page's selected candidate pairs. */
 async function selectedLocalTypes(page) {
   return page.evaluate(async () => {
@@ -134,7 +83,7 @@ test('a relay-only page joins a conference through coturn', async () => {
   process.env.SCHULHOF_TURN_CREDENTIAL = TURN_PASS;
   process.env.SCHULHOF_SFU_BIND = '127.0.0.1:0';
   const p = await startPlatform('conference-turn');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: MEDIA_FLAGS });
   try {
     async function as(login, relayOnly) {
       const ctx = await browser.newContext({ locale: 'de-DE', permissions: ['camera', 'microphone'] });
@@ -193,7 +142,7 @@ test('a relay-only page joins a conference through coturn', async () => {
 
 test('a page without UDP to the SFU falls back to ICE over TCP', async () => {
   const p = await startPlatform('conference-tcp');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: MEDIA_FLAGS });
   try {
     async function as(login, tcpOnly) {
       const ctx = await browser.newContext({ locale: 'de-DE', permissions: ['camera', 'microphone'] });
