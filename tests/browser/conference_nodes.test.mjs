@@ -61,6 +61,12 @@ async function mediaNode(page) {
   return page.evaluate(() => window.schulhofConference.mediaNode);
 }
 
+/** The media node once the page has joined (it is set after the page published). */
+async function joinedNode(page) {
+  await page.waitForFunction(() => window.schulhofConference.mediaNode, null, { timeout: 20_000 });
+  return mediaNode(page);
+}
+
 test('a conference across two nodes, and its media moving when the host dies', async () => {
   const name = `schulhof_t_browser_${process.pid}_${Date.now()}`;
   psql(`CREATE DATABASE "${name}"`);
@@ -99,7 +105,7 @@ test('a conference across two nodes, and its media moving when the host dies', a
     await colleague.goto(`${b.base}${confPath}`);
     await colleague.locator('#conf-join').click();
     await colleague.locator('#conf-room').waitFor({ state: 'visible' });
-    assert.equal(await mediaNode(colleague), 'node-a', 'the media runs on the host node');
+    assert.equal(await joinedNode(colleague), 'node-a', 'the media runs on the host node');
 
     await camGrows(colleague, 'B\'s page receives the teacher through A\'s SFU');
     await camGrows(teacher, 'the teacher receives B\'s page');
@@ -118,7 +124,7 @@ test('a conference across two nodes, and its media moving when the host dies', a
     await back.goto(`${b.base}${confPath}`);
     await back.locator('#conf-join').click();
     await back.locator('#conf-room').waitFor({ state: 'visible' });
-    assert.equal(await mediaNode(back), 'node-b');
+    assert.equal(await joinedNode(back), 'node-b');
     await camGrows(back, 'the teacher, back through B, receives her again');
     await camGrows(colleague, 'her page receives the teacher again after the move');
   } catch (e) {
