@@ -6,9 +6,11 @@
 
 use std::io::{Cursor, Read, Write};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 
+use super::lms_grading_web::{
+    self as grading, course_and_section, get_raw, hand_in_text as hand_in, id_in, refused,
+};
 use super::*;
 
 on_both_backends!(
@@ -16,73 +18,17 @@ on_both_backends!(
     a_resubmission_asked_for_reopens_the_work
 );
 
-/// The first id (36 characters that make a UUID) right after `before` in `body`.
-fn id_in(body: &str, before: &str) -> String {
-    body.match_indices(before)
-        .filter_map(|(at, _)| body.get(at + before.len()..at + before.len() + 36))
-        .find(|id| uuid::Uuid::parse_str(id).is_ok())
-        .unwrap_or_else(|| panic!("no id after {before:?} in:\n{body}"))
-        .to_owned()
-}
-
-/// The demo course's first section, as the teacher.
-async fn section(app: &App, teacher: &str) -> String {
-    let list = app.get("/kurse", teacher).await;
-    let course = id_in(&list.body, "href=\"/kurse/");
-    let page = app.get(&format!("/kurse/{course}"), teacher).await;
-    id_in(&page.body, "/kurse/abschnitte/")
-}
-
-/// An assignment (text and files, points) made with the teacher's form.
+/// An assignment (text and files, points) made with the teacher's form in the demo course.
 async fn assignment(app: &App, teacher: &str, title: &str) -> String {
-    let section = section(app, teacher).await;
-    let r = app
-        .post_multipart(
-            &format!("/kurse/abschnitte/{section}/aufgabe/neu"),
-            teacher,
-            &[
-                ("titel", title),
-                ("anleitung", "<p>Bitte bearbeiten.</p>"),
-                ("formen", "text"),
-                ("formen", "files"),
-                ("bewertung", "points"),
-                ("punkte", "10"),
-                ("bestehen", "5"),
-                ("abschluss", "submit"),
-            ],
-            ("aufnahme", "", b""),
-        )
-        .await;
-    r.assert(StatusCode::SEE_OTHER);
-    id_in(r.location(), "/kurse/aufgaben/")
-}
-
-async fn hand_in(app: &App, id: &str, cookie: &str, text: &str) {
-    app.post_multipart(
-        &format!("/kurse/aufgaben/{id}/abgabe"),
-        cookie,
-        &[("text", text)],
-        ("dateien", "", b""),
-    )
-    .await
-    .assert(StatusCode::SEE_OTHER);
+    let (_, section) = course_and_section(app, teacher).await;
+    let points = [("bewertung", "points"), ("punkte", "10"), ("bestehen", "5")];
+    grading::assignment(app, teacher, &section, title, &points).await
 }
 
 /// A GET whose body stays bytes (a ZIP).
 async fn get_bytes(app: &App, path: &str, cookie: &str) -> (StatusCode, Vec<u8>) {
-    let req = Request::get(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request");
-    let res = app
-        .router
-        .clone()
-        .oneshot(req)
-        .await
-        .expect("router answers");
-    let status = res.status();
-    let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    (status, bytes.to_vec())
+    let (status, _, bytes) = get_raw(app, path, cookie).await;
+    (status, bytes)
 }
 
 /// A ZIP of `entries` (path, content).
@@ -94,15 +40,6 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         w.write_all(data).expect("write");
     }
     w.finish().expect("zip").into_inner()
-}
-
-fn refused(r: &Resp) {
-    assert!(
-        matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
-        "{}: {}",
-        r.status,
-        r.body
-    );
 }
 
 async fn feedback_files_go_back_as_one_zip(app: App) {

@@ -23,7 +23,7 @@ on_both_backends!(
 const PW: &str = "ein-langes-passwort";
 
 /// The first id (36 characters that make a UUID) right after `before` in `body`.
-fn id_in(body: &str, before: &str) -> String {
+pub(super) fn id_in(body: &str, before: &str) -> String {
     body.match_indices(before)
         .filter_map(|(at, _)| body.get(at + before.len()..at + before.len() + 36))
         .find(|id| uuid::Uuid::parse_str(id).is_ok())
@@ -55,7 +55,11 @@ fn option_value(body: &str, label: &str) -> String {
 }
 
 /// A GET whose body stays bytes (a ZIP).
-async fn get_raw(app: &App, path: &str, cookie: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+pub(super) async fn get_raw(
+    app: &App,
+    path: &str,
+    cookie: &str,
+) -> (StatusCode, header::HeaderMap, Vec<u8>) {
     let req = Request::get(path)
         .header(header::COOKIE, cookie)
         .body(Body::empty())
@@ -124,7 +128,7 @@ async fn student(
 }
 
 /// The demo course (Mathematik 5a) and its first section, as the teacher.
-async fn course_and_section(app: &App, teacher: &str) -> (String, String) {
+pub(super) async fn course_and_section(app: &App, teacher: &str) -> (String, String) {
     let list = app.get("/kurse", teacher).await;
     let course = id_before(&list.body, "Mathematik 5a", "href=\"/kurse/");
     let page = app.get(&format!("/kurse/{course}"), teacher).await;
@@ -133,7 +137,7 @@ async fn course_and_section(app: &App, teacher: &str) -> (String, String) {
 }
 
 /// An assignment made with the teacher's form (`extra`: the grading and group fields).
-async fn assignment(
+pub(super) async fn assignment(
     app: &App,
     teacher: &str,
     section: &str,
@@ -160,7 +164,7 @@ async fn assignment(
     id_in(r.location(), "/kurse/aufgaben/")
 }
 
-async fn hand_in_text(app: &App, id: &str, cookie: &str, text: &str) {
+pub(super) async fn hand_in_text(app: &App, id: &str, cookie: &str, text: &str) {
     app.post_multipart(
         &format!("/kurse/aufgaben/{id}/abgabe"),
         cookie,
@@ -190,7 +194,7 @@ async fn grade(app: &App, teacher: &str, work: &str, fields: &[(&str, &str)]) ->
         .await
 }
 
-fn refused(r: &Resp) {
+pub(super) fn refused(r: &Resp) {
     assert!(
         matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
         "{}: {}",
