@@ -231,14 +231,6 @@ async fn others_never_see_the_work(app: App) {
     .assert(StatusCode::NOT_FOUND);
 }
 
-async fn actor(app: &App, cookie: &str) -> schulhof_domain::identity::Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
-
 #[tokio::test]
 async fn the_overview_costs_the_same_statements_for_1_or_31_students() {
     if !statements::install() {
@@ -251,7 +243,7 @@ async fn the_overview_costs_the_same_statements_for_1_or_31_students() {
     let id = create(&app, &teacher, &section).await;
     let path = format!("/kurse/aufgaben/{id}/abgaben");
     let few = statements_of(&app, &path, &teacher).await;
-    let admin = actor(&app, &app.ready("admin").await).await;
+    let admin = app.actor(&app.ready("admin").await).await;
     for i in 0..30 {
         let u = schulhof_domain::admin::NewUser {
             first_name: format!("Kind{i}"),
@@ -278,7 +270,7 @@ async fn the_overview_costs_the_same_statements_for_1_or_31_students() {
 
 /// Adds students `from..to` of class 5a who each hand in a text for assignment `id`.
 async fn students_hand_in(app: &App, id: &str, from: usize, to: usize) {
-    let admin = actor(app, &app.ready("admin").await).await;
+    let admin = app.actor(&app.ready("admin").await).await;
     let activity = schulhof_types::ActivityId(id.parse().expect("id"));
     for i in from..to {
         let login = format!("zipkind{i}");

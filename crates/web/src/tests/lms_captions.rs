@@ -8,7 +8,7 @@
 
 use axum::http::{StatusCode, header};
 
-use super::lms_page_media::{id_in, login_at, new_student};
+use super::lms_page_media::{id_in, new_student};
 use super::*;
 
 on_both_backends!(caption_tracks_on_media);
@@ -165,7 +165,7 @@ async fn caption_tracks_on_media(app: App) {
         .system_set_password("200000", "admin", Some("admin-passwort-b"))
         .await
         .expect("password");
-    let admin_b = login_at(&app, "200000", "admin", "admin-passwort-b").await;
+    let admin_b = app.ready_at("200000", "admin", "admin-passwort-b").await;
     app.get(&de, &admin_b).await.assert(StatusCode::NOT_FOUND);
 
     // A copy of the course carries the tracks, each from the copy's own address.

@@ -6,7 +6,6 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use schulhof_domain::identity::Actor;
 use schulhof_domain::lms::MaterialInput;
 
 use super::statements::{self, statements_of};
@@ -17,14 +16,6 @@ on_both_backends!(
     creating_and_editing,
     courses_without_a_click
 );
-
-async fn actor(app: &App, cookie: &str) -> Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
 
 /// The id in a path `/kurse/<id>…` or `/kurse/material/<id>…`.
 fn id_in(body: &str, before: &str) -> String {
@@ -98,7 +89,7 @@ async fn pages_per_role(app: App) {
         .await
         .assert(StatusCode::FORBIDDEN);
     // A hidden page: the student does not learn it exists.
-    let t = actor(&app, &teacher).await;
+    let t = app.actor(&teacher).await;
     let view = app
         .platform
         .lms_outline(&t, course.parse().expect("id"))
@@ -268,7 +259,7 @@ async fn the_course_page_costs_the_same_few_statements_for_2_or_30_activities() 
     app.platform.system_seed_demo_files().await.expect("demo");
     let teacher = app.ready("lehrer").await;
     let student = app.ready("schueler").await;
-    let t = actor(&app, &teacher).await;
+    let t = app.actor(&teacher).await;
     let course = app.platform.lms_courses(&t).await.expect("courses")[0].id;
     let path = format!("/kurse/{course}");
     let few = statements_of(&app, &path, &student).await;

@@ -15,17 +15,9 @@ on_both_backends!(
     the_due_list_shows_the_students_extension
 );
 
-async fn actor(app: &App, cookie: &str) -> schulhof_domain::identity::Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
-
 /// Gives the student an extension of the demo assignment to 17 March 2031, 09:00 UTC.
 async fn extend(app: &App, teacher: &str, student: &str) {
-    let (t, s) = (actor(app, teacher).await, actor(app, student).await);
+    let (t, s) = (app.actor(teacher).await, app.actor(student).await);
     let due = app.platform.lms_due(&s).await.expect("due");
     let essay = due
         .iter()
@@ -63,7 +55,7 @@ async fn the_due_list_shows_the_students_extension(app: App) {
         .await
         .assert(StatusCode::OK)
         .has("2031-03-17T09:00:00+00:00");
-    let course = app.platform.lms_courses(&actor(&app, &student).await).await;
+    let course = app.platform.lms_courses(&app.actor(&student).await).await;
     let course = format!("/kurse/{}", course.expect("courses")[0].id);
     app.get(&course, &student)
         .await

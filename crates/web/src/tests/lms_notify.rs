@@ -26,37 +26,6 @@ fn id_in(body: &str, before: &str) -> String {
         .to_owned()
 }
 
-async fn actor(app: &App, cookie: &str) -> Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
-
-/// Logs a login of `school` in and accepts the terms.
-async fn login_at(app: &App, school: &str, login: &str, password: &str) -> String {
-    let r = app
-        .post(
-            "/anmelden",
-            "",
-            &[("schule", school), ("login", login), ("passwort", password)],
-        )
-        .await;
-    r.assert(StatusCode::SEE_OTHER);
-    let cookie = r
-        .cookie(schulhof_front::SESSION_COOKIE)
-        .expect("session cookie");
-    app.post(
-        "/zustimmung",
-        &cookie,
-        &[("antwort", "annehmen"), ("datenschutz", "ja")],
-    )
-    .await
-    .assert(StatusCode::SEE_OTHER);
-    cookie
-}
-
 const PW: &str = "ein-gutes-passwort-1";
 
 /// A new person made by `admin` in their school, logged in.
@@ -77,7 +46,7 @@ async fn person(app: &App, admin: &Actor, school: &str, login: &str, kind: &str)
         },
     };
     app.platform.create_user(admin, u).await.expect("person");
-    login_at(app, school, login, PW).await
+    app.ready_at(school, login, PW).await
 }
 
 /// A teacher of another school, logged in.
@@ -90,8 +59,8 @@ async fn stranger(app: &App) -> String {
         .system_set_password("200000", "admin", Some("admin-passwort-b"))
         .await
         .expect("password");
-    let admin = login_at(app, "200000", "admin", "admin-passwort-b").await;
-    let admin = actor(app, &admin).await;
+    let admin = app.ready_at("200000", "admin", "admin-passwort-b").await;
+    let admin = app.actor(&admin).await;
     person(app, &admin, "200000", "bruno", "lehrer").await
 }
 
@@ -213,7 +182,7 @@ async fn private_questions_and_their_notifications(app: App) {
     let admin = app.ready("admin").await;
     let other = person(
         &app,
-        &actor(&app, &admin).await,
+        &app.actor(&admin).await,
         "100000",
         "zweiter",
         "schueler",

@@ -7,7 +7,6 @@
 //! dropped. A copy of the course keeps the pictures of its pages.
 
 use axum::http::{StatusCode, header};
-use schulhof_domain::identity::Actor;
 use schulhof_types::ActivityId;
 
 use super::*;
@@ -23,40 +22,9 @@ pub(crate) const PNG: &[u8] = &[
     0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
-async fn actor(app: &App, cookie: &str) -> Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
-
 pub(super) fn id_in(body: &str, before: &str) -> String {
     let at = body.find(before).expect("link") + before.len();
     body[at..at + 36].to_owned()
-}
-
-/// Logs a login of `school` in with a password and accepts the terms.
-pub(super) async fn login_at(app: &App, school: &str, login: &str, password: &str) -> String {
-    let r = app
-        .post(
-            "/anmelden",
-            "",
-            &[("schule", school), ("login", login), ("passwort", password)],
-        )
-        .await;
-    r.assert(StatusCode::SEE_OTHER);
-    let cookie = r
-        .cookie(schulhof_front::SESSION_COOKIE)
-        .expect("session cookie");
-    app.post(
-        "/zustimmung",
-        &cookie,
-        &[("antwort", "annehmen"), ("datenschutz", "ja")],
-    )
-    .await
-    .assert(StatusCode::SEE_OTHER);
-    cookie
 }
 
 /// A new student of `school` (in no course), logged in.
@@ -77,12 +45,12 @@ pub(super) async fn new_student(app: &App, school: &str, admin: &str) -> String 
         .system_set_password(school, login, Some("otto-passwort-123"))
         .await
         .expect("password");
-    login_at(app, school, login, "otto-passwort-123").await
+    app.ready_at(school, login, "otto-passwort-123").await
 }
 
 /// The text of a page, as stored.
 async fn body_of(app: &App, teacher: &str, page: &str) -> String {
-    let t = actor(app, teacher).await;
+    let t = app.actor(teacher).await;
     let id = ActivityId(page.parse().expect("id"));
     app.platform
         .lms_open_material(&t, id)
@@ -287,7 +255,7 @@ async fn pictures_and_formulas_on_pages(app: App) {
         .system_set_password("200000", "admin", Some("admin-passwort-b"))
         .await
         .expect("password");
-    let admin_b = login_at(&app, "200000", "admin", "admin-passwort-b").await;
+    let admin_b = app.ready_at("200000", "admin", "admin-passwort-b").await;
     let other_school = new_student(&app, "200000", &admin_b).await;
     app.get(&href, &other_school)
         .await

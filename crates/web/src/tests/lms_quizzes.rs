@@ -3,19 +3,10 @@
 //! editor (bad input answers 422 with the question's number); others get 404/403.
 
 use axum::http::StatusCode;
-use schulhof_domain::identity::Actor;
 
 use super::*;
 
 on_both_backends!(student_takes_the_demo_quiz, teacher_edits_and_sees_results);
-
-async fn actor(app: &App, cookie: &str) -> Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
 
 /// The first id (36 characters of a UUID) right after `before` in `body`.
 fn id_in(body: &str, before: &str) -> String {
@@ -36,7 +27,7 @@ async fn demo_quiz(app: &App, cookie: &str) -> String {
 
 /// The question ids of the demo quiz, in the order of `demo_questions`.
 async fn question_ids(app: &App, teacher: &str, quiz: &str) -> Vec<String> {
-    let t = actor(app, teacher).await;
+    let t = app.actor(teacher).await;
     app.platform
         .lms_quiz_editor(&t, quiz.parse().expect("id"))
         .await

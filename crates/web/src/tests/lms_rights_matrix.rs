@@ -85,37 +85,6 @@ struct Matrix {
     both: Router,
 }
 
-async fn actor(app: &App, cookie: &str) -> Actor {
-    app.platform
-        .session(cookie.split_once('=').map_or("", |(_, v)| v))
-        .await
-        .expect("session")
-        .actor
-}
-
-/// Logs a login of `school` in and accepts the terms.
-async fn enter(app: &App, school: &str, login: &str, password: &str) -> String {
-    let r = app
-        .post(
-            "/anmelden",
-            "",
-            &[("schule", school), ("login", login), ("passwort", password)],
-        )
-        .await;
-    r.assert(StatusCode::SEE_OTHER);
-    let cookie = r
-        .cookie(schulhof_front::SESSION_COOKIE)
-        .expect("session cookie");
-    app.post(
-        "/zustimmung",
-        &cookie,
-        &[("antwort", "annehmen"), ("datenschutz", "ja")],
-    )
-    .await
-    .assert(StatusCode::SEE_OTHER);
-    cookie
-}
-
 /// A person of the demo school in no group of the course.
 async fn person(app: &App, admin: &Actor, login: &str, kind: &str) -> String {
     let u = schulhof_domain::admin::NewUser {
@@ -130,7 +99,7 @@ async fn person(app: &App, admin: &Actor, login: &str, kind: &str) -> String {
         groups: Vec::new(),
     };
     app.platform.create_user(admin, u).await.expect("person");
-    enter(app, "100000", login, PASSWORD).await
+    app.ready_at("100000", login, PASSWORD).await
 }
 
 /// A teacher of a second school, logged in.
@@ -143,7 +112,7 @@ async fn other_school(app: &App) -> String {
         .system_set_password("200000", "admin", Some("admin-passwort-b"))
         .await
         .expect("password");
-    let admin = enter(app, "200000", "admin", "admin-passwort-b").await;
+    let admin = app.ready_at("200000", "admin", "admin-passwort-b").await;
     app.post(
         "/verwaltung/benutzer/neu",
         &admin,
@@ -159,7 +128,8 @@ async fn other_school(app: &App) -> String {
         .system_set_password("200000", "bruno.berger", Some("bruno-passwort-123"))
         .await
         .expect("password");
-    enter(app, "200000", "bruno.berger", "bruno-passwort-123").await
+    app.ready_at("200000", "bruno.berger", "bruno-passwort-123")
+        .await
 }
 
 fn material(kind: &str, title: &str, hidden: bool) -> MaterialInput {
@@ -186,7 +156,7 @@ fn label(hidden: bool) -> &'static str {
 async fn fixture(app: &App) -> Matrix {
     app.platform.system_seed_demo_files().await.expect("demo");
     let teacher = app.ready("lehrer").await;
-    let t = actor(app, &teacher).await;
+    let t = app.actor(&teacher).await;
     let course = app
         .platform
         .lms_courses(&t)
@@ -370,7 +340,7 @@ async fn fixture(app: &App) -> Matrix {
         });
     }
     let admin = app.ready("admin").await;
-    let a = actor(app, &admin).await;
+    let a = app.actor(&admin).await;
     let co = person(app, &a, "kolehrerin", "lehrer").await;
     app.platform
         .lms_add_co_teacher(&t, course, "kolehrerin")
@@ -380,7 +350,7 @@ async fn fixture(app: &App) -> Matrix {
     let thread = app
         .platform
         .lms_ask(
-            &actor(app, &student).await,
+            &app.actor(&student).await,
             course,
             "Matrix-Frage",
             "Wie kürze ich 6/8?",

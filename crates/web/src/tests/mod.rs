@@ -295,6 +295,38 @@ impl App {
             .expect("session cookie")
     }
 
+    /// Logs `login` of `school` in with `password` and accepts the terms.
+    pub async fn ready_at(&self, school: &str, login: &str, password: &str) -> String {
+        let r = self
+            .post(
+                "/anmelden",
+                "",
+                &[("schule", school), ("login", login), ("passwort", password)],
+            )
+            .await;
+        r.assert(StatusCode::SEE_OTHER);
+        let cookie = r
+            .cookie(schulhof_front::SESSION_COOKIE)
+            .expect("session cookie");
+        self.post(
+            "/zustimmung",
+            &cookie,
+            &[("antwort", "annehmen"), ("datenschutz", "ja")],
+        )
+        .await
+        .assert(StatusCode::SEE_OTHER);
+        cookie
+    }
+
+    /// The actor of a session cookie (`name=value`).
+    pub async fn actor(&self, cookie: &str) -> schulhof_domain::identity::Actor {
+        self.platform
+            .session(cookie.split_once('=').map_or("", |(_, v)| v))
+            .await
+            .expect("session")
+            .actor
+    }
+
     /// Logs a demo login in and accepts the terms: a session ready for the platform.
     pub async fn ready(&self, login: &str) -> String {
         let cookie = self.login(login, "schulhof-demo").await;
