@@ -176,7 +176,63 @@ async fn own_changes_take_a_modseq_only_when_something_changes(db: Db) {
     assert_eq!(used, held, "use follows every expunge");
 }
 
+/// Twenty flag changes and ten EXPUNGEs of the same messages at once: every flag ends up
+/// set, the folder's MODSEQ is the last one answered, and the message is removed (and its
+/// size given back) exactly once.
+async fn the_same_changes_at_once_lose_and_double_nothing(db: Db) {
+    let s = school(db, "123456", FileQuotas::default()).await;
+    let p = &s.platform;
+    let t = s.user("lehrer").await;
+    let inbox = filled(p, &t, 3, &[]).await;
+    let tasks: Vec<_> = (0..20)
+        .map(|k| {
+            let (p, t) = (p.clone(), t.clone());
+            tokio::spawn(async move {
+                let f = if k % 2 == 0 { seen() } else { deleted() };
+                p.mail_store_flags(&t, inbox, &[1, 2], FlagOp::Add, &f, None)
+                    .await
+                    .expect("store")
+            })
+        })
+        .collect();
+    let mut highest = 0;
+    for task in tasks {
+        for c in task.await.expect("task").changed {
+            highest = highest.max(c.modseq);
+        }
+    }
+    let (modseq, flags) = state(p, &t, inbox).await;
+    assert_eq!(flags, [(1, true, true), (2, true, true), (3, false, false)]);
+    assert_eq!(modseq, highest, "the last change's MODSEQ");
+    let (used, _) = p.mail_usage(&t).await.expect("usage");
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (p, t) = (p.clone(), t.clone());
+            tokio::spawn(async move { p.mail_expunge(&t, inbox, None).await.expect("expunge") })
+        })
+        .collect();
+    let mut gone = Vec::new();
+    for task in tasks {
+        gone.extend(task.await.expect("task"));
+    }
+    gone.sort_unstable();
+    assert_eq!(gone, [1, 2], "each removed once");
+    let (_, flags) = state(p, &t, inbox).await;
+    assert_eq!(flags, [(3, false, false)]);
+    let (after, _) = p.mail_usage(&t).await.expect("usage");
+    let held: u64 = p
+        .mail_folders(&t)
+        .await
+        .expect("folders")
+        .iter()
+        .map(|f| f.size)
+        .sum();
+    assert!(after < used);
+    assert_eq!(after, held, "the size given back once");
+}
+
 backend_tests!(
     others_folders_stay_hidden_and_unchanged,
-    own_changes_take_a_modseq_only_when_something_changes
+    own_changes_take_a_modseq_only_when_something_changes,
+    the_same_changes_at_once_lose_and_double_nothing
 );
